@@ -1,0 +1,30 @@
+/*
+ * cli.h: the command-line front end. Each subcommand is one file in
+ * src/cli/ (cmd_NAME.c) and one row of the table in src/cli/commands.c.
+ */
+#ifndef WHYTOP_CLI_H
+#define WHYTOP_CLI_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+struct cli_cmd {
+	const char *name;
+	const char *usage;   /* "PID [--json]" */
+	const char *summary; /* one line for --help */
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand; returns exit status */
+};
+
+extern const struct cli_cmd cli_commands[];
+const struct cli_cmd *cli_find(const char *name);
+void cli_print_help(FILE *f);
+
+/* Exit statuses: 0 fine, 1 the operation failed, 2 bad usage. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* "whytop SUB: message" on stderr; returns status. */
+int cli_error(int status, const char *sub, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Parse a pid argument and check the process exists; prints the error itself. */
+int cli_parse_pid(const char *sub, const char *arg, pid_t *out);
+
+#endif

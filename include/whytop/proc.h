@@ -1,0 +1,150 @@
+/*
+ * proc.h: the process table, read from /proc.
+ *
+ * A proc_table is refreshed again and again; each refresh reads only the
+ * /proc files that the requested fields need (PROC_NEED_*), keeps what never
+ * changes for a process (cmdline, user, exe) keyed by (pid, start time), and
+ * computes rates (CPU%) from the difference with the previous refresh.
+ * All text in a proc_task is already escaped (wt_escape): safe to print.
+ */
+#ifndef WHYTOP_PROC_H
+#define WHYTOP_PROC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <whytop/util.h>
+
+/* Which /proc files a refresh must read. */
+enum proc_need {
+	PROC_NEED_STAT = 1u << 0,    /* /proc/PID/stat: state, ppid, prio, nice, threads, times, vsize, rss */
+	PROC_NEED_STATUS = 1u << 1,  /* /proc/PID/status: uid (user) */
+	PROC_NEED_CMDLINE = 1u << 2, /* /proc/PID/cmdline, read once per (pid, start) */
+	PROC_NEED_WCHAN = 1u << 3,   /* /proc/PID/wchan */
+	PROC_NEED_SYSCALL = 1u << 4, /* /proc/PID/syscall (number only) */
+	PROC_NEED_IO = 1u << 5,      /* /proc/PID/io */
+};
+
+/* Fields that could not be read (EACCES, vanished) are unknown, not zero. */
+enum proc_known {
+	PROC_KNOWN_STAT = 1u << 0,
+	PROC_KNOWN_USER = 1u << 1,
+	PROC_KNOWN_CMDLINE = 1u << 2,
+	PROC_KNOWN_WCHAN = 1u << 3,
+	PROC_KNOWN_SYSCALL = 1u << 4,
+	PROC_KNOWN_IO = 1u << 5,
+};
+
+struct proc_task {
+	pid_t pid;  /* the task's id (tid when listing threads) */
+	pid_t tgid; /* its process */
+	pid_t ppid;
+	uid_t uid;
+	char state; /* R S D T t Z I X (P W K on older kernels) */
+	long priority, nice;
+	long nthreads;
+	int processor;           /* CPU it last ran on */
+	double cpu_pct;          /* since last refresh; 100 = one whole core */
+	double mem_pct;          /* rss / MemTotal */
+	uint64_t rss_kb, virt_kb;
+	uint64_t time_ticks;     /* utime + stime, in clock ticks */
+	uint64_t start_ticks;    /* start time, clock ticks after boot */
+	uint64_t minflt, majflt;
+	long syscall_nr;         /* -1 running, -2 unknown */
+	uint64_t read_bytes, write_bytes;
+	unsigned known;          /* PROC_KNOWN_* */
+	bool is_kthread;
+	bool is_thread;          /* a non-leader thread (threads view only) */
+	const char *user;        /* name, or the number as text */
+	const char *comm;        /* escaped */
+	const char *cmdline;     /* escaped; "[comm]" for kernel threads */
+	const char *wchan;       /* escaped, "" if not waiting, NULL if unknown */
+	int depth;               /* tree depth, set by proc_table_tree */
+	bool last_child;         /* for tree drawing */
+};
+
+struct proc_cpu {
+	double user_pct, system_pct, iowait_pct, irq_pct, steal_pct, total_pct;
+};
+
+struct proc_sysinfo {
+	int ncpu;                  /* online CPUs */
+	struct proc_cpu all;       /* aggregate since last refresh */
+	struct proc_cpu *cpu;      /* ncpu entries */
+	uint64_t mem_total_kb, mem_used_kb, mem_buffers_kb, mem_cached_kb, mem_avail_kb;
+	uint64_t swap_total_kb, swap_used_kb;
+	double load[3];
+	double uptime_s;
+	uint64_t boot_time;        /* seconds since the epoch */
+	long clk_tck;
+	/* Tasks counted by state over every thread of the system. */
+	unsigned ntasks, nprocs, nthreads, nkthreads;
+	unsigned nrunning, nsleeping, ndisk, nstopped, nzombie, nidle;
+};
+
+struct proc_table_opts {
+	unsigned need;        /* PROC_NEED_* beyond stat */
+	bool threads;         /* list every thread, not just processes */
+	bool hide_kthreads;
+	const pid_t *pids;    /* only these processes (and their threads), or NULL */
+	size_t npids;
+	uid_t uid;            /* only this user's, or (uid_t)-1 */
+};
+
+struct proc_table;
+
+struct proc_table *proc_table_new(void);
+void proc_table_free(struct proc_table *t);
+/* Rescan /proc. Vanished processes are skipped silently. */
+int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts, struct wt_err *err);
+size_t proc_table_count(const struct proc_table *t);
+struct proc_task *proc_table_get(struct proc_table *t, size_t i);
+struct proc_task *proc_table_find(struct proc_table *t, pid_t pid);
+const struct proc_sysinfo *proc_table_sysinfo(const struct proc_table *t);
+
+/* Columns: what a front end may show; each declares what it needs. */
+enum proc_col {
+	PROC_COL_PID, PROC_COL_PPID, PROC_COL_USER, PROC_COL_STATE, PROC_COL_PRIORITY,
+	PROC_COL_NICE, PROC_COL_THREADS, PROC_COL_CPU, PROC_COL_MEM, PROC_COL_RSS,
+	PROC_COL_VIRT, PROC_COL_TIME, PROC_COL_START, PROC_COL_WCHAN, PROC_COL_SYSCALL,
+	PROC_COL_PROCESSOR, PROC_COL_COMMAND,
+	PROC_COL_COUNT
+};
+
+struct proc_col_info {
+	const char *name;  /* for -s, --sort, config: "pid", "cpu", ... */
+	const char *title; /* header text: "PID", "CPU%", ... */
+	int width;         /* 0: takes the rest of the line */
+	bool right;        /* right-aligned */
+	bool desc_default; /* sorts descending first (CPU%, MEM%, ...) */
+	unsigned need;     /* PROC_NEED_* */
+};
+
+extern const struct proc_col_info proc_columns[PROC_COL_COUNT];
+/* -1 if unknown. Accepts names and titles, case-insensitively. */
+int proc_col_by_name(const char *name);
+/* Union of needs of the given columns. */
+unsigned proc_cols_need(const enum proc_col *cols, size_t n);
+/* Format one cell, width-independent ("12.3", "1.2G", "0:03.45", "?"). */
+void proc_col_format(const struct proc_task *t, enum proc_col col,
+		     const struct proc_sysinfo *si, char *out, size_t outsz);
+
+void proc_table_sort(struct proc_table *t, enum proc_col col, bool descending);
+/* Reorder as a tree (children under parents, siblings sorted by col). */
+void proc_table_tree(struct proc_table *t, enum proc_col col, bool descending);
+
+/* One-off reads for a single process (Overview tab, CLI). */
+struct proc_overview {
+	pid_t pid;
+	char *name, *exe, *cwd, *cgroup, *cmdline; /* escaped; NULL if unreadable */
+	char *status_text;        /* the interesting lines of /proc/PID/status, escaped */
+	char *limits_text;        /* /proc/PID/limits, escaped */
+	char *namespaces_text;    /* "mnt:[4026531841] pid:[...] ...", escaped */
+	long nfds;                /* -1 if unreadable */
+	uint64_t vol_ctxt, nonvol_ctxt;
+};
+int proc_overview_read(pid_t pid, struct proc_overview *ov, struct wt_err *err);
+void proc_overview_free(struct proc_overview *ov);
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * stack.h: user stacks of a live process.
+ *
+ * A debug_proc holds what is kept for one process between walks: its
+ * modules and DWARF (a libdwfl Dwfl), loaded before the target is stopped.
+ * stack_walk stops every thread (PTRACE_SEIZE + PTRACE_INTERRUPT), copies
+ * registers and the stack words the unwinder needs, detaches, and only then
+ * names the frames. All ptrace calls of one walk come from the calling
+ * thread; front ends call this on the tracer thread (tracer.h).
+ */
+#ifndef WHYTOP_STACK_H
+#define WHYTOP_STACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <elfutils/libdwfl.h>
+
+#include <whytop/util.h>
+
+/* x86_64 DWARF register numbers 0..16: rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip. */
+#define STACK_NREGS 17
+#define STACK_REG_SP 7
+#define STACK_REG_PC 16
+
+enum stack_frame_flags {
+	STACK_FRAME_FALLBACK = 1u << 0, /* found by a fallback unwinder (libdwfl, frame pointers) */
+	STACK_FRAME_INLINE = 1u << 1,   /* an inlined call expanded from the frame below it */
+	STACK_FRAME_SIGNAL = 1u << 2,   /* a signal frame */
+};
+
+struct stack_frame {
+	uint64_t pc;       /* return address (or pc for frame 0) */
+	uint64_t cfa;      /* canonical frame address, 0 if unknown */
+	unsigned flags;    /* STACK_FRAME_* */
+	/*
+	 * Registers as they were in this frame, for reading locals. Bit i of
+	 * regs_valid says regs[i] is known. For frames above 0, reg_addr[i] is
+	 * the address in the target's memory where the register's value was
+	 * saved (0: still in the register itself, or unknown); poke writes there.
+	 */
+	uint64_t regs[STACK_NREGS];
+	uint32_t regs_valid;
+	uint64_t reg_addr[STACK_NREGS];
+	/* Names, all escaped; NULL when unknown. */
+	char *module;      /* basename of the mapped file */
+	char *function;    /* demangled */
+	uint64_t offset;   /* pc - function start */
+	char *file;        /* source file */
+	int line, column;  /* 0 if unknown */
+	int inline_depth;  /* 0 for a physical frame */
+};
+
+struct stack_thread {
+	pid_t tid;
+	char *name;        /* comm, escaped */
+	char state;        /* from /proc before the stop */
+	struct stack_frame *frames;
+	size_t nframes;
+	char *error;       /* why the walk stopped early, or NULL */
+};
+
+struct stack {
+	pid_t pid;
+	struct stack_thread *threads;
+	size_t nthreads;
+	uint64_t pause_ns;   /* longest time any thread was held stopped */
+	uint64_t walk_ns;    /* whole walk: attach to symbolized */
+	bool was_stopped;    /* the process was in T state and was left so */
+};
+
+struct stack_opts {
+	pid_t only_tid;      /* 0: every thread */
+	size_t max_frames;   /* 0: default (256) */
+	bool no_symbols;     /* only pcs (for benchmarks) */
+};
+
+struct debug_proc;
+
+/* Report modules and load debug info for pid; does not stop it. */
+int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err);
+void debug_proc_close(struct debug_proc *dp);
+/* Re-report modules if the mappings changed (dlopen); cheap when not. */
+int debug_proc_refresh(struct debug_proc *dp, struct wt_err *err);
+Dwfl *debug_proc_dwfl(struct debug_proc *dp);
+pid_t debug_proc_pid(const struct debug_proc *dp);
+
+int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
+	       struct wt_err *err);
+void stack_free(struct stack *st);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * util.h: small pieces every part of whytop shares: an error carrying a
+ * sentence for people, text made safe for a terminal, a growable buffer,
+ * reading a whole small file relative to a directory fd.
+ */
+#ifndef WHYTOP_UTIL_H
+#define WHYTOP_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * Errors: core functions return 0 or -errno and, when given one, fill a
+ * wt_err with a sentence saying what went wrong and what to do about it.
+ */
+struct wt_err {
+	int code;      /* positive errno, 0 when no error */
+	char msg[512]; /* "cannot attach to 1234: ...; run as root or ..." */
+};
+
+int wt_err_set(struct wt_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void wt_err_clear(struct wt_err *err);
+
+/* A growable byte buffer, always NUL-terminated. */
+struct wt_buf {
+	char *data;
+	size_t len, cap;
+};
+void wt_buf_init(struct wt_buf *b);
+void wt_buf_free(struct wt_buf *b);
+int wt_buf_add(struct wt_buf *b, const void *p, size_t n);
+int wt_buf_puts(struct wt_buf *b, const char *s);
+int wt_buf_printf(struct wt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the string over to the caller; b is empty afterwards. */
+char *wt_buf_steal(struct wt_buf *b);
+
+/*
+ * Untrusted text (process names, command lines, paths, DWARF strings) goes
+ * through wt_escape before any front end sees it. Valid printable UTF-8 is
+ * kept; control characters become \n \t \e or \xHH; invalid UTF-8 bytes
+ * become \xHH; a backslash stays a single backslash. If nul_as_space, NUL
+ * bytes (argv separators in /proc/PID/cmdline) become spaces.
+ * Returns a new string (never NULL unless out of memory).
+ */
+char *wt_escape(const char *s, size_t len, int nul_as_space);
+/* Escape into a caller buffer, truncating safely; returns out. */
+char *wt_escape_to(char *out, size_t outsz, const char *s, size_t len, int nul_as_space);
+
+/* JSON string literal (with quotes) of already-safe or raw text. */
+int wt_json_str(struct wt_buf *b, const char *s);
+
+/*
+ * Read a small file relative to dirfd into buf (NUL-terminated, at most
+ * size-1 bytes). Returns bytes read or -errno. No stdio.
+ */
+ssize_t wt_read_at(int dirfd, const char *path, char *buf, size_t size);
+/* Same, whole file of any size, malloc'd; *len gets the length. */
+int wt_read_all_at(int dirfd, const char *path, char **out, size_t *len);
+
+/* Monotonic clock in nanoseconds. */
+uint64_t wt_now_ns(void);
+
+/* Parse a decimal number; returns 0 on success and -EINVAL/-ERANGE. */
+int wt_parse_long(const char *s, long min, long max, long *out);
+
+#define WT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

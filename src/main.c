@@ -1,0 +1,46 @@
+/*
+ * main.c: whytop's entry point. "whytop SUBCOMMAND ..." runs one of the
+ * command-line subcommands (src/cli); anything else starts the terminal UI
+ * (src/ui). Both are thin front ends on the core library.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+#include "ui/ui.h"
+#include <whytop/cli.h>
+
+static void print_help(FILE *f)
+{
+	fprintf(f,
+		"whytop %s: see why a process behaves as it does.\n\n"
+		"Usage: whytop [OPTIONS]            start the terminal UI\n"
+		"       whytop SUBCOMMAND [ARGS]    print once and exit (scriptable, --json)\n\n",
+		PACKAGE_VERSION);
+	ui_print_options(f);
+	fputc('\n', f);
+	cli_print_help(f);
+	fprintf(f, "\nSee whytop(1) for keys, themes and configuration.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+		print_help(stdout);
+		return 0;
+	}
+	if (argc > 1 && (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
+		printf("whytop %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (argc > 1 && argv[1][0] != '-') {
+		const struct cli_cmd *cmd = cli_find(argv[1]);
+		if (!cmd) {
+			fprintf(stderr, "whytop: unknown subcommand '%s'; 'whytop --help' lists them\n",
+				argv[1]);
+			return CLI_USAGE;
+		}
+		return cmd->run(argc - 1, argv + 1);
+	}
+	return ui_main(argc, argv);
+}

@@ -1,0 +1,74 @@
+# lib.sh: shared helpers for whytop's shell tests (sourced, not run).
+# Every process a test starts is recorded and ended by pid in the EXIT trap;
+# nothing is ever killed by name. Exit 77 = skipped, 99 = hard error.
+
+: "${WHYTOP:?run through make check}"
+: "${TARGETS:?run through make check}"
+
+T_PIDS=""
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/whytop-test.XXXXXX")
+
+t_cleanup() {
+	for p in $T_PIDS; do
+		kill -CONT "$p" 2>/dev/null
+		kill -KILL "$p" 2>/dev/null
+	done
+	for p in $T_PIDS; do
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT
+
+t_fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+t_skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+t_need_root() {
+	[ "$(id -u)" = 0 ] || t_skip "needs root (ptrace and /proc/PID/stack of any process)"
+}
+
+# t_start CMD ARGS...: start in the background, remember its pid in T_PID.
+t_start() {
+	"$@" &
+	T_PID=$!
+	T_PIDS="$T_PIDS $T_PID"
+}
+
+# t_wait_for SECONDS COMMAND...: retry a check until it holds or time is up.
+t_wait_for() {
+	local limit=$1
+	shift
+	local end=$(($(date +%s) + limit))
+	until "$@"; do
+		[ "$(date +%s)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# t_state PID: the one-letter state of a process, from /proc.
+t_state() {
+	sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$1/status" 2>/dev/null
+}
+
+t_alive() {
+	kill -0 "$1" 2>/dev/null
+}
+
+# t_reap PID SECONDS: wait for a child to exit; prints its status.
+t_reap() {
+	local pid=$1 limit=${2:-10} end
+	end=$(($(date +%s) + limit))
+	while t_alive "$pid" && [ "$(t_state "$pid")" != Z ]; do
+		[ "$(date +%s)" -lt "$end" ] || { echo timeout; return 1; }
+		sleep 0.05
+	done
+	wait "$pid"
+	echo $?
+}

@@ -1,0 +1,80 @@
+/* test_escape.c: untrusted text never reaches a terminal raw. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <whytop/util.h>
+
+static void check(const char *in, size_t len, int nul, const char *want)
+{
+	char *got = wt_escape(in, len, nul);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_plain_and_utf8(void **state)
+{
+	check("bash", 4, 0, "bash");
+	check("caf\xc3\xa9", 5, 0, "caf\xc3\xa9");
+	check("\xe2\x9c\x93 ok", 6, 0, "\xe2\x9c\x93 ok");
+}
+
+static void test_terminal_escapes(void **state)
+{
+	const char osc[] = "\033]0;pwned\007";
+	check(osc, sizeof(osc) - 1, 0, "\\e]0;pwned\\x07");
+	check("a\nb\tc\r", 6, 0, "a\\nb\\tc\\r");
+	check("\x7f", 1, 0, "\\x7f");
+	/* C1 CSI (U+009B) encoded in UTF-8 is a control on some terminals. */
+	check("\xc2\x9b" "2J", 4, 0, "\\xc2\\x9b2J");
+	/* Right-to-left override would reorder what the user reads. */
+	check("a\xe2\x80\xae" "b", 5, 0, "a\\xe2\\x80\\xaeb");
+}
+
+static void test_invalid_utf8(void **state)
+{
+	check("\xff\xfe", 2, 0, "\\xff\\xfe");
+	check("\xc0\xaf", 2, 0, "\\xc0\\xaf");         /* overlong '/' */
+	check("\xed\xa0\x80", 3, 0, "\\xed\\xa0\\x80"); /* surrogate */
+	check("\xe2\x9c", 2, 0, "\\xe2\\x9c");         /* truncated */
+}
+
+static void test_cmdline_nuls(void **state)
+{
+	check("sleep\0" "10\0", 9, 1, "sleep 10");
+	check("a\0b", 3, 0, "a\\x00b");
+}
+
+static void test_truncation_is_safe(void **state)
+{
+	char out[6];
+	wt_escape_to(out, sizeof(out), "\033\033\033", 3, 0);
+	/* never a half escape: "\e\e" fits, a third does not */
+	assert_string_equal(out, "\\e\\e");
+	wt_escape_to(out, sizeof(out), "ab\xc3\xa9\xc3\xa9", 6, 0);
+	assert_string_equal(out, "ab\xc3\xa9");
+}
+
+static void test_json(void **state)
+{
+	struct wt_buf b;
+	wt_buf_init(&b);
+	wt_json_str(&b, "a\"b\\c\n");
+	assert_string_equal(b.data, "\"a\\\"b\\\\c\\u000a\"");
+	wt_buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_and_utf8),   cmocka_unit_test(test_terminal_escapes),
+		cmocka_unit_test(test_invalid_utf8),     cmocka_unit_test(test_cmdline_nuls),
+		cmocka_unit_test(test_truncation_is_safe), cmocka_unit_test(test_json),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
