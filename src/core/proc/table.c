@@ -5,8 +5,8 @@
  * every process (or every thread, /proc/PID/task/TID) reads /proc/.../stat
  * and whatever else the caller's opts->need asks for. It keeps, per task id
  * and start time (a pid reused by a new process has another start time):
- *   - what never changes: the command line (re-read only when comm changes,
- *     i.e. after an exec), the user, the kernel-thread flag;
+ *   - what does not change: the command line and the user (both re-read
+ *     only when comm changes, as it does on exec), the kernel-thread flag;
  *   - the open fds of the files read on every refresh (stat, wchan, syscall,
  *     io): pread at offset 0 on a kept fd makes the kernel regenerate the
  *     text and costs about half of open+read+close;
@@ -359,8 +359,12 @@ static void ent_set_comm(struct proc_ent *e, const char *raw, size_t len)
 	if (e->comm && len == e->comm_raw_len && memcmp(raw, e->comm_raw, len) == 0)
 		return;
 	if (e->comm) {
-		/* A new name usually means an exec: the command line changed too. */
+		/*
+		 * A new name usually means an exec: the command line changed too,
+		 * and so may the user (a set-uid program).
+		 */
 		e->cmdline_tried = false;
+		e->user_tried = false;
 	}
 	memcpy(e->comm_raw, raw, len);
 	e->comm_raw_len = len;
@@ -377,6 +381,7 @@ static void ent_read_user(struct proc_table *t, struct proc_ent *e, const char *
 	uid_t uid;
 
 	e->user_tried = true;
+	e->user_known = false;
 	strcpy(path, dir);
 	strcat(path, "status");
 	int keep = -1;
