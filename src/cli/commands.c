@@ -13,9 +13,15 @@
 #include <whytop/util.h>
 
 /* (one declaration per subcommand, kept in table order) */
+int cmd_kstack(int argc, char **argv);
+int cmd_blocked(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
+	{ "kstack", "PID [--json] [--tid TID] [--observe SECONDS]",
+	  "each thread's state, wchan, decoded syscall and kernel stack", cmd_kstack },
+	{ "blocked", "[--json] [--observe SECONDS]",
+	  "every D-state task of the system, grouped by the kernel frame it waits in", cmd_blocked },
 	{ NULL, NULL, NULL, NULL },
 };
 
