@@ -7,7 +7,7 @@
  *   /hang   4096 bytes; read(2) waits until the next SIGUSR1 (then answers) or exit
  *   /ok     answers at once
  * READYFILE is created once the filesystem is mounted. SIGUSR1 answers
- * every waiting read; SIGTERM/SIGINT answer them and unmount, so the
+ * every waiting read; SIGTERM/SIGINT/SIGHUP answer them and unmount (as root), so the
  * filesystem never stays hung after a test. If this process is killed,
  * the kernel aborts the connection and waiting readers get ENOTCONN.
  */
@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@ static pthread_cond_t answered = PTHREAD_COND_INITIALIZER;
 static unsigned long generation; /* bumped by SIGUSR1: answers the reads waiting then */
 static int exiting;
 static struct fuse *fs;
+static const char *mountpoint;
 static const char content[] = "whytop kern_fusefs: this read was answered\n";
 
 static int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
@@ -106,8 +108,13 @@ static void *signal_thread(void *arg)
 		release_reads(sig != SIGUSR1);
 		if (sig != SIGUSR1) {
 			fuse_exit(fs);
-			/* Unmounting wakes the workers blocked reading /dev/fuse. */
-			fuse_unmount(fs);
+			/*
+			 * Detach the mount: once its last user is gone the kernel ends
+			 * the connection and the workers' reads of /dev/fuse return, so
+			 * fuse_loop_mt returns and main unmounts and frees everything
+			 * (on its own thread: libfuse's unmount is not thread-safe).
+			 */
+			umount2(mountpoint, MNT_DETACH);
 			return NULL;
 		}
 	}
@@ -137,8 +144,10 @@ int main(int argc, char **argv)
 	char *fargv[] = { argv[0], "-o", "fsname=whytopfuse,subtype=whytop", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(3, fargv);
 	fs = fuse_new(&args, &ops, sizeof(ops), NULL);
+	fuse_opt_free_args(&args);
 	if (!fs)
 		return 1;
+	mountpoint = argv[1];
 	if (fuse_mount(fs, argv[1]) != 0) {
 		fuse_destroy(fs);
 		return 1;
@@ -150,6 +159,10 @@ int main(int argc, char **argv)
 		close(fd);
 	int rc = fuse_loop_mt(fs, 0);
 	release_reads(1);
+	fuse_unmount(fs);
+	/* The signal thread may still sit in sigwait (the loop ended otherwise). */
+	pthread_cancel(th);
+	pthread_join(th, NULL);
 	fuse_destroy(fs);
 	return rc < 0 ? 1 : 0;
 }
