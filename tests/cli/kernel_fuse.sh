@@ -45,9 +45,15 @@ t_start "$TARGETS/kern_fuse_reader" "$MNT/hang" >"$T_TMP/r1.out"
 R1=$T_PID
 t_start "$TARGETS/kern_fuse_reader" --interrupt-after 100 "$MNT/hang" >"$T_TMP/r2.out"
 R2=$T_PID
-waits() { [ "$(cat /proc/"$R1"/wchan 2>/dev/null)" = request_wait_answer ]; }
+t_start "$TARGETS/kern_fuse_reader" --stat "$MNT/slowstat" >"$T_TMP/r3.out"
+R3=$T_PID
+waits() {
+	[ "$(cat /proc/"$R1"/wchan 2>/dev/null)" = request_wait_answer ] &&
+		[ "$(cat /proc/"$R3"/wchan 2>/dev/null)" = request_wait_answer ]
+}
 is_d() { [ "$(t_state "$R2")" = D ]; }
-t_wait_for 5 waits || t_fail "reader $R1 not waiting on the fs (wchan $(cat /proc/"$R1"/wchan))"
+t_wait_for 5 waits || t_fail "readers $R1 $R3 not waiting on the fs"
+
 t_wait_for 5 is_d || t_fail "reader $R2 never entered D (state $(t_state "$R2"))"
 
 out=$("$WHYTOP" kstack "$R2") || t_fail "kstack exited $?"
@@ -66,6 +72,17 @@ echo "$o1" | grep -q "\"name\":\"read\",\"args\":\[{\"name\":\"fd\",\"kind\":\"f
 	t_fail "json fd path"
 echo "$o1" | grep -q "\"file\":\"$MNT/hang\"" || t_fail "json file"
 
+# A path argument is read from the task's memory.
+o3=$("$WHYTOP" kstack "$R3") || t_fail "kstack exited $?"
+echo "$o3"
+echo "$o3" | grep -Eq "^  syscall: (newfstatat|statx)\(AT_FDCWD, \"$MNT/slowstat\", " ||
+	t_fail "path argument not read"
+echo "$o3" | grep -q "^    fuse_lookup" || t_fail "no fuse_lookup frame"
+j3=$("$WHYTOP" kstack "$R3" --json) || t_fail "kstack --json exited $?"
+echo "$j3" | grep -Fq '"kind":"path","raw":"0x' || t_fail "json path kind"
+echo "$j3" | grep -Fq '"text":"\"'"$MNT"'/slowstat\"","path":"'"$MNT"'/slowstat"' ||
+	t_fail "json path argument"
+
 bl=$("$WHYTOP" blocked) || t_fail "blocked exited $?"
 echo "$bl"
 echo "$bl" | awk -v p="$R2" '
@@ -82,6 +99,8 @@ reap "$R1" 10; st=$RC
 grep -q "^read 43$" "$T_TMP/r1.out" || t_fail "reader $R1 got: $(cat "$T_TMP/r1.out")"
 reap "$R2" 10; st=$RC
 [ "$st" = timeout ] && t_fail "reader $R2 still waiting after the answer"
+reap "$R3" 10
+[ "$RC" = 0 ] && grep -q "^stat 0$" "$T_TMP/r3.out" || t_fail "stat reader: $RC $(cat "$T_TMP/r3.out")"
 kill -TERM "$FS"
 reap "$FS" 10; st=$RC
 [ "$st" = 0 ] || t_fail "kern_fusefs ended with $st"

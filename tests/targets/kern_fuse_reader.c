@@ -4,7 +4,8 @@
  * thread a caught SIGUSR1 after MS milliseconds: FUSE then gives up the
  * interruptible wait (S) for a killable one (D), as a task stuck on a hung
  * network filesystem shows in a hung-task report.
- * Prints "read N" and exits 0 once the read is answered.
+ * With --stat, stat(2) the file instead (the wait is then on a path).
+ * Prints "read N" (or "stat 0") and exits 0 once answered.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,13 +36,19 @@ static void *interrupter(void *arg)
 
 int main(int argc, char **argv)
 {
+	int do_stat = 0;
+	if (argc == 3 && strcmp(argv[1], "--stat") == 0) {
+		do_stat = 1;
+		argv++;
+		argc--;
+	}
 	if (argc == 4 && strcmp(argv[1], "--interrupt-after") == 0) {
 		interrupt_ms = atol(argv[2]);
 		argv += 2;
 		argc -= 2;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: kern_fuse_reader [--interrupt-after MS] FILE\n");
+		fprintf(stderr, "usage: kern_fuse_reader [--stat | --interrupt-after MS] FILE\n");
 		return 2;
 	}
 	struct sigaction sa;
@@ -48,6 +56,12 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_usr1; /* caught, no SA_RESTART: the kernel sees a real signal */
 	sigaction(SIGUSR1, &sa, NULL);
 	reader = pthread_self();
+	if (do_stat) {
+		struct stat st;
+		int rc = stat(argv[1], &st);
+		printf("stat %d\n", rc);
+		return rc < 0 ? 1 : 0;
+	}
 	int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		perror(argv[1]);

@@ -5,6 +5,7 @@
  *
  * Usage: kern_fusefs MOUNTPOINT READYFILE
  *   /hang   4096 bytes; read(2) waits until the next SIGUSR1 (then answers) or exit
+ *   /slowstat  looking it up (stat, open) waits the same way: a path argument
  *   /ok     answers at once
  * READYFILE is created once the filesystem is mounted. SIGUSR1 answers
  * every waiting read; SIGTERM/SIGINT/SIGHUP answer them and unmount (as root), so the
@@ -32,13 +33,26 @@ static struct fuse *fs;
 static const char *mountpoint;
 static const char content[] = "whytop kern_fusefs: this read was answered\n";
 
+/* Wait until the next SIGUSR1 (or exit): the request stays unanswered meanwhile. */
+static void wait_for_answer(void)
+{
+	pthread_mutex_lock(&lock);
+	unsigned long gen = generation;
+	while (gen == generation && !exiting)
+		pthread_cond_wait(&answered, &lock);
+	pthread_mutex_unlock(&lock);
+}
+
 static int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
+	if (strcmp(path, "/slowstat") == 0)
+		wait_for_answer();
 	memset(st, 0, sizeof(*st));
 	if (strcmp(path, "/") == 0) {
 		st->st_mode = S_IFDIR | 0755;
 		st->st_nlink = 2;
-	} else if (strcmp(path, "/hang") == 0 || strcmp(path, "/ok") == 0) {
+	} else if (strcmp(path, "/hang") == 0 || strcmp(path, "/ok") == 0 ||
+		   strcmp(path, "/slowstat") == 0) {
 		st->st_mode = S_IFREG | 0444;
 		st->st_nlink = 1;
 		st->st_size = 4096;
@@ -71,13 +85,8 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 
 static int fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
-	if (strcmp(path, "/hang") == 0) {
-		pthread_mutex_lock(&lock);
-		unsigned long gen = generation;
-		while (gen == generation && !exiting)
-			pthread_cond_wait(&answered, &lock);
-		pthread_mutex_unlock(&lock);
-	}
+	if (strcmp(path, "/hang") == 0)
+		wait_for_answer();
 	if (off >= (off_t)sizeof(content) - 1)
 		return 0;
 	size_t n = sizeof(content) - 1 - (size_t)off;
