@@ -13,9 +13,14 @@
 #include <whytop/util.h>
 
 /* (one declaration per subcommand, kept in table order) */
+int cmd_list_run(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
+	{ "list",
+	  "[--sort COL] [--filter TEXT] [--threads] [--tree] [--limit N] [--interval MS] "
+	  "[--columns A,B] [--json]",
+	  "print the process table once (CPU% over a short interval) and exit", cmd_list_run },
 	{ NULL, NULL, NULL, NULL },
 };
 
