@@ -10,6 +10,7 @@
 #define WHYTOP_UI_SCREEN_H
 
 #include <curses.h>
+#include <poll.h>
 #include <stdbool.h>
 
 /* Reaction flags, OR-ed together. */
@@ -37,6 +38,13 @@ struct screen_ops {
 	/* The terminal changed size: recreate windows. */
 	void (*layout)(struct screen *s);
 	void (*destroy)(struct screen *s);
+	/*
+	 * Extra fds to wait for (e.g. a tab's tracer wake-up fd): fill at most
+	 * max entries of pfd and return how many. fd_ready gets each that is
+	 * ready. Both may be NULL.
+	 */
+	int (*fds)(struct screen *s, struct pollfd *pfd, int max);
+	unsigned (*fd_ready)(struct screen *s, int fd, short revents);
 };
 
 struct screen {
