@@ -16,6 +16,7 @@
 int cmd_list_run(int argc, char **argv);
 int cmd_kstack(int argc, char **argv);
 int cmd_blocked(int argc, char **argv);
+int cmd_stack(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
@@ -27,6 +28,8 @@ const struct cli_cmd cli_commands[] = {
 	  "each thread's state, wchan, decoded syscall and kernel stack", cmd_kstack },
 	{ "blocked", "[--json] [--observe SECONDS]",
 	  "every D-state task of the system, grouped by the kernel frame it waits in", cmd_blocked },
+	{ "stack", "PID [--thread TID] [--json] [--source]",
+	  "user stacks of every thread: function, file:line, inline frames", cmd_stack },
 	{ NULL, NULL, NULL, NULL },
 };
 
