@@ -13,9 +13,12 @@
 #include <whytop/util.h>
 
 /* (one declaration per subcommand, kept in table order) */
+int cmd_stack(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
+	{ "stack", "PID [--thread TID] [--json] [--source]",
+	  "user stacks of every thread: function, file:line, inline frames", cmd_stack },
 	{ NULL, NULL, NULL, NULL },
 };
 
