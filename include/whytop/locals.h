@@ -50,6 +50,15 @@ struct locals_frame {
 int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct locals_frame *out,
 			    struct wt_err *err);
 
+/*
+ * Choose the frame to look into in a walk of thread tid (0: the main
+ * thread, else the first): frame n when n >= 0; otherwise the innermost
+ * frame that has debug info, whose function is `function` (when given) and
+ * where variable `var` (the first name of a path, when given) is visible.
+ */
+int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, const char *function,
+		      const char *var, struct locals_frame *out, struct wt_err *err);
+
 enum locals_scope {
 	LOCALS_PARAM,  /* a parameter of the frame's function */
 	LOCALS_LOCAL,  /* a local visible at the pc */

@@ -14,11 +14,17 @@
 
 /* (one declaration per subcommand, kept in table order) */
 int cmd_stack(int argc, char **argv);
+int cmd_locals(int argc, char **argv);
+int cmd_poke(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
 	{ "stack", "PID [--thread TID] [--json] [--source]",
 	  "user stacks of every thread: function, file:line, inline frames", cmd_stack },
+	{ "locals", "PID [--thread TID] [--frame N | --function NAME] [--expand PATH] [--json]",
+	  "a frame's parameters, locals and globals with type, location and value", cmd_locals },
+	{ "poke", "PID [--thread TID] [--frame N | --function NAME] [--json] NAME=VALUE",
+	  "change a variable of a live frame (rescue a stuck loop); prints old and new", cmd_poke },
 	{ NULL, NULL, NULL, NULL },
 };
 

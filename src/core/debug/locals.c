@@ -568,3 +568,63 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 	}
 	return 0;
 }
+
+int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, const char *function,
+		      const char *var, struct locals_frame *out, struct wt_err *err)
+{
+	const struct stack_thread *th = NULL;
+	char root[256];
+	size_t k = 0;
+	int r;
+
+	for (size_t i = 0; i < st->nthreads && !th; i++)
+		if (st->threads[i].tid == (tid ? tid : st->pid))
+			th = &st->threads[i];
+	if (!th && tid == 0 && st->nthreads)
+		th = &st->threads[0];
+	if (!th)
+		return wt_err_set(err, ESRCH, "process %d has no thread %d (it may have exited)",
+				  (int)st->pid, (int)tid);
+	if (n >= 0) {
+		if ((r = locals_frame_from_stack(st, th->tid, n, out, err)) < 0)
+			return r;
+		struct lx_ctx c;
+		if ((r = lx_open(dwfl, out, &c, false, err)) < 0)
+			return r;
+		lx_close(&c);
+		return 0;
+	}
+	if (var) {
+		while (var[k] && var[k] != '.' && var[k] != '[' && var[k] != '-' && k < sizeof(root) - 1) {
+			root[k] = var[k];
+			k++;
+		}
+	}
+	root[k] = '\0';
+	for (size_t i = 0; i < th->nframes; i++) {
+		struct lx_ctx c;
+		Dwarf_Die die;
+		bool ok;
+		if (function && (!th->frames[i].function || strcmp(th->frames[i].function, function)))
+			continue;
+		if (locals_frame_from_stack(st, th->tid, (int)i, out, NULL) < 0 ||
+		    lx_open(dwfl, out, &c, false, NULL) < 0)
+			continue;
+		ok = !root[0] || find_var(&c, root, &die) == 0;
+		lx_close(&c);
+		if (ok)
+			return 0;
+	}
+	char efn[128], er[300];
+	wt_escape_to(er, sizeof(er), root, strlen(root), 0);
+	if (function)
+		return wt_err_set(err, ENOENT, "thread %d has no frame in a function '%s' with debug "
+				  "info%s%s%s", (int)th->tid,
+				  wt_escape_to(efn, sizeof(efn), function, strlen(function), 0),
+				  er[0] ? " where '" : "", er, er[0] ? "' is visible" : "");
+	if (er[0])
+		return wt_err_set(err, ENOENT, "no frame of thread %d with debug info has a variable "
+				  "'%s'; 'whytop locals' lists what is visible", (int)th->tid, er);
+	return wt_err_set(err, ENODATA, "no frame of thread %d has debug info: nothing to show; "
+			  "install debug symbols or rebuild with -g", (int)th->tid);
+}

@@ -496,7 +496,7 @@ int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out)
 			out->kind = LV_NONE;
 		}
 		snprintf(out->why, sizeof(out->why),
-			 "a constant (DW_AT_const_value): the program has no copy to write");
+			 "a constant (DW_AT_const_value): the program keeps no copy of it, nothing to poke");
 		return 0;
 	}
 	if (!dwarf_attr(var, DW_AT_location, &attr)) {
