@@ -17,6 +17,8 @@ int cmd_list_run(int argc, char **argv);
 int cmd_kstack(int argc, char **argv);
 int cmd_blocked(int argc, char **argv);
 int cmd_stack(int argc, char **argv);
+int cmd_locals(int argc, char **argv);
+int cmd_poke(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
@@ -30,6 +32,10 @@ const struct cli_cmd cli_commands[] = {
 	  "every D-state task of the system, grouped by the kernel frame it waits in", cmd_blocked },
 	{ "stack", "PID [--thread TID] [--json] [--source]",
 	  "user stacks of every thread: function, file:line, inline frames", cmd_stack },
+	{ "locals", "PID [--thread TID] [--frame N | --function NAME] [--expand PATH] [--json]",
+	  "a frame's parameters, locals and globals with type, location and value", cmd_locals },
+	{ "poke", "PID [--thread TID] [--frame N | --function NAME] [--json] NAME=VALUE",
+	  "change a variable of a live frame (rescue a stuck loop); prints old and new", cmd_poke },
 	{ NULL, NULL, NULL, NULL },
 };
 
