@@ -276,14 +276,15 @@ int ui_config_load(struct ui_config *c)
 	int r = wt_read_all_at(AT_FDCWD, path, &text, &len);
 	if (r < 0) {
 		if (r != -ENOENT && r != -ENOTDIR)
-			config_msg(c, "cannot read %s: %s; using the defaults", path, strerror(-r));
+			config_msg(c, "cannot read %s: %s; using the defaults", path,
+				   strerror(-r));
 		free(path);
 		return 0;
 	}
 	if (memchr(text, '\0', len))
 		config_msg(c, "%s is not a text file; using the defaults", path);
 	else
-		ui_config_parse(c, path, text);
+		ui_config_parse(c, "config", text); /* short: it goes on the status line */
 	free(text);
 	free(path);
 	return 0;
