@@ -136,8 +136,11 @@ int proc_parse_stat(const char *buf, size_t len, struct proc_stat_raw *o)
 	    get_u64(&p, end, &o->starttime) || get_u64(&p, end, &o->vsize) || /* 22, 23 */
 	    get_u64(&p, end, &o->rss_pages))                                  /* 24 */
 		return -EINVAL;
+	/* A number running into the end of the buffer may have been cut short. */
+	if (p >= end)
+		return -EINVAL;
 	/* 39 processor: optional, older or truncated lines stop earlier. */
-	if (skip_fields(&p, end, 14) == 0 && get_u64(&p, end, &u) == 0)
+	if (skip_fields(&p, end, 14) == 0 && get_u64(&p, end, &u) == 0 && p < end)
 		o->processor = u > INT32_MAX ? -1 : (int)u;
 	return 0;
 }

@@ -53,6 +53,7 @@ struct proc_ent {
 	char wchan[64];                   /* escaped */
 	bool wchan_known;
 	long syscall_nr;
+	uint32_t arch;                    /* of the process's executable, 0 until needed */
 	uint64_t read_bytes, write_bytes;
 	bool io_known;
 	struct proc_ent *next;
@@ -364,14 +365,14 @@ static void ent_read_cmdline(struct proc_table *t, struct proc_ent *e, const cha
 	strcpy(path, dir);
 	strcat(path, "cmdline");
 	ssize_t n = proc_read_kept(t->procfd, path, &keep, false, buf, sizeof(buf));
-	if (n > 0) {
+	if (n > 0)
 		e->cmdline = wt_escape(buf, (size_t)n, 1);
-		e->cmdline_known = e->cmdline != NULL;
-	} else if (n == 0) {
+	if (n == 0 || (e->cmdline && !e->cmdline[0])) {
 		/* A zombie, or a process that wiped its argv: its name is all there is. */
+		free(e->cmdline);
 		e->cmdline = strdup(e->comm);
-		e->cmdline_known = e->cmdline != NULL;
 	}
+	e->cmdline_known = n >= 0 && e->cmdline != NULL;
 }
 
 static void ent_read_wchan(struct proc_table *t, struct proc_ent *e, const char *dir)
@@ -532,8 +533,11 @@ static int scan_task(struct proc_table *t, const struct scan *sc, const char *di
 		ent_read_cmdline(t, e, dir);
 	if (sc->need & PROC_NEED_WCHAN)
 		ent_read_wchan(t, e, dir);
-	if (sc->need & PROC_NEED_SYSCALL)
+	if (sc->need & PROC_NEED_SYSCALL) {
 		ent_read_syscall(t, e, dir);
+		if (!e->arch && !e->is_kthread)
+			e->arch = sysname_arch_of_pid(tgid); /* once per (pid, start) */
+	}
 	if (sc->need & PROC_NEED_IO)
 		ent_read_io(t, e, dir);
 
@@ -587,6 +591,7 @@ static int scan_task(struct proc_table *t, const struct scan *sc, const char *di
 	if ((sc->need & PROC_NEED_SYSCALL) && e->syscall_nr != -2) {
 		p->known |= PROC_KNOWN_SYSCALL;
 		p->syscall_nr = e->syscall_nr;
+		p->syscall_arch = e->arch;
 	}
 	if ((sc->need & PROC_NEED_IO) && e->io_known) {
 		p->known |= PROC_KNOWN_IO;
