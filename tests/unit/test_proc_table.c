@@ -268,6 +268,41 @@ static void test_table_vanished(void **state)
 	proc_table_free(t);
 }
 
+/*
+ * Between two refreshes with no pid handed out the table walks the tasks it
+ * knows instead of listing /proc; a fork must end that.
+ */
+static void test_table_new_child_appears(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	size_t before;
+
+	for (int threads = 0; threads < 2; threads++) {
+		o.threads = threads;
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		before = proc_table_count(t);
+		assert_non_null(proc_table_find(t, getpid()));
+		pid_t child = fork();
+		assert_true(child >= 0);
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_non_null(proc_table_find(t, child));
+		assert_true(proc_table_count(t) >= before / 2);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_null(proc_table_find(t, child));
+		assert_non_null(proc_table_find(t, getpid()));
+	}
+	proc_table_free(t);
+}
+
 static void test_sort_and_tree(void **state)
 {
 	struct proc_table *t = proc_table_new();
@@ -320,6 +355,7 @@ int main(void)
 		cmocka_unit_test(test_table_self),
 		cmocka_unit_test(test_table_threads_and_filters),
 		cmocka_unit_test(test_table_vanished),
+		cmocka_unit_test(test_table_new_child_appears),
 		cmocka_unit_test(test_sort_and_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,8 +25,12 @@ const char *proc_users_name(struct proc_users *u, uid_t uid);
 struct proc_sysreader;
 struct proc_sysreader *proc_sysreader_new(void);
 void proc_sysreader_free(struct proc_sysreader *r);
-/* Fill si (except the task counts); rates are since the previous call. */
-int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si);
+/*
+ * Fill si (except the task counts); rates are since the previous call.
+ * *last_pid gets the last pid handed out (from /proc/loadavg), 0 if unknown.
+ */
+int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si,
+			uint64_t *last_pid);
 
 /*
  * Read a small /proc file into buf (NUL-terminated). If *keep >= 0 it is an

@@ -146,7 +146,8 @@ static int read_cpus(struct proc_sysreader *r, int procfd, struct proc_sysinfo *
 	return 0;
 }
 
-int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si)
+int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si,
+			uint64_t *last_pid)
 {
 	char buf[4096];
 	ssize_t n;
@@ -166,10 +167,12 @@ int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinf
 			si->swap_used_kb = m.swap_total > m.swap_free ? m.swap_total - m.swap_free : 0;
 		}
 	}
+	*last_pid = 0;
 	n = proc_read_kept(procfd, "loadavg", &r->fd_loadavg, true, buf, sizeof(buf));
 	if (n > 0) {
 		unsigned running, total;
-		proc_parse_loadavg(buf, (size_t)n, si->load, &running, &total);
+		if (proc_parse_loadavg(buf, (size_t)n, si->load, &running, &total, last_pid))
+			*last_pid = 0;
 	}
 	n = proc_read_kept(procfd, "uptime", &r->fd_uptime, true, buf, sizeof(buf));
 	if (n > 0)
