@@ -8,8 +8,11 @@ cp /bin/sleep "$T_TMP/wtchild"
 t_start sh -c "'$T_TMP/wtchild' 300 & '$T_TMP/wtchild' 301 & wait"
 parent=$T_PID
 t_wait_for 5 sh -c "pgrep -P $parent | wc -l | grep -qx 2" || t_fail "children did not start"
+children=$(pgrep -P "$parent")
+# Ended by the EXIT trap too: killing the shell alone would orphan them.
+T_PIDS="$children $T_PIDS"
 
-tui_start -- -d 5 -p "$parent,$(pgrep -P "$parent" | paste -sd, -)"
+tui_start -- -d 5 -p "$parent,$(echo $children | tr ' ' ,)"
 tui_ready
 tui_wait "wtchild 300"
 tui_line "wtchild 300" | grep -q -- '- ' && t_fail "branch marks before the tree is on"
