@@ -119,6 +119,13 @@ static int parse_columns(const char *v, enum proc_col *cols, size_t *ncols, char
 		snprintf(why, whysz, "no columns");
 		return -EINVAL;
 	}
+	/* The command takes the rest of the line, so it can only be last. */
+	for (size_t i = 0; i + 1 < n; i++)
+		if (cols[i] == PROC_COL_COMMAND) {
+			memmove(&cols[i], &cols[i + 1], (n - i - 1) * sizeof(*cols));
+			cols[n - 1] = PROC_COL_COMMAND;
+			break;
+		}
 	*ncols = n;
 	return 0;
 }
