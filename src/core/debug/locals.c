@@ -31,6 +31,37 @@ const char *locals_loc_name(enum locals_loc l)
 	return (unsigned)l < WT_ARRAY_SIZE(n) ? n[l] : "?";
 }
 
+int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
+{
+	char path[64], *maps = NULL, *line, *save = NULL;
+	size_t len;
+	int r = -EFAULT;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	/* A process that is exiting has no mappings left. */
+	if (wt_read_all_at(AT_FDCWD, path, &maps, &len) < 0 || len == 0) {
+		free(maps);
+		return -ESRCH;
+	}
+	for (line = strtok_r(maps, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long lo, hi;
+		char p[5];
+		if (sscanf(line, "%llx-%llx %4s", &lo, &hi, p) != 3)
+			continue;
+		if (addr < lo || addr >= hi)
+			continue;
+		r = 0;
+		for (const char *q = perm; *q; q++)
+			if (!strchr(p, *q))
+				r = -EACCES;
+		if (r == 0 && addr + size > hi)
+			r = -EFAULT;
+		break;
+	}
+	free(maps);
+	return r;
+}
+
 int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct locals_frame *out,
 			    struct wt_err *err)
 {
@@ -48,6 +79,23 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 	if (n < 0 || (size_t)n >= th->nframes)
 		return wt_err_set(err, ENOENT, "thread %d has %zu frames; there is no frame %d",
 				  th->tid, th->nframes, n);
+	/*
+	 * An unwinder that lost its way (a pc outside code below this frame)
+	 * gives wrong CFAs and registers: reading would show garbage and a poke
+	 * would write into the wrong place. Do not trust such a frame.
+	 */
+	for (int k = 0; k <= n; k++) {
+		int r = lx_maps_check(st->pid, th->frames[k].pc - (k > 0), 1, "x");
+		if (r == 0)
+			continue;
+		if (r == -ESRCH)
+			return wt_err_set(err, ESRCH, "process %d has exited", (int)st->pid);
+		return wt_err_set(err, EFAULT,
+				  "frame %d of thread %d cannot be trusted: frame %d's pc 0x%" PRIx64
+				  " is not in code (the unwinder lost its way there); try again "
+				  "when the thread is elsewhere",
+				  n, (int)th->tid, k, th->frames[k].pc);
+	}
 	memset(out, 0, sizeof(*out));
 	out->pid = st->pid;
 	out->tid = th->tid;
@@ -607,8 +655,10 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		bool ok;
 		if (function && (!th->frames[i].function || strcmp(th->frames[i].function, function)))
 			continue;
-		if (locals_frame_from_stack(st, th->tid, (int)i, out, NULL) < 0 ||
-		    lx_open(dwfl, out, &c, false, NULL) < 0)
+		/* Past a frame the unwinder got wrong, nothing can be trusted: say so. */
+		if ((r = locals_frame_from_stack(st, th->tid, (int)i, out, err)) == -EFAULT)
+			return r;
+		if (r < 0 || lx_open(dwfl, out, &c, false, NULL) < 0)
 			continue;
 		ok = !root[0] || find_var(&c, root, &die) == 0;
 		lx_close(&c);

@@ -103,6 +103,18 @@ int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const
 	if (v.kind == LV_MEM || (v.kind == LV_REG && v.save_addr)) {
 		res->dest = POKE_DEST_MEMORY;
 		res->addr = v.kind == LV_MEM ? v.addr : v.save_addr;
+		/*
+		 * /proc/PID/mem writes even into read-only pages: right for a
+		 * static in a read-only section, never for a place computed from
+		 * registers, which must be writable memory (stack, heap).
+		 */
+		if (lx_maps_check(f->pid, res->addr, size, v.loc == LOCALS_LOC_STATIC ? "" : "w")) {
+			r = wt_err_set(err, EFAULT,
+				       "refusing to poke %s: 0x%" PRIx64 " is not writable memory of "
+				       "process %d (the frame's registers may be wrong)",
+				       esc, res->addr, (int)f->pid);
+			goto out;
+		}
 		if ((r = lx_mem_read(&c, res->addr, oldb, size)) < 0) {
 			r = wt_err_set(err, -r, "cannot read %s at 0x%" PRIx64 ": %s", esc, res->addr,
 				       kill(f->pid, 0) ? "the process has exited" : strerror(-r));
