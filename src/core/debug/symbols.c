@@ -149,21 +149,42 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
 	Dwarf_Die *scopes = NULL;
 	int nscopes = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
+	/*
+	 * dwarf_getscopes follows an inlined call into its abstract definition
+	 * (whose parent is the CU); the concrete chain of calls comes from the
+	 * innermost function-like scope's own parents, dwarf_getscopes_die.
+	 */
+	Dwarf_Die *chain = NULL;
+	int nchain = 0;
+	for (int i = 0; i < nscopes; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
+			nchain = dwarf_getscopes_die(&scopes[i], &chain);
+			break;
+		}
+	}
 	/* Function-like scopes, innermost first, up to the enclosing subprogram. */
 	Dwarf_Die *fn[64];
 	int nfn = 0;
-	for (int i = 0; i < nscopes && nfn < 64; i++) {
-		int tag = dwarf_tag(&scopes[i]);
+	for (int i = 0; i < nchain && nfn < 64; i++) {
+		int tag = dwarf_tag(&chain[i]);
 		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
-			fn[nfn++] = &scopes[i];
+			fn[nfn++] = &chain[i];
 		if (tag == DW_TAG_subprogram)
 			break;
+	}
+	if (nscopes <= 0) {
+		/* The line table's last row runs on past the CU's code (into _start). */
+		free(scopes);
+		free(chain);
+		return 0;
 	}
 	if (nfn == 0) {
 		f->file = symbols_escape(src);
 		f->line = lineno;
 		f->column = col;
 		free(scopes);
+		free(chain);
 		return 0;
 	}
 	/* Frame k (k < nfn-1) is an inlined call; the last is the physical function. */
@@ -176,12 +197,17 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 			g->offset = 0;
 		}
 		const char *dname = symbols_die_name(fn[k]);
-		bool physical = k == nfn - 1;
+			bool physical = k == nfn - 1;
 		free(g->function);
 		/* The symbol table names the physical function best (it has C++ parameters). */
 		g->function = symbols_demangle(physical && symname ? symname : dname);
+		Dwarf_Addr entry;
 		if (physical && symname)
 			g->offset = phys->pc - func_start;
+		else if (dwarf_entrypc(fn[k], &entry) == 0 && entry + bias <= phys->pc)
+			g->offset = phys->pc - (entry + bias); /* into the inlined copy */
+		else
+			g->offset = 0;
 		if (k == 0) {
 			g->file = symbols_escape(src);
 			g->line = lineno;
@@ -204,6 +230,7 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 			    (g->flags & ~STACK_FRAME_SIGNAL) | (phys->flags & STACK_FRAME_SIGNAL);
 	}
 	free(scopes);
+	free(chain);
 	return 0;
 }
 
