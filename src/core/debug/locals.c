@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,19 @@ int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
 	}
 	free(maps);
 	return r;
+}
+
+bool lx_thread_alive(pid_t pid, pid_t tid)
+{
+	char path[64], st[512];
+	ssize_t n;
+	char *p;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	n = wt_read_at(AT_FDCWD, path, st, sizeof(st));
+	if (n <= 0)
+		return false;
+	p = strrchr(st, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
 int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct locals_frame *out,
@@ -665,6 +679,10 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		if (ok)
 			return 0;
 	}
+	/* A thread on its way out (exit, a fatal signal) shows no useful frames. */
+	if (!lx_thread_alive(st->pid, th->tid))
+		return wt_err_set(err, ESRCH, "process %d has exited (thread %d is gone)",
+				  (int)st->pid, (int)th->tid);
 	char efn[128], er[300];
 	wt_escape_to(er, sizeof(er), root, strlen(root), 0);
 	if (function)

@@ -216,19 +216,6 @@ const char *poke_outcome_text(enum poke_outcome o)
 	return "?";
 }
 
-static bool thread_alive(pid_t pid, pid_t tid)
-{
-	char path[64], st[512];
-	ssize_t n;
-	char *p;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	n = wt_read_at(AT_FDCWD, path, st, sizeof(st));
-	if (n <= 0)
-		return false;
-	p = strrchr(st, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-}
-
 static bool same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
 {
 	Dwfl_Module *ma = dwfl_addrmodule(dwfl, a), *mb = dwfl_addrmodule(dwfl, b);
@@ -258,12 +245,12 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 		struct timespec ts = { 0, 50 * 1000000 };
 
 		nanosleep(&ts, NULL);
-		if (!thread_alive(f->pid, f->tid)) {
+		if (!lx_thread_alive(f->pid, f->tid)) {
 			*out = POKE_THREAD_GONE;
 			return 0;
 		}
 		if (stack_walk(dp, &so, &st, &e2) < 0) {
-			if (!thread_alive(f->pid, f->tid)) {
+			if (!lx_thread_alive(f->pid, f->tid)) {
 				*out = POKE_THREAD_GONE;
 				return 0;
 			}
