@@ -696,3 +696,42 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 	return wt_err_set(err, ENODATA, "no frame of thread %d has debug info: nothing to show; "
 			  "install debug symbols or rebuild with -g", (int)th->tid);
 }
+
+bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
+{
+	Dwfl_Module *ma = dwfl_addrmodule(dwfl, a), *mb = dwfl_addrmodule(dwfl, b);
+	GElf_Sym sa, sb;
+	GElf_Off oa, ob;
+	if (!ma || ma != mb)
+		return false;
+	if (!dwfl_module_addrinfo(ma, a, &oa, &sa, NULL, NULL, NULL) ||
+	    !dwfl_module_addrinfo(mb, b, &ob, &sb, NULL, NULL, NULL))
+		return a == b;
+	return a - oa == b - ob;
+}
+
+int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+		       struct locals_frame *out, struct wt_err *err)
+{
+	for (size_t i = 0; i < st->nthreads; i++) {
+		const struct stack_thread *th = &st->threads[i];
+		if (th->tid != old->tid)
+			continue;
+		for (size_t k = 0; k < th->nframes; k++) {
+			struct locals_frame f;
+			const struct stack_frame *fr = &th->frames[k];
+			if (fr->cfa != old->frame.cfa ||
+			    !lx_same_function(dwfl, fr->pc - (k > 0), old->frame.pc - !old->pc_exact))
+				continue;
+			if (locals_frame_from_stack(st, th->tid, (int)k, &f, NULL) < 0 ||
+			    f.inline_level != old->inline_level)
+				continue;
+			*out = f;
+			return 0;
+		}
+	}
+	if (!lx_thread_alive(old->pid, old->tid))
+		return wt_err_set(err, ESRCH, "thread %d has exited", (int)old->tid);
+	return wt_err_set(err, ENOENT, "frame %d of thread %d has returned since it was read; "
+			  "look again", old->index, (int)old->tid);
+}
