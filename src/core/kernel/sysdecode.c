@@ -276,7 +276,7 @@ static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_
 		return;
 	case 'o':
 		a->kind = KARG_OCT;
-		snprintf(tmp, sizeof(tmp), "0%llo", (unsigned long long)a->raw);
+		snprintf(tmp, sizeof(tmp), a->raw ? "0%llo" : "0", (unsigned long long)a->raw);
 		a->text = strdup(tmp);
 		return;
 	default:
