@@ -225,23 +225,18 @@ static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_
 	case 'f':
 		if (kind == 'f')
 			a->kind = KARG_FD;
-		if (fd < 0 || (uint64_t)(uint32_t)fd != (a->raw & 0xffffffffu)) {
-			snprintf(tmp, sizeof(tmp), "%lld", (long long)sval);
+		/* The kernel takes an fd as an int: the low 32 bits. */
+		if (fd < 0 || pid <= 0) {
+			snprintf(tmp, sizeof(tmp), "%d", fd);
 			a->text = strdup(tmp);
 			return;
 		}
-		if (pid > 0)
-			a->target = fd_target(pid, tid, fd, &a->note);
+		a->target = fd_target(pid, tid, fd, &a->note);
 		{
 			struct wt_buf b;
 			wt_buf_init(&b);
 			wt_buf_printf(&b, "%d<%s>", fd, a->target ? a->target : "?");
 			a->text = wt_buf_steal(&b);
-		}
-		if (pid <= 0) {
-			free(a->text);
-			snprintf(tmp, sizeof(tmp), "%d", fd);
-			a->text = strdup(tmp);
 		}
 		return;
 	case 'p':
