@@ -171,8 +171,13 @@ int main(int argc, char **argv)
 		close(fd);
 	int rc = fuse_loop_mt(fs, 0);
 	release_reads(1);
-	if (!detached)
-		fuse_unmount(fs); /* else fuse_destroy only closes the device */
+	if (detached) {
+		/* Already unmounted: libfuse would complain that it cannot unmount. */
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
+	}
+	fuse_unmount(fs); /* also frees what fuse_mount kept */
 	/* The signal thread may still sit in sigwait (the loop ended otherwise). */
 	pthread_cancel(th);
 	pthread_join(th, NULL);
