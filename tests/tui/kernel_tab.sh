@@ -21,10 +21,13 @@ n=$(tui_line ":Overview" | sed -n "s/.*\([0-9]\):Kernel.*/\1/p")
 tui_keys "$n"
 tui_wait "Thread $P kern_vfork"
 tui_wait "disk sleep (uninterruptible)"
-tui_line "wchan" | grep -Eq "wchan +(kernel_clone|wait_for_vfork_done)" || t_fail "wchan line"
-tui_line "syscall" | grep -q "syscall   vfork()" || t_fail "syscall line"
-tui_line "<- waits here" | grep -Eq "(kernel_clone|wait_for_vfork_done)\+0x" ||
-	t_fail "the frame it waits in is not marked"
+# A capture can catch the terminal mid-update: wait for each line, do not sample once.
+screen_has() { tui_screen | grep -Eq -- "$1"; }
+wait_re() { t_wait_for 5 screen_has "$1" || { tui_screen >&2; t_fail "$2"; }; }
+wait_re "wchan +(kernel_clone|wait_for_vfork_done)$" "wchan line"
+wait_re "syscall +vfork\(\)$" "syscall line"
+wait_re "stack +(kernel_clone|wait_for_vfork_done)\+0x[0-9a-f]+/0x[0-9a-f]+ +<- waits here" \
+	"the frame it waits in is not marked"
 
 # Live: the observed blocked time grows across refreshes.
 secs() { tui_line "blocked " | sed -n 's/.*blocked \([0-9]*\)\.\([0-9]\)s.*/\1\2/p'; }
