@@ -107,7 +107,7 @@ static const struct {
 	{ "io_uring_enter", "fd:f to_submit:n min_complete:n flags:x sig:x sigsz:n" },
 	{ "inotify_add_watch", "fd:f path:p mask:x" },
 	{ "fanotify_mark", "fd:f flags:x mask:x dirfd:d path:p" },
-	{ "futex", "uaddr:x op:n val:n timeout:x uaddr2:x val3:n" },
+	{ "futex", "uaddr:x op:x val:n timeout:x uaddr2:x val3:x" },
 	{ "nanosleep", "req:x rem:x" },
 	{ "clock_nanosleep", "clockid:n flags:x req:x rem:x" },
 	{ "wait4", "pid:n status:x options:x rusage:x" },
