@@ -13,9 +13,15 @@
 #include <whytop/util.h>
 
 /* (one declaration per subcommand, kept in table order) */
+int cmd_syscalls(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
+	{ "syscalls", "PID [--duration SEC] [--backend kernel|ptrace] [--thread TID] [--json]",
+	  "count a process's syscalls (calls, errors, time) like strace -c", cmd_syscalls },
+	{ "run", "[--trace SYSCALLS] [--json] -- CMD ARGS",
+	  "run a program and print its syscall summary when it ends", cmd_run },
 	{ NULL, NULL, NULL, NULL },
 };
 
