@@ -107,6 +107,25 @@ static struct attach_thread *attach_add(struct attach_set *as, pid_t tid)
 }
 
 /*
+ * PTRACE_SEIZE; when the thread is traced by another thread of whytop
+ * itself (another tab's tracer finishing a walk), wait for it to let go,
+ * briefly, rather than failing.
+ */
+static int attach_seize(pid_t tid)
+{
+	for (int i = 0; i < 100; i++) {
+		if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
+			return 0;
+		if (errno != EPERM || attach_tracer_pid(tid) != getpid())
+			return -1;
+		struct timespec ts = {0, 2000000};
+		nanosleep(&ts, NULL);
+	}
+	errno = EBUSY;
+	return -1;
+}
+
+/*
  * Seize and interrupt every listed thread not seen before. Returns how many
  * were new, or -errno if the task directory cannot be read (process gone).
  */
@@ -138,7 +157,7 @@ static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, 
 			t->gone = true; /* an exited thread (a zombie leader) cannot be seized */
 			continue;
 		}
-		if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0) {
+		if (attach_seize(tid) < 0) {
 			int e = errno;
 			if (e == ESRCH) {
 				t->gone = true;
@@ -342,6 +361,12 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 			    "(kernel.yama.ptrace_scope)",
 			    pid);
 		}
+		if (first_errno == EBUSY)
+			return wt_err_set(
+			    err, EBUSY,
+			    "cannot attach to %d: another part of whytop is holding it; "
+			    "try again",
+			    pid);
 		if (first_errno)
 			return wt_err_set(err, first_errno, "cannot attach to %d: %s", pid,
 					  strerror(first_errno));
