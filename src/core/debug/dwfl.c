@@ -5,6 +5,7 @@
  * space. Everything here runs without stopping the target; it is the
  * expensive part of a walk done before the pause, and kept for the next.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -326,6 +327,17 @@ int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)
 	if (!dp->pages || !dp->dwfl) {
 		debug_proc_close(dp);
 		return wt_err_set(err, ENOMEM, "cannot start libdwfl: %s", dwfl_errmsg(-1));
+	}
+	/* The unwinders here speak x86_64 only; say so rather than print garbage. */
+	char exe[64], ident[EI_NIDENT + 1];
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+	if (wt_read_at(AT_FDCWD, exe, ident, sizeof(ident)) == (ssize_t)EI_NIDENT &&
+	    memcmp(ident, ELFMAG, SELFMAG) == 0 && ident[EI_CLASS] == ELFCLASS32) {
+		debug_proc_close(dp);
+		return wt_err_set(err, ENOTSUP,
+				  "process %d runs a 32-bit program; whytop walks only 64-bit "
+				  "(x86_64) stacks",
+				  pid);
 	}
 	bool changed;
 	int r = debug_proc_read_maps(dp, &changed);
