@@ -26,7 +26,11 @@ echo "state_d = underline" >"$TUI_HOME/.config/whytop/themes/wtd"
 # Sorted by pid the child (selected rows use their own attribute) comes second.
 tui_start -- --theme wtd -d 5 -s pid -p "$parent,$child"
 tui_ready
-tui_wait "kern_vfork 60"
+parent_row() {
+	tui_screen | grep -qE "^ *$parent "
+}
+# (wait for the pid: a long build path may cut the command short)
+t_wait_for 10 parent_row || t_fail "pid $parent is not listed"
 line=$(tui_screen | grep -E "^ *$parent ")
 echo "$line" | grep -q " D " || t_fail "the parent's row does not show state D: $line"
 tui_keys Down                 # select the child: the parent's row is drawn as D
