@@ -75,8 +75,20 @@ tui_keys() {
 	tm send-keys -t t "$@"
 }
 
-# tui_type TEXT: literal text.
+# tui_type TEXT: literal text, one character per tmux command: a tmux
+# client whose command line held the whole TEXT would itself match a
+# search or filter for it while it runs.
 tui_type() {
+	local rest="$1" c
+	while [ -n "$rest" ]; do
+		c=${rest%"${rest#?}"}
+		rest=${rest#?}
+		tm send-keys -t t -l -- "$c"
+	done
+}
+
+# tui_raw TEXT: literal bytes in one write (mouse reports and other sequences).
+tui_raw() {
 	tm send-keys -t t -l -- "$1"
 }
 
