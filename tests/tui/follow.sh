@@ -16,7 +16,7 @@ tui_type wtfollow
 tui_keys Enter
 tui_wait_gone "Search:"
 row_of_target() {
-	tui_screen | grep -n "wtfollow 300" | cut -d: -f1
+	tui_screen | grep -n "wtfollow 300" | head -n 1 | cut -d: -f1
 }
 before=$(row_of_target)
 # Newer processes whose commands sort first push the target down.
