@@ -317,7 +317,7 @@ static int parse_pids(struct ui_config *c, const char *arg, struct wt_err *err)
 	return 0;
 }
 
-enum { OPT_THEME = 256, OPT_OPEN };
+enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED };
 
 int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *err)
 {
@@ -332,6 +332,7 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		{ "no-colour", no_argument, NULL, 'C' },
 		{ "theme", required_argument, NULL, OPT_THEME },
 		{ "open", no_argument, NULL, OPT_OPEN },
+		{ "blocked", no_argument, NULL, OPT_BLOCKED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -383,6 +384,9 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		case OPT_OPEN:
 			c->open = true;
 			break;
+		case OPT_BLOCKED:
+			c->blocked = true;
+			break;
 		case 'h':
 			return 1;
 		case ':':
@@ -417,7 +421,8 @@ void ui_config_print_options(FILE *f)
 		   "  -H, --threads          show threads\n"
 		   "  -C, --no-color         no colours (also when NO_COLOR is set)\n"
 		   "      --theme NAME       colour theme (default, mono, light, high-contrast, ...)\n"
-		   "      --open             with -p PID: open straight on that process's screen\n");
+		   "      --open             with -p PID: open straight on that process's screen\n"
+		   "      --blocked          open straight on the blocked tasks (every D task)\n");
 }
 
 void ui_config_cols_str(const struct ui_config *c, char *out, size_t outsz)

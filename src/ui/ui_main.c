@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ui/blocked.h"
 #include "ui/ui.h"
 #include "ui/ui_int.h"
 
@@ -126,6 +127,8 @@ int ui_main(int argc, char **argv)
 	ui_push(&ui, list_screen_new(&ui));
 	if (ui.top)
 		ui.top->ops->tick(ui.top);
+	if (ui.cfg.blocked)
+		ui_push(&ui, blocked_screen_new(&ui));
 	if (ui.cfg.open)
 		ui_push(&ui, proc_screen_new(&ui, ui.cfg.pids[0]));
 
