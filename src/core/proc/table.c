@@ -757,22 +757,30 @@ static int scan_threads(struct proc_table *t, const struct scan *sc, pid_t pid, 
  * and if so the pids handed out since the last refresh: count of them from
  * first on, cyclically below pid_max.
  */
-static bool table_new_pids(struct proc_table *t, const struct proc_pid_clock *now,
-			   uint64_t *first, uint64_t *count)
+bool proc_new_pid_range(const struct proc_pid_clock *was, const struct proc_pid_clock *now,
+			uint64_t pid_max, uint64_t *first, uint64_t *count)
 {
-	const struct proc_pid_clock *was = &t->clk;
-	if (!t->may_skip_listing || !t->ids_valid || t->since_listing + 1 >= PROC_LIST_EVERY ||
-	    !now->last_pid || !was->last_pid || !now->forks || !was->forks ||
-	    now->last_pid >= t->pid_max || was->last_pid >= t->pid_max)
+	if (!now->last_pid || !was->last_pid || !now->forks || !was->forks || pid_max < 2 ||
+	    now->last_pid >= pid_max || was->last_pid >= pid_max)
 		return false;
 	/* Every fork takes a pid: fewer forks than pids means no full turn. */
-	if (now->forks < was->forks || now->forks - was->forks >= t->pid_max - 1)
+	if (now->forks < was->forks || now->forks - was->forks >= pid_max - 1)
 		return false;
-	*first = was->last_pid + 1;
+	*first = was->last_pid + 1 < pid_max ? was->last_pid + 1 : 1;
 	if (now->last_pid >= was->last_pid)
 		*count = now->last_pid - was->last_pid;
 	else
-		*count = t->pid_max - *first + now->last_pid; /* wrapped: ..pid_max-1, 1.. */
+		*count = pid_max - 1 - was->last_pid + now->last_pid; /* ..pid_max-1, then 1.. */
+	return true;
+}
+
+static bool table_new_pids(struct proc_table *t, const struct proc_pid_clock *now,
+			   uint64_t *first, uint64_t *count)
+{
+	if (!t->may_skip_listing || !t->ids_valid || t->since_listing + 1 >= PROC_LIST_EVERY)
+		return false;
+	if (!proc_new_pid_range(&t->clk, now, t->pid_max, first, count))
+		return false;
 	/* Probing costs about what listing does per pid: beyond a share, list. */
 	return *count <= 64 + t->nids / 4;
 }
