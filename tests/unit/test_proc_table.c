@@ -20,6 +20,7 @@
 
 #include <whytop/proc.h>
 #include <whytop/sysnames.h>
+#include "core/proc/internal.h"
 
 static void test_col_names(void **state)
 {
@@ -313,6 +314,65 @@ static void test_table_new_child_appears(void **state)
 	proc_table_free(t);
 }
 
+static pid_t spawn_sleeper(void)
+{
+	pid_t p = fork();
+	assert_true(p >= 0);
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	return p;
+}
+
+/* Bursts of births and deaths between refreshes: none missed, none left over. */
+static void test_table_churn(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	pid_t kids[60];
+
+	for (int threads = 0; threads < 2; threads++) {
+		o.threads = threads;
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		for (int i = 0; i < 40; i++)
+			kids[i] = spawn_sleeper();
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		for (int i = 0; i < 40; i++)
+			assert_non_null(proc_table_find(t, kids[i]));
+		for (int round = 0; round < 3; round++) {
+			for (int i = 0; i < 20; i++) {
+				kill(kids[i], SIGKILL);
+				waitpid(kids[i], NULL, 0);
+				kids[i] = spawn_sleeper();
+			}
+			for (int i = 40; i < 60; i++)
+				kids[i] = spawn_sleeper();
+			assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+			for (int i = 0; i < 60; i++)
+				assert_non_null(proc_table_find(t, kids[i]));
+			for (int i = 40; i < 60; i++) {
+				kill(kids[i], SIGKILL);
+				waitpid(kids[i], NULL, 0);
+			}
+			assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+			for (int i = 40; i < 60; i++)
+				assert_null(proc_table_find(t, kids[i]));
+		}
+		for (int i = 0; i < 40; i++) {
+			kill(kids[i], SIGKILL);
+			waitpid(kids[i], NULL, 0);
+		}
+	}
+	/* On a machine that forks a lot every refresh may list /proc: say which ran. */
+	unsigned long listed, walked;
+	proc_table_stats_(t, &listed, &walked);
+	print_message("churn: %lu refreshes listed /proc, %lu walked and probed\n", listed, walked);
+	proc_table_free(t);
+}
+
 static size_t count_tgid(struct proc_table *t, pid_t tgid)
 {
 	size_t n = 0;
@@ -401,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_table_vanished),
 		cmocka_unit_test(test_table_new_child_appears),
 		cmocka_unit_test(test_table_new_thread),
+		cmocka_unit_test(test_table_churn),
 		cmocka_unit_test(test_sort_and_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -51,6 +51,8 @@ int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinf
 ssize_t proc_read_kept(int dirfd, const char *path, int *keep, bool want_keep, char *buf,
 		       size_t size);
 
+/* table.c, for tests: how many refreshes listed /proc and how many walked. */
+void proc_table_stats_(const struct proc_table *t, unsigned long *listed, unsigned long *walked);
 /* table.c, for tree.c: the task array, reordered in place. */
 struct proc_task *proc_table_tasks_(struct proc_table *t, size_t *n);
 /* columns.c, for tree.c: order of two tasks by a column's key, ascending (0 when equal). */

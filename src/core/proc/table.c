@@ -93,6 +93,7 @@ struct proc_table {
 	bool ids_valid;
 	bool may_skip_listing;            /* /proc is our pid namespace's */
 	unsigned since_listing;           /* refreshes since /proc was last listed */
+	unsigned long nlisted, nwalked;   /* refreshes of each kind, for tests */
 	uint64_t pid_max;
 };
 
@@ -879,11 +880,13 @@ int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 	t->ids_valid = true;
 	t->nids_next = 0;
 	if (walk_known) {
+		t->nwalked++;
 		t->since_listing++;
 		rc = table_walk_known(t, &sc, first, count);
 		goto done;
 	}
 	t->since_listing = 0;
+	t->nlisted++;
 	rc = list_pids(t, t->procfd, &pids, &pcap, &npids);
 	if (rc) {
 		free(pids);
@@ -942,6 +945,12 @@ struct proc_task *proc_table_find(struct proc_table *t, pid_t pid)
 const struct proc_sysinfo *proc_table_sysinfo(const struct proc_table *t)
 {
 	return &t->si;
+}
+
+void proc_table_stats_(const struct proc_table *t, unsigned long *listed, unsigned long *walked)
+{
+	*listed = t->nlisted;
+	*walked = t->nwalked;
 }
 
 /* For tree.c: the task array, to reorder in place. */
