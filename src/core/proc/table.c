@@ -94,6 +94,7 @@ struct proc_table {
 	bool may_skip_listing;            /* /proc is our pid namespace's */
 	unsigned since_listing;           /* refreshes since /proc was last listed */
 	unsigned long nlisted, nwalked;   /* refreshes of each kind, for tests */
+	uid_t euid;                       /* ours: whose tasks' wchan we may read */
 	uint64_t pid_max;
 };
 
@@ -272,6 +273,7 @@ struct proc_table *proc_table_new(void)
 		proc_table_free(t);
 		return NULL;
 	}
+	t->euid = geteuid();
 	long page = sysconf(_SC_PAGESIZE);
 	t->page_kb = page > 0 ? page / 1024 : 4;
 	t->si.clk_tck = sysconf(_SC_CLK_TCK);
@@ -437,9 +439,18 @@ static void ent_read_wchan(struct proc_table *t, struct proc_ent *e, const char 
 		e->wchan_known = false; /* EACCES without ptrace rights */
 		return;
 	}
-	/* "0" when not waiting: shown empty, as ps shows "-". */
-	if (n == 1 && buf[0] == '0')
+	/*
+	 * "0" when not waiting, shown as "-" like ps. But the kernel also says
+	 * "0" to a reader without ptrace rights over the task: for another
+	 * user's process, unless we are root, "0" means unknown.
+	 */
+	if (n == 1 && buf[0] == '0') {
+		if (t->euid != 0 && (!e->user_known || e->uid != t->euid)) {
+			e->wchan_known = false;
+			return;
+		}
 		n = 0;
+	}
 	wt_escape_to(e->wchan, sizeof(e->wchan), buf, (size_t)n, 0);
 	e->wchan_known = true;
 }
@@ -594,7 +605,10 @@ static int scan_task(struct proc_table *t, const struct scan *sc, const char *di
 	if (!wanted_pid(o, tgid))
 		return 0;
 	bool uid_filter = o->uid != (uid_t)-1;
-	if ((sc->need & PROC_NEED_STATUS) || uid_filter) {
+	/* Without root, wchan's "0" is only trusted for our own tasks: know the owner. */
+	bool need_user = (sc->need & PROC_NEED_STATUS) || uid_filter ||
+			 ((sc->need & PROC_NEED_WCHAN) && t->euid != 0);
+	if (need_user) {
 		if (!e->user_tried)
 			ent_read_user(t, e, dir);
 		if (uid_filter && (!e->user_known || e->uid != o->uid))
