@@ -2,8 +2,10 @@
  * test_proc_table.c: columns (names, needs, formatting of known and unknown
  * fields) on made-up tasks, then the table itself on the real /proc: this
  * process found with the right fields, CPU% of a busy loop, threads view,
- * a child that exits between refreshes, filters, sort and tree order.
+ * a child that exits between refreshes, births between refreshes, filters,
+ * sort and tree order, and the Overview reads.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -407,6 +409,39 @@ static void test_table_new_thread(void **state)
 	proc_table_free(t);
 }
 
+static void test_overview(void **state)
+{
+	struct proc_overview ov;
+	struct wt_err err;
+	char cwd[4096];
+
+	assert_int_equal(proc_overview_read(getpid(), &ov, &err), 0);
+	assert_int_equal(ov.pid, getpid());
+	assert_string_equal(ov.name, "test_proc_table");
+	assert_non_null(ov.exe);
+	assert_non_null(strstr(ov.exe, "test_proc_table"));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_string_equal(ov.cwd, cwd);
+	assert_non_null(strstr(ov.cmdline, "test_proc_table"));
+	assert_non_null(strstr(ov.status_text, "PPid:"));
+	assert_non_null(strstr(ov.limits_text, "Max open files"));
+	assert_non_null(strstr(ov.namespaces_text, "pid:["));
+	assert_non_null(ov.cgroup);
+	assert_true(ov.nfds >= 3);
+	assert_true(ov.vol_ctxt + ov.nonvol_ctxt > 0);
+	proc_overview_free(&ov);
+
+	/* A pid that is surely gone: one of ours, reaped. */
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	assert_int_equal(proc_overview_read(child, &ov, &err), -ESRCH);
+	assert_non_null(strstr(err.msg, "no process"));
+	assert_null(ov.name);
+}
+
 static void test_sort_and_tree(void **state)
 {
 	struct proc_table *t = proc_table_new();
@@ -462,6 +497,7 @@ int main(void)
 		cmocka_unit_test(test_table_new_child_appears),
 		cmocka_unit_test(test_table_new_thread),
 		cmocka_unit_test(test_table_churn),
+		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_sort_and_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
