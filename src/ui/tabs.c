@@ -13,9 +13,9 @@ extern const struct tab_ops tab_overview_ops;
 
 /* stack: extern const struct tab_ops tab_stack_ops; */
 
-/* locals: extern const struct tab_ops tab_locals_ops; */
+extern const struct tab_ops tab_locals_ops;
 
-/* kernel: extern const struct tab_ops tab_kernel_ops; */
+extern const struct tab_ops tab_kernel_ops;
 
 const struct tab_ops *const tab_table[] = {
 	&tab_overview_ops,
@@ -24,9 +24,9 @@ const struct tab_ops *const tab_table[] = {
 
 	/* stack: &tab_stack_ops, */
 
-	/* locals: &tab_locals_ops, */
+	&tab_locals_ops,
 
-	/* kernel: &tab_kernel_ops, */
+	&tab_kernel_ops,
 
 	NULL,
 };

@@ -101,6 +101,12 @@ int val_parse(struct lx_ctx *c, const struct vtype *t, const char *text, unsigne
 	      size_t *size, struct wt_err *err);
 
 /* locals.c */
+/* a and b are in the same function (by symbol). */
+bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b);
+/* The thread exists and is not a zombie. */
+bool lx_thread_alive(pid_t pid, pid_t tid);
+/* 0 if [addr, addr+size) is mapped in pid with every permission in perm ("w", "x"). */
+int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm);
 int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool write,
 	    struct wt_err *err);
 void lx_close(struct lx_ctx *c);

@@ -70,6 +70,16 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 		why = why2;
 	}
 	free(alt);
+	/* A return address outside executable code means the chain was lost: stop there. */
+	for (size_t i = 1; i < n; i++) {
+		const struct debug_map *map = debug_proc_find_map(dp, frames[i].pc);
+		if (!map || !map->exec) {
+			n = i;
+			if (!why)
+				why = "a return address points outside the code";
+			break;
+		}
+	}
 	if (why && n < 2) {
 		char buf[256];
 		snprintf(buf, sizeof(buf), "the stack could not be unwound: %s", why);
