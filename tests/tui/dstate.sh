@@ -23,8 +23,9 @@ underlined() {
 # A theme where only D-state tasks are underlined.
 mkdir -p "$TUI_HOME/.config/whytop/themes"
 echo "state_d = underline" >"$TUI_HOME/.config/whytop/themes/wtd"
-# Sorted by pid the child (selected rows use their own attribute) comes second.
-tui_start -- --theme wtd -d 5 -s pid -p "$parent,$child"
+# Sorted by state the child (S) comes after the parent (D), whatever their
+# pids: Down selects the child (a selected row has its own attribute).
+tui_start -- --theme wtd -d 5 -s state -p "$parent,$child"
 tui_ready
 parent_row() {
 	tui_screen | grep -qE "^ *$parent "
@@ -44,7 +45,7 @@ tui_quit
 
 # Without colours the mono theme underlines and emboldens D rows.
 tm kill-session -t t
-tui_start NO_COLOR=1 -- -d 5 -s pid -p "$parent,$child"
+tui_start NO_COLOR=1 -- -d 5 -s state -p "$parent,$child"
 tui_ready
 tui_keys Down
 row=""
