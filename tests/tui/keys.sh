@@ -49,7 +49,7 @@ tui_wait "[filter: wtni"
 only_target() {
 	[ "$(tui_screen | sed -n '/ PID[v^]* *USER/,$p' | awk '$1 ~ /^[0-9]+$/ {print $1}')" = "$target" ]
 }
-t_wait_for 5 only_target || t_fail "the filter does not leave only pid $target"
+t_wait_for 5 only_target || { tui_screen >&2; t_fail "the filter does not leave only pid $target"; }
 nice_of() {
 	ps -o ni= -p "$target" | tr -d ' '
 }
