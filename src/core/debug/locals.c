@@ -427,9 +427,12 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 		lv->note = strdup(v->why);
 	else if (v->bit_size)
 		lv->note = strdup("a bit-field: shown, not written");
-	else if (v->has_loclist && lv->writable)
-		lv->note = strdup("optimized code: its location changes with the pc; a copy in "
-				  "another register or slot may overwrite or ignore a write");
+	else if (v->copies[0] && lv->writable) {
+		char n[600];
+		snprintf(n, sizeof(n), "optimized code: elsewhere in the function it lives in %s; "
+			 "a copy there may overwrite or ignore a write", v->copies);
+		lv->note = strdup(n);
+	}
 	lv->expanded = lv->expandable && is_expanded(o->opts, path);
 	if (!lv->expanded)
 		return;
