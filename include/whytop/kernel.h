@@ -203,6 +203,27 @@ struct kblocked {
 int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_err *err);
 void kblocked_free(struct kblocked *b);
 
+/* ---- reading on a worker thread, for the TUI (kwatch.c) ---- */
+
+/*
+ * A kwatch reads one process's kernel view (KWATCH_PROC) or the blocked
+ * view (KWATCH_BLOCKED) on its own thread, keeping a blocked-for tracker
+ * across reads. kwatch_request asks for a read (ignored while one is in
+ * flight); kwatch_fd becomes readable when a result is ready; kwatch_take
+ * hands it over (the caller frees it) or returns -EAGAIN. kwatch_stuck
+ * says a read has been in flight for *for_ns (a target's memory locked).
+ * kwatch_free never blocks.
+ */
+enum kwatch_kind { KWATCH_PROC, KWATCH_BLOCKED };
+struct kwatch;
+struct kwatch *kwatch_new(enum kwatch_kind kind, pid_t pid);
+void kwatch_free(struct kwatch *w);
+int kwatch_fd(const struct kwatch *w);
+void kwatch_request(struct kwatch *w);
+bool kwatch_stuck(struct kwatch *w, uint64_t *for_ns);
+/* Returns the read's own result (0 or -errno with err filled), or -EAGAIN if none yet. */
+int kwatch_take(struct kwatch *w, struct kproc **kp, struct kblocked **bl, struct wt_err *err);
+
 /* ---- words and JSON shared by the front ends (kformat.c) ---- */
 
 /* "disk sleep (uninterruptible)" for 'D', ... */

@@ -119,6 +119,13 @@ static int parse_columns(const char *v, enum proc_col *cols, size_t *ncols, char
 		snprintf(why, whysz, "no columns");
 		return -EINVAL;
 	}
+	/* The command takes the rest of the line, so it can only be last. */
+	for (size_t i = 0; i + 1 < n; i++)
+		if (cols[i] == PROC_COL_COMMAND) {
+			memmove(&cols[i], &cols[i + 1], (n - i - 1) * sizeof(*cols));
+			cols[n - 1] = PROC_COL_COMMAND;
+			break;
+		}
 	*ncols = n;
 	return 0;
 }
@@ -276,14 +283,15 @@ int ui_config_load(struct ui_config *c)
 	int r = wt_read_all_at(AT_FDCWD, path, &text, &len);
 	if (r < 0) {
 		if (r != -ENOENT && r != -ENOTDIR)
-			config_msg(c, "cannot read %s: %s; using the defaults", path, strerror(-r));
+			config_msg(c, "cannot read %s: %s; using the defaults", path,
+				   strerror(-r));
 		free(path);
 		return 0;
 	}
 	if (memchr(text, '\0', len))
 		config_msg(c, "%s is not a text file; using the defaults", path);
 	else
-		ui_config_parse(c, path, text);
+		ui_config_parse(c, "config", text); /* short: it goes on the status line */
 	free(text);
 	free(path);
 	return 0;
@@ -309,7 +317,7 @@ static int parse_pids(struct ui_config *c, const char *arg, struct wt_err *err)
 	return 0;
 }
 
-enum { OPT_THEME = 256, OPT_OPEN };
+enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED };
 
 int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *err)
 {
@@ -324,6 +332,7 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		{ "no-colour", no_argument, NULL, 'C' },
 		{ "theme", required_argument, NULL, OPT_THEME },
 		{ "open", no_argument, NULL, OPT_OPEN },
+		{ "blocked", no_argument, NULL, OPT_BLOCKED },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -375,6 +384,9 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		case OPT_OPEN:
 			c->open = true;
 			break;
+		case OPT_BLOCKED:
+			c->blocked = true;
+			break;
 		case 'h':
 			return 1;
 		case ':':
@@ -409,7 +421,8 @@ void ui_config_print_options(FILE *f)
 		   "  -H, --threads          show threads\n"
 		   "  -C, --no-color         no colours (also when NO_COLOR is set)\n"
 		   "      --theme NAME       colour theme (default, mono, light, high-contrast, ...)\n"
-		   "      --open             with -p PID: open straight on that process's screen\n");
+		   "      --open             with -p PID: open straight on that process's screen\n"
+		   "      --blocked          open straight on the blocked tasks (every D task)\n");
 }
 
 void ui_config_cols_str(const struct ui_config *c, char *out, size_t outsz)

@@ -31,6 +31,7 @@ struct ui_config {
 	size_t npids;
 	char user[64];                /* -u, "" for everyone */
 	bool open;                    /* --open: straight to the process screen */
+	bool blocked;                 /* --blocked: straight to the blocked view */
 	/* Lines of the file that were ignored, for the status line. */
 	char msgs[UI_CONFIG_MAX_MSGS][256];
 	size_t nmsgs;

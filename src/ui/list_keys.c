@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "ui/blocked.h"
 #include "ui/list.h"
 
 #define KEY_ESC 27
@@ -28,6 +29,7 @@ static const char help_text[] =
 	"F7 ]    nice - (more priority)            F8 [       nice + (less priority)\n"
 	"F9 k    send a signal                     C          next colour theme\n"
 	"F1 h ?  this help                         F10 q      quit\n"
+	"B       blocked tasks: every D task, grouped by the kernel frame it waits in\n"
 	"Mouse: a click selects, the wheel scrolls. Ctrl-L redraws.\n"
 	"D-state tasks (uninterruptible wait) are highlighted; the header counts them.";
 
@@ -370,6 +372,9 @@ unsigned list_key(struct screen *s, int key)
 	case KEY_F(9):
 	case 'k':
 		return kill_menu(ls);
+	case 'B':
+		ui_push(ui, blocked_screen_new(ui));
+		return UI_RELAYOUT | UI_REDRAW;
 	case KEY_F(7):
 	case ']':
 		return renice(ls, -1);

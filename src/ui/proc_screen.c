@@ -92,7 +92,6 @@ void tab_status(struct tab_ctx *ctx, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
 	va_end(ap);
 	ui->status_error = false;
-	ui->status_sticky = false;
 }
 
 void tab_error(struct tab_ctx *ctx, const char *fmt, ...)
@@ -103,7 +102,6 @@ void tab_error(struct tab_ctx *ctx, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
 	va_end(ap);
 	ui->status_error = true;
-	ui->status_sticky = false;
 }
 
 void tab_print(WINDOW *win, int y, int x, int attr, const char *str)

@@ -15,7 +15,7 @@ extern const struct tab_ops tab_overview_ops;
 
 extern const struct tab_ops tab_locals_ops;
 
-/* kernel: extern const struct tab_ops tab_kernel_ops; */
+extern const struct tab_ops tab_kernel_ops;
 
 const struct tab_ops *const tab_table[] = {
 	&tab_overview_ops,
@@ -26,7 +26,7 @@ const struct tab_ops *const tab_table[] = {
 
 	&tab_locals_ops,
 
-	/* kernel: &tab_kernel_ops, */
+	&tab_kernel_ops,
 
 	NULL,
 };

@@ -30,7 +30,6 @@ struct ui {
 	MEVENT mouse;                /* the last mouse event, for KEY_MOUSE */
 	char status[512];            /* message line, until the next key */
 	bool status_error;
-	bool status_sticky;          /* survives one key (startup messages) */
 	struct wt_err err;
 	unsigned refreshes;
 };

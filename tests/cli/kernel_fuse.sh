@@ -92,6 +92,15 @@ grep -Eq "blocked in (request_wait_answer|fuse_[a-z_]*).* on $MNT/hang$" "$T_TMP
 	t_fail "D reader not grouped under a FUSE frame with its file: $(cat "$T_TMP/grp")"
 echo "$bl" | grep -q "^  process $R1 " && t_fail "the S reader is listed among D tasks"
 
+# The daemon: several threads, its workers reading requests from /dev/fuse.
+d=$("$WHYTOP" kstack "$FS") || t_fail "kstack of the daemon exited $?"
+[ "$(echo "$d" | grep -c "^thread ")" -ge 3 ] || t_fail "daemon threads missing: $d"
+echo "$d" | grep -Eq "^  syscall: read\([0-9]+</dev/fuse>, 0x[0-9a-f]+, [0-9]+\)$" ||
+	t_fail "no worker reading /dev/fuse: $d"
+one=$("$WHYTOP" kstack "$FS" --tid "$FS") || t_fail "kstack --tid exited $?"
+[ "$(echo "$one" | grep -c "^thread ")" = 1 ] || t_fail "--tid shows more than one thread"
+echo "$one" | grep -q "^thread $FS " || t_fail "--tid shows another thread"
+
 # Answer: both readers finish; the first one got the data.
 kill -USR1 "$FS"
 reap "$R1" 10; st=$RC

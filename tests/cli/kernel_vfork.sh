@@ -51,6 +51,16 @@ echo "$bj" | grep -Eq "\"key\":\"(kernel_clone|wait_for_vfork_done)\",\"from\":\
 	t_fail "json group key"
 echo "$bj" | grep -q "\"pid\":$P,\"process\":\"kern_vfork\"" || t_fail "json group member"
 
+# A task spinning in user space is never shown as in a syscall: on a CPU it is
+# "running"; preempted, it entered the kernel by an interrupt: "not in a syscall".
+t_start sh -c 'while :; do :; done'
+SPIN=$T_PID
+for i in 1 2 3; do
+	"$WHYTOP" kstack "$SPIN" | grep -Eq "^  syscall: (running|not in a syscall)$" ||
+		t_fail "spinning task shown in a syscall: $("$WHYTOP" kstack "$SPIN")"
+done
+kill -KILL "$SPIN"
+
 # End the child: the parent leaves D and exits 0; nothing is left behind.
 kill -KILL "$CHILD"
 reap "$P" 10; st=$RC

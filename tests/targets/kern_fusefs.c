@@ -31,6 +31,7 @@ static unsigned long generation; /* bumped by SIGUSR1: answers the reads waiting
 static int exiting;
 static struct fuse *fs;
 static const char *mountpoint;
+static volatile int detached; /* the signal thread unmounted it already */
 static const char content[] = "whytop kern_fusefs: this read was answered\n";
 
 /* Wait until the next SIGUSR1 (or exit): the request stays unanswered meanwhile. */
@@ -123,7 +124,9 @@ static void *signal_thread(void *arg)
 			 * fuse_loop_mt returns and main unmounts and frees everything
 			 * (on its own thread: libfuse's unmount is not thread-safe).
 			 */
-			umount2(mountpoint, MNT_DETACH);
+			detached = 1; /* before: the loop may end inside umount2 */
+			if (umount2(mountpoint, MNT_DETACH) != 0)
+				detached = 0;
 			return NULL;
 		}
 	}
@@ -168,7 +171,13 @@ int main(int argc, char **argv)
 		close(fd);
 	int rc = fuse_loop_mt(fs, 0);
 	release_reads(1);
-	fuse_unmount(fs);
+	if (detached) {
+		/* Already unmounted: libfuse would complain that it cannot unmount. */
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (null >= 0)
+			dup2(null, STDERR_FILENO);
+	}
+	fuse_unmount(fs); /* also frees what fuse_mount kept */
 	/* The signal thread may still sit in sigwait (the loop ended otherwise). */
 	pthread_cancel(th);
 	pthread_join(th, NULL);

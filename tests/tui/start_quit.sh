@@ -4,7 +4,8 @@
 # terminal usable.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-t_start sleep 300
+cp /bin/sleep "$T_TMP/wtstartq"
+t_start "$T_TMP/wtstartq" 300
 target=$T_PID
 
 tui_start -- -d 5
@@ -21,8 +22,8 @@ done
 # A process the test started is listed, with its pid and command.
 tui_keys N        # sort by pid: our process sits near the end
 tui_keys End
-tui_wait "sleep 300"
-tui_line "sleep 300" | grep -q "^ *$target " || t_fail "pid $target not on the sleep line"
+tui_wait "wtstartq 300"
+tui_line "wtstartq 300" | grep -q "^ *$target " || t_fail "pid $target not on its command's line"
 tui_quit
 
 tm kill-session -t t

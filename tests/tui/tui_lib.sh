@@ -32,7 +32,7 @@ tui_start() {
 		shift
 	done
 	[ "${1:-}" = -- ] && shift
-	local args=""
+	local args="" a
 	for a in "$@"; do
 		args="$args '$a'"
 	done

@@ -276,14 +276,19 @@ static void test_loadavg_uptime(void **state)
 {
 	double l[3], up;
 	unsigned r, tot;
-	assert_int_equal(proc_parse_loadavg(S("0.52 10.58 123.05 2/345 12345\n"), l, &r, &tot), 0);
+	uint64_t last;
+	assert_int_equal(proc_parse_loadavg(S("0.52 10.58 123.05 2/345 12345\n"), l, &r, &tot, &last), 0);
+	assert_int_equal(last, 12345);
 	assert_true(l[0] > 0.519 && l[0] < 0.521);
 	assert_true(l[1] > 10.579 && l[1] < 10.581);
 	assert_true(l[2] > 123.049 && l[2] < 123.051);
 	assert_int_equal(r, 2);
 	assert_int_equal(tot, 345);
-	assert_int_equal(proc_parse_loadavg(S("0.52 0.58"), l, &r, &tot), -EINVAL);
-	assert_int_equal(proc_parse_loadavg(S("0.52 0.58 0.59 2"), l, &r, &tot), -EINVAL);
+	assert_int_equal(proc_parse_loadavg(S("0.52 0.58"), l, &r, &tot, &last), -EINVAL);
+	assert_int_equal(proc_parse_loadavg(S("0.52 0.58 0.59 2"), l, &r, &tot, &last), -EINVAL);
+	/* Cut inside the last pid: the loads count, the pid is not trusted. */
+	assert_int_equal(proc_parse_loadavg(S("0.52 0.58 0.59 2/3 123"), l, &r, &tot, &last), 0);
+	assert_int_equal(last, 0);
 	assert_int_equal(proc_parse_uptime(S("502.75 965.59\n"), &up), 0);
 	assert_true(up > 502.74 && up < 502.76);
 	assert_int_equal(proc_parse_uptime(S(""), &up), -EINVAL);

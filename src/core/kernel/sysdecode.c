@@ -107,7 +107,7 @@ static const struct {
 	{ "io_uring_enter", "fd:f to_submit:n min_complete:n flags:x sig:x sigsz:n" },
 	{ "inotify_add_watch", "fd:f path:p mask:x" },
 	{ "fanotify_mark", "fd:f flags:x mask:x dirfd:d path:p" },
-	{ "futex", "uaddr:x op:n val:n timeout:x uaddr2:x val3:n" },
+	{ "futex", "uaddr:x op:x val:n timeout:x uaddr2:x val3:x" },
 	{ "nanosleep", "req:x rem:x" },
 	{ "clock_nanosleep", "clockid:n flags:x req:x rem:x" },
 	{ "wait4", "pid:n status:x options:x rusage:x" },
@@ -225,23 +225,18 @@ static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_
 	case 'f':
 		if (kind == 'f')
 			a->kind = KARG_FD;
-		if (fd < 0 || (uint64_t)(uint32_t)fd != (a->raw & 0xffffffffu)) {
-			snprintf(tmp, sizeof(tmp), "%lld", (long long)sval);
+		/* The kernel takes an fd as an int: the low 32 bits. */
+		if (fd < 0 || pid <= 0) {
+			snprintf(tmp, sizeof(tmp), "%d", fd);
 			a->text = strdup(tmp);
 			return;
 		}
-		if (pid > 0)
-			a->target = fd_target(pid, tid, fd, &a->note);
+		a->target = fd_target(pid, tid, fd, &a->note);
 		{
 			struct wt_buf b;
 			wt_buf_init(&b);
 			wt_buf_printf(&b, "%d<%s>", fd, a->target ? a->target : "?");
 			a->text = wt_buf_steal(&b);
-		}
-		if (pid <= 0) {
-			free(a->text);
-			snprintf(tmp, sizeof(tmp), "%d", fd);
-			a->text = strdup(tmp);
 		}
 		return;
 	case 'p':
@@ -276,7 +271,7 @@ static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_
 		return;
 	case 'o':
 		a->kind = KARG_OCT;
-		snprintf(tmp, sizeof(tmp), "0%llo", (unsigned long long)a->raw);
+		snprintf(tmp, sizeof(tmp), a->raw ? "0%llo" : "0", (unsigned long long)a->raw);
 		a->text = strdup(tmp);
 		return;
 	default:

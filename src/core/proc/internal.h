@@ -25,8 +25,14 @@ const char *proc_users_name(struct proc_users *u, uid_t uid);
 struct proc_sysreader;
 struct proc_sysreader *proc_sysreader_new(void);
 void proc_sysreader_free(struct proc_sysreader *r);
+/* How many pids were handed out: tells a refresh whether new tasks can exist. */
+struct proc_pid_clock {
+	uint64_t last_pid; /* the last pid handed out (/proc/loadavg), 0 if unknown */
+	uint64_t forks;    /* tasks created since boot (/proc/stat "processes"), 0 if unknown */
+};
 /* Fill si (except the task counts); rates are since the previous call. */
-int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si);
+int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si,
+			struct proc_pid_clock *clk);
 
 /*
  * Read a small /proc file into buf (NUL-terminated). If *keep >= 0 it is an

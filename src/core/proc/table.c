@@ -5,8 +5,8 @@
  * every process (or every thread, /proc/PID/task/TID) reads /proc/.../stat
  * and whatever else the caller's opts->need asks for. It keeps, per task id
  * and start time (a pid reused by a new process has another start time):
- *   - what never changes: the command line (re-read only when comm changes,
- *     i.e. after an exec), the user, the kernel-thread flag;
+ *   - what does not change: the command line and the user (both re-read
+ *     only when comm changes, as it does on exec), the kernel-thread flag;
  *   - the open fds of the files read on every refresh (stat, wchan, syscall,
  *     io): pread at offset 0 on a kept fd makes the kernel regenerate the
  *     text and costs about half of open+read+close;
@@ -32,6 +32,7 @@
 #define COMM_RAW_MAX 64  /* kworker names carry their workqueue: longer than TASK_COMM_LEN */
 #define CMDLINE_MAX 4096 /* what any front end can show of a command line */
 #define FD_RESERVE 256   /* fds left for everything else in the process */
+#define PROC_LIST_EVERY 10 /* list /proc at least every this many refreshes */
 
 /* One task in the cache, keyed by (pid, start time). */
 struct proc_ent {
@@ -76,6 +77,27 @@ struct proc_table {
 	long page_kb;
 	long fd_budget;                   /* fds we may still keep open */
 	bool keep_fds;
+	/*
+	 * Every task the last refresh found. Listing /proc costs a dentry
+	 * lookup per task, about a fifth of a refresh; but pids are handed out
+	 * in cyclic order, so a task born since the last refresh has a pid
+	 * between the last pids /proc/loadavg showed then and now. A refresh
+	 * walks this list and probes that range instead of listing /proc,
+	 * unless the range is large, the fork counter says the pids may have
+	 * gone round, or PROC_LIST_EVERY refreshes went by (pids can also be
+	 * chosen, with clone3's set_tid or ns_last_pid, as CRIU does).
+	 */
+	struct task_id *ids, *ids_next;
+	size_t nids, nids_next, ids_cap, ids_next_cap;
+	struct proc_pid_clock clk;        /* at the start of the last refresh */
+	bool ids_valid;
+	bool may_skip_listing;            /* /proc is our pid namespace's */
+	unsigned since_listing;           /* refreshes since /proc was last listed */
+	uint64_t pid_max;
+};
+
+struct task_id {
+	pid_t id, tgid;
 };
 
 /* What one refresh passes down to the per-task reader. */
@@ -275,6 +297,28 @@ struct proc_table *proc_table_new(void)
 	}
 	if (getenv("WHYTOP_PROC_NO_KEEP_FDS"))
 		t->keep_fds = false; /* for the benchmark: measure both ways */
+
+	/*
+	 * The last pid in /proc/loadavg is our own pid namespace's; it only
+	 * says something about this /proc if /proc is of that namespace.
+	 */
+	char self[24];
+	ssize_t sl = readlinkat(t->procfd, "self", self, sizeof(self) - 1);
+	if (sl > 0) {
+		const char *p = self;
+		uint64_t v;
+		self[sl] = '\0';
+		t->may_skip_listing = proc_parse_u64(&p, self + sl, &v) == 0 && *p == '\0' &&
+				      v == (uint64_t)getpid();
+	}
+	char pm[32];
+	int pmfd = -1;
+	ssize_t pml = proc_read_kept(t->procfd, "sys/kernel/pid_max", &pmfd, false, pm, sizeof(pm));
+	const char *pmp = pm;
+	if (pml <= 0 || proc_parse_u64(&pmp, pm + pml, &t->pid_max) || t->pid_max < 2)
+		t->may_skip_listing = false;
+	if (getenv("WHYTOP_PROC_ALWAYS_LIST"))
+		t->may_skip_listing = false; /* for the benchmark */
 	return t;
 }
 
@@ -289,6 +333,8 @@ void proc_table_free(struct proc_table *t)
 		close(t->procfd);
 	free(t->dents);
 	free(t->tasks);
+	free(t->ids);
+	free(t->ids_next);
 	proc_sysreader_free(t->sys);
 	proc_users_free(t->users);
 	free(t);
@@ -313,8 +359,12 @@ static void ent_set_comm(struct proc_ent *e, const char *raw, size_t len)
 	if (e->comm && len == e->comm_raw_len && memcmp(raw, e->comm_raw, len) == 0)
 		return;
 	if (e->comm) {
-		/* A new name usually means an exec: the command line changed too. */
+		/*
+		 * A new name usually means an exec: the command line changed too,
+		 * and so may the user (a set-uid program).
+		 */
 		e->cmdline_tried = false;
+		e->user_tried = false;
 	}
 	memcpy(e->comm_raw, raw, len);
 	e->comm_raw_len = len;
@@ -331,6 +381,7 @@ static void ent_read_user(struct proc_table *t, struct proc_ent *e, const char *
 	uid_t uid;
 
 	e->user_tried = true;
+	e->user_known = false;
 	strcpy(path, dir);
 	strcat(path, "status");
 	int keep = -1;
@@ -414,6 +465,24 @@ static void ent_read_io(struct proc_table *t, struct proc_ent *e, const char *di
 	e->io_known = n > 0 && proc_parse_io(buf, (size_t)n, &e->read_bytes, &e->write_bytes) == 0;
 }
 
+/* Remember a task for the next refresh's walk. */
+static void ids_push(struct proc_table *t, pid_t id, pid_t tgid)
+{
+	if (t->nids_next == t->ids_next_cap) {
+		size_t cap = t->ids_next_cap ? t->ids_next_cap * 2 : 4096;
+		struct task_id *n = realloc(t->ids_next, cap * sizeof(*n));
+		if (!n) {
+			t->ids_valid = false; /* the next refresh lists /proc instead */
+			return;
+		}
+		t->ids_next = n;
+		t->ids_next_cap = cap;
+	}
+	t->ids_next[t->nids_next].id = id;
+	t->ids_next[t->nids_next].tgid = tgid;
+	t->nids_next++;
+}
+
 static bool wanted_pid(const struct proc_table_opts *o, pid_t tgid)
 {
 	if (!o->pids)
@@ -492,6 +561,7 @@ static int scan_task(struct proc_table *t, const struct scan *sc, const char *di
 	}
 	e->gen = t->gen;
 	e->tgid = tgid;
+	ids_push(t, id, tgid);
 	e->is_kthread = (st.flags & PROC_PF_KTHREAD) != 0;
 	ent_set_comm(e, st.comm, st.comm_len);
 
@@ -682,6 +752,80 @@ static int scan_threads(struct proc_table *t, const struct scan *sc, pid_t pid, 
 	return 0;
 }
 
+/*
+ * Whether this refresh may walk the known tasks instead of listing /proc,
+ * and if so the pids handed out since the last refresh: count of them from
+ * first on, cyclically below pid_max.
+ */
+static bool table_new_pids(struct proc_table *t, const struct proc_pid_clock *now,
+			   uint64_t *first, uint64_t *count)
+{
+	const struct proc_pid_clock *was = &t->clk;
+	if (!t->may_skip_listing || !t->ids_valid || t->since_listing + 1 >= PROC_LIST_EVERY ||
+	    !now->last_pid || !was->last_pid || !now->forks || !was->forks ||
+	    now->last_pid >= t->pid_max || was->last_pid >= t->pid_max)
+		return false;
+	/* Every fork takes a pid: fewer forks than pids means no full turn. */
+	if (now->forks < was->forks || now->forks - was->forks >= t->pid_max - 1)
+		return false;
+	*first = was->last_pid + 1;
+	if (now->last_pid >= was->last_pid)
+		*count = now->last_pid - was->last_pid;
+	else
+		*count = t->pid_max - *first + now->last_pid; /* wrapped: ..pid_max-1, 1.. */
+	/* Probing costs about what listing does per pid: beyond a share, list. */
+	return *count <= 64 + t->nids / 4;
+}
+
+/*
+ * A pid born since the last refresh: a process, or (in /proc, unlisted
+ * but reachable) a thread of one. Its status says which.
+ */
+static int table_probe_pid(struct proc_table *t, const struct scan *sc, pid_t pid)
+{
+	char dir[64], buf[4096];
+	uint64_t tgid;
+	int keep = -1;
+
+	path_pid(dir, pid, "/status");
+	ssize_t n = proc_read_kept(t->procfd, dir, &keep, false, buf, sizeof(buf));
+	if (n <= 0 || proc_parse_key_u64(buf, (size_t)n, "Tgid", &tgid) || tgid > INT32_MAX)
+		return 0; /* already gone, or never was */
+	if ((pid_t)tgid == pid) {
+		path_pid(dir, pid, "/");
+		return scan_task(t, sc, dir, pid, pid, false);
+	}
+	if (!t->threads_mode)
+		return 0;
+	size_t l = path_pid(dir, (pid_t)tgid, "/task/");
+	path_pid(dir + l, pid, "/");
+	return scan_task(t, sc, dir, pid, (pid_t)tgid, true);
+}
+
+static int table_walk_known(struct proc_table *t, const struct scan *sc, uint64_t first,
+			    uint64_t count)
+{
+	char dir[64];
+	int rc = 0;
+	for (size_t i = 0; i < t->nids && !rc; i++) {
+		const struct task_id *k = &t->ids[i];
+		if (k->id != k->tgid) {
+			size_t l = path_pid(dir, k->tgid, "/task/");
+			path_pid(dir + l, k->id, "/");
+		} else {
+			path_pid(dir, k->id, "/");
+		}
+		rc = scan_task(t, sc, dir, k->id, k->tgid, k->id != k->tgid);
+	}
+	uint64_t pid = first;
+	for (uint64_t i = 0; i < count && !rc; i++, pid++) {
+		if (pid >= t->pid_max)
+			pid = 1;
+		rc = table_probe_pid(t, sc, (pid_t)pid);
+	}
+	return rc;
+}
+
 int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 		       struct wt_err *err)
 {
@@ -691,12 +835,14 @@ int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 	pid_t *pids = NULL, *tids = NULL;
 	size_t npids = 0, pcap = 0, tcap = 0;
 	uint64_t now = wt_now_ns();
+	struct proc_pid_clock clk;
 	int rc;
 
 	wt_err_clear(err);
 	if (t->have_mode && t->threads_mode != o->threads) {
 		/* Process and thread views keep different stat files: start afresh. */
 		table_evict(t, true);
+		t->ids_valid = false;
 	}
 	t->threads_mode = o->threads;
 	t->have_mode = true;
@@ -708,16 +854,32 @@ int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 	struct proc_sysinfo *si = &t->si;
 	si->ntasks = si->nprocs = si->nthreads = si->nkthreads = 0;
 	si->nrunning = si->nsleeping = si->ndisk = si->nstopped = si->nzombie = si->nidle = 0;
-	rc = proc_sysreader_read(t->sys, t->procfd, si);
+	rc = proc_sysreader_read(t->sys, t->procfd, si, &clk);
 	if (rc == -ENOMEM)
 		return wt_err_set(err, ENOMEM, "out of memory reading /proc/stat");
 	if (rc)
 		return wt_err_set(err, rc, "cannot read /proc/stat: %s; is /proc mounted?",
 				  strerror(-rc));
 
+	/*
+	 * Read the pid clock before the tasks: a fork during this refresh then
+	 * shows as a moved last pid next time.
+	 */
+	uint64_t first, count;
+	bool walk_known = table_new_pids(t, &clk, &first, &count);
+	t->clk = clk;
+	t->ids_valid = true;
+	t->nids_next = 0;
+	if (walk_known) {
+		t->since_listing++;
+		rc = table_walk_known(t, &sc, first, count);
+		goto done;
+	}
+	t->since_listing = 0;
 	rc = list_pids(t, t->procfd, &pids, &pcap, &npids);
 	if (rc) {
 		free(pids);
+		t->ids_valid = false;
 		return wt_err_set(err, rc, "cannot list /proc: %s; is /proc mounted?", strerror(-rc));
 	}
 	for (size_t i = 0; i < npids && !rc; i++) {
@@ -731,10 +893,23 @@ int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 	}
 	free(pids);
 	free(tids);
+done:;
+	/* This refresh's tasks are the next one's list. */
+	struct task_id *swap = t->ids;
+	size_t swap_cap = t->ids_cap;
+	t->ids = t->ids_next;
+	t->nids = t->nids_next;
+	t->ids_cap = t->ids_next_cap;
+	t->ids_next = swap;
+	t->ids_next_cap = swap_cap;
+	t->nids_next = 0;
+
 	si->ntasks = si->nthreads + si->nkthreads;
 	table_evict(t, false);
-	if (rc)
+	if (rc) {
+		t->ids_valid = false;
 		return wt_err_set(err, rc, "out of memory while reading the process table");
+	}
 	return 0;
 }
 
