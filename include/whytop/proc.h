@@ -62,6 +62,7 @@ struct proc_task {
 	const char *wchan;       /* escaped, "" if not waiting, NULL if unknown */
 	int depth;               /* tree depth, set by proc_table_tree */
 	bool last_child;         /* for tree drawing */
+	uint32_t syscall_arch;   /* AUDIT_ARCH_* of the process, for syscall_nr's name; 0 unknown */
 };
 
 struct proc_cpu {
@@ -78,7 +79,13 @@ struct proc_sysinfo {
 	double uptime_s;
 	uint64_t boot_time;        /* seconds since the epoch */
 	long clk_tck;
-	/* Tasks counted by state over every thread of the system. */
+	/*
+	 * Tasks of the whole system (filters do not apply): nprocs user-space
+	 * processes, nthreads user-space threads (leaders included), nkthreads
+	 * kernel threads, ntasks = nthreads + nkthreads. The state counts are
+	 * over processes in the process view (a process counts with its
+	 * leader's state) and over every thread in the threads view.
+	 */
 	unsigned ntasks, nprocs, nthreads, nkthreads;
 	unsigned nrunning, nsleeping, ndisk, nstopped, nzombie, nidle;
 };
@@ -91,6 +98,9 @@ struct proc_table_opts {
 	size_t npids;
 	uid_t uid;            /* only this user's, or (uid_t)-1 */
 };
+
+/* The opts that list everything with only stat read ({ .uid = (uid_t)-1 }). */
+#define PROC_TABLE_OPTS_INIT { .uid = (uid_t)-1 }
 
 struct proc_table;
 

@@ -13,11 +13,31 @@
 #include <whytop/util.h>
 
 /* (one declaration per subcommand, kept in table order) */
+int cmd_list_run(int argc, char **argv);
+int cmd_kstack(int argc, char **argv);
+int cmd_blocked(int argc, char **argv);
+int cmd_stack(int argc, char **argv);
+int cmd_locals(int argc, char **argv);
+int cmd_poke(int argc, char **argv);
 int cmd_syscalls(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
+	{ "list",
+	  "[--sort COL] [--filter TEXT] [--threads] [--tree] [--limit N] [--interval MS] "
+	  "[--columns A,B] [--json]",
+	  "print the process table once (CPU% over a short interval) and exit", cmd_list_run },
+	{ "kstack", "PID [--json] [--tid TID] [--observe SECONDS]",
+	  "each thread's state, wchan, decoded syscall and kernel stack", cmd_kstack },
+	{ "blocked", "[--json] [--observe SECONDS]",
+	  "every D-state task of the system, grouped by the kernel frame it waits in", cmd_blocked },
+	{ "stack", "PID [--thread TID] [--json] [--source]",
+	  "user stacks of every thread: function, file:line, inline frames", cmd_stack },
+	{ "locals", "PID [--thread TID] [--frame N | --function NAME] [--expand PATH] [--json]",
+	  "a frame's parameters, locals and globals with type, location and value", cmd_locals },
+	{ "poke", "PID [--thread TID] [--frame N | --function NAME] [--json] NAME=VALUE",
+	  "change a variable of a live frame (rescue a stuck loop); prints old and new", cmd_poke },
 	{ "syscalls", "PID [--duration SEC] [--backend kernel|ptrace] [--thread TID] [--json]",
 	  "count a process's syscalls (calls, errors, time) like strace -c", cmd_syscalls },
 	{ "run", "[--trace SYSCALLS] [--json] -- CMD ARGS",

@@ -1,0 +1,112 @@
+/*
+ * attach.h: holding a live process gently with ptrace.
+ *
+ * attach_all seizes every thread of a process (PTRACE_SEIZE, then
+ * PTRACE_INTERRUPT), re-scanning /proc/PID/task until no thread is new, and
+ * waits (waitpid __WALL, with a deadline) until each one is in a stop it
+ * can classify. While held, registers can be read and written per thread and
+ * memory read. attach_detach lets every thread go: a signal that arrived as
+ * a signal-delivery-stop is handed back with PTRACE_DETACH so the target
+ * still receives it, signals sent meanwhile stay pending in the kernel and
+ * arrive after detach, and a process that was stopped (T) stays stopped.
+ *
+ * ptrace's rule: every call on a tracee must come from the thread that
+ * attached it. Call all of these from one thread (the tracer thread,
+ * tracer.h). A thread that cannot be stopped in time (it sleeps in D state
+ * in the kernel) is detached later by attach_reap_deferred, which the
+ * tracer thread calls regularly.
+ */
+#ifndef WHYTOP_ATTACH_H
+#define WHYTOP_ATTACH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <whytop/util.h>
+
+enum attach_stop {
+	ATTACH_STOP_NONE = 0,  /* not stopped (not attached, gone, or did not stop in time) */
+	ATTACH_STOP_INTERRUPT, /* PTRACE_EVENT_STOP after our PTRACE_INTERRUPT */
+	ATTACH_STOP_GROUP,     /* group-stop: the process is stopped by SIGSTOP/SIGTSTP/... */
+	ATTACH_STOP_SIGNAL,    /* signal-delivery-stop: a signal arrived; kept in pending_sig */
+};
+
+struct attach_thread {
+	pid_t tid;
+	char state;    /* from /proc/PID/task/TID/stat before the stop ('?' unknown) */
+	bool seized;   /* PTRACE_SEIZE succeeded and no detach yet */
+	bool gone;     /* exited (or never existed) during the attach */
+	bool deferred; /* did not stop in time; detached later by attach_reap_deferred */
+	enum attach_stop stop;
+	int pending_sig;       /* signal to hand back on detach, 0 none */
+	uint64_t interrupt_ns; /* when PTRACE_INTERRUPT was sent (wt_now_ns) */
+	uint64_t stopped_ns;   /* when the stop was seen */
+	uint64_t detached_ns;  /* when PTRACE_DETACH returned */
+	bool regs_valid;       /* regs holds the registers read at the stop */
+	struct user_regs_struct regs;
+};
+
+struct attach_set {
+	pid_t pid;
+	struct attach_thread *threads;
+	size_t nthreads, cap;
+	bool was_stopped;  /* the process was in T (group-stopped) before we came */
+	uint64_t start_ns; /* attach_all started */
+	uint64_t held_ns;  /* longest any thread was held (interrupt to detach) */
+};
+
+struct attach_opts {
+	pid_t only_tid;		  /* 0: every thread; otherwise only this one */
+	uint64_t stop_timeout_ns; /* 0: default (1 s) for the stop of all threads */
+	bool fetch_regs;	  /* read every stopped thread's registers right away */
+};
+
+/*
+ * Seize and stop the threads of pid. On success *out holds every thread that
+ * was seen, each with its stop classified (threads that exited are marked
+ * gone). Fails only if no thread at all could be held (process gone,
+ * permission refused); the error names the cause and what to do.
+ */
+int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **out,
+	       struct wt_err *err);
+
+/*
+ * Let every thread go, handing pending signals back, and free the set.
+ * Safe after threads or the whole process exited. Returns 0 or the first
+ * -errno seen (the set is freed either way).
+ */
+int attach_detach(struct attach_set *as);
+/* The same, also giving the longest time a thread was held (the pause). */
+int attach_detach_held(struct attach_set *as, uint64_t *held_ns);
+
+/* The held thread tid in as, or NULL. */
+struct attach_thread *attach_find(struct attach_set *as, pid_t tid);
+
+/* Registers of a held thread (cached after the first read). */
+int attach_get_regs(struct attach_set *as, pid_t tid, struct user_regs_struct *regs,
+		    struct wt_err *err);
+/* Write registers of a held thread (frame 0 registers, for poke). */
+int attach_set_regs(struct attach_set *as, pid_t tid, const struct user_regs_struct *regs,
+		    struct wt_err *err);
+
+/*
+ * Read len bytes at addr of process pid: process_vm_readv, falling back to
+ * /proc/PID/mem (which also reads pages process_vm_readv refuses). Returns
+ * bytes read (may be short at an unmapped page) or -errno. Needs no stop,
+ * but values on a running thread's stack are of course moving.
+ */
+ssize_t attach_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
+
+/*
+ * Detach threads that could not be stopped within the timeout of an
+ * earlier attach_all, once they have stopped. Call from the tracer thread;
+ * returns how many are still waiting.
+ */
+size_t attach_reap_deferred(void);
+
+/* Human words for a stop kind ("interrupt", "group-stop", "signal"). */
+const char *attach_stop_name(enum attach_stop s);
+
+#endif

@@ -1,0 +1,238 @@
+/*
+ * kernel.h: the kernel side of a task -- why a thread is not making progress.
+ *
+ * For every thread of a process: its scheduler state, wchan, kernel stack
+ * (/proc/PID/task/TID/stack) and the system call it sits in
+ * (/proc/PID/task/TID/syscall), decoded for the task's own ABI: name,
+ * arguments, the path behind each fd argument and the string behind each
+ * path argument. Where the kernel refuses to tell (no CAP_SYS_ADMIN for the
+ * stack, another user's process, a kernel thread) the thread carries a
+ * sentence saying so and what would allow it; no field is ever left blank
+ * without a reason. All text is escaped (wt_escape): safe to print.
+ *
+ * The blocked view (kblocked_scan) lists every task of the system in D
+ * state, grouped by the innermost meaningful kernel frame, the way one reads
+ * a hung-task report. A kblock_tracker remembers across refreshes how long
+ * each task has been continuously blocked, as whytop has observed it.
+ */
+#ifndef WHYTOP_KERNEL_H
+#define WHYTOP_KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <whytop/util.h>
+
+/* One line of /proc/PID/stack: "[<0>] request_wait_answer+0x112/0x210 [fuse]". */
+struct kframe {
+	char *func;      /* escaped symbol, or the raw text when it is not a symbol */
+	uint64_t offset; /* from the symbol's start */
+	uint64_t size;   /* the symbol's size; 0 when not given */
+	char *module;    /* escaped module name, NULL for the core kernel */
+};
+
+enum ksys_state {
+	KSYS_UNKNOWN,  /* could not be read: see kthread.syscall_error */
+	KSYS_RUNNING,  /* "running": on a CPU when read, nothing to decode */
+	KSYS_NONE,     /* "-1 SP PC": blocked, but not inside a system call */
+	KSYS_IN,       /* inside system call nr */
+	KSYS_KTHREAD,  /* a kernel thread: it makes no system calls */
+};
+
+enum ksys_arg_kind {
+	KARG_HEX,   /* a pointer, flags, or an argument we know nothing about */
+	KARG_NUM,   /* a signed decimal number (count, size, pid, timeout) */
+	KARG_FD,    /* a file descriptor: decoded to the path behind it */
+	KARG_DIRFD, /* like KARG_FD, and AT_FDCWD */
+	KARG_PATH,  /* a pointer to a NUL-terminated path in the task's memory */
+	KARG_OCT,   /* a file mode */
+};
+
+struct ksys_arg {
+	enum ksys_arg_kind kind;
+	const char *name; /* "fd", "buf", "count", ... (static) */
+	uint64_t raw;
+	char *text;       /* as shown: "3</mnt/x/hang>", "\"/etc/passwd\"", "4096", "0x7ffe..." */
+	char *target;     /* the path behind an fd, or the path string; NULL otherwise/unreadable */
+	char *note;       /* why target is missing (permission, unmapped memory), or NULL */
+};
+
+/* The decoded content of /proc/PID/task/TID/syscall. */
+struct ksyscall {
+	enum ksys_state state;
+	long nr;
+	uint32_t arch;   /* AUDIT_ARCH_* the name was resolved for */
+	char name[48];   /* "read", "vfork", "syscall_462" */
+	uint64_t raw[6]; /* arguments as the kernel printed them */
+	uint64_t sp, pc; /* user stack pointer and program counter at entry */
+	int nargs;       /* how many of arg[] are meaningful for this call */
+	struct ksys_arg arg[6];
+	char *summary;   /* "read(3</mnt/x/hang>, 0x7ffc..., 4096)", or "running", ... */
+	char *file;      /* the file this call concerns (first fd/path target), or NULL */
+};
+
+struct kthread {
+	pid_t tid;
+	char *comm;        /* escaped */
+	char state;        /* R S D T t Z I X */
+	uint64_t start_ticks;
+	uint64_t nswitches; /* voluntary + involuntary context switches; UINT64_MAX unknown */
+	char *wchan;       /* escaped symbol; "" when not waiting; NULL when hidden */
+	struct kframe *frames;
+	size_t nframes;
+	struct ksyscall sc;
+	/* Sentences explaining what could not be read and what would allow it. */
+	char *wchan_error;
+	char *stack_error;
+	char *syscall_error;
+	/* Filled by kblock_tracker_apply; 0 when not blocked or not tracked. */
+	bool blocked;      /* D, or S on a wchan */
+	uint64_t blocked_ns;  /* continuously blocked for, as observed */
+	time_t blocked_since; /* wall clock time of the first such observation */
+};
+
+struct kproc {
+	pid_t pid;
+	char *comm;        /* escaped */
+	uid_t uid;
+	bool is_kthread;
+	uint32_t arch;     /* AUDIT_ARCH_* of the executable */
+	struct kthread *threads;
+	size_t nthreads;
+};
+
+struct kstack_opts {
+	pid_t only_tid;    /* 0: every thread */
+	bool no_decode;    /* do not read fd links or the task's memory */
+};
+
+/* Read the kernel side of every thread of pid. Fails only if pid is gone. */
+int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, struct wt_err *err);
+void kproc_free(struct kproc *kp);
+
+/* Read one thread, given the process's directory fd (/proc/PID). Used by the blocked scan. */
+int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, uint32_t arch,
+		 const struct kstack_opts *opts, struct kthread *kt);
+void kthread_clear(struct kthread *kt);
+
+/* ---- parsers, exposed for unit tests ---- */
+
+/* Parse /proc/.../stack text; *out is malloc'd. Lines that do not parse are kept raw. */
+int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t *n);
+void kframes_free(struct kframe *f, size_t n);
+/* Parse /proc/.../syscall text into sc->state, nr, raw[], sp, pc. -EINVAL if malformed. */
+int kstack_parse_syscall(const char *text, struct ksyscall *sc);
+/*
+ * Parse /proc/.../stat: comm (escaped into comm), state, flags, start time.
+ * The comm may hold spaces and parentheses: the last ')' ends it. -EINVAL if malformed.
+ */
+int kstack_parse_stat(const char *text, size_t len, char *comm, size_t commsz, char *state,
+		      unsigned long *flags, uint64_t *start_ticks);
+/* Sum of voluntary_ctxt_switches and nonvoluntary_ctxt_switches in /proc/.../status text. */
+int kstack_parse_switches(const char *text, uint64_t *out);
+/* Clean a /proc/.../wchan reading: "0" and "" mean not waiting; the rest escaped. Malloc'd. */
+char *kstack_clean_wchan(const char *text, size_t len);
+
+/* ---- syscall decoding (sysdecode.c) ---- */
+
+/*
+ * Fill sc->name, nargs, arg[], summary and file from the raw numbers, for
+ * arch. pid/tid name the task, for fd links and reading path strings; with
+ * pid 0 nothing is read from the task (unit tests, --no-decode).
+ */
+void ksys_decode(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid);
+void ksys_clear(struct ksyscall *sc);
+/* Read a NUL-terminated string of at most max bytes at addr in pid; escaped, malloc'd. */
+int ksys_read_string(pid_t pid, uint64_t addr, size_t max, char **out, bool *truncated);
+/* The signature of a known call: "fd:f buf:x count:n", or NULL. */
+const char *ksys_signature(const char *name);
+
+/* ---- blocked tasks (blocked.c) ---- */
+
+/* Is this frame a generic scheduling/waiting primitive, not where the task is stuck? */
+bool kblocked_frame_generic(const char *func);
+/* The innermost meaningful frame of a stack, or NULL if the stack has none. */
+const struct kframe *kblocked_key_frame(const struct kframe *f, size_t n);
+
+struct kblock_tracker;
+struct kblock_tracker *kblock_tracker_new(void);
+void kblock_tracker_free(struct kblock_tracker *tr);
+/*
+ * Record an observation of tid (identified with its start time) at
+ * monotonic time now_ns / wall time now_wall. A task is blocked while it is
+ * in D, or in S on the same wchan, observation after observation, and --
+ * as the kernel's hung-task detector checks -- has not been switched in
+ * meanwhile (nswitches unchanged; UINT64_MAX if unknown).
+ * Returns true if blocked; *for_ns and *since get how long and since when.
+ */
+bool kblock_tracker_observe(struct kblock_tracker *tr, pid_t tid, uint64_t start_ticks, char state,
+			    const char *wchan, uint64_t nswitches, uint64_t now_ns, time_t now_wall,
+			    uint64_t *for_ns, time_t *since);
+size_t kblock_tracker_count(const struct kblock_tracker *tr);
+/* Observe every thread of kp now and fill their blocked fields. */
+void kblock_tracker_apply(struct kblock_tracker *tr, struct kproc *kp);
+/* Forget tasks not observed at or after the given monotonic time (exited, or no longer blocked). */
+void kblock_tracker_prune(struct kblock_tracker *tr, uint64_t older_than_ns);
+
+/* One D task in the system-wide view. */
+struct kblocked_task {
+	pid_t pid;
+	char *pcomm;       /* the process's comm, escaped */
+	struct kthread t;  /* the thread, fully read */
+};
+
+struct kblocked_group {
+	char *key;         /* the frame ("request_wait_answer [fuse]"), or "wchan X", or why unknown */
+	bool from_stack;   /* key came from the kernel stack (else from wchan) */
+	struct kblocked_task *tasks;
+	size_t ntasks;
+};
+
+struct kblocked {
+	struct kblocked_group *groups; /* most tasks first */
+	size_t ngroups;
+	size_t ntasks;
+	size_t nscanned;   /* tasks looked at */
+	char *note;        /* a sentence when something was hidden (no CAP_SYS_ADMIN...), or NULL */
+};
+
+/* Scan every task of the system once. tr may be NULL (no "blocked for"). */
+int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_err *err);
+void kblocked_free(struct kblocked *b);
+
+/* ---- reading on a worker thread, for the TUI (kwatch.c) ---- */
+
+/*
+ * A kwatch reads one process's kernel view (KWATCH_PROC) or the blocked
+ * view (KWATCH_BLOCKED) on its own thread, keeping a blocked-for tracker
+ * across reads. kwatch_request asks for a read (ignored while one is in
+ * flight); kwatch_fd becomes readable when a result is ready; kwatch_take
+ * hands it over (the caller frees it) or returns -EAGAIN. kwatch_stuck
+ * says a read has been in flight for *for_ns (a target's memory locked).
+ * kwatch_free never blocks.
+ */
+enum kwatch_kind { KWATCH_PROC, KWATCH_BLOCKED };
+struct kwatch;
+struct kwatch *kwatch_new(enum kwatch_kind kind, pid_t pid);
+void kwatch_free(struct kwatch *w);
+int kwatch_fd(const struct kwatch *w);
+void kwatch_request(struct kwatch *w);
+bool kwatch_stuck(struct kwatch *w, uint64_t *for_ns);
+/* Returns the read's own result (0 or -errno with err filled), or -EAGAIN if none yet. */
+int kwatch_take(struct kwatch *w, struct kproc **kp, struct kblocked **bl, struct wt_err *err);
+
+/* ---- words and JSON shared by the front ends (kformat.c) ---- */
+
+/* "disk sleep (uninterruptible)" for 'D', ... */
+const char *kstate_name(char state);
+/* "4.2s", "3m07s", "2h05m". */
+char *kduration_format(uint64_t ns, char *out, size_t outsz);
+void ksyscall_json(struct wt_buf *b, const struct ksyscall *sc);
+void kthread_json(struct wt_buf *b, const struct kthread *t);
+void kproc_json(struct wt_buf *b, const struct kproc *kp);
+void kblocked_json(struct wt_buf *b, const struct kblocked *bl);
+
+#endif

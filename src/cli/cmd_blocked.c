@@ -1,0 +1,86 @@
+/*
+ * cmd_blocked.c: 'whytop blocked' -- every task of the system in D state,
+ * grouped by the kernel frame it waits in, once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/kprint.h"
+#include <whytop/cli.h>
+#include <whytop/kernel.h>
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: whytop blocked [--json] [--observe SECONDS]\n"
+		   "List every task in uninterruptible sleep (D) right now, grouped by the\n"
+		   "innermost meaningful kernel frame (as in a hung-task report), with the\n"
+		   "process, the system call and the file it concerns. With --observe, watch\n"
+		   "for SECONDS and report how long each task stayed blocked.\n");
+}
+
+int cmd_blocked(int argc, char **argv)
+{
+	bool json = false;
+	long observe = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return CLI_OK;
+		} else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc) {
+			if (wt_parse_long(argv[++i], 0, 3600, &observe))
+				return cli_error(CLI_USAGE, "blocked", "--observe takes 0..3600 seconds");
+		} else {
+			usage(stderr);
+			return CLI_USAGE;
+		}
+	}
+	struct kblock_tracker *tr = observe ? kblock_tracker_new() : NULL;
+	struct kblocked *bl = NULL;
+	struct wt_err err;
+	uint64_t end = wt_now_ns() + (uint64_t)observe * 1000000000u;
+	for (;;) {
+		kblocked_free(bl);
+		bl = NULL;
+		if (kblocked_scan(tr, &bl, &err)) {
+			kblock_tracker_free(tr);
+			return cli_error(CLI_FAIL, "blocked", "%s", err.msg);
+		}
+		if (!tr || wt_now_ns() >= end)
+			break;
+		usleep(250000);
+	}
+	kblock_tracker_free(tr);
+
+	if (json) {
+		struct wt_buf b;
+		wt_buf_init(&b);
+		kblocked_json(&b, bl);
+		puts(b.data);
+		wt_buf_free(&b);
+		kblocked_free(bl);
+		return CLI_OK;
+	}
+	printf("%zu task%s in D state (of %zu scanned)\n", bl->ntasks, bl->ntasks == 1 ? "" : "s",
+	       bl->nscanned);
+	if (bl->note)
+		printf("note: %s; tasks are grouped by wchan instead\n", bl->note);
+	for (size_t i = 0; i < bl->ngroups; i++) {
+		const struct kblocked_group *g = &bl->groups[i];
+		printf("\n%zu blocked in %s%s\n", g->ntasks, g->key,
+		       g->from_stack ? "" : " (from wchan: no kernel stack)");
+		for (size_t j = 0; j < g->ntasks; j++) {
+			const struct kblocked_task *t = &g->tasks[j];
+			printf("  process %d (%s)", (int)t->pid, t->pcomm);
+			if (t->t.sc.file)
+				printf(" on %s", t->t.sc.file);
+			putchar('\n');
+			kprint_thread(stdout, &t->t, "    ", j == 0);
+		}
+	}
+	kblocked_free(bl);
+	return CLI_OK;
+}

@@ -1,0 +1,445 @@
+/*
+ * cmd_list.c: `whytop list`, the process table printed once.
+ *
+ * Two refreshes --interval milliseconds apart (CPU% is a rate and needs
+ * two samples), then the same columns, sort and tree as the TUI, as
+ * aligned text or JSON. Everything printed comes from the core already
+ * escaped, so a hostile process name cannot reach the terminal raw.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <whytop/cli.h>
+#include <whytop/proc.h>
+#include <whytop/util.h>
+
+#define LIST_MAX_PIDS 256
+
+static const enum proc_col list_default_cols[] = {
+	PROC_COL_PID,  PROC_COL_USER, PROC_COL_PRIORITY, PROC_COL_NICE, PROC_COL_VIRT,
+	PROC_COL_RSS,  PROC_COL_STATE, PROC_COL_CPU,     PROC_COL_MEM,  PROC_COL_TIME,
+	PROC_COL_COMMAND,
+};
+
+struct list_args {
+	enum proc_col cols[PROC_COL_COUNT * 2];
+	size_t ncols;
+	int sort;
+	bool reverse, tree, threads, json, no_kthreads, wide;
+	const char *filter;
+	long limit;    /* 0: no limit */
+	long interval; /* ms */
+	pid_t pids[LIST_MAX_PIDS];
+	size_t npids;
+};
+
+static void list_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: whytop list [OPTIONS]\n"
+		"Print the process table once and exit.\n\n"
+		"  -s, --sort COL        sort by a column (default cpu, descending)\n"
+		"  -r, --reverse         reverse the sort order\n"
+		"  -f, --filter TEXT     only tasks whose command contains TEXT (any case)\n"
+		"  -p, --pid PID[,PID]   only these processes (and their threads)\n"
+		"  -H, --threads         list every thread, not just processes\n"
+		"  -t, --tree            children under their parents\n"
+		"  -K, --no-kthreads     hide kernel threads\n"
+		"  -n, --limit N         print at most N tasks\n"
+		"  -i, --interval MS     CPU%% sampling interval in milliseconds (default 200;\n"
+		"                        0 reads once and shows 0.0)\n"
+		"  -c, --columns A,B,C   columns to show (default pid,user,priority,nice,virt,\n"
+		"                        rss,state,cpu,mem,time,command)\n"
+		"  -w, --wide            do not cut lines at the terminal's width\n"
+		"      --json            one JSON object: {\"system\": {...}, \"tasks\": [...]}\n"
+		"  -h, --help            this help\n\nColumns:");
+	for (int i = 0; i < PROC_COL_COUNT; i++)
+		fprintf(f, " %s", proc_columns[i].name);
+	fprintf(f, "\n");
+}
+
+static int list_parse_cols(const char *arg, struct list_args *a)
+{
+	char *copy = strdup(arg), *save = NULL;
+	if (!copy)
+		return cli_error(CLI_FAIL, "list", "out of memory");
+	a->ncols = 0;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int c = proc_col_by_name(tok);
+		if (c < 0) {
+			cli_error(CLI_USAGE, "list", "unknown column '%s' (see 'whytop list --help')",
+				  tok);
+			free(copy);
+			return CLI_USAGE;
+		}
+		if (a->ncols < WT_ARRAY_SIZE(a->cols))
+			a->cols[a->ncols++] = (enum proc_col)c;
+	}
+	free(copy);
+	if (!a->ncols)
+		return cli_error(CLI_USAGE, "list", "--columns needs at least one column");
+	return 0;
+}
+
+static int list_parse_pids(const char *arg, struct list_args *a)
+{
+	char *copy = strdup(arg), *save = NULL;
+	int rc = 0;
+	if (!copy)
+		return cli_error(CLI_FAIL, "list", "out of memory");
+	for (char *tok = strtok_r(copy, ",", &save); tok && !rc; tok = strtok_r(NULL, ",", &save)) {
+		pid_t pid;
+		rc = cli_parse_pid("list", tok, &pid);
+		if (!rc && a->npids < LIST_MAX_PIDS)
+			a->pids[a->npids++] = pid;
+	}
+	free(copy);
+	return rc;
+}
+
+static int list_parse(int argc, char **argv, struct list_args *a)
+{
+	enum { OPT_JSON = 256 };
+	static const struct option longopts[] = {
+		{ "sort", required_argument, NULL, 's' },
+		{ "reverse", no_argument, NULL, 'r' },
+		{ "filter", required_argument, NULL, 'f' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "threads", no_argument, NULL, 'H' },
+		{ "tree", no_argument, NULL, 't' },
+		{ "no-kthreads", no_argument, NULL, 'K' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "columns", required_argument, NULL, 'c' },
+		{ "wide", no_argument, NULL, 'w' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+
+	memset(a, 0, sizeof(*a));
+	memcpy(a->cols, list_default_cols, sizeof(list_default_cols));
+	a->ncols = WT_ARRAY_SIZE(list_default_cols);
+	a->sort = PROC_COL_CPU;
+	a->interval = 200;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":s:rf:p:HtKn:i:c:wh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			a->sort = proc_col_by_name(optarg);
+			if (a->sort < 0)
+				return cli_error(CLI_USAGE, "list",
+						 "unknown column '%s' for --sort (see 'whytop list --help')",
+						 optarg);
+			break;
+		case 'r': a->reverse = true; break;
+		case 'f': a->filter = optarg; break;
+		case 'p':
+			if ((rc = list_parse_pids(optarg, a)))
+				return rc;
+			break;
+		case 'H': a->threads = true; break;
+		case 't': a->tree = true; break;
+		case 'K': a->no_kthreads = true; break;
+		case 'n':
+			if (wt_parse_long(optarg, 1, INT_MAX, &a->limit))
+				return cli_error(CLI_USAGE, "list",
+						 "--limit wants a whole number of tasks >= 1, not '%s'",
+						 optarg);
+			break;
+		case 'i':
+			if (wt_parse_long(optarg, 0, 60000, &a->interval))
+				return cli_error(CLI_USAGE, "list",
+						 "--interval wants milliseconds from 0 to 60000, not '%s'",
+						 optarg);
+			break;
+		case 'c':
+			if ((rc = list_parse_cols(optarg, a)))
+				return rc;
+			break;
+		case 'w': a->wide = true; break;
+		case OPT_JSON: a->json = true; break;
+		case 'h':
+			list_usage(stdout);
+			return -1;
+		case ':':
+			return cli_error(CLI_USAGE, "list", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return cli_error(CLI_USAGE, "list", "unknown option '%s' (see 'whytop list --help')",
+					 argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_error(CLI_USAGE, "list", "unexpected argument '%s' (see 'whytop list --help')",
+				 argv[optind]);
+	return 0;
+}
+
+static bool list_match(const struct proc_task *t, const char *filter)
+{
+	if (!filter || !*filter)
+		return true;
+	return (t->cmdline && strcasestr(t->cmdline, filter)) ||
+	       (t->comm && strcasestr(t->comm, filter));
+}
+
+/* "| " / "  " for each ancestor level, then "|- " or "`- ". */
+static void list_tree_prefix(const struct proc_task *t, bool *more, int maxd, char *out,
+			     size_t sz)
+{
+	size_t o = 0;
+	int d = t->depth < maxd ? t->depth : maxd - 1;
+	out[0] = '\0';
+	for (int k = 1; k < d && o + 3 < sz; k++) {
+		memcpy(out + o, more[k] ? "| " : "  ", 2);
+		o += 2;
+	}
+	if (d > 0 && o + 4 < sz) {
+		memcpy(out + o, t->last_child ? "`- " : "|- ", 3);
+		o += 3;
+	}
+	out[o] = '\0';
+	more[d] = !t->last_child;
+}
+
+static void list_json_task(struct wt_buf *b, const struct proc_task *t, const struct list_args *a,
+			   const struct proc_sysinfo *si, bool tree)
+{
+	char cell[4096];
+	wt_buf_printf(b, "{\"pid\":%d,\"tgid\":%d", (int)t->pid, (int)t->tgid);
+	for (size_t i = 0; i < a->ncols; i++) {
+		enum proc_col c = a->cols[i];
+		const char *name = proc_columns[c].name;
+		if (c == PROC_COL_PID)
+			continue;
+		wt_buf_printf(b, ",\"%s\":", name);
+		switch (c) {
+		case PROC_COL_PPID: wt_buf_printf(b, "%d", (int)t->ppid); break;
+		case PROC_COL_PRIORITY: wt_buf_printf(b, "%ld", t->priority); break;
+		case PROC_COL_NICE: wt_buf_printf(b, "%ld", t->nice); break;
+		case PROC_COL_THREADS: wt_buf_printf(b, "%ld", t->nthreads); break;
+		case PROC_COL_CPU: wt_buf_printf(b, "%.1f", t->cpu_pct); break;
+		case PROC_COL_MEM: wt_buf_printf(b, "%.1f", t->mem_pct); break;
+		case PROC_COL_RSS: wt_buf_printf(b, "%llu", (unsigned long long)t->rss_kb); break;
+		case PROC_COL_VIRT: wt_buf_printf(b, "%llu", (unsigned long long)t->virt_kb); break;
+		case PROC_COL_TIME:
+			wt_buf_printf(b, "%.2f", (double)t->time_ticks / (double)si->clk_tck);
+			break;
+		case PROC_COL_START:
+			wt_buf_printf(b, "%llu", (unsigned long long)(si->boot_time +
+								       t->start_ticks / (uint64_t)si->clk_tck));
+			break;
+		case PROC_COL_PROCESSOR:
+			if (t->processor < 0)
+				wt_buf_puts(b, "null");
+			else
+				wt_buf_printf(b, "%d", t->processor);
+			break;
+		case PROC_COL_USER:
+			if (!(t->known & PROC_KNOWN_USER))
+				wt_buf_puts(b, "null");
+			else
+				wt_json_str(b, t->user);
+			break;
+		case PROC_COL_WCHAN:
+			if (!(t->known & PROC_KNOWN_WCHAN) || !t->wchan)
+				wt_buf_puts(b, "null");
+			else
+				wt_json_str(b, t->wchan);
+			break;
+		case PROC_COL_SYSCALL:
+			if (!(t->known & PROC_KNOWN_SYSCALL)) {
+				wt_buf_puts(b, "null");
+				break;
+			}
+			proc_col_format(t, c, si, cell, sizeof(cell));
+			wt_json_str(b, cell);
+			break;
+		default:
+			proc_col_format(t, c, si, cell, sizeof(cell));
+			wt_json_str(b, cell);
+			break;
+		}
+	}
+	if (tree)
+		wt_buf_printf(b, ",\"depth\":%d", t->depth);
+	wt_buf_puts(b, "}");
+}
+
+static int list_json(struct proc_table *tab, const struct list_args *a, size_t *rows, size_t nrows)
+{
+	const struct proc_sysinfo *si = proc_table_sysinfo(tab);
+	struct wt_buf b;
+	wt_buf_init(&b);
+	wt_buf_printf(&b,
+		      "{\"system\":{\"ncpu\":%d,\"cpu\":%.1f,\"mem_total_kb\":%llu,"
+		      "\"mem_used_kb\":%llu,\"swap_total_kb\":%llu,\"swap_used_kb\":%llu,"
+		      "\"load\":[%.2f,%.2f,%.2f],\"uptime_s\":%.0f,\"tasks\":%u,\"processes\":%u,"
+		      "\"threads\":%u,\"kthreads\":%u,\"running\":%u,\"sleeping\":%u,\"disk\":%u,"
+		      "\"stopped\":%u,\"zombie\":%u},\n\"tasks\":[",
+		      si->ncpu, si->all.total_pct, (unsigned long long)si->mem_total_kb,
+		      (unsigned long long)si->mem_used_kb, (unsigned long long)si->swap_total_kb,
+		      (unsigned long long)si->swap_used_kb, si->load[0], si->load[1], si->load[2],
+		      si->uptime_s, si->ntasks, si->nprocs, si->nthreads, si->nkthreads, si->nrunning,
+		      si->nsleeping, si->ndisk, si->nstopped, si->nzombie);
+	for (size_t i = 0; i < nrows; i++) {
+		if (i)
+			wt_buf_puts(&b, ",");
+		wt_buf_puts(&b, "\n");
+		list_json_task(&b, proc_table_get(tab, rows[i]), a, si, a->tree);
+	}
+	wt_buf_puts(&b, "\n]}\n");
+	fwrite(b.data, 1, b.len, stdout);
+	wt_buf_free(&b);
+	return CLI_OK;
+}
+
+/*
+ * Print a line, cut at cols terminal columns if cols > 0. The text is
+ * already escaped (printable UTF-8 only); a cut never splits a character.
+ */
+static void list_put_line(const char *s, size_t len, int cols)
+{
+	size_t end = len;
+	if (cols > 0) {
+		int used = 0;
+		for (size_t i = 0; i < len; i++) {
+			if (((unsigned char)s[i] & 0xc0) == 0x80)
+				continue; /* continuation byte: same column */
+			if (used == cols) {
+				end = i;
+				break;
+			}
+			used++;
+		}
+	}
+	fwrite(s, 1, end, stdout);
+	putchar('\n');
+}
+
+static int list_text(struct proc_table *tab, const struct list_args *a, size_t *rows, size_t nrows)
+{
+	const struct proc_sysinfo *si = proc_table_sysinfo(tab);
+	int width[WT_ARRAY_SIZE(a->cols)];
+	char cell[8192], prefix[256];
+	bool more[64] = { false };
+	struct wt_buf line;
+	int cols = 0;
+	struct winsize ws;
+
+	/* Like ps: a terminal gets lines cut at its width, a pipe everything. */
+	if (!a->wide && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		cols = ws.ws_col;
+
+	/* Widths fit the data (at least the title); the last column is not padded. */
+	for (size_t c = 0; c < a->ncols; c++) {
+		width[c] = (int)strlen(proc_columns[a->cols[c]].title);
+		if (c + 1 == a->ncols)
+			continue;
+		for (size_t r = 0; r < nrows; r++) {
+			proc_col_format(proc_table_get(tab, rows[r]), a->cols[c], si, cell, sizeof(cell));
+			int l = (int)strlen(cell);
+			if (l > width[c])
+				width[c] = l;
+		}
+	}
+	wt_buf_init(&line);
+	for (size_t c = 0; c < a->ncols; c++) {
+		const struct proc_col_info *ci = &proc_columns[a->cols[c]];
+		bool last = c + 1 == a->ncols;
+		wt_buf_printf(&line, "%s%*s", c ? " " : "",
+			      ci->right ? width[c] : (last ? 0 : -width[c]), ci->title);
+	}
+	list_put_line(line.data, line.len, cols);
+	for (size_t r = 0; r < nrows; r++) {
+		const struct proc_task *t = proc_table_get(tab, rows[r]);
+		line.len = 0;
+		prefix[0] = '\0';
+		if (a->tree)
+			list_tree_prefix(t, more, (int)WT_ARRAY_SIZE(more), prefix, sizeof(prefix));
+		for (size_t c = 0; c < a->ncols; c++) {
+			const struct proc_col_info *ci = &proc_columns[a->cols[c]];
+			bool last = c + 1 == a->ncols;
+			proc_col_format(t, a->cols[c], si, cell, sizeof(cell));
+			if (c)
+				wt_buf_puts(&line, " ");
+			if (a->cols[c] == PROC_COL_COMMAND)
+				wt_buf_puts(&line, prefix);
+			if (last)
+				wt_buf_puts(&line, cell);
+			else
+				wt_buf_printf(&line, "%*s", ci->right ? width[c] : -width[c], cell);
+		}
+		list_put_line(line.data, line.len, cols);
+	}
+	wt_buf_free(&line);
+	return CLI_OK;
+}
+
+int cmd_list_run(int argc, char **argv)
+{
+	struct list_args a;
+	struct wt_err err;
+	int rc = list_parse(argc, argv, &a);
+	if (rc < 0)
+		return CLI_OK; /* --help */
+	if (rc)
+		return rc;
+
+	struct proc_table *tab = proc_table_new();
+	if (!tab)
+		return cli_error(CLI_FAIL, "list", "cannot open /proc (is it mounted?) or out of memory");
+	enum proc_col need_cols[WT_ARRAY_SIZE(a.cols) + 1];
+	memcpy(need_cols, a.cols, a.ncols * sizeof(a.cols[0]));
+	need_cols[a.ncols] = (enum proc_col)a.sort;
+	struct proc_table_opts opts = PROC_TABLE_OPTS_INIT;
+	opts.need = proc_cols_need(need_cols, a.ncols + 1);
+	if (a.filter)
+		opts.need |= PROC_NEED_CMDLINE;
+	opts.threads = a.threads;
+	opts.hide_kthreads = a.no_kthreads;
+	opts.pids = a.npids ? a.pids : NULL;
+	opts.npids = a.npids;
+
+	rc = proc_table_refresh(tab, &opts, &err);
+	if (!rc && a.interval > 0) {
+		struct timespec ts = { a.interval / 1000, (a.interval % 1000) * 1000000L };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		rc = proc_table_refresh(tab, &opts, &err);
+	}
+	if (rc) {
+		proc_table_free(tab);
+		return cli_error(CLI_FAIL, "list", "%s", err.msg);
+	}
+	bool desc = proc_columns[a.sort].desc_default != a.reverse;
+	if (a.tree)
+		proc_table_tree(tab, (enum proc_col)a.sort, desc);
+	else
+		proc_table_sort(tab, (enum proc_col)a.sort, desc);
+
+	size_t n = proc_table_count(tab), nrows = 0;
+	size_t *rows = malloc((n ? n : 1) * sizeof(*rows));
+	if (!rows) {
+		proc_table_free(tab);
+		return cli_error(CLI_FAIL, "list", "out of memory");
+	}
+	for (size_t i = 0; i < n && (!a.limit || nrows < (size_t)a.limit); i++)
+		if (list_match(proc_table_get(tab, i), a.filter))
+			rows[nrows++] = i;
+	rc = a.json ? list_json(tab, &a, rows, nrows) : list_text(tab, &a, rows, nrows);
+	free(rows);
+	proc_table_free(tab);
+	if (fflush(stdout) != 0)
+		return CLI_FAIL;
+	return rc;
+}

@@ -1,0 +1,246 @@
+/*
+ * cmd_stack.c: "whytop stack PID": the user stack of every thread, once,
+ * as text or JSON. A thin front end on stack_walk (stack.h). --repeat N
+ * walks N times with the same debug_proc and reports cold and warm times
+ * on stderr (the benchmark uses it).
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <whytop/cli.h>
+#include <whytop/stack.h>
+#include <whytop/util.h>
+
+static const char stack_usage[] =
+    "usage: whytop stack PID [--thread TID] [--json] [--source] [--repeat N]\n"
+    "  Print the user stack of every thread of PID (or only TID): module,\n"
+    "  function+offset, file:line, [inline] and [fallback] marks.\n"
+    "  --source   show the source line of each frame when the file exists\n"
+    "  --json     one JSON object on stdout\n"
+    "  --repeat N walk N times (keeping debug info loaded) and print timings\n"
+    "             on stderr; the last walk is printed\n";
+
+/* The source line `line` of file, trimmed, or NULL. Reads the file each time: CLI only. */
+static char *stack_source_line(const char *file, int line)
+{
+	if (!file || line <= 0)
+		return NULL;
+	FILE *f = fopen(file, "r");
+	if (!f)
+		return NULL;
+	char buf[1024];
+	int n = 0;
+	char *res = NULL;
+	while (fgets(buf, sizeof(buf), f)) {
+		size_t len = strlen(buf);
+		bool whole = len && buf[len - 1] == '\n';
+		if (++n == line) {
+			while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+				buf[--len] = 0;
+			char *p = buf;
+			while (*p == ' ' || *p == '\t')
+				p++;
+			res = wt_escape(p, strlen(p), 0);
+			break;
+		}
+		/* a line longer than the buffer continues in the next fgets */
+		if (!whole)
+			n--;
+	}
+	fclose(f);
+	return res;
+}
+
+static void stack_print_text(const struct stack *st, bool source)
+{
+	printf("process %d: %zu thread%s, paused %.3f ms, walk %.3f ms%s\n", st->pid, st->nthreads,
+	       st->nthreads == 1 ? "" : "s", st->pause_ns / 1e6, st->walk_ns / 1e6,
+	       st->was_stopped ? " (stopped, left stopped)" : "");
+	for (size_t i = 0; i < st->nthreads; i++) {
+		const struct stack_thread *t = &st->threads[i];
+		printf("\nthread %d \"%s\" (%c)\n", t->tid, t->name ? t->name : "?", t->state);
+		for (size_t j = 0; j < t->nframes; j++) {
+			const struct stack_frame *f = &t->frames[j];
+			printf("  #%-3zu 0x%016" PRIx64 " ", j, f->pc);
+			if (f->function)
+				printf("%s+0x%" PRIx64, f->function, f->offset);
+			else
+				printf("??");
+			printf(" (%s)", f->module ? f->module : "?");
+			if (f->file)
+				printf(" at %s:%d", f->file, f->line);
+			if (f->flags & STACK_FRAME_INLINE)
+				printf(" [inline]");
+			if (f->flags & STACK_FRAME_FALLBACK)
+				printf(" [fallback]");
+			if (f->flags & STACK_FRAME_SIGNAL)
+				printf(" [signal]");
+			putchar('\n');
+			if (source) {
+				char *s = stack_source_line(f->file, f->line);
+				if (s)
+					printf("        %d | %s\n", f->line, s);
+				free(s);
+			}
+		}
+		if (t->error)
+			printf("  (%s)\n", t->error);
+	}
+}
+
+static void stack_json_opt_str(struct wt_buf *b, const char *key, const char *v)
+{
+	wt_buf_printf(b, ",\"%s\":", key);
+	if (v)
+		wt_json_str(b, v);
+	else
+		wt_buf_puts(b, "null");
+}
+
+static void stack_print_json(const struct stack *st, bool source)
+{
+	struct wt_buf b;
+	wt_buf_init(&b);
+	wt_buf_printf(&b,
+		      "{\"pid\":%d,\"pause_ns\":%" PRIu64 ",\"walk_ns\":%" PRIu64
+		      ",\"was_stopped\":%s,\"threads\":[",
+		      st->pid, st->pause_ns, st->walk_ns, st->was_stopped ? "true" : "false");
+	for (size_t i = 0; i < st->nthreads; i++) {
+		const struct stack_thread *t = &st->threads[i];
+		wt_buf_printf(&b, "%s{\"tid\":%d", i ? "," : "", t->tid);
+		stack_json_opt_str(&b, "name", t->name);
+		wt_buf_printf(&b, ",\"state\":\"%c\"", t->state);
+		stack_json_opt_str(&b, "error", t->error);
+		wt_buf_puts(&b, ",\"frames\":[");
+		for (size_t j = 0; j < t->nframes; j++) {
+			const struct stack_frame *f = &t->frames[j];
+			wt_buf_printf(&b, "%s{\"n\":%zu,\"pc\":\"0x%" PRIx64 "\"", j ? "," : "", j,
+				      f->pc);
+			stack_json_opt_str(&b, "module", f->module);
+			stack_json_opt_str(&b, "function", f->function);
+			wt_buf_printf(&b, ",\"offset\":%" PRIu64, f->offset);
+			stack_json_opt_str(&b, "file", f->file);
+			wt_buf_printf(
+			    &b,
+			    ",\"line\":%d,\"column\":%d,\"inline\":%s,\"inline_depth\":%d,"
+			    "\"fallback\":%s,\"signal\":%s",
+			    f->line, f->column, (f->flags & STACK_FRAME_INLINE) ? "true" : "false",
+			    f->inline_depth, (f->flags & STACK_FRAME_FALLBACK) ? "true" : "false",
+			    (f->flags & STACK_FRAME_SIGNAL) ? "true" : "false");
+			if (source) {
+				char *s = stack_source_line(f->file, f->line);
+				stack_json_opt_str(&b, "source", s);
+				free(s);
+			}
+			wt_buf_puts(&b, "}");
+		}
+		wt_buf_puts(&b, "]}");
+	}
+	wt_buf_puts(&b, "]}\n");
+	fputs(b.data, stdout);
+	wt_buf_free(&b);
+}
+
+static int stack_cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int cmd_stack(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"thread", required_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
+	    {"source", no_argument, NULL, 's'},	      {"repeat", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	};
+	bool json = false, source = false;
+	long tid = 0, repeat = 1;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "t:jsr:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			if (wt_parse_long(optarg, 1, 0x7fffffff, &tid))
+				return cli_error(CLI_USAGE, "stack", "'%s' is not a thread id",
+						 optarg);
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			source = true;
+			break;
+		case 'r':
+			if (wt_parse_long(optarg, 1, 100000, &repeat))
+				return cli_error(CLI_USAGE, "stack", "--repeat wants 1..100000");
+			break;
+		case 'h':
+			fputs(stack_usage, stdout);
+			return CLI_OK;
+		default:
+			fputs(stack_usage, stderr);
+			return CLI_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fputs(stack_usage, stderr);
+		return CLI_USAGE;
+	}
+	pid_t pid;
+	int r = cli_parse_pid("stack", argv[optind], &pid);
+	if (r)
+		return r;
+
+	struct wt_err err = {0};
+	uint64_t t0 = wt_now_ns();
+	struct debug_proc *dp;
+	if (debug_proc_open(pid, &dp, &err) < 0)
+		return cli_error(CLI_FAIL, "stack", "%s", err.msg);
+	uint64_t open_ns = wt_now_ns() - t0;
+	struct stack_opts opts = {.only_tid = (pid_t)tid};
+	struct stack *st = NULL;
+	uint64_t *walks = calloc((size_t)repeat, sizeof(*walks));
+	uint64_t *pauses = calloc((size_t)repeat, sizeof(*pauses));
+	if (!walks || !pauses) {
+		free(walks);
+		free(pauses);
+		debug_proc_close(dp);
+		return cli_error(CLI_FAIL, "stack", "out of memory");
+	}
+	for (long i = 0; i < repeat; i++) {
+		stack_free(st);
+		st = NULL;
+		if (stack_walk(dp, &opts, &st, &err) < 0) {
+			free(walks);
+			free(pauses);
+			debug_proc_close(dp);
+			return cli_error(CLI_FAIL, "stack", "%s", err.msg);
+		}
+		walks[i] = st->walk_ns;
+		pauses[i] = st->pause_ns;
+	}
+	if (repeat > 1 || getenv("WHYTOP_STACK_TIMES")) {
+		uint64_t cold = open_ns + walks[0];
+		qsort(walks + 1, (size_t)(repeat - 1), sizeof(*walks), stack_cmp_u64);
+		qsort(pauses, (size_t)repeat, sizeof(*pauses), stack_cmp_u64);
+		uint64_t warm = repeat > 1 ? walks[1 + (repeat - 1) / 2] : walks[0];
+		fprintf(stderr,
+			"whytop stack: walks %ld cold_ms %.3f warm_median_ms %.3f "
+			"pause_median_ms %.3f pause_max_ms %.3f\n",
+			repeat, cold / 1e6, warm / 1e6, pauses[repeat / 2] / 1e6,
+			pauses[repeat - 1] / 1e6);
+	}
+	free(walks);
+	free(pauses);
+	if (json)
+		stack_print_json(st, source);
+	else
+		stack_print_text(st, source);
+	stack_free(st);
+	debug_proc_close(dp);
+	return CLI_OK;
+}

@@ -1,0 +1,454 @@
+/*
+ * attach.c: seize, stop, classify, detach. Owns the ptrace life cycle of a
+ * short hold on a live process (attach.h) and nothing else: no unwinding,
+ * no symbols. Each thread is seized and interrupted separately because
+ * ptrace works per thread; /proc/PID/task is re-read until a scan finds no
+ * new thread, which is complete because a stopped thread cannot clone.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <whytop/attach.h>
+
+#define ATTACH_DEFAULT_TIMEOUT_NS 1000000000ull
+/* Threads that were already in D state get this long once all others stopped. */
+#define ATTACH_D_GRACE_NS 20000000ull
+
+/* Threads still seized after their attach_set was freed (see attach_reap_deferred). */
+static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t *deferred_tids;
+static size_t ndeferred, deferred_cap;
+
+const char *attach_stop_name(enum attach_stop s)
+{
+	switch (s) {
+	case ATTACH_STOP_INTERRUPT:
+		return "interrupt";
+	case ATTACH_STOP_GROUP:
+		return "group-stop";
+	case ATTACH_STOP_SIGNAL:
+		return "signal";
+	default:
+		return "not stopped";
+	}
+}
+
+/* One-letter state from /proc/PID/task/TID/stat, '?' if unreadable. */
+static char attach_read_state(pid_t pid, pid_t tid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
+	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
+	if (n <= 0)
+		return '?';
+	/* comm may contain ')' and spaces: the state follows the last ')'. */
+	char *p = strrchr(buf, ')');
+	if (!p || p[1] != ' ' || !p[2])
+		return '?';
+	return p[2];
+}
+
+static char attach_proc_state(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
+	if (n <= 0)
+		return '?';
+	char *p = strrchr(buf, ')');
+	return (p && p[1] == ' ' && p[2]) ? p[2] : '?';
+}
+
+/* TracerPid from /proc/PID/status, 0 if none or unreadable. */
+static long attach_tracer_pid(pid_t tid)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%d/status", tid);
+	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return 0;
+	char *p = strstr(buf, "TracerPid:");
+	return p ? strtol(p + 10, NULL, 10) : 0;
+}
+
+struct attach_thread *attach_find(struct attach_set *as, pid_t tid)
+{
+	for (size_t i = 0; i < as->nthreads; i++)
+		if (as->threads[i].tid == tid)
+			return &as->threads[i];
+	return NULL;
+}
+
+static struct attach_thread *attach_add(struct attach_set *as, pid_t tid)
+{
+	if (as->nthreads == as->cap) {
+		size_t cap = as->cap ? as->cap * 2 : 16;
+		void *p = realloc(as->threads, cap * sizeof(*as->threads));
+		if (!p)
+			return NULL;
+		as->threads = p;
+		as->cap = cap;
+	}
+	struct attach_thread *t = &as->threads[as->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	return t;
+}
+
+/*
+ * Seize and interrupt every listed thread not seen before. Returns how many
+ * were new, or -errno if the task directory cannot be read (process gone).
+ */
+static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, pid_t *err_tid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", as->pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -errno;
+	int added = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
+		if (only_tid && tid != only_tid)
+			continue;
+		if (attach_find(as, tid))
+			continue;
+		struct attach_thread *t = attach_add(as, tid);
+		if (!t) {
+			closedir(d);
+			return -ENOMEM;
+		}
+		added++;
+		t->state = attach_read_state(as->pid, tid);
+		if (t->state == 'Z' || t->state == 'X') {
+			t->gone = true; /* an exited thread (a zombie leader) cannot be seized */
+			continue;
+		}
+		if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0) {
+			int e = errno;
+			if (e == ESRCH) {
+				t->gone = true;
+			} else if (!*first_errno) {
+				*first_errno = e;
+				*err_tid = tid;
+			}
+			continue;
+		}
+		t->seized = true;
+		t->interrupt_ns = wt_now_ns();
+		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0 && errno == ESRCH) {
+			/* Exited between the two calls; the wait below reaps it. */
+		}
+	}
+	closedir(d);
+	return added;
+}
+
+/* Look at one seized thread's wait status without blocking; true if it settled. */
+static bool attach_poll_one(struct attach_thread *t)
+{
+	int status;
+	pid_t r = waitpid(t->tid, &status, __WALL | WNOHANG);
+	if (r == 0)
+		return false;
+	if (r < 0) {
+		/* ECHILD: no longer ours (killed and auto-reaped). */
+		t->seized = false;
+		t->gone = true;
+		return true;
+	}
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		t->seized = false;
+		t->gone = true;
+		return true;
+	}
+	if (!WIFSTOPPED(status))
+		return false;
+	int sig = WSTOPSIG(status);
+	int event = status >> 16;
+	t->stopped_ns = wt_now_ns();
+	if (event == PTRACE_EVENT_STOP) {
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+			t->stop = ATTACH_STOP_GROUP;
+		else
+			t->stop = ATTACH_STOP_INTERRUPT;
+	} else if (event == 0) {
+		/*
+		 * A signal reached the thread before our interrupt did. Keep it
+		 * and hand it back on detach so the target still gets it.
+		 */
+		t->stop = ATTACH_STOP_SIGNAL;
+		t->pending_sig = sig;
+	} else {
+		t->stop = ATTACH_STOP_INTERRUPT;
+	}
+	return true;
+}
+
+/* Wait until every seized thread has stopped or exited, or the deadline passes. */
+static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadline)
+{
+	unsigned spins = 0;
+	uint64_t all_but_d_ns = 0;
+	for (;;) {
+		size_t waiting = 0, waiting_not_d = 0;
+		for (size_t i = from; i < as->nthreads; i++) {
+			struct attach_thread *t = &as->threads[i];
+			if (!t->seized || t->stop != ATTACH_STOP_NONE)
+				continue;
+			if (attach_poll_one(t))
+				continue;
+			waiting++;
+			if (t->state != 'D')
+				waiting_not_d++;
+		}
+		if (!waiting)
+			return;
+		uint64_t now = wt_now_ns();
+		if (!waiting_not_d && !all_but_d_ns)
+			all_but_d_ns = now;
+		if (now > deadline || (all_but_d_ns && now - all_but_d_ns > ATTACH_D_GRACE_NS))
+			break;
+		/* A stop takes 10-50 us: spin briefly, then back off to sleeping. */
+		if (++spins > 50) {
+			struct timespec ts = {0, spins > 500 ? 1000000 : 50000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	for (size_t i = from; i < as->nthreads; i++) {
+		struct attach_thread *t = &as->threads[i];
+		if (t->seized && t->stop == ATTACH_STOP_NONE)
+			t->deferred = true;
+	}
+}
+
+int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **out,
+	       struct wt_err *err)
+{
+	static const struct attach_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	*out = NULL;
+	attach_reap_deferred();
+
+	struct attach_set *as = calloc(1, sizeof(*as));
+	if (!as)
+		return wt_err_set(err, ENOMEM, "out of memory attaching to %d", pid);
+	as->pid = pid;
+	as->start_ns = wt_now_ns();
+	char pstate = attach_proc_state(pid);
+	as->was_stopped = pstate == 'T';
+	uint64_t deadline = as->start_ns + (opts->stop_timeout_ns ? opts->stop_timeout_ns
+								  : ATTACH_DEFAULT_TIMEOUT_NS);
+
+	int first_errno = 0;
+	pid_t err_tid = 0;
+	for (int round = 0; round < 64; round++) {
+		size_t from = as->nthreads;
+		int added = attach_scan(as, opts->only_tid, &first_errno, &err_tid);
+		if (added < 0) {
+			int e = -added;
+			attach_detach(as);
+			if (e == ENOENT || e == ESRCH)
+				return wt_err_set(err, ESRCH, "process %d is gone (it exited)",
+						  pid);
+			return wt_err_set(err, e, "cannot list the threads of %d: %s", pid,
+					  strerror(e));
+		}
+		if (added == 0)
+			break;
+		attach_wait_stops(as, from, deadline);
+	}
+
+	size_t held = 0;
+	for (size_t i = 0; i < as->nthreads; i++) {
+		struct attach_thread *t = &as->threads[i];
+		if (t->seized && t->stop != ATTACH_STOP_NONE) {
+			held++;
+			if (opts->fetch_regs && ptrace(PTRACE_GETREGS, t->tid, 0, &t->regs) == 0)
+				t->regs_valid = true;
+		}
+	}
+	if (held == 0) {
+		int gone = pstate == '?' || pstate == 'Z' || pstate == 'X';
+		attach_detach(as);
+		if (opts->only_tid && !first_errno)
+			return wt_err_set(err, ESRCH,
+					  "thread %d is not a live thread of process %d",
+					  opts->only_tid, pid);
+		if (first_errno == EPERM) {
+			long tracer = attach_tracer_pid(err_tid);
+			if (tracer)
+				return wt_err_set(
+				    err, EPERM,
+				    "cannot attach to %d: it is already traced by "
+				    "process %ld (a debugger or strace?); detach that first",
+				    pid, tracer);
+			return wt_err_set(
+			    err, EPERM,
+			    "cannot attach to %d: operation not permitted; run whytop "
+			    "as root or as the process owner with ptrace allowed "
+			    "(kernel.yama.ptrace_scope)",
+			    pid);
+		}
+		if (first_errno)
+			return wt_err_set(err, first_errno, "cannot attach to %d: %s", pid,
+					  strerror(first_errno));
+		if (gone)
+			return wt_err_set(err, ESRCH, "process %d is gone (it exited)", pid);
+		return wt_err_set(err, EAGAIN,
+				  "no thread of %d stopped within the timeout (all sleeping "
+				  "uninterruptibly in the kernel?); see its kernel stacks",
+				  pid);
+	}
+	*out = as;
+	return 0;
+}
+
+static void attach_defer(pid_t tid)
+{
+	pthread_mutex_lock(&deferred_lock);
+	if (ndeferred == deferred_cap) {
+		size_t cap = deferred_cap ? deferred_cap * 2 : 8;
+		pid_t *p = realloc(deferred_tids, cap * sizeof(*p));
+		if (!p) {
+			pthread_mutex_unlock(&deferred_lock);
+			return; /* the kernel detaches it when our process exits */
+		}
+		deferred_tids = p;
+		deferred_cap = cap;
+	}
+	deferred_tids[ndeferred++] = tid;
+	pthread_mutex_unlock(&deferred_lock);
+}
+
+size_t attach_reap_deferred(void)
+{
+	pthread_mutex_lock(&deferred_lock);
+	size_t keep = 0;
+	for (size_t i = 0; i < ndeferred; i++) {
+		int status;
+		pid_t tid = deferred_tids[i];
+		pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
+		if (r == 0) {
+			deferred_tids[keep++] = tid;
+			continue;
+		}
+		if (r > 0 && WIFSTOPPED(status)) {
+			int sig = (status >> 16) == 0 ? WSTOPSIG(status) : 0;
+			ptrace(PTRACE_DETACH, tid, 0, sig);
+		}
+		/* exited or no longer ours: nothing left to undo */
+	}
+	ndeferred = keep;
+	pthread_mutex_unlock(&deferred_lock);
+	return keep;
+}
+
+int attach_detach(struct attach_set *as)
+{
+	return attach_detach_held(as, NULL);
+}
+
+int attach_detach_held(struct attach_set *as, uint64_t *held_ns)
+{
+	if (!as)
+		return 0;
+	int ret = 0;
+	for (size_t i = 0; i < as->nthreads; i++) {
+		struct attach_thread *t = &as->threads[i];
+		if (!t->seized)
+			continue;
+		if (t->deferred) {
+			attach_defer(t->tid);
+			t->seized = false;
+			continue;
+		}
+		if (ptrace(PTRACE_DETACH, t->tid, 0, t->pending_sig) < 0) {
+			int e = errno;
+			int status;
+			/*
+			 * ESRCH: killed while held (SIGKILL ends any stop). Reap
+			 * the traced zombie so it does not linger on our side.
+			 */
+			if (waitpid(t->tid, &status, __WALL | WNOHANG) == 0 && e != ESRCH)
+				ret = ret ? ret : -e;
+		}
+		t->seized = false;
+		t->detached_ns = wt_now_ns();
+		uint64_t from = t->interrupt_ns ? t->interrupt_ns : as->start_ns;
+		if (t->stop != ATTACH_STOP_NONE && t->detached_ns - from > as->held_ns)
+			as->held_ns = t->detached_ns - from;
+	}
+	if (held_ns)
+		*held_ns = as->held_ns;
+	free(as->threads);
+	free(as);
+	return ret;
+}
+
+int attach_get_regs(struct attach_set *as, pid_t tid, struct user_regs_struct *regs,
+		    struct wt_err *err)
+{
+	struct attach_thread *t = attach_find(as, tid);
+	if (!t || !t->seized || t->stop == ATTACH_STOP_NONE)
+		return wt_err_set(err, ESRCH, "thread %d is not held (it exited or did not stop)",
+				  tid);
+	if (!t->regs_valid) {
+		if (ptrace(PTRACE_GETREGS, tid, 0, &t->regs) < 0)
+			return wt_err_set(err, errno, "cannot read the registers of thread %d: %s",
+					  tid, strerror(errno));
+		t->regs_valid = true;
+	}
+	*regs = t->regs;
+	return 0;
+}
+
+int attach_set_regs(struct attach_set *as, pid_t tid, const struct user_regs_struct *regs,
+		    struct wt_err *err)
+{
+	struct attach_thread *t = attach_find(as, tid);
+	if (!t || !t->seized || t->stop == ATTACH_STOP_NONE)
+		return wt_err_set(err, ESRCH, "thread %d is not held (it exited or did not stop)",
+				  tid);
+	if (ptrace(PTRACE_SETREGS, tid, 0, regs) < 0)
+		return wt_err_set(err, errno, "cannot write the registers of thread %d: %s", tid,
+				  strerror(errno));
+	t->regs = *regs;
+	t->regs_valid = true;
+	return 0;
+}
+
+ssize_t attach_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = {buf, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return n;
+	/* Short or refused (ENOSYS, EPERM on some pages): /proc/PID/mem reads them. */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return n > 0 ? n : -errno;
+	ssize_t m = pread(fd, buf, len, (off_t)addr);
+	int e = errno;
+	close(fd);
+	if (m < 0)
+		return n > 0 ? n : -e;
+	return m > n ? m : n;
+}

@@ -1,0 +1,98 @@
+/*
+ * debug_int.h: what the files of src/core/debug share and front ends do not
+ * see: the inside of a debug_proc, the snapshot taken while the target is
+ * held, and the unwinders and the symbolizer that work on that snapshot
+ * after the target runs again.
+ */
+#ifndef WHYTOP_DEBUG_INT_H
+#define WHYTOP_DEBUG_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <elfutils/libdwfl.h>
+
+#include <whytop/attach.h>
+#include <whytop/stack.h>
+
+/* One line of /proc/PID/maps, as far as unwinding cares. */
+struct debug_map {
+	uint64_t start, end;
+	bool readable, writable, exec, file;
+};
+
+/* A cached page of the target's read-only memory (unwind tables, code). */
+#define DEBUG_PAGE_SLOTS 512
+struct debug_page {
+	uint64_t addr; /* page address, 0: empty */
+	uint8_t data[4096];
+};
+
+/* One thread as copied while it was held. */
+struct snap_thread {
+	pid_t tid;
+	char state;
+	char *name;
+	bool ok;		    /* registers were read */
+	uint64_t regs[STACK_NREGS]; /* DWARF order */
+	uint64_t win_lo;	    /* stack copy [win_lo, win_lo + win_len) */
+	size_t win_len;
+	uint8_t *win;
+	bool win_truncated; /* the stack went on beyond the copy */
+	const char *error;  /* static text: why nothing could be walked */
+};
+
+struct snap {
+	pid_t pid;
+	struct snap_thread *threads;
+	size_t nthreads;
+};
+
+struct unwind_space; /* libunwind side, unwind.c */
+
+struct debug_proc {
+	pid_t pid;
+	Dwfl *dwfl;
+	bool dwfl_state; /* dwfl_attach_state done (fallback unwinder) */
+	char *maps_text; /* last /proc/PID/maps, to notice dlopen/munmap */
+	size_t maps_len;
+	struct debug_map *maps;
+	size_t nmaps;
+	struct debug_page *pages; /* DEBUG_PAGE_SLOTS, direct mapped */
+	struct unwind_space *uw;
+	/* During one walk: the snapshot and the thread being unwound. */
+	struct snap *snap;
+	struct snap_thread *cur;
+};
+
+/* dwfl.c */
+int debug_proc_read_maps(struct debug_proc *dp, bool *changed);
+const struct debug_map *debug_proc_find_map(const struct debug_proc *dp, uint64_t addr);
+/* Read one word of target memory for an unwinder: the stack copies first,
+ * then cached read-only pages, then the live process. 0 or -errno. */
+int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val);
+void debug_pages_flush(struct debug_proc *dp);
+
+/* snapshot.c: copy registers and stack windows of held threads. */
+int snap_take(struct debug_proc *dp, struct attach_set *as, size_t window_max, struct snap **out);
+void snap_free(struct snap *s);
+
+/* unwind.c: libunwind-ptrace with our accessors; frames get pc, cfa, regs. */
+int unwind_space_new(struct debug_proc *dp, struct unwind_space **out);
+void unwind_space_free(struct unwind_space *uw);
+void unwind_space_flush(struct unwind_space *uw);
+/* Unwind dp->cur into *frames; returns frames found, sets *why on an early stop. */
+size_t unwind_thread(struct debug_proc *dp, struct stack_frame *frames, size_t max,
+		     const char **why);
+
+/* fallback.c: libdwfl's unwinder on the same snapshot, frames marked FALLBACK. */
+size_t fallback_thread(struct debug_proc *dp, struct stack_frame *frames, size_t max,
+		       const char **why);
+/* Frame pointers, last resort. */
+size_t fallback_fp_thread(struct debug_proc *dp, struct stack_frame *frames, size_t max);
+
+/* symbols.c: name physical frames, expand inline ones. Replaces *frames. */
+int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * dwfl.c: the debug_proc, what whytop keeps about one process between
+ * walks: its modules and debug info in a libdwfl Dwfl, its memory map, a
+ * cache of read-only pages (unwind tables), and the libunwind address
+ * space. Everything here runs without stopping the target; it is the
+ * expensive part of a walk done before the pause, and kept for the next.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <whytop/stack.h>
+
+#include "debug_int.h"
+
+/*
+ * The pid whose modules are being opened: find_elf has no argument for it
+ * and modules are only opened (eagerly) right after reporting, on one thread.
+ */
+static __thread pid_t debug_opening_pid;
+
+static pthread_once_t debug_env_once = PTHREAD_ONCE_INIT;
+
+/* Never let libdw contact debuginfod (network stalls) unless asked to. */
+static void debug_env_init(void)
+{
+	const char *keep = getenv("WHYTOP_DEBUGINFOD");
+	if (!keep || strcmp(keep, "1") != 0)
+		unsetenv("DEBUGINFOD_URLS");
+}
+
+/* True if pid sees another root directory than we do (a container). */
+static bool debug_other_root(pid_t pid)
+{
+	char path[64];
+	struct stat a, b;
+	snprintf(path, sizeof(path), "/proc/%d/root", pid);
+	if (stat(path, &a) < 0 || stat("/", &b) < 0)
+		return false;
+	return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+}
+
+/*
+ * Open a module's file through /proc/PID/root when the process lives in
+ * another mount namespace; otherwise libdwfl's own finder (which also reads
+ * the vDSO and deleted files from the process's memory).
+ */
+static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr base,
+			  char **file_name, Elf **elfp)
+{
+	pid_t pid = debug_opening_pid;
+	if (pid > 0 && name[0] == '/' && debug_other_root(pid)) {
+		char path[4096];
+		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			struct stat st;
+			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+				*file_name = strdup(path);
+				return fd;
+			}
+			close(fd);
+		}
+	}
+	return dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
+}
+
+static char *debuginfo_path;
+
+static const Dwfl_Callbacks debug_callbacks = {
+    .find_elf = debug_find_elf,
+    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .debuginfo_path = &debuginfo_path,
+};
+
+/* Open every module's ELF, symbols and DWARF now, so the walk does not. */
+static int debug_preload_one(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start,
+			     void *arg)
+{
+	Dwarf_Addr bias;
+	dwfl_module_getelf(mod, &bias);
+	dwfl_module_getsymtab(mod);
+	dwfl_module_getdwarf(mod, &bias);
+	return DWARF_CB_OK;
+}
+
+static int debug_report(struct debug_proc *dp, struct wt_err *err)
+{
+	debug_opening_pid = dp->pid;
+	dwfl_report_begin(dp->dwfl);
+	int r = dwfl_linux_proc_report(dp->dwfl, dp->pid);
+	dwfl_report_end(dp->dwfl, NULL, NULL);
+	if (r != 0) {
+		debug_opening_pid = 0;
+		/* elfutils returns a positive errno when /proc cannot be read. */
+		if (r > 0)
+			return wt_err_set(err, r,
+					  r == ENOENT ? "process %d is gone (it exited)"
+						      : "cannot read the memory map of %d: %s",
+					  dp->pid, strerror(r));
+		return wt_err_set(err, EIO, "cannot list the modules of %d: %s", dp->pid,
+				  dwfl_errmsg(-1));
+	}
+	dwfl_getmodules(dp->dwfl, debug_preload_one, NULL, 0);
+	debug_opening_pid = 0;
+	return 0;
+}
+
+static int debug_parse_maps(struct debug_proc *dp)
+{
+	size_t n = 0, cap = 64;
+	struct debug_map *maps = malloc(cap * sizeof(*maps));
+	if (!maps)
+		return -ENOMEM;
+	const char *p = dp->maps_text, *end = p + dp->maps_len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		unsigned long long s, e, off, ino;
+		char perms[8];
+		int consumed = 0;
+		/* "start-end perms offset dev inode [path]" */
+		if (sscanf(p, "%llx-%llx %7s %llx %*s %llu%n", &s, &e, perms, &off, &ino,
+			   &consumed) >= 5) {
+			if (n == cap) {
+				void *q = realloc(maps, (cap *= 2) * sizeof(*maps));
+				if (!q) {
+					free(maps);
+					return -ENOMEM;
+				}
+				maps = q;
+			}
+			const char *rest = p + consumed;
+			while (rest < nl && *rest == ' ')
+				rest++;
+			maps[n++] = (struct debug_map){
+			    .start = s,
+			    .end = e,
+			    .readable = perms[0] == 'r',
+			    .writable = perms[1] == 'w',
+			    .exec = perms[2] == 'x',
+			    .file = ino != 0 && rest < nl && *rest == '/',
+			};
+		}
+		p = nl + 1;
+	}
+	free(dp->maps);
+	dp->maps = maps;
+	dp->nmaps = n;
+	return 0;
+}
+
+int debug_proc_read_maps(struct debug_proc *dp, bool *changed)
+{
+	char path[64];
+	char *text;
+	size_t len;
+	snprintf(path, sizeof(path), "/proc/%d/maps", dp->pid);
+	int r = wt_read_all_at(AT_FDCWD, path, &text, &len);
+	if (r < 0)
+		return r;
+	if (len == 0) {
+		free(text);
+		return -ESRCH; /* a zombie has no map */
+	}
+	*changed = !dp->maps_text || len != dp->maps_len || memcmp(text, dp->maps_text, len) != 0;
+	if (!*changed) {
+		free(text);
+		return 0;
+	}
+	free(dp->maps_text);
+	dp->maps_text = text;
+	dp->maps_len = len;
+	return debug_parse_maps(dp);
+}
+
+const struct debug_map *debug_proc_find_map(const struct debug_proc *dp, uint64_t addr)
+{
+	size_t lo = 0, hi = dp->nmaps;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (addr < dp->maps[mid].start)
+			hi = mid;
+		else if (addr >= dp->maps[mid].end)
+			lo = mid + 1;
+		else
+			return &dp->maps[mid];
+	}
+	return NULL;
+}
+
+void debug_pages_flush(struct debug_proc *dp)
+{
+	for (size_t i = 0; i < DEBUG_PAGE_SLOTS; i++)
+		dp->pages[i].addr = 0;
+}
+
+static bool debug_window_word(const struct snap_thread *t, uint64_t addr, uint64_t *val)
+{
+	if (!t->win || addr < t->win_lo || addr + 8 > t->win_lo + t->win_len)
+		return false;
+	memcpy(val, t->win + (addr - t->win_lo), 8);
+	return true;
+}
+
+int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val)
+{
+	if (dp->cur && debug_window_word(dp->cur, addr, val))
+		return 0;
+	if (dp->snap)
+		for (size_t i = 0; i < dp->snap->nthreads; i++)
+			if (debug_window_word(&dp->snap->threads[i], addr, val))
+				return 0;
+	const struct debug_map *m = debug_proc_find_map(dp, addr);
+	uint64_t page = addr & ~4095ull;
+	if (m && m->file && !m->writable && m->readable && (addr & 4095) <= 4096 - 8 && page) {
+		/* Unwind tables and code do not change: keep their pages. */
+		struct debug_page *pg = &dp->pages[(page >> 12) % DEBUG_PAGE_SLOTS];
+		if (pg->addr != page) {
+			ssize_t n = attach_read_mem(dp->pid, page, pg->data, sizeof(pg->data));
+			if (n != (ssize_t)sizeof(pg->data)) {
+				pg->addr = 0;
+				goto live;
+			}
+			pg->addr = page;
+		}
+		memcpy(val, pg->data + (addr - page), 8);
+		return 0;
+	}
+live:
+	if (attach_read_mem(dp->pid, addr, val, 8) != 8)
+		return -EFAULT;
+	return 0;
+}
+
+int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)
+{
+	pthread_once(&debug_env_once, debug_env_init);
+	*out = NULL;
+	struct debug_proc *dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	dp->pid = pid;
+	dp->pages = calloc(DEBUG_PAGE_SLOTS, sizeof(*dp->pages));
+	dp->dwfl = dwfl_begin(&debug_callbacks);
+	if (!dp->pages || !dp->dwfl) {
+		debug_proc_close(dp);
+		return wt_err_set(err, ENOMEM, "cannot start libdwfl: %s", dwfl_errmsg(-1));
+	}
+	bool changed;
+	int r = debug_proc_read_maps(dp, &changed);
+	if (r < 0) {
+		debug_proc_close(dp);
+		if (r == -ENOENT || r == -ESRCH)
+			return wt_err_set(err, ESRCH, "process %d is gone (it exited)", pid);
+		return wt_err_set(err, -r, "cannot read /proc/%d/maps: %s; run as root", pid,
+				  strerror(-r));
+	}
+	r = debug_report(dp, err);
+	if (r < 0) {
+		debug_proc_close(dp);
+		return r;
+	}
+	r = unwind_space_new(dp, &dp->uw);
+	if (r < 0) {
+		debug_proc_close(dp);
+		return wt_err_set(err, -r, "cannot create a libunwind address space");
+	}
+	*out = dp;
+	return 0;
+}
+
+int debug_proc_refresh(struct debug_proc *dp, struct wt_err *err)
+{
+	bool changed;
+	int r = debug_proc_read_maps(dp, &changed);
+	if (r < 0) {
+		if (r == -ENOENT || r == -ESRCH)
+			return wt_err_set(err, ESRCH, "process %d is gone (it exited)", dp->pid);
+		return wt_err_set(err, -r, "cannot read /proc/%d/maps: %s", dp->pid, strerror(-r));
+	}
+	if (!changed)
+		return 0;
+	/* A library came or went: re-report, forget cached pages and unwind info. */
+	debug_pages_flush(dp);
+	if (dp->uw)
+		unwind_space_flush(dp->uw);
+	return debug_report(dp, err);
+}
+
+void debug_proc_close(struct debug_proc *dp)
+{
+	if (!dp)
+		return;
+	if (dp->uw)
+		unwind_space_free(dp->uw);
+	if (dp->dwfl)
+		dwfl_end(dp->dwfl);
+	free(dp->pages);
+	free(dp->maps);
+	free(dp->maps_text);
+	free(dp);
+}
+
+Dwfl *debug_proc_dwfl(struct debug_proc *dp)
+{
+	return dp->dwfl;
+}
+
+pid_t debug_proc_pid(const struct debug_proc *dp)
+{
+	return dp->pid;
+}

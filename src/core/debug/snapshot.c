@@ -1,0 +1,150 @@
+/*
+ * snapshot.c: what is copied while the target is held, and nothing more:
+ * each thread's registers and the live part of its stack (from just below
+ * the stack pointer, the red zone, to the end of its stack mapping, capped).
+ * All windows are read with one process_vm_readv, because the threads share
+ * one address space. The unwinders then work on this copy after detach.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include "debug_int.h"
+
+#define SNAP_RED_ZONE 128
+
+static void snap_regs_from_user(uint64_t *r, const struct user_regs_struct *u)
+{
+	/* DWARF order on x86_64: rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip */
+	r[0] = u->rax;
+	r[1] = u->rdx;
+	r[2] = u->rcx;
+	r[3] = u->rbx;
+	r[4] = u->rsi;
+	r[5] = u->rdi;
+	r[6] = u->rbp;
+	r[7] = u->rsp;
+	r[8] = u->r8;
+	r[9] = u->r9;
+	r[10] = u->r10;
+	r[11] = u->r11;
+	r[12] = u->r12;
+	r[13] = u->r13;
+	r[14] = u->r14;
+	r[15] = u->r15;
+	r[16] = u->rip;
+}
+
+/* Choose [lo, hi) to copy for a thread whose stack pointer is sp. */
+static bool snap_window(const struct debug_proc *dp, uint64_t sp, size_t window_max, uint64_t *lo,
+			uint64_t *hi, bool *truncated)
+{
+	const struct debug_map *m = debug_proc_find_map(dp, sp);
+	if (!m || !m->readable)
+		return false;
+	*lo = sp - SNAP_RED_ZONE >= m->start ? (sp - SNAP_RED_ZONE) & ~7ull : m->start;
+	*hi = m->end;
+	*truncated = false;
+	if (*hi - *lo > window_max) {
+		*hi = *lo + window_max;
+		*truncated = true;
+	}
+	return true;
+}
+
+int snap_take(struct debug_proc *dp, struct attach_set *as, size_t window_max, struct snap **out)
+{
+	struct snap *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->pid = as->pid;
+	s->threads = calloc(as->nthreads ? as->nthreads : 1, sizeof(*s->threads));
+	if (!s->threads) {
+		free(s);
+		return -ENOMEM;
+	}
+	struct iovec *local = calloc(as->nthreads + 1, sizeof(*local));
+	struct iovec *remote = calloc(as->nthreads + 1, sizeof(*remote));
+	if (!local || !remote) {
+		free(local);
+		free(remote);
+		snap_free(s);
+		return -ENOMEM;
+	}
+	bool maps_reread = false;
+	size_t niov = 0;
+	for (size_t i = 0; i < as->nthreads; i++) {
+		struct attach_thread *at = &as->threads[i];
+		struct snap_thread *t = &s->threads[s->nthreads++];
+		t->tid = at->tid;
+		t->state = at->state;
+		if (at->gone) {
+			t->error = "the thread exited during the walk";
+			continue;
+		}
+		if (at->stop == ATTACH_STOP_NONE) {
+			t->error = "the thread did not stop in time (uninterruptible sleep in the "
+				   "kernel?); see its kernel stack";
+			continue;
+		}
+		struct user_regs_struct u;
+		if (attach_get_regs(as, at->tid, &u, NULL) < 0) {
+			t->error = "its registers could not be read";
+			continue;
+		}
+		snap_regs_from_user(t->regs, &u);
+		t->ok = true;
+		uint64_t lo, hi;
+		bool trunc;
+		if (!snap_window(dp, u.rsp, window_max, &lo, &hi, &trunc) && !maps_reread) {
+			/* A thread started after the map was read: its stack is new. */
+			bool changed;
+			maps_reread = true;
+			debug_proc_read_maps(dp, &changed);
+		}
+		if (!snap_window(dp, u.rsp, window_max, &lo, &hi, &trunc))
+			continue; /* stack not in any mapping: unwinders read live memory */
+		t->win = malloc(hi - lo);
+		if (!t->win)
+			continue;
+		t->win_lo = lo;
+		t->win_len = hi - lo;
+		t->win_truncated = trunc;
+		local[niov] = (struct iovec){t->win, t->win_len};
+		remote[niov] = (struct iovec){(void *)(uintptr_t)lo, t->win_len};
+		niov++;
+	}
+	size_t total = 0;
+	for (size_t i = 0; i < niov; i++)
+		total += local[i].iov_len;
+	ssize_t n = niov ? process_vm_readv(as->pid, local, niov, remote, niov, 0) : 0;
+	if (niov && n != (ssize_t)total) {
+		/* One window failed (a stack unmapped meanwhile?): read them one by one. */
+		for (size_t i = 0; i < s->nthreads; i++) {
+			struct snap_thread *t = &s->threads[i];
+			if (!t->win)
+				continue;
+			ssize_t m = attach_read_mem(as->pid, t->win_lo, t->win, t->win_len);
+			if (m < 0)
+				m = 0;
+			t->win_len = (size_t)m;
+		}
+	}
+	free(local);
+	free(remote);
+	*out = s;
+	return 0;
+}
+
+void snap_free(struct snap *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nthreads; i++) {
+		free(s->threads[i].win);
+		free(s->threads[i].name);
+	}
+	free(s->threads);
+	free(s);
+}

@@ -1,0 +1,200 @@
+/*
+ * stack.c: one walk of a process's user stacks, in the order that keeps
+ * the target's pause short: refresh modules (before stopping), hold every
+ * thread, copy registers and stack windows, let go, then unwind each thread
+ * (libunwind first, libdwfl and frame pointers where it fails) and name the
+ * frames. Owns stack_walk and stack_free; the pieces live in attach.c,
+ * snapshot.c, unwind.c, fallback.c and symbols.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <whytop/stack.h>
+
+#include "debug_int.h"
+
+#define STACK_DEFAULT_FRAMES 256
+#define STACK_WINDOW_MAX (512 * 1024)
+
+static char *stack_thread_name(pid_t pid, pid_t tid)
+{
+	char path[64], buf[64];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", pid, tid);
+	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
+	if (n <= 0)
+		return NULL;
+	if (buf[n - 1] == '\n')
+		n--;
+	return wt_escape(buf, (size_t)n, 0);
+}
+
+/*
+ * Unwind the current thread of dp: libunwind, and where it stops with an
+ * error, libdwfl or frame pointers on the same copy. Frames that agree with
+ * libunwind's are kept from libunwind (they carry save locations); those
+ * beyond come from the fallback and say so.
+ */
+static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames, size_t max,
+			       bool other_root, char **error)
+{
+	const char *why = NULL;
+	size_t n = other_root ? 0 : unwind_thread(dp, frames, max, &why);
+	if (n > 0 && !why)
+		return n;
+	struct stack_frame *alt = malloc(max * sizeof(*alt));
+	if (!alt)
+		return n;
+	const char *why2 = NULL;
+	size_t m = fallback_thread(dp, alt, max, &why2);
+	if (m <= 1) {
+		size_t k = fallback_fp_thread(dp, alt, max);
+		if (k > m) {
+			m = k;
+			why2 = NULL;
+		}
+	}
+	if (m > n) {
+		/* Keep the frames libunwind found where the fallback agrees on them. */
+		size_t same = 0;
+		while (same < n && same < m && frames[same].pc == alt[same].pc)
+			same++;
+		for (size_t i = same; i < m; i++)
+			frames[i] = alt[i];
+		if (same > 0 && same < m && !frames[same - 1].cfa)
+			frames[same - 1].cfa = alt[same - 1].cfa;
+		n = m;
+		why = why2;
+	}
+	free(alt);
+	/* A return address outside executable code means the chain was lost: stop there. */
+	for (size_t i = 1; i < n; i++) {
+		const struct debug_map *map = debug_proc_find_map(dp, frames[i].pc);
+		if (!map || !map->exec) {
+			n = i;
+			if (!why)
+				why = "a return address points outside the code";
+			break;
+		}
+	}
+	if (why && n < 2) {
+		char buf[256];
+		snprintf(buf, sizeof(buf), "the stack could not be unwound: %s", why);
+		*error = strdup(buf);
+	}
+	return n;
+}
+
+int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
+	       struct wt_err *err)
+{
+	static const struct stack_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	*out = NULL;
+	uint64_t t0 = wt_now_ns();
+	size_t max = opts->max_frames ? opts->max_frames : STACK_DEFAULT_FRAMES;
+
+	int r = debug_proc_refresh(dp, err);
+	if (r < 0)
+		return r;
+
+	/* The pause: from the first interrupt to the last detach. */
+	struct attach_opts ao = {.only_tid = opts->only_tid, .fetch_regs = true};
+	struct attach_set *as;
+	r = attach_all(dp->pid, &ao, &as, err);
+	if (r < 0)
+		return r;
+	bool was_stopped = as->was_stopped;
+	struct snap *snap = NULL;
+	int sr = snap_take(dp, as, STACK_WINDOW_MAX, &snap);
+	uint64_t pause_ns = 0;
+	attach_detach_held(as, &pause_ns);
+	if (sr < 0)
+		return wt_err_set(err, -sr, "out of memory copying the stacks of %d", dp->pid);
+
+	struct stack *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snap_free(snap);
+		return wt_err_set(err, ENOMEM, "out of memory");
+	}
+	st->pid = dp->pid;
+	st->was_stopped = was_stopped;
+	st->pause_ns = pause_ns;
+	st->threads = calloc(snap->nthreads ? snap->nthreads : 1, sizeof(*st->threads));
+	if (!st->threads) {
+		free(st);
+		snap_free(snap);
+		return wt_err_set(err, ENOMEM, "out of memory");
+	}
+	bool other_root = false;
+	{
+		char path[64], link[8];
+		snprintf(path, sizeof(path), "/proc/%d/root", dp->pid);
+		ssize_t l = readlink(path, link, sizeof(link));
+		/* libunwind opens files by their host path: not valid in another root. */
+		other_root = l > 0 && !(l == 1 && link[0] == '/');
+	}
+
+	dp->snap = snap;
+	for (size_t i = 0; i < snap->nthreads; i++) {
+		struct snap_thread *t = &snap->threads[i];
+		struct stack_thread *out_t = &st->threads[st->nthreads++];
+		out_t->tid = t->tid;
+		out_t->state = t->state;
+		out_t->name = stack_thread_name(dp->pid, t->tid);
+		if (!t->ok) {
+			out_t->error = strdup(t->error ? t->error : "the thread was not stopped");
+			continue;
+		}
+		struct stack_frame *frames = calloc(max, sizeof(*frames));
+		if (!frames) {
+			out_t->error = strdup("out of memory");
+			continue;
+		}
+		dp->cur = t;
+		size_t n = stack_unwind_one(dp, frames, max, other_root, &out_t->error);
+		dp->cur = NULL;
+		if (!opts->no_symbols && symbols_name_frames(dp, &frames, &n) < 0) {
+			free(frames);
+			out_t->error = strdup("out of memory naming frames");
+			continue;
+		}
+		out_t->frames = frames;
+		out_t->nframes = n;
+		if (!out_t->error && t->win_truncated && n >= 2 &&
+		    frames[n - 1].regs[STACK_REG_SP] >= t->win_lo + t->win_len - 64) {
+			char buf[128];
+			snprintf(buf, sizeof(buf), "the stack is deeper than the %zu KiB copied",
+				 t->win_len / 1024);
+			out_t->error = strdup(buf);
+		}
+	}
+	dp->snap = NULL;
+	snap_free(snap);
+	st->walk_ns = wt_now_ns() - t0;
+	*out = st;
+	return 0;
+}
+
+void stack_free(struct stack *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->nthreads; i++) {
+		struct stack_thread *t = &st->threads[i];
+		for (size_t j = 0; j < t->nframes; j++) {
+			free(t->frames[j].module);
+			free(t->frames[j].function);
+			free(t->frames[j].file);
+		}
+		free(t->frames);
+		free(t->name);
+		free(t->error);
+	}
+	free(st->threads);
+	free(st);
+}

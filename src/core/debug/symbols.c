@@ -1,0 +1,256 @@
+/*
+ * symbols.c: naming frames with libdw, after the target runs again. For
+ * each physical frame: the module, the function (from the symbol tables of
+ * the file and of its separate debug file, so start_thread is not named
+ * after a neighbouring exported symbol as unw_get_proc_name would), the
+ * offset into it, and file:line from the line table. Inlined calls are
+ * expanded from the DWARF scopes at the pc, innermost first, each with the
+ * call site as its caller's line. C++ names are demangled.
+ */
+#include <dwarf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <elfutils/libdw.h>
+
+#include "debug_int.h"
+
+/* libstdc++'s demangler (linked in for C++ targets). */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+
+static char *symbols_escape(const char *s)
+{
+	return s ? wt_escape(s, strlen(s), 0) : NULL;
+}
+
+static char *symbols_demangle(const char *name)
+{
+	if (!name)
+		return NULL;
+	/* "memcpy@@GLIBC_2.14": the symbol version is not part of the name. */
+	const char *at = strchr(name, '@');
+	char plain[512];
+	if (at && (size_t)(at - name) < sizeof(plain)) {
+		memcpy(plain, name, (size_t)(at - name));
+		plain[at - name] = 0;
+		name = plain;
+	}
+	if (name[0] == '_' && name[1] == 'Z') {
+		int status = -1;
+		char *d = __cxa_demangle(name, NULL, NULL, &status);
+		if (d && status == 0) {
+			char *e = symbols_escape(d);
+			free(d);
+			return e;
+		}
+		free(d);
+	}
+	return symbols_escape(name);
+}
+
+static const char *symbols_die_name(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	const char *n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_linkage_name, &attr));
+	if (!n)
+		n = dwarf_formstring(dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &attr));
+	if (!n)
+		n = dwarf_diename(die);
+	return n;
+}
+
+static char *symbols_module_name(Dwfl_Module *mod)
+{
+	const char *name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (!name)
+		return NULL;
+	if (strncmp(name, "[vdso", 5) == 0)
+		return strdup("[vdso]");
+	const char *slash = strrchr(name, '/');
+	return symbols_escape(slash ? slash + 1 : name);
+}
+
+/* The call site file of an inlined subroutine, from the CU's file table. */
+static const char *symbols_call_file(Dwarf_Die *cu, Dwarf_Die *inl)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word idx;
+	Dwarf_Files *files;
+	size_t nfiles;
+	if (dwarf_formudata(dwarf_attr(inl, DW_AT_call_file, &attr), &idx) != 0)
+		return NULL;
+	if (dwarf_getsrcfiles(cu, &files, &nfiles) != 0 || idx >= nfiles)
+		return NULL;
+	return dwarf_filesrc(files, idx, NULL, NULL);
+}
+
+static int symbols_call_line(Dwarf_Die *inl, const char *which)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word v;
+	unsigned name = strcmp(which, "line") == 0 ? DW_AT_call_line : DW_AT_call_column;
+	if (dwarf_formudata(dwarf_attr(inl, name, &attr), &v) != 0)
+		return 0;
+	return (int)v;
+}
+
+struct frame_list {
+	struct stack_frame *v;
+	size_t n, cap;
+};
+
+static struct stack_frame *frame_list_add(struct frame_list *l, const struct stack_frame *proto)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		void *p = realloc(l->v, cap * sizeof(*l->v));
+		if (!p)
+			return NULL;
+		l->v = p;
+		l->cap = cap;
+	}
+	struct stack_frame *f = &l->v[l->n++];
+	*f = *proto;
+	f->module = f->function = f->file = NULL;
+	return f;
+}
+
+/* Name one physical frame; appends 1 + (inlined calls) frames to out. */
+static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bool exact_pc,
+		       struct frame_list *out)
+{
+	uint64_t pc = exact_pc ? phys->pc : phys->pc - 1;
+	Dwfl_Module *mod = dwfl_addrmodule(dp->dwfl, pc);
+	struct stack_frame *f = frame_list_add(out, phys);
+	if (!f)
+		return -ENOMEM;
+	if (!mod)
+		return 0;
+	size_t first = out->n - 1;
+	char *module = symbols_module_name(mod);
+	f->module = module;
+
+	GElf_Off off = 0;
+	GElf_Sym sym;
+	const char *symname = dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL);
+	uint64_t func_start = symname ? pc - off : 0;
+	if (symname) {
+		f->function = symbols_demangle(symname);
+		f->offset = phys->pc - func_start;
+	}
+	Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
+	const char *src = NULL;
+	int lineno = 0, col = 0;
+	Dwarf_Addr line_addr = 0;
+	if (line)
+		src = dwfl_lineinfo(line, &line_addr, &lineno, &col, NULL, NULL);
+	/*
+	 * The last row of a CU's line table runs on past its code: a row that
+	 * starts before the function holding pc belongs to another (_start
+	 * would get main's last line).
+	 */
+	if (src && symname && line_addr < func_start) {
+		src = NULL;
+		lineno = col = 0;
+	}
+
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
+	Dwarf_Die *scopes = NULL;
+	int nscopes = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
+	/*
+	 * dwarf_getscopes follows an inlined call into its abstract definition
+	 * (whose parent is the CU); the concrete chain of calls comes from the
+	 * innermost function-like scope's own parents, dwarf_getscopes_die.
+	 */
+	Dwarf_Die *chain = NULL;
+	int nchain = 0;
+	for (int i = 0; i < nscopes; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
+			nchain = dwarf_getscopes_die(&scopes[i], &chain);
+			break;
+		}
+	}
+	/* Function-like scopes, innermost first, up to the enclosing subprogram. */
+	Dwarf_Die *fn[64];
+	int nfn = 0;
+	for (int i = 0; i < nchain && nfn < 64; i++) {
+		int tag = dwarf_tag(&chain[i]);
+		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
+			fn[nfn++] = &chain[i];
+		if (tag == DW_TAG_subprogram)
+			break;
+	}
+	if (nfn == 0) {
+		f->file = symbols_escape(src);
+		f->line = lineno;
+		f->column = col;
+		free(scopes);
+		free(chain);
+		return 0;
+	}
+	/* Frame k (k < nfn-1) is an inlined call; the last is the physical function. */
+	for (int k = 0; k < nfn; k++) {
+		struct stack_frame *g = k == 0 ? &out->v[first] : frame_list_add(out, phys);
+		if (!g)
+			break;
+		if (k > 0) {
+			g->module = module ? strdup(module) : NULL;
+			g->offset = 0;
+		}
+		const char *dname = symbols_die_name(fn[k]);
+		bool physical = k == nfn - 1;
+		free(g->function);
+		/* The symbol table names the physical function best (it has C++ parameters). */
+		g->function = symbols_demangle(physical && symname ? symname : dname);
+		Dwarf_Addr entry;
+		if (physical && symname)
+			g->offset = phys->pc - func_start;
+		else if (dwarf_entrypc(fn[k], &entry) == 0 && entry + bias <= phys->pc)
+			g->offset = phys->pc - (entry + bias); /* into the inlined copy */
+		else
+			g->offset = 0;
+		if (k == 0) {
+			g->file = symbols_escape(src);
+			g->line = lineno;
+			g->column = col;
+		} else {
+			g->file = symbols_escape(symbols_call_file(cu, fn[k - 1]));
+			g->line = symbols_call_line(fn[k - 1], "line");
+			g->column = symbols_call_line(fn[k - 1], "column");
+		}
+		g->inline_depth = nfn - 1 - k;
+		if (!physical)
+			g->flags |= STACK_FRAME_INLINE;
+		else
+			g->flags &= ~STACK_FRAME_INLINE;
+		/* A frame's signal mark belongs to the physical frame only. */
+		if (!physical)
+			g->flags &= ~STACK_FRAME_SIGNAL;
+		else if (k > 0)
+			g->flags =
+			    (g->flags & ~STACK_FRAME_SIGNAL) | (phys->flags & STACK_FRAME_SIGNAL);
+	}
+	free(scopes);
+	free(chain);
+	return 0;
+}
+
+int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n)
+{
+	struct frame_list out = {0};
+	struct stack_frame *in = *frames;
+	for (size_t i = 0; i < *n; i++) {
+		bool exact = i == 0 || (in[i - 1].flags & STACK_FRAME_SIGNAL);
+		if (symbols_one(dp, &in[i], exact, &out) < 0) {
+			free(out.v);
+			return -ENOMEM;
+		}
+	}
+	free(in);
+	*frames = out.v;
+	*n = out.n;
+	return 0;
+}

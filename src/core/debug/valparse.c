@@ -1,0 +1,290 @@
+/*
+ * valparse.c: the text a person types for poke, turned into exactly the
+ * bytes of a scalar type, or refused with the reason and the type's range.
+ *
+ * Integers take decimal, 0x hex, 0 octal and 0b binary with an optional
+ * sign; char also takes 'c'; bool takes true/false/1/0; enums take an
+ * enumerator's name or a number; floating point takes what strtod does;
+ * pointers take a number or NULL.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "locals_int.h"
+
+static int base_encoding(const struct vtype *t)
+{
+	Dwarf_Attribute a;
+	Dwarf_Word w;
+	if (dwarf_attr((Dwarf_Die *)&t->die, DW_AT_encoding, &a) && dwarf_formudata(&a, &w) == 0)
+		return (int)w;
+	return 0;
+}
+
+static const char *skip_ws(const char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+/* Parse an integer of any sign into magnitude and sign; rejects trailing junk. */
+static int parse_int(const char *s, bool *neg, uint64_t *mag)
+{
+	int base = 10;
+	char *end;
+	s = skip_ws(s);
+	*neg = false;
+	if (*s == '-' || *s == '+') {
+		*neg = *s == '-';
+		s++;
+	}
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+		base = 2;
+		s += 2;
+	} else if (s[0] == '0' && s[1]) {
+		base = 8;
+		s++;
+	}
+	if (!isalnum((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*mag = strtoull(s, &end, base);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*skip_ws(end))
+		return -EINVAL;
+	return 0;
+}
+
+/* A char literal: 'a', '\n', '\0', '\x41'. */
+static int parse_char_lit(const char *s, int64_t *v)
+{
+	size_t n = strlen(s);
+	if (n < 3 || s[0] != '\'' || s[n - 1] != '\'')
+		return -EINVAL;
+	if (n == 3) {
+		*v = (unsigned char)s[1];
+		return 0;
+	}
+	if (s[1] != '\\')
+		return -EINVAL;
+	if (n == 4) {
+		switch (s[2]) {
+		case 'n': *v = '\n'; return 0;
+		case 't': *v = '\t'; return 0;
+		case 'r': *v = '\r'; return 0;
+		case '0': *v = 0; return 0;
+		case '\\': *v = '\\'; return 0;
+		case '\'': *v = '\''; return 0;
+		default: return -EINVAL;
+		}
+	}
+	if (s[2] == 'x') {
+		char *end;
+		unsigned long x = strtoul(s + 3, &end, 16);
+		if (end != s + n - 1 || x > 0xff)
+			return -EINVAL;
+		*v = (int64_t)x;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int range_int(const char *text, const char *tname, uint64_t size, bool is_signed,
+		     bool neg, uint64_t mag, unsigned char *out, struct wt_err *err)
+{
+	unsigned bits = (unsigned)size * 8;
+	uint64_t umax = bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
+	if (is_signed) {
+		uint64_t pmax = umax >> 1;
+		int64_t min = -(int64_t)pmax - 1;
+		if ((!neg && mag > pmax) || (neg && mag > pmax + 1))
+			return wt_err_set(err, EINVAL, "%s is out of range for %s (%" PRId64
+				" to %" PRIu64 ")", text, tname, min, pmax);
+		int64_t v = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+		memcpy(out, &v, size);
+		return 0;
+	}
+	if (neg && mag != 0)
+		return wt_err_set(err, EINVAL, "%s is out of range for %s (0 to %" PRIu64 ")",
+				  text, tname, umax);
+	if (mag > umax)
+		return wt_err_set(err, EINVAL, "%s is out of range for %s (0 to %" PRIu64 ")",
+				  text, tname, umax);
+	memcpy(out, &mag, size);
+	return 0;
+}
+
+static int parse_enum(const struct vtype *t, const char *text, const char *tname, uint64_t size,
+		      unsigned char *out, struct wt_err *err)
+{
+	Dwarf_Die child;
+	struct wt_buf names;
+	bool neg;
+	uint64_t mag;
+	const char *s = skip_ws(text);
+	int r;
+
+	wt_buf_init(&names);
+	if (dwarf_child((Dwarf_Die *)&t->die, &child) == 0) {
+		do {
+			Dwarf_Attribute a;
+			Dwarf_Sword sv;
+			const char *n = dwarf_diename(&child);
+			if (dwarf_tag(&child) != DW_TAG_enumerator || !n ||
+			    !dwarf_attr(&child, DW_AT_const_value, &a) ||
+			    dwarf_formsdata(&a, &sv) != 0)
+				continue;
+			if (strcmp(n, s) == 0) {
+				memcpy(out, &sv, size);
+				wt_buf_free(&names);
+				return 0;
+			}
+			if (names.len < 200) {
+				char tmp[64];
+				wt_buf_printf(&names, "%s%s", names.len ? ", " : "",
+					      wt_escape_to(tmp, sizeof(tmp), n, strlen(n), 0));
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	if (parse_int(s, &neg, &mag) == 0) {
+		r = range_int(text, tname, size, true, neg, mag, out, err);
+		wt_buf_free(&names);
+		return r;
+	}
+	wt_err_set(err, EINVAL, "'%s' is not a value of %s (one of: %s, or a number)", text,
+		   tname, names.len ? names.data : "none");
+	wt_buf_free(&names);
+	return -EINVAL;
+}
+
+int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsigned char *out,
+	      size_t *sizep, struct wt_err *err)
+{
+	struct vtype t = *t0;
+	struct wt_buf tn;
+	uint64_t size;
+	bool neg;
+	uint64_t mag;
+	int r = 0, enc;
+	char esc[128];
+
+	wt_escape_to(esc, sizeof(esc), text, strlen(text), 0);
+	wt_buf_init(&tn);
+	vt_name(t0, &tn);
+	if (!vt_strip(&t) || !vt_is_scalar(&t)) {
+		r = wt_err_set(err, EINVAL,
+			       "%s is not a scalar; poke one of its members or elements instead",
+			       tn.data ? tn.data : "this type");
+		goto out;
+	}
+	size = vt_size(&t);
+	if (size == 0 || size > 16) {
+		r = wt_err_set(err, EINVAL, "cannot write a %s of size %" PRIu64, tn.data, size);
+		goto out;
+	}
+	*sizep = size;
+	memset(out, 0, size);
+	if (vt_tag(&t) == DW_TAG_enumeration_type) {
+		r = parse_enum(&t, esc, tn.data, size, out, err);
+		goto out;
+	}
+	if (vt_tag(&t) == DW_TAG_pointer_type) {
+		if (strcmp(skip_ws(text), "NULL") == 0 || strcmp(skip_ws(text), "nullptr") == 0) {
+			r = 0;
+			goto out;
+		}
+		if (parse_int(text, &neg, &mag) != 0 || neg) {
+			r = wt_err_set(err, EINVAL, "'%s' is not an address (write 0x... or NULL)",
+				       esc);
+			goto out;
+		}
+		r = range_int(esc, tn.data, size, false, false, mag, out, err);
+		goto out;
+	}
+	enc = base_encoding(&t);
+	switch (enc) {
+	case DW_ATE_boolean: {
+		const char *s = skip_ws(text);
+		if (strcmp(s, "true") == 0 || strcmp(s, "1") == 0)
+			out[0] = 1;
+		else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
+			out[0] = 0;
+		else
+			r = wt_err_set(err, EINVAL, "'%s' is not a bool (true, false, 1 or 0)", esc);
+		break;
+	}
+	case DW_ATE_float: {
+		char *end;
+		errno = 0;
+		double d = strtod(text, &end);
+		if (end == text || *skip_ws(end)) {
+			r = wt_err_set(err, EINVAL, "'%s' is not a number for %s", esc, tn.data);
+			break;
+		}
+		if (size == 4) {
+			if (isfinite(d) && fabs(d) > 3.40282346638528859812e+38) {
+				r = wt_err_set(err, EINVAL, "%s is out of range for %s (about +-3.4e38)",
+					       esc, tn.data);
+				break;
+			}
+			float f = (float)d;
+			memcpy(out, &f, 4);
+		} else if (size == 8) {
+			if (errno == ERANGE && isinf(d)) {
+				r = wt_err_set(err, EINVAL, "%s is out of range for %s", esc, tn.data);
+				break;
+			}
+			memcpy(out, &d, 8);
+		} else {
+			long double ld = strtold(text, NULL);
+			memcpy(out, &ld, 10);
+		}
+		break;
+	}
+	case DW_ATE_signed_char:
+	case DW_ATE_unsigned_char: {
+		int64_t v;
+		if (parse_char_lit(skip_ws(text), &v) == 0) {
+			out[0] = (unsigned char)v;
+			break;
+		}
+		/* Not a 'c' literal: a number. */
+		__attribute__((fallthrough));
+	}
+	case DW_ATE_signed:
+	case DW_ATE_unsigned:
+	case DW_ATE_UTF:
+		if (size > 8) {
+			r = wt_err_set(err, EINVAL, "writing 128-bit integers is not supported");
+			break;
+		}
+		r = parse_int(text, &neg, &mag);
+		if (r == -ERANGE) {
+			r = wt_err_set(err, EINVAL, "%s is out of range for %s", esc, tn.data);
+			break;
+		}
+		if (r) {
+			r = wt_err_set(err, EINVAL, "'%s' is not a number for %s", esc, tn.data);
+			break;
+		}
+		r = range_int(esc, tn.data, size,
+			      enc == DW_ATE_signed || enc == DW_ATE_signed_char, neg, mag, out, err);
+		break;
+	default:
+		r = wt_err_set(err, EINVAL, "cannot parse a value for %s", tn.data);
+		break;
+	}
+out:
+	wt_buf_free(&tn);
+	return r < 0 ? r : (r > 0 ? -r : 0);
+}

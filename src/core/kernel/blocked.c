@@ -1,0 +1,373 @@
+/*
+ * blocked.c: tasks that are not making progress.
+ *
+ * Two things live here. The tracker remembers, across refreshes, since when
+ * each task has been continuously blocked as whytop observed it: in D, or
+ * in S on the same wchan, without being switched in between (the test the
+ * kernel's hung-task detector makes with the context switch counts). And
+ * the system-wide view: every D task right now, grouped by the innermost
+ * kernel frame that says something about why -- skipping the scheduler and
+ * generic waiting primitives every sleeping stack ends in -- the way one
+ * reads a hung-task report.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <whytop/kernel.h>
+#include <whytop/sysnames.h>
+
+#define PF_KTHREAD_FLAG 0x00200000UL
+
+/* ---- which frames say nothing about why ---- */
+
+static const char *const generic_frames[] = {
+	/* the scheduler itself */
+	"__schedule", "schedule", "schedule_timeout", "schedule_timeout_uninterruptible",
+	"schedule_timeout_killable", "schedule_timeout_interruptible", "schedule_hrtimeout",
+	"schedule_hrtimeout_range", "schedule_hrtimeout_range_clock", "schedule_preempt_disabled",
+	"io_schedule", "io_schedule_timeout", "preempt_schedule", "preempt_schedule_common",
+	/* completions and wait bits: the caller says what is awaited */
+	"do_wait_for_common", "__wait_for_common", "wait_for_common", "wait_for_common_io",
+	"wait_for_completion", "wait_for_completion_io", "wait_for_completion_killable",
+	"wait_for_completion_interruptible", "wait_for_completion_timeout",
+	"wait_for_completion_io_timeout", "wait_for_completion_state",
+	"wait_for_completion_killable_timeout", "bit_wait", "bit_wait_io", "bit_wait_timeout",
+	"__wait_on_bit", "__wait_on_bit_lock", "out_of_line_wait_on_bit",
+	"out_of_line_wait_on_bit_lock", "__wait_var_event",
+	/* sleeping locks: the caller says which lock */
+	"__mutex_lock", "__mutex_lock_slowpath", "mutex_lock", "mutex_lock_killable",
+	"mutex_lock_interruptible", "__mutex_lock_killable_slowpath",
+	"__mutex_lock_interruptible_slowpath", "mutex_lock_nested", "rwsem_down_read_slowpath",
+	"rwsem_down_write_slowpath", "down_read", "down_write", "down_read_killable",
+	"down_write_killable", "down_read_interruptible", "__down", "__down_common",
+	"__down_killable", "__down_interruptible", "__down_timeout", "down", "down_killable",
+	"down_interruptible", "down_timeout", "rt_mutex_slowlock", "rt_mutex_slowlock_block",
+	"__rt_mutex_slowlock", "__rt_mutex_slowlock_locked", "rt_mutex_schedule",
+	"percpu_rwsem_wait", "__percpu_down_read",
+};
+
+bool kblocked_frame_generic(const char *func)
+{
+	/* "__schedule.constprop.0", "schedule_timeout.isra.3": compare the base name. */
+	size_t len = strcspn(func, ".");
+	for (size_t i = 0; i < WT_ARRAY_SIZE(generic_frames); i++)
+		if (strlen(generic_frames[i]) == len && memcmp(generic_frames[i], func, len) == 0)
+			return true;
+	return false;
+}
+
+const struct kframe *kblocked_key_frame(const struct kframe *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (f[i].func && f[i].func[0] && !kblocked_frame_generic(f[i].func))
+			return &f[i];
+	return NULL;
+}
+
+/* ---- the tracker ---- */
+
+struct kblock_entry {
+	pid_t tid;
+	uint64_t start_ticks;
+	char state;
+	char wchan[64];
+	uint64_t nswitches;
+	uint64_t since_ns, seen_ns;
+	time_t since_wall;
+};
+
+struct kblock_tracker {
+	struct kblock_entry *e;
+	size_t n, cap;
+};
+
+struct kblock_tracker *kblock_tracker_new(void)
+{
+	return calloc(1, sizeof(struct kblock_tracker));
+}
+
+void kblock_tracker_free(struct kblock_tracker *tr)
+{
+	if (tr) {
+		free(tr->e);
+		free(tr);
+	}
+}
+
+size_t kblock_tracker_count(const struct kblock_tracker *tr)
+{
+	return tr->n;
+}
+
+static struct kblock_entry *tracker_find(struct kblock_tracker *tr, pid_t tid, uint64_t start)
+{
+	for (size_t i = 0; i < tr->n; i++)
+		if (tr->e[i].tid == tid && tr->e[i].start_ticks == start)
+			return &tr->e[i];
+	return NULL;
+}
+
+static void tracker_drop(struct kblock_tracker *tr, struct kblock_entry *e)
+{
+	*e = tr->e[--tr->n];
+}
+
+bool kblock_tracker_observe(struct kblock_tracker *tr, pid_t tid, uint64_t start_ticks, char state,
+			    const char *wchan, uint64_t nswitches, uint64_t now_ns, time_t now_wall,
+			    uint64_t *for_ns, time_t *since)
+{
+	/* An S task with a hidden wchan cannot be told from one that keeps waking up. */
+	bool blocked = state == 'D' || (state == 'S' && wchan && wchan[0]);
+	struct kblock_entry *e = tracker_find(tr, tid, start_ticks);
+	*for_ns = 0;
+	*since = 0;
+	if (!blocked) {
+		if (e)
+			tracker_drop(tr, e);
+		return false;
+	}
+	const char *w = wchan ? wchan : "";
+	bool same = false;
+	if (e) {
+		if (state == 'D')
+			same = e->state == 'D';
+		else
+			same = e->state == 'S' && strncmp(e->wchan, w, sizeof(e->wchan) - 1) == 0;
+		/* It ran in between: a new wait, even if on the same wchan. */
+		if (nswitches != UINT64_MAX && e->nswitches != UINT64_MAX &&
+		    nswitches != e->nswitches)
+			same = false;
+	} else {
+		if (tr->n == tr->cap) {
+			size_t nc = tr->cap ? tr->cap * 2 : 64;
+			struct kblock_entry *ne = realloc(tr->e, nc * sizeof(*ne));
+			if (!ne)
+				return true;
+			tr->e = ne;
+			tr->cap = nc;
+		}
+		e = &tr->e[tr->n++];
+		memset(e, 0, sizeof(*e));
+		e->tid = tid;
+		e->start_ticks = start_ticks;
+	}
+	if (!same) {
+		e->since_ns = now_ns;
+		e->since_wall = now_wall;
+	}
+	e->state = state;
+	snprintf(e->wchan, sizeof(e->wchan), "%s", w);
+	e->nswitches = nswitches;
+	e->seen_ns = now_ns;
+	*for_ns = now_ns - e->since_ns;
+	*since = e->since_wall;
+	return true;
+}
+
+void kblock_tracker_prune(struct kblock_tracker *tr, uint64_t older_than_ns)
+{
+	for (size_t i = 0; i < tr->n;) {
+		if (tr->e[i].seen_ns < older_than_ns)
+			tracker_drop(tr, &tr->e[i]);
+		else
+			i++;
+	}
+}
+
+static void observe_thread(struct kblock_tracker *tr, struct kthread *t, uint64_t now,
+			   time_t wall)
+{
+	t->blocked = kblock_tracker_observe(tr, t->tid, t->start_ticks, t->state, t->wchan,
+					    t->nswitches, now, wall, &t->blocked_ns,
+					    &t->blocked_since);
+}
+
+void kblock_tracker_apply(struct kblock_tracker *tr, struct kproc *kp)
+{
+	uint64_t now = wt_now_ns();
+	time_t wall = time(NULL);
+	for (size_t i = 0; i < kp->nthreads; i++)
+		observe_thread(tr, &kp->threads[i], now, wall);
+}
+
+/* ---- the system-wide view ---- */
+
+static int group_add(struct kblocked *b, const char *key, bool from_stack,
+		     struct kblocked_task *task)
+{
+	struct kblocked_group *g = NULL;
+	for (size_t i = 0; i < b->ngroups; i++)
+		if (strcmp(b->groups[i].key, key) == 0) {
+			g = &b->groups[i];
+			break;
+		}
+	if (!g) {
+		struct kblocked_group *ng = realloc(b->groups, (b->ngroups + 1) * sizeof(*ng));
+		if (!ng)
+			return -ENOMEM;
+		b->groups = ng;
+		g = &b->groups[b->ngroups++];
+		memset(g, 0, sizeof(*g));
+		g->key = strdup(key);
+		g->from_stack = from_stack;
+	}
+	struct kblocked_task *nt = realloc(g->tasks, (g->ntasks + 1) * sizeof(*nt));
+	if (!nt)
+		return -ENOMEM;
+	g->tasks = nt;
+	g->tasks[g->ntasks++] = *task;
+	b->ntasks++;
+	return 0;
+}
+
+static int group_cmp(const void *a, const void *b)
+{
+	const struct kblocked_group *x = a, *y = b;
+	if (x->ntasks != y->ntasks)
+		return x->ntasks < y->ntasks ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+/* The key a task is grouped under, and whether it came from its stack. */
+static void task_key(const struct kthread *t, char *key, size_t keysz, bool *from_stack)
+{
+	const struct kframe *f = kblocked_key_frame(t->frames, t->nframes);
+	*from_stack = f != NULL;
+	if (f && f->module)
+		snprintf(key, keysz, "%s [%s]", f->func, f->module);
+	else if (f)
+		snprintf(key, keysz, "%s", f->func);
+	else if (t->wchan && t->wchan[0])
+		snprintf(key, keysz, "wchan %s", t->wchan);
+	else
+		snprintf(key, keysz, "(unknown: kernel stack and wchan not readable)");
+}
+
+/* Look at every thread of one process; read D ones fully. */
+static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pid, uint64_t now,
+			 time_t wall, bool *hidden)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (piddir < 0)
+		return;
+	char pcomm[64], state;
+	unsigned long flags;
+	uint64_t start;
+	ssize_t n = wt_read_at(piddir, "stat", buf, sizeof(buf));
+	int tfd = -1;
+	DIR *d = NULL;
+	if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm), &state, &flags, &start))
+		goto out;
+	struct stat st;
+	uid_t uid = fstat(piddir, &st) == 0 ? st.st_uid : (uid_t)-1;
+	bool is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
+	uint32_t arch = 0;
+	tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = tfd >= 0 ? fdopendir(tfd) : NULL;
+	if (!d)
+		goto out;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		long tid;
+		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid))
+			continue;
+		b->nscanned++;
+		snprintf(path, sizeof(path), "task/%ld/stat", tid);
+		n = wt_read_at(piddir, path, buf, sizeof(buf));
+		if (n <= 0 || kstack_parse_stat(buf, (size_t)n, NULL, 0, &state, NULL, NULL) ||
+		    state != 'D')
+			continue;
+		if (!arch)
+			arch = is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
+		struct kblocked_task task;
+		memset(&task, 0, sizeof(task));
+		task.pid = pid;
+		if (kthread_read(piddir, pid, (pid_t)tid, uid, is_kthread, arch, NULL, &task.t) ||
+		    task.t.state != 'D') {
+			kthread_clear(&task.t); /* it woke up meanwhile */
+			continue;
+		}
+		task.pcomm = strdup(pcomm);
+		if (tr)
+			observe_thread(tr, &task.t, now, wall);
+		if (task.t.stack_error)
+			*hidden = true;
+		char key[256];
+		bool from_stack;
+		task_key(&task.t, key, sizeof(key), &from_stack);
+		if (group_add(b, key, from_stack, &task)) {
+			free(task.pcomm);
+			kthread_clear(&task.t);
+		}
+	}
+out:
+	if (d)
+		closedir(d);
+	else if (tfd >= 0)
+		close(tfd);
+	close(piddir);
+}
+
+int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_err *err)
+{
+	DIR *proc = opendir("/proc");
+	if (!proc)
+		return wt_err_set(err, errno, "cannot list /proc: %s; is /proc mounted?",
+				  strerror(errno));
+	struct kblocked *b = calloc(1, sizeof(*b));
+	if (!b) {
+		closedir(proc);
+		return wt_err_set(err, ENOMEM, "out of memory");
+	}
+	uint64_t now = wt_now_ns();
+	time_t wall = time(NULL);
+	bool hidden = false;
+	struct dirent *de;
+	while ((de = readdir(proc))) {
+		long pid;
+		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &pid))
+			continue;
+		scan_process(b, tr, (pid_t)pid, now, wall, &hidden);
+	}
+	closedir(proc);
+	/* Tasks not in D this time are no longer blocked: start afresh if they come back. */
+	if (tr)
+		kblock_tracker_prune(tr, now);
+	if (b->ngroups > 1)
+		qsort(b->groups, b->ngroups, sizeof(*b->groups), group_cmp);
+	if (hidden) {
+		const char *why = NULL;
+		for (size_t i = 0; i < b->ngroups && !why; i++)
+			for (size_t j = 0; j < b->groups[i].ntasks && !why; j++)
+				why = b->groups[i].tasks[j].t.stack_error;
+		b->note = why ? strdup(why) : NULL;
+	}
+	*out = b;
+	return 0;
+}
+
+void kblocked_free(struct kblocked *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->ngroups; i++) {
+		for (size_t j = 0; j < b->groups[i].ntasks; j++) {
+			free(b->groups[i].tasks[j].pcomm);
+			kthread_clear(&b->groups[i].tasks[j].t);
+		}
+		free(b->groups[i].tasks);
+		free(b->groups[i].key);
+	}
+	free(b->groups);
+	free(b->note);
+	free(b);
+}

@@ -1,0 +1,201 @@
+/*
+ * kwatch.c: read the kernel view on a thread of its own, for the TUI.
+ *
+ * Almost every read here is quick, but not all are guaranteed to be:
+ * reading a path argument from a task's memory takes that task's mmap lock,
+ * which a thread stuck in a page fault on a hung filesystem can hold. The
+ * terminal must never freeze on a stuck target, so a kwatch does its reads
+ * on a worker thread and reports through an eventfd the UI polls. If the
+ * worker is stuck, the UI says so and keeps running; freeing a kwatch never
+ * waits: a stuck worker frees the shared state when it finally returns.
+ * The worker owns the blocked-for tracker, so "blocked for" spans refreshes.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <whytop/kernel.h>
+
+struct kwatch {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;               /* the owner and the worker */
+	bool quit, want, busy;
+	uint64_t busy_since;
+	enum kwatch_kind kind;
+	pid_t pid;
+	int efd;
+	/* The latest result, until taken. */
+	bool have;
+	int rc;
+	struct wt_err err;
+	struct kproc *kp;
+	struct kblocked *bl;
+	struct kblock_tracker *tr; /* the worker's only */
+};
+
+static void kwatch_destroy(struct kwatch *w)
+{
+	kproc_free(w->kp);
+	kblocked_free(w->bl);
+	kblock_tracker_free(w->tr);
+	close(w->efd);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}
+
+/* Drop a reference; the last one frees. Called with mu held; unlocks it. */
+static void kwatch_unref_locked(struct kwatch *w)
+{
+	bool last = --w->refs == 0;
+	pthread_mutex_unlock(&w->mu);
+	if (last)
+		kwatch_destroy(w);
+}
+
+static void *kwatch_main(void *arg)
+{
+	struct kwatch *w = arg;
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->want && !w->quit)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->quit)
+			break;
+		w->want = false;
+		w->busy = true;
+		w->busy_since = wt_now_ns();
+		pthread_mutex_unlock(&w->mu);
+
+		struct kproc *kp = NULL;
+		struct kblocked *bl = NULL;
+		struct wt_err err;
+		wt_err_clear(&err);
+		int rc;
+		uint64_t t0 = wt_now_ns();
+		if (w->kind == KWATCH_PROC) {
+			rc = kstack_read(w->pid, NULL, &kp, &err);
+			if (rc == 0) {
+				kblock_tracker_apply(w->tr, kp);
+				kblock_tracker_prune(w->tr, t0); /* exited threads */
+			}
+		} else {
+			rc = kblocked_scan(w->tr, &bl, &err);
+		}
+
+		pthread_mutex_lock(&w->mu);
+		w->busy = false;
+		kproc_free(w->kp);
+		kblocked_free(w->bl);
+		w->kp = kp;
+		w->bl = bl;
+		w->rc = rc;
+		w->err = err;
+		w->have = true;
+		uint64_t one = 1;
+		if (write(w->efd, &one, sizeof(one)) < 0) {
+			/* The counter cannot overflow at one write per read; nothing to do. */
+		}
+	}
+	kwatch_unref_locked(w);
+	return NULL;
+}
+
+struct kwatch *kwatch_new(enum kwatch_kind kind, pid_t pid)
+{
+	struct kwatch *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->kind = kind;
+	w->pid = pid;
+	w->refs = 2;
+	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	w->tr = kblock_tracker_new();
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	pthread_t th;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	if (w->efd < 0 || !w->tr || pthread_create(&th, &attr, kwatch_main, w) != 0) {
+		pthread_attr_destroy(&attr);
+		if (w->efd >= 0)
+			close(w->efd);
+		kblock_tracker_free(w->tr);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		free(w);
+		return NULL;
+	}
+	pthread_attr_destroy(&attr);
+	return w;
+}
+
+void kwatch_free(struct kwatch *w)
+{
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->quit = true;
+	pthread_cond_signal(&w->cv);
+	kwatch_unref_locked(w);
+}
+
+int kwatch_fd(const struct kwatch *w)
+{
+	return w->efd;
+}
+
+void kwatch_request(struct kwatch *w)
+{
+	pthread_mutex_lock(&w->mu);
+	if (!w->busy) {
+		w->want = true;
+		pthread_cond_signal(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+bool kwatch_stuck(struct kwatch *w, uint64_t *for_ns)
+{
+	pthread_mutex_lock(&w->mu);
+	bool busy = w->busy;
+	uint64_t since = w->busy_since;
+	pthread_mutex_unlock(&w->mu);
+	if (for_ns)
+		*for_ns = busy ? wt_now_ns() - since : 0;
+	return busy;
+}
+
+int kwatch_take(struct kwatch *w, struct kproc **kp, struct kblocked **bl, struct wt_err *err)
+{
+	uint64_t cnt;
+	if (read(w->efd, &cnt, sizeof(cnt)) < 0) {
+		/* EAGAIN: nothing new; the result (if any) is still taken below. */
+	}
+	pthread_mutex_lock(&w->mu);
+	if (!w->have) {
+		pthread_mutex_unlock(&w->mu);
+		return -EAGAIN;
+	}
+	int rc = w->rc;
+	if (err)
+		*err = w->err;
+	if (kp)
+		*kp = w->kp;
+	else
+		kproc_free(w->kp);
+	if (bl)
+		*bl = w->bl;
+	else
+		kblocked_free(w->bl);
+	w->kp = NULL;
+	w->bl = NULL;
+	w->have = false;
+	pthread_mutex_unlock(&w->mu);
+	return rc;
+}

@@ -1,0 +1,264 @@
+/*
+ * columns.c: the columns a front end may show, what /proc file each needs,
+ * how a cell is formatted, and how two tasks compare by a column.
+ *
+ * The TUI and `whytop list` share this table so that both show the same
+ * thing under the same names. A field the refresh could not read (its
+ * PROC_KNOWN_* bit is clear) is formatted as "?", never as 0.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <whytop/proc.h>
+#include <whytop/sysnames.h>
+#include "core/proc/internal.h"
+
+const struct proc_col_info proc_columns[PROC_COL_COUNT] = {
+	[PROC_COL_PID] = { "pid", "PID", 7, true, false, PROC_NEED_STAT },
+	[PROC_COL_PPID] = { "ppid", "PPID", 7, true, false, PROC_NEED_STAT },
+	[PROC_COL_USER] = { "user", "USER", 9, false, false, PROC_NEED_STATUS },
+	[PROC_COL_STATE] = { "state", "S", 1, false, false, PROC_NEED_STAT },
+	[PROC_COL_PRIORITY] = { "priority", "PRI", 3, true, false, PROC_NEED_STAT },
+	[PROC_COL_NICE] = { "nice", "NI", 3, true, false, PROC_NEED_STAT },
+	[PROC_COL_THREADS] = { "threads", "THR", 4, true, true, PROC_NEED_STAT },
+	[PROC_COL_CPU] = { "cpu", "CPU%", 5, true, true, PROC_NEED_STAT },
+	[PROC_COL_MEM] = { "mem", "MEM%", 5, true, true, PROC_NEED_STAT },
+	[PROC_COL_RSS] = { "rss", "RES", 6, true, true, PROC_NEED_STAT },
+	[PROC_COL_VIRT] = { "virt", "VIRT", 6, true, true, PROC_NEED_STAT },
+	[PROC_COL_TIME] = { "time", "TIME+", 9, true, true, PROC_NEED_STAT },
+	[PROC_COL_START] = { "start", "START", 5, true, false, PROC_NEED_STAT },
+	[PROC_COL_WCHAN] = { "wchan", "WCHAN", 16, false, false, PROC_NEED_WCHAN },
+	[PROC_COL_SYSCALL] = { "syscall", "SYSCALL", 14, false, false, PROC_NEED_SYSCALL },
+	[PROC_COL_PROCESSOR] = { "processor", "CPU", 3, true, false, PROC_NEED_STAT },
+	[PROC_COL_COMMAND] = { "command", "Command", 0, false, false, PROC_NEED_CMDLINE },
+};
+
+int proc_col_by_name(const char *name)
+{
+	if (!name)
+		return -1;
+	/* Names first: "cpu" is CPU%, while the title "CPU" is the processor. */
+	for (int i = 0; i < PROC_COL_COUNT; i++)
+		if (strcasecmp(name, proc_columns[i].name) == 0)
+			return i;
+	for (int i = 0; i < PROC_COL_COUNT; i++)
+		if (strcasecmp(name, proc_columns[i].title) == 0)
+			return i;
+	/* A few spellings from ps and htop. */
+	static const struct {
+		const char *alias;
+		enum proc_col col;
+	} aliases[] = {
+		{ "res", PROC_COL_RSS },      { "%cpu", PROC_COL_CPU },   { "%mem", PROC_COL_MEM },
+		{ "stat", PROC_COL_STATE },   { "s", PROC_COL_STATE },    { "pri", PROC_COL_PRIORITY },
+		{ "ni", PROC_COL_NICE },      { "nlwp", PROC_COL_THREADS }, { "cmd", PROC_COL_COMMAND },
+		{ "args", PROC_COL_COMMAND }, { "psr", PROC_COL_PROCESSOR }, { "tid", PROC_COL_PID },
+	};
+	for (size_t i = 0; i < WT_ARRAY_SIZE(aliases); i++)
+		if (strcasecmp(name, aliases[i].alias) == 0)
+			return (int)aliases[i].col;
+	return -1;
+}
+
+unsigned proc_cols_need(const enum proc_col *cols, size_t n)
+{
+	unsigned need = PROC_NEED_STAT;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned)cols[i] < PROC_COL_COUNT)
+			need |= proc_columns[cols[i]].need;
+	return need;
+}
+
+/* 5432K, 98.4M, 123M, 1.2G, 13G, 1.5T. */
+static void fmt_kb(char *out, size_t sz, uint64_t kb)
+{
+	static const char units[] = "MGTP";
+	double v;
+	if (kb < 100000) {
+		snprintf(out, sz, "%lluK", (unsigned long long)kb);
+		return;
+	}
+	v = (double)kb / 1024.0;
+	for (int u = 0; units[u]; u++) {
+		if (v < 100.0 || (v < 1024.0 && u == 0 && v >= 100.0) || v < 1000.0) {
+			if (v < 10.0)
+				snprintf(out, sz, "%.1f%c", v, units[u]);
+			else
+				snprintf(out, sz, "%.0f%c", v, units[u]);
+			return;
+		}
+		v /= 1024.0;
+	}
+	snprintf(out, sz, "%.0fE", v);
+}
+
+/* htop's TIME+: "1:23.45" under an hour, "12h34:56" after, "123d04h" after 100 h. */
+static void fmt_ticks(char *out, size_t sz, uint64_t ticks, long hz)
+{
+	uint64_t cs = hz > 0 ? ticks * 100 / (uint64_t)hz : 0;
+	uint64_t s = cs / 100, m = s / 60, h = m / 60;
+	if (h == 0)
+		snprintf(out, sz, "%llu:%02llu.%02llu", (unsigned long long)m,
+			 (unsigned long long)(s % 60), (unsigned long long)(cs % 100));
+	else if (h < 100)
+		snprintf(out, sz, "%lluh%02llu:%02llu", (unsigned long long)h,
+			 (unsigned long long)(m % 60), (unsigned long long)(s % 60));
+	else
+		snprintf(out, sz, "%llud%02lluh", (unsigned long long)(h / 24),
+			 (unsigned long long)(h % 24));
+}
+
+/* Start time: "HH:MM" today, "Mon DD" this year, "YYYY" before. */
+static void fmt_start(char *out, size_t sz, const struct proc_task *t, const struct proc_sysinfo *si)
+{
+	long hz = si && si->clk_tck > 0 ? si->clk_tck : 100;
+	if (!si || !si->boot_time) {
+		snprintf(out, sz, "?");
+		return;
+	}
+	time_t start = (time_t)(si->boot_time + t->start_ticks / (uint64_t)hz);
+	time_t now = time(NULL);
+	struct tm tm_s, tm_n;
+	localtime_r(&start, &tm_s);
+	localtime_r(&now, &tm_n);
+	if (now - start < 24 * 3600)
+		strftime(out, sz, "%H:%M", &tm_s);
+	else if (tm_s.tm_year == tm_n.tm_year)
+		strftime(out, sz, "%b%d", &tm_s);
+	else
+		strftime(out, sz, "%Y", &tm_s);
+}
+
+void proc_col_format(const struct proc_task *t, enum proc_col col, const struct proc_sysinfo *si,
+		     char *out, size_t outsz)
+{
+	bool stat = t->known & PROC_KNOWN_STAT;
+
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	if (proc_columns[col < PROC_COL_COUNT ? col : 0].need == PROC_NEED_STAT && !stat &&
+	    col != PROC_COL_PID) {
+		snprintf(out, outsz, "?");
+		return;
+	}
+	switch (col) {
+	case PROC_COL_PID:
+		snprintf(out, outsz, "%d", (int)t->pid);
+		break;
+	case PROC_COL_PPID:
+		snprintf(out, outsz, "%d", (int)t->ppid);
+		break;
+	case PROC_COL_USER:
+		snprintf(out, outsz, "%s", (t->known & PROC_KNOWN_USER) && t->user ? t->user : "?");
+		break;
+	case PROC_COL_STATE:
+		snprintf(out, outsz, "%c", t->state ? t->state : '?');
+		break;
+	case PROC_COL_PRIORITY:
+		/* Real-time priorities show as negative numbers down to -100. */
+		if (t->priority <= -100)
+			snprintf(out, outsz, "RT");
+		else
+			snprintf(out, outsz, "%ld", t->priority);
+		break;
+	case PROC_COL_NICE:
+		snprintf(out, outsz, "%ld", t->nice);
+		break;
+	case PROC_COL_THREADS:
+		snprintf(out, outsz, "%ld", t->nthreads);
+		break;
+	case PROC_COL_CPU:
+		snprintf(out, outsz, "%.1f", t->cpu_pct);
+		break;
+	case PROC_COL_MEM:
+		snprintf(out, outsz, "%.1f", t->mem_pct);
+		break;
+	case PROC_COL_RSS:
+		fmt_kb(out, outsz, t->rss_kb);
+		break;
+	case PROC_COL_VIRT:
+		fmt_kb(out, outsz, t->virt_kb);
+		break;
+	case PROC_COL_TIME:
+		fmt_ticks(out, outsz, t->time_ticks, si ? si->clk_tck : 100);
+		break;
+	case PROC_COL_START:
+		fmt_start(out, outsz, t, si);
+		break;
+	case PROC_COL_WCHAN:
+		if (!(t->known & PROC_KNOWN_WCHAN) || !t->wchan)
+			snprintf(out, outsz, "?");
+		else
+			snprintf(out, outsz, "%s", t->wchan[0] ? t->wchan : "-");
+		break;
+	case PROC_COL_SYSCALL:
+		if (!(t->known & PROC_KNOWN_SYSCALL) || t->syscall_nr < -1) {
+			snprintf(out, outsz, "?");
+		} else if (t->syscall_nr == -1) {
+			snprintf(out, outsz, "-");
+		} else {
+			char nb[32];
+			uint32_t arch = t->syscall_arch ? t->syscall_arch : sysname_native_arch();
+			snprintf(out, outsz, "%s", sysname(arch, t->syscall_nr, nb, sizeof(nb)));
+		}
+		break;
+	case PROC_COL_PROCESSOR:
+		if (t->processor < 0)
+			snprintf(out, outsz, "?");
+		else
+			snprintf(out, outsz, "%d", t->processor);
+		break;
+	case PROC_COL_COMMAND:
+		snprintf(out, outsz, "%s", t->cmdline ? t->cmdline : (t->comm ? t->comm : "?"));
+		break;
+	default:
+		snprintf(out, outsz, "?");
+		break;
+	}
+}
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_dbl(double a, double b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_str(const char *a, const char *b)
+{
+	return strcmp(a ? a : "", b ? b : "");
+}
+
+int proc_task_cmp(const struct proc_task *a, const struct proc_task *b, enum proc_col col)
+{
+	int r = 0;
+	switch (col) {
+	case PROC_COL_PID: break;
+	case PROC_COL_PPID: r = cmp_u64((uint64_t)a->ppid, (uint64_t)b->ppid); break;
+	case PROC_COL_USER: r = cmp_str(a->user, b->user); break;
+	case PROC_COL_STATE: r = (unsigned char)a->state - (unsigned char)b->state; break;
+	case PROC_COL_PRIORITY: r = (a->priority > b->priority) - (a->priority < b->priority); break;
+	case PROC_COL_NICE: r = (a->nice > b->nice) - (a->nice < b->nice); break;
+	case PROC_COL_THREADS: r = (a->nthreads > b->nthreads) - (a->nthreads < b->nthreads); break;
+	case PROC_COL_CPU: r = cmp_dbl(a->cpu_pct, b->cpu_pct); break;
+	case PROC_COL_MEM:
+	case PROC_COL_RSS: r = cmp_u64(a->rss_kb, b->rss_kb); break;
+	case PROC_COL_VIRT: r = cmp_u64(a->virt_kb, b->virt_kb); break;
+	case PROC_COL_TIME: r = cmp_u64(a->time_ticks, b->time_ticks); break;
+	case PROC_COL_START: r = cmp_u64(a->start_ticks, b->start_ticks); break;
+	case PROC_COL_WCHAN: r = cmp_str(a->wchan, b->wchan); break;
+	case PROC_COL_SYSCALL: r = (a->syscall_nr > b->syscall_nr) - (a->syscall_nr < b->syscall_nr); break;
+	case PROC_COL_PROCESSOR: r = a->processor - b->processor; break;
+	case PROC_COL_COMMAND: r = cmp_str(a->cmdline, b->cmdline); break;
+	default: break;
+	}
+	if (col == PROC_COL_PID)
+		r = (a->pid > b->pid) - (a->pid < b->pid);
+	return r;
+}

@@ -1,0 +1,320 @@
+/*
+ * parse.c: pure parsers of /proc text, no I/O and no stdio.
+ *
+ * The refresh loop calls these thousands of times a second, so numbers are
+ * parsed by hand (strtoull costs a locale lookup and errno traffic), and no
+ * parser trusts the text: a process chooses its own name, a file can be cut
+ * short when the task exits mid-read, and numbers can be as large as 2^64-1.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "core/proc/parse.h"
+
+static const char *skip_spaces(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+int proc_parse_u64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = skip_spaces(*pp, end);
+	uint64_t v = 0;
+	int any = 0;
+
+	while (p < end && *p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			v = UINT64_MAX; /* saturate, keep consuming digits */
+		else
+			v = v * 10 + d;
+		any = 1;
+		p++;
+	}
+	if (!any)
+		return -EINVAL;
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+int proc_parse_s64(const char **pp, const char *end, int64_t *out)
+{
+	const char *p = skip_spaces(*pp, end);
+	int neg = 0;
+	uint64_t u;
+
+	if (p < end && *p == '-') {
+		neg = 1;
+		p++;
+	}
+	if (proc_parse_u64(&p, end, &u))
+		return -EINVAL;
+	if (neg)
+		*out = u > (uint64_t)INT64_MAX + 1 ? INT64_MIN : (int64_t)(0 - u);
+	else
+		*out = u > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)u;
+	*pp = p;
+	return 0;
+}
+
+/* Skip n space-separated fields. */
+static int skip_fields(const char **pp, const char *end, int n)
+{
+	const char *p = *pp;
+	while (n-- > 0) {
+		p = skip_spaces(p, end);
+		if (p >= end || *p == '\n')
+			return -EINVAL;
+		while (p < end && *p != ' ' && *p != '\n')
+			p++;
+	}
+	*pp = p;
+	return 0;
+}
+
+static int get_u64(const char **p, const char *end, uint64_t *v)
+{
+	return proc_parse_u64(p, end, v);
+}
+
+static int get_long(const char **p, const char *end, long *v)
+{
+	int64_t s;
+	if (proc_parse_s64(p, end, &s))
+		return -EINVAL;
+	*v = (long)s;
+	return 0;
+}
+
+int proc_parse_stat(const char *buf, size_t len, struct proc_stat_raw *o)
+{
+	const char *end = buf + len;
+	const char *p = buf;
+	const char *open, *close = NULL;
+	uint64_t u;
+
+	memset(o, 0, sizeof(*o));
+	o->processor = -1;
+	if (get_long(&p, end, &o->pid))
+		return -EINVAL;
+	open = memchr(p, '(', (size_t)(end - p));
+	if (!open)
+		return -EINVAL;
+	/* The name may itself contain ')': the last one ends it. */
+	for (const char *q = end; q > open + 1;) {
+		q--;
+		if (*q == ')') {
+			close = q;
+			break;
+		}
+	}
+	if (!close)
+		return -EINVAL;
+	o->comm = open + 1;
+	o->comm_len = (size_t)(close - open - 1);
+	p = skip_spaces(close + 1, end);
+	if (p >= end)
+		return -EINVAL;
+	o->state = *p++;                               /* 3 */
+	if (get_long(&p, end, &o->ppid))               /* 4 */
+		return -EINVAL;
+	if (skip_fields(&p, end, 4))                   /* 5-8 pgrp session tty tpgid */
+		return -EINVAL;
+	if (get_u64(&p, end, &u))                      /* 9 flags */
+		return -EINVAL;
+	o->flags = (unsigned long)u;
+	if (get_u64(&p, end, &o->minflt) || skip_fields(&p, end, 1) || /* 10, 11 */
+	    get_u64(&p, end, &o->majflt) || skip_fields(&p, end, 1) || /* 12, 13 */
+	    get_u64(&p, end, &o->utime) || get_u64(&p, end, &o->stime) || /* 14, 15 */
+	    skip_fields(&p, end, 2) ||                                  /* 16, 17 */
+	    get_long(&p, end, &o->priority) || get_long(&p, end, &o->nice) || /* 18, 19 */
+	    get_long(&p, end, &o->num_threads) || skip_fields(&p, end, 1) || /* 20, 21 */
+	    get_u64(&p, end, &o->starttime) || get_u64(&p, end, &o->vsize) || /* 22, 23 */
+	    get_u64(&p, end, &o->rss_pages))                                  /* 24 */
+		return -EINVAL;
+	/* A number running into the end of the buffer may have been cut short. */
+	if (p >= end)
+		return -EINVAL;
+	/* 39 processor: optional, older or truncated lines stop earlier. */
+	if (skip_fields(&p, end, 14) == 0 && get_u64(&p, end, &u) == 0 && p < end)
+		o->processor = u > INT32_MAX ? -1 : (int)u;
+	return 0;
+}
+
+/* Find "key:" at the start of a line; returns the text after the colon. */
+static const char *find_key(const char *buf, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	const char *end = buf + len;
+	const char *p = buf;
+
+	while (p < end) {
+		if ((size_t)(end - p) > klen && memcmp(p, key, klen) == 0 && p[klen] == ':')
+			return p + klen + 1;
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return NULL;
+}
+
+int proc_parse_key_u64(const char *buf, size_t len, const char *key, uint64_t *out)
+{
+	const char *p = find_key(buf, len, key);
+	if (!p)
+		return -ENOENT;
+	return get_u64(&p, buf + len, out);
+}
+
+int proc_parse_status_uid(const char *buf, size_t len, uid_t *euid)
+{
+	const char *end = buf + len;
+	const char *p = find_key(buf, len, "Uid");
+	uint64_t real, eff;
+
+	if (!p)
+		return -EINVAL;
+	if (get_u64(&p, end, &real) || get_u64(&p, end, &eff) || eff > UINT32_MAX)
+		return -EINVAL;
+	*euid = (uid_t)eff;
+	return 0;
+}
+
+int proc_parse_statm(const char *buf, size_t len, uint64_t *size_pages, uint64_t *resident_pages)
+{
+	const char *p = buf, *end = buf + len;
+	if (get_u64(&p, end, size_pages) || get_u64(&p, end, resident_pages))
+		return -EINVAL;
+	return 0;
+}
+
+int proc_parse_io(const char *buf, size_t len, uint64_t *read_bytes, uint64_t *write_bytes)
+{
+	if (proc_parse_key_u64(buf, len, "read_bytes", read_bytes) ||
+	    proc_parse_key_u64(buf, len, "write_bytes", write_bytes))
+		return -EINVAL;
+	return 0;
+}
+
+int proc_parse_syscall(const char *buf, size_t len, long *nr)
+{
+	const char *p = buf, *end = buf + len;
+	if (len >= 7 && memcmp(buf, "running", 7) == 0) {
+		*nr = -1;
+		return 0;
+	}
+	long v;
+	if (get_long(&p, end, &v))
+		return -EINVAL;
+	*nr = v < 0 ? -1 : v;
+	return 0;
+}
+
+int proc_parse_cpu_line(const char **pp, const char *end, int *index, struct proc_cpu_ticks *t)
+{
+	const char *p = *pp;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *eol = nl ? nl : end;
+	uint64_t v[8] = { 0 };
+	int i;
+
+	*pp = nl ? nl + 1 : end;
+	if (eol - p < 4 || memcmp(p, "cpu", 3) != 0)
+		return -ENOENT;
+	p += 3;
+	if (*p == ' ') {
+		*index = -1;
+	} else {
+		uint64_t n;
+		if (get_u64(&p, eol, &n) || n > INT32_MAX)
+			return -EINVAL;
+		*index = (int)n;
+	}
+	/* user nice system idle are always there; the rest came with later kernels. */
+	for (i = 0; i < 8; i++)
+		if (get_u64(&p, eol, &v[i]))
+			break;
+	if (i < 4)
+		return -EINVAL;
+	t->user = v[0];
+	t->nice = v[1];
+	t->system = v[2];
+	t->idle = v[3];
+	t->iowait = v[4];
+	t->irq = v[5];
+	t->softirq = v[6];
+	t->steal = v[7];
+	return 0;
+}
+
+int proc_parse_meminfo(const char *buf, size_t len, struct proc_meminfo_raw *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (proc_parse_key_u64(buf, len, "MemTotal", &m->total) ||
+	    proc_parse_key_u64(buf, len, "MemFree", &m->free))
+		return -EINVAL;
+	m->has_avail = proc_parse_key_u64(buf, len, "MemAvailable", &m->avail) == 0;
+	proc_parse_key_u64(buf, len, "Buffers", &m->buffers);
+	proc_parse_key_u64(buf, len, "Cached", &m->cached);
+	proc_parse_key_u64(buf, len, "SReclaimable", &m->sreclaimable);
+	proc_parse_key_u64(buf, len, "Shmem", &m->shmem);
+	proc_parse_key_u64(buf, len, "SwapTotal", &m->swap_total);
+	proc_parse_key_u64(buf, len, "SwapFree", &m->swap_free);
+	return 0;
+}
+
+/* "12.34" -> 12.34 without strtod (and its locale). */
+static int get_fixed(const char **pp, const char *end, double *out)
+{
+	const char *p = *pp;
+	uint64_t ip, frac = 0;
+	double scale = 1.0;
+
+	if (get_u64(&p, end, &ip))
+		return -EINVAL;
+	if (p < end && *p == '.') {
+		p++;
+		while (p < end && *p >= '0' && *p <= '9') {
+			if (scale < 1e15) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				scale *= 10.0;
+			}
+			p++;
+		}
+	}
+	*out = (double)ip + (double)frac / scale;
+	*pp = p;
+	return 0;
+}
+
+int proc_parse_loadavg(const char *buf, size_t len, double load[3], unsigned *running,
+		       unsigned *total, uint64_t *last_pid)
+{
+	const char *p = buf, *end = buf + len;
+	uint64_t r, t;
+	for (int i = 0; i < 3; i++)
+		if (get_fixed(&p, end, &load[i]))
+			return -EINVAL;
+	if (get_u64(&p, end, &r) || p >= end || *p != '/')
+		return -EINVAL;
+	p++;
+	if (get_u64(&p, end, &t))
+		return -EINVAL;
+	/* The last pid, only if it is whole (followed by the newline). */
+	if (get_u64(&p, end, last_pid) || p >= end)
+		*last_pid = 0;
+	*running = r > UINT32_MAX ? UINT32_MAX : (unsigned)r;
+	*total = t > UINT32_MAX ? UINT32_MAX : (unsigned)t;
+	return 0;
+}
+
+int proc_parse_uptime(const char *buf, size_t len, double *uptime_s)
+{
+	const char *p = buf;
+	return get_fixed(&p, buf + len, uptime_s);
+}

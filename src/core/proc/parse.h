@@ -1,0 +1,102 @@
+/*
+ * parse.h: pure parsers of /proc text (no I/O), so that each can be tested on
+ * canned text: /proc/PID/stat, status, statm, io, syscall, and the system-wide
+ * /proc/stat, meminfo, loadavg, uptime.
+ *
+ * Every parser takes a buffer and its length (the buffer need not be
+ * NUL-terminated), never reads past it, and returns 0 or -EINVAL when the
+ * text is truncated or malformed. Numbers are parsed by hand (no strtol, no
+ * locale) and saturate at the type's limit instead of wrapping.
+ */
+#ifndef WHYTOP_CORE_PROC_PARSE_H
+#define WHYTOP_CORE_PROC_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The kernel's PF_KTHREAD task flag (include/linux/sched.h). */
+#define PROC_PF_KTHREAD 0x00200000u
+
+/* What the table takes from /proc/PID/stat. */
+struct proc_stat_raw {
+	long pid;
+	const char *comm; /* points into the parsed buffer, raw (unescaped) */
+	size_t comm_len;
+	char state;
+	long ppid;
+	unsigned long flags;
+	uint64_t minflt, majflt;
+	uint64_t utime, stime; /* clock ticks */
+	long priority, nice;
+	long num_threads;
+	uint64_t starttime;    /* clock ticks after boot */
+	uint64_t vsize;        /* bytes */
+	uint64_t rss_pages;
+	int processor;         /* -1 if the line stops before it */
+};
+
+/*
+ * A hand-rolled unsigned decimal parse: skips leading spaces, reads digits,
+ * saturates at UINT64_MAX. *p advances past the digits. Returns -EINVAL if
+ * there is no digit.
+ */
+int proc_parse_u64(const char **p, const char *end, uint64_t *out);
+/* Same, with an optional '-' sign; saturates at INT64_MIN / INT64_MAX. */
+int proc_parse_s64(const char **p, const char *end, int64_t *out);
+
+/*
+ * /proc/PID/stat. comm is between the first '(' and the LAST ')': a process
+ * may name itself "a) R 1 (" and the last ')' is the only reliable end.
+ */
+int proc_parse_stat(const char *buf, size_t len, struct proc_stat_raw *out);
+
+/* The effective uid from /proc/PID/status's "Uid:" line (real eff saved fs). */
+int proc_parse_status_uid(const char *buf, size_t len, uid_t *euid);
+/*
+ * A "Key:\tvalue" line of status or meminfo, as a number (a "kB" suffix is
+ * ignored). Returns -ENOENT if the key is not there.
+ */
+int proc_parse_key_u64(const char *buf, size_t len, const char *key, uint64_t *out);
+
+/* /proc/PID/statm: size and resident, in pages. */
+int proc_parse_statm(const char *buf, size_t len, uint64_t *size_pages, uint64_t *resident_pages);
+
+/* /proc/PID/io: read_bytes and write_bytes (storage, not the rchar/wchar). */
+int proc_parse_io(const char *buf, size_t len, uint64_t *read_bytes, uint64_t *write_bytes);
+
+/*
+ * /proc/PID/syscall: the number of the syscall the task is blocked in,
+ * -1 when it is running or not in a syscall ("running", "-1 ...").
+ */
+int proc_parse_syscall(const char *buf, size_t len, long *nr);
+
+/* One "cpu" or "cpuN" line of /proc/stat, in clock ticks. */
+struct proc_cpu_ticks {
+	uint64_t user, nice, system, idle, iowait, irq, softirq, steal;
+};
+/*
+ * Parses the line at *p (up to end) if it starts with "cpu": *index is -1 for
+ * the aggregate line and N for "cpuN". *p moves to the next line. Returns 0,
+ * -ENOENT if the line is not a cpu line, -EINVAL if it is truncated.
+ */
+int proc_parse_cpu_line(const char **p, const char *end, int *index, struct proc_cpu_ticks *t);
+
+/* System-wide memory in kB (MemTotal, MemFree, MemAvailable, Buffers, ...). */
+struct proc_meminfo_raw {
+	uint64_t total, free, avail, buffers, cached, sreclaimable, shmem;
+	uint64_t swap_total, swap_free;
+	int has_avail;
+};
+int proc_parse_meminfo(const char *buf, size_t len, struct proc_meminfo_raw *m);
+
+/*
+ * /proc/loadavg: "0.52 0.58 0.59 2/345 12345". The last number is the last
+ * pid the kernel handed out (0 in *last_pid if the line stops before it).
+ */
+int proc_parse_loadavg(const char *buf, size_t len, double load[3], unsigned *running,
+		       unsigned *total, uint64_t *last_pid);
+/* /proc/uptime: seconds since boot (first number). */
+int proc_parse_uptime(const char *buf, size_t len, double *uptime_s);
+
+#endif

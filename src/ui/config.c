@@ -1,0 +1,439 @@
+/*
+ * config.c: the terminal UI's settings. Defaults first, then the file
+ * ($XDG_CONFIG_HOME/whytop/config), then the flags. A broken line of the
+ * file never stops whytop: it is skipped, its setting keeps the default,
+ * and the line number is reported on the status line.
+ *
+ * File format: one "key = value" a line, '#' starts a comment.
+ *   delay   = 15                       refresh interval, tenths of a second
+ *   columns = pid user state cpu mem time command
+ *   sort    = cpu [desc|asc]
+ *   theme   = default
+ *   tree | threads | hide_kthreads | color = yes|no
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ui/config.h"
+
+static const enum proc_col default_cols[] = {
+	PROC_COL_PID,  PROC_COL_USER, PROC_COL_PRIORITY, PROC_COL_NICE, PROC_COL_VIRT,
+	PROC_COL_RSS,  PROC_COL_STATE, PROC_COL_CPU,     PROC_COL_MEM,  PROC_COL_TIME,
+	PROC_COL_COMMAND,
+};
+
+void ui_config_defaults(struct ui_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->delay_tenths = 15;
+	memcpy(c->cols, default_cols, sizeof(default_cols));
+	c->ncols = WT_ARRAY_SIZE(default_cols);
+	c->sort_col = PROC_COL_CPU;
+	c->sort_desc = true;
+	snprintf(c->theme, sizeof(c->theme), "default");
+	c->color = true;
+	const char *nc = getenv("NO_COLOR");
+	/* https://no-color.org: present and not empty means no colour. */
+	if (nc && *nc)
+		c->color = false;
+}
+
+void ui_config_free(struct ui_config *c)
+{
+	free(c->pids);
+	c->pids = NULL;
+	c->npids = 0;
+}
+
+static void config_msg(struct ui_config *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void config_msg(struct ui_config *c, const char *fmt, ...)
+{
+	if (c->nmsgs >= UI_CONFIG_MAX_MSGS)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->msgs[c->nmsgs++], sizeof(c->msgs[0]), fmt, ap);
+	va_end(ap);
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1" };
+	static const char *const no[] = { "no", "false", "off", "0" };
+	for (size_t i = 0; i < WT_ARRAY_SIZE(yes); i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* A theme name is a file name in a themes directory: no paths, no dots first. */
+static bool theme_name_ok(const char *v)
+{
+	if (!*v || *v == '.' || strlen(v) >= 64)
+		return false;
+	for (const char *p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.')
+			return false;
+	return true;
+}
+
+/* "pid user cpu" or "pid,user,cpu" into cols; problem described in why. */
+static int parse_columns(const char *v, enum proc_col *cols, size_t *ncols, char *why,
+			 size_t whysz)
+{
+	char tmp[512];
+	size_t n = 0;
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	for (char *save = NULL, *tok = strtok_r(tmp, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		int col = proc_col_by_name(tok);
+		if (col < 0) {
+			snprintf(why, whysz, "unknown column '%.40s'", tok);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < n; i++)
+			if (cols[i] == (enum proc_col)col) {
+				snprintf(why, whysz, "column '%.40s' given twice", tok);
+				return -EINVAL;
+			}
+		if (n >= UI_CONFIG_MAX_COLS)
+			break;
+		cols[n++] = (enum proc_col)col;
+	}
+	if (n == 0) {
+		snprintf(why, whysz, "no columns");
+		return -EINVAL;
+	}
+	/* The command takes the rest of the line, so it can only be last. */
+	for (size_t i = 0; i + 1 < n; i++)
+		if (cols[i] == PROC_COL_COMMAND) {
+			memmove(&cols[i], &cols[i + 1], (n - i - 1) * sizeof(*cols));
+			cols[n - 1] = PROC_COL_COMMAND;
+			break;
+		}
+	*ncols = n;
+	return 0;
+}
+
+static int parse_sort(const char *v, enum proc_col *col, bool *desc, char *why, size_t whysz)
+{
+	char name[64], order[16] = "";
+	if (sscanf(v, "%63s %15s", name, order) < 1) {
+		snprintf(why, whysz, "no column to sort by");
+		return -EINVAL;
+	}
+	int c = proc_col_by_name(name);
+	if (c < 0) {
+		snprintf(why, whysz, "unknown column '%s'", name);
+		return -EINVAL;
+	}
+	bool d = proc_columns[c].desc_default;
+	if (strcasecmp(order, "desc") == 0)
+		d = true;
+	else if (strcasecmp(order, "asc") == 0)
+		d = false;
+	else if (*order) {
+		snprintf(why, whysz, "sort order '%s' is neither asc nor desc", order);
+		return -EINVAL;
+	}
+	*col = (enum proc_col)c;
+	*desc = d;
+	return 0;
+}
+
+static char *trim(char *s)
+{
+	while (isspace((unsigned char)*s))
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* One "key = value" line; 0 or -EINVAL with the reason in why. */
+static int config_line(struct ui_config *c, char *line, char *why, size_t whysz)
+{
+	char *hash = strchr(line, '#');
+	if (hash)
+		*hash = '\0';
+	char *s = trim(line);
+	if (!*s)
+		return 0;
+	char *eq = strchr(s, '=');
+	if (!eq) {
+		snprintf(why, whysz, "expected 'key = value'");
+		return -EINVAL;
+	}
+	*eq = '\0';
+	char *key = trim(s), *val = trim(eq + 1);
+	if (!*val) {
+		snprintf(why, whysz, "'%.40s' has no value", key);
+		return -EINVAL;
+	}
+	if (strcmp(key, "delay") == 0) {
+		long v;
+		if (wt_parse_long(val, 1, 600, &v)) {
+			snprintf(why, whysz, "delay must be 1 to 600 tenths of a second");
+			return -EINVAL;
+		}
+		c->delay_tenths = v;
+		return 0;
+	}
+	if (strcmp(key, "columns") == 0)
+		return parse_columns(val, c->cols, &c->ncols, why, whysz);
+	if (strcmp(key, "sort") == 0)
+		return parse_sort(val, &c->sort_col, &c->sort_desc, why, whysz);
+	if (strcmp(key, "theme") == 0) {
+		if (!theme_name_ok(val)) {
+			snprintf(why, whysz, "'%.40s' is not a theme name", val);
+			return -EINVAL;
+		}
+		snprintf(c->theme, sizeof(c->theme), "%s", val);
+		return 0;
+	}
+	bool *flag = NULL, b;
+	if (strcmp(key, "tree") == 0)
+		flag = &c->tree;
+	else if (strcmp(key, "threads") == 0)
+		flag = &c->threads;
+	else if (strcmp(key, "hide_kthreads") == 0)
+		flag = &c->hide_kthreads;
+	else if (strcmp(key, "color") == 0 || strcmp(key, "colour") == 0)
+		flag = &c->color;
+	if (!flag) {
+		snprintf(why, whysz, "unknown setting '%.40s'", key);
+		return -EINVAL;
+	}
+	if (parse_bool(val, &b)) {
+		snprintf(why, whysz, "'%.40s' must be yes or no", key);
+		return -EINVAL;
+	}
+	/* NO_COLOR wins over the file. */
+	if (flag == &c->color && b && getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		return 0;
+	*flag = b;
+	return 0;
+}
+
+int ui_config_parse(struct ui_config *c, const char *origin, const char *text)
+{
+	int bad = 0, lineno = 0;
+	const char *p = text;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[1024], why[160];
+		lineno++;
+		if (len >= sizeof(line)) {
+			config_msg(c, "%s line %d: line too long; ignored", origin, lineno);
+			bad++;
+		} else {
+			memcpy(line, p, len);
+			line[len] = '\0';
+			if (config_line(c, line, why, sizeof(why))) {
+				config_msg(c, "%s line %d: %s; ignored, using the default", origin,
+					   lineno, why);
+				bad++;
+			}
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+	return bad;
+}
+
+char *ui_config_path(const char *name)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	char *path = NULL;
+	int r;
+	if (xdg && *xdg == '/')
+		r = asprintf(&path, "%s/whytop/%s", xdg, name);
+	else if (home && *home)
+		r = asprintf(&path, "%s/.config/whytop/%s", home, name);
+	else
+		return NULL;
+	return r < 0 ? NULL : path;
+}
+
+int ui_config_load(struct ui_config *c)
+{
+	char *path = ui_config_path("config"), *text = NULL;
+	size_t len;
+	if (!path)
+		return 0;
+	int r = wt_read_all_at(AT_FDCWD, path, &text, &len);
+	if (r < 0) {
+		if (r != -ENOENT && r != -ENOTDIR)
+			config_msg(c, "cannot read %s: %s; using the defaults", path,
+				   strerror(-r));
+		free(path);
+		return 0;
+	}
+	if (memchr(text, '\0', len))
+		config_msg(c, "%s is not a text file; using the defaults", path);
+	else
+		ui_config_parse(c, "config", text); /* short: it goes on the status line */
+	free(text);
+	free(path);
+	return 0;
+}
+
+static int parse_pids(struct ui_config *c, const char *arg, struct wt_err *err)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s", arg);
+	for (char *save = NULL, *tok = strtok_r(tmp, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		long v;
+		if (wt_parse_long(tok, 1, 0x7fffffff, &v))
+			return wt_err_set(err, EINVAL, "-p: '%s' is not a process id", tok);
+		pid_t *n = realloc(c->pids, (c->npids + 1) * sizeof(*n));
+		if (!n)
+			return wt_err_set(err, ENOMEM, "out of memory");
+		c->pids = n;
+		c->pids[c->npids++] = (pid_t)v;
+	}
+	if (c->npids == 0)
+		return wt_err_set(err, EINVAL, "-p needs a process id");
+	return 0;
+}
+
+enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED };
+
+int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *err)
+{
+	static const struct option longopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "sort-key", required_argument, NULL, 's' },
+		{ "tree", no_argument, NULL, 't' },
+		{ "threads", no_argument, NULL, 'H' },
+		{ "no-color", no_argument, NULL, 'C' },
+		{ "no-colour", no_argument, NULL, 'C' },
+		{ "theme", required_argument, NULL, OPT_THEME },
+		{ "open", no_argument, NULL, OPT_OPEN },
+		{ "blocked", no_argument, NULL, OPT_BLOCKED },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char why[160];
+	long v;
+	int opt;
+	optind = 0; /* glibc: start over (tests call this more than once) */
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+d:p:u:s:tHCh", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			if (wt_parse_long(optarg, 1, 600, &v)) {
+				wt_err_set(err, EINVAL,
+					   "-d: '%s' is not a delay in tenths of a second (1 to 600)",
+					   optarg);
+				return 2;
+			}
+			c->delay_tenths = v;
+			break;
+		case 'p':
+			if (parse_pids(c, optarg, err))
+				return 2;
+			break;
+		case 'u':
+			snprintf(c->user, sizeof(c->user), "%s", optarg);
+			break;
+		case 's':
+			if (parse_sort(optarg, &c->sort_col, &c->sort_desc, why, sizeof(why))) {
+				wt_err_set(err, EINVAL, "-s: %s", why);
+				return 2;
+			}
+			break;
+		case 't':
+			c->tree = true;
+			break;
+		case 'H':
+			c->threads = true;
+			break;
+		case 'C':
+			c->color = false;
+			break;
+		case OPT_THEME:
+			if (!theme_name_ok(optarg)) {
+				wt_err_set(err, EINVAL, "--theme: '%s' is not a theme name", optarg);
+				return 2;
+			}
+			snprintf(c->theme, sizeof(c->theme), "%s", optarg);
+			break;
+		case OPT_OPEN:
+			c->open = true;
+			break;
+		case OPT_BLOCKED:
+			c->blocked = true;
+			break;
+		case 'h':
+			return 1;
+		case ':':
+			wt_err_set(err, EINVAL, "option '%s' needs a value", argv[optind - 1]);
+			return 2;
+		default:
+			wt_err_set(err, EINVAL, "unknown option '%s' (see whytop --help)",
+				   argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		wt_err_set(err, EINVAL, "unexpected argument '%s' (see whytop --help)", argv[optind]);
+		return 2;
+	}
+	if (c->open && c->npids != 1) {
+		wt_err_set(err, EINVAL, "--open needs exactly one process: -p PID --open");
+		return 2;
+	}
+	return 0;
+}
+
+void ui_config_print_options(FILE *f)
+{
+	fprintf(f, "Terminal UI options (override %s):\n",
+		"$XDG_CONFIG_HOME/whytop/config");
+	fprintf(f, "  -d, --delay TENTHS     refresh every TENTHS tenths of a second (default 15)\n"
+		   "  -p, --pid PID[,PID...] show only these processes\n"
+		   "  -u, --user USER        show only this user's processes\n"
+		   "  -s, --sort-key COLUMN  sort by COLUMN (pid, user, cpu, mem, time, ...)\n"
+		   "  -t, --tree             tree view\n"
+		   "  -H, --threads          show threads\n"
+		   "  -C, --no-color         no colours (also when NO_COLOR is set)\n"
+		   "      --theme NAME       colour theme (default, mono, light, high-contrast, ...)\n"
+		   "      --open             with -p PID: open straight on that process's screen\n"
+		   "      --blocked          open straight on the blocked tasks (every D task)\n");
+}
+
+void ui_config_cols_str(const struct ui_config *c, char *out, size_t outsz)
+{
+	size_t off = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < c->ncols && off + 1 < outsz; i++) {
+		int n = snprintf(out + off, outsz - off, "%s%s", i ? " " : "",
+				 proc_columns[c->cols[i]].name);
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}

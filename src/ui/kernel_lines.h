@@ -1,0 +1,40 @@
+/*
+ * kernel_lines.h: the kernel view of a thread as lines of text with their
+ * theme elements, shared by the Kernel tab and the blocked screen.
+ */
+#ifndef WHYTOP_UI_KERNEL_LINES_H
+#define WHYTOP_UI_KERNEL_LINES_H
+
+#include <curses.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <whytop/kernel.h>
+
+#include "ui/theme.h"
+
+struct kline {
+	int x;                 /* column of label */
+	enum ui_elem lelem;    /* colour of the label */
+	char *label;           /* may be NULL */
+	int vx;                /* column of value (relative to x), 0: right after label */
+	enum ui_elem velem;
+	char *value;           /* may be NULL */
+	pid_t pid;             /* the process this line is about (blocked screen), 0 if none */
+};
+
+struct klines {
+	struct kline *l;
+	size_t n, cap;
+};
+
+void klines_clear(struct klines *k);
+void klines_free(struct klines *k);
+void klines_add(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
+		enum ui_elem velem, const char *value, pid_t pid);
+/* One thread: a header line, wchan, syscall (+ fd/path lines), kernel stack. */
+void klines_thread(struct klines *k, const struct kthread *t, int x, pid_t pid);
+/* Draw line i at row y of win. */
+void klines_draw_line(const struct klines *k, size_t i, WINDOW *win, int y, bool selected);
+
+#endif

@@ -1,0 +1,266 @@
+/*
+ * tab_overview.c: the Overview tab of a process's screen: name, command
+ * line, exe, cwd, cgroup, open fds, context switches, namespaces, the
+ * interesting lines of /proc/PID/status and the limits, from
+ * proc_overview_read. Re-read at every refresh; scrolls with the arrows.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <whytop/proc.h>
+
+#include "ui/tab.h"
+#include "ui/ui_int.h"
+
+/* Wide enough for "nonvoluntary_ctxt_switches". */
+#define OV_LABEL_W 26
+
+struct ov_line {
+	char *label; /* NULL: a section title in value */
+	char *value;
+};
+
+struct ov_state {
+	struct ov_line *lines;
+	size_t n, cap;
+	struct ui_list list;
+	char error[512];
+	bool have;
+};
+
+static void ov_clear(struct ov_state *st)
+{
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->lines[i].label);
+		free(st->lines[i].value);
+	}
+	st->n = 0;
+}
+
+static void ov_add(struct ov_state *st, const char *label, const char *value)
+{
+	if (st->n == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 64;
+		struct ov_line *l = realloc(st->lines, cap * sizeof(*l));
+		if (!l)
+			return;
+		st->lines = l;
+		st->cap = cap;
+	}
+	st->lines[st->n].label = label ? strdup(label) : NULL;
+	st->lines[st->n].value = strdup(value ? value : "(unreadable)");
+	st->n++;
+}
+
+/*
+ * The core escapes whole files, so a line break may arrive as a real '\n'
+ * or as the two characters backslash-n, and a tab as backslash-t. Both are layout
+ * here, not content: split on either, show tabs as spaces.
+ */
+static size_t ov_line_len(const char *p, size_t *skip)
+{
+	for (size_t i = 0; p[i]; i++) {
+		if (p[i] == '\n') {
+			*skip = 1;
+			return i;
+		}
+		if (p[i] == '\\' && p[i + 1] == 'n') {
+			*skip = 2;
+			return i;
+		}
+	}
+	*skip = 0;
+	return strlen(p);
+}
+
+static void ov_untab(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] == 't') {
+			*w++ = ' ';
+			r++;
+		} else if (*r == '\t') {
+			*w++ = ' ';
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/*
+ * A multi-line text: one row per line, under a section title. With
+ * key_value, "Key: value" lines put Key in the label column.
+ */
+static void ov_add_text(struct ov_state *st, const char *title, const char *text, bool key_value)
+{
+	ov_add(st, NULL, "");
+	ov_add(st, NULL, title);
+	if (!text) {
+		ov_add(st, "", "(unreadable)");
+		return;
+	}
+	for (const char *p = text; *p;) {
+		size_t skip, len = ov_line_len(p, &skip);
+		char *line = strndup(p, len);
+		p += len + skip;
+		if (!line)
+			continue;
+		ov_untab(line);
+		char *colon = key_value ? strchr(line, ':') : NULL;
+		if (colon && colon - line < 28) {
+			*colon = '\0';
+			char *v = colon + 1;
+			while (*v == ' ')
+				v++;
+			ov_add(st, line, v);
+		} else if (*line || *p) {
+			ov_add(st, "", line);
+		}
+		free(line);
+	}
+}
+
+static void ov_read(struct tab_ctx *ctx, struct ov_state *st)
+{
+	struct proc_overview ov;
+	struct wt_err err;
+	memset(&ov, 0, sizeof(ov));
+	wt_err_clear(&err);
+	ov_clear(st);
+	if (proc_overview_read(ctx->pid, &ov, &err) < 0) {
+		snprintf(st->error, sizeof(st->error), "%s", err.msg[0] ? err.msg : "cannot read");
+		st->have = false;
+		st->list.n = 0;
+		return;
+	}
+	st->error[0] = '\0';
+	st->have = true;
+	char buf[128];
+	snprintf(buf, sizeof(buf), "%d", (int)ov.pid);
+	ov_add(st, "PID", buf);
+	ov_add(st, "Name", ov.name);
+	ov_add(st, "Command", ov.cmdline);
+	ov_add(st, "Executable", ov.exe);
+	ov_add(st, "Working dir", ov.cwd);
+	if (ov.nfds >= 0)
+		snprintf(buf, sizeof(buf), "%ld", ov.nfds);
+	else
+		snprintf(buf, sizeof(buf), "unknown (no permission)");
+	ov_add(st, "Open fds", buf);
+	snprintf(buf, sizeof(buf), "%llu voluntary, %llu involuntary",
+		 (unsigned long long)ov.vol_ctxt, (unsigned long long)ov.nonvol_ctxt);
+	ov_add(st, "Ctx switches", buf);
+	ov_add_text(st, "Cgroups", ov.cgroup, false);
+	ov_add_text(st, "Namespaces", ov.namespaces_text, false);
+	ov_add_text(st, "Status", ov.status_text, true);
+	ov_add_text(st, "Limits", ov.limits_text, false);
+	proc_overview_free(&ov);
+	st->list.n = st->n;
+	ui_list_clamp(&st->list);
+}
+
+static int ov_open(struct tab_ctx *ctx, void **state)
+{
+	struct ov_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	*state = st;
+	ov_read(ctx, st);
+	return 0;
+}
+
+static void ov_close(struct tab_ctx *ctx, void *state)
+{
+	struct ov_state *st = state;
+	ov_clear(st);
+	free(st->lines);
+	free(st);
+}
+
+static void ov_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
+{
+	struct ov_state *st = arg;
+	struct ov_line *l = &st->lines[row];
+	if (!l->label) {
+		ui_put(win, y, 1, -1, ui_attr(UI_E_TITLE), l->value);
+		return;
+	}
+	ui_put(win, y, 2, OV_LABEL_W, ui_attr(UI_E_LABEL), l->label);
+	ui_put(win, y, OV_LABEL_W + 4, -1, ui_attr(UI_E_VALUE), l->value);
+}
+
+static void ov_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
+{
+	struct ov_state *st = state;
+	int h = getmaxy(win);
+	if (!st->have) {
+		ui_put(win, 1, 2, -1, ui_attr(UI_E_ERROR), st->error);
+		return;
+	}
+	if (ctx->process_gone)
+		ui_put(win, h - 1, 2, -1, ui_attr(UI_E_WARNING),
+		       "The process has exited; this is what it looked like last.");
+	/* The list scrolls by page: the selection is the top line. */
+	st->list.height = ctx->process_gone ? h - 1 : h;
+	st->list.sel = st->list.top;
+	ui_list_draw(&st->list, win, 0, st->list.height, ov_row, st);
+}
+
+static unsigned ov_key(struct tab_ctx *ctx, void *state, int key)
+{
+	struct ov_state *st = state;
+	struct ui_list *l = &st->list;
+	size_t h = l->height > 0 ? (size_t)l->height : 1;
+	size_t maxtop = l->n > h ? l->n - h : 0;
+	switch (key) {
+	case KEY_UP:
+		if (l->top > 0)
+			l->top--;
+		break;
+	case KEY_DOWN:
+		if (l->top < maxtop)
+			l->top++;
+		break;
+	case KEY_PPAGE:
+		l->top = l->top > h ? l->top - h : 0;
+		break;
+	case KEY_NPAGE:
+		l->top = l->top + h < maxtop ? l->top + h : maxtop;
+		break;
+	case KEY_HOME:
+		l->top = 0;
+		break;
+	case KEY_END:
+		l->top = maxtop;
+		break;
+	default:
+		return UI_UNHANDLED;
+	}
+	l->sel = l->top;
+	return UI_REDRAW;
+}
+
+static unsigned ov_tick(struct tab_ctx *ctx, void *state)
+{
+	struct ov_state *st = state;
+	if (ctx->process_gone)
+		return UI_NONE; /* keep the last picture */
+	size_t top = st->list.top;
+	ov_read(ctx, st);
+	st->list.top = top;
+	return UI_REDRAW;
+}
+
+const struct tab_ops tab_overview_ops = {
+	.name = "Overview",
+	.open = ov_open,
+	.close = ov_close,
+	.draw = ov_draw,
+	.key = ov_key,
+	.tick = ov_tick,
+	.help = "Up/Down PgUp/PgDn: scroll",
+};

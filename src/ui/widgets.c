@@ -1,0 +1,309 @@
+/*
+ * widgets.c: a list with selection (scrolling over rows the caller draws)
+ * and modal dialogs (text input, yes/no, menu, message). Dialogs draw in
+ * their own window over the current screen and read keys until answered;
+ * the caller redraws afterwards.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/ui_int.h"
+#include "ui/widgets.h"
+
+#define KEY_ESC 27
+
+void ui_list_clamp(struct ui_list *l)
+{
+	if (l->n == 0) {
+		l->sel = l->top = 0;
+		return;
+	}
+	if (l->sel >= l->n)
+		l->sel = l->n - 1;
+	size_t h = l->height > 0 ? (size_t)l->height : 1;
+	if (l->sel < l->top)
+		l->top = l->sel;
+	if (l->sel >= l->top + h)
+		l->top = l->sel - h + 1;
+	/* No empty space below the last row when there are enough rows. */
+	if (l->n >= h && l->top > l->n - h)
+		l->top = l->n - h;
+	if (l->n < h)
+		l->top = 0;
+}
+
+bool ui_list_key(struct ui_list *l, int key)
+{
+	size_t page = l->height > 1 ? (size_t)l->height - 1 : 1;
+	switch (key) {
+	case KEY_UP:
+		if (l->sel > 0)
+			l->sel--;
+		break;
+	case KEY_DOWN:
+		if (l->sel + 1 < l->n)
+			l->sel++;
+		break;
+	case KEY_PPAGE:
+		l->sel = l->sel > page ? l->sel - page : 0;
+		break;
+	case KEY_NPAGE:
+		l->sel += page;
+		break;
+	case KEY_HOME:
+		l->sel = 0;
+		break;
+	case KEY_END:
+		l->sel = l->n ? l->n - 1 : 0;
+		break;
+	default:
+		return false;
+	}
+	ui_list_clamp(l);
+	return true;
+}
+
+void ui_list_draw(struct ui_list *l, WINDOW *win, int y0, int height, ui_list_row_fn row,
+		  void *arg)
+{
+	l->height = height;
+	ui_list_clamp(l);
+	for (int i = 0; i < height; i++) {
+		size_t r = l->top + (size_t)i;
+		if (r >= l->n)
+			break;
+		row(arg, win, y0 + i, r, r == l->sel);
+	}
+}
+
+/* A boxed window centered on the screen, with a title. */
+static WINDOW *dialog_open(const char *title, int h, int w)
+{
+	if (w > COLS)
+		w = COLS;
+	if (h > LINES)
+		h = LINES;
+	if (w < 4 || h < 3)
+		return NULL;
+	WINDOW *win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
+	if (!win)
+		return NULL;
+	keypad(win, TRUE);
+	wbkgdset(win, (chtype)ui_attr(UI_E_DIALOG) | ' ');
+	werase(win);
+	wattr_on(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+	box(win, 0, 0);
+	wattr_off(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+	if (title && *title) {
+		char t[128];
+		snprintf(t, sizeof(t), " %s ", title);
+		ui_put(win, 0, 2, w - 4, ui_attr(UI_E_TITLE), t);
+	}
+	return win;
+}
+
+static void dialog_close(WINDOW *win)
+{
+	if (win)
+		delwin(win);
+	touchwin(stdscr);
+	/* The caller redraws; make sure what was under the dialog comes back. */
+	wnoutrefresh(stdscr);
+}
+
+static int text_lines(const char *text, int *maxw)
+{
+	int n = 1, w = 0, cur = 0;
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n') {
+			n++;
+			cur = 0;
+			continue;
+		}
+		if ((*p & 0xc0) != 0x80)
+			cur++;
+		if (cur > w)
+			w = cur;
+	}
+	*maxw = w;
+	return n;
+}
+
+static void draw_text(WINDOW *win, int y, int x, int w, const char *text)
+{
+	const char *p = text;
+	while (p) {
+		const char *nl = strchr(p, '\n');
+		char line[512];
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		ui_put(win, y++, x, w, ui_attr(UI_E_DIALOG), line);
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+bool ui_dialog_input(const char *title, const char *prompt, char *buf, size_t size)
+{
+	int pw = (int)strlen(prompt);
+	int w = pw + 40 > 70 ? pw + 40 : 70;
+	WINDOW *win = dialog_open(title, 5, w);
+	if (!win)
+		return false;
+	w = getmaxx(win);
+	char *edit = calloc(1, size);
+	if (!edit) {
+		dialog_close(win);
+		return false;
+	}
+	snprintf(edit, size, "%s", buf);
+	curs_set(1);
+	bool ok = false;
+	for (;;) {
+		ui_put(win, 1, 2, w - 4, ui_attr(UI_E_DIALOG), prompt);
+		ui_fill(win, 2, 1, ui_attr(UI_E_DIALOG));
+		wmove(win, 2, w - 1);
+		wattr_on(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+		mvwaddch(win, 2, w - 1, ACS_VLINE);
+		wattr_off(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+		/* Show the end of long text. */
+		size_t len = strlen(edit);
+		const char *shown = edit;
+		if ((int)len > w - 5)
+			shown = edit + len - (size_t)(w - 5);
+		int used = ui_put(win, 2, 2, w - 5, ui_attr(UI_E_SELECTED), shown);
+		ui_put(win, 3, 2, w - 4, ui_attr(UI_E_DIM), "Enter: accept   Esc: cancel");
+		wmove(win, 2, 2 + used);
+		wrefresh(win);
+		int key = wgetch(win);
+		if (key == KEY_ESC) {
+			break;
+		} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+			snprintf(buf, size, "%s", edit);
+			ok = true;
+			break;
+		} else if (key == KEY_BACKSPACE || key == 127 || key == 8) {
+			/* Remove one UTF-8 character. */
+			while (len > 0 && (edit[len - 1] & 0xc0) == 0x80)
+				edit[--len] = '\0';
+			if (len > 0)
+				edit[--len] = '\0';
+		} else if (key == 21) { /* Ctrl-U */
+			edit[0] = '\0';
+		} else if (key >= 32 && key < 256 && key != 127 && len + 1 < size) {
+			edit[len] = (char)key;
+			edit[len + 1] = '\0';
+		}
+	}
+	curs_set(0);
+	free(edit);
+	dialog_close(win);
+	return ok;
+}
+
+bool ui_dialog_confirm(const char *title, const char *text)
+{
+	int tw, th = text_lines(text, &tw);
+	int w = tw + 6 < 40 ? 40 : tw + 6;
+	WINDOW *win = dialog_open(title, th + 5, w);
+	if (!win)
+		return false;
+	w = getmaxx(win);
+	bool yes = false;
+	for (;;) {
+		draw_text(win, 1, 2, w - 4, text);
+		int y = th + 3;
+		ui_put(win, y, 2, -1, yes ? ui_attr(UI_E_SELECTED) : ui_attr(UI_E_DIALOG), "[ Yes ]");
+		ui_put(win, y, 12, -1, yes ? ui_attr(UI_E_DIALOG) : ui_attr(UI_E_SELECTED), "[ No ]");
+		ui_put(win, y, 21, w - 23, ui_attr(UI_E_DIM), "y / n");
+		wrefresh(win);
+		int key = wgetch(win);
+		if (key == 'y' || key == 'Y') {
+			yes = true;
+			break;
+		}
+		if (key == 'n' || key == 'N' || key == KEY_ESC || key == 'q') {
+			yes = false;
+			break;
+		}
+		if (key == KEY_LEFT || key == KEY_RIGHT || key == '\t')
+			yes = !yes;
+		if (key == '\n' || key == '\r' || key == KEY_ENTER)
+			break;
+	}
+	dialog_close(win);
+	return yes;
+}
+
+struct menu_arg {
+	const char *const *items;
+	int w;
+};
+
+static void menu_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
+{
+	struct menu_arg *m = arg;
+	int a = selected ? ui_attr(UI_E_SELECTED) : ui_attr(UI_E_DIALOG);
+	if (selected) {
+		wattr_on(win, (attr_t)a, NULL);
+		for (int x = 1; x < m->w - 1; x++)
+			mvwaddch(win, y, x, ' ');
+		wattr_off(win, (attr_t)a, NULL);
+	}
+	ui_put(win, y, 2, m->w - 4, a, m->items[row]);
+}
+
+int ui_dialog_menu(const char *title, const char *const *items, int n, int initial)
+{
+	int w = (int)strlen(title) + 8;
+	for (int i = 0; i < n; i++)
+		if ((int)strlen(items[i]) + 6 > w)
+			w = (int)strlen(items[i]) + 6;
+	int h = n + 2 > LINES - 2 ? LINES - 2 : n + 2;
+	WINDOW *win = dialog_open(title, h, w);
+	if (!win)
+		return -1;
+	w = getmaxx(win);
+	h = getmaxy(win);
+	struct ui_list l = { .n = (size_t)n, .sel = initial >= 0 ? (size_t)initial : 0 };
+	struct menu_arg m = { items, w };
+	int chosen = -1;
+	for (;;) {
+		for (int y = 1; y < h - 1; y++) {
+			wattr_on(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+			for (int x = 1; x < w - 1; x++)
+				mvwaddch(win, y, x, ' ');
+			wattr_off(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+		}
+		ui_list_draw(&l, win, 1, h - 2, menu_row, &m);
+		wrefresh(win);
+		int key = wgetch(win);
+		if (ui_list_key(&l, key))
+			continue;
+		if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+			chosen = (int)l.sel;
+			break;
+		}
+		if (key == KEY_ESC || key == 'q' || key == KEY_F(10))
+			break;
+	}
+	dialog_close(win);
+	return chosen;
+}
+
+void ui_dialog_message(const char *title, const char *text)
+{
+	int tw, th = text_lines(text, &tw);
+	int w = tw + 6 < 30 ? 30 : tw + 6;
+	WINDOW *win = dialog_open(title, th + 4, w);
+	if (!win)
+		return;
+	w = getmaxx(win);
+	draw_text(win, 1, 2, w - 4, text);
+	ui_put(win, getmaxy(win) - 2, 2, w - 4, ui_attr(UI_E_DIM), "Press any key");
+	wrefresh(win);
+	wgetch(win);
+	dialog_close(win);
+}

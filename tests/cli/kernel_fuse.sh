@@ -1,0 +1,117 @@
+#!/bin/sh
+# kernel_fuse.sh: readers stuck on a FUSE filesystem of ours that does not
+# answer (tests/targets/kern_fusefs), like a hung network filesystem. One
+# reader waits interruptibly (S), the other was interrupted and now waits
+# killably (D). 'kstack' must show read() on the fd's path under the mount
+# and the FUSE frames; 'blocked' must group the D reader. The filesystem is
+# made to answer and is unmounted on every way out.
+. "$SRCDIR/tests/lib.sh"
+# t_reap must run in this shell (a $(...) subshell cannot wait for our children).
+reap() {
+	t_reap "$1" "$2" >"$T_TMP/reap.$1"
+	RC=$(cat "$T_TMP/reap.$1")
+}
+t_need_root
+[ -x "$TARGETS/kern_fusefs" ] || t_skip "built without libfuse3"
+[ -c /dev/fuse ] || t_skip "no /dev/fuse"
+
+MNT="$T_TMP/mnt"
+mkdir "$MNT"
+FS=""
+fuse_cleanup() {
+	if [ -n "$FS" ] && t_alive "$FS"; then
+		kill -USR1 "$FS" 2>/dev/null  # answer every waiting read
+		kill -TERM "$FS" 2>/dev/null  # then unmount and exit
+		t_reap "$FS" 5 >/dev/null
+	fi
+	# If the daemon died first the kernel aborted the connection; drop the mount anyway.
+	if grep -q " $MNT " /proc/mounts; then
+		fusermount3 -u -z "$MNT" 2>/dev/null || umount -l "$MNT"
+	fi
+	t_cleanup
+}
+trap fuse_cleanup EXIT
+
+t_start "$TARGETS/kern_fusefs" "$MNT" "$T_TMP/ready"
+FS=$T_PID
+if ! t_wait_for 5 test -e "$T_TMP/ready"; then
+	t_alive "$FS" || t_skip "FUSE cannot mount here"
+	t_fail "kern_fusefs did not come up"
+fi
+grep -q " $MNT fuse" /proc/mounts || t_fail "$MNT is not mounted"
+[ "$(cat "$MNT/ok")" = "whytop kern_fusefs: this read was answered" ] || t_fail "fs does not answer /ok"
+
+t_start "$TARGETS/kern_fuse_reader" "$MNT/hang" >"$T_TMP/r1.out"
+R1=$T_PID
+t_start "$TARGETS/kern_fuse_reader" --interrupt-after 100 "$MNT/hang" >"$T_TMP/r2.out"
+R2=$T_PID
+t_start "$TARGETS/kern_fuse_reader" --stat "$MNT/slowstat" >"$T_TMP/r3.out"
+R3=$T_PID
+waits() {
+	[ "$(cat /proc/"$R1"/wchan 2>/dev/null)" = request_wait_answer ] &&
+		[ "$(cat /proc/"$R3"/wchan 2>/dev/null)" = request_wait_answer ]
+}
+is_d() { [ "$(t_state "$R2")" = D ]; }
+t_wait_for 5 waits || t_fail "readers $R1 $R3 not waiting on the fs"
+
+t_wait_for 5 is_d || t_fail "reader $R2 never entered D (state $(t_state "$R2"))"
+
+out=$("$WHYTOP" kstack "$R2") || t_fail "kstack exited $?"
+echo "$out"
+echo "$out" | grep -q "^thread $R2 (kern_fuse_reade): D, disk sleep" || t_fail "state D not shown"
+echo "$out" | grep -q "^  syscall: read(3<$MNT/hang>, 0x[0-9a-f]*, 4096)$" ||
+	t_fail "read on the fd's path not decoded"
+echo "$out" | grep -q "^  wchan: *request_wait_answer$" || t_fail "wchan not shown"
+echo "$out" | grep -Eq "^    (fuse_[a-z_]*|__fuse_[a-z_]*|request_wait_answer)\+0x" ||
+	t_fail "no FUSE frame in the kernel stack"
+
+o1=$("$WHYTOP" kstack "$R1" --json) || t_fail "kstack --json exited $?"
+echo "$o1" | grep -q '"state":"S","state_name":"sleeping (interruptible)","wchan":"request_wait_answer"' ||
+	t_fail "S reader's state and wchan"
+echo "$o1" | grep -q "\"name\":\"read\",\"args\":\[{\"name\":\"fd\",\"kind\":\"fd\",\"raw\":\"0x3\",\"text\":\"3<$MNT/hang>\",\"path\":\"$MNT/hang\"}" ||
+	t_fail "json fd path"
+echo "$o1" | grep -q "\"file\":\"$MNT/hang\"" || t_fail "json file"
+
+# A path argument is read from the task's memory.
+o3=$("$WHYTOP" kstack "$R3") || t_fail "kstack exited $?"
+echo "$o3"
+echo "$o3" | grep -Eq "^  syscall: (newfstatat|statx)\(AT_FDCWD, \"$MNT/slowstat\", " ||
+	t_fail "path argument not read"
+echo "$o3" | grep -q "^    fuse_lookup" || t_fail "no fuse_lookup frame"
+j3=$("$WHYTOP" kstack "$R3" --json) || t_fail "kstack --json exited $?"
+echo "$j3" | grep -Fq '"kind":"path","raw":"0x' || t_fail "json path kind"
+echo "$j3" | grep -Fq '"text":"\"'"$MNT"'/slowstat\"","path":"'"$MNT"'/slowstat"' ||
+	t_fail "json path argument"
+
+bl=$("$WHYTOP" blocked) || t_fail "blocked exited $?"
+echo "$bl"
+echo "$bl" | awk -v p="$R2" '
+	/^[0-9]+ blocked in / { grp = $0 }
+	$0 ~ "^  process " p " " { print grp " | " $0; exit }' >"$T_TMP/grp"
+grep -Eq "blocked in (request_wait_answer|fuse_[a-z_]*).* on $MNT/hang$" "$T_TMP/grp" ||
+	t_fail "D reader not grouped under a FUSE frame with its file: $(cat "$T_TMP/grp")"
+echo "$bl" | grep -q "^  process $R1 " && t_fail "the S reader is listed among D tasks"
+
+# The daemon: several threads, its workers reading requests from /dev/fuse.
+d=$("$WHYTOP" kstack "$FS") || t_fail "kstack of the daemon exited $?"
+[ "$(echo "$d" | grep -c "^thread ")" -ge 3 ] || t_fail "daemon threads missing: $d"
+echo "$d" | grep -Eq "^  syscall: read\([0-9]+</dev/fuse>, 0x[0-9a-f]+, [0-9]+\)$" ||
+	t_fail "no worker reading /dev/fuse: $d"
+one=$("$WHYTOP" kstack "$FS" --tid "$FS") || t_fail "kstack --tid exited $?"
+[ "$(echo "$one" | grep -c "^thread ")" = 1 ] || t_fail "--tid shows more than one thread"
+echo "$one" | grep -q "^thread $FS " || t_fail "--tid shows another thread"
+
+# Answer: both readers finish; the first one got the data.
+kill -USR1 "$FS"
+reap "$R1" 10; st=$RC
+[ "$st" = 0 ] || t_fail "reader $R1 ended with $st"
+grep -q "^read 43$" "$T_TMP/r1.out" || t_fail "reader $R1 got: $(cat "$T_TMP/r1.out")"
+reap "$R2" 10; st=$RC
+[ "$st" = timeout ] && t_fail "reader $R2 still waiting after the answer"
+reap "$R3" 10
+[ "$RC" = 0 ] && grep -q "^stat 0$" "$T_TMP/r3.out" || t_fail "stat reader: $RC $(cat "$T_TMP/r3.out")"
+kill -TERM "$FS"
+reap "$FS" 10; st=$RC
+[ "$st" = 0 ] || t_fail "kern_fusefs ended with $st"
+grep -q " $MNT " /proc/mounts && t_fail "$MNT still mounted"
+exit 0

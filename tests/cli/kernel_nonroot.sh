@@ -1,0 +1,78 @@
+#!/bin/sh
+# kernel_nonroot.sh: as user nobody, whytop cannot read a root task's
+# kernel side nor any kernel stack. It must say so -- which file the kernel
+# refused and what would allow it -- never print a blank field. Its own
+# task's syscall and wchan stay readable without CAP_SYS_ADMIN.
+. "$SRCDIR/tests/lib.sh"
+# t_reap must run in this shell (a $(...) subshell cannot wait for our children).
+reap() {
+	t_reap "$1" "$2" >"$T_TMP/reap.$1"
+	RC=$(cat "$T_TMP/reap.$1")
+}
+t_need_root
+command -v setpriv >/dev/null || t_skip "no setpriv"
+AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+$AS_NOBODY "$WHYTOP" --version >/dev/null 2>&1 || t_skip "user nobody cannot run $WHYTOP"
+
+kill_vfork() {
+	for c in $(pgrep -P "$1"); do kill -KILL "$c"; done
+}
+
+t_start "$TARGETS/kern_vfork" 60
+ROOTP=$T_PID
+t_start $AS_NOBODY "$TARGETS/kern_vfork" 60
+MYP=$T_PID # setpriv execs the target: same pid
+is_d() { [ "$(t_state "$ROOTP")" = D ] && [ "$(t_state "$MYP")" = D ]; }
+t_wait_for 5 is_d || t_fail "targets not in D"
+T_PIDS="$T_PIDS $(pgrep -P "$ROOTP") $(pgrep -P "$MYP")"
+
+# No field may be empty: every one is a value or a reason.
+no_blanks() {
+	echo "$1" | grep -Eq "^ *(wchan|syscall|kernel stack):? *$" && t_fail "a blank field: $1"
+	return 0
+}
+
+out=$($AS_NOBODY "$WHYTOP" kstack "$ROOTP") || t_fail "kstack as nobody exited $?"
+echo "$out"
+no_blanks "$out"
+echo "$out" | grep -q "^thread $ROOTP (kern_vfork): D" || t_fail "state must stay visible"
+echo "$out" | grep -q "syscall: unknown: thread $ROOTP belongs to user root: .*ptrace.*root" ||
+	t_fail "no clear syscall refusal"
+echo "$out" | grep -q "wchan: *hidden: .*ptrace" || t_fail "no clear wchan refusal"
+echo "$out" | grep -q "kernel stack: unavailable: .*CAP_SYS_ADMIN.*run whytop as root" ||
+	t_fail "no clear stack refusal"
+
+out=$($AS_NOBODY "$WHYTOP" kstack "$MYP") || t_fail "kstack own as nobody exited $?"
+echo "$out"
+no_blanks "$out"
+echo "$out" | grep -q "^  syscall: vfork()$" || t_fail "own task's syscall should be readable"
+echo "$out" | grep -Eq "^  wchan: +(kernel_clone|wait_for_vfork_done)$" ||
+	t_fail "own task's wchan should be readable"
+echo "$out" | grep -q "kernel stack: unavailable: .*CAP_SYS_ADMIN" || t_fail "stack refusal"
+
+js=$($AS_NOBODY "$WHYTOP" kstack "$ROOTP" --json) || t_fail "json as nobody exited $?"
+echo "$js" | grep -q '"stack":null,"stack_error":"the kernel shows kernel stacks only to CAP_SYS_ADMIN' ||
+	t_fail "json stack_error"
+echo "$js" | grep -q '"syscall":{"state":"unknown"' || t_fail "json unknown syscall"
+
+bl=$($AS_NOBODY "$WHYTOP" blocked) || t_fail "blocked as nobody exited $?"
+echo "$bl"
+echo "$bl" | grep -q "^note: .*CAP_SYS_ADMIN.*grouped by wchan instead" || t_fail "blocked note"
+echo "$bl" | awk -v p="$MYP" '
+	/^[0-9]+ blocked in / { grp = $0 }
+	$0 ~ "^  process " p " " { print grp; exit }' |
+	grep -Eq "blocked in wchan (kernel_clone|wait_for_vfork_done) \(from wchan" ||
+	t_fail "own task not grouped by its wchan"
+
+# A kernel thread makes no system calls: said so, not "read(0, ...)".
+if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]; then
+	kt=$("$WHYTOP" kstack 2) || t_fail "kstack 2 exited $?"
+	echo "$kt" | grep -q "a kernel thread" || t_fail "kthreadd not recognised as a kernel thread"
+	echo "$kt" | grep -q "syscall: kernel thread: makes no syscalls" || t_fail "kthread syscall"
+fi
+
+kill_vfork "$ROOTP"
+kill_vfork "$MYP"
+reap "$ROOTP" 10; [ "$RC" = 0 ] || t_fail "root target did not exit cleanly"
+reap "$MYP" 10; [ "$RC" = 0 ] || t_fail "nobody's target did not exit cleanly"
+exit 0

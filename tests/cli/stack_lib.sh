@@ -1,0 +1,57 @@
+# stack_lib.sh: helpers shared by the stack_*.sh tests (sourced after lib.sh).
+
+STK_SRC="$SRCDIR/tests/targets"
+
+# stk_start NAME [ARGS...]: start a target with its output in $T_TMP/NAME.out
+# and wait for its "ready" line; sets STK_PID and STK_OUT.
+stk_start() {
+	local name=$1
+	shift
+	STK_OUT="$T_TMP/$name.out"
+	t_start "$TARGETS/$name" "$@" >"$STK_OUT"
+	STK_PID=$T_PID
+	t_wait_for 10 grep -q '^ready' "$STK_OUT" || t_fail "$name did not start"
+}
+
+# stk_line FILE MARKER: the line number of the marker comment in a target's source.
+stk_line() {
+	local n
+	n=$(grep -n "$2" "$STK_SRC/$1" | head -1 | cut -d: -f1)
+	[ -n "$n" ] || t_fail "marker $2 not found in $1"
+	echo "$n"
+}
+
+stk_beats() {
+	grep -c '^beat' "$1"
+}
+
+# stk_runs_on OUT: the target keeps printing beats (two more within 5 s).
+stk_runs_on() {
+	local before
+	before=$(stk_beats "$1")
+	t_wait_for 5 sh -c "[ \$(grep -c '^beat' '$1') -ge $((before + 2)) ]" ||
+		t_fail "the target stopped making progress after the walk ($1)"
+}
+
+# stk_walk OUTFILE PID [ARGS...]: run whytop stack; fail on error.
+stk_walk() {
+	local out=$1
+	shift
+	"$WHYTOP" stack "$@" >"$out" 2>"$out.err" || {
+		cat "$out" "$out.err" >&2
+		t_fail "whytop stack $* failed"
+	}
+}
+
+# stk_expect FILE REGEX WHAT: the walk output has a line matching REGEX.
+stk_expect() {
+	grep -Eq -- "$2" "$1" || {
+		cat "$1" >&2
+		t_fail "$3 (no line matching: $2)"
+	}
+}
+
+# stk_thread_block FILE NAME: the frames of the thread called NAME.
+stk_thread_block() {
+	awk -v n="\"$2\"" '/^thread /{p = index($0, n) > 0} p' "$1"
+}

@@ -1,0 +1,44 @@
+#!/bin/sh
+# kernel_blocked.sh: the blocked view in the terminal UI, reached with
+# --blocked and with B from the process list. A vfork parent held in D is
+# listed under its kernel frame, its blocked time grows live, and Enter
+# opens a task's process screen on the Kernel tab.
+. "$SRCDIR/tests/tui/tui_lib.sh"
+t_need_root
+
+t_start "$TARGETS/kern_vfork" 120
+P=$T_PID
+is_d() { [ "$(t_state "$P")" = D ]; }
+t_wait_for 5 is_d || t_fail "kern_vfork never entered D"
+T_PIDS="$T_PIDS $(pgrep -P "$P")"
+
+# A second session keeps the tmux server up when the first one is killed below.
+tm new-session -d -s keep "exec sleep 600" || t_fail "cannot start tmux"
+tui_start -- -d 3 --blocked
+tui_wait "Blocked tasks: every task in D state"
+tui_wait "process $P kern_vfork"
+has_group() { tui_screen | grep -Eq "^ [0-9]+ blocked in (kernel_clone|wait_for_vfork_done)$"; }
+t_wait_for 5 has_group || { tui_screen >&2; t_fail "no group named by the vfork frame"; }
+secs() { tui_line "Thread $P kern_vfork" | sed -n 's/.*blocked \([0-9]*\)\.\([0-9]\)s.*/\1\2/p'; }
+first=$(secs)
+[ -n "$first" ] || t_fail "no blocked time: $(tui_line "Thread $P")"
+grows() { s=$(secs); [ -n "$s" ] && [ "$s" -ge $((first + 10)) ]; }
+t_wait_for 10 grows || t_fail "blocked time did not grow from $first tenths"
+
+# Enter on the first task (the first line is its group's title): its Kernel tab.
+tui_keys Down Enter
+tui_wait "Kernel view:"
+tui_wait "disk sleep (uninterruptible)"
+tui_keys F10
+tui_wait "whytop exited with 0"
+
+# B from the process list.
+tm kill-session -t t
+tui_start -- -d 3
+tui_ready
+tui_keys B
+tui_wait "Blocked tasks: every task in D state"
+tui_wait "process $P kern_vfork"
+tui_keys F10
+tui_wait "whytop exited with 0"
+exit 0

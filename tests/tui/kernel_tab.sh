@@ -1,0 +1,48 @@
+#!/bin/sh
+# kernel_tab.sh: the Kernel tab of a process held in D by vfork shows the
+# thread's state, wchan, syscall and stack with the frame it waits in, and
+# refreshes live: the observed "blocked" time grows. When the process
+# exits the tab keeps its last picture and says so.
+. "$SRCDIR/tests/tui/tui_lib.sh"
+t_need_root
+
+t_start "$TARGETS/kern_vfork" 120
+P=$T_PID
+is_d() { [ "$(t_state "$P")" = D ]; }
+t_wait_for 5 is_d || t_fail "kern_vfork never entered D"
+CHILD=$(pgrep -P "$P")
+T_PIDS="$T_PIDS $CHILD"
+
+tui_start -- -d 3 -p "$P" --open
+tui_wait "1:Overview"
+# The Kernel tab's number on the tab bar (other tabs may come before it).
+n=$(tui_line ":Overview" | sed -n "s/.*\([0-9]\):Kernel.*/\1/p")
+[ -n "$n" ] || t_fail "no Kernel tab on the tab bar: $(tui_line Overview)"
+tui_keys "$n"
+tui_wait "Thread $P kern_vfork"
+tui_wait "disk sleep (uninterruptible)"
+# A capture can catch the terminal mid-update: wait for each line, do not sample once.
+screen_has() { tui_screen | grep -Eq -- "$1"; }
+wait_re() { t_wait_for 5 screen_has "$1" || { tui_screen >&2; t_fail "$2"; }; }
+wait_re "wchan +(kernel_clone|wait_for_vfork_done)$" "wchan line"
+wait_re "syscall +vfork\(\)$" "syscall line"
+wait_re "stack +(kernel_clone|wait_for_vfork_done)\+0x[0-9a-f]+/0x[0-9a-f]+ +<- waits here" \
+	"the frame it waits in is not marked"
+
+# Live: the observed blocked time grows across refreshes.
+secs() { tui_line "blocked " | sed -n 's/.*blocked \([0-9]*\)\.\([0-9]\)s.*/\1\2/p'; }
+first=$(secs)
+[ -n "$first" ] || t_fail "no blocked time: $(tui_line "Thread $P")"
+grows() { s=$(secs); [ -n "$s" ] && [ "$s" -ge $((first + 10)) ]; }
+t_wait_for 10 grows || t_fail "blocked time did not grow from $first (tenths): $(tui_line "Thread $P")"
+
+# D rows stand out: the state is drawn with an attribute (the capture with -e has escapes).
+tui_screen -e | grep "disk sleep (uninterruptible)" | grep -q "$(printf '\033')\[" ||
+	t_fail "D state not highlighted"
+
+kill -KILL "$CHILD"
+tui_wait "The process has exited; this is what it looked like last."
+tui_has "Thread $P kern_vfork" || t_fail "last picture lost"
+tui_keys q
+tui_wait "whytop exited with 0"
+exit 0

@@ -1,0 +1,98 @@
+# tui_lib.sh: helpers for whytop's terminal UI tests (sourced, not run).
+# Each test gets a private tmux server (tmux -L whytop-test$$, no config
+# file), a fixed 120x40 window, its own HOME and XDG_CONFIG_HOME, and
+# polls the captured screen until what it expects appears (no fixed sleeps).
+# The server is killed in the EXIT trap, after lib.sh's own cleanup.
+
+. "$SRCDIR/tests/lib.sh"
+
+command -v tmux >/dev/null 2>&1 || t_skip "tmux is not installed (apt-get install tmux)"
+
+TUI_SOCK="whytop-test$$"
+TUI_HOME="$T_TMP/home"
+mkdir -p "$TUI_HOME/.config"
+export TUI_TIMEOUT=${TUI_TIMEOUT:-10}
+
+tm() {
+	tmux -L "$TUI_SOCK" -f /dev/null "$@"
+}
+
+tui_cleanup() {
+	tm kill-server >/dev/null 2>&1
+	t_cleanup
+}
+trap tui_cleanup EXIT
+
+# tui_start [ENV=VALUE...] -- ARGS...: run whytop ARGS in a new 120x40 session.
+# When whytop ends, the pane shows "whytop exited with STATUS".
+tui_start() {
+	local envs="LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=$TUI_HOME XDG_CONFIG_HOME=$TUI_HOME/.config"
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		envs="$envs $1"
+		shift
+	done
+	[ "${1:-}" = -- ] && shift
+	local args="" a
+	for a in "$@"; do
+		args="$args '$a'"
+	done
+	tm new-session -d -s t -x "${TUI_W:-120}" -y "${TUI_H:-40}" \
+		"env -u NO_COLOR $envs '$WHYTOP' $args; echo \"whytop exited with \$?\"; exec sleep 600" ||
+		t_fail "cannot start tmux"
+}
+
+# The screen as text (-e: with colour escapes).
+tui_screen() {
+	tm capture-pane -p -t t "$@"
+}
+
+tui_has() {
+	tui_screen | grep -qF -- "$1"
+}
+
+tui_lacks() {
+	! tui_has "$1"
+}
+
+# tui_wait TEXT [SECONDS]: until TEXT is on the screen; fails the test otherwise.
+tui_wait() {
+	t_wait_for "${2:-$TUI_TIMEOUT}" tui_has "$1" && return 0
+	echo "---- screen ----" >&2
+	tui_screen >&2
+	t_fail "timed out waiting for '$1' on the screen"
+}
+
+# tui_wait_gone TEXT [SECONDS]: until TEXT has left the screen.
+tui_wait_gone() {
+	t_wait_for "${2:-$TUI_TIMEOUT}" tui_lacks "$1" && return 0
+	echo "---- screen ----" >&2
+	tui_screen >&2
+	t_fail "timed out waiting for '$1' to leave the screen"
+}
+
+# tui_keys KEY...: tmux key names (Enter, Escape, F6, Down, ...).
+tui_keys() {
+	tm send-keys -t t "$@"
+}
+
+# tui_type TEXT: literal text.
+tui_type() {
+	tm send-keys -t t -l -- "$1"
+}
+
+# tui_ready: whytop's list is up (the header and the column titles).
+tui_ready() {
+	tui_wait "Load average:"
+	tui_wait "Command"
+}
+
+# tui_quit: q, and check whytop ended cleanly.
+tui_quit() {
+	tui_keys q
+	tui_wait "whytop exited with 0"
+}
+
+# The line of the screen that holds TEXT.
+tui_line() {
+	tui_screen | grep -F -- "$1" | head -n 1
+}

@@ -1,0 +1,407 @@
+/*
+ * test_proc_table.c: columns (names, needs, formatting of known and unknown
+ * fields) on made-up tasks, then the table itself on the real /proc: this
+ * process found with the right fields, CPU% of a busy loop, threads view,
+ * a child that exits between refreshes, filters, sort and tree order.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <whytop/proc.h>
+#include <whytop/sysnames.h>
+
+static void test_col_names(void **state)
+{
+	assert_int_equal(proc_col_by_name("cpu"), PROC_COL_CPU);
+	assert_int_equal(proc_col_by_name("CPU%"), PROC_COL_CPU);
+	assert_int_equal(proc_col_by_name("MEM%"), PROC_COL_MEM);
+	assert_int_equal(proc_col_by_name("res"), PROC_COL_RSS);
+	assert_int_equal(proc_col_by_name("Command"), PROC_COL_COMMAND);
+	assert_int_equal(proc_col_by_name("processor"), PROC_COL_PROCESSOR);
+	assert_int_equal(proc_col_by_name("TIME+"), PROC_COL_TIME);
+	assert_int_equal(proc_col_by_name("nosuch"), -1);
+	assert_int_equal(proc_col_by_name(""), -1);
+	assert_int_equal(proc_col_by_name(NULL), -1);
+	for (int i = 0; i < PROC_COL_COUNT; i++) {
+		assert_non_null(proc_columns[i].name);
+		assert_int_equal(proc_col_by_name(proc_columns[i].name), i);
+	}
+}
+
+static void test_col_needs(void **state)
+{
+	enum proc_col few[] = { PROC_COL_PID, PROC_COL_CPU };
+	enum proc_col more[] = { PROC_COL_USER, PROC_COL_WCHAN, PROC_COL_COMMAND };
+	assert_int_equal(proc_cols_need(few, 2), PROC_NEED_STAT);
+	assert_int_equal(proc_cols_need(more, 3), PROC_NEED_STAT | PROC_NEED_STATUS |
+							  PROC_NEED_WCHAN | PROC_NEED_CMDLINE);
+}
+
+static struct proc_task fake_task(void)
+{
+	struct proc_task t;
+	memset(&t, 0, sizeof(t));
+	t.pid = 42;
+	t.ppid = 1;
+	t.state = 'S';
+	t.priority = 20;
+	t.known = PROC_KNOWN_STAT;
+	t.user = "?";
+	t.comm = "x";
+	t.cmdline = "x --y";
+	t.syscall_nr = -2;
+	return t;
+}
+
+#define FMT(t, col, want)                                                                          \
+	do {                                                                                       \
+		char b_[128];                                                                      \
+		proc_col_format(&(t), (col), &si, b_, sizeof(b_));                                 \
+		assert_string_equal(b_, (want));                                                   \
+	} while (0)
+
+static void test_col_format(void **state)
+{
+	struct proc_sysinfo si;
+	memset(&si, 0, sizeof(si));
+	si.clk_tck = 100;
+	struct proc_task t = fake_task();
+
+	FMT(t, PROC_COL_PID, "42");
+	FMT(t, PROC_COL_STATE, "S");
+	FMT(t, PROC_COL_USER, "?"); /* unknown: never a made-up name or 0 */
+	FMT(t, PROC_COL_WCHAN, "?");
+	FMT(t, PROC_COL_SYSCALL, "?");
+	FMT(t, PROC_COL_START, "?"); /* no boot time yet */
+	FMT(t, PROC_COL_COMMAND, "x --y");
+	t.time_ticks = 12345;
+	FMT(t, PROC_COL_TIME, "2:03.45");
+	t.time_ticks = 100 * 3600 * 2 + 100 * 61;
+	FMT(t, PROC_COL_TIME, "2h01:01");
+	t.rss_kb = 5432;
+	FMT(t, PROC_COL_RSS, "5432K");
+	t.rss_kb = 200 * 1024;
+	FMT(t, PROC_COL_RSS, "200M");
+	t.rss_kb = 3 * 1024 * 1024 + 300 * 1024;
+	FMT(t, PROC_COL_RSS, "3.3G");
+	t.priority = -100;
+	FMT(t, PROC_COL_PRIORITY, "RT");
+	t.cpu_pct = 12.345;
+	FMT(t, PROC_COL_CPU, "12.3");
+	t.processor = -1;
+	FMT(t, PROC_COL_PROCESSOR, "?");
+
+	t.known |= PROC_KNOWN_USER | PROC_KNOWN_WCHAN | PROC_KNOWN_SYSCALL;
+	t.user = "alice";
+	t.wchan = "";
+	t.syscall_nr = -1;
+	FMT(t, PROC_COL_USER, "alice");
+	FMT(t, PROC_COL_WCHAN, "-");
+	FMT(t, PROC_COL_SYSCALL, "-");
+	t.wchan = "do_wait";
+	t.syscall_nr = 61;
+	t.syscall_arch = sysname_native_arch();
+	FMT(t, PROC_COL_WCHAN, "do_wait");
+	FMT(t, PROC_COL_SYSCALL, "wait4");
+
+	/* Without stat everything from it is unknown. */
+	t.known = 0;
+	FMT(t, PROC_COL_STATE, "?");
+	FMT(t, PROC_COL_CPU, "?");
+	FMT(t, PROC_COL_RSS, "?");
+}
+
+static double clock_ms(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Use ms of CPU time (not wall time: the machine may be busy with other tests). */
+static void burn_cpu_ms(double ms)
+{
+	volatile unsigned long x = 0;
+	double start = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	while (clock_ms(CLOCK_PROCESS_CPUTIME_ID) - start < ms)
+		for (int i = 0; i < 100000; i++)
+			x++;
+}
+
+static void test_table_self(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	assert_non_null(t);
+	o.need = PROC_NEED_STATUS | PROC_NEED_CMDLINE | PROC_NEED_WCHAN | PROC_NEED_SYSCALL |
+		 PROC_NEED_IO;
+	double wall0 = clock_ms(CLOCK_MONOTONIC), cpu0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	burn_cpu_ms(300);
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	double wall = clock_ms(CLOCK_MONOTONIC) - wall0;
+	double used = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+	double want = 100.0 * used / wall; /* what CPU% should be, give or take a tick */
+
+	const struct proc_sysinfo *si = proc_table_sysinfo(t);
+	assert_int_equal(si->ncpu, sysconf(_SC_NPROCESSORS_ONLN));
+	assert_true(si->mem_total_kb > 0 && si->mem_used_kb <= si->mem_total_kb);
+	assert_true(si->uptime_s > 0 && si->boot_time > 0);
+	assert_true(si->nprocs >= 2 && si->ntasks >= si->nprocs);
+	assert_true(si->nrunning >= 1); /* this process, at least */
+	assert_true(si->all.total_pct > 0.0 && si->all.total_pct <= 100.0);
+
+	struct proc_task *me = proc_table_find(t, getpid());
+	assert_non_null(me);
+	assert_int_equal(me->ppid, getppid());
+	assert_int_equal(me->state, 'R');
+	assert_int_equal(me->nthreads, 1);
+	assert_int_equal(me->tgid, getpid());
+	assert_false(me->is_kthread);
+	assert_true(me->known & PROC_KNOWN_USER);
+	assert_int_equal(me->uid, geteuid());
+	assert_true(me->known & PROC_KNOWN_CMDLINE);
+	assert_non_null(strstr(me->cmdline, "test_proc_table"));
+	assert_string_equal(me->comm, "test_proc_table");
+	assert_true(me->rss_kb > 0 && me->virt_kb > me->rss_kb);
+	assert_true(me->mem_pct > 0.0);
+	/* Ticks are 10 ms: allow two of them over the interval, and some slack. */
+	double slack = 100.0 * 20.0 / wall + 0.1 * want;
+	if (me->cpu_pct < want - slack || me->cpu_pct > want + slack)
+		fail_msg("CPU%% %.1f, want %.1f +- %.1f", me->cpu_pct, want, slack);
+	assert_true(me->known & PROC_KNOWN_SYSCALL);
+	assert_true(me->known & PROC_KNOWN_IO);
+	assert_non_null(me->wchan);
+
+	/* Kernel threads have [comm] as their command. */
+	struct proc_task *kt = proc_table_find(t, 2);
+	if (kt && kt->is_kthread) {
+		assert_int_equal(kt->cmdline[0], '[');
+		assert_string_equal(kt->cmdline + 1 + strlen(kt->comm), "]");
+	}
+	proc_table_free(t);
+}
+
+static void *idle_thread(void *arg)
+{
+	pause();
+	return arg;
+}
+
+static void test_table_threads_and_filters(void **state)
+{
+	pthread_t th[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, idle_thread, NULL), 0);
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	pid_t me = getpid();
+
+	o.threads = true;
+	o.pids = &me;
+	o.npids = 1;
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_int_equal(proc_table_count(t), 3);
+	int others = 0;
+	for (size_t i = 0; i < proc_table_count(t); i++) {
+		struct proc_task *p = proc_table_get(t, i);
+		assert_int_equal(p->tgid, me);
+		assert_int_equal(p->nthreads, 3);
+		others += p->is_thread;
+	}
+	assert_int_equal(others, 2);
+	/* Every thread of the system was counted although only ours are listed. */
+	assert_true(proc_table_sysinfo(t)->ntasks > 3);
+
+	/* Back to processes: one row. */
+	o.threads = false;
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_int_equal(proc_table_count(t), 1);
+
+	o.pids = NULL;
+	o.npids = 0;
+	o.hide_kthreads = true;
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	for (size_t i = 0; i < proc_table_count(t); i++)
+		assert_false(proc_table_get(t, i)->is_kthread);
+
+	o.hide_kthreads = false;
+	o.uid = geteuid();
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_non_null(proc_table_find(t, me));
+	for (size_t i = 0; i < proc_table_count(t); i++) {
+		struct proc_task *p = proc_table_get(t, i);
+		assert_true(p->known & PROC_KNOWN_USER);
+		assert_int_equal(p->uid, geteuid());
+	}
+	o.uid = 4000000; /* nobody has it */
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_int_equal(proc_table_count(t), 0);
+	proc_table_free(t);
+	for (int i = 0; i < 2; i++) {
+		pthread_cancel(th[i]);
+		pthread_join(th[i], NULL);
+	}
+}
+
+static void test_table_vanished(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	o.need = PROC_NEED_CMDLINE | PROC_NEED_STATUS | PROC_NEED_WCHAN;
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_non_null(proc_table_find(t, child));
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_null(proc_table_find(t, child));
+	proc_table_free(t);
+}
+
+/*
+ * Between two refreshes with no pid handed out the table walks the tasks it
+ * knows instead of listing /proc; a fork must end that.
+ */
+static void test_table_new_child_appears(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	size_t before;
+
+	for (int threads = 0; threads < 2; threads++) {
+		o.threads = threads;
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		before = proc_table_count(t);
+		assert_non_null(proc_table_find(t, getpid()));
+		pid_t child = fork();
+		assert_true(child >= 0);
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_non_null(proc_table_find(t, child));
+		assert_true(proc_table_count(t) >= before / 2);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_null(proc_table_find(t, child));
+		assert_non_null(proc_table_find(t, getpid()));
+	}
+	proc_table_free(t);
+}
+
+static size_t count_tgid(struct proc_table *t, pid_t tgid)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < proc_table_count(t); i++)
+		n += proc_table_get(t, i)->tgid == tgid;
+	return n;
+}
+
+/* A thread born between refreshes: one more row in the threads view only. */
+static void test_table_new_thread(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	pthread_t th;
+
+	for (int threads = 0; threads < 2; threads++) {
+		o.threads = threads;
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		size_t before = count_tgid(t, getpid());
+		assert_int_equal(before, 1);
+		assert_int_equal(pthread_create(&th, NULL, idle_thread, NULL), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(count_tgid(t, getpid()), threads ? 2 : 1);
+		assert_int_equal(proc_table_find(t, getpid())->nthreads, 2);
+		pthread_cancel(th);
+		pthread_join(th, NULL);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(count_tgid(t, getpid()), 1);
+	}
+	proc_table_free(t);
+}
+
+static void test_sort_and_tree(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	o.threads = true;
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	size_t n = proc_table_count(t);
+	assert_true(n > 2);
+
+	proc_table_sort(t, PROC_COL_PID, false);
+	for (size_t i = 1; i < n; i++)
+		assert_true(proc_table_get(t, i - 1)->pid < proc_table_get(t, i)->pid);
+	proc_table_sort(t, PROC_COL_TIME, true);
+	for (size_t i = 1; i < n; i++)
+		assert_true(proc_table_get(t, i - 1)->time_ticks >= proc_table_get(t, i)->time_ticks);
+
+	proc_table_tree(t, PROC_COL_PID, false);
+	assert_int_equal(proc_table_count(t), n); /* nothing lost, nothing doubled */
+	pid_t *stack = calloc(n + 1, sizeof(pid_t));
+	for (size_t i = 0; i < n; i++) {
+		struct proc_task *p = proc_table_get(t, i);
+		assert_true(p->depth >= 0 && (size_t)p->depth <= n);
+		if (p->depth > 0) {
+			/* The nearest row above at depth-1 is the parent (or the leader). */
+			pid_t parent = p->is_thread ? p->tgid : p->ppid;
+			assert_int_equal(stack[p->depth - 1], parent);
+		}
+		stack[p->depth] = p->pid;
+	}
+	/* Siblings in pid order, and a last child is followed by nothing deeper at its level. */
+	for (size_t i = 0; i + 1 < n; i++) {
+		struct proc_task *a = proc_table_get(t, i), *b = proc_table_get(t, i + 1);
+		if (b->depth == a->depth && a->depth > 0) {
+			assert_false(a->last_child);
+			assert_true(a->pid < b->pid);
+		}
+	}
+	assert_true(proc_table_get(t, n - 1)->last_child);
+	free(stack);
+	proc_table_free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_col_names),
+		cmocka_unit_test(test_col_needs),
+		cmocka_unit_test(test_col_format),
+		cmocka_unit_test(test_table_self),
+		cmocka_unit_test(test_table_threads_and_filters),
+		cmocka_unit_test(test_table_vanished),
+		cmocka_unit_test(test_table_new_child_appears),
+		cmocka_unit_test(test_table_new_thread),
+		cmocka_unit_test(test_sort_and_tree),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
