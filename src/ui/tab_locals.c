@@ -247,6 +247,11 @@ static void lt_read(struct tab_ctx *ctx, struct lt_state *st)
 		j->have_old = true;
 		j->old = st->lf;
 		j->tid = st->lf.tid;
+	} else if (ctx->stack && ctx->selected_tid && ctx->selected_frame >= 0 &&
+		   locals_frame_from_stack(ctx->stack, ctx->selected_tid, ctx->selected_frame,
+					   &j->old, NULL) == 0) {
+		/* The frame the Stack tab shows: find that activation in our own walk. */
+		j->have_old = true;
 	}
 	st->want_tid = ctx->selected_tid;
 	st->want_frame = ctx->selected_frame;
