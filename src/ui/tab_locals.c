@@ -197,6 +197,8 @@ static void lt_done(void *arg)
 		const char *after = !j->watched ? "" :
 				    j->outcome == POKE_THREAD_GONE ? "; then the thread exited" :
 				    j->outcome == POKE_LEFT_FRAME ? "; then the thread left the frame" :
+				    j->outcome == POKE_STOPPED ? "; the process is stopped (T): it acts "
+								 "on it when continued" :
 								    "; the thread is still in the frame";
 		snprintf(st->last_line, sizeof(st->last_line), "%s %s: %s -> %s, read back %s (%s)%s%s",
 			 j->kind == LT_POKE ? "Poked" : "Undid", r->path, r->old_value,
