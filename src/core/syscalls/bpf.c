@@ -19,9 +19,9 @@
  *   exit:  if tids[tid % TIDS] is ours and pending: calls++, timed++,
  *          time += now - t, errors++ and errs[slot<<12 | errno]++ for -4095..-1
  *
- * So a call is counted when it returns (one stats update per call instead of
- * two: measured, it matters at the 3x target for a getppid loop); a call in
- * progress shows up once it ends.
+ * So a call is counted by the kernel when it returns (one stats update per
+ * call instead of two: measured, it matters at the 3x target for a getppid
+ * loop); calls in progress are added when the counters are read.
  *
  * The ABI of each call is told apart in the kernel: a 32-bit code segment
  * (0x23) is an i386 task; "int $0x80" (cd 80) just before the return address
@@ -442,6 +442,45 @@ static int load(struct bpf_state *st, int which, int tgid, int tid, struct wt_er
 	return 0;
 }
 
+/*
+ * Calls in progress (entered, not yet returned) are counted too, from the
+ * per-thread entries still pending: a call then counts from its entry, as
+ * under ptrace or strace, and a process blocked in one read for the whole
+ * count still shows that read. When the call returns, the exit program
+ * counts it and its entry stops pending: the sum never goes backwards.
+ */
+static void bpf_in_flight(struct sc_session *s, struct bpf_state *st, struct sc_sample *out)
+{
+	struct tid_entry {
+		uint64_t ts;
+		uint32_t slot, tid;
+	};
+	uint32_t count = TIDS, next;
+	uint32_t *keys = calloc(TIDS, sizeof(*keys));
+	struct tid_entry *v = calloc(TIDS, sizeof(*v));
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	int r = keys && v ? bpf_map_lookup_batch(st->tids_fd, NULL, &next, keys, v, &count, &bo) : -1;
+	if (r < 0 && errno != ENOENT)
+		count = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		if (!v[i].ts || v[i].slot >= SC_SLOTS)
+			continue;
+		/* exit and exit_group were counted at entry; they never return */
+		unsigned nr = v[i].slot % (SC_NR_MAX + 1);
+		if (nr == 60 || nr == 231 || (v[i].slot / (SC_NR_MAX + 1) == SC_ABI_I386 &&
+					      (nr == 1 || nr == 252)))
+			continue;
+		/* a thread gone in the middle of a call leaves its entry behind */
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/task/%u", (int)s->opts.pid, v[i].tid);
+		if (access(path, F_OK) < 0)
+			continue;
+		out->slot[v[i].slot].calls++;
+	}
+	free(keys);
+	free(v);
+}
+
 static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *err)
 {
 	struct bpf_state *st = s->priv;
@@ -495,6 +534,8 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 		out->slot[k].time_ns = time_ns;
 	}
 	free(keys);
+
+	bpf_in_flight(s, st, out);
 
 	/* errnos: few keys, walked one by one */
 	uint32_t ek, *prev = NULL;
