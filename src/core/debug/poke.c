@@ -221,6 +221,8 @@ const char *poke_outcome_text(enum poke_outcome o)
 		return "left the frame";
 	case POKE_THREAD_GONE:
 		return "exited";
+	case POKE_STOPPED:
+		return "stopped";
 	}
 	return "?";
 }
@@ -240,6 +242,11 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 		nanosleep(&ts, NULL);
 		if (!lx_thread_alive(f->pid, f->tid)) {
 			*out = POKE_THREAD_GONE;
+			return 0;
+		}
+		/* A stopped process cannot act on the value until it is continued. */
+		if (lx_thread_state(f->pid, f->tid) == 'T') {
+			*out = POKE_STOPPED;
 			return 0;
 		}
 		if (stack_walk(dp, &so, &st, &e2) < 0) {
