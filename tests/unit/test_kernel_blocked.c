@@ -35,7 +35,7 @@ static void test_key_frame(void **state)
 	assert_int_equal(kstack_parse_stack(text, sizeof(text) - 1, &f, &n), 0);
 	const struct kframe *k = kblocked_key_frame(f, n);
 	assert_non_null(k);
-	assert_string_equal(k->func, "folio_wait_bit_common");
+	assert_string_equal(k->func, "filemap_fault"); /* waiting on a page: the fault is why */
 	assert_null(kblocked_key_frame(f, 3)); /* only scheduler frames: nothing meaningful */
 	kframes_free(f, n);
 }

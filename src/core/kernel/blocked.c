@@ -41,6 +41,9 @@ static const char *const generic_frames[] = {
 	"wait_for_completion_killable_timeout", "bit_wait", "bit_wait_io", "bit_wait_timeout",
 	"__wait_on_bit", "__wait_on_bit_lock", "out_of_line_wait_on_bit",
 	"out_of_line_wait_on_bit_lock", "__wait_var_event",
+	/* page locks: the caller says why the page is awaited (a fault, a read) */
+	"folio_wait_bit_common", "folio_wait_bit", "folio_wait_bit_killable", "__folio_lock",
+	"__folio_lock_killable", "__folio_lock_or_retry", "wait_on_page_bit_common",
 	/* sleeping locks: the caller says which lock */
 	"__mutex_lock", "__mutex_lock_slowpath", "mutex_lock", "mutex_lock_killable",
 	"mutex_lock_interruptible", "__mutex_lock_killable_slowpath",

@@ -280,6 +280,24 @@ int kstack_parse_switches(const char *text, uint64_t *out)
 	return 0;
 }
 
+const char *kstack_mm_frame(const struct kframe *f, size_t n)
+{
+	static const char *const mm_frames[] = {
+		"exc_page_fault", "do_user_addr_fault", "handle_mm_fault", "__handle_mm_fault",
+		"lock_mm_and_find_vma", "lock_vma_under_rcu", "vm_mmap_pgoff", "do_mmap",
+		"__vm_munmap", "do_vmi_munmap", "__do_sys_brk", "__do_sys_mprotect",
+		"do_mprotect_pkey", "do_madvise", "__mm_populate", "populate_vma_page_range",
+		"get_user_pages_unlocked", "__get_user_pages", "mmap_read_lock_killable",
+	};
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strcspn(f[i].func, ".");
+		for (size_t j = 0; j < WT_ARRAY_SIZE(mm_frames); j++)
+			if (strlen(mm_frames[j]) == len && memcmp(mm_frames[j], f[i].func, len) == 0)
+				return mm_frames[j];
+	}
+	return NULL;
+}
+
 char *kstack_clean_wchan(const char *text, size_t len)
 {
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
@@ -426,7 +444,6 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 						     "for thread %d", (int)tid);
 		}
 	}
-	ksys_decode(&kt->sc, arch, opts && opts->no_decode ? 0 : pid, tid);
 
 	snprintf(path, sizeof(path), "task/%d/wchan", (int)tid);
 	n = wt_read_at(piddir, path, buf, 256);
@@ -462,6 +479,15 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 					      : sentence("the kernel returned an empty stack for thread "
 							 "%d (it was running, or exiting)", (int)tid);
 		}
+	}
+	if (!(opts && opts->defer_decode)) {
+		const char *mm = kstack_mm_frame(kt->frames, kt->nframes);
+		char why[256];
+		if (mm)
+			snprintf(why, sizeof(why), "not read: thread %d is inside its memory map "
+				 "(%s), reading its memory could hang", (int)tid, mm);
+		ksys_decode_ex(&kt->sc, arch, opts && opts->no_decode ? 0 : pid, tid,
+			       mm ? why : NULL);
 	}
 	return 0;
 }
@@ -513,6 +539,11 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 		kproc_free(kp);
 		return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
 	}
+	/* Decode after every thread is read: any one in its memory map makes memory reads unsafe. */
+	struct kstack_opts topts = { 0 };
+	if (opts)
+		topts = *opts;
+	topts.defer_decode = true;
 	size_t cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -530,7 +561,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 			cap = nc;
 		}
 		struct kthread *kt = &kp->threads[kp->nthreads];
-		if (kthread_read(piddir, pid, (pid_t)tid, kp->uid, kp->is_kthread, kp->arch, opts,
+		if (kthread_read(piddir, pid, (pid_t)tid, kp->uid, kp->is_kthread, kp->arch, &topts,
 				 kt) == 0)
 			kp->nthreads++;
 		else
@@ -546,6 +577,19 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 		return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
 	}
 	qsort(kp->threads, kp->nthreads, sizeof(*kp->threads), tid_cmp);
+	char why[256] = "";
+	for (size_t i = 0; i < kp->nthreads && !why[0]; i++) {
+		const char *mm = kstack_mm_frame(kp->threads[i].frames, kp->threads[i].nframes);
+		if (mm)
+			snprintf(why, sizeof(why), "not read: thread %d of this process is inside its "
+				 "memory map (%s), reading its memory could hang",
+				 (int)kp->threads[i].tid, mm);
+	}
+	bool no_decode = opts && opts->no_decode;
+	if (!(opts && opts->defer_decode))
+		for (size_t i = 0; i < kp->nthreads; i++)
+			ksys_decode_ex(&kp->threads[i].sc, kp->arch, no_decode ? 0 : pid,
+				       kp->threads[i].tid, why[0] ? why : NULL);
 	*out = kp;
 	return 0;
 }
