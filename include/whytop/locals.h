@@ -59,6 +59,15 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, const char *function,
 		      const char *var, struct locals_frame *out, struct wt_err *err);
 
+/*
+ * Find the activation of old (same CFA, pc in the same function, same
+ * inline level) in a newer walk; -ENOENT with a sentence when it is gone.
+ * Writes into a frame must use this: a stack address of a returned frame
+ * belongs to whatever runs there now.
+ */
+int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+		       struct locals_frame *out, struct wt_err *err);
+
 enum locals_scope {
 	LOCALS_PARAM,  /* a parameter of the frame's function */
 	LOCALS_LOCAL,  /* a local visible at the pc */
@@ -152,8 +161,13 @@ struct poke_result {
  */
 int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const char *text,
 	       struct poke_result *res, struct wt_err *err);
-/* Write the old bytes back; res is updated (old and new swap). */
-int poke_undo(struct poke_result *res, struct wt_err *err);
+/*
+ * Undo: write res's old bytes back into the same variable of frame f (the
+ * same activation, found again with locals_frame_again), only if it still
+ * lives exactly where the poke wrote. res then describes the undo.
+ */
+int poke_undo(Dwfl *dwfl, const struct locals_frame *f, struct poke_result *res,
+	      struct wt_err *err);
 void poke_result_free(struct poke_result *res);
 
 /* What happened after a poke, watched for a short while. */

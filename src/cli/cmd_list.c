@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <whytop/cli.h>
 #include <whytop/proc.h>
@@ -30,7 +32,7 @@ struct list_args {
 	enum proc_col cols[PROC_COL_COUNT * 2];
 	size_t ncols;
 	int sort;
-	bool reverse, tree, threads, json, no_kthreads;
+	bool reverse, tree, threads, json, no_kthreads, wide;
 	const char *filter;
 	long limit;    /* 0: no limit */
 	long interval; /* ms */
@@ -55,6 +57,7 @@ static void list_usage(FILE *f)
 		"                        0 reads once and shows 0.0)\n"
 		"  -c, --columns A,B,C   columns to show (default pid,user,priority,nice,virt,\n"
 		"                        rss,state,cpu,mem,time,command)\n"
+		"  -w, --wide            do not cut lines at the terminal's width\n"
 		"      --json            one JSON object: {\"system\": {...}, \"tasks\": [...]}\n"
 		"  -h, --help            this help\n\nColumns:");
 	for (int i = 0; i < PROC_COL_COUNT; i++)
@@ -115,6 +118,7 @@ static int list_parse(int argc, char **argv, struct list_args *a)
 		{ "limit", required_argument, NULL, 'n' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "columns", required_argument, NULL, 'c' },
+		{ "wide", no_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -128,7 +132,7 @@ static int list_parse(int argc, char **argv, struct list_args *a)
 	a->interval = 200;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:rf:p:HtKn:i:c:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:rf:p:HtKn:i:c:wh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			a->sort = proc_col_by_name(optarg);
@@ -162,6 +166,7 @@ static int list_parse(int argc, char **argv, struct list_args *a)
 			if ((rc = list_parse_cols(optarg, a)))
 				return rc;
 			break;
+		case 'w': a->wide = true; break;
 		case OPT_JSON: a->json = true; break;
 		case 'h':
 			list_usage(stdout);
@@ -298,12 +303,42 @@ static int list_json(struct proc_table *tab, const struct list_args *a, size_t *
 	return CLI_OK;
 }
 
+/*
+ * Print a line, cut at cols terminal columns if cols > 0. The text is
+ * already escaped (printable UTF-8 only); a cut never splits a character.
+ */
+static void list_put_line(const char *s, size_t len, int cols)
+{
+	size_t end = len;
+	if (cols > 0) {
+		int used = 0;
+		for (size_t i = 0; i < len; i++) {
+			if (((unsigned char)s[i] & 0xc0) == 0x80)
+				continue; /* continuation byte: same column */
+			if (used == cols) {
+				end = i;
+				break;
+			}
+			used++;
+		}
+	}
+	fwrite(s, 1, end, stdout);
+	putchar('\n');
+}
+
 static int list_text(struct proc_table *tab, const struct list_args *a, size_t *rows, size_t nrows)
 {
 	const struct proc_sysinfo *si = proc_table_sysinfo(tab);
 	int width[WT_ARRAY_SIZE(a->cols)];
 	char cell[8192], prefix[256];
 	bool more[64] = { false };
+	struct wt_buf line;
+	int cols = 0;
+	struct winsize ws;
+
+	/* Like ps: a terminal gets lines cut at its width, a pipe everything. */
+	if (!a->wide && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		cols = ws.ws_col;
 
 	/* Widths fit the data (at least the title); the last column is not padded. */
 	for (size_t c = 0; c < a->ncols; c++) {
@@ -317,14 +352,17 @@ static int list_text(struct proc_table *tab, const struct list_args *a, size_t *
 				width[c] = l;
 		}
 	}
+	wt_buf_init(&line);
 	for (size_t c = 0; c < a->ncols; c++) {
 		const struct proc_col_info *ci = &proc_columns[a->cols[c]];
 		bool last = c + 1 == a->ncols;
-		printf("%s%*s", c ? " " : "", ci->right ? width[c] : (last ? 0 : -width[c]), ci->title);
+		wt_buf_printf(&line, "%s%*s", c ? " " : "",
+			      ci->right ? width[c] : (last ? 0 : -width[c]), ci->title);
 	}
-	putchar('\n');
+	list_put_line(line.data, line.len, cols);
 	for (size_t r = 0; r < nrows; r++) {
 		const struct proc_task *t = proc_table_get(tab, rows[r]);
+		line.len = 0;
 		prefix[0] = '\0';
 		if (a->tree)
 			list_tree_prefix(t, more, (int)WT_ARRAY_SIZE(more), prefix, sizeof(prefix));
@@ -333,16 +371,17 @@ static int list_text(struct proc_table *tab, const struct list_args *a, size_t *
 			bool last = c + 1 == a->ncols;
 			proc_col_format(t, a->cols[c], si, cell, sizeof(cell));
 			if (c)
-				putchar(' ');
+				wt_buf_puts(&line, " ");
 			if (a->cols[c] == PROC_COL_COMMAND)
-				fputs(prefix, stdout);
+				wt_buf_puts(&line, prefix);
 			if (last)
-				fputs(cell, stdout);
+				wt_buf_puts(&line, cell);
 			else
-				printf("%*s", ci->right ? width[c] : -width[c], cell);
+				wt_buf_printf(&line, "%*s", ci->right ? width[c] : -width[c], cell);
 		}
-		putchar('\n');
+		list_put_line(line.data, line.len, cols);
 	}
+	wt_buf_free(&line);
 	return CLI_OK;
 }
 

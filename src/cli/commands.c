@@ -19,6 +19,8 @@ int cmd_blocked(int argc, char **argv);
 int cmd_stack(int argc, char **argv);
 int cmd_locals(int argc, char **argv);
 int cmd_poke(int argc, char **argv);
+int cmd_syscalls(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 const struct cli_cmd cli_commands[] = {
 	/* (rows are added here, one per subcommand) */
@@ -36,6 +38,10 @@ const struct cli_cmd cli_commands[] = {
 	  "a frame's parameters, locals and globals with type, location and value", cmd_locals },
 	{ "poke", "PID [--thread TID] [--frame N | --function NAME] [--json] NAME=VALUE",
 	  "change a variable of a live frame (rescue a stuck loop); prints old and new", cmd_poke },
+	{ "syscalls", "PID [--duration SEC] [--backend kernel|ptrace] [--thread TID] [--json]",
+	  "count a process's syscalls (calls, errors, time) like strace -c", cmd_syscalls },
+	{ "run", "[--trace SYSCALLS] [--json] -- CMD ARGS",
+	  "run a program and print its syscall summary when it ends", cmd_run },
 	{ NULL, NULL, NULL, NULL },
 };
 

@@ -119,6 +119,13 @@ static int parse_columns(const char *v, enum proc_col *cols, size_t *ncols, char
 		snprintf(why, whysz, "no columns");
 		return -EINVAL;
 	}
+	/* The command takes the rest of the line, so it can only be last. */
+	for (size_t i = 0; i + 1 < n; i++)
+		if (cols[i] == PROC_COL_COMMAND) {
+			memmove(&cols[i], &cols[i + 1], (n - i - 1) * sizeof(*cols));
+			cols[n - 1] = PROC_COL_COMMAND;
+			break;
+		}
 	*ncols = n;
 	return 0;
 }
@@ -276,14 +283,15 @@ int ui_config_load(struct ui_config *c)
 	int r = wt_read_all_at(AT_FDCWD, path, &text, &len);
 	if (r < 0) {
 		if (r != -ENOENT && r != -ENOTDIR)
-			config_msg(c, "cannot read %s: %s; using the defaults", path, strerror(-r));
+			config_msg(c, "cannot read %s: %s; using the defaults", path,
+				   strerror(-r));
 		free(path);
 		return 0;
 	}
 	if (memchr(text, '\0', len))
 		config_msg(c, "%s is not a text file; using the defaults", path);
 	else
-		ui_config_parse(c, path, text);
+		ui_config_parse(c, "config", text); /* short: it goes on the status line */
 	free(text);
 	free(path);
 	return 0;

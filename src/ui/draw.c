@@ -61,8 +61,9 @@ bool ui_too_small(int need_w, int need_h)
 	if (COLS >= need_w && LINES >= need_h)
 		return false;
 	char l1[80], l2[80];
-	snprintf(l1, sizeof(l1), "Terminal too small: %dx%d", COLS, LINES);
-	snprintf(l2, sizeof(l2), "whytop needs %dx%d", need_w, need_h);
+	/* Short lines: they must fit the small terminal they complain about. */
+	snprintf(l1, sizeof(l1), "Terminal too small");
+	snprintf(l2, sizeof(l2), "%dx%d, needs %dx%d", COLS, LINES, need_w, need_h);
 	int y = LINES / 2 - 1;
 	if (y < 0)
 		y = 0;
@@ -116,7 +117,6 @@ int ui_load_theme(struct ui *ui, const char *name)
 	int r = theme_load(&th, want, &err);
 	if (r < 0) {
 		ui_set_status(ui, true, "%s; using the default theme", err.msg);
-		ui->status_sticky = true;
 		if (theme_load(&th, "default", NULL) < 0)
 			builtin_theme(&th);
 	}

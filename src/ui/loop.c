@@ -54,7 +54,6 @@ void ui_set_status(struct ui *ui, bool error, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
 	va_end(ap);
 	ui->status_error = error;
-	ui->status_sticky = false;
 }
 
 void ui_push(struct ui *ui, struct screen *s)
@@ -112,25 +111,32 @@ static void loop_resize(void)
 		resizeterm(ws.ws_row, ws.ws_col);
 }
 
-/* Read every pending key; returns the union of the reactions. */
+/*
+ * Read every pending key; returns the union of the reactions. Keys go on
+ * to the next screen when one closes: ncurses has already taken them off
+ * the terminal, so poll() would not report them again.
+ */
 static unsigned loop_keys(struct ui *ui)
 {
 	unsigned react = UI_NONE;
 	int key;
-	while (!(react & (UI_QUIT | UI_CLOSE)) && (key = getch()) != ERR) {
+	while (!(react & UI_QUIT) && (key = getch()) != ERR) {
 		if (key == KEY_RESIZE) {
 			react |= UI_RELAYOUT | UI_REDRAW;
 			continue;
 		}
 		if (key == KEY_MOUSE && getmouse(&ui->mouse) != OK)
 			continue;
-		if (ui->status_sticky)
-			ui->status_sticky = false;
-		else
-			ui->status[0] = '\0';
+		ui->status[0] = '\0'; /* a message stays up until the next key */
 		unsigned r = ui->top->ops->key(ui->top, key);
 		if (r & UI_UNHANDLED)
 			r = (r & ~UI_UNHANDLED) | loop_global_key(ui, key);
+		if (r & UI_CLOSE) {
+			ui_pop(ui);
+			if (!ui->top)
+				return UI_QUIT;
+			r = (r & ~UI_CLOSE) | UI_RESCAN | UI_RELAYOUT;
+		}
 		react |= r | UI_REDRAW;
 	}
 	return react;
@@ -145,6 +151,7 @@ int ui_loop_run(struct ui *ui)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGTSTP);
 	/* Blocked for every thread created later too (a tab's tracer thread). */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	ui->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -162,7 +169,7 @@ int ui_loop_run(struct ui *ui)
 			ui_pop(ui);
 			if (!ui->top)
 				break;
-			react |= UI_RESCAN | UI_RELAYOUT | UI_REDRAW;
+			react = (react & ~UI_CLOSE) | UI_RESCAN | UI_RELAYOUT | UI_REDRAW;
 		}
 		if (react & UI_RESCAN) {
 			ui_rescan(ui);
@@ -181,8 +188,8 @@ int ui_loop_run(struct ui *ui)
 			ui->top->ops->draw(ui->top);
 			refresh();
 		}
-		if (react & (UI_QUIT | UI_CLOSE))
-			continue;
+		if (react & UI_CLOSE)
+			continue; /* a tick asked to close the screen */
 		react = UI_NONE;
 
 		struct pollfd pfd[LOOP_MAX_FDS] = {
@@ -203,6 +210,13 @@ int ui_loop_run(struct ui *ui)
 			while (read(ui->sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGWINCH) {
 					loop_resize();
+					react |= UI_RELAYOUT | UI_REDRAW;
+				} else if (si.ssi_signo == SIGTSTP) {
+					/* Ctrl-Z: give the shell a sane terminal, stop, redraw all on fg. */
+					endwin();
+					kill(getpid(), SIGSTOP);
+					loop_resize();
+					clearok(curscr, TRUE);
 					react |= UI_RELAYOUT | UI_REDRAW;
 				} else {
 					ui->quit = true;

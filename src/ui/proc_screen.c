@@ -34,6 +34,7 @@ struct proc_screen {
 	int ntabs, active;
 	WINDOW *win; /* the tab's region: a subwindow of stdscr */
 	char comm[64];
+	bool direct; /* opened by --open: q quits whytop, Esc shows the list */
 };
 
 static const char *const proc_keys_bar[] = {
@@ -92,7 +93,6 @@ void tab_status(struct tab_ctx *ctx, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
 	va_end(ap);
 	ui->status_error = false;
-	ui->status_sticky = false;
 }
 
 void tab_error(struct tab_ctx *ctx, const char *fmt, ...)
@@ -103,7 +103,6 @@ void tab_error(struct tab_ctx *ctx, const char *fmt, ...)
 	vsnprintf(ui->status, sizeof(ui->status), fmt, ap);
 	va_end(ap);
 	ui->status_error = true;
-	ui->status_sticky = false;
 }
 
 void tab_print(WINDOW *win, int y, int x, int attr, const char *str)
@@ -204,8 +203,9 @@ static unsigned ps_key(struct screen *s, int key)
 	case KEY_LEFT:
 		slot_activate(ps, (ps->active + ps->ntabs - 1) % ps->ntabs);
 		return r | UI_REDRAW;
-	case KEY_ESC:
 	case 'q':
+		return r | (ps->direct ? UI_QUIT : UI_CLOSE);
+	case KEY_ESC:
 	case KEY_BACKSPACE:
 	case 127:
 		return r | UI_CLOSE;
@@ -291,6 +291,12 @@ static const struct screen_ops proc_screen_ops = {
 	.fds = ps_fds,
 	.fd_ready = ps_fd_ready,
 };
+
+void proc_screen_set_direct(struct screen *s)
+{
+	if (s && s->ops == &proc_screen_ops)
+		((struct proc_screen *)s)->direct = true;
+}
 
 struct screen *proc_screen_new(struct ui *ui, pid_t pid)
 {

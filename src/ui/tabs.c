@@ -9,22 +9,22 @@
 
 extern const struct tab_ops tab_overview_ops;
 
-/* syscalls: extern const struct tab_ops tab_syscalls_ops; */
+extern const struct tab_ops tab_syscalls_ops;
 
 /* stack: extern const struct tab_ops tab_stack_ops; */
 
-/* locals: extern const struct tab_ops tab_locals_ops; */
+extern const struct tab_ops tab_locals_ops;
 
 extern const struct tab_ops tab_kernel_ops;
 
 const struct tab_ops *const tab_table[] = {
 	&tab_overview_ops,
 
-	/* syscalls: &tab_syscalls_ops, */
+	&tab_syscalls_ops,
 
 	/* stack: &tab_stack_ops, */
 
-	/* locals: &tab_locals_ops, */
+	&tab_locals_ops,
 
 	&tab_kernel_ops,
 

@@ -30,7 +30,6 @@ struct ui {
 	MEVENT mouse;                /* the last mouse event, for KEY_MOUSE */
 	char status[512];            /* message line, until the next key */
 	bool status_error;
-	bool status_sticky;          /* survives one key (startup messages) */
 	struct wt_err err;
 	unsigned refreshes;
 };
@@ -66,6 +65,8 @@ void ui_draw_bottom(struct ui *ui, const char *const *keys);
 /* Screens. */
 struct screen *list_screen_new(struct ui *ui);
 struct screen *proc_screen_new(struct ui *ui, pid_t pid);
+/* Opened from the command line (--open): q quits instead of going back. */
+void proc_screen_set_direct(struct screen *s);
 
 /* The header meters (header.c): lines it needs for width w, and drawing. */
 int header_height(const struct proc_sysinfo *si, int w);

@@ -116,9 +116,11 @@ int ui_main(int argc, char **argv)
 	ui_load_theme(&ui, theme);
 	/* The config file's complaints stay up until a key is pressed. */
 	if (ui.cfg.nmsgs) {
-		ui_set_status(&ui, true, "%s%s", ui.cfg.msgs[0],
-			      ui.cfg.nmsgs > 1 ? " (and more lines)" : "");
-		ui.status_sticky = true;
+		if (ui.cfg.nmsgs > 1)
+			ui_set_status(&ui, true, "%s (+%zu more: listed when whytop ends)",
+				      ui.cfg.msgs[0], ui.cfg.nmsgs - 1);
+		else
+			ui_set_status(&ui, true, "%s", ui.cfg.msgs[0]);
 	}
 
 	ui_rescan(&ui);
@@ -127,11 +129,16 @@ int ui_main(int argc, char **argv)
 		ui.top->ops->tick(ui.top);
 	if (ui.cfg.blocked)
 		ui_push(&ui, blocked_screen_new(&ui));
-	if (ui.cfg.open)
+	if (ui.cfg.open) {
 		ui_push(&ui, proc_screen_new(&ui, ui.cfg.pids[0]));
+		proc_screen_set_direct(ui.top);
+	}
 
 	r = ui.top ? ui_loop_run(&ui) : -ENOMEM;
 	endwin();
+	/* What was wrong with the config file, where it stays readable. */
+	for (size_t i = 0; i < ui.cfg.nmsgs; i++)
+		fprintf(stderr, "whytop: %s\n", ui.cfg.msgs[i]);
 	proc_table_free(ui.table);
 	ui_config_free(&ui.cfg);
 	if (r < 0) {

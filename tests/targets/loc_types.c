@@ -4,7 +4,8 @@
  * format whytop uses) at start, on SIGUSR1, and at the end, so tests can
  * compare what whytop reads with what the program holds, and see that
  * pokes took effect. It spins in show_types() until its local `go` is 0.
- * With an argument N it exits by itself after N milliseconds.
+ * With an argument N it exits by itself (status 3) after N milliseconds,
+ * from a timer signal, so that its loop stays in show_types.
  */
 #pragma GCC optimize("O0")
 #include <inttypes.h>
@@ -13,7 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 enum color { RED, GREEN = 5, BLUE };
@@ -47,16 +48,15 @@ static void on_usr1(int sig)
 	dump_now = 1;
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+	_exit(3);
+}
+
 static int twice(int x)
 {
 	return 2 * x;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void show_types(long exit_after_ms)
@@ -83,7 +83,7 @@ static void show_types(long exit_after_ms)
 	union num num = { .i = 1065353216 };
 	int (*fn)(int) = twice;
 	int go = 1;
-	uint64_t start = now_ms();
+	int depth = 1; /* hidden by the inner block's own depth while the loop runs */
 
 #define DUMP(tag)                                                                          \
 	do {                                                                               \
@@ -118,18 +118,28 @@ static void show_types(long exit_after_ms)
 		fflush(stdout);                                                            \
 	} while (0)
 
+	if (exit_after_ms > 0) {
+		struct itimerval it = { { 0, 0 }, { exit_after_ms / 1000, exit_after_ms % 1000 * 1000 } };
+		signal(SIGALRM, on_alarm);
+		setitimer(ITIMER_REAL, &it, NULL);
+	}
 	DUMP("start");
 	printf("ready pid %d\n", (int)getpid());
 	fflush(stdout);
-	while (go) {
-		if (dump_now) {
-			dump_now = 0;
-			DUMP("usr1");
+	{
+		long depth = 2;
+
+		while (go) {
+			if (dump_now) {
+				dump_now = 0;
+				DUMP("usr1");
+				printf("usr1 inner depth=%ld\n", depth);
+				fflush(stdout);
+			}
 		}
-		if (exit_after_ms && now_ms() - start > (uint64_t)exit_after_ms)
-			exit(3);
 	}
 	DUMP("end");
+	printf("end outer depth=%d\n", depth);
 }
 
 int main(int argc, char **argv)

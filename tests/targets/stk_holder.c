@@ -4,8 +4,8 @@
  * "before", just before holding, so the signal may surface as a
  * signal-delivery-stop), checks for 300 ms that PID's output OUTFILE shows
  * no "signal N" line yet, lets go, and then waits up to 5 s for that line.
- * Prints what it saw; exits 0 only if the signal arrived after the detach
- * and not before.
+ * Prints what it saw; exits 0 only if the signal arrived, and (unless sent
+ * before the hold) only after the detach.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -64,7 +64,8 @@ int main(int argc, char **argv)
 	int early = holder_seen(out, sig);
 	if (attach_detach(as) < 0)
 		printf("detach reported an error\n");
-	if (early) {
+	/* Sent before the hold, it may legitimately be handled before it. */
+	if (early && !before) {
 		printf("FAIL: the signal was handled while the process was held\n");
 		return 1;
 	}

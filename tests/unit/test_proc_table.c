@@ -2,8 +2,10 @@
  * test_proc_table.c: columns (names, needs, formatting of known and unknown
  * fields) on made-up tasks, then the table itself on the real /proc: this
  * process found with the right fields, CPU% of a busy loop, threads view,
- * a child that exits between refreshes, filters, sort and tree order.
+ * a child that exits between refreshes, births between refreshes, filters,
+ * sort and tree order, and the Overview reads.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -20,6 +22,7 @@
 
 #include <whytop/proc.h>
 #include <whytop/sysnames.h>
+#include "core/proc/internal.h"
 
 static void test_col_names(void **state)
 {
@@ -122,16 +125,21 @@ static void test_col_format(void **state)
 	FMT(t, PROC_COL_RSS, "?");
 }
 
-static void burn_ms(long ms)
+static double clock_ms(clockid_t c)
 {
-	struct timespec a, b;
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Use ms of CPU time (not wall time: the machine may be busy with other tests). */
+static void burn_cpu_ms(double ms)
+{
 	volatile unsigned long x = 0;
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	do {
+	double start = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	while (clock_ms(CLOCK_PROCESS_CPUTIME_ID) - start < ms)
 		for (int i = 0; i < 100000; i++)
 			x++;
-		clock_gettime(CLOCK_MONOTONIC, &b);
-	} while ((b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000 < ms);
 }
 
 static void test_table_self(void **state)
@@ -142,9 +150,13 @@ static void test_table_self(void **state)
 	assert_non_null(t);
 	o.need = PROC_NEED_STATUS | PROC_NEED_CMDLINE | PROC_NEED_WCHAN | PROC_NEED_SYSCALL |
 		 PROC_NEED_IO;
+	double wall0 = clock_ms(CLOCK_MONOTONIC), cpu0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
-	burn_ms(300);
+	burn_cpu_ms(300);
 	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	double wall = clock_ms(CLOCK_MONOTONIC) - wall0;
+	double used = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+	double want = 100.0 * used / wall; /* what CPU% should be, give or take a tick */
 
 	const struct proc_sysinfo *si = proc_table_sysinfo(t);
 	assert_int_equal(si->ncpu, sysconf(_SC_NPROCESSORS_ONLN));
@@ -168,9 +180,10 @@ static void test_table_self(void **state)
 	assert_string_equal(me->comm, "test_proc_table");
 	assert_true(me->rss_kb > 0 && me->virt_kb > me->rss_kb);
 	assert_true(me->mem_pct > 0.0);
-	/* Busy for 300 ms of the interval: a good share of one core. */
-	assert_true(me->cpu_pct > 30.0);
-	assert_true(me->cpu_pct < 150.0);
+	/* Ticks are 10 ms: allow two of them over the interval, and some slack. */
+	double slack = 100.0 * 20.0 / wall + 0.1 * want;
+	if (me->cpu_pct < want - slack || me->cpu_pct > want + slack)
+		fail_msg("CPU%% %.1f, want %.1f +- %.1f", me->cpu_pct, want, slack);
 	assert_true(me->known & PROC_KNOWN_SYSCALL);
 	assert_true(me->known & PROC_KNOWN_IO);
 	assert_non_null(me->wchan);
@@ -268,6 +281,167 @@ static void test_table_vanished(void **state)
 	proc_table_free(t);
 }
 
+/*
+ * Between two refreshes with no pid handed out the table walks the tasks it
+ * knows instead of listing /proc; a fork must end that.
+ */
+static void test_table_new_child_appears(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	size_t before;
+
+	for (int threads = 0; threads < 2; threads++) {
+		o.threads = threads;
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		before = proc_table_count(t);
+		assert_non_null(proc_table_find(t, getpid()));
+		pid_t child = fork();
+		assert_true(child >= 0);
+		if (child == 0) {
+			pause();
+			_exit(0);
+		}
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_non_null(proc_table_find(t, child));
+		assert_true(proc_table_count(t) >= before / 2);
+		kill(child, SIGKILL);
+		waitpid(child, NULL, 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_null(proc_table_find(t, child));
+		assert_non_null(proc_table_find(t, getpid()));
+	}
+	proc_table_free(t);
+}
+
+static pid_t spawn_sleeper(void)
+{
+	pid_t p = fork();
+	assert_true(p >= 0);
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	return p;
+}
+
+/* Bursts of births and deaths between refreshes: none missed, none left over. */
+static void test_table_churn(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	pid_t kids[60];
+
+	for (int threads = 0; threads < 2; threads++) {
+		o.threads = threads;
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		for (int i = 0; i < 40; i++)
+			kids[i] = spawn_sleeper();
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		for (int i = 0; i < 40; i++)
+			assert_non_null(proc_table_find(t, kids[i]));
+		for (int round = 0; round < 3; round++) {
+			for (int i = 0; i < 20; i++) {
+				kill(kids[i], SIGKILL);
+				waitpid(kids[i], NULL, 0);
+				kids[i] = spawn_sleeper();
+			}
+			for (int i = 40; i < 60; i++)
+				kids[i] = spawn_sleeper();
+			assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+			for (int i = 0; i < 60; i++)
+				assert_non_null(proc_table_find(t, kids[i]));
+			for (int i = 40; i < 60; i++) {
+				kill(kids[i], SIGKILL);
+				waitpid(kids[i], NULL, 0);
+			}
+			assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+			for (int i = 40; i < 60; i++)
+				assert_null(proc_table_find(t, kids[i]));
+		}
+		for (int i = 0; i < 40; i++) {
+			kill(kids[i], SIGKILL);
+			waitpid(kids[i], NULL, 0);
+		}
+	}
+	/* On a machine that forks a lot every refresh may list /proc: say which ran. */
+	unsigned long listed, walked;
+	proc_table_stats_(t, &listed, &walked);
+	print_message("churn: %lu refreshes listed /proc, %lu walked and probed\n", listed, walked);
+	proc_table_free(t);
+}
+
+static size_t count_tgid(struct proc_table *t, pid_t tgid)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < proc_table_count(t); i++)
+		n += proc_table_get(t, i)->tgid == tgid;
+	return n;
+}
+
+/* A thread born between refreshes: one more row in the threads view only. */
+static void test_table_new_thread(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	pthread_t th;
+
+	for (int threads = 0; threads < 2; threads++) {
+		o.threads = threads;
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		size_t before = count_tgid(t, getpid());
+		assert_int_equal(before, 1);
+		assert_int_equal(pthread_create(&th, NULL, idle_thread, NULL), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(count_tgid(t, getpid()), threads ? 2 : 1);
+		assert_int_equal(proc_table_find(t, getpid())->nthreads, 2);
+		pthread_cancel(th);
+		pthread_join(th, NULL);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(count_tgid(t, getpid()), 1);
+	}
+	proc_table_free(t);
+}
+
+static void test_overview(void **state)
+{
+	struct proc_overview ov;
+	struct wt_err err;
+	char cwd[4096];
+
+	assert_int_equal(proc_overview_read(getpid(), &ov, &err), 0);
+	assert_int_equal(ov.pid, getpid());
+	assert_string_equal(ov.name, "test_proc_table");
+	assert_non_null(ov.exe);
+	assert_non_null(strstr(ov.exe, "test_proc_table"));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_string_equal(ov.cwd, cwd);
+	assert_non_null(strstr(ov.cmdline, "test_proc_table"));
+	assert_non_null(strstr(ov.status_text, "PPid:"));
+	assert_non_null(strstr(ov.limits_text, "Max open files"));
+	assert_non_null(strstr(ov.namespaces_text, "pid:["));
+	assert_non_null(ov.cgroup);
+	assert_true(ov.nfds >= 3);
+	assert_true(ov.vol_ctxt + ov.nonvol_ctxt > 0);
+	proc_overview_free(&ov);
+
+	/* A pid that is surely gone: one of ours, reaped. */
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	assert_int_equal(proc_overview_read(child, &ov, &err), -ESRCH);
+	assert_non_null(strstr(err.msg, "no process"));
+	assert_null(ov.name);
+}
+
 static void test_sort_and_tree(void **state)
 {
 	struct proc_table *t = proc_table_new();
@@ -320,6 +494,10 @@ int main(void)
 		cmocka_unit_test(test_table_self),
 		cmocka_unit_test(test_table_threads_and_filters),
 		cmocka_unit_test(test_table_vanished),
+		cmocka_unit_test(test_table_new_child_appears),
+		cmocka_unit_test(test_table_new_thread),
+		cmocka_unit_test(test_table_churn),
+		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_sort_and_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,17 @@ static void test_parse_good(void **state)
 	assert_false(c.color);
 }
 
+static void test_command_column_last(void **state)
+{
+	struct ui_config c;
+	fresh(&c);
+	assert_int_equal(ui_config_parse(&c, "cfg", "columns = command pid cpu\n"), 0);
+	assert_int_equal(c.ncols, 3);
+	assert_int_equal(c.cols[0], PROC_COL_PID);
+	assert_int_equal(c.cols[1], PROC_COL_CPU);
+	assert_int_equal(c.cols[2], PROC_COL_COMMAND);
+}
+
 static void test_broken_line_reported_rest_applied(void **state)
 {
 	struct ui_config c;
@@ -298,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_command_column_last),
 		cmocka_unit_test(test_broken_line_reported_rest_applied),
 		cmocka_unit_test(test_no_color_env),
 		cmocka_unit_test(test_flags_override),

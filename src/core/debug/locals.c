@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,50 @@ const char *locals_loc_name(enum locals_loc l)
 	return (unsigned)l < WT_ARRAY_SIZE(n) ? n[l] : "?";
 }
 
+int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
+{
+	char path[64], *maps = NULL, *line, *save = NULL;
+	size_t len;
+	int r = -EFAULT;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	/* A process that is exiting has no mappings left. */
+	if (wt_read_all_at(AT_FDCWD, path, &maps, &len) < 0 || len == 0) {
+		free(maps);
+		return -ESRCH;
+	}
+	for (line = strtok_r(maps, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long lo, hi;
+		char p[5];
+		if (sscanf(line, "%llx-%llx %4s", &lo, &hi, p) != 3)
+			continue;
+		if (addr < lo || addr >= hi)
+			continue;
+		r = 0;
+		for (const char *q = perm; *q; q++)
+			if (!strchr(p, *q))
+				r = -EACCES;
+		if (r == 0 && addr + size > hi)
+			r = -EFAULT;
+		break;
+	}
+	free(maps);
+	return r;
+}
+
+bool lx_thread_alive(pid_t pid, pid_t tid)
+{
+	char path[64], st[512];
+	ssize_t n;
+	char *p;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	n = wt_read_at(AT_FDCWD, path, st, sizeof(st));
+	if (n <= 0)
+		return false;
+	p = strrchr(st, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
 int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct locals_frame *out,
 			    struct wt_err *err)
 {
@@ -48,6 +93,23 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 	if (n < 0 || (size_t)n >= th->nframes)
 		return wt_err_set(err, ENOENT, "thread %d has %zu frames; there is no frame %d",
 				  th->tid, th->nframes, n);
+	/*
+	 * An unwinder that lost its way (a pc outside code below this frame)
+	 * gives wrong CFAs and registers: reading would show garbage and a poke
+	 * would write into the wrong place. Do not trust such a frame.
+	 */
+	for (int k = 0; k <= n; k++) {
+		int r = lx_maps_check(st->pid, th->frames[k].pc - (k > 0), 1, "x");
+		if (r == 0)
+			continue;
+		if (r == -ESRCH)
+			return wt_err_set(err, ESRCH, "process %d has exited", (int)st->pid);
+		return wt_err_set(err, EFAULT,
+				  "frame %d of thread %d cannot be trusted: frame %d's pc 0x%" PRIx64
+				  " is not in code (the unwinder lost its way there); try again "
+				  "when the thread is elsewhere",
+				  n, (int)th->tid, k, th->frames[k].pc);
+	}
 	memset(out, 0, sizeof(*out));
 	out->pid = st->pid;
 	out->tid = th->tid;
@@ -112,6 +174,23 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	c->nscopes = dwarf_getscopes(&c->cudie, c->pc - c->bias, &c->scopes);
 	if (c->nscopes < 0)
 		c->nscopes = 0;
+	/*
+	 * Past an inlined call, dwarf_getscopes continues with the scopes of
+	 * the inlined function's abstract definition, not with the function it
+	 * was inlined into. The concrete nesting of the innermost scope
+	 * (dwarf_getscopes_die) holds every frame of the inline chain.
+	 */
+	if (c->nscopes > 0) {
+		Dwarf_Die inner = c->scopes[0], *chain = NULL;
+		int n = dwarf_getscopes_die(&inner, &chain);
+		if (n > 0) {
+			free(c->scopes);
+			c->scopes = chain;
+			c->nscopes = n;
+		} else {
+			free(chain);
+		}
+	}
 	/* The inline_level-th function scope is this frame's; the first subprogram is physical. */
 	for (int i = 0; i < c->nscopes; i++) {
 		int tag = dwarf_tag(&c->scopes[i]);
@@ -348,9 +427,12 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 		lv->note = strdup(v->why);
 	else if (v->bit_size)
 		lv->note = strdup("a bit-field: shown, not written");
-	else if (v->has_loclist && lv->writable)
-		lv->note = strdup("optimized code: its location changes with the pc; a copy in "
-				  "another register or slot may overwrite or ignore a write");
+	else if (v->copies[0] && lv->writable) {
+		char n[600];
+		snprintf(n, sizeof(n), "optimized code: elsewhere in the function it lives in %s; "
+			 "a copy there may overwrite or ignore a write", v->copies);
+		lv->note = strdup(n);
+	}
 	lv->expanded = lv->expandable && is_expanded(o->opts, path);
 	if (!lv->expanded)
 		return;
@@ -363,6 +445,37 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 			break;
 		snprintf(cpath, sizeof(cpath), "%s%s%s", path, cname[0] == '[' ? "" : ".", cname);
 		emit(c, o, cpath, cname, &ct, &cv, LOCALS_MEMBER, depth + 1, false);
+	}
+}
+
+/*
+ * The source line of the frame: the pc's line for the innermost function;
+ * for a function an inlined call sits in, the line of that call.
+ */
+static void lx_frame_line(struct lx_ctx *c, struct locals *l)
+{
+	for (int i = c->fn_scope - 1; i >= 0; i--) {
+		Dwarf_Attribute a;
+		Dwarf_Word fileno, ln;
+		Dwarf_Files *files;
+		size_t nfiles;
+		const char *src;
+		if (dwarf_tag(&c->scopes[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		if (dwarf_attr(&c->scopes[i], DW_AT_call_file, &a) && dwarf_formudata(&a, &fileno) == 0 &&
+		    dwarf_getsrcfiles(&c->cudie, &files, &nfiles) == 0 && fileno < nfiles &&
+		    (src = dwarf_filesrc(files, fileno, NULL, NULL)))
+			l->file = wt_escape(src, strlen(src), 0);
+		if (dwarf_attr(&c->scopes[i], DW_AT_call_line, &a) && dwarf_formudata(&a, &ln) == 0)
+			l->line = (int)ln;
+		return;
+	}
+	Dwfl_Line *line = dwfl_module_getsrc(c->mod, c->pc);
+	const char *src;
+	int ln = 0;
+	if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
+		l->file = wt_escape(src, strlen(src), 0);
+		l->line = ln;
 	}
 }
 
@@ -390,15 +503,7 @@ int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_op
 	l->frame = f->index;
 	l->pc = f->frame.pc;
 	l->function = lx_function_name(&c);
-	{
-		Dwfl_Line *line = dwfl_module_getsrc(c.mod, c.pc);
-		const char *src;
-		int ln = 0;
-		if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
-			l->file = wt_escape(src, strlen(src), 0);
-			l->line = ln;
-		}
-	}
+	lx_frame_line(&c, l);
 	r = lx_collect(&c, !(opts && opts->no_globals),
 		       opts && opts->max_globals ? opts->max_globals : 200, &vars, &nvars);
 	if (r < 0) {
@@ -607,14 +712,20 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		bool ok;
 		if (function && (!th->frames[i].function || strcmp(th->frames[i].function, function)))
 			continue;
-		if (locals_frame_from_stack(st, th->tid, (int)i, out, NULL) < 0 ||
-		    lx_open(dwfl, out, &c, false, NULL) < 0)
+		/* Past a frame the unwinder got wrong, nothing can be trusted: say so. */
+		if ((r = locals_frame_from_stack(st, th->tid, (int)i, out, err)) == -EFAULT)
+			return r;
+		if (r < 0 || lx_open(dwfl, out, &c, false, NULL) < 0)
 			continue;
 		ok = !root[0] || find_var(&c, root, &die) == 0;
 		lx_close(&c);
 		if (ok)
 			return 0;
 	}
+	/* A thread on its way out (exit, a fatal signal) shows no useful frames. */
+	if (!lx_thread_alive(st->pid, th->tid))
+		return wt_err_set(err, ESRCH, "process %d has exited (thread %d is gone)",
+				  (int)st->pid, (int)th->tid);
 	char efn[128], er[300];
 	wt_escape_to(er, sizeof(er), root, strlen(root), 0);
 	if (function)
@@ -627,4 +738,43 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 				  "'%s'; 'whytop locals' lists what is visible", (int)th->tid, er);
 	return wt_err_set(err, ENODATA, "no frame of thread %d has debug info: nothing to show; "
 			  "install debug symbols or rebuild with -g", (int)th->tid);
+}
+
+bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
+{
+	Dwfl_Module *ma = dwfl_addrmodule(dwfl, a), *mb = dwfl_addrmodule(dwfl, b);
+	GElf_Sym sa, sb;
+	GElf_Off oa, ob;
+	if (!ma || ma != mb)
+		return false;
+	if (!dwfl_module_addrinfo(ma, a, &oa, &sa, NULL, NULL, NULL) ||
+	    !dwfl_module_addrinfo(mb, b, &ob, &sb, NULL, NULL, NULL))
+		return a == b;
+	return a - oa == b - ob;
+}
+
+int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+		       struct locals_frame *out, struct wt_err *err)
+{
+	for (size_t i = 0; i < st->nthreads; i++) {
+		const struct stack_thread *th = &st->threads[i];
+		if (th->tid != old->tid)
+			continue;
+		for (size_t k = 0; k < th->nframes; k++) {
+			struct locals_frame f;
+			const struct stack_frame *fr = &th->frames[k];
+			if (fr->cfa != old->frame.cfa ||
+			    !lx_same_function(dwfl, fr->pc - (k > 0), old->frame.pc - !old->pc_exact))
+				continue;
+			if (locals_frame_from_stack(st, th->tid, (int)k, &f, NULL) < 0 ||
+			    f.inline_level != old->inline_level)
+				continue;
+			*out = f;
+			return 0;
+		}
+	}
+	if (!lx_thread_alive(old->pid, old->tid))
+		return wt_err_set(err, ESRCH, "thread %d has exited", (int)old->tid);
+	return wt_err_set(err, ENOENT, "frame %d of thread %d has returned since it was read; "
+			  "look again", old->index, (int)old->tid);
 }

@@ -59,6 +59,7 @@ struct lval {
 	unsigned bit_size;   /* bit-field member: width, 0 if not a bit-field */
 	unsigned bit_offset; /* bit-field member: offset from addr, little-endian bits */
 	char why[160];       /* for LV_NONE and read-only values */
+	char copies[160];    /* other places its location list names, or "" */
 };
 
 /* A type with the array dimension we are at (multi-dimensional arrays). */
@@ -101,6 +102,12 @@ int val_parse(struct lx_ctx *c, const struct vtype *t, const char *text, unsigne
 	      size_t *size, struct wt_err *err);
 
 /* locals.c */
+/* a and b are in the same function (by symbol). */
+bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b);
+/* The thread exists and is not a zombie. */
+bool lx_thread_alive(pid_t pid, pid_t tid);
+/* 0 if [addr, addr+size) is mapped in pid with every permission in perm ("w", "x"). */
+int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm);
 int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool write,
 	    struct wt_err *err);
 void lx_close(struct lx_ctx *c);

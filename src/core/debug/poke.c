@@ -72,8 +72,12 @@ static int refuse(const char *esc, const struct lval *v, struct wt_err *err)
 	return 0;
 }
 
-int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const char *text,
-	       struct poke_result *res, struct wt_err *err)
+/*
+ * Resolve path in frame f and write: text parsed against the type, or (undo)
+ * raw bytes that must go exactly where an earlier poke wrote (prev).
+ */
+static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path, const char *text,
+		      const struct poke_result *prev, struct poke_result *res, struct wt_err *err)
 {
 	struct lx_ctx c;
 	struct vtype t, st;
@@ -92,8 +96,23 @@ int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const
 		goto out;
 	if ((r = refuse(esc, &v, err)) < 0)
 		goto out;
-	if ((r = val_parse(&c, &t, text, newb, &size, err)) < 0)
-		goto out;
+	if (text) {
+		if ((r = val_parse(&c, &t, text, newb, &size, err)) < 0)
+			goto out;
+	} else {
+		/* Undo: the variable must still be where the poke wrote it. */
+		uint64_t a = v.kind == LV_MEM ? v.addr : v.save_addr;
+		bool same = prev->dest == POKE_DEST_MEMORY
+				    ? (v.kind == LV_MEM || v.save_addr) && a == prev->addr
+				    : v.kind == LV_REG && !v.save_addr && v.reg == prev->reg;
+		if (!same) {
+			r = wt_err_set(err, ESTALE, "cannot undo: %s is no longer where it was "
+				       "written (%s)", esc, prev->where ? prev->where : "?");
+			goto out;
+		}
+		size = prev->size;
+		memcpy(newb, prev->old_bytes, size);
+	}
 	st = t;
 	vt_strip(&st);
 
@@ -103,6 +122,18 @@ int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const
 	if (v.kind == LV_MEM || (v.kind == LV_REG && v.save_addr)) {
 		res->dest = POKE_DEST_MEMORY;
 		res->addr = v.kind == LV_MEM ? v.addr : v.save_addr;
+		/*
+		 * /proc/PID/mem writes even into read-only pages: right for a
+		 * static in a read-only section, never for a place computed from
+		 * registers, which must be writable memory (stack, heap).
+		 */
+		if (lx_maps_check(f->pid, res->addr, size, v.loc == LOCALS_LOC_STATIC ? "" : "w")) {
+			r = wt_err_set(err, EFAULT,
+				       "refusing to poke %s: 0x%" PRIx64 " is not writable memory of "
+				       "process %d (the frame's registers may be wrong)",
+				       esc, res->addr, (int)f->pid);
+			goto out;
+		}
 		if ((r = lx_mem_read(&c, res->addr, oldb, size)) < 0) {
 			r = wt_err_set(err, -r, "cannot read %s at 0x%" PRIx64 ": %s", esc, res->addr,
 				       kill(f->pid, 0) ? "the process has exited" : strerror(-r));
@@ -143,51 +174,37 @@ int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const
 	}
 	res->old_value = format_bytes(&c, &st, oldb, size);
 	res->new_value = format_bytes(&c, &st, back, size);
-	if (v.has_loclist)
-		res->note = strdup("optimized code: the variable's location changes with the pc; "
-				   "the code may keep a copy elsewhere that overwrites or ignores "
-				   "this write");
+	if (v.copies[0]) {
+		char n[600];
+		snprintf(n, sizeof(n), "optimized code: elsewhere in the function %s lives in %s; "
+			 "a copy there may overwrite or ignore this write", esc, v.copies);
+		res->note = strdup(n);
+	}
 	r = 0;
 out:
 	lx_close(&c);
 	return r;
 }
 
-int poke_undo(struct poke_result *res, struct wt_err *err)
+int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const char *text,
+	       struct poke_result *res, struct wt_err *err)
 {
-	unsigned char back[16];
-	char *tmp;
+	return poke_apply(dwfl, f, path, text, NULL, res, err);
+}
+
+int poke_undo(Dwfl *dwfl, const struct locals_frame *f, struct poke_result *res,
+	      struct wt_err *err)
+{
+	struct poke_result u;
 	int r;
 
-	if (res->dest == POKE_DEST_MEMORY) {
-		char path[64];
-		int fd;
-		snprintf(path, sizeof(path), "/proc/%d/mem", (int)res->pid);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			return wt_err_set(err, ESRCH, "cannot undo: process %d has exited",
-					  (int)res->pid);
-		r = mem_write(fd, res->addr, res->old_bytes, res->size);
-		if (r == 0 && pread(fd, back, res->size, (off_t)res->addr) != (ssize_t)res->size)
-			r = -EFAULT;
-		close(fd);
-		if (r < 0)
-			return wt_err_set(err, -r, "cannot undo the write at 0x%" PRIx64 ": %s",
-					  res->addr, strerror(-r));
-	} else {
-		r = poke_regs_set(res->pid, res->tid, res->reg, res->old_bytes, res->size, NULL,
-				  back, err);
-		if (r < 0)
-			return r;
-	}
-	res->took = memcmp(back, res->old_bytes, res->size) == 0;
-	unsigned char sw[16];
-	memcpy(sw, res->old_bytes, sizeof(sw));
-	memcpy(res->old_bytes, res->new_bytes, sizeof(sw));
-	memcpy(res->new_bytes, sw, sizeof(sw));
-	tmp = res->old_value;
-	res->old_value = res->new_value;
-	res->new_value = tmp;
+	if (!res->path)
+		return wt_err_set(err, ENOENT, "nothing to undo");
+	r = poke_apply(dwfl, f, res->path, NULL, res, &u, err);
+	if (r < 0)
+		return r;
+	poke_result_free(res);
+	*res = u;
 	return 0;
 }
 
@@ -204,35 +221,6 @@ const char *poke_outcome_text(enum poke_outcome o)
 	return "?";
 }
 
-static bool thread_alive(pid_t pid, pid_t tid)
-{
-	char path[64], st[512];
-	ssize_t n;
-	char *p;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	n = wt_read_at(AT_FDCWD, path, st, sizeof(st));
-	if (n <= 0)
-		return false;
-	p = strrchr(st, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-}
-
-static bool same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
-{
-	Dwfl_Module *ma = dwfl_addrmodule(dwfl, a), *mb = dwfl_addrmodule(dwfl, b);
-	GElf_Sym sa, sb;
-	GElf_Addr va, vb;
-	GElf_Off oa, ob;
-	if (!ma || ma != mb)
-		return false;
-	if (!dwfl_module_addrinfo(ma, a, &oa, &sa, NULL, NULL, NULL) ||
-	    !dwfl_module_addrinfo(mb, b, &ob, &sb, NULL, NULL, NULL))
-		return a == b;
-	va = a - oa;
-	vb = b - ob;
-	return va == vb;
-}
-
 int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wait_ms,
 	       enum poke_outcome *out, struct wt_err *err)
 {
@@ -246,12 +234,12 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 		struct timespec ts = { 0, 50 * 1000000 };
 
 		nanosleep(&ts, NULL);
-		if (!thread_alive(f->pid, f->tid)) {
+		if (!lx_thread_alive(f->pid, f->tid)) {
 			*out = POKE_THREAD_GONE;
 			return 0;
 		}
 		if (stack_walk(dp, &so, &st, &e2) < 0) {
-			if (!thread_alive(f->pid, f->tid)) {
+			if (!lx_thread_alive(f->pid, f->tid)) {
 				*out = POKE_THREAD_GONE;
 				return 0;
 			}
@@ -264,8 +252,8 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 				continue;
 			for (size_t k = 0; k < th->nframes && !found; k++)
 				found = th->frames[k].cfa == f->frame.cfa &&
-					same_function(debug_proc_dwfl(dp), th->frames[k].pc,
-						      f->frame.pc);
+					lx_same_function(debug_proc_dwfl(dp), th->frames[k].pc,
+							 f->frame.pc);
 		}
 		stack_free(st);
 		if (!found) {

@@ -87,22 +87,6 @@ static int set_and_check(struct attach_set *as, pid_t tid, struct user_regs_stru
 	return 0;
 }
 
-int poke_regs_set(pid_t pid, pid_t tid, int reg, const unsigned char *bytes, size_t size,
-		  unsigned char *old, unsigned char *back, struct wt_err *err)
-{
-	struct user_regs_struct regs;
-	struct attach_set *as;
-	int r;
-
-	if (reg < 0 || reg >= STACK_NREGS || size > 8)
-		return wt_err_set(err, ENOTSUP, "cannot write register %s", lx_reg_name(reg));
-	if (!(as = hold(pid, tid, &regs, err)))
-		return -(err && err->code ? err->code : ESRCH);
-	r = set_and_check(as, tid, &regs, reg, bytes, size, old, back, err);
-	attach_detach(as);
-	return r;
-}
-
 int poke_regs_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, int reg,
 		    const unsigned char *bytes, size_t size, unsigned char *old,
 		    unsigned char *back, struct wt_err *err)

@@ -23,8 +23,4 @@ int poke_regs_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, 
 		    const unsigned char *bytes, size_t size, unsigned char *old,
 		    unsigned char *back, struct wt_err *err);
 
-/* The same without the check (undo): old may be NULL. */
-int poke_regs_set(pid_t pid, pid_t tid, int reg, const unsigned char *bytes, size_t size,
-		  unsigned char *old, unsigned char *back, struct wt_err *err);
-
 #endif

@@ -142,8 +142,18 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 	Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
 	const char *src = NULL;
 	int lineno = 0, col = 0;
+	Dwarf_Addr line_addr = 0;
 	if (line)
-		src = dwfl_lineinfo(line, NULL, &lineno, &col, NULL, NULL);
+		src = dwfl_lineinfo(line, &line_addr, &lineno, &col, NULL, NULL);
+	/*
+	 * The last row of a CU's line table runs on past its code: a row that
+	 * starts before the function holding pc belongs to another (_start
+	 * would get main's last line).
+	 */
+	if (src && symname && line_addr < func_start) {
+		src = NULL;
+		lineno = col = 0;
+	}
 
 	Dwarf_Addr bias;
 	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
@@ -173,12 +183,6 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 		if (tag == DW_TAG_subprogram)
 			break;
 	}
-	if (nscopes <= 0) {
-		/* The line table's last row runs on past the CU's code (into _start). */
-		free(scopes);
-		free(chain);
-		return 0;
-	}
 	if (nfn == 0) {
 		f->file = symbols_escape(src);
 		f->line = lineno;
@@ -197,7 +201,7 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 			g->offset = 0;
 		}
 		const char *dname = symbols_die_name(fn[k]);
-			bool physical = k == nfn - 1;
+		bool physical = k == nfn - 1;
 		free(g->function);
 		/* The symbol table names the physical function best (it has C++ parameters). */
 		g->function = symbols_demangle(physical && symname ? symname : dname);

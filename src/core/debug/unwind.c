@@ -222,6 +222,18 @@ size_t unwind_thread(struct debug_proc *dp, struct stack_frame *frames, size_t m
 			}
 		}
 		n++;
+		/*
+		 * Without unwind info libunwind guesses from rbp; in the vDSO that
+		 * yields a wrong caller and garbage above it. Stop and let the
+		 * fallback (which reads the vDSO's own CFI) continue honestly.
+		 */
+		unw_proc_info_t pi;
+		/* (libunwind reports a missing FDE as a one-byte procedure, not an error) */
+		if (unw_get_proc_info(&c, &pi) < 0 ||
+		    (pi.start_ip == ip && pi.end_ip == ip + 1 && !pi.unwind_info)) {
+			*why = "no unwind information for this code";
+			break;
+		}
 		r = unw_step(&c);
 		if (r == 0)
 			break;

@@ -293,7 +293,7 @@ static int get_fixed(const char **pp, const char *end, double *out)
 }
 
 int proc_parse_loadavg(const char *buf, size_t len, double load[3], unsigned *running,
-		       unsigned *total)
+		       unsigned *total, uint64_t *last_pid)
 {
 	const char *p = buf, *end = buf + len;
 	uint64_t r, t;
@@ -305,6 +305,9 @@ int proc_parse_loadavg(const char *buf, size_t len, double load[3], unsigned *ru
 	p++;
 	if (get_u64(&p, end, &t))
 		return -EINVAL;
+	/* The last pid, only if it is whole (followed by the newline). */
+	if (get_u64(&p, end, last_pid) || p >= end)
+		*last_pid = 0;
 	*running = r > UINT32_MAX ? UINT32_MAX : (unsigned)r;
 	*total = t > UINT32_MAX ? UINT32_MAX : (unsigned)t;
 	return 0;

@@ -90,9 +90,12 @@ struct proc_meminfo_raw {
 };
 int proc_parse_meminfo(const char *buf, size_t len, struct proc_meminfo_raw *m);
 
-/* /proc/loadavg: "0.52 0.58 0.59 2/345 12345". */
+/*
+ * /proc/loadavg: "0.52 0.58 0.59 2/345 12345". The last number is the last
+ * pid the kernel handed out (0 in *last_pid if the line stops before it).
+ */
 int proc_parse_loadavg(const char *buf, size_t len, double load[3], unsigned *running,
-		       unsigned *total);
+		       unsigned *total, uint64_t *last_pid);
 /* /proc/uptime: seconds since boot (first number). */
 int proc_parse_uptime(const char *buf, size_t len, double *uptime_s);
 

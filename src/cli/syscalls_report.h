@@ -1,0 +1,26 @@
+/*
+ * syscalls_report.h: the strace -c like summary (text and JSON) that
+ * "whytop syscalls" and "whytop run" both print.
+ */
+#ifndef WHYTOP_CLI_SYSCALLS_REPORT_H
+#define WHYTOP_CLI_SYSCALLS_REPORT_H
+
+#include <stdio.h>
+
+#include <whytop/syscalls.h>
+
+struct sc_report_info {
+	const char *what;    /* "pid 1234 (comm), all threads" */
+	const char *backend; /* "kernel", "ptrace", "launch" */
+	const char *backend_name;
+	const char *cost;
+	long pid, tid;
+	int exit_status; /* -1 if none */
+};
+
+void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_info *ri);
+void sc_report_json(FILE *f, const struct sc_counts *c, const struct sc_report_info *ri);
+/* --sort NAME -> key; -1 if unknown */
+int sc_report_sort_key(const char *name);
+
+#endif

@@ -1,0 +1,666 @@
+/*
+ * bpf.c: the in-kernel syscall counter: two eBPF raw tracepoint programs
+ * (raw_syscalls sys_enter and sys_exit) that count one process's syscalls
+ * into per-CPU maps. The target never stops and nothing has to be drained.
+ *
+ * Why eBPF and not a tracefs instance: measured on this machine (see
+ * doc/design.md), both follow threads born later, but a tracefs instance is
+ * kernel state that outlives a crashed whytop and taxes every syscall until
+ * someone removes it, and its events must be copied out and parsed. The
+ * programs and maps here live exactly as long as their fds, so SIGKILL
+ * leaves nothing behind.
+ *
+ * The programs are a few dozen hand-written instructions, loaded through
+ * libbpf's low-level API, so that building whytop needs no BPF compiler.
+ * The target's tgid (and thread) are immediates patched in at load time.
+ *
+ *   enter: in tids[tid % TIDS]: {now, slot, tid} (calls[slot]++ for exit and
+ *          exit_group only: they never return)
+ *   exit:  if tids[tid % TIDS] is ours and pending: calls++, timed++,
+ *          time += now - t, errors++ and errs[slot<<12 | errno]++ for -4095..-1
+ *
+ * So a call is counted by the kernel when it returns (one stats update per
+ * call instead of two: measured, it matters at the 3x target for a getppid
+ * loop); calls in progress are added when the counters are read.
+ *
+ * The ABI of each call is told apart in the kernel: a 32-bit code segment
+ * (0x23) is an i386 task; "int $0x80" (cd 80) just before the return address
+ * is an i386 call from a 64-bit task; bit 30 of the number is x32.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "sc_internal.h"
+
+#ifdef HAVE_LIBBPF
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+
+#define TIDS 16384 /* per-thread pending entries, indexed by tid % TIDS */
+#define ERRS 8192
+#define LOST_SLOT SC_SLOTS /* stats[LOST_SLOT].calls counts lost exits */
+/* x86: arch/x86/include/asm/thread_info.h, "32bit syscall active" */
+#define TS_COMPAT 0x0002
+
+/* The stats map value: must match the offsets the programs use. */
+struct bpf_stat {
+	uint64_t calls, errors, timed, time_ns;
+};
+
+struct bpf_state {
+	int stats_fd, tids_fd, errs_fd;
+	int prog_fd[2], link_fd[2];
+	int stats_on_fd; /* holds kernel.bpf_stats_enabled while we count */
+	int ncpus;
+	int status_off; /* of thread_info.status in task_struct */
+	/* BTF-typed raw tracepoints (tp_btf) when the kernel has BTF: 0 if not */
+	int btf_id[2];
+	struct bpf_stat *vals; /* ncpus * (SC_SLOTS + 1) */
+};
+
+/* ---- a tiny assembler ---- */
+
+#define INSN(c, d, s, o, i)                                                                        \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define MOV64_REG(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
+#define MOV32_REG(d, s) INSN(BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
+#define MOV64_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
+#define ALU64_IMM(op, d, i) INSN(BPF_ALU64 | (op) | BPF_K, d, 0, 0, i)
+#define ALU32_IMM(op, d, i) INSN(BPF_ALU | (op) | BPF_K, d, 0, 0, i)
+#define ALU64_REG(op, d, s) INSN(BPF_ALU64 | (op) | BPF_X, d, s, 0, 0)
+#define NEG64(d) INSN(BPF_ALU64 | BPF_NEG, d, 0, 0, 0)
+#define LDX(sz, d, s, o) INSN(BPF_LDX | (sz) | BPF_MEM, d, s, o, 0)
+#define STX(sz, d, s, o) INSN(BPF_STX | (sz) | BPF_MEM, d, s, o, 0)
+#define ST(sz, d, o, i) INSN(BPF_ST | (sz) | BPF_MEM, d, 0, o, i)
+#define JMP_IMM(op, d, i, o) INSN(BPF_JMP | (op) | BPF_K, d, 0, o, i)
+#define JMP_REG(op, d, s, o) INSN(BPF_JMP | (op) | BPF_X, d, s, o, 0)
+#define JA(o) INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
+#define CALL(f) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
+#define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#define LD_MAP(d, fd) INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd), INSN(0, 0, 0, 0, 0)
+
+/*
+ * Jumps are written with labels: a jump's off holds the label number, and
+ * asm_fix turns it into a relative offset once every label's index is known.
+ * A LABEL pseudo-instruction (code 0xff) marks a position and is removed.
+ */
+#define LABEL(n) INSN(0xff, 0, 0, 0, n)
+enum { L_OUT = 1, L_ABI_DONE, L_OOR, L_RANGE, L_INRANGE, L_COUNT, L_NOCOUNT, L_MATCH,
+       L_LOST, L_ERRINS, L_NLABELS };
+
+static int asm_fix(struct bpf_insn *in, int n)
+{
+	int pos[L_NLABELS], m = 0;
+	for (int i = 0; i < L_NLABELS; i++)
+		pos[i] = -1;
+	for (int i = 0; i < n; i++) {
+		if (in[i].code == 0xff)
+			pos[in[i].imm] = m;
+		else
+			in[m++] = in[i];
+	}
+	for (int i = 0; i < m; i++) {
+		uint8_t cls = BPF_CLASS(in[i].code);
+		if (cls != BPF_JMP || BPF_OP(in[i].code) == BPF_CALL || BPF_OP(in[i].code) == BPF_EXIT)
+			continue;
+		int target = pos[in[i].off];
+		if (target < 0)
+			return -EINVAL;
+		in[i].off = (int16_t)(target - i - 1);
+	}
+	return m;
+}
+
+static int prog_enter(struct bpf_insn *p, const struct bpf_state *st, int tgid, int tid)
+{
+	struct bpf_insn a[] = {
+		MOV64_REG(BPF_REG_6, BPF_REG_1),
+		CALL(BPF_FUNC_get_current_pid_tgid),
+		MOV64_REG(BPF_REG_7, BPF_REG_0),
+		ALU64_IMM(BPF_RSH, BPF_REG_0, 32),
+		JMP_IMM(BPF_JNE, BPF_REG_0, tgid, L_OUT),
+		MOV32_REG(BPF_REG_1, BPF_REG_7),
+		/* with no thread filter this compares the tid with itself */
+		tid ? JMP_IMM(BPF_JNE, BPF_REG_1, tid, L_OUT) : MOV64_IMM(BPF_REG_1, 0),
+		LDX(BPF_DW, BPF_REG_8, BPF_REG_6, 8), /* id */
+		MOV64_IMM(BPF_REG_9, 0),              /* slot base: x86_64 */
+	};
+	/*
+	 * compat (i386) syscall: TS_COMPAT in current->thread_info.status. With
+	 * BTF the task is read directly; else through bpf_probe_read_kernel,
+	 * which costs about 30 ns more per syscall (measured).
+	 */
+	struct bpf_insn abi_btf[] = {
+		CALL(BPF_FUNC_get_current_task_btf),
+		LDX(BPF_W, BPF_REG_1, BPF_REG_0, st->status_off),
+		ALU64_IMM(BPF_AND, BPF_REG_1, TS_COMPAT),
+		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_ABI_DONE),
+		MOV64_IMM(BPF_REG_9, SC_NR_MAX + 1),
+		JA(L_RANGE),
+	};
+	struct bpf_insn abi[] = {
+		CALL(BPF_FUNC_get_current_task),
+		MOV64_REG(BPF_REG_3, BPF_REG_0),
+		ALU64_IMM(BPF_ADD, BPF_REG_3, st->status_off),
+		MOV64_REG(BPF_REG_1, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_1, -40),
+		MOV64_IMM(BPF_REG_2, 4),
+		CALL(BPF_FUNC_probe_read_kernel),
+		JMP_IMM(BPF_JNE, BPF_REG_0, 0, L_ABI_DONE),
+		LDX(BPF_W, BPF_REG_1, BPF_REG_10, -40),
+		ALU64_IMM(BPF_AND, BPF_REG_1, TS_COMPAT),
+		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_ABI_DONE),
+		MOV64_IMM(BPF_REG_9, SC_NR_MAX + 1),
+		JA(L_RANGE),
+	};
+	struct bpf_insn tail[] = {
+		LABEL(L_ABI_DONE),
+		JMP_IMM(BPF_JSLT, BPF_REG_8, 0, L_OOR),
+		MOV64_REG(BPF_REG_1, BPF_REG_8),
+		ALU64_IMM(BPF_AND, BPF_REG_1, 0x40000000),
+		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_RANGE),
+		MOV64_IMM(BPF_REG_9, 2 * (SC_NR_MAX + 1)),
+		ALU64_IMM(BPF_AND, BPF_REG_8, (int32_t)0xbfffffff),
+		LABEL(L_RANGE),
+		JMP_IMM(BPF_JLE, BPF_REG_8, SC_NR_MAX - 1, L_INRANGE),
+		LABEL(L_OOR),
+		MOV64_IMM(BPF_REG_8, SC_NR_MAX),
+		LABEL(L_INRANGE),
+		ALU64_REG(BPF_ADD, BPF_REG_9, BPF_REG_8),
+		/*
+		 * Calls are counted by the exit program, with their time; only
+		 * exit and exit_group, which never return, are counted here.
+		 */
+		JMP_IMM(BPF_JEQ, BPF_REG_9, 60, L_COUNT),
+		JMP_IMM(BPF_JEQ, BPF_REG_9, 231, L_COUNT),
+		JMP_IMM(BPF_JEQ, BPF_REG_9, SC_NR_MAX + 1 + 1, L_COUNT),
+		JMP_IMM(BPF_JEQ, BPF_REG_9, SC_NR_MAX + 1 + 252, L_COUNT),
+		JMP_IMM(BPF_JEQ, BPF_REG_9, 2 * (SC_NR_MAX + 1) + 60, L_COUNT),
+		JMP_IMM(BPF_JEQ, BPF_REG_9, 2 * (SC_NR_MAX + 1) + 231, L_COUNT),
+		JA(L_NOCOUNT),
+		LABEL(L_COUNT),
+		STX(BPF_W, BPF_REG_10, BPF_REG_9, -4),
+		LD_MAP(BPF_REG_1, st->stats_fd),
+		MOV64_REG(BPF_REG_2, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_NOCOUNT),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
+		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
+		LABEL(L_NOCOUNT),
+		MOV32_REG(BPF_REG_1, BPF_REG_7),
+		ALU32_IMM(BPF_AND, BPF_REG_1, TIDS - 1),
+		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
+		LD_MAP(BPF_REG_1, st->tids_fd),
+		MOV64_REG(BPF_REG_2, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
+		MOV64_REG(BPF_REG_6, BPF_REG_0),
+		STX(BPF_W, BPF_REG_6, BPF_REG_9, 8),
+		STX(BPF_W, BPF_REG_6, BPF_REG_7, 12),
+		/* the clock last, so that the time excludes our own work */
+		CALL(BPF_FUNC_ktime_get_ns),
+		STX(BPF_DW, BPF_REG_6, BPF_REG_0, 0),
+		LABEL(L_OUT),
+		MOV64_IMM(BPF_REG_0, 0),
+		EXIT(),
+	};
+	int n = 0;
+	memcpy(p, a, sizeof(a));
+	n += (int)WT_ARRAY_SIZE(a);
+	if (st->btf_id[0]) {
+		memcpy(p + n, abi_btf, sizeof(abi_btf));
+		n += (int)WT_ARRAY_SIZE(abi_btf);
+	} else {
+		memcpy(p + n, abi, sizeof(abi));
+		n += (int)WT_ARRAY_SIZE(abi);
+	}
+	memcpy(p + n, tail, sizeof(tail));
+	n += (int)WT_ARRAY_SIZE(tail);
+	return asm_fix(p, n);
+}
+
+static int prog_exit(struct bpf_insn *p, const struct bpf_state *st, int tgid, int tid)
+{
+	struct bpf_insn a[] = {
+		MOV64_REG(BPF_REG_6, BPF_REG_1),
+		CALL(BPF_FUNC_get_current_pid_tgid),
+		MOV64_REG(BPF_REG_7, BPF_REG_0),
+		ALU64_IMM(BPF_RSH, BPF_REG_0, 32),
+		JMP_IMM(BPF_JNE, BPF_REG_0, tgid, L_OUT),
+		MOV32_REG(BPF_REG_1, BPF_REG_7),
+		tid ? JMP_IMM(BPF_JNE, BPF_REG_1, tid, L_OUT) : MOV64_IMM(BPF_REG_1, 0),
+		/* the clock first, so that the time excludes our own work */
+		CALL(BPF_FUNC_ktime_get_ns),
+		MOV64_REG(BPF_REG_8, BPF_REG_0),
+		MOV32_REG(BPF_REG_1, BPF_REG_7),
+		ALU32_IMM(BPF_AND, BPF_REG_1, TIDS - 1),
+		STX(BPF_W, BPF_REG_10, BPF_REG_1, -4),
+		LD_MAP(BPF_REG_1, st->tids_fd),
+		MOV64_REG(BPF_REG_2, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
+		MOV64_REG(BPF_REG_9, BPF_REG_0),
+		LDX(BPF_W, BPF_REG_1, BPF_REG_9, 12),
+		MOV32_REG(BPF_REG_2, BPF_REG_7),
+		JMP_REG(BPF_JEQ, BPF_REG_1, BPF_REG_2, L_MATCH),
+		/* tid 0: this slot never saw an entry: a call in progress at start */
+		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_OUT),
+		/* another thread with the same tid % TIDS took the slot */
+		MOV64_IMM(BPF_REG_1, LOST_SLOT),
+		JA(L_LOST),
+		LABEL(L_MATCH),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 0),
+		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_OUT),
+		ST(BPF_DW, BPF_REG_9, 0, 0),
+		ALU64_REG(BPF_SUB, BPF_REG_8, BPF_REG_1),
+		LDX(BPF_W, BPF_REG_1, BPF_REG_9, 8),
+		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
+		LD_MAP(BPF_REG_1, st->stats_fd),
+		MOV64_REG(BPF_REG_2, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
+		MOV64_REG(BPF_REG_9, BPF_REG_0),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 0),
+		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 0),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 16),
+		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 16),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 24),
+		ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_8),
+		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 24),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_6, 8), /* ret */
+		JMP_IMM(BPF_JLT, BPF_REG_1, -4095, L_OUT),
+		LDX(BPF_DW, BPF_REG_2, BPF_REG_9, 8),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, 1),
+		STX(BPF_DW, BPF_REG_9, BPF_REG_2, 8),
+		NEG64(BPF_REG_1),
+		ALU64_IMM(BPF_AND, BPF_REG_1, 0xfff),
+		LDX(BPF_W, BPF_REG_2, BPF_REG_10, -8),
+		ALU64_IMM(BPF_LSH, BPF_REG_2, 12),
+		ALU64_REG(BPF_OR, BPF_REG_2, BPF_REG_1),
+		STX(BPF_W, BPF_REG_10, BPF_REG_2, -12),
+		LD_MAP(BPF_REG_1, st->errs_fd),
+		MOV64_REG(BPF_REG_2, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_ERRINS),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
+		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
+		JA(L_OUT),
+		LABEL(L_ERRINS),
+		ST(BPF_DW, BPF_REG_10, -24, 1),
+		LD_MAP(BPF_REG_1, st->errs_fd),
+		MOV64_REG(BPF_REG_2, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
+		MOV64_REG(BPF_REG_3, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_3, -24),
+		MOV64_IMM(BPF_REG_4, BPF_NOEXIST),
+		CALL(BPF_FUNC_map_update_elem),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
+		/* another CPU inserted it meanwhile, or the map is full */
+		LD_MAP(BPF_REG_1, st->errs_fd),
+		MOV64_REG(BPF_REG_2, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
+		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
+		JA(L_OUT),
+		LABEL(L_LOST),
+		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
+		LD_MAP(BPF_REG_1, st->stats_fd),
+		MOV64_REG(BPF_REG_2, BPF_REG_10),
+		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
+		CALL(BPF_FUNC_map_lookup_elem),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
+		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
+		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
+		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
+		LABEL(L_OUT),
+		MOV64_IMM(BPF_REG_0, 0),
+		EXIT(),
+	};
+	memcpy(p, a, sizeof(a));
+	return asm_fix(p, (int)WT_ARRAY_SIZE(a));
+}
+
+static void bpf_state_free(struct bpf_state *st)
+{
+	for (int i = 0; i < 2; i++) {
+		if (st->link_fd[i] >= 0)
+			close(st->link_fd[i]);
+		if (st->prog_fd[i] >= 0)
+			close(st->prog_fd[i]);
+	}
+	if (st->stats_fd >= 0)
+		close(st->stats_fd);
+	if (st->tids_fd >= 0)
+		close(st->tids_fd);
+	if (st->errs_fd >= 0)
+		close(st->errs_fd);
+	if (st->stats_on_fd >= 0)
+		close(st->stats_on_fd);
+	free(st->vals);
+	free(st);
+}
+
+/* Byte offset of a member of a kernel struct, from the kernel's BTF. */
+static int btf_offset(struct btf *btf, const char *type, const char *member)
+{
+	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	if (id < 0)
+		return -1;
+	const struct btf_type *t = btf__type_by_id(btf, (uint32_t)id);
+	const struct btf_member *m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+		if (name && strcmp(name, member) == 0)
+			return (int)(btf_member_bit_offset(t, (uint32_t)i) / 8);
+	}
+	return -1;
+}
+
+/*
+ * Where TS_COMPAT lives: thread_info is the first member of task_struct on
+ * x86 (THREAD_INFO_IN_TASK); status follows flags and syscall_work. The
+ * kernel's BTF says so exactly when it is there; else the x86_64 layout.
+ */
+static void read_btf(struct bpf_state *st)
+{
+	st->status_off = 16;
+	struct btf *btf = btf__load_vmlinux_btf();
+	if (!btf)
+		return;
+	int ti = btf_offset(btf, "task_struct", "thread_info");
+	int so = btf_offset(btf, "thread_info", "status");
+	if (ti >= 0 && so >= 0) {
+		st->status_off = ti + so;
+		int e = btf__find_by_name_kind(btf, "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
+		int x = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
+		if (e > 0 && x > 0) {
+			st->btf_id[0] = e;
+			st->btf_id[1] = x;
+		}
+	}
+	btf__free(btf);
+}
+
+static int no_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static int load(struct bpf_state *st, int which, int tgid, int tid, struct wt_err *err)
+{
+	static const char *const names[2] = { "wt_sc_enter", "wt_sc_exit" };
+	static const char *const tps[2] = { "sys_enter", "sys_exit" };
+	struct bpf_insn insns[160];
+	static char log[65536];
+	int n = which == 0 ? prog_enter(insns, st, tgid, tid) : prog_exit(insns, st, tgid, tid);
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_buf = log, .log_size = sizeof(log), .log_level = 0);
+	enum bpf_prog_type type = BPF_PROG_TYPE_RAW_TRACEPOINT;
+	if (st->btf_id[which]) {
+		type = BPF_PROG_TYPE_TRACING;
+		lo.expected_attach_type = BPF_TRACE_RAW_TP;
+		lo.attach_btf_id = (uint32_t)st->btf_id[which];
+	}
+	/* GPL-compatible: bpf_probe_read_kernel and the BTF helpers are GPL-only. */
+	st->prog_fd[which] = bpf_prog_load(type, names[which], "GPL", insns, (size_t)n, &lo);
+	if (st->prog_fd[which] < 0) {
+		int e = errno;
+		lo.log_level = 1;
+		log[0] = '\0';
+		bpf_prog_load(type, names[which], "GPL", insns, (size_t)n, &lo);
+		return wt_err_set(err, e,
+				  "the kernel refused the eBPF %s program (%s)%s%.300s; "
+				  "use --backend ptrace",
+				  tps[which], strerror(e), log[0] ? ": " : "", log);
+	}
+	/* a tp_btf program names its tracepoint by BTF id, not by name */
+	st->link_fd[which] =
+		bpf_raw_tracepoint_open(st->btf_id[which] ? NULL : tps[which], st->prog_fd[which]);
+	if (st->link_fd[which] < 0) {
+		int e = errno;
+		return wt_err_set(err, e,
+				  "cannot attach to the raw_syscalls %s tracepoint: %s; "
+				  "use --backend ptrace",
+				  tps[which], strerror(e));
+	}
+	return 0;
+}
+
+/*
+ * Calls in progress (entered, not yet returned) are counted too, from the
+ * per-thread entries still pending: a call then counts from its entry, as
+ * under ptrace or strace, and a process blocked in one read for the whole
+ * count still shows that read. When the call returns, the exit program
+ * counts it and its entry stops pending: the sum never goes backwards.
+ */
+static void bpf_in_flight(struct sc_session *s, struct bpf_state *st, struct sc_sample *out)
+{
+	struct tid_entry {
+		uint64_t ts;
+		uint32_t slot, tid;
+	};
+	uint32_t count = TIDS, next;
+	uint32_t *keys = calloc(TIDS, sizeof(*keys));
+	struct tid_entry *v = calloc(TIDS, sizeof(*v));
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	int r = keys && v ? bpf_map_lookup_batch(st->tids_fd, NULL, &next, keys, v, &count, &bo) : -1;
+	if (r < 0 && errno != ENOENT)
+		count = 0;
+	for (uint32_t i = 0; i < count; i++) {
+		if (!v[i].ts || v[i].slot >= SC_SLOTS)
+			continue;
+		/* exit and exit_group were counted at entry; they never return */
+		unsigned nr = v[i].slot % (SC_NR_MAX + 1);
+		if (nr == 60 || nr == 231 || (v[i].slot / (SC_NR_MAX + 1) == SC_ABI_I386 &&
+					      (nr == 1 || nr == 252)))
+			continue;
+		/* a thread gone in the middle of a call leaves its entry behind */
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/task/%u", (int)s->opts.pid, v[i].tid);
+		if (access(path, F_OK) < 0)
+			continue;
+		out->slot[v[i].slot].calls++;
+	}
+	free(keys);
+	free(v);
+}
+
+static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *err)
+{
+	struct bpf_state *st = s->priv;
+	const uint32_t n = SC_SLOTS + 1;
+	uint32_t key = 0, count = n, *keys = NULL;
+	int r = -1;
+
+	memset(out->slot, 0, sizeof(out->slot));
+	out->lost = 0;
+	keys = calloc(n, sizeof(*keys));
+	if (keys) {
+		uint32_t next;
+		LIBBPF_OPTS(bpf_map_batch_opts, bo);
+		r = bpf_map_lookup_batch(st->stats_fd, NULL, &next, keys, st->vals, &count, &bo);
+		if (r < 0 && errno == ENOENT) /* the whole map fitted: not an error */
+			r = 0;
+		if (r == 0 && count != n)
+			r = -1;
+	}
+	if (r < 0) { /* old kernel: one by one */
+		count = n;
+		for (key = 0; key < n; key++) {
+			if (bpf_map_lookup_elem(st->stats_fd, &key, st->vals + (size_t)key * st->ncpus) < 0) {
+				int e = errno;
+				free(keys);
+				return wt_err_set(err, e, "cannot read the eBPF counters: %s", strerror(e));
+			}
+		}
+		for (key = 0; key < n; key++)
+			keys[key] = key;
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		uint32_t k = keys ? keys[i] : i;
+		const struct bpf_stat *v = st->vals + (size_t)i * st->ncpus;
+		uint64_t calls = 0, errors = 0, timed = 0, time_ns = 0;
+		for (int c = 0; c < st->ncpus; c++) {
+			calls += v[c].calls;
+			errors += v[c].errors;
+			timed += v[c].timed;
+			time_ns += v[c].time_ns;
+		}
+		if (k == LOST_SLOT) {
+			out->lost = calls;
+			continue;
+		}
+		if (k >= SC_SLOTS)
+			continue;
+		out->slot[k].calls = calls;
+		out->slot[k].errors = errors;
+		out->slot[k].timed = timed;
+		out->slot[k].time_ns = time_ns;
+	}
+	free(keys);
+
+	bpf_in_flight(s, st, out);
+
+	/* errnos: few keys, walked one by one */
+	uint32_t ek, *prev = NULL;
+	uint64_t ev[st->ncpus];
+	while (bpf_map_get_next_key(st->errs_fd, prev, &ek) == 0) {
+		prev = &ek;
+		if (bpf_map_lookup_elem(st->errs_fd, &ek, ev) < 0)
+			continue;
+		uint64_t sum = 0;
+		for (int c = 0; c < st->ncpus; c++)
+			sum += ev[c];
+		uint32_t slot = ek >> 12;
+		if (slot < SC_SLOTS)
+			sc_raw_add_errno(&out->slot[slot], (int)(ek & 0xfff), sum);
+	}
+
+	out->overhead_ns = out->overhead_runs = 0;
+	if (st->stats_on_fd >= 0) {
+		for (int i = 0; i < 2; i++) {
+			struct bpf_prog_info info;
+			uint32_t len = sizeof(info);
+			memset(&info, 0, sizeof(info));
+			if (bpf_obj_get_info_by_fd(st->prog_fd[i], &info, &len) == 0) {
+				out->overhead_ns += info.run_time_ns;
+				out->overhead_runs += info.run_cnt;
+			}
+		}
+	}
+	return 0;
+}
+
+static void bpf_cost(const struct sc_session *s, const struct sc_sample *now, char *buf,
+		     size_t size)
+{
+	if (now && now->overhead_runs)
+		snprintf(buf, size,
+			 "no stops; our programs ran %llu times (every syscall on the machine, "
+			 "twice) at %.0f ns each",
+			 (unsigned long long)now->overhead_runs,
+			 (double)now->overhead_ns / (double)now->overhead_runs);
+	else
+		snprintf(buf, size,
+			 "no stops; each syscall of the target pays about 0.1-0.25 us, every "
+			 "other syscall on the machine a filter check (--cost measures it)");
+}
+
+static void bpf_close(struct sc_session *s)
+{
+	bpf_state_free(s->priv);
+	s->priv = NULL;
+}
+
+static const struct sc_backend_ops bpf_ops = {
+	.name = "in-kernel (eBPF raw_syscalls)",
+	.read = bpf_read,
+	.cost = bpf_cost,
+	.close = bpf_close,
+};
+
+int sc_bpf_open(struct sc_session *s, struct wt_err *err)
+{
+	struct bpf_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	st->stats_fd = st->tids_fd = st->errs_fd = st->stats_on_fd = -1;
+	st->prog_fd[0] = st->prog_fd[1] = st->link_fd[0] = st->link_fd[1] = -1;
+	libbpf_set_print(no_print);
+
+	st->ncpus = libbpf_num_possible_cpus();
+	read_btf(st);
+	if (st->ncpus <= 0) {
+		bpf_state_free(st);
+		return wt_err_set(err, EINVAL, "cannot tell how many CPUs this machine has");
+	}
+	st->vals = calloc((size_t)(SC_SLOTS + 1) * (size_t)st->ncpus, sizeof(*st->vals));
+	st->stats_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "wt_sc_stats", 4,
+				      sizeof(struct bpf_stat), SC_SLOTS + 1, NULL);
+	st->tids_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "wt_sc_tids", 4, 16, TIDS, NULL);
+	st->errs_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_HASH, "wt_sc_errs", 4, 8, ERRS, NULL);
+	if (!st->vals || st->stats_fd < 0 || st->tids_fd < 0 || st->errs_fd < 0) {
+		int e = st->vals ? errno : ENOMEM;
+		bpf_state_free(st);
+		return wt_err_set(err, e,
+				  "cannot create eBPF maps: %s%s", strerror(e),
+				  e == EPERM ? "; run as root (CAP_BPF and CAP_PERFMON), "
+					       "or use --backend ptrace"
+					     : "; use --backend ptrace");
+	}
+	/* Ask the kernel to time our programs, so their cost can be shown. */
+	if (s->opts.measure_cost)
+		st->stats_on_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	/* exit first: an exit without its entry is ignored, an entry without its exit is not */
+	int r = load(st, 1, s->opts.pid, s->opts.tid, err);
+	if (r == 0)
+		r = load(st, 0, s->opts.pid, s->opts.tid, err);
+	if (r && st->btf_id[0]) {
+		/* a kernel that refuses tp_btf programs may still take plain ones */
+		for (int i = 0; i < 2; i++) {
+			if (st->link_fd[i] >= 0)
+				close(st->link_fd[i]);
+			if (st->prog_fd[i] >= 0)
+				close(st->prog_fd[i]);
+			st->link_fd[i] = st->prog_fd[i] = -1;
+			st->btf_id[i] = 0;
+		}
+		r = load(st, 1, s->opts.pid, s->opts.tid, err);
+		if (r == 0)
+			r = load(st, 0, s->opts.pid, s->opts.tid, err);
+	}
+	if (r) {
+		bpf_state_free(st);
+		return r;
+	}
+	s->priv = st;
+	s->ops = &bpf_ops;
+	return 0;
+}
+
+#else /* !HAVE_LIBBPF */
+
+int sc_bpf_open(struct sc_session *s, struct wt_err *err)
+{
+	return wt_err_set(err, ENOSYS,
+			  "this whytop was built without libbpf, so it cannot count in the "
+			  "kernel; install libbpf-dev and rebuild, or use --backend ptrace");
+}
+
+#endif

@@ -1,0 +1,219 @@
+/*
+ * launch.c: whytop run: start a program traced from its first instruction
+ * and count its syscalls (and those of everything it starts) until it ends.
+ *
+ * With a list of syscalls, the child installs a libseccomp filter before
+ * exec: SCMP_ACT_TRACE for the listed calls, allow the rest. The program then
+ * stops only for what is watched (a seccomp stop at entry; PTRACE_SYSCALL
+ * from there shows that call's exit), so unwatched calls run at full speed.
+ * Without a list every syscall stops, as under strace -c.
+ *
+ * PTRACE_O_EXITKILL: if whytop dies, the program dies with it. Without it a
+ * program left with a SCMP_ACT_TRACE filter and no tracer would see every
+ * watched call fail with ENOSYS. Forks are followed for the same reason:
+ * the filter is inherited, so every descendant needs its tracer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <whytop/sysnames.h>
+
+#include "sc_internal.h"
+#include "tracer.h"
+
+/* Build (in the parent, where errors can be told) the filter of the list. */
+static scmp_filter_ctx make_filter(const char *trace, struct wt_err *err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx) {
+		wt_err_set(err, ENOMEM, "cannot create a seccomp filter");
+		return NULL;
+	}
+	/* the i386 ABI too: int 0x80 from a 64-bit program must not slip by */
+	if (sysname_native_arch() == SCMP_ARCH_X86_64)
+		seccomp_arch_add(ctx, SCMP_ARCH_X86); /* not fatal: the native ABI is watched */
+	char *list = strdup(trace), *save = NULL;
+	if (!list) {
+		seccomp_release(ctx);
+		wt_err_set(err, ENOMEM, "out of memory");
+		return NULL;
+	}
+	int n = 0;
+	for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		while (*name == ' ')
+			name++;
+		if (!*name)
+			continue;
+		int nr = seccomp_syscall_resolve_name(name);
+		if (nr == __NR_SCMP_ERROR) {
+			wt_err_set(err, EINVAL,
+				   "'%s' is not a syscall name known to libseccomp (e.g. openat,read)",
+				   name);
+			free(list);
+			seccomp_release(ctx);
+			return NULL;
+		}
+		int r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
+		if (r < 0 && r != -EEXIST) {
+			wt_err_set(err, -r, "cannot watch '%s' with seccomp: %s", name, strerror(-r));
+			free(list);
+			seccomp_release(ctx);
+			return NULL;
+		}
+		n++;
+	}
+	free(list);
+	if (!n) {
+		seccomp_release(ctx);
+		wt_err_set(err, EINVAL, "--trace needs at least one syscall name");
+		return NULL;
+	}
+	return ctx;
+}
+
+/*
+ * The filter as a classic BPF program, made in the parent: the child of a
+ * fork should not allocate, so it only hands this to prctl.
+ */
+static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog, struct wt_err *err)
+{
+	int fd = memfd_create("whytop-seccomp", MFD_CLOEXEC);
+	if (fd < 0)
+		return wt_err_set(err, errno, "memfd_create: %s", strerror(errno));
+	int r = seccomp_export_bpf(ctx, fd);
+	off_t len = lseek(fd, 0, SEEK_END);
+	if (r < 0 || len <= 0 || len % sizeof(struct sock_filter)) {
+		close(fd);
+		return wt_err_set(err, EINVAL, "cannot export the seccomp filter");
+	}
+	prog->filter = malloc((size_t)len);
+	prog->len = (unsigned short)(len / sizeof(struct sock_filter));
+	if (!prog->filter || pread(fd, prog->filter, (size_t)len, 0) != len) {
+		close(fd);
+		free(prog->filter);
+		return wt_err_set(err, EIO, "cannot read back the seccomp filter");
+	}
+	close(fd);
+	return 0;
+}
+
+int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, int *status,
+		  struct wt_err *err)
+{
+	struct wt_err local;
+	if (!err)
+		err = &local;
+	struct sock_fprog prog = { 0, NULL };
+	if (trace) {
+		scmp_filter_ctx filter = make_filter(trace, err);
+		if (!filter)
+			return -err->code;
+		int r = export_filter(filter, &prog, err);
+		seccomp_release(filter);
+		if (r)
+			return r;
+	}
+
+	/* Ctrl-C reaches the program (same process group); we wait for it to end. */
+	struct sigaction ign, old_int, old_quit;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		int e = errno;
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		free(prog.filter);
+		return wt_err_set(err, e, "pipe: %s", strerror(e));
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		close(pfd[0]);
+		/* Wait here until the parent has seized us. */
+		raise(SIGSTOP);
+		if (prog.filter) {
+			if (geteuid() != 0)
+				prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+			if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+				dprintf(pfd[1], "cannot load the seccomp filter: %s", strerror(errno));
+				_exit(127);
+			}
+		}
+		execvp(argv[0], argv);
+		dprintf(pfd[1], "cannot run %s: %s", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (child < 0) {
+		int e = errno;
+		close(pfd[0]);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		free(prog.filter);
+		return wt_err_set(err, e, "fork: %s", strerror(e));
+	}
+	free(prog.filter);
+
+	int st, r = 0;
+	while (waitpid(child, &st, WUNTRACED) < 0 && errno == EINTR)
+		;
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
+		    (trace ? PTRACE_O_TRACESECCOMP : 0);
+	if (!WIFSTOPPED(st) || ptrace(PTRACE_SEIZE, child, 0, (void *)opts) < 0) {
+		int e = WIFSTOPPED(st) ? errno : ECHILD;
+		kill(child, SIGKILL);
+		waitpid(child, &st, 0);
+		close(pfd[0]);
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		return wt_err_set(err, e, "cannot trace the new process: %s", strerror(e));
+	}
+
+	struct sc_tracer tr;
+	sc_tracer_init(&tr, out, NULL, trace != NULL);
+	sc_tracer_add(&tr, child);
+	kill(child, SIGCONT);
+	*status = 0;
+	while (tr.live > 0) {
+		pid_t tid = waitpid(-1, &st, __WALL);
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (tid == child && (WIFEXITED(st) || WIFSIGNALED(st)))
+			*status = st;
+		sc_tracer_handle(&tr, tid, st);
+	}
+	sc_tracer_fini(&tr);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+
+	char msg[300];
+	ssize_t n = read(pfd[0], msg, sizeof(msg) - 1);
+	close(pfd[0]);
+	if (n > 0) {
+		msg[n] = '\0';
+		r = wt_err_set(err, ENOEXEC, "%s", msg);
+	}
+	out->t_ns = wt_now_ns();
+	return r;
+}

@@ -1,0 +1,36 @@
+/*
+ * sc_internal.h: what the syscall counting backends share inside the core
+ * (not a front-end contract; see include/whytop/syscalls.h for that).
+ */
+#ifndef WHYTOP_SC_INTERNAL_H
+#define WHYTOP_SC_INTERNAL_H
+
+#include <whytop/syscalls.h>
+
+struct sc_session;
+
+struct sc_backend_ops {
+	const char *name; /* shown to people */
+	int (*read)(struct sc_session *s, struct sc_sample *out, struct wt_err *err);
+	void (*cost)(const struct sc_session *s, const struct sc_sample *now, char *buf,
+		     size_t size);
+	void (*close)(struct sc_session *s);
+};
+
+struct sc_session {
+	struct sc_opts opts;
+	enum sc_backend kind;
+	const struct sc_backend_ops *ops;
+	uint64_t t0_ns;
+	char note[512]; /* why the default backend was not used, if it was not */
+	void *priv;
+};
+
+/* Each returns 0 and sets s->ops and s->priv, or -errno with err filled. */
+int sc_bpf_open(struct sc_session *s, struct wt_err *err);
+int sc_ptrace_open(struct sc_session *s, struct wt_err *err);
+
+/* The ABI of a syscall as PTRACE_GET_SYSCALL_INFO reports it. */
+enum sc_abi sc_abi_of(uint32_t audit_arch, long *nr);
+
+#endif

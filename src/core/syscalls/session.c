@@ -1,0 +1,175 @@
+/*
+ * session.c: a counting session: picks a backend (in-kernel when it can,
+ * ptrace otherwise or on request) and hands out its cumulative counters.
+ * Also the small shared pieces of struct sc_sample and the ABI labels.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <whytop/sysnames.h>
+
+#include "sc_internal.h"
+
+const char *sc_abi_label(enum sc_abi abi)
+{
+	switch (abi) {
+	case SC_ABI_X86_64: return "x86_64";
+	case SC_ABI_I386: return "i386";
+	case SC_ABI_X32: return "x32";
+	default: return "abi?";
+	}
+}
+
+uint32_t sc_abi_arch(enum sc_abi abi)
+{
+	switch (abi) {
+	case SC_ABI_X86_64: return AUDIT_ARCH_X86_64;
+	case SC_ABI_I386: return AUDIT_ARCH_I386;
+	case SC_ABI_X32: return AUDIT_ARCH_X86_64; /* numbers without the x32 bit */
+	default: return 0;
+	}
+}
+
+enum sc_abi sc_abi_of(uint32_t audit_arch, long *nr)
+{
+	if (audit_arch == AUDIT_ARCH_I386)
+		return SC_ABI_I386;
+	if (audit_arch == AUDIT_ARCH_X86_64) {
+		if (*nr >= 0 && (*nr & 0x40000000)) {
+			*nr &= ~0x40000000L;
+			return SC_ABI_X32;
+		}
+		return SC_ABI_X86_64;
+	}
+	return SC_ABI_UNKNOWN;
+}
+
+void sc_raw_add_errno(struct sc_raw *r, int err, uint64_t n)
+{
+	int free_i = -1, min_i = 0;
+	for (int i = 0; i < SC_ERRNO_TOP; i++) {
+		if (r->errno_calls[i] && r->errnos[i] == err) {
+			r->errno_calls[i] += n;
+			return;
+		}
+		if (!r->errno_calls[i] && free_i < 0)
+			free_i = i;
+		if (r->errno_calls[i] < r->errno_calls[min_i])
+			min_i = i;
+	}
+	/* Full: the rarest errno makes room (the most frequent one is what we show). */
+	int i = free_i >= 0 ? free_i : min_i;
+	if (free_i < 0 && r->errno_calls[i] >= n)
+		return;
+	r->errnos[i] = (uint16_t)err;
+	r->errno_calls[i] = n;
+}
+
+struct sc_sample *sc_sample_new(void)
+{
+	return calloc(1, sizeof(struct sc_sample));
+}
+
+void sc_sample_free(struct sc_sample *s)
+{
+	free(s);
+}
+
+int sc_session_open(struct sc_session **out, const struct sc_opts *o, struct wt_err *err)
+{
+	*out = NULL;
+	if (kill(o->pid, 0) < 0 && errno == ESRCH)
+		return wt_err_set(err, ESRCH, "process %d is gone", (int)o->pid);
+	if (o->tid) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)o->pid, (int)o->tid);
+		if (access(path, F_OK) < 0)
+			return wt_err_set(err, ESRCH, "thread %d is not a thread of process %d",
+					  (int)o->tid, (int)o->pid);
+	}
+	struct sc_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	s->opts = *o;
+	s->t0_ns = wt_now_ns();
+	int r;
+	if (o->backend == SC_BACKEND_KERNEL) {
+		s->kind = SC_BACKEND_KERNEL;
+		r = sc_bpf_open(s, err);
+	} else if (o->backend == SC_BACKEND_PTRACE) {
+		s->kind = SC_BACKEND_PTRACE;
+		r = sc_ptrace_open(s, err);
+	} else {
+		/* In the kernel when we may; the target is not slowed. */
+		s->kind = SC_BACKEND_KERNEL;
+		r = geteuid() == 0 ? sc_bpf_open(s, err)
+				   : wt_err_set(err, EPERM, "in-kernel counting needs root");
+		if (r) {
+			snprintf(s->note, sizeof(s->note), "%s", err ? err->msg : "");
+			wt_err_clear(err);
+			s->kind = SC_BACKEND_PTRACE;
+			r = sc_ptrace_open(s, err);
+		}
+	}
+	if (r) {
+		free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+int sc_session_read(struct sc_session *s, struct sc_sample *out, struct wt_err *err)
+{
+	int r = s->ops->read(s, out, err);
+	out->t_ns = wt_now_ns();
+	return r;
+}
+
+enum sc_backend sc_session_backend(const struct sc_session *s)
+{
+	return s->kind;
+}
+
+const char *sc_session_backend_name(const struct sc_session *s)
+{
+	return s->ops->name;
+}
+
+void sc_session_cost(const struct sc_session *s, const struct sc_sample *now, char *buf,
+		     size_t size)
+{
+	s->ops->cost(s, now, buf, size);
+	size_t n = strlen(buf);
+	if (s->note[0] && n + 40 < size)
+		snprintf(buf + n, size - n, " (not in-kernel: %s)", s->note);
+}
+
+int sc_session_alive(const struct sc_session *s)
+{
+	char path[64];
+	pid_t t = s->opts.tid ? s->opts.tid : s->opts.pid;
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)s->opts.pid, (int)t);
+	char buf[512];
+	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
+	if (n < 0)
+		return -ESRCH;
+	const char *p = strrchr(buf, ')');
+	if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+		return -ESRCH;
+	return 0;
+}
+
+void sc_session_close(struct sc_session *s)
+{
+	if (!s)
+		return;
+	s->ops->close(s);
+	free(s);
+}

@@ -1,0 +1,261 @@
+/*
+ * tracer.c: the ptrace stop engine shared by the ptrace backend (attach to
+ * a running process) and launch mode (whytop run): it keeps the table of
+ * traced threads, classifies every wait status precisely and resumes the
+ * thread the right way, counting syscalls as it goes.
+ *
+ *  - syscall stops (SIGTRAP|0x80): PTRACE_GET_SYSCALL_INFO says entry or exit
+ *    and the arch, so no entry/exit parity is guessed and an i386 call from
+ *    a 64-bit task is counted under its own ABI;
+ *  - seccomp stops (launch with a filter): the entry of a watched call; the
+ *    thread is resumed with PTRACE_SYSCALL to see that call's exit only;
+ *  - clone/fork/vfork events: the new task is already traced (TRACECLONE);
+ *  - PTRACE_EVENT_STOP with a stop signal is a group-stop: PTRACE_LISTEN, so
+ *    a stopped process stays stopped and still sees SIGCONT;
+ *  - anything else is a genuine signal: re-injected on resume.
+ *
+ * Every call here must come from the one thread that attached the tracees.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "sc_internal.h"
+#include "tracer.h"
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the tracee table: open addressing on tid ---- */
+
+static struct sc_tracee *find_slot(struct sc_tracer *t, pid_t tid)
+{
+	size_t mask = t->cap - 1, i = ((size_t)tid * 2654435761u) & mask;
+	while (t->tab[i].tid && t->tab[i].tid != tid)
+		i = (i + 1) & mask;
+	return &t->tab[i];
+}
+
+struct sc_tracee *sc_tracer_find(struct sc_tracer *t, pid_t tid)
+{
+	if (!t->cap)
+		return NULL;
+	struct sc_tracee *e = find_slot(t, tid);
+	return e->tid == tid && !e->gone ? e : NULL;
+}
+
+static int grow(struct sc_tracer *t)
+{
+	size_t old = t->cap, cap = old ? old * 2 : 64;
+	struct sc_tracee *o = t->tab, *n = calloc(cap, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	t->tab = n;
+	t->cap = cap;
+	t->used = 0;
+	for (size_t i = 0; i < old; i++) {
+		if (o[i].tid && !o[i].gone) {
+			*find_slot(t, o[i].tid) = o[i];
+			t->used++;
+		}
+	}
+	free(o);
+	return 0;
+}
+
+struct sc_tracee *sc_tracer_add(struct sc_tracer *t, pid_t tid)
+{
+	struct sc_tracee *e = sc_tracer_find(t, tid);
+	if (e)
+		return e;
+	/* "gone" entries are tombstones; they count as used until the next growth */
+	if ((t->used + 1) * 2 > t->cap && grow(t) < 0)
+		return NULL;
+	e = find_slot(t, tid);
+	if (e->tid != tid)
+		t->used++;
+	memset(e, 0, sizeof(*e));
+	e->tid = tid;
+	t->live++;
+	return e;
+}
+
+void sc_tracer_remove(struct sc_tracer *t, pid_t tid)
+{
+	struct sc_tracee *e = sc_tracer_find(t, tid);
+	if (e) {
+		e->gone = 1;
+		t->live--;
+	}
+}
+
+void sc_tracer_init(struct sc_tracer *t, struct sc_sample *acc, pthread_mutex_t *lock,
+		    int seccomp_mode)
+{
+	memset(t, 0, sizeof(*t));
+	t->acc = acc;
+	t->lock = lock;
+	t->seccomp = seccomp_mode;
+}
+
+void sc_tracer_fini(struct sc_tracer *t)
+{
+	free(t->tab);
+	t->tab = NULL;
+	t->cap = t->used = t->live = 0;
+}
+
+/* ---- counting ---- */
+
+static void count_entry(struct sc_tracer *t, struct sc_tracee *e, uint32_t arch, uint64_t nr64)
+{
+	long nr = (long)nr64;
+	enum sc_abi abi = sc_abi_of(arch, &nr);
+	if (t->only_tid && e->tid != t->only_tid)
+		return;
+	e->slot = sc_slot(abi, nr);
+	e->in_syscall = 1;
+	if (t->lock)
+		pthread_mutex_lock(t->lock);
+	t->acc->slot[e->slot].calls++;
+	if (t->lock)
+		pthread_mutex_unlock(t->lock);
+	e->entry_ns = mono_ns();
+}
+
+static void count_exit(struct sc_tracer *t, struct sc_tracee *e, int64_t rval, int is_error)
+{
+	uint64_t now = mono_ns();
+	if (!e->in_syscall)
+		return; /* in progress when we attached: its entry was not seen */
+	e->in_syscall = 0;
+	struct sc_raw *r = &t->acc->slot[e->slot];
+	if (t->lock)
+		pthread_mutex_lock(t->lock);
+	r->timed++;
+	r->time_ns += now - e->entry_ns;
+	if (is_error && rval < 0 && rval >= -4095) {
+		r->errors++;
+		sc_raw_add_errno(r, (int)-rval, 1);
+	}
+	if (t->lock)
+		pthread_mutex_unlock(t->lock);
+}
+
+static void syscall_stop(struct sc_tracer *t, struct sc_tracee *e)
+{
+	struct __ptrace_syscall_info info;
+	memset(&info, 0, sizeof(info));
+	long n = ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info);
+	if (n <= 0)
+		return;
+	switch (info.op) {
+	case PTRACE_SYSCALL_INFO_ENTRY:
+		count_entry(t, e, info.arch, info.entry.nr);
+		break;
+	case PTRACE_SYSCALL_INFO_SECCOMP:
+		count_entry(t, e, info.arch, info.seccomp.nr);
+		break;
+	case PTRACE_SYSCALL_INFO_EXIT:
+		count_exit(t, e, info.exit.rval, info.exit.is_error);
+		break;
+	default:
+		break;
+	}
+}
+
+/* How a thread goes on: to its next syscall stop, or freely under seccomp. */
+static int resume_req(const struct sc_tracer *t, const struct sc_tracee *e)
+{
+	if (t->seccomp && !e->in_syscall)
+		return PTRACE_CONT;
+	return PTRACE_SYSCALL;
+}
+
+static int is_stop_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
+{
+	struct sc_tracee *e = sc_tracer_find(t, tid);
+
+	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+		if (e)
+			sc_tracer_remove(t, tid);
+		return 0;
+	}
+	if (!WIFSTOPPED(status))
+		return 0;
+	if (!e) {
+		/* A new thread's first stop can come before its parent's clone event. */
+		e = sc_tracer_add(t, tid);
+		if (!e) {
+			ptrace(PTRACE_DETACH, tid, 0, 0);
+			return -ENOMEM;
+		}
+	}
+	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+	int inject = 0;
+
+	if (t->detaching) {
+		/* Any stop will do to let go; a genuine signal goes with us. */
+		int deliver = (!event && sig != (SIGTRAP | 0x80)) ? sig : 0;
+		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)deliver);
+		sc_tracer_remove(t, tid);
+		return 0;
+	}
+
+	if (sig == (SIGTRAP | 0x80)) {
+		syscall_stop(t, e);
+	} else if (event) {
+		unsigned long msg = 0;
+		switch (event) {
+		case PTRACE_EVENT_SECCOMP:
+			syscall_stop(t, e);
+			break;
+		case PTRACE_EVENT_CLONE:
+		case PTRACE_EVENT_FORK:
+		case PTRACE_EVENT_VFORK:
+			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg)
+				sc_tracer_add(t, (pid_t)msg);
+			break;
+		case PTRACE_EVENT_EXEC:
+			/* A non-leader that execs takes over the leader's tid: its execve
+			 * goes on (and returns) as the leader. */
+			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && (pid_t)msg != tid) {
+				struct sc_tracee *old = sc_tracer_find(t, (pid_t)msg);
+				if (old) {
+					e->in_syscall = old->in_syscall;
+					e->slot = old->slot;
+					e->entry_ns = old->entry_ns;
+					sc_tracer_remove(t, (pid_t)msg);
+				}
+			}
+			break;
+		case PTRACE_EVENT_STOP:
+			if (is_stop_signal(sig)) {
+				/* group-stop: stay stopped, but let SIGCONT through */
+				ptrace(PTRACE_LISTEN, tid, 0, 0);
+				return 0;
+			}
+			break; /* PTRACE_INTERRUPT, or a new thread's first stop */
+		default:
+			break;
+		}
+	} else {
+		inject = sig; /* signal-delivery-stop: the signal is the target's */
+	}
+	if (ptrace(resume_req(t, e), tid, 0, (void *)(long)inject) < 0 && errno == ESRCH)
+		sc_tracer_remove(t, tid); /* killed meanwhile; its exit status follows */
+	return 0;
+}

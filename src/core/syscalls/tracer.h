@@ -1,0 +1,41 @@
+/*
+ * tracer.h: the ptrace stop engine (tracer.c) shared by the ptrace backend
+ * and launch mode. Private to src/core/syscalls.
+ */
+#ifndef WHYTOP_SC_TRACER_H
+#define WHYTOP_SC_TRACER_H
+
+#include <pthread.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <whytop/syscalls.h>
+
+struct sc_tracee {
+	pid_t tid;
+	int gone;       /* tombstone in the table */
+	int in_syscall; /* between a counted entry and its exit */
+	unsigned slot;
+	uint64_t entry_ns;
+};
+
+struct sc_tracer {
+	struct sc_sample *acc;  /* counters, guarded by lock when one is given */
+	pthread_mutex_t *lock;
+	int seccomp;            /* launch with a filter: only watched calls stop */
+	int detaching;          /* every stop from now on is a detach */
+	pid_t only_tid;         /* 0, or count this thread only */
+	struct sc_tracee *tab;
+	size_t cap, used, live;
+};
+
+void sc_tracer_init(struct sc_tracer *t, struct sc_sample *acc, pthread_mutex_t *lock,
+		    int seccomp_mode);
+void sc_tracer_fini(struct sc_tracer *t);
+struct sc_tracee *sc_tracer_add(struct sc_tracer *t, pid_t tid);
+struct sc_tracee *sc_tracer_find(struct sc_tracer *t, pid_t tid);
+void sc_tracer_remove(struct sc_tracer *t, pid_t tid);
+/* Handle one wait status of tid and resume it as it should be. */
+int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status);
+
+#endif

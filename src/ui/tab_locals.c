@@ -1,0 +1,520 @@
+/*
+ * tab_locals.c: the Locals tab of a process's screen: the variables of the
+ * frame chosen in the Stack tab (ctx->selected_tid / selected_frame; the
+ * innermost frame with debug info of the main thread when none is chosen)
+ * as a tree. Enter expands a struct, union or array one level; `e` edits
+ * the selected scalar after a confirmation that shows the old value, the
+ * new one and where the write goes; `u` undoes the last poke. After a poke
+ * the tab shows the value read back and whether the thread left the frame.
+ *
+ * All target work (walk, read, poke, watch) runs as jobs on this tab's own
+ * tracer thread (tracer.h), which alone touches the debug_proc; results come
+ * back through the tracer's fd. The UI never waits on the target.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <whytop/locals.h>
+#include <whytop/stack.h>
+#include <whytop/tracer.h>
+
+#include "ui/tab.h"
+#include "ui/ui_int.h"
+
+#define LT_MAX_EXPAND 64
+#define LT_WATCH_MS 500
+
+enum lt_kind { LT_READ, LT_POKE, LT_UNDO };
+
+struct lt_state;
+
+/* One job for the tracer thread; results are filled in by run, taken by done. */
+struct lt_job {
+	struct lt_state *st;
+	enum lt_kind kind;
+	pid_t pid, tid;
+	int frame;                 /* wanted frame index, -1: innermost with debug info */
+	bool have_old;             /* old: the activation to find again (poke, undo, re-read) */
+	struct locals_frame old;
+	char *expand[LT_MAX_EXPAND];
+	size_t nexpand;
+	char path[256], text[128];
+	struct poke_result res;    /* in: for undo; out: the poke's result */
+	/* Results. */
+	int rc;
+	struct wt_err err;
+	struct locals *l;
+	struct locals_frame lf;
+	char fname[128];
+	enum poke_outcome outcome;
+	bool watched;
+};
+
+struct lt_state {
+	struct tab_ctx *ctx;       /* lives as long as the screen, longer than us */
+	struct tracer *tr;
+	struct debug_proc *dp;     /* tracer thread only */
+	unsigned busy;             /* jobs queued or running */
+	bool active;
+	struct locals *l;          /* what is shown */
+	struct locals_frame lf;    /* the frame it came from */
+	bool have_lf;
+	char fname[128];
+	char error[512];
+	pid_t want_tid;            /* what ctx selected when we last read */
+	int want_frame;
+	char *expand[LT_MAX_EXPAND];
+	size_t nexpand;
+	struct ui_list list;
+	/* The last poke, for `u` and for the line that says what happened. */
+	struct poke_result last;
+	bool have_last;
+	char last_line[640];
+	bool last_bad;
+};
+
+/* ---- on the tracer thread ---- */
+
+static int lt_walk(struct lt_job *j, struct stack **stp)
+{
+	struct stack_opts so = { .only_tid = j->tid };
+	if (!j->st->dp && debug_proc_open(j->pid, &j->st->dp, &j->err) < 0)
+		return -1;
+	if (debug_proc_refresh(j->st->dp, &j->err) < 0)
+		return -1;
+	return stack_walk(j->st->dp, &so, stp, &j->err);
+}
+
+/* The frame to use in a fresh walk: the same activation, or by index. */
+static int lt_pick(struct lt_job *j, const struct stack *stk)
+{
+	Dwfl *dwfl = debug_proc_dwfl(j->st->dp);
+	if (j->have_old)
+		return locals_frame_again(dwfl, stk, &j->old, &j->lf, &j->err);
+	return locals_pick_frame(dwfl, stk, j->tid, j->frame, NULL, NULL, &j->lf, &j->err);
+}
+
+static void lt_name_frame(struct lt_job *j, const struct stack *stk)
+{
+	snprintf(j->fname, sizeof(j->fname), "??");
+	for (size_t i = 0; i < stk->nthreads; i++)
+		if (stk->threads[i].tid == j->lf.tid && (size_t)j->lf.index < stk->threads[i].nframes &&
+		    stk->threads[i].frames[j->lf.index].function)
+			snprintf(j->fname, sizeof(j->fname), "%s",
+				 stk->threads[i].frames[j->lf.index].function);
+}
+
+static void lt_run(void *arg)
+{
+	struct lt_job *j = arg;
+	struct stack *stk = NULL;
+	Dwfl *dwfl;
+
+	j->rc = lt_walk(j, &stk);
+	if (j->rc == 0)
+		j->rc = lt_pick(j, stk);
+	if (j->rc == 0) {
+		lt_name_frame(j, stk);
+		dwfl = debug_proc_dwfl(j->st->dp);
+		if (j->kind == LT_READ) {
+			struct locals_opts o = { .expand = (const char *const *)j->expand,
+						 .nexpand = j->nexpand };
+			j->rc = locals_read(dwfl, &j->lf, &o, &j->l, &j->err);
+		} else {
+			if (j->kind == LT_POKE)
+				j->rc = poke_write(dwfl, &j->lf, j->path, j->text, &j->res, &j->err);
+			else
+				j->rc = poke_undo(dwfl, &j->lf, &j->res, &j->err);
+			if (j->rc == 0) {
+				struct wt_err werr;
+				j->watched = poke_watch(j->st->dp, &j->lf, LT_WATCH_MS, &j->outcome,
+							&werr) == 0;
+			}
+		}
+	}
+	if (stk)
+		stack_free(stk);
+}
+
+/* ---- on the UI thread ---- */
+
+static void lt_job_free(struct lt_job *j)
+{
+	for (size_t i = 0; i < j->nexpand; i++)
+		free(j->expand[i]);
+	locals_free(j->l);
+	poke_result_free(&j->res);
+	free(j);
+}
+
+static void lt_read(struct tab_ctx *ctx, struct lt_state *st);
+
+static void lt_done(void *arg)
+{
+	struct lt_job *j = arg;
+	struct lt_state *st = j->st;
+
+	if (tracer_cancelled(st->tr)) {
+		lt_job_free(j);
+		return;
+	}
+	st->busy--;
+	if (j->kind == LT_READ) {
+		if (j->rc < 0) {
+			snprintf(st->error, sizeof(st->error), "%s", j->err.msg);
+			/* Keep the last values of a process that exited: the draw says so. */
+			if (j->err.code != ESRCH) {
+				locals_free(st->l);
+				st->l = NULL;
+			}
+			/* The activation is gone: next time choose by the selection again. */
+			st->have_lf = false;
+		} else {
+			st->error[0] = '\0';
+			locals_free(st->l);
+			st->l = j->l;
+			j->l = NULL;
+			st->lf = j->lf;
+			st->have_lf = true;
+			memcpy(st->fname, j->fname, sizeof(st->fname));
+			st->list.n = st->l->nvars;
+			ui_list_clamp(&st->list);
+		}
+	} else if (j->rc < 0) {
+		if (j->kind == LT_UNDO) {
+			/* Nothing was written: the poke can still be undone later. */
+			st->last = j->res;
+			memset(&j->res, 0, sizeof(j->res));
+			st->have_last = true;
+		}
+		snprintf(st->last_line, sizeof(st->last_line), "%s failed: %s",
+			 j->kind == LT_POKE ? "Poke" : "Undo", j->err.msg);
+		st->last_bad = true;
+	} else {
+		const struct poke_result *r = &j->res;
+		const char *after = !j->watched ? "" :
+				    j->outcome == POKE_THREAD_GONE ? "; then the thread exited" :
+				    j->outcome == POKE_LEFT_FRAME ? "; then the thread left the frame" :
+								    "; the thread is still in the frame";
+		snprintf(st->last_line, sizeof(st->last_line), "%s %s: %s -> %s, read back %s (%s)%s%s",
+			 j->kind == LT_POKE ? "Poked" : "Undid", r->path, r->old_value,
+			 r->new_value, r->took ? "as written" : "DIFFERENT", r->where, after,
+			 j->kind == LT_POKE && j->outcome != POKE_THREAD_GONE ? "  u: undo" : "");
+		st->last_bad = !r->took;
+		poke_result_free(&st->last);
+		st->last = j->res;
+		memset(&j->res, 0, sizeof(j->res));
+		st->have_last = j->kind == LT_POKE;
+		if (r->note)
+			snprintf(st->last_line + strlen(st->last_line),
+				 sizeof(st->last_line) - strlen(st->last_line), "  (%s)", r->note);
+	}
+	/* Show what the variables hold now (after a poke, at once). */
+	if (j->kind != LT_READ && st->active)
+		lt_read(st->ctx, st);
+	lt_job_free(j);
+}
+
+static void lt_submit(struct tab_ctx *ctx, struct lt_state *st, struct lt_job *j)
+{
+	j->st = st;
+	j->pid = ctx->pid;
+	if (tracer_submit(st->tr, lt_run, lt_done, j) < 0) {
+		tab_error(ctx, "Locals: cannot queue work for the tracer thread");
+		lt_job_free(j);
+		return;
+	}
+	st->busy++;
+}
+
+/* Read the variables of the frame ctx selects (or the one shown, again). */
+static void lt_read(struct tab_ctx *ctx, struct lt_state *st)
+{
+	struct lt_job *j;
+	if (st->busy || ctx->process_gone)
+		return;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->kind = LT_READ;
+	j->tid = ctx->selected_tid;
+	j->frame = ctx->selected_tid ? ctx->selected_frame : -1;
+	/* The same selection as last time: follow that activation, not an index. */
+	if (st->have_lf && st->want_tid == ctx->selected_tid &&
+	    st->want_frame == ctx->selected_frame) {
+		j->have_old = true;
+		j->old = st->lf;
+		j->tid = st->lf.tid;
+	}
+	st->want_tid = ctx->selected_tid;
+	st->want_frame = ctx->selected_frame;
+	for (size_t i = 0; i < st->nexpand; i++)
+		if ((j->expand[j->nexpand] = strdup(st->expand[i])))
+			j->nexpand++;
+	lt_submit(ctx, st, j);
+}
+
+static int lt_open(struct tab_ctx *ctx, void **state)
+{
+	struct lt_state *st = calloc(1, sizeof(*st));
+	struct wt_err err = { 0 };
+	if (!st)
+		return -ENOMEM;
+	if (tracer_start(&st->tr, &err) < 0) {
+		free(st);
+		return -(err.code ? err.code : EAGAIN);
+	}
+	st->want_frame = -2;
+	st->ctx = ctx;
+	*state = st;
+	lt_read(ctx, st);
+	return 0;
+}
+
+static void lt_close(struct tab_ctx *ctx, void *state)
+{
+	struct lt_state *st = state;
+	/* Queued jobs are dropped (their done functions free them); then nobody uses dp. */
+	tracer_stop(st->tr);
+	if (st->dp)
+		debug_proc_close(st->dp);
+	locals_free(st->l);
+	for (size_t i = 0; i < st->nexpand; i++)
+		free(st->expand[i]);
+	poke_result_free(&st->last);
+	free(st);
+}
+
+static void lt_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
+{
+	struct lt_state *st = arg;
+	const struct locals_var *v = &st->l->vars[row];
+	int w = getmaxx(win), x = 1 + 2 * v->depth;
+	int a = selected ? ui_attr(UI_E_SELECTED) : ui_attr(UI_E_NORMAL);
+	char buf[1024];
+
+	if (selected)
+		ui_fill(win, y, 0, a);
+	x += ui_put(win, y, x, 2, a, v->expandable ? (v->expanded ? "- " : "+ ") : "  ");
+	snprintf(buf, sizeof(buf), "%s = ", v->name);
+	x += ui_put(win, y, x, w - x, selected ? a : ui_attr(UI_E_LABEL), buf);
+	if (v->value)
+		snprintf(buf, sizeof(buf), "%s", v->value);
+	else
+		snprintf(buf, sizeof(buf), "<%s>", locals_loc_name(v->loc));
+	x += ui_put(win, y, x, w - x - 1, selected ? a : ui_attr(UI_E_VALUE), buf);
+	snprintf(buf, sizeof(buf), "   %s  %s%s", v->type, locals_scope_name(v->scope),
+		 v->writable ? "" : "  read-only");
+	if (x < w - 4)
+		ui_put(win, y, x, w - x - 1, selected ? a : ui_attr(UI_E_DIM), buf);
+}
+
+static void lt_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
+{
+	struct lt_state *st = state;
+	int h = getmaxy(win), w = getmaxx(win);
+	char buf[768];
+
+	if (st->l) {
+		snprintf(buf, sizeof(buf), " Thread %d, frame %d: %s", (int)st->l->tid, st->l->frame,
+			 st->l->function ? st->l->function : st->fname);
+		int x = ui_put(win, 0, 0, w, ui_attr(UI_E_TITLE), buf);
+		if (st->l->file) {
+			snprintf(buf, sizeof(buf), "  at %s:%d", st->l->file, st->l->line);
+			x += ui_put(win, 0, x, w - x, ui_attr(UI_E_DIM), buf);
+		}
+		if (st->busy)
+			ui_put(win, 0, x, w - x, ui_attr(UI_E_DIM), "  (reading)");
+	} else {
+		ui_put(win, 0, 1, w - 1, ui_attr(UI_E_DIM),
+		       st->busy ? "Reading the frame's variables..." : "");
+	}
+	if (st->error[0])
+		ui_put(win, 1, 1, w - 1, ui_attr(UI_E_ERROR), st->error);
+	if (ctx->process_gone)
+		ui_put(win, 1, 1, w - 1, ui_attr(UI_E_WARNING),
+		       "The process has exited; these are the last values read.");
+	int list_h = h - 5;
+	if (st->l && list_h > 0) {
+		st->list.height = list_h;
+		ui_list_draw(&st->list, win, 2, list_h, lt_row, st);
+	}
+	/* The selected variable's place and notes, then what the last poke did. */
+	if (st->l && st->list.n && st->list.sel < st->l->nvars && h > 4) {
+		const struct locals_var *v = &st->l->vars[st->list.sel];
+		snprintf(buf, sizeof(buf), " %s: %s; %s%s%s", v->path, locals_loc_name(v->loc),
+			 v->where, v->note ? "; " : "", v->note ? v->note : "");
+		ui_put(win, h - 2, 0, w, ui_attr(v->note ? UI_E_WARNING : UI_E_DIM), buf);
+	}
+	if (st->last_line[0] && h > 3)
+		ui_put(win, h - 1, 1, w - 1, ui_attr(st->last_bad ? UI_E_ERROR : UI_E_VALUE),
+		       st->last_line);
+}
+
+static bool lt_is_expanded(struct lt_state *st, const char *path, size_t *at)
+{
+	for (size_t i = 0; i < st->nexpand; i++)
+		if (strcmp(st->expand[i], path) == 0) {
+			*at = i;
+			return true;
+		}
+	return false;
+}
+
+static unsigned lt_toggle(struct tab_ctx *ctx, struct lt_state *st)
+{
+	const struct locals_var *v;
+	size_t at;
+	if (!st->l || st->list.sel >= st->l->nvars)
+		return UI_NONE;
+	v = &st->l->vars[st->list.sel];
+	if (!v->expandable)
+		return UI_NONE;
+	if (lt_is_expanded(st, v->path, &at)) {
+		free(st->expand[at]);
+		st->expand[at] = st->expand[--st->nexpand];
+	} else if (st->nexpand < LT_MAX_EXPAND) {
+		st->expand[st->nexpand++] = strdup(v->path);
+	}
+	lt_read(ctx, st);
+	return UI_REDRAW;
+}
+
+static unsigned lt_edit(struct tab_ctx *ctx, struct lt_state *st)
+{
+	const struct locals_var *v;
+	char value[128] = "", text[1024], title[64];
+	struct lt_job *j;
+
+	if (!st->l || st->list.sel >= st->l->nvars || !st->have_lf)
+		return UI_NONE;
+	v = &st->l->vars[st->list.sel];
+	if (!v->writable) {
+		tab_error(ctx, "%s cannot be poked: %s", v->path,
+			  v->note ? v->note : v->expandable ? "poke a member or element"
+							    : locals_loc_name(v->loc));
+		return UI_REDRAW;
+	}
+	snprintf(title, sizeof(title), "Poke %.50s", v->path);
+	snprintf(text, sizeof(text), "New value for %s (%s):", v->path, v->type);
+	if (!ui_dialog_input(title, text, value, sizeof(value)) || !value[0])
+		return UI_REDRAW;
+	snprintf(text, sizeof(text),
+		 "Write %s into %s (%s)?\n"
+		 "old value: %s\n"
+		 "new value: %s\n"
+		 "where: %s, frame %d %s, thread %d\n"
+		 "The value is read back, then the thread is watched for %d ms.",
+		 value, v->path, v->type, v->value ? v->value : "?", value, v->where, st->lf.index,
+		 st->fname, (int)st->lf.tid, LT_WATCH_MS);
+	if (!ui_dialog_confirm("Confirm poke", text))
+		return UI_REDRAW;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return UI_REDRAW;
+	j->kind = LT_POKE;
+	j->tid = st->lf.tid;
+	j->have_old = true;
+	j->old = st->lf;
+	snprintf(j->path, sizeof(j->path), "%s", v->path);
+	snprintf(j->text, sizeof(j->text), "%s", value);
+	snprintf(st->last_line, sizeof(st->last_line), "Poking %s = %s ...", v->path, value);
+	st->last_bad = false;
+	lt_submit(ctx, st, j);
+	return UI_REDRAW;
+}
+
+static unsigned lt_undo(struct tab_ctx *ctx, struct lt_state *st)
+{
+	struct lt_job *j;
+	char text[512];
+
+	if (!st->have_last || !st->have_lf) {
+		tab_error(ctx, "Nothing to undo");
+		return UI_REDRAW;
+	}
+	snprintf(text, sizeof(text), "Write %s back into %s?\n(it is %s now; %s)",
+		 st->last.old_value, st->last.path, st->last.new_value, st->last.where);
+	if (!ui_dialog_confirm("Undo poke", text))
+		return UI_REDRAW;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return UI_REDRAW;
+	j->kind = LT_UNDO;
+	j->tid = st->lf.tid;
+	j->have_old = true;
+	j->old = st->lf;
+	j->res = st->last;
+	memset(&st->last, 0, sizeof(st->last));
+	st->have_last = false;
+	lt_submit(ctx, st, j);
+	return UI_REDRAW;
+}
+
+static unsigned lt_key(struct tab_ctx *ctx, void *state, int key)
+{
+	struct lt_state *st = state;
+	switch (key) {
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		return lt_toggle(ctx, st);
+	case 'e':
+		return lt_edit(ctx, st);
+	case 'u':
+		return lt_undo(ctx, st);
+	case 'r':
+		lt_read(ctx, st);
+		return UI_REDRAW;
+	default:
+		break;
+	}
+	if (key != KEY_LEFT && key != KEY_RIGHT && ui_list_key(&st->list, key))
+		return UI_REDRAW;
+	return UI_UNHANDLED;
+}
+
+static unsigned lt_tick(struct tab_ctx *ctx, void *state)
+{
+	struct lt_state *st = state;
+	/* Only the visible tab reads: each read holds the thread for a walk. */
+	if (st->active && !ctx->process_gone)
+		lt_read(ctx, st);
+	return UI_NONE;
+}
+
+static void lt_focus(struct tab_ctx *ctx, void *state, bool active)
+{
+	struct lt_state *st = state;
+	st->active = active;
+	if (active && (st->want_tid != ctx->selected_tid || st->want_frame != ctx->selected_frame))
+		lt_read(ctx, st);
+}
+
+static int lt_poll_fd(struct tab_ctx *ctx, void *state)
+{
+	struct lt_state *st = state;
+	return tracer_fd(st->tr);
+}
+
+static unsigned lt_on_fd(struct tab_ctx *ctx, void *state, short revents)
+{
+	struct lt_state *st = state;
+	tracer_collect(st->tr);
+	return UI_REDRAW;
+}
+
+const struct tab_ops tab_locals_ops = {
+	.name = "Locals",
+	.open = lt_open,
+	.close = lt_close,
+	.draw = lt_draw,
+	.key = lt_key,
+	.tick = lt_tick,
+	.poll_fd = lt_poll_fd,
+	.on_fd = lt_on_fd,
+	.focus = lt_focus,
+	.help = "Enter: expand  e: edit  u: undo  r: reread",
+};

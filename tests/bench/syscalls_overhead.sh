@@ -1,0 +1,103 @@
+#!/bin/sh
+# syscalls_overhead.sh: how much each way of counting syscalls slows the
+# counted process, and an unrelated one, against strace -c -f -p in the
+# same run. Run as root from the build tree:
+#     sh tests/bench/syscalls_overhead.sh [ROUNDS] [SECONDS]
+#
+# Two sc_loop programs run the whole time: the target (a tight getppid
+# loop, then an open/read/close loop on /proc/self/stat) and an unrelated
+# getppid loop that nobody counts. For each round and each way of counting
+# (none, whytop kernel, whytop ptrace, strace -c -f -p) we start the
+# counter, let one second pass, then read the per-second rates both
+# programs print for SECONDS seconds, and stop the counter. A round's
+# figure is the median of its seconds; the table shows the median over the
+# rounds and the slowdown against "none" (higher = slower).
+#
+# Two rates per program: per wall-clock second (what a user sees; depends
+# on whatever else runs on this shared machine) and per second of the
+# program's own CPU time (user + system: the syscall's own cost, robust to
+# other load, but blind to time spent stopped -- so for ptrace and strace
+# read the wall column).
+set -u
+B=${BUILDDIR:-$(pwd)}
+WHYTOP=${WHYTOP:-$B/whytop}
+TARGETS=${TARGETS:-$B/tests/targets}
+ROUNDS=${1:-5}
+SECS=${2:-3}
+[ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 77; }
+command -v strace >/dev/null || { echo "strace missing: apt-get install strace" >&2; exit 77; }
+TMP=$(mktemp -d)
+PIDS=""
+cleanup() {
+	for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
+	rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# window FILE: the lines FILE gets during the next SECS seconds
+window() {
+	n0=$(wc -l <"$1")
+	sleep "$SECS"
+	tail -n +"$((n0 + 1))" "$1"
+}
+
+start_counter() { # how pid
+	case $1 in
+	none) C="" ;;
+	kernel) "$WHYTOP" syscalls "$2" --backend kernel >/dev/null 2>&1 & C=$! ;;
+	ptrace) "$WHYTOP" syscalls "$2" --backend ptrace >/dev/null 2>&1 & C=$! ;;
+	strace) strace -c -f -p "$2" -o /dev/null 2>/dev/null & C=$! ;;
+	esac
+}
+stop_counter() {
+	[ -n "$C" ] || return 0
+	kill -TERM "$C" 2>/dev/null
+	wait "$C" 2>/dev/null
+}
+
+"$TARGETS/sc_loop" getppid >"$TMP/other" &
+OTHER=$!
+PIDS="$PIDS $OTHER"
+printf 'syscalls_overhead: %s rounds of %s s, %s CPUs, %s\n' "$ROUNDS" "$SECS" "$(nproc)" "$(uname -r)"
+for work in getppid proc; do
+	"$TARGETS/sc_loop" "$work" >"$TMP/target" &
+	T=$!
+	PIDS="$PIDS $T"
+	sleep 1.5
+	for r in $(seq "$ROUNDS"); do
+		for how in none kernel ptrace strace; do
+			start_counter "$how" "$T"
+			sleep 1.2
+			(window "$TMP/target" >"$TMP/t.$how.$r") &
+			window "$TMP/other" >"$TMP/o.$how.$r"
+			wait $! 2>/dev/null
+			stop_counter
+			for f in t o; do
+				awk '{print $1}' "$TMP/$f.$how.$r" | median >>"$TMP/$f.$how.wall"
+				awk '{print $2}' "$TMP/$f.$how.$r" | median >>"$TMP/$f.$how.cpu"
+			done
+			sleep 0.3
+		done
+	done
+	kill -KILL "$T"
+	wait "$T" 2>/dev/null
+	echo
+	echo "target: $work loop (iterations/s, median of $ROUNDS)"
+	printf '%-8s %12s %8s %12s %8s   %12s %8s %12s %8s\n' counter target/wall x target/cpu x \
+		other/wall x other/cpu x
+	for f in t o; do for k in wall cpu; do
+		eval "base_${f}_$k=\$(median <\"$TMP/$f.none.$k\")"
+	done; done
+	for how in none kernel ptrace strace; do
+		line=$(printf '%-8s' "$how")
+		for f in t o; do for k in wall cpu; do
+			v=$(median <"$TMP/$f.$how.$k")
+			eval "b=\$base_${f}_$k"
+			line="$line $(awk -v v="$v" -v b="$b" 'BEGIN {printf "%12.0f %7.2fx", v, (v > 0 ? b / v : 0)}')"
+		done; [ $f = t ] && line="$line  "; done
+		echo "$line"
+	done
+	rm -f "$TMP"/t.* "$TMP"/o.*
+done

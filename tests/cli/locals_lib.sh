@@ -1,0 +1,37 @@
+# locals_lib.sh: helpers shared by the locals_*.sh and poke_*.sh tests
+# (sourced after tests/lib.sh).
+
+# lx_val FILE PATH: the value printed by 'whytop locals' for PATH ("" if none).
+lx_val() {
+	awk -v p="$2" -F'\t' '{ s = $1; sub(/^ +/, "", s);
+		if (index(s, p " = ") == 1) { print substr(s, length(p) + 4); exit } }' "$1"
+}
+
+# lx_info FILE PATH: the "type; scope; where..." part for PATH.
+lx_info() {
+	awk -v p="$2" -F'\t' '{ s = $1; sub(/^ +/, "", s);
+		if (index(s, p " = ") == 1) { print $2; exit } }' "$1"
+}
+
+# lx_first TEXT: the first word of a value ("-100 '\x9c'" -> -100).
+lx_first() {
+	printf '%s\n' "$1" | awk '{ print $1 }'
+}
+
+# lx_own OUT TAG NAME: what the target printed itself as "TAG NAME=VALUE".
+lx_own() {
+	awk -v t="$2" -v n="$3" 'index($0, t " " n "=") == 1 { v = substr($0, length(t) + length(n) + 3) } END { print v }' "$1"
+}
+
+# lx_not_stopped PID: the target runs on (not left in a ptrace or group stop).
+lx_not_stopped() {
+	local s
+	s=$(t_state "$1")
+	[ "$s" != t ] && [ "$s" != T ] || t_fail "process $1 was left stopped (state $s)"
+	for task in /proc/"$1"/task/*; do
+		s=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "$task/status" 2>/dev/null)
+		[ "$s" != t ] && [ "$s" != T ] || t_fail "thread ${task##*/} of $1 was left stopped"
+		grep -q '^TracerPid:[[:space:]]*0$' "$task/status" 2>/dev/null ||
+			[ ! -e "$task/status" ] || t_fail "thread ${task##*/} of $1 is still traced"
+	done
+}

@@ -1,0 +1,28 @@
+#!/bin/sh
+# The headline: crazy spins on a local flag nothing clears; 'whytop poke
+# PID flag=0' (no frame given: the innermost frame where flag is visible)
+# makes it print its completion line and exit 0.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/locals_lib.sh"
+t_need_root
+
+out=$T_TMP/crazy.out
+t_start "$TARGETS/crazy" >"$out"
+pid=$T_PID
+t_wait_for 5 grep -q spinning "$out" || t_fail "crazy did not start"
+
+"$WHYTOP" locals "$pid" >"$T_TMP/locals" || t_fail "whytop locals failed"
+grep -q "frame 0: spin_until_cleared at .*crazy.c" "$T_TMP/locals" ||
+	t_fail "frame 0 is not spin_until_cleared: $(head -1 "$T_TMP/locals")"
+[ "$(lx_val "$T_TMP/locals" flag)" = 1 ] || t_fail "flag reads '$(lx_val "$T_TMP/locals" flag)', not 1"
+lx_info "$T_TMP/locals" flag | grep -q "^int; local; stack 0x" || t_fail "flag is not a stack int"
+lx_not_stopped "$pid"
+
+"$WHYTOP" poke "$pid" flag=0 >"$T_TMP/poke" || t_fail "whytop poke failed: $(cat "$T_TMP/poke")"
+grep -q "^flag: 1 -> 0 (int, stack 0x" "$T_TMP/poke" || t_fail "poke said: $(cat "$T_TMP/poke")"
+grep -q "^after: the process exited" "$T_TMP/poke" || t_fail "poke did not see the exit: $(cat "$T_TMP/poke")"
+status=$(t_reap "$pid" 10)
+[ "$status" = 0 ] || t_fail "crazy exit status $status"
+grep -q "crazy: flag cleared after [0-9]* spins, finishing normally" "$out" ||
+	t_fail "no completion line: $(cat "$out")"
+echo "ok: crazy rescued"

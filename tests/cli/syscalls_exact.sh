@@ -1,0 +1,69 @@
+#!/bin/sh
+# Every backend counts exactly: a target makes known numbers of syscalls
+# (some failing) from a thread it creates after whytop attached; whytop
+# must report those counts, errors and errnos exactly, and the i386 calls
+# (int $0x80) under i386 names. Afterwards the target runs on unharmed and
+# nothing of whytop is left in the kernel.
+. "$SRCDIR/tests/lib.sh"
+t_need_root
+
+INT80=0
+"$TARGETS/sc_work" --int80-probe && INT80=50
+
+# row JSON NAME ABI: "calls errors errno" of one row, or "none"
+row() {
+	r=$(grep -o "\"name\":\"$2\",\"abi\":\"$3\",\"nr\":[0-9]*,\"calls\":[0-9]*,\"errors\":[0-9]*,\"errno\":[^,]*" "$1")
+	[ -n "$r" ] || { echo none; return; }
+	echo "$r" | sed 's/.*"calls":\([0-9]*\),"errors":\([0-9]*\),"errno":\(.*\)/\1 \2 \3/'
+}
+
+expect() {
+	got=$(row "$1" "$2" "$3")
+	[ "$got" = "$4" ] || t_fail "$B: $3 $2: expected '$4', got '$got' ($(cat "$1"))"
+}
+
+leftovers() {
+	n=$("$TARGETS/sc_bpfprogs")
+	[ "$n" = 0 ] || [ "$n" = -1 ] || return 1
+	if [ -d /sys/kernel/tracing/instances ]; then
+		! ls /sys/kernel/tracing/instances | grep -q '^whytop' || return 1
+	fi
+	return 0
+}
+
+for B in kernel ptrace; do
+	D=$T_TMP/$B
+	mkdir "$D"
+	t_start "$TARGETS/sc_work" "$D" "$INT80" >"$D/out"
+	P=$T_PID
+	t_wait_for 10 test -d "$D/ready" || t_fail "$B: target did not start"
+
+	t_start "$WHYTOP" syscalls "$P" --backend "$B" --json >"$D/json" 2>"$D/err"
+	W=$T_PID
+	t_wait_for 10 grep -q counting "$D/err" || t_fail "$B: whytop did not start: $(cat "$D/err")"
+	mkdir "$D/go"
+	t_wait_for 30 test -d "$D/worked" || t_fail "$B: the target's work did not finish"
+	kill -TERM "$W"
+	t_reap "$W" 10 >"$T_TMP/st"; st=$(cat "$T_TMP/st")
+	[ "$st" = 0 ] || t_fail "$B: whytop exited with $st: $(cat "$D/err")"
+
+	grep -q "\"backend\":\"$B\"" "$D/json" || t_fail "$B: wrong backend: $(cat "$D/json")"
+	grep -q '"lost":0,' "$D/json" || t_fail "$B: lost events: $(cat "$D/json")"
+	expect "$D/json" getppid x86_64 '1000 0 null'
+	expect "$D/json" close x86_64 '300 300 "EBADF"'
+	expect "$D/json" getcwd x86_64 '250 0 null'
+	expect "$D/json" chdir x86_64 '125 125 "ENOENT"'
+	if [ "$INT80" -gt 0 ]; then
+		expect "$D/json" getpid i386 "$INT80 0 null"
+		# i386 getpid is 20, which is writev on x86_64: must not show up
+		expect "$D/json" writev x86_64 none
+	fi
+
+	t_wait_for 5 leftovers || t_fail "$B: whytop left counting state in the kernel"
+	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$P/status" || t_fail "$B: target still traced"
+	mkdir "$D/finish"
+	t_reap "$P" 20 >"$T_TMP/st"; st=$(cat "$T_TMP/st")
+	[ "$st" = 0 ] || t_fail "$B: target harmed (status $st): $(cat "$D/out")"
+	grep -q 'sc_work: ok' "$D/out" || t_fail "$B: target output: $(cat "$D/out")"
+done
+exit 0

@@ -1,0 +1,147 @@
+/*
+ * test_tracer.c: the tracer thread runs jobs in order on its own thread,
+ * hands them back through its eventfd, and can walk a real child process
+ * (ptrace from the tracer thread only), leaving it running.
+ */
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <whytop/stack.h>
+#include <whytop/tracer.h>
+
+struct job {
+	int order;
+	pid_t ran_on;
+	int *counter;
+	int done_order;
+};
+
+static int done_counter;
+
+static void job_run(void *p)
+{
+	struct job *j = p;
+	j->ran_on = (pid_t)syscall(SYS_gettid);
+	j->order = (*j->counter)++;
+}
+
+static void job_done(void *p)
+{
+	struct job *j = p;
+	j->done_order = ++done_counter;
+}
+
+static void test_jobs_in_order_off_thread(void **state)
+{
+	struct tracer *tr;
+	struct wt_err err = {0};
+	assert_int_equal(tracer_start(&tr, &err), 0);
+	int counter = 0;
+	struct job jobs[5];
+	memset(jobs, 0, sizeof(jobs));
+	for (int i = 0; i < 5; i++) {
+		jobs[i].counter = &counter;
+		assert_int_equal(tracer_submit(tr, job_run, job_done, &jobs[i]), 0);
+	}
+	int collected = 0;
+	while (collected < 5) {
+		struct pollfd p = {.fd = tracer_fd(tr), .events = POLLIN};
+		assert_int_equal(poll(&p, 1, 5000), 1);
+		collected += tracer_collect(tr);
+	}
+	pid_t me = (pid_t)syscall(SYS_gettid);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(jobs[i].order, i);
+		assert_int_not_equal(jobs[i].ran_on, me);
+		assert_int_equal(jobs[i].ran_on, jobs[0].ran_on);
+		assert_int_equal(jobs[i].done_order, i + 1);
+	}
+	struct job sync = {.counter = &counter};
+	assert_int_equal(tracer_call(tr, job_run, &sync), 0);
+	assert_int_equal(sync.order, 5);
+	assert_int_equal(sync.ran_on, jobs[0].ran_on);
+	tracer_stop(tr);
+}
+
+struct walk_job {
+	pid_t pid;
+	struct debug_proc *dp;
+	struct stack *st;
+	struct wt_err err;
+	int r;
+};
+
+static void walk_run(void *p)
+{
+	struct walk_job *w = p;
+	if (!w->dp && (w->r = debug_proc_open(w->pid, &w->dp, &w->err)) < 0)
+		return;
+	w->r = stack_walk(w->dp, NULL, &w->st, &w->err);
+}
+
+static void close_run(void *p)
+{
+	struct walk_job *w = p;
+	debug_proc_close(w->dp);
+	w->dp = NULL;
+}
+
+static volatile unsigned long spin;
+
+static void test_walk_child(void **state)
+{
+	if (geteuid() != 0)
+		skip();
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		for (;;)
+			spin++;
+	}
+	struct tracer *tr;
+	struct wt_err err = {0};
+	assert_int_equal(tracer_start(&tr, &err), 0);
+	struct walk_job w = {.pid = child};
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(tracer_call(tr, walk_run, &w), 0);
+		assert_int_equal(w.r, 0);
+		assert_int_equal(w.st->nthreads, 1);
+		assert_true(w.st->threads[0].nframes >= 2);
+		/* this very function is among the frames: the child is our fork */
+		bool found = false;
+		for (size_t f = 0; f < w.st->threads[0].nframes; f++)
+			if (w.st->threads[0].frames[f].function &&
+			    strcmp(w.st->threads[0].frames[f].function, "test_walk_child") == 0)
+				found = true;
+		assert_true(found);
+		stack_free(w.st);
+		w.st = NULL;
+	}
+	tracer_call(tr, close_run, &w);
+	tracer_stop(tr);
+	/* still running, not traced: it can be killed and reaped normally */
+	int status;
+	assert_int_equal(waitpid(child, &status, WNOHANG), 0);
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_jobs_in_order_off_thread),
+	    cmocka_unit_test(test_walk_child),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
