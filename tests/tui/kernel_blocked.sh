@@ -42,6 +42,10 @@ tui_ready
 tui_keys B
 tui_wait "Blocked tasks: every task in D state"
 tui_wait "process $P kern_vfork"
+# Esc goes back to the list.
+tui_keys Escape
+tui_wait_gone "Blocked tasks: every task in D state"
+tui_wait "Load average:"
 tui_keys F10
 tui_wait "whytop exited with 0"
 exit 0
