@@ -81,6 +81,10 @@ echo "$o1" | grep -q "\"name\":\"read\",\"args\":\[{\"name\":\"fd\",\"kind\":\"f
 	t_fail "json fd path"
 echo "$o1" | grep -q "\"file\":\"$MNT/hang\"" || t_fail "json file"
 
+# S on the same wchan, not switched in meanwhile: blocked too, as observed.
+"$WHYTOP" kstack "$R1" --observe 1 | grep -Eq "^thread $R1 .*: S, sleeping \(interruptible\), blocked for [1-9]\.[0-9]s" ||
+	t_fail "S reader not seen blocked over a second"
+
 # A path argument is read from the task's memory.
 o3=$("$WHYTOP" kstack "$R3") || t_fail "kstack exited $?"
 echo "$o3"
