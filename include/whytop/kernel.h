@@ -40,6 +40,7 @@ enum ksys_state {
 	KSYS_NONE,     /* "-1 SP PC": blocked, but not inside a system call */
 	KSYS_IN,       /* inside system call nr */
 	KSYS_KTHREAD,  /* a kernel thread: it makes no system calls */
+	KSYS_EXITED,   /* a zombie: it makes no more system calls */
 };
 
 enum ksys_arg_kind {

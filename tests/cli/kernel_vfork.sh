@@ -66,6 +66,19 @@ for i in 1 2 3; do
 done
 kill -KILL "$SPIN"
 
+# A zombie makes no more syscalls and has no kernel stack: said so.
+t_start sh -c 'sleep 0.1 & exec sleep 60'
+ZP=$T_PID
+t_wait_for 5 sh -c "[ -n \"\$(pgrep -P $ZP)\" ]" || t_fail "no child to become a zombie"
+Z=$(pgrep -P "$ZP")
+is_z() { [ "$(t_state "$Z")" = Z ]; }
+t_wait_for 5 is_z || t_fail "$Z did not become a zombie"
+zo=$("$WHYTOP" kstack "$Z") || t_fail "kstack of a zombie exited $?"
+echo "$zo" | grep -q "^  syscall: exited: a zombie makes no more syscalls$" || t_fail "zombie syscall: $zo"
+echo "$zo" | grep -q "^  kernel stack: unavailable: no kernel stack: thread $Z is a zombie" ||
+	t_fail "zombie stack: $zo"
+kill -KILL "$ZP"
+
 # End the child: the parent leaves D and exits 0; nothing is left behind.
 kill -KILL "$CHILD"
 reap "$P" 10; st=$RC

@@ -48,6 +48,7 @@ static const char *sys_state_word(enum ksys_state s)
 	case KSYS_NONE: return "not_in_syscall";
 	case KSYS_IN: return "in_syscall";
 	case KSYS_KTHREAD: return "kernel_thread";
+	case KSYS_EXITED: return "exited";
 	default: return "unknown";
 	}
 }

@@ -161,6 +161,9 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 			kt->syscall_error = sentence("the kernel printed an unexpected syscall line "
 						     "for thread %d", (int)tid);
 		}
+		/* A zombie's registers are those of its last kernel entry, not a live call. */
+		if ((kt->state == 'Z' || kt->state == 'X') && kt->sc.state != KSYS_UNKNOWN)
+			kt->sc.state = KSYS_EXITED;
 	}
 
 	snprintf(path, sizeof(path), "task/%d/wchan", (int)tid);

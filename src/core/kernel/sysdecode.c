@@ -348,6 +348,10 @@ void ksys_decode_ex(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid,
 		snprintf(sc->name, sizeof(sc->name), "-");
 		sc->summary = strdup("kernel thread: makes no syscalls");
 		return;
+	case KSYS_EXITED:
+		snprintf(sc->name, sizeof(sc->name), "-");
+		sc->summary = strdup("exited: a zombie makes no more syscalls");
+		return;
 	case KSYS_IN:
 		break;
 	}
