@@ -114,6 +114,8 @@ struct kstack_opts {
 /* Read the kernel side of every thread of pid. Fails only if pid is gone. */
 int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, struct wt_err *err);
 void kproc_free(struct kproc *kp);
+/* Is /proc mounted with hidepid (other users' processes hidden)? opt gets "hidepid=..." */
+bool kstack_proc_hidepid(char *opt, size_t optsz);
 
 /* Read one thread, given the process's directory fd (/proc/PID). Used by the blocked scan. */
 int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, uint32_t arch,

@@ -67,7 +67,7 @@ int cmd_blocked(int argc, char **argv)
 	printf("%zu task%s in D state (of %zu scanned)\n", bl->ntasks, bl->ntasks == 1 ? "" : "s",
 	       bl->nscanned);
 	if (bl->note)
-		printf("note: %s; tasks are grouped by wchan instead\n", bl->note);
+		printf("note: %s\n", bl->note);
 	for (size_t i = 0; i < bl->ngroups; i++) {
 		const struct kblocked_group *g = &bl->groups[i];
 		printf("\n%zu blocked in %s%s\n", g->ntasks, g->key,

@@ -132,7 +132,7 @@ static void bs_draw(struct screen *s)
 				 kduration_format(slow, dur, sizeof(dur)));
 			ui_put(stdscr, 1, 1 + x, -1, ui_attr(UI_E_WARNING), buf);
 		} else if (bs->bl->note) {
-			snprintf(buf, sizeof(buf), "  %s; grouped by wchan instead", bs->bl->note);
+			snprintf(buf, sizeof(buf), "  %s", bs->bl->note);
 			ui_put(stdscr, 1, 1 + x, -1, ui_attr(UI_E_WARNING), buf);
 		}
 		if (bs->shown == 0)

@@ -347,13 +347,24 @@ int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_er
 		kblock_tracker_prune(tr, now);
 	if (b->ngroups > 1)
 		qsort(b->groups, b->ngroups, sizeof(*b->groups), group_cmp);
+	char opt[48];
+	struct wt_buf note;
+	wt_buf_init(&note);
+	if (geteuid() != 0 && kstack_proc_hidepid(opt, sizeof(opt)))
+		wt_buf_printf(&note, "/proc is mounted with %s: other users' processes are hidden "
+			      "from whytop, blocked or not; run whytop as root to see every task",
+			      opt);
 	if (hidden) {
 		const char *why = NULL;
 		for (size_t i = 0; i < b->ngroups && !why; i++)
 			for (size_t j = 0; j < b->groups[i].ntasks && !why; j++)
 				why = b->groups[i].tasks[j].t.stack_error;
-		b->note = why ? strdup(why) : NULL;
+		if (why)
+			wt_buf_printf(&note, "%s%s; tasks are grouped by wchan instead",
+				      note.len ? ". " : "", why);
 	}
+	b->note = note.len ? wt_buf_steal(&note) : NULL;
+	wt_buf_free(&note);
 	*out = b;
 	return 0;
 }

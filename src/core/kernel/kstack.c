@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,53 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 	return 0;
 }
 
+/* ---- a process /proc does not show ---- */
+
+bool kstack_proc_hidepid(char *opt, size_t optsz)
+{
+	char *text = NULL;
+	size_t len;
+	bool hidden = false;
+	if (wt_read_all_at(AT_FDCWD, "/proc/self/mountinfo", &text, &len) < 0)
+		return false;
+	/* The last mount on /proc is the one in use (mounts can stack). */
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char mnt[64];
+		if (sscanf(line, "%*s %*s %*s %*s %63s", mnt) != 1 || strcmp(mnt, "/proc") != 0)
+			continue;
+		const char *h = strstr(line, "hidepid=");
+		hidden = false;
+		if (h) {
+			char v[32];
+			size_t n = strcspn(h + 8, ", ");
+			snprintf(v, sizeof(v), "%.*s", (int)(n < sizeof(v) ? n : sizeof(v) - 1), h + 8);
+			hidden = strcmp(v, "0") != 0 && strcmp(v, "off") != 0;
+			if (opt)
+				snprintf(opt, optsz, "hidepid=%s", v);
+		}
+	}
+	free(text);
+	return hidden;
+}
+
+/* The process exists (kill says so) but its /proc entry cannot be read. */
+static int proc_gone_or_hidden(pid_t pid, struct wt_err *err)
+{
+	char opt[48];
+	if (kill(pid, 0) == 0 || errno == EPERM) {
+		if (kstack_proc_hidepid(opt, sizeof(opt)))
+			return wt_err_set(err, EACCES,
+					  "process %d exists but /proc hides it (mounted with %s); run "
+					  "whytop as root or as the process's user",
+					  (int)pid, opt);
+		return wt_err_set(err, EACCES,
+				  "process %d exists but its /proc entry cannot be read; run whytop "
+				  "as root or as the process's user",
+				  (int)pid);
+	}
+	return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
+}
+
 /* ---- a whole process ---- */
 
 static int tid_cmp(const void *a, const void *b)
@@ -227,7 +275,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0)
-		return wt_err_set(err, errno, "no process %d (it may have exited)", (int)pid);
+		return proc_gone_or_hidden(pid, err);
 	struct kproc *kp = calloc(1, sizeof(*kp));
 	if (!kp) {
 		close(piddir);
@@ -245,7 +293,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	if (n < 0 || kstack_parse_stat(buf, (size_t)n, comm, sizeof(comm), &state, &flags, &start)) {
 		close(piddir);
 		kproc_free(kp);
-		return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
+		return proc_gone_or_hidden(pid, err);
 	}
 	kp->comm = strdup(comm);
 	kp->is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
@@ -258,7 +306,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 			close(tfd);
 		close(piddir);
 		kproc_free(kp);
-		return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
+		return proc_gone_or_hidden(pid, err);
 	}
 	/* Decode after every thread is read: any one in its memory map makes memory reads unsafe. */
 	struct kstack_opts topts = { 0 };
@@ -295,7 +343,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 		if (opts && opts->only_tid)
 			return wt_err_set(err, ESRCH, "process %d has no thread %d", (int)pid,
 					  (int)opts->only_tid);
-		return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
+		return proc_gone_or_hidden(pid, err);
 	}
 	qsort(kp->threads, kp->nthreads, sizeof(*kp->threads), tid_cmp);
 	char why[256] = "";
