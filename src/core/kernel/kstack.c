@@ -224,7 +224,8 @@ bool kstack_proc_hidepid(char *opt, size_t optsz)
 	if (wt_read_all_at(AT_FDCWD, "/proc/self/mountinfo", &text, &len) < 0)
 		return false;
 	/* The last mount on /proc is the one in use (mounts can stack). */
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char mnt[64];
 		if (sscanf(line, "%*s %*s %*s %*s %63s", mnt) != 1 || strcmp(mnt, "/proc") != 0)
 			continue;
