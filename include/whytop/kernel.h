@@ -198,7 +198,7 @@ struct kblocked_task {
 };
 
 struct kblocked_group {
-	char *key;         /* the frame ("request_wait_answer [fuse]"), or "wchan X", or why unknown */
+	char *key; /* the frame ("request_wait_answer [fuse]"), or "wchan X", or why unknown */
 	bool from_stack;   /* key came from the kernel stack (else from wchan) */
 	struct kblocked_task *tasks;
 	size_t ntasks;

@@ -32,7 +32,8 @@ int cmd_blocked(int argc, char **argv)
 			return CLI_OK;
 		} else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc) {
 			if (wt_parse_long(argv[++i], 0, 3600, &observe))
-				return cli_error(CLI_USAGE, "blocked", "--observe takes 0..3600 seconds");
+				return cli_error(CLI_USAGE, "blocked",
+						 "--observe takes 0..3600 seconds");
 		} else {
 			usage(stderr);
 			return CLI_USAGE;

@@ -117,18 +117,21 @@ static void bs_draw(struct screen *s)
 		       bs->error[0] ? bs->error : "Scanning every task...");
 	} else {
 		if (ui->opts.npids)
-			snprintf(buf, sizeof(buf), "%zu task%s in D of the -p processes (%zu in the "
-				 "system, %zu scanned)", bs->shown, bs->shown == 1 ? "" : "s",
-				 bs->bl->ntasks, bs->bl->nscanned);
+			snprintf(buf, sizeof(buf),
+				 "%zu task%s in D of the -p processes (%zu in the "
+				 "system, %zu scanned)",
+				 bs->shown, bs->shown == 1 ? "" : "s", bs->bl->ntasks,
+				 bs->bl->nscanned);
 		else
 			snprintf(buf, sizeof(buf), "%zu task%s in D of %zu scanned", bs->bl->ntasks,
 				 bs->bl->ntasks == 1 ? "" : "s", bs->bl->nscanned);
-		int x = ui_put(stdscr, 1, 1, -1, ui_attr(bs->bl->ntasks ? UI_E_STATE_D : UI_E_VALUE),
-			       buf);
+		int x = ui_put(stdscr, 1, 1, -1,
+			       ui_attr(bs->bl->ntasks ? UI_E_STATE_D : UI_E_VALUE), buf);
 		uint64_t slow;
 		if (kwatch_stuck(bs->watch, &slow) && slow > 1000000000ull) {
 			char dur[32];
-			snprintf(buf, sizeof(buf), "  (this scan has taken %s; showing the last one)",
+			snprintf(buf, sizeof(buf),
+				 "  (this scan has taken %s; showing the last one)",
 				 kduration_format(slow, dur, sizeof(dur)));
 			ui_put(stdscr, 1, 1 + x, -1, ui_attr(UI_E_WARNING), buf);
 		} else if (bs->bl->note) {

@@ -89,7 +89,8 @@ static void test_tracker_s_same_wchan(void **state)
 					   7, &ns, &since));
 	assert_int_equal(ns, 0);
 	/* S with a hidden or empty wchan says nothing. */
-	assert_false(kblock_tracker_observe(tr, 21, 1, 'S', NULL, UINT64_MAX, S(7), 7, &ns, &since));
+	assert_false(
+	    kblock_tracker_observe(tr, 21, 1, 'S', NULL, UINT64_MAX, S(7), 7, &ns, &since));
 	assert_false(kblock_tracker_observe(tr, 22, 1, 'S', "", UINT64_MAX, S(7), 7, &ns, &since));
 	kblock_tracker_free(tr);
 }

@@ -89,10 +89,11 @@ static void test_syscall_lines(void **state)
 	assert_int_equal(sc.pc, 0x7f69f0c832adULL);
 
 	memset(&sc, 0, sizeof(sc));
-	assert_int_equal(kstack_parse_syscall("58 0x55b97d824193 0x3 0x0 0x7f7f4773e850 "
-					      "0x1999999999999999 0x0 0x7ffe9363b410 0x7f7f477ff3b8",
-					      &sc),
-			 0);
+	assert_int_equal(
+	    kstack_parse_syscall("58 0x55b97d824193 0x3 0x0 0x7f7f4773e850 "
+				 "0x1999999999999999 0x0 0x7ffe9363b410 0x7f7f477ff3b8",
+				 &sc),
+	    0);
 	assert_int_equal(sc.nr, 58);
 	assert_int_equal(sc.raw[4], 0x1999999999999999ULL);
 }
@@ -124,8 +125,9 @@ static void test_syscall_malformed(void **state)
 static void test_stat_hostile_comm(void **state)
 {
 	/* A comm can contain ") S (" to fool a naive parser; the last ')' ends it. */
-	const char text[] = "4242 (evil) R 1 (x) D 7915 7906 4424 0 -1 2097216 105 0 0 0 0 0 0 0 20 "
-			    "0 1 0 41795 2400256 281\n";
+	const char text[] =
+	    "4242 (evil) R 1 (x) D 7915 7906 4424 0 -1 2097216 105 0 0 0 0 0 0 0 20 "
+	    "0 1 0 41795 2400256 281\n";
 	char comm[64], st;
 	unsigned long flags;
 	uint64_t start;
@@ -329,12 +331,12 @@ static void test_read_string_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stack_lines),       cmocka_unit_test(test_stack_odd_lines),
-		cmocka_unit_test(test_syscall_lines),     cmocka_unit_test(test_syscall_malformed),
-		cmocka_unit_test(test_stat_hostile_comm), cmocka_unit_test(test_wchan),
-		cmocka_unit_test(test_switches),          cmocka_unit_test(test_decode_names_and_args),
-		cmocka_unit_test(test_signatures),        cmocka_unit_test(test_read_string_bounds),
-		cmocka_unit_test(test_mm_frames),         cmocka_unit_test(test_no_memory_reason),
+	    cmocka_unit_test(test_stack_lines),	      cmocka_unit_test(test_stack_odd_lines),
+	    cmocka_unit_test(test_syscall_lines),     cmocka_unit_test(test_syscall_malformed),
+	    cmocka_unit_test(test_stat_hostile_comm), cmocka_unit_test(test_wchan),
+	    cmocka_unit_test(test_switches),	      cmocka_unit_test(test_decode_names_and_args),
+	    cmocka_unit_test(test_signatures),	      cmocka_unit_test(test_read_string_bounds),
+	    cmocka_unit_test(test_mm_frames),	      cmocka_unit_test(test_no_memory_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

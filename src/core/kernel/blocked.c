@@ -268,7 +268,8 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	ssize_t n = wt_read_at(piddir, "stat", buf, sizeof(buf));
 	int tfd = -1;
 	DIR *d = NULL;
-	if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm), &state, &flags, &start))
+	if (n <= 0 ||
+	    kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm), &state, &flags, &start))
 		goto out;
 	struct stat st;
 	uid_t uid = fstat(piddir, &st) == 0 ? st.st_uid : (uid_t)-1;

@@ -25,7 +25,8 @@ static int parse_hex(const char *p, const char *end, uint64_t *out, const char *
 	uint64_t v = 0;
 	const char *start = p;
 	while (p < end && isxdigit((unsigned char)*p)) {
-		int d = isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10);
+		int d =
+		    isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10);
 		if (p - start >= 16)
 			return -EINVAL;
 		v = v * 16 + (uint64_t)d;
@@ -245,7 +246,7 @@ int kstack_parse_stat(const char *text, size_t len, char *comm, size_t commsz, c
 
 int kstack_parse_switches(const char *text, uint64_t *out)
 {
-	static const char *keys[] = { "\nvoluntary_ctxt_switches:", "\nnonvoluntary_ctxt_switches:" };
+	static const char *keys[] = {"\nvoluntary_ctxt_switches:", "\nnonvoluntary_ctxt_switches:"};
 	uint64_t sum = 0;
 	for (size_t i = 0; i < WT_ARRAY_SIZE(keys); i++) {
 		const char *p = strstr(text, keys[i]);
@@ -274,7 +275,8 @@ const char *kstack_mm_frame(const struct kframe *f, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		size_t len = strcspn(f[i].func, ".");
 		for (size_t j = 0; j < WT_ARRAY_SIZE(mm_frames); j++)
-			if (strlen(mm_frames[j]) == len && memcmp(mm_frames[j], f[i].func, len) == 0)
+			if (strlen(mm_frames[j]) == len &&
+			    memcmp(mm_frames[j], f[i].func, len) == 0)
 				return mm_frames[j];
 	}
 	return NULL;

@@ -68,10 +68,11 @@ static char *stack_refusal(pid_t tid, uid_t uid, int code)
 	if (code != EACCES && code != EPERM)
 		return sentence("cannot read /proc/%d/stack: %s", (int)tid, strerror(code));
 	if (!have_cap(CAP_SYS_ADMIN_BIT))
-		return sentence("the kernel shows kernel stacks only to CAP_SYS_ADMIN (and a reader "
-				"allowed to ptrace the task); run whytop as root to see where "
-				"thread %d waits",
-				(int)tid);
+		return sentence(
+		    "the kernel shows kernel stacks only to CAP_SYS_ADMIN (and a reader "
+		    "allowed to ptrace the task); run whytop as root to see where "
+		    "thread %d waits",
+		    (int)tid);
 	char who[64];
 	user_name(uid, who, sizeof(who));
 	return sentence("the kernel refused the stack of thread %d (user %s) although whytop has "
@@ -159,8 +160,10 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 			ptrace_refused = n == -EACCES || n == -EPERM;
 		} else if (kstack_parse_syscall(buf, &kt->sc)) {
 			kt->sc.state = KSYS_UNKNOWN;
-			kt->syscall_error = sentence("the kernel printed an unexpected syscall line "
-						     "for thread %d", (int)tid);
+			kt->syscall_error =
+			    sentence("the kernel printed an unexpected syscall line "
+				     "for thread %d",
+				     (int)tid);
 		}
 		/* A zombie's registers are those of its last kernel entry, not a live call. */
 		if ((kt->state == 'Z' || kt->state == 'X') && kt->sc.state != KSYS_UNKNOWN)
@@ -197,9 +200,11 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 			return rc;
 		if (kt->nframes == 0) {
 			const char *why = state_phrase(kt->state);
-			kt->stack_error = why ? sentence("no kernel stack: thread %d is %s", (int)tid, why)
-					      : sentence("the kernel returned an empty stack for thread "
-							 "%d (it was running, or exiting)", (int)tid);
+			kt->stack_error =
+			    why ? sentence("no kernel stack: thread %d is %s", (int)tid, why)
+				: sentence("the kernel returned an empty stack for thread "
+					   "%d (it was running, or exiting)",
+					   (int)tid);
 		}
 	}
 	if (!(opts && opts->defer_decode)) {
@@ -234,7 +239,8 @@ bool kstack_proc_hidepid(char *opt, size_t optsz)
 		if (h) {
 			char v[32];
 			size_t n = strcspn(h + 8, ", ");
-			snprintf(v, sizeof(v), "%.*s", (int)(n < sizeof(v) ? n : sizeof(v) - 1), h + 8);
+			snprintf(v, sizeof(v), "%.*s", (int)(n < sizeof(v) ? n : sizeof(v) - 1),
+				 h + 8);
 			hidden = strcmp(v, "0") != 0 && strcmp(v, "off") != 0;
 			if (opt)
 				snprintf(opt, optsz, "hidepid=%s", v);
@@ -250,14 +256,16 @@ static int proc_gone_or_hidden(pid_t pid, struct wt_err *err)
 	char opt[48];
 	if (kill(pid, 0) == 0 || errno == EPERM) {
 		if (kstack_proc_hidepid(opt, sizeof(opt)))
-			return wt_err_set(err, EACCES,
-					  "process %d exists but /proc hides it (mounted with %s); run "
-					  "whytop as root or as the process's user",
-					  (int)pid, opt);
-		return wt_err_set(err, EACCES,
-				  "process %d exists but its /proc entry cannot be read; run whytop "
-				  "as root or as the process's user",
-				  (int)pid);
+			return wt_err_set(
+			    err, EACCES,
+			    "process %d exists but /proc hides it (mounted with %s); run "
+			    "whytop as root or as the process's user",
+			    (int)pid, opt);
+		return wt_err_set(
+		    err, EACCES,
+		    "process %d exists but its /proc entry cannot be read; run whytop "
+		    "as root or as the process's user",
+		    (int)pid);
 	}
 	return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
 }
@@ -291,7 +299,8 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	unsigned long flags = 0;
 	uint64_t start;
 	char state;
-	if (n < 0 || kstack_parse_stat(buf, (size_t)n, comm, sizeof(comm), &state, &flags, &start)) {
+	if (n < 0 ||
+	    kstack_parse_stat(buf, (size_t)n, comm, sizeof(comm), &state, &flags, &start)) {
 		close(piddir);
 		kproc_free(kp);
 		return proc_gone_or_hidden(pid, err);
@@ -309,7 +318,8 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 		kproc_free(kp);
 		return proc_gone_or_hidden(pid, err);
 	}
-	/* Decode after every thread is read: any one in its memory map makes memory reads unsafe. */
+	/* Decode after every thread is read: any one in its memory map makes memory reads unsafe.
+	 */
 	struct kstack_opts topts = { 0 };
 	if (opts)
 		topts = *opts;
@@ -351,7 +361,8 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	for (size_t i = 0; i < kp->nthreads && !why[0]; i++) {
 		const char *mm = kstack_mm_frame(kp->threads[i].frames, kp->threads[i].nframes);
 		if (mm)
-			snprintf(why, sizeof(why), "not read: thread %d of this process is inside its "
+			snprintf(why, sizeof(why),
+				 "not read: thread %d of this process is inside its "
 				 "memory map (%s), reading its memory could hang",
 				 (int)kp->threads[i].tid, mm);
 	}
