@@ -263,20 +263,14 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	if (piddir < 0)
 		return;
 	char pcomm[64], state;
-	unsigned long flags;
+	unsigned long flags = 0;
 	uint64_t start;
-	ssize_t n = wt_read_at(piddir, "stat", buf, sizeof(buf));
-	int tfd = -1;
-	DIR *d = NULL;
-	if (n <= 0 ||
-	    kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm), &state, &flags, &start))
-		goto out;
-	struct stat st;
-	uid_t uid = fstat(piddir, &st) == 0 ? st.st_uid : (uid_t)-1;
-	bool is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
+	ssize_t n;
+	uid_t uid = (uid_t)-1;
+	bool is_kthread = false, have_proc = false;
 	uint32_t arch = 0;
-	tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = tfd >= 0 ? fdopendir(tfd) : NULL;
+	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
 	if (!d)
 		goto out;
 	struct dirent *de;
@@ -290,8 +284,19 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		if (n <= 0 || kstack_parse_stat(buf, (size_t)n, NULL, 0, &state, NULL, NULL) ||
 		    state != 'D')
 			continue;
-		if (!arch)
+		/* The process's own details only once one of its tasks is in D: most never are. */
+		if (!have_proc) {
+			struct stat st;
+			n = wt_read_at(piddir, "stat", buf, sizeof(buf));
+			if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm), &state,
+							&flags, &start))
+				goto out;
+			if (fstat(piddir, &st) == 0)
+				uid = st.st_uid;
+			is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
 			arch = is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
+			have_proc = true;
+		}
 		struct kblocked_task task;
 		memset(&task, 0, sizeof(task));
 		task.pid = pid;
