@@ -5,31 +5,11 @@
 # (int $0x80) under i386 names. Afterwards the target runs on unharmed and
 # nothing of whytop is left in the kernel.
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
 
 INT80=0
 "$TARGETS/sc_work" --int80-probe && INT80=50
-
-# row JSON NAME ABI: "calls errors errno" of one row, or "none"
-row() {
-	r=$(grep -o "\"name\":\"$2\",\"abi\":\"$3\",\"nr\":[0-9]*,\"calls\":[0-9]*,\"errors\":[0-9]*,\"errno\":[^,]*" "$1")
-	[ -n "$r" ] || { echo none; return; }
-	echo "$r" | sed 's/.*"calls":\([0-9]*\),"errors":\([0-9]*\),"errno":\(.*\)/\1 \2 \3/'
-}
-
-expect() {
-	got=$(row "$1" "$2" "$3")
-	[ "$got" = "$4" ] || t_fail "$B: $3 $2: expected '$4', got '$got' ($(cat "$1"))"
-}
-
-leftovers() {
-	n=$("$TARGETS/sc_bpfprogs")
-	[ "$n" = 0 ] || [ "$n" = -1 ] || return 1
-	if [ -d /sys/kernel/tracing/instances ]; then
-		! ls /sys/kernel/tracing/instances | grep -q '^whytop' || return 1
-	fi
-	return 0
-}
 
 for B in kernel ptrace; do
 	D=$T_TMP/$B
@@ -41,6 +21,10 @@ for B in kernel ptrace; do
 	t_start "$WHYTOP" syscalls "$P" --backend "$B" --json >"$D/json" 2>"$D/err"
 	W=$T_PID
 	t_wait_for 10 grep -q counting "$D/err" || t_fail "$B: whytop did not start: $(cat "$D/err")"
+	IDS=$(prog_ids "$W")
+	if [ $B = kernel ] && ! no_libbpf; then
+		[ "$(echo $IDS | wc -w)" = 2 ] || t_fail "kernel: expected 2 programs of ours, got '$IDS'"
+	fi
 	mkdir "$D/go"
 	t_wait_for 30 test -d "$D/worked" || t_fail "$B: the target's work did not finish"
 	kill -TERM "$W"
@@ -59,7 +43,7 @@ for B in kernel ptrace; do
 		expect "$D/json" writev x86_64 none
 	fi
 
-	t_wait_for 5 leftovers || t_fail "$B: whytop left counting state in the kernel"
+	t_wait_for 5 gone "$IDS" || t_fail "$B: whytop left counting state in the kernel ($IDS)"
 	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$P/status" || t_fail "$B: target still traced"
 	mkdir "$D/finish"
 	t_reap "$P" 20 >"$T_TMP/st"; st=$(cat "$T_TMP/st")

@@ -28,6 +28,7 @@
  * is an i386 call from a 64-bit task; bit 30 of the number is x32.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -378,24 +379,39 @@ static int btf_offset(struct btf *btf, const char *type, const char *member)
  * x86 (THREAD_INFO_IN_TASK); status follows flags and syscall_work. The
  * kernel's BTF says so exactly when it is there; else the x86_64 layout.
  */
-static void read_btf(struct bpf_state *st)
+/* What the kernel's BTF tells; read once per whytop (parsing it takes tens of ms). */
+static struct {
+	int status_off;
+	int btf_id[2];
+} btf_info;
+static pthread_once_t btf_once = PTHREAD_ONCE_INIT;
+
+static void read_btf_once(void)
 {
-	st->status_off = 16;
+	btf_info.status_off = 16;
 	struct btf *btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return;
 	int ti = btf_offset(btf, "task_struct", "thread_info");
 	int so = btf_offset(btf, "thread_info", "status");
 	if (ti >= 0 && so >= 0) {
-		st->status_off = ti + so;
+		btf_info.status_off = ti + so;
 		int e = btf__find_by_name_kind(btf, "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
 		int x = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
 		if (e > 0 && x > 0) {
-			st->btf_id[0] = e;
-			st->btf_id[1] = x;
+			btf_info.btf_id[0] = e;
+			btf_info.btf_id[1] = x;
 		}
 	}
 	btf__free(btf);
+}
+
+static void read_btf(struct bpf_state *st)
+{
+	pthread_once(&btf_once, read_btf_once);
+	st->status_off = btf_info.status_off;
+	st->btf_id[0] = btf_info.btf_id[0];
+	st->btf_id[1] = btf_info.btf_id[1];
 }
 
 static int no_print(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -66,7 +66,9 @@ static int traced_by_us(pid_t tid)
 
 static int seize(struct pt_state *st, pid_t tid, struct wt_err *err)
 {
-	long opts = PTRACE_O_TRACESYSGOOD | (st->s->opts.tid ? 0 : PTRACE_O_TRACECLONE);
+	/* TRACEEXEC: a thread that execs takes the leader's tid; we are told */
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
+		    (st->s->opts.tid ? 0 : PTRACE_O_TRACECLONE);
 	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)opts) == 0) {
 		if (!sc_tracer_add(&st->tr, tid))
 			return wt_err_set(err, ENOMEM, "out of memory");
@@ -261,6 +263,7 @@ int sc_ptrace_open(struct sc_session *s, struct wt_err *err)
 	pthread_cond_init(&st->cond, NULL);
 	sc_tracer_init(&st->tr, st->acc, &st->lock, 0);
 	st->tr.only_tid = s->opts.tid;
+	st->tr.tgid = s->opts.pid;
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));

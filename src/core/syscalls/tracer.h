@@ -25,6 +25,7 @@ struct sc_tracer {
 	int seccomp;            /* launch with a filter: only watched calls stop */
 	int detaching;          /* every stop from now on is a detach */
 	pid_t only_tid;         /* 0, or count this thread only */
+	pid_t tgid;             /* attach mode: tasks of other processes are let go */
 	struct sc_tracee *tab;
 	size_t cap, used, live;
 };
