@@ -39,6 +39,7 @@ struct attach_thread {
 	bool seized;   /* PTRACE_SEIZE succeeded and no detach yet */
 	bool gone;     /* exited (or never existed) during the attach */
 	bool deferred; /* did not stop in time; detached later by attach_reap_deferred */
+	bool released; /* let go early by attach_opts.on_stop */
 	enum attach_stop stop;
 	int pending_sig;       /* signal to hand back on detach, 0 none */
 	uint64_t interrupt_ns; /* when PTRACE_INTERRUPT was sent (wt_now_ns) */
@@ -61,6 +62,15 @@ struct attach_opts {
 	pid_t only_tid;		  /* 0: every thread; otherwise only this one */
 	uint64_t stop_timeout_ns; /* 0: default (1 s) for the stop of all threads */
 	bool fetch_regs;	  /* read every stopped thread's registers right away */
+	/*
+	 * Rolling hold: called on the attaching thread as soon as one thread's
+	 * stop is seen. If it returns true the thread is let go at once (its
+	 * pending signal handed back) and marked released, so each thread is
+	 * held only for what on_stop does, not until the slowest one stops.
+	 * The threads are then not all stopped at the same instant.
+	 */
+	bool (*on_stop)(struct attach_set *as, struct attach_thread *t, void *arg);
+	void *on_stop_arg;
 };
 
 /*

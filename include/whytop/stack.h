@@ -74,6 +74,12 @@ struct stack_opts {
 	pid_t only_tid;      /* 0: every thread */
 	size_t max_frames;   /* 0: default (256) */
 	bool no_symbols;     /* only pcs (for benchmarks) */
+	/*
+	 * Hold every thread until all are copied (one instant for the whole
+	 * process). Default: each thread is let go as soon as its registers
+	 * and stack are copied, so no thread waits for the slowest to stop.
+	 */
+	bool consistent;
 };
 
 struct debug_proc;
@@ -81,6 +87,11 @@ struct debug_proc;
 /* Report modules and load debug info for pid; does not stop it. */
 int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err);
 void debug_proc_close(struct debug_proc *dp);
+/*
+ * Open every module's ELF, symbols and DWARF now rather than when a frame
+ * first needs them (a front end can do this while idle; walks never need it).
+ */
+int debug_proc_preload(struct debug_proc *dp);
 /* Re-report modules if the mappings changed (dlopen); cheap when not. */
 int debug_proc_refresh(struct debug_proc *dp, struct wt_err *err);
 Dwfl *debug_proc_dwfl(struct debug_proc *dp);

@@ -48,6 +48,10 @@ lx_info "$L" str | grep -q "^const char \*;" || t_fail "str type: $(lx_info "$L"
 [ "$(lx_val "$L" arr)" = "{10, 20, 30, 40, 50}" ] || t_fail "arr: $(lx_val "$L" arr)"
 lx_info "$L" s_total | grep -q "^long int; global; static 0x" || t_fail "s_total"
 
+# A lexical block: the loop's block has its own depth, which hides the function's.
+grep -q "^  depth = 1	int; local; stack 0x[0-9a-f]*; shadowed$" "$L" || t_fail "no shadowed outer depth: $(grep depth "$L")"
+grep -q "^  depth = 2	long int; local; stack 0x" "$L" || t_fail "no inner depth: $(grep depth "$L")"
+
 # JSON: one object with the same values.
 "$WHYTOP" locals "$pid" --json >"$T_TMP/json" || t_fail "--json failed"
 [ "$(wc -l <"$T_TMP/json")" = 1 ] || t_fail "--json is not one line"

@@ -40,6 +40,7 @@ poke_ok "arr[3]" 7 7
 poke_ok num.i 5 5
 poke_ok g_counter 1000 1000
 poke_ok s_total 0x10 16
+poke_ok depth 5 5   # the inner block's depth, which hides the outer one
 
 # The program itself sees the new values.
 kill -USR1 "$pid"
@@ -52,7 +53,13 @@ for pair in sc=-128 uc=255 ch=122 sh=-32768 us=65535 i=2147483647 ui=0 \
 	[ "$(lx_own "$out" usr1 "$n")" = "$v" ] ||
 		t_fail "after poke the program has $n=$(lx_own "$out" usr1 "$n"), not $v"
 done
+[ "$(lx_own "$out" "usr1 inner" depth)" = 5 ] || t_fail "inner depth is $(lx_own "$out" "usr1 inner" depth)"
 lx_not_stopped "$pid"
+
+# JSON.
+"$WHYTOP" poke "$pid" --watch 0 --json i=-7 >"$T_TMP/j" || t_fail "poke --json"
+grep -q '^{"pid":'"$pid"',"tid":'"$pid"',"frame":0,"function":"show_types","path":"i","type":"int","where":"stack 0x[0-9a-f]*","old":"2147483647","new":"-7","note":null,"took":true,"after":null}$' "$T_TMP/j" ||
+	t_fail "poke --json: $(cat "$T_TMP/j")"
 
 # Undo is the old value written back: poke it again and the program agrees.
 "$WHYTOP" poke "$pid" --watch 0 cfg.limit=7 >/dev/null || t_fail "poke back"
@@ -62,4 +69,5 @@ status=$(t_reap "$pid" 10)
 [ "$status" = 0 ] || t_fail "loc_types exit status $status"
 [ "$(lx_own "$out" end cfg.limit)" = 7 ] || t_fail "end cfg.limit=$(lx_own "$out" end cfg.limit)"
 grep -q "^loc_types: done" "$out" || t_fail "loc_types did not finish"
+[ "$(lx_own "$out" "end outer" depth)" = 1 ] || t_fail "the outer depth changed"
 echo "ok: pokes of every scalar class took effect"

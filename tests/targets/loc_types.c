@@ -83,6 +83,7 @@ static void show_types(long exit_after_ms)
 	union num num = { .i = 1065353216 };
 	int (*fn)(int) = twice;
 	int go = 1;
+	int depth = 1; /* hidden by the inner block's own depth while the loop runs */
 
 #define DUMP(tag)                                                                          \
 	do {                                                                               \
@@ -125,13 +126,20 @@ static void show_types(long exit_after_ms)
 	DUMP("start");
 	printf("ready pid %d\n", (int)getpid());
 	fflush(stdout);
-	while (go) {
-		if (dump_now) {
-			dump_now = 0;
-			DUMP("usr1");
+	{
+		long depth = 2;
+
+		while (go) {
+			if (dump_now) {
+				dump_now = 0;
+				DUMP("usr1");
+				printf("usr1 inner depth=%ld\n", depth);
+				fflush(stdout);
+			}
 		}
 	}
 	DUMP("end");
+	printf("end outer depth=%d\n", depth);
 }
 
 int main(int argc, char **argv)

@@ -23,10 +23,15 @@ underlined() {
 # A theme where only D-state tasks are underlined.
 mkdir -p "$TUI_HOME/.config/whytop/themes"
 echo "state_d = underline" >"$TUI_HOME/.config/whytop/themes/wtd"
-# Sorted by pid the child (selected rows use their own attribute) comes second.
-tui_start -- --theme wtd -d 5 -s pid -p "$parent,$child"
+# Sorted by state the child (S) comes after the parent (D), whatever their
+# pids: Down selects the child (a selected row has its own attribute).
+tui_start -- --theme wtd -d 5 -s state -p "$parent,$child"
 tui_ready
-tui_wait "kern_vfork 60"
+parent_row() {
+	tui_screen | grep -qE "^ *$parent "
+}
+# (wait for the pid: a long build path may cut the command short)
+t_wait_for 10 parent_row || t_fail "pid $parent is not listed"
 line=$(tui_screen | grep -E "^ *$parent ")
 echo "$line" | grep -q " D " || t_fail "the parent's row does not show state D: $line"
 tui_keys Down                 # select the child: the parent's row is drawn as D
@@ -40,7 +45,7 @@ tui_quit
 
 # Without colours the mono theme underlines and emboldens D rows.
 tm kill-session -t t
-tui_start NO_COLOR=1 -- -d 5 -s pid -p "$parent,$child"
+tui_start NO_COLOR=1 -- -d 5 -s state -p "$parent,$child"
 tui_ready
 tui_keys Down
 row=""

@@ -1,29 +1,28 @@
 #!/bin/sh
 # follow.sh: the selection follows its process, not its row: processes
-# that start later land above it (pid sort, descending), and Enter still
-# opens the one that was selected. -u shows one user's processes only.
+# that start later land above it (sorted by command, theirs sort first),
+# and Enter still opens the one that was selected. -u shows one user's processes only.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
 cp /bin/sleep "$T_TMP/wtfollow"
 t_start "$T_TMP/wtfollow" 300
 target=$T_PID
 
-tui_start -- -d 2 -s pid
+tui_start -- -d 2 -s command
 tui_ready
-tui_keys I
-tui_wait "PIDv"
+tui_wait "Command^"
 tui_keys /
 tui_type wtfollow
 tui_keys Enter
 tui_wait_gone "Search:"
 row_of_target() {
-	tui_screen | grep -n "wtfollow 300" | cut -d: -f1
+	tui_screen | grep -n "wtfollow 300" | head -n 1 | cut -d: -f1
 }
 before=$(row_of_target)
-# Newer processes (larger pids) push the target down the list.
-cp /bin/sleep "$T_TMP/wtnewer"
+# Newer processes whose commands sort first push the target down.
+cp /bin/sleep "$T_TMP/wtaaa"
 for i in 1 2 3; do
-	t_start "$T_TMP/wtnewer" 30$i
+	t_start "$T_TMP/wtaaa" 30$i
 done
 moved_down() {
 	r=$(row_of_target)

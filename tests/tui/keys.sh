@@ -43,7 +43,13 @@ tui_wait "Resumed"
 tui_keys '\'
 tui_type wtnice
 tui_keys Enter
-tui_wait "[filter: wtnice]"
+tui_wait "[filter: wtni"
+# Only the target left (the test's own grep may pass by): it is selected,
+# and the selection then stays on it.
+only_target() {
+	[ "$(tui_screen | sed -n '/ PID[v^]* *USER/,$p' | awk '$1 ~ /^[0-9]+$/ {print $1}')" = "$target" ]
+}
+t_wait_for 5 only_target || t_fail "the filter does not leave only pid $target"
 nice_of() {
 	ps -o ni= -p "$target" | tr -d ' '
 }

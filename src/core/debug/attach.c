@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,9 +200,31 @@ static bool attach_poll_one(struct attach_thread *t)
 }
 
 /* Wait until every seized thread has stopped or exited, or the deadline passes. */
-static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadline)
+/* Let one thread go now: hand back its pending signal; account its hold. */
+static int attach_release(struct attach_set *as, struct attach_thread *t)
 {
-	unsigned spins = 0;
+	int ret = 0;
+	if (ptrace(PTRACE_DETACH, t->tid, 0, t->pending_sig) < 0) {
+		int e = errno;
+		int status;
+		/*
+		 * ESRCH: killed while held (SIGKILL ends any stop). Reap the
+		 * traced zombie so it does not linger on our side.
+		 */
+		if (waitpid(t->tid, &status, __WALL | WNOHANG) == 0 && e != ESRCH)
+			ret = -e;
+	}
+	t->seized = false;
+	t->detached_ns = wt_now_ns();
+	uint64_t from = t->interrupt_ns ? t->interrupt_ns : as->start_ns;
+	if (t->stop != ATTACH_STOP_NONE && t->detached_ns - from > as->held_ns)
+		as->held_ns = t->detached_ns - from;
+	return ret;
+}
+
+static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadline,
+			      const struct attach_opts *opts)
+{
 	uint64_t all_but_d_ns = 0;
 	for (;;) {
 		size_t waiting = 0, waiting_not_d = 0;
@@ -209,8 +232,14 @@ static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadl
 			struct attach_thread *t = &as->threads[i];
 			if (!t->seized || t->stop != ATTACH_STOP_NONE)
 				continue;
-			if (attach_poll_one(t))
+			if (attach_poll_one(t)) {
+				if (t->seized && t->stop != ATTACH_STOP_NONE && opts->on_stop &&
+				    opts->on_stop(as, t, opts->on_stop_arg)) {
+					attach_release(as, t);
+					t->released = true;
+				}
 				continue;
+			}
 			waiting++;
 			if (t->state != 'D')
 				waiting_not_d++;
@@ -222,9 +251,16 @@ static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadl
 			all_but_d_ns = now;
 		if (now > deadline || (all_but_d_ns && now - all_but_d_ns > ATTACH_D_GRACE_NS))
 			break;
-		/* A stop takes 10-50 us: spin briefly, then back off to sleeping. */
-		if (++spins > 50) {
-			struct timespec ts = {0, spins > 500 ? 1000000 : 50000};
+		/*
+		 * A stop takes 10-50 us when the thread gets a CPU at once, and
+		 * milliseconds on a loaded machine. Sleeping here would hold the
+		 * threads that did stop (and wait for their release) longer:
+		 * yield instead for the first 20 ms, then back off.
+		 */
+		if (now - as->start_ns < 20000000ull) {
+			sched_yield();
+		} else {
+			struct timespec ts = {0, 200000};
 			nanosleep(&ts, NULL);
 		}
 	}
@@ -270,13 +306,15 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 		}
 		if (added == 0)
 			break;
-		attach_wait_stops(as, from, deadline);
+		attach_wait_stops(as, from, deadline, opts);
 	}
 
 	size_t held = 0;
 	for (size_t i = 0; i < as->nthreads; i++) {
 		struct attach_thread *t = &as->threads[i];
-		if (t->seized && t->stop != ATTACH_STOP_NONE) {
+		if (t->released) {
+			held++;
+		} else if (t->seized && t->stop != ATTACH_STOP_NONE) {
 			held++;
 			if (opts->fetch_regs && ptrace(PTRACE_GETREGS, t->tid, 0, &t->regs) == 0)
 				t->regs_valid = true;
@@ -377,21 +415,9 @@ int attach_detach_held(struct attach_set *as, uint64_t *held_ns)
 			t->seized = false;
 			continue;
 		}
-		if (ptrace(PTRACE_DETACH, t->tid, 0, t->pending_sig) < 0) {
-			int e = errno;
-			int status;
-			/*
-			 * ESRCH: killed while held (SIGKILL ends any stop). Reap
-			 * the traced zombie so it does not linger on our side.
-			 */
-			if (waitpid(t->tid, &status, __WALL | WNOHANG) == 0 && e != ESRCH)
-				ret = ret ? ret : -e;
-		}
-		t->seized = false;
-		t->detached_ns = wt_now_ns();
-		uint64_t from = t->interrupt_ns ? t->interrupt_ns : as->start_ns;
-		if (t->stop != ATTACH_STOP_NONE && t->detached_ns - from > as->held_ns)
-			as->held_ns = t->detached_ns - from;
+		int r = attach_release(as, t);
+		if (r < 0 && !ret)
+			ret = r;
 	}
 	if (held_ns)
 		*held_ns = as->held_ns;

@@ -46,7 +46,7 @@ struct snap_thread {
 struct snap {
 	pid_t pid;
 	struct snap_thread *threads;
-	size_t nthreads;
+	size_t nthreads, cap;
 };
 
 struct unwind_space; /* libunwind side, unwind.c */
@@ -77,6 +77,11 @@ void debug_pages_flush(struct debug_proc *dp);
 /* snapshot.c: copy registers and stack windows of held threads. */
 int snap_take(struct debug_proc *dp, struct attach_set *as, size_t window_max, struct snap **out);
 void snap_free(struct snap *s);
+/* Rolling hold: copy each thread as its stop is seen, then let it go. */
+struct snap *snap_new(pid_t pid);
+int snap_copy_one(struct debug_proc *dp, struct attach_set *as, struct attach_thread *at,
+		  size_t window_max, struct snap *s);
+int snap_add_missing(struct snap *s, struct attach_set *as);
 
 /* unwind.c: libunwind-ptrace with our accessors; frames get pc, cfa, regs. */
 int unwind_space_new(struct debug_proc *dp, struct unwind_space **out);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,9 @@
 #include "debug_int.h"
 
 /*
- * The pid whose modules are being opened: find_elf has no argument for it
- * and modules are only opened (eagerly) right after reporting, on one thread.
+ * find_elf has no argument for the pid; each module's userdata slot carries
+ * it (set right after reporting, debug_tag_module).
  */
-static __thread pid_t debug_opening_pid;
 
 static pthread_once_t debug_env_once = PTHREAD_ONCE_INIT;
 
@@ -53,7 +53,7 @@ static bool debug_other_root(pid_t pid)
 static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr base,
 			  char **file_name, Elf **elfp)
 {
-	pid_t pid = debug_opening_pid;
+	pid_t pid = (pid_t)(intptr_t)*userdata;
 	if (pid > 0 && name[0] == '/' && debug_other_root(pid)) {
 		char path[4096];
 		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, name);
@@ -89,14 +89,20 @@ static int debug_preload_one(Dwfl_Module *mod, void **userdata, const char *name
 	return DWARF_CB_OK;
 }
 
+static int debug_tag_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start,
+			    void *arg)
+{
+	if (!*userdata)
+		*userdata = arg;
+	return DWARF_CB_OK;
+}
+
 static int debug_report(struct debug_proc *dp, struct wt_err *err)
 {
-	debug_opening_pid = dp->pid;
 	dwfl_report_begin(dp->dwfl);
 	int r = dwfl_linux_proc_report(dp->dwfl, dp->pid);
 	dwfl_report_end(dp->dwfl, NULL, NULL);
 	if (r != 0) {
-		debug_opening_pid = 0;
 		/* elfutils returns a positive errno when /proc cannot be read. */
 		if (r > 0)
 			return wt_err_set(err, r,
@@ -106,8 +112,19 @@ static int debug_report(struct debug_proc *dp, struct wt_err *err)
 		return wt_err_set(err, EIO, "cannot list the modules of %d: %s", dp->pid,
 				  dwfl_errmsg(-1));
 	}
+	/*
+	 * Files open lazily, when a frame first lands in a module; that is
+	 * after the target was let go, so it never lengthens the pause.
+	 * Opening every module's DWARF eagerly costs cold walks dearly
+	 * (decompressing libc's debug file is most of a cold walk).
+	 */
+	dwfl_getmodules(dp->dwfl, debug_tag_module, (void *)(intptr_t)dp->pid, 0);
+	return 0;
+}
+
+int debug_proc_preload(struct debug_proc *dp)
+{
 	dwfl_getmodules(dp->dwfl, debug_preload_one, NULL, 0);
-	debug_opening_pid = 0;
 	return 0;
 }
 

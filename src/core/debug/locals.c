@@ -174,6 +174,23 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	c->nscopes = dwarf_getscopes(&c->cudie, c->pc - c->bias, &c->scopes);
 	if (c->nscopes < 0)
 		c->nscopes = 0;
+	/*
+	 * Past an inlined call, dwarf_getscopes continues with the scopes of
+	 * the inlined function's abstract definition, not with the function it
+	 * was inlined into. The concrete nesting of the innermost scope
+	 * (dwarf_getscopes_die) holds every frame of the inline chain.
+	 */
+	if (c->nscopes > 0) {
+		Dwarf_Die inner = c->scopes[0], *chain = NULL;
+		int n = dwarf_getscopes_die(&inner, &chain);
+		if (n > 0) {
+			free(c->scopes);
+			c->scopes = chain;
+			c->nscopes = n;
+		} else {
+			free(chain);
+		}
+	}
 	/* The inline_level-th function scope is this frame's; the first subprogram is physical. */
 	for (int i = 0; i < c->nscopes; i++) {
 		int tag = dwarf_tag(&c->scopes[i]);
@@ -410,9 +427,12 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 		lv->note = strdup(v->why);
 	else if (v->bit_size)
 		lv->note = strdup("a bit-field: shown, not written");
-	else if (v->has_loclist && lv->writable)
-		lv->note = strdup("optimized code: its location changes with the pc; a copy in "
-				  "another register or slot may overwrite or ignore a write");
+	else if (v->copies[0] && lv->writable) {
+		char n[600];
+		snprintf(n, sizeof(n), "optimized code: elsewhere in the function it lives in %s; "
+			 "a copy there may overwrite or ignore a write", v->copies);
+		lv->note = strdup(n);
+	}
 	lv->expanded = lv->expandable && is_expanded(o->opts, path);
 	if (!lv->expanded)
 		return;
@@ -425,6 +445,37 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 			break;
 		snprintf(cpath, sizeof(cpath), "%s%s%s", path, cname[0] == '[' ? "" : ".", cname);
 		emit(c, o, cpath, cname, &ct, &cv, LOCALS_MEMBER, depth + 1, false);
+	}
+}
+
+/*
+ * The source line of the frame: the pc's line for the innermost function;
+ * for a function an inlined call sits in, the line of that call.
+ */
+static void lx_frame_line(struct lx_ctx *c, struct locals *l)
+{
+	for (int i = c->fn_scope - 1; i >= 0; i--) {
+		Dwarf_Attribute a;
+		Dwarf_Word fileno, ln;
+		Dwarf_Files *files;
+		size_t nfiles;
+		const char *src;
+		if (dwarf_tag(&c->scopes[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		if (dwarf_attr(&c->scopes[i], DW_AT_call_file, &a) && dwarf_formudata(&a, &fileno) == 0 &&
+		    dwarf_getsrcfiles(&c->cudie, &files, &nfiles) == 0 && fileno < nfiles &&
+		    (src = dwarf_filesrc(files, fileno, NULL, NULL)))
+			l->file = wt_escape(src, strlen(src), 0);
+		if (dwarf_attr(&c->scopes[i], DW_AT_call_line, &a) && dwarf_formudata(&a, &ln) == 0)
+			l->line = (int)ln;
+		return;
+	}
+	Dwfl_Line *line = dwfl_module_getsrc(c->mod, c->pc);
+	const char *src;
+	int ln = 0;
+	if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
+		l->file = wt_escape(src, strlen(src), 0);
+		l->line = ln;
 	}
 }
 
@@ -452,15 +503,7 @@ int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_op
 	l->frame = f->index;
 	l->pc = f->frame.pc;
 	l->function = lx_function_name(&c);
-	{
-		Dwfl_Line *line = dwfl_module_getsrc(c.mod, c.pc);
-		const char *src;
-		int ln = 0;
-		if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
-			l->file = wt_escape(src, strlen(src), 0);
-			l->line = ln;
-		}
-	}
+	lx_frame_line(&c, l);
 	r = lx_collect(&c, !(opts && opts->no_globals),
 		       opts && opts->max_globals ? opts->max_globals : 200, &vars, &nvars);
 	if (r < 0) {

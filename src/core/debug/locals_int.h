@@ -59,6 +59,7 @@ struct lval {
 	unsigned bit_size;   /* bit-field member: width, 0 if not a bit-field */
 	unsigned bit_offset; /* bit-field member: offset from addr, little-endian bits */
 	char why[160];       /* for LV_NONE and read-only values */
+	char copies[160];    /* other places its location list names, or "" */
 };
 
 /* A type with the array dimension we are at (multi-dimensional arrays). */

@@ -174,10 +174,12 @@ static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path
 	}
 	res->old_value = format_bytes(&c, &st, oldb, size);
 	res->new_value = format_bytes(&c, &st, back, size);
-	if (v.has_loclist)
-		res->note = strdup("optimized code: the variable's location changes with the pc; "
-				   "the code may keep a copy elsewhere that overwrites or ignores "
-				   "this write");
+	if (v.copies[0]) {
+		char n[600];
+		snprintf(n, sizeof(n), "optimized code: elsewhere in the function %s lives in %s; "
+			 "a copy there may overwrite or ignore this write", esc, v.copies);
+		res->note = strdup(n);
+	}
 	r = 0;
 out:
 	lx_close(&c);

@@ -137,6 +137,85 @@ int snap_take(struct debug_proc *dp, struct attach_set *as, size_t window_max, s
 	return 0;
 }
 
+/* A new, empty snapshot for rolling copies (snap_copy_one). */
+struct snap *snap_new(pid_t pid)
+{
+	struct snap *s = calloc(1, sizeof(*s));
+	if (s)
+		s->pid = pid;
+	return s;
+}
+
+static struct snap_thread *snap_add(struct snap *s, pid_t tid)
+{
+	if (s->nthreads == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		void *p = realloc(s->threads, cap * sizeof(*s->threads));
+		if (!p)
+			return NULL;
+		s->threads = p;
+		s->cap = cap;
+	}
+	struct snap_thread *t = &s->threads[s->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	return t;
+}
+
+int snap_copy_one(struct debug_proc *dp, struct attach_set *as, struct attach_thread *at,
+		  size_t window_max, struct snap *s)
+{
+	struct snap_thread *t = snap_add(s, at->tid);
+	if (!t)
+		return -ENOMEM;
+	t->state = at->state;
+	struct user_regs_struct u;
+	if (attach_get_regs(as, at->tid, &u, NULL) < 0) {
+		t->error = "its registers could not be read";
+		return 0;
+	}
+	snap_regs_from_user(t->regs, &u);
+	t->ok = true;
+	uint64_t lo, hi;
+	bool trunc;
+	if (!snap_window(dp, u.rsp, window_max, &lo, &hi, &trunc)) {
+		bool changed;
+		debug_proc_read_maps(dp, &changed);
+		if (!snap_window(dp, u.rsp, window_max, &lo, &hi, &trunc))
+			return 0;
+	}
+	t->win = malloc(hi - lo);
+	if (!t->win)
+		return 0;
+	ssize_t n = attach_read_mem(as->pid, lo, t->win, hi - lo);
+	t->win_lo = lo;
+	t->win_len = n > 0 ? (size_t)n : 0;
+	t->win_truncated = trunc;
+	return 0;
+}
+
+/* Threads the rolling copy did not see (gone, not stopped) get their reason. */
+int snap_add_missing(struct snap *s, struct attach_set *as)
+{
+	for (size_t i = 0; i < as->nthreads; i++) {
+		struct attach_thread *at = &as->threads[i];
+		bool seen = false;
+		for (size_t j = 0; j < s->nthreads && !seen; j++)
+			seen = s->threads[j].tid == at->tid;
+		if (seen)
+			continue;
+		struct snap_thread *t = snap_add(s, at->tid);
+		if (!t)
+			return -ENOMEM;
+		t->state = at->state;
+		t->error = at->gone
+			       ? "the thread exited during the walk"
+			       : "the thread did not stop in time (uninterruptible sleep in the "
+				 "kernel?); see its kernel stack";
+	}
+	return 0;
+}
+
 void snap_free(struct snap *s)
 {
 	if (!s)

@@ -88,6 +88,22 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 	return n;
 }
 
+struct stack_rolling {
+	struct debug_proc *dp;
+	struct snap *snap;
+	int err;
+};
+
+/* Rolling hold: copy this thread now and let it go (attach_opts.on_stop). */
+static bool stack_on_stop(struct attach_set *as, struct attach_thread *t, void *arg)
+{
+	struct stack_rolling *roll = arg;
+	int r = snap_copy_one(roll->dp, as, t, STACK_WINDOW_MAX, roll->snap);
+	if (r < 0 && !roll->err)
+		roll->err = r;
+	return true;
+}
+
 int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
 	       struct wt_err *err)
 {
@@ -102,19 +118,37 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 	if (r < 0)
 		return r;
 
-	/* The pause: from the first interrupt to the last detach. */
-	struct attach_opts ao = {.only_tid = opts->only_tid, .fetch_regs = true};
+	/* The pause: each thread's from its interrupt to its detach; the longest. */
+	struct attach_opts ao = {.only_tid = opts->only_tid, .fetch_regs = opts->consistent};
+	struct stack_rolling roll = {dp, snap_new(dp->pid), 0};
+	if (!roll.snap)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	if (!opts->consistent) {
+		ao.on_stop = stack_on_stop;
+		ao.on_stop_arg = &roll;
+	}
 	struct attach_set *as;
 	r = attach_all(dp->pid, &ao, &as, err);
-	if (r < 0)
+	if (r < 0) {
+		snap_free(roll.snap);
 		return r;
+	}
 	bool was_stopped = as->was_stopped;
 	struct snap *snap = NULL;
-	int sr = snap_take(dp, as, STACK_WINDOW_MAX, &snap);
+	int sr;
+	if (opts->consistent) {
+		snap_free(roll.snap);
+		sr = snap_take(dp, as, STACK_WINDOW_MAX, &snap);
+	} else {
+		snap = roll.snap;
+		sr = roll.err ? roll.err : snap_add_missing(snap, as);
+	}
 	uint64_t pause_ns = 0;
 	attach_detach_held(as, &pause_ns);
-	if (sr < 0)
+	if (sr < 0) {
+		snap_free(snap);
 		return wt_err_set(err, -sr, "out of memory copying the stacks of %d", dp->pid);
+	}
 
 	struct stack *st = calloc(1, sizeof(*st));
 	if (!st) {
