@@ -193,7 +193,7 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 	kill(child, SIGCONT);
 	*status = 0;
 	while (tr.live > 0) {
-		pid_t tid = waitpid(-1, &st, __WALL);
+		pid_t tid = waitpid(-1, &st, __WALL | __WNOTHREAD);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;

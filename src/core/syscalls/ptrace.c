@@ -8,6 +8,9 @@
  * the thread that attached. The thread sleeps in waitpid(); to stop it, the
  * session sets a flag and pokes it with a signal that interrupts waitpid.
  *
+ * It waits with __WNOTHREAD: only for its own tracees, never stealing the
+ * stops of what another part of whytop (the stack tab's tracer) has attached.
+ *
  * Detaching: PTRACE_INTERRUPT every thread, then detach each at whatever
  * stop it reports first, handing a pending genuine signal back with the
  * detach. A thread in group-stop is detached from that stop and the kernel
@@ -145,7 +148,7 @@ static void detach_all(struct pt_state *st)
 	uint64_t end = wt_now_ns() + 3000000000ull;
 	while (st->tr.live > 0 && wt_now_ns() < end) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
 		if (tid > 0) {
 			sc_tracer_handle(&st->tr, tid, status);
 		} else if (tid == 0) {
@@ -180,7 +183,7 @@ static void *pt_main(void *arg)
 
 	while (!atomic_load(&st->stop) && st->tr.live > 0) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
