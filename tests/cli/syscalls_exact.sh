@@ -11,18 +11,23 @@ t_need_root
 INT80=0
 "$TARGETS/sc_work" --int80-probe && INT80=50
 
-for B in kernel ptrace; do
+# kernel-nobtf: the raw_tp programs used on kernels without BTF
+for B in kernel kernel-nobtf ptrace; do
 	D=$T_TMP/$B
 	mkdir "$D"
+	BACKEND=${B%-nobtf}
+	NOBTF=
+	[ "$B" = kernel-nobtf ] && NOBTF=1
 	t_start "$TARGETS/sc_work" "$D" "$INT80" >"$D/out"
 	P=$T_PID
 	t_wait_for 10 test -d "$D/ready" || t_fail "$B: target did not start"
 
-	t_start "$WHYTOP" syscalls "$P" --backend "$B" --json >"$D/json" 2>"$D/err"
+	t_start env WHYTOP_NO_BTF=$NOBTF "$WHYTOP" syscalls "$P" --backend "$BACKEND" --json \
+		>"$D/json" 2>"$D/err"
 	W=$T_PID
 	t_wait_for 10 grep -q counting "$D/err" || t_fail "$B: whytop did not start: $(cat "$D/err")"
 	IDS=$(prog_ids "$W")
-	if [ $B = kernel ] && ! no_libbpf; then
+	if [ $BACKEND = kernel ] && ! no_libbpf; then
 		[ "$(echo $IDS | wc -w)" = 2 ] || t_fail "kernel: expected 2 programs of ours, got '$IDS'"
 	fi
 	mkdir "$D/go"
@@ -31,7 +36,10 @@ for B in kernel ptrace; do
 	t_reap "$W" 10 >"$T_TMP/st"; st=$(cat "$T_TMP/st")
 	[ "$st" = 0 ] || t_fail "$B: whytop exited with $st: $(cat "$D/err")"
 
-	grep -q "\"backend\":\"$B\"" "$D/json" || t_fail "$B: wrong backend: $(cat "$D/json")"
+	grep -q "\"backend\":\"$BACKEND\"" "$D/json" || t_fail "$B: wrong backend: $(cat "$D/json")"
+	if [ "$B" = kernel-nobtf ]; then
+		grep -q '"backend_name":"in-kernel (eBPF raw_tp' "$D/json" || t_fail "$B: $(cat "$D/json")"
+	fi
 	grep -q '"lost":0,' "$D/json" || t_fail "$B: lost events: $(cat "$D/json")"
 	expect "$D/json" getppid x86_64 '1000 0 null'
 	expect "$D/json" close x86_64 '300 300 "EBADF"'

@@ -30,7 +30,8 @@ static int ours(unsigned int id)
 	struct bpf_prog_info info;
 	unsigned int len = sizeof(info);
 	memset(&info, 0, sizeof(info));
-	int r = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strncmp(info.name, "wt_sc_", 6) == 0;
+	int r =
+	    bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && strncmp(info.name, "wt_sc_", 6) == 0;
 	close(fd);
 	return r;
 }

@@ -86,11 +86,12 @@ static int seize(struct pt_state *st, pid_t tid, struct wt_err *err)
 		return 1;
 	}
 	if (e == EPERM)
-		return wt_err_set(err, e,
-				  "cannot trace thread %d of process %d: %s; it may be traced already "
-				  "(a debugger or strace: see TracerPid in /proc/%d/status), or "
-				  "run as root",
-				  (int)tid, (int)st->s->opts.pid, strerror(e), (int)tid);
+		return wt_err_set(
+		    err, e,
+		    "cannot trace thread %d of process %d: %s; it may be traced already "
+		    "(a debugger or strace: see TracerPid in /proc/%d/status), or "
+		    "run as root",
+		    (int)tid, (int)st->s->opts.pid, strerror(e), (int)tid);
 	return wt_err_set(err, e, "cannot trace thread %d of process %d: %s", (int)tid,
 			  (int)st->s->opts.pid, strerror(e));
 }
@@ -100,9 +101,9 @@ static int attach_all(struct pt_state *st, struct wt_err *err)
 	pid_t pid = st->s->opts.pid;
 	if (st->s->opts.tid) {
 		int r = seize(st, st->s->opts.tid, err);
-		return r < 0 ? r : r == 0 ? wt_err_set(err, ESRCH, "thread %d is gone",
-						      (int)st->s->opts.tid)
-					  : 0;
+		return r < 0	? r
+		       : r == 0 ? wt_err_set(err, ESRCH, "thread %d is gone", (int)st->s->opts.tid)
+				: 0;
 	}
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
@@ -128,8 +129,10 @@ static int attach_all(struct pt_state *st, struct wt_err *err)
 		}
 		closedir(d);
 		if (rounds > 1000)
-			return wt_err_set(err, EAGAIN, "process %d makes threads faster than we "
-							"can attach them", (int)pid);
+			return wt_err_set(err, EAGAIN,
+					  "process %d makes threads faster than we "
+					  "can attach them",
+					  (int)pid);
 	}
 	if (!st->tr.live)
 		return wt_err_set(err, ESRCH, "process %d is gone", (int)pid);
@@ -152,7 +155,7 @@ static void detach_all(struct pt_state *st)
 		if (tid > 0) {
 			sc_tracer_handle(&st->tr, tid, status);
 		} else if (tid == 0) {
-			struct timespec ts = { 0, 500000 };
+			struct timespec ts = {0, 500000};
 			nanosleep(&ts, NULL);
 		} else if (errno != EINTR) {
 			break; /* ECHILD: nothing traced is left */
@@ -212,11 +215,9 @@ static int pt_read(struct sc_session *s, struct sc_sample *out, struct wt_err *e
 	return 0;
 }
 
-static void pt_cost(const struct sc_session *s, const struct sc_sample *now, char *buf,
-		    size_t size)
+static void pt_cost(const struct sc_session *s, const struct sc_sample *now, char *buf, size_t size)
 {
-	snprintf(buf, size,
-		 "target slowed: it stops twice per syscall (%llu stops so far)",
+	snprintf(buf, size, "target slowed: it stops twice per syscall (%llu stops so far)",
 		 now ? (unsigned long long)now->overhead_runs : 0ull);
 }
 
@@ -248,10 +249,10 @@ static void pt_close(struct sc_session *s)
 }
 
 static const struct sc_backend_ops pt_ops = {
-	.name = "ptrace",
-	.read = pt_read,
-	.cost = pt_cost,
-	.close = pt_close,
+    .name = "ptrace",
+    .read = pt_read,
+    .cost = pt_cost,
+    .close = pt_close,
 };
 
 int sc_ptrace_open(struct sc_session *s, struct wt_err *err)
