@@ -151,6 +151,7 @@ int ui_loop_run(struct ui *ui)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
+	sigaddset(&set, SIGTSTP);
 	/* Blocked for every thread created later too (a tab's tracer thread). */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	ui->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -209,6 +210,13 @@ int ui_loop_run(struct ui *ui)
 			while (read(ui->sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				if (si.ssi_signo == SIGWINCH) {
 					loop_resize();
+					react |= UI_RELAYOUT | UI_REDRAW;
+				} else if (si.ssi_signo == SIGTSTP) {
+					/* Ctrl-Z: give the shell a sane terminal, stop, redraw all on fg. */
+					endwin();
+					kill(getpid(), SIGSTOP);
+					loop_resize();
+					clearok(curscr, TRUE);
 					react |= UI_RELAYOUT | UI_REDRAW;
 				} else {
 					ui->quit = true;

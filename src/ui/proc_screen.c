@@ -34,6 +34,7 @@ struct proc_screen {
 	int ntabs, active;
 	WINDOW *win; /* the tab's region: a subwindow of stdscr */
 	char comm[64];
+	bool direct; /* opened by --open: q quits whytop, Esc shows the list */
 };
 
 static const char *const proc_keys_bar[] = {
@@ -202,8 +203,9 @@ static unsigned ps_key(struct screen *s, int key)
 	case KEY_LEFT:
 		slot_activate(ps, (ps->active + ps->ntabs - 1) % ps->ntabs);
 		return r | UI_REDRAW;
-	case KEY_ESC:
 	case 'q':
+		return r | (ps->direct ? UI_QUIT : UI_CLOSE);
+	case KEY_ESC:
 	case KEY_BACKSPACE:
 	case 127:
 		return r | UI_CLOSE;
@@ -289,6 +291,12 @@ static const struct screen_ops proc_screen_ops = {
 	.fds = ps_fds,
 	.fd_ready = ps_fd_ready,
 };
+
+void proc_screen_set_direct(struct screen *s)
+{
+	if (s && s->ops == &proc_screen_ops)
+		((struct proc_screen *)s)->direct = true;
+}
 
 struct screen *proc_screen_new(struct ui *ui, pid_t pid)
 {

@@ -53,9 +53,10 @@ struct lt_job {
 };
 
 struct lt_state {
+	struct tab_ctx *ctx;       /* lives as long as the screen, longer than us */
 	struct tracer *tr;
 	struct debug_proc *dp;     /* tracer thread only */
-	bool busy;                 /* a job is queued or running */
+	unsigned busy;             /* jobs queued or running */
 	bool active;
 	struct locals *l;          /* what is shown */
 	struct locals_frame lf;    /* the frame it came from */
@@ -148,6 +149,8 @@ static void lt_job_free(struct lt_job *j)
 	free(j);
 }
 
+static void lt_read(struct tab_ctx *ctx, struct lt_state *st);
+
 static void lt_done(void *arg)
 {
 	struct lt_job *j = arg;
@@ -157,12 +160,15 @@ static void lt_done(void *arg)
 		lt_job_free(j);
 		return;
 	}
-	st->busy = false;
+	st->busy--;
 	if (j->kind == LT_READ) {
 		if (j->rc < 0) {
 			snprintf(st->error, sizeof(st->error), "%s", j->err.msg);
-			locals_free(st->l);
-			st->l = NULL;
+			/* Keep the last values of a process that exited: the draw says so. */
+			if (j->err.code != ESRCH) {
+				locals_free(st->l);
+				st->l = NULL;
+			}
 			/* The activation is gone: next time choose by the selection again. */
 			st->have_lf = false;
 		} else {
@@ -191,6 +197,8 @@ static void lt_done(void *arg)
 		const char *after = !j->watched ? "" :
 				    j->outcome == POKE_THREAD_GONE ? "; then the thread exited" :
 				    j->outcome == POKE_LEFT_FRAME ? "; then the thread left the frame" :
+				    j->outcome == POKE_STOPPED ? "; the process is stopped (T): it acts "
+								 "on it when continued" :
 								    "; the thread is still in the frame";
 		snprintf(st->last_line, sizeof(st->last_line), "%s %s: %s -> %s, read back %s (%s)%s%s",
 			 j->kind == LT_POKE ? "Poked" : "Undid", r->path, r->old_value,
@@ -205,6 +213,9 @@ static void lt_done(void *arg)
 			snprintf(st->last_line + strlen(st->last_line),
 				 sizeof(st->last_line) - strlen(st->last_line), "  (%s)", r->note);
 	}
+	/* Show what the variables hold now (after a poke, at once). */
+	if (j->kind != LT_READ && st->active)
+		lt_read(st->ctx, st);
 	lt_job_free(j);
 }
 
@@ -217,7 +228,7 @@ static void lt_submit(struct tab_ctx *ctx, struct lt_state *st, struct lt_job *j
 		lt_job_free(j);
 		return;
 	}
-	st->busy = true;
+	st->busy++;
 }
 
 /* Read the variables of the frame ctx selects (or the one shown, again). */
@@ -238,6 +249,11 @@ static void lt_read(struct tab_ctx *ctx, struct lt_state *st)
 		j->have_old = true;
 		j->old = st->lf;
 		j->tid = st->lf.tid;
+	} else if (ctx->stack && ctx->selected_tid && ctx->selected_frame >= 0 &&
+		   locals_frame_from_stack(ctx->stack, ctx->selected_tid, ctx->selected_frame,
+					   &j->old, NULL) == 0) {
+		/* The frame the Stack tab shows: find that activation in our own walk. */
+		j->have_old = true;
 	}
 	st->want_tid = ctx->selected_tid;
 	st->want_frame = ctx->selected_frame;
@@ -258,6 +274,7 @@ static int lt_open(struct tab_ctx *ctx, void **state)
 		return -(err.code ? err.code : EAGAIN);
 	}
 	st->want_frame = -2;
+	st->ctx = ctx;
 	*state = st;
 	lt_read(ctx, st);
 	return 0;
@@ -387,10 +404,6 @@ static unsigned lt_edit(struct tab_ctx *ctx, struct lt_state *st)
 							    : locals_loc_name(v->loc));
 		return UI_REDRAW;
 	}
-	if (st->busy) {
-		tab_error(ctx, "Still reading the frame; try again in a moment");
-		return UI_REDRAW;
-	}
 	snprintf(title, sizeof(title), "Poke %.50s", v->path);
 	snprintf(text, sizeof(text), "New value for %s (%s):", v->path, v->type);
 	if (!ui_dialog_input(title, text, value, sizeof(value)) || !value[0])
@@ -427,10 +440,6 @@ static unsigned lt_undo(struct tab_ctx *ctx, struct lt_state *st)
 
 	if (!st->have_last || !st->have_lf) {
 		tab_error(ctx, "Nothing to undo");
-		return UI_REDRAW;
-	}
-	if (st->busy) {
-		tab_error(ctx, "Busy; try again in a moment");
 		return UI_REDRAW;
 	}
 	snprintf(text, sizeof(text), "Write %s back into %s?\n(it is %s now; %s)",

@@ -9,7 +9,7 @@
 
 extern const struct tab_ops tab_overview_ops;
 
-/* syscalls: extern const struct tab_ops tab_syscalls_ops; */
+extern const struct tab_ops tab_syscalls_ops;
 
 extern const struct tab_ops tab_stack_ops;
 
@@ -20,7 +20,7 @@ extern const struct tab_ops tab_kernel_ops;
 const struct tab_ops *const tab_table[] = {
 	&tab_overview_ops,
 
-	/* syscalls: &tab_syscalls_ops, */
+	&tab_syscalls_ops,
 
 	&tab_stack_ops,
 

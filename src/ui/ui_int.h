@@ -65,6 +65,8 @@ void ui_draw_bottom(struct ui *ui, const char *const *keys);
 /* Screens. */
 struct screen *list_screen_new(struct ui *ui);
 struct screen *proc_screen_new(struct ui *ui, pid_t pid);
+/* Opened from the command line (--open): q quits instead of going back. */
+void proc_screen_set_direct(struct screen *s);
 
 /* The header meters (header.c): lines it needs for width w, and drawing. */
 int header_height(const struct proc_sysinfo *si, int w);

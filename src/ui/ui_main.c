@@ -129,8 +129,10 @@ int ui_main(int argc, char **argv)
 		ui.top->ops->tick(ui.top);
 	if (ui.cfg.blocked)
 		ui_push(&ui, blocked_screen_new(&ui));
-	if (ui.cfg.open)
+	if (ui.cfg.open) {
 		ui_push(&ui, proc_screen_new(&ui, ui.cfg.pids[0]));
+		proc_screen_set_direct(ui.top);
+	}
 
 	r = ui.top ? ui_loop_run(&ui) : -ENOMEM;
 	endwin();

@@ -207,14 +207,14 @@ bool ui_dialog_confirm(const char *title, const char *text)
 {
 	int tw, th = text_lines(text, &tw);
 	int w = tw + 6 < 40 ? 40 : tw + 6;
-	WINDOW *win = dialog_open(title, th + 5, w);
+	WINDOW *win = dialog_open(title, th + 4, w);
 	if (!win)
 		return false;
 	w = getmaxx(win);
 	bool yes = false;
 	for (;;) {
 		draw_text(win, 1, 2, w - 4, text);
-		int y = th + 3;
+		int y = th + 2;
 		ui_put(win, y, 2, -1, yes ? ui_attr(UI_E_SELECTED) : ui_attr(UI_E_DIALOG), "[ Yes ]");
 		ui_put(win, y, 12, -1, yes ? ui_attr(UI_E_DIALOG) : ui_attr(UI_E_SELECTED), "[ No ]");
 		ui_put(win, y, 21, w - 23, ui_attr(UI_E_DIM), "y / n");

@@ -21,7 +21,13 @@ set -- $(awk -v p="$pid" '$1 == p' "$T_TMP/nobody")
 [ "$2" = root ] || t_fail "user should still be known: $*"
 [ "$3" = "?" ] || t_fail "refused syscall shows '$3', want ?"
 setpriv --reuid=65534 --regid=65534 --clear-groups "$WHYTOP" list -i 0 -p "$pid" --json \
-	-c pid,syscall | python3 -c 'import json,sys
+	-c pid,syscall,wchan | python3 -c 'import json,sys
 t = json.load(sys.stdin)["tasks"][0]
-assert t["syscall"] is None, t' || t_fail "refused syscall is not null in JSON"
+assert t["syscall"] is None, t
+# The kernel answers "0" to a reader without ptrace rights: unknown, not "not waiting".
+assert t["wchan"] is None, t' || t_fail "refused syscall or wchan is not null in JSON"
+# Root sees the wchan of the same task.
+"$WHYTOP" list -i 0 -p "$pid" --json -c pid,wchan | python3 -c 'import json,sys
+t = json.load(sys.stdin)["tasks"][0]
+assert t["wchan"] not in (None, "", "-"), t' || t_fail "root does not see the wchan"
 exit 0

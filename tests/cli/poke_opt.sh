@@ -18,7 +18,8 @@ grep -q "frame 0: spin at" "$T_TMP/l" || t_fail "frame 0 is not spin: $(head -1 
 lx_info "$T_TMP/l" run | grep -q "^int; param; register r" || t_fail "run: $(lx_info "$T_TMP/l" run)"
 "$WHYTOP" poke "$pid" run=0 >"$T_TMP/p" || t_fail "poke run: $(cat "$T_TMP/p")"
 grep -q "^run: 2 -> 0 (int, register r.. of thread $pid" "$T_TMP/p" || t_fail "poke run said: $(cat "$T_TMP/p")"
-grep -q "^note: optimized code" "$T_TMP/p" || t_fail "no -O2 note: $(cat "$T_TMP/p")"
+# run has one place in spin: no warning about other copies.
+! grep -q "^note:" "$T_TMP/p" || t_fail "a note for a variable with one place: $(cat "$T_TMP/p")"
 [ "$(t_reap "$pid" 10)" = 0 ] || t_fail "reg0 did not exit 0"
 grep -q "^reg0 done [1-9]" "$out" || t_fail "reg0: $(cat "$out")"
 
@@ -33,8 +34,47 @@ grep -q "frame [1-9]: outer at" "$T_TMP/l" || t_fail "outer is not an outer fram
 lx_info "$T_TMP/l" keep | grep -q "^long int; param; r.. saved at 0x" || t_fail "keep: $(lx_info "$T_TMP/l" keep)"
 "$WHYTOP" poke "$pid" --function outer keep=0 >"$T_TMP/p" || t_fail "poke keep: $(cat "$T_TMP/p")"
 grep -q "^keep: 2 -> 0 (long int, r.. of frame [1-9], saved at 0x" "$T_TMP/p" || t_fail "poke keep said: $(cat "$T_TMP/p")"
+# outer's loop test reads keep through another register: say so.
+grep -q "^note: optimized code: elsewhere in the function keep lives in r..; a copy there may overwrite or ignore this write" "$T_TMP/p" ||
+	t_fail "no note about keep's other copy: $(cat "$T_TMP/p")"
 [ "$(t_reap "$pid" 10)" = 0 ] || t_fail "outer did not exit 0"
 grep -q "^outer done" "$out" || t_fail "outer: $(cat "$out")"
+
+# A value the compiler computes (DW_OP_stack_value) is shown, never written.
+out=$T_TMP/outer2.out
+t_start "$TARGETS/loc_opt" outer >"$out"
+pid=$T_PID
+t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt outer did not start (2)"
+"$WHYTOP" locals "$pid" --function inner --no-globals >"$T_TMP/l" || t_fail "locals inner"
+computed=$(awk -F'\t' '$2 ~ /; computed; read-only; computed by the compiler/ { sub(/^ +/, "", $1); sub(/ = .*/, "", $1); print $1; exit }' "$T_TMP/l")
+[ -n "$computed" ] || t_fail "no computed variable in inner: $(cat "$T_TMP/l")"
+if "$WHYTOP" poke "$pid" --function inner "$computed=1" >"$T_TMP/p" 2>&1; then
+	t_fail "poke of computed $computed succeeded"
+fi
+grep -q "^whytop poke: cannot poke $computed: computed by the compiler (DW_OP_stack_value): no place to write" "$T_TMP/p" ||
+	t_fail "refusal: $(cat "$T_TMP/p")"
+kill "$pid"
+t_reap "$pid" 5 >/dev/null
+
+# An inlined call: frame 0 is the inline frame with its own parameter; frame 1
+# is the function it was inlined into, at the line of the call.
+out=$T_TMP/inline.out
+t_start "$TARGETS/loc_opt" inline >"$out"
+pid=$T_PID
+t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt inline did not start"
+"$WHYTOP" stack "$pid" >"$T_TMP/s" || t_fail "stack inline"
+grep -q "#0 .* inl_spin+.* \[inline\]" "$T_TMP/s" || t_fail "frame 0 is not the inline inl_spin: $(cat "$T_TMP/s")"
+call=$(sed -n 's/.*#1 .* with_inline+.* at \([^ ]*\).*/\1/p' "$T_TMP/s")
+"$WHYTOP" locals "$pid" --frame 0 --no-globals >"$T_TMP/l0" || t_fail "locals frame 0"
+"$WHYTOP" locals "$pid" --frame 1 --no-globals >"$T_TMP/l1" || t_fail "locals frame 1"
+grep -q "frame 0: inl_spin at" "$T_TMP/l0" || t_fail "frame 0: $(head -1 "$T_TMP/l0")"
+grep -q "frame 1: with_inline at $call " "$T_TMP/l1" || t_fail "frame 1 is not with_inline at $call: $(head -1 "$T_TMP/l1")"
+[ "$(lx_val "$T_TMP/l0" limit_inl)" = 2 ] || t_fail "limit_inl reads $(lx_val "$T_TMP/l0" limit_inl)"
+[ "$(lx_val "$T_TMP/l1" arg)" = 2 ] || t_fail "arg reads $(lx_val "$T_TMP/l1" arg)"
+[ -z "$(lx_val "$T_TMP/l1" limit_inl)" ] || t_fail "frame 1 shows the inlined call's parameter"
+"$WHYTOP" poke "$pid" --function inl_spin limit_inl=0 >"$T_TMP/p" || t_fail "poke limit_inl: $(cat "$T_TMP/p")"
+[ "$(t_reap "$pid" 10)" = 0 ] || t_fail "inline did not exit 0"
+grep -q "^inline done" "$out" || t_fail "inline: $(cat "$out")"
 
 # A flag nothing writes: no copy to poke.
 out=$T_TMP/noloc.out

@@ -8,6 +8,9 @@
  *                  poke --function outer keep=0 writes the save slot.
  *   loc_opt noloc  a flag nothing writes: the compiler keeps no location for
  *                  it, and whytop must say there is nothing to poke.
+ *   loc_opt inline inl_spin() is inlined into with_inline(): frame 0 is the
+ *                  inline frame, with its own parameter `limit_inl` in a
+ *                  register; poke --function inl_spin limit_inl=0 ends it.
  *
  * Each mode prints "MODE done VALUE" and exits 0 when its loop ends.
  */
@@ -67,6 +70,25 @@ __attribute__((noipa)) static unsigned long noloc(void)
 	return turns;
 }
 
+static inline __attribute__((always_inline)) unsigned long inl_spin(int limit_inl)
+{
+	unsigned long k = 0;
+
+	while (limit_inl) {
+		k++;
+		__asm__ volatile("" : "+r"(limit_inl));
+	}
+	return k;
+}
+
+__attribute__((noipa)) static unsigned long with_inline(int arg)
+{
+	unsigned long r = inl_spin(arg);
+
+	sink = r;
+	return r + (unsigned long)arg;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "reg0";
@@ -78,6 +100,8 @@ int main(int argc, char **argv)
 		r = outer(argc);
 	else if (strcmp(mode, "noloc") == 0)
 		r = noloc();
+	else if (strcmp(mode, "inline") == 0)
+		r = with_inline(argc);
 	else
 		r = spin(argc);
 	printf("%s done %lu\n", mode, r);

@@ -12,11 +12,11 @@ chr() {
 }
 # click X Y (1-based column and line): press and release button 1.
 click() {
-	tui_type "$ESC[M $(chr $((32 + $1)))$(chr $((32 + $2)))"
-	tui_type "$ESC[M#$(chr $((32 + $1)))$(chr $((32 + $2)))"
+	tui_raw "$ESC[M $(chr $((32 + $1)))$(chr $((32 + $2)))"
+	tui_raw "$ESC[M#$(chr $((32 + $1)))$(chr $((32 + $2)))"
 }
 wheel_down() {
-	tui_type "${ESC}[Ma$(chr 33)$(chr 40)"
+	tui_raw "${ESC}[Ma$(chr 33)$(chr 40)"
 }
 # The screen line (1-based) holding TEXT, and the column where TEXT starts.
 line_of() {

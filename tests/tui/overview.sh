@@ -39,6 +39,14 @@ tui_keys q
 tui_wait "Load average:"
 tui_quit
 
+# With --open, q quits (there was no list to go back to); Esc shows the list.
+t_start "$T_TMP/wtoverview" 301
+tm kill-session -t t
+tui_start -- -d 5 -p "$T_PID" --open
+tui_wait "1:Overview"
+tui_keys q
+tui_wait "whytop exited with 0"
+
 # --open on a pid that does not exist: a clear error, no UI.
 tm kill-session -t t
 tui_start -- -p 999999999 --open

@@ -4,8 +4,8 @@
 # terminal usable.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtstartq"
-t_start "$T_TMP/wtstartq" 300
+cp /bin/sleep "$T_TMP/wtsq$TAG"
+t_start "$T_TMP/wtsq$TAG" 300
 target=$T_PID
 
 tui_start -- -d 5
@@ -20,10 +20,14 @@ for col in PID USER "CPU%" "MEM%" "TIME+"; do
 	tui_has "$col" || t_fail "column $col is missing"
 done
 # A process the test started is listed, with its pid and command.
-tui_keys N        # sort by pid: our process sits near the end
-tui_keys End
-tui_wait "wtstartq 300"
-tui_line "wtstartq 300" | grep -q "^ *$target " || t_fail "pid $target not on its command's line"
+tui_keys /        # search scrolls it into view wherever it sorts
+tui_type wtsq$TAG
+tui_keys Enter
+tui_wait "wtsq$TAG 300"
+on_its_line() {
+	tui_screen | grep -F "wtsq$TAG 300" | grep -q "^ *$target "
+}
+t_wait_for 5 on_its_line || { tui_screen >&2; t_fail "pid $target not on its command's line"; }
 tui_quit
 
 tm kill-session -t t
@@ -31,4 +35,24 @@ tui_start -- -d 5
 tui_ready
 tui_keys F10
 tui_wait "whytop exited with 0"
+
+# Ctrl-Z from a shell: the shell gets a usable terminal; fg redraws everything.
+tm kill-session -t t
+tm new-session -d -s t -x 120 -y 40 "env -u NO_COLOR LANG=C.UTF-8 HOME=$TUI_HOME PS1='wt-prompt\$ ' bash --norc -i"
+tui_wait "wt-prompt"
+tui_type "'$WHYTOP' -d 5"
+tui_keys Enter
+tui_ready
+tui_keys C-z
+tui_wait "Stopped"
+tui_wait_gone "Load average:"
+tui_type "fg"
+tui_keys Enter
+tui_wait "Load average:"
+tui_wait "F10Quit"
+tui_keys q
+tui_wait_gone "Load average:"
+tui_type "echo status=\$?"
+tui_keys Enter
+tui_wait "status=0"
 exit 0

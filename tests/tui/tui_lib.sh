@@ -9,6 +9,14 @@
 command -v tmux >/dev/null 2>&1 || t_skip "tmux is not installed (apt-get install tmux)"
 
 TUI_SOCK="whytop-test$$"
+# A tag unique to this run (mktemp's random part), for the names of the
+# processes a test searches for: other runs of the same test may be going
+# on at the same time on the machine.
+TAG=${T_TMP##*.}
+# The socket lives in the test's own directory: no other run can meet it.
+TMUX_TMPDIR="$T_TMP"
+export TMUX_TMPDIR
+unset TMUX
 TUI_HOME="$T_TMP/home"
 mkdir -p "$TUI_HOME/.config"
 export TUI_TIMEOUT=${TUI_TIMEOUT:-10}
@@ -36,9 +44,15 @@ tui_start() {
 	for a in "$@"; do
 		args="$args '$a'"
 	done
-	tm new-session -d -s t -x "${TUI_W:-120}" -y "${TUI_H:-40}" \
-		"env -u NO_COLOR $envs '$WHYTOP' $args; echo \"whytop exited with \$?\"; exec sleep 600" ||
-		t_fail "cannot start tmux"
+	local try=0
+	# A loaded machine has been seen to fail a tmux server's start: try again.
+	until tm new-session -d -s t -x "${TUI_W:-120}" -y "${TUI_H:-40}" \
+		"env -u NO_COLOR $envs '$WHYTOP' $args; echo \"whytop exited with \$?\"; exec sleep 600"; do
+		try=$((try + 1))
+		[ $try -lt 3 ] || t_fail "cannot start tmux"
+		tm kill-server >/dev/null 2>&1
+		sleep 0.5
+	done
 }
 
 # The screen as text (-e: with colour escapes).
@@ -75,8 +89,20 @@ tui_keys() {
 	tm send-keys -t t "$@"
 }
 
-# tui_type TEXT: literal text.
+# tui_type TEXT: literal text, one character per tmux command: a tmux
+# client whose command line held the whole TEXT would itself match a
+# search or filter for it while it runs.
 tui_type() {
+	local rest="$1" c
+	while [ -n "$rest" ]; do
+		c=${rest%"${rest#?}"}
+		rest=${rest#?}
+		tm send-keys -t t -l -- "$c"
+	done
+}
+
+# tui_raw TEXT: literal bytes in one write (mouse reports and other sequences).
+tui_raw() {
 	tm send-keys -t t -l -- "$1"
 }
 

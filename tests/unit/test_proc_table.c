@@ -2,8 +2,10 @@
  * test_proc_table.c: columns (names, needs, formatting of known and unknown
  * fields) on made-up tasks, then the table itself on the real /proc: this
  * process found with the right fields, CPU% of a busy loop, threads view,
- * a child that exits between refreshes, filters, sort and tree order.
+ * a child that exits between refreshes, births between refreshes, filters,
+ * sort and tree order, and the Overview reads.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -20,6 +22,7 @@
 
 #include <whytop/proc.h>
 #include <whytop/sysnames.h>
+#include "core/proc/internal.h"
 
 static void test_col_names(void **state)
 {
@@ -313,6 +316,65 @@ static void test_table_new_child_appears(void **state)
 	proc_table_free(t);
 }
 
+static pid_t spawn_sleeper(void)
+{
+	pid_t p = fork();
+	assert_true(p >= 0);
+	if (p == 0) {
+		pause();
+		_exit(0);
+	}
+	return p;
+}
+
+/* Bursts of births and deaths between refreshes: none missed, none left over. */
+static void test_table_churn(void **state)
+{
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	pid_t kids[60];
+
+	for (int threads = 0; threads < 2; threads++) {
+		o.threads = threads;
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		for (int i = 0; i < 40; i++)
+			kids[i] = spawn_sleeper();
+		assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+		for (int i = 0; i < 40; i++)
+			assert_non_null(proc_table_find(t, kids[i]));
+		for (int round = 0; round < 3; round++) {
+			for (int i = 0; i < 20; i++) {
+				kill(kids[i], SIGKILL);
+				waitpid(kids[i], NULL, 0);
+				kids[i] = spawn_sleeper();
+			}
+			for (int i = 40; i < 60; i++)
+				kids[i] = spawn_sleeper();
+			assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+			for (int i = 0; i < 60; i++)
+				assert_non_null(proc_table_find(t, kids[i]));
+			for (int i = 40; i < 60; i++) {
+				kill(kids[i], SIGKILL);
+				waitpid(kids[i], NULL, 0);
+			}
+			assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+			for (int i = 40; i < 60; i++)
+				assert_null(proc_table_find(t, kids[i]));
+		}
+		for (int i = 0; i < 40; i++) {
+			kill(kids[i], SIGKILL);
+			waitpid(kids[i], NULL, 0);
+		}
+	}
+	/* On a machine that forks a lot every refresh may list /proc: say which ran. */
+	unsigned long listed, walked;
+	proc_table_stats_(t, &listed, &walked);
+	print_message("churn: %lu refreshes listed /proc, %lu walked and probed\n", listed, walked);
+	proc_table_free(t);
+}
+
 static size_t count_tgid(struct proc_table *t, pid_t tgid)
 {
 	size_t n = 0;
@@ -345,6 +407,39 @@ static void test_table_new_thread(void **state)
 		assert_int_equal(count_tgid(t, getpid()), 1);
 	}
 	proc_table_free(t);
+}
+
+static void test_overview(void **state)
+{
+	struct proc_overview ov;
+	struct wt_err err;
+	char cwd[4096];
+
+	assert_int_equal(proc_overview_read(getpid(), &ov, &err), 0);
+	assert_int_equal(ov.pid, getpid());
+	assert_string_equal(ov.name, "test_proc_table");
+	assert_non_null(ov.exe);
+	assert_non_null(strstr(ov.exe, "test_proc_table"));
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_string_equal(ov.cwd, cwd);
+	assert_non_null(strstr(ov.cmdline, "test_proc_table"));
+	assert_non_null(strstr(ov.status_text, "PPid:"));
+	assert_non_null(strstr(ov.limits_text, "Max open files"));
+	assert_non_null(strstr(ov.namespaces_text, "pid:["));
+	assert_non_null(ov.cgroup);
+	assert_true(ov.nfds >= 3);
+	assert_true(ov.vol_ctxt + ov.nonvol_ctxt > 0);
+	proc_overview_free(&ov);
+
+	/* A pid that is surely gone: one of ours, reaped. */
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0);
+	assert_int_equal(proc_overview_read(child, &ov, &err), -ESRCH);
+	assert_non_null(strstr(err.msg, "no process"));
+	assert_null(ov.name);
 }
 
 static void test_sort_and_tree(void **state)
@@ -401,6 +496,8 @@ int main(void)
 		cmocka_unit_test(test_table_vanished),
 		cmocka_unit_test(test_table_new_child_appears),
 		cmocka_unit_test(test_table_new_thread),
+		cmocka_unit_test(test_table_churn),
+		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_sort_and_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,23 +20,25 @@
 
 const char *locals_scope_name(enum locals_scope s)
 {
-	static const char *const n[] = {"param", "local", "static", "global", "member"};
+	static const char *const n[] = { "param", "local", "static", "global", "member" };
 	return (unsigned)s < WT_ARRAY_SIZE(n) ? n[s] : "?";
 }
 
 const char *locals_loc_name(enum locals_loc l)
 {
-	static const char *const n[] = {"stack",	 "static",     "register",
-					"constant",	 "computed",   "optimized out",
-					"not live here", "unavailable"};
+	static const char *const n[] = { "stack",	  "static",	  "register", "constant",
+					 "computed",	  "optimized out", "not live here",
+					 "unavailable" };
 	return (unsigned)l < WT_ARRAY_SIZE(n) ? n[l] : "?";
 }
 
-int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
+/* Check each [addrs[i], addrs[i]+size) against one read of /proc/PID/maps. */
+static int lx_maps_check_many(pid_t pid, const uint64_t *addrs, size_t n, uint64_t size,
+			      const char *perm, size_t *bad)
 {
-	char path[64], *maps = NULL, *line, *save = NULL;
+	char path[64], *maps = NULL;
 	size_t len;
-	int r = -EFAULT;
+	int r = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	/* A process that is exiting has no mappings left. */
@@ -44,26 +46,39 @@ int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
 		free(maps);
 		return -ESRCH;
 	}
-	for (line = strtok_r(maps, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long lo, hi;
-		char p[5];
-		if (sscanf(line, "%llx-%llx %4s", &lo, &hi, p) != 3)
-			continue;
-		if (addr < lo || addr >= hi)
-			continue;
-		r = 0;
-		for (const char *q = perm; *q; q++)
-			if (!strchr(p, *q))
-				r = -EACCES;
-		if (r == 0 && addr + size > hi)
-			r = -EFAULT;
-		break;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const char *line = maps;
+		r = -EFAULT;
+		while (line && *line) {
+			unsigned long long lo, hi;
+			char p[5];
+			if (sscanf(line, "%llx-%llx %4s", &lo, &hi, p) == 3 && addrs[i] >= lo &&
+			    addrs[i] < hi) {
+				r = 0;
+				for (const char *q = perm; *q; q++)
+					if (!strchr(p, *q))
+						r = -EACCES;
+				if (r == 0 && addrs[i] + size > hi)
+					r = -EFAULT;
+				break;
+			}
+			line = strchr(line, '\n');
+			if (line)
+				line++;
+		}
+		if (r && bad)
+			*bad = i;
 	}
 	free(maps);
 	return r;
 }
 
-bool lx_thread_alive(pid_t pid, pid_t tid)
+int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
+{
+	return lx_maps_check_many(pid, &addr, 1, size, perm, NULL);
+}
+
+char lx_thread_state(pid_t pid, pid_t tid)
 {
 	char path[64], st[512];
 	ssize_t n;
@@ -71,9 +86,15 @@ bool lx_thread_alive(pid_t pid, pid_t tid)
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
 	n = wt_read_at(AT_FDCWD, path, st, sizeof(st));
 	if (n <= 0)
-		return false;
+		return 0;
 	p = strrchr(st, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+bool lx_thread_alive(pid_t pid, pid_t tid)
+{
+	char c = lx_thread_state(pid, tid);
+	return c && c != 'Z' && c != 'X';
 }
 
 int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct locals_frame *out,
@@ -98,18 +119,25 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 	 * gives wrong CFAs and registers: reading would show garbage and a poke
 	 * would write into the wrong place. Do not trust such a frame.
 	 */
-	for (int k = 0; k <= n; k++) {
-		int r = lx_maps_check(st->pid, th->frames[k].pc - (k > 0), 1, "x");
-		if (r == 0)
-			continue;
+	{
+		uint64_t pcs[64];
+		size_t bad = 0;
+		int r = 0;
+		for (int k0 = 0; k0 <= n && r == 0; k0 += 64) {
+			size_t m = 0;
+			for (int k = k0; k <= n && m < 64; k++)
+				pcs[m++] = th->frames[k].pc - (k > 0);
+			r = lx_maps_check_many(st->pid, pcs, m, 1, "x", &bad);
+			bad += (size_t)k0;
+		}
 		if (r == -ESRCH)
 			return wt_err_set(err, ESRCH, "process %d has exited", (int)st->pid);
-		return wt_err_set(
-		    err, EFAULT,
-		    "frame %d of thread %d cannot be trusted: frame %d's pc 0x%" PRIx64
-		    " is not in code (the unwinder lost its way there); try again "
-		    "when the thread is elsewhere",
-		    n, (int)th->tid, k, th->frames[k].pc);
+		if (r)
+			return wt_err_set(err, EFAULT,
+					  "frame %d of thread %d cannot be trusted: frame %zu's pc 0x%" PRIx64
+					  " is not in code (the unwinder lost its way there); try again "
+					  "when the thread is elsewhere",
+					  n, (int)th->tid, bad, th->frames[bad].pc);
 	}
 	memset(out, 0, sizeof(*out));
 	out->pid = st->pid;
@@ -147,9 +175,8 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 		int e = errno;
 		if (e == ENOENT)
 			return wt_err_set(err, ESRCH, "process %d has exited", (int)f->pid);
-		return wt_err_set(err, e,
-				  "cannot open %s: %s; run as root or as the process's user", path,
-				  strerror(e));
+		return wt_err_set(err, e, "cannot open %s: %s; run as root or as the process's user",
+				  path, strerror(e));
 	}
 	c->pc = f->frame.pc - (f->pc_exact || f->frame.pc == 0 ? 0 : 1);
 	c->mod = dwfl_addrmodule(dwfl, c->pc);
@@ -160,8 +187,8 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	}
 	cu = dwfl_module_addrdie(c->mod, c->pc, &c->bias);
 	if (!cu) {
-		const char *mname =
-		    dwfl_module_info(c->mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		const char *mname = dwfl_module_info(c->mod, NULL, NULL, NULL, NULL, NULL, NULL,
+						     NULL);
 		const char *sym = dwfl_module_addrname(c->mod, c->pc);
 		char m[128], s[128];
 		wt_escape_to(m, sizeof(m), mname ? mname : "?", mname ? strlen(mname) : 1, 0);
@@ -176,6 +203,23 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	c->nscopes = dwarf_getscopes(&c->cudie, c->pc - c->bias, &c->scopes);
 	if (c->nscopes < 0)
 		c->nscopes = 0;
+	/*
+	 * Past an inlined call, dwarf_getscopes continues with the scopes of
+	 * the inlined function's abstract definition, not with the function it
+	 * was inlined into. The concrete nesting of the innermost scope
+	 * (dwarf_getscopes_die) holds every frame of the inline chain.
+	 */
+	if (c->nscopes > 0) {
+		Dwarf_Die inner = c->scopes[0], *chain = NULL;
+		int n = dwarf_getscopes_die(&inner, &chain);
+		if (n > 0) {
+			free(c->scopes);
+			c->scopes = chain;
+			c->nscopes = n;
+		} else {
+			free(chain);
+		}
+	}
 	/* The inline_level-th function scope is this frame's; the first subprogram is physical. */
 	for (int i = 0; i < c->nscopes; i++) {
 		int tag = dwarf_tag(&c->scopes[i]);
@@ -192,8 +236,7 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	if (c->fn_scope < 0) {
 		lx_close(c);
 		return wt_err_set(err, ENODATA,
-				  "frame %d: pc 0x%" PRIx64
-				  " is in a CU but in no function's debug info",
+				  "frame %d: pc 0x%" PRIx64 " is in a CU but in no function's debug info",
 				  f->index, (uint64_t)f->frame.pc);
 	}
 	return 0;
@@ -264,7 +307,7 @@ static int collect_children(struct lx_vars *vs, Dwarf_Die *scope, int want, enum
 			vs->v = nv;
 			vs->cap = nc;
 		}
-		vs->v[vs->n++] = (struct lx_var){.die = child, .scope = sc, .block = block};
+		vs->v[vs->n++] = (struct lx_var){ .die = child, .scope = sc, .block = block };
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return 0;
 }
@@ -277,7 +320,7 @@ static int collect_children(struct lx_vars *vs, Dwarf_Die *scope, int want, enum
 static int lx_collect(struct lx_ctx *c, bool globals, size_t max_globals, struct lx_var **out,
 		      size_t *n)
 {
-	struct lx_vars vs = {0};
+	struct lx_vars vs = { 0 };
 	int inner = -1, r;
 
 	/* The next inlined call inside ours: blocks below it belong to it, not us. */
@@ -291,8 +334,7 @@ static int lx_collect(struct lx_ctx *c, bool globals, size_t max_globals, struct
 	r = collect_children(&vs, &c->scopes[c->fn_scope], DW_TAG_formal_parameter, LOCALS_PARAM,
 			     c->fn_scope, SIZE_MAX);
 	for (int s = c->fn_scope; r == 0 && s > inner; s--)
-		r = collect_children(&vs, &c->scopes[s], DW_TAG_variable, LOCALS_LOCAL, s,
-				     SIZE_MAX);
+		r = collect_children(&vs, &c->scopes[s], DW_TAG_variable, LOCALS_LOCAL, s, SIZE_MAX);
 	if (r == 0 && globals)
 		r = collect_children(&vs, &c->cudie, DW_TAG_variable, LOCALS_GLOBAL, c->nscopes,
 				     max_globals);
@@ -408,15 +450,18 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 		lv->note = strdup(why);
 	}
 	free(bytes);
-	lv->writable =
-	    (v->kind == LV_MEM || v->kind == LV_REG) && vt_is_scalar(&st) && !v->bit_size;
+	lv->writable = (v->kind == LV_MEM || v->kind == LV_REG) && vt_is_scalar(&st) &&
+		       !v->bit_size;
 	if (v->kind == LV_BYTES)
 		lv->note = strdup(v->why);
 	else if (v->bit_size)
 		lv->note = strdup("a bit-field: shown, not written");
-	else if (v->has_loclist && lv->writable)
-		lv->note = strdup("optimized code: its location changes with the pc; a copy in "
-				  "another register or slot may overwrite or ignore a write");
+	else if (v->copies[0] && lv->writable) {
+		char n[600];
+		snprintf(n, sizeof(n), "optimized code: elsewhere in the function it lives in %s; "
+			 "a copy there may overwrite or ignore a write", v->copies);
+		lv->note = strdup(n);
+	}
 	lv->expanded = lv->expandable && is_expanded(o->opts, path);
 	if (!lv->expanded)
 		return;
@@ -432,6 +477,37 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	}
 }
 
+/*
+ * The source line of the frame: the pc's line for the innermost function;
+ * for a function an inlined call sits in, the line of that call.
+ */
+static void lx_frame_line(struct lx_ctx *c, struct locals *l)
+{
+	for (int i = c->fn_scope - 1; i >= 0; i--) {
+		Dwarf_Attribute a;
+		Dwarf_Word fileno, ln;
+		Dwarf_Files *files;
+		size_t nfiles;
+		const char *src;
+		if (dwarf_tag(&c->scopes[i]) != DW_TAG_inlined_subroutine)
+			continue;
+		if (dwarf_attr(&c->scopes[i], DW_AT_call_file, &a) && dwarf_formudata(&a, &fileno) == 0 &&
+		    dwarf_getsrcfiles(&c->cudie, &files, &nfiles) == 0 && fileno < nfiles &&
+		    (src = dwarf_filesrc(files, fileno, NULL, NULL)))
+			l->file = wt_escape(src, strlen(src), 0);
+		if (dwarf_attr(&c->scopes[i], DW_AT_call_line, &a) && dwarf_formudata(&a, &ln) == 0)
+			l->line = (int)ln;
+		return;
+	}
+	Dwfl_Line *line = dwfl_module_getsrc(c->mod, c->pc);
+	const char *src;
+	int ln = 0;
+	if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
+		l->file = wt_escape(src, strlen(src), 0);
+		l->line = ln;
+	}
+}
+
 int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_opts *opts,
 		struct locals **out, struct wt_err *err)
 {
@@ -439,7 +515,7 @@ int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_op
 	struct lx_var *vars = NULL;
 	size_t nvars = 0;
 	struct locals *l;
-	struct lx_out o = {.opts = opts};
+	struct lx_out o = { .opts = opts };
 	int r;
 
 	*out = NULL;
@@ -456,15 +532,7 @@ int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_op
 	l->frame = f->index;
 	l->pc = f->frame.pc;
 	l->function = lx_function_name(&c);
-	{
-		Dwfl_Line *line = dwfl_module_getsrc(c.mod, c.pc);
-		const char *src;
-		int ln = 0;
-		if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
-			l->file = wt_escape(src, strlen(src), 0);
-			l->line = ln;
-		}
-	}
+	lx_frame_line(&c, l);
 	r = lx_collect(&c, !(opts && opts->no_globals),
 		       opts && opts->max_globals ? opts->max_globals : 200, &vars, &nvars);
 	if (r < 0) {
@@ -535,8 +603,7 @@ static int find_var(struct lx_ctx *c, const char *name, Dwarf_Die *out)
 		if (!vn || strcmp(vn, name) != 0)
 			continue;
 		/* Locals beat globals; inner blocks beat outer ones. */
-		if (best < 0 ||
-		    (vars[best].scope == LOCALS_GLOBAL && vars[i].scope != LOCALS_GLOBAL) ||
+		if (best < 0 || (vars[best].scope == LOCALS_GLOBAL && vars[i].scope != LOCALS_GLOBAL) ||
 		    (vars[i].scope != LOCALS_GLOBAL && vars[i].block <= vars[best].block))
 			best = (int)i;
 	}
@@ -555,23 +622,18 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 	Dwarf_Die die;
 
 	wt_escape_to(esc, sizeof(esc), path, strlen(path), 0);
-	while (*p &&
-	       (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		(n > 0 && *p >= '0' && *p <= '9')) &&
-	       n < sizeof(name) - 1)
+	while (*p && (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (n > 0 && *p >= '0' && *p <= '9')) && n < sizeof(name) - 1)
 		name[n++] = *p++;
 	name[n] = '\0';
 	if (n == 0)
-		return wt_err_set(err, EINVAL,
-				  "'%s' is not a variable name (NAME, NAME.member or "
-				  "NAME[index])",
-				  esc);
+		return wt_err_set(err, EINVAL, "'%s' is not a variable name (NAME, NAME.member or "
+				  "NAME[index])", esc);
 	if (find_var(c, name, &die) != 0) {
 		char *fn = lx_function_name(c);
 		int r = wt_err_set(err, ENOENT,
 				   "no variable '%s' is visible in frame %d (%s); 'whytop locals' "
-				   "lists them",
-				   esc, c->f->index, fn ? fn : "?");
+				   "lists them", esc, c->f->index, fn ? fn : "?");
 		free(fn);
 		return r;
 	}
@@ -607,34 +669,31 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 		if (arrow) {
 			uint64_t ptr = 0;
 			if (vt_tag(&st) != DW_TAG_pointer_type)
-				return wt_err_set(err, EINVAL,
-						  "'->' on something not a pointer in '%s'", esc);
-			if (v->kind == LV_NONE || lv_read(c, v, 8, (unsigned char *)&ptr, 8) < 0)
-				return wt_err_set(err, EFAULT, "cannot read the pointer in '%s'",
+				return wt_err_set(err, EINVAL, "'->' on something not a pointer in '%s'",
 						  esc);
+			if (v->kind == LV_NONE || lv_read(c, v, 8, (unsigned char *)&ptr, 8) < 0)
+				return wt_err_set(err, EFAULT, "cannot read the pointer in '%s'", esc);
 			if (!ptr)
 				return wt_err_set(err, EFAULT, "the pointer in '%s' is NULL", esc);
 			vt_init(&st, &st.die);
 			vt_strip(&st);
-			*v = (struct lval){.kind = LV_MEM, .loc = LOCALS_LOC_STACK, .addr = ptr};
+			*v = (struct lval){ .kind = LV_MEM, .loc = LOCALS_LOC_STACK, .addr = ptr };
 			snprintf(v->why, sizeof(v->why), "%s", "");
 		}
 		if (v->kind == LV_NONE)
 			return wt_err_set(err, EROFS, "'%s': %s", esc, v->why);
 		if (idx >= 0) {
 			if (vt_tag(&st) != DW_TAG_array_type)
-				return wt_err_set(err, EINVAL,
-						  "'%s': indexing something not an array", esc);
+				return wt_err_set(err, EINVAL, "'%s': indexing something not an array",
+						  esc);
 			if ((size_t)idx >= val_nchildren(&st))
-				return wt_err_set(
-				    err, EINVAL,
-				    "'%s': index %ld is out of bounds (the array has %zu)", esc,
-				    idx, val_nchildren(&st));
+				return wt_err_set(err, EINVAL,
+						  "'%s': index %ld is out of bounds (the array has %zu)",
+						  esc, idx, val_nchildren(&st));
 		} else {
 			idx = val_member_index(&st, name);
 			if (idx < 0)
-				return wt_err_set(err, ENOENT, "'%s': no member '%s' there", esc,
-						  name);
+				return wt_err_set(err, ENOENT, "'%s': no member '%s' there", esc, name);
 		}
 		struct lval parent = *v;
 		val_child(c, &st, &parent, (size_t)idx, cname, sizeof(cname), t, v);
@@ -670,8 +729,7 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		return 0;
 	}
 	if (var) {
-		while (var[k] && var[k] != '.' && var[k] != '[' && var[k] != '-' &&
-		       k < sizeof(root) - 1) {
+		while (var[k] && var[k] != '.' && var[k] != '[' && var[k] != '-' && k < sizeof(root) - 1) {
 			root[k] = var[k];
 			k++;
 		}
@@ -681,8 +739,7 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		struct lx_ctx c;
 		Dwarf_Die die;
 		bool ok;
-		if (function &&
-		    (!th->frames[i].function || strcmp(th->frames[i].function, function)))
+		if (function && (!th->frames[i].function || strcmp(th->frames[i].function, function)))
 			continue;
 		/* Past a frame the unwinder got wrong, nothing can be trusted: say so. */
 		if ((r = locals_frame_from_stack(st, th->tid, (int)i, out, err)) == -EFAULT)
@@ -701,21 +758,15 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 	char efn[128], er[300];
 	wt_escape_to(er, sizeof(er), root, strlen(root), 0);
 	if (function)
-		return wt_err_set(err, ENOENT,
-				  "thread %d has no frame in a function '%s' with debug "
-				  "info%s%s%s",
-				  (int)th->tid,
+		return wt_err_set(err, ENOENT, "thread %d has no frame in a function '%s' with debug "
+				  "info%s%s%s", (int)th->tid,
 				  wt_escape_to(efn, sizeof(efn), function, strlen(function), 0),
 				  er[0] ? " where '" : "", er, er[0] ? "' is visible" : "");
 	if (er[0])
-		return wt_err_set(err, ENOENT,
-				  "no frame of thread %d with debug info has a variable "
-				  "'%s'; 'whytop locals' lists what is visible",
-				  (int)th->tid, er);
-	return wt_err_set(err, ENODATA,
-			  "no frame of thread %d has debug info: nothing to show; "
-			  "install debug symbols or rebuild with -g",
-			  (int)th->tid);
+		return wt_err_set(err, ENOENT, "no frame of thread %d with debug info has a variable "
+				  "'%s'; 'whytop locals' lists what is visible", (int)th->tid, er);
+	return wt_err_set(err, ENODATA, "no frame of thread %d has debug info: nothing to show; "
+			  "install debug symbols or rebuild with -g", (int)th->tid);
 }
 
 bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
@@ -742,8 +793,7 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 			struct locals_frame f;
 			const struct stack_frame *fr = &th->frames[k];
 			if (fr->cfa != old->frame.cfa ||
-			    !lx_same_function(dwfl, fr->pc - (k > 0),
-					      old->frame.pc - !old->pc_exact))
+			    !lx_same_function(dwfl, fr->pc - (k > 0), old->frame.pc - !old->pc_exact))
 				continue;
 			if (locals_frame_from_stack(st, th->tid, (int)k, &f, NULL) < 0 ||
 			    f.inline_level != old->inline_level)
@@ -754,8 +804,6 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 	}
 	if (!lx_thread_alive(old->pid, old->tid))
 		return wt_err_set(err, ESRCH, "thread %d has exited", (int)old->tid);
-	return wt_err_set(err, ENOENT,
-			  "frame %d of thread %d has returned since it was read; "
-			  "look again",
-			  old->index, (int)old->tid);
+	return wt_err_set(err, ENOENT, "frame %d of thread %d has returned since it was read; "
+			  "look again", old->index, (int)old->tid);
 }

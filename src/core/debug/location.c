@@ -526,6 +526,59 @@ fail:
 	return r;
 }
 
+/* Where one location expression puts the value, in a word, or NULL to ignore it. */
+static const char *place_word(const Dwarf_Op *ops, size_t n, char *buf, size_t sz)
+{
+	if (n == 0)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (ops[i].atom == DW_OP_stack_value || ops[i].atom == DW_OP_entry_value ||
+		    ops[i].atom == DW_OP_GNU_entry_value || ops[i].atom == DW_OP_implicit_value ||
+		    ops[i].atom == DW_OP_piece)
+			return NULL; /* no place of its own: cannot hold a stale copy */
+	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
+		snprintf(buf, sz, "%s", lx_reg_name(ops[0].atom - DW_OP_reg0));
+	else if (ops[0].atom == DW_OP_regx)
+		snprintf(buf, sz, "%s", lx_reg_name((int)ops[0].number));
+	else
+		snprintf(buf, sz, "memory");
+	return buf;
+}
+
+/*
+ * Optimized code: the other places the location list keeps the variable in
+ * elsewhere in the function. A loop may test such a copy, or store it back
+ * over a write made here: worth saying when it is the case.
+ */
+static void note_copies(struct lx_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *here,
+			size_t nhere, struct lval *out)
+{
+	char cur[32], w[32], list[160] = "";
+	const char *hw = place_word(here, nhere, cur, sizeof(cur));
+	Dwarf_Addr base, start, end;
+	Dwarf_Op *ops;
+	size_t n;
+	ptrdiff_t off = 0;
+	int guard = 0;
+
+	while ((off = dwarf_getlocations(attr, off, &base, &start, &end, &ops, &n)) > 0 &&
+	       guard++ < 256) {
+		const char *p = place_word(ops, n, w, sizeof(w));
+		if (!p || (hw && strcmp(p, hw) == 0))
+			continue;
+		/* Each place once: "rbx, memory". */
+		char *hit = strstr(list, p);
+		size_t pl = strlen(p);
+		if (hit && (hit[pl] == '\0' || hit[pl] == ','))
+			continue;
+		if (strlen(list) + pl + 3 < sizeof(list))
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s",
+				 list[0] ? ", " : "", p);
+	}
+	if (list[0])
+		snprintf(out->copies, sizeof(out->copies), "%s", list);
+}
+
 int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out)
 {
 	Dwarf_Attribute attr;
@@ -585,6 +638,8 @@ int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out)
 	bool ll = out->has_loclist;
 	eval_ops(c, ops, nops, &attr, out, 0);
 	out->has_loclist = ll;
+	if (ll)
+		note_copies(c, &attr, ops, nops, out);
 	if (out->kind == LV_REG) {
 		/* Outer frames: the register's value sits where the callee saved it. */
 		const struct stack_frame *fr = &c->f->frame;

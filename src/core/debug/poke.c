@@ -179,10 +179,12 @@ static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path
 	}
 	res->old_value = format_bytes(&c, &st, oldb, size);
 	res->new_value = format_bytes(&c, &st, back, size);
-	if (v.has_loclist)
-		res->note = strdup("optimized code: the variable's location changes with the pc; "
-				   "the code may keep a copy elsewhere that overwrites or ignores "
-				   "this write");
+	if (v.copies[0]) {
+		char n[600];
+		snprintf(n, sizeof(n), "optimized code: elsewhere in the function %s lives in %s; "
+			 "a copy there may overwrite or ignore this write", esc, v.copies);
+		res->note = strdup(n);
+	}
 	r = 0;
 out:
 	lx_close(&c);
@@ -219,6 +221,8 @@ const char *poke_outcome_text(enum poke_outcome o)
 		return "left the frame";
 	case POKE_THREAD_GONE:
 		return "exited";
+	case POKE_STOPPED:
+		return "stopped";
 	}
 	return "?";
 }
@@ -238,6 +242,11 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 		nanosleep(&ts, NULL);
 		if (!lx_thread_alive(f->pid, f->tid)) {
 			*out = POKE_THREAD_GONE;
+			return 0;
+		}
+		/* A stopped process cannot act on the value until it is continued. */
+		if (lx_thread_state(f->pid, f->tid) == 'T') {
+			*out = POKE_STOPPED;
 			return 0;
 		}
 		if (stack_walk(dp, &so, &st, &e2) < 0) {

@@ -1,0 +1,104 @@
+/*
+ * table_int.h: what table.c (finding tasks, the refresh) and task.c (reading
+ * one task, the cache) share: the table's and the cache entry's layout.
+ */
+#ifndef WHYTOP_CORE_PROC_TABLE_INT_H
+#define WHYTOP_CORE_PROC_TABLE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <whytop/proc.h>
+#include "core/proc/internal.h"
+
+#define COMM_RAW_MAX 64  /* kworker names carry their workqueue: longer than TASK_COMM_LEN */
+#define CMDLINE_MAX 4096 /* what any front end can show of a command line */
+#define FD_RESERVE 256   /* fds left for everything else in the process */
+#define PROC_LIST_EVERY 10 /* list /proc at least every this many refreshes */
+
+/* One task in the cache, keyed by (pid, start time). */
+struct proc_ent {
+	pid_t pid, tgid;
+	uint64_t start;
+	unsigned gen;                     /* last refresh that saw it */
+	int fd_stat, fd_wchan, fd_syscall, fd_io;
+	char comm_raw[COMM_RAW_MAX];
+	size_t comm_raw_len;
+	char *comm;                       /* escaped */
+	char *cmdline;                    /* escaped; NULL until read */
+	bool cmdline_known, cmdline_tried;
+	bool user_tried, user_known;
+	uid_t uid;
+	const char *user;                 /* owned by the users cache */
+	bool is_kthread;
+	uint64_t prev_ticks;
+	bool have_prev;
+	char wchan[64];                   /* escaped */
+	bool wchan_known;
+	long syscall_nr;
+	uint32_t arch;                    /* of the process's executable, 0 until needed */
+	uint64_t read_bytes, write_bytes;
+	bool io_known;
+	struct proc_ent *next;
+};
+
+struct proc_table {
+	int procfd;
+	struct proc_ent **bucket;
+	size_t nbuckets, nents;
+	unsigned gen;
+	bool threads_mode, have_mode;
+	struct proc_task *tasks;
+	size_t ntasks, cap;
+	struct proc_sysinfo si;
+	struct proc_sysreader *sys;
+	struct proc_users *users;
+	uint64_t last_ns;
+	char *dents;
+	size_t dents_sz;
+	long page_kb;
+	long fd_budget;                   /* fds we may still keep open */
+	bool keep_fds;
+	/*
+	 * Every task the last refresh found. Listing /proc costs a dentry
+	 * lookup per task, about a fifth of a refresh; but pids are handed out
+	 * in cyclic order, so a task born since the last refresh has a pid
+	 * between the last pids /proc/loadavg showed then and now. A refresh
+	 * walks this list and probes that range instead of listing /proc,
+	 * unless the range is large, the fork counter says the pids may have
+	 * gone round, or PROC_LIST_EVERY refreshes went by (pids can also be
+	 * chosen, with clone3's set_tid or ns_last_pid, as CRIU does).
+	 */
+	struct task_id *ids, *ids_next;
+	size_t nids, nids_next, ids_cap, ids_next_cap;
+	struct proc_pid_clock clk;        /* at the start of the last refresh */
+	bool ids_valid;
+	bool may_skip_listing;            /* /proc is our pid namespace's */
+	unsigned since_listing;           /* refreshes since /proc was last listed */
+	unsigned long nlisted, nwalked;   /* refreshes of each kind, for tests */
+	uid_t euid;                       /* ours: whose tasks' wchan we may read */
+	uint64_t pid_max;
+};
+
+struct task_id {
+	pid_t id, tgid;
+};
+
+/* What one refresh passes down to the per-task reader. */
+struct scan {
+	const struct proc_table_opts *opts;
+	unsigned need;
+	double dt_s;
+};
+
+/* task.c */
+/* "1234" + rest, without snprintf. Returns the length. */
+size_t proc_path_pid(char *out, pid_t pid, const char *rest);
+/* Read one task (dir is "PID/" or "PID/task/TID/"); 0, or -ENOMEM. */
+int proc_task_scan(struct proc_table *t, const struct scan *sc, const char *dir, pid_t id,
+		   pid_t tgid, bool is_thread);
+/* Drop cache entries not seen in this refresh (all: every entry). */
+void proc_cache_evict(struct proc_table *t, bool all);
+
+#endif

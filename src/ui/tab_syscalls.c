@@ -1,0 +1,376 @@
+/*
+ * tab_syscalls.c: the Syscalls tab of a process's screen: live syscall
+ * rates, like strace -c as it happens. One row per syscall: calls/s over
+ * the window, calls, errors and the most common errno, total and average
+ * time, share of time; sorted by rate (any column on request); a sparkline
+ * of the total rate over the last minute; the backend and its cost.
+ *
+ * Counting is on only while the tab is the active one: it starts on focus
+ * and stops (everything released in the kernel, the target detached) when
+ * another tab or screen takes over, so a forgotten tab costs nothing.
+ * Reading the counters is cheap and non-blocking (per-CPU maps, or a copy
+ * under the ptrace thread's lock), so it happens on the UI thread at tick.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <whytop/syscalls.h>
+
+#include "ui/tab.h"
+#include "ui/ui_int.h"
+
+static const double windows_s[] = {1, 5, 10, 30, 60};
+
+struct sctab_state {
+	struct sc_session *s;
+	struct sc_sample *sample;
+	struct sc_counts *counts;
+	struct ui_list list;
+	enum sc_backend backend; /* asked for: AUTO, or what the user switched to */
+	enum sc_sort sort;
+	pid_t tid;	 /* 0: all threads */
+	unsigned window; /* index into windows_s */
+	bool paused;
+	bool active;
+	char error[512];
+	char cost[300];
+};
+
+static void sctab_stop(struct sctab_state *st)
+{
+	if (st->s) {
+		sc_session_close(st->s);
+		st->s = NULL;
+	}
+}
+
+static void sctab_start(struct tab_ctx *ctx, struct sctab_state *st)
+{
+	struct wt_err err;
+	struct sc_opts o = {.pid = ctx->pid, .tid = st->tid, .backend = st->backend};
+	wt_err_clear(&err);
+	sctab_stop(st);
+	st->error[0] = '\0';
+	if (ctx->process_gone)
+		return;
+	if (sc_session_open(&st->s, &o, &err) < 0) {
+		snprintf(st->error, sizeof(st->error), "%s", err.msg);
+		return;
+	}
+	/* A new session counts from zero: so does the table. */
+	sc_counts_reset(st->counts);
+	memset(st->sample->slot, 0, sizeof(st->sample->slot));
+	st->sample->lost = 0;
+	st->sample->t_ns = wt_now_ns();
+	sc_counts_update(st->counts, st->sample);
+	sc_session_cost(st->s, NULL, st->cost, sizeof(st->cost));
+}
+
+static void sctab_read(struct sctab_state *st)
+{
+	struct wt_err err;
+	if (!st->s || st->paused)
+		return;
+	if (sc_session_read(st->s, st->sample, &err) < 0) {
+		snprintf(st->error, sizeof(st->error), "%s", err.msg);
+		sctab_stop(st);
+		return;
+	}
+	sc_counts_update(st->counts, st->sample);
+	sc_counts_sort(st->counts, st->sort);
+	sc_session_cost(st->s, st->sample, st->cost, sizeof(st->cost));
+	st->list.n = st->counts->nrows;
+	ui_list_clamp(&st->list);
+}
+
+static int sctab_open(struct tab_ctx *ctx, void **state)
+{
+	struct sctab_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->sample = sc_sample_new();
+	st->counts = sc_counts_new();
+	if (!st->sample || !st->counts) {
+		sc_sample_free(st->sample);
+		sc_counts_free(st->counts);
+		free(st);
+		return -ENOMEM;
+	}
+	st->window = 1;
+	sc_counts_set_window(st->counts, windows_s[st->window]);
+	st->sort = SC_SORT_RATE;
+	*state = st;
+	return 0;
+}
+
+static void sctab_close(struct tab_ctx *ctx, void *state)
+{
+	struct sctab_state *st = state;
+	sctab_stop(st);
+	sc_sample_free(st->sample);
+	sc_counts_free(st->counts);
+	free(st);
+}
+
+static void sctab_focus(struct tab_ctx *ctx, void *state, bool active)
+{
+	struct sctab_state *st = state;
+	st->active = active;
+	if (active)
+		sctab_start(ctx, st);
+	else
+		sctab_stop(st);
+}
+
+static unsigned sctab_tick(struct tab_ctx *ctx, void *state)
+{
+	struct sctab_state *st = state;
+	if (!st->active)
+		return UI_NONE;
+	if (ctx->process_gone) {
+		sctab_stop(st); /* keep the last picture */
+		return UI_REDRAW;
+	}
+	sctab_read(st);
+	return UI_REDRAW;
+}
+
+/* 12345 -> "12345", 1234567 -> "1.23M": fits the narrow columns. */
+static const char *human(double v, char *buf, size_t size)
+{
+	if (v < 100000)
+		snprintf(buf, size, "%.0f", v);
+	else if (v < 1e7)
+		snprintf(buf, size, "%.1fk", v / 1e3);
+	else if (v < 1e10)
+		snprintf(buf, size, "%.2fM", v / 1e6);
+	else
+		snprintf(buf, size, "%.2fG", v / 1e9);
+	return buf;
+}
+
+static void sctab_spark(struct tab_ctx *ctx, struct sctab_state *st, WINDOW *win, int y, int w)
+{
+	static const char *const utf[] = {" ",	    "\u2581", "\u2582", "\u2583", "\u2584",
+					  "\u2585", "\u2586", "\u2587", "\u2588"};
+	static const char *const ascii[] = {" ", ".", ".", ":", "-", "=", "+", "*", "#"};
+	const char *const *lv = MB_CUR_MAX > 1 ? utf : ascii;
+	double v[SC_HIST];
+	unsigned per_min = ctx->delay_ms ? 60000u / ctx->delay_ms : 60;
+	size_t want = per_min < SC_HIST ? per_min : SC_HIST;
+	int x0 = ui_put(win, y, 0, -1, ui_attr(UI_E_LABEL), "Last minute: ");
+	if ((int)want > w - x0 - 20)
+		want = w - x0 - 20 > 0 ? (size_t)(w - x0 - 20) : 0;
+	size_t n = sc_counts_spark(st->counts, v, want);
+	double max = 0;
+	for (size_t i = 0; i < n; i++)
+		max = v[i] > max ? v[i] : max;
+	int x = x0;
+	for (size_t i = 0; i < n; i++) {
+		int k = max > 0 ? (int)(v[i] / max * 8.0 + 0.5) : 0;
+		if (k == 0 && v[i] > 0)
+			k = 1;
+		x += ui_put(win, y, x, 1, ui_attr(UI_E_BAR_SYSTEM), lv[k]);
+	}
+	char buf[64], hb[32];
+	snprintf(buf, sizeof(buf), "  max %s/s", human(max, hb, sizeof(hb)));
+	ui_put(win, y, x, -1, ui_attr(UI_E_DIM), buf);
+}
+
+#define SC_COLS "%-24s %10s %10s %8s %-14s %10s %9s %6s"
+
+static void sctab_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
+{
+	struct sctab_state *st = arg;
+	const struct sc_row *r = &st->counts->rows[row];
+	char name[64], rate[24], calls[24], errs[24], en[32] = "", eb[24], t[24], avg[24], sh[16];
+	if (r->abi == SC_ABI_X86_64)
+		snprintf(name, sizeof(name), "%s", r->name);
+	else
+		snprintf(name, sizeof(name), "%s:%s", sc_abi_label(r->abi), r->name);
+	human(r->rate, rate, sizeof(rate));
+	human((double)r->calls, calls, sizeof(calls));
+	human((double)r->errors, errs, sizeof(errs));
+	if (r->top_errno)
+		snprintf(en, sizeof(en), "%s", sc_errno_name(r->top_errno, eb, sizeof(eb)));
+	snprintf(t, sizeof(t), "%.6f", (double)r->time_ns / 1e9);
+	snprintf(avg, sizeof(avg), "%.1f",
+		 r->timed ? (double)r->time_ns / (double)r->timed / 1e3 : 0.0);
+	snprintf(sh, sizeof(sh), "%.1f", r->share * 100.0);
+	char line[256];
+	snprintf(line, sizeof(line), SC_COLS, name, rate, calls, errs, en, t, avg, sh);
+	int attr = selected    ? ui_attr(UI_E_SELECTED)
+		   : r->errors ? ui_attr(UI_E_WARNING)
+			       : ui_attr(UI_E_NORMAL);
+	int x = ui_put(win, y, 0, -1, attr, line);
+	if (selected)
+		ui_fill(win, y, x, attr);
+}
+
+static void sctab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
+{
+	struct sctab_state *st = state;
+	int h, w;
+	getmaxyx(win, h, w);
+	char buf[512], a[32], b[32], c[32];
+	const struct sc_counts *cn = st->counts;
+
+	int x = ui_put(win, 0, 0, -1, ui_attr(UI_E_LABEL), "Backend: ");
+	if (st->s) {
+		snprintf(buf, sizeof(buf), "%s: %s", sc_session_backend_name(st->s), st->cost);
+		ui_put(win, 0, x, w - x, ui_attr(UI_E_VALUE), buf);
+	} else {
+		ui_put(win, 0, x, w - x, ui_attr(UI_E_DIM), "not counting");
+	}
+	char who[32] = "all";
+	if (st->tid)
+		snprintf(who, sizeof(who), "%d", (int)st->tid);
+	snprintf(buf, sizeof(buf),
+		 "Thread: %s   Window: %.0f s   Sort: %s   Total: %s/s now, %s calls, %s errors",
+		 who, windows_s[st->window], sc_sort_name(st->sort),
+		 human(cn->total_rate, a, sizeof(a)), human((double)cn->total_calls, b, sizeof(b)),
+		 human((double)cn->total_errors, c, sizeof(c)));
+	x = ui_put(win, 1, 0, -1, ui_attr(UI_E_VALUE), buf);
+	snprintf(buf, sizeof(buf), "   Lost: %llu", (unsigned long long)cn->lost);
+	x += ui_put(win, 1, x, -1, cn->lost ? ui_attr(UI_E_ERROR) : ui_attr(UI_E_VALUE), buf);
+	if (st->paused)
+		ui_put(win, 1, x, -1, ui_attr(UI_E_WARNING), "   [PAUSED]");
+	sctab_spark(ctx, st, win, 2, w);
+
+	if (st->error[0]) {
+		ui_put(win, 4, 2, w - 2, ui_attr(UI_E_ERROR), st->error);
+		return;
+	}
+	if (ctx->process_gone)
+		ui_put(win, h - 1, 0, -1, ui_attr(UI_E_WARNING),
+		       "The process has exited; these are its last counts.");
+
+	snprintf(buf, sizeof(buf), SC_COLS, "SYSCALL", "RATE/s", "CALLS", "ERRORS", "ERRNO",
+		 "TIME s", "AVG us", "%TIME");
+	ui_put(win, 3, 0, -1, ui_attr(UI_E_COLUMN_HEADER), buf);
+	ui_fill(win, 3, (int)strlen(buf), ui_attr(UI_E_COLUMN_HEADER));
+	/* the sorted column stands out */
+	static const int col_x[SC_SORT_N] = {25, 36, 47, 71, 82, 0};
+	static const char *const col_name[SC_SORT_N] = {"RATE/s", "CALLS",  "ERRORS",
+							"TIME s", "AVG us", "SYSCALL"};
+	static const int col_w[SC_SORT_N] = {10, 10, 8, 10, 9, 24};
+	char hb[32];
+	snprintf(hb, sizeof(hb), st->sort == SC_SORT_NAME ? "%-*s" : "%*s", col_w[st->sort],
+		 col_name[st->sort]);
+	ui_put(win, 3, col_x[st->sort], -1, ui_attr(UI_E_COLUMN_SORTED), hb);
+
+	int rows = h - 4 - (ctx->process_gone ? 1 : 0);
+	st->list.n = cn->nrows;
+	st->list.height = rows > 0 ? rows : 0;
+	ui_list_clamp(&st->list);
+	if (!cn->nrows) {
+		ui_put(win, 4, 2, -1, ui_attr(UI_E_DIM),
+		       st->s ? "No syscalls counted yet." : "Counting is off.");
+		return;
+	}
+	ui_list_draw(&st->list, win, 4, st->list.height, sctab_row, st);
+}
+
+/* A menu of "all threads" and each thread: returns the tid (0: all), -1: cancelled. */
+static pid_t sctab_pick_thread(struct tab_ctx *ctx, pid_t current)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)ctx->pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return -1;
+	enum { MAXT = 256 };
+	pid_t tids[MAXT];
+	char *items[MAXT + 1];
+	int n = 0, initial = 0;
+	items[n++] = strdup("All threads");
+	tids[0] = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) && n <= MAXT - 1) {
+		long tid;
+		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid) < 0)
+			continue;
+		char cp[96], comm[64] = "", safe[128], item[200];
+		snprintf(cp, sizeof(cp), "/proc/%d/task/%ld/comm", (int)ctx->pid, tid);
+		ssize_t k = wt_read_at(AT_FDCWD, cp, comm, sizeof(comm));
+		if (k > 0 && comm[k - 1] == '\n')
+			comm[--k] = '\0';
+		wt_escape_to(safe, sizeof(safe), comm, k > 0 ? (size_t)k : 0, 0);
+		snprintf(item, sizeof(item), "%ld  %s", tid, safe);
+		if ((pid_t)tid == current)
+			initial = n;
+		tids[n] = (pid_t)tid;
+		items[n++] = strdup(item);
+	}
+	closedir(d);
+	int i = ui_dialog_menu("Count which thread?", (const char *const *)items, n, initial);
+	for (int k = 0; k < n; k++)
+		free(items[k]);
+	return i < 0 ? -1 : tids[i];
+}
+
+static unsigned sctab_key(struct tab_ctx *ctx, void *state, int key)
+{
+	struct sctab_state *st = state;
+	switch (key) {
+	case 'p':
+	case ' ':
+		st->paused = !st->paused;
+		tab_status(ctx, st->paused ? "Syscalls paused (counting goes on in the background)"
+					   : "Syscalls live again");
+		return UI_REDRAW;
+	case 'r':
+		sc_counts_reset(st->counts);
+		if (st->s)
+			sctab_read(st);
+		tab_status(ctx, "Syscall counters reset");
+		return UI_REDRAW;
+	case 'w':
+		st->window = (st->window + 1) % WT_ARRAY_SIZE(windows_s);
+		sc_counts_set_window(st->counts, windows_s[st->window]);
+		tab_status(ctx, "Rates over the last %.0f s", windows_s[st->window]);
+		return UI_REDRAW;
+	case 's':
+	case '>':
+		st->sort = (enum sc_sort)((st->sort + 1) % SC_SORT_N);
+		sc_counts_sort(st->counts, st->sort);
+		return UI_REDRAW;
+	case '<':
+		st->sort = (enum sc_sort)((st->sort + SC_SORT_N - 1) % SC_SORT_N);
+		sc_counts_sort(st->counts, st->sort);
+		return UI_REDRAW;
+	case 't': {
+		pid_t tid = sctab_pick_thread(ctx, st->tid);
+		if (tid >= 0 && tid != st->tid) {
+			st->tid = tid;
+			sctab_start(ctx, st);
+		}
+		return UI_REDRAW;
+	}
+	case 'b':
+		st->backend = st->s && sc_session_backend(st->s) == SC_BACKEND_KERNEL
+				  ? SC_BACKEND_PTRACE
+				  : SC_BACKEND_KERNEL;
+		sctab_start(ctx, st);
+		if (st->error[0])
+			tab_error(ctx, "%s", st->error);
+		return UI_REDRAW;
+	default:
+		return ui_list_key(&st->list, key) ? UI_REDRAW : UI_UNHANDLED;
+	}
+}
+
+const struct tab_ops tab_syscalls_ops = {
+    .name = "Syscalls",
+    .open = sctab_open,
+    .close = sctab_close,
+    .draw = sctab_draw,
+    .key = sctab_key,
+    .tick = sctab_tick,
+    .focus = sctab_focus,
+    .help = "p pause  r reset  t thread  w window  s/< > sort  b backend",
+};

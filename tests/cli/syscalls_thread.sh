@@ -1,0 +1,40 @@
+#!/bin/sh
+# --thread TID counts that thread only, with both backends at once (the
+# kernel counter and a ptrace tracer can watch the same thread): the work a
+# second thread does is not counted, what the main thread does is.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/syscalls_lib.sh"
+t_need_root
+
+D=$T_TMP/d
+mkdir "$D"
+t_start "$TARGETS/sc_work" "$D" 0 >"$D/out"
+P=$T_PID
+t_wait_for 10 test -d "$D/ready" || t_fail "target did not start"
+
+"$WHYTOP" syscalls "$P" --thread 1 --duration 0.1 2>"$D/bad.err" && t_fail "a foreign tid was accepted"
+grep -q "not a thread of process" "$D/bad.err" || t_fail "$(cat "$D/bad.err")"
+
+for B in kernel ptrace; do
+	t_start "$WHYTOP" syscalls "$P" --thread "$P" --backend "$B" --json >"$D/$B.json" 2>"$D/$B.err"
+	eval "W_$B=\$T_PID"
+	t_wait_for 10 grep -q counting "$D/$B.err" || t_fail "$B: whytop did not start: $(cat "$D/$B.err")"
+done
+mkdir "$D/go"
+t_wait_for 30 test -d "$D/worked" || t_fail "work did not finish"
+for B in kernel ptrace; do
+	eval "W=\$W_$B"
+	kill -TERM "$W"
+	t_reap "$W" 10 >"$T_TMP/st"
+	[ "$(cat "$T_TMP/st")" = 0 ] || t_fail "$B: whytop failed: $(cat "$D/$B.err")"
+	grep -q "\"tid\":$P," "$D/$B.json" || t_fail "$B: $(cat "$D/$B.json")"
+	# the worker thread's calls are not counted; the main thread's mkdir is
+	expect "$D/$B.json" getppid x86_64 none
+	expect "$D/$B.json" close x86_64 none
+	expect "$D/$B.json" mkdir x86_64 '1 0 null'
+done
+mkdir "$D/finish"
+t_reap "$P" 20 >"$T_TMP/st"
+[ "$(cat "$T_TMP/st")" = 0 ] || t_fail "target harmed: $(cat "$D/out")"
+grep -q 'sc_work: ok' "$D/out" || t_fail "target output: $(cat "$D/out")"
+exit 0

@@ -1,0 +1,57 @@
+#!/bin/sh
+# locals_edit.sh: the Locals tab on loc_types: a struct expands with Enter,
+# a member is edited after a confirmation and the program sees the value,
+# u undoes it, a value out of range and a read-only variable are refused.
+. "$SRCDIR/tests/tui/tui_lib.sh"
+. "$SRCDIR/tests/tui/locals_lib.sh"
+. "$SRCDIR/tests/cli/locals_lib.sh"
+t_need_root
+
+out=$T_TMP/types.out
+t_start "$TARGETS/loc_types" >"$out"
+pid=$T_PID
+t_wait_for 5 grep -q "^ready" "$out" || t_fail "loc_types did not start"
+
+tui_start -- -d 5 -p "$pid" --open
+tui_wait "PID $pid"
+lt_tab Locals
+tui_wait "frame 0: show_types"
+tui_wait "i = -123456"
+tui_has "color = GREEN" || t_fail "enum not by name"
+tui_has "str = 0x" || t_fail "no str"
+
+# Expand cfg and edit a member.
+lt_select cfg
+tui_keys Enter
+tui_wait "- cfg = {limit = 7"
+tui_wait "limit = 7   int  member"
+lt_select cfg.limit
+lt_poke cfg.limit 99
+tui_wait "Poked cfg.limit: 7 -> 99, read back as written"
+tui_wait "the thread is still in the frame"
+kill -USR1 "$pid"
+t_wait_for 5 grep -q "^usr1 cfg.limit=" "$out" || t_fail "no usr1 dump"
+[ "$(lx_own "$out" usr1 cfg.limit)" = 99 ] || t_fail "the program has cfg.limit=$(lx_own "$out" usr1 cfg.limit)"
+
+# Undo.
+tui_keys u
+tui_wait "Write 7 back into cfg.limit?"
+tui_keys y
+tui_wait "Undid cfg.limit: 99 -> 7, read back as written"
+: >"$out"
+kill -USR1 "$pid"
+t_wait_for 5 grep -q "^usr1 cfg.limit=" "$out" || t_fail "no second usr1 dump"
+[ "$(lx_own "$out" usr1 cfg.limit)" = 7 ] || t_fail "undo: the program has cfg.limit=$(lx_own "$out" usr1 cfg.limit)"
+
+# Refusals.
+lt_select sc
+lt_poke sc 200
+tui_wait "Poke failed: 200 is out of range for signed char (-128 to 127)"
+lt_select cfg.flags
+tui_keys e
+tui_wait "cfg.flags cannot be poked: a bit-field"
+lx_not_stopped "$pid"
+
+tui_keys Escape
+tui_quit
+echo "ok: expand, edit, undo and refusals in the Locals tab"

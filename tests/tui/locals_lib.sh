@@ -1,0 +1,39 @@
+# locals_lib.sh: helpers for the Locals tab tests (sourced after tui_lib.sh).
+
+# lt_tab NAME: press the digit the tab bar shows for tab NAME ("3:Locals").
+lt_tab() {
+	local n
+	n=$(tui_screen | sed -n "2s/.* \([1-9]\):$1\( .*\)\{0,1\}$/\1/p")
+	[ -n "$n" ] || t_fail "no $1 tab on the tab bar: $(tui_screen | sed -n 2p)"
+	tui_keys "$n"
+}
+
+# lt_selected: the path of the selected variable (the tab's last line but one).
+lt_selected() {
+	tui_screen | grep -E '^ [^ ]+: (stack|static|register|constant|computed|optimized out|not live here|unavailable);' |
+		tail -n 1 | sed 's/^ \([^ :]*\):.*/\1/'
+}
+
+# lt_select PATH: move the selection down from the top until PATH is selected.
+lt_select() {
+	local i=0
+	tui_keys Home
+	while [ "$(lt_selected)" != "$1" ]; do
+		i=$((i + 1))
+		[ $i -le 80 ] || t_fail "could not select $1 (selected: $(lt_selected))"
+		tui_keys Down
+		sleep 0.05
+	done
+}
+
+# lt_poke PATH VALUE: e, type VALUE, Enter, check the confirmation, y.
+lt_poke() {
+	tui_keys e
+	tui_wait "New value for $1"
+	tui_type "$2"
+	tui_keys Enter
+	tui_wait "Write $2 into $1"
+	tui_has "old value:" || t_fail "the confirmation shows no old value"
+	tui_has "where: " || t_fail "the confirmation does not say where the write goes"
+	tui_keys y
+}

@@ -1,0 +1,75 @@
+#!/bin/sh
+# syscalls_tab.sh: the Syscalls tab counts a getppid loop live (in the
+# kernel as root), with rates, sort, window, pause and reset on keys; it
+# counts only while it is the active tab (no program of ours is loaded in
+# the kernel otherwise), switches to ptrace on 'b', and leaves nothing
+# behind when whytop quits.
+. "$SRCDIR/tests/tui/tui_lib.sh"
+. "$SRCDIR/tests/cli/syscalls_lib.sh"
+t_need_root
+no_libbpf && t_skip "built without libbpf"
+
+t_start "$TARGETS/sc_loop" getppid >"$T_TMP/loop.out"
+P=$T_PID
+
+tui_start -- -d 5 -p "$P" --open
+tui_wait "1:Overview"
+# whytop is the child of the pane's shell; count only the programs it holds
+# (other whytops may count on this machine at the same time)
+SH=$(tm display -p -t t '#{pane_pid}')
+WT=$(ps -o pid= --ppid "$SH" | tr -d ' ' | head -n 1)
+[ -n "$WT" ] || t_fail "cannot find whytop's pid"
+progs() { prog_ids "$WT" | wc -w; }
+nprogs() { [ "$(progs)" = "$1" ]; }
+n=$(tui_line ":Overview" | sed -n "s/.*\([0-9]\):Syscalls.*/\1/p")
+[ -n "$n" ] || t_fail "no Syscalls tab on the tab bar: $(tui_line Overview)"
+t_wait_for 5 nprogs 0 || t_fail "counting before the tab was opened"
+
+tui_keys "$n"
+tui_wait "Backend: in-kernel"
+tui_wait "Window: 5 s   Sort: rate"
+screen_has() { tui_screen | grep -Eq -- "$1"; }
+wait_re() { t_wait_for 10 screen_has "$1" || { tui_screen >&2; t_fail "$2"; }; }
+wait_re "^getppid +[0-9.]+[kM]? +[0-9.]+[kM]? +0 " "no live getppid row"
+wait_re "Total: [0-9.]+[kM]/s now" "no total rate"
+wait_re "Last minute: .+max [0-9.]+[kM]?/s" "no sparkline"
+IDS=$(prog_ids "$WT")
+nprogs 2 || t_fail "expected our 2 eBPF programs while the tab is open, found $(progs)"
+
+# Another tab takes over: counting stops; back: it starts again.
+tui_keys 1
+t_wait_for 5 nprogs 0 || t_fail "still counting with the tab in the background ($(progs))"
+tui_keys "$n"
+t_wait_for 5 nprogs 2 || t_fail "not counting again after coming back ($(progs))"
+
+tui_keys w
+tui_wait "Window: 10 s"
+tui_keys s
+tui_wait "Sort: calls"
+tui_keys p
+tui_wait "[PAUSED]"
+tui_keys p
+tui_wait_gone "[PAUSED]"
+tui_keys r
+tui_wait "Syscall counters reset"
+
+# ptrace on request: the target is traced by us, then detached on the way back.
+tui_keys b
+tui_wait "Backend: ptrace"
+wait_re "^getppid +[0-9.]+[kM]? " "no getppid row under ptrace"
+t_wait_for 5 nprogs 0 || t_fail "eBPF programs left after switching to ptrace"
+grep -q "^TracerPid:[[:space:]]*[1-9]" "/proc/$P/status" || t_fail "ptrace backend not tracing"
+tui_keys b
+tui_wait "Backend: in-kernel"
+t_wait_for 5 grep -q '^TracerPid:[[:space:]]*0$' "/proc/$P/status" || t_fail "still traced"
+
+# Leaving the process's screen (opened with --open: whytop ends) closes the
+# tab, and counting with it.
+tui_keys q
+tui_wait "whytop exited with 0"
+t_wait_for 5 gone "$IDS" || t_fail "eBPF programs left after quitting"
+case "$(t_state "$P")" in
+R | S) ;;
+*) t_fail "target in state $(t_state "$P") after whytop quit" ;;
+esac
+exit 0
