@@ -410,7 +410,13 @@ int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size
 	struct frame_list out = {0};
 	struct stack_frame *in = *frames;
 	for (size_t i = 0; i < *n; i++) {
-		bool exact = i == 0 || (in[i - 1].flags & STACK_FRAME_SIGNAL);
+		/*
+		 * A return address points after its call: look it up at pc-1.
+		 * Not for frame 0, a signal trampoline (entered at its first
+		 * byte) or the frame a signal interrupted (its exact pc).
+		 */
+		bool exact = i == 0 || (in[i].flags & STACK_FRAME_SIGNAL) ||
+			     (in[i - 1].flags & STACK_FRAME_SIGNAL);
 		if (symbols_from_cache(dp, &in[i], exact, &out))
 			continue;
 		size_t first = out.n;
