@@ -220,6 +220,13 @@ static void list_draw(struct screen *s)
 	int h = LINES - 1 - ls->list_y0;
 	ls->list.height = h;
 	ui_list_clamp(&ls->list);
+	if (ls->nrows == 0) {
+		const char *why = ls->filter[0]	     ? "No process matches the filter (Esc clears it)"
+				  : ui->opts.npids	     ? "None of the processes given with -p is running"
+				  : ui->opts.uid != (uid_t)-1 ? "This user has no processes (u: all users)"
+							     : "No processes";
+		ui_put(stdscr, ls->list_y0 + 1, 2, -1, ui_attr(UI_E_DIM), why);
+	}
 	for (int i = 0; i < h; i++) {
 		size_t r = ls->list.top + (size_t)i;
 		if (r >= ls->nrows)
