@@ -478,6 +478,51 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 }
 
 /*
+ * A source path as people find it: relative names joined to the CU's
+ * DW_AT_comp_dir, "." and ".." folded; escaped. Same spelling as stacks.
+ */
+static char *lx_src_path(Dwarf_Die *cu, const char *file)
+{
+	char buf[4096], out[4096];
+	Dwarf_Attribute a;
+	const char *dir = NULL, *p;
+	size_t o = 0;
+
+	if (file[0] != '/' && dwarf_attr(cu, DW_AT_comp_dir, &a))
+		dir = dwarf_formstring(&a);
+	if (dir && dir[0] == '/')
+		snprintf(buf, sizeof(buf), "%s/%s", dir, file);
+	else
+		snprintf(buf, sizeof(buf), "%s", file);
+	if (buf[0] != '/')
+		return wt_escape(buf, strlen(buf), 0);
+	for (p = buf; *p;) {
+		size_t n;
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else if (o + 1 + n < sizeof(out)) {
+			out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	return wt_escape(out, o, 0);
+}
+
+/*
  * The source line of the frame: the pc's line for the innermost function;
  * for a function an inlined call sits in, the line of that call.
  */
@@ -494,7 +539,7 @@ static void lx_frame_line(struct lx_ctx *c, struct locals *l)
 		if (dwarf_attr(&c->scopes[i], DW_AT_call_file, &a) && dwarf_formudata(&a, &fileno) == 0 &&
 		    dwarf_getsrcfiles(&c->cudie, &files, &nfiles) == 0 && fileno < nfiles &&
 		    (src = dwarf_filesrc(files, fileno, NULL, NULL)))
-			l->file = wt_escape(src, strlen(src), 0);
+			l->file = lx_src_path(&c->cudie, src);
 		if (dwarf_attr(&c->scopes[i], DW_AT_call_line, &a) && dwarf_formudata(&a, &ln) == 0)
 			l->line = (int)ln;
 		return;
@@ -503,7 +548,7 @@ static void lx_frame_line(struct lx_ctx *c, struct locals *l)
 	const char *src;
 	int ln = 0;
 	if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
-		l->file = wt_escape(src, strlen(src), 0);
+		l->file = lx_src_path(&c->cudie, src);
 		l->line = ln;
 	}
 }
