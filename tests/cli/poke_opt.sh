@@ -89,6 +89,13 @@ grep -q "frame 1: with_inline at $call " "$T_TMP/l1" || t_fail "frame 1 is not w
 [ "$(lx_val "$T_TMP/l0" limit_inl)" = 2 ] || t_fail "limit_inl reads $(lx_val "$T_TMP/l0" limit_inl)"
 [ "$(lx_val "$T_TMP/l1" arg)" = 2 ] || t_fail "arg reads $(lx_val "$T_TMP/l1" arg)"
 [ -z "$(lx_val "$T_TMP/l1" limit_inl)" ] || t_fail "frame 1 shows the inlined call's parameter"
+# with_inline's r gets its value only after the call: no location covers this pc.
+[ "$(lx_val "$T_TMP/l1" r)" = "<not live here>" ] || t_fail "r: $(lx_val "$T_TMP/l1" r)"
+if "$WHYTOP" poke "$pid" --frame 1 r=1 >"$T_TMP/p" 2>&1; then
+	t_fail "poke of a variable not live here succeeded"
+fi
+grep -q "^whytop poke: cannot poke r here: not live here: no location covers this pc" "$T_TMP/p" ||
+	t_fail "refusal: $(cat "$T_TMP/p")"
 "$WHYTOP" poke "$pid" --function inl_spin limit_inl=0 >"$T_TMP/p" || t_fail "poke limit_inl: $(cat "$T_TMP/p")"
 [ "$(t_reap "$pid" 10)" = 0 ] || t_fail "inline did not exit 0"
 grep -q "^inline done" "$out" || t_fail "inline: $(cat "$out")"
