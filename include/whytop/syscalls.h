@@ -41,9 +41,9 @@ uint32_t sc_abi_arch(enum sc_abi abi);
 
 #define SC_ERRNO_TOP 4
 struct sc_raw {
-	uint64_t calls;   /* entries seen */
+	uint64_t calls;	  /* entries seen */
 	uint64_t errors;  /* exits with -4095..-1 */
-	uint64_t timed;   /* exits matched with their entry */
+	uint64_t timed;	  /* exits matched with their entry */
 	uint64_t time_ns; /* sum of entry-to-exit times of the timed ones */
 	/* The most frequent errnos (a syscall fails in few ways). */
 	uint16_t errnos[SC_ERRNO_TOP];
@@ -52,8 +52,8 @@ struct sc_raw {
 
 /* Cumulative counters since the session started. */
 struct sc_sample {
-	uint64_t t_ns;     /* CLOCK_MONOTONIC when read */
-	uint64_t lost;     /* events a backend had to drop (reported, never hidden) */
+	uint64_t t_ns;	      /* CLOCK_MONOTONIC when read */
+	uint64_t lost;	      /* events a backend had to drop (reported, never hidden) */
 	uint64_t overhead_ns; /* time the backend spent per its own measure, 0 if unknown */
 	uint64_t overhead_runs;
 	struct sc_raw slot[SC_SLOTS];
@@ -63,10 +63,10 @@ void sc_raw_add_errno(struct sc_raw *r, int err, uint64_t n);
 enum sc_backend { SC_BACKEND_AUTO, SC_BACKEND_KERNEL, SC_BACKEND_PTRACE };
 
 struct sc_opts {
-	pid_t pid;               /* the process (thread group id) */
-	pid_t tid;               /* 0: every thread; else only this one */
+	pid_t pid;		 /* the process (thread group id) */
+	pid_t tid;		 /* 0: every thread; else only this one */
 	enum sc_backend backend; /* AUTO: kernel when possible, else ptrace */
-	int measure_cost;        /* kernel: ask the kernel to time our programs */
+	int measure_cost;	 /* kernel: ask the kernel to time our programs */
 };
 
 struct sc_session;
@@ -115,15 +115,22 @@ struct sc_row {
 	uint64_t hist[SC_HIST];
 };
 
-enum sc_sort { SC_SORT_RATE, SC_SORT_CALLS, SC_SORT_ERRORS, SC_SORT_TIME, SC_SORT_AVG,
-	       SC_SORT_NAME, SC_SORT_N };
+enum sc_sort {
+	SC_SORT_RATE,
+	SC_SORT_CALLS,
+	SC_SORT_ERRORS,
+	SC_SORT_TIME,
+	SC_SORT_AVG,
+	SC_SORT_NAME,
+	SC_SORT_N
+};
 
 struct sc_counts {
 	struct sc_row *rows;
 	size_t nrows, cap;
 	uint64_t total_calls, total_errors, total_time_ns, lost;
 	double total_rate;
-	double window_s; /* "now" means the last window_s seconds */
+	double window_s;  /* "now" means the last window_s seconds */
 	double elapsed_s; /* since start or the last reset */
 	/* private */
 	struct sc_sample *base; /* subtracted after a reset */

@@ -20,13 +20,12 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: whytop run [--trace SYSCALLS] [--json] [--output FILE] [--sort KEY]\n"
-		"                  -- CMD [ARGS...]\n"
-		"Run CMD (and whatever it starts) under whytop and print its syscall summary\n"
-		"on stderr when it ends, like strace -c -f. With --trace openat,read,... a\n"
-		"seccomp filter stops the program only for those calls; the rest run at\n"
-		"full speed. whytop exits with the program's status.\n");
+	fprintf(f, "Usage: whytop run [--trace SYSCALLS] [--json] [--output FILE] [--sort KEY]\n"
+		   "                  -- CMD [ARGS...]\n"
+		   "Run CMD (and whatever it starts) under whytop and print its syscall summary\n"
+		   "on stderr when it ends, like strace -c -f. With --trace openat,read,... a\n"
+		   "seccomp filter stops the program only for those calls; the rest run at\n"
+		   "full speed. whytop exits with the program's status.\n");
 }
 
 int cmd_run(int argc, char **argv)
@@ -102,13 +101,13 @@ int cmd_run(int argc, char **argv)
 		       : "the program stops twice per syscall");
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	struct sc_report_info ri = {
-		.what = what,
-		.backend = "launch",
-		.backend_name = trace ? "ptrace + seccomp filter" : "ptrace",
-		.cost = cost,
-		.pid = 0,
-		.tid = 0,
-		.exit_status = code,
+	    .what = what,
+	    .backend = "launch",
+	    .backend_name = trace ? "ptrace + seccomp filter" : "ptrace",
+	    .cost = cost,
+	    .pid = 0,
+	    .tid = 0,
+	    .exit_status = code,
 	};
 	if (json)
 		sc_report_json(out, c, &ri);

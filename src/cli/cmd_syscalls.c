@@ -21,18 +21,17 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: whytop syscalls PID [--duration SEC] [--backend kernel|ptrace]\n"
-		"                           [--thread TID] [--sort KEY] [--cost] [--json]\n"
-		"Count the syscalls of a running process (all its threads, or one) and print\n"
-		"calls, errors (most common errno) and time per syscall, like strace -c.\n"
-		"Counts until SEC seconds have passed, the process ends, or Ctrl-C.\n"
-		"  --backend kernel   in-kernel eBPF counting, the target never stops (root;\n"
-		"                     the default when possible)\n"
-		"  --backend ptrace   stop the target at every syscall (slows it a lot)\n"
-		"  --sort KEY         time (default), calls, errors, avg, rate, name\n"
-		"  --cost             kernel: have the kernel time our programs and show it\n"
-		"                     (that timing itself slows every syscall further)\n");
+	fprintf(f, "Usage: whytop syscalls PID [--duration SEC] [--backend kernel|ptrace]\n"
+		   "                           [--thread TID] [--sort KEY] [--cost] [--json]\n"
+		   "Count the syscalls of a running process (all its threads, or one) and print\n"
+		   "calls, errors (most common errno) and time per syscall, like strace -c.\n"
+		   "Counts until SEC seconds have passed, the process ends, or Ctrl-C.\n"
+		   "  --backend kernel   in-kernel eBPF counting, the target never stops (root;\n"
+		   "                     the default when possible)\n"
+		   "  --backend ptrace   stop the target at every syscall (slows it a lot)\n"
+		   "  --sort KEY         time (default), calls, errors, avg, rate, name\n"
+		   "  --cost             kernel: have the kernel time our programs and show it\n"
+		   "                     (that timing itself slows every syscall further)\n");
 }
 
 static void describe(char *buf, size_t size, pid_t pid, pid_t tid)
@@ -51,7 +50,7 @@ static void describe(char *buf, size_t size, pid_t pid, pid_t tid)
 
 int cmd_syscalls(int argc, char **argv)
 {
-	struct sc_opts o = { .backend = SC_BACKEND_AUTO };
+	struct sc_opts o = {.backend = SC_BACKEND_AUTO};
 	double duration = -1;
 	int json = 0, sort = SC_SORT_TIME;
 	const char *pid_arg = NULL;
@@ -70,7 +69,8 @@ int cmd_syscalls(int argc, char **argv)
 			char *end;
 			duration = strtod(v, &end);
 			if (*end || duration < 0)
-				return cli_error(CLI_USAGE, SUB, "--duration wants seconds, not '%s'", v);
+				return cli_error(CLI_USAGE, SUB,
+						 "--duration wants seconds, not '%s'", v);
 			i++;
 		} else if (strcmp(a, "--backend") == 0 && v) {
 			if (strcmp(v, "kernel") == 0)
@@ -78,8 +78,8 @@ int cmd_syscalls(int argc, char **argv)
 			else if (strcmp(v, "ptrace") == 0)
 				o.backend = SC_BACKEND_PTRACE;
 			else
-				return cli_error(CLI_USAGE, SUB, "--backend is kernel or ptrace, not '%s'",
-						 v);
+				return cli_error(CLI_USAGE, SUB,
+						 "--backend is kernel or ptrace, not '%s'", v);
 			i++;
 		} else if (strcmp(a, "--thread") == 0 && v) {
 			long t;
@@ -139,7 +139,7 @@ int cmd_syscalls(int argc, char **argv)
 		if (now >= end || sc_session_alive(s) < 0)
 			break;
 		uint64_t step = end - now < 100000000ull ? end - now : 100000000ull;
-		struct timespec ts = { (time_t)(step / 1000000000ull), (long)(step % 1000000000ull) };
+		struct timespec ts = {(time_t)(step / 1000000000ull), (long)(step % 1000000000ull)};
 		if (sigtimedwait(&set, NULL, &ts) > 0)
 			break;
 	}
@@ -159,13 +159,13 @@ int cmd_syscalls(int argc, char **argv)
 	sc_counts_sort(c, (enum sc_sort)sort);
 	describe(what, sizeof(what), o.pid, o.tid);
 	struct sc_report_info ri = {
-		.what = what,
-		.backend = kind == SC_BACKEND_KERNEL ? "kernel" : "ptrace",
-		.backend_name = bname,
-		.cost = cost,
-		.pid = o.pid,
-		.tid = o.tid,
-		.exit_status = -1,
+	    .what = what,
+	    .backend = kind == SC_BACKEND_KERNEL ? "kernel" : "ptrace",
+	    .backend_name = bname,
+	    .cost = cost,
+	    .pid = o.pid,
+	    .tid = o.tid,
+	    .exit_status = -1,
 	};
 	if (json)
 		sc_report_json(stdout, c, &ri);

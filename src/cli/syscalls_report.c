@@ -45,8 +45,7 @@ void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_i
 		const struct sc_row *r = &c->rows[i];
 		char nb[64], eb[32], en[48] = "";
 		if (r->top_errno)
-			snprintf(en, sizeof(en), "%s",
-				 sc_errno_name(r->top_errno, eb, sizeof(eb)));
+			snprintf(en, sizeof(en), "%s", sc_errno_name(r->top_errno, eb, sizeof(eb)));
 		fprintf(f, "%6.2f %11.6f %11.0f %9llu %9llu %-18s %s\n", r->share * 100.0,
 			(double)r->time_ns / 1e9,
 			r->timed ? (double)r->time_ns / (double)r->timed / 1e3 : 0.0,

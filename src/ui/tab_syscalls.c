@@ -23,7 +23,7 @@
 #include "ui/tab.h"
 #include "ui/ui_int.h"
 
-static const double windows_s[] = { 1, 5, 10, 30, 60 };
+static const double windows_s[] = {1, 5, 10, 30, 60};
 
 struct sctab_state {
 	struct sc_session *s;
@@ -32,7 +32,7 @@ struct sctab_state {
 	struct ui_list list;
 	enum sc_backend backend; /* asked for: AUTO, or what the user switched to */
 	enum sc_sort sort;
-	pid_t tid;       /* 0: all threads */
+	pid_t tid;	 /* 0: all threads */
 	unsigned window; /* index into windows_s */
 	bool paused;
 	bool active;
@@ -51,7 +51,7 @@ static void sctab_stop(struct sctab_state *st)
 static void sctab_start(struct tab_ctx *ctx, struct sctab_state *st)
 {
 	struct wt_err err;
-	struct sc_opts o = { .pid = ctx->pid, .tid = st->tid, .backend = st->backend };
+	struct sc_opts o = {.pid = ctx->pid, .tid = st->tid, .backend = st->backend};
 	wt_err_clear(&err);
 	sctab_stop(st);
 	st->error[0] = '\0';
@@ -155,9 +155,9 @@ static const char *human(double v, char *buf, size_t size)
 
 static void sctab_spark(struct tab_ctx *ctx, struct sctab_state *st, WINDOW *win, int y, int w)
 {
-	static const char *const utf[] = { " ", "\u2581", "\u2582", "\u2583", "\u2584",
-					   "\u2585", "\u2586", "\u2587", "\u2588" };
-	static const char *const ascii[] = { " ", ".", ".", ":", "-", "=", "+", "*", "#" };
+	static const char *const utf[] = {" ",	    "\u2581", "\u2582", "\u2583", "\u2584",
+					  "\u2585", "\u2586", "\u2587", "\u2588"};
+	static const char *const ascii[] = {" ", ".", ".", ":", "-", "=", "+", "*", "#"};
 	const char *const *lv = MB_CUR_MAX > 1 ? utf : ascii;
 	double v[SC_HIST];
 	unsigned per_min = ctx->delay_ms ? 60000u / ctx->delay_ms : 60;
@@ -203,8 +203,9 @@ static void sctab_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
 	snprintf(sh, sizeof(sh), "%.1f", r->share * 100.0);
 	char line[256];
 	snprintf(line, sizeof(line), SC_COLS, name, rate, calls, errs, en, t, avg, sh);
-	int attr = selected ? ui_attr(UI_E_SELECTED)
-			    : r->errors ? ui_attr(UI_E_WARNING) : ui_attr(UI_E_NORMAL);
+	int attr = selected    ? ui_attr(UI_E_SELECTED)
+		   : r->errors ? ui_attr(UI_E_WARNING)
+			       : ui_attr(UI_E_NORMAL);
 	int x = ui_put(win, y, 0, -1, attr, line);
 	if (selected)
 		ui_fill(win, y, x, attr);
@@ -229,9 +230,9 @@ static void sctab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	if (st->tid)
 		snprintf(who, sizeof(who), "%d", (int)st->tid);
 	snprintf(buf, sizeof(buf),
-		 "Thread: %s   Window: %.0f s   Sort: %s   Total: %s/s now, %s calls, %s errors", who,
-		 windows_s[st->window], sc_sort_name(st->sort), human(cn->total_rate, a, sizeof(a)),
-		 human((double)cn->total_calls, b, sizeof(b)),
+		 "Thread: %s   Window: %.0f s   Sort: %s   Total: %s/s now, %s calls, %s errors",
+		 who, windows_s[st->window], sc_sort_name(st->sort),
+		 human(cn->total_rate, a, sizeof(a)), human((double)cn->total_calls, b, sizeof(b)),
 		 human((double)cn->total_errors, c, sizeof(c)));
 	x = ui_put(win, 1, 0, -1, ui_attr(UI_E_VALUE), buf);
 	snprintf(buf, sizeof(buf), "   Lost: %llu", (unsigned long long)cn->lost);
@@ -253,10 +254,10 @@ static void sctab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	ui_put(win, 3, 0, -1, ui_attr(UI_E_COLUMN_HEADER), buf);
 	ui_fill(win, 3, (int)strlen(buf), ui_attr(UI_E_COLUMN_HEADER));
 	/* the sorted column stands out */
-	static const int col_x[SC_SORT_N] = { 25, 36, 47, 71, 82, 0 };
-	static const char *const col_name[SC_SORT_N] = { "RATE/s", "CALLS", "ERRORS",
-							 "TIME s", "AVG us", "SYSCALL" };
-	static const int col_w[SC_SORT_N] = { 10, 10, 8, 10, 9, 24 };
+	static const int col_x[SC_SORT_N] = {25, 36, 47, 71, 82, 0};
+	static const char *const col_name[SC_SORT_N] = {"RATE/s", "CALLS",  "ERRORS",
+							"TIME s", "AVG us", "SYSCALL"};
+	static const int col_w[SC_SORT_N] = {10, 10, 8, 10, 9, 24};
 	char hb[32];
 	snprintf(hb, sizeof(hb), st->sort == SC_SORT_NAME ? "%-*s" : "%*s", col_w[st->sort],
 		 col_name[st->sort]);
@@ -352,8 +353,8 @@ static unsigned sctab_key(struct tab_ctx *ctx, void *state, int key)
 	}
 	case 'b':
 		st->backend = st->s && sc_session_backend(st->s) == SC_BACKEND_KERNEL
-				      ? SC_BACKEND_PTRACE
-				      : SC_BACKEND_KERNEL;
+				  ? SC_BACKEND_PTRACE
+				  : SC_BACKEND_KERNEL;
 		sctab_start(ctx, st);
 		if (st->error[0])
 			tab_error(ctx, "%s", st->error);
@@ -364,12 +365,12 @@ static unsigned sctab_key(struct tab_ctx *ctx, void *state, int key)
 }
 
 const struct tab_ops tab_syscalls_ops = {
-	.name = "Syscalls",
-	.open = sctab_open,
-	.close = sctab_close,
-	.draw = sctab_draw,
-	.key = sctab_key,
-	.tick = sctab_tick,
-	.focus = sctab_focus,
-	.help = "p pause  r reset  t thread  w window  s/< > sort  b backend",
+    .name = "Syscalls",
+    .open = sctab_open,
+    .close = sctab_close,
+    .draw = sctab_draw,
+    .key = sctab_key,
+    .tick = sctab_tick,
+    .focus = sctab_focus,
+    .help = "p pause  r reset  t thread  w window  s/< > sort  b backend",
 };

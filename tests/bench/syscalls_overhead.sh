@@ -13,6 +13,10 @@
 # figure is the median of its seconds; the table shows the median over the
 # rounds and the slowdown against "none" (higher = slower).
 #
+# Then launch mode: a fresh getppid loop started plain, under
+# "whytop run --trace openat" (a seccomp filter; getppid is not watched),
+# under "whytop run" (every call stops) and under "strace -f -c".
+#
 # Two rates per program: per wall-clock second (what a user sees; depends
 # on whatever else runs on this shared machine) and per second of the
 # program's own CPU time (user + system: the syscall's own cost, robust to
@@ -100,4 +104,36 @@ for work in getppid proc; do
 		echo "$line"
 	done
 	rm -f "$TMP"/t.* "$TMP"/o.*
+done
+
+echo
+echo "launch: a new getppid loop (iterations/s, median of $ROUNDS runs of $SECS s)"
+printf '%-22s %12s %8s %12s %8s\n' started-by wall x cpu x
+for r in $(seq "$ROUNDS"); do
+	for how in plain filter all strace; do
+		L="$TARGETS/sc_loop getppid $((SECS + 1))"
+		case $how in
+		plain) $L >"$TMP/l" ;;
+		filter) "$WHYTOP" run -o /dev/null --trace openat -- $L >"$TMP/l" ;;
+		all) "$WHYTOP" run -o /dev/null -- $L >"$TMP/l" ;;
+		strace) strace -f -c -o /dev/null $L >"$TMP/l" ;;
+		esac
+		# the first second includes start-up
+		tail -n +2 "$TMP/l" | awk '{print $1}' | median >>"$TMP/l.$how.wall"
+		tail -n +2 "$TMP/l" | awk '{print $2}' | median >>"$TMP/l.$how.cpu"
+	done
+done
+bw=$(median <"$TMP/l.plain.wall")
+bc=$(median <"$TMP/l.plain.cpu")
+for how in plain filter all strace; do
+	case $how in
+	plain) label="plain" ;;
+	filter) label="whytop run --trace" ;;
+	all) label="whytop run" ;;
+	strace) label="strace -f -c" ;;
+	esac
+	w=$(median <"$TMP/l.$how.wall")
+	c=$(median <"$TMP/l.$how.cpu")
+	awk -v l="$label" -v w="$w" -v c="$c" -v bw="$bw" -v bc="$bc" 'BEGIN {
+		printf "%-22s %12.0f %7.2fx %12.0f %7.2fx\n", l, w, (w > 0 ? bw / w : 0), c, (c > 0 ? bc / c : 0) }'
 done

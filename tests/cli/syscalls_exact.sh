@@ -5,49 +5,41 @@
 # (int $0x80) under i386 names. Afterwards the target runs on unharmed and
 # nothing of whytop is left in the kernel.
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
 
 INT80=0
 "$TARGETS/sc_work" --int80-probe && INT80=50
 
-# row JSON NAME ABI: "calls errors errno" of one row, or "none"
-row() {
-	r=$(grep -o "\"name\":\"$2\",\"abi\":\"$3\",\"nr\":[0-9]*,\"calls\":[0-9]*,\"errors\":[0-9]*,\"errno\":[^,]*" "$1")
-	[ -n "$r" ] || { echo none; return; }
-	echo "$r" | sed 's/.*"calls":\([0-9]*\),"errors":\([0-9]*\),"errno":\(.*\)/\1 \2 \3/'
-}
-
-expect() {
-	got=$(row "$1" "$2" "$3")
-	[ "$got" = "$4" ] || t_fail "$B: $3 $2: expected '$4', got '$got' ($(cat "$1"))"
-}
-
-leftovers() {
-	n=$("$TARGETS/sc_bpfprogs")
-	[ "$n" = 0 ] || [ "$n" = -1 ] || return 1
-	if [ -d /sys/kernel/tracing/instances ]; then
-		! ls /sys/kernel/tracing/instances | grep -q '^whytop' || return 1
-	fi
-	return 0
-}
-
-for B in kernel ptrace; do
+# kernel-nobtf: the raw_tp programs used on kernels without BTF
+for B in kernel kernel-nobtf ptrace; do
 	D=$T_TMP/$B
 	mkdir "$D"
+	BACKEND=${B%-nobtf}
+	NOBTF=
+	[ "$B" = kernel-nobtf ] && NOBTF=1
 	t_start "$TARGETS/sc_work" "$D" "$INT80" >"$D/out"
 	P=$T_PID
 	t_wait_for 10 test -d "$D/ready" || t_fail "$B: target did not start"
 
-	t_start "$WHYTOP" syscalls "$P" --backend "$B" --json >"$D/json" 2>"$D/err"
+	t_start env WHYTOP_NO_BTF=$NOBTF "$WHYTOP" syscalls "$P" --backend "$BACKEND" --json \
+		>"$D/json" 2>"$D/err"
 	W=$T_PID
 	t_wait_for 10 grep -q counting "$D/err" || t_fail "$B: whytop did not start: $(cat "$D/err")"
+	IDS=$(prog_ids "$W")
+	if [ $BACKEND = kernel ] && ! no_libbpf; then
+		[ "$(echo $IDS | wc -w)" = 2 ] || t_fail "kernel: expected 2 programs of ours, got '$IDS'"
+	fi
 	mkdir "$D/go"
 	t_wait_for 30 test -d "$D/worked" || t_fail "$B: the target's work did not finish"
 	kill -TERM "$W"
 	t_reap "$W" 10 >"$T_TMP/st"; st=$(cat "$T_TMP/st")
 	[ "$st" = 0 ] || t_fail "$B: whytop exited with $st: $(cat "$D/err")"
 
-	grep -q "\"backend\":\"$B\"" "$D/json" || t_fail "$B: wrong backend: $(cat "$D/json")"
+	grep -q "\"backend\":\"$BACKEND\"" "$D/json" || t_fail "$B: wrong backend: $(cat "$D/json")"
+	if [ "$B" = kernel-nobtf ]; then
+		grep -q '"backend_name":"in-kernel (eBPF raw_tp' "$D/json" || t_fail "$B: $(cat "$D/json")"
+	fi
 	grep -q '"lost":0,' "$D/json" || t_fail "$B: lost events: $(cat "$D/json")"
 	expect "$D/json" getppid x86_64 '1000 0 null'
 	expect "$D/json" close x86_64 '300 300 "EBADF"'
@@ -59,7 +51,7 @@ for B in kernel ptrace; do
 		expect "$D/json" writev x86_64 none
 	fi
 
-	t_wait_for 5 leftovers || t_fail "$B: whytop left counting state in the kernel"
+	t_wait_for 5 gone "$IDS" || t_fail "$B: whytop left counting state in the kernel ($IDS)"
 	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$P/status" || t_fail "$B: target still traced"
 	mkdir "$D/finish"
 	t_reap "$P" 20 >"$T_TMP/st"; st=$(cat "$T_TMP/st")

@@ -3,22 +3,15 @@
 # exits with the program's status; with --trace only the watched calls are
 # seen (the seccomp filter lets the rest run untouched).
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
 
 INT80=0
 "$TARGETS/sc_work" --int80-probe && INT80=50
 
-row() {
-	r=$(grep -o "\"name\":\"$2\",\"abi\":\"$3\",\"nr\":[0-9]*,\"calls\":[0-9]*,\"errors\":[0-9]*,\"errno\":[^,]*" "$1")
-	[ -n "$r" ] || { echo none; return; }
-	echo "$r" | sed 's/.*"calls":\([0-9]*\),"errors":\([0-9]*\),"errno":\(.*\)/\1 \2 \3/'
-}
-expect() {
-	got=$(row "$1" "$2" "$3")
-	[ "$got" = "$4" ] || t_fail "$M: $3 $2: expected '$4', got '$got' ($(cat "$1"))"
-}
 
 for M in all filter; do
+	B=$M
 	D=$T_TMP/$M
 	mkdir "$D"
 	if [ $M = all ]; then

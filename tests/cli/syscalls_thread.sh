@@ -3,17 +3,8 @@
 # kernel counter and a ptrace tracer can watch the same thread): the work a
 # second thread does is not counted, what the main thread does is.
 . "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
-
-row() {
-	r=$(grep -o "\"name\":\"$2\",\"abi\":\"$3\",\"nr\":[0-9]*,\"calls\":[0-9]*,\"errors\":[0-9]*,\"errno\":[^,]*" "$1")
-	[ -n "$r" ] || { echo none; return; }
-	echo "$r" | sed 's/.*"calls":\([0-9]*\),"errors":\([0-9]*\),"errno":\(.*\)/\1 \2 \3/'
-}
-expect() {
-	got=$(row "$1" "$2" "$3")
-	[ "$got" = "$4" ] || t_fail "$1: $3 $2: expected '$4', got '$got' ($(cat "$1"))"
-}
 
 D=$T_TMP/d
 mkdir "$D"

@@ -7,6 +7,7 @@
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
 	char buf[512];
 	unsigned long n = 0;
 	double next = now() + 1.0, c0 = cpu();
+	double end = argc > 2 ? now() + atof(argv[2]) : 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (;;) {
@@ -58,6 +60,8 @@ int main(int argc, char **argv)
 			next += 1.0;
 			if (t > next)
 				next = t + 1.0;
+			if (end && t >= end)
+				return 0;
 		}
 	}
 }

@@ -81,7 +81,7 @@ static void await(const char *name)
 	char p[4096];
 	snprintf(p, sizeof(p), "%s/%s", dir, name);
 	while (access(p, F_OK) < 0) {
-		struct timespec ts = { 0, 10000000 };
+		struct timespec ts = {0, 10000000};
 		nanosleep(&ts, NULL);
 	}
 }

@@ -67,8 +67,8 @@ static void test_errno_and_abi(void **state)
 	put(s, SC_ABI_X86_64, 80, 7, 7, 0); /* chdir */
 	sc_raw_add_errno(&s->slot[sc_slot(SC_ABI_X86_64, 80)], ENOENT, 5);
 	sc_raw_add_errno(&s->slot[sc_slot(SC_ABI_X86_64, 80)], EACCES, 2);
-	put(s, SC_ABI_I386, 20, 3, 0, 0); /* i386 getpid, not x86_64 writev */
-	put(s, SC_ABI_X86_64, 15, 4, 4, 0); /* rt_sigreturn: its "errors" are not */
+	put(s, SC_ABI_I386, 20, 3, 0, 0);     /* i386 getpid, not x86_64 writev */
+	put(s, SC_ABI_X86_64, 15, 4, 4, 0);   /* rt_sigreturn: its "errors" are not */
 	put(s, SC_ABI_X86_64, 2000, 1, 0, 0); /* out of range */
 	sc_counts_update(c, s);
 	const struct sc_row *r = find(c, "chdir", SC_ABI_X86_64);
@@ -94,8 +94,8 @@ static void test_reset_and_sort(void **state)
 	struct sc_counts *c = sc_counts_new();
 	struct sc_sample *s = sc_sample_new();
 	s->t_ns = NS;
-	put(s, SC_ABI_X86_64, 0, 100, 0, 5000);  /* read */
-	put(s, SC_ABI_X86_64, 1, 50, 0, 90000);  /* write */
+	put(s, SC_ABI_X86_64, 0, 100, 0, 5000); /* read */
+	put(s, SC_ABI_X86_64, 1, 50, 0, 90000); /* write */
 	sc_counts_update(c, s);
 	sc_counts_reset(c);
 	s->t_ns = 2 * NS;
@@ -137,10 +137,10 @@ static void test_syscall_nnn(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rates_and_totals),
-		cmocka_unit_test(test_errno_and_abi),
-		cmocka_unit_test(test_reset_and_sort),
-		cmocka_unit_test(test_syscall_nnn),
+	    cmocka_unit_test(test_rates_and_totals),
+	    cmocka_unit_test(test_errno_and_abi),
+	    cmocka_unit_test(test_reset_and_sort),
+	    cmocka_unit_test(test_syscall_nnn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,24 +10,16 @@
  * programs and maps here live exactly as long as their fds, so SIGKILL
  * leaves nothing behind.
  *
- * The programs are a few dozen hand-written instructions, loaded through
- * libbpf's low-level API, so that building whytop needs no BPF compiler.
- * The target's tgid (and thread) are immediates patched in at load time.
- *
- *   enter: in tids[tid % TIDS]: {now, slot, tid} (calls[slot]++ for exit and
- *          exit_group only: they never return)
- *   exit:  if tids[tid % TIDS] is ours and pending: calls++, timed++,
- *          time += now - t, errors++ and errs[slot<<12 | errno]++ for -4095..-1
- *
- * So a call is counted by the kernel when it returns (one stats update per
- * call instead of two: measured, it matters at the 3x target for a getppid
- * loop); calls in progress are added when the counters are read.
- *
- * The ABI of each call is told apart in the kernel: a 32-bit code segment
- * (0x23) is an i386 task; "int $0x80" (cd 80) just before the return address
- * is an i386 call from a 64-bit task; bit 30 of the number is x32.
+ * The programs (bpf_progs.c) are hand-assembled and loaded through
+ * libbpf's low-level API, so that building whytop needs no BPF compiler;
+ * the target's tgid (and thread) are immediates patched in at load time.
+ * With the kernel's BTF they are tp_btf programs that read the task
+ * directly; without, plain raw_tp ones. Here: maps, loading, reading (the
+ * calls still in progress included), and what it costs.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,16 +33,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#define TIDS 16384 /* per-thread pending entries, indexed by tid % TIDS */
-#define ERRS 8192
-#define LOST_SLOT SC_SLOTS /* stats[LOST_SLOT].calls counts lost exits */
-/* x86: arch/x86/include/asm/thread_info.h, "32bit syscall active" */
-#define TS_COMPAT 0x0002
-
-/* The stats map value: must match the offsets the programs use. */
-struct bpf_stat {
-	uint64_t calls, errors, timed, time_ns;
-};
+#include "bpf_progs.h"
 
 struct bpf_state {
 	int stats_fd, tids_fd, errs_fd;
@@ -62,280 +45,6 @@ struct bpf_state {
 	int btf_id[2];
 	struct bpf_stat *vals; /* ncpus * (SC_SLOTS + 1) */
 };
-
-/* ---- a tiny assembler ---- */
-
-#define INSN(c, d, s, o, i)                                                                        \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
-#define MOV64_REG(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define MOV32_REG(d, s) INSN(BPF_ALU | BPF_MOV | BPF_X, d, s, 0, 0)
-#define MOV64_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
-#define ALU64_IMM(op, d, i) INSN(BPF_ALU64 | (op) | BPF_K, d, 0, 0, i)
-#define ALU32_IMM(op, d, i) INSN(BPF_ALU | (op) | BPF_K, d, 0, 0, i)
-#define ALU64_REG(op, d, s) INSN(BPF_ALU64 | (op) | BPF_X, d, s, 0, 0)
-#define NEG64(d) INSN(BPF_ALU64 | BPF_NEG, d, 0, 0, 0)
-#define LDX(sz, d, s, o) INSN(BPF_LDX | (sz) | BPF_MEM, d, s, o, 0)
-#define STX(sz, d, s, o) INSN(BPF_STX | (sz) | BPF_MEM, d, s, o, 0)
-#define ST(sz, d, o, i) INSN(BPF_ST | (sz) | BPF_MEM, d, 0, o, i)
-#define JMP_IMM(op, d, i, o) INSN(BPF_JMP | (op) | BPF_K, d, 0, o, i)
-#define JMP_REG(op, d, s, o) INSN(BPF_JMP | (op) | BPF_X, d, s, o, 0)
-#define JA(o) INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
-#define CALL(f) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, f)
-#define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
-#define LD_MAP(d, fd) INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd), INSN(0, 0, 0, 0, 0)
-
-/*
- * Jumps are written with labels: a jump's off holds the label number, and
- * asm_fix turns it into a relative offset once every label's index is known.
- * A LABEL pseudo-instruction (code 0xff) marks a position and is removed.
- */
-#define LABEL(n) INSN(0xff, 0, 0, 0, n)
-enum { L_OUT = 1, L_ABI_DONE, L_OOR, L_RANGE, L_INRANGE, L_COUNT, L_NOCOUNT, L_MATCH,
-       L_LOST, L_ERRINS, L_NLABELS };
-
-static int asm_fix(struct bpf_insn *in, int n)
-{
-	int pos[L_NLABELS], m = 0;
-	for (int i = 0; i < L_NLABELS; i++)
-		pos[i] = -1;
-	for (int i = 0; i < n; i++) {
-		if (in[i].code == 0xff)
-			pos[in[i].imm] = m;
-		else
-			in[m++] = in[i];
-	}
-	for (int i = 0; i < m; i++) {
-		uint8_t cls = BPF_CLASS(in[i].code);
-		if (cls != BPF_JMP || BPF_OP(in[i].code) == BPF_CALL || BPF_OP(in[i].code) == BPF_EXIT)
-			continue;
-		int target = pos[in[i].off];
-		if (target < 0)
-			return -EINVAL;
-		in[i].off = (int16_t)(target - i - 1);
-	}
-	return m;
-}
-
-static int prog_enter(struct bpf_insn *p, const struct bpf_state *st, int tgid, int tid)
-{
-	struct bpf_insn a[] = {
-		MOV64_REG(BPF_REG_6, BPF_REG_1),
-		CALL(BPF_FUNC_get_current_pid_tgid),
-		MOV64_REG(BPF_REG_7, BPF_REG_0),
-		ALU64_IMM(BPF_RSH, BPF_REG_0, 32),
-		JMP_IMM(BPF_JNE, BPF_REG_0, tgid, L_OUT),
-		MOV32_REG(BPF_REG_1, BPF_REG_7),
-		/* with no thread filter this compares the tid with itself */
-		tid ? JMP_IMM(BPF_JNE, BPF_REG_1, tid, L_OUT) : MOV64_IMM(BPF_REG_1, 0),
-		LDX(BPF_DW, BPF_REG_8, BPF_REG_6, 8), /* id */
-		MOV64_IMM(BPF_REG_9, 0),              /* slot base: x86_64 */
-	};
-	/*
-	 * compat (i386) syscall: TS_COMPAT in current->thread_info.status. With
-	 * BTF the task is read directly; else through bpf_probe_read_kernel,
-	 * which costs about 30 ns more per syscall (measured).
-	 */
-	struct bpf_insn abi_btf[] = {
-		CALL(BPF_FUNC_get_current_task_btf),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_0, st->status_off),
-		ALU64_IMM(BPF_AND, BPF_REG_1, TS_COMPAT),
-		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_ABI_DONE),
-		MOV64_IMM(BPF_REG_9, SC_NR_MAX + 1),
-		JA(L_RANGE),
-	};
-	struct bpf_insn abi[] = {
-		CALL(BPF_FUNC_get_current_task),
-		MOV64_REG(BPF_REG_3, BPF_REG_0),
-		ALU64_IMM(BPF_ADD, BPF_REG_3, st->status_off),
-		MOV64_REG(BPF_REG_1, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, -40),
-		MOV64_IMM(BPF_REG_2, 4),
-		CALL(BPF_FUNC_probe_read_kernel),
-		JMP_IMM(BPF_JNE, BPF_REG_0, 0, L_ABI_DONE),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_10, -40),
-		ALU64_IMM(BPF_AND, BPF_REG_1, TS_COMPAT),
-		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_ABI_DONE),
-		MOV64_IMM(BPF_REG_9, SC_NR_MAX + 1),
-		JA(L_RANGE),
-	};
-	struct bpf_insn tail[] = {
-		LABEL(L_ABI_DONE),
-		JMP_IMM(BPF_JSLT, BPF_REG_8, 0, L_OOR),
-		MOV64_REG(BPF_REG_1, BPF_REG_8),
-		ALU64_IMM(BPF_AND, BPF_REG_1, 0x40000000),
-		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_RANGE),
-		MOV64_IMM(BPF_REG_9, 2 * (SC_NR_MAX + 1)),
-		ALU64_IMM(BPF_AND, BPF_REG_8, (int32_t)0xbfffffff),
-		LABEL(L_RANGE),
-		JMP_IMM(BPF_JLE, BPF_REG_8, SC_NR_MAX - 1, L_INRANGE),
-		LABEL(L_OOR),
-		MOV64_IMM(BPF_REG_8, SC_NR_MAX),
-		LABEL(L_INRANGE),
-		ALU64_REG(BPF_ADD, BPF_REG_9, BPF_REG_8),
-		/*
-		 * Calls are counted by the exit program, with their time; only
-		 * exit and exit_group, which never return, are counted here.
-		 */
-		JMP_IMM(BPF_JEQ, BPF_REG_9, 60, L_COUNT),
-		JMP_IMM(BPF_JEQ, BPF_REG_9, 231, L_COUNT),
-		JMP_IMM(BPF_JEQ, BPF_REG_9, SC_NR_MAX + 1 + 1, L_COUNT),
-		JMP_IMM(BPF_JEQ, BPF_REG_9, SC_NR_MAX + 1 + 252, L_COUNT),
-		JMP_IMM(BPF_JEQ, BPF_REG_9, 2 * (SC_NR_MAX + 1) + 60, L_COUNT),
-		JMP_IMM(BPF_JEQ, BPF_REG_9, 2 * (SC_NR_MAX + 1) + 231, L_COUNT),
-		JA(L_NOCOUNT),
-		LABEL(L_COUNT),
-		STX(BPF_W, BPF_REG_10, BPF_REG_9, -4),
-		LD_MAP(BPF_REG_1, st->stats_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_NOCOUNT),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
-		LABEL(L_NOCOUNT),
-		MOV32_REG(BPF_REG_1, BPF_REG_7),
-		ALU32_IMM(BPF_AND, BPF_REG_1, TIDS - 1),
-		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
-		LD_MAP(BPF_REG_1, st->tids_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
-		MOV64_REG(BPF_REG_6, BPF_REG_0),
-		STX(BPF_W, BPF_REG_6, BPF_REG_9, 8),
-		STX(BPF_W, BPF_REG_6, BPF_REG_7, 12),
-		/* the clock last, so that the time excludes our own work */
-		CALL(BPF_FUNC_ktime_get_ns),
-		STX(BPF_DW, BPF_REG_6, BPF_REG_0, 0),
-		LABEL(L_OUT),
-		MOV64_IMM(BPF_REG_0, 0),
-		EXIT(),
-	};
-	int n = 0;
-	memcpy(p, a, sizeof(a));
-	n += (int)WT_ARRAY_SIZE(a);
-	if (st->btf_id[0]) {
-		memcpy(p + n, abi_btf, sizeof(abi_btf));
-		n += (int)WT_ARRAY_SIZE(abi_btf);
-	} else {
-		memcpy(p + n, abi, sizeof(abi));
-		n += (int)WT_ARRAY_SIZE(abi);
-	}
-	memcpy(p + n, tail, sizeof(tail));
-	n += (int)WT_ARRAY_SIZE(tail);
-	return asm_fix(p, n);
-}
-
-static int prog_exit(struct bpf_insn *p, const struct bpf_state *st, int tgid, int tid)
-{
-	struct bpf_insn a[] = {
-		MOV64_REG(BPF_REG_6, BPF_REG_1),
-		CALL(BPF_FUNC_get_current_pid_tgid),
-		MOV64_REG(BPF_REG_7, BPF_REG_0),
-		ALU64_IMM(BPF_RSH, BPF_REG_0, 32),
-		JMP_IMM(BPF_JNE, BPF_REG_0, tgid, L_OUT),
-		MOV32_REG(BPF_REG_1, BPF_REG_7),
-		tid ? JMP_IMM(BPF_JNE, BPF_REG_1, tid, L_OUT) : MOV64_IMM(BPF_REG_1, 0),
-		/* the clock first, so that the time excludes our own work */
-		CALL(BPF_FUNC_ktime_get_ns),
-		MOV64_REG(BPF_REG_8, BPF_REG_0),
-		MOV32_REG(BPF_REG_1, BPF_REG_7),
-		ALU32_IMM(BPF_AND, BPF_REG_1, TIDS - 1),
-		STX(BPF_W, BPF_REG_10, BPF_REG_1, -4),
-		LD_MAP(BPF_REG_1, st->tids_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
-		MOV64_REG(BPF_REG_9, BPF_REG_0),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_9, 12),
-		MOV32_REG(BPF_REG_2, BPF_REG_7),
-		JMP_REG(BPF_JEQ, BPF_REG_1, BPF_REG_2, L_MATCH),
-		/* tid 0: this slot never saw an entry: a call in progress at start */
-		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_OUT),
-		/* another thread with the same tid % TIDS took the slot */
-		MOV64_IMM(BPF_REG_1, LOST_SLOT),
-		JA(L_LOST),
-		LABEL(L_MATCH),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 0),
-		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_OUT),
-		ST(BPF_DW, BPF_REG_9, 0, 0),
-		ALU64_REG(BPF_SUB, BPF_REG_8, BPF_REG_1),
-		LDX(BPF_W, BPF_REG_1, BPF_REG_9, 8),
-		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
-		LD_MAP(BPF_REG_1, st->stats_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
-		MOV64_REG(BPF_REG_9, BPF_REG_0),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 0),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 16),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 16),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 24),
-		ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_8),
-		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 24),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_6, 8), /* ret */
-		JMP_IMM(BPF_JLT, BPF_REG_1, -4095, L_OUT),
-		LDX(BPF_DW, BPF_REG_2, BPF_REG_9, 8),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, 1),
-		STX(BPF_DW, BPF_REG_9, BPF_REG_2, 8),
-		NEG64(BPF_REG_1),
-		ALU64_IMM(BPF_AND, BPF_REG_1, 0xfff),
-		LDX(BPF_W, BPF_REG_2, BPF_REG_10, -8),
-		ALU64_IMM(BPF_LSH, BPF_REG_2, 12),
-		ALU64_REG(BPF_OR, BPF_REG_2, BPF_REG_1),
-		STX(BPF_W, BPF_REG_10, BPF_REG_2, -12),
-		LD_MAP(BPF_REG_1, st->errs_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_ERRINS),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
-		JA(L_OUT),
-		LABEL(L_ERRINS),
-		ST(BPF_DW, BPF_REG_10, -24, 1),
-		LD_MAP(BPF_REG_1, st->errs_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
-		MOV64_REG(BPF_REG_3, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_3, -24),
-		MOV64_IMM(BPF_REG_4, BPF_NOEXIST),
-		CALL(BPF_FUNC_map_update_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
-		/* another CPU inserted it meanwhile, or the map is full */
-		LD_MAP(BPF_REG_1, st->errs_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
-		JA(L_OUT),
-		LABEL(L_LOST),
-		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
-		LD_MAP(BPF_REG_1, st->stats_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
-		CALL(BPF_FUNC_map_lookup_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
-		LABEL(L_OUT),
-		MOV64_IMM(BPF_REG_0, 0),
-		EXIT(),
-	};
-	memcpy(p, a, sizeof(a));
-	return asm_fix(p, (int)WT_ARRAY_SIZE(a));
-}
 
 static void bpf_state_free(struct bpf_state *st)
 {
@@ -378,24 +87,42 @@ static int btf_offset(struct btf *btf, const char *type, const char *member)
  * x86 (THREAD_INFO_IN_TASK); status follows flags and syscall_work. The
  * kernel's BTF says so exactly when it is there; else the x86_64 layout.
  */
-static void read_btf(struct bpf_state *st)
+/* What the kernel's BTF tells; read once per whytop (parsing it takes tens of ms). */
+static struct {
+	int status_off;
+	int btf_id[2];
+} btf_info;
+static pthread_once_t btf_once = PTHREAD_ONCE_INIT;
+
+static void read_btf_once(void)
 {
-	st->status_off = 16;
+	btf_info.status_off = 16;
 	struct btf *btf = btf__load_vmlinux_btf();
 	if (!btf)
 		return;
 	int ti = btf_offset(btf, "task_struct", "thread_info");
 	int so = btf_offset(btf, "thread_info", "status");
 	if (ti >= 0 && so >= 0) {
-		st->status_off = ti + so;
+		btf_info.status_off = ti + so;
 		int e = btf__find_by_name_kind(btf, "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
 		int x = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
-		if (e > 0 && x > 0) {
-			st->btf_id[0] = e;
-			st->btf_id[1] = x;
+		/* WHYTOP_NO_BTF=1: the plain raw_tp programs, as on a kernel without
+		 * BTF (the tests run both) */
+		const char *no = getenv("WHYTOP_NO_BTF");
+		if (e > 0 && x > 0 && !(no && *no)) {
+			btf_info.btf_id[0] = e;
+			btf_info.btf_id[1] = x;
 		}
 	}
 	btf__free(btf);
+}
+
+static void read_btf(struct bpf_state *st)
+{
+	pthread_once(&btf_once, read_btf_once);
+	st->status_off = btf_info.status_off;
+	st->btf_id[0] = btf_info.btf_id[0];
+	st->btf_id[1] = btf_info.btf_id[1];
 }
 
 static int no_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -405,12 +132,22 @@ static int no_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 
 static int load(struct bpf_state *st, int which, int tgid, int tid, struct wt_err *err)
 {
-	static const char *const names[2] = { "wt_sc_enter", "wt_sc_exit" };
-	static const char *const tps[2] = { "sys_enter", "sys_exit" };
-	struct bpf_insn insns[160];
+	static const char *const names[2] = {"wt_sc_enter", "wt_sc_exit"};
+	static const char *const tps[2] = {"sys_enter", "sys_exit"};
+	struct bpf_insn insns[BPF_PROG_MAX];
 	static char log[65536];
-	int n = which == 0 ? prog_enter(insns, st, tgid, tid) : prog_exit(insns, st, tgid, tid);
-	LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_buf = log, .log_size = sizeof(log), .log_level = 0);
+	struct bpf_prog_params pp = {
+	    .stats_fd = st->stats_fd,
+	    .tids_fd = st->tids_fd,
+	    .errs_fd = st->errs_fd,
+	    .tgid = tgid,
+	    .tid = tid,
+	    .status_off = st->status_off,
+	    .btf = st->btf_id[0] != 0,
+	};
+	int n = which == 0 ? bpf_prog_enter(insns, &pp) : bpf_prog_exit(insns, &pp);
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_buf = log, .log_size = sizeof(log),
+		    .log_level = 0);
 	enum bpf_prog_type type = BPF_PROG_TYPE_RAW_TRACEPOINT;
 	if (st->btf_id[which]) {
 		type = BPF_PROG_TYPE_TRACING;
@@ -431,7 +168,7 @@ static int load(struct bpf_state *st, int which, int tgid, int tid, struct wt_er
 	}
 	/* a tp_btf program names its tracepoint by BTF id, not by name */
 	st->link_fd[which] =
-		bpf_raw_tracepoint_open(st->btf_id[which] ? NULL : tps[which], st->prog_fd[which]);
+	    bpf_raw_tracepoint_open(st->btf_id[which] ? NULL : tps[which], st->prog_fd[which]);
 	if (st->link_fd[which] < 0) {
 		int e = errno;
 		return wt_err_set(err, e,
@@ -451,15 +188,12 @@ static int load(struct bpf_state *st, int which, int tgid, int tid, struct wt_er
  */
 static void bpf_in_flight(struct sc_session *s, struct bpf_state *st, struct sc_sample *out)
 {
-	struct tid_entry {
-		uint64_t ts;
-		uint32_t slot, tid;
-	};
 	uint32_t count = TIDS, next;
 	uint32_t *keys = calloc(TIDS, sizeof(*keys));
-	struct tid_entry *v = calloc(TIDS, sizeof(*v));
+	struct bpf_tid_entry *v = calloc(TIDS, sizeof(*v));
 	LIBBPF_OPTS(bpf_map_batch_opts, bo);
-	int r = keys && v ? bpf_map_lookup_batch(st->tids_fd, NULL, &next, keys, v, &count, &bo) : -1;
+	int r =
+	    keys && v ? bpf_map_lookup_batch(st->tids_fd, NULL, &next, keys, v, &count, &bo) : -1;
 	if (r < 0 && errno != ENOENT)
 		count = 0;
 	for (uint32_t i = 0; i < count; i++) {
@@ -467,8 +201,8 @@ static void bpf_in_flight(struct sc_session *s, struct bpf_state *st, struct sc_
 			continue;
 		/* exit and exit_group were counted at entry; they never return */
 		unsigned nr = v[i].slot % (SC_NR_MAX + 1);
-		if (nr == 60 || nr == 231 || (v[i].slot / (SC_NR_MAX + 1) == SC_ABI_I386 &&
-					      (nr == 1 || nr == 252)))
+		if (nr == 60 || nr == 231 ||
+		    (v[i].slot / (SC_NR_MAX + 1) == SC_ABI_I386 && (nr == 1 || nr == 252)))
 			continue;
 		/* a thread gone in the middle of a call leaves its entry behind */
 		char path[64];
@@ -503,10 +237,12 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 	if (r < 0) { /* old kernel: one by one */
 		count = n;
 		for (key = 0; key < n; key++) {
-			if (bpf_map_lookup_elem(st->stats_fd, &key, st->vals + (size_t)key * st->ncpus) < 0) {
+			if (bpf_map_lookup_elem(st->stats_fd, &key,
+						st->vals + (size_t)key * st->ncpus) < 0) {
 				int e = errno;
 				free(keys);
-				return wt_err_set(err, e, "cannot read the eBPF counters: %s", strerror(e));
+				return wt_err_set(err, e, "cannot read the eBPF counters: %s",
+						  strerror(e));
 			}
 		}
 		for (key = 0; key < n; key++)
@@ -589,10 +325,10 @@ static void bpf_close(struct sc_session *s)
 }
 
 static const struct sc_backend_ops bpf_ops = {
-	.name = "in-kernel (eBPF raw_syscalls)",
-	.read = bpf_read,
-	.cost = bpf_cost,
-	.close = bpf_close,
+    .name = "in-kernel (eBPF raw_syscalls)",
+    .read = bpf_read,
+    .cost = bpf_cost,
+    .close = bpf_close,
 };
 
 int sc_bpf_open(struct sc_session *s, struct wt_err *err)
@@ -618,8 +354,7 @@ int sc_bpf_open(struct sc_session *s, struct wt_err *err)
 	if (!st->vals || st->stats_fd < 0 || st->tids_fd < 0 || st->errs_fd < 0) {
 		int e = st->vals ? errno : ENOMEM;
 		bpf_state_free(st);
-		return wt_err_set(err, e,
-				  "cannot create eBPF maps: %s%s", strerror(e),
+		return wt_err_set(err, e, "cannot create eBPF maps: %s%s", strerror(e),
 				  e == EPERM ? "; run as root (CAP_BPF and CAP_PERFMON), "
 					       "or use --backend ptrace"
 					     : "; use --backend ptrace");
@@ -651,6 +386,8 @@ int sc_bpf_open(struct sc_session *s, struct wt_err *err)
 	}
 	s->priv = st;
 	s->ops = &bpf_ops;
+	snprintf(s->name, sizeof(s->name), "in-kernel (eBPF %s on raw_syscalls)",
+		 st->btf_id[0] ? "tp_btf" : "raw_tp");
 	return 0;
 }
 

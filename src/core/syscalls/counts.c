@@ -181,18 +181,29 @@ static int cmp_rows(const void *pa, const void *pb)
 	const struct sc_row *a = pa, *b = pb;
 	int r = 0;
 	switch (sort_key) {
-	case SC_SORT_RATE: r = a->rate < b->rate ? 1 : a->rate > b->rate ? -1 : 0; break;
-	case SC_SORT_CALLS: r = cmp_u64(a->calls, b->calls); break;
-	case SC_SORT_ERRORS: r = cmp_u64(a->errors, b->errors); break;
-	case SC_SORT_TIME: r = cmp_u64(a->time_ns, b->time_ns); break;
+	case SC_SORT_RATE:
+		r = a->rate < b->rate ? 1 : a->rate > b->rate ? -1 : 0;
+		break;
+	case SC_SORT_CALLS:
+		r = cmp_u64(a->calls, b->calls);
+		break;
+	case SC_SORT_ERRORS:
+		r = cmp_u64(a->errors, b->errors);
+		break;
+	case SC_SORT_TIME:
+		r = cmp_u64(a->time_ns, b->time_ns);
+		break;
 	case SC_SORT_AVG: {
 		double x = a->timed ? (double)a->time_ns / (double)a->timed : 0;
 		double y = b->timed ? (double)b->time_ns / (double)b->timed : 0;
 		r = x < y ? 1 : x > y ? -1 : 0;
 		break;
 	}
-	case SC_SORT_NAME: r = strcmp(a->name, b->name); break;
-	default: break;
+	case SC_SORT_NAME:
+		r = strcmp(a->name, b->name);
+		break;
+	default:
+		break;
 	}
 	if (!r)
 		r = cmp_u64(a->calls, b->calls);
@@ -210,8 +221,8 @@ void sc_counts_sort(struct sc_counts *c, enum sc_sort key)
 
 const char *sc_sort_name(enum sc_sort key)
 {
-	static const char *const names[SC_SORT_N] = { "rate", "calls", "errors",
-						      "time", "avg", "name" };
+	static const char *const names[SC_SORT_N] = {"rate", "calls", "errors",
+						     "time", "avg",   "name"};
 	return key < SC_SORT_N ? names[key] : "?";
 }
 
@@ -237,11 +248,16 @@ const char *sc_errno_name(int e, char *buf, size_t size)
 		return n;
 	switch (e) {
 	/* kernel-internal restart codes, seen at syscall exit before a signal */
-	case 512: return "ERESTARTSYS";
-	case 513: return "ERESTARTNOINTR";
-	case 514: return "ERESTARTNOHAND";
-	case 516: return "ERESTART_RESTARTBLOCK";
-	default: break;
+	case 512:
+		return "ERESTARTSYS";
+	case 513:
+		return "ERESTARTNOINTR";
+	case 514:
+		return "ERESTARTNOHAND";
+	case 516:
+		return "ERESTART_RESTARTBLOCK";
+	default:
+		break;
 	}
 	snprintf(buf, size, "E%d", e);
 	return buf;

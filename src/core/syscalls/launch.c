@@ -58,16 +58,18 @@ static scmp_filter_ctx make_filter(const char *trace, struct wt_err *err)
 			continue;
 		int nr = seccomp_syscall_resolve_name(name);
 		if (nr == __NR_SCMP_ERROR) {
-			wt_err_set(err, EINVAL,
-				   "'%s' is not a syscall name known to libseccomp (e.g. openat,read)",
-				   name);
+			wt_err_set(
+			    err, EINVAL,
+			    "'%s' is not a syscall name known to libseccomp (e.g. openat,read)",
+			    name);
 			free(list);
 			seccomp_release(ctx);
 			return NULL;
 		}
 		int r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), nr, 0);
 		if (r < 0 && r != -EEXIST) {
-			wt_err_set(err, -r, "cannot watch '%s' with seccomp: %s", name, strerror(-r));
+			wt_err_set(err, -r, "cannot watch '%s' with seccomp: %s", name,
+				   strerror(-r));
 			free(list);
 			seccomp_release(ctx);
 			return NULL;
@@ -115,7 +117,7 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 	struct wt_err local;
 	if (!err)
 		err = &local;
-	struct sock_fprog prog = { 0, NULL };
+	struct sock_fprog prog = {0, NULL};
 	if (trace) {
 		scmp_filter_ctx filter = make_filter(trace, err);
 		if (!filter)
@@ -152,7 +154,8 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 			if (geteuid() != 0)
 				prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 			if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
-				dprintf(pfd[1], "cannot load the seccomp filter: %s", strerror(errno));
+				dprintf(pfd[1], "cannot load the seccomp filter: %s",
+					strerror(errno));
 				_exit(127);
 			}
 		}
@@ -193,7 +196,7 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 	kill(child, SIGCONT);
 	*status = 0;
 	while (tr.live > 0) {
-		pid_t tid = waitpid(-1, &st, __WALL);
+		pid_t tid = waitpid(-1, &st, __WALL | __WNOTHREAD);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;

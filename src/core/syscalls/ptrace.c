@@ -8,6 +8,9 @@
  * the thread that attached. The thread sleeps in waitpid(); to stop it, the
  * session sets a flag and pokes it with a signal that interrupts waitpid.
  *
+ * It waits with __WNOTHREAD: only for its own tracees, never stealing the
+ * stops of what another part of whytop (the stack tab's tracer) has attached.
+ *
  * Detaching: PTRACE_INTERRUPT every thread, then detach each at whatever
  * stop it reports first, handing a pending genuine signal back with the
  * detach. A thread in group-stop is detached from that stop and the kernel
@@ -66,7 +69,9 @@ static int traced_by_us(pid_t tid)
 
 static int seize(struct pt_state *st, pid_t tid, struct wt_err *err)
 {
-	long opts = PTRACE_O_TRACESYSGOOD | (st->s->opts.tid ? 0 : PTRACE_O_TRACECLONE);
+	/* TRACEEXEC: a thread that execs takes the leader's tid; we are told */
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
+		    (st->s->opts.tid ? 0 : PTRACE_O_TRACECLONE);
 	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)opts) == 0) {
 		if (!sc_tracer_add(&st->tr, tid))
 			return wt_err_set(err, ENOMEM, "out of memory");
@@ -81,11 +86,12 @@ static int seize(struct pt_state *st, pid_t tid, struct wt_err *err)
 		return 1;
 	}
 	if (e == EPERM)
-		return wt_err_set(err, e,
-				  "cannot trace thread %d of process %d: %s; it may be traced already "
-				  "(a debugger or strace: see TracerPid in /proc/%d/status), or "
-				  "run as root",
-				  (int)tid, (int)st->s->opts.pid, strerror(e), (int)tid);
+		return wt_err_set(
+		    err, e,
+		    "cannot trace thread %d of process %d: %s; it may be traced already "
+		    "(a debugger or strace: see TracerPid in /proc/%d/status), or "
+		    "run as root",
+		    (int)tid, (int)st->s->opts.pid, strerror(e), (int)tid);
 	return wt_err_set(err, e, "cannot trace thread %d of process %d: %s", (int)tid,
 			  (int)st->s->opts.pid, strerror(e));
 }
@@ -95,9 +101,9 @@ static int attach_all(struct pt_state *st, struct wt_err *err)
 	pid_t pid = st->s->opts.pid;
 	if (st->s->opts.tid) {
 		int r = seize(st, st->s->opts.tid, err);
-		return r < 0 ? r : r == 0 ? wt_err_set(err, ESRCH, "thread %d is gone",
-						      (int)st->s->opts.tid)
-					  : 0;
+		return r < 0	? r
+		       : r == 0 ? wt_err_set(err, ESRCH, "thread %d is gone", (int)st->s->opts.tid)
+				: 0;
 	}
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
@@ -123,8 +129,10 @@ static int attach_all(struct pt_state *st, struct wt_err *err)
 		}
 		closedir(d);
 		if (rounds > 1000)
-			return wt_err_set(err, EAGAIN, "process %d makes threads faster than we "
-							"can attach them", (int)pid);
+			return wt_err_set(err, EAGAIN,
+					  "process %d makes threads faster than we "
+					  "can attach them",
+					  (int)pid);
 	}
 	if (!st->tr.live)
 		return wt_err_set(err, ESRCH, "process %d is gone", (int)pid);
@@ -143,11 +151,11 @@ static void detach_all(struct pt_state *st)
 	uint64_t end = wt_now_ns() + 3000000000ull;
 	while (st->tr.live > 0 && wt_now_ns() < end) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
 		if (tid > 0) {
 			sc_tracer_handle(&st->tr, tid, status);
 		} else if (tid == 0) {
-			struct timespec ts = { 0, 500000 };
+			struct timespec ts = {0, 500000};
 			nanosleep(&ts, NULL);
 		} else if (errno != EINTR) {
 			break; /* ECHILD: nothing traced is left */
@@ -178,7 +186,7 @@ static void *pt_main(void *arg)
 
 	while (!atomic_load(&st->stop) && st->tr.live > 0) {
 		int status;
-		pid_t tid = waitpid(-1, &status, __WALL);
+		pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
@@ -207,11 +215,9 @@ static int pt_read(struct sc_session *s, struct sc_sample *out, struct wt_err *e
 	return 0;
 }
 
-static void pt_cost(const struct sc_session *s, const struct sc_sample *now, char *buf,
-		    size_t size)
+static void pt_cost(const struct sc_session *s, const struct sc_sample *now, char *buf, size_t size)
 {
-	snprintf(buf, size,
-		 "target slowed: it stops twice per syscall (%llu stops so far)",
+	snprintf(buf, size, "target slowed: it stops twice per syscall (%llu stops so far)",
 		 now ? (unsigned long long)now->overhead_runs : 0ull);
 }
 
@@ -243,10 +249,10 @@ static void pt_close(struct sc_session *s)
 }
 
 static const struct sc_backend_ops pt_ops = {
-	.name = "ptrace",
-	.read = pt_read,
-	.cost = pt_cost,
-	.close = pt_close,
+    .name = "ptrace",
+    .read = pt_read,
+    .cost = pt_cost,
+    .close = pt_close,
 };
 
 int sc_ptrace_open(struct sc_session *s, struct wt_err *err)
@@ -261,6 +267,7 @@ int sc_ptrace_open(struct sc_session *s, struct wt_err *err)
 	pthread_cond_init(&st->cond, NULL);
 	sc_tracer_init(&st->tr, st->acc, &st->lock, 0);
 	st->tr.only_tid = s->opts.tid;
+	st->tr.tgid = s->opts.pid;
 
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));

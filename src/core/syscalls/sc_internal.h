@@ -23,6 +23,7 @@ struct sc_session {
 	const struct sc_backend_ops *ops;
 	uint64_t t0_ns;
 	char note[512]; /* why the default backend was not used, if it was not */
+	char name[64];	/* the backend's name when it says more than ops->name */
 	void *priv;
 };
 

@@ -19,20 +19,28 @@
 const char *sc_abi_label(enum sc_abi abi)
 {
 	switch (abi) {
-	case SC_ABI_X86_64: return "x86_64";
-	case SC_ABI_I386: return "i386";
-	case SC_ABI_X32: return "x32";
-	default: return "abi?";
+	case SC_ABI_X86_64:
+		return "x86_64";
+	case SC_ABI_I386:
+		return "i386";
+	case SC_ABI_X32:
+		return "x32";
+	default:
+		return "abi?";
 	}
 }
 
 uint32_t sc_abi_arch(enum sc_abi abi)
 {
 	switch (abi) {
-	case SC_ABI_X86_64: return AUDIT_ARCH_X86_64;
-	case SC_ABI_I386: return AUDIT_ARCH_I386;
-	case SC_ABI_X32: return AUDIT_ARCH_X86_64; /* numbers without the x32 bit */
-	default: return 0;
+	case SC_ABI_X86_64:
+		return AUDIT_ARCH_X86_64;
+	case SC_ABI_I386:
+		return AUDIT_ARCH_I386;
+	case SC_ABI_X32:
+		return AUDIT_ARCH_X86_64; /* numbers without the x32 bit */
+	default:
+		return 0;
 	}
 }
 
@@ -139,7 +147,7 @@ enum sc_backend sc_session_backend(const struct sc_session *s)
 
 const char *sc_session_backend_name(const struct sc_session *s)
 {
-	return s->ops->name;
+	return s->name[0] ? s->name : s->ops->name;
 }
 
 void sc_session_cost(const struct sc_session *s, const struct sc_sample *now, char *buf,

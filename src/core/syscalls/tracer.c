@@ -17,6 +17,8 @@
  * Every call here must come from the one thread that attached the tracees.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +187,17 @@ static int is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+/* The thread group of a task, from /proc; 0 if gone. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return 0;
+	const char *p = strstr(buf, "\nTgid:");
+	return p ? (pid_t)atoi(p + 6) : 0;
+}
+
 int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 {
 	struct sc_tracee *e = sc_tracer_find(t, tid);
@@ -197,7 +210,15 @@ int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 	if (!WIFSTOPPED(status))
 		return 0;
 	if (!e) {
-		/* A new thread's first stop can come before its parent's clone event. */
+		/*
+		 * A new thread's first stop can come before its parent's clone
+		 * event. A clone that made another process (no CLONE_THREAD, an
+		 * exit signal other than SIGCHLD) is traced too: let it go.
+		 */
+		if (t->tgid && tgid_of(tid) != t->tgid) {
+			ptrace(PTRACE_DETACH, tid, 0, 0);
+			return 0;
+		}
 		e = sc_tracer_add(t, tid);
 		if (!e) {
 			ptrace(PTRACE_DETACH, tid, 0, 0);
@@ -226,7 +247,8 @@ int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 		case PTRACE_EVENT_CLONE:
 		case PTRACE_EVENT_FORK:
 		case PTRACE_EVENT_VFORK:
-			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg)
+			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg &&
+			    (!t->tgid || tgid_of((pid_t)msg) == t->tgid))
 				sc_tracer_add(t, (pid_t)msg);
 			break;
 		case PTRACE_EVENT_EXEC:

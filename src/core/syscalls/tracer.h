@@ -13,18 +13,19 @@
 
 struct sc_tracee {
 	pid_t tid;
-	int gone;       /* tombstone in the table */
+	int gone;	/* tombstone in the table */
 	int in_syscall; /* between a counted entry and its exit */
 	unsigned slot;
 	uint64_t entry_ns;
 };
 
 struct sc_tracer {
-	struct sc_sample *acc;  /* counters, guarded by lock when one is given */
+	struct sc_sample *acc; /* counters, guarded by lock when one is given */
 	pthread_mutex_t *lock;
-	int seccomp;            /* launch with a filter: only watched calls stop */
-	int detaching;          /* every stop from now on is a detach */
-	pid_t only_tid;         /* 0, or count this thread only */
+	int seccomp;	/* launch with a filter: only watched calls stop */
+	int detaching;	/* every stop from now on is a detach */
+	pid_t only_tid; /* 0, or count this thread only */
+	pid_t tgid;	/* attach mode: tasks of other processes are let go */
 	struct sc_tracee *tab;
 	size_t cap, used, live;
 };

@@ -1,0 +1,35 @@
+# syscalls_lib.sh: helpers for the syscall counting tests (sourced after
+# tests/lib.sh).
+
+# row JSON NAME ABI: "calls errors errno" of one row of whytop's --json, or "none"
+row() {
+	r=$(grep -o "\"name\":\"$2\",\"abi\":\"$3\",\"nr\":[0-9]*,\"calls\":[0-9]*,\"errors\":[0-9]*,\"errno\":[^,]*" "$1")
+	[ -n "$r" ] || { echo none; return; }
+	echo "$r" | sed 's/.*"calls":\([0-9]*\),"errors":\([0-9]*\),"errno":\(.*\)/\1 \2 \3/'
+}
+
+# expect JSON NAME ABI "CALLS ERRORS ERRNO" (or none); $B names the case
+expect() {
+	got=$(row "$1" "$2" "$3")
+	[ "$got" = "$4" ] || t_fail "${B:-}: $3 $2: expected '$4', got '$got' ($(cat "$1"))"
+}
+
+# prog_ids PID: the ids of the eBPF counters (wt_sc_*) that process PID holds.
+# Precise even when other whytops count on the same machine at the same time.
+prog_ids() {
+	"$TARGETS/sc_bpfprogs" ids "$1" | tr '\n' ' '
+}
+
+# gone IDS: none of these programs exists any more (the kernel frees them
+# shortly after their last fd closes), and no whytop tracefs instance exists.
+gone() {
+	[ -z "$1" ] || [ "$("$TARGETS/sc_bpfprogs" alive $1)" = 0 ] || return 1
+	if [ -d /sys/kernel/tracing/instances ]; then
+		! ls /sys/kernel/tracing/instances | grep -q '^whytop' || return 1
+	fi
+	return 0
+}
+
+no_libbpf() {
+	[ "$("$TARGETS/sc_bpfprogs")" = -1 ]
+}
