@@ -39,4 +39,17 @@ done
 "$WHYTOP" syscalls "$P" --duration 0.3 --json >"$T_TMP/next.json" 2>"$T_TMP/next.err" ||
 	t_fail "next start failed: $(cat "$T_TMP/next.err")"
 grep -q '"name":"getppid"' "$T_TMP/next.json" || t_fail "next start: $(cat "$T_TMP/next.json")"
+# The counted process ends: whytop ends too (no --duration), and says so.
+t_start sleep 1
+S=$T_PID
+for B in kernel ptrace; do
+	"$WHYTOP" syscalls "$S" --backend "$B" --json >"$T_TMP/end.$B.json" 2>"$T_TMP/end.$B.err" &
+	E=$!
+	T_PIDS="$T_PIDS $E"
+	t_reap "$E" 10 >"$T_TMP/st" || t_fail "$B: whytop did not end with the process"
+	[ "$(cat "$T_TMP/st")" = 0 ] || t_fail "$B: $(cat "$T_TMP/end.$B.err")"
+	grep -q '"ended":true' "$T_TMP/end.$B.json" || t_fail "$B: $(cat "$T_TMP/end.$B.json")"
+	t_start sleep 1
+	S=$T_PID
+done
 exit 0
