@@ -8,6 +8,7 @@
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
 no_libbpf && t_skip "built without libbpf"
+kernel_backend_ok || t_skip "in-kernel counting unavailable here"
 
 t_start "$TARGETS/sc_loop" getppid >"$T_TMP/loop.out"
 P=$T_PID
