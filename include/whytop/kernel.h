@@ -40,6 +40,7 @@ enum ksys_state {
 	KSYS_NONE,     /* "-1 SP PC": blocked, but not inside a system call */
 	KSYS_IN,       /* inside system call nr */
 	KSYS_KTHREAD,  /* a kernel thread: it makes no system calls */
+	KSYS_EXITED,   /* a zombie: it makes no more system calls */
 };
 
 enum ksys_arg_kind {
@@ -107,11 +108,14 @@ struct kproc {
 struct kstack_opts {
 	pid_t only_tid;    /* 0: every thread */
 	bool no_decode;    /* do not read fd links or the task's memory */
+	bool defer_decode; /* kthread_read: leave sc undecoded (the caller decodes) */
 };
 
 /* Read the kernel side of every thread of pid. Fails only if pid is gone. */
 int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, struct wt_err *err);
 void kproc_free(struct kproc *kp);
+/* Is /proc mounted with hidepid (other users' processes hidden)? opt gets "hidepid=..." */
+bool kstack_proc_hidepid(char *opt, size_t optsz);
 
 /* Read one thread, given the process's directory fd (/proc/PID). Used by the blocked scan. */
 int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, uint32_t arch,
@@ -133,6 +137,12 @@ int kstack_parse_stat(const char *text, size_t len, char *comm, size_t commsz, c
 		      unsigned long *flags, uint64_t *start_ticks);
 /* Sum of voluntary_ctxt_switches and nonvoluntary_ctxt_switches in /proc/.../status text. */
 int kstack_parse_switches(const char *text, uint64_t *out);
+/*
+ * A frame showing the task inside its memory map's lock (a page fault, mmap,
+ * munmap...), or NULL. Reading such a process's memory takes the same lock
+ * and could wait as long as the stuck task: whytop does not, and says why.
+ */
+const char *kstack_mm_frame(const struct kframe *f, size_t n);
 /* Clean a /proc/.../wchan reading: "0" and "" mean not waiting; the rest escaped. Malloc'd. */
 char *kstack_clean_wchan(const char *text, size_t len);
 
@@ -144,6 +154,9 @@ char *kstack_clean_wchan(const char *text, size_t len);
  * pid 0 nothing is read from the task (unit tests, --no-decode).
  */
 void ksys_decode(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid);
+/* The same; when no_memory is a sentence, path arguments are not read and carry it as note. */
+void ksys_decode_ex(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid,
+		    const char *no_memory);
 void ksys_clear(struct ksyscall *sc);
 /* Read a NUL-terminated string of at most max bytes at addr in pid; escaped, malloc'd. */
 int ksys_read_string(pid_t pid, uint64_t addr, size_t max, char **out, bool *truncated);
@@ -185,7 +198,7 @@ struct kblocked_task {
 };
 
 struct kblocked_group {
-	char *key;         /* the frame ("request_wait_answer [fuse]"), or "wchan X", or why unknown */
+	char *key; /* the frame ("request_wait_answer [fuse]"), or "wchan X", or why unknown */
 	bool from_stack;   /* key came from the kernel stack (else from wchan) */
 	struct kblocked_task *tasks;
 	size_t ntasks;

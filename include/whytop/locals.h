@@ -175,6 +175,7 @@ enum poke_outcome {
 	POKE_STILL_IN_FRAME, /* the thread is still in the same frame */
 	POKE_LEFT_FRAME,     /* the frame is gone from the thread's stack */
 	POKE_THREAD_GONE,    /* the thread (or the whole process) exited */
+	POKE_STOPPED,        /* the process is stopped (T): it runs on when continued */
 };
 
 /*

@@ -32,7 +32,8 @@ int cmd_blocked(int argc, char **argv)
 			return CLI_OK;
 		} else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc) {
 			if (wt_parse_long(argv[++i], 0, 3600, &observe))
-				return cli_error(CLI_USAGE, "blocked", "--observe takes 0..3600 seconds");
+				return cli_error(CLI_USAGE, "blocked",
+						 "--observe takes 0..3600 seconds");
 		} else {
 			usage(stderr);
 			return CLI_USAGE;
@@ -67,7 +68,7 @@ int cmd_blocked(int argc, char **argv)
 	printf("%zu task%s in D state (of %zu scanned)\n", bl->ntasks, bl->ntasks == 1 ? "" : "s",
 	       bl->nscanned);
 	if (bl->note)
-		printf("note: %s; tasks are grouped by wchan instead\n", bl->note);
+		printf("note: %s\n", bl->note);
 	for (size_t i = 0; i < bl->ngroups; i++) {
 		const struct kblocked_group *g = &bl->groups[i];
 		printf("\n%zu blocked in %s%s\n", g->ntasks, g->key,

@@ -34,10 +34,12 @@ int cmd_kstack(int argc, char **argv)
 			return CLI_OK;
 		} else if (strcmp(argv[i], "--tid") == 0 && i + 1 < argc) {
 			if (wt_parse_long(argv[++i], 1, 0x7fffffff, &tid))
-				return cli_error(CLI_USAGE, "kstack", "'%s' is not a thread id", argv[i]);
+				return cli_error(CLI_USAGE, "kstack", "'%s' is not a thread id",
+						 argv[i]);
 		} else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc) {
 			if (wt_parse_long(argv[++i], 0, 3600, &observe))
-				return cli_error(CLI_USAGE, "kstack", "--observe takes 0..3600 seconds");
+				return cli_error(CLI_USAGE, "kstack",
+						 "--observe takes 0..3600 seconds");
 		} else if (argv[i][0] == '-' || pid_arg) {
 			usage(stderr);
 			return CLI_USAGE;
@@ -81,8 +83,8 @@ int cmd_kstack(int argc, char **argv)
 		if (kp->is_kthread)
 			printf(", a kernel thread\n");
 		else
-			printf(", %s ABI, %zu thread%s\n", sysname_arch_label(kp->arch), kp->nthreads,
-			       kp->nthreads == 1 ? "" : "s");
+			printf(", %s ABI, %zu thread%s\n", sysname_arch_label(kp->arch),
+			       kp->nthreads, kp->nthreads == 1 ? "" : "s");
 		for (size_t i = 0; i < kp->nthreads; i++) {
 			putchar('\n');
 			kprint_thread(stdout, &kp->threads[i], "", true);

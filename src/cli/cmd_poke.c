@@ -161,6 +161,9 @@ int cmd_poke(int argc, char **argv)
 				printf("after: %s exited\n",
 				       kill(lf.pid, 0) == 0 && lf.tid != lf.pid ? "the thread"
 										  : "the process");
+			else if (outcome == POKE_STOPPED)
+				printf("after: the process is stopped (T) and stays so; it acts on the "
+				       "new value when continued (kill -CONT %d)\n", (int)lf.pid);
 			else if (outcome == POKE_LEFT_FRAME)
 				printf("after: thread %d left %s (frame %d)\n", (int)lf.tid, fname,
 				       lf.index);

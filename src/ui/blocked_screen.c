@@ -3,7 +3,8 @@
  * task in D state, grouped by the kernel frame it waits in (as 'whytop
  * blocked' prints it), refreshed live with how long each has been blocked.
  * Reached with B from the process list or 'whytop --blocked'. Enter on a
- * task opens its process screen on the Kernel tab.
+ * task opens its process screen on the Kernel tab. With -p, only those
+ * processes' tasks are shown (the whole system is still scanned).
  *
  * The scan runs on a kwatch worker thread, like the Kernel tab's reads.
  */
@@ -31,27 +32,49 @@ struct blocked_screen {
 	WINDOW *win;
 	char error[512];
 	bool have;
+	size_t shown; /* tasks listed (after -p) */
 };
 
 static const char *const blocked_keys_bar[] = {
 	"Enter", "Kernel tab  ", "Esc", "Back  ", "C", "Theme  ", "F10", "Quit", NULL, NULL,
 };
 
+/* -p limits the list to some processes: the blocked view follows it. */
+static bool bs_wanted(const struct blocked_screen *bs, pid_t pid)
+{
+	const struct proc_table_opts *o = &bs->base.ui->opts;
+	if (!o->npids)
+		return true;
+	for (size_t i = 0; i < o->npids; i++)
+		if (o->pids[i] == pid)
+			return true;
+	return false;
+}
+
 static void bs_build(struct blocked_screen *bs)
 {
 	pid_t sel_pid = bs->list.n ? bs->lines.l[bs->list.sel].pid : 0;
 	klines_clear(&bs->lines);
 	const struct kblocked *bl = bs->bl;
+	bs->shown = 0;
 	for (size_t i = 0; i < bl->ngroups; i++) {
 		const struct kblocked_group *g = &bl->groups[i];
+		size_t n = 0;
+		for (size_t j = 0; j < g->ntasks; j++)
+			n += bs_wanted(bs, g->tasks[j].pid);
+		if (!n)
+			continue;
 		char head[512];
-		snprintf(head, sizeof(head), "%zu blocked in %s%s", g->ntasks, g->key,
+		snprintf(head, sizeof(head), "%zu blocked in %s%s", n, g->key,
 			 g->from_stack ? "" : "  (from wchan: no kernel stack)");
-		if (i)
+		if (bs->lines.n)
 			klines_add(&bs->lines, 0, UI_E_NORMAL, NULL, 0, UI_E_NORMAL, NULL, 0);
 		klines_add(&bs->lines, 1, UI_E_STATE_D, head, 0, UI_E_NORMAL, NULL, 0);
+		bs->shown += n;
 		for (size_t j = 0; j < g->ntasks; j++) {
 			const struct kblocked_task *t = &g->tasks[j];
+			if (!bs_wanted(bs, t->pid))
+				continue;
 			char who[512];
 			snprintf(who, sizeof(who), "process %d %s%s%s", (int)t->pid, t->pcomm,
 				 t->t.sc.file ? " on " : "", t->t.sc.file ? t->t.sc.file : "");
@@ -93,21 +116,29 @@ static void bs_draw(struct screen *s)
 		ui_put(stdscr, 1, 1, -1, ui_attr(bs->error[0] ? UI_E_ERROR : UI_E_DIM),
 		       bs->error[0] ? bs->error : "Scanning every task...");
 	} else {
-		snprintf(buf, sizeof(buf), "%zu task%s in D of %zu scanned", bs->bl->ntasks,
-			 bs->bl->ntasks == 1 ? "" : "s", bs->bl->nscanned);
-		int x = ui_put(stdscr, 1, 1, -1, ui_attr(bs->bl->ntasks ? UI_E_STATE_D : UI_E_VALUE),
-			       buf);
+		if (ui->opts.npids)
+			snprintf(buf, sizeof(buf),
+				 "%zu task%s in D of the -p processes (%zu in the "
+				 "system, %zu scanned)",
+				 bs->shown, bs->shown == 1 ? "" : "s", bs->bl->ntasks,
+				 bs->bl->nscanned);
+		else
+			snprintf(buf, sizeof(buf), "%zu task%s in D of %zu scanned", bs->bl->ntasks,
+				 bs->bl->ntasks == 1 ? "" : "s", bs->bl->nscanned);
+		int x = ui_put(stdscr, 1, 1, -1,
+			       ui_attr(bs->bl->ntasks ? UI_E_STATE_D : UI_E_VALUE), buf);
 		uint64_t slow;
 		if (kwatch_stuck(bs->watch, &slow) && slow > 1000000000ull) {
 			char dur[32];
-			snprintf(buf, sizeof(buf), "  (this scan has taken %s; showing the last one)",
+			snprintf(buf, sizeof(buf),
+				 "  (this scan has taken %s; showing the last one)",
 				 kduration_format(slow, dur, sizeof(dur)));
 			ui_put(stdscr, 1, 1 + x, -1, ui_attr(UI_E_WARNING), buf);
 		} else if (bs->bl->note) {
-			snprintf(buf, sizeof(buf), "  %s; grouped by wchan instead", bs->bl->note);
+			snprintf(buf, sizeof(buf), "  %s", bs->bl->note);
 			ui_put(stdscr, 1, 1 + x, -1, ui_attr(UI_E_WARNING), buf);
 		}
-		if (bs->bl->ntasks == 0)
+		if (bs->shown == 0)
 			ui_put(bs->win, 1, 2, -1, ui_attr(UI_E_DIM),
 			       "No task is in uninterruptible sleep right now.");
 		else

@@ -63,7 +63,8 @@ static void thread_header(struct klines *k, const struct kthread *t, int x, pid_
 		struct tm tm;
 		localtime_r(&t->blocked_since, &tm);
 		strftime(since, sizeof(since), "%H:%M:%S", &tm);
-		snprintf(rest + n, sizeof(rest) - (size_t)n, "   blocked %s (since %s, as observed)",
+		snprintf(rest + n, sizeof(rest) - (size_t)n,
+			 "   blocked %s (since %s, as observed)",
 			 kduration_format(t->blocked_ns, dur, sizeof(dur)), since);
 	}
 	enum ui_elem se = t->state == 'D'   ? UI_E_STATE_D
@@ -102,8 +103,8 @@ void klines_thread(struct klines *k, const struct kthread *t, int x, pid_t pid)
 			snprintf(buf, sizeof(buf), "%s: %s", a->name, a->note);
 		else
 			continue;
-		klines_add(k, lx, UI_E_LABEL, NULL, KL_LABEL_W, a->target ? UI_E_VALUE : UI_E_WARNING,
-			   buf, pid);
+		klines_add(k, lx, UI_E_LABEL, NULL, KL_LABEL_W,
+			   a->target ? UI_E_VALUE : UI_E_WARNING, buf, pid);
 	}
 
 	if (t->nframes == 0) {
@@ -139,7 +140,8 @@ void klines_draw_line(const struct klines *k, size_t i, WINDOW *win, int y, bool
 	int x = l->x;
 	int used = 0;
 	if (l->label)
-		used = ui_put(win, y, x, -1, ui_attr(selected ? UI_E_SELECTED : l->lelem), l->label);
+		used =
+		    ui_put(win, y, x, -1, ui_attr(selected ? UI_E_SELECTED : l->lelem), l->label);
 	if (l->value) {
 		int vx = l->vx ? x + l->vx : x + used + (l->label ? 1 : 0);
 		if (l->label && vx < x + used + 1)

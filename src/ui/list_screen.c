@@ -47,11 +47,23 @@ void list_rebuild(struct list_screen *ls)
 		ls->rows[ls->nrows++] = i;
 	}
 	ls->list.n = ls->nrows;
-	/* The selected task is gone or filtered out: keep the row position. */
-	if (sel != (size_t)-1)
+	if (sel != (size_t)-1) {
 		ls->list.sel = sel;
+		ls->sel_missing = 0;
+		ui_list_clamp(&ls->list);
+		return;
+	}
+	/*
+	 * The selected task is not in this refresh: keep the row position. It
+	 * may only have been skipped (a read that failed under load), so the
+	 * pid is kept for a few refreshes before the row's task becomes the
+	 * one followed.
+	 */
 	ui_list_clamp(&ls->list);
-	list_sync_sel(ls);
+	if (++ls->sel_missing >= LIST_SEL_GRACE || !ls->sel_pid) {
+		ls->sel_missing = 0;
+		list_sync_sel(ls);
+	}
 }
 
 /* Remember which task is selected, so it stays selected after a refresh. */

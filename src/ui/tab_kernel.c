@@ -100,7 +100,8 @@ static void ktab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	uint64_t slow_ns;
 	char buf[256];
 	if (!st->have && !st->error[0]) {
-		ui_put(win, 1, 2, -1, ui_attr(UI_E_DIM), "Reading the kernel side of every thread...");
+		ui_put(win, 1, 2, -1, ui_attr(UI_E_DIM),
+		       "Reading the kernel side of every thread...");
 		return;
 	}
 	if (ctx->process_gone) {
@@ -109,10 +110,11 @@ static void ktab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 		foot = 1;
 	} else if (kwatch_stuck(st->watch, &slow_ns) && slow_ns > KTAB_SLOW_NS) {
 		char dur[32];
-		snprintf(buf, sizeof(buf),
-			 "Reading has taken %s (the task's memory may be locked by a stuck thread); "
-			 "showing the last reading.",
-			 kduration_format(slow_ns, dur, sizeof(dur)));
+		snprintf(
+		    buf, sizeof(buf),
+		    "Reading has taken %s (the task's memory may be locked by a stuck thread); "
+		    "showing the last reading.",
+		    kduration_format(slow_ns, dur, sizeof(dur)));
 		ui_put(win, h - 1, 2, -1, ui_attr(UI_E_WARNING), buf);
 		foot = 1;
 	}

@@ -197,6 +197,8 @@ static void lt_done(void *arg)
 		const char *after = !j->watched ? "" :
 				    j->outcome == POKE_THREAD_GONE ? "; then the thread exited" :
 				    j->outcome == POKE_LEFT_FRAME ? "; then the thread left the frame" :
+				    j->outcome == POKE_STOPPED ? "; the process is stopped (T): it acts "
+								 "on it when continued" :
 								    "; the thread is still in the frame";
 		snprintf(st->last_line, sizeof(st->last_line), "%s %s: %s -> %s, read back %s (%s)%s%s",
 			 j->kind == LT_POKE ? "Poked" : "Undid", r->path, r->old_value,
@@ -247,6 +249,11 @@ static void lt_read(struct tab_ctx *ctx, struct lt_state *st)
 		j->have_old = true;
 		j->old = st->lf;
 		j->tid = st->lf.tid;
+	} else if (ctx->stack && ctx->selected_tid && ctx->selected_frame >= 0 &&
+		   locals_frame_from_stack(ctx->stack, ctx->selected_tid, ctx->selected_frame,
+					   &j->old, NULL) == 0) {
+		/* The frame the Stack tab shows: find that activation in our own walk. */
+		j->have_old = true;
 	}
 	st->want_tid = ctx->selected_tid;
 	st->want_frame = ctx->selected_frame;

@@ -11,7 +11,7 @@ extern const struct tab_ops tab_overview_ops;
 
 extern const struct tab_ops tab_syscalls_ops;
 
-/* stack: extern const struct tab_ops tab_stack_ops; */
+extern const struct tab_ops tab_stack_ops;
 
 extern const struct tab_ops tab_locals_ops;
 
@@ -22,7 +22,7 @@ const struct tab_ops *const tab_table[] = {
 
 	&tab_syscalls_ops,
 
-	/* stack: &tab_stack_ops, */
+	&tab_stack_ops,
 
 	&tab_locals_ops,
 

@@ -79,7 +79,8 @@ have_eu=; have_gdb=
 if command -v eu-stack >/dev/null; then
 	have_eu=1
 	run_tool eu-stack eu-stack -p "$PID"
-	# eu-stack leaves a SIGSTOPped process running; not an issue here (it runs).
+	# The same information whytop prints: source lines and inlined frames.
+	run_tool eu-stack-si eu-stack -s -i -p "$PID"
 fi
 if command -v gdb >/dev/null; then
 	have_gdb=1
@@ -97,9 +98,13 @@ printf '%-28s %12s %10s %16s %14s\n' "(no tool: baseline)" - - "$base" "$basemax
 printf '%-28s %12s %10s %16s %14s\n' "whytop stack (cold)" "$(wall whytop)" "$(ratio "$(wall whytop)")" "$(gapmed whytop)" "$(gapmax whytop)"
 printf '%-28s %12s %10s %16s %14s\n' "whytop stack (warm, median)" "$warm" "$(ratio "$warm")" "$warm_gap*" "-"
 [ -n "$have_eu" ] && printf '%-28s %12s %10s %16s %14s\n' "eu-stack -p" "$eu" 1.00 "$(gapmed eu-stack)" "$(gapmax eu-stack)"
+[ -n "$have_eu" ] && printf '%-28s %12s %10s %16s %14s\n' "eu-stack -s -i -p (lines)" "$(wall eu-stack-si)" "$(ratio "$(wall eu-stack-si)")" "$(gapmed eu-stack-si)" "$(gapmax eu-stack-si)"
 [ -n "$have_gdb" ] && printf '%-28s %12s %10s %16s %14s\n' "gdb thread apply all bt" "$(wall gdb)" "$(ratio "$(wall gdb)")" "$(gapmed gdb)" "$(gapmax gdb)"
 echo
 echo "* warm: the longest gap over all $((RUNS * 10)) repeated walks; whytop's own held time per walk:"
 echo "  median $pause_med ms, max $pause_max ms (first interrupt to last detach)"
 echo "walk_ms is wall time of the whole command (process start included) except warm,"
 echo "which is whytop's own measure of one walk. Targets: cold <= 0.5 x eu-stack, warm < 20 ms, gap < 5 ms."
+echo "whytop prints file:line and inline frames for every module with debug info; eu-stack does"
+echo "only with -s -i. A first walk's cost is mostly opening DWARF (libc6-dbg's compressed"
+echo "sections when installed); the baseline row is the scheduling noise of this machine."

@@ -40,6 +40,9 @@ if ! t_wait_for 5 test -e "$T_TMP/ready"; then
 fi
 grep -q " $MNT fuse" /proc/mounts || t_fail "$MNT is not mounted"
 [ "$(cat "$MNT/ok")" = "whytop kern_fusefs: this read was answered" ] || t_fail "fs does not answer /ok"
+# Look the names up now: the fs keeps them valid, so opens below need no lookup (which
+# would queue behind a pending lookup in the same directory).
+stat "$MNT/hang" "$MNT/mapped" "$MNT/dir" >/dev/null || t_fail "fs does not answer lookups"
 
 t_start "$TARGETS/kern_fuse_reader" "$MNT/hang" >"$T_TMP/r1.out"
 R1=$T_PID
@@ -47,14 +50,20 @@ t_start "$TARGETS/kern_fuse_reader" --interrupt-after 100 "$MNT/hang" >"$T_TMP/r
 R2=$T_PID
 t_start "$TARGETS/kern_fuse_reader" --stat "$MNT/slowstat" >"$T_TMP/r3.out"
 R3=$T_PID
+t_start "$TARGETS/kern_fuse_reader" --mmap "$MNT/mapped" "$MNT/dir/slowstat2" >"$T_TMP/r4.out"
+R4=$T_PID
 waits() {
 	[ "$(cat /proc/"$R1"/wchan 2>/dev/null)" = request_wait_answer ] &&
 		[ "$(cat /proc/"$R3"/wchan 2>/dev/null)" = request_wait_answer ]
 }
-is_d() { [ "$(t_state "$R2")" = D ]; }
+is_d() { [ "$(t_state "$R2")" = D ] && [ "$(t_state "$R4")" = D ]; }
 t_wait_for 5 waits || t_fail "readers $R1 $R3 not waiting on the fs"
 
-t_wait_for 5 is_d || t_fail "reader $R2 never entered D (state $(t_state "$R2"))"
+t_wait_for 5 is_d || t_fail "readers $R2 $R4 never entered D ($(t_state "$R2") $(t_state "$R4"))"
+R4T=$(ls /proc/"$R4"/task | grep -v "^$R4\$")
+in_lookup() { [ "$(cat /proc/"$R4"/task/"$R4T"/wchan 2>/dev/null)" = request_wait_answer ]; }
+t_wait_for 5 in_lookup || t_fail "the stat thread of $R4 is not waiting on the fs: $("$WHYTOP" kstack "$R4")"
+
 
 out=$("$WHYTOP" kstack "$R2") || t_fail "kstack exited $?"
 echo "$out"
@@ -72,6 +81,10 @@ echo "$o1" | grep -q "\"name\":\"read\",\"args\":\[{\"name\":\"fd\",\"kind\":\"f
 	t_fail "json fd path"
 echo "$o1" | grep -q "\"file\":\"$MNT/hang\"" || t_fail "json file"
 
+# S on the same wchan, not switched in meanwhile: blocked too, as observed.
+"$WHYTOP" kstack "$R1" --observe 1 | grep -Eq "^thread $R1 .*: S, sleeping \(interruptible\), blocked for [1-9]\.[0-9]s" ||
+	t_fail "S reader not seen blocked over a second"
+
 # A path argument is read from the task's memory.
 o3=$("$WHYTOP" kstack "$R3") || t_fail "kstack exited $?"
 echo "$o3"
@@ -83,6 +96,16 @@ echo "$j3" | grep -Fq '"kind":"path","raw":"0x' || t_fail "json path kind"
 echo "$j3" | grep -Fq '"text":"\"'"$MNT"'/slowstat\"","path":"'"$MNT"'/slowstat"' ||
 	t_fail "json path argument"
 
+# A page fault waiting on the fs: not a syscall; and the process's memory map is
+# locked, so the other thread's path argument must not be read (it could hang).
+o4=$("$WHYTOP" kstack "$R4") || t_fail "kstack exited $?"
+echo "$o4"
+echo "$o4" | awk -v t="$R4" '$0 ~ "^thread " t " " { on = 1; next } /^thread / { on = 0 } on' >"$T_TMP/main4"
+grep -q "^  syscall: not in a syscall$" "$T_TMP/main4" || t_fail "faulting thread shown in a syscall"
+grep -Eq "^    (exc_page_fault|handle_mm_fault|filemap_fault)\+" "$T_TMP/main4" || t_fail "no fault frame"
+echo "$o4" | grep -q "^           path: not read: thread $R4 of this process is inside its memory map" ||
+	t_fail "path argument read while the memory map is busy"
+
 bl=$("$WHYTOP" blocked) || t_fail "blocked exited $?"
 echo "$bl"
 echo "$bl" | awk -v p="$R2" '
@@ -91,6 +114,10 @@ echo "$bl" | awk -v p="$R2" '
 grep -Eq "blocked in (request_wait_answer|fuse_[a-z_]*).* on $MNT/hang$" "$T_TMP/grp" ||
 	t_fail "D reader not grouped under a FUSE frame with its file: $(cat "$T_TMP/grp")"
 echo "$bl" | grep -q "^  process $R1 " && t_fail "the S reader is listed among D tasks"
+echo "$bl" | awk -v p="$R4" '
+	/^[0-9]+ blocked in / { grp = $0 }
+	$0 ~ "^    thread " p " " { print grp; exit }' | grep -q "blocked in filemap_fault$" ||
+	t_fail "the fault is not grouped under filemap_fault"
 
 # The daemon: several threads, its workers reading requests from /dev/fuse.
 d=$("$WHYTOP" kstack "$FS") || t_fail "kstack of the daemon exited $?"
@@ -110,6 +137,8 @@ reap "$R2" 10; st=$RC
 [ "$st" = timeout ] && t_fail "reader $R2 still waiting after the answer"
 reap "$R3" 10
 [ "$RC" = 0 ] && grep -q "^stat 0$" "$T_TMP/r3.out" || t_fail "stat reader: $RC $(cat "$T_TMP/r3.out")"
+reap "$R4" 10
+[ "$RC" = 0 ] && grep -q "^mapped 119$" "$T_TMP/r4.out" || t_fail "mmap reader: $RC $(cat "$T_TMP/r4.out")"
 kill -TERM "$FS"
 reap "$FS" 10; st=$RC
 [ "$st" = 0 ] || t_fail "kern_fusefs ended with $st"

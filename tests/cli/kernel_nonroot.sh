@@ -64,6 +64,21 @@ echo "$bl" | awk -v p="$MYP" '
 	grep -Eq "blocked in wchan (kernel_clone|wait_for_vfork_done) \(from wchan" ||
 	t_fail "own task not grouped by its wchan"
 
+# /proc mounted with hidepid (in a private mount namespace): another user's
+# process is not "gone", it is hidden, and the blocked view says what it misses.
+if command -v unshare >/dev/null &&
+	unshare -m sh -c 'mount -t proc -o hidepid=invisible proc /proc' 2>/dev/null; then
+	hp=$(unshare -m sh -c "mount -t proc -o hidepid=invisible proc /proc &&
+		$AS_NOBODY '$WHYTOP' kstack $ROOTP 2>&1; $AS_NOBODY '$WHYTOP' blocked")
+	echo "$hp"
+	echo "$hp" | grep -q "kstack: process $ROOTP exists but /proc hides it (mounted with hidepid=invisible); run whytop as root" ||
+		t_fail "hidepid: kstack says the process is gone"
+	echo "$hp" | grep -q "^note: /proc is mounted with hidepid=invisible: other users' processes are hidden" ||
+		t_fail "hidepid: no note in blocked"
+else
+	echo "(no private mount namespace here: hidepid not checked)"
+fi
+
 # A kernel thread makes no system calls: said so, not "read(0, ...)".
 if [ "$(cat /proc/2/comm 2>/dev/null)" = kthreadd ]; then
 	kt=$("$WHYTOP" kstack 2) || t_fail "kstack 2 exited $?"

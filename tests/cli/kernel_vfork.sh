@@ -46,6 +46,11 @@ echo "$bl" | awk -v p="$P" '
 	t_fail "kern_vfork not grouped under its vfork frame"
 echo "$bl" | grep -Eq "thread $P \(kern_vfork\): D, .*blocked for [0-9.]+s" ||
 	t_fail "blocked-for not shown after --observe"
+ko=$("$WHYTOP" kstack "$P" --observe 1) || t_fail "kstack --observe exited $?"
+echo "$ko" | grep -Eq "^thread $P \(kern_vfork\): D, disk sleep \(uninterruptible\), blocked for [1-9]\.[0-9]s \(since [0-9:]+, as observed\)$" ||
+	t_fail "kstack --observe: no blocked-for: $ko"
+"$WHYTOP" kstack "$P" --observe 1 --json | grep -Eq '"blocked_for_s":[1-9]\.[0-9]+,"blocked_since":"[0-9-]+T[0-9:]+Z"' ||
+	t_fail "json blocked_for_s"
 bj=$("$WHYTOP" blocked --json) || t_fail "blocked --json exited $?"
 echo "$bj" | grep -Eq "\"key\":\"(kernel_clone|wait_for_vfork_done)\",\"from\":\"stack\"" ||
 	t_fail "json group key"
@@ -60,6 +65,19 @@ for i in 1 2 3; do
 		t_fail "spinning task shown in a syscall: $("$WHYTOP" kstack "$SPIN")"
 done
 kill -KILL "$SPIN"
+
+# A zombie makes no more syscalls and has no kernel stack: said so.
+t_start sh -c 'sleep 0.1 & exec sleep 60'
+ZP=$T_PID
+t_wait_for 5 sh -c "[ -n \"\$(pgrep -P $ZP)\" ]" || t_fail "no child to become a zombie"
+Z=$(pgrep -P "$ZP")
+is_z() { [ "$(t_state "$Z")" = Z ]; }
+t_wait_for 5 is_z || t_fail "$Z did not become a zombie"
+zo=$("$WHYTOP" kstack "$Z") || t_fail "kstack of a zombie exited $?"
+echo "$zo" | grep -q "^  syscall: exited: a zombie makes no more syscalls$" || t_fail "zombie syscall: $zo"
+echo "$zo" | grep -q "^  kernel stack: unavailable: no kernel stack: thread $Z is a zombie" ||
+	t_fail "zombie stack: $zo"
+kill -KILL "$ZP"
 
 # End the child: the parent leaves D and exits 0; nothing is left behind.
 kill -KILL "$CHILD"

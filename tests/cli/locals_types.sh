@@ -52,6 +52,13 @@ lx_info "$L" s_total | grep -q "^long int; global; static 0x" || t_fail "s_total
 grep -q "^  depth = 1	int; local; stack 0x[0-9a-f]*; shadowed$" "$L" || t_fail "no shadowed outer depth: $(grep depth "$L")"
 grep -q "^  depth = 2	long int; local; stack 0x" "$L" || t_fail "no inner depth: $(grep depth "$L")"
 
+# Text from the target reaches no terminal raw: escapes are shown, not sent.
+case "$(lx_val "$L" evil)" in
+*' "\e]0;pwned\x07\e[31mred\n"') ;;
+*) t_fail "evil is not escaped as expected: $(lx_val "$L" evil)" ;;
+esac
+! grep -q "$(printf '\033')" "$L" || t_fail "an escape character reached the output"
+
 # JSON: one object with the same values.
 "$WHYTOP" locals "$pid" --json >"$T_TMP/json" || t_fail "--json failed"
 [ "$(wc -l <"$T_TMP/json")" = 1 ] || t_fail "--json is not one line"

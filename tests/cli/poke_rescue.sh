@@ -25,4 +25,26 @@ status=$(t_reap "$pid" 10)
 [ "$status" = 0 ] || t_fail "crazy exit status $status"
 grep -q "crazy: flag cleared after [0-9]* spins, finishing normally" "$out" ||
 	t_fail "no completion line: $(cat "$out")"
-echo "ok: crazy rescued"
+
+# A stopped crazy stays stopped through locals and poke, and finishes when continued.
+out2=$T_TMP/crazy2.out
+t_start "$TARGETS/crazy" >"$out2"
+pid=$T_PID
+t_wait_for 5 grep -q spinning "$out2" || t_fail "second crazy did not start"
+kill -STOP "$pid"
+is_T() { [ "$(t_state "$pid")" = T ]; }
+t_wait_for 5 is_T || t_fail "crazy did not stop"
+"$WHYTOP" locals "$pid" >"$T_TMP/locals2" || t_fail "locals of a stopped process"
+[ "$(lx_val "$T_TMP/locals2" flag)" = 1 ] || t_fail "stopped: flag reads $(lx_val "$T_TMP/locals2" flag)"
+"$WHYTOP" poke "$pid" flag=0 >"$T_TMP/poke2" || t_fail "poke of a stopped process: $(cat "$T_TMP/poke2")"
+grep -q "^after: the process is stopped (T) and stays so" "$T_TMP/poke2" || t_fail "poke2 said: $(cat "$T_TMP/poke2")"
+sleep 0.3
+is_T || t_fail "the stopped process was let go (state $(t_state "$pid"))"
+grep -q "finishing normally" "$out2" && t_fail "a stopped process ran"
+kill -CONT "$pid"
+# The shell saw this child stop and continue; its `wait` status is not
+# reliable then (dash), so judge by the completion line and the exit.
+gone() { ! t_alive "$pid" || [ "$(t_state "$pid")" = Z ]; }
+t_wait_for 10 gone || t_fail "crazy did not finish after SIGCONT (state $(t_state "$pid"))"
+grep -q "crazy: flag cleared after [0-9]* spins, finishing normally" "$out2" || t_fail "no completion line after SIGCONT"
+echo "ok: crazy rescued, running and stopped"

@@ -41,13 +41,24 @@ poke_ok num.i 5 5
 poke_ok g_counter 1000 1000
 poke_ok s_total 0x10 16
 poke_ok depth 5 5   # the inner block's depth, which hides the outer one
+# A static in a read-only page: /proc/PID/mem writes it (process_vm_writev would not).
+"$WHYTOP" locals "$pid" >"$T_TMP/l" || t_fail "locals"
+ro=$(lx_info "$T_TMP/l" ro_limit | sed -n 's/.*static 0x\([0-9a-f]*\).*/\1/p')
+[ -n "$ro" ] || t_fail "no address for ro_limit: $(lx_info "$T_TMP/l" ro_limit)"
+perm=$(while read -r range p rest; do
+	lo=$((0x${range%-*})) hi=$((0x${range#*-}))
+	[ $((0x$ro)) -ge $lo ] && [ $((0x$ro)) -lt $hi ] && echo "$p"
+done </proc/"$pid"/maps)
+[ "$perm" = r--p ] || t_fail "ro_limit's page is $perm, not read-only"
+poke_ok ro_limit 6 6
 
 # The program itself sees the new values.
 kill -USR1 "$pid"
 t_wait_for 5 grep -q "^usr1 &g_counter=" "$out" || t_fail "no usr1 dump"
 for pair in sc=-128 uc=255 ch=122 sh=-32768 us=65535 i=2147483647 ui=0 \
 	l=-9223372036854775808 ul=18446744073709551615 ll=5 b=false color=BLUE f=2.5 d=-1.25 \
-	"ip=(nil)" cfg.limit=99 cfg.in.b=1234 "arr[3]=7" num.i=5 g_counter=1000 s_total=16; do
+	"ip=(nil)" cfg.limit=99 cfg.in.b=1234 "arr[3]=7" num.i=5 g_counter=1000 s_total=16 \
+	ro_limit=6; do
 	n=${pair%%=*}
 	v=${pair#*=}
 	[ "$(lx_own "$out" usr1 "$n")" = "$v" ] ||

@@ -5,6 +5,10 @@
  * interruptible wait (S) for a killable one (D), as a task stuck on a hung
  * network filesystem shows in a hung-task report.
  * With --stat, stat(2) the file instead (the wait is then on a path).
+ * With --mmap FILE STATPATH, a second thread stats STATPATH while the main
+ * thread touches an mmap of FILE: one thread waits in a page fault (not in
+ * a system call, holding its memory map's lock), the other in a syscall
+ * whose path argument whytop must then not read.
  * Prints "read N" (or "stat 0") and exits 0 once answered.
  */
 #include <fcntl.h>
@@ -13,12 +17,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 static pthread_t reader;
 static long interrupt_ms = -1;
+
+static void *stat_thread(void *arg)
+{
+	struct stat st;
+	stat(arg, &st);
+	return NULL;
+}
+
+static int mmap_mode(const char *file, const char *statpath)
+{
+	int fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		perror(file);
+		return 1;
+	}
+	volatile const char *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		return 1;
+	}
+	/* Opened first: the stat's lookup would hold the directory against our open. */
+	pthread_t th;
+	pthread_create(&th, NULL, stat_thread, (void *)statpath);
+	struct timespec ts = { 0, 100000000L };
+	nanosleep(&ts, NULL);
+	char c = p[0]; /* the fault waits for the filesystem */
+	pthread_join(th, NULL);
+	printf("mapped %d\n", c);
+	return 0;
+}
 
 static void on_usr1(int sig)
 {
@@ -37,6 +72,8 @@ static void *interrupter(void *arg)
 int main(int argc, char **argv)
 {
 	int do_stat = 0;
+	if (argc == 4 && strcmp(argv[1], "--mmap") == 0)
+		return mmap_mode(argv[2], argv[3]);
 	if (argc == 3 && strcmp(argv[1], "--stat") == 0) {
 		do_stat = 1;
 		argv++;

@@ -5,7 +5,8 @@
  *
  * Usage: kern_fusefs MOUNTPOINT READYFILE
  *   /hang   4096 bytes; read(2) waits until the next SIGUSR1 (then answers) or exit
- *   /slowstat  looking it up (stat, open) waits the same way: a path argument
+ *   /slowstat*, /dir/slowstat*  looking one up (stat, open) waits the same way
+ *   /mapped    like /hang, through the page cache: a page fault on an mmap of it waits
  *   /ok     answers at once
  * READYFILE is created once the filesystem is mounted. SIGUSR1 answers
  * every waiting read; SIGTERM/SIGINT/SIGHUP answer them and unmount (as root), so the
@@ -18,6 +19,7 @@
 #include <fuse.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +48,16 @@ static void wait_for_answer(void)
 
 static int fs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
 {
-	if (strcmp(path, "/slowstat") == 0)
+	/* /slowstat, /dir/slowstat2, ... */
+	bool slow = strncmp(path, "/slowstat", 9) == 0 || strncmp(path, "/dir/slowstat", 13) == 0;
+	if (slow)
 		wait_for_answer();
 	memset(st, 0, sizeof(*st));
-	if (strcmp(path, "/") == 0) {
+	if (strcmp(path, "/") == 0 || strcmp(path, "/dir") == 0) {
 		st->st_mode = S_IFDIR | 0755;
 		st->st_nlink = 2;
 	} else if (strcmp(path, "/hang") == 0 || strcmp(path, "/ok") == 0 ||
-		   strcmp(path, "/slowstat") == 0) {
+		   slow || strcmp(path, "/mapped") == 0) {
 		st->st_mode = S_IFREG | 0444;
 		st->st_nlink = 1;
 		st->st_size = 4096;
@@ -72,21 +76,26 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill, off_t o
 	fill(buf, "..", NULL, 0, 0);
 	fill(buf, "hang", NULL, 0, 0);
 	fill(buf, "ok", NULL, 0, 0);
+	fill(buf, "mapped", NULL, 0, 0);
+	fill(buf, "dir", NULL, 0, 0);
 	return 0;
 }
 
 static int fs_open(const char *path, struct fuse_file_info *fi)
 {
-	if (strcmp(path, "/hang") != 0 && strcmp(path, "/ok") != 0)
+	if (strcmp(path, "/hang") != 0 && strcmp(path, "/ok") != 0 && strcmp(path, "/mapped") != 0)
 		return -ENOENT;
-	/* Bypass the page cache: the reader's own read(2) waits for our answer. */
-	fi->direct_io = 1;
+	/*
+	 * Bypass the page cache: the reader's own read(2) waits for our answer.
+	 * /mapped keeps it, so that mmap works and a page fault waits for us.
+	 */
+	fi->direct_io = strcmp(path, "/mapped") != 0;
 	return 0;
 }
 
 static int fs_read(const char *path, char *buf, size_t size, off_t off, struct fuse_file_info *fi)
 {
-	if (strcmp(path, "/hang") == 0)
+	if (strcmp(path, "/hang") == 0 || strcmp(path, "/mapped") == 0)
 		wait_for_answer();
 	if (off >= (off_t)sizeof(content) - 1)
 		return 0;
@@ -132,7 +141,23 @@ static void *signal_thread(void *arg)
 	}
 }
 
+/*
+ * A lookup waiting for us holds its directory (fuse_lock_inode), and every
+ * other lookup in that directory queues behind it. Names the tests look up
+ * once stay valid for an hour, so later opens need no lookup, and /dir
+ * gives a second directory to wait in independently.
+ */
+static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	if (conn->capable & FUSE_CAP_PARALLEL_DIROPS)
+		conn->want |= FUSE_CAP_PARALLEL_DIROPS;
+	cfg->entry_timeout = 3600;
+	cfg->attr_timeout = 3600;
+	return NULL;
+}
+
 static const struct fuse_operations ops = {
+	.init = fs_init,
 	.getattr = fs_getattr,
 	.readdir = fs_readdir,
 	.open = fs_open,

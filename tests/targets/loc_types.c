@@ -39,6 +39,8 @@ union num {
 int g_counter = 42;           /* a global of a PIE binary: DW_OP_addr + load bias */
 static long s_total = -7;     /* a file static */
 const char *g_greeting = "hello, whytop";
+/* In a read-only page (.rodata), read through a volatile pointer: a poke must reach it there. */
+static const int ro_limit = 5;
 
 static volatile sig_atomic_t dump_now;
 
@@ -82,6 +84,7 @@ static void show_types(long exit_after_ms)
 	struct cfg cfg = { 7, "cfgname", 0.5, { 3, -4 }, 5 };
 	union num num = { .i = 1065353216 };
 	int (*fn)(int) = twice;
+	const char *evil = "\033]0;pwned\007\033[31mred\n"; /* must reach no terminal raw */
 	int go = 1;
 	int depth = 1; /* hidden by the inner block's own depth while the loop runs */
 
@@ -114,6 +117,7 @@ static void show_types(long exit_after_ms)
 		printf("%s fn=%p\n", tag, (void *)fn);                                     \
 		printf("%s g_counter=%d\n", tag, g_counter);                               \
 		printf("%s s_total=%ld\n", tag, s_total);                                  \
+		printf("%s ro_limit=%d\n", tag, *(const volatile int *)&ro_limit);        \
 		printf("%s &g_counter=%p\n", tag, (void *)&g_counter);                     \
 		fflush(stdout);                                                            \
 	} while (0)

@@ -35,9 +35,12 @@ t_wait_for 10 parent_row || t_fail "pid $parent is not listed"
 line=$(tui_screen | grep -E "^ *$parent ")
 echo "$line" | grep -q " D " || t_fail "the parent's row does not show state D: $line"
 tui_keys Down                 # select the child: the parent's row is drawn as D
-t_wait_for 5 underlined "D " || t_fail "no D-state attribute anywhere"
-row=$(tui_screen -e | grep -E "^($ESC\\[[0-9;]*m)* *$parent ")
-echo "$row" | grep -qE "$ESC\\[([0-9]*;)*4[;m]" || t_fail "the D row is not highlighted: $(echo "$row" | cat -v)"
+row=""
+d_row_marked() {
+	row=$(tui_screen -e | grep -E "^($ESC\\[[0-9;]*m)* *$parent ")
+	echo "$row" | grep -qE "$ESC\\[([0-9]*;)*4[;m]"
+}
+t_wait_for 5 d_row_marked || t_fail "the D row is not highlighted: $(echo "$row" | cat -v)"
 # The header's count: "D 1" (or more: other tasks may be in D too).
 hdr=$(tui_screen -e | grep -F "States:")
 echo "$hdr" | grep -qE "$ESC\\[([0-9]*;)*4[;m]D [1-9]" || t_fail "the header's D count is not highlighted: $(echo "$hdr" | cat -v)"
@@ -48,10 +51,5 @@ tm kill-session -t t
 tui_start NO_COLOR=1 -- -d 5 -s state -p "$parent,$child"
 tui_ready
 tui_keys Down
-row=""
-d_row_marked() {
-	row=$(tui_screen -e | grep -E "^($ESC\\[[0-9;]*m)* *$parent ")
-	echo "$row" | grep -qE "$ESC\\[([0-9]*;)*4[;m]"
-}
 t_wait_for 5 d_row_marked || t_fail "NO_COLOR: the D row is not marked: $(echo "$row" | cat -v)"
 tui_quit

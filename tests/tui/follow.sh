@@ -4,25 +4,25 @@
 # and Enter still opens the one that was selected. -u shows one user's processes only.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtfollow"
-t_start "$T_TMP/wtfollow" 300
+cp /bin/sleep "$T_TMP/wtfo$TAG"
+t_start "$T_TMP/wtfo$TAG" 300
 target=$T_PID
 
 tui_start -- -d 2 -s command
 tui_ready
 tui_wait "Command^"
 tui_keys /
-tui_type wtfollow
+tui_type wtfo$TAG
 tui_keys Enter
 tui_wait_gone "Search:"
 row_of_target() {
-	tui_screen | grep -n "wtfollow 300" | head -n 1 | cut -d: -f1
+	tui_screen | grep -n "wtfo$TAG 300" | head -n 1 | cut -d: -f1
 }
 before=$(row_of_target)
 # Newer processes whose commands sort first push the target down.
-cp /bin/sleep "$T_TMP/wtaaa"
+cp /bin/sleep "$T_TMP/wtaa$TAG"
 for i in 1 2 3; do
-	t_start "$T_TMP/wtaaa" 30$i
+	t_start "$T_TMP/wtaa$TAG" 30$i
 done
 moved_down() {
 	r=$(row_of_target)
@@ -36,13 +36,13 @@ tui_quit
 
 # -u: only that user's processes (kernel threads belong to root).
 id nobody >/dev/null 2>&1 || exit 0
-cp /bin/sleep "$T_TMP/wtnobody"
-chmod 755 "$T_TMP" "$T_TMP/wtnobody"
-t_start setpriv --reuid=nobody --regid=nogroup --clear-groups "$T_TMP/wtnobody" 300
+cp /bin/sleep "$T_TMP/wtnb$TAG"
+chmod 755 "$T_TMP" "$T_TMP/wtnb$TAG"
+t_start setpriv --reuid=nobody --regid=nogroup --clear-groups "$T_TMP/wtnb$TAG" 300
 tm kill-session -t t
 tui_start -- -d 5 -u nobody
 tui_ready
-tui_wait "wtnobody 300"
+tui_wait "wtnb$TAG 300"
 tui_lacks "[kthreadd]" || t_fail "-u nobody still lists root's kernel threads"
-tui_lacks "wtfollow" || t_fail "-u nobody still lists root's processes"
+tui_lacks "wtfo$TAG" || t_fail "-u nobody still lists root's processes"
 tui_quit

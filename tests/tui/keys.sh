@@ -3,8 +3,8 @@
 # filter (u), pause (Z), renice (F7 F8) on a process the test started.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtnice"
-t_start "$T_TMP/wtnice" 300
+cp /bin/sleep "$T_TMP/wtni$TAG"
+t_start "$T_TMP/wtni$TAG" 300
 target=$T_PID
 
 tui_start -- -d 5 -s pid
@@ -41,7 +41,7 @@ tui_wait "Resumed"
 
 # Renice the target: F8 raises its nice value, F7 lowers it back.
 tui_keys '\'
-tui_type wtnice
+tui_type wtni$TAG
 tui_keys Enter
 tui_wait "[filter: wtni"
 # Only the target left (the test's own grep may pass by): it is selected,
@@ -49,7 +49,7 @@ tui_wait "[filter: wtni"
 only_target() {
 	[ "$(tui_screen | sed -n '/ PID[v^]* *USER/,$p' | awk '$1 ~ /^[0-9]+$/ {print $1}')" = "$target" ]
 }
-t_wait_for 5 only_target || t_fail "the filter does not leave only pid $target"
+t_wait_for 5 only_target || { tui_screen >&2; t_fail "the filter does not leave only pid $target"; }
 nice_of() {
 	ps -o ni= -p "$target" | tr -d ' '
 }

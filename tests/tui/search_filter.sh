@@ -4,13 +4,13 @@
 # filter (\ and F4) leaves only matching rows, Esc clears it.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtfindme"
-t_start "$T_TMP/wtfindme" 300
+cp /bin/sleep "$T_TMP/wtfm$TAG"
+t_start "$T_TMP/wtfm$TAG" 300
 a=$T_PID
-t_start "$T_TMP/wtfindme" 301
+t_start "$T_TMP/wtfm$TAG" 301
 b=$T_PID
-cp /bin/sleep "$T_TMP/wtother"
-t_start "$T_TMP/wtother" 302
+cp /bin/sleep "$T_TMP/wtot$TAG"
+t_start "$T_TMP/wtot$TAG" 302
 other=$T_PID
 
 rows() {
@@ -22,14 +22,15 @@ rows_are() {
 	[ "$(rows)" = "$1" ]
 }
 
-tui_start -- -d 5 -s pid
+# Sorted by command: "... 300" comes before "... 301", whatever their pids.
+tui_start -- -d 5 -s command
 tui_ready
 
 # Search: type, the match is selected; Enter keeps it; Enter opens it.
 tui_keys /
 tui_wait "Search:"
-tui_type "wtfind"
-tui_wait "Search: wtfind"
+tui_type "wtfm$TAG"
+tui_wait "Search: wtfm"
 tui_keys Enter
 tui_wait_gone "Search:"
 tui_keys Enter
@@ -38,10 +39,10 @@ tui_wait "Overview"
 tui_keys Escape
 tui_wait "Load average:"
 
-# F3 finds the next match: the second wtfindme.
+# F3 finds the next match: the second wtfm$TAG.
 tui_keys F3
 tui_wait "Search:"
-tui_type "wtfindme"
+tui_type "wtfm$TAG"
 tui_keys F3
 tui_wait "F3: next"
 tui_keys Enter Enter
@@ -56,26 +57,26 @@ tui_wait "not found"
 tui_keys Escape
 tui_wait_gone "Search:"
 
-# Filter: only the two wtfindme rows are left.
+# Filter: only the two wtfm$TAG rows are left.
 tui_keys '\'
 tui_wait "Filter:"
-tui_type "wtfindme"
-tui_wait "Filter: wtfindme"
+tui_type "wtfm$TAG"
+tui_wait "Filter: wtfm$TAG"
 tui_keys Enter
-tui_wait "[filter: wtfindme]"
+tui_wait "[filter: wtfm$TAG]"
 t_wait_for 5 rows_are 2 || { tui_screen >&2; t_fail "filter left $(rows) rows, want 2"; }
-tui_has "wtother" && t_fail "the filter kept a process that does not match"
-tui_has "$T_TMP/wtfindme 300" || t_fail "first match missing"
-tui_has "$T_TMP/wtfindme 301" || t_fail "second match missing"
+tui_has "wtot$TAG" && t_fail "the filter kept a process that does not match"
+tui_has "$T_TMP/wtfm$TAG 300" || t_fail "first match missing"
+tui_has "$T_TMP/wtfm$TAG 301" || t_fail "second match missing"
 
 # Esc clears the filter: the other process is back.
 tui_keys Escape
 tui_wait_gone "[filter:"
 tui_keys F4
-tui_type "wtother"
-tui_wait "Filter: wtother"
-tui_wait "$T_TMP/wtother 302"
-t_wait_for 5 rows_are 1 || t_fail "filter on wtother should leave one row"
+tui_type "wtot$TAG"
+tui_wait "Filter: wtot$TAG"
+tui_wait "$T_TMP/wtot$TAG 302"
+t_wait_for 5 rows_are 1 || t_fail "filter on wtot$TAG should leave one row"
 tui_keys Escape
 tui_wait_gone "Filter:"
 [ "$(rows)" -gt 3 ] || t_fail "Esc did not clear the filter"

@@ -4,8 +4,8 @@
 # terminal usable.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtstartq"
-t_start "$T_TMP/wtstartq" 300
+cp /bin/sleep "$T_TMP/wtsq$TAG"
+t_start "$T_TMP/wtsq$TAG" 300
 target=$T_PID
 
 tui_start -- -d 5
@@ -21,11 +21,11 @@ for col in PID USER "CPU%" "MEM%" "TIME+"; do
 done
 # A process the test started is listed, with its pid and command.
 tui_keys /        # search scrolls it into view wherever it sorts
-tui_type wtstartq
+tui_type wtsq$TAG
 tui_keys Enter
-tui_wait "wtstartq 300"
+tui_wait "wtsq$TAG 300"
 on_its_line() {
-	tui_screen | grep -F "wtstartq 300" | grep -q "^ *$target "
+	tui_screen | grep -F "wtsq$TAG 300" | grep -q "^ *$target "
 }
 t_wait_for 5 on_its_line || { tui_screen >&2; t_fail "pid $target not on its command's line"; }
 tui_quit

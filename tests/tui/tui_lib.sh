@@ -9,6 +9,10 @@
 command -v tmux >/dev/null 2>&1 || t_skip "tmux is not installed (apt-get install tmux)"
 
 TUI_SOCK="whytop-test$$"
+# A tag unique to this run (mktemp's random part), for the names of the
+# processes a test searches for: other runs of the same test may be going
+# on at the same time on the machine.
+TAG=${T_TMP##*.}
 # The socket lives in the test's own directory: no other run can meet it.
 TMUX_TMPDIR="$T_TMP"
 export TMUX_TMPDIR

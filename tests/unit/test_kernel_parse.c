@@ -89,10 +89,11 @@ static void test_syscall_lines(void **state)
 	assert_int_equal(sc.pc, 0x7f69f0c832adULL);
 
 	memset(&sc, 0, sizeof(sc));
-	assert_int_equal(kstack_parse_syscall("58 0x55b97d824193 0x3 0x0 0x7f7f4773e850 "
-					      "0x1999999999999999 0x0 0x7ffe9363b410 0x7f7f477ff3b8",
-					      &sc),
-			 0);
+	assert_int_equal(
+	    kstack_parse_syscall("58 0x55b97d824193 0x3 0x0 0x7f7f4773e850 "
+				 "0x1999999999999999 0x0 0x7ffe9363b410 0x7f7f477ff3b8",
+				 &sc),
+	    0);
 	assert_int_equal(sc.nr, 58);
 	assert_int_equal(sc.raw[4], 0x1999999999999999ULL);
 }
@@ -124,8 +125,9 @@ static void test_syscall_malformed(void **state)
 static void test_stat_hostile_comm(void **state)
 {
 	/* A comm can contain ") S (" to fool a naive parser; the last ')' ends it. */
-	const char text[] = "4242 (evil) R 1 (x) D 7915 7906 4424 0 -1 2097216 105 0 0 0 0 0 0 0 20 "
-			    "0 1 0 41795 2400256 281\n";
+	const char text[] =
+	    "4242 (evil) R 1 (x) D 7915 7906 4424 0 -1 2097216 105 0 0 0 0 0 0 0 20 "
+	    "0 1 0 41795 2400256 281\n";
 	char comm[64], st;
 	unsigned long flags;
 	uint64_t start;
@@ -241,6 +243,48 @@ static void test_decode_names_and_args(void **state)
 	ksys_clear(&sc);
 }
 
+static void test_mm_frames(void **state)
+{
+	const char fault[] = "[<0>] folio_wait_bit_common+0x1/0x2\n[<0>] filemap_fault+0x1/0x2\n"
+			     "[<0>] __do_fault+0x1/0x2\n[<0>] handle_mm_fault+0x1/0x2\n"
+			     "[<0>] do_user_addr_fault.constprop.0+0x1/0x2\n"
+			     "[<0>] exc_page_fault+0x1/0x2\n";
+	struct kframe *f;
+	size_t n;
+	assert_int_equal(kstack_parse_stack(fault, sizeof(fault) - 1, &f, &n), 0);
+	assert_string_equal(kstack_mm_frame(f, n), "handle_mm_fault");
+	kframes_free(f, n);
+	const char fuse[] = "[<0>] request_wait_answer+0xaa/0x210\n[<0>] fuse_direct_io+0x1/0x2\n"
+			    "[<0>] vfs_read+0x1/0x2\n[<0>] ksys_read+0x1/0x2\n";
+	assert_int_equal(kstack_parse_stack(fuse, sizeof(fuse) - 1, &f, &n), 0);
+	assert_null(kstack_mm_frame(f, n));
+	kframes_free(f, n);
+}
+
+static void test_no_memory_reason(void **state)
+{
+	/* With a reason, a path argument is not read, even from a live task (ourselves). */
+	static const char path[] = "/etc/hostname";
+	struct ksyscall sc;
+	memset(&sc, 0, sizeof(sc));
+	sc.state = KSYS_IN;
+	sc.nr = 4; /* stat on x86_64 */
+	sc.raw[0] = (uintptr_t)path;
+	ksys_decode_ex(&sc, AUDIT_ARCH_X86_64, getpid(), getpid(), "not read: because");
+	assert_string_equal(sc.name, "stat");
+	assert_null(sc.arg[0].target);
+	assert_string_equal(sc.arg[0].note, "not read: because");
+	ksys_clear(&sc);
+	memset(&sc, 0, sizeof(sc));
+	sc.state = KSYS_IN;
+	sc.nr = 4;
+	sc.raw[0] = (uintptr_t)path;
+	ksys_decode(&sc, AUDIT_ARCH_X86_64, getpid(), getpid());
+	assert_string_equal(sc.arg[0].target, "/etc/hostname");
+	assert_string_equal(sc.summary, "stat(\"/etc/hostname\", 0x0)");
+	ksys_clear(&sc);
+}
+
 static void test_signatures(void **state)
 {
 	assert_string_equal(ksys_signature("read"), "fd:f buf:x count:n");
@@ -287,11 +331,12 @@ static void test_read_string_bounds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_stack_lines),       cmocka_unit_test(test_stack_odd_lines),
-		cmocka_unit_test(test_syscall_lines),     cmocka_unit_test(test_syscall_malformed),
-		cmocka_unit_test(test_stat_hostile_comm), cmocka_unit_test(test_wchan),
-		cmocka_unit_test(test_switches),          cmocka_unit_test(test_decode_names_and_args),
-		cmocka_unit_test(test_signatures),        cmocka_unit_test(test_read_string_bounds),
+	    cmocka_unit_test(test_stack_lines),	      cmocka_unit_test(test_stack_odd_lines),
+	    cmocka_unit_test(test_syscall_lines),     cmocka_unit_test(test_syscall_malformed),
+	    cmocka_unit_test(test_stat_hostile_comm), cmocka_unit_test(test_wchan),
+	    cmocka_unit_test(test_switches),	      cmocka_unit_test(test_decode_names_and_args),
+	    cmocka_unit_test(test_signatures),	      cmocka_unit_test(test_read_string_bounds),
+	    cmocka_unit_test(test_mm_frames),	      cmocka_unit_test(test_no_memory_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

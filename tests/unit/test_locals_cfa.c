@@ -98,7 +98,18 @@ static void test_cfa_from_cfi(void **state)
 	struct wt_err err = { 0 };
 
 	assert_int_equal(debug_proc_open(child, &dp, &err), 0);
-	assert_int_equal(stack_walk(dp, &so, &st, &err), 0);
+	/* Right after "ready" it may still be in write(): wait for its loop. */
+	for (int tries = 0; tries < 200; tries++) {
+		assert_int_equal(stack_walk(dp, &so, &st, &err), 0);
+		const struct stack_thread *th = &st->threads[0];
+		if (th->nframes >= 2 && th->frames[0].function &&
+		    strcmp(th->frames[0].function, "show_types") == 0)
+			break;
+		stack_free(st);
+		st = NULL;
+		usleep(10000);
+	}
+	assert_non_null(st);
 	assert_true(st->nthreads == 1 && st->threads[0].nframes >= 2);
 	compare_frame(dp, st, 0, "show_types", 20);
 	compare_frame(dp, st, 1, "main", 2);

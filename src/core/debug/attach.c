@@ -107,6 +107,25 @@ static struct attach_thread *attach_add(struct attach_set *as, pid_t tid)
 }
 
 /*
+ * PTRACE_SEIZE; when the thread is traced by another thread of whytop
+ * itself (another tab's tracer finishing a walk), wait for it to let go,
+ * briefly, rather than failing.
+ */
+static int attach_seize(pid_t tid)
+{
+	for (int i = 0; i < 100; i++) {
+		if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
+			return 0;
+		if (errno != EPERM || attach_tracer_pid(tid) != getpid())
+			return -1;
+		struct timespec ts = {0, 2000000};
+		nanosleep(&ts, NULL);
+	}
+	errno = EBUSY;
+	return -1;
+}
+
+/*
  * Seize and interrupt every listed thread not seen before. Returns how many
  * were new, or -errno if the task directory cannot be read (process gone).
  */
@@ -117,7 +136,7 @@ static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, 
 	DIR *d = opendir(path);
 	if (!d)
 		return -errno;
-	int added = 0;
+	size_t from = as->nthreads;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] < '0' || de->d_name[0] > '9')
@@ -132,30 +151,42 @@ static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, 
 			closedir(d);
 			return -ENOMEM;
 		}
-		added++;
 		t->state = attach_read_state(as->pid, tid);
+	}
+	closedir(d);
+	/*
+	 * Seize all new threads (that stops nothing), then interrupt them in a
+	 * tight loop, so the first one stopped does not wait for the others'
+	 * /proc reads and seizes.
+	 */
+	for (size_t i = from; i < as->nthreads; i++) {
+		struct attach_thread *t = &as->threads[i];
 		if (t->state == 'Z' || t->state == 'X') {
 			t->gone = true; /* an exited thread (a zombie leader) cannot be seized */
 			continue;
 		}
-		if (ptrace(PTRACE_SEIZE, tid, 0, 0) < 0) {
+		if (attach_seize(t->tid) < 0) {
 			int e = errno;
 			if (e == ESRCH) {
 				t->gone = true;
 			} else if (!*first_errno) {
 				*first_errno = e;
-				*err_tid = tid;
+				*err_tid = t->tid;
 			}
 			continue;
 		}
 		t->seized = true;
+	}
+	for (size_t i = from; i < as->nthreads; i++) {
+		struct attach_thread *t = &as->threads[i];
+		if (!t->seized)
+			continue;
 		t->interrupt_ns = wt_now_ns();
-		if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0 && errno == ESRCH) {
-			/* Exited between the two calls; the wait below reaps it. */
+		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno == ESRCH) {
+			/* Exited meanwhile; the wait below reaps it. */
 		}
 	}
-	closedir(d);
-	return added;
+	return (int)(as->nthreads - from);
 }
 
 /* Look at one seized thread's wait status without blocking; true if it settled. */
@@ -204,6 +235,11 @@ static bool attach_poll_one(struct attach_thread *t)
 static int attach_release(struct attach_set *as, struct attach_thread *t)
 {
 	int ret = 0;
+	/*
+	 * The thread runs again from inside this call; stamp before it, so our
+	 * own preemption by the thread we just woke is not counted as its pause.
+	 */
+	t->detached_ns = wt_now_ns();
 	if (ptrace(PTRACE_DETACH, t->tid, 0, t->pending_sig) < 0) {
 		int e = errno;
 		int status;
@@ -215,7 +251,6 @@ static int attach_release(struct attach_set *as, struct attach_thread *t)
 			ret = -e;
 	}
 	t->seized = false;
-	t->detached_ns = wt_now_ns();
 	uint64_t from = t->interrupt_ns ? t->interrupt_ns : as->start_ns;
 	if (t->stop != ATTACH_STOP_NONE && t->detached_ns - from > as->held_ns)
 		as->held_ns = t->detached_ns - from;
@@ -342,6 +377,12 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 			    "(kernel.yama.ptrace_scope)",
 			    pid);
 		}
+		if (first_errno == EBUSY)
+			return wt_err_set(
+			    err, EBUSY,
+			    "cannot attach to %d: another part of whytop is holding it; "
+			    "try again",
+			    pid);
 		if (first_errno)
 			return wt_err_set(err, first_errno, "cannot attach to %d: %s", pid,
 					  strerror(first_errno));

@@ -5,6 +5,7 @@
  * space. Everything here runs without stopping the target; it is the
  * expensive part of a walk done before the pause, and kept for the next.
  */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,12 +26,14 @@
  */
 
 static pthread_once_t debug_env_once = PTHREAD_ONCE_INIT;
+static bool debug_use_debuginfod;
 
 /* Never let libdw contact debuginfod (network stalls) unless asked to. */
 static void debug_env_init(void)
 {
 	const char *keep = getenv("WHYTOP_DEBUGINFOD");
-	if (!keep || strcmp(keep, "1") != 0)
+	debug_use_debuginfod = keep && strcmp(keep, "1") == 0;
+	if (!debug_use_debuginfod)
 		unsetenv("DEBUGINFOD_URLS");
 }
 
@@ -70,11 +73,66 @@ static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, D
 	return dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
 }
 
+static bool debug_exists(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+/*
+ * Is there a separate debug file on this machine where libdwfl's standard
+ * search looks: /usr/lib/debug/.build-id/xx/rest.debug, or the debuglink
+ * name next to the file, in its .debug/, or under /usr/lib/debug/DIR?
+ */
+static bool debug_have_local(Dwfl_Module *mod, const char *file_name, const char *debuglink)
+{
+	const unsigned char *id;
+	GElf_Addr vaddr;
+	char path[4096];
+	int len = dwfl_module_build_id(mod, &id, &vaddr);
+	if (len > 1) {
+		int n = snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%02x/", id[0]);
+		for (int i = 1; i < len && n < (int)sizeof(path) - 8; i++)
+			n += snprintf(path + n, sizeof(path) - (size_t)n, "%02x", id[i]);
+		snprintf(path + n, sizeof(path) - (size_t)n, ".debug");
+		if (debug_exists(path))
+			return true;
+	}
+	if (!debuglink || !file_name)
+		return false;
+	const char *slash = strrchr(file_name, '/');
+	const char *dir = slash ? file_name : ".";
+	int dl = slash ? (int)(slash - file_name) : 1;
+	snprintf(path, sizeof(path), "%.*s/%s", dl, dir, debuglink);
+	if (debug_exists(path))
+		return true;
+	snprintf(path, sizeof(path), "%.*s/.debug/%s", dl, dir, debuglink);
+	if (debug_exists(path))
+		return true;
+	snprintf(path, sizeof(path), "/usr/lib/debug%.*s/%s", dl, dir, debuglink);
+	return debug_exists(path);
+}
+
+/*
+ * libdwfl's standard search ends, when nothing is found locally, in
+ * loading libdebuginfod (and with it libcurl and a TLS stack: about 20 ms
+ * per process here, for the vDSO alone) even with DEBUGINFOD_URLS unset.
+ * Ask it only when a local file is there to be found.
+ */
+static int debug_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+				Dwarf_Addr base, const char *file_name, const char *debuglink,
+				GElf_Word crc, char **debuginfo_file_name)
+{
+	if (!debug_use_debuginfod && !debug_have_local(mod, file_name, debuglink))
+		return -1;
+	return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink, crc,
+					    debuginfo_file_name);
+}
+
 static char *debuginfo_path;
 
 static const Dwfl_Callbacks debug_callbacks = {
     .find_elf = debug_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = debug_find_debuginfo,
     .debuginfo_path = &debuginfo_path,
 };
 
@@ -269,6 +327,17 @@ int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)
 	if (!dp->pages || !dp->dwfl) {
 		debug_proc_close(dp);
 		return wt_err_set(err, ENOMEM, "cannot start libdwfl: %s", dwfl_errmsg(-1));
+	}
+	/* The unwinders here speak x86_64 only; say so rather than print garbage. */
+	char exe[64], ident[EI_NIDENT + 1];
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+	if (wt_read_at(AT_FDCWD, exe, ident, sizeof(ident)) == (ssize_t)EI_NIDENT &&
+	    memcmp(ident, ELFMAG, SELFMAG) == 0 && ident[EI_CLASS] == ELFCLASS32) {
+		debug_proc_close(dp);
+		return wt_err_set(err, ENOTSUP,
+				  "process %d runs a 32-bit program; whytop walks only 64-bit "
+				  "(x86_64) stacks",
+				  pid);
 	}
 	bool changed;
 	int r = debug_proc_read_maps(dp, &changed);

@@ -32,11 +32,13 @@ const char *locals_loc_name(enum locals_loc l)
 	return (unsigned)l < WT_ARRAY_SIZE(n) ? n[l] : "?";
 }
 
-int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
+/* Check each [addrs[i], addrs[i]+size) against one read of /proc/PID/maps. */
+static int lx_maps_check_many(pid_t pid, const uint64_t *addrs, size_t n, uint64_t size,
+			      const char *perm, size_t *bad)
 {
-	char path[64], *maps = NULL, *line, *save = NULL;
+	char path[64], *maps = NULL;
 	size_t len;
-	int r = -EFAULT;
+	int r = 0;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	/* A process that is exiting has no mappings left. */
@@ -44,26 +46,39 @@ int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
 		free(maps);
 		return -ESRCH;
 	}
-	for (line = strtok_r(maps, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long lo, hi;
-		char p[5];
-		if (sscanf(line, "%llx-%llx %4s", &lo, &hi, p) != 3)
-			continue;
-		if (addr < lo || addr >= hi)
-			continue;
-		r = 0;
-		for (const char *q = perm; *q; q++)
-			if (!strchr(p, *q))
-				r = -EACCES;
-		if (r == 0 && addr + size > hi)
-			r = -EFAULT;
-		break;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		const char *line = maps;
+		r = -EFAULT;
+		while (line && *line) {
+			unsigned long long lo, hi;
+			char p[5];
+			if (sscanf(line, "%llx-%llx %4s", &lo, &hi, p) == 3 && addrs[i] >= lo &&
+			    addrs[i] < hi) {
+				r = 0;
+				for (const char *q = perm; *q; q++)
+					if (!strchr(p, *q))
+						r = -EACCES;
+				if (r == 0 && addrs[i] + size > hi)
+					r = -EFAULT;
+				break;
+			}
+			line = strchr(line, '\n');
+			if (line)
+				line++;
+		}
+		if (r && bad)
+			*bad = i;
 	}
 	free(maps);
 	return r;
 }
 
-bool lx_thread_alive(pid_t pid, pid_t tid)
+int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
+{
+	return lx_maps_check_many(pid, &addr, 1, size, perm, NULL);
+}
+
+char lx_thread_state(pid_t pid, pid_t tid)
 {
 	char path[64], st[512];
 	ssize_t n;
@@ -71,9 +86,15 @@ bool lx_thread_alive(pid_t pid, pid_t tid)
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
 	n = wt_read_at(AT_FDCWD, path, st, sizeof(st));
 	if (n <= 0)
-		return false;
+		return 0;
 	p = strrchr(st, ')');
-	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+bool lx_thread_alive(pid_t pid, pid_t tid)
+{
+	char c = lx_thread_state(pid, tid);
+	return c && c != 'Z' && c != 'X';
 }
 
 int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct locals_frame *out,
@@ -98,17 +119,25 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 	 * gives wrong CFAs and registers: reading would show garbage and a poke
 	 * would write into the wrong place. Do not trust such a frame.
 	 */
-	for (int k = 0; k <= n; k++) {
-		int r = lx_maps_check(st->pid, th->frames[k].pc - (k > 0), 1, "x");
-		if (r == 0)
-			continue;
+	{
+		uint64_t pcs[64];
+		size_t bad = 0;
+		int r = 0;
+		for (int k0 = 0; k0 <= n && r == 0; k0 += 64) {
+			size_t m = 0;
+			for (int k = k0; k <= n && m < 64; k++)
+				pcs[m++] = th->frames[k].pc - (k > 0);
+			r = lx_maps_check_many(st->pid, pcs, m, 1, "x", &bad);
+			bad += (size_t)k0;
+		}
 		if (r == -ESRCH)
 			return wt_err_set(err, ESRCH, "process %d has exited", (int)st->pid);
-		return wt_err_set(err, EFAULT,
-				  "frame %d of thread %d cannot be trusted: frame %d's pc 0x%" PRIx64
-				  " is not in code (the unwinder lost its way there); try again "
-				  "when the thread is elsewhere",
-				  n, (int)th->tid, k, th->frames[k].pc);
+		if (r)
+			return wt_err_set(err, EFAULT,
+					  "frame %d of thread %d cannot be trusted: frame %zu's pc 0x%" PRIx64
+					  " is not in code (the unwinder lost its way there); try again "
+					  "when the thread is elsewhere",
+					  n, (int)th->tid, bad, th->frames[bad].pc);
 	}
 	memset(out, 0, sizeof(*out));
 	out->pid = st->pid;

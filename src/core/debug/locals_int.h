@@ -104,6 +104,8 @@ int val_parse(struct lx_ctx *c, const struct vtype *t, const char *text, unsigne
 /* locals.c */
 /* a and b are in the same function (by symbol). */
 bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b);
+/* The thread's state letter from /proc (R S D T t Z ...), 0 if it is gone. */
+char lx_thread_state(pid_t pid, pid_t tid);
 /* The thread exists and is not a zombie. */
 bool lx_thread_alive(pid_t pid, pid_t tid);
 /* 0 if [addr, addr+size) is mapped in pid with every permission in perm ("w", "x"). */

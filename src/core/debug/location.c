@@ -17,8 +17,8 @@
 #include "locals_int.h"
 
 static const char *const reg_names[] = {
-	"rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8",
-	"r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip",
+    "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8",
+    "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip",
 };
 
 const char *lx_reg_name(int reg)
@@ -206,8 +206,8 @@ static int op_index(const Dwarf_Op *ops, size_t nops, uint64_t offset)
 static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_Attribute *attr,
 		    struct lval *out, int depth)
 {
-	struct lx_eval e = { .c = c };
-	struct lval cur = { .kind = LV_NONE };
+	struct lx_eval e = {.c = c};
+	struct lval cur = {.kind = LV_NONE};
 	bool have_cur = false, pieces = false;
 	uint64_t a, b, v;
 	int r;
@@ -222,8 +222,8 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 			continue;
 		}
 		if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
-			cur = (struct lval){ .kind = LV_REG, .loc = LOCALS_LOC_REGISTER,
-					     .reg = atom - DW_OP_reg0 };
+			cur = (struct lval){
+			    .kind = LV_REG, .loc = LOCALS_LOC_REGISTER, .reg = atom - DW_OP_reg0};
 			have_cur = true;
 			continue;
 		}
@@ -237,15 +237,21 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 		case DW_OP_addr:
 			r = push(&e, op->number + c->bias);
 			break;
-		case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u: case DW_OP_const8u:
+		case DW_OP_const1u:
+		case DW_OP_const2u:
+		case DW_OP_const4u:
+		case DW_OP_const8u:
 		case DW_OP_constu:
-		case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s: case DW_OP_const8s:
+		case DW_OP_const1s:
+		case DW_OP_const2s:
+		case DW_OP_const4s:
+		case DW_OP_const8s:
 		case DW_OP_consts:
 			r = push(&e, op->number);
 			break;
 		case DW_OP_regx:
-			cur = (struct lval){ .kind = LV_REG, .loc = LOCALS_LOC_REGISTER,
-					     .reg = (int)op->number };
+			cur = (struct lval){
+			    .kind = LV_REG, .loc = LOCALS_LOC_REGISTER, .reg = (int)op->number};
 			have_cur = true;
 			r = 0;
 			break;
@@ -307,7 +313,8 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 			break;
 		case DW_OP_deref_size:
 			if ((r = need(&e, 1)) == 0)
-				r = deref(&e, e.st[e.sp - 1], (unsigned)op->number, &e.st[e.sp - 1]);
+				r = deref(&e, e.st[e.sp - 1], (unsigned)op->number,
+					  &e.st[e.sp - 1]);
 			break;
 		case DW_OP_plus_uconst:
 			if ((r = need(&e, 1)) == 0)
@@ -325,32 +332,79 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 			if ((r = need(&e, 1)) == 0 && (int64_t)e.st[e.sp - 1] < 0)
 				e.st[e.sp - 1] = -e.st[e.sp - 1];
 			break;
-		case DW_OP_plus: case DW_OP_minus: case DW_OP_mul: case DW_OP_and:
-		case DW_OP_or: case DW_OP_xor: case DW_OP_shl: case DW_OP_shr: case DW_OP_shra:
-		case DW_OP_div: case DW_OP_mod: case DW_OP_eq: case DW_OP_ne: case DW_OP_lt:
-		case DW_OP_le: case DW_OP_gt: case DW_OP_ge:
+		case DW_OP_plus:
+		case DW_OP_minus:
+		case DW_OP_mul:
+		case DW_OP_and:
+		case DW_OP_or:
+		case DW_OP_xor:
+		case DW_OP_shl:
+		case DW_OP_shr:
+		case DW_OP_shra:
+		case DW_OP_div:
+		case DW_OP_mod:
+		case DW_OP_eq:
+		case DW_OP_ne:
+		case DW_OP_lt:
+		case DW_OP_le:
+		case DW_OP_gt:
+		case DW_OP_ge:
 			if ((r = need(&e, 2)))
 				break;
 			b = e.st[--e.sp];
 			a = e.st[e.sp - 1];
 			switch (atom) {
-			case DW_OP_plus: v = a + b; break;
-			case DW_OP_minus: v = a - b; break;
-			case DW_OP_mul: v = a * b; break;
-			case DW_OP_and: v = a & b; break;
-			case DW_OP_or: v = a | b; break;
-			case DW_OP_xor: v = a ^ b; break;
-			case DW_OP_shl: v = b < 64 ? a << b : 0; break;
-			case DW_OP_shr: v = b < 64 ? a >> b : 0; break;
-			case DW_OP_shra: v = b < 64 ? (uint64_t)((int64_t)a >> b) : 0; break;
-			case DW_OP_div: v = b ? (uint64_t)((int64_t)a / (int64_t)b) : 0; break;
-			case DW_OP_mod: v = b ? a % b : 0; break;
-			case DW_OP_eq: v = a == b; break;
-			case DW_OP_ne: v = a != b; break;
-			case DW_OP_lt: v = (int64_t)a < (int64_t)b; break;
-			case DW_OP_le: v = (int64_t)a <= (int64_t)b; break;
-			case DW_OP_gt: v = (int64_t)a > (int64_t)b; break;
-			default: v = (int64_t)a >= (int64_t)b; break;
+			case DW_OP_plus:
+				v = a + b;
+				break;
+			case DW_OP_minus:
+				v = a - b;
+				break;
+			case DW_OP_mul:
+				v = a * b;
+				break;
+			case DW_OP_and:
+				v = a & b;
+				break;
+			case DW_OP_or:
+				v = a | b;
+				break;
+			case DW_OP_xor:
+				v = a ^ b;
+				break;
+			case DW_OP_shl:
+				v = b < 64 ? a << b : 0;
+				break;
+			case DW_OP_shr:
+				v = b < 64 ? a >> b : 0;
+				break;
+			case DW_OP_shra:
+				v = b < 64 ? (uint64_t)((int64_t)a >> b) : 0;
+				break;
+			case DW_OP_div:
+				v = b ? (uint64_t)((int64_t)a / (int64_t)b) : 0;
+				break;
+			case DW_OP_mod:
+				v = b ? a % b : 0;
+				break;
+			case DW_OP_eq:
+				v = a == b;
+				break;
+			case DW_OP_ne:
+				v = a != b;
+				break;
+			case DW_OP_lt:
+				v = (int64_t)a < (int64_t)b;
+				break;
+			case DW_OP_le:
+				v = (int64_t)a <= (int64_t)b;
+				break;
+			case DW_OP_gt:
+				v = (int64_t)a > (int64_t)b;
+				break;
+			default:
+				v = (int64_t)a >= (int64_t)b;
+				break;
 			}
 			e.st[e.sp - 1] = v;
 			break;
@@ -386,7 +440,7 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 		case DW_OP_stack_value:
 			if ((r = need(&e, 1)))
 				break;
-			cur = (struct lval){ .kind = LV_BYTES, .loc = LOCALS_LOC_COMPUTED };
+			cur = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_COMPUTED};
 			memcpy(cur.bytes, &e.st[e.sp - 1], 8);
 			cur.nbytes = 8;
 			snprintf(cur.why, sizeof(cur.why),
@@ -400,10 +454,12 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 				r = -EINVAL;
 				break;
 			}
-			cur = (struct lval){ .kind = LV_BYTES, .loc = LOCALS_LOC_CONSTANT };
-			cur.nbytes = blk.length < sizeof(cur.bytes) ? blk.length : sizeof(cur.bytes);
+			cur = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_CONSTANT};
+			cur.nbytes =
+			    blk.length < sizeof(cur.bytes) ? blk.length : sizeof(cur.bytes);
 			memcpy(cur.bytes, blk.data, cur.nbytes);
-			snprintf(cur.why, sizeof(cur.why), "an implicit constant: no place to write");
+			snprintf(cur.why, sizeof(cur.why),
+				 "an implicit constant: no place to write");
 			have_cur = true;
 			r = 0;
 			break;
@@ -412,15 +468,16 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 			struct lval p = cur;
 			bool empty = !have_cur && e.sp == 0;
 			if (!have_cur && e.sp > 0) {
-				p = (struct lval){ .kind = LV_MEM, .addr = e.st[--e.sp] };
+				p = (struct lval){.kind = LV_MEM, .addr = e.st[--e.sp]};
 			}
 			if (!pieces) {
-				*out = (struct lval){ .kind = LV_BYTES, .loc = LOCALS_LOC_COMPUTED };
+				*out = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_COMPUTED};
 				pieces = true;
 			}
 			if ((r = add_piece(c, out, &p, op->number, empty)) < 0) {
 				out->kind = LV_NONE;
-				out->loc = empty ? LOCALS_LOC_OPTIMIZED_OUT : LOCALS_LOC_UNAVAILABLE;
+				out->loc =
+				    empty ? LOCALS_LOC_OPTIMIZED_OUT : LOCALS_LOC_UNAVAILABLE;
 				return r;
 			}
 			have_cur = false;
@@ -457,14 +514,14 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 		return 0;
 	}
 	if (e.sp == 0) {
-		*out = (struct lval){ .kind = LV_NONE, .loc = LOCALS_LOC_OPTIMIZED_OUT };
+		*out = (struct lval){.kind = LV_NONE, .loc = LOCALS_LOC_OPTIMIZED_OUT};
 		snprintf(out->why, sizeof(out->why), "optimized out (empty location)");
 		return 0;
 	}
-	*out = (struct lval){ .kind = LV_MEM, .loc = LOCALS_LOC_STACK, .addr = e.st[e.sp - 1] };
+	*out = (struct lval){.kind = LV_MEM, .loc = LOCALS_LOC_STACK, .addr = e.st[e.sp - 1]};
 	return 0;
 fail:
-	*out = (struct lval){ .kind = LV_NONE, .loc = LOCALS_LOC_UNAVAILABLE };
+	*out = (struct lval){.kind = LV_NONE, .loc = LOCALS_LOC_UNAVAILABLE};
 	snprintf(out->why, sizeof(out->why), "%s", e.why[0] ? e.why : "location not evaluable");
 	return r;
 }
@@ -537,7 +594,8 @@ int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out)
 		out->kind = LV_BYTES;
 		out->loc = LOCALS_LOC_CONSTANT;
 		if (dwarf_formblock(&attr, &blk) == 0) {
-			out->nbytes = blk.length < sizeof(out->bytes) ? blk.length : sizeof(out->bytes);
+			out->nbytes =
+			    blk.length < sizeof(out->bytes) ? blk.length : sizeof(out->bytes);
 			memcpy(out->bytes, blk.data, out->nbytes);
 		} else if (dwarf_formsdata(&attr, &sv) == 0) {
 			memcpy(out->bytes, &sv, 8);
@@ -549,14 +607,16 @@ int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out)
 			out->kind = LV_NONE;
 		}
 		snprintf(out->why, sizeof(out->why),
-			 "a constant (DW_AT_const_value): the program keeps no copy of it, nothing to poke");
+			 "a constant (DW_AT_const_value): the program keeps no copy of it, nothing "
+			 "to poke");
 		return 0;
 	}
 	if (!dwarf_attr(var, DW_AT_location, &attr)) {
 		out->kind = LV_NONE;
 		out->loc = LOCALS_LOC_OPTIMIZED_OUT;
-		snprintf(out->why, sizeof(out->why),
-			 "optimized out: the compiler kept no location for it, nothing to read or poke");
+		snprintf(
+		    out->why, sizeof(out->why),
+		    "optimized out: the compiler kept no location for it, nothing to read or poke");
 		return 0;
 	}
 	out->has_loclist = attr.form == DW_FORM_sec_offset || attr.form == DW_FORM_loclistx ||
@@ -595,8 +655,8 @@ int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out)
 	}
 	if (out->kind == LV_MEM && !out->why[0]) {
 		/* A fixed address is static storage; anything else is on the stack. */
-		out->loc = (nops >= 1 && ops[0].atom == DW_OP_addr) ? LOCALS_LOC_STATIC
-								   : LOCALS_LOC_STACK;
+		out->loc =
+		    (nops >= 1 && ops[0].atom == DW_OP_addr) ? LOCALS_LOC_STATIC : LOCALS_LOC_STACK;
 	}
 	return 0;
 }

@@ -30,8 +30,7 @@ static int mem_write(int fd, uint64_t addr, const void *buf, size_t n)
 	return (size_t)w == n ? 0 : -EFAULT;
 }
 
-static char *format_bytes(struct lx_ctx *c, const struct vtype *t, const unsigned char *b,
-			  size_t n)
+static char *format_bytes(struct lx_ctx *c, const struct vtype *t, const unsigned char *b, size_t n)
 {
 	struct wt_buf out;
 	wt_buf_init(&out);
@@ -64,11 +63,13 @@ static int refuse(const char *esc, const struct lval *v, struct wt_err *err)
 		break;
 	}
 	if (v->bit_size)
-		return wt_err_set(err, ENOTSUP, "cannot poke %s: writing bit-fields is not supported",
-				  esc);
+		return wt_err_set(err, ENOTSUP,
+				  "cannot poke %s: writing bit-fields is not supported", esc);
 	if (v->kind == LV_REG && v->reg >= STACK_NREGS)
-		return wt_err_set(err, ENOTSUP, "cannot poke %s: it lives in %s, which whytop cannot "
-				  "write", esc, lx_reg_name(v->reg));
+		return wt_err_set(err, ENOTSUP,
+				  "cannot poke %s: it lives in %s, which whytop cannot "
+				  "write",
+				  esc, lx_reg_name(v->reg));
 	return 0;
 }
 
@@ -103,11 +104,13 @@ static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path
 		/* Undo: the variable must still be where the poke wrote it. */
 		uint64_t a = v.kind == LV_MEM ? v.addr : v.save_addr;
 		bool same = prev->dest == POKE_DEST_MEMORY
-				    ? (v.kind == LV_MEM || v.save_addr) && a == prev->addr
-				    : v.kind == LV_REG && !v.save_addr && v.reg == prev->reg;
+				? (v.kind == LV_MEM || v.save_addr) && a == prev->addr
+				: v.kind == LV_REG && !v.save_addr && v.reg == prev->reg;
 		if (!same) {
-			r = wt_err_set(err, ESTALE, "cannot undo: %s is no longer where it was "
-				       "written (%s)", esc, prev->where ? prev->where : "?");
+			r = wt_err_set(err, ESTALE,
+				       "cannot undo: %s is no longer where it was "
+				       "written (%s)",
+				       esc, prev->where ? prev->where : "?");
 			goto out;
 		}
 		size = prev->size;
@@ -129,13 +132,15 @@ static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path
 		 */
 		if (lx_maps_check(f->pid, res->addr, size, v.loc == LOCALS_LOC_STATIC ? "" : "w")) {
 			r = wt_err_set(err, EFAULT,
-				       "refusing to poke %s: 0x%" PRIx64 " is not writable memory of "
+				       "refusing to poke %s: 0x%" PRIx64
+				       " is not writable memory of "
 				       "process %d (the frame's registers may be wrong)",
 				       esc, res->addr, (int)f->pid);
 			goto out;
 		}
 		if ((r = lx_mem_read(&c, res->addr, oldb, size)) < 0) {
-			r = wt_err_set(err, -r, "cannot read %s at 0x%" PRIx64 ": %s", esc, res->addr,
+			r = wt_err_set(err, -r, "cannot read %s at 0x%" PRIx64 ": %s", esc,
+				       res->addr,
 				       kill(f->pid, 0) ? "the process has exited" : strerror(-r));
 			goto out;
 		}
@@ -192,8 +197,7 @@ int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const
 	return poke_apply(dwfl, f, path, text, NULL, res, err);
 }
 
-int poke_undo(Dwfl *dwfl, const struct locals_frame *f, struct poke_result *res,
-	      struct wt_err *err)
+int poke_undo(Dwfl *dwfl, const struct locals_frame *f, struct poke_result *res, struct wt_err *err)
 {
 	struct poke_result u;
 	int r;
@@ -217,6 +221,8 @@ const char *poke_outcome_text(enum poke_outcome o)
 		return "left the frame";
 	case POKE_THREAD_GONE:
 		return "exited";
+	case POKE_STOPPED:
+		return "stopped";
 	}
 	return "?";
 }
@@ -225,17 +231,22 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 	       enum poke_outcome *out, struct wt_err *err)
 {
 	uint64_t end = wt_now_ns() + (uint64_t)wait_ms * 1000000;
-	struct stack_opts so = { .only_tid = f->tid };
+	struct stack_opts so = {.only_tid = f->tid};
 
 	for (;;) {
 		struct stack *st = NULL;
 		struct wt_err e2;
 		bool found = false;
-		struct timespec ts = { 0, 50 * 1000000 };
+		struct timespec ts = {0, 50 * 1000000};
 
 		nanosleep(&ts, NULL);
 		if (!lx_thread_alive(f->pid, f->tid)) {
 			*out = POKE_THREAD_GONE;
+			return 0;
+		}
+		/* A stopped process cannot act on the value until it is continued. */
+		if (lx_thread_state(f->pid, f->tid) == 'T') {
+			*out = POKE_STOPPED;
 			return 0;
 		}
 		if (stack_walk(dp, &so, &st, &e2) < 0) {

@@ -23,15 +23,15 @@
 
 /* Offsets in user_regs_struct of DWARF registers 0..16. */
 static const size_t reg_offsets[STACK_NREGS] = {
-	offsetof(struct user_regs_struct, rax), offsetof(struct user_regs_struct, rdx),
-	offsetof(struct user_regs_struct, rcx), offsetof(struct user_regs_struct, rbx),
-	offsetof(struct user_regs_struct, rsi), offsetof(struct user_regs_struct, rdi),
-	offsetof(struct user_regs_struct, rbp), offsetof(struct user_regs_struct, rsp),
-	offsetof(struct user_regs_struct, r8),	offsetof(struct user_regs_struct, r9),
-	offsetof(struct user_regs_struct, r10), offsetof(struct user_regs_struct, r11),
-	offsetof(struct user_regs_struct, r12), offsetof(struct user_regs_struct, r13),
-	offsetof(struct user_regs_struct, r14), offsetof(struct user_regs_struct, r15),
-	offsetof(struct user_regs_struct, rip),
+    offsetof(struct user_regs_struct, rax), offsetof(struct user_regs_struct, rdx),
+    offsetof(struct user_regs_struct, rcx), offsetof(struct user_regs_struct, rbx),
+    offsetof(struct user_regs_struct, rsi), offsetof(struct user_regs_struct, rdi),
+    offsetof(struct user_regs_struct, rbp), offsetof(struct user_regs_struct, rsp),
+    offsetof(struct user_regs_struct, r8),  offsetof(struct user_regs_struct, r9),
+    offsetof(struct user_regs_struct, r10), offsetof(struct user_regs_struct, r11),
+    offsetof(struct user_regs_struct, r12), offsetof(struct user_regs_struct, r13),
+    offsetof(struct user_regs_struct, r14), offsetof(struct user_regs_struct, r15),
+    offsetof(struct user_regs_struct, rip),
 };
 
 static uint64_t *reg_slot(struct user_regs_struct *r, int reg)
@@ -43,7 +43,7 @@ static uint64_t *reg_slot(struct user_regs_struct *r, int reg)
 static struct attach_set *hold(pid_t pid, pid_t tid, struct user_regs_struct *regs,
 			       struct wt_err *err)
 {
-	struct attach_opts ao = { .only_tid = tid, .fetch_regs = true };
+	struct attach_opts ao = {.only_tid = tid, .fetch_regs = true};
 	struct attach_set *as = NULL;
 	struct attach_thread *th;
 
@@ -52,8 +52,10 @@ static struct attach_set *hold(pid_t pid, pid_t tid, struct user_regs_struct *re
 	th = attach_find(as, tid);
 	if (!th || th->gone || th->stop == ATTACH_STOP_NONE) {
 		attach_detach(as);
-		wt_err_set(err, ESRCH, "thread %d of process %d could not be stopped (it may have "
-			   "exited)", (int)tid, (int)pid);
+		wt_err_set(err, ESRCH,
+			   "thread %d of process %d could not be stopped (it may have "
+			   "exited)",
+			   (int)tid, (int)pid);
 		return NULL;
 	}
 	if (attach_get_regs(as, tid, regs, err) < 0) {
@@ -64,8 +66,8 @@ static struct attach_set *hold(pid_t pid, pid_t tid, struct user_regs_struct *re
 }
 
 /* Write the low size bytes of reg, keep the rest, and read back from the kernel. */
-static int set_and_check(struct attach_set *as, pid_t tid, struct user_regs_struct *regs,
-			 int reg, const unsigned char *bytes, size_t size, unsigned char *old,
+static int set_and_check(struct attach_set *as, pid_t tid, struct user_regs_struct *regs, int reg,
+			 const unsigned char *bytes, size_t size, unsigned char *old,
 			 unsigned char *back, struct wt_err *err)
 {
 	struct user_regs_struct now;
@@ -114,16 +116,19 @@ int poke_regs_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, 
 		if (r == 0) {
 			r = lx_resolve(&c, path, &t, &v, err);
 			if (r == 0 && (v.kind != LV_REG || v.reg != reg))
-				r = wt_err_set(err, EAGAIN,
-					       "the thread moved on: at pc 0x%llx the variable is no "
-					       "longer in %s; look again and retry",
-					       (unsigned long long)regs.rip, lx_reg_name(reg));
+				r = wt_err_set(
+				    err, EAGAIN,
+				    "the thread moved on: at pc 0x%llx the variable is no "
+				    "longer in %s; look again and retry",
+				    (unsigned long long)regs.rip, lx_reg_name(reg));
 			lx_close(&c);
 		}
 	} else if (*reg_slot(&regs, reg) != f->frame.regs[reg]) {
-		r = wt_err_set(err, EAGAIN,
-			       "register %s changed since the stack was read (the thread moved on); "
-			       "look again and retry", lx_reg_name(reg));
+		r = wt_err_set(
+		    err, EAGAIN,
+		    "register %s changed since the stack was read (the thread moved on); "
+		    "look again and retry",
+		    lx_reg_name(reg));
 	} else {
 		r = 0;
 	}

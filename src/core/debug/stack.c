@@ -88,6 +88,12 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 	return n;
 }
 
+static int stack_cmp_thread(const void *a, const void *b)
+{
+	pid_t x = ((const struct stack_thread *)a)->tid, y = ((const struct stack_thread *)b)->tid;
+	return x < y ? -1 : x > y;
+}
+
 struct stack_rolling {
 	struct debug_proc *dp;
 	struct snap *snap;
@@ -209,6 +215,8 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 	}
 	dp->snap = NULL;
 	snap_free(snap);
+	/* /proc lists threads in no useful order: main thread first, then by tid. */
+	qsort(st->threads, st->nthreads, sizeof(*st->threads), stack_cmp_thread);
 	st->walk_ns = wt_now_ns() - t0;
 	*out = st;
 	return 0;

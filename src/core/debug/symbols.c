@@ -95,6 +95,52 @@ static int symbols_call_line(Dwarf_Die *inl, const char *which)
 	return (int)v;
 }
 
+/*
+ * A source path as a reader can open it: relative names are relative to
+ * the CU's compilation directory; "dir/../" is folded lexically. Escaped.
+ */
+static char *symbols_path(Dwarf_Die *cu, const char *file)
+{
+	if (!file)
+		return NULL;
+	char buf[4096];
+	Dwarf_Attribute attr;
+	const char *dir =
+	    cu && file[0] != '/' ? dwarf_formstring(dwarf_attr(cu, DW_AT_comp_dir, &attr)) : NULL;
+	if (dir && dir[0] == '/')
+		snprintf(buf, sizeof(buf), "%s/%s", dir, file);
+	else
+		snprintf(buf, sizeof(buf), "%s", file);
+	if (buf[0] == '/') {
+		/* Fold "." and ".." segments, in place. */
+		char out[4096];
+		size_t o = 0;
+		const char *p = buf;
+		while (*p) {
+			while (*p == '/')
+				p++;
+			const char *e = strchrnul(p, '/');
+			size_t n = (size_t)(e - p);
+			if (n == 0 || (n == 1 && p[0] == '.')) {
+				/* skip */
+			} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+				while (o > 0 && out[--o] != '/')
+					;
+			} else if (o + n + 2 < sizeof(out)) {
+				out[o++] = '/';
+				memcpy(out + o, p, n);
+				o += n;
+			}
+			p = e;
+		}
+		out[o] = 0;
+		if (o == 0)
+			strcpy(out, "/");
+		return symbols_escape(out);
+	}
+	return symbols_escape(buf);
+}
+
 struct frame_list {
 	struct stack_frame *v;
 	size_t n, cap;
@@ -184,7 +230,7 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 			break;
 	}
 	if (nfn == 0) {
-		f->file = symbols_escape(src);
+		f->file = symbols_path(cu, src);
 		f->line = lineno;
 		f->column = col;
 		free(scopes);
@@ -213,11 +259,11 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 		else
 			g->offset = 0;
 		if (k == 0) {
-			g->file = symbols_escape(src);
+			g->file = symbols_path(cu, src);
 			g->line = lineno;
 			g->column = col;
 		} else {
-			g->file = symbols_escape(symbols_call_file(cu, fn[k - 1]));
+			g->file = symbols_path(cu, symbols_call_file(cu, fn[k - 1]));
 			g->line = symbols_call_line(fn[k - 1], "line");
 			g->column = symbols_call_line(fn[k - 1], "column");
 		}

@@ -79,13 +79,26 @@ static int parse_char_lit(const char *s, int64_t *v)
 		return -EINVAL;
 	if (n == 4) {
 		switch (s[2]) {
-		case 'n': *v = '\n'; return 0;
-		case 't': *v = '\t'; return 0;
-		case 'r': *v = '\r'; return 0;
-		case '0': *v = 0; return 0;
-		case '\\': *v = '\\'; return 0;
-		case '\'': *v = '\''; return 0;
-		default: return -EINVAL;
+		case 'n':
+			*v = '\n';
+			return 0;
+		case 't':
+			*v = '\t';
+			return 0;
+		case 'r':
+			*v = '\r';
+			return 0;
+		case '0':
+			*v = 0;
+			return 0;
+		case '\\':
+			*v = '\\';
+			return 0;
+		case '\'':
+			*v = '\'';
+			return 0;
+		default:
+			return -EINVAL;
 		}
 	}
 	if (s[2] == 'x') {
@@ -99,8 +112,8 @@ static int parse_char_lit(const char *s, int64_t *v)
 	return -EINVAL;
 }
 
-static int range_int(const char *text, const char *tname, uint64_t size, bool is_signed,
-		     bool neg, uint64_t mag, unsigned char *out, struct wt_err *err)
+static int range_int(const char *text, const char *tname, uint64_t size, bool is_signed, bool neg,
+		     uint64_t mag, unsigned char *out, struct wt_err *err)
 {
 	unsigned bits = (unsigned)size * 8;
 	uint64_t umax = bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
@@ -108,18 +121,19 @@ static int range_int(const char *text, const char *tname, uint64_t size, bool is
 		uint64_t pmax = umax >> 1;
 		int64_t min = -(int64_t)pmax - 1;
 		if ((!neg && mag > pmax) || (neg && mag > pmax + 1))
-			return wt_err_set(err, EINVAL, "%s is out of range for %s (%" PRId64
-				" to %" PRIu64 ")", text, tname, min, pmax);
+			return wt_err_set(err, EINVAL,
+					  "%s is out of range for %s (%" PRId64 " to %" PRIu64 ")",
+					  text, tname, min, pmax);
 		int64_t v = neg ? (int64_t)(0 - mag) : (int64_t)mag;
 		memcpy(out, &v, size);
 		return 0;
 	}
 	if (neg && mag != 0)
-		return wt_err_set(err, EINVAL, "%s is out of range for %s (0 to %" PRIu64 ")",
-				  text, tname, umax);
+		return wt_err_set(err, EINVAL, "%s is out of range for %s (0 to %" PRIu64 ")", text,
+				  tname, umax);
 	if (mag > umax)
-		return wt_err_set(err, EINVAL, "%s is out of range for %s (0 to %" PRIu64 ")",
-				  text, tname, umax);
+		return wt_err_set(err, EINVAL, "%s is out of range for %s (0 to %" PRIu64 ")", text,
+				  tname, umax);
 	memcpy(out, &mag, size);
 	return 0;
 }
@@ -161,8 +175,8 @@ static int parse_enum(const struct vtype *t, const char *text, const char *tname
 		wt_buf_free(&names);
 		return r;
 	}
-	wt_err_set(err, EINVAL, "'%s' is not a value of %s (one of: %s, or a number)", text,
-		   tname, names.len ? names.data : "none");
+	wt_err_set(err, EINVAL, "'%s' is not a value of %s (one of: %s, or a number)", text, tname,
+		   names.len ? names.data : "none");
 	wt_buf_free(&names);
 	return -EINVAL;
 }
@@ -220,7 +234,8 @@ int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsign
 		else if (strcmp(s, "false") == 0 || strcmp(s, "0") == 0)
 			out[0] = 0;
 		else
-			r = wt_err_set(err, EINVAL, "'%s' is not a bool (true, false, 1 or 0)", esc);
+			r = wt_err_set(err, EINVAL, "'%s' is not a bool (true, false, 1 or 0)",
+				       esc);
 		break;
 	}
 	case DW_ATE_float: {
@@ -233,15 +248,17 @@ int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsign
 		}
 		if (size == 4) {
 			if (isfinite(d) && fabs(d) > 3.40282346638528859812e+38) {
-				r = wt_err_set(err, EINVAL, "%s is out of range for %s (about +-3.4e38)",
-					       esc, tn.data);
+				r = wt_err_set(err, EINVAL,
+					       "%s is out of range for %s (about +-3.4e38)", esc,
+					       tn.data);
 				break;
 			}
 			float f = (float)d;
 			memcpy(out, &f, 4);
 		} else if (size == 8) {
 			if (errno == ERANGE && isinf(d)) {
-				r = wt_err_set(err, EINVAL, "%s is out of range for %s", esc, tn.data);
+				r = wt_err_set(err, EINVAL, "%s is out of range for %s", esc,
+					       tn.data);
 				break;
 			}
 			memcpy(out, &d, 8);
@@ -277,8 +294,8 @@ int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsign
 			r = wt_err_set(err, EINVAL, "'%s' is not a number for %s", esc, tn.data);
 			break;
 		}
-		r = range_int(esc, tn.data, size,
-			      enc == DW_ATE_signed || enc == DW_ATE_signed_char, neg, mag, out, err);
+		r = range_int(esc, tn.data, size, enc == DW_ATE_signed || enc == DW_ATE_signed_char,
+			      neg, mag, out, err);
 		break;
 	default:
 		r = wt_err_set(err, EINVAL, "cannot parse a value for %s", tn.data);

@@ -81,8 +81,7 @@ static int array_dims(const struct vtype *t, uint64_t *counts, int max)
 			continue;
 		if (dwarf_attr(&child, DW_AT_count, &a) && dwarf_formudata(&a, &w) == 0)
 			cnt = w;
-		else if (dwarf_attr(&child, DW_AT_upper_bound, &a) &&
-			 dwarf_formudata(&a, &w) == 0)
+		else if (dwarf_attr(&child, DW_AT_upper_bound, &a) && dwarf_formudata(&a, &w) == 0)
 			cnt = w + 1;
 		if (n < max)
 			counts[n] = cnt;
@@ -358,7 +357,8 @@ static void format_pointer(struct lx_ctx *c, const struct vtype *t, struct wt_bu
 		const char *name = dwfl_module_addrinfo(m, p, &off, &sym, NULL, NULL, NULL);
 		if (name) {
 			char tmp[256];
-			wt_buf_printf(out, " <%s", wt_escape_to(tmp, sizeof(tmp), name, strlen(name), 0));
+			wt_buf_printf(out, " <%s",
+				      wt_escape_to(tmp, sizeof(tmp), name, strlen(name), 0));
 			if (off)
 				wt_buf_printf(out, "+%" PRIu64, (uint64_t)off);
 			wt_buf_puts(out, ">");
@@ -584,7 +584,7 @@ void val_format(struct lx_ctx *c, const struct vtype *t0, const unsigned char *b
 		return;
 	}
 	size_t nc = val_nchildren(&t);
-	struct lval whole = { .kind = LV_MEM, .addr = 0 };
+	struct lval whole = {.kind = LV_MEM, .addr = 0};
 	wt_buf_puts(out, "{");
 	for (size_t i = 0; i < nc; i++) {
 		char name[128];

@@ -41,6 +41,9 @@ static const char *const generic_frames[] = {
 	"wait_for_completion_killable_timeout", "bit_wait", "bit_wait_io", "bit_wait_timeout",
 	"__wait_on_bit", "__wait_on_bit_lock", "out_of_line_wait_on_bit",
 	"out_of_line_wait_on_bit_lock", "__wait_var_event",
+	/* page locks: the caller says why the page is awaited (a fault, a read) */
+	"folio_wait_bit_common", "folio_wait_bit", "folio_wait_bit_killable", "__folio_lock",
+	"__folio_lock_killable", "__folio_lock_or_retry", "wait_on_page_bit_common",
 	/* sleeping locks: the caller says which lock */
 	"__mutex_lock", "__mutex_lock_slowpath", "mutex_lock", "mutex_lock_killable",
 	"mutex_lock_interruptible", "__mutex_lock_killable_slowpath",
@@ -260,19 +263,14 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	if (piddir < 0)
 		return;
 	char pcomm[64], state;
-	unsigned long flags;
+	unsigned long flags = 0;
 	uint64_t start;
-	ssize_t n = wt_read_at(piddir, "stat", buf, sizeof(buf));
-	int tfd = -1;
-	DIR *d = NULL;
-	if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm), &state, &flags, &start))
-		goto out;
-	struct stat st;
-	uid_t uid = fstat(piddir, &st) == 0 ? st.st_uid : (uid_t)-1;
-	bool is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
+	ssize_t n;
+	uid_t uid = (uid_t)-1;
+	bool is_kthread = false, have_proc = false;
 	uint32_t arch = 0;
-	tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	d = tfd >= 0 ? fdopendir(tfd) : NULL;
+	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
 	if (!d)
 		goto out;
 	struct dirent *de;
@@ -286,8 +284,19 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		if (n <= 0 || kstack_parse_stat(buf, (size_t)n, NULL, 0, &state, NULL, NULL) ||
 		    state != 'D')
 			continue;
-		if (!arch)
+		/* The process's own details only once one of its tasks is in D: most never are. */
+		if (!have_proc) {
+			struct stat st;
+			n = wt_read_at(piddir, "stat", buf, sizeof(buf));
+			if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm), &state,
+							&flags, &start))
+				goto out;
+			if (fstat(piddir, &st) == 0)
+				uid = st.st_uid;
+			is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
 			arch = is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
+			have_proc = true;
+		}
 		struct kblocked_task task;
 		memset(&task, 0, sizeof(task));
 		task.pid = pid;
@@ -344,13 +353,24 @@ int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_er
 		kblock_tracker_prune(tr, now);
 	if (b->ngroups > 1)
 		qsort(b->groups, b->ngroups, sizeof(*b->groups), group_cmp);
+	char opt[48];
+	struct wt_buf note;
+	wt_buf_init(&note);
+	if (geteuid() != 0 && kstack_proc_hidepid(opt, sizeof(opt)))
+		wt_buf_printf(&note, "/proc is mounted with %s: other users' processes are hidden "
+			      "from whytop, blocked or not; run whytop as root to see every task",
+			      opt);
 	if (hidden) {
 		const char *why = NULL;
 		for (size_t i = 0; i < b->ngroups && !why; i++)
 			for (size_t j = 0; j < b->groups[i].ntasks && !why; j++)
 				why = b->groups[i].tasks[j].t.stack_error;
-		b->note = why ? strdup(why) : NULL;
+		if (why)
+			wt_buf_printf(&note, "%s%s; tasks are grouped by wchan instead",
+				      note.len ? ". " : "", why);
 	}
+	b->note = note.len ? wt_buf_steal(&note) : NULL;
+	wt_buf_free(&note);
 	*out = b;
 	return 0;
 }

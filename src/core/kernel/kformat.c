@@ -48,6 +48,7 @@ static const char *sys_state_word(enum ksys_state s)
 	case KSYS_NONE: return "not_in_syscall";
 	case KSYS_IN: return "in_syscall";
 	case KSYS_KTHREAD: return "kernel_thread";
+	case KSYS_EXITED: return "exited";
 	default: return "unknown";
 	}
 }
@@ -82,7 +83,9 @@ void ksyscall_json(struct wt_buf *b, const struct ksyscall *sc)
 		wt_buf_puts(b, ",\"args\":[");
 		for (int i = 0; i < sc->nargs; i++) {
 			const struct ksys_arg *a = &sc->arg[i];
-			wt_buf_printf(b, "%s{\"name\":\"%s\",\"kind\":\"%s\",\"raw\":\"0x%" PRIx64 "\",\"text\":",
+			wt_buf_printf(b,
+				      "%s{\"name\":\"%s\",\"kind\":\"%s\",\"raw\":\"0x%" PRIx64
+				      "\",\"text\":",
 				      i ? "," : "", a->name, arg_kind_word(a->kind), a->raw);
 			json_str_or_null(b, a->text);
 			if (a->kind == KARG_FD || a->kind == KARG_DIRFD || a->kind == KARG_PATH) {
@@ -98,7 +101,8 @@ void ksyscall_json(struct wt_buf *b, const struct ksyscall *sc)
 		wt_buf_puts(b, "]");
 	}
 	if (sc->state == KSYS_IN || sc->state == KSYS_NONE)
-		wt_buf_printf(b, ",\"sp\":\"0x%" PRIx64 "\",\"pc\":\"0x%" PRIx64 "\"", sc->sp, sc->pc);
+		wt_buf_printf(b, ",\"sp\":\"0x%" PRIx64 "\",\"pc\":\"0x%" PRIx64 "\"", sc->sp,
+			      sc->pc);
 	wt_buf_puts(b, ",\"summary\":");
 	json_str_or_null(b, sc->summary);
 	wt_buf_puts(b, ",\"file\":");

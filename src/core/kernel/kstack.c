@@ -1,7 +1,6 @@
 /*
  * kstack.c: the kernel side of every thread of a process, from
- * /proc/PID/task/TID/{stat,wchan,stack,syscall}, and the parsers of those
- * files.
+ * /proc/PID/task/TID/{stat,status,wchan,stack,syscall} (parsed by kparse.c).
  *
  * The kernel guards these files differently: stat is for everyone, wchan
  * prints "0" unless the reader may ptrace the task, syscall needs ptrace
@@ -9,11 +8,11 @@
  * turned into a sentence naming what was refused and what would allow it,
  * never into an empty field.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,268 +25,6 @@
 #define PF_KTHREAD_FLAG 0x00200000UL /* PF_KTHREAD in /proc/PID/stat's flags */
 #define CAP_SYS_PTRACE_BIT 19
 #define CAP_SYS_ADMIN_BIT 21
-
-/* ---- parsers ---- */
-
-static const char *skip_spaces(const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return p;
-}
-
-static int parse_hex(const char *p, const char *end, uint64_t *out, const char **next)
-{
-	if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		p += 2;
-	uint64_t v = 0;
-	const char *start = p;
-	while (p < end && isxdigit((unsigned char)*p)) {
-		int d = isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10);
-		if (p - start >= 16)
-			return -EINVAL;
-		v = v * 16 + (uint64_t)d;
-		p++;
-	}
-	if (p == start)
-		return -EINVAL;
-	*out = v;
-	*next = p;
-	return 0;
-}
-
-static void parse_frame(const char *line, const char *end, struct kframe *f)
-{
-	const char *p = skip_spaces(line, end);
-	/* "[<0>] " or "[<ffffffff81234567>] ": the address, hidden unless kptr_restrict allows. */
-	if (p < end && *p == '[') {
-		const char *close = memchr(p, ']', (size_t)(end - p));
-		if (close)
-			p = skip_spaces(close + 1, end);
-	}
-	const char *sym = p;
-	while (p < end && *p != '+' && *p != ' ')
-		p++;
-	const char *symend = p;
-	uint64_t off = 0, size = 0;
-	if (p < end && *p == '+') {
-		const char *q;
-		if (parse_hex(p + 1, end, &off, &q) == 0) {
-			p = q;
-			if (p < end && *p == '/' && parse_hex(p + 1, end, &size, &q) == 0)
-				p = q;
-		}
-	}
-	p = skip_spaces(p, end);
-	f->module = NULL;
-	if (p < end && *p == '[') {
-		/* The module ends the line: its ']' is the last one. */
-		const char *close = memrchr(p, ']', (size_t)(end - p));
-		if (close && close > p + 1)
-			f->module = wt_escape(p + 1, (size_t)(close - p - 1), 0);
-	}
-	if (symend == sym) {
-		/* Not "sym+off/size": keep the whole line, escaped, so nothing is lost. */
-		f->func = wt_escape(line, (size_t)(end - line), 0);
-		off = size = 0;
-	} else {
-		f->func = wt_escape(sym, (size_t)(symend - sym), 0);
-	}
-	f->offset = off;
-	f->size = size;
-}
-
-int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t *n)
-{
-	size_t cap = 0, cnt = 0;
-	struct kframe *frames = NULL;
-	const char *p = text, *end = text + len;
-
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		if (skip_spaces(p, le) < le) {
-			if (cnt == cap) {
-				size_t nc = cap ? cap * 2 : 16;
-				struct kframe *nf = realloc(frames, nc * sizeof(*nf));
-				if (!nf) {
-					kframes_free(frames, cnt);
-					return -ENOMEM;
-				}
-				frames = nf;
-				cap = nc;
-			}
-			parse_frame(p, le, &frames[cnt]);
-			if (!frames[cnt].func) {
-				kframes_free(frames, cnt);
-				return -ENOMEM;
-			}
-			cnt++;
-		}
-		p = nl ? nl + 1 : end;
-	}
-	*out = frames;
-	*n = cnt;
-	return 0;
-}
-
-void kframes_free(struct kframe *f, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(f[i].func);
-		free(f[i].module);
-	}
-	free(f);
-}
-
-int kstack_parse_syscall(const char *text, struct ksyscall *sc)
-{
-	const char *end = text + strlen(text);
-	while (end > text && isspace((unsigned char)end[-1]))
-		end--;
-	const char *p = skip_spaces(text, end);
-
-	if ((size_t)(end - p) == 7 && memcmp(p, "running", 7) == 0) {
-		sc->state = KSYS_RUNNING;
-		return 0;
-	}
-	/* The number is decimal: "-1" (not in a syscall) or "0".."N". */
-	const char *q = p;
-	bool neg = false;
-	if (q < end && *q == '-') {
-		neg = true;
-		q++;
-	}
-	long nr = 0;
-	const char *digits = q;
-	while (q < end && isdigit((unsigned char)*q)) {
-		if (q - digits >= 9)
-			return -EINVAL;
-		nr = nr * 10 + (*q - '0');
-		q++;
-	}
-	if (q == digits || (q < end && *q != ' '))
-		return -EINVAL;
-	if (neg)
-		nr = -nr;
-	if (nr < -1)
-		return -EINVAL;
-
-	uint64_t v[8];
-	int want = nr == -1 ? 2 : 8, got = 0;
-	while (got < want) {
-		q = skip_spaces(q, end);
-		if (q == end)
-			return -EINVAL; /* truncated */
-		const char *next;
-		if (parse_hex(q, end, &v[got], &next) || (next < end && *next != ' '))
-			return -EINVAL;
-		q = next;
-		got++;
-	}
-	if (skip_spaces(q, end) != end)
-		return -EINVAL;
-	if (nr == -1) {
-		sc->state = KSYS_NONE;
-		sc->nr = -1;
-		sc->sp = v[0];
-		sc->pc = v[1];
-		return 0;
-	}
-	sc->state = KSYS_IN;
-	sc->nr = nr;
-	memcpy(sc->raw, v, sizeof(sc->raw));
-	sc->sp = v[6];
-	sc->pc = v[7];
-	return 0;
-}
-
-int kstack_parse_stat(const char *text, size_t len, char *comm, size_t commsz, char *state,
-		      unsigned long *flags, uint64_t *start_ticks)
-{
-	const char *end = text + len;
-	const char *open = memchr(text, '(', len);
-	const char *close = NULL;
-	/* A comm may contain ')': the real end is the last one. */
-	for (const char *p = end; p > text; p--)
-		if (p[-1] == ')') {
-			close = p - 1;
-			break;
-		}
-	if (!open || !close || close < open)
-		return -EINVAL;
-	if (comm)
-		wt_escape_to(comm, commsz, open + 1, (size_t)(close - open - 1), 0);
-	const char *p = close + 1;
-	/* Fields after comm: 3 state, 4 ppid, ... 9 flags, ... 22 starttime. */
-	int field = 3;
-	unsigned long fl = 0;
-	uint64_t st = 0;
-	bool have_flags = false, have_start = false;
-	while (p < end && field <= 22) {
-		p = skip_spaces(p, end);
-		const char *tok = p;
-		while (p < end && *p != ' ' && *p != '\n')
-			p++;
-		if (p == tok)
-			break;
-		if (field == 3) {
-			if (p - tok != 1)
-				return -EINVAL;
-			*state = *tok;
-		} else if (field == 9 || field == 22) {
-			uint64_t v = 0;
-			for (const char *d = tok; d < p; d++) {
-				if (!isdigit((unsigned char)*d))
-					return -EINVAL;
-				v = v * 10 + (uint64_t)(*d - '0');
-			}
-			if (field == 9) {
-				fl = (unsigned long)v;
-				have_flags = true;
-			} else {
-				st = v;
-				have_start = true;
-			}
-		}
-		field++;
-	}
-	if (field <= 3)
-		return -EINVAL;
-	if (flags)
-		*flags = have_flags ? fl : 0;
-	if (start_ticks)
-		*start_ticks = have_start ? st : 0;
-	return have_flags && have_start ? 0 : -EINVAL;
-}
-
-int kstack_parse_switches(const char *text, uint64_t *out)
-{
-	static const char *keys[] = { "\nvoluntary_ctxt_switches:", "\nnonvoluntary_ctxt_switches:" };
-	uint64_t sum = 0;
-	for (size_t i = 0; i < WT_ARRAY_SIZE(keys); i++) {
-		const char *p = strstr(text, keys[i]);
-		if (!p)
-			return -EINVAL;
-		p += strlen(keys[i]);
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		sum += strtoull(p, NULL, 10);
-	}
-	*out = sum;
-	return 0;
-}
-
-char *kstack_clean_wchan(const char *text, size_t len)
-{
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
-		len--;
-	if (len == 0 || (len == 1 && text[0] == '0'))
-		return strdup("");
-	return wt_escape(text, len, 0);
-}
 
 /* ---- who may read what ---- */
 
@@ -331,10 +68,11 @@ static char *stack_refusal(pid_t tid, uid_t uid, int code)
 	if (code != EACCES && code != EPERM)
 		return sentence("cannot read /proc/%d/stack: %s", (int)tid, strerror(code));
 	if (!have_cap(CAP_SYS_ADMIN_BIT))
-		return sentence("the kernel shows kernel stacks only to CAP_SYS_ADMIN (and a reader "
-				"allowed to ptrace the task); run whytop as root to see where "
-				"thread %d waits",
-				(int)tid);
+		return sentence(
+		    "the kernel shows kernel stacks only to CAP_SYS_ADMIN (and a reader "
+		    "allowed to ptrace the task); run whytop as root to see where "
+		    "thread %d waits",
+		    (int)tid);
 	char who[64];
 	user_name(uid, who, sizeof(who));
 	return sentence("the kernel refused the stack of thread %d (user %s) although whytop has "
@@ -422,11 +160,15 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 			ptrace_refused = n == -EACCES || n == -EPERM;
 		} else if (kstack_parse_syscall(buf, &kt->sc)) {
 			kt->sc.state = KSYS_UNKNOWN;
-			kt->syscall_error = sentence("the kernel printed an unexpected syscall line "
-						     "for thread %d", (int)tid);
+			kt->syscall_error =
+			    sentence("the kernel printed an unexpected syscall line "
+				     "for thread %d",
+				     (int)tid);
 		}
+		/* A zombie's registers are those of its last kernel entry, not a live call. */
+		if ((kt->state == 'Z' || kt->state == 'X') && kt->sc.state != KSYS_UNKNOWN)
+			kt->sc.state = KSYS_EXITED;
 	}
-	ksys_decode(&kt->sc, arch, opts && opts->no_decode ? 0 : pid, tid);
 
 	snprintf(path, sizeof(path), "task/%d/wchan", (int)tid);
 	n = wt_read_at(piddir, path, buf, 256);
@@ -458,12 +200,74 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 			return rc;
 		if (kt->nframes == 0) {
 			const char *why = state_phrase(kt->state);
-			kt->stack_error = why ? sentence("no kernel stack: thread %d is %s", (int)tid, why)
-					      : sentence("the kernel returned an empty stack for thread "
-							 "%d (it was running, or exiting)", (int)tid);
+			kt->stack_error =
+			    why ? sentence("no kernel stack: thread %d is %s", (int)tid, why)
+				: sentence("the kernel returned an empty stack for thread "
+					   "%d (it was running, or exiting)",
+					   (int)tid);
 		}
 	}
+	if (!(opts && opts->defer_decode)) {
+		const char *mm = kstack_mm_frame(kt->frames, kt->nframes);
+		char why[256];
+		if (mm)
+			snprintf(why, sizeof(why), "not read: thread %d is inside its memory map "
+				 "(%s), reading its memory could hang", (int)tid, mm);
+		ksys_decode_ex(&kt->sc, arch, opts && opts->no_decode ? 0 : pid, tid,
+			       mm ? why : NULL);
+	}
 	return 0;
+}
+
+/* ---- a process /proc does not show ---- */
+
+bool kstack_proc_hidepid(char *opt, size_t optsz)
+{
+	char *text = NULL;
+	size_t len;
+	bool hidden = false;
+	if (wt_read_all_at(AT_FDCWD, "/proc/self/mountinfo", &text, &len) < 0)
+		return false;
+	/* The last mount on /proc is the one in use (mounts can stack). */
+	char *save = NULL;
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char mnt[64];
+		if (sscanf(line, "%*s %*s %*s %*s %63s", mnt) != 1 || strcmp(mnt, "/proc") != 0)
+			continue;
+		const char *h = strstr(line, "hidepid=");
+		hidden = false;
+		if (h) {
+			char v[32];
+			size_t n = strcspn(h + 8, ", ");
+			snprintf(v, sizeof(v), "%.*s", (int)(n < sizeof(v) ? n : sizeof(v) - 1),
+				 h + 8);
+			hidden = strcmp(v, "0") != 0 && strcmp(v, "off") != 0;
+			if (opt)
+				snprintf(opt, optsz, "hidepid=%s", v);
+		}
+	}
+	free(text);
+	return hidden;
+}
+
+/* The process exists (kill says so) but its /proc entry cannot be read. */
+static int proc_gone_or_hidden(pid_t pid, struct wt_err *err)
+{
+	char opt[48];
+	if (kill(pid, 0) == 0 || errno == EPERM) {
+		if (kstack_proc_hidepid(opt, sizeof(opt)))
+			return wt_err_set(
+			    err, EACCES,
+			    "process %d exists but /proc hides it (mounted with %s); run "
+			    "whytop as root or as the process's user",
+			    (int)pid, opt);
+		return wt_err_set(
+		    err, EACCES,
+		    "process %d exists but its /proc entry cannot be read; run whytop "
+		    "as root or as the process's user",
+		    (int)pid);
+	}
+	return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
 }
 
 /* ---- a whole process ---- */
@@ -480,7 +284,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0)
-		return wt_err_set(err, errno, "no process %d (it may have exited)", (int)pid);
+		return proc_gone_or_hidden(pid, err);
 	struct kproc *kp = calloc(1, sizeof(*kp));
 	if (!kp) {
 		close(piddir);
@@ -495,10 +299,11 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	unsigned long flags = 0;
 	uint64_t start;
 	char state;
-	if (n < 0 || kstack_parse_stat(buf, (size_t)n, comm, sizeof(comm), &state, &flags, &start)) {
+	if (n < 0 ||
+	    kstack_parse_stat(buf, (size_t)n, comm, sizeof(comm), &state, &flags, &start)) {
 		close(piddir);
 		kproc_free(kp);
-		return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
+		return proc_gone_or_hidden(pid, err);
 	}
 	kp->comm = strdup(comm);
 	kp->is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
@@ -511,8 +316,14 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 			close(tfd);
 		close(piddir);
 		kproc_free(kp);
-		return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
+		return proc_gone_or_hidden(pid, err);
 	}
+	/* Decode after every thread is read: any one in its memory map makes memory reads unsafe.
+	 */
+	struct kstack_opts topts = { 0 };
+	if (opts)
+		topts = *opts;
+	topts.defer_decode = true;
 	size_t cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -530,7 +341,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 			cap = nc;
 		}
 		struct kthread *kt = &kp->threads[kp->nthreads];
-		if (kthread_read(piddir, pid, (pid_t)tid, kp->uid, kp->is_kthread, kp->arch, opts,
+		if (kthread_read(piddir, pid, (pid_t)tid, kp->uid, kp->is_kthread, kp->arch, &topts,
 				 kt) == 0)
 			kp->nthreads++;
 		else
@@ -543,9 +354,23 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 		if (opts && opts->only_tid)
 			return wt_err_set(err, ESRCH, "process %d has no thread %d", (int)pid,
 					  (int)opts->only_tid);
-		return wt_err_set(err, ESRCH, "no process %d (it may have exited)", (int)pid);
+		return proc_gone_or_hidden(pid, err);
 	}
 	qsort(kp->threads, kp->nthreads, sizeof(*kp->threads), tid_cmp);
+	char why[256] = "";
+	for (size_t i = 0; i < kp->nthreads && !why[0]; i++) {
+		const char *mm = kstack_mm_frame(kp->threads[i].frames, kp->threads[i].nframes);
+		if (mm)
+			snprintf(why, sizeof(why),
+				 "not read: thread %d of this process is inside its "
+				 "memory map (%s), reading its memory could hang",
+				 (int)kp->threads[i].tid, mm);
+	}
+	bool no_decode = opts && opts->no_decode;
+	if (!(opts && opts->defer_decode))
+		for (size_t i = 0; i < kp->nthreads; i++)
+			ksys_decode_ex(&kp->threads[i].sc, kp->arch, no_decode ? 0 : pid,
+				       kp->threads[i].tid, why[0] ? why : NULL);
 	*out = kp;
 	return 0;
 }

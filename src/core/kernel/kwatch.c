@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -121,7 +122,16 @@ struct kwatch *kwatch_new(enum kwatch_kind kind, pid_t pid)
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (w->efd < 0 || !w->tr || pthread_create(&th, &attr, kwatch_main, w) != 0) {
+	/*
+	 * The worker takes no signals: SIGINT or SIGWINCH meant for the UI's
+	 * signalfd must not land here (and kill whytop with the terminal raw).
+	 */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int prc = w->efd < 0 || !w->tr ? -1 : pthread_create(&th, &attr, kwatch_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (prc != 0) {
 		pthread_attr_destroy(&attr);
 		if (w->efd >= 0)
 			close(w->efd);

@@ -207,7 +207,8 @@ static char *fd_target(pid_t pid, pid_t tid, int fd, char **note)
 	return wt_escape(link, (size_t)n, 0);
 }
 
-static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_t tid)
+static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_t tid,
+		       const char *no_memory)
 {
 	char tmp[64];
 	/* A 32-bit ABI's registers hold 32-bit values; sign-extend them from there. */
@@ -245,7 +246,9 @@ static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_
 			a->text = strdup("NULL");
 			return;
 		}
-		if (pid > 0) {
+		if (pid > 0 && no_memory) {
+			a->note = strdup(no_memory);
+		} else if (pid > 0) {
 			bool trunc = false;
 			int rc = ksys_read_string(pid, a->raw, PATH_READ_MAX, &a->target, &trunc);
 			if (rc == 0) {
@@ -320,6 +323,12 @@ void ksys_clear(struct ksyscall *sc)
 
 void ksys_decode(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid)
 {
+	ksys_decode_ex(sc, arch, pid, tid, NULL);
+}
+
+void ksys_decode_ex(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid,
+		    const char *no_memory)
+{
 	sc->arch = arch;
 	sc->file = NULL;
 	switch (sc->state) {
@@ -338,6 +347,10 @@ void ksys_decode(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid)
 	case KSYS_KTHREAD:
 		snprintf(sc->name, sizeof(sc->name), "-");
 		sc->summary = strdup("kernel thread: makes no syscalls");
+		return;
+	case KSYS_EXITED:
+		snprintf(sc->name, sizeof(sc->name), "-");
+		sc->summary = strdup("exited: a zombie makes no more syscalls");
 		return;
 	case KSYS_IN:
 		break;
@@ -384,7 +397,7 @@ void ksys_decode(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid)
 		struct ksys_arg *a = &sc->arg[i];
 		a->name = names[i];
 		a->raw = sc->raw[i];
-		decode_arg(a, kinds[i], wide, pid, tid);
+		decode_arg(a, kinds[i], wide, pid, tid, no_memory);
 		if (!sc->file && a->target && (a->kind != KARG_HEX))
 			sc->file = a->target;
 		wt_buf_printf(&b, "%s%s", i ? ", " : "", a->text ? a->text : "?");

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Threads born and exiting during the walk, a process exiting in the middle
+# of repeated walks, and a thread in uninterruptible sleep (vfork): each
+# walk ends cleanly with what it gathered, nothing stays traced or stopped.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/stack_lib.sh"
+t_need_root
+
+# Churn: 100 walks while threads come and go.
+stk_start stk_churn
+pid=$STK_PID
+w=$T_TMP/churn.txt
+"$WHYTOP" stack "$pid" --repeat 100 >"$w" 2>"$w.err" || t_fail "a walk failed: $(cat "$w.err")"
+stk_expect "$w" "^process $pid: [0-9]+ threads?," "the last walk"
+stk_expect "$w" " stk_churn_maker\+0x" "the thread making threads"
+before=$(tail -1 "$STK_OUT" | sed -n 's/.* made \([0-9]*\)/\1/p')
+stk_runs_on "$STK_OUT"
+after=$(tail -1 "$STK_OUT" | sed -n 's/.* made \([0-9]*\)/\1/p')
+[ "$after" -gt "$before" ] || t_fail "no more threads made after the walks ($before -> $after)"
+for tid in $(ls "/proc/$pid/task" 2>/dev/null); do
+	tp=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$pid/task/$tid/status" 2>/dev/null)
+	[ -z "$tp" ] || [ "$tp" = 0 ] || t_fail "thread $tid is still traced by $tp"
+done
+
+# The process exits while walks repeat: a clear end, no hang, no crash.
+stk_start stk_churn 400
+pid=$STK_PID
+timeout 20 "$WHYTOP" stack "$pid" --repeat 100000 >"$w" 2>"$w.err"
+rc=$?
+[ "$rc" = 1 ] || t_fail "expected exit status 1 when the process goes away, got $rc: $(cat "$w.err")"
+grep -q "is gone\|no process" "$w.err" || t_fail "unclear error: $(cat "$w.err")"
+
+# A thread in D (vfork): reported, the other thread walked, within a second.
+stk_start stk_vfork
+pid=$STK_PID
+other=$(stk_line stk_vfork.c STK_OTHER_LINE)
+t_wait_for 5 sh -c "grep -q '^State:.*D' /proc/$pid/status" || t_fail "stk_vfork's main thread never entered D"
+start=$(date +%s%N)
+stk_walk "$w" "$pid"
+ms=$(( ($(date +%s%N) - start) / 1000000 ))
+[ "$ms" -lt 3000 ] || t_fail "the walk waited $ms ms for a D thread"
+stk_expect "$w" "^thread $pid \"stk_vfork\" \(D\)$" "the D thread is listed"
+stk_expect "$w" "did not stop in time" "the D thread's reason"
+stk_expect "$w" " stk_vfork_other\+0x[0-9a-f]+ \(stk_vfork\) at .*stk_vfork\.c:$other$" "the other thread"
+# When the child ends, the parent goes on, untraced and running.
+t_wait_for 10 grep -q '^resumed' "$STK_OUT" || t_fail "the parent never resumed after vfork"
+stk_runs_on "$STK_OUT"
+tp=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$pid/status")
+[ "$tp" = 0 ] || t_fail "still traced by $tp"
+exit 0
