@@ -10,6 +10,7 @@
  *     mkdir DIR/worked; wait for DIR/finish; do it all once more in the main
  *     thread, checking results; print "sc_work: ok" (exit 0) or what was wrong.
  *   sc_work --int80-probe: exit 0 if int $0x80 works in a 64-bit process here.
+ *   sc_work --idle-thread: a second thread and the main one just sleep.
  *
  * Markers are directories (mkdir, no fd), and the main thread only polls
  * with access() and nanosleep(), so none of the counted calls is made by
@@ -68,6 +69,13 @@ static void *work(void *arg)
 	return arg;
 }
 
+static void *idle(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
 static void mark(const char *name)
 {
 	char p[4096];
@@ -95,6 +103,12 @@ int main(int argc, char **argv)
 		int st;
 		waitpid(c, &st, 0);
 		return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+	}
+	if (argc > 1 && strcmp(argv[1], "--idle-thread") == 0) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, idle, NULL) != 0)
+			return 2;
+		idle(NULL);
 	}
 	if (argc < 2)
 		return 2;
