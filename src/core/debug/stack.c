@@ -280,6 +280,7 @@ void stack_free(struct stack *st)
 			free(t->frames[j].module);
 			free(t->frames[j].function);
 			free(t->frames[j].file);
+			free(t->frames[j].src_path);
 		}
 		free(t->frames);
 		free(t->name);
