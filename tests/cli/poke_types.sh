@@ -76,7 +76,9 @@ grep -q '^{"pid":'"$pid"',"tid":'"$pid"',"frame":0,"function":"show_types","path
 # Undo is the old value written back: poke it again and the program agrees.
 "$WHYTOP" poke "$pid" --watch 0 cfg.limit=7 >/dev/null || t_fail "poke back"
 "$WHYTOP" poke "$pid" go=0 >"$T_TMP/p" || t_fail "poke go=0: $(cat "$T_TMP/p")"
-grep -q "^after: the process exited" "$T_TMP/p" || t_fail "poke go did not see the exit: $(cat "$T_TMP/p")"
+# Within the watch it either exited or (slow machine) is past the loop, printing.
+grep -Eq "^after: (the process exited|thread $pid left show_types \(frame 0\))" "$T_TMP/p" ||
+	t_fail "poke go did not see the loop end: $(cat "$T_TMP/p")"
 status=$(t_reap "$pid" 10)
 [ "$status" = 0 ] || t_fail "loc_types exit status $status"
 [ "$(lx_own "$out" end cfg.limit)" = 7 ] || t_fail "end cfg.limit=$(lx_own "$out" end cfg.limit)"
