@@ -153,6 +153,7 @@ static void show_types(long exit_after_ms)
 	}
 	DUMP("end");
 	printf("end outer depth=%d\n", depth);
+	free(pcfg);
 }
 
 int main(int argc, char **argv)
