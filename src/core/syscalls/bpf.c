@@ -314,8 +314,8 @@ static void bpf_cost(const struct sc_session *s, const struct sc_sample *now, ch
 			 (double)now->overhead_ns / (double)now->overhead_runs);
 	else
 		snprintf(buf, size,
-			 "no stops; each syscall of the target pays about 0.1-0.25 us, every "
-			 "other syscall on the machine a filter check (--cost measures it)");
+			 "no stops; about 0.1-0.25 us more per syscall of the target, a filter "
+			 "check on every other syscall of the machine");
 }
 
 static void bpf_close(struct sc_session *s)
