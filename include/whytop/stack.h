@@ -47,9 +47,11 @@ struct stack_frame {
 	char *module;      /* basename of the mapped file */
 	char *function;    /* demangled */
 	uint64_t offset;   /* pc - function start */
-	char *file;        /* source file */
+	char *file;        /* source file, as the debug info names it (may be relative) */
 	int line, column;  /* 0 if unknown */
 	int inline_depth;  /* 0 for a physical frame */
+	/* file as a path to open: joined with the CU's compilation directory. */
+	char *src_path;
 };
 
 struct stack_thread {

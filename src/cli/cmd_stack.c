@@ -80,7 +80,8 @@ static void stack_print_text(const struct stack *st, bool source)
 				printf(" [signal]");
 			putchar('\n');
 			if (source) {
-				char *s = stack_source_line(f->file, f->line);
+				char *s =
+				    stack_source_line(f->src_path ? f->src_path : f->file, f->line);
 				if (s)
 					printf("        %d | %s\n", f->line, s);
 				free(s);
@@ -123,6 +124,7 @@ static void stack_print_json(const struct stack *st, bool source)
 			stack_json_opt_str(&b, "function", f->function);
 			wt_buf_printf(&b, ",\"offset\":%" PRIu64, f->offset);
 			stack_json_opt_str(&b, "file", f->file);
+			stack_json_opt_str(&b, "src_path", f->src_path);
 			wt_buf_printf(
 			    &b,
 			    ",\"line\":%d,\"column\":%d,\"inline\":%s,\"inline_depth\":%d,"
@@ -131,7 +133,8 @@ static void stack_print_json(const struct stack *st, bool source)
 			    f->inline_depth, (f->flags & STACK_FRAME_FALLBACK) ? "true" : "false",
 			    (f->flags & STACK_FRAME_SIGNAL) ? "true" : "false");
 			if (source) {
-				char *s = stack_source_line(f->file, f->line);
+				char *s =
+				    stack_source_line(f->src_path ? f->src_path : f->file, f->line);
 				stack_json_opt_str(&b, "source", s);
 				free(s);
 			}

@@ -390,9 +390,10 @@ static void st_draw_source(struct st_state *st, WINDOW *win, int y0, int h)
 		ui_put(win, y0, 1, w - 1, ui_attr(UI_E_DIM), "(no source line for this frame)");
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%s:%d", f->file, f->line);
+	const char *path = f->src_path ? f->src_path : f->file;
+	snprintf(buf, sizeof(buf), "%s:%d", path, f->line);
 	ui_put(win, y0, 1, w - 1, ui_attr(UI_E_LABEL), buf);
-	if (!st_src_load(st, f->file)) {
+	if (!st_src_load(st, path)) {
 		ui_put(win, y0 + 1, 1, w - 1, ui_attr(UI_E_DIM), "(the source file is not here)");
 		return;
 	}

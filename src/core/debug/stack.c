@@ -33,6 +33,47 @@ static char *stack_thread_name(pid_t pid, pid_t tid)
 }
 
 /*
+ * libunwind stopped after n frames (the vDSO, code without an FDE) where
+ * the fallback went on. Take the fallback's frame n (marked) and let
+ * libunwind continue from its registers: the frames above then come from
+ * libunwind again, with their save locations. Returns the new count.
+ */
+static size_t stack_resume_libunwind(struct debug_proc *dp, struct stack_frame *frames, size_t n,
+				     const struct stack_frame *alt, size_t m, size_t max,
+				     const char **why)
+{
+	while (n < m && n < max) {
+		const struct stack_frame *a = &alt[n];
+		uint32_t need = (1u << STACK_REG_PC) | (1u << STACK_REG_SP);
+		if ((a->regs_valid & need) != need)
+			break;
+		struct snap_thread *real = dp->cur, tmp = *real;
+		memcpy(tmp.regs, a->regs, sizeof(tmp.regs));
+		dp->cur = &tmp;
+		const char *why2 = NULL;
+		size_t k = unwind_thread(dp, frames + n, max - n, &why2);
+		dp->cur = real;
+		if (k == 0 || frames[n].pc != a->pc)
+			break; /* they disagree: the caller keeps the fallback's frames */
+		/* Frame n itself is the fallback's: its registers came from there. */
+		uint64_t cfa = frames[n].cfa;
+		frames[n] = *a;
+		if (cfa)
+			frames[n].cfa = cfa;
+		if (n > 0 && !frames[n - 1].cfa)
+			frames[n - 1].cfa = a->regs[STACK_REG_SP];
+		n += k;
+		*why = why2;
+		if (!why2)
+			break;
+		/* libunwind stopped again; continue only where the fallback agrees. */
+		if (n > m || frames[n - 1].pc != alt[n - 1].pc)
+			break;
+	}
+	return n;
+}
+
+/*
  * Unwind the current thread of dp: libunwind, and where it stops with an
  * error, libdwfl or frame pointers on the same copy. Frames that agree with
  * libunwind's are kept from libunwind (they carry save locations); those
@@ -62,12 +103,19 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 		size_t same = 0;
 		while (same < n && same < m && frames[same].pc == alt[same].pc)
 			same++;
-		for (size_t i = same; i < m; i++)
-			frames[i] = alt[i];
-		if (same > 0 && same < m && !frames[same - 1].cfa)
-			frames[same - 1].cfa = alt[same - 1].cfa;
-		n = m;
-		why = why2;
+		if (same == n && n > 0 && !other_root)
+			n = stack_resume_libunwind(dp, frames, n, alt, m, max, &why);
+		if (m > n) {
+			same = 0;
+			while (same < n && frames[same].pc == alt[same].pc)
+				same++;
+			for (size_t i = same; i < m; i++)
+				frames[i] = alt[i];
+			if (same > 0 && same < m && !frames[same - 1].cfa)
+				frames[same - 1].cfa = alt[same - 1].cfa;
+			n = m;
+			why = why2;
+		}
 	}
 	free(alt);
 	/* A return address outside executable code means the chain was lost: stop there. */
@@ -232,6 +280,7 @@ void stack_free(struct stack *st)
 			free(t->frames[j].module);
 			free(t->frames[j].function);
 			free(t->frames[j].file);
+			free(t->frames[j].src_path);
 		}
 		free(t->frames);
 		free(t->name);

@@ -158,7 +158,7 @@ static struct stack_frame *frame_list_add(struct frame_list *l, const struct sta
 	}
 	struct stack_frame *f = &l->v[l->n++];
 	*f = *proto;
-	f->module = f->function = f->file = NULL;
+	f->module = f->function = f->file = f->src_path = NULL;
 	return f;
 }
 
@@ -230,7 +230,8 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 			break;
 	}
 	if (nfn == 0) {
-		f->file = symbols_path(cu, src);
+		f->file = symbols_escape(src);
+		f->src_path = symbols_path(cu, src);
 		f->line = lineno;
 		f->column = col;
 		free(scopes);
@@ -259,11 +260,14 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 		else
 			g->offset = 0;
 		if (k == 0) {
-			g->file = symbols_path(cu, src);
+			g->file = symbols_escape(src);
+			g->src_path = symbols_path(cu, src);
 			g->line = lineno;
 			g->column = col;
 		} else {
-			g->file = symbols_path(cu, symbols_call_file(cu, fn[k - 1]));
+			const char *cf = symbols_call_file(cu, fn[k - 1]);
+			g->file = symbols_escape(cf);
+			g->src_path = symbols_path(cu, cf);
 			g->line = symbols_call_line(fn[k - 1], "line");
 			g->column = symbols_call_line(fn[k - 1], "column");
 		}
