@@ -31,7 +31,7 @@
 /* One frame to look into: a copy of what stack_walk found. */
 struct locals_frame {
 	pid_t pid, tid;
-	int index;                /* frame number in the thread's stack (0 = innermost) */
+	int index;		  /* frame number in the thread's stack (0 = innermost) */
 	struct stack_frame frame; /* pc, cfa, regs, reg_addr; names are not used */
 	/*
 	 * Inline frames share one pc: inline_level says which function of the
@@ -77,33 +77,34 @@ enum locals_scope {
 };
 
 enum locals_loc {
-	LOCALS_LOC_STACK,         /* in memory on the stack (or at a register-relative address) */
-	LOCALS_LOC_STATIC,        /* in memory at a fixed address (DW_OP_addr + load bias) */
-	LOCALS_LOC_REGISTER,      /* in a register, or the slot an outer frame saved it to */
-	LOCALS_LOC_CONSTANT,      /* DW_AT_const_value or an implicit value: nothing to write */
-	LOCALS_LOC_COMPUTED,      /* DW_OP_stack_value or pieces: shown read-only */
+	LOCALS_LOC_STACK,	  /* in memory on the stack (or at a register-relative address) */
+	LOCALS_LOC_STATIC,	  /* in memory at a fixed address (DW_OP_addr + load bias) */
+	LOCALS_LOC_REGISTER,	  /* in a register, or the slot an outer frame saved it to */
+	LOCALS_LOC_CONSTANT,	  /* DW_AT_const_value or an implicit value: nothing to write */
+	LOCALS_LOC_COMPUTED,	  /* DW_OP_stack_value or pieces: shown read-only */
 	LOCALS_LOC_OPTIMIZED_OUT, /* the compiler kept no location at all */
-	LOCALS_LOC_NOT_LIVE,      /* it has a location list, but none covers this pc */
-	LOCALS_LOC_UNAVAILABLE,   /* the location needs what this frame cannot give */
+	LOCALS_LOC_NOT_LIVE,	  /* it has a location list, but none covers this pc */
+	LOCALS_LOC_UNAVAILABLE,	  /* the location needs what this frame cannot give */
+	LOCALS_LOC_MEMORY,	  /* in memory reached through a pointer (heap, stack, static) */
 };
 
 const char *locals_scope_name(enum locals_scope s); /* "param", "local", ... */
-const char *locals_loc_name(enum locals_loc l);     /* "stack", "register", ... */
+const char *locals_loc_name(enum locals_loc l);	    /* "stack", "register", ... */
 
 struct locals_var {
-	char *path;  /* what poke takes: "flag", "cfg.limit", "arr[3]" (escaped) */
-	char *name;  /* last part of the path: "limit", "[3]" */
-	char *type;  /* "int", "struct cfg", "char *" */
+	char *path; /* what poke takes: "flag", "cfg.limit", "arr[3]" (escaped) */
+	char *name; /* last part of the path: "limit", "[3]" */
+	char *type; /* "int", "struct cfg", "char *" */
 	enum locals_scope scope;
 	enum locals_loc loc;
 	char *where; /* "stack 0x7ffd1234", "register rbx", "rbx saved at 0x7ffd..", ... */
 	char *value; /* formatted value, or NULL when there is none (see note) */
 	char *note;  /* why it is read-only or may not hold, or NULL */
 	bool writable;
-	bool expandable; /* struct, union or array: may be expanded a level */
+	bool expandable; /* struct, union, array, or a pointer to a struct or union */
 	bool expanded;
-	int depth;       /* 0 for variables, 1 for their members, ... */
-	bool shadowed;   /* an inner variable of the same name hides it */
+	int depth;     /* 0 for variables, 1 for their members, ... */
+	bool shadowed; /* an inner variable of the same name hides it */
 };
 
 struct locals {
@@ -111,7 +112,7 @@ struct locals {
 	int frame;
 	uint64_t pc;
 	char *function; /* escaped, NULL if unknown */
-	char *file;     /* escaped, NULL if unknown */
+	char *file;	/* escaped, NULL if unknown */
 	int line;
 	struct locals_var *vars; /* in tree order: a member follows its parent */
 	size_t nvars;
@@ -120,8 +121,8 @@ struct locals {
 struct locals_opts {
 	const char *const *expand; /* paths to show one level deeper */
 	size_t nexpand;
-	bool no_globals;           /* leave out the CU's globals */
-	size_t max_globals;        /* 0: default (200) */
+	bool no_globals;    /* leave out the CU's globals */
+	size_t max_globals; /* 0: default (200) */
 };
 
 /*
@@ -142,8 +143,8 @@ enum poke_dest {
 struct poke_result {
 	char *path, *type, *where;
 	char *old_value, *new_value; /* formatted; new_value is what was read back */
-	char *note;                  /* warnings (-O2 copies, loop conditions), or NULL */
-	bool took;                   /* the value read back equals what was written */
+	char *note;		     /* warnings (-O2 copies, loop conditions), or NULL */
+	bool took;		     /* the value read back equals what was written */
 	/* For undo: the destination and the bytes that were there. */
 	pid_t pid, tid;
 	enum poke_dest dest;
@@ -175,7 +176,7 @@ enum poke_outcome {
 	POKE_STILL_IN_FRAME, /* the thread is still in the same frame */
 	POKE_LEFT_FRAME,     /* the frame is gone from the thread's stack */
 	POKE_THREAD_GONE,    /* the thread (or the whole process) exited */
-	POKE_STOPPED,        /* the process is stopped (T): it runs on when continued */
+	POKE_STOPPED,	     /* the process is stopped (T): it runs on when continued */
 };
 
 /*

@@ -83,7 +83,8 @@ static void locals_print_json(const struct locals *l)
 		json_opt(&b, "where", v->where);
 		json_opt(&b, "value", v->value);
 		json_opt(&b, "note", v->note);
-		wt_buf_printf(&b, ",\"writable\":%s,\"expandable\":%s,\"shadowed\":%s,\"depth\":%d}",
+		wt_buf_printf(&b,
+			      ",\"writable\":%s,\"expandable\":%s,\"shadowed\":%s,\"depth\":%d}",
 			      v->writable ? "true" : "false", v->expandable ? "true" : "false",
 			      v->shadowed ? "true" : "false", v->depth);
 	}
@@ -95,17 +96,13 @@ static void locals_print_json(const struct locals *l)
 int cmd_locals(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "thread", required_argument, NULL, 't' },
-		{ "frame", required_argument, NULL, 'f' },
-		{ "function", required_argument, NULL, 'F' },
-		{ "expand", required_argument, NULL, 'e' },
-		{ "no-globals", no_argument, NULL, 'G' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"thread", required_argument, NULL, 't'},	{"frame", required_argument, NULL, 'f'},
+	    {"function", required_argument, NULL, 'F'}, {"expand", required_argument, NULL, 'e'},
+	    {"no-globals", no_argument, NULL, 'G'},	{"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
 	};
 	const char *expand[64], *function = NULL;
-	struct locals_opts lo = { .expand = expand };
+	struct locals_opts lo = {.expand = expand};
 	bool json = false;
 	long tid = 0, frame = -1;
 	int c, r;
@@ -115,7 +112,8 @@ int cmd_locals(int argc, char **argv)
 		switch (c) {
 		case 't':
 			if (wt_parse_long(optarg, 1, 0x7fffffff, &tid))
-				return cli_error(CLI_USAGE, "locals", "'%s' is not a thread id", optarg);
+				return cli_error(CLI_USAGE, "locals", "'%s' is not a thread id",
+						 optarg);
 			break;
 		case 'f':
 			if (wt_parse_long(optarg, 0, 100000, &frame))
@@ -153,10 +151,10 @@ int cmd_locals(int argc, char **argv)
 	if ((r = cli_parse_pid("locals", argv[optind], &pid)))
 		return r;
 
-	struct wt_err err = { 0 };
+	struct wt_err err = {0};
 	struct debug_proc *dp = NULL;
 	struct stack *st = NULL;
-	struct stack_opts so = { .only_tid = (pid_t)tid };
+	struct stack_opts so = {.only_tid = (pid_t)tid};
 	struct locals_frame lf;
 	struct locals *l = NULL;
 	int status = CLI_FAIL;

@@ -43,13 +43,13 @@ static void json_opt(struct wt_buf *b, const char *key, const char *v)
 int cmd_poke(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "thread", required_argument, NULL, 't' },
-		{ "frame", required_argument, NULL, 'f' },
-		{ "function", required_argument, NULL, 'F' },
-		{ "watch", required_argument, NULL, 'w' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"thread", required_argument, NULL, 't'},
+	    {"frame", required_argument, NULL, 'f'},
+	    {"function", required_argument, NULL, 'F'},
+	    {"watch", required_argument, NULL, 'w'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *function = NULL;
 	bool json = false;
@@ -61,11 +61,13 @@ int cmd_poke(int argc, char **argv)
 		switch (c) {
 		case 't':
 			if (wt_parse_long(optarg, 1, 0x7fffffff, &tid))
-				return cli_error(CLI_USAGE, "poke", "'%s' is not a thread id", optarg);
+				return cli_error(CLI_USAGE, "poke", "'%s' is not a thread id",
+						 optarg);
 			break;
 		case 'f':
 			if (wt_parse_long(optarg, 0, 100000, &frame))
-				return cli_error(CLI_USAGE, "poke", "'%s' is not a frame number", optarg);
+				return cli_error(CLI_USAGE, "poke", "'%s' is not a frame number",
+						 optarg);
 			break;
 		case 'F':
 			function = optarg;
@@ -103,12 +105,12 @@ int cmd_poke(int argc, char **argv)
 	*eq = '\0';
 	const char *name = assign, *text = eq + 1;
 
-	struct wt_err err = { 0 };
+	struct wt_err err = {0};
 	struct debug_proc *dp = NULL;
 	struct stack *st = NULL;
-	struct stack_opts so = { .only_tid = (pid_t)tid };
+	struct stack_opts so = {.only_tid = (pid_t)tid};
 	struct locals_frame lf;
-	struct poke_result res = { 0 };
+	struct poke_result res = {0};
 	enum poke_outcome outcome = POKE_STILL_IN_FRAME;
 	bool watched = false;
 	char fname[256] = "??";
@@ -122,13 +124,14 @@ int cmd_poke(int argc, char **argv)
 	}
 	for (size_t i = 0; i < st->nthreads; i++)
 		if (st->threads[i].tid == lf.tid && st->threads[i].frames[lf.index].function)
-			snprintf(fname, sizeof(fname), "%s", st->threads[i].frames[lf.index].function);
+			snprintf(fname, sizeof(fname), "%s",
+				 st->threads[i].frames[lf.index].function);
 	if (poke_write(debug_proc_dwfl(dp), &lf, name, text, &res, &err) < 0) {
 		cli_error(CLI_FAIL, "poke", "%s", err.msg);
 		goto out;
 	}
 	if (watch_ms > 0) {
-		struct wt_err werr = { 0 };
+		struct wt_err werr = {0};
 		watched = poke_watch(dp, &lf, (unsigned)watch_ms, &outcome, &werr) == 0;
 	}
 	if (json) {
@@ -160,18 +163,21 @@ int cmd_poke(int argc, char **argv)
 			if (outcome == POKE_THREAD_GONE)
 				printf("after: %s exited\n",
 				       kill(lf.pid, 0) == 0 && lf.tid != lf.pid ? "the thread"
-										  : "the process");
+										: "the process");
 			else if (outcome == POKE_STOPPED)
-				printf("after: the process is stopped (T) and stays so; it acts on the "
-				       "new value when continued (kill -CONT %d)\n", (int)lf.pid);
+				printf("after: the process is stopped (T) and stays so; it acts on "
+				       "the "
+				       "new value when continued (kill -CONT %d)\n",
+				       (int)lf.pid);
 			else if (outcome == POKE_LEFT_FRAME)
 				printf("after: thread %d left %s (frame %d)\n", (int)lf.tid, fname,
 				       lf.index);
 			else
-				printf("after: thread %d is still in %s after %ld ms (if this was to "
-				       "end a loop: the code may not re-read %s, keeping a copy in a "
-				       "register, or its test is not ended by the new value)\n",
-				       (int)lf.tid, fname, watch_ms, res.path);
+				printf(
+				    "after: thread %d is still in %s after %ld ms (if this was to "
+				    "end a loop: the code may not re-read %s, keeping a copy in a "
+				    "register, or its test is not ended by the new value)\n",
+				    (int)lf.tid, fname, watch_ms, res.path);
 		}
 	}
 	status = res.took ? CLI_OK : CLI_FAIL;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <whytop/locals.h>
 #include <whytop/stack.h>
@@ -35,13 +36,13 @@ struct lt_job {
 	struct lt_state *st;
 	enum lt_kind kind;
 	pid_t pid, tid;
-	int frame;                 /* wanted frame index, -1: innermost with debug info */
-	bool have_old;             /* old: the activation to find again (poke, undo, re-read) */
+	int frame;     /* wanted frame index, -1: innermost with debug info */
+	bool have_old; /* old: the activation to find again (poke, undo, re-read) */
 	struct locals_frame old;
 	char *expand[LT_MAX_EXPAND];
 	size_t nexpand;
 	char path[256], text[128];
-	struct poke_result res;    /* in: for undo; out: the poke's result */
+	struct poke_result res; /* in: for undo; out: the poke's result */
 	/* Results. */
 	int rc;
 	struct wt_err err;
@@ -53,17 +54,17 @@ struct lt_job {
 };
 
 struct lt_state {
-	struct tab_ctx *ctx;       /* lives as long as the screen, longer than us */
+	struct tab_ctx *ctx; /* lives as long as the screen, longer than us */
 	struct tracer *tr;
-	struct debug_proc *dp;     /* tracer thread only */
-	unsigned busy;             /* jobs queued or running */
+	struct debug_proc *dp; /* tracer thread only */
+	unsigned busy;	       /* jobs queued or running */
 	bool active;
-	struct locals *l;          /* what is shown */
-	struct locals_frame lf;    /* the frame it came from */
+	struct locals *l;	/* what is shown */
+	struct locals_frame lf; /* the frame it came from */
 	bool have_lf;
 	char fname[128];
 	char error[512];
-	pid_t want_tid;            /* what ctx selected when we last read */
+	pid_t want_tid; /* what ctx selected when we last read */
 	int want_frame;
 	char *expand[LT_MAX_EXPAND];
 	size_t nexpand;
@@ -79,12 +80,22 @@ struct lt_state {
 
 static int lt_walk(struct lt_job *j, struct stack **stp)
 {
-	struct stack_opts so = { .only_tid = j->tid };
+	struct stack_opts so = {.only_tid = j->tid};
 	if (!j->st->dp && debug_proc_open(j->pid, &j->st->dp, &j->err) < 0)
 		return -1;
 	if (debug_proc_refresh(j->st->dp, &j->err) < 0)
 		return -1;
-	return stack_walk(j->st->dp, &so, stp, &j->err);
+	/*
+	 * The Stack tab samples on its own tracer thread; while it holds the
+	 * process ours cannot seize it (EPERM as root). Such a walk takes
+	 * milliseconds: try again a few times before giving up.
+	 */
+	for (int tries = 0;; tries++) {
+		int r = stack_walk(j->st->dp, &so, stp, &j->err);
+		if (r == 0 || j->err.code != EPERM || tries >= 10)
+			return r;
+		usleep(20000);
+	}
 }
 
 /* The frame to use in a fresh walk: the same activation, or by index. */
@@ -100,7 +111,8 @@ static void lt_name_frame(struct lt_job *j, const struct stack *stk)
 {
 	snprintf(j->fname, sizeof(j->fname), "??");
 	for (size_t i = 0; i < stk->nthreads; i++)
-		if (stk->threads[i].tid == j->lf.tid && (size_t)j->lf.index < stk->threads[i].nframes &&
+		if (stk->threads[i].tid == j->lf.tid &&
+		    (size_t)j->lf.index < stk->threads[i].nframes &&
 		    stk->threads[i].frames[j->lf.index].function)
 			snprintf(j->fname, sizeof(j->fname), "%s",
 				 stk->threads[i].frames[j->lf.index].function);
@@ -119,12 +131,13 @@ static void lt_run(void *arg)
 		lt_name_frame(j, stk);
 		dwfl = debug_proc_dwfl(j->st->dp);
 		if (j->kind == LT_READ) {
-			struct locals_opts o = { .expand = (const char *const *)j->expand,
-						 .nexpand = j->nexpand };
+			struct locals_opts o = {.expand = (const char *const *)j->expand,
+						.nexpand = j->nexpand};
 			j->rc = locals_read(dwfl, &j->lf, &o, &j->l, &j->err);
 		} else {
 			if (j->kind == LT_POKE)
-				j->rc = poke_write(dwfl, &j->lf, j->path, j->text, &j->res, &j->err);
+				j->rc =
+				    poke_write(dwfl, &j->lf, j->path, j->text, &j->res, &j->err);
 			else
 				j->rc = poke_undo(dwfl, &j->lf, &j->res, &j->err);
 			if (j->rc == 0) {
@@ -194,13 +207,15 @@ static void lt_done(void *arg)
 		st->last_bad = true;
 	} else {
 		const struct poke_result *r = &j->res;
-		const char *after = !j->watched ? "" :
-				    j->outcome == POKE_THREAD_GONE ? "; then the thread exited" :
-				    j->outcome == POKE_LEFT_FRAME ? "; then the thread left the frame" :
-				    j->outcome == POKE_STOPPED ? "; the process is stopped (T): it acts "
-								 "on it when continued" :
-								    "; the thread is still in the frame";
-		snprintf(st->last_line, sizeof(st->last_line), "%s %s: %s -> %s, read back %s (%s)%s%s",
+		const char *after =
+		    !j->watched			     ? ""
+		    : j->outcome == POKE_THREAD_GONE ? "; then the thread exited"
+		    : j->outcome == POKE_LEFT_FRAME  ? "; then the thread left the frame"
+		    : j->outcome == POKE_STOPPED     ? "; the process is stopped (T): it acts "
+						       "on it when continued"
+						     : "; the thread is still in the frame";
+		snprintf(st->last_line, sizeof(st->last_line),
+			 "%s %s: %s -> %s, read back %s (%s)%s%s",
 			 j->kind == LT_POKE ? "Poked" : "Undid", r->path, r->old_value,
 			 r->new_value, r->took ? "as written" : "DIFFERENT", r->where, after,
 			 j->kind == LT_POKE && j->outcome != POKE_THREAD_GONE ? "  u: undo" : "");
@@ -266,7 +281,7 @@ static void lt_read(struct tab_ctx *ctx, struct lt_state *st)
 static int lt_open(struct tab_ctx *ctx, void **state)
 {
 	struct lt_state *st = calloc(1, sizeof(*st));
-	struct wt_err err = { 0 };
+	struct wt_err err = {0};
 	if (!st)
 		return -ENOMEM;
 	if (tracer_start(&st->tr, &err) < 0) {
@@ -325,8 +340,8 @@ static void lt_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	char buf[768];
 
 	if (st->l) {
-		snprintf(buf, sizeof(buf), " Thread %d, frame %d: %s", (int)st->l->tid, st->l->frame,
-			 st->l->function ? st->l->function : st->fname);
+		snprintf(buf, sizeof(buf), " Thread %d, frame %d: %s", (int)st->l->tid,
+			 st->l->frame, st->l->function ? st->l->function : st->fname);
 		int x = ui_put(win, 0, 0, w, ui_attr(UI_E_TITLE), buf);
 		if (st->l->file) {
 			snprintf(buf, sizeof(buf), "  at %s:%d", st->l->file, st->l->line);
@@ -400,8 +415,9 @@ static unsigned lt_edit(struct tab_ctx *ctx, struct lt_state *st)
 	v = &st->l->vars[st->list.sel];
 	if (!v->writable) {
 		tab_error(ctx, "%s cannot be poked: %s", v->path,
-			  v->note ? v->note : v->expandable ? "poke a member or element"
-							    : locals_loc_name(v->loc));
+			  v->note	  ? v->note
+			  : v->expandable ? "poke a member or element"
+					  : locals_loc_name(v->loc));
 		return UI_REDRAW;
 	}
 	snprintf(title, sizeof(title), "Poke %.50s", v->path);
@@ -514,14 +530,14 @@ static unsigned lt_on_fd(struct tab_ctx *ctx, void *state, short revents)
 }
 
 const struct tab_ops tab_locals_ops = {
-	.name = "Locals",
-	.open = lt_open,
-	.close = lt_close,
-	.draw = lt_draw,
-	.key = lt_key,
-	.tick = lt_tick,
-	.poll_fd = lt_poll_fd,
-	.on_fd = lt_on_fd,
-	.focus = lt_focus,
-	.help = "Enter: expand  e: edit  u: undo  r: reread",
+    .name = "Locals",
+    .open = lt_open,
+    .close = lt_close,
+    .draw = lt_draw,
+    .key = lt_key,
+    .tick = lt_tick,
+    .poll_fd = lt_poll_fd,
+    .on_fd = lt_on_fd,
+    .focus = lt_focus,
+    .help = "Enter: expand  e: edit  u: undo  r: reread",
 };

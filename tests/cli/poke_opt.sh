@@ -1,8 +1,9 @@
 #!/bin/sh
 # -O2: a variable in a register of frame 0 (written through the register
 # set), one in a callee-saved register of an outer frame (written at the
-# slot where the callee saved it), and a flag the compiler kept no copy of
-# (refused, saying so).
+# slot where the callee saved it, or in the live register when no callee
+# saved it), a computed value and a flag the compiler kept no copy of
+# (refused, saying so), and the frames of an inlined call.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/locals_lib.sh"
 t_need_root
@@ -40,6 +41,22 @@ grep -q "^note: optimized code: elsewhere in the function keep lives in r..; a c
 [ "$(t_reap "$pid" 10)" = 0 ] || t_fail "outer did not exit 0"
 grep -q "^outer done" "$out" || t_fail "outer: $(cat "$out")"
 
+# Outer frame, callee-saved register that no callee saved: still live in the
+# thread's register, written through its register set.
+out=$T_TMP/live.out
+t_start "$TARGETS/loc_opt" live >"$out"
+pid=$T_PID
+t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt live did not start"
+"$WHYTOP" locals "$pid" --function outer_live --no-globals >"$T_TMP/l" || t_fail "locals outer_live"
+grep -q "frame [1-9]: outer_live at" "$T_TMP/l" || t_fail "outer_live is not an outer frame: $(head -1 "$T_TMP/l")"
+[ "$(lx_val "$T_TMP/l" keep)" = 2 ] || t_fail "keep reads $(lx_val "$T_TMP/l" keep)"
+lx_info "$T_TMP/l" keep | grep -q "^long int; param; register r.." || t_fail "keep: $(lx_info "$T_TMP/l" keep)"
+"$WHYTOP" poke "$pid" --function outer_live keep=0 >"$T_TMP/p" || t_fail "poke live keep: $(cat "$T_TMP/p")"
+grep -q "^keep: 2 -> 0 (long int, register r.. of thread $pid; frame [1-9] outer_live" "$T_TMP/p" ||
+	t_fail "poke live keep said: $(cat "$T_TMP/p")"
+[ "$(t_reap "$pid" 10)" = 0 ] || t_fail "live did not exit 0"
+grep -q "^live done" "$out" || t_fail "live: $(cat "$out")"
+
 # A value the compiler computes (DW_OP_stack_value) is shown, never written.
 out=$T_TMP/outer2.out
 t_start "$TARGETS/loc_opt" outer >"$out"
@@ -53,6 +70,25 @@ if "$WHYTOP" poke "$pid" --function inner "$computed=1" >"$T_TMP/p" 2>&1; then
 fi
 grep -q "^whytop poke: cannot poke $computed: computed by the compiler (DW_OP_stack_value): no place to write" "$T_TMP/p" ||
 	t_fail "refusal: $(cat "$T_TMP/p")"
+kill "$pid"
+t_reap "$pid" 5 >/dev/null
+
+# A struct split across registers (DW_OP_piece): its parts are read, never written.
+out=$T_TMP/pieces.out
+t_start "$TARGETS/loc_opt" pieces >"$out"
+pid=$T_PID
+t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt pieces did not start"
+"$WHYTOP" locals "$pid" --no-globals --expand p >"$T_TMP/l" || t_fail "locals pieces"
+[ "$(lx_val "$T_TMP/l" p)" = "{a = 2, b = 4}" ] || t_fail "p reads $(lx_val "$T_TMP/l" p)"
+[ "$(lx_val "$T_TMP/l" p.b)" = 4 ] || t_fail "p.b reads $(lx_val "$T_TMP/l" p.b)"
+lx_info "$T_TMP/l" p | grep -q "^struct pair; local; computed; read-only; split across registers and memory (DW_OP_piece)" ||
+	t_fail "p: $(lx_info "$T_TMP/l" p)"
+if "$WHYTOP" poke "$pid" p.a=0 >"$T_TMP/p" 2>&1; then
+	t_fail "poke of a piece succeeded"
+fi
+grep -q "^whytop poke: cannot poke p.a: split across registers and memory (DW_OP_piece): shown read-only$" "$T_TMP/p" ||
+	t_fail "refusal: $(cat "$T_TMP/p")"
+lx_not_stopped "$pid"
 kill "$pid"
 t_reap "$pid" 5 >/dev/null
 
@@ -72,6 +108,13 @@ grep -q "frame 1: with_inline at $call " "$T_TMP/l1" || t_fail "frame 1 is not w
 [ "$(lx_val "$T_TMP/l0" limit_inl)" = 2 ] || t_fail "limit_inl reads $(lx_val "$T_TMP/l0" limit_inl)"
 [ "$(lx_val "$T_TMP/l1" arg)" = 2 ] || t_fail "arg reads $(lx_val "$T_TMP/l1" arg)"
 [ -z "$(lx_val "$T_TMP/l1" limit_inl)" ] || t_fail "frame 1 shows the inlined call's parameter"
+# with_inline's r gets its value only after the call: no location covers this pc.
+[ "$(lx_val "$T_TMP/l1" r)" = "<not live here>" ] || t_fail "r: $(lx_val "$T_TMP/l1" r)"
+if "$WHYTOP" poke "$pid" --frame 1 r=1 >"$T_TMP/p" 2>&1; then
+	t_fail "poke of a variable not live here succeeded"
+fi
+grep -q "^whytop poke: cannot poke r here: not live here: no location covers this pc" "$T_TMP/p" ||
+	t_fail "refusal: $(cat "$T_TMP/p")"
 "$WHYTOP" poke "$pid" --function inl_spin limit_inl=0 >"$T_TMP/p" || t_fail "poke limit_inl: $(cat "$T_TMP/p")"
 [ "$(t_reap "$pid" 10)" = 0 ] || t_fail "inline did not exit 0"
 grep -q "^inline done" "$out" || t_fail "inline: $(cat "$out")"

@@ -36,8 +36,8 @@ union num {
 	float f;
 };
 
-int g_counter = 42;           /* a global of a PIE binary: DW_OP_addr + load bias */
-static long s_total = -7;     /* a file static */
+int g_counter = 42;	  /* a global of a PIE binary: DW_OP_addr + load bias */
+static long s_total = -7; /* a file static */
 const char *g_greeting = "hello, whytop";
 /* In a read-only page (.rodata), read through a volatile pointer: a poke must reach it there. */
 static const int ro_limit = 5;
@@ -80,50 +80,59 @@ static void show_types(long exit_after_ms)
 	int *ip = &g_counter;
 	const char *str = "a string";
 	char arr_c[12] = "buffer";
-	int arr[5] = { 10, 20, 30, 40, 50 };
-	struct cfg cfg = { 7, "cfgname", 0.5, { 3, -4 }, 5 };
-	union num num = { .i = 1065353216 };
+	int arr[5] = {10, 20, 30, 40, 50};
+	struct cfg cfg = {7, "cfgname", 0.5, {3, -4}, 5};
+	union num num = {.i = 1065353216};
 	int (*fn)(int) = twice;
 	const char *evil = "\033]0;pwned\007\033[31mred\n"; /* must reach no terminal raw */
+	struct cfg *pcfg = malloc(sizeof(*pcfg)); /* a struct on the heap, behind a pointer */
+	struct cfg *nocfg = NULL;
 	int go = 1;
 	int depth = 1; /* hidden by the inner block's own depth while the loop runs */
 
-#define DUMP(tag)                                                                          \
-	do {                                                                               \
-		printf("%s sc=%d\n", tag, sc);                                             \
-		printf("%s uc=%u\n", tag, uc);                                             \
-		printf("%s ch=%d\n", tag, ch);                                             \
-		printf("%s sh=%d\n", tag, sh);                                             \
-		printf("%s us=%u\n", tag, us);                                             \
-		printf("%s i=%d\n", tag, i);                                               \
-		printf("%s ui=%u\n", tag, ui);                                             \
-		printf("%s l=%ld\n", tag, l);                                              \
-		printf("%s ul=%lu\n", tag, ul);                                            \
-		printf("%s ll=%lld\n", tag, ll);                                           \
-		printf("%s b=%s\n", tag, b ? "true" : "false");                            \
-		printf("%s color=%s\n", tag,                                               \
-		       color == RED ? "RED" : color == GREEN ? "GREEN" : color == BLUE ? "BLUE" : "?"); \
-		printf("%s f=%.9g\n", tag, (double)f);                                     \
-		printf("%s d=%.17g\n", tag, d);                                            \
-		printf("%s ip=%p\n", tag, (void *)ip);                                     \
-		printf("%s str=%s\n", tag, str);                                           \
-		printf("%s arr_c=%s\n", tag, arr_c);                                       \
-		printf("%s arr[3]=%d\n", tag, arr[3]);                                     \
-		printf("%s cfg.limit=%d\n", tag, cfg.limit);                               \
-		printf("%s cfg.name=%s\n", tag, cfg.name);                                 \
-		printf("%s cfg.ratio=%.17g\n", tag, cfg.ratio);                            \
-		printf("%s cfg.in.b=%d\n", tag, cfg.in.b);                                 \
-		printf("%s num.i=%d\n", tag, num.i);                                       \
-		printf("%s fn=%p\n", tag, (void *)fn);                                     \
-		printf("%s g_counter=%d\n", tag, g_counter);                               \
-		printf("%s s_total=%ld\n", tag, s_total);                                  \
-		printf("%s ro_limit=%d\n", tag, *(const volatile int *)&ro_limit);        \
-		printf("%s &g_counter=%p\n", tag, (void *)&g_counter);                     \
-		fflush(stdout);                                                            \
+#define DUMP(tag)                                                                                  \
+	do {                                                                                       \
+		printf("%s sc=%d\n", tag, sc);                                                     \
+		printf("%s uc=%u\n", tag, uc);                                                     \
+		printf("%s ch=%d\n", tag, ch);                                                     \
+		printf("%s sh=%d\n", tag, sh);                                                     \
+		printf("%s us=%u\n", tag, us);                                                     \
+		printf("%s i=%d\n", tag, i);                                                       \
+		printf("%s ui=%u\n", tag, ui);                                                     \
+		printf("%s l=%ld\n", tag, l);                                                      \
+		printf("%s ul=%lu\n", tag, ul);                                                    \
+		printf("%s ll=%lld\n", tag, ll);                                                   \
+		printf("%s b=%s\n", tag, b ? "true" : "false");                                    \
+		printf("%s color=%s\n", tag,                                                       \
+		       color == RED	? "RED"                                                    \
+		       : color == GREEN ? "GREEN"                                                  \
+		       : color == BLUE	? "BLUE"                                                   \
+					: "?");                                                     \
+		printf("%s f=%.9g\n", tag, (double)f);                                             \
+		printf("%s d=%.17g\n", tag, d);                                                    \
+		printf("%s ip=%p\n", tag, (void *)ip);                                             \
+		printf("%s str=%s\n", tag, str);                                                   \
+		printf("%s arr_c=%s\n", tag, arr_c);                                               \
+		printf("%s arr[3]=%d\n", tag, arr[3]);                                             \
+		printf("%s cfg.limit=%d\n", tag, cfg.limit);                                       \
+		printf("%s cfg.name=%s\n", tag, cfg.name);                                         \
+		printf("%s cfg.ratio=%.17g\n", tag, cfg.ratio);                                    \
+		printf("%s cfg.in.b=%d\n", tag, cfg.in.b);                                         \
+		printf("%s num.i=%d\n", tag, num.i);                                               \
+		printf("%s fn=%p\n", tag, (void *)fn);                                             \
+		printf("%s g_counter=%d\n", tag, g_counter);                                       \
+		printf("%s s_total=%ld\n", tag, s_total);                                          \
+		printf("%s ro_limit=%d\n", tag, *(const volatile int *)&ro_limit);                 \
+		printf("%s pcfg->limit=%d\n", tag, pcfg->limit);                                   \
+		printf("%s &g_counter=%p\n", tag, (void *)&g_counter);                             \
+		fflush(stdout);                                                                    \
 	} while (0)
 
+	*pcfg = cfg;
+	pcfg->limit = 11;
+	(void)nocfg;
 	if (exit_after_ms > 0) {
-		struct itimerval it = { { 0, 0 }, { exit_after_ms / 1000, exit_after_ms % 1000 * 1000 } };
+		struct itimerval it = {{0, 0}, {exit_after_ms / 1000, exit_after_ms % 1000 * 1000}};
 		signal(SIGALRM, on_alarm);
 		setitimer(ITIMER_REAL, &it, NULL);
 	}
@@ -144,6 +153,7 @@ static void show_types(long exit_after_ms)
 	}
 	DUMP("end");
 	printf("end outer depth=%d\n", depth);
+	free(pcfg);
 }
 
 int main(int argc, char **argv)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # rescue.sh: the headline, end to end through the real terminal UI: crazy
 # spins on a local flag; sort by CPU, find it at the top, open it, choose its
-# looping frame in the Stack tab (when there is one), go to Locals, edit
+# looping frame in the Stack tab, which opens Locals there, edit
 # flag to 0, confirm: crazy prints its completion line and exits 0.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 . "$SRCDIR/tests/tui/locals_lib.sh"
@@ -30,14 +30,17 @@ fi
 tui_keys Home Enter
 tui_wait "PID $pid  crazy"
 
-# The Stack tab, when the build has one: choose the looping frame there.
-if tui_screen | grep -q "[1-9]:Stack "; then
-	lt_tab Stack
-	tui_wait "spin_until_cleared"
-	# Frame 0 is the loop; the Stack tab selects the first frame of the first thread.
-	tui_keys Home
-fi
-lt_tab Locals
+# The Stack tab: choose a frame, Enter opens its locals. First main (frame 1),
+# to see the choice is followed, then the looping frame.
+lt_tab Stack
+tui_wait "spin_until_cleared"
+tui_wait "main"
+tui_keys Home Down Down Enter     # the thread's row, frame 0, frame 1
+tui_wait "frame 1: main"
+tui_wait "spins = 0"
+lt_tab Stack
+tui_wait "spin_until_cleared"
+tui_keys Home Down Enter          # frame 0
 tui_wait "frame 0: spin_until_cleared"
 tui_wait "flag = 1"
 lt_select flag

@@ -65,8 +65,8 @@ static void compare_frame(struct debug_proc *dp, const struct stack *st, int n, 
 {
 	struct locals_frame lf, nocfa;
 	struct locals *a = NULL, *b = NULL;
-	struct locals_opts o = { .no_globals = true };
-	struct wt_err err = { 0 };
+	struct locals_opts o = {.no_globals = true};
+	struct wt_err err = {0};
 
 	assert_int_equal(locals_frame_from_stack(st, 0, n, &lf, &err), 0);
 	assert_true(lf.frame.cfa != 0);
@@ -94,8 +94,8 @@ static void test_cfa_from_cfi(void **state)
 {
 	struct debug_proc *dp = NULL;
 	struct stack *st = NULL;
-	struct stack_opts so = { 0 };
-	struct wt_err err = { 0 };
+	struct stack_opts so = {0};
+	struct wt_err err = {0};
 
 	assert_int_equal(debug_proc_open(child, &dp, &err), 0);
 	/* Right after "ready" it may still be in write(): wait for its loop. */
@@ -120,7 +120,7 @@ static void test_cfa_from_cfi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_cfa_from_cfi, start_target, stop_target),
+	    cmocka_unit_test_setup_teardown(test_cfa_from_cfi, start_target, stop_target),
 	};
 	if (!getenv("TARGETS") || geteuid() != 0) {
 		fprintf(stderr, "SKIP: needs root and $TARGETS (run through make check)\n");

@@ -20,15 +20,15 @@
 
 const char *locals_scope_name(enum locals_scope s)
 {
-	static const char *const n[] = { "param", "local", "static", "global", "member" };
+	static const char *const n[] = {"param", "local", "static", "global", "member"};
 	return (unsigned)s < WT_ARRAY_SIZE(n) ? n[s] : "?";
 }
 
 const char *locals_loc_name(enum locals_loc l)
 {
-	static const char *const n[] = { "stack",	  "static",	  "register", "constant",
-					 "computed",	  "optimized out", "not live here",
-					 "unavailable" };
+	static const char *const n[] = {"stack",	 "static",	"register",
+					"constant",	 "computed",	"optimized out",
+					"not live here", "unavailable", "memory"};
 	return (unsigned)l < WT_ARRAY_SIZE(n) ? n[l] : "?";
 }
 
@@ -133,11 +133,12 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 		if (r == -ESRCH)
 			return wt_err_set(err, ESRCH, "process %d has exited", (int)st->pid);
 		if (r)
-			return wt_err_set(err, EFAULT,
-					  "frame %d of thread %d cannot be trusted: frame %zu's pc 0x%" PRIx64
-					  " is not in code (the unwinder lost its way there); try again "
-					  "when the thread is elsewhere",
-					  n, (int)th->tid, bad, th->frames[bad].pc);
+			return wt_err_set(
+			    err, EFAULT,
+			    "frame %d of thread %d cannot be trusted: frame %zu's pc 0x%" PRIx64
+			    " is not in code (the unwinder lost its way there); try again "
+			    "when the thread is elsewhere",
+			    n, (int)th->tid, bad, th->frames[bad].pc);
 	}
 	memset(out, 0, sizeof(*out));
 	out->pid = st->pid;
@@ -175,8 +176,9 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 		int e = errno;
 		if (e == ENOENT)
 			return wt_err_set(err, ESRCH, "process %d has exited", (int)f->pid);
-		return wt_err_set(err, e, "cannot open %s: %s; run as root or as the process's user",
-				  path, strerror(e));
+		return wt_err_set(err, e,
+				  "cannot open %s: %s; run as root or as the process's user", path,
+				  strerror(e));
 	}
 	c->pc = f->frame.pc - (f->pc_exact || f->frame.pc == 0 ? 0 : 1);
 	c->mod = dwfl_addrmodule(dwfl, c->pc);
@@ -187,8 +189,8 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	}
 	cu = dwfl_module_addrdie(c->mod, c->pc, &c->bias);
 	if (!cu) {
-		const char *mname = dwfl_module_info(c->mod, NULL, NULL, NULL, NULL, NULL, NULL,
-						     NULL);
+		const char *mname =
+		    dwfl_module_info(c->mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
 		const char *sym = dwfl_module_addrname(c->mod, c->pc);
 		char m[128], s[128];
 		wt_escape_to(m, sizeof(m), mname ? mname : "?", mname ? strlen(mname) : 1, 0);
@@ -236,7 +238,8 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	if (c->fn_scope < 0) {
 		lx_close(c);
 		return wt_err_set(err, ENODATA,
-				  "frame %d: pc 0x%" PRIx64 " is in a CU but in no function's debug info",
+				  "frame %d: pc 0x%" PRIx64
+				  " is in a CU but in no function's debug info",
 				  f->index, (uint64_t)f->frame.pc);
 	}
 	return 0;
@@ -307,7 +310,7 @@ static int collect_children(struct lx_vars *vs, Dwarf_Die *scope, int want, enum
 			vs->v = nv;
 			vs->cap = nc;
 		}
-		vs->v[vs->n++] = (struct lx_var){ .die = child, .scope = sc, .block = block };
+		vs->v[vs->n++] = (struct lx_var){.die = child, .scope = sc, .block = block};
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return 0;
 }
@@ -320,7 +323,7 @@ static int collect_children(struct lx_vars *vs, Dwarf_Die *scope, int want, enum
 static int lx_collect(struct lx_ctx *c, bool globals, size_t max_globals, struct lx_var **out,
 		      size_t *n)
 {
-	struct lx_vars vs = { 0 };
+	struct lx_vars vs = {0};
 	int inner = -1, r;
 
 	/* The next inlined call inside ours: blocks below it belong to it, not us. */
@@ -334,7 +337,8 @@ static int lx_collect(struct lx_ctx *c, bool globals, size_t max_globals, struct
 	r = collect_children(&vs, &c->scopes[c->fn_scope], DW_TAG_formal_parameter, LOCALS_PARAM,
 			     c->fn_scope, SIZE_MAX);
 	for (int s = c->fn_scope; r == 0 && s > inner; s--)
-		r = collect_children(&vs, &c->scopes[s], DW_TAG_variable, LOCALS_LOCAL, s, SIZE_MAX);
+		r = collect_children(&vs, &c->scopes[s], DW_TAG_variable, LOCALS_LOCAL, s,
+				     SIZE_MAX);
 	if (r == 0 && globals)
 		r = collect_children(&vs, &c->cudie, DW_TAG_variable, LOCALS_GLOBAL, c->nscopes,
 				     max_globals);
@@ -403,10 +407,11 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 		 bool shadowed)
 {
 	struct locals_var *lv = add_var(o);
-	struct vtype st = *t;
+	struct vtype st = *t, pointee = {0};
 	struct wt_buf b;
 	unsigned char *bytes;
-	uint64_t size;
+	uint64_t size, ptr = 0;
+	bool ptr_agg = false;
 
 	if (!lv)
 		return;
@@ -422,6 +427,16 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	lv->depth = depth;
 	lv->shadowed = shadowed;
 	lv->expandable = vt_is_aggregate(&st) && val_nchildren(&st) > 0;
+	/* A pointer to a struct or union expands to the members it points to. */
+	if (vt_tag(&st) == DW_TAG_pointer_type) {
+		vt_init(&pointee, &st.die);
+		if (vt_strip(&pointee) &&
+		    (vt_tag(&pointee) == DW_TAG_structure_type ||
+		     vt_tag(&pointee) == DW_TAG_union_type ||
+		     vt_tag(&pointee) == DW_TAG_class_type) &&
+		    val_nchildren(&pointee) > 0)
+			ptr_agg = true;
+	}
 	if (v->kind == LV_NONE) {
 		lv->note = strdup(v->why);
 		return;
@@ -444,27 +459,53 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 			val_format(c, t, bytes, size, &b, 0);
 		}
 		lv->value = wt_buf_steal(&b);
+		if (ptr_agg && size == 8)
+			memcpy(&ptr, bytes, 8);
 	} else {
 		char why[96];
 		snprintf(why, sizeof(why), "cannot read its memory at 0x%" PRIx64, v->addr);
 		lv->note = strdup(why);
 	}
 	free(bytes);
-	lv->writable = (v->kind == LV_MEM || v->kind == LV_REG) && vt_is_scalar(&st) &&
-		       !v->bit_size;
-	if (v->kind == LV_BYTES)
+	lv->writable =
+	    (v->kind == LV_MEM || v->kind == LV_REG) && vt_is_scalar(&st) && !v->bit_size;
+	/* A NULL or unreadable pointer has nothing to expand. */
+	if (ptr_agg) {
+		unsigned char probe;
+		lv->expandable = ptr && lx_mem_read(c, ptr, &probe, 1) == 0;
+	}
+	if (lv->note)
+		; /* the value could not be read: that is the note */
+	else if (v->kind == LV_BYTES)
 		lv->note = strdup(v->why);
 	else if (v->bit_size)
 		lv->note = strdup("a bit-field: shown, not written");
 	else if (v->copies[0] && lv->writable) {
 		char n[600];
-		snprintf(n, sizeof(n), "optimized code: elsewhere in the function it lives in %s; "
-			 "a copy there may overwrite or ignore a write", v->copies);
+		snprintf(n, sizeof(n),
+			 "optimized code: elsewhere in the function it lives in %s; "
+			 "a copy there may overwrite or ignore a write",
+			 v->copies);
 		lv->note = strdup(n);
 	}
 	lv->expanded = lv->expandable && is_expanded(o->opts, path);
 	if (!lv->expanded)
 		return;
+	if (ptr_agg) {
+		/* The members behind the pointer, as p->member. */
+		struct lval pv = {.kind = LV_MEM, .loc = LOCALS_LOC_MEMORY, .addr = ptr};
+		size_t nc = val_nchildren(&pointee);
+		for (size_t i = 0; i < nc && i < 256; i++) {
+			char cname[128], cpath[512];
+			struct vtype ct;
+			struct lval cv;
+			if (val_child(c, &pointee, &pv, i, cname, sizeof(cname), &ct, &cv) != 0)
+				break;
+			snprintf(cpath, sizeof(cpath), "%s->%s", path, cname);
+			emit(c, o, cpath, cname, &ct, &cv, LOCALS_MEMBER, depth + 1, false);
+		}
+		return;
+	}
 	size_t nc = val_nchildren(&st);
 	for (size_t i = 0; i < nc && i < 256; i++) {
 		char cname[128], cpath[512];
@@ -475,6 +516,51 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 		snprintf(cpath, sizeof(cpath), "%s%s%s", path, cname[0] == '[' ? "" : ".", cname);
 		emit(c, o, cpath, cname, &ct, &cv, LOCALS_MEMBER, depth + 1, false);
 	}
+}
+
+/*
+ * A source path as people find it: relative names joined to the CU's
+ * DW_AT_comp_dir, "." and ".." folded; escaped. Same spelling as stacks.
+ */
+static char *lx_src_path(Dwarf_Die *cu, const char *file)
+{
+	char buf[4096], out[4096];
+	Dwarf_Attribute a;
+	const char *dir = NULL, *p;
+	size_t o = 0;
+
+	if (file[0] != '/' && dwarf_attr(cu, DW_AT_comp_dir, &a))
+		dir = dwarf_formstring(&a);
+	if (dir && dir[0] == '/')
+		snprintf(buf, sizeof(buf), "%s/%s", dir, file);
+	else
+		snprintf(buf, sizeof(buf), "%s", file);
+	if (buf[0] != '/')
+		return wt_escape(buf, strlen(buf), 0);
+	for (p = buf; *p;) {
+		size_t n;
+		while (*p == '/')
+			p++;
+		n = strcspn(p, "/");
+		if (n == 0)
+			break;
+		if (n == 1 && p[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+		} else if (o + 1 + n < sizeof(out)) {
+			out[o++] = '/';
+			memcpy(out + o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	return wt_escape(out, o, 0);
 }
 
 /*
@@ -491,10 +577,11 @@ static void lx_frame_line(struct lx_ctx *c, struct locals *l)
 		const char *src;
 		if (dwarf_tag(&c->scopes[i]) != DW_TAG_inlined_subroutine)
 			continue;
-		if (dwarf_attr(&c->scopes[i], DW_AT_call_file, &a) && dwarf_formudata(&a, &fileno) == 0 &&
+		if (dwarf_attr(&c->scopes[i], DW_AT_call_file, &a) &&
+		    dwarf_formudata(&a, &fileno) == 0 &&
 		    dwarf_getsrcfiles(&c->cudie, &files, &nfiles) == 0 && fileno < nfiles &&
 		    (src = dwarf_filesrc(files, fileno, NULL, NULL)))
-			l->file = wt_escape(src, strlen(src), 0);
+			l->file = lx_src_path(&c->cudie, src);
 		if (dwarf_attr(&c->scopes[i], DW_AT_call_line, &a) && dwarf_formudata(&a, &ln) == 0)
 			l->line = (int)ln;
 		return;
@@ -503,7 +590,7 @@ static void lx_frame_line(struct lx_ctx *c, struct locals *l)
 	const char *src;
 	int ln = 0;
 	if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
-		l->file = wt_escape(src, strlen(src), 0);
+		l->file = lx_src_path(&c->cudie, src);
 		l->line = ln;
 	}
 }
@@ -515,7 +602,7 @@ int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_op
 	struct lx_var *vars = NULL;
 	size_t nvars = 0;
 	struct locals *l;
-	struct lx_out o = { .opts = opts };
+	struct lx_out o = {.opts = opts};
 	int r;
 
 	*out = NULL;
@@ -603,7 +690,8 @@ static int find_var(struct lx_ctx *c, const char *name, Dwarf_Die *out)
 		if (!vn || strcmp(vn, name) != 0)
 			continue;
 		/* Locals beat globals; inner blocks beat outer ones. */
-		if (best < 0 || (vars[best].scope == LOCALS_GLOBAL && vars[i].scope != LOCALS_GLOBAL) ||
+		if (best < 0 ||
+		    (vars[best].scope == LOCALS_GLOBAL && vars[i].scope != LOCALS_GLOBAL) ||
 		    (vars[i].scope != LOCALS_GLOBAL && vars[i].block <= vars[best].block))
 			best = (int)i;
 	}
@@ -622,18 +710,23 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 	Dwarf_Die die;
 
 	wt_escape_to(esc, sizeof(esc), path, strlen(path), 0);
-	while (*p && (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (n > 0 && *p >= '0' && *p <= '9')) && n < sizeof(name) - 1)
+	while (*p &&
+	       (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		(n > 0 && *p >= '0' && *p <= '9')) &&
+	       n < sizeof(name) - 1)
 		name[n++] = *p++;
 	name[n] = '\0';
 	if (n == 0)
-		return wt_err_set(err, EINVAL, "'%s' is not a variable name (NAME, NAME.member or "
-				  "NAME[index])", esc);
+		return wt_err_set(err, EINVAL,
+				  "'%s' is not a variable name (NAME, NAME.member or "
+				  "NAME[index])",
+				  esc);
 	if (find_var(c, name, &die) != 0) {
 		char *fn = lx_function_name(c);
 		int r = wt_err_set(err, ENOENT,
 				   "no variable '%s' is visible in frame %d (%s); 'whytop locals' "
-				   "lists them", esc, c->f->index, fn ? fn : "?");
+				   "lists them",
+				   esc, c->f->index, fn ? fn : "?");
 		free(fn);
 		return r;
 	}
@@ -669,31 +762,35 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 		if (arrow) {
 			uint64_t ptr = 0;
 			if (vt_tag(&st) != DW_TAG_pointer_type)
-				return wt_err_set(err, EINVAL, "'->' on something not a pointer in '%s'",
-						  esc);
+				return wt_err_set(err, EINVAL,
+						  "'->' on something not a pointer in '%s'", esc);
 			if (v->kind == LV_NONE || lv_read(c, v, 8, (unsigned char *)&ptr, 8) < 0)
-				return wt_err_set(err, EFAULT, "cannot read the pointer in '%s'", esc);
+				return wt_err_set(err, EFAULT, "cannot read the pointer in '%s'",
+						  esc);
 			if (!ptr)
 				return wt_err_set(err, EFAULT, "the pointer in '%s' is NULL", esc);
-			vt_init(&st, &st.die);
+			Dwarf_Die pdie = st.die;
+			vt_init(&st, &pdie);
 			vt_strip(&st);
-			*v = (struct lval){ .kind = LV_MEM, .loc = LOCALS_LOC_STACK, .addr = ptr };
+			*v = (struct lval){.kind = LV_MEM, .loc = LOCALS_LOC_MEMORY, .addr = ptr};
 			snprintf(v->why, sizeof(v->why), "%s", "");
 		}
 		if (v->kind == LV_NONE)
 			return wt_err_set(err, EROFS, "'%s': %s", esc, v->why);
 		if (idx >= 0) {
 			if (vt_tag(&st) != DW_TAG_array_type)
-				return wt_err_set(err, EINVAL, "'%s': indexing something not an array",
-						  esc);
-			if ((size_t)idx >= val_nchildren(&st))
 				return wt_err_set(err, EINVAL,
-						  "'%s': index %ld is out of bounds (the array has %zu)",
-						  esc, idx, val_nchildren(&st));
+						  "'%s': indexing something not an array", esc);
+			if ((size_t)idx >= val_nchildren(&st))
+				return wt_err_set(
+				    err, EINVAL,
+				    "'%s': index %ld is out of bounds (the array has %zu)", esc,
+				    idx, val_nchildren(&st));
 		} else {
 			idx = val_member_index(&st, name);
 			if (idx < 0)
-				return wt_err_set(err, ENOENT, "'%s': no member '%s' there", esc, name);
+				return wt_err_set(err, ENOENT, "'%s': no member '%s' there", esc,
+						  name);
 		}
 		struct lval parent = *v;
 		val_child(c, &st, &parent, (size_t)idx, cname, sizeof(cname), t, v);
@@ -729,7 +826,8 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		return 0;
 	}
 	if (var) {
-		while (var[k] && var[k] != '.' && var[k] != '[' && var[k] != '-' && k < sizeof(root) - 1) {
+		while (var[k] && var[k] != '.' && var[k] != '[' && var[k] != '-' &&
+		       k < sizeof(root) - 1) {
 			root[k] = var[k];
 			k++;
 		}
@@ -739,7 +837,8 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		struct lx_ctx c;
 		Dwarf_Die die;
 		bool ok;
-		if (function && (!th->frames[i].function || strcmp(th->frames[i].function, function)))
+		if (function &&
+		    (!th->frames[i].function || strcmp(th->frames[i].function, function)))
 			continue;
 		/* Past a frame the unwinder got wrong, nothing can be trusted: say so. */
 		if ((r = locals_frame_from_stack(st, th->tid, (int)i, out, err)) == -EFAULT)
@@ -758,15 +857,21 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 	char efn[128], er[300];
 	wt_escape_to(er, sizeof(er), root, strlen(root), 0);
 	if (function)
-		return wt_err_set(err, ENOENT, "thread %d has no frame in a function '%s' with debug "
-				  "info%s%s%s", (int)th->tid,
+		return wt_err_set(err, ENOENT,
+				  "thread %d has no frame in a function '%s' with debug "
+				  "info%s%s%s",
+				  (int)th->tid,
 				  wt_escape_to(efn, sizeof(efn), function, strlen(function), 0),
 				  er[0] ? " where '" : "", er, er[0] ? "' is visible" : "");
 	if (er[0])
-		return wt_err_set(err, ENOENT, "no frame of thread %d with debug info has a variable "
-				  "'%s'; 'whytop locals' lists what is visible", (int)th->tid, er);
-	return wt_err_set(err, ENODATA, "no frame of thread %d has debug info: nothing to show; "
-			  "install debug symbols or rebuild with -g", (int)th->tid);
+		return wt_err_set(err, ENOENT,
+				  "no frame of thread %d with debug info has a variable "
+				  "'%s'; 'whytop locals' lists what is visible",
+				  (int)th->tid, er);
+	return wt_err_set(err, ENODATA,
+			  "no frame of thread %d has debug info: nothing to show; "
+			  "install debug symbols or rebuild with -g",
+			  (int)th->tid);
 }
 
 bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
@@ -793,7 +898,8 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 			struct locals_frame f;
 			const struct stack_frame *fr = &th->frames[k];
 			if (fr->cfa != old->frame.cfa ||
-			    !lx_same_function(dwfl, fr->pc - (k > 0), old->frame.pc - !old->pc_exact))
+			    !lx_same_function(dwfl, fr->pc - (k > 0),
+					      old->frame.pc - !old->pc_exact))
 				continue;
 			if (locals_frame_from_stack(st, th->tid, (int)k, &f, NULL) < 0 ||
 			    f.inline_level != old->inline_level)
@@ -804,6 +910,8 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 	}
 	if (!lx_thread_alive(old->pid, old->tid))
 		return wt_err_set(err, ESRCH, "thread %d has exited", (int)old->tid);
-	return wt_err_set(err, ENOENT, "frame %d of thread %d has returned since it was read; "
-			  "look again", old->index, (int)old->tid);
+	return wt_err_set(err, ENOENT,
+			  "frame %d of thread %d has returned since it was read; "
+			  "look again",
+			  old->index, (int)old->tid);
 }

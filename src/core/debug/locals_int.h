@@ -26,23 +26,23 @@
 struct lx_ctx {
 	Dwfl *dwfl;
 	const struct locals_frame *f;
-	int memfd;          /* /proc/PID/mem */
+	int memfd; /* /proc/PID/mem */
 	Dwfl_Module *mod;
-	Dwarf_Addr bias;    /* module load bias (PIE, shared libraries) */
-	Dwarf_Addr pc;      /* absolute pc used for lookups (pc - 1 for callers) */
+	Dwarf_Addr bias; /* module load bias (PIE, shared libraries) */
+	Dwarf_Addr pc;	 /* absolute pc used for lookups (pc - 1 for callers) */
 	Dwarf_Die cudie;
-	Dwarf_Die *scopes;  /* dwarf_getscopes at pc: innermost first */
+	Dwarf_Die *scopes; /* dwarf_getscopes at pc: innermost first */
 	int nscopes;
-	int fn_scope;       /* index in scopes of this frame's function (inlined or not) */
-	int phys_scope;     /* index of the physical subprogram (its frame base) */
+	int fn_scope;	/* index in scopes of this frame's function (inlined or not) */
+	int phys_scope; /* index of the physical subprogram (its frame base) */
 	uint64_t cfa;
 	bool cfa_known, cfa_tried;
 };
 
 /* Where a value lives, after evaluating its location. */
 enum lv_kind {
-	LV_MEM,   /* memory at addr */
-	LV_REG,   /* register reg; save_addr != 0: an outer frame saved it there */
+	LV_MEM,	  /* memory at addr */
+	LV_REG,	  /* register reg; save_addr != 0: an outer frame saved it there */
 	LV_BYTES, /* a value with no place (constant, stack value, pieces) */
 	LV_NONE,  /* no value: loc says why (optimized out, not live, unavailable) */
 };
@@ -58,7 +58,7 @@ struct lval {
 	bool has_loclist;    /* the location changes with the pc (optimized code) */
 	unsigned bit_size;   /* bit-field member: width, 0 if not a bit-field */
 	unsigned bit_offset; /* bit-field member: offset from addr, little-endian bits */
-	char why[160];       /* for LV_NONE and read-only values */
+	char why[160];	     /* for LV_NONE and read-only values */
 	char copies[160];    /* other places its location list names, or "" */
 };
 
@@ -78,10 +78,10 @@ int lx_reg_value(struct lx_ctx *c, int reg, uint64_t *val);
 
 /* value.c */
 int lx_mem_read(struct lx_ctx *c, uint64_t addr, void *buf, size_t n);
-void vt_init(struct vtype *t, Dwarf_Die *owner);      /* from owner's DW_AT_type */
-bool vt_strip(struct vtype *t);                       /* peel typedef and cv; false if void */
+void vt_init(struct vtype *t, Dwarf_Die *owner); /* from owner's DW_AT_type */
+bool vt_strip(struct vtype *t);			 /* peel typedef and cv; false if void */
 uint64_t vt_size(const struct vtype *t);
-int vt_tag(const struct vtype *t);                    /* after vt_strip */
+int vt_tag(const struct vtype *t);		       /* after vt_strip */
 void vt_name(const struct vtype *t, struct wt_buf *b); /* C spelling, escaped */
 bool vt_is_scalar(const struct vtype *t);
 bool vt_is_aggregate(const struct vtype *t);

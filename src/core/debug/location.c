@@ -550,8 +550,8 @@ static const char *place_word(const Dwarf_Op *ops, size_t n, char *buf, size_t s
  * elsewhere in the function. A loop may test such a copy, or store it back
  * over a write made here: worth saying when it is the case.
  */
-static void note_copies(struct lx_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *here,
-			size_t nhere, struct lval *out)
+static void note_copies(struct lx_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *here, size_t nhere,
+			struct lval *out)
 {
 	char cur[32], w[32], list[160] = "";
 	const char *hw = place_word(here, nhere, cur, sizeof(cur));

@@ -181,8 +181,10 @@ static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path
 	res->new_value = format_bytes(&c, &st, back, size);
 	if (v.copies[0]) {
 		char n[600];
-		snprintf(n, sizeof(n), "optimized code: elsewhere in the function %s lives in %s; "
-			 "a copy there may overwrite or ignore this write", esc, v.copies);
+		snprintf(n, sizeof(n),
+			 "optimized code: elsewhere in the function %s lives in %s; "
+			 "a copy there may overwrite or ignore this write",
+			 esc, v.copies);
 		res->note = strdup(n);
 	}
 	r = 0;
