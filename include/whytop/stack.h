@@ -47,10 +47,10 @@ struct stack_frame {
 	char *module;      /* basename of the mapped file */
 	char *function;    /* demangled */
 	uint64_t offset;   /* pc - function start */
-	char *file;        /* source file, as the debug info names it (may be relative) */
+	char *file;        /* source file, joined with the CU's compilation directory */
 	int line, column;  /* 0 if unknown */
 	int inline_depth;  /* 0 for a physical frame */
-	/* file as a path to open: joined with the CU's compilation directory. */
+	/* The same path, for opening the source (kept separate for front ends). */
 	char *src_path;
 };
 
