@@ -49,21 +49,16 @@ void list_rebuild(struct list_screen *ls)
 	ls->list.n = ls->nrows;
 	if (sel != (size_t)-1) {
 		ls->list.sel = sel;
-		ls->sel_missing = 0;
 		ui_list_clamp(&ls->list);
 		return;
 	}
 	/*
-	 * The selected task is not in this refresh: keep the row position. It
-	 * may only have been skipped (a read that failed under load), so the
-	 * pid is kept for a few refreshes before the row's task becomes the
-	 * one followed.
+	 * The selected task is gone (the table lists /proc on every refresh,
+	 * so a live task is never missing): keep the row position and follow
+	 * the task now in it.
 	 */
 	ui_list_clamp(&ls->list);
-	if (++ls->sel_missing >= LIST_SEL_GRACE || !ls->sel_pid) {
-		ls->sel_missing = 0;
-		list_sync_sel(ls);
-	}
+	list_sync_sel(ls);
 }
 
 /* Remember which task is selected, so it stays selected after a refresh. */
