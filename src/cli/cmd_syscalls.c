@@ -118,6 +118,9 @@ int cmd_syscalls(int argc, char **argv)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return cli_error(CLI_FAIL, SUB, "%s", err.msg);
 	}
+	/* its name now: it may be gone by the end */
+	char what[200];
+	describe(what, sizeof(what), o.pid, o.tid);
 	/* Tests and people wait for this line before the work they want counted. */
 	fprintf(stderr, "whytop syscalls: counting pid %d with %s; Ctrl-C to stop\n", (int)o.pid,
 		sc_session_backend_name(s));
@@ -134,19 +137,26 @@ int cmd_syscalls(int argc, char **argv)
 	sc_counts_update(c, sample);
 
 	uint64_t end = duration >= 0 ? wt_now_ns() + (uint64_t)(duration * 1e9) : UINT64_MAX;
+	int ended = 0;
 	for (;;) {
 		uint64_t now = wt_now_ns();
-		if (now >= end || sc_session_alive(s) < 0)
+		if (now >= end)
 			break;
+		if (sc_session_alive(s) < 0) {
+			ended = 1;
+			break;
+		}
 		uint64_t step = end - now < 100000000ull ? end - now : 100000000ull;
 		struct timespec ts = {(time_t)(step / 1000000000ull), (long)(step % 1000000000ull)};
 		if (sigtimedwait(&set, NULL, &ts) > 0)
 			break;
 	}
 	r = sc_session_read(s, sample, &err);
-	char cost[256], what[200];
+	char cost[256];
 	sc_session_cost(s, sample, cost, sizeof(cost));
-	const char *bname = sc_session_backend_name(s);
+	/* the name lives in the session, which is closed before printing */
+	char bname[80];
+	snprintf(bname, sizeof(bname), "%s", sc_session_backend_name(s));
 	int kind = sc_session_backend(s);
 	sc_session_close(s);
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -157,7 +167,6 @@ int cmd_syscalls(int argc, char **argv)
 	}
 	sc_counts_update(c, sample);
 	sc_counts_sort(c, (enum sc_sort)sort);
-	describe(what, sizeof(what), o.pid, o.tid);
 	struct sc_report_info ri = {
 	    .what = what,
 	    .backend = kind == SC_BACKEND_KERNEL ? "kernel" : "ptrace",
@@ -166,6 +175,7 @@ int cmd_syscalls(int argc, char **argv)
 	    .pid = o.pid,
 	    .tid = o.tid,
 	    .exit_status = -1,
+	    .ended = ended,
 	};
 	if (json)
 		sc_report_json(stdout, c, &ri);

@@ -38,6 +38,8 @@ void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_i
 		c->lost ? " (their time and errors are missing from the table)" : "");
 	if (ri->exit_status >= 0)
 		fprintf(f, "program ended: status %d\n", ri->exit_status);
+	else if (ri->ended)
+		fprintf(f, "the process ended while it was counted\n");
 	fprintf(f, "%6s %11s %11s %9s %9s %-18s %s\n", "% time", "seconds", "usecs/call", "calls",
 		"errors", "errno", "syscall");
 	fprintf(f, "%s\n", rule);
@@ -74,6 +76,7 @@ void sc_report_json(FILE *f, const struct sc_counts *c, const struct sc_report_i
 		      (unsigned long long)c->lost);
 	if (ri->exit_status >= 0)
 		wt_buf_printf(&b, ",\"exit_status\":%d", ri->exit_status);
+	wt_buf_printf(&b, ",\"ended\":%s", ri->ended || ri->exit_status >= 0 ? "true" : "false");
 	wt_buf_printf(&b, ",\"total\":{\"calls\":%llu,\"errors\":%llu,\"time_ns\":%llu}",
 		      (unsigned long long)c->total_calls, (unsigned long long)c->total_errors,
 		      (unsigned long long)c->total_time_ns);

@@ -16,6 +16,7 @@ struct sc_report_info {
 	const char *cost;
 	long pid, tid;
 	int exit_status; /* -1 if none */
+	int ended;	 /* the process ended while it was counted */
 };
 
 void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_info *ri);

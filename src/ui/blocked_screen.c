@@ -138,6 +138,10 @@ static void bs_draw(struct screen *s)
 			snprintf(buf, sizeof(buf), "  %s", bs->bl->note);
 			ui_put(stdscr, 1, 1 + x, -1, ui_attr(UI_E_WARNING), buf);
 		}
+		if (bs->lines.width != getmaxx(bs->win)) {
+			bs->lines.width = getmaxx(bs->win);
+			bs_build(bs);
+		}
 		if (bs->shown == 0)
 			ui_put(bs->win, 1, 2, -1, ui_attr(UI_E_DIM),
 			       "No task is in uninterruptible sleep right now.");

@@ -32,8 +32,62 @@ void klines_free(struct klines *k)
 	k->cap = 0;
 }
 
+static void klines_add1(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
+		       enum ui_elem velem, const char *value, size_t vlen, pid_t pid);
+
+/* Columns of UTF-8 text (every character one column: escaped text is mostly ASCII). */
+static size_t cols_of(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* Bytes of s that fit in cols columns, broken after a space if there is one. */
+static size_t fit(const char *s, size_t len, size_t cols)
+{
+	size_t i = 0, c = 0, last_space = 0;
+	while (i < len && c < cols) {
+		if (s[i] == ' ')
+			last_space = i + 1;
+		i++;
+		while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+			i++;
+		c++;
+	}
+	if (i >= len)
+		return len;
+	return last_space > cols / 2 ? last_space : i;
+}
+
 void klines_add(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
 		enum ui_elem velem, const char *value, pid_t pid)
+{
+	if (!value || k->width <= 0) {
+		klines_add1(k, x, lelem, label, vx, velem, value, value ? strlen(value) : 0, pid);
+		return;
+	}
+	int start = vx ? vx : (label ? (int)strlen(label) + 1 : 0);
+	int avail = k->width - x - start - 1;
+	size_t len = strlen(value);
+	if (avail < 20 || cols_of(value, len) <= (size_t)avail) {
+		klines_add1(k, x, lelem, label, vx, velem, value, len, pid);
+		return;
+	}
+	const char *p = value;
+	bool first = true;
+	while (len > 0) {
+		size_t n = fit(p, len, (size_t)avail);
+		klines_add1(k, x, lelem, first ? label : NULL, start, velem, p, n, pid);
+		first = false;
+		p += n;
+		len -= n;
+	}
+}
+
+static void klines_add1(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
+		       enum ui_elem velem, const char *value, size_t vlen, pid_t pid)
 {
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 64;
@@ -49,7 +103,7 @@ void klines_add(struct klines *k, int x, enum ui_elem lelem, const char *label, 
 	l->label = label ? strdup(label) : NULL;
 	l->vx = vx;
 	l->velem = velem;
-	l->value = value ? strdup(value) : NULL;
+	l->value = value ? strndup(value, vlen) : NULL;
 	l->pid = pid;
 }
 

@@ -26,10 +26,12 @@ struct kline {
 struct klines {
 	struct kline *l;
 	size_t n, cap;
+	int width; /* wrap values to this many columns; 0: no wrapping */
 };
 
 void klines_clear(struct klines *k);
 void klines_free(struct klines *k);
+/* A value too wide for k->width continues on lines of its own, broken at spaces. */
 void klines_add(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
 		enum ui_elem velem, const char *value, pid_t pid);
 /* One thread: a header line, wchan, syscall (+ fd/path lines), kernel stack. */

@@ -10,8 +10,6 @@
 
 #define LIST_MIN_W 50
 #define LIST_MIN_ROWS 3
-/* Refreshes the selected pid may be missing before the selection moves on. */
-#define LIST_SEL_GRACE 3
 
 enum list_mode { LIST_NORMAL, LIST_SEARCH, LIST_FILTER };
 
@@ -21,7 +19,6 @@ struct list_screen {
 	size_t nrows, caprows;
 	struct ui_list list;
 	pid_t sel_pid; /* the selected task, followed across refreshes */
-	unsigned sel_missing; /* refreshes in a row it was not found */
 	int hdr_h;     /* header lines */
 	int list_y0;   /* screen line of the first row, -1 when too small */
 	int col_x[PROC_COL_COUNT + 1]; /* where each shown column starts, for clicks */

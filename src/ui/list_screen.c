@@ -49,21 +49,16 @@ void list_rebuild(struct list_screen *ls)
 	ls->list.n = ls->nrows;
 	if (sel != (size_t)-1) {
 		ls->list.sel = sel;
-		ls->sel_missing = 0;
 		ui_list_clamp(&ls->list);
 		return;
 	}
 	/*
-	 * The selected task is not in this refresh: keep the row position. It
-	 * may only have been skipped (a read that failed under load), so the
-	 * pid is kept for a few refreshes before the row's task becomes the
-	 * one followed.
+	 * The selected task is gone (the table lists /proc on every refresh,
+	 * so a live task is never missing): keep the row position and follow
+	 * the task now in it.
 	 */
 	ui_list_clamp(&ls->list);
-	if (++ls->sel_missing >= LIST_SEL_GRACE || !ls->sel_pid) {
-		ls->sel_missing = 0;
-		list_sync_sel(ls);
-	}
+	list_sync_sel(ls);
 }
 
 /* Remember which task is selected, so it stays selected after a refresh. */
@@ -187,10 +182,13 @@ static void draw_bottom(struct list_screen *ls)
 		int a = ui_attr(UI_E_KEY_LABEL);
 		ui_fill(stdscr, y, 0, a);
 		int x = ui_put(stdscr, y, 0, -1, ui_attr(UI_E_KEY), label);
-		x += ui_put(stdscr, y, x, -1, ui_attr(UI_E_MATCH), search ? ls->search : ls->filter);
-		const char *hint = search ? (ls->not_found ? "   (not found)  F3: next  Enter: done  Esc: cancel"
-							   : "   F3: next  Enter: done  Esc: cancel")
-					  : "   Enter: keep  Esc: clear";
+		const char *text = search ? ls->search : ls->filter;
+		x += ui_put(stdscr, y, x, -1, ui_attr(UI_E_MATCH), text);
+		const char *hint = "   Enter: keep  Esc: clear";
+		if (search && ls->not_found)
+			hint = "   (not found)  F3: next  Enter: done  Esc: cancel";
+		else if (search)
+			hint = "   F3: next  Enter: done  Esc: cancel";
 		ui_put(stdscr, y, x, -1, ls->not_found && search ? ui_attr(UI_E_ERROR) : a, hint);
 		return;
 	}
@@ -220,6 +218,16 @@ static void list_draw(struct screen *s)
 	int h = LINES - 1 - ls->list_y0;
 	ls->list.height = h;
 	ui_list_clamp(&ls->list);
+	if (ls->nrows == 0) {
+		const char *why = "No processes";
+		if (ls->filter[0])
+			why = "No process matches the filter (Esc clears it)";
+		else if (ui->opts.npids)
+			why = "None of the processes given with -p is running";
+		else if (ui->opts.uid != (uid_t)-1)
+			why = "This user has no processes (u: all users)";
+		ui_put(stdscr, ls->list_y0 + 1, 2, -1, ui_attr(UI_E_DIM), why);
+	}
 	for (int i = 0; i < h; i++) {
 		size_t r = ls->list.top + (size_t)i;
 		if (r >= ls->nrows)

@@ -212,7 +212,7 @@ int ui_loop_run(struct ui *ui)
 					loop_resize();
 					react |= UI_RELAYOUT | UI_REDRAW;
 				} else if (si.ssi_signo == SIGTSTP) {
-					/* Ctrl-Z: give the shell a sane terminal, stop, redraw all on fg. */
+					/* Ctrl-Z: a sane terminal for the shell; all redrawn on fg. */
 					endwin();
 					kill(getpid(), SIGSTOP);
 					loop_resize();

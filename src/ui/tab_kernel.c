@@ -122,6 +122,11 @@ static void ktab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 		ui_put(win, 1, 2, -1, ui_attr(UI_E_ERROR), st->error);
 		return;
 	}
+	/* Long sentences (why the kernel refused) wrap to the window: rebuild on resize. */
+	if (st->lines.width != getmaxx(win)) {
+		st->lines.width = getmaxx(win);
+		ktab_build(st);
+	}
 	/* Scrolls by page like the Overview tab: the selection is the top line. */
 	st->list.height = h - foot;
 	st->list.sel = st->list.top;

@@ -41,7 +41,8 @@ static int ui_curses_start(void)
 	setlocale(LC_ALL, "");
 	if (!newterm(NULL, stdout, stdin)) {
 		const char *term = getenv("TERM");
-		fprintf(stderr, "whytop: cannot use the terminal type '%s'; set TERM (e.g. xterm-256color)\n",
+		fprintf(stderr,
+			"whytop: cannot use the terminal type '%s'; set TERM (e.g. xterm-256color)\n",
 			term ? term : "(unset)");
 		return 1;
 	}
@@ -81,9 +82,10 @@ int ui_main(int argc, char **argv)
 		return r;
 	}
 	if (!isatty(STDOUT_FILENO) || !isatty(STDIN_FILENO)) {
-		fprintf(stderr, "whytop: the interactive UI needs a terminal, and standard %s is not one.\n"
-				"Use 'whytop list' (or 'whytop list --json') to print the process table "
-				"once; 'whytop --help' lists every subcommand.\n",
+		fprintf(stderr,
+			"whytop: the interactive UI needs a terminal, and standard %s is not one.\n"
+			"Use 'whytop list' (or 'whytop list --json') to print the process table once; "
+			"'whytop --help' lists every subcommand.\n",
 			isatty(STDOUT_FILENO) ? "input" : "output");
 		ui_config_free(&ui.cfg);
 		return 1;

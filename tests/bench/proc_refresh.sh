@@ -101,9 +101,7 @@ FLOOR_OPEN=$3
 FLOOR_KEPT=$4
 set -- $("$BENCH" core 20)
 CORE_KEPT=$4
-set -- $(WHYTOP_PROC_ALWAYS_LIST=1 "$BENCH" core 20)
-CORE_LIST=$4
-set -- $(WHYTOP_PROC_ALWAYS_LIST=1 WHYTOP_PROC_NO_KEEP_FDS=1 "$BENCH" core 20)
+set -- $(WHYTOP_PROC_NO_KEEP_FDS=1 "$BENCH" core 20)
 CORE_OPEN=$4
 
 echo
@@ -120,6 +118,5 @@ echo
 printf '%-52s %10s\n' "back to back (getrusage)" "us/task"
 printf '%-52s %10.2f\n' "floor: open+read+close /proc/PID/stat" "$FLOOR_OPEN"
 printf '%-52s %10.2f\n' "floor: pread /proc/PID/stat on a kept fd" "$FLOOR_KEPT"
-printf '%-52s %10.2f\n' "whytop core, no fork between refreshes (default)" "$CORE_KEPT"
-printf '%-52s %10.2f\n' "whytop core, listing /proc every time, kept fds" "$CORE_LIST"
-printf '%-52s %10.2f\n' "whytop core, listing /proc, open+read+close" "$CORE_OPEN"
+printf '%-52s %10.2f\n' "whytop core, kept fds (default)" "$CORE_KEPT"
+printf '%-52s %10.2f\n' "whytop core, open+read+close" "$CORE_OPEN"

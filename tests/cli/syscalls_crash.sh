@@ -5,6 +5,8 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
+CASES="kernel ptrace"
+kernel_backend_ok || CASES=ptrace
 
 t_start "$TARGETS/sc_loop" getppid >"$T_TMP/loop.out"
 P=$T_PID
@@ -12,7 +14,7 @@ t_wait_for 10 test -s "$T_TMP/loop.out" || t_fail "target did not start"
 
 lines() { wc -l <"$T_TMP/loop.out"; }
 
-for B in kernel ptrace; do
+for B in $CASES; do
 	t_start "$WHYTOP" syscalls "$P" --backend "$B" >"$T_TMP/$B.out" 2>"$T_TMP/$B.err"
 	W=$T_PID
 	t_wait_for 10 grep -q counting "$T_TMP/$B.err" || t_fail "$B: whytop did not start"
@@ -39,4 +41,17 @@ done
 "$WHYTOP" syscalls "$P" --duration 0.3 --json >"$T_TMP/next.json" 2>"$T_TMP/next.err" ||
 	t_fail "next start failed: $(cat "$T_TMP/next.err")"
 grep -q '"name":"getppid"' "$T_TMP/next.json" || t_fail "next start: $(cat "$T_TMP/next.json")"
+# The counted process ends: whytop ends too (no --duration), and says so.
+t_start sleep 1
+S=$T_PID
+for B in $CASES; do
+	"$WHYTOP" syscalls "$S" --backend "$B" --json >"$T_TMP/end.$B.json" 2>"$T_TMP/end.$B.err" &
+	E=$!
+	T_PIDS="$T_PIDS $E"
+	t_reap "$E" 10 >"$T_TMP/st" || t_fail "$B: whytop did not end with the process"
+	[ "$(cat "$T_TMP/st")" = 0 ] || t_fail "$B: $(cat "$T_TMP/end.$B.err")"
+	grep -q '"ended":true' "$T_TMP/end.$B.json" || t_fail "$B: $(cat "$T_TMP/end.$B.json")"
+	t_start sleep 1
+	S=$T_PID
+done
 exit 0

@@ -12,7 +12,9 @@ INT80=0
 "$TARGETS/sc_work" --int80-probe && INT80=50
 
 # kernel-nobtf: the raw_tp programs used on kernels without BTF
-for B in kernel kernel-nobtf ptrace; do
+CASES="kernel kernel-nobtf ptrace"
+kernel_backend_ok || CASES=ptrace
+for B in $CASES; do
 	D=$T_TMP/$B
 	mkdir "$D"
 	BACKEND=${B%-nobtf}

@@ -33,3 +33,13 @@ gone() {
 no_libbpf() {
 	[ "$("$TARGETS/sc_bpfprogs")" = -1 ]
 }
+
+# kernel_backend_ok: the in-kernel counter can run here (root with BPF in
+# this kernel). Where it cannot, tests skip the kernel cases and say why.
+kernel_backend_ok() {
+	if "$WHYTOP" syscalls $$ --backend kernel --duration 0 >/dev/null 2>"$T_TMP/kb.err"; then
+		return 0
+	fi
+	echo "NOTE: in-kernel counting unavailable here: $(cat "$T_TMP/kb.err")" >&2
+	return 1
+}

@@ -10,6 +10,10 @@
  *     mkdir DIR/worked; wait for DIR/finish; do it all once more in the main
  *     thread, checking results; print "sc_work: ok" (exit 0) or what was wrong.
  *   sc_work --int80-probe: exit 0 if int $0x80 works in a 64-bit process here.
+ *   sc_work --idle-thread: a second thread and the main one just sleep.
+ *
+ * Each SIGUSR1 it receives is acknowledged with mkdir DIR/sigN (N = 1, 2,
+ * ...), from the main thread's wait loop, and counted in the last line.
  *
  * Markers are directories (mkdir, no fd), and the main thread only polls
  * with access() and nanosleep(), so none of the counted calls is made by
@@ -17,6 +21,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +41,14 @@ static int n_int80;
 static int bad;
 static pid_t parent, self;
 static char cwd[4096];
+static volatile sig_atomic_t sigs;
+static int sigs_marked;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	sigs++;
+}
 
 static long int80_getpid(void)
 {
@@ -68,6 +81,13 @@ static void *work(void *arg)
 	return arg;
 }
 
+static void *idle(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
 static void mark(const char *name)
 {
 	char p[4096];
@@ -83,6 +103,11 @@ static void await(const char *name)
 	while (access(p, F_OK) < 0) {
 		struct timespec ts = {0, 10000000};
 		nanosleep(&ts, NULL);
+		while (sigs_marked < sigs) {
+			char m[32];
+			snprintf(m, sizeof(m), "sig%d", ++sigs_marked);
+			mark(m);
+		}
 	}
 }
 
@@ -96,12 +121,19 @@ int main(int argc, char **argv)
 		waitpid(c, &st, 0);
 		return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
 	}
+	if (argc > 1 && strcmp(argv[1], "--idle-thread") == 0) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, idle, NULL) != 0)
+			return 2;
+		idle(NULL);
+	}
 	if (argc < 2)
 		return 2;
 	dir = argv[1];
 	n_int80 = argc > 2 ? atoi(argv[2]) : 0;
 	parent = getppid();
 	self = getpid();
+	signal(SIGUSR1, on_usr1);
 	if (!getcwd(cwd, sizeof(cwd)))
 		return 2;
 
@@ -119,6 +151,6 @@ int main(int argc, char **argv)
 		printf("sc_work: %d bad results\n", bad);
 		return 1;
 	}
-	printf("sc_work: ok\n");
+	printf("sc_work: ok, %d signals\n", (int)sigs);
 	return 0;
 }

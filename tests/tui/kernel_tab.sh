@@ -40,6 +40,27 @@ t_wait_for 10 grows || t_fail "blocked time did not grow from $first (tenths): $
 tui_screen -e | grep "disk sleep (uninterruptible)" | grep -q "$(printf '\033')\[" ||
 	t_fail "D state not highlighted"
 
+# As user nobody the same tab says what the kernel refused and why, wrapped to
+# the window, never a blank field.
+if command -v setpriv >/dev/null; then
+	tm new-session -d -s nobody -x 100 -y 40 \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=/nonexistent setpriv --reuid=65534 --regid=65534 --clear-groups '$WHYTOP' -d 3 -p $P --open; exec sleep 600" ||
+		t_fail "cannot start tmux as nobody"
+	nb() { tm capture-pane -p -t nobody; }
+	nb_has() { nb | grep -Fq -- "$1"; }
+	t_wait_for 10 nb_has ":Kernel" || t_fail "no tab bar as nobody: $(nb)"
+	tm send-keys -t nobody "$n"
+	for want in "Thread $P kern_vfork" "disk sleep (uninterruptible)" \
+		"the kernel hides the wait channel of a task whytop may" \
+		"thread $P belongs to user root: the kernel shows the" \
+		"the kernel shows kernel stacks only to CAP_SYS_ADMIN"; do
+		t_wait_for 10 nb_has "$want" || { nb >&2; t_fail "as nobody, missing: $want"; }
+	done
+	nb | grep -Eq "^   (wchan|syscall|stack) *$" && { nb >&2; t_fail "a blank field as nobody"; }
+	nb | awk 'length > 100 { bad = 1 } END { exit !bad }' && t_fail "lines wider than the window"
+	tm send-keys -t nobody F10
+fi
+
 kill -KILL "$CHILD"
 tui_wait "The process has exited; this is what it looked like last."
 tui_has "Thread $P kern_vfork" || t_fail "last picture lost"

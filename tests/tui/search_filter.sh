@@ -50,6 +50,13 @@ tui_wait "PID $b "
 tui_keys Escape
 tui_wait "Load average:"
 
+# A filter nothing matches: said so.
+tui_keys '\'
+tui_type "no-such-process-anywhere"
+tui_wait "No process matches the filter"
+tui_keys Escape
+tui_wait_gone "No process matches"
+
 # Nothing matches: said so.
 tui_keys /
 tui_type "no-such-process-anywhere"

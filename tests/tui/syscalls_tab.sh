@@ -8,6 +8,7 @@
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
 no_libbpf && t_skip "built without libbpf"
+kernel_backend_ok || t_skip "in-kernel counting unavailable here"
 
 t_start "$TARGETS/sc_loop" getppid >"$T_TMP/loop.out"
 P=$T_PID
@@ -52,6 +53,18 @@ tui_keys p
 tui_wait_gone "[PAUSED]"
 tui_keys r
 tui_wait "Syscall counters reset"
+
+# One thread: a menu of all threads; pick the (only) thread of the loop.
+tui_keys t
+tui_wait "Count which thread?"
+tui_wait "All threads"
+tui_keys Down Enter
+tui_wait "Thread: $P "
+wait_re "^getppid +[0-9.]+[kM]? " "no getppid row for thread $P"
+tui_keys t
+tui_wait "Count which thread?"
+tui_keys Up Enter
+tui_wait "Thread: all "
 
 # ptrace on request: the target is traced by us, then detached on the way back.
 tui_keys b

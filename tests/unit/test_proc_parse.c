@@ -295,46 +295,6 @@ static void test_loadavg_uptime(void **state)
 	assert_int_equal(proc_parse_uptime(S(""), &up), -EINVAL);
 }
 
-/* The pids a refresh probes instead of listing /proc, including across the wrap. */
-static void test_new_pid_range(void **state)
-{
-	struct proc_pid_clock was = { 1000, 5000 }, now = { 1010, 5010 };
-	uint64_t first, count;
-
-	assert_true(proc_new_pid_range(&was, &now, 32768, &first, &count));
-	assert_int_equal(first, 1001);
-	assert_int_equal(count, 10);
-	now = was; /* nothing forked */
-	assert_true(proc_new_pid_range(&was, &now, 32768, &first, &count));
-	assert_int_equal(count, 0);
-	/* Wrapped: 32760..32767, then 1..305 (the kernel restarts at 300). */
-	was.last_pid = 32759;
-	now.last_pid = 305;
-	now.forks = was.forks + 20;
-	assert_true(proc_new_pid_range(&was, &now, 32768, &first, &count));
-	assert_int_equal(first, 32760);
-	assert_int_equal(count, 8 + 305);
-	/* The last pid was the highest one: the next starts again at 1. */
-	was.last_pid = 32767;
-	now.last_pid = 400;
-	assert_true(proc_new_pid_range(&was, &now, 32768, &first, &count));
-	assert_int_equal(first, 1);
-	assert_int_equal(count, 400);
-	/* Enough forks to go all the way round: nothing can be said. */
-	was.last_pid = 1000;
-	now.last_pid = 1010;
-	now.forks = was.forks + 32767;
-	assert_false(proc_new_pid_range(&was, &now, 32768, &first, &count));
-	/* Counters that went back, or readings that are missing. */
-	now.forks = was.forks - 1;
-	assert_false(proc_new_pid_range(&was, &now, 32768, &first, &count));
-	now.forks = was.forks;
-	now.last_pid = 0;
-	assert_false(proc_new_pid_range(&was, &now, 32768, &first, &count));
-	now.last_pid = 40000; /* beyond pid_max: pid_max changed under us */
-	assert_false(proc_new_pid_range(&was, &now, 32768, &first, &count));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -348,7 +308,6 @@ int main(void)
 		cmocka_unit_test(test_cpu_lines),
 		cmocka_unit_test(test_meminfo),
 		cmocka_unit_test(test_loadavg_uptime),
-		cmocka_unit_test(test_new_pid_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,22 +25,8 @@ const char *proc_users_name(struct proc_users *u, uid_t uid);
 struct proc_sysreader;
 struct proc_sysreader *proc_sysreader_new(void);
 void proc_sysreader_free(struct proc_sysreader *r);
-/* How many pids were handed out: tells a refresh whether new tasks can exist. */
-struct proc_pid_clock {
-	uint64_t last_pid; /* the last pid handed out (/proc/loadavg), 0 if unknown */
-	uint64_t forks;    /* tasks created since boot (/proc/stat "processes"), 0 if unknown */
-};
-/*
- * The pids handed out between two readings of the pid clock: count of them
- * from first on, wrapping from pid_max - 1 to 1. False when that cannot be
- * known (a reading is missing, or the fork counter allows a full turn).
- */
-bool proc_new_pid_range(const struct proc_pid_clock *was, const struct proc_pid_clock *now,
-			uint64_t pid_max, uint64_t *first, uint64_t *count);
-
 /* Fill si (except the task counts); rates are since the previous call. */
-int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si,
-			struct proc_pid_clock *clk);
+int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si);
 
 /*
  * Read a small /proc file into buf (NUL-terminated). If *keep >= 0 it is an
@@ -51,8 +37,6 @@ int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinf
 ssize_t proc_read_kept(int dirfd, const char *path, int *keep, bool want_keep, char *buf,
 		       size_t size);
 
-/* table.c, for tests: how many refreshes listed /proc and how many walked. */
-void proc_table_stats_(const struct proc_table *t, unsigned long *listed, unsigned long *walked);
 /* table.c, for tree.c: the task array, reordered in place. */
 struct proc_task *proc_table_tasks_(struct proc_table *t, size_t *n);
 /* columns.c, for tree.c: order of two tasks by a column's key, ascending (0 when equal). */

@@ -26,7 +26,6 @@ struct proc_sysreader {
 	int ncap;                    /* entries in prev and cpu */
 	bool have_prev;
 	uint64_t boot_time;
-	uint64_t forks;              /* "processes": every fork and clone since boot */
 };
 
 struct proc_sysreader *proc_sysreader_new(void)
@@ -121,10 +120,6 @@ static int read_cpus(struct proc_sysreader *r, int procfd, struct proc_sysinfo *
 				uint64_t bt;
 				if (proc_parse_u64(&q, end, &bt) == 0)
 					r->boot_time = bt;
-			} else if (end - line > 10 && memcmp(line, "processes ", 10) == 0) {
-				const char *q = line + 10;
-				uint64_t f;
-				r->forks = proc_parse_u64(&q, end, &f) == 0 ? f : 0;
 			}
 			continue;
 		}
@@ -151,8 +146,7 @@ static int read_cpus(struct proc_sysreader *r, int procfd, struct proc_sysinfo *
 	return 0;
 }
 
-int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si,
-			struct proc_pid_clock *clk)
+int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si)
 {
 	char buf[4096];
 	ssize_t n;
@@ -172,13 +166,11 @@ int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinf
 			si->swap_used_kb = m.swap_total > m.swap_free ? m.swap_total - m.swap_free : 0;
 		}
 	}
-	clk->forks = rc == 0 ? r->forks : 0;
-	clk->last_pid = 0;
 	n = proc_read_kept(procfd, "loadavg", &r->fd_loadavg, true, buf, sizeof(buf));
 	if (n > 0) {
 		unsigned running, total;
-		if (proc_parse_loadavg(buf, (size_t)n, si->load, &running, &total, &clk->last_pid))
-			clk->last_pid = 0;
+		uint64_t last_pid;
+		proc_parse_loadavg(buf, (size_t)n, si->load, &running, &total, &last_pid);
 	}
 	n = proc_read_kept(procfd, "uptime", &r->fd_uptime, true, buf, sizeof(buf));
 	if (n > 0)

@@ -3,9 +3,14 @@
  * handing each to task.c, then the system-wide figures and the accessors.
  *
  * Tasks are found by listing /proc with getdents64 on a kept directory fd
- * (and /proc/PID/task for the threads view), or, when that can be shown to
- * find nothing new, by walking the tasks the last refresh found and probing
- * only the pids handed out since (see struct proc_table's ids).
+ * (and /proc/PID/task for the threads view), on every refresh. Walking the
+ * tasks already known and probing only the pids handed out since (from the
+ * last pid in /proc/loadavg) was tried and dropped: a pid chosen with
+ * clone3's set_tid or ns_last_pid (CRIU) is outside that range, and a pid
+ * handed out but not yet attached to its task when probed is never probed
+ * again, so a live process could be missing for several refreshes
+ * (tests/unit/test_proc_exact.c shows the first). Listing costs a fifth
+ * of a refresh; a table that is not exact costs more.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -64,27 +69,6 @@ struct proc_table *proc_table_new(void)
 	if (getenv("WHYTOP_PROC_NO_KEEP_FDS"))
 		t->keep_fds = false; /* for the benchmark: measure both ways */
 
-	/*
-	 * The last pid in /proc/loadavg is our own pid namespace's; it only
-	 * says something about this /proc if /proc is of that namespace.
-	 */
-	char self[24];
-	ssize_t sl = readlinkat(t->procfd, "self", self, sizeof(self) - 1);
-	if (sl > 0) {
-		const char *p = self;
-		uint64_t v;
-		self[sl] = '\0';
-		t->may_skip_listing = proc_parse_u64(&p, self + sl, &v) == 0 && *p == '\0' &&
-				      v == (uint64_t)getpid();
-	}
-	char pm[32];
-	int pmfd = -1;
-	ssize_t pml = proc_read_kept(t->procfd, "sys/kernel/pid_max", &pmfd, false, pm, sizeof(pm));
-	const char *pmp = pm;
-	if (pml <= 0 || proc_parse_u64(&pmp, pm + pml, &t->pid_max) || t->pid_max < 2)
-		t->may_skip_listing = false;
-	if (getenv("WHYTOP_PROC_ALWAYS_LIST"))
-		t->may_skip_listing = false; /* for the benchmark */
 	return t;
 }
 
@@ -99,14 +83,12 @@ void proc_table_free(struct proc_table *t)
 		close(t->procfd);
 	free(t->dents);
 	free(t->tasks);
-	free(t->ids);
-	free(t->ids_next);
 	proc_sysreader_free(t->sys);
 	proc_users_free(t->users);
 	free(t);
 }
 
-/* Read a per-refresh file, keeping its fd if the budget allows. */
+/* A /proc entry's name as a pid: digits only, no leading zero. */
 static bool parse_pid_name(const char *s, pid_t *out)
 {
 	unsigned long v = 0;
@@ -188,88 +170,6 @@ static int scan_threads(struct proc_table *t, const struct scan *sc, pid_t pid, 
 	return 0;
 }
 
-/*
- * Whether this refresh may walk the known tasks instead of listing /proc,
- * and if so the pids handed out since the last refresh: count of them from
- * first on, cyclically below pid_max.
- */
-bool proc_new_pid_range(const struct proc_pid_clock *was, const struct proc_pid_clock *now,
-			uint64_t pid_max, uint64_t *first, uint64_t *count)
-{
-	if (!now->last_pid || !was->last_pid || !now->forks || !was->forks || pid_max < 2 ||
-	    now->last_pid >= pid_max || was->last_pid >= pid_max)
-		return false;
-	/* Every fork takes a pid: fewer forks than pids means no full turn. */
-	if (now->forks < was->forks || now->forks - was->forks >= pid_max - 1)
-		return false;
-	*first = was->last_pid + 1 < pid_max ? was->last_pid + 1 : 1;
-	if (now->last_pid >= was->last_pid)
-		*count = now->last_pid - was->last_pid;
-	else
-		*count = pid_max - 1 - was->last_pid + now->last_pid; /* ..pid_max-1, then 1.. */
-	return true;
-}
-
-static bool table_new_pids(struct proc_table *t, const struct proc_pid_clock *now,
-			   uint64_t *first, uint64_t *count)
-{
-	if (!t->may_skip_listing || !t->ids_valid || t->since_listing + 1 >= PROC_LIST_EVERY)
-		return false;
-	if (!proc_new_pid_range(&t->clk, now, t->pid_max, first, count))
-		return false;
-	/* Probing costs about what listing does per pid: beyond a share, list. */
-	return *count <= 64 + t->nids / 4;
-}
-
-/*
- * A pid born since the last refresh: a process, or (in /proc, unlisted
- * but reachable) a thread of one. Its status says which.
- */
-static int table_probe_pid(struct proc_table *t, const struct scan *sc, pid_t pid)
-{
-	char dir[64], buf[4096];
-	uint64_t tgid;
-	int keep = -1;
-
-	proc_path_pid(dir, pid, "/status");
-	ssize_t n = proc_read_kept(t->procfd, dir, &keep, false, buf, sizeof(buf));
-	if (n <= 0 || proc_parse_key_u64(buf, (size_t)n, "Tgid", &tgid) || tgid > INT32_MAX)
-		return 0; /* already gone, or never was */
-	if ((pid_t)tgid == pid) {
-		proc_path_pid(dir, pid, "/");
-		return proc_task_scan(t, sc, dir, pid, pid, false);
-	}
-	if (!t->threads_mode)
-		return 0;
-	size_t l = proc_path_pid(dir, (pid_t)tgid, "/task/");
-	proc_path_pid(dir + l, pid, "/");
-	return proc_task_scan(t, sc, dir, pid, (pid_t)tgid, true);
-}
-
-static int table_walk_known(struct proc_table *t, const struct scan *sc, uint64_t first,
-			    uint64_t count)
-{
-	char dir[64];
-	int rc = 0;
-	for (size_t i = 0; i < t->nids && !rc; i++) {
-		const struct task_id *k = &t->ids[i];
-		if (k->id != k->tgid) {
-			size_t l = proc_path_pid(dir, k->tgid, "/task/");
-			proc_path_pid(dir + l, k->id, "/");
-		} else {
-			proc_path_pid(dir, k->id, "/");
-		}
-		rc = proc_task_scan(t, sc, dir, k->id, k->tgid, k->id != k->tgid);
-	}
-	uint64_t pid = first;
-	for (uint64_t i = 0; i < count && !rc; i++, pid++) {
-		if (pid >= t->pid_max)
-			pid = 1;
-		rc = table_probe_pid(t, sc, (pid_t)pid);
-	}
-	return rc;
-}
-
 int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 		       struct wt_err *err)
 {
@@ -279,14 +179,12 @@ int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 	pid_t *pids = NULL, *tids = NULL;
 	size_t npids = 0, pcap = 0, tcap = 0;
 	uint64_t now = wt_now_ns();
-	struct proc_pid_clock clk;
 	int rc;
 
 	wt_err_clear(err);
 	if (t->have_mode && t->threads_mode != o->threads) {
 		/* Process and thread views keep different stat files: start afresh. */
 		proc_cache_evict(t, true);
-		t->ids_valid = false;
 	}
 	t->threads_mode = o->threads;
 	t->have_mode = true;
@@ -298,34 +196,16 @@ int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 	struct proc_sysinfo *si = &t->si;
 	si->ntasks = si->nprocs = si->nthreads = si->nkthreads = 0;
 	si->nrunning = si->nsleeping = si->ndisk = si->nstopped = si->nzombie = si->nidle = 0;
-	rc = proc_sysreader_read(t->sys, t->procfd, si, &clk);
+	rc = proc_sysreader_read(t->sys, t->procfd, si);
 	if (rc == -ENOMEM)
 		return wt_err_set(err, ENOMEM, "out of memory reading /proc/stat");
 	if (rc)
 		return wt_err_set(err, rc, "cannot read /proc/stat: %s; is /proc mounted?",
 				  strerror(-rc));
 
-	/*
-	 * Read the pid clock before the tasks: a fork during this refresh then
-	 * shows as a moved last pid next time.
-	 */
-	uint64_t first, count;
-	bool walk_known = table_new_pids(t, &clk, &first, &count);
-	t->clk = clk;
-	t->ids_valid = true;
-	t->nids_next = 0;
-	if (walk_known) {
-		t->nwalked++;
-		t->since_listing++;
-		rc = table_walk_known(t, &sc, first, count);
-		goto done;
-	}
-	t->since_listing = 0;
-	t->nlisted++;
 	rc = list_pids(t, t->procfd, &pids, &pcap, &npids);
 	if (rc) {
 		free(pids);
-		t->ids_valid = false;
 		return wt_err_set(err, rc, "cannot list /proc: %s; is /proc mounted?", strerror(-rc));
 	}
 	for (size_t i = 0; i < npids && !rc; i++) {
@@ -339,23 +219,10 @@ int proc_table_refresh(struct proc_table *t, const struct proc_table_opts *opts,
 	}
 	free(pids);
 	free(tids);
-done:;
-	/* This refresh's tasks are the next one's list. */
-	struct task_id *swap = t->ids;
-	size_t swap_cap = t->ids_cap;
-	t->ids = t->ids_next;
-	t->nids = t->nids_next;
-	t->ids_cap = t->ids_next_cap;
-	t->ids_next = swap;
-	t->ids_next_cap = swap_cap;
-	t->nids_next = 0;
-
 	si->ntasks = si->nthreads + si->nkthreads;
 	proc_cache_evict(t, false);
-	if (rc) {
-		t->ids_valid = false;
+	if (rc)
 		return wt_err_set(err, rc, "out of memory while reading the process table");
-	}
 	return 0;
 }
 
@@ -380,12 +247,6 @@ struct proc_task *proc_table_find(struct proc_table *t, pid_t pid)
 const struct proc_sysinfo *proc_table_sysinfo(const struct proc_table *t)
 {
 	return &t->si;
-}
-
-void proc_table_stats_(const struct proc_table *t, unsigned long *listed, unsigned long *walked)
-{
-	*listed = t->nlisted;
-	*walked = t->nwalked;
 }
 
 /* For tree.c: the task array, to reorder in place. */

@@ -15,7 +15,6 @@
 #define COMM_RAW_MAX 64  /* kworker names carry their workqueue: longer than TASK_COMM_LEN */
 #define CMDLINE_MAX 4096 /* what any front end can show of a command line */
 #define FD_RESERVE 256   /* fds left for everything else in the process */
-#define PROC_LIST_EVERY 10 /* list /proc at least every this many refreshes */
 
 /* One task in the cache, keyed by (pid, start time). */
 struct proc_ent {
@@ -60,29 +59,7 @@ struct proc_table {
 	long page_kb;
 	long fd_budget;                   /* fds we may still keep open */
 	bool keep_fds;
-	/*
-	 * Every task the last refresh found. Listing /proc costs a dentry
-	 * lookup per task, about a fifth of a refresh; but pids are handed out
-	 * in cyclic order, so a task born since the last refresh has a pid
-	 * between the last pids /proc/loadavg showed then and now. A refresh
-	 * walks this list and probes that range instead of listing /proc,
-	 * unless the range is large, the fork counter says the pids may have
-	 * gone round, or PROC_LIST_EVERY refreshes went by (pids can also be
-	 * chosen, with clone3's set_tid or ns_last_pid, as CRIU does).
-	 */
-	struct task_id *ids, *ids_next;
-	size_t nids, nids_next, ids_cap, ids_next_cap;
-	struct proc_pid_clock clk;        /* at the start of the last refresh */
-	bool ids_valid;
-	bool may_skip_listing;            /* /proc is our pid namespace's */
-	unsigned since_listing;           /* refreshes since /proc was last listed */
-	unsigned long nlisted, nwalked;   /* refreshes of each kind, for tests */
 	uid_t euid;                       /* ours: whose tasks' wchan we may read */
-	uint64_t pid_max;
-};
-
-struct task_id {
-	pid_t id, tgid;
 };
 
 /* What one refresh passes down to the per-task reader. */

@@ -304,24 +304,6 @@ static void ent_read_io(struct proc_table *t, struct proc_ent *e, const char *di
 	e->io_known = n > 0 && proc_parse_io(buf, (size_t)n, &e->read_bytes, &e->write_bytes) == 0;
 }
 
-/* Remember a task for the next refresh's walk. */
-static void ids_push(struct proc_table *t, pid_t id, pid_t tgid)
-{
-	if (t->nids_next == t->ids_next_cap) {
-		size_t cap = t->ids_next_cap ? t->ids_next_cap * 2 : 4096;
-		struct task_id *n = realloc(t->ids_next, cap * sizeof(*n));
-		if (!n) {
-			t->ids_valid = false; /* the next refresh lists /proc instead */
-			return;
-		}
-		t->ids_next = n;
-		t->ids_next_cap = cap;
-	}
-	t->ids_next[t->nids_next].id = id;
-	t->ids_next[t->nids_next].tgid = tgid;
-	t->nids_next++;
-}
-
 static bool wanted_pid(const struct proc_table_opts *o, pid_t tgid)
 {
 	if (!o->pids)
@@ -400,7 +382,6 @@ int proc_task_scan(struct proc_table *t, const struct scan *sc, const char *dir,
 	}
 	e->gen = t->gen;
 	e->tgid = tgid;
-	ids_push(t, id, tgid);
 	e->is_kthread = (st.flags & PROC_PF_KTHREAD) != 0;
 	ent_set_comm(e, st.comm, st.comm_len);
 

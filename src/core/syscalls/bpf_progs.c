@@ -51,7 +51,7 @@
  */
 #define LABEL(n) INSN(0xff, 0, 0, 0, n)
 enum { L_OUT = 1, L_ABI_DONE, L_OOR, L_RANGE, L_INRANGE, L_COUNT, L_NOCOUNT, L_MATCH,
-       L_LOST, L_ERRINS, L_NLABELS };
+       L_LOST, L_ERRINS, L_ABI_UNKNOWN, L_NLABELS };
 
 static int asm_fix(struct bpf_insn *in, int n)
 {
@@ -111,11 +111,15 @@ int bpf_prog_enter(struct bpf_insn *p, const struct bpf_prog_params *st)
 		ALU64_IMM(BPF_ADD, BPF_REG_1, -40),
 		MOV64_IMM(BPF_REG_2, 4),
 		CALL(BPF_FUNC_probe_read_kernel),
-		JMP_IMM(BPF_JNE, BPF_REG_0, 0, L_ABI_DONE),
+		/* could not tell: counted by number under "abi?", never guessed */
+		JMP_IMM(BPF_JNE, BPF_REG_0, 0, L_ABI_UNKNOWN),
 		LDX(BPF_W, BPF_REG_1, BPF_REG_10, -40),
 		ALU64_IMM(BPF_AND, BPF_REG_1, TS_COMPAT),
 		JMP_IMM(BPF_JEQ, BPF_REG_1, 0, L_ABI_DONE),
 		MOV64_IMM(BPF_REG_9, SC_NR_MAX + 1),
+		JA(L_RANGE),
+		LABEL(L_ABI_UNKNOWN),
+		MOV64_IMM(BPF_REG_9, SC_ABI_UNKNOWN * (SC_NR_MAX + 1)),
 		JA(L_RANGE),
 	};
 	struct bpf_insn tail[] = {

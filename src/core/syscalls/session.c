@@ -94,6 +94,18 @@ int sc_session_open(struct sc_session **out, const struct sc_opts *o, struct wt_
 	*out = NULL;
 	if (kill(o->pid, 0) < 0 && errno == ESRCH)
 		return wt_err_set(err, ESRCH, "process %d is gone", (int)o->pid);
+	/* A thread id is not a process: the kernel filter would match nothing. */
+	char sp[64], st[1024];
+	snprintf(sp, sizeof(sp), "/proc/%d/status", (int)o->pid);
+	if (wt_read_at(AT_FDCWD, sp, st, sizeof(st)) > 0) {
+		const char *t = strstr(st, "\nTgid:");
+		long tgid = t ? atol(t + 6) : o->pid;
+		if (tgid != o->pid)
+			return wt_err_set(err, EINVAL,
+					  "%d is a thread of process %ld; count it with PID %ld "
+					  "and --thread %d",
+					  (int)o->pid, tgid, tgid, (int)o->pid);
+	}
 	if (o->tid) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)o->pid, (int)o->tid);
