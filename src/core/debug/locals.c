@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <whytop/attach.h>
 
 #include "locals_int.h"
 
@@ -968,4 +971,18 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 			  "frame %d of thread %d has returned since it was read; "
 			  "look again",
 			  old->index, (int)old->tid);
+}
+
+int locals_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
+		struct wt_err *err)
+{
+	for (int tries = 0;; tries++) {
+		int r = stack_walk(dp, opts, out, err);
+		/* EBUSY: held by this process itself (attach.c); anything else stays. */
+		if (r == 0 || err->code != EBUSY || tries >= 10)
+			return r;
+		attach_reap_deferred();
+		struct timespec ts = {0, 30 * 1000000};
+		nanosleep(&ts, NULL);
+	}
 }
