@@ -147,9 +147,15 @@ void proc_table_tree(struct proc_table *t, enum proc_col col, bool descending);
 /* One-off reads for a single process (Overview tab, CLI). */
 struct proc_overview {
 	pid_t pid;
-	char *name, *exe, *cwd, *cgroup, *cmdline; /* escaped; NULL if unreadable */
-	char *status_text;        /* the interesting lines of /proc/PID/status, escaped */
-	char *limits_text;        /* /proc/PID/limits, escaped */
+	/*
+	 * All escaped; NULL if unreadable. cgroup, status_text and limits_text
+	 * have several lines, each escaped on its own and joined with '\n',
+	 * the only control character in them (no '\n' after the last line;
+	 * the kernel's layout tabs are spaces).
+	 */
+	char *name, *exe, *cwd, *cgroup, *cmdline;
+	char *status_text;        /* the interesting lines of /proc/PID/status */
+	char *limits_text;        /* /proc/PID/limits */
 	char *namespaces_text;    /* "mnt:[4026531841] pid:[...] ...", escaped */
 	long nfds;                /* -1 if unreadable */
 	uint64_t vol_ctxt, nonvol_ctxt;

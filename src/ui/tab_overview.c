@@ -55,45 +55,10 @@ static void ov_add(struct ov_state *st, const char *label, const char *value)
 }
 
 /*
- * The core escapes whole files, so a line break may arrive as a real '\n'
- * or as the two characters backslash-n, and a tab as backslash-t. Both are layout
- * here, not content: split on either, show tabs as spaces.
- */
-static size_t ov_line_len(const char *p, size_t *skip)
-{
-	for (size_t i = 0; p[i]; i++) {
-		if (p[i] == '\n') {
-			*skip = 1;
-			return i;
-		}
-		if (p[i] == '\\' && p[i + 1] == 'n') {
-			*skip = 2;
-			return i;
-		}
-	}
-	*skip = 0;
-	return strlen(p);
-}
-
-static void ov_untab(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] == 't') {
-			*w++ = ' ';
-			r++;
-		} else if (*r == '\t') {
-			*w++ = ' ';
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-/*
- * A multi-line text: one row per line, under a section title. With
- * key_value, "Key: value" lines put Key in the label column.
+ * A multi-line text: one row per line, under a section title. The core
+ * escaped each line and joined them with '\n', the only control character
+ * in the text. With key_value, "Key: value" lines put Key in the label
+ * column.
  */
 static void ov_add_text(struct ov_state *st, const char *title, const char *text, bool key_value)
 {
@@ -104,12 +69,12 @@ static void ov_add_text(struct ov_state *st, const char *title, const char *text
 		return;
 	}
 	for (const char *p = text; *p;) {
-		size_t skip, len = ov_line_len(p, &skip);
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char *line = strndup(p, len);
-		p += len + skip;
+		p += len + (nl != NULL);
 		if (!line)
 			continue;
-		ov_untab(line);
 		char *colon = key_value ? strchr(line, ':') : NULL;
 		if (colon && colon - line < 28) {
 			*colon = '\0';

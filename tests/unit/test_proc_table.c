@@ -12,8 +12,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -435,6 +438,97 @@ static void test_overview(void **state)
 	assert_null(ov.name);
 }
 
+/* '\n' between lines, and no other control character anywhere. */
+static size_t assert_lines(const char *text)
+{
+	size_t lines = 1;
+	assert_non_null(text);
+	for (const char *p = text; *p; p++) {
+		if (*p == '\n') {
+			assert_true(p[1] != '\0'); /* none after the last line */
+			lines++;
+		} else {
+			assert_false((unsigned char)*p < 0x20 || *p == 0x7f);
+		}
+	}
+	return lines;
+}
+
+static size_t file_lines(const char *path)
+{
+	char buf[65536];
+	int fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	ssize_t n = read(fd, buf, sizeof(buf));
+	close(fd);
+	assert_true(n > 0);
+	size_t lines = 0;
+	for (ssize_t i = 0; i < n; i++)
+		lines += buf[i] == '\n';
+	return lines;
+}
+
+/*
+ * Multi-line fields come as escaped lines joined by '\n': as many as the
+ * file has, and a cgroup named with a newline-looking backslash and a tab
+ * stays one line with both visible.
+ */
+static void test_overview_lines(void **state)
+{
+	struct proc_overview ov;
+	struct wt_err err;
+	char path[600];
+
+	assert_int_equal(proc_overview_read(getpid(), &ov, &err), 0);
+	assert_int_equal(assert_lines(ov.cgroup), file_lines("/proc/self/cgroup"));
+	assert_int_equal(assert_lines(ov.limits_text), file_lines("/proc/self/limits"));
+	assert_true(assert_lines(ov.status_text) >= 5);
+	assert_non_null(strstr(ov.status_text, "Name: test_proc_table"));
+	proc_overview_free(&ov);
+
+	/* cgroup v2, where it is mounted and we may make one. */
+	const char *roots[] = { "/sys/fs/cgroup/unified", "/sys/fs/cgroup" };
+	const char *root = NULL;
+	for (size_t i = 0; i < 2 && !root; i++) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", roots[i]);
+		if (access(path, W_OK) == 0 && access(roots[i], W_OK) == 0)
+			root = roots[i];
+	}
+	if (!root)
+		return;
+	char name[64];
+	snprintf(name, sizeof(name), "wt%d\\nx\ty", (int)getpid());
+	snprintf(path, sizeof(path), "%s/%s", root, name);
+	if (mkdir(path, 0755) != 0)
+		return; /* no rights, or no such names here: the rest is covered above */
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	char procs[700], num[16];
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
+	int fd = open(procs, O_WRONLY);
+	int n = snprintf(num, sizeof(num), "%d", (int)child);
+	bool moved = fd >= 0 && write(fd, num, (size_t)n) == n;
+	if (fd >= 0)
+		close(fd);
+	int rc = proc_overview_read(child, &ov, &err);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	rmdir(path);
+	assert_int_equal(rc, 0);
+	if (moved) {
+		char want[80];
+		snprintf(want, sizeof(want), "/wt%d\\nx\\ty", (int)getpid());
+		assert_non_null(strstr(ov.cgroup, want));
+		assert_int_equal(assert_lines(ov.cgroup), file_lines("/proc/self/cgroup"));
+		print_message("hostile cgroup name: %s\n", want);
+	}
+	proc_overview_free(&ov);
+}
+
 static void test_sort_and_tree(void **state)
 {
 	struct proc_table *t = proc_table_new();
@@ -491,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_table_new_thread),
 		cmocka_unit_test(test_table_churn),
 		cmocka_unit_test(test_overview),
+		cmocka_unit_test(test_overview_lines),
 		cmocka_unit_test(test_sort_and_tree),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
