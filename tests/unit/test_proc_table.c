@@ -45,6 +45,36 @@ static void test_col_names(void **state)
 	}
 }
 
+/* The one parser of column lists, for the CLI's --columns and the config. */
+static void test_cols_parse(void **state)
+{
+	enum proc_col cols[PROC_COL_COUNT];
+	struct wt_err err;
+	assert_int_equal(proc_cols_parse("pid,user cpu\tCOMMAND", cols, PROC_COL_COUNT, &err), 4);
+	assert_int_equal(cols[0], PROC_COL_PID);
+	assert_int_equal(cols[1], PROC_COL_USER);
+	assert_int_equal(cols[2], PROC_COL_CPU);
+	assert_int_equal(cols[3], PROC_COL_COMMAND);
+	/* The command takes the rest of the line: moved last. */
+	assert_int_equal(proc_cols_parse("command, pid,,cpu", cols, PROC_COL_COUNT, &err), 3);
+	assert_int_equal(cols[0], PROC_COL_PID);
+	assert_int_equal(cols[2], PROC_COL_COMMAND);
+	assert_int_equal(proc_cols_parse("pid,bogus", cols, PROC_COL_COUNT, &err), -EINVAL);
+	assert_string_equal(err.msg, "unknown column 'bogus'");
+	assert_int_equal(proc_cols_parse("pid cpu PID", cols, PROC_COL_COUNT, &err), -EINVAL);
+	assert_string_equal(err.msg, "column 'PID' given twice");
+	assert_int_equal(proc_cols_parse(" , ", cols, PROC_COL_COUNT, &err), -EINVAL);
+	assert_string_equal(err.msg, "no columns");
+	assert_int_equal(proc_cols_parse(NULL, cols, PROC_COL_COUNT, &err), -EINVAL);
+	/* A name longer than any column is unknown, not cut into a known one. */
+	char longname[200];
+	memset(longname, 'p', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(proc_cols_parse(longname, cols, PROC_COL_COUNT, &err), -EINVAL);
+	/* No more than max kept. */
+	assert_int_equal(proc_cols_parse("pid,user,cpu", cols, 2, &err), 2);
+}
+
 static void test_col_needs(void **state)
 {
 	enum proc_col few[] = { PROC_COL_PID, PROC_COL_CPU };
@@ -576,6 +606,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_col_names),
+		cmocka_unit_test(test_cols_parse),
 		cmocka_unit_test(test_col_needs),
 		cmocka_unit_test(test_col_format),
 		cmocka_unit_test(test_table_self),
