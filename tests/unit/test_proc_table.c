@@ -183,13 +183,21 @@ static void test_table_self(void **state)
 	assert_non_null(t);
 	o.need = PROC_NEED_STATUS | PROC_NEED_CMDLINE | PROC_NEED_WCHAN | PROC_NEED_SYSCALL |
 		 PROC_NEED_IO;
-	double wall0 = clock_ms(CLOCK_MONOTONIC), cpu0 = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	/*
+	 * Each refresh reads the clock and our stat somewhere between a and b
+	 * (first) and c and d (second): the interval it divides by and the CPU
+	 * time it saw are bounded by what we measure around them, however busy
+	 * the machine is.
+	 */
+	double wa = clock_ms(CLOCK_MONOTONIC), ca = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	double wb = clock_ms(CLOCK_MONOTONIC), cb = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	assert_non_null(proc_table_find(t, getpid()));
+	uint64_t ticks1 = proc_table_find(t, getpid())->time_ticks;
 	burn_cpu_ms(300);
+	double wc = clock_ms(CLOCK_MONOTONIC), cc = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
-	double wall = clock_ms(CLOCK_MONOTONIC) - wall0;
-	double used = clock_ms(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
-	double want = 100.0 * used / wall; /* what CPU% should be, give or take a tick */
+	double wd = clock_ms(CLOCK_MONOTONIC), cd = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
 
 	const struct proc_sysinfo *si = proc_table_sysinfo(t);
 	assert_int_equal(si->ncpu, sysconf(_SC_NPROCESSORS_ONLN));
@@ -213,10 +221,21 @@ static void test_table_self(void **state)
 	assert_string_equal(me->comm, "test_proc_table");
 	assert_true(me->rss_kb > 0 && me->virt_kb > me->rss_kb);
 	assert_true(me->mem_pct > 0.0);
-	/* Ticks are 10 ms: allow two of them over the interval, and some slack. */
-	double slack = 100.0 * 20.0 / wall + 0.1 * want;
-	if (me->cpu_pct < want - slack || me->cpu_pct > want + slack)
-		fail_msg("CPU%% %.1f, want %.1f +- %.1f", me->cpu_pct, want, slack);
+	/*
+	 * The ticks the table saw go by are the CPU time we used between the
+	 * two reads, within the tick resolution: a tick at each end, and a
+	 * third for the kernel's lag in accounting a running task.
+	 */
+	double tick_ms = 1000.0 / (double)sysconf(_SC_CLK_TCK);
+	double seen_ms = (double)(me->time_ticks - ticks1) * tick_ms;
+	if (seen_ms < cc - cb - 3 * tick_ms || seen_ms > cd - ca + 3 * tick_ms)
+		fail_msg("%.0f ms of CPU seen, used between %.0f and %.0f ms", seen_ms, cc - cb,
+			 cd - ca);
+	/* And CPU% is those ticks over the interval between the two refreshes. */
+	double lo = 100.0 * seen_ms / (wd - wa), hi = 100.0 * seen_ms / (wc - wb);
+	if (me->cpu_pct < lo - 0.01 || me->cpu_pct > hi + 0.01)
+		fail_msg("CPU%% %.2f, want between %.2f and %.2f", me->cpu_pct, lo, hi);
+	assert_true(me->cpu_pct > 0.0); /* 300 ms of CPU burnt: at least a tick seen */
 	assert_true(me->known & PROC_KNOWN_SYSCALL);
 	assert_true(me->known & PROC_KNOWN_IO);
 	assert_non_null(me->wchan);
