@@ -56,6 +56,7 @@ struct attach_set {
 	bool was_stopped;  /* the process was in T (group-stopped) before we came */
 	uint64_t start_ns; /* attach_all started */
 	uint64_t held_ns;  /* longest any thread was held (interrupt to detach) */
+	uint64_t paused_ns; /* longest from a thread's stop being seen to its detach */
 };
 
 struct attach_opts {
@@ -88,8 +89,14 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
  * -errno seen (the set is freed either way).
  */
 int attach_detach(struct attach_set *as);
-/* The same, also giving the longest time a thread was held (the pause). */
-int attach_detach_held(struct attach_set *as, uint64_t *held_ns);
+/*
+ * The same, also giving the longest time a thread was seen stopped until
+ * let go (paused_ns), and the longest from its interrupt to its detach
+ * (held_ns: an upper bound that also counts the time a thread needed to
+ * reach the stop, e.g. waiting for a CPU on a busy machine). Either may
+ * be NULL.
+ */
+int attach_detach_held(struct attach_set *as, uint64_t *paused_ns, uint64_t *held_ns);
 
 /* The held thread tid in as, or NULL. */
 struct attach_thread *attach_find(struct attach_set *as, pid_t tid);

@@ -143,6 +143,8 @@ int kstack_parse_switches(const char *text, uint64_t *out);
  * and could wait as long as the stuck task: whytop does not, and says why.
  */
 const char *kstack_mm_frame(const struct kframe *f, size_t n);
+/* Is any thread of the process (directory fd /proc/PID) inside its memory map? why says which. */
+bool kstack_mm_busy(int piddir, char *why, size_t whysz);
 /* Clean a /proc/.../wchan reading: "0" and "" mean not waiting; the rest escaped. Malloc'd. */
 char *kstack_clean_wchan(const char *text, size_t len);
 

@@ -85,6 +85,7 @@ enum locals_loc {
 	LOCALS_LOC_OPTIMIZED_OUT, /* the compiler kept no location at all */
 	LOCALS_LOC_NOT_LIVE,	  /* it has a location list, but none covers this pc */
 	LOCALS_LOC_UNAVAILABLE,	  /* the location needs what this frame cannot give */
+	LOCALS_LOC_MEMORY,	  /* in memory reached through a pointer (heap, stack, static) */
 };
 
 const char *locals_scope_name(enum locals_scope s); /* "param", "local", ... */
@@ -100,7 +101,7 @@ struct locals_var {
 	char *value; /* formatted value, or NULL when there is none (see note) */
 	char *note;  /* why it is read-only or may not hold, or NULL */
 	bool writable;
-	bool expandable; /* struct, union or array: may be expanded a level */
+	bool expandable; /* struct, union, array, or a pointer to a struct or union */
 	bool expanded;
 	int depth;     /* 0 for variables, 1 for their members, ... */
 	bool shadowed; /* an inner variable of the same name hides it */

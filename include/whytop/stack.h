@@ -47,9 +47,11 @@ struct stack_frame {
 	char *module;      /* basename of the mapped file */
 	char *function;    /* demangled */
 	uint64_t offset;   /* pc - function start */
-	char *file;        /* source file */
+	char *file;        /* source file, as the debug info names it (may be relative) */
 	int line, column;  /* 0 if unknown */
 	int inline_depth;  /* 0 for a physical frame */
+	/* file as a path to open: joined with the CU's compilation directory. */
+	char *src_path;
 };
 
 struct stack_thread {
@@ -65,9 +67,15 @@ struct stack {
 	pid_t pid;
 	struct stack_thread *threads;
 	size_t nthreads;
-	uint64_t pause_ns;   /* longest time any thread was held stopped */
+	uint64_t pause_ns;   /* longest time any thread was held stopped (seen stopped to let go) */
 	uint64_t walk_ns;    /* whole walk: attach to symbolized */
 	bool was_stopped;    /* the process was in T state and was left so */
+	/*
+	 * Longest from a thread's interrupt to its release: an upper bound on
+	 * the pause that also counts the time a thread needed to reach the
+	 * stop (to wake from sleep, or to get a CPU on a busy machine).
+	 */
+	uint64_t hold_ns;
 };
 
 struct stack_opts {

@@ -75,7 +75,7 @@ struct sc_session;
 int sc_session_open(struct sc_session **out, const struct sc_opts *o, struct wt_err *err);
 /* Copy the cumulative counters (allocate *out with sc_sample_new). */
 int sc_session_read(struct sc_session *s, struct sc_sample *out, struct wt_err *err);
-/* "in-kernel (eBPF raw tracepoints)", "ptrace"; and what it costs, in words. */
+/* "in-kernel (eBPF ...)", "ptrace" (valid while s is open); what it costs, in words. */
 enum sc_backend sc_session_backend(const struct sc_session *s);
 const char *sc_session_backend_name(const struct sc_session *s);
 /* e.g. "no stops; 62 ns in the kernel per syscall on the machine" */

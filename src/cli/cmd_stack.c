@@ -56,8 +56,9 @@ static char *stack_source_line(const char *file, int line)
 
 static void stack_print_text(const struct stack *st, bool source)
 {
-	printf("process %d: %zu thread%s, paused %.3f ms, walk %.3f ms%s\n", st->pid, st->nthreads,
-	       st->nthreads == 1 ? "" : "s", st->pause_ns / 1e6, st->walk_ns / 1e6,
+	printf("process %d: %zu thread%s, paused %.3f ms (held <= %.3f ms), walk %.3f ms%s\n",
+	       st->pid, st->nthreads, st->nthreads == 1 ? "" : "s", st->pause_ns / 1e6,
+	       st->hold_ns / 1e6, st->walk_ns / 1e6,
 	       st->was_stopped ? " (stopped, left stopped)" : "");
 	for (size_t i = 0; i < st->nthreads; i++) {
 		const struct stack_thread *t = &st->threads[i];
@@ -80,7 +81,8 @@ static void stack_print_text(const struct stack *st, bool source)
 				printf(" [signal]");
 			putchar('\n');
 			if (source) {
-				char *s = stack_source_line(f->file, f->line);
+				char *s =
+				    stack_source_line(f->src_path ? f->src_path : f->file, f->line);
 				if (s)
 					printf("        %d | %s\n", f->line, s);
 				free(s);
@@ -105,9 +107,10 @@ static void stack_print_json(const struct stack *st, bool source)
 	struct wt_buf b;
 	wt_buf_init(&b);
 	wt_buf_printf(&b,
-		      "{\"pid\":%d,\"pause_ns\":%" PRIu64 ",\"walk_ns\":%" PRIu64
-		      ",\"was_stopped\":%s,\"threads\":[",
-		      st->pid, st->pause_ns, st->walk_ns, st->was_stopped ? "true" : "false");
+		      "{\"pid\":%d,\"pause_ns\":%" PRIu64 ",\"hold_ns\":%" PRIu64
+		      ",\"walk_ns\":%" PRIu64 ",\"was_stopped\":%s,\"threads\":[",
+		      st->pid, st->pause_ns, st->hold_ns, st->walk_ns,
+		      st->was_stopped ? "true" : "false");
 	for (size_t i = 0; i < st->nthreads; i++) {
 		const struct stack_thread *t = &st->threads[i];
 		wt_buf_printf(&b, "%s{\"tid\":%d", i ? "," : "", t->tid);
@@ -123,6 +126,7 @@ static void stack_print_json(const struct stack *st, bool source)
 			stack_json_opt_str(&b, "function", f->function);
 			wt_buf_printf(&b, ",\"offset\":%" PRIu64, f->offset);
 			stack_json_opt_str(&b, "file", f->file);
+			stack_json_opt_str(&b, "src_path", f->src_path);
 			wt_buf_printf(
 			    &b,
 			    ",\"line\":%d,\"column\":%d,\"inline\":%s,\"inline_depth\":%d,"
@@ -131,7 +135,8 @@ static void stack_print_json(const struct stack *st, bool source)
 			    f->inline_depth, (f->flags & STACK_FRAME_FALLBACK) ? "true" : "false",
 			    (f->flags & STACK_FRAME_SIGNAL) ? "true" : "false");
 			if (source) {
-				char *s = stack_source_line(f->file, f->line);
+				char *s =
+				    stack_source_line(f->src_path ? f->src_path : f->file, f->line);
 				stack_json_opt_str(&b, "source", s);
 				free(s);
 			}
@@ -205,9 +210,11 @@ int cmd_stack(int argc, char **argv)
 	struct stack *st = NULL;
 	uint64_t *walks = calloc((size_t)repeat, sizeof(*walks));
 	uint64_t *pauses = calloc((size_t)repeat, sizeof(*pauses));
-	if (!walks || !pauses) {
+	uint64_t *holds = calloc((size_t)repeat, sizeof(*holds));
+	if (!walks || !pauses || !holds) {
 		free(walks);
 		free(pauses);
+		free(holds);
 		debug_proc_close(dp);
 		return cli_error(CLI_FAIL, "stack", "out of memory");
 	}
@@ -217,25 +224,30 @@ int cmd_stack(int argc, char **argv)
 		if (stack_walk(dp, &opts, &st, &err) < 0) {
 			free(walks);
 			free(pauses);
+			free(holds);
 			debug_proc_close(dp);
 			return cli_error(CLI_FAIL, "stack", "%s", err.msg);
 		}
 		walks[i] = st->walk_ns;
 		pauses[i] = st->pause_ns;
+		holds[i] = st->hold_ns;
 	}
 	if (repeat > 1 || getenv("WHYTOP_STACK_TIMES")) {
 		uint64_t cold = open_ns + walks[0];
 		qsort(walks + 1, (size_t)(repeat - 1), sizeof(*walks), stack_cmp_u64);
 		qsort(pauses, (size_t)repeat, sizeof(*pauses), stack_cmp_u64);
+		qsort(holds, (size_t)repeat, sizeof(*holds), stack_cmp_u64);
 		uint64_t warm = repeat > 1 ? walks[1 + (repeat - 1) / 2] : walks[0];
-		fprintf(stderr,
-			"whytop stack: walks %ld cold_ms %.3f warm_median_ms %.3f "
-			"pause_median_ms %.3f pause_max_ms %.3f\n",
-			repeat, cold / 1e6, warm / 1e6, pauses[repeat / 2] / 1e6,
-			pauses[repeat - 1] / 1e6);
+		fprintf(
+		    stderr,
+		    "whytop stack: walks %ld cold_ms %.3f warm_median_ms %.3f "
+		    "pause_median_ms %.3f pause_max_ms %.3f hold_median_ms %.3f hold_max_ms %.3f\n",
+		    repeat, cold / 1e6, warm / 1e6, pauses[repeat / 2] / 1e6,
+		    pauses[repeat - 1] / 1e6, holds[repeat / 2] / 1e6, holds[repeat - 1] / 1e6);
 	}
 	free(walks);
 	free(pauses);
+	free(holds);
 	if (json)
 		stack_print_json(st, source);
 	else

@@ -154,7 +154,9 @@ int cmd_syscalls(int argc, char **argv)
 	r = sc_session_read(s, sample, &err);
 	char cost[256];
 	sc_session_cost(s, sample, cost, sizeof(cost));
-	const char *bname = sc_session_backend_name(s);
+	/* the name lives in the session, which is closed before printing */
+	char bname[80];
+	snprintf(bname, sizeof(bname), "%s", sc_session_backend_name(s));
 	int kind = sc_session_backend(s);
 	sc_session_close(s);
 	sigprocmask(SIG_SETMASK, &old, NULL);

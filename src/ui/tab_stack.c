@@ -390,9 +390,10 @@ static void st_draw_source(struct st_state *st, WINDOW *win, int y0, int h)
 		ui_put(win, y0, 1, w - 1, ui_attr(UI_E_DIM), "(no source line for this frame)");
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%s:%d", f->file, f->line);
+	const char *path = f->src_path ? f->src_path : f->file;
+	snprintf(buf, sizeof(buf), "%s:%d", path, f->line);
 	ui_put(win, y0, 1, w - 1, ui_attr(UI_E_LABEL), buf);
-	if (!st_src_load(st, f->file)) {
+	if (!st_src_load(st, path)) {
 		ui_put(win, y0 + 1, 1, w - 1, ui_attr(UI_E_DIM), "(the source file is not here)");
 		return;
 	}
@@ -426,9 +427,10 @@ static void st_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 			snprintf(buf, sizeof(buf), " Live, every %u ms (< >), sample %lu",
 				 st_intervals_ms[st->interval_idx], st->samples);
 		int x = ui_put(win, 0, 0, w, ui_attr(st->frozen ? UI_E_WARNING : UI_E_TITLE), buf);
-		snprintf(buf, sizeof(buf), "  %zu thread%s, paused %.3f ms, walk %.1f ms%s%s",
+		snprintf(buf, sizeof(buf),
+			 "  %zu thread%s, paused %.3f ms (held <= %.1f ms), walk %.1f ms%s%s",
 			 st->cur->nthreads, st->cur->nthreads == 1 ? "" : "s",
-			 st->cur->pause_ns / 1e6, st->cur->walk_ns / 1e6,
+			 st->cur->pause_ns / 1e6, st->cur->hold_ns / 1e6, st->cur->walk_ns / 1e6,
 			 st->cur->was_stopped ? ", stopped (left stopped)" : "",
 			 st->busy ? "  (walking)" : "");
 		ui_put(win, 0, x, w - x, ui_attr(UI_E_DIM), buf);

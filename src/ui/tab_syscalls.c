@@ -181,32 +181,70 @@ static void sctab_spark(struct tab_ctx *ctx, struct sctab_state *st, WINDOW *win
 	ui_put(win, y, x, -1, ui_attr(UI_E_DIM), buf);
 }
 
-#define SC_COLS "%-24s %10s %10s %8s %-14s %10s %9s %6s"
+/*
+ * The table's columns. Below 100 columns the narrow widths apply and the
+ * total time (0 wide) is left out, so the table fits 80 columns.
+ */
+enum { C_NAME, C_RATE, C_CALLS, C_ERRS, C_ERRNO, C_TIME, C_AVG, C_SHARE, C_N };
+static const struct {
+	const char *title;
+	int wide, narrow;
+	bool left;
+	int sort; /* the sc_sort it stands for, or -1 */
+} cols[C_N] = {
+    {"SYSCALL", 24, 18, true, SC_SORT_NAME},
+    {"RATE/s", 10, 9, false, SC_SORT_RATE},
+    {"CALLS", 10, 9, false, SC_SORT_CALLS},
+    {"ERRORS", 8, 7, false, SC_SORT_ERRORS},
+    {"ERRNO", 14, 10, true, -1},
+    {"TIME s", 10, 0, false, SC_SORT_TIME},
+    {"AVG us", 9, 8, false, SC_SORT_AVG},
+    {"%TIME", 6, 6, false, -1},
+};
+
+/* One line of cells; attr_of(c) gives each cell's attribute. Returns the columns used. */
+static int sctab_cells(WINDOW *win, int y, int w, char v[C_N][48], int attr, int sorted_attr,
+		       int sort)
+{
+	bool narrow = w < 100;
+	int x = 0;
+	for (int c = 0; c < C_N; c++) {
+		int cw = narrow ? cols[c].narrow : cols[c].wide;
+		if (!cw)
+			continue;
+		char cell[64];
+		snprintf(cell, sizeof(cell), cols[c].left ? "%-*.*s" : "%*.*s", cw, cw, v[c]);
+		if (x)
+			x += ui_put(win, y, x, 1, attr, " ");
+		x += ui_put(win, y, x, cw, cols[c].sort == sort ? sorted_attr : attr, cell);
+	}
+	return x;
+}
 
 static void sctab_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
 {
 	struct sctab_state *st = arg;
 	const struct sc_row *r = &st->counts->rows[row];
-	char name[64], rate[24], calls[24], errs[24], en[32] = "", eb[24], t[24], avg[24], sh[16];
+	char v[C_N][48], eb[24];
+	memset(v, 0, sizeof(v));
 	if (r->abi == SC_ABI_X86_64)
-		snprintf(name, sizeof(name), "%s", r->name);
+		snprintf(v[C_NAME], sizeof(v[C_NAME]), "%s", r->name);
 	else
-		snprintf(name, sizeof(name), "%s:%s", sc_abi_label(r->abi), r->name);
-	human(r->rate, rate, sizeof(rate));
-	human((double)r->calls, calls, sizeof(calls));
-	human((double)r->errors, errs, sizeof(errs));
+		snprintf(v[C_NAME], sizeof(v[C_NAME]), "%s:%s", sc_abi_label(r->abi), r->name);
+	human(r->rate, v[C_RATE], sizeof(v[C_RATE]));
+	human((double)r->calls, v[C_CALLS], sizeof(v[C_CALLS]));
+	human((double)r->errors, v[C_ERRS], sizeof(v[C_ERRS]));
 	if (r->top_errno)
-		snprintf(en, sizeof(en), "%s", sc_errno_name(r->top_errno, eb, sizeof(eb)));
-	snprintf(t, sizeof(t), "%.6f", (double)r->time_ns / 1e9);
-	snprintf(avg, sizeof(avg), "%.1f",
+		snprintf(v[C_ERRNO], sizeof(v[C_ERRNO]), "%s",
+			 sc_errno_name(r->top_errno, eb, sizeof(eb)));
+	snprintf(v[C_TIME], sizeof(v[C_TIME]), "%.6f", (double)r->time_ns / 1e9);
+	snprintf(v[C_AVG], sizeof(v[C_AVG]), "%.1f",
 		 r->timed ? (double)r->time_ns / (double)r->timed / 1e3 : 0.0);
-	snprintf(sh, sizeof(sh), "%.1f", r->share * 100.0);
-	char line[256];
-	snprintf(line, sizeof(line), SC_COLS, name, rate, calls, errs, en, t, avg, sh);
+	snprintf(v[C_SHARE], sizeof(v[C_SHARE]), "%.1f", r->share * 100.0);
 	int attr = selected    ? ui_attr(UI_E_SELECTED)
 		   : r->errors ? ui_attr(UI_E_WARNING)
 			       : ui_attr(UI_E_NORMAL);
-	int x = ui_put(win, y, 0, -1, attr, line);
+	int x = sctab_cells(win, y, getmaxx(win), v, attr, attr, -2);
 	if (selected)
 		ui_fill(win, y, x, attr);
 }
@@ -249,19 +287,13 @@ static void sctab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 		ui_put(win, h - 1, 0, -1, ui_attr(UI_E_WARNING),
 		       "The process has exited; these are its last counts.");
 
-	snprintf(buf, sizeof(buf), SC_COLS, "SYSCALL", "RATE/s", "CALLS", "ERRORS", "ERRNO",
-		 "TIME s", "AVG us", "%TIME");
-	ui_put(win, 3, 0, -1, ui_attr(UI_E_COLUMN_HEADER), buf);
-	ui_fill(win, 3, (int)strlen(buf), ui_attr(UI_E_COLUMN_HEADER));
-	/* the sorted column stands out */
-	static const int col_x[SC_SORT_N] = {25, 36, 47, 71, 82, 0};
-	static const char *const col_name[SC_SORT_N] = {"RATE/s", "CALLS",  "ERRORS",
-							"TIME s", "AVG us", "SYSCALL"};
-	static const int col_w[SC_SORT_N] = {10, 10, 8, 10, 9, 24};
-	char hb[32];
-	snprintf(hb, sizeof(hb), st->sort == SC_SORT_NAME ? "%-*s" : "%*s", col_w[st->sort],
-		 col_name[st->sort]);
-	ui_put(win, 3, col_x[st->sort], -1, ui_attr(UI_E_COLUMN_SORTED), hb);
+	/* the header, the sorted column standing out */
+	char v[C_N][48];
+	for (int k = 0; k < C_N; k++)
+		snprintf(v[k], sizeof(v[k]), "%s", cols[k].title);
+	x = sctab_cells(win, 3, w, v, ui_attr(UI_E_COLUMN_HEADER), ui_attr(UI_E_COLUMN_SORTED),
+			(int)st->sort);
+	ui_fill(win, 3, x, ui_attr(UI_E_COLUMN_HEADER));
 
 	int rows = h - 4 - (ctx->process_gone ? 1 : 0);
 	st->list.n = cn->nrows;

@@ -74,6 +74,8 @@ warm_gap=$(max_gap_ms "$b")
 warm=$(sed -n 's/.* warm_median_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
 pause_med=$(sed -n 's/.* pause_median_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
 pause_max=$(sed -n 's/.* pause_max_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
+hold_med=$(sed -n 's/.* hold_median_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
+hold_max=$(sed -n 's/.* hold_max_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
 
 have_eu=; have_gdb=
 if command -v eu-stack >/dev/null; then
@@ -101,8 +103,10 @@ printf '%-28s %12s %10s %16s %14s\n' "whytop stack (warm, median)" "$warm" "$(ra
 [ -n "$have_eu" ] && printf '%-28s %12s %10s %16s %14s\n' "eu-stack -s -i -p (lines)" "$(wall eu-stack-si)" "$(ratio "$(wall eu-stack-si)")" "$(gapmed eu-stack-si)" "$(gapmax eu-stack-si)"
 [ -n "$have_gdb" ] && printf '%-28s %12s %10s %16s %14s\n' "gdb thread apply all bt" "$(wall gdb)" "$(ratio "$(wall gdb)")" "$(gapmed gdb)" "$(gapmax gdb)"
 echo
-echo "* warm: the longest gap over all $((RUNS * 10)) repeated walks; whytop's own held time per walk:"
-echo "  median $pause_med ms, max $pause_max ms (first interrupt to last detach)"
+echo "* warm: the longest gap over all $((RUNS * 10)) repeated walks. whytop's own figures per walk:"
+echo "  pause (a thread seen stopped until let go) median $pause_med ms, max $pause_max ms;"
+echo "  hold (interrupt to detach, includes waiting for the thread to reach the stop)"
+echo "  median $hold_med ms, max $hold_max ms"
 echo "walk_ms is wall time of the whole command (process start included) except warm,"
 echo "which is whytop's own measure of one walk. Targets: cold <= 0.5 x eu-stack, warm < 20 ms, gap < 5 ms."
 echo "whytop prints file:line and inline frames for every module with debug info; eu-stack does"

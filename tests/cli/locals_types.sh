@@ -11,7 +11,8 @@ pid=$T_PID
 t_wait_for 5 grep -q "^ready" "$out" || t_fail "loc_types did not start"
 
 L=$T_TMP/locals
-"$WHYTOP" locals "$pid" --expand cfg --expand cfg.in --expand arr --expand num >"$L" ||
+"$WHYTOP" locals "$pid" --expand cfg --expand cfg.in --expand arr --expand num --expand pcfg \
+	--expand nocfg >"$L" ||
 	t_fail "whytop locals failed"
 grep -q "frame 0: show_types at .*loc_types.c" "$L" || t_fail "wrong frame: $(head -1 "$L")"
 
@@ -51,6 +52,15 @@ lx_info "$L" s_total | grep -q "^long int; global; static 0x" || t_fail "s_total
 # A lexical block: the loop's block has its own depth, which hides the function's.
 grep -q "^  depth = 1	int; local; stack 0x[0-9a-f]*; shadowed$" "$L" || t_fail "no shadowed outer depth: $(grep depth "$L")"
 grep -q "^  depth = 2	long int; local; stack 0x" "$L" || t_fail "no inner depth: $(grep depth "$L")"
+
+# A pointer to a struct expands to the members it points to (on the heap).
+[ "$(lx_val "$L" "pcfg->limit")" = "$(lx_own "$out" start "pcfg->limit")" ] ||
+	t_fail "pcfg->limit: $(lx_val "$L" "pcfg->limit")"
+heap=$(lx_val "$L" pcfg)
+lx_info "$L" "pcfg->limit" | grep -q "^int; member; memory $heap$" || t_fail "pcfg->limit is not at $heap: $(lx_info "$L" "pcfg->limit")"
+[ "$(lx_val "$L" "pcfg->in.b")" = "" ] || t_fail "pcfg->in expanded without being asked"
+[ "$(lx_val "$L" nocfg)" = NULL ] || t_fail "nocfg: $(lx_val "$L" nocfg)"
+! grep -q "nocfg->" "$L" || t_fail "a NULL pointer was expanded"
 
 # Text from the target reaches no terminal raw: escapes are shown, not sent.
 case "$(lx_val "$L" evil)" in

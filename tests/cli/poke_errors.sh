@@ -36,6 +36,8 @@ refused 1 "^whytop poke: 'cfg.nope': no member 'nope' there$" poke "$pid" cfg.no
 refused 1 "^whytop poke: 'arr\[5\]': index 5 is out of bounds \(the array has 5\)$" poke "$pid" "arr[5]=1"
 refused 1 "^whytop poke: int \[5\] is not a scalar" poke "$pid" arr=1
 refused 1 "^whytop poke: cannot poke cfg.flags: writing bit-fields is not supported$" poke "$pid" cfg.flags=1
+refused 1 "^whytop poke: the pointer in 'nocfg->limit' is NULL$" poke "$pid" "nocfg->limit=1"
+refused 1 "^whytop poke: '->' on something not a pointer in 'i->x'$" poke "$pid" "i->x=1"
 refused 1 "thread $pid has 5 frames; there is no frame 9$|there is no frame 9" poke "$pid" --frame 9 i=1
 refused 2 "expected NAME=VALUE" poke "$pid" i
 refused 1 "thread 1 is not a live thread of process $pid|no thread 1" poke "$pid" --thread 1 i=1

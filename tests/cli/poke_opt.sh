@@ -73,6 +73,25 @@ grep -q "^whytop poke: cannot poke $computed: computed by the compiler (DW_OP_st
 kill "$pid"
 t_reap "$pid" 5 >/dev/null
 
+# A struct split across registers (DW_OP_piece): its parts are read, never written.
+out=$T_TMP/pieces.out
+t_start "$TARGETS/loc_opt" pieces >"$out"
+pid=$T_PID
+t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt pieces did not start"
+"$WHYTOP" locals "$pid" --no-globals --expand p >"$T_TMP/l" || t_fail "locals pieces"
+[ "$(lx_val "$T_TMP/l" p)" = "{a = 2, b = 4}" ] || t_fail "p reads $(lx_val "$T_TMP/l" p)"
+[ "$(lx_val "$T_TMP/l" p.b)" = 4 ] || t_fail "p.b reads $(lx_val "$T_TMP/l" p.b)"
+lx_info "$T_TMP/l" p | grep -q "^struct pair; local; computed; read-only; split across registers and memory (DW_OP_piece)" ||
+	t_fail "p: $(lx_info "$T_TMP/l" p)"
+if "$WHYTOP" poke "$pid" p.a=0 >"$T_TMP/p" 2>&1; then
+	t_fail "poke of a piece succeeded"
+fi
+grep -q "^whytop poke: cannot poke p.a: split across registers and memory (DW_OP_piece): shown read-only$" "$T_TMP/p" ||
+	t_fail "refusal: $(cat "$T_TMP/p")"
+lx_not_stopped "$pid"
+kill "$pid"
+t_reap "$pid" 5 >/dev/null
+
 # An inlined call: frame 0 is the inline frame with its own parameter; frame 1
 # is the function it was inlined into, at the line of the call.
 out=$T_TMP/inline.out

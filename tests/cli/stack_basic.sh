@@ -24,13 +24,13 @@ order=$(grep -nE " (stk_loop_spin|stk_loop_outer|main)\+" "$w" | sed 's/.* \([a-
 grep -q '\[fallback\]' "$w" && t_fail "libunwind should walk stk_loop without a fallback"
 stk_runs_on "$STK_OUT"
 
-# --source prints the line itself.
-stk_walk "$w" "$STK_PID" --source
+# --source prints the line itself, found from any working directory.
+(cd / && stk_walk "$w" "$STK_PID" --source)
 stk_expect "$w" "^ +$spin \| for \(;;\) \{ stk_count\+\+;" "the source line"
 
 # --json: the same frame, as data.
 stk_walk "$w" "$STK_PID" --json
-stk_expect "$w" "\"function\":\"stk_loop_outer\",\"offset\":[0-9]+,\"file\":\"[^\"]*stk_loop\.c\",\"line\":$outer," \
+stk_expect "$w" "\"function\":\"stk_loop_outer\",\"offset\":[0-9]+,\"file\":\"[^\"]*stk_loop\.c\",\"src_path\":\"/[^\"]*/tests/targets/stk_loop\.c\",\"line\":$outer," \
 	"the JSON frame"
 t_state "$STK_PID" | grep -q '[RS]' || t_fail "stk_loop is not running after the walks"
 

@@ -12,6 +12,8 @@
  *                  calls to spin_leaf(), which never saves it: in the outer
  *                  frame it is still in the live register, written through
  *                  the register set of the thread.
+ *   loc_opt pieces a struct split into registers (DW_OP_piece): shown, never
+ *                  written.
  *   loc_opt inline inl_spin() is inlined into with_inline(): frame 0 is the
  *                  inline frame, with its own parameter `limit_inl` in a
  *                  register; poke --function inl_spin limit_inl=0 ends it.
@@ -74,6 +76,23 @@ __attribute__((noipa)) static unsigned long noloc(void)
 	return turns;
 }
 
+struct pair {
+	long a, b;
+};
+
+/* The compiler keeps p.a and p.b in two registers: p's location is pieces. */
+__attribute__((noipa)) static long pieces(long x)
+{
+	struct pair p = {x, x * 2};
+	long s = 0;
+
+	while (p.a) {
+		s += p.b;
+		__asm__ volatile("" : "+r"(p.a), "+r"(p.b));
+	}
+	return s;
+}
+
 /* Uses no callee-saved register: the caller's live in them untouched. */
 __attribute__((noipa)) static unsigned long spin_leaf(unsigned long n)
 {
@@ -125,6 +144,8 @@ int main(int argc, char **argv)
 		r = outer(argc);
 	else if (strcmp(mode, "noloc") == 0)
 		r = noloc();
+	else if (strcmp(mode, "pieces") == 0)
+		r = (unsigned long)pieces(argc);
 	else if (strcmp(mode, "live") == 0)
 		r = outer_live(argc);
 	else if (strcmp(mode, "inline") == 0)

@@ -85,6 +85,8 @@ static void show_types(long exit_after_ms)
 	union num num = {.i = 1065353216};
 	int (*fn)(int) = twice;
 	const char *evil = "\033]0;pwned\007\033[31mred\n"; /* must reach no terminal raw */
+	struct cfg *pcfg = malloc(sizeof(*pcfg)); /* a struct on the heap, behind a pointer */
+	struct cfg *nocfg = NULL;
 	int go = 1;
 	int depth = 1; /* hidden by the inner block's own depth while the loop runs */
 
@@ -121,10 +123,14 @@ static void show_types(long exit_after_ms)
 		printf("%s g_counter=%d\n", tag, g_counter);                                       \
 		printf("%s s_total=%ld\n", tag, s_total);                                          \
 		printf("%s ro_limit=%d\n", tag, *(const volatile int *)&ro_limit);                 \
+		printf("%s pcfg->limit=%d\n", tag, pcfg->limit);                                   \
 		printf("%s &g_counter=%p\n", tag, (void *)&g_counter);                             \
 		fflush(stdout);                                                                    \
 	} while (0)
 
+	*pcfg = cfg;
+	pcfg->limit = 11;
+	(void)nocfg;
 	if (exit_after_ms > 0) {
 		struct itimerval it = {{0, 0}, {exit_after_ms / 1000, exit_after_ms % 1000 * 1000}};
 		signal(SIGALRM, on_alarm);
@@ -147,6 +153,7 @@ static void show_types(long exit_after_ms)
 	}
 	DUMP("end");
 	printf("end outer depth=%d\n", depth);
+	free(pcfg);
 }
 
 int main(int argc, char **argv)

@@ -12,12 +12,16 @@
  *   sc_work --int80-probe: exit 0 if int $0x80 works in a 64-bit process here.
  *   sc_work --idle-thread: a second thread and the main one just sleep.
  *
+ * Each SIGUSR1 it receives is acknowledged with mkdir DIR/sigN (N = 1, 2,
+ * ...), from the main thread's wait loop, and counted in the last line.
+ *
  * Markers are directories (mkdir, no fd), and the main thread only polls
  * with access() and nanosleep(), so none of the counted calls is made by
  * anything but the work itself.
  */
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +41,14 @@ static int n_int80;
 static int bad;
 static pid_t parent, self;
 static char cwd[4096];
+static volatile sig_atomic_t sigs;
+static int sigs_marked;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	sigs++;
+}
 
 static long int80_getpid(void)
 {
@@ -91,6 +103,11 @@ static void await(const char *name)
 	while (access(p, F_OK) < 0) {
 		struct timespec ts = {0, 10000000};
 		nanosleep(&ts, NULL);
+		while (sigs_marked < sigs) {
+			char m[32];
+			snprintf(m, sizeof(m), "sig%d", ++sigs_marked);
+			mark(m);
+		}
 	}
 }
 
@@ -116,6 +133,7 @@ int main(int argc, char **argv)
 	n_int80 = argc > 2 ? atoi(argv[2]) : 0;
 	parent = getppid();
 	self = getpid();
+	signal(SIGUSR1, on_usr1);
 	if (!getcwd(cwd, sizeof(cwd)))
 		return 2;
 
@@ -133,6 +151,6 @@ int main(int argc, char **argv)
 		printf("sc_work: %d bad results\n", bad);
 		return 1;
 	}
-	printf("sc_work: ok\n");
+	printf("sc_work: ok, %d signals\n", (int)sigs);
 	return 0;
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # locals_edit.sh: the Locals tab on loc_types: a struct expands with Enter,
 # a member is edited after a confirmation and the program sees the value,
-# u undoes it, a value out of range and a read-only variable are refused.
+# u undoes it, a value out of range and a read-only variable are refused,
+# and a process that exits while the edit dialog is open is reported.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 . "$SRCDIR/tests/tui/locals_lib.sh"
 . "$SRCDIR/tests/cli/locals_lib.sh"
@@ -54,4 +55,29 @@ lx_not_stopped "$pid"
 
 tui_keys Escape
 tui_quit
-echo "ok: expand, edit, undo and refusals in the Locals tab"
+
+# The process exits while the edit dialog is open: confirming says so.
+tm kill-session -t t
+t_start "$TARGETS/loc_types" 4000 >"$T_TMP/exit.out"
+pid=$T_PID
+t_wait_for 5 grep -q "^ready" "$T_TMP/exit.out" || t_fail "exiting loc_types did not start"
+tui_start -- -d 5 -p "$pid" --open
+tui_wait "PID $pid"
+lt_tab Locals
+tui_wait "i = -123456"
+lt_select i
+tui_keys e
+tui_wait "New value for i"
+tui_type 5
+gone() { ! t_alive "$pid" || [ "$(t_state "$pid")" = Z ]; }
+t_wait_for 10 gone || t_fail "loc_types did not exit by itself"
+tui_keys Enter
+tui_wait "Write 5 into i"
+tui_keys y
+tui_wait "Poke failed: "
+tui_line "Poke failed: " | grep -Eq "Poke failed: .*(exited|is gone)" ||
+	t_fail "unclear: $(tui_line "Poke failed: ")"
+[ "$(t_reap "$pid" 5)" = 3 ] || t_fail "loc_types did not exit with its own status 3"
+tui_keys Escape
+tui_quit
+echo "ok: expand, edit, undo, refusals, and a process gone during the edit"

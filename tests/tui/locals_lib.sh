@@ -10,7 +10,7 @@ lt_tab() {
 
 # lt_selected: the path of the selected variable (the tab's last line but one).
 lt_selected() {
-	tui_screen | grep -E '^ [^ ]+: (stack|static|register|constant|computed|optimized out|not live here|unavailable);' |
+	tui_screen | grep -E '^ [^ ]+: (stack|static|register|constant|computed|optimized out|not live here|unavailable|memory);' |
 		tail -n 1 | sed 's/^ \([^ :]*\):.*/\1/'
 }
 

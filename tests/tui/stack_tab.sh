@@ -23,7 +23,7 @@ tui_wait "stk-sleep"
 screen_has() { tui_screen | grep -Eq -- "$1"; }
 wait_re() { t_wait_for 10 screen_has "$1" || { tui_screen >&2; t_fail "$2"; }; }
 wait_re "#2 +main\+0x[0-9a-f]+ \(stk_threads\) stk_threads\.c:$mainl$" "main's frame with its line"
-wait_re "9 threads, paused [0-9]+\.[0-9]+ ms, walk [0-9.]+ ms" "the pause on screen"
+wait_re "9 threads, paused [0-9]+\.[0-9]+ ms \(held <= [0-9.]+ ms\), walk [0-9.]+ ms" "the pause on screen"
 # Live: a later sample marks the main thread's frames as the same as before.
 wait_re "same x[2-9] +#2 +main\+0x" "no 'same' mark after several samples"
 wait_re "Live, every 1000 ms" "live mode header"

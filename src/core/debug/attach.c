@@ -254,6 +254,8 @@ static int attach_release(struct attach_set *as, struct attach_thread *t)
 	uint64_t from = t->interrupt_ns ? t->interrupt_ns : as->start_ns;
 	if (t->stop != ATTACH_STOP_NONE && t->detached_ns - from > as->held_ns)
 		as->held_ns = t->detached_ns - from;
+	if (t->stopped_ns && t->detached_ns - t->stopped_ns > as->paused_ns)
+		as->paused_ns = t->detached_ns - t->stopped_ns;
 	return ret;
 }
 
@@ -439,10 +441,10 @@ size_t attach_reap_deferred(void)
 
 int attach_detach(struct attach_set *as)
 {
-	return attach_detach_held(as, NULL);
+	return attach_detach_held(as, NULL, NULL);
 }
 
-int attach_detach_held(struct attach_set *as, uint64_t *held_ns)
+int attach_detach_held(struct attach_set *as, uint64_t *paused_ns, uint64_t *held_ns)
 {
 	if (!as)
 		return 0;
@@ -462,6 +464,8 @@ int attach_detach_held(struct attach_set *as, uint64_t *held_ns)
 	}
 	if (held_ns)
 		*held_ns = as->held_ns;
+	if (paused_ns)
+		*paused_ns = as->paused_ns;
 	free(as->threads);
 	free(as);
 	return ret;

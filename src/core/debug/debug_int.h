@@ -50,6 +50,7 @@ struct snap {
 };
 
 struct unwind_space; /* libunwind side, unwind.c */
+struct symbols_cache; /* names by pc, symbols.c */
 
 struct debug_proc {
 	pid_t pid;
@@ -61,6 +62,7 @@ struct debug_proc {
 	size_t nmaps;
 	struct debug_page *pages; /* DEBUG_PAGE_SLOTS, direct mapped */
 	struct unwind_space *uw;
+	struct symbols_cache *symcache;
 	/* During one walk: the snapshot and the thread being unwound. */
 	struct snap *snap;
 	struct snap_thread *cur;
@@ -99,5 +101,6 @@ size_t fallback_fp_thread(struct debug_proc *dp, struct stack_frame *frames, siz
 
 /* symbols.c: name physical frames, expand inline ones. Replaces *frames. */
 int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n);
+void symbols_cache_flush(struct debug_proc *dp);
 
 #endif

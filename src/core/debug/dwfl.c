@@ -375,6 +375,7 @@ int debug_proc_refresh(struct debug_proc *dp, struct wt_err *err)
 		return 0;
 	/* A library came or went: re-report, forget cached pages and unwind info. */
 	debug_pages_flush(dp);
+	symbols_cache_flush(dp);
 	if (dp->uw)
 		unwind_space_flush(dp->uw);
 	return debug_report(dp, err);
@@ -386,6 +387,7 @@ void debug_proc_close(struct debug_proc *dp)
 		return;
 	if (dp->uw)
 		unwind_space_free(dp->uw);
+	symbols_cache_flush(dp);
 	if (dp->dwfl)
 		dwfl_end(dp->dwfl);
 	free(dp->pages);

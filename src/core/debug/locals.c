@@ -26,9 +26,9 @@ const char *locals_scope_name(enum locals_scope s)
 
 const char *locals_loc_name(enum locals_loc l)
 {
-	static const char *const n[] = {"stack",	 "static",     "register",
-					"constant",	 "computed",   "optimized out",
-					"not live here", "unavailable"};
+	static const char *const n[] = {"stack",	 "static",	"register",
+					"constant",	 "computed",	"optimized out",
+					"not live here", "unavailable", "memory"};
 	return (unsigned)l < WT_ARRAY_SIZE(n) ? n[l] : "?";
 }
 
@@ -407,10 +407,11 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 		 bool shadowed)
 {
 	struct locals_var *lv = add_var(o);
-	struct vtype st = *t;
+	struct vtype st = *t, pointee = {0};
 	struct wt_buf b;
 	unsigned char *bytes;
-	uint64_t size;
+	uint64_t size, ptr = 0;
+	bool ptr_agg = false;
 
 	if (!lv)
 		return;
@@ -426,6 +427,16 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	lv->depth = depth;
 	lv->shadowed = shadowed;
 	lv->expandable = vt_is_aggregate(&st) && val_nchildren(&st) > 0;
+	/* A pointer to a struct or union expands to the members it points to. */
+	if (vt_tag(&st) == DW_TAG_pointer_type) {
+		vt_init(&pointee, &st.die);
+		if (vt_strip(&pointee) &&
+		    (vt_tag(&pointee) == DW_TAG_structure_type ||
+		     vt_tag(&pointee) == DW_TAG_union_type ||
+		     vt_tag(&pointee) == DW_TAG_class_type) &&
+		    val_nchildren(&pointee) > 0)
+			ptr_agg = true;
+	}
 	if (v->kind == LV_NONE) {
 		lv->note = strdup(v->why);
 		return;
@@ -448,6 +459,8 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 			val_format(c, t, bytes, size, &b, 0);
 		}
 		lv->value = wt_buf_steal(&b);
+		if (ptr_agg && size == 8)
+			memcpy(&ptr, bytes, 8);
 	} else {
 		char why[96];
 		snprintf(why, sizeof(why), "cannot read its memory at 0x%" PRIx64, v->addr);
@@ -456,7 +469,14 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	free(bytes);
 	lv->writable =
 	    (v->kind == LV_MEM || v->kind == LV_REG) && vt_is_scalar(&st) && !v->bit_size;
-	if (v->kind == LV_BYTES)
+	/* A NULL or unreadable pointer has nothing to expand. */
+	if (ptr_agg) {
+		unsigned char probe;
+		lv->expandable = ptr && lx_mem_read(c, ptr, &probe, 1) == 0;
+	}
+	if (lv->note)
+		; /* the value could not be read: that is the note */
+	else if (v->kind == LV_BYTES)
 		lv->note = strdup(v->why);
 	else if (v->bit_size)
 		lv->note = strdup("a bit-field: shown, not written");
@@ -471,6 +491,21 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	lv->expanded = lv->expandable && is_expanded(o->opts, path);
 	if (!lv->expanded)
 		return;
+	if (ptr_agg) {
+		/* The members behind the pointer, as p->member. */
+		struct lval pv = {.kind = LV_MEM, .loc = LOCALS_LOC_MEMORY, .addr = ptr};
+		size_t nc = val_nchildren(&pointee);
+		for (size_t i = 0; i < nc && i < 256; i++) {
+			char cname[128], cpath[512];
+			struct vtype ct;
+			struct lval cv;
+			if (val_child(c, &pointee, &pv, i, cname, sizeof(cname), &ct, &cv) != 0)
+				break;
+			snprintf(cpath, sizeof(cpath), "%s->%s", path, cname);
+			emit(c, o, cpath, cname, &ct, &cv, LOCALS_MEMBER, depth + 1, false);
+		}
+		return;
+	}
 	size_t nc = val_nchildren(&st);
 	for (size_t i = 0; i < nc && i < 256; i++) {
 		char cname[128], cpath[512];
@@ -734,9 +769,10 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 						  esc);
 			if (!ptr)
 				return wt_err_set(err, EFAULT, "the pointer in '%s' is NULL", esc);
-			vt_init(&st, &st.die);
+			Dwarf_Die pdie = st.die;
+			vt_init(&st, &pdie);
 			vt_strip(&st);
-			*v = (struct lval){.kind = LV_MEM, .loc = LOCALS_LOC_STACK, .addr = ptr};
+			*v = (struct lval){.kind = LV_MEM, .loc = LOCALS_LOC_MEMORY, .addr = ptr};
 			snprintf(v->why, sizeof(v->why), "%s", "");
 		}
 		if (v->kind == LV_NONE)

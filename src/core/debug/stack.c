@@ -183,6 +183,13 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 	}
 	struct attach_set *as;
 	r = attach_all(dp->pid, &ao, &as, err);
+	if (r == -EAGAIN) {
+		/* Nothing stopped in time (a stalled machine?): once more, then say so. */
+		snap_free(roll.snap);
+		roll.snap = snap_new(dp->pid);
+		roll.err = 0;
+		r = roll.snap ? attach_all(dp->pid, &ao, &as, err) : -ENOMEM;
+	}
 	if (r < 0) {
 		snap_free(roll.snap);
 		return r;
@@ -197,8 +204,8 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 		snap = roll.snap;
 		sr = roll.err ? roll.err : snap_add_missing(snap, as);
 	}
-	uint64_t pause_ns = 0;
-	attach_detach_held(as, &pause_ns);
+	uint64_t pause_ns = 0, hold_ns = 0;
+	attach_detach_held(as, &pause_ns, &hold_ns);
 	if (sr < 0) {
 		snap_free(snap);
 		return wt_err_set(err, -sr, "out of memory copying the stacks of %d", dp->pid);
@@ -212,6 +219,7 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 	st->pid = dp->pid;
 	st->was_stopped = was_stopped;
 	st->pause_ns = pause_ns;
+	st->hold_ns = hold_ns;
 	st->threads = calloc(snap->nthreads ? snap->nthreads : 1, sizeof(*st->threads));
 	if (!st->threads) {
 		free(st);
@@ -280,6 +288,7 @@ void stack_free(struct stack *st)
 			free(t->frames[j].module);
 			free(t->frames[j].function);
 			free(t->frames[j].file);
+			free(t->frames[j].src_path);
 		}
 		free(t->frames);
 		free(t->name);

@@ -158,7 +158,7 @@ static struct stack_frame *frame_list_add(struct frame_list *l, const struct sta
 	}
 	struct stack_frame *f = &l->v[l->n++];
 	*f = *proto;
-	f->module = f->function = f->file = NULL;
+	f->module = f->function = f->file = f->src_path = NULL;
 	return f;
 }
 
@@ -230,7 +230,8 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 			break;
 	}
 	if (nfn == 0) {
-		f->file = symbols_path(cu, src);
+		f->file = symbols_escape(src);
+		f->src_path = symbols_path(cu, src);
 		f->line = lineno;
 		f->column = col;
 		free(scopes);
@@ -259,11 +260,14 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 		else
 			g->offset = 0;
 		if (k == 0) {
-			g->file = symbols_path(cu, src);
+			g->file = symbols_escape(src);
+			g->src_path = symbols_path(cu, src);
 			g->line = lineno;
 			g->column = col;
 		} else {
-			g->file = symbols_path(cu, symbols_call_file(cu, fn[k - 1]));
+			const char *cf = symbols_call_file(cu, fn[k - 1]);
+			g->file = symbols_escape(cf);
+			g->src_path = symbols_path(cu, cf);
 			g->line = symbols_call_line(fn[k - 1], "line");
 			g->column = symbols_call_line(fn[k - 1], "column");
 		}
@@ -284,16 +288,137 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 	return 0;
 }
 
+/*
+ * Names by pc, kept between walks: the Stack tab re-samples threads that
+ * mostly sit at the same pcs, and naming is most of a warm walk
+ * (dwfl_module_addrinfo scans the symbol table, dwarf_getscopes the CU).
+ * Flushed when the process's mappings change.
+ */
+#define SYMBOLS_CACHE_SLOTS 4096
+
+struct symbols_name {
+	char *module, *function, *file, *src_path;
+	uint64_t offset;
+	int line, column, inline_depth;
+	bool is_inline;
+};
+
+struct symbols_entry {
+	uint64_t pc; /* 0: empty */
+	bool exact;
+	struct symbols_name *names;
+	size_t n;
+};
+
+struct symbols_cache {
+	struct symbols_entry slots[SYMBOLS_CACHE_SLOTS];
+};
+
+static char *symbols_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void symbols_entry_clear(struct symbols_entry *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		free(e->names[i].module);
+		free(e->names[i].function);
+		free(e->names[i].file);
+		free(e->names[i].src_path);
+	}
+	free(e->names);
+	memset(e, 0, sizeof(*e));
+}
+
+void symbols_cache_flush(struct debug_proc *dp)
+{
+	if (!dp->symcache)
+		return;
+	for (size_t i = 0; i < SYMBOLS_CACHE_SLOTS; i++)
+		symbols_entry_clear(&dp->symcache->slots[i]);
+	free(dp->symcache);
+	dp->symcache = NULL;
+}
+
+static struct symbols_entry *symbols_slot(struct debug_proc *dp, uint64_t pc, bool exact)
+{
+	if (!dp->symcache && !(dp->symcache = calloc(1, sizeof(*dp->symcache))))
+		return NULL;
+	uint64_t h =
+	    (pc ^ (pc >> 17) ^ (exact ? 0x9e3779b97f4a7c15ull : 0)) * 0xff51afd7ed558ccdull;
+	return &dp->symcache->slots[(h >> 32) % SYMBOLS_CACHE_SLOTS];
+}
+
+/* Replay a cached naming of phys into out; false if not cached. */
+static bool symbols_from_cache(struct debug_proc *dp, const struct stack_frame *phys, bool exact,
+			       struct frame_list *out)
+{
+	struct symbols_entry *e = symbols_slot(dp, phys->pc, exact);
+	if (!e || e->pc != phys->pc || e->exact != exact || !e->n)
+		return false;
+	for (size_t i = 0; i < e->n; i++) {
+		const struct symbols_name *nm = &e->names[i];
+		struct stack_frame *f = frame_list_add(out, phys);
+		if (!f)
+			return true; /* out of memory: fewer frames, as symbols_one would */
+		f->module = symbols_dup(nm->module);
+		f->function = symbols_dup(nm->function);
+		f->file = symbols_dup(nm->file);
+		f->src_path = symbols_dup(nm->src_path);
+		f->offset = nm->offset;
+		f->line = nm->line;
+		f->column = nm->column;
+		f->inline_depth = nm->inline_depth;
+		if (nm->is_inline)
+			f->flags = (phys->flags | STACK_FRAME_INLINE) & ~STACK_FRAME_SIGNAL;
+		else
+			f->flags = phys->flags & ~STACK_FRAME_INLINE;
+	}
+	return true;
+}
+
+static void symbols_to_cache(struct debug_proc *dp, uint64_t pc, bool exact,
+			     const struct stack_frame *named, size_t n)
+{
+	struct symbols_entry *e = symbols_slot(dp, pc, exact);
+	if (!e)
+		return;
+	symbols_entry_clear(e);
+	e->names = calloc(n ? n : 1, sizeof(*e->names));
+	if (!e->names)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct symbols_name *nm = &e->names[i];
+		nm->module = symbols_dup(named[i].module);
+		nm->function = symbols_dup(named[i].function);
+		nm->file = symbols_dup(named[i].file);
+		nm->src_path = symbols_dup(named[i].src_path);
+		nm->offset = named[i].offset;
+		nm->line = named[i].line;
+		nm->column = named[i].column;
+		nm->inline_depth = named[i].inline_depth;
+		nm->is_inline = named[i].flags & STACK_FRAME_INLINE;
+	}
+	e->n = n;
+	e->pc = pc;
+	e->exact = exact;
+}
+
 int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n)
 {
 	struct frame_list out = {0};
 	struct stack_frame *in = *frames;
 	for (size_t i = 0; i < *n; i++) {
 		bool exact = i == 0 || (in[i - 1].flags & STACK_FRAME_SIGNAL);
+		if (symbols_from_cache(dp, &in[i], exact, &out))
+			continue;
+		size_t first = out.n;
 		if (symbols_one(dp, &in[i], exact, &out) < 0) {
 			free(out.v);
 			return -ENOMEM;
 		}
+		symbols_to_cache(dp, in[i].pc, exact, out.v + first, out.n - first);
 	}
 	free(in);
 	*frames = out.v;

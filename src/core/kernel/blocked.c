@@ -268,6 +268,9 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	ssize_t n;
 	uid_t uid = (uid_t)-1;
 	bool is_kthread = false, have_proc = false;
+	char mm_why[256] = "";
+	/* Decoded below, once the whole process's memory-map state is known. */
+	const struct kstack_opts topts = { .defer_decode = true };
 	uint32_t arch = 0;
 	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
@@ -288,23 +291,26 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		if (!have_proc) {
 			struct stat st;
 			n = wt_read_at(piddir, "stat", buf, sizeof(buf));
-			if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm), &state,
-							&flags, &start))
+			if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm),
+							&state, &flags, &start))
 				goto out;
 			if (fstat(piddir, &st) == 0)
 				uid = st.st_uid;
 			is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
 			arch = is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
+			if (!is_kthread)
+				kstack_mm_busy(piddir, mm_why, sizeof(mm_why));
 			have_proc = true;
 		}
 		struct kblocked_task task;
 		memset(&task, 0, sizeof(task));
 		task.pid = pid;
-		if (kthread_read(piddir, pid, (pid_t)tid, uid, is_kthread, arch, NULL, &task.t) ||
+		if (kthread_read(piddir, pid, (pid_t)tid, uid, is_kthread, arch, &topts, &task.t) ||
 		    task.t.state != 'D') {
 			kthread_clear(&task.t); /* it woke up meanwhile */
 			continue;
 		}
+		ksys_decode_ex(&task.t.sc, arch, pid, task.t.tid, mm_why[0] ? mm_why : NULL);
 		task.pcomm = strdup(pcomm);
 		if (tr)
 			observe_thread(tr, &task.t, now, wall);

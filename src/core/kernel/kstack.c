@@ -272,6 +272,53 @@ static int proc_gone_or_hidden(pid_t pid, struct wt_err *err)
 
 /* ---- a whole process ---- */
 
+static void mm_why(char *why, size_t whysz, pid_t tid, const char *frame)
+{
+	snprintf(why, whysz,
+		 "not read: thread %d of this process is inside its memory map (%s), reading its "
+		 "memory could hang",
+		 (int)tid, frame);
+}
+
+/* Is thread tid (not otherwise read) inside the memory map? Fills why if so. */
+static void mm_busy_thread(int piddir, pid_t tid, char *why, size_t whysz)
+{
+	why[0] = '\0';
+	char path[64], *text = NULL;
+	size_t len;
+	struct kframe *f;
+	size_t n;
+	snprintf(path, sizeof(path), "task/%d/stack", (int)tid);
+	if (wt_read_all_at(piddir, path, &text, &len) < 0)
+		return;
+	if (kstack_parse_stack(text, len, &f, &n) == 0) {
+		const char *mm = kstack_mm_frame(f, n);
+		if (mm)
+			mm_why(why, whysz, tid, mm);
+		kframes_free(f, n);
+	}
+	free(text);
+}
+
+bool kstack_mm_busy(int piddir, char *why, size_t whysz)
+{
+	why[0] = '\0';
+	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
+	if (!d) {
+		if (tfd >= 0)
+			close(tfd);
+		return false;
+	}
+	struct dirent *de;
+	long tid;
+	while (!why[0] && (de = readdir(d)))
+		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid) == 0)
+			mm_busy_thread(piddir, (pid_t)tid, why, whysz);
+	closedir(d);
+	return why[0] != '\0';
+}
+
 static int tid_cmp(const void *a, const void *b)
 {
 	pid_t x = ((const struct kthread *)a)->tid, y = ((const struct kthread *)b)->tid;
@@ -294,6 +341,22 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	struct stat st;
 	if (fstat(piddir, &st) == 0)
 		kp->uid = st.st_uid;
+	/*
+	 * /proc/TID works for any thread, and lists the whole process's tasks:
+	 * asked about a thread, show that thread, under its process's pid.
+	 */
+	struct kstack_opts topts = { 0 };
+	if (opts)
+		topts = *opts;
+	if (wt_read_at(piddir, "status", buf, sizeof(buf)) > 0) {
+		const char *t = strstr(buf, "\nTgid:");
+		long tgid = t ? strtol(t + 6, NULL, 10) : 0;
+		if (tgid > 0 && tgid != pid) {
+			kp->pid = (pid_t)tgid;
+			if (!topts.only_tid)
+				topts.only_tid = pid;
+		}
+	}
 	ssize_t n = wt_read_at(piddir, "stat", buf, sizeof(buf));
 	char comm[64];
 	unsigned long flags = 0;
@@ -318,20 +381,21 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 		kproc_free(kp);
 		return proc_gone_or_hidden(pid, err);
 	}
-	/* Decode after every thread is read: any one in its memory map makes memory reads unsafe.
-	 */
-	struct kstack_opts topts = { 0 };
-	if (opts)
-		topts = *opts;
+	/* Decode once every thread is read: any one in its memory map makes memory reads unsafe. */
 	topts.defer_decode = true;
+	char why[256] = "";
 	size_t cap = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		long tid;
 		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid))
 			continue;
-		if (opts && opts->only_tid && opts->only_tid != tid)
+		if (topts.only_tid && topts.only_tid != tid) {
+			/* Not shown, but its memory-map state decides whether memory is read. */
+			if (!why[0] && !topts.no_decode)
+				mm_busy_thread(piddir, (pid_t)tid, why, sizeof(why));
 			continue;
+		}
 		if (kp->nthreads == cap) {
 			size_t nc = cap ? cap * 2 : 8;
 			struct kthread *nt = realloc(kp->threads, nc * sizeof(*nt));
@@ -350,21 +414,18 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	closedir(d);
 	close(piddir);
 	if (kp->nthreads == 0) {
+		pid_t tgid = kp->pid;
 		kproc_free(kp);
-		if (opts && opts->only_tid)
-			return wt_err_set(err, ESRCH, "process %d has no thread %d", (int)pid,
-					  (int)opts->only_tid);
+		if (topts.only_tid)
+			return wt_err_set(err, ESRCH, "process %d has no thread %d", (int)tgid,
+					  (int)topts.only_tid);
 		return proc_gone_or_hidden(pid, err);
 	}
 	qsort(kp->threads, kp->nthreads, sizeof(*kp->threads), tid_cmp);
-	char why[256] = "";
 	for (size_t i = 0; i < kp->nthreads && !why[0]; i++) {
 		const char *mm = kstack_mm_frame(kp->threads[i].frames, kp->threads[i].nframes);
 		if (mm)
-			snprintf(why, sizeof(why),
-				 "not read: thread %d of this process is inside its "
-				 "memory map (%s), reading its memory could hang",
-				 (int)kp->threads[i].tid, mm);
+			mm_why(why, sizeof(why), kp->threads[i].tid, mm);
 	}
 	bool no_decode = opts && opts->no_decode;
 	if (!(opts && opts->defer_decode))

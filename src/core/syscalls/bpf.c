@@ -192,8 +192,12 @@ static void bpf_in_flight(struct sc_session *s, struct bpf_state *st, struct sc_
 	uint32_t *keys = calloc(TIDS, sizeof(*keys));
 	struct bpf_tid_entry *v = calloc(TIDS, sizeof(*v));
 	LIBBPF_OPTS(bpf_map_batch_opts, bo);
-	int r =
-	    keys && v ? bpf_map_lookup_batch(st->tids_fd, NULL, &next, keys, v, &count, &bo) : -1;
+	if (!keys || !v) {
+		free(keys);
+		free(v);
+		return; /* out of memory: only the calls in progress are missing */
+	}
+	int r = bpf_map_lookup_batch(st->tids_fd, NULL, &next, keys, v, &count, &bo);
 	if (r < 0 && errno != ENOENT)
 		count = 0;
 	for (uint32_t i = 0; i < count; i++) {
@@ -225,7 +229,9 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 	memset(out->slot, 0, sizeof(out->slot));
 	out->lost = 0;
 	keys = calloc(n, sizeof(*keys));
-	if (keys) {
+	if (!keys)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	{
 		uint32_t next;
 		LIBBPF_OPTS(bpf_map_batch_opts, bo);
 		r = bpf_map_lookup_batch(st->stats_fd, NULL, &next, keys, st->vals, &count, &bo);
@@ -249,7 +255,7 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 			keys[key] = key;
 	}
 	for (uint32_t i = 0; i < count; i++) {
-		uint32_t k = keys ? keys[i] : i;
+		uint32_t k = keys[i];
 		const struct bpf_stat *v = st->vals + (size_t)i * st->ncpus;
 		uint64_t calls = 0, errors = 0, timed = 0, time_ns = 0;
 		for (int c = 0; c < st->ncpus; c++) {
@@ -314,8 +320,8 @@ static void bpf_cost(const struct sc_session *s, const struct sc_sample *now, ch
 			 (double)now->overhead_ns / (double)now->overhead_runs);
 	else
 		snprintf(buf, size,
-			 "no stops; each syscall of the target pays about 0.1-0.25 us, every "
-			 "other syscall on the machine a filter check (--cost measures it)");
+			 "no stops; about 0.1-0.25 us more per syscall of the target, a filter "
+			 "check on every other syscall of the machine");
 }
 
 static void bpf_close(struct sc_session *s)
