@@ -339,8 +339,20 @@ static void st_row_draw(void *arg, WINDOW *win, int y, size_t row, bool selected
 		snprintf(buf, sizeof(buf), "Thread %d %s (%c)%s%s", (int)t->tid,
 			 t->name ? t->name : "?", t->state, t->error ? ": " : "",
 			 t->error ? t->error : "");
-		ui_put(win, y, 0, w, selected ? a : ui_attr(t->error ? UI_E_WARNING : UI_E_TITLE),
-		       buf);
+		int hx = ui_put(win, y, 0, w,
+				selected ? a : ui_attr(t->error ? UI_E_WARNING : UI_E_TITLE), buf);
+		/* The whole stack unchanged since the last samples: stuck here. */
+		unsigned top =
+		    st->same && st->same[r->thread] && t->nframes ? st->same[r->thread][0] : 0;
+		if (st->samples > 1 && t->nframes) {
+			if (top)
+				snprintf(buf, sizeof(buf), "  stuck here for %u sample%s", top,
+					 top == 1 ? "" : "s");
+			else
+				snprintf(buf, sizeof(buf), "  moving");
+			ui_put(win, y, hx, w - hx,
+			       selected ? a : ui_attr(top ? UI_E_WARNING : UI_E_DIM), buf);
+		}
 		return;
 	}
 	const struct stack_frame *f = &t->frames[r->frame];

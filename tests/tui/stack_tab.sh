@@ -27,6 +27,8 @@ wait_re "9 threads, paused [0-9]+\.[0-9]+ ms \(held <= [0-9.]+ ms\), walk [0-9.]
 # Live: a later sample marks the main thread's frames as the same as before.
 wait_re "same x[2-9] +#2 +main\+0x" "no 'same' mark after several samples"
 wait_re "Live, every 1000 ms" "live mode header"
+# A blocked thread is stuck here; the spinning one moves.
+wait_re "^Thread [0-9]+ stk-cond \(S\)  stuck here for [0-9]+ samples?$" "no 'stuck here' on a blocked thread"
 # ...and the spinning clock thread's innermost frame as changed.
 wait_re "changed +#0 " "no 'changed' mark on the clock thread"
 # Faster sampling: < lowers the interval.
