@@ -134,6 +134,13 @@ struct proc_col_info {
 extern const struct proc_col_info proc_columns[PROC_COL_COUNT];
 /* -1 if unknown. Accepts names and titles, case-insensitively. */
 int proc_col_by_name(const char *name);
+/*
+ * A column list, "pid,user,cpu" or "pid user cpu" (commas, spaces, tabs),
+ * into cols (room for max). Each column at most once; the command, which
+ * takes the rest of the line, is moved last. Returns how many, or -EINVAL
+ * with err saying which name is unknown or given twice, or that none was.
+ */
+int proc_cols_parse(const char *list, enum proc_col *cols, size_t max, struct wt_err *err);
 /* Union of needs of the given columns. */
 unsigned proc_cols_need(const enum proc_col *cols, size_t n);
 /* Format one cell, width-independent ("12.3", "1.2G", "0:03.45", "?"). */
@@ -147,9 +154,15 @@ void proc_table_tree(struct proc_table *t, enum proc_col col, bool descending);
 /* One-off reads for a single process (Overview tab, CLI). */
 struct proc_overview {
 	pid_t pid;
-	char *name, *exe, *cwd, *cgroup, *cmdline; /* escaped; NULL if unreadable */
-	char *status_text;        /* the interesting lines of /proc/PID/status, escaped */
-	char *limits_text;        /* /proc/PID/limits, escaped */
+	/*
+	 * All escaped; NULL if unreadable. cgroup, status_text and limits_text
+	 * have several lines, each escaped on its own and joined with '\n',
+	 * the only control character in them (no '\n' after the last line;
+	 * the kernel's layout tabs are spaces).
+	 */
+	char *name, *exe, *cwd, *cgroup, *cmdline;
+	char *status_text;        /* the interesting lines of /proc/PID/status */
+	char *limits_text;        /* /proc/PID/limits */
 	char *namespaces_text;    /* "mnt:[4026531841] pid:[...] ...", escaped */
 	long nfds;                /* -1 if unreadable */
 	uint64_t vol_ctxt, nonvol_ctxt;

@@ -67,24 +67,12 @@ static void list_usage(FILE *f)
 
 static int list_parse_cols(const char *arg, struct list_args *a)
 {
-	char *copy = strdup(arg), *save = NULL;
-	if (!copy)
-		return cli_error(CLI_FAIL, "list", "out of memory");
-	a->ncols = 0;
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		int c = proc_col_by_name(tok);
-		if (c < 0) {
-			cli_error(CLI_USAGE, "list", "unknown column '%s' (see 'whytop list --help')",
-				  tok);
-			free(copy);
-			return CLI_USAGE;
-		}
-		if (a->ncols < WT_ARRAY_SIZE(a->cols))
-			a->cols[a->ncols++] = (enum proc_col)c;
-	}
-	free(copy);
-	if (!a->ncols)
-		return cli_error(CLI_USAGE, "list", "--columns needs at least one column");
+	struct wt_err err;
+	int n = proc_cols_parse(arg, a->cols, WT_ARRAY_SIZE(a->cols), &err);
+	if (n < 0)
+		return cli_error(CLI_USAGE, "list", "--columns: %s (see 'whytop list --help')",
+				 err.msg);
+	a->ncols = (size_t)n;
 	return 0;
 }
 

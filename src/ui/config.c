@@ -96,37 +96,15 @@ static bool theme_name_ok(const char *v)
 static int parse_columns(const char *v, enum proc_col *cols, size_t *ncols, char *why,
 			 size_t whysz)
 {
-	char tmp[512];
-	size_t n = 0;
-	snprintf(tmp, sizeof(tmp), "%s", v);
-	for (char *save = NULL, *tok = strtok_r(tmp, " \t,", &save); tok;
-	     tok = strtok_r(NULL, " \t,", &save)) {
-		int col = proc_col_by_name(tok);
-		if (col < 0) {
-			snprintf(why, whysz, "unknown column '%.40s'", tok);
-			return -EINVAL;
-		}
-		for (size_t i = 0; i < n; i++)
-			if (cols[i] == (enum proc_col)col) {
-				snprintf(why, whysz, "column '%.40s' given twice", tok);
-				return -EINVAL;
-			}
-		if (n >= UI_CONFIG_MAX_COLS)
-			break;
-		cols[n++] = (enum proc_col)col;
+	struct wt_err err;
+	int n = proc_cols_parse(v, cols, UI_CONFIG_MAX_COLS, &err);
+	if (n < 0) {
+		size_t l = strnlen(err.msg, whysz - 1);
+		memcpy(why, err.msg, l);
+		why[l] = '\0';
+		return n;
 	}
-	if (n == 0) {
-		snprintf(why, whysz, "no columns");
-		return -EINVAL;
-	}
-	/* The command takes the rest of the line, so it can only be last. */
-	for (size_t i = 0; i + 1 < n; i++)
-		if (cols[i] == PROC_COL_COMMAND) {
-			memmove(&cols[i], &cols[i + 1], (n - i - 1) * sizeof(*cols));
-			cols[n - 1] = PROC_COL_COMMAND;
-			break;
-		}
-	*ncols = n;
+	*ncols = (size_t)n;
 	return 0;
 }
 
@@ -156,7 +134,7 @@ static int parse_sort(const char *v, enum proc_col *col, bool *desc, char *why, 
 	return 0;
 }
 
-static char *trim(char *s)
+char *ui_config_trim(char *s)
 {
 	while (isspace((unsigned char)*s))
 		s++;
@@ -172,7 +150,7 @@ static int config_line(struct ui_config *c, char *line, char *why, size_t whysz)
 	char *hash = strchr(line, '#');
 	if (hash)
 		*hash = '\0';
-	char *s = trim(line);
+	char *s = ui_config_trim(line);
 	if (!*s)
 		return 0;
 	char *eq = strchr(s, '=');
@@ -181,7 +159,7 @@ static int config_line(struct ui_config *c, char *line, char *why, size_t whysz)
 		return -EINVAL;
 	}
 	*eq = '\0';
-	char *key = trim(s), *val = trim(eq + 1);
+	char *key = ui_config_trim(s), *val = ui_config_trim(eq + 1);
 	if (!*val) {
 		snprintf(why, whysz, "'%.40s' has no value", key);
 		return -EINVAL;

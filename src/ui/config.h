@@ -59,5 +59,7 @@ void ui_config_free(struct ui_config *c);
 void ui_config_print_options(FILE *f);
 /* "pid user state cpu" from c's columns, for messages. */
 void ui_config_cols_str(const struct ui_config *c, char *out, size_t outsz);
+/* s without leading and trailing white space (cut in place), for both key = value files. */
+char *ui_config_trim(char *s);
 
 #endif

@@ -55,45 +55,10 @@ static void ov_add(struct ov_state *st, const char *label, const char *value)
 }
 
 /*
- * The core escapes whole files, so a line break may arrive as a real '\n'
- * or as the two characters backslash-n, and a tab as backslash-t. Both are layout
- * here, not content: split on either, show tabs as spaces.
- */
-static size_t ov_line_len(const char *p, size_t *skip)
-{
-	for (size_t i = 0; p[i]; i++) {
-		if (p[i] == '\n') {
-			*skip = 1;
-			return i;
-		}
-		if (p[i] == '\\' && p[i + 1] == 'n') {
-			*skip = 2;
-			return i;
-		}
-	}
-	*skip = 0;
-	return strlen(p);
-}
-
-static void ov_untab(char *s)
-{
-	char *w = s;
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] == 't') {
-			*w++ = ' ';
-			r++;
-		} else if (*r == '\t') {
-			*w++ = ' ';
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-/*
- * A multi-line text: one row per line, under a section title. With
- * key_value, "Key: value" lines put Key in the label column.
+ * A multi-line text: one row per line, under a section title. The core
+ * escaped each line and joined them with '\n', the only control character
+ * in the text. With key_value, "Key: value" lines put Key in the label
+ * column.
  */
 static void ov_add_text(struct ov_state *st, const char *title, const char *text, bool key_value)
 {
@@ -104,12 +69,12 @@ static void ov_add_text(struct ov_state *st, const char *title, const char *text
 		return;
 	}
 	for (const char *p = text; *p;) {
-		size_t skip, len = ov_line_len(p, &skip);
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 		char *line = strndup(p, len);
-		p += len + skip;
+		p += len + (nl != NULL);
 		if (!line)
 			continue;
-		ov_untab(line);
 		char *colon = key_value ? strchr(line, ':') : NULL;
 		if (colon && colon - line < 28) {
 			*colon = '\0';
@@ -204,44 +169,13 @@ static void ov_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	if (ctx->process_gone)
 		ui_put(win, h - 1, 2, -1, ui_attr(UI_E_WARNING),
 		       "The process has exited; this is what it looked like last.");
-	/* The list scrolls by page: the selection is the top line. */
-	st->list.height = ctx->process_gone ? h - 1 : h;
-	st->list.sel = st->list.top;
-	ui_list_draw(&st->list, win, 0, st->list.height, ov_row, st);
+	ui_textview_draw(&st->list, win, 0, ctx->process_gone ? h - 1 : h, ov_row, st);
 }
 
 static unsigned ov_key(struct tab_ctx *ctx, void *state, int key)
 {
 	struct ov_state *st = state;
-	struct ui_list *l = &st->list;
-	size_t h = l->height > 0 ? (size_t)l->height : 1;
-	size_t maxtop = l->n > h ? l->n - h : 0;
-	switch (key) {
-	case KEY_UP:
-		if (l->top > 0)
-			l->top--;
-		break;
-	case KEY_DOWN:
-		if (l->top < maxtop)
-			l->top++;
-		break;
-	case KEY_PPAGE:
-		l->top = l->top > h ? l->top - h : 0;
-		break;
-	case KEY_NPAGE:
-		l->top = l->top + h < maxtop ? l->top + h : maxtop;
-		break;
-	case KEY_HOME:
-		l->top = 0;
-		break;
-	case KEY_END:
-		l->top = maxtop;
-		break;
-	default:
-		return UI_UNHANDLED;
-	}
-	l->sel = l->top;
-	return UI_REDRAW;
+	return ui_textview_key(&st->list, key) ? UI_REDRAW : UI_UNHANDLED;
 }
 
 static unsigned ov_tick(struct tab_ctx *ctx, void *state)

@@ -99,16 +99,6 @@ static int parse_color(const char *s, short *out)
 	return -EINVAL;
 }
 
-static char *trim(char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* Parse one spec; the reason for a failure goes to why. */
 static int parse_spec(char *v, struct theme_spec *sp, char *why, size_t whysz)
 {
@@ -116,7 +106,7 @@ static int parse_spec(char *v, struct theme_spec *sp, char *why, size_t whysz)
 	bool have_colors = false;
 	for (char *save = NULL, *part = strtok_r(v, ",", &save); part;
 	     part = strtok_r(NULL, ",", &save)) {
-		part = trim(part);
+		part = ui_config_trim(part);
 		bool is_attr = false;
 		for (size_t i = 0; i < WT_ARRAY_SIZE(attr_names); i++)
 			if (strcasecmp(part, attr_names[i].name) == 0) {
@@ -172,7 +162,7 @@ int theme_parse(struct theme *th, const char *name, const char *text, struct wt_
 		char *hash = strchr(line, '#');
 		if (hash)
 			*hash = '\0';
-		char *s = trim(line);
+		char *s = ui_config_trim(line);
 		if (!*s)
 			continue;
 		char *eq = strchr(s, '=');
@@ -180,7 +170,7 @@ int theme_parse(struct theme *th, const char *name, const char *text, struct wt_
 			return wt_err_set(err, EINVAL, "theme %s line %d: expected 'element = colours'",
 					  name, lineno);
 		*eq = '\0';
-		char *key = trim(s), *val = trim(eq + 1);
+		char *key = ui_config_trim(s), *val = ui_config_trim(eq + 1);
 		if (strcmp(key, "description") == 0) {
 			snprintf(th->description, sizeof(th->description), "%s", val);
 			continue;

@@ -1,6 +1,6 @@
 /*
- * widgets.c: a list with selection (scrolling over rows the caller draws)
- * and modal dialogs (text input, yes/no, menu, message). Dialogs draw in
+ * widgets.c: a list with selection (scrolling over rows the caller draws),
+ * the same list as a scrolled text view, and modal dialogs (text input, yes/no, menu, message). Dialogs draw in
  * their own window over the current screen and read keys until answered;
  * the caller redraws afterwards.
  */
@@ -74,6 +74,46 @@ void ui_list_draw(struct ui_list *l, WINDOW *win, int y0, int height, ui_list_ro
 			break;
 		row(arg, win, y0 + i, r, r == l->sel);
 	}
+}
+
+bool ui_textview_key(struct ui_list *l, int key)
+{
+	size_t h = l->height > 0 ? (size_t)l->height : 1;
+	size_t maxtop = l->n > h ? l->n - h : 0;
+	switch (key) {
+	case KEY_UP:
+		if (l->top > 0)
+			l->top--;
+		break;
+	case KEY_DOWN:
+		if (l->top < maxtop)
+			l->top++;
+		break;
+	case KEY_PPAGE:
+		l->top = l->top > h ? l->top - h : 0;
+		break;
+	case KEY_NPAGE:
+		l->top = l->top + h < maxtop ? l->top + h : maxtop;
+		break;
+	case KEY_HOME:
+		l->top = 0;
+		break;
+	case KEY_END:
+		l->top = maxtop;
+		break;
+	default:
+		return false;
+	}
+	l->sel = l->top;
+	return true;
+}
+
+void ui_textview_draw(struct ui_list *l, WINDOW *win, int y0, int height, ui_list_row_fn row,
+		      void *arg)
+{
+	l->height = height;
+	l->sel = l->top; /* ui_list_draw keeps sel visible: with sel == top, top stays */
+	ui_list_draw(l, win, y0, height, row, arg);
 }
 
 /* A boxed window centered on the screen, with a title. */

@@ -2,6 +2,7 @@
  * widgets.h: small reusable pieces for screens and tabs.
  *
  * - ui_list: scrolling and selection over N rows (the caller draws rows).
+ * - ui_textview_*: a ui_list used as a read-only text that scrolls.
  * - ui_dialog_*: modal dialogs drawn over the current screen. They run
  *   their own input loop until the user answers; the terminal is redrawn
  *   by the caller afterwards (return UI_REDRAW). While a dialog is open
@@ -32,6 +33,17 @@ bool ui_list_key(struct ui_list *l, int key);
 typedef void (*ui_list_row_fn)(void *arg, WINDOW *win, int y, size_t row, bool selected);
 void ui_list_draw(struct ui_list *l, WINDOW *win, int y0, int height, ui_list_row_fn row,
 		  void *arg);
+
+/*
+ * A scrolled text view on a ui_list: no row is highlighted, the selection is
+ * always the top line. Up/Down scroll a line, PgUp/PgDn a page, Home/End to
+ * either end; ui_textview_key returns true if it used the key (redraw).
+ * ui_textview_draw draws height lines from y0 and remembers the height for
+ * the next key.
+ */
+bool ui_textview_key(struct ui_list *l, int key);
+void ui_textview_draw(struct ui_list *l, WINDOW *win, int y0, int height, ui_list_row_fn row,
+		      void *arg);
 
 /*
  * Ask for a line of text. buf holds the initial text and receives the

@@ -20,6 +20,7 @@ expect() {
 expect 2 list --sort nosuch
 expect 2 list --columns pid,nosuch,command
 expect 2 list --columns ,
+expect 2 list --columns pid,cpu,PID
 expect 2 list --limit abc
 expect 2 list --limit 0
 expect 2 list --limit -3

@@ -1,7 +1,7 @@
 #!/bin/sh
 # list_threads.sh: --threads lists every thread of a process under its
-# tgid; --tree puts a child under its parent; CPU% of a busy process is
-# measured over --interval and a sleeping one shows 0.0.
+# tgid; --tree puts a child under its parent; CPU% of a busy process agrees
+# with the CPU time it used around --interval, and a sleeping one shows 0.0.
 . "$SRCDIR/tests/lib.sh"
 
 t_start "$TARGETS/proc_target" -t 3 -f >"$T_TMP/out"
@@ -39,11 +39,31 @@ assert d[int(sys.argv[1])] == 0 and d[int(sys.argv[2])] == 1, d' "$pid" "$child"
 t_start "$TARGETS/proc_target" -b >"$T_TMP/busy"
 busy=$T_PID
 t_wait_for 10 grep -q ready "$T_TMP/busy" || t_fail "busy target did not start"
-"$WHYTOP" list -i 500 -p "$busy,$pid" --json -c pid,cpu,time >"$T_TMP/cpu" || t_fail "list -i 500"
-python3 -c 'import json,sys,os
-d = {t["pid"]: t for t in json.load(sys.stdin)["tasks"]}
-busy, idle = d[int(sys.argv[1])], d[int(sys.argv[2])]
-# Spinning: clearly above zero however busy the machine is (a broken rate gives 0).
-assert 2.0 < busy["cpu"] <= 100.0 * os.cpu_count() + 10, busy
-assert idle["cpu"] == 0.0, idle' "$busy" "$pid" <"$T_TMP/cpu" || t_fail "CPU% is wrong: $(cat "$T_TMP/cpu")"
+# The busy target (one thread) used U ticks while whytop ran W seconds; the
+# two samples are 0.5 s or more apart inside that time. So CPU% is at most
+# U ticks over 0.5 s, and at least what U leaves after the target ran flat
+# out for all the rest of W, over W; two ticks of slack (a running task's
+# time is accounted at the next tick). A rate that is broken (0, or wall time
+# for CPU time) fails one bound or the other unless the machine starved the
+# target completely.
+python3 - "$WHYTOP" "$busy" "$pid" >"$T_TMP/cpu" 2>&1 <<'EOF' || t_fail "CPU% is wrong: $(cat "$T_TMP/cpu")"
+import json, os, subprocess, sys, time
+whytop, busy, idle = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+hz = os.sysconf("SC_CLK_TCK")
+def ticks(pid):
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return int(f[11]) + int(f[12])
+u0, w0 = ticks(busy), time.monotonic()
+out = subprocess.run([whytop, "list", "-i", "500", "-p", "%d,%d" % (busy, idle), "--json",
+                      "-c", "pid,cpu,time"], check=True, capture_output=True).stdout
+u1, w1 = ticks(busy), time.monotonic()
+d = {t["pid"]: t for t in json.loads(out)["tasks"]}
+used, wall = (u1 - u0) / hz, w1 - w0
+hi = 100.0 * (used + 2.0 / hz) / 0.5
+lo = 100.0 * max(0.0, used - (wall - 0.5) - 2.0 / hz) / wall
+print("busy used %.2f s of CPU in %.2f s: CPU%% %.1f, want %.1f..%.1f" % (used, wall, d[busy]["cpu"], lo, hi))
+assert lo <= d[busy]["cpu"] <= hi, d[busy]
+assert d[idle]["cpu"] == 0.0, d[idle]
+EOF
+cat "$T_TMP/cpu"
 exit 0

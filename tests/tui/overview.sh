@@ -23,6 +23,11 @@ tui_wait "mnt:["
 # Scroll to the end: the limits table.
 tui_keys End
 tui_wait "Max open files"
+tui_wait_gone "Working dir"
+# Kernel layout tabs arrive as spaces: nothing shows an escape.
+tui_lacks '\t' || { tui_screen >&2; t_fail "an escaped tab on the Overview"; }
+tui_keys Home
+tui_wait "Working dir"
 tui_keys Escape
 tui_wait "Load average:"
 tui_wait "wtoverview 300"

@@ -6,6 +6,7 @@
  * thing under the same names. A field the refresh could not read (its
  * PROC_KNOWN_* bit is clear) is formatted as "?", never as 0.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -60,6 +61,43 @@ int proc_col_by_name(const char *name)
 		if (strcasecmp(name, aliases[i].alias) == 0)
 			return (int)aliases[i].col;
 	return -1;
+}
+
+int proc_cols_parse(const char *list, enum proc_col *cols, size_t max, struct wt_err *err)
+{
+	size_t n = 0;
+	wt_err_clear(err);
+	for (const char *p = list ? list : ""; *p;) {
+		size_t len = strcspn(p, " \t,");
+		if (len == 0) {
+			p++;
+			continue;
+		}
+		char name[64];
+		size_t cl = len < sizeof(name) - 1 ? len : sizeof(name) - 1;
+		memcpy(name, p, cl);
+		name[cl] = '\0';
+		p += len;
+		int col = len < sizeof(name) ? proc_col_by_name(name) : -1;
+		if (col < 0)
+			return wt_err_set(err, EINVAL, "unknown column '%.40s'", name);
+		for (size_t i = 0; i < n; i++)
+			if (cols[i] == (enum proc_col)col)
+				return wt_err_set(err, EINVAL, "column '%.40s' given twice", name);
+		if (n < max)
+			cols[n++] = (enum proc_col)col;
+	}
+	if (n == 0)
+		return wt_err_set(err, EINVAL, "no columns");
+	/* The command takes the rest of the line, so it can only be last. */
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (cols[i] == PROC_COL_COMMAND) {
+			memmove(&cols[i], &cols[i + 1], (n - i - 1) * sizeof(*cols));
+			cols[n - 1] = PROC_COL_COMMAND;
+			break;
+		}
+	}
+	return (int)n;
 }
 
 unsigned proc_cols_need(const enum proc_col *cols, size_t n)

@@ -6,6 +6,9 @@
  * Not on the refresh path: read once when a process's screen opens, so
  * simplicity wins over speed here. Every string is escaped; a file that
  * cannot be read leaves its field NULL (or -1) rather than failing the whole.
+ * Multi-line fields (cgroup, status, limits) are escaped line by line and
+ * joined with real '\n', the only control character in them, so a front
+ * end splits on '\n' and never has to tell layout from escaped content.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -17,6 +20,50 @@
 #include <whytop/proc.h>
 #include <whytop/util.h>
 #include "core/proc/internal.h"
+
+/*
+ * Each line of raw escaped on its own, joined with '\n' (none after the
+ * last). With tabs_are_layout, tabs become spaces first: in status and
+ * limits the kernel uses them as separators and escapes the only untrusted
+ * text (Name) itself.
+ */
+static char *escape_lines(char *raw, size_t len, bool tabs_are_layout)
+{
+	struct wt_buf b;
+	wt_buf_init(&b);
+	while (len > 0 && raw[len - 1] == '\n')
+		len--;
+	if (tabs_are_layout)
+		for (size_t i = 0; i < len; i++)
+			if (raw[i] == '\t')
+				raw[i] = ' ';
+	for (const char *p = raw, *end = raw + len; p <= end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		char *line = wt_escape(p, (size_t)(eol - p), 0);
+		if (!line) {
+			wt_buf_free(&b);
+			return NULL;
+		}
+		if (p != raw)
+			wt_buf_puts(&b, "\n");
+		wt_buf_puts(&b, line);
+		free(line);
+		p = eol + 1;
+	}
+	return wt_buf_steal(&b);
+}
+
+static char *read_lines(int dirfd, const char *name, bool tabs_are_layout)
+{
+	char *raw;
+	size_t len;
+	if (wt_read_all_at(dirfd, name, &raw, &len))
+		return NULL;
+	char *s = escape_lines(raw, len, tabs_are_layout);
+	free(raw);
+	return s;
+}
 
 static char *read_escaped(int dirfd, const char *name, int nul_as_space, bool strip_nl)
 {
@@ -50,10 +97,14 @@ static const char *const status_keys[] = {
 	"nonvoluntary_ctxt_switches",
 };
 
-static char *status_pick(const char *buf, size_t len)
+/* The picked lines, escaped, joined with '\n' (tabs turned to spaces). */
+static char *status_pick(char *buf, size_t len)
 {
 	struct wt_buf b;
 	wt_buf_init(&b);
+	for (size_t i = 0; i < len; i++)
+		if (buf[i] == '\t')
+			buf[i] = ' ';
 	const char *p = buf, *end = buf + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -65,8 +116,9 @@ static char *status_pick(const char *buf, size_t len)
 				if (strlen(status_keys[i]) == kl && memcmp(p, status_keys[i], kl) == 0) {
 					char *line = wt_escape(p, (size_t)(eol - p), 0);
 					if (line) {
+						if (b.len)
+							wt_buf_puts(&b, "\n");
 						wt_buf_puts(&b, line);
-						wt_buf_puts(&b, "\n");
 						free(line);
 					}
 					break;
@@ -152,9 +204,9 @@ int proc_overview_read(pid_t pid, struct proc_overview *ov, struct wt_err *err)
 	ov->name = read_escaped(dfd, "comm", 0, true);
 	ov->exe = link_escaped(dfd, "exe");
 	ov->cwd = link_escaped(dfd, "cwd");
-	ov->cgroup = read_escaped(dfd, "cgroup", 0, true);
+	ov->cgroup = read_lines(dfd, "cgroup", false);
 	ov->cmdline = read_escaped(dfd, "cmdline", 1, false);
-	ov->limits_text = read_escaped(dfd, "limits", 0, false);
+	ov->limits_text = read_lines(dfd, "limits", true);
 	ov->namespaces_text = namespaces(dfd);
 	ov->nfds = count_fds(dfd);
 
