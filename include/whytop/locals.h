@@ -46,6 +46,14 @@ struct locals_frame {
 	bool pc_exact;
 };
 
+/*
+ * stack_walk for locals and poke: when another walk of this process (a
+ * tab's tracer, or a thread an earlier walk could not stop in time) still
+ * holds the target, let deferred threads go and try again for a moment.
+ */
+int locals_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
+		struct wt_err *err);
+
 /* Build a locals_frame for frame n of a walked thread (computes inline_level). */
 int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct locals_frame *out,
 			    struct wt_err *err);

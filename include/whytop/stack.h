@@ -2,11 +2,13 @@
  * stack.h: user stacks of a live process.
  *
  * A debug_proc holds what is kept for one process between walks: its
- * modules and DWARF (a libdwfl Dwfl), loaded before the target is stopped.
- * stack_walk stops every thread (PTRACE_SEIZE + PTRACE_INTERRUPT), copies
- * registers and the stack words the unwinder needs, detaches, and only then
- * names the frames. All ptrace calls of one walk come from the calling
- * thread; front ends call this on the tracer thread (tracer.h).
+ * modules and DWARF (a libdwfl Dwfl, opened outside any stop), the
+ * libunwind address space and caches, and names by pc. stack_walk stops
+ * every thread (PTRACE_SEIZE + PTRACE_INTERRUPT), copies each one's
+ * registers and live stack and lets it go at once (or all together, with
+ * stack_opts.consistent), and only then unwinds and names the frames. All
+ * ptrace calls of one walk come from the calling thread; front ends call
+ * this on the tracer thread (tracer.h). A debug_proc is not thread-safe.
  */
 #ifndef WHYTOP_STACK_H
 #define WHYTOP_STACK_H
@@ -47,10 +49,10 @@ struct stack_frame {
 	char *module;      /* basename of the mapped file */
 	char *function;    /* demangled */
 	uint64_t offset;   /* pc - function start */
-	char *file;        /* source file, as the debug info names it (may be relative) */
+	char *file;        /* source file, joined with the CU's compilation directory */
 	int line, column;  /* 0 if unknown */
 	int inline_depth;  /* 0 for a physical frame */
-	/* file as a path to open: joined with the CU's compilation directory. */
+	/* The same path, for opening the source (kept separate for front ends). */
 	char *src_path;
 };
 

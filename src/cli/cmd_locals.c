@@ -159,7 +159,7 @@ int cmd_locals(int argc, char **argv)
 	struct locals *l = NULL;
 	int status = CLI_FAIL;
 
-	if (debug_proc_open(pid, &dp, &err) < 0 || stack_walk(dp, &so, &st, &err) < 0 ||
+	if (debug_proc_open(pid, &dp, &err) < 0 || locals_walk(dp, &so, &st, &err) < 0 ||
 	    locals_pick_frame(debug_proc_dwfl(dp), st, (pid_t)tid, (int)frame, function, NULL, &lf,
 			      &err) < 0 ||
 	    locals_read(debug_proc_dwfl(dp), &lf, &lo, &l, &err) < 0) {

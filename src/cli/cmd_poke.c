@@ -116,7 +116,7 @@ int cmd_poke(int argc, char **argv)
 	char fname[256] = "??";
 	int status = CLI_FAIL;
 
-	if (debug_proc_open(pid, &dp, &err) < 0 || stack_walk(dp, &so, &st, &err) < 0 ||
+	if (debug_proc_open(pid, &dp, &err) < 0 || locals_walk(dp, &so, &st, &err) < 0 ||
 	    locals_pick_frame(debug_proc_dwfl(dp), st, (pid_t)tid, (int)frame, function, name, &lf,
 			      &err) < 0) {
 		cli_error(CLI_FAIL, "poke", "%s", err.msg[0] ? err.msg : "failed");

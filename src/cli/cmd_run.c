@@ -66,7 +66,7 @@ int cmd_run(int argc, char **argv)
 		return cli_error(CLI_USAGE, SUB, "which program? (whytop run -- CMD ARGS)");
 
 	FILE *out = stderr;
-	if (output && !(out = fopen(output, "w")))
+	if (output && !(out = fopen(output, "we"))) /* not inherited by the program */
 		return cli_error(CLI_FAIL, SUB, "cannot write %s: %s", output, strerror(errno));
 
 	struct sc_sample *sample = sc_sample_new();

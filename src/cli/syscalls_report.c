@@ -34,8 +34,11 @@ void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_i
 				   "------------------ ----------------";
 	fprintf(f, "whytop syscalls: %s, %.2f s\n", ri->what, c->elapsed_s);
 	fprintf(f, "backend: %s: %s\n", ri->backend_name, ri->cost);
-	fprintf(f, "lost events: %llu%s\n", (unsigned long long)c->lost,
-		c->lost ? " (their time and errors are missing from the table)" : "");
+	fprintf(
+	    f, "lost events: %llu%s\n", (unsigned long long)c->lost,
+	    c->lost
+		? " (what they carried -- a time, an error, an errno -- is missing from the table)"
+		: "");
 	if (ri->exit_status >= 0)
 		fprintf(f, "program ended: status %d\n", ri->exit_status);
 	else if (ri->ended)

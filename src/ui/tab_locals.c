@@ -85,17 +85,8 @@ static int lt_walk(struct lt_job *j, struct stack **stp)
 		return -1;
 	if (debug_proc_refresh(j->st->dp, &j->err) < 0)
 		return -1;
-	/*
-	 * The Stack tab samples on its own tracer thread; while it holds the
-	 * process ours cannot seize it (EPERM as root). Such a walk takes
-	 * milliseconds: try again a few times before giving up.
-	 */
-	for (int tries = 0;; tries++) {
-		int r = stack_walk(j->st->dp, &so, stp, &j->err);
-		if (r == 0 || j->err.code != EPERM || tries >= 10)
-			return r;
-		usleep(20000);
-	}
+	/* The Stack tab's tracer may be holding the process a moment: retried. */
+	return locals_walk(j->st->dp, &so, stp, &j->err);
 }
 
 /* The frame to use in a fresh walk: the same activation, or by index. */

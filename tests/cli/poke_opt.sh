@@ -100,11 +100,13 @@ pid=$T_PID
 t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt inline did not start"
 "$WHYTOP" stack "$pid" >"$T_TMP/s" || t_fail "stack inline"
 grep -q "#0 .* inl_spin+.* \[inline\]" "$T_TMP/s" || t_fail "frame 0 is not the inline inl_spin: $(cat "$T_TMP/s")"
-call=$(sed -n 's/.*#1 .* with_inline+.* at \([^ ]*\).*/\1/p' "$T_TMP/s")
+# The line of the call, as the stack names it (file name and line).
+call=$(sed -n 's/.*#1 .* with_inline+.* at [^ ]*\/\([^/ ]*:[0-9]*\).*/\1/p' "$T_TMP/s")
+[ -n "$call" ] || t_fail "no call line for with_inline: $(cat "$T_TMP/s")"
 "$WHYTOP" locals "$pid" --frame 0 --no-globals >"$T_TMP/l0" || t_fail "locals frame 0"
 "$WHYTOP" locals "$pid" --frame 1 --no-globals >"$T_TMP/l1" || t_fail "locals frame 1"
 grep -q "frame 0: inl_spin at" "$T_TMP/l0" || t_fail "frame 0: $(head -1 "$T_TMP/l0")"
-grep -q "frame 1: with_inline at $call " "$T_TMP/l1" || t_fail "frame 1 is not with_inline at $call: $(head -1 "$T_TMP/l1")"
+grep -q "frame 1: with_inline at [^ ]*/$call " "$T_TMP/l1" || t_fail "frame 1 is not with_inline at $call: $(head -1 "$T_TMP/l1")"
 [ "$(lx_val "$T_TMP/l0" limit_inl)" = 2 ] || t_fail "limit_inl reads $(lx_val "$T_TMP/l0" limit_inl)"
 [ "$(lx_val "$T_TMP/l1" arg)" = 2 ] || t_fail "arg reads $(lx_val "$T_TMP/l1" arg)"
 [ -z "$(lx_val "$T_TMP/l1" limit_inl)" ] || t_fail "frame 1 shows the inlined call's parameter"

@@ -37,4 +37,16 @@ kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 "$WHYTOP" stack "$pid" >"$w" 2>&1 && t_fail "walking a dead process succeeded"
 grep -q "no process $pid\|is gone" "$w" || t_fail "unclear error for a dead process: $(cat "$w")"
+
+# A kernel thread (kthreadd is pid 2) has no user stack: said so, status 1.
+"$WHYTOP" stack 2 >"$w" 2>&1
+[ $? = 1 ] || t_fail "walking a kernel thread did not fail with status 1"
+grep -q "kernel thread: it has no user stack" "$w" || t_fail "unclear error for a kernel thread: $(cat "$w")"
+# A thread that is not the process's: said so, and the process runs on.
+stk_start stk_loop
+"$WHYTOP" stack "$STK_PID" --thread 1 >"$w" 2>&1 && t_fail "--thread 1 of another process succeeded"
+grep -q "thread 1 is not a live thread of process $STK_PID" "$w" || t_fail "unclear --thread error: $(cat "$w")"
+"$WHYTOP" stack "$STK_PID" --thread abc >"$w" 2>&1
+[ $? = 2 ] || t_fail "a bad --thread is not a usage error"
+stk_runs_on "$STK_OUT"
 exit 0

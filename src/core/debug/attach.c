@@ -167,7 +167,10 @@ static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, 
 		}
 		if (attach_seize(t->tid) < 0) {
 			int e = errno;
-			if (e == ESRCH) {
+			char now = e == EPERM ? attach_read_state(as->pid, t->tid) : 0;
+			/* An exiting thread refuses ptrace with EPERM: it is going, not forbidden.
+			 */
+			if (e == ESRCH || now == 'Z' || now == 'X' || now == '?') {
 				t->gone = true;
 			} else if (!*first_errno) {
 				*first_errno = e;
@@ -358,7 +361,11 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 		}
 	}
 	if (held == 0) {
-		int gone = pstate == '?' || pstate == 'Z' || pstate == 'X';
+		char pnow = attach_proc_state(pid);
+		int gone = pstate == '?' || pstate == 'Z' || pstate == 'X' || pnow == '?' ||
+			   pnow == 'Z' || pnow == 'X';
+		if (gone && first_errno == EPERM)
+			first_errno = 0; /* it was exiting, not forbidden */
 		attach_detach(as);
 		if (opts->only_tid && !first_errno)
 			return wt_err_set(err, ESRCH,

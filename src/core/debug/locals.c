@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <whytop/attach.h>
 
 #include "locals_int.h"
 
@@ -158,6 +161,39 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 	return 0;
 }
 
+static bool lx_has_function(Dwarf_Die *scopes, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram ||
+		    dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine)
+			return true;
+	return false;
+}
+
+/* The innermost function or block DIE anywhere under die whose ranges hold pc. */
+static bool lx_find_pc_die(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out, int depth)
+{
+	Dwarf_Die child;
+	if (depth > 32 || dwarf_child(die, &child) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+		bool code = tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
+			    tag == DW_TAG_inlined_subroutine;
+		if (code && dwarf_haspc(&child, pc) == 1) {
+			*out = child;
+			lx_find_pc_die(&child, pc, out, depth + 1);
+			return true;
+		}
+		/* Types and functions elsewhere may hold nested definitions. */
+		if ((code || tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+		     tag == DW_TAG_union_type || tag == DW_TAG_namespace) &&
+		    lx_find_pc_die(&child, pc, out, depth + 1))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
 int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool write,
 	    struct wt_err *err)
 {
@@ -215,6 +251,23 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 		Dwarf_Die inner = c->scopes[0], *chain = NULL;
 		int n = dwarf_getscopes_die(&inner, &chain);
 		if (n > 0) {
+			free(c->scopes);
+			c->scopes = chain;
+			c->nscopes = n;
+		} else {
+			free(chain);
+		}
+	}
+	if (!lx_has_function(c->scopes, c->nscopes)) {
+		/*
+		 * A function defined inside a type inside another function (a C++
+		 * lambda's operator()) is not found by dwarf_getscopes, which only
+		 * descends into DIEs whose ranges hold the pc. Search the whole CU.
+		 */
+		Dwarf_Die found, *chain = NULL;
+		int n;
+		if (lx_find_pc_die(&c->cudie, c->pc - c->bias, &found, 0) &&
+		    (n = dwarf_getscopes_die(&found, &chain)) > 0) {
 			free(c->scopes);
 			c->scopes = chain;
 			c->nscopes = n;
@@ -428,7 +481,8 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	lv->shadowed = shadowed;
 	lv->expandable = vt_is_aggregate(&st) && val_nchildren(&st) > 0;
 	/* A pointer to a struct or union expands to the members it points to. */
-	if (vt_tag(&st) == DW_TAG_pointer_type) {
+	if (vt_tag(&st) == DW_TAG_pointer_type || vt_tag(&st) == DW_TAG_reference_type ||
+	    vt_tag(&st) == DW_TAG_rvalue_reference_type) {
 		vt_init(&pointee, &st.die);
 		if (vt_strip(&pointee) &&
 		    (vt_tag(&pointee) == DW_TAG_structure_type ||
@@ -759,9 +813,12 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 				name[n++] = *p++;
 			name[n] = '\0';
 		}
-		if (arrow) {
+		bool ref = vt_tag(&st) == DW_TAG_reference_type ||
+			   vt_tag(&st) == DW_TAG_rvalue_reference_type;
+		/* A C++ reference is followed by '.' and '->' alike. */
+		if (arrow || (ref && idx < 0)) {
 			uint64_t ptr = 0;
-			if (vt_tag(&st) != DW_TAG_pointer_type)
+			if (vt_tag(&st) != DW_TAG_pointer_type && !ref)
 				return wt_err_set(err, EINVAL,
 						  "'->' on something not a pointer in '%s'", esc);
 			if (v->kind == LV_NONE || lv_read(c, v, 8, (unsigned char *)&ptr, 8) < 0)
@@ -914,4 +971,18 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 			  "frame %d of thread %d has returned since it was read; "
 			  "look again",
 			  old->index, (int)old->tid);
+}
+
+int locals_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
+		struct wt_err *err)
+{
+	for (int tries = 0;; tries++) {
+		int r = stack_walk(dp, opts, out, err);
+		/* EBUSY: held by this process itself (attach.c); anything else stays. */
+		if (r == 0 || err->code != EBUSY || tries >= 10)
+			return r;
+		attach_reap_deferred();
+		struct timespec ts = {0, 30 * 1000000};
+		nanosleep(&ts, NULL);
+	}
 }

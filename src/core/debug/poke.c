@@ -251,7 +251,7 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 			*out = POKE_STOPPED;
 			return 0;
 		}
-		if (stack_walk(dp, &so, &st, &e2) < 0) {
+		if (locals_walk(dp, &so, &st, &e2) < 0) {
 			if (!lx_thread_alive(f->pid, f->tid)) {
 				*out = POKE_THREAD_GONE;
 				return 0;

@@ -19,6 +19,8 @@
 /* libstdc++'s demangler (linked in for C++ targets). */
 extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
 
+static char *symbols_dup(const char *s);
+
 static char *symbols_escape(const char *s)
 {
 	return s ? wt_escape(s, strlen(s), 0) : NULL;
@@ -230,8 +232,8 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 			break;
 	}
 	if (nfn == 0) {
-		f->file = symbols_escape(src);
-		f->src_path = symbols_path(cu, src);
+		f->file = symbols_path(cu, src);
+		f->src_path = symbols_dup(f->file);
 		f->line = lineno;
 		f->column = col;
 		free(scopes);
@@ -260,14 +262,14 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 		else
 			g->offset = 0;
 		if (k == 0) {
-			g->file = symbols_escape(src);
-			g->src_path = symbols_path(cu, src);
+			g->file = symbols_path(cu, src);
+			g->src_path = symbols_dup(g->file);
 			g->line = lineno;
 			g->column = col;
 		} else {
 			const char *cf = symbols_call_file(cu, fn[k - 1]);
-			g->file = symbols_escape(cf);
-			g->src_path = symbols_path(cu, cf);
+			g->file = symbols_path(cu, cf);
+			g->src_path = symbols_dup(g->file);
 			g->line = symbols_call_line(fn[k - 1], "line");
 			g->column = symbols_call_line(fn[k - 1], "column");
 		}
@@ -410,7 +412,13 @@ int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size
 	struct frame_list out = {0};
 	struct stack_frame *in = *frames;
 	for (size_t i = 0; i < *n; i++) {
-		bool exact = i == 0 || (in[i - 1].flags & STACK_FRAME_SIGNAL);
+		/*
+		 * A return address points after its call: look it up at pc-1.
+		 * Not for frame 0, a signal trampoline (entered at its first
+		 * byte) or the frame a signal interrupted (its exact pc).
+		 */
+		bool exact = i == 0 || (in[i].flags & STACK_FRAME_SIGNAL) ||
+			     (in[i - 1].flags & STACK_FRAME_SIGNAL);
 		if (symbols_from_cache(dp, &in[i], exact, &out))
 			continue;
 		size_t first = out.n;

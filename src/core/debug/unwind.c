@@ -211,8 +211,13 @@ size_t unwind_thread(struct debug_proc *dp, struct stack_frame *frames, size_t m
 			break;
 		f->pc = ip;
 		unwind_frame_regs(&c, f, n == 0);
-		if (unw_is_signal_frame(&c) > 0)
-			f->flags |= STACK_FRAME_SIGNAL;
+		/*
+		 * libunwind 1.6 answers true for the frame it restored from a
+		 * signal context, one above the trampoline: the trampoline
+		 * (__restore_rt) is the frame below.
+		 */
+		if (n > 0 && unw_is_signal_frame(&c) > 0)
+			frames[n - 1].flags |= STACK_FRAME_SIGNAL;
 		if (n > 0) {
 			/* The caller's stack pointer is the callee's canonical frame address. */
 			frames[n - 1].cfa = sp;

@@ -123,7 +123,8 @@ uint64_t vt_size(const struct vtype *t)
 	}
 	if (dwarf_aggregate_size(&s.die, &w) == 0)
 		return w;
-	if (vt_tag(&s) == DW_TAG_pointer_type || vt_tag(&s) == DW_TAG_reference_type)
+	if (vt_tag(&s) == DW_TAG_pointer_type || vt_tag(&s) == DW_TAG_reference_type ||
+	    vt_tag(&s) == DW_TAG_rvalue_reference_type)
 		return 8;
 	return 0;
 }
@@ -196,6 +197,12 @@ static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 	case DW_TAG_const_type:
 	case DW_TAG_volatile_type:
 		vt_follow(&t->die, &n);
+		/* A qualified pointer is spelled after the star: "char *const". */
+		if (n.valid && vt_tag(&n) == DW_TAG_pointer_type) {
+			vt_name_rec(&n, b, guard + 1);
+			wt_buf_puts(b, vt_tag(t) == DW_TAG_const_type ? "const" : "volatile");
+			break;
+		}
 		wt_buf_puts(b, vt_tag(t) == DW_TAG_const_type ? "const " : "volatile ");
 		vt_name_rec(&n, b, guard + 1);
 		break;
@@ -206,13 +213,16 @@ static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 		break;
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
 		vt_follow(&t->die, &n);
 		if (n.valid && vt_tag(&n) == DW_TAG_subroutine_type) {
 			wt_buf_puts(b, "function pointer");
 			break;
 		}
 		vt_name_rec(&n, b, guard + 1);
-		wt_buf_puts(b, vt_tag(t) == DW_TAG_pointer_type ? " *" : " &");
+		wt_buf_puts(b, vt_tag(t) == DW_TAG_pointer_type	    ? " *"
+			       : vt_tag(t) == DW_TAG_reference_type ? " &"
+								    : " &&");
 		break;
 	case DW_TAG_array_type: {
 		struct vtype et = *t;
@@ -377,6 +387,7 @@ static void format_scalar(struct lx_ctx *c, const struct vtype *t, const unsigne
 	switch (vt_tag(t)) {
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
+	case DW_TAG_rvalue_reference_type:
 		format_pointer(c, t, out, get_u(bytes, size));
 		return;
 	case DW_TAG_enumeration_type:
@@ -562,7 +573,9 @@ void val_format(struct lx_ctx *c, const struct vtype *t0, const unsigned char *b
 		wt_buf_puts(out, "<void>");
 		return;
 	}
-	if (vt_is_scalar(&t)) {
+	/* A C++ reference shows as the address it refers to, like a pointer. */
+	if (vt_is_scalar(&t) || vt_tag(&t) == DW_TAG_reference_type ||
+	    vt_tag(&t) == DW_TAG_rvalue_reference_type) {
 		format_scalar(c, &t, bytes, n, out);
 		return;
 	}

@@ -51,7 +51,7 @@
  */
 #define LABEL(n) INSN(0xff, 0, 0, 0, n)
 enum { L_OUT = 1, L_ABI_DONE, L_OOR, L_RANGE, L_INRANGE, L_COUNT, L_NOCOUNT, L_MATCH,
-       L_LOST, L_ERRINS, L_ABI_UNKNOWN, L_NLABELS };
+       L_LOST, L_ERRINS, L_ABI_UNKNOWN, L_ERRLOST, L_NLABELS };
 
 static int asm_fix(struct bpf_insn *in, int n)
 {
@@ -278,11 +278,14 @@ int bpf_prog_exit(struct bpf_insn *p, const struct bpf_prog_params *st)
 		MOV64_REG(BPF_REG_2, BPF_REG_10),
 		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
 		CALL(BPF_FUNC_map_lookup_elem),
-		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
+		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_ERRLOST),
 		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
 		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
 		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
 		JA(L_OUT),
+		/* the errno map is full: this error's errno is lost, and said so */
+		LABEL(L_ERRLOST),
+		MOV64_IMM(BPF_REG_1, LOST_SLOT),
 		LABEL(L_LOST),
 		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
 		LD_MAP(BPF_REG_1, st->stats_fd),
