@@ -24,6 +24,25 @@ grep -q "^run: 2 -> 0 (int, register r.. of thread $pid" "$T_TMP/p" || t_fail "p
 [ "$(t_reap "$pid" 10)" = 0 ] || t_fail "reg0 did not exit 0"
 grep -q "^reg0 done [1-9]" "$out" || t_fail "reg0: $(cat "$out")"
 
+# The same on a stopped (T) process: the register is written, it stays stopped,
+# and it ends its loop when continued.
+out=$T_TMP/reg0s.out
+t_start "$TARGETS/loc_opt" reg0 >"$out"
+pid=$T_PID
+t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt reg0 (stopped) did not start"
+kill -STOP "$pid"
+is_T() { [ "$(t_state "$pid")" = T ]; }
+t_wait_for 5 is_T || t_fail "loc_opt did not stop"
+"$WHYTOP" poke "$pid" run=0 >"$T_TMP/p" || t_fail "poke run (stopped): $(cat "$T_TMP/p")"
+grep -q "^run: 2 -> 0 (int, register r.. of thread $pid" "$T_TMP/p" || t_fail "poke said: $(cat "$T_TMP/p")"
+grep -q "^after: the process is stopped (T) and stays so" "$T_TMP/p" || t_fail "after: $(cat "$T_TMP/p")"
+sleep 0.2
+is_T || t_fail "the stopped process was let go (state $(t_state "$pid"))"
+kill -CONT "$pid"
+gone() { ! t_alive "$pid" || [ "$(t_state "$pid")" = Z ]; }
+t_wait_for 10 gone || t_fail "loc_opt did not finish after SIGCONT"
+grep -q "^reg0 done [1-9]" "$out" || t_fail "reg0 (stopped): $(cat "$out")"
+
 # Outer frame, callee-saved register saved by inner().
 out=$T_TMP/outer.out
 t_start "$TARGETS/loc_opt" outer >"$out"
