@@ -113,6 +113,7 @@ struct locals_var {
 	bool expanded;
 	int depth;     /* 0 for variables, 1 for their members, ... */
 	bool shadowed; /* an inner variable of the same name hides it */
+	char *choices; /* an enum's names, '\n'-separated (for a menu), or NULL */
 };
 
 struct locals {

@@ -15,11 +15,13 @@
 #include <whytop/util.h>
 
 static const char stack_usage[] =
-    "usage: whytop stack PID [--thread TID] [--json] [--source] [--repeat N]\n"
+    "usage: whytop stack PID [--thread TID] [--json] [--source] [--consistent] [--repeat N]\n"
     "  Print the user stack of every thread of PID (or only TID): module,\n"
     "  function+offset, file:line, [inline] and [fallback] marks.\n"
     "  --source   show the source line of each frame when the file exists\n"
     "  --json     one JSON object on stdout\n"
+    "  --consistent hold every thread until all are copied (one instant for\n"
+    "             the whole process); by default each is let go once copied\n"
     "  --repeat N walk N times (keeping debug info loaded) and print timings\n"
     "             on stderr; the last walk is printed\n";
 
@@ -158,15 +160,19 @@ static int stack_cmp_u64(const void *a, const void *b)
 int cmd_stack(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"thread", required_argument, NULL, 't'}, {"json", no_argument, NULL, 'j'},
-	    {"source", no_argument, NULL, 's'},	      {"repeat", required_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
+	    {"thread", required_argument, NULL, 't'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"source", no_argument, NULL, 's'},
+	    {"repeat", required_argument, NULL, 'r'},
+	    {"consistent", no_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	bool json = false, source = false;
+	bool json = false, source = false, consistent = false;
 	long tid = 0, repeat = 1;
 	int c;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:jsr:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "t:jsr:ch", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			if (wt_parse_long(optarg, 1, 0x7fffffff, &tid))
@@ -178,6 +184,9 @@ int cmd_stack(int argc, char **argv)
 			break;
 		case 's':
 			source = true;
+			break;
+		case 'c':
+			consistent = true;
 			break;
 		case 'r':
 			if (wt_parse_long(optarg, 1, 100000, &repeat))
@@ -206,7 +215,7 @@ int cmd_stack(int argc, char **argv)
 	if (debug_proc_open(pid, &dp, &err) < 0)
 		return cli_error(CLI_FAIL, "stack", "%s", err.msg);
 	uint64_t open_ns = wt_now_ns() - t0;
-	struct stack_opts opts = {.only_tid = (pid_t)tid};
+	struct stack_opts opts = {.only_tid = (pid_t)tid, .consistent = consistent};
 	struct stack *st = NULL;
 	uint64_t *walks = calloc((size_t)repeat, sizeof(*walks));
 	uint64_t *pauses = calloc((size_t)repeat, sizeof(*pauses));

@@ -32,7 +32,7 @@ const struct cli_cmd cli_commands[] = {
 	  "each thread's state, wchan, decoded syscall and kernel stack", cmd_kstack },
 	{ "blocked", "[--json] [--observe SECONDS]",
 	  "every D-state task of the system, grouped by the kernel frame it waits in", cmd_blocked },
-	{ "stack", "PID [--thread TID] [--json] [--source]",
+	{ "stack", "PID [--thread TID] [--json] [--source] [--consistent]",
 	  "user stacks of every thread: function, file:line, inline frames", cmd_stack },
 	{ "locals", "PID [--thread TID] [--frame N | --function NAME] [--expand PATH] [--json]",
 	  "a frame's parameters, locals and globals with type, location and value", cmd_locals },

@@ -395,6 +395,36 @@ static unsigned lt_toggle(struct tab_ctx *ctx, struct lt_state *st)
 	return UI_REDRAW;
 }
 
+/*
+ * An enum: pick one of its names from a menu (the last item lets the user
+ * type a number instead). 1 with value filled when a name was chosen, 0 to
+ * type a number, -1 when cancelled.
+ */
+static int lt_pick_choice(const char *title, const struct locals_var *v, char *value, size_t size)
+{
+	const char *items[65];
+	char *copy = strdup(v->choices), *save = NULL;
+	int n = 0, initial = 0, pick, chosen = 0;
+
+	if (!copy)
+		return 0;
+	for (char *t = strtok_r(copy, "\n", &save); t && n < 64; t = strtok_r(NULL, "\n", &save)) {
+		if (v->value && strcmp(v->value, t) == 0)
+			initial = n;
+		items[n++] = t;
+	}
+	items[n] = "(type a number)";
+	pick = ui_dialog_menu(title, items, n + 1, initial);
+	if (pick >= 0 && pick < n) {
+		snprintf(value, size, "%s", items[pick]);
+		chosen = 1;
+	} else if (pick < 0) {
+		chosen = -1;
+	}
+	free(copy);
+	return chosen;
+}
+
 static unsigned lt_edit(struct tab_ctx *ctx, struct lt_state *st)
 {
 	const struct locals_var *v;
@@ -413,7 +443,10 @@ static unsigned lt_edit(struct tab_ctx *ctx, struct lt_state *st)
 	}
 	snprintf(title, sizeof(title), "Poke %.50s", v->path);
 	snprintf(text, sizeof(text), "New value for %s (%s):", v->path, v->type);
-	if (!ui_dialog_input(title, text, value, sizeof(value)) || !value[0])
+	int picked = v->choices ? lt_pick_choice(title, v, value, sizeof(value)) : 0;
+	if (picked < 0)
+		return UI_REDRAW;
+	if (picked == 0 && (!ui_dialog_input(title, text, value, sizeof(value)) || !value[0]))
 		return UI_REDRAW;
 	snprintf(text, sizeof(text),
 		 "Write %s into %s (%s)?\n"

@@ -25,7 +25,7 @@ OUT=$TMP/target.out
 "$TARGET" >"$OUT" &
 PID=$!
 trap 'kill -CONT $PID 2>/dev/null; kill -KILL $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$TMP"' EXIT
-for _ in $(seq 100); do grep -q ' sleep [1-9].* poll [1-9]' "$OUT" && break; sleep 0.05; done
+for _ in $(seq 100); do grep -q ' sleep [1-9].* poll [1-9]' "$OUT" 2>/dev/null && break; sleep 0.05; done
 
 now_ns() { date +%s%N; }
 beats() { grep -c '^beat' "$OUT"; }

@@ -43,6 +43,12 @@ n=$(grep -cE " stk_t_deep_rec\+0x[0-9a-f]+ \(stk_threads\) at .*stk_threads\.c:$
 [ "$n" = 20 ] || t_fail "stk-deep: expected 20 recursive frames at line $rec, found $n"
 stk_expect "$T_TMP/stk-deep.txt" " stk_t_deep\+0x" "stk-deep's thread function"
 
+# --consistent: all threads held together, the same frames.
+stk_walk "$T_TMP/cons.txt" "$pid" --consistent
+stk_expect "$T_TMP/cons.txt" "^process $pid: 9 threads," "nine threads, held together"
+stk_expect "$T_TMP/cons.txt" " stk_t_sleep\+0x[0-9a-f]+ \(stk_threads\) at .*stk_threads\.c:$(stk_line stk_threads.c STK_SLEEP_LINE)$" \
+	"stk-sleep with --consistent"
+
 # The clock thread: walk until it is caught inside the vDSO, then its
 # callers must be the real ones (libunwind cannot unwind the vDSO remotely).
 clk=$(stk_line stk_threads.c STK_CLOCK_LINE)

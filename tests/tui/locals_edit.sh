@@ -44,6 +44,21 @@ kill -USR1 "$pid"
 t_wait_for 5 grep -q "^usr1 cfg.limit=" "$out" || t_fail "no second usr1 dump"
 [ "$(lx_own "$out" usr1 cfg.limit)" = 7 ] || t_fail "undo: the program has cfg.limit=$(lx_own "$out" usr1 cfg.limit)"
 
+# An enum is chosen from a menu of its names.
+lt_select color
+tui_keys e
+tui_wait "(type a number)"
+tui_has "TV_" && t_fail "wrong enum"
+tui_has "BLUE" || t_fail "the menu lacks BLUE"
+tui_keys Down Enter       # from GREEN (the current value) to BLUE
+tui_wait "Write BLUE into color"
+tui_keys y
+tui_wait "Poked color: GREEN -> BLUE, read back as written"
+: >"$out"
+kill -USR1 "$pid"
+t_wait_for 5 grep -q "^usr1 color=" "$out" || t_fail "no usr1 dump after the enum poke"
+[ "$(lx_own "$out" usr1 color)" = BLUE ] || t_fail "the program has color=$(lx_own "$out" usr1 color)"
+
 # Refusals.
 lt_select sc
 lt_poke sc 200

@@ -454,6 +454,26 @@ static char *where_text(const struct lval *v)
 	return strdup(buf);
 }
 
+/* An enum's enumerator names, one a line, escaped (at most 64). */
+static char *enum_choices(const struct vtype *t)
+{
+	Dwarf_Die child;
+	struct wt_buf b;
+	int n = 0;
+	wt_buf_init(&b);
+	if (dwarf_child((Dwarf_Die *)&t->die, &child) == 0) {
+		do {
+			const char *name = dwarf_diename(&child);
+			char tmp[128];
+			if (dwarf_tag(&child) != DW_TAG_enumerator || !name)
+				continue;
+			wt_buf_printf(&b, "%s%s", n ? "\n" : "",
+				      wt_escape_to(tmp, sizeof(tmp), name, strlen(name), 0));
+		} while (++n < 64 && dwarf_siblingof(&child, &child) == 0);
+	}
+	return b.data ? wt_buf_steal(&b) : NULL;
+}
+
 /* Fill one row (and its members, if expanded). */
 static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const char *name,
 		 const struct vtype *t, const struct lval *v, enum locals_scope scope, int depth,
@@ -480,6 +500,8 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	lv->depth = depth;
 	lv->shadowed = shadowed;
 	lv->expandable = vt_is_aggregate(&st) && val_nchildren(&st) > 0;
+	if (vt_tag(&st) == DW_TAG_enumeration_type)
+		lv->choices = enum_choices(&st);
 	/* A pointer to a struct or union expands to the members it points to. */
 	if (vt_tag(&st) == DW_TAG_pointer_type || vt_tag(&st) == DW_TAG_reference_type ||
 	    vt_tag(&st) == DW_TAG_rvalue_reference_type) {
@@ -721,6 +743,7 @@ void locals_free(struct locals *l)
 		free(v->where);
 		free(v->value);
 		free(v->note);
+		free(v->choices);
 	}
 	free(l->vars);
 	free(l->function);

@@ -74,6 +74,48 @@ static size_t stack_resume_libunwind(struct debug_proc *dp, struct stack_frame *
 }
 
 /*
+ * Frame 0 in code without unwind information where neither unwinder got
+ * further (glibc ends __clone3's FDE before the syscall; hand-written
+ * assembly): if the word at sp is a return address into code, and
+ * libunwind can walk on from there, the thread is in a leaf without a
+ * frame of its own. The guessed frame is marked; nothing is kept unless
+ * libunwind confirms it.
+ */
+static size_t stack_try_leaf(struct debug_proc *dp, struct stack_frame *frames, size_t max,
+			     const char **why)
+{
+	const struct snap_thread *t = dp->cur;
+	uint64_t sp = t->regs[STACK_REG_SP], ret;
+	if (max < 2 || debug_mem_read_word(dp, sp, &ret) < 0)
+		return 1;
+	const struct debug_map *map = debug_proc_find_map(dp, ret);
+	if (!map || !map->exec)
+		return 1;
+	struct stack_frame alt[2];
+	memset(alt, 0, sizeof(alt));
+	alt[0] = frames[0];
+	struct stack_frame *a = &alt[1];
+	a->pc = ret;
+	a->flags = STACK_FRAME_FALLBACK;
+	/* A leaf keeps the callee-saved registers as they are. */
+	for (int r = 0; r < STACK_NREGS; r++)
+		if (r == 3 || r == 6 || (r >= 12 && r <= 15)) {
+			a->regs[r] = t->regs[r];
+			a->regs_valid |= 1u << r;
+		}
+	a->regs[STACK_REG_SP] = sp + 8;
+	a->regs[STACK_REG_PC] = ret;
+	a->regs_valid |= (1u << STACK_REG_SP) | (1u << STACK_REG_PC);
+	const char *why2 = *why;
+	size_t n = stack_resume_libunwind(dp, frames, 1, alt, 2, max, &why2);
+	if (n > 1) {
+		frames[0].cfa = sp + 8;
+		*why = why2;
+	}
+	return n;
+}
+
+/*
  * Unwind the current thread of dp: libunwind, and where it stops with an
  * error, libdwfl or frame pointers on the same copy. Frames that agree with
  * libunwind's are kept from libunwind (they carry save locations); those
@@ -118,6 +160,8 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 		}
 	}
 	free(alt);
+	if (n == 1 && !other_root)
+		n = stack_try_leaf(dp, frames, max, &why);
 	/* A return address outside executable code means the chain was lost: stop there. */
 	for (size_t i = 1; i < n; i++) {
 		const struct debug_map *map = debug_proc_find_map(dp, frames[i].pc);
