@@ -1,6 +1,8 @@
 #!/bin/sh
 # follow.sh: the selection follows its process, not its row: processes
-# that start later land above it (sorted by command, theirs sort first),
+# that start later land above it (sorted by command, theirs sort first;
+# filtered to the test's own processes, so the target never sits on the
+# screen's last row, where the list would scroll instead of the row moving),
 # and Enter still opens the one that was selected. -u shows one user's processes only.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
@@ -11,10 +13,14 @@ target=$T_PID
 tui_start -- -d 2 -s command
 tui_ready
 tui_wait "Command^"
-tui_keys /
-tui_type wtfo$TAG
+# Only this test's processes (their paths hold $TAG): the target's row does
+# not depend on what else runs, and there is room for rows above it.
+tui_keys '\'
+tui_wait "Filter:"
+tui_type "$TAG"
 tui_keys Enter
-tui_wait_gone "Search:"
+tui_wait "[filter: $TAG]"
+tui_wait "wtfo$TAG 300"
 row_of_target() {
 	tui_screen | grep -n "wtfo$TAG 300" | head -n 1 | cut -d: -f1
 }
