@@ -9,13 +9,18 @@ t_need_root
 # Churn: 100 walks while threads come and go.
 stk_start stk_churn
 pid=$STK_PID
+# A first beat, so there is a count to compare with even when the walks are quick.
+t_wait_for 5 grep -q '^beat' "$STK_OUT" || t_fail "stk_churn never beat"
 w=$T_TMP/churn.txt
 "$WHYTOP" stack "$pid" --repeat 100 >"$w" 2>"$w.err" || t_fail "a walk failed: $(cat "$w.err")"
 stk_expect "$w" "^process $pid: [0-9]+ threads?," "the last walk"
 stk_expect "$w" " stk_churn_maker\+0x" "the thread making threads"
-before=$(tail -1 "$STK_OUT" | sed -n 's/.* made \([0-9]*\)/\1/p')
+# The newest complete beat: the last line may still be half written.
+made() { grep '^beat [0-9]* made [0-9]*$' "$STK_OUT" | tail -2 | head -1 | sed 's/.* made //'; }
+before=$(made)
 stk_runs_on "$STK_OUT"
-after=$(tail -1 "$STK_OUT" | sed -n 's/.* made \([0-9]*\)/\1/p')
+stk_runs_on "$STK_OUT"
+after=$(made)
 [ "$after" -gt "$before" ] || t_fail "no more threads made after the walks ($before -> $after)"
 for tid in $(ls "/proc/$pid/task" 2>/dev/null); do
 	tp=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$pid/task/$tid/status" 2>/dev/null)
