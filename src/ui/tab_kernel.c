@@ -127,44 +127,13 @@ static void ktab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 		st->lines.width = getmaxx(win);
 		ktab_build(st);
 	}
-	/* Scrolls by page like the Overview tab: the selection is the top line. */
-	st->list.height = h - foot;
-	st->list.sel = st->list.top;
-	ui_list_draw(&st->list, win, 0, st->list.height, ktab_row, st);
+	ui_textview_draw(&st->list, win, 0, h - foot, ktab_row, st);
 }
 
 static unsigned ktab_key(struct tab_ctx *ctx, void *state, int key)
 {
 	struct ktab_state *st = state;
-	struct ui_list *l = &st->list;
-	size_t h = l->height > 0 ? (size_t)l->height : 1;
-	size_t maxtop = l->n > h ? l->n - h : 0;
-	switch (key) {
-	case KEY_UP:
-		if (l->top > 0)
-			l->top--;
-		break;
-	case KEY_DOWN:
-		if (l->top < maxtop)
-			l->top++;
-		break;
-	case KEY_PPAGE:
-		l->top = l->top > h ? l->top - h : 0;
-		break;
-	case KEY_NPAGE:
-		l->top = l->top + h < maxtop ? l->top + h : maxtop;
-		break;
-	case KEY_HOME:
-		l->top = 0;
-		break;
-	case KEY_END:
-		l->top = maxtop;
-		break;
-	default:
-		return UI_UNHANDLED;
-	}
-	l->sel = l->top;
-	return UI_REDRAW;
+	return ui_textview_key(&st->list, key) ? UI_REDRAW : UI_UNHANDLED;
 }
 
 static unsigned ktab_tick(struct tab_ctx *ctx, void *state)
