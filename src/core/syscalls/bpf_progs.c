@@ -44,6 +44,24 @@
 #define EXIT() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 #define LD_MAP(d, fd) INSN(BPF_LD | BPF_DW | BPF_IMM, d, BPF_PSEUDO_MAP_FD, 0, fd), INSN(0, 0, 0, 0, 0)
 
+/* r1 = the value for the key on the stack at r10 + key_off in map fd (or NULL). */
+#define MAP_LOOKUP(fd, key_off)                                                                    \
+	LD_MAP(BPF_REG_1, fd), MOV64_REG(BPF_REG_2, BPF_REG_10),                                  \
+		ALU64_IMM(BPF_ADD, BPF_REG_2, key_off), CALL(BPF_FUNC_map_lookup_elem)
+/* *(u64 *)(r + off) += 1, through r1. */
+#define INC_DW(r, off)                                                                             \
+	LDX(BPF_DW, BPF_REG_1, r, off), ALU64_IMM(BPF_ADD, BPF_REG_1, 1), STX(BPF_DW, r, BPF_REG_1, off)
+/*
+ * Both programs start alike: r6 = ctx, r7 = pid_tgid; leave (L_OUT) unless
+ * the task is one of ours (and the chosen thread, when there is one; with no
+ * thread filter the second test is a no-op).
+ */
+#define OUR_TASK_ONLY(st)                                                                          \
+	MOV64_REG(BPF_REG_6, BPF_REG_1), CALL(BPF_FUNC_get_current_pid_tgid),                     \
+		MOV64_REG(BPF_REG_7, BPF_REG_0), ALU64_IMM(BPF_RSH, BPF_REG_0, 32),               \
+		JMP_IMM(BPF_JNE, BPF_REG_0, (st)->tgid, L_OUT), MOV32_REG(BPF_REG_1, BPF_REG_7),  \
+		(st)->tid ? JMP_IMM(BPF_JNE, BPF_REG_1, (st)->tid, L_OUT) : MOV64_IMM(BPF_REG_1, 0)
+
 /*
  * Jumps are written with labels: a jump's off holds the label number, and
  * asm_fix turns it into a relative offset once every label's index is known.
@@ -79,14 +97,7 @@ static int asm_fix(struct bpf_insn *in, int n)
 int bpf_prog_enter(struct bpf_insn *p, const struct bpf_prog_params *st)
 {
 	struct bpf_insn a[] = {
-		MOV64_REG(BPF_REG_6, BPF_REG_1),
-		CALL(BPF_FUNC_get_current_pid_tgid),
-		MOV64_REG(BPF_REG_7, BPF_REG_0),
-		ALU64_IMM(BPF_RSH, BPF_REG_0, 32),
-		JMP_IMM(BPF_JNE, BPF_REG_0, st->tgid, L_OUT),
-		MOV32_REG(BPF_REG_1, BPF_REG_7),
-		/* with no thread filter this compares the tid with itself */
-		st->tid ? JMP_IMM(BPF_JNE, BPF_REG_1, st->tid, L_OUT) : MOV64_IMM(BPF_REG_1, 0),
+		OUR_TASK_ONLY(st),
 		LDX(BPF_DW, BPF_REG_8, BPF_REG_6, 8), /* id */
 		MOV64_IMM(BPF_REG_9, 0),              /* slot base: x86_64 */
 	};
@@ -149,22 +160,14 @@ int bpf_prog_enter(struct bpf_insn *p, const struct bpf_prog_params *st)
 		JA(L_NOCOUNT),
 		LABEL(L_COUNT),
 		STX(BPF_W, BPF_REG_10, BPF_REG_9, -4),
-		LD_MAP(BPF_REG_1, st->stats_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
-		CALL(BPF_FUNC_map_lookup_elem),
+		MAP_LOOKUP(st->stats_fd, -4),
 		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_NOCOUNT),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
+		INC_DW(BPF_REG_0, 0),
 		LABEL(L_NOCOUNT),
 		MOV32_REG(BPF_REG_1, BPF_REG_7),
 		ALU32_IMM(BPF_AND, BPF_REG_1, TIDS - 1),
 		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
-		LD_MAP(BPF_REG_1, st->tids_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
-		CALL(BPF_FUNC_map_lookup_elem),
+		MAP_LOOKUP(st->tids_fd, -8),
 		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
 		MOV64_REG(BPF_REG_6, BPF_REG_0),
 		STX(BPF_W, BPF_REG_6, BPF_REG_9, 8),
@@ -194,23 +197,14 @@ int bpf_prog_enter(struct bpf_insn *p, const struct bpf_prog_params *st)
 int bpf_prog_exit(struct bpf_insn *p, const struct bpf_prog_params *st)
 {
 	struct bpf_insn a[] = {
-		MOV64_REG(BPF_REG_6, BPF_REG_1),
-		CALL(BPF_FUNC_get_current_pid_tgid),
-		MOV64_REG(BPF_REG_7, BPF_REG_0),
-		ALU64_IMM(BPF_RSH, BPF_REG_0, 32),
-		JMP_IMM(BPF_JNE, BPF_REG_0, st->tgid, L_OUT),
-		MOV32_REG(BPF_REG_1, BPF_REG_7),
-		st->tid ? JMP_IMM(BPF_JNE, BPF_REG_1, st->tid, L_OUT) : MOV64_IMM(BPF_REG_1, 0),
+		OUR_TASK_ONLY(st),
 		/* the clock first, so that the time excludes our own work */
 		CALL(BPF_FUNC_ktime_get_ns),
 		MOV64_REG(BPF_REG_8, BPF_REG_0),
 		MOV32_REG(BPF_REG_1, BPF_REG_7),
 		ALU32_IMM(BPF_AND, BPF_REG_1, TIDS - 1),
 		STX(BPF_W, BPF_REG_10, BPF_REG_1, -4),
-		LD_MAP(BPF_REG_1, st->tids_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -4),
-		CALL(BPF_FUNC_map_lookup_elem),
+		MAP_LOOKUP(st->tids_fd, -4),
 		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
 		MOV64_REG(BPF_REG_9, BPF_REG_0),
 		LDX(BPF_W, BPF_REG_1, BPF_REG_9, 12),
@@ -228,18 +222,11 @@ int bpf_prog_exit(struct bpf_insn *p, const struct bpf_prog_params *st)
 		ALU64_REG(BPF_SUB, BPF_REG_8, BPF_REG_1),
 		LDX(BPF_W, BPF_REG_1, BPF_REG_9, 8),
 		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
-		LD_MAP(BPF_REG_1, st->stats_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
-		CALL(BPF_FUNC_map_lookup_elem),
+		MAP_LOOKUP(st->stats_fd, -8),
 		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
 		MOV64_REG(BPF_REG_9, BPF_REG_0),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 0),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 16),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 16),
+		INC_DW(BPF_REG_9, 0),
+		INC_DW(BPF_REG_9, 16),
 		LDX(BPF_DW, BPF_REG_1, BPF_REG_9, 24),
 		ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_8),
 		STX(BPF_DW, BPF_REG_9, BPF_REG_1, 24),
@@ -254,14 +241,9 @@ int bpf_prog_exit(struct bpf_insn *p, const struct bpf_prog_params *st)
 		ALU64_IMM(BPF_LSH, BPF_REG_2, 12),
 		ALU64_REG(BPF_OR, BPF_REG_2, BPF_REG_1),
 		STX(BPF_W, BPF_REG_10, BPF_REG_2, -12),
-		LD_MAP(BPF_REG_1, st->errs_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
-		CALL(BPF_FUNC_map_lookup_elem),
+		MAP_LOOKUP(st->errs_fd, -12),
 		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_ERRINS),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
+		INC_DW(BPF_REG_0, 0),
 		JA(L_OUT),
 		LABEL(L_ERRINS),
 		ST(BPF_DW, BPF_REG_10, -24, 1),
@@ -274,28 +256,18 @@ int bpf_prog_exit(struct bpf_insn *p, const struct bpf_prog_params *st)
 		CALL(BPF_FUNC_map_update_elem),
 		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
 		/* another CPU inserted it meanwhile, or the map is full */
-		LD_MAP(BPF_REG_1, st->errs_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -12),
-		CALL(BPF_FUNC_map_lookup_elem),
+		MAP_LOOKUP(st->errs_fd, -12),
 		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_ERRLOST),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
+		INC_DW(BPF_REG_0, 0),
 		JA(L_OUT),
 		/* the errno map is full: this error's errno is lost, and said so */
 		LABEL(L_ERRLOST),
 		MOV64_IMM(BPF_REG_1, LOST_SLOT),
 		LABEL(L_LOST),
 		STX(BPF_W, BPF_REG_10, BPF_REG_1, -8),
-		LD_MAP(BPF_REG_1, st->stats_fd),
-		MOV64_REG(BPF_REG_2, BPF_REG_10),
-		ALU64_IMM(BPF_ADD, BPF_REG_2, -8),
-		CALL(BPF_FUNC_map_lookup_elem),
+		MAP_LOOKUP(st->stats_fd, -8),
 		JMP_IMM(BPF_JEQ, BPF_REG_0, 0, L_OUT),
-		LDX(BPF_DW, BPF_REG_1, BPF_REG_0, 0),
-		ALU64_IMM(BPF_ADD, BPF_REG_1, 1),
-		STX(BPF_DW, BPF_REG_0, BPF_REG_1, 0),
+		INC_DW(BPF_REG_0, 0),
 		LABEL(L_OUT),
 		MOV64_IMM(BPF_REG_0, 0),
 		EXIT(),
