@@ -9,6 +9,14 @@ t_need_root
 
 stk_start stk_threads
 pid=$STK_PID
+# "ready" comes once the threads are created, not once each sits in its wait:
+# on a busy machine a thread can still be leaving clone3. Wait until the seven
+# waiting threads are asleep (the clock thread spins, main beats).
+asleep() {
+	[ "$(cat /proc/$pid/task/*/stat 2>/dev/null | grep -v '(stk-clock)\|(stk_threads)' |
+		sed 's/.*) //' | grep -c '^S')" -ge 7 ]
+}
+t_wait_for 10 asleep || t_fail "the waiting threads never went to sleep"
 w=$T_TMP/thr.txt
 stk_walk "$w" "$pid"
 stk_expect "$w" "^process $pid: 9 threads," "nine threads"
