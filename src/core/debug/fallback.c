@@ -8,6 +8,11 @@
  * own thread callbacks (registers and memory from the copy) rather than
  * dwfl_linux_proc_attach, whose ptrace reads would lengthen the pause.
  * Frames found here are marked STACK_FRAME_FALLBACK.
+ *
+ * An i386 program (debug_proc.is32) is walked here alone: its Dwfl has i386
+ * modules, so libdwfl's ebl is i386 and expects i386 DWARF registers; its
+ * frame pointers are 4-byte words. Its frames keep no registers (the
+ * x86_64 numbering of stack_frame.regs does not fit them), only pc and cfa.
  */
 #include <errno.h>
 #include <string.h>
@@ -43,16 +48,32 @@ static bool fallback_get_thread(Dwfl *dwfl, pid_t tid, void *dwfl_arg, void **th
 
 static bool fallback_memory_read(Dwfl *dwfl, Dwarf_Addr addr, Dwarf_Word *result, void *dwfl_arg)
 {
+	struct debug_proc *dp = dwfl_arg;
 	uint64_t v;
-	if (debug_mem_read_word(dwfl_arg, addr, &v) < 0)
+	/* i386: 4-byte words (an 8-byte read could cross the end of a mapping). */
+	int r = dp->is32 ? debug_mem_read_word32(dp, addr, &v) : debug_mem_read_word(dp, addr, &v);
+	if (r < 0)
 		return false;
 	*result = v;
 	return true;
 }
 
+/* i386 DWARF numbers 0..8 (eax ecx edx ebx esp ebp esi edi eip) as x86_64 slots of snap regs. */
+#define FALLBACK_I386_NREGS 9
+#define FALLBACK_I386_SP 4
+static const unsigned char fallback_i386_from_x86_64[FALLBACK_I386_NREGS] = {
+    0, 2, 1, 3, STACK_REG_SP, 6, 4, 5, STACK_REG_PC,
+};
+
 static bool fallback_set_initial_registers(Dwfl_Thread *thread, void *thread_arg)
 {
 	const struct snap_thread *t = thread_arg;
+	if (t->is32) {
+		Dwarf_Word r[FALLBACK_I386_NREGS];
+		for (unsigned i = 0; i < FALLBACK_I386_NREGS; i++)
+			r[i] = t->regs[fallback_i386_from_x86_64[i]] & 0xffffffffu;
+		return dwfl_thread_state_registers(thread, 0, FALLBACK_I386_NREGS, r);
+	}
 	return dwfl_thread_state_registers(thread, 0, STACK_NREGS, t->regs);
 }
 
@@ -66,6 +87,7 @@ static const Dwfl_Thread_Callbacks fallback_callbacks = {
 struct fallback_walk {
 	struct stack_frame *frames;
 	size_t n, max;
+	bool is32;
 };
 
 static int fallback_frame_cb(Dwfl_Frame *state, void *arg)
@@ -79,6 +101,16 @@ static int fallback_frame_cb(Dwfl_Frame *state, void *arg)
 	memset(f, 0, sizeof(*f));
 	f->pc = pc;
 	f->flags = STACK_FRAME_FALLBACK;
+	if (w->is32) {
+		/* No registers kept (see the top); the stack pointer still gives the cfa. */
+		Dwarf_Word sp;
+		if (w->n > 0 && dwfl_frame_reg(state, FALLBACK_I386_SP, &sp) == 0)
+			w->frames[w->n - 1].cfa = sp;
+		if (w->n > 0 && activation)
+			w->frames[w->n - 1].flags |= STACK_FRAME_SIGNAL;
+		w->n++;
+		return DWARF_CB_OK;
+	}
 	for (unsigned r = 0; r < STACK_NREGS; r++) {
 		Dwarf_Word v;
 		if (dwfl_frame_reg(state, r, &v) == 0) {
@@ -108,20 +140,50 @@ size_t fallback_thread(struct debug_proc *dp, struct stack_frame *frames, size_t
 		}
 		dp->dwfl_state = true;
 	}
-	struct fallback_walk w = {frames, 0, max};
+	struct fallback_walk w = {frames, 0, max, dp->is32};
 	int r = dwfl_getthread_frames(dp->dwfl, dp->cur->tid, fallback_frame_cb, &w);
 	if (r < 0 && w.n < 2)
 		*why = dwfl_errmsg(-1);
 	return w.n;
 }
 
+/* Frame pointers of an i386 program: [ebp] is the caller's ebp, [ebp + 4] the return address. */
+static size_t fallback_fp_thread32(struct debug_proc *dp, struct stack_frame *frames, size_t max)
+{
+	const struct snap_thread *t = dp->cur;
+	uint64_t fp = t->regs[6] & 0xffffffffu, sp = t->regs[STACK_REG_SP] & 0xffffffffu;
+	memset(&frames[0], 0, sizeof(frames[0]));
+	frames[0].pc = t->regs[STACK_REG_PC] & 0xffffffffu;
+	frames[0].flags = STACK_FRAME_FALLBACK;
+	size_t n = 1;
+	while (n < max && fp > sp && (fp & 3) == 0) {
+		uint64_t next_fp, ret;
+		if (debug_mem_read_word32(dp, fp, &next_fp) < 0 ||
+		    debug_mem_read_word32(dp, fp + 4, &ret) < 0 || ret == 0)
+			break;
+		struct stack_frame *f = &frames[n];
+		memset(f, 0, sizeof(*f));
+		f->pc = ret;
+		f->flags = STACK_FRAME_FALLBACK;
+		frames[n - 1].cfa = fp + 8;
+		n++;
+		if (next_fp <= fp)
+			break;
+		sp = fp;
+		fp = next_fp;
+	}
+	return n;
+}
+
 size_t fallback_fp_thread(struct debug_proc *dp, struct stack_frame *frames, size_t max)
 {
+	if (max == 0)
+		return 0;
+	if (dp->is32)
+		return fallback_fp_thread32(dp, frames, max);
 	const struct snap_thread *t = dp->cur;
 	uint64_t fp = t->regs[6], sp = t->regs[STACK_REG_SP];
 	size_t n = 0;
-	if (max == 0)
-		return 0;
 	memset(&frames[0], 0, sizeof(frames[0]));
 	frames[0].pc = t->regs[STACK_REG_PC];
 	memcpy(frames[0].regs, t->regs, sizeof(t->regs));
