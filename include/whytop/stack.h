@@ -105,6 +105,13 @@ int debug_proc_preload(struct debug_proc *dp);
 /* Re-report modules if the mappings changed (dlopen); cheap when not. */
 int debug_proc_refresh(struct debug_proc *dp, struct wt_err *err);
 Dwfl *debug_proc_dwfl(struct debug_proc *dp);
+/*
+ * The process runs a 32-bit (i386) program. Its stacks are walked by the
+ * fallback unwinders only (every frame STACK_FRAME_FALLBACK) and its
+ * frames carry no registers (regs_valid 0): the x86_64 numbering of
+ * stack_frame.regs does not fit, so locals and poke refuse such a process.
+ */
+bool debug_proc_is32(const struct debug_proc *dp);
 pid_t debug_proc_pid(const struct debug_proc *dp);
 
 int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,

@@ -21,7 +21,11 @@ stk_expect "$w" " main\+0x[0-9a-f]+ \(stk_loop\) at .*stk_loop\.c:$mainl$" "main
 # Callers appear in order: spin before outer before main.
 order=$(grep -nE " (stk_loop_spin|stk_loop_outer|main)\+" "$w" | sed 's/.* \([a-z_]*\)+0x.*/\1/' | tr '\n' ' ')
 [ "$order" = "stk_loop_spin stk_loop_outer main " ] || t_fail "frames out of order: $order"
-grep -q '\[fallback\]' "$w" && t_fail "libunwind should walk stk_loop without a fallback"
+# (Caught in the vDSO, about one walk in 60, the vDSO's caller comes from
+# the fallback by design; nothing else may.)
+fb=$(grep '\[fallback\]' "$w")
+grep -q '^ *#0 .*(\[vdso\])$' "$w" && fb=$(printf '%s\n' "$fb" | grep -v '^ *#1 ')
+[ -z "$fb" ] || t_fail "libunwind should walk stk_loop without a fallback: $fb"
 stk_runs_on "$STK_OUT"
 
 # --source prints the line itself, found from any working directory.

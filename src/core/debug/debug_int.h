@@ -35,7 +35,8 @@ struct snap_thread {
 	char state;
 	char *name;
 	bool ok;		    /* registers were read */
-	uint64_t regs[STACK_NREGS]; /* DWARF order */
+	bool is32;		    /* an i386 thread: regs hold its registers zero-extended */
+	uint64_t regs[STACK_NREGS]; /* x86_64 DWARF order (eax in rax's slot, ...) */
 	uint64_t win_lo;	    /* stack copy [win_lo, win_lo + win_len) */
 	size_t win_len;
 	uint8_t *win;
@@ -54,6 +55,12 @@ struct symbols_cache; /* names by pc, symbols.c */
 
 struct debug_proc {
 	pid_t pid;
+	/*
+	 * An i386 program (a compat task): registers are its 32-bit ones
+	 * zero-extended in the x86_64 slots, words in memory are 4 bytes, and
+	 * only libdwfl (whose ebl is then i386) and frame pointers unwind it.
+	 */
+	bool is32;
 	Dwfl *dwfl;
 	bool dwfl_state; /* dwfl_attach_state done (fallback unwinder) */
 	char *maps_text; /* last /proc/PID/maps, to notice dlopen/munmap */
@@ -74,6 +81,8 @@ const struct debug_map *debug_proc_find_map(const struct debug_proc *dp, uint64_
 /* Read one word of target memory for an unwinder: the stack copies first,
  * then cached read-only pages, then the live process. 0 or -errno. */
 int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val);
+/* The same for a 4-byte word (an i386 program's pointers), zero-extended. */
+int debug_mem_read_word32(struct debug_proc *dp, uint64_t addr, uint64_t *val);
 void debug_pages_flush(struct debug_proc *dp);
 
 /* snapshot.c: copy registers and stack windows of held threads. */

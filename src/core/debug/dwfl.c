@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,25 +278,26 @@ void debug_pages_flush(struct debug_proc *dp)
 		dp->pages[i].addr = 0;
 }
 
-static bool debug_window_word(const struct snap_thread *t, uint64_t addr, uint64_t *val)
+static bool debug_window_word(const struct snap_thread *t, uint64_t addr, void *val, size_t len)
 {
-	if (!t->win || addr < t->win_lo || addr + 8 > t->win_lo + t->win_len)
+	if (!t->win || addr < t->win_lo || addr + len > t->win_lo + t->win_len)
 		return false;
-	memcpy(val, t->win + (addr - t->win_lo), 8);
+	memcpy(val, t->win + (addr - t->win_lo), len);
 	return true;
 }
 
-int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val)
+/* len bytes (4 or 8) at addr: the stack copies, cached read-only pages, the live process. */
+static int debug_mem_read(struct debug_proc *dp, uint64_t addr, void *val, size_t len)
 {
-	if (dp->cur && debug_window_word(dp->cur, addr, val))
+	if (dp->cur && debug_window_word(dp->cur, addr, val, len))
 		return 0;
 	if (dp->snap)
 		for (size_t i = 0; i < dp->snap->nthreads; i++)
-			if (debug_window_word(&dp->snap->threads[i], addr, val))
+			if (debug_window_word(&dp->snap->threads[i], addr, val, len))
 				return 0;
 	const struct debug_map *m = debug_proc_find_map(dp, addr);
 	uint64_t page = addr & ~4095ull;
-	if (m && m->file && !m->writable && m->readable && (addr & 4095) <= 4096 - 8 && page) {
+	if (m && m->file && !m->writable && m->readable && (addr & 4095) <= 4096 - len && page) {
 		/* Unwind tables and code do not change: keep their pages. */
 		struct debug_page *pg = &dp->pages[(page >> 12) % DEBUG_PAGE_SLOTS];
 		if (pg->addr != page) {
@@ -306,13 +308,27 @@ int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val)
 			}
 			pg->addr = page;
 		}
-		memcpy(val, pg->data + (addr - page), 8);
+		memcpy(val, pg->data + (addr - page), len);
 		return 0;
 	}
 live:
-	if (attach_read_mem(dp->pid, addr, val, 8) != 8)
+	if (attach_read_mem(dp->pid, addr, val, len) != (ssize_t)len)
 		return -EFAULT;
 	return 0;
+}
+
+int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val)
+{
+	return debug_mem_read(dp, addr, val, 8);
+}
+
+int debug_mem_read_word32(struct debug_proc *dp, uint64_t addr, uint64_t *val)
+{
+	uint32_t v;
+	int r = debug_mem_read(dp, addr, &v, 4);
+	if (r == 0)
+		*val = v;
+	return r;
 }
 
 int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)
@@ -329,23 +345,31 @@ int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)
 		debug_proc_close(dp);
 		return wt_err_set(err, ENOMEM, "cannot start libdwfl: %s", dwfl_errmsg(-1));
 	}
-	/* The unwinders here speak x86_64 only; say so rather than print garbage. */
-	char exe[64], ident[EI_NIDENT + 1];
+	/*
+	 * An i386 program is walked by libdwfl alone (libunwind here speaks
+	 * x86_64 only); an x32 one by nothing we have: say so rather than
+	 * print garbage.
+	 */
+	char exe[64];
+	Elf64_Ehdr eh; /* e_ident and e_machine sit at the same offsets in Elf32_Ehdr */
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
-	if (wt_read_at(AT_FDCWD, exe, ident, sizeof(ident)) == (ssize_t)EI_NIDENT &&
-	    memcmp(ident, ELFMAG, SELFMAG) == 0 && ident[EI_CLASS] == ELFCLASS32) {
-		debug_proc_close(dp);
-		return wt_err_set(err, ENOTSUP,
-				  "process %d runs a 32-bit program; whytop walks only 64-bit "
-				  "(x86_64) stacks",
-				  pid);
+	ssize_t got = wt_read_at(AT_FDCWD, exe, (char *)&eh, sizeof(eh));
+	if (got >= (ssize_t)offsetof(Elf64_Ehdr, e_version) &&
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) == 0 && eh.e_ident[EI_CLASS] == ELFCLASS32) {
+		if (eh.e_machine != EM_386) {
+			debug_proc_close(dp);
+			return wt_err_set(err, ENOTSUP,
+					  "process %d runs a 32-bit program that is not i386 "
+					  "(x32?); whytop walks only x86_64 and i386 stacks",
+					  pid);
+		}
+		dp->is32 = true;
 	}
 	bool changed;
 	int r = debug_proc_read_maps(dp, &changed);
 	if (r < 0) {
 		debug_proc_close(dp);
 		char lnk[8];
-		snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
 		/* An empty map and no executable, yet the process is there: a kernel thread. */
 		if (r == -ESRCH && readlink(exe, lnk, sizeof(lnk)) < 0 && errno == ENOENT &&
 		    kill(pid, 0) == 0)
@@ -409,6 +433,11 @@ void debug_proc_close(struct debug_proc *dp)
 Dwfl *debug_proc_dwfl(struct debug_proc *dp)
 {
 	return dp->dwfl;
+}
+
+bool debug_proc_is32(const struct debug_proc *dp)
+{
+	return dp->is32;
 }
 
 pid_t debug_proc_pid(const struct debug_proc *dp)

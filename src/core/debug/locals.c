@@ -999,6 +999,13 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 int locals_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
 		struct wt_err *err)
 {
+	/* Frames of an i386 program carry no registers (stack.h): nothing to read locals from. */
+	if (debug_proc_is32(dp))
+		return wt_err_set(err, ENOTSUP,
+				  "process %d runs a 32-bit (i386) program: whytop shows its "
+				  "stack ('whytop stack %d') but reads and writes locals only in "
+				  "64-bit programs",
+				  (int)debug_proc_pid(dp), (int)debug_proc_pid(dp));
 	for (int tries = 0;; tries++) {
 		int r = stack_walk(dp, opts, out, err);
 		/* EBUSY: held by this process itself (attach.c); anything else stays. */

@@ -2,6 +2,7 @@
  * snapshot.c: what is copied while the target is held, and nothing more:
  * each thread's registers and the live part of its stack (from just below
  * the stack pointer, the red zone, to the end of its stack mapping, capped).
+ * An i386 program's registers come in the same x86_64 slots, cut to 32 bits.
  * All windows are read with one process_vm_readv, because the threads share
  * one address space. The unwinders then work on this copy after detach.
  */
@@ -14,8 +15,14 @@
 
 #define SNAP_RED_ZONE 128
 
-static void snap_regs_from_user(uint64_t *r, const struct user_regs_struct *u)
+/*
+ * PTRACE_GETREGS answers a 64-bit tracer in the x86_64 layout even for an
+ * i386 (compat) task: eax in rax and so on, sign-extended in places (rax
+ * after a syscall). Such a thread's values are cut to 32 bits.
+ */
+static void snap_regs_from_user(struct snap_thread *t, const struct user_regs_struct *u, bool is32)
 {
+	uint64_t *r = t->regs;
 	/* DWARF order on x86_64: rax rdx rcx rbx rsi rdi rbp rsp r8..r15 rip */
 	r[0] = u->rax;
 	r[1] = u->rdx;
@@ -34,6 +41,10 @@ static void snap_regs_from_user(uint64_t *r, const struct user_regs_struct *u)
 	r[14] = u->r14;
 	r[15] = u->r15;
 	r[16] = u->rip;
+	t->is32 = is32;
+	if (is32)
+		for (int i = 0; i < STACK_NREGS; i++)
+			r[i] &= 0xffffffffu;
 }
 
 /* Choose [lo, hi) to copy for a thread whose stack pointer is sp. */
@@ -93,17 +104,18 @@ int snap_take(struct debug_proc *dp, struct attach_set *as, size_t window_max, s
 			t->error = "its registers could not be read";
 			continue;
 		}
-		snap_regs_from_user(t->regs, &u);
+		snap_regs_from_user(t, &u, dp->is32);
 		t->ok = true;
 		uint64_t lo, hi;
 		bool trunc;
-		if (!snap_window(dp, u.rsp, window_max, &lo, &hi, &trunc) && !maps_reread) {
+		uint64_t sp = t->regs[STACK_REG_SP];
+		if (!snap_window(dp, sp, window_max, &lo, &hi, &trunc) && !maps_reread) {
 			/* A thread started after the map was read: its stack is new. */
 			bool changed;
 			maps_reread = true;
 			debug_proc_read_maps(dp, &changed);
 		}
-		if (!snap_window(dp, u.rsp, window_max, &lo, &hi, &trunc))
+		if (!snap_window(dp, sp, window_max, &lo, &hi, &trunc))
 			continue; /* stack not in any mapping: unwinders read live memory */
 		t->win = malloc(hi - lo);
 		if (!t->win)
@@ -174,14 +186,14 @@ int snap_copy_one(struct debug_proc *dp, struct attach_set *as, struct attach_th
 		t->error = "its registers could not be read";
 		return 0;
 	}
-	snap_regs_from_user(t->regs, &u);
+	snap_regs_from_user(t, &u, dp->is32);
 	t->ok = true;
 	uint64_t lo, hi;
 	bool trunc;
-	if (!snap_window(dp, u.rsp, window_max, &lo, &hi, &trunc)) {
+	if (!snap_window(dp, t->regs[STACK_REG_SP], window_max, &lo, &hi, &trunc)) {
 		bool changed;
 		debug_proc_read_maps(dp, &changed);
-		if (!snap_window(dp, u.rsp, window_max, &lo, &hi, &trunc))
+		if (!snap_window(dp, t->regs[STACK_REG_SP], window_max, &lo, &hi, &trunc))
 			return 0;
 	}
 	t->win = malloc(hi - lo);

@@ -3,7 +3,8 @@
  * the target's pause short: refresh modules (before stopping), hold every
  * thread, copy registers and stack windows, let go, then unwind each thread
  * (libunwind first, libdwfl and frame pointers where it fails) and name the
- * frames. Owns stack_walk and stack_free; the pieces live in attach.c,
+ * frames (an i386 program: the fallbacks alone, see fallback.c). Owns
+ * stack_walk and stack_free; the pieces live in attach.c,
  * snapshot.c, unwind.c, fallback.c and symbols.c.
  */
 #include <errno.h>
@@ -125,7 +126,9 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 			       bool other_root, char **error)
 {
 	const char *why = NULL;
-	size_t n = other_root ? 0 : unwind_thread(dp, frames, max, &why);
+	/* libunwind opens files by host path, and speaks x86_64 only: neither fits these. */
+	bool no_libunwind = other_root || dp->is32;
+	size_t n = no_libunwind ? 0 : unwind_thread(dp, frames, max, &why);
 	if (n > 0 && !why)
 		return n;
 	struct stack_frame *alt = malloc(max * sizeof(*alt));
@@ -145,7 +148,7 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 		size_t same = 0;
 		while (same < n && same < m && frames[same].pc == alt[same].pc)
 			same++;
-		if (same == n && n > 0 && !other_root)
+		if (same == n && n > 0 && !no_libunwind)
 			n = stack_resume_libunwind(dp, frames, n, alt, m, max, &why);
 		if (m > n) {
 			same = 0;
@@ -160,7 +163,7 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 		}
 	}
 	free(alt);
-	if (n == 1 && !other_root)
+	if (n == 1 && !no_libunwind)
 		n = stack_try_leaf(dp, frames, max, &why);
 	/* A return address outside executable code means the chain was lost: stop there. */
 	for (size_t i = 1; i < n; i++) {
@@ -305,8 +308,12 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 		}
 		out_t->frames = frames;
 		out_t->nframes = n;
+		/* The outermost frame's sp (i386 frames keep no registers: the cfa below it). */
+		uint64_t top_sp = n >= 2 ? frames[n - 1].regs[STACK_REG_SP] : 0;
+		if (n >= 2 && !(frames[n - 1].regs_valid & (1u << STACK_REG_SP)))
+			top_sp = frames[n - 2].cfa;
 		if (!out_t->error && t->win_truncated && n >= 2 &&
-		    frames[n - 1].regs[STACK_REG_SP] >= t->win_lo + t->win_len - 64) {
+		    top_sp >= t->win_lo + t->win_len - 64) {
 			char buf[128];
 			snprintf(buf, sizeof(buf), "the stack is deeper than the %zu KiB copied",
 				 t->win_len / 1024);
