@@ -7,7 +7,9 @@
  */
 /* Lines and frames are asserted exactly: keep -O0 whatever CFLAGS say. */
 #pragma GCC optimize("O0")
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* pthread_setname_np */
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
