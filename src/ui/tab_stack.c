@@ -315,11 +315,19 @@ static bool st_src_load(struct st_state *st, const char *path)
 				break;
 			st->src_lines = p;
 		}
-		/* Tabs as spaces; anything else unprintable escaped. */
-		for (char *q = buf; *q; q++)
-			if (*q == '\t')
-				*q = ' ';
-		st->src_lines[st->src_n++] = wt_escape(buf, len, 0);
+		/* Tabs expanded to 8-column stops; anything else unprintable escaped. */
+		char wide[sizeof(buf) * 8];
+		size_t o = 0;
+		for (size_t i = 0; i < len && o + 8 < sizeof(wide); i++) {
+			if (buf[i] == '\t') {
+				do
+					wide[o++] = ' ';
+				while (o % 8);
+			} else {
+				wide[o++] = buf[i];
+			}
+		}
+		st->src_lines[st->src_n++] = wt_escape(wide, o, 0);
 	}
 	fclose(f);
 	return st->src_n > 0;
