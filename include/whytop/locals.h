@@ -68,6 +68,16 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		      const char *var, struct locals_frame *out, struct wt_err *err);
 
 /*
+ * The one-shot start of `locals` and `poke`: open pid's debug info, walk
+ * (thread tid, or all when 0) and pick the frame as locals_pick_frame does.
+ * On success the caller owns *dp and *st (debug_proc_close, stack_free);
+ * on failure nothing is left to free.
+ */
+int locals_open_frame(pid_t pid, pid_t tid, int n, const char *function, const char *var,
+		      struct debug_proc **dp, struct stack **st, struct locals_frame *out,
+		      struct wt_err *err);
+
+/*
  * Find the activation of old (same CFA, pc in the same function, same
  * inline level) in a newer walk; -ENOENT with a sentence when it is gone.
  * Writes into a frame must use this: a stack address of a returned frame

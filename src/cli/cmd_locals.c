@@ -154,14 +154,11 @@ int cmd_locals(int argc, char **argv)
 	struct wt_err err = {0};
 	struct debug_proc *dp = NULL;
 	struct stack *st = NULL;
-	struct stack_opts so = {.only_tid = (pid_t)tid};
 	struct locals_frame lf;
 	struct locals *l = NULL;
 	int status = CLI_FAIL;
 
-	if (debug_proc_open(pid, &dp, &err) < 0 || locals_walk(dp, &so, &st, &err) < 0 ||
-	    locals_pick_frame(debug_proc_dwfl(dp), st, (pid_t)tid, (int)frame, function, NULL, &lf,
-			      &err) < 0 ||
+	if (locals_open_frame(pid, (pid_t)tid, (int)frame, function, NULL, &dp, &st, &lf, &err) < 0 ||
 	    locals_read(debug_proc_dwfl(dp), &lf, &lo, &l, &err) < 0) {
 		cli_error(CLI_FAIL, "locals", "%s", err.msg[0] ? err.msg : "failed");
 		goto out;

@@ -108,7 +108,6 @@ int cmd_poke(int argc, char **argv)
 	struct wt_err err = {0};
 	struct debug_proc *dp = NULL;
 	struct stack *st = NULL;
-	struct stack_opts so = {.only_tid = (pid_t)tid};
 	struct locals_frame lf;
 	struct poke_result res = {0};
 	enum poke_outcome outcome = POKE_STILL_IN_FRAME;
@@ -116,9 +115,7 @@ int cmd_poke(int argc, char **argv)
 	char fname[256] = "??";
 	int status = CLI_FAIL;
 
-	if (debug_proc_open(pid, &dp, &err) < 0 || locals_walk(dp, &so, &st, &err) < 0 ||
-	    locals_pick_frame(debug_proc_dwfl(dp), st, (pid_t)tid, (int)frame, function, name, &lf,
-			      &err) < 0) {
+	if (locals_open_frame(pid, (pid_t)tid, (int)frame, function, name, &dp, &st, &lf, &err) < 0) {
 		cli_error(CLI_FAIL, "poke", "%s", err.msg[0] ? err.msg : "failed");
 		goto out;
 	}

@@ -1016,3 +1016,25 @@ int locals_walk(struct debug_proc *dp, const struct stack_opts *opts, struct sta
 		nanosleep(&ts, NULL);
 	}
 }
+
+int locals_open_frame(pid_t pid, pid_t tid, int n, const char *function, const char *var,
+		      struct debug_proc **dp, struct stack **st, struct locals_frame *out,
+		      struct wt_err *err)
+{
+	struct stack_opts so = {.only_tid = tid};
+	int r;
+
+	*dp = NULL;
+	*st = NULL;
+	if ((r = debug_proc_open(pid, dp, err)) < 0)
+		return r;
+	if ((r = locals_walk(*dp, &so, st, err)) < 0 ||
+	    (r = locals_pick_frame(debug_proc_dwfl(*dp), *st, tid, n, function, var, out, err)) < 0) {
+		if (*st)
+			stack_free(*st);
+		debug_proc_close(*dp);
+		*dp = NULL;
+		*st = NULL;
+	}
+	return r;
+}
