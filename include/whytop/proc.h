@@ -168,6 +168,16 @@ struct proc_overview {
 	uint64_t vol_ctxt, nonvol_ctxt;
 };
 int proc_overview_read(pid_t pid, struct proc_overview *ov, struct wt_err *err);
+/*
+ * The same, leaving out what flags say. Reading /proc/PID/cmdline takes the
+ * target's memory-map lock, which a thread stuck in a page fault (a hung
+ * filesystem) can hold for ever: a front end that re-reads the overview on
+ * every refresh reads the command line once and then passes
+ * PROC_OVERVIEW_NO_CMDLINE (ov->cmdline stays NULL).
+ */
+enum { PROC_OVERVIEW_NO_CMDLINE = 1u << 0 };
+int proc_overview_read_flags(pid_t pid, unsigned flags, struct proc_overview *ov,
+			     struct wt_err *err);
 void proc_overview_free(struct proc_overview *ov);
 
 #endif

@@ -2,7 +2,8 @@
  * tab_overview.c: the Overview tab of a process's screen: name, command
  * line, exe, cwd, cgroup, open fds, context switches, namespaces, the
  * interesting lines of /proc/PID/status and the limits, from
- * proc_overview_read. Re-read at every refresh; scrolls with the arrows.
+ * proc_overview_read_flags. Re-read at every refresh, but for the command
+ * line, read once; scrolls with the arrows.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@ struct ov_state {
 	struct ui_list list;
 	char error[512];
 	bool have;
+	char *cmdline; /* read once: it can block on a stuck task (proc.h) */
 };
 
 static void ov_clear(struct ov_state *st)
@@ -96,7 +98,8 @@ static void ov_read(struct tab_ctx *ctx, struct ov_state *st)
 	memset(&ov, 0, sizeof(ov));
 	wt_err_clear(&err);
 	ov_clear(st);
-	if (proc_overview_read(ctx->pid, &ov, &err) < 0) {
+	if (proc_overview_read_flags(ctx->pid, st->cmdline ? PROC_OVERVIEW_NO_CMDLINE : 0, &ov,
+				     &err) < 0) {
 		snprintf(st->error, sizeof(st->error), "%s", err.msg[0] ? err.msg : "cannot read");
 		st->have = false;
 		st->list.n = 0;
@@ -108,7 +111,9 @@ static void ov_read(struct tab_ctx *ctx, struct ov_state *st)
 	snprintf(buf, sizeof(buf), "%d", (int)ov.pid);
 	ov_add(st, "PID", buf);
 	ov_add(st, "Name", ov.name);
-	ov_add(st, "Command", ov.cmdline);
+	if (!st->cmdline && ov.cmdline)
+		st->cmdline = strdup(ov.cmdline);
+	ov_add(st, "Command", st->cmdline);
 	ov_add(st, "Executable", ov.exe);
 	ov_add(st, "Working dir", ov.cwd);
 	if (ov.nfds >= 0)
@@ -143,6 +148,7 @@ static void ov_close(struct tab_ctx *ctx, void *state)
 	struct ov_state *st = state;
 	ov_clear(st);
 	free(st->lines);
+	free(st->cmdline);
 	free(st);
 }
 

@@ -178,6 +178,12 @@ static long count_fds(int dirfd)
 
 int proc_overview_read(pid_t pid, struct proc_overview *ov, struct wt_err *err)
 {
+	return proc_overview_read_flags(pid, 0, ov, err);
+}
+
+int proc_overview_read_flags(pid_t pid, unsigned flags, struct proc_overview *ov,
+			     struct wt_err *err)
+{
 	char dir[32];
 	memset(ov, 0, sizeof(*ov));
 	ov->pid = pid;
@@ -205,7 +211,8 @@ int proc_overview_read(pid_t pid, struct proc_overview *ov, struct wt_err *err)
 	ov->exe = link_escaped(dfd, "exe");
 	ov->cwd = link_escaped(dfd, "cwd");
 	ov->cgroup = read_lines(dfd, "cgroup", false);
-	ov->cmdline = read_escaped(dfd, "cmdline", 1, false);
+	if (!(flags & PROC_OVERVIEW_NO_CMDLINE))
+		ov->cmdline = read_escaped(dfd, "cmdline", 1, false);
 	ov->limits_text = read_lines(dfd, "limits", true);
 	ov->namespaces_text = namespaces(dfd);
 	ov->nfds = count_fds(dfd);
