@@ -52,6 +52,7 @@ struct snap {
 
 struct unwind_space; /* libunwind side, unwind.c */
 struct symbols_cache; /* names by pc, symbols.c */
+struct symidx;	      /* sorted symbol tables, symidx.c */
 
 struct debug_proc {
 	pid_t pid;
@@ -70,6 +71,7 @@ struct debug_proc {
 	struct debug_page *pages; /* DEBUG_PAGE_SLOTS, direct mapped */
 	struct unwind_space *uw;
 	struct symbols_cache *symcache;
+	struct symidx *symidx;
 	/* During one walk: the snapshot and the thread being unwound. */
 	struct snap *snap;
 	struct snap_thread *cur;
@@ -111,5 +113,11 @@ size_t fallback_fp_thread(struct debug_proc *dp, struct stack_frame *frames, siz
 /* symbols.c: name physical frames, expand inline ones. Replaces *frames. */
 int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n);
 void symbols_cache_flush(struct debug_proc *dp);
+
+/* symidx.c: the symbol holding pc in mod, as dwfl_module_addrinfo would
+ * choose it, by binary search; *start is its address. NULL if none. */
+const char *symidx_lookup(struct debug_proc *dp, Dwfl_Module *mod, uint64_t pc, uint64_t *start);
+/* Forget every module's table (before a re-report frees the modules). */
+void symidx_flush(struct debug_proc *dp);
 
 #endif

@@ -179,10 +179,8 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 	char *module = symbols_module_name(mod);
 	f->module = module;
 
-	GElf_Off off = 0;
-	GElf_Sym sym;
-	const char *symname = dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL);
-	uint64_t func_start = symname ? pc - off : 0;
+	uint64_t func_start = 0;
+	const char *symname = symidx_lookup(dp, mod, pc, &func_start);
 	if (symname) {
 		f->function = symbols_demangle(symname);
 		f->offset = phys->pc - func_start;
@@ -293,7 +291,7 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 /*
  * Names by pc, kept between walks: the Stack tab re-samples threads that
  * mostly sit at the same pcs, and naming is most of a warm walk
- * (dwfl_module_addrinfo scans the symbol table, dwarf_getscopes the CU).
+ * (dwarf_getscopes reads the CU's DIEs).
  * Flushed when the process's mappings change.
  */
 #define SYMBOLS_CACHE_SLOTS 4096
@@ -335,6 +333,7 @@ static void symbols_entry_clear(struct symbols_entry *e)
 
 void symbols_cache_flush(struct debug_proc *dp)
 {
+	symidx_flush(dp);
 	if (!dp->symcache)
 		return;
 	for (size_t i = 0; i < SYMBOLS_CACHE_SLOTS; i++)
