@@ -7,6 +7,10 @@
 
 T_PIDS=""
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/whytop-test.XXXXXX")
+# whytop's cache of uncompressed debug files goes to this test's directory,
+# not to the home of whoever runs the suite.
+export XDG_CACHE_HOME="$T_TMP/cache"
+unset WHYTOP_DEBUG_CACHE WHYTOP_DEBUG_CACHE_MAX
 
 t_cleanup() {
 	for p in $T_PIDS; do

@@ -87,6 +87,14 @@ int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val);
 int debug_mem_read_word32(struct debug_proc *dp, uint64_t addr, uint64_t *val);
 void debug_pages_flush(struct debug_proc *dp);
 
+/*
+ * dcache.c: given an open separate debug file whose DWARF is compressed
+ * and whose build-id is want_id, an fd of its uncompressed copy in
+ * whytop's cache (made now if missing), fd closed; otherwise fd itself.
+ * Never fails: the cache is optional.
+ */
+int dcache_swap(int fd, const char *debug_path, const unsigned char *want_id, int want_len);
+
 /* snapshot.c: copy registers and stack windows of held threads. */
 int snap_take(struct debug_proc *dp, struct attach_set *as, size_t window_max, struct snap **out);
 void snap_free(struct snap *s);

@@ -75,43 +75,84 @@ static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, D
 	return dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
 }
 
-static bool debug_exists(const char *path)
-{
-	return access(path, R_OK) == 0;
-}
-
 /*
- * Is there a separate debug file on this machine where libdwfl's standard
- * search looks: /usr/lib/debug/.build-id/xx/rest.debug, or the debuglink
- * name next to the file, in its .debug/, or under /usr/lib/debug/DIR?
+ * Where libdwfl's standard search looks for a separate debug file on this
+ * machine, in its order: /usr/lib/debug/.build-id/xx/rest.debug, then the
+ * debuglink name next to the file, in its .debug/, and under
+ * /usr/lib/debug/DIR. Returns how many paths were written.
  */
-static bool debug_have_local(Dwfl_Module *mod, const char *file_name, const char *debuglink)
+#define DEBUG_CANDIDATES 4
+static int debug_candidates(Dwfl_Module *mod, const char *file_name, const char *debuglink,
+			    char (*path)[4096])
 {
 	const unsigned char *id;
 	GElf_Addr vaddr;
-	char path[4096];
+	int n = 0;
 	int len = dwfl_module_build_id(mod, &id, &vaddr);
 	if (len > 1) {
-		int n = snprintf(path, sizeof(path), "/usr/lib/debug/.build-id/%02x/", id[0]);
-		for (int i = 1; i < len && n < (int)sizeof(path) - 8; i++)
-			n += snprintf(path + n, sizeof(path) - (size_t)n, "%02x", id[i]);
-		snprintf(path + n, sizeof(path) - (size_t)n, ".debug");
-		if (debug_exists(path))
-			return true;
+		int w = snprintf(path[n], sizeof(path[n]), "/usr/lib/debug/.build-id/%02x/", id[0]);
+		for (int i = 1; i < len && w < (int)sizeof(path[n]) - 8; i++)
+			w += snprintf(path[n] + w, sizeof(path[n]) - (size_t)w, "%02x", id[i]);
+		snprintf(path[n] + w, sizeof(path[n]) - (size_t)w, ".debug");
+		n++;
 	}
 	if (!debuglink || !file_name)
-		return false;
+		return n;
 	const char *slash = strrchr(file_name, '/');
 	const char *dir = slash ? file_name : ".";
 	int dl = slash ? (int)(slash - file_name) : 1;
-	snprintf(path, sizeof(path), "%.*s/%s", dl, dir, debuglink);
-	if (debug_exists(path))
-		return true;
-	snprintf(path, sizeof(path), "%.*s/.debug/%s", dl, dir, debuglink);
-	if (debug_exists(path))
-		return true;
-	snprintf(path, sizeof(path), "/usr/lib/debug%.*s/%s", dl, dir, debuglink);
-	return debug_exists(path);
+	snprintf(path[n++], sizeof(path[0]), "%.*s/%s", dl, dir, debuglink);
+	snprintf(path[n++], sizeof(path[0]), "%.*s/.debug/%s", dl, dir, debuglink);
+	snprintf(path[n++], sizeof(path[0]), "/usr/lib/debug%.*s/%s", dl, dir, debuglink);
+	return n;
+}
+
+/* Is there a separate debug file on this machine where libdwfl would look? */
+static bool debug_have_local(Dwfl_Module *mod, const char *file_name, const char *debuglink)
+{
+	char path[DEBUG_CANDIDATES][4096];
+	int n = debug_candidates(mod, file_name, debuglink, path);
+	for (int i = 0; i < n; i++)
+		if (access(path[i], R_OK) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The first local debug file carrying the module's build-id, swapped for
+ * its uncompressed copy when its DWARF is compressed (dcache.c). -1 when
+ * there is none, or nothing to gain: libdwfl's own search then runs as
+ * before (it also checks debuglink CRCs, for files without a build-id).
+ */
+static int debug_open_cached(Dwfl_Module *mod, const char *file_name, const char *debuglink,
+			     char **debuginfo_file_name)
+{
+	const unsigned char *id;
+	GElf_Addr vaddr;
+	int idlen = dwfl_module_build_id(mod, &id, &vaddr);
+	if (idlen < 8)
+		return -1;
+	char path[DEBUG_CANDIDATES][4096];
+	int n = debug_candidates(mod, file_name, debuglink, path);
+	for (int i = 0; i < n; i++) {
+		int fd = open(path[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		int copy = dcache_swap(fd, path[i], id, idlen);
+		if (copy == fd) {
+			close(fd);
+			return -1;
+		}
+		char *name = strdup(path[i]);
+		if (!name) {
+			close(copy);
+			return -1;
+		}
+		free(*debuginfo_file_name);
+		*debuginfo_file_name = name;
+		return copy;
+	}
+	return -1;
 }
 
 /*
@@ -126,6 +167,9 @@ static int debug_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *m
 {
 	if (!debug_use_debuginfod && !debug_have_local(mod, file_name, debuglink))
 		return -1;
+	int fd = debug_open_cached(mod, file_name, debuglink, debuginfo_file_name);
+	if (fd >= 0)
+		return fd;
 	return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink, crc,
 					    debuginfo_file_name);
 }

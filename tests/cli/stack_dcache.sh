@@ -1,0 +1,97 @@
+#!/bin/sh
+# The cache of uncompressed debug files. stk_splitz keeps its DWARF in
+# stk_splitz.debug, compressed with zlib as distributions do. The first walk
+# writes an uncompressed copy named by build-id into the cache directory;
+# the next walk opens that copy (seen with strace) and names the same frames;
+# the cache can be turned off, is not used when its directory is writable by
+# others, and is trimmed to its size limit oldest first.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/cli/stack_lib.sh"
+t_need_root
+command -v readelf >/dev/null || t_skip "readelf (binutils) is needed"
+
+bin=$TARGETS/stk_splitz
+readelf -SW "$bin.debug" | grep '\.debug_info' | grep -q ' C ' ||
+	t_fail "stk_splitz.debug is not compressed"
+id=$(readelf -n "$bin" | sed -n 's/.*Build ID: *//p')
+[ -n "$id" ] || t_fail "stk_splitz has no build-id"
+
+stk_start stk_splitz
+line=$(stk_line stk_split.c STK_SPLIT_LINE)
+# dc_walk OUT ENV...: a walk of the target with these environment settings.
+dc_walk() {
+	local out=$1
+	shift
+	env "$@" "$WHYTOP" stack "$STK_PID" >"$out" 2>"$out.err" || {
+		cat "$out" "$out.err" >&2
+		t_fail "whytop stack with $* failed"
+	}
+}
+want=" stk_split_wait\+0x[0-9a-f]+ \(stk_splitz\) at .*tests/targets/stk_split\.c:$line$"
+
+# The first walk: right names and lines, and one uncompressed copy.
+C=$T_TMP/dc
+mkdir -m 700 "$C"
+dc_walk "$T_TMP/w1" WHYTOP_DEBUG_CACHE="$C"
+stk_expect "$T_TMP/w1" "$want" "first walk: the function and its line from the compressed file"
+set -- "$C"/"$id"-*.debug
+[ $# = 1 ] && [ -f "$1" ] || t_fail "no copy named $id-*.debug in the cache: $(ls -la "$C")"
+copy=$1
+[ "$(stat -c %a "$copy")" = 600 ] || t_fail "the copy is not private: $(stat -c %a "$copy")"
+readelf -SW "$copy" | grep '\.debug_info' | grep -q ' C ' && t_fail "the copy is still compressed"
+readelf -n "$copy" | grep -q "Build ID: $id" || t_fail "the copy lost its build-id"
+ls -a "$C" | grep -q '^\.tmp-' && t_fail "a temporary file was left in the cache"
+
+# The second walk opens the copy as it is: not written again.
+ino=$(stat -c %i "$copy")
+if command -v strace >/dev/null; then
+	WHYTOP_DEBUG_CACHE=$C strace -f -qq -e trace=openat -o "$T_TMP/st" \
+		"$WHYTOP" stack "$STK_PID" >"$T_TMP/w2" 2>"$T_TMP/w2.err" ||
+		t_fail "second walk failed: $(cat "$T_TMP/w2.err")"
+	grep -q "\"$copy\"" "$T_TMP/st" || t_fail "the second walk did not open the cached copy"
+	grep -q '\.tmp-' "$T_TMP/st" && t_fail "the second walk wrote the copy again"
+else
+	dc_walk "$T_TMP/w2" WHYTOP_DEBUG_CACHE="$C"
+fi
+stk_expect "$T_TMP/w2" "$want" "second walk: the same names and lines from the copy"
+[ "$(ls "$C" | grep -c "^$id-")" = 1 ] || t_fail "the second walk wrote another copy: $(ls "$C")"
+[ "$(stat -c %i "$copy")" = "$ino" ] || t_fail "the second walk replaced the copy"
+
+# Turned off: nothing written, not even under $XDG_CACHE_HOME.
+dc_walk "$T_TMP/w3" WHYTOP_DEBUG_CACHE=0
+stk_expect "$T_TMP/w3" "$want" "without the cache: the same names and lines"
+[ -e "$XDG_CACHE_HOME/whytop" ] && t_fail "WHYTOP_DEBUG_CACHE=0 still wrote $XDG_CACHE_HOME/whytop"
+
+# By default, under $XDG_CACHE_HOME/whytop/debug, private.
+dc_walk "$T_TMP/w4"
+stk_expect "$T_TMP/w4" "$want" "default cache: the same names and lines"
+ls "$XDG_CACHE_HOME/whytop/debug/$id"-*.debug >/dev/null 2>&1 ||
+	t_fail "no copy under \$XDG_CACHE_HOME/whytop/debug"
+[ "$(stat -c %a "$XDG_CACHE_HOME/whytop/debug")" = 700 ] || t_fail "the cache directory is not 0700"
+
+# A directory others can write to is not trusted: no copy, same answer.
+U=$T_TMP/unsafe
+mkdir "$U"
+chmod 777 "$U"
+dc_walk "$T_TMP/w5" WHYTOP_DEBUG_CACHE="$U"
+stk_expect "$T_TMP/w5" "$want" "unsafe cache directory: the same names and lines"
+[ -z "$(ls -A "$U")" ] || t_fail "whytop wrote into a world-writable cache: $(ls -A "$U")"
+
+# Over the size limit: the least recently used copies go, never the one
+# just written (libc's copy, when libc6-dbg is installed, is written first
+# and goes too).
+L=$T_TMP/lim
+mkdir -m 700 "$L"
+head -c 4096 /dev/zero >"$L/00-old.debug"
+touch -d '2020-01-01' "$L/00-old.debug"
+head -c 100 /dev/zero >"$L/.tmp-leftover"
+touch -d '2020-01-01' "$L/.tmp-leftover"
+dc_walk "$T_TMP/w6" WHYTOP_DEBUG_CACHE="$L" WHYTOP_DEBUG_CACHE_MAX=1
+stk_expect "$T_TMP/w6" "$want" "trimmed cache: the same names and lines"
+[ -e "$L/00-old.debug" ] && t_fail "the old copy was not removed over the size limit"
+[ -e "$L/.tmp-leftover" ] && t_fail "an hour-old temporary file was not removed"
+[ "$(ls "$L" | grep -c '\.debug$')" = 1 ] || t_fail "not just the newest copy is left: $(ls -a "$L")"
+ls "$L/$id"-*.debug >/dev/null 2>&1 || t_fail "the newest copy was removed too: $(ls -a "$L")"
+
+stk_runs_on "$STK_OUT"
+exit 0
