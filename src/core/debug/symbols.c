@@ -7,8 +7,10 @@
  * expanded from the DWARF scopes at the pc, innermost first, each with the
  * call site as its caller's line. C++ names are demangled.
  */
+#include <dlfcn.h>
 #include <dwarf.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +18,21 @@
 
 #include "debug_int.h"
 
-/* libstdc++'s demangler (linked in for C++ targets). */
-extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len, int *status);
+/*
+ * libstdc++'s demangler, loaded the first time a C++ name needs it:
+ * linking libstdc++ (and with it libm and libgcc_s) into whytop cost every
+ * start its relocations, C programs or not. Without it names stay mangled.
+ */
+typedef char *(*symbols_demangle_fn)(const char *mangled, char *buf, size_t *len, int *status);
+static symbols_demangle_fn symbols_cxa_demangle;
+static pthread_once_t symbols_demangle_once = PTHREAD_ONCE_INIT;
+
+static void symbols_load_demangler(void)
+{
+	void *h = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+	if (h)
+		symbols_cxa_demangle = (symbols_demangle_fn)dlsym(h, "__cxa_demangle");
+}
 
 static char *symbols_dup(const char *s);
 
@@ -38,9 +53,11 @@ static char *symbols_demangle(const char *name)
 		plain[at - name] = 0;
 		name = plain;
 	}
-	if (name[0] == '_' && name[1] == 'Z') {
+	if (name[0] == '_' && name[1] == 'Z')
+		pthread_once(&symbols_demangle_once, symbols_load_demangler);
+	if (name[0] == '_' && name[1] == 'Z' && symbols_cxa_demangle) {
 		int status = -1;
-		char *d = __cxa_demangle(name, NULL, NULL, &status);
+		char *d = symbols_cxa_demangle(name, NULL, NULL, &status);
 		if (d && status == 0) {
 			char *e = symbols_escape(d);
 			free(d);
