@@ -9,9 +9,15 @@
 # a tight loop and reports, every 100 ms, the longest gap between two
 # readings ("gap_us"): that is the pause a tool imposed (plus scheduling
 # noise, measured first with no tool as the baseline). Figures are medians
-# over RUNS runs (default 9). whytop is measured cold (a fresh process per
-# walk: load debug info, walk) and warm (walks repeated in one process with
-# debug info kept, as the TUI does). Tools that are missing are skipped.
+# over RUNS runs (default 9), the tools taking turns within each run so
+# that a noisy moment of this shared machine falls on all of them. whytop is
+# measured cold (a fresh process per walk: load debug info, walk) and warm
+# (walks repeated in one process with debug info kept, as the TUI does).
+# Cold comes three ways, which differ only when a debug file is compressed
+# (libc6-dbg's are): with its cache of uncompressed copies filled (every
+# walk after the first on a machine), with the cache empty (the first walk
+# ever: it writes the copy), and with the cache off. Wall time is taken
+# by spawn_ms.c around the command alone. Tools that are missing are skipped.
 set -u
 B=${1:-${BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}}
 RUNS=${2:-9}
@@ -27,7 +33,7 @@ PID=$!
 trap 'kill -CONT $PID 2>/dev/null; kill -KILL $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do grep -q ' sleep [1-9].* poll [1-9]' "$OUT" 2>/dev/null && break; sleep 0.05; done
 
-now_ns() { date +%s%N; }
+now_us() { echo "${EPOCHREALTIME/./}"; }
 beats() { grep -c '^beat' "$OUT"; }
 # max_gap_ms FROM_BEAT: the longest gap in beats after FROM_BEAT (waits for 2 more).
 max_gap_ms() {
@@ -38,25 +44,31 @@ max_gap_ms() {
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 maxof() { sort -n | tail -1; }
 
-# run_tool NAME CMD...: RUNS walks, one process each; wall and gap per run.
-run_tool() {
-	local name=$1
-	shift
-	: >"$TMP/$name.wall"
-	: >"$TMP/$name.gap"
-	for _ in $(seq "$RUNS"); do
-		local b t0 t1
-		b=$(beats)
-		t0=$(now_ns)
-		"$@" >"$TMP/$name.last" 2>&1 </dev/null
-		t1=$(now_ns)
-		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e6 }' >>"$TMP/$name.wall"
-		max_gap_ms "$b" >>"$TMP/$name.gap"
-		echo >>"$TMP/$name.gap"
-	done
-}
+# The clock: spawn_ms (tests/bench/spawn_ms.c, compiled here) times just the
+# command; without a compiler, bash's EPOCHREALTIME around it.
+SPAWN=
+if command -v cc >/dev/null && cc -O2 -o "$TMP/spawn_ms" "$(dirname "$0")/spawn_ms.c" 2>/dev/null; then
+	SPAWN=$TMP/spawn_ms
+fi
 
-echo "stack_walk: target $TARGET pid $PID ($(ls /proc/$PID/task | wc -l) threads), $RUNS runs each, $(nproc) CPUs"
+# run_one NAME CACHE CMD...: one walk in its own process, WHYTOP_DEBUG_CACHE
+# set to CACHE (- : left as it is); its wall time and gap.
+run_one() {
+	local name=$1 b t0 t1
+	[ "$2" = - ] || local -x WHYTOP_DEBUG_CACHE="$2"
+	shift 2
+	b=$(beats)
+	if [ -n "$SPAWN" ]; then
+		"$SPAWN" "$TMP/$name.last" "$@" >>"$TMP/$name.wall"
+	else
+		t0=$(now_us)
+		"$@" >"$TMP/$name.last" 2>&1 </dev/null
+		t1=$(now_us)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e3 }' >>"$TMP/$name.wall"
+	fi
+	max_gap_ms "$b" >>"$TMP/$name.gap"
+	echo >>"$TMP/$name.gap"
+}
 
 # Baseline: the gaps the spinning thread sees with no tool at all.
 b=$(beats)
@@ -64,12 +76,45 @@ sleep 1
 base=$(grep '^beat' "$OUT" | tail -n +$((b + 1)) | awk '{ print $4 / 1000 }' | median)
 basemax=$(grep '^beat' "$OUT" | tail -n +$((b + 1)) | awk '{ print $4 / 1000 }' | maxof)
 
-run_tool whytop "$WHYTOP" stack "$PID"
-grep -q '^thread' "$TMP/whytop.last" || { echo "whytop failed: $(cat "$TMP/whytop.last")" >&2; exit 1; }
+# Which debug file libc has here (compressed ones are where the cache matters).
+libc=$(awk '$6 ~ /\/libc\.so/ { print $6; exit }' /proc/$PID/maps)
+libc_id=$(readelf -n "$libc" 2>/dev/null | sed -n 's/.*Build ID: *//p')
+libc_dbg=/usr/lib/debug/.build-id/${libc_id:0:2}/${libc_id:2}.debug
+if [ -n "$libc_id" ] && [ -f "$libc_dbg" ]; then
+	if readelf -SW "$libc_dbg" 2>/dev/null | grep '\.debug_info' | grep -q ' C '; then
+		echo "libc's debug file: $libc_dbg (compressed)"
+	else
+		echo "libc's debug file: $libc_dbg (not compressed)"
+	fi
+else
+	echo "libc's debug file: none (libc6-dbg is not installed)"
+fi
+
+# The cache of uncompressed debug files, filled once before timing.
+CACHE=$TMP/dcache
+mkdir -m 700 "$CACHE"
+WHYTOP_DEBUG_CACHE=$CACHE "$WHYTOP" stack "$PID" >/dev/null 2>&1
+have_eu=; have_gdb=
+command -v eu-stack >/dev/null && have_eu=1
+command -v gdb >/dev/null && have_gdb=1
+for _ in $(seq "$RUNS"); do
+	run_one whytop "$CACHE" "$WHYTOP" stack "$PID"
+	grep -q '^thread' "$TMP/whytop.last" || { echo "whytop failed: $(cat "$TMP/whytop.last")" >&2; exit 1; }
+	rm -rf "$TMP/dcache-empty"
+	mkdir -m 700 "$TMP/dcache-empty"
+	run_one whytop-empty "$TMP/dcache-empty" "$WHYTOP" stack "$PID"
+	run_one whytop-off 0 "$WHYTOP" stack "$PID"
+	if [ -n "$have_eu" ]; then
+		run_one eu-stack - eu-stack -p "$PID"
+		# The same information whytop prints: source lines and inlined frames.
+		run_one eu-stack-si - eu-stack -s -i -p "$PID"
+	fi
+	[ -n "$have_gdb" ] && run_one gdb - gdb -nx -batch -ex 'thread apply all bt' -p "$PID"
+done
 
 # Warm: one process, debug info kept; whytop reports its own walk times.
 b=$(beats)
-"$WHYTOP" stack "$PID" --repeat $((RUNS * 10)) >/dev/null 2>"$TMP/warm.err"
+WHYTOP_DEBUG_CACHE=$CACHE "$WHYTOP" stack "$PID" --repeat $((RUNS * 10)) >/dev/null 2>"$TMP/warm.err"
 warm_gap=$(max_gap_ms "$b")
 warm=$(sed -n 's/.* warm_median_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
 pause_med=$(sed -n 's/.* pause_median_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
@@ -77,38 +122,30 @@ pause_max=$(sed -n 's/.* pause_max_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
 hold_med=$(sed -n 's/.* hold_median_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
 hold_max=$(sed -n 's/.* hold_max_ms \([0-9.]*\).*/\1/p' "$TMP/warm.err")
 
-have_eu=; have_gdb=
-if command -v eu-stack >/dev/null; then
-	have_eu=1
-	run_tool eu-stack eu-stack -p "$PID"
-	# The same information whytop prints: source lines and inlined frames.
-	run_tool eu-stack-si eu-stack -s -i -p "$PID"
-fi
-if command -v gdb >/dev/null; then
-	have_gdb=1
-	run_tool gdb gdb -nx -batch -ex 'thread apply all bt' -p "$PID"
-fi
-
 wall() { median <"$TMP/$1.wall"; }
 gapmed() { grep . "$TMP/$1.gap" | median; }
 gapmax() { grep . "$TMP/$1.gap" | maxof; }
 eu=$( [ -n "$have_eu" ] && wall eu-stack || echo -)
 ratio() { [ "$eu" = - ] && echo - || awk -v a="$1" -v b="$eu" 'BEGIN { printf "%.2f", a / b }'; }
 
-printf '\n%-28s %12s %10s %16s %14s\n' "tool" "walk_ms" "vs_eu" "target_gap_ms" "gap_max_ms"
-printf '%-28s %12s %10s %16s %14s\n' "(no tool: baseline)" - - "$base" "$basemax"
-printf '%-28s %12s %10s %16s %14s\n' "whytop stack (cold)" "$(wall whytop)" "$(ratio "$(wall whytop)")" "$(gapmed whytop)" "$(gapmax whytop)"
-printf '%-28s %12s %10s %16s %14s\n' "whytop stack (warm, median)" "$warm" "$(ratio "$warm")" "$warm_gap*" "-"
-[ -n "$have_eu" ] && printf '%-28s %12s %10s %16s %14s\n' "eu-stack -p" "$eu" 1.00 "$(gapmed eu-stack)" "$(gapmax eu-stack)"
-[ -n "$have_eu" ] && printf '%-28s %12s %10s %16s %14s\n' "eu-stack -s -i -p (lines)" "$(wall eu-stack-si)" "$(ratio "$(wall eu-stack-si)")" "$(gapmed eu-stack-si)" "$(gapmax eu-stack-si)"
-[ -n "$have_gdb" ] && printf '%-28s %12s %10s %16s %14s\n' "gdb thread apply all bt" "$(wall gdb)" "$(ratio "$(wall gdb)")" "$(gapmed gdb)" "$(gapmax gdb)"
+printf '\n%-34s %12s %10s %16s %14s\n' "tool" "walk_ms" "vs_eu" "target_gap_ms" "gap_max_ms"
+printf '%-34s %12s %10s %16s %14s\n' "(no tool: baseline)" - - "$base" "$basemax"
+row() { printf '%-34s %12s %10s %16s %14s\n' "$1" "$(wall "$2")" "$(ratio "$(wall "$2")")" "$(gapmed "$2")" "$(gapmax "$2")"; }
+row "whytop stack (cold)" whytop
+row "whytop stack (cold, cache empty)" whytop-empty
+row "whytop stack (cold, cache off)" whytop-off
+printf '%-34s %12s %10s %16s %14s\n' "whytop stack (warm, median)" "$warm" "$(ratio "$warm")" "$warm_gap*" "-"
+[ -n "$have_eu" ] && row "eu-stack -p" eu-stack
+[ -n "$have_eu" ] && row "eu-stack -s -i -p (lines)" eu-stack-si
+[ -n "$have_gdb" ] && row "gdb thread apply all bt" gdb
 echo
 echo "* warm: the longest gap over all $((RUNS * 10)) repeated walks. whytop's own figures per walk:"
 echo "  pause (a thread seen stopped until let go) median $pause_med ms, max $pause_max ms;"
 echo "  hold (interrupt to detach, includes waiting for the thread to reach the stop)"
 echo "  median $hold_med ms, max $hold_max ms"
-echo "walk_ms is wall time of the whole command (process start included) except warm,"
+echo "walk_ms is wall time of the whole command (process start and exit included, timed by $( [ -n "$SPAWN" ] && echo spawn_ms || echo bash)) except warm,"
 echo "which is whytop's own measure of one walk. Targets: cold <= 0.5 x eu-stack, warm < 20 ms, gap < 5 ms."
 echo "whytop prints file:line and inline frames for every module with debug info; eu-stack does"
-echo "only with -s -i. A first walk's cost is mostly opening DWARF (libc6-dbg's compressed"
-echo "sections when installed); the baseline row is the scheduling noise of this machine."
+echo "only with -s -i. 'cache empty' and 'cache off' differ from cold only with a compressed"
+echo "debug file (libc6-dbg's): inflating it is then most of the walk. The baseline row is the"
+echo "scheduling noise of this machine."
