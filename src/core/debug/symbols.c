@@ -181,6 +181,64 @@ static struct stack_frame *frame_list_add(struct frame_list *l, const struct sta
 	return f;
 }
 
+/*
+ * The scopes holding addr (module-relative), outermost first: the
+ * subprogram among the CU's top-level DIEs (or inside namespaces), then
+ * the lexical blocks and inlined calls nested in it, down to the innermost.
+ * Only the DIEs on that path and their siblings are read, where
+ * dwarf_getscopes (and dwarf_getscopes_die after it, for the parents)
+ * walks the CU's whole tree: in a large CU such as glibc's
+ * pthread_create.c that was most of naming a frame. 0 if no top-level
+ * subprogram holds addr: the caller then asks libdw.
+ */
+#define SYMBOLS_MAX_DEPTH 64
+
+static bool symbols_find_subprogram(Dwarf_Die *parent, Dwarf_Addr addr, Dwarf_Die *out, int depth)
+{
+	Dwarf_Die child;
+	if (depth > 8 || dwarf_child(parent, &child) != 0)
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+		if (tag == DW_TAG_subprogram) {
+			if (dwarf_haspc(&child, addr) > 0) {
+				*out = child;
+				return true;
+			}
+		} else if ((tag == DW_TAG_namespace || tag == DW_TAG_module) &&
+			   symbols_find_subprogram(&child, addr, out, depth + 1)) {
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+static int symbols_descend(Dwarf_Die *cu, Dwarf_Addr addr, Dwarf_Die *path)
+{
+	if (!symbols_find_subprogram(cu, addr, &path[0], 0))
+		return 0;
+	int n = 1;
+	while (n < SYMBOLS_MAX_DEPTH) {
+		Dwarf_Die child;
+		bool down = false;
+		if (dwarf_child(&path[n - 1], &child) == 0) {
+			do {
+				int tag = dwarf_tag(&child);
+				if ((tag == DW_TAG_lexical_block || tag == DW_TAG_inlined_subroutine ||
+				     tag == DW_TAG_try_block || tag == DW_TAG_catch_block) &&
+				    dwarf_haspc(&child, addr) > 0) {
+					path[n++] = child;
+					down = true;
+					break;
+				}
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		if (!down)
+			break;
+	}
+	return n;
+}
+
 /* Name one physical frame; appends 1 + (inlined calls) frames to out. */
 static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bool exact_pc,
 		       struct frame_list *out)
@@ -220,31 +278,42 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 
 	Dwarf_Addr bias;
 	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
-	Dwarf_Die *scopes = NULL;
-	int nscopes = cu ? dwarf_getscopes(cu, pc - bias, &scopes) : 0;
-	/*
-	 * dwarf_getscopes follows an inlined call into its abstract definition
-	 * (whose parent is the CU); the concrete chain of calls comes from the
-	 * innermost function-like scope's own parents, dwarf_getscopes_die.
-	 */
-	Dwarf_Die *chain = NULL;
-	int nchain = 0;
-	for (int i = 0; i < nscopes; i++) {
-		int tag = dwarf_tag(&scopes[i]);
-		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
-			nchain = dwarf_getscopes_die(&scopes[i], &chain);
-			break;
-		}
-	}
 	/* Function-like scopes, innermost first, up to the enclosing subprogram. */
-	Dwarf_Die *fn[64];
+	Dwarf_Die path[SYMBOLS_MAX_DEPTH];
+	Dwarf_Die *fn[SYMBOLS_MAX_DEPTH];
 	int nfn = 0;
-	for (int i = 0; i < nchain && nfn < 64; i++) {
-		int tag = dwarf_tag(&chain[i]);
+	int npath = cu ? symbols_descend(cu, pc - bias, path) : 0;
+	for (int i = npath - 1; i >= 0; i--) {
+		int tag = dwarf_tag(&path[i]);
 		if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
-			fn[nfn++] = &chain[i];
-		if (tag == DW_TAG_subprogram)
-			break;
+			fn[nfn++] = &path[i];
+	}
+	Dwarf_Die *scopes = NULL, *chain = NULL;
+	if (cu && npath == 0) {
+		/*
+		 * No subprogram at the top of the CU holds pc (a function defined
+		 * inside another, or inside a type): libdw's general search.
+		 * dwarf_getscopes follows an inlined call into its abstract
+		 * definition (whose parent is the CU); the concrete chain of
+		 * calls comes from the innermost function-like scope's own
+		 * parents, dwarf_getscopes_die.
+		 */
+		int nscopes = dwarf_getscopes(cu, pc - bias, &scopes);
+		int nchain = 0;
+		for (int i = 0; i < nscopes; i++) {
+			int tag = dwarf_tag(&scopes[i]);
+			if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) {
+				nchain = dwarf_getscopes_die(&scopes[i], &chain);
+				break;
+			}
+		}
+		for (int i = 0; i < nchain && nfn < SYMBOLS_MAX_DEPTH; i++) {
+			int tag = dwarf_tag(&chain[i]);
+			if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram)
+				fn[nfn++] = &chain[i];
+			if (tag == DW_TAG_subprogram)
+				break;
+		}
 	}
 	if (nfn == 0) {
 		f->file = symbols_path(cu, src);
@@ -308,7 +377,7 @@ static int symbols_one(struct debug_proc *dp, const struct stack_frame *phys, bo
 /*
  * Names by pc, kept between walks: the Stack tab re-samples threads that
  * mostly sit at the same pcs, and naming is most of a warm walk
- * (dwarf_getscopes reads the CU's DIEs).
+ * (finding the scopes reads the CU's DIEs).
  * Flushed when the process's mappings change.
  */
 #define SYMBOLS_CACHE_SLOTS 4096
