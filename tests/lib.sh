@@ -66,6 +66,16 @@ t_alive() {
 }
 
 # t_reap PID SECONDS: wait for a child to exit; prints its status.
+# t_reaped PID [SECONDS]: t_reap in this shell (a $(...) subshell cannot
+# wait for this shell's children: once the child is gone its status is
+# lost there), the status in $T_STATUS.
+t_reaped() {
+	t_reap "$@" >"$T_TMP/.reap"
+	local r=$?
+	T_STATUS=$(cat "$T_TMP/.reap")
+	return $r
+}
+
 t_reap() {
 	local pid=$1 limit=${2:-10} end
 	end=$(($(date +%s) + limit))

@@ -261,6 +261,17 @@ int cmd_stack(int argc, char **argv)
 		stack_print_json(st, source);
 	else
 		stack_print_text(st, source);
+#ifndef __SANITIZE_ADDRESS__
+	/*
+	 * The command ends here: the target was let go inside stack_walk and
+	 * nothing below touches it. Exit takes the address space back at once,
+	 * where freeing libdw's objects one by one (libc's 2,000 interned
+	 * compilation units and their abbreviation tables) took 0.5 ms of a
+	 * 4-7 ms command. Sanitizer builds free everything, so that their leak
+	 * checker keeps proving nothing else is left behind.
+	 */
+	return CLI_OK;
+#endif
 	stack_free(st);
 	debug_proc_close(dp);
 	return CLI_OK;

@@ -28,6 +28,6 @@ lx_not_stopped "$pid"
 "$WHYTOP" poke "$pid" c.limit=0 >"$T_TMP/p" || t_fail "poke: $(cat "$T_TMP/p")"
 grep -q "^c.limit: 1 -> 0 (int, memory 0x[0-9a-f]*; frame 1 .*lambda.*operator()" "$T_TMP/p" ||
 	t_fail "poke said: $(cat "$T_TMP/p")"
-[ "$(t_reap "$pid" 10)" = 0 ] || t_fail "loc_cxx did not exit 0"
+t_reaped "$pid" 10; [ "$T_STATUS" = 0 ] || t_fail "loc_cxx did not exit 0"
 grep -q "^loc_cxx done 1" "$out" || t_fail "no completion line: $(cat "$out")"
 echo "ok: C++ this, a lambda's reference capture, a poke through it"

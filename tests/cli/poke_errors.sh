@@ -78,5 +78,5 @@ while [ "$(date +%s)" -lt "$end" ]; do
 	fi
 done
 [ "$ok" -ge 1 ] && [ "$gone" -ge 1 ] || t_fail "saw $ok pokes and $gone exits"
-[ "$(t_reap "$pid" 10)" = 3 ] || t_fail "the exiting target did not exit by itself (status 3)"
+t_reaped "$pid" 10; [ "$T_STATUS" = 3 ] || t_fail "the exiting target did not exit by itself (status 3)"
 echo "ok: refusals are sentences; $ok pokes then the exit was reported"

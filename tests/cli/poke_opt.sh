@@ -21,7 +21,7 @@ lx_info "$T_TMP/l" run | grep -q "^int; param; register r" || t_fail "run: $(lx_
 grep -q "^run: 2 -> 0 (int, register r.. of thread $pid" "$T_TMP/p" || t_fail "poke run said: $(cat "$T_TMP/p")"
 # run has one place in spin: no warning about other copies.
 ! grep -q "^note:" "$T_TMP/p" || t_fail "a note for a variable with one place: $(cat "$T_TMP/p")"
-[ "$(t_reap "$pid" 10)" = 0 ] || t_fail "reg0 did not exit 0"
+t_reaped "$pid" 10; [ "$T_STATUS" = 0 ] || t_fail "reg0 did not exit 0"
 grep -q "^reg0 done [1-9]" "$out" || t_fail "reg0: $(cat "$out")"
 
 # The same on a stopped (T) process: the register is written, it stays stopped,
@@ -57,7 +57,7 @@ grep -q "^keep: 2 -> 0 (long int, r.. of frame [1-9], saved at 0x" "$T_TMP/p" ||
 # outer's loop test reads keep through another register: say so.
 grep -q "^note: optimized code: elsewhere in the function keep lives in r..; a copy there may overwrite or ignore this write" "$T_TMP/p" ||
 	t_fail "no note about keep's other copy: $(cat "$T_TMP/p")"
-[ "$(t_reap "$pid" 10)" = 0 ] || t_fail "outer did not exit 0"
+t_reaped "$pid" 10; [ "$T_STATUS" = 0 ] || t_fail "outer did not exit 0"
 grep -q "^outer done" "$out" || t_fail "outer: $(cat "$out")"
 
 # Outer frame, callee-saved register that no callee saved: still live in the
@@ -73,7 +73,7 @@ lx_info "$T_TMP/l" keep | grep -q "^long int; param; register r.." || t_fail "ke
 "$WHYTOP" poke "$pid" --function outer_live keep=0 >"$T_TMP/p" || t_fail "poke live keep: $(cat "$T_TMP/p")"
 grep -q "^keep: 2 -> 0 (long int, register r.. of thread $pid; frame [1-9] outer_live" "$T_TMP/p" ||
 	t_fail "poke live keep said: $(cat "$T_TMP/p")"
-[ "$(t_reap "$pid" 10)" = 0 ] || t_fail "live did not exit 0"
+t_reaped "$pid" 10; [ "$T_STATUS" = 0 ] || t_fail "live did not exit 0"
 grep -q "^live done" "$out" || t_fail "live: $(cat "$out")"
 
 # A value the compiler computes (DW_OP_stack_value) is shown, never written.
@@ -137,7 +137,7 @@ fi
 grep -q "^whytop poke: cannot poke r here: not live here: no location covers this pc" "$T_TMP/p" ||
 	t_fail "refusal: $(cat "$T_TMP/p")"
 "$WHYTOP" poke "$pid" --function inl_spin limit_inl=0 >"$T_TMP/p" || t_fail "poke limit_inl: $(cat "$T_TMP/p")"
-[ "$(t_reap "$pid" 10)" = 0 ] || t_fail "inline did not exit 0"
+t_reaped "$pid" 10; [ "$T_STATUS" = 0 ] || t_fail "inline did not exit 0"
 grep -q "^inline done" "$out" || t_fail "inline: $(cat "$out")"
 
 # A flag nothing writes: no copy to poke.

@@ -21,7 +21,8 @@ lx_not_stopped "$pid"
 "$WHYTOP" poke "$pid" flag=0 >"$T_TMP/poke" || t_fail "whytop poke failed: $(cat "$T_TMP/poke")"
 grep -q "^flag: 1 -> 0 (int, stack 0x" "$T_TMP/poke" || t_fail "poke said: $(cat "$T_TMP/poke")"
 grep -q "^after: the process exited" "$T_TMP/poke" || t_fail "poke did not see the exit: $(cat "$T_TMP/poke")"
-status=$(t_reap "$pid" 10)
+t_reaped "$pid" 10
+status=$T_STATUS
 [ "$status" = 0 ] || t_fail "crazy exit status $status"
 grep -q "crazy: flag cleared after [0-9]* spins, finishing normally" "$out" ||
 	t_fail "no completion line: $(cat "$out")"

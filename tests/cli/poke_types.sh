@@ -79,7 +79,8 @@ grep -q '^{"pid":'"$pid"',"tid":'"$pid"',"frame":0,"function":"show_types","path
 # Within the watch it either exited or (slow machine) is past the loop, printing.
 grep -Eq "^after: (the process exited|thread $pid left show_types \(frame 0\))" "$T_TMP/p" ||
 	t_fail "poke go did not see the loop end: $(cat "$T_TMP/p")"
-status=$(t_reap "$pid" 10)
+t_reaped "$pid" 10
+status=$T_STATUS
 [ "$status" = 0 ] || t_fail "loc_types exit status $status"
 [ "$(lx_own "$out" end cfg.limit)" = 7 ] || t_fail "end cfg.limit=$(lx_own "$out" end cfg.limit)"
 grep -q "^loc_types: done" "$out" || t_fail "loc_types did not finish"

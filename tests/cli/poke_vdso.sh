@@ -22,6 +22,6 @@ t2=$(lx_val "$T_TMP/l" turns)
 lx_not_stopped "$pid"
 "$WHYTOP" poke "$pid" flag=0 >"$T_TMP/p" || t_fail "poke: $(cat "$T_TMP/p")"
 grep -q "^flag: 1 -> 0 (int, stack 0x.*spin_on_clock" "$T_TMP/p" || t_fail "poke said: $(cat "$T_TMP/p")"
-[ "$(t_reap "$pid" 10)" = 0 ] || t_fail "loc_clock did not exit 0"
+t_reaped "$pid" 10; [ "$T_STATUS" = 0 ] || t_fail "loc_clock did not exit 0"
 grep -q "^loc_clock: done after [0-9]* turns" "$out" || t_fail "no completion line: $(cat "$out")"
 echo "ok: a frame past the vDSO read and poked"

@@ -24,6 +24,7 @@ tui_wait "Send signal to $victim"
 tui_wait "15 SIGTERM"
 tui_keys Down Enter           # the second row: 9 SIGKILL
 tui_wait "Sent SIGKILL to $victim"
-status=$(t_reap "$victim" 10) || t_fail "the target is still alive"
+t_reaped "$victim" 10 || t_fail "the target is still alive"
+status=$T_STATUS
 [ "$status" = 137 ] || t_fail "the target ended with status $status, not killed by SIGKILL (137)"
 tui_quit

@@ -92,7 +92,7 @@ tui_keys y
 tui_wait "Poke failed: "
 tui_line "Poke failed: " | grep -Eq "Poke failed: .*(exited|is gone)" ||
 	t_fail "unclear: $(tui_line "Poke failed: ")"
-[ "$(t_reap "$pid" 5)" = 3 ] || t_fail "loc_types did not exit with its own status 3"
+t_reaped "$pid" 5; [ "$T_STATUS" = 3 ] || t_fail "loc_types did not exit with its own status 3"
 tui_keys Escape
 tui_quit
 echo "ok: expand, edit, undo, refusals, and a process gone during the edit"

@@ -47,7 +47,8 @@ lt_select flag
 lt_poke flag 0
 tui_wait "Poked flag: 1 -> 0, read back as written"
 tui_wait "then the thread exited"
-status=$(t_reap "$pid" 10)
+t_reaped "$pid" 10
+status=$T_STATUS
 [ "$status" = 0 ] || t_fail "crazy exit status $status"
 grep -q "crazy: flag cleared after [0-9]* spins, finishing normally" "$out" ||
 	t_fail "no completion line: $(cat "$out")"
