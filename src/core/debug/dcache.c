@@ -82,6 +82,15 @@ static bool dcache_dir(char *out, size_t n)
 	       !(st.st_mode & 022);
 }
 
+/* Is this a .debug_* section stored compressed (SHF_COMPRESSED)? */
+static bool dcache_compressed_debug(Elf *elf, size_t shstrndx, Elf_Scn *scn)
+{
+	GElf_Shdr sh;
+	const char *name;
+	return gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_COMPRESSED) &&
+	       (name = elf_strptr(elf, shstrndx, sh.sh_name)) && strncmp(name, ".debug_", 7) == 0;
+}
+
 /* Does this ELF have compressed .debug_* sections? Its build-id into *id. */
 static bool dcache_wants(Elf *elf, const unsigned char **id, ssize_t *idlen)
 {
@@ -90,14 +99,8 @@ static bool dcache_wants(Elf *elf, const unsigned char **id, ssize_t *idlen)
 		return false;
 	bool compressed = false;
 	Elf_Scn *scn = NULL;
-	while (!compressed && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_COMPRESSED) &&
-		    (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
-		    strncmp(name, ".debug_", 7) == 0)
-			compressed = true;
-	}
+	while (!compressed && (scn = elf_nextscn(elf, scn)))
+		compressed = dcache_compressed_debug(elf, shstrndx, scn);
 	if (!compressed)
 		return false;
 	const void *p;
@@ -167,14 +170,9 @@ static int dcache_write(int src, const struct stat *sst, const char *dir, const 
 	if (ok && elf_getshdrstrndx(elf, &shstrndx) < 0)
 		ok = false;
 	Elf_Scn *scn = NULL;
-	while (ok && (scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_COMPRESSED) &&
-		    (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
-		    strncmp(name, ".debug_", 7) == 0)
+	while (ok && (scn = elf_nextscn(elf, scn)))
+		if (dcache_compressed_debug(elf, shstrndx, scn))
 			ok = elf_compress(scn, 0, 0) >= 0;
-	}
 	/* libelf lays the sections out anew: the inflated ones have grown. */
 	if (ok)
 		ok = elf_update(elf, ELF_C_WRITE) >= 0;
