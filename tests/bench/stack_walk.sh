@@ -58,13 +58,19 @@ run_one() {
 	[ "$2" = - ] || local -x WHYTOP_DEBUG_CACHE="$2"
 	shift 2
 	b=$(beats)
+	local st=0
 	if [ -n "$SPAWN" ]; then
-		"$SPAWN" "$TMP/$name.last" "$@" >>"$TMP/$name.wall"
+		"$SPAWN" "$TMP/$name.last" "$@" >>"$TMP/$name.wall" || st=$?
 	else
 		t0=$(now_us)
-		"$@" >"$TMP/$name.last" 2>&1 </dev/null
+		"$@" >"$TMP/$name.last" 2>&1 </dev/null || st=$?
 		t1=$(now_us)
 		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e3 }' >>"$TMP/$name.wall"
+	fi
+	# A run that failed (exit status) is counted and its output kept.
+	if [ "$st" != 0 ]; then
+		echo "$st" >>"$TMP/$name.failed"
+		cp "$TMP/$name.last" "$TMP/$name.failed.last"
 	fi
 	max_gap_ms "$b" >>"$TMP/$name.gap"
 	echo >>"$TMP/$name.gap"
@@ -138,6 +144,12 @@ printf '%-34s %12s %10s %16s %14s\n' "whytop stack (warm, median)" "$warm" "$(ra
 [ -n "$have_eu" ] && row "eu-stack -p" eu-stack
 [ -n "$have_eu" ] && row "eu-stack -s -i -p (lines)" eu-stack-si
 [ -n "$have_gdb" ] && row "gdb thread apply all bt" gdb
+for f in "$TMP"/*.failed; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .failed)
+	echo "$n: $(wc -l <"$f") of $RUNS runs failed (their times are in the median); the last said:"
+	head -5 "$TMP/$n.failed.last" | sed 's/^/    /'
+done
 echo
 echo "* warm: the longest gap over all $((RUNS * 10)) repeated walks. whytop's own figures per walk:"
 echo "  pause (a thread seen stopped until let go) median $pause_med ms, max $pause_max ms;"
