@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <whytop/tracer.h>
+
 #include "ui/tab.h"
 #include "ui/ui_int.h"
 
@@ -232,10 +234,19 @@ static unsigned ps_tick(struct screen *s)
 	return r;
 }
 
+struct tracer *tab_tracer(struct tab_ctx *ctx, struct wt_err *err)
+{
+	if (!ctx->tracer && tracer_start(&ctx->tracer, err) < 0)
+		ctx->tracer = NULL;
+	return ctx->tracer;
+}
+
 static int ps_fds(struct screen *s, struct pollfd *pfd, int max)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
 	int n = 0;
+	if (ps->ctx.tracer && n < max)
+		pfd[n++] = (struct pollfd){ .fd = tracer_fd(ps->ctx.tracer), .events = POLLIN };
 	for (int i = 0; i < ps->ntabs && n < max; i++) {
 		struct tab_slot *t = &ps->tabs[i];
 		if (!t->open || !t->ops->poll_fd)
@@ -251,6 +262,11 @@ static unsigned ps_fd_ready(struct screen *s, int fd, short revents)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
 	unsigned r = UI_NONE;
+	if (ps->ctx.tracer && fd == tracer_fd(ps->ctx.tracer)) {
+		/* Finished ptrace jobs: their done functions update their tabs. */
+		tracer_collect(ps->ctx.tracer);
+		return UI_REDRAW;
+	}
 	for (int i = 0; i < ps->ntabs; i++) {
 		struct tab_slot *t = &ps->tabs[i];
 		if (t->open && t->ops->poll_fd && t->ops->on_fd &&
@@ -273,6 +289,9 @@ static void ps_layout(struct screen *s)
 static void ps_destroy(struct screen *s)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
+	/* The job in flight finishes and queued ones are cancelled while the tabs still exist. */
+	tracer_stop(ps->ctx.tracer);
+	ps->ctx.tracer = NULL;
 	for (int i = 0; i < ps->ntabs; i++)
 		if (ps->tabs[i].open && ps->tabs[i].ops->close)
 			ps->tabs[i].ops->close(&ps->ctx, ps->tabs[i].state);

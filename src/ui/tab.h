@@ -13,10 +13,12 @@
  *          UI_UNHANDLED for keys the screen should handle (Left/Right/Tab
  *          switch tabs, Esc/q close the screen, F10 quits).
  *   tick   after every periodic refresh (every open tab, active or not).
- *   poll_fd/on_fd  a tab that gets results from another thread (the tracer)
- *          returns the fd to wait on from poll_fd (or -1); when it is
+ *   poll_fd/on_fd  a tab that waits on an fd of its own (a timer, a worker
+ *          thread's eventfd) returns it from poll_fd (or -1); when it is
  *          readable, on_fd runs on the UI thread. poll_fd is asked again
  *          after every event, so the fd may appear or change at any time.
+ *          ptrace work goes to the shared tracer (tab_tracer) instead,
+ *          whose fd the screen polls itself.
  *   focus  the tab became active (true) or another tab did (false).
  *   close  when the screen closes (process screen left), free state.
  * Every member but name, draw and key may be NULL.
@@ -39,6 +41,8 @@
 
 struct stack;
 struct proc_screen;
+struct tracer;
+struct wt_err;
 
 struct tab_ctx {
 	pid_t pid;             /* the process this screen is about (tgid) */
@@ -53,6 +57,15 @@ struct tab_ctx {
 	const struct stack *stack;
 	unsigned delay_ms;     /* the refresh interval */
 	bool process_gone;     /* the process has exited (set by the screen) */
+	/*
+	 * The screen's one tracer thread (tab_tracer starts it on first use):
+	 * every ptrace job of every tab runs on it, one at a time and in
+	 * order, so no two tabs ever attach to the process at once. The
+	 * screen polls its fd and runs the jobs' done functions; it stops the
+	 * thread (a running job finishes, queued ones get their done with
+	 * tracer_cancelled) before any tab's close.
+	 */
+	struct tracer *tracer;
 	struct proc_screen *screen; /* private to proc_screen.c */
 };
 
@@ -71,6 +84,9 @@ struct tab_ops {
 
 /* The table of tabs, in tab-bar order (tabs.c), NULL-terminated. */
 extern const struct tab_ops *const tab_table[];
+
+/* The screen's tracer thread, started now if need be; NULL (and err) if it cannot start. */
+struct tracer *tab_tracer(struct tab_ctx *ctx, struct wt_err *err);
 
 /* Make the tab called name the active one (opens it if needed). -ENOENT if no such tab. */
 int tab_switch(struct tab_ctx *ctx, const char *name);

@@ -55,7 +55,7 @@ struct lt_job {
 
 struct lt_state {
 	struct tab_ctx *ctx; /* lives as long as the screen, longer than us */
-	struct tracer *tr;
+	struct tracer *tr; /* the screen's tracer (ctx->tracer), shared with the other tabs */
 	struct debug_proc *dp; /* tracer thread only */
 	unsigned busy;	       /* jobs queued or running */
 	bool active;
@@ -275,7 +275,7 @@ static int lt_open(struct tab_ctx *ctx, void **state)
 	struct wt_err err = {0};
 	if (!st)
 		return -ENOMEM;
-	if (tracer_start(&st->tr, &err) < 0) {
+	if (!(st->tr = tab_tracer(ctx, &err))) {
 		free(st);
 		return -(err.code ? err.code : EAGAIN);
 	}
@@ -289,8 +289,7 @@ static int lt_open(struct tab_ctx *ctx, void **state)
 static void lt_close(struct tab_ctx *ctx, void *state)
 {
 	struct lt_state *st = state;
-	/* Queued jobs are dropped (their done functions free them); then nobody uses dp. */
-	tracer_stop(st->tr);
+	/* The screen stopped the tracer first (queued jobs got their done); nobody uses dp. */
 	if (st->dp)
 		debug_proc_close(st->dp);
 	locals_free(st->l);
@@ -540,19 +539,6 @@ static void lt_focus(struct tab_ctx *ctx, void *state, bool active)
 		lt_read(ctx, st);
 }
 
-static int lt_poll_fd(struct tab_ctx *ctx, void *state)
-{
-	struct lt_state *st = state;
-	return tracer_fd(st->tr);
-}
-
-static unsigned lt_on_fd(struct tab_ctx *ctx, void *state, short revents)
-{
-	struct lt_state *st = state;
-	tracer_collect(st->tr);
-	return UI_REDRAW;
-}
-
 const struct tab_ops tab_locals_ops = {
     .name = "Locals",
     .open = lt_open,
@@ -560,8 +546,6 @@ const struct tab_ops tab_locals_ops = {
     .draw = lt_draw,
     .key = lt_key,
     .tick = lt_tick,
-    .poll_fd = lt_poll_fd,
-    .on_fd = lt_on_fd,
     .focus = lt_focus,
     .help = "Enter: expand  e: edit  u: undo  r: reread",
 };

@@ -49,7 +49,7 @@ struct st_row {
 
 struct st_state {
 	struct tab_ctx *ctx; /* the screen's, for results coming back */
-	struct tracer *tr;
+	struct tracer *tr; /* the screen's tracer (ctx->tracer), shared with the other tabs */
 	struct debug_proc *dp; /* tracer thread only */
 	bool busy, active, frozen;
 	int timer; /* timerfd: the next sample is due */
@@ -247,7 +247,7 @@ static int st_open(struct tab_ctx *ctx, void **state)
 		free(st);
 		return -errno;
 	}
-	if (tracer_start(&st->tr, &err) < 0) {
+	if (!(st->tr = tab_tracer(ctx, &err))) {
 		close(st->timer);
 		free(st);
 		return -(err.code ? err.code : EAGAIN);
@@ -272,8 +272,7 @@ static void st_src_free(struct st_state *st)
 static void st_close(struct tab_ctx *ctx, void *state)
 {
 	struct st_state *st = state;
-	/* The walk in flight finishes first; then nobody else uses dp. */
-	tracer_stop(st->tr);
+	/* The screen stopped the tracer first: no walk runs or waits; nobody else uses dp. */
 	if (st->dp)
 		debug_proc_close(st->dp);
 	if (ctx->stack == st->cur)
@@ -528,7 +527,7 @@ static int st_poll_fd(struct tab_ctx *ctx, void *state)
 {
 	struct st_state *st = state;
 	if (st->busy)
-		return tracer_fd(st->tr);
+		return -1; /* the walk's result comes through the screen's tracer fd */
 	if (st->active && !st->frozen && !ctx->process_gone) {
 		if (!st->timer_armed)
 			st_arm_timer(st);
@@ -540,10 +539,6 @@ static int st_poll_fd(struct tab_ctx *ctx, void *state)
 static unsigned st_on_fd(struct tab_ctx *ctx, void *state, short revents)
 {
 	struct st_state *st = state;
-	if (st->busy) {
-		tracer_collect(st->tr);
-		return UI_REDRAW;
-	}
 	uint64_t n;
 	if (read(st->timer, &n, sizeof(n)) < 0) {
 		/* not due yet */

@@ -52,6 +52,11 @@ tui_has "FROZEN snapshot of" || t_fail "left frozen mode by itself"
 tui_keys Enter
 wait_re "Thread $P, frame 2: main" "the Locals tab did not get the selected frame"
 wait_re "beat = [0-9]+" "main's local 'beat'"
+# Both tabs did ptrace work, on one and the same tracer thread.
+W=$(pgrep -P "$(tm display -p -t t '#{pane_pid}')" | head -1)
+[ -n "$W" ] || t_fail "cannot find whytop's pid"
+ntr=$(cat /proc/"$W"/task/*/comm 2>/dev/null | grep -c '^whytop-tracer$')
+[ "$ntr" = 1 ] || t_fail "whytop runs $ntr tracer threads, not one: $(cat /proc/"$W"/task/*/comm | tr '\n' ' ')"
 
 tui_keys F10
 tui_wait "whytop exited with 0"

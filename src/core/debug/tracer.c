@@ -110,6 +110,8 @@ int tracer_start(struct tracer **out, struct wt_err *err)
 		free(tr);
 		return wt_err_set(err, r, "cannot start the tracer thread: %s", strerror(r));
 	}
+	/* Named, so that ps -L and whytop -H tell it apart (and it shows as TracerPid). */
+	pthread_setname_np(tr->thread, "whytop-tracer");
 	*out = tr;
 	return 0;
 }
