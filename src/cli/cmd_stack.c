@@ -23,7 +23,9 @@ static const char stack_usage[] =
     "  --consistent hold every thread until all are copied (one instant for\n"
     "             the whole process); by default each is let go once copied\n"
     "  --repeat N walk N times (keeping debug info loaded) and print timings\n"
-    "             on stderr; the last walk is printed\n";
+    "             on stderr; the last walk is printed\n"
+    "Compressed debug files (libc6-dbg's) are read through uncompressed copies\n"
+    "kept in ~/.cache/whytop/debug; WHYTOP_DEBUG_CACHE=0 turns that off.\n";
 
 /* The source line `line` of file, trimmed, or NULL. Reads the file each time: CLI only. */
 static char *stack_source_line(const char *file, int line)
