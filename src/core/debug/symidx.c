@@ -2,7 +2,7 @@
  * symidx.c: the symbol covering an address, by binary search.
  *
  * dwfl_module_addrinfo scans a module's whole symbol table on every call
- * (libc's, from its debug file: about 9,000 symbols), and a cold walk asks
+ * (libc's, from its debug file: about 10,000 symbols), and a cold walk asks
  * once per frame: that scan was the largest part of naming a first walk.
  * Here each module's table is read once into an array sorted by address,
  * with the running maximum of symbol ends, and a lookup is a binary search
@@ -77,7 +77,7 @@ static int symidx_cmp(const void *a, const void *b)
 
 /*
  * Sort by start with a byte-wise radix sort on (start, position) pairs
- * (qsort of libc's 9,000 symbols took most of the index's build time),
+ * (qsort of libc's 10,000 symbols took most of the index's build time),
  * then order each run of equal starts with symidx_cmp.
  */
 struct symidx_key {
