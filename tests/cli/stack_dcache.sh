@@ -4,7 +4,8 @@
 # writes an uncompressed copy named by build-id into the cache directory;
 # the next walk opens that copy (seen with strace) and names the same frames;
 # the cache can be turned off, is not used when its directory is writable by
-# others, and is trimmed to its size limit oldest first.
+# others, makes no copy bigger than its size limit, and is trimmed to that
+# limit oldest first.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/stack_lib.sh"
 t_need_root
@@ -78,21 +79,29 @@ dc_walk "$T_TMP/w5" WHYTOP_DEBUG_CACHE="$U"
 stk_expect "$T_TMP/w5" "$want" "unsafe cache directory: the same names and lines"
 [ -z "$(ls -A "$U")" ] || t_fail "whytop wrote into a world-writable cache: $(ls -A "$U")"
 
-# Over the size limit: the least recently used copies go, never the one
-# just written (libc's copy, when libc6-dbg is installed, is written first
-# and goes too).
+# A copy bigger than the size limit is not made; the walk is the same.
+B=$T_TMP/big
+mkdir -m 700 "$B"
+dc_walk "$T_TMP/w6" WHYTOP_DEBUG_CACHE="$B" WHYTOP_DEBUG_CACHE_MAX=1000
+stk_expect "$T_TMP/w6" "$want" "limit below the copy's size: the same names and lines"
+[ -z "$(ls -A "$B")" ] || t_fail "a copy over the size limit was written: $(ls -la "$B")"
+
+# Over the size limit after a write: the least recently used copies go,
+# never the one just written. (libc's copy, when libc6-dbg is installed,
+# is bigger than this limit and is not made.)
 L=$T_TMP/lim
 mkdir -m 700 "$L"
+size=$(stat -c %s "$copy")
 head -c 4096 /dev/zero >"$L/00-old.debug"
 touch -d '2020-01-01' "$L/00-old.debug"
 head -c 100 /dev/zero >"$L/.tmp-leftover"
 touch -d '2020-01-01' "$L/.tmp-leftover"
-dc_walk "$T_TMP/w6" WHYTOP_DEBUG_CACHE="$L" WHYTOP_DEBUG_CACHE_MAX=1
-stk_expect "$T_TMP/w6" "$want" "trimmed cache: the same names and lines"
+dc_walk "$T_TMP/w7" WHYTOP_DEBUG_CACHE="$L" WHYTOP_DEBUG_CACHE_MAX=$((size + 1000))
+stk_expect "$T_TMP/w7" "$want" "trimmed cache: the same names and lines"
 [ -e "$L/00-old.debug" ] && t_fail "the old copy was not removed over the size limit"
 [ -e "$L/.tmp-leftover" ] && t_fail "an hour-old temporary file was not removed"
-[ "$(ls "$L" | grep -c '\.debug$')" = 1 ] || t_fail "not just the newest copy is left: $(ls -a "$L")"
-ls "$L/$id"-*.debug >/dev/null 2>&1 || t_fail "the newest copy was removed too: $(ls -a "$L")"
+[ "$(ls "$L" | grep -c '\.debug$')" = 1 ] || t_fail "not just the new copy is left: $(ls -a "$L")"
+ls "$L/$id"-*.debug >/dev/null 2>&1 || t_fail "the new copy was removed too: $(ls -a "$L")"
 
 stk_runs_on "$STK_OUT"
 exit 0

@@ -22,7 +22,9 @@
  * build-id can only ever stand in for itself. Files found through another
  * process's root (/proc/PID/root, a container) are never cached. The cache
  * is kept under $WHYTOP_DEBUG_CACHE_MAX bytes (default 1 GiB) by removing
- * the least recently used copies; using a copy touches its mtime.
+ * the least recently used copies; using a copy touches its mtime. A copy
+ * bigger than that limit, or one that would leave its disk less than a
+ * tenth free, is not made.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -34,6 +36,7 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -91,16 +94,43 @@ static bool dcache_compressed_debug(Elf *elf, size_t shstrndx, Elf_Scn *scn)
 	       (name = elf_strptr(elf, shstrndx, sh.sh_name)) && strncmp(name, ".debug_", 7) == 0;
 }
 
-/* Does this ELF have compressed .debug_* sections? Its build-id into *id. */
-static bool dcache_wants(Elf *elf, const unsigned char **id, ssize_t *idlen)
+/* The size limit of the cache directory (WHYTOP_DEBUG_CACHE_MAX). */
+static unsigned long long dcache_max(void)
+{
+	unsigned long long max = DCACHE_MAX_DEFAULT;
+	const char *env = getenv("WHYTOP_DEBUG_CACHE_MAX");
+	if (env && *env) {
+		char *end;
+		unsigned long long v = strtoull(env, &end, 10);
+		if (!*end)
+			max = v;
+	}
+	return max;
+}
+
+/*
+ * Does this ELF have compressed .debug_* sections? Its build-id into *id,
+ * and into *size what its uncompressed copy would take (the file plus what
+ * each such section grows by when inflated).
+ */
+static bool dcache_wants(Elf *elf, off_t file_size, const unsigned char **id, ssize_t *idlen,
+			 unsigned long long *size)
 {
 	size_t shstrndx;
 	if (elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx) < 0)
 		return false;
 	bool compressed = false;
+	*size = (unsigned long long)file_size;
 	Elf_Scn *scn = NULL;
-	while (!compressed && (scn = elf_nextscn(elf, scn)))
-		compressed = dcache_compressed_debug(elf, shstrndx, scn);
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Chdr ch;
+		GElf_Shdr sh;
+		if (!dcache_compressed_debug(elf, shstrndx, scn))
+			continue;
+		compressed = true;
+		if (gelf_getchdr(scn, &ch) && gelf_getshdr(scn, &sh) && ch.ch_size > sh.sh_size)
+			*size += ch.ch_size - sh.sh_size;
+	}
 	if (!compressed)
 		return false;
 	const void *p;
@@ -205,14 +235,7 @@ static int dcache_cmp_age(const void *a, const void *b)
  */
 static void dcache_trim(const char *dir, const char *keep)
 {
-	unsigned long long max = DCACHE_MAX_DEFAULT;
-	const char *env = getenv("WHYTOP_DEBUG_CACHE_MAX");
-	if (env && *env) {
-		char *end;
-		unsigned long long v = strtoull(env, &end, 10);
-		if (!*end)
-			max = v;
-	}
+	unsigned long long max = dcache_max();
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	if (!d) {
@@ -277,8 +300,9 @@ int dcache_swap(int fd, const char *debug_path, const unsigned char *want_id, in
 	const unsigned char *id = NULL;
 	ssize_t idlen = 0;
 	unsigned char idcopy[64];
-	bool wants = elf && dcache_wants(elf, &id, &idlen) && idlen == want_len &&
-		     memcmp(id, want_id, (size_t)want_len) == 0;
+	unsigned long long size = 0;
+	bool wants = elf && dcache_wants(elf, sst.st_size, &id, &idlen, &size) &&
+		     idlen == want_len && memcmp(id, want_id, (size_t)want_len) == 0;
 	if (wants)
 		memcpy(idcopy, id, (size_t)idlen);
 	elf_end(elf);
@@ -287,7 +311,15 @@ int dcache_swap(int fd, const char *debug_path, const unsigned char *want_id, in
 		return fd;
 	dcache_name(path, sizeof(path), dir, idcopy, idlen, &sst);
 	int copy = dcache_open_copy(path, idcopy, idlen);
-	if (copy < 0 && dcache_write(fd, &sst, dir, path) == 0) {
+	/*
+	 * A copy is made only if it fits the cache's limit, and leaves the
+	 * disk at least a tenth free: a cache must never be what fills it.
+	 */
+	struct statvfs vfs;
+	bool room = size <= dcache_max() && statvfs(dir, &vfs) == 0 &&
+		    (unsigned long long)vfs.f_bavail * vfs.f_frsize >=
+			size + (unsigned long long)vfs.f_blocks * vfs.f_frsize / 10;
+	if (copy < 0 && room && dcache_write(fd, &sst, dir, path) == 0) {
 		dcache_trim(dir, path);
 		copy = dcache_open_copy(path, idcopy, idlen);
 	}
