@@ -54,35 +54,26 @@ static void locals_print_text(const struct locals *l)
 	}
 }
 
-static void json_opt(struct wt_buf *b, const char *key, const char *v)
-{
-	wt_buf_printf(b, ",\"%s\":", key);
-	if (v)
-		wt_json_str(b, v);
-	else
-		wt_buf_puts(b, "null");
-}
-
 static void locals_print_json(const struct locals *l)
 {
 	struct wt_buf b;
 	wt_buf_init(&b);
 	wt_buf_printf(&b, "{\"pid\":%d,\"tid\":%d,\"frame\":%d,\"pc\":\"0x%" PRIx64 "\"",
 		      (int)l->pid, (int)l->tid, l->frame, l->pc);
-	json_opt(&b, "function", l->function);
-	json_opt(&b, "file", l->file);
+	wt_json_field(&b, "function", l->function);
+	wt_json_field(&b, "file", l->file);
 	wt_buf_printf(&b, ",\"line\":%d,\"vars\":[", l->line);
 	for (size_t i = 0; i < l->nvars; i++) {
 		const struct locals_var *v = &l->vars[i];
 		wt_buf_puts(&b, i ? ",{\"path\":" : "{\"path\":");
 		wt_json_str(&b, v->path);
-		json_opt(&b, "name", v->name);
-		json_opt(&b, "type", v->type);
-		json_opt(&b, "scope", locals_scope_name(v->scope));
-		json_opt(&b, "location", locals_loc_name(v->loc));
-		json_opt(&b, "where", v->where);
-		json_opt(&b, "value", v->value);
-		json_opt(&b, "note", v->note);
+		wt_json_field(&b, "name", v->name);
+		wt_json_field(&b, "type", v->type);
+		wt_json_field(&b, "scope", locals_scope_name(v->scope));
+		wt_json_field(&b, "location", locals_loc_name(v->loc));
+		wt_json_field(&b, "where", v->where);
+		wt_json_field(&b, "value", v->value);
+		wt_json_field(&b, "note", v->note);
 		wt_buf_printf(&b,
 			      ",\"writable\":%s,\"expandable\":%s,\"shadowed\":%s,\"depth\":%d}",
 			      v->writable ? "true" : "false", v->expandable ? "true" : "false",

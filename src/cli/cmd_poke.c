@@ -31,15 +31,6 @@ static const char poke_usage[] =
     "  --watch MS       afterwards, watch the thread this long (default 500, 0: no)\n"
     "  --json           one JSON object on stdout\n";
 
-static void json_opt(struct wt_buf *b, const char *key, const char *v)
-{
-	wt_buf_printf(b, ",\"%s\":", key);
-	if (v)
-		wt_json_str(b, v);
-	else
-		wt_buf_puts(b, "null");
-}
-
 int cmd_poke(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -136,15 +127,15 @@ int cmd_poke(int argc, char **argv)
 		wt_buf_init(&b);
 		wt_buf_printf(&b, "{\"pid\":%d,\"tid\":%d,\"frame\":%d", (int)lf.pid, (int)lf.tid,
 			      lf.index);
-		json_opt(&b, "function", fname);
-		json_opt(&b, "path", res.path);
-		json_opt(&b, "type", res.type);
-		json_opt(&b, "where", res.where);
-		json_opt(&b, "old", res.old_value);
-		json_opt(&b, "new", res.new_value);
-		json_opt(&b, "note", res.note);
+		wt_json_field(&b, "function", fname);
+		wt_json_field(&b, "path", res.path);
+		wt_json_field(&b, "type", res.type);
+		wt_json_field(&b, "where", res.where);
+		wt_json_field(&b, "old", res.old_value);
+		wt_json_field(&b, "new", res.new_value);
+		wt_json_field(&b, "note", res.note);
 		wt_buf_printf(&b, ",\"took\":%s", res.took ? "true" : "false");
-		json_opt(&b, "after", watched ? poke_outcome_text(outcome) : NULL);
+		wt_json_field(&b, "after", watched ? poke_outcome_text(outcome) : NULL);
 		wt_buf_puts(&b, "}\n");
 		fputs(b.data, stdout);
 		wt_buf_free(&b);

@@ -97,15 +97,6 @@ static void stack_print_text(const struct stack *st, bool source)
 	}
 }
 
-static void stack_json_opt_str(struct wt_buf *b, const char *key, const char *v)
-{
-	wt_buf_printf(b, ",\"%s\":", key);
-	if (v)
-		wt_json_str(b, v);
-	else
-		wt_buf_puts(b, "null");
-}
-
 static void stack_print_json(const struct stack *st, bool source)
 {
 	struct wt_buf b;
@@ -118,19 +109,19 @@ static void stack_print_json(const struct stack *st, bool source)
 	for (size_t i = 0; i < st->nthreads; i++) {
 		const struct stack_thread *t = &st->threads[i];
 		wt_buf_printf(&b, "%s{\"tid\":%d", i ? "," : "", t->tid);
-		stack_json_opt_str(&b, "name", t->name);
+		wt_json_field(&b, "name", t->name);
 		wt_buf_printf(&b, ",\"state\":\"%c\"", t->state);
-		stack_json_opt_str(&b, "error", t->error);
+		wt_json_field(&b, "error", t->error);
 		wt_buf_puts(&b, ",\"frames\":[");
 		for (size_t j = 0; j < t->nframes; j++) {
 			const struct stack_frame *f = &t->frames[j];
 			wt_buf_printf(&b, "%s{\"n\":%zu,\"pc\":\"0x%" PRIx64 "\"", j ? "," : "", j,
 				      f->pc);
-			stack_json_opt_str(&b, "module", f->module);
-			stack_json_opt_str(&b, "function", f->function);
+			wt_json_field(&b, "module", f->module);
+			wt_json_field(&b, "function", f->function);
 			wt_buf_printf(&b, ",\"offset\":%" PRIu64, f->offset);
-			stack_json_opt_str(&b, "file", f->file);
-			stack_json_opt_str(&b, "src_path", f->src_path);
+			wt_json_field(&b, "file", f->file);
+			wt_json_field(&b, "src_path", f->src_path);
 			wt_buf_printf(
 			    &b,
 			    ",\"line\":%d,\"column\":%d,\"inline\":%s,\"inline_depth\":%d,"
@@ -141,7 +132,7 @@ static void stack_print_json(const struct stack *st, bool source)
 			if (source) {
 				char *s =
 				    stack_source_line(f->src_path ? f->src_path : f->file, f->line);
-				stack_json_opt_str(&b, "source", s);
+				wt_json_field(&b, "source", s);
 				free(s);
 			}
 			wt_buf_puts(&b, "}");

@@ -65,14 +65,6 @@ static const char *arg_kind_word(enum ksys_arg_kind k)
 	}
 }
 
-static void json_str_or_null(struct wt_buf *b, const char *s)
-{
-	if (s)
-		wt_json_str(b, s);
-	else
-		wt_buf_puts(b, "null");
-}
-
 void ksyscall_json(struct wt_buf *b, const struct ksyscall *sc)
 {
 	wt_buf_printf(b, "{\"state\":\"%s\"", sys_state_word(sc->state));
@@ -87,10 +79,10 @@ void ksyscall_json(struct wt_buf *b, const struct ksyscall *sc)
 				      "%s{\"name\":\"%s\",\"kind\":\"%s\",\"raw\":\"0x%" PRIx64
 				      "\",\"text\":",
 				      i ? "," : "", a->name, arg_kind_word(a->kind), a->raw);
-			json_str_or_null(b, a->text);
+			wt_json_str_or_null(b, a->text);
 			if (a->kind == KARG_FD || a->kind == KARG_DIRFD || a->kind == KARG_PATH) {
 				wt_buf_puts(b, ",\"path\":");
-				json_str_or_null(b, a->target);
+				wt_json_str_or_null(b, a->target);
 				if (a->note) {
 					wt_buf_puts(b, ",\"note\":");
 					wt_json_str(b, a->note);
@@ -104,19 +96,19 @@ void ksyscall_json(struct wt_buf *b, const struct ksyscall *sc)
 		wt_buf_printf(b, ",\"sp\":\"0x%" PRIx64 "\",\"pc\":\"0x%" PRIx64 "\"", sc->sp,
 			      sc->pc);
 	wt_buf_puts(b, ",\"summary\":");
-	json_str_or_null(b, sc->summary);
+	wt_json_str_or_null(b, sc->summary);
 	wt_buf_puts(b, ",\"file\":");
-	json_str_or_null(b, sc->file);
+	wt_json_str_or_null(b, sc->file);
 	wt_buf_puts(b, "}");
 }
 
 void kthread_json(struct wt_buf *b, const struct kthread *t)
 {
 	wt_buf_printf(b, "{\"tid\":%d,\"comm\":", (int)t->tid);
-	json_str_or_null(b, t->comm);
+	wt_json_str_or_null(b, t->comm);
 	wt_buf_printf(b, ",\"state\":\"%c\",\"state_name\":\"%s\",\"wchan\":", t->state,
 		      kstate_name(t->state));
-	json_str_or_null(b, t->wchan);
+	wt_json_str_or_null(b, t->wchan);
 	if (t->wchan_error) {
 		wt_buf_puts(b, ",\"wchan_error\":");
 		wt_json_str(b, t->wchan_error);
@@ -136,10 +128,10 @@ void kthread_json(struct wt_buf *b, const struct kthread *t)
 		for (size_t i = 0; i < t->nframes; i++) {
 			const struct kframe *f = &t->frames[i];
 			wt_buf_printf(b, "%s{\"func\":", i ? "," : "");
-			json_str_or_null(b, f->func);
+			wt_json_str_or_null(b, f->func);
 			wt_buf_printf(b, ",\"offset\":%" PRIu64 ",\"size\":%" PRIu64 ",\"module\":",
 				      f->offset, f->size);
-			json_str_or_null(b, f->module);
+			wt_json_str_or_null(b, f->module);
 			wt_buf_puts(b, "}");
 		}
 		wt_buf_puts(b, "]");
@@ -158,7 +150,7 @@ void kthread_json(struct wt_buf *b, const struct kthread *t)
 void kproc_json(struct wt_buf *b, const struct kproc *kp)
 {
 	wt_buf_printf(b, "{\"pid\":%d,\"comm\":", (int)kp->pid);
-	json_str_or_null(b, kp->comm);
+	wt_json_str_or_null(b, kp->comm);
 	wt_buf_printf(b, ",\"uid\":%u,\"kernel_thread\":%s,\"abi\":\"%s\",\"threads\":[",
 		      (unsigned)kp->uid, kp->is_kthread ? "true" : "false",
 		      kp->is_kthread ? "none" : sysname_arch_label(kp->arch));
@@ -174,7 +166,7 @@ void kblocked_json(struct wt_buf *b, const struct kblocked *bl)
 {
 	wt_buf_printf(b, "{\"tasks_scanned\":%zu,\"blocked\":%zu,\"note\":", bl->nscanned,
 		      bl->ntasks);
-	json_str_or_null(b, bl->note);
+	wt_json_str_or_null(b, bl->note);
 	wt_buf_puts(b, ",\"groups\":[");
 	for (size_t i = 0; i < bl->ngroups; i++) {
 		const struct kblocked_group *g = &bl->groups[i];
@@ -185,7 +177,7 @@ void kblocked_json(struct wt_buf *b, const struct kblocked *bl)
 		for (size_t j = 0; j < g->ntasks; j++) {
 			const struct kblocked_task *t = &g->tasks[j];
 			wt_buf_printf(b, "%s{\"pid\":%d,\"process\":", j ? "," : "", (int)t->pid);
-			json_str_or_null(b, t->pcomm);
+			wt_json_str_or_null(b, t->pcomm);
 			wt_buf_puts(b, ",\"thread\":");
 			kthread_json(b, &t->t);
 			wt_buf_puts(b, "}");

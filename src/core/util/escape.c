@@ -135,3 +135,14 @@ int wt_json_str(struct wt_buf *b, const char *s)
 	}
 	return rc ? rc : wt_buf_add(b, "\"", 1);
 }
+
+int wt_json_str_or_null(struct wt_buf *b, const char *s)
+{
+	return s ? wt_json_str(b, s) : wt_buf_puts(b, "null");
+}
+
+int wt_json_field(struct wt_buf *b, const char *key, const char *s)
+{
+	int rc = wt_buf_printf(b, ",\"%s\":", key);
+	return rc ? rc : wt_json_str_or_null(b, s);
+}
