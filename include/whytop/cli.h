@@ -27,4 +27,20 @@ int cli_error(int status, const char *sub, const char *fmt, ...) __attribute__((
 /* Parse a pid argument and check the process exists; prints the error itself. */
 int cli_parse_pid(const char *sub, const char *arg, pid_t *out);
 
+/* The frame locals and poke work on: --thread TID, --frame N, --function NAME. */
+struct cli_frame_sel {
+	long tid;	      /* 0: the main thread */
+	long frame;	      /* -1: not given */
+	const char *function; /* NULL: not given */
+};
+#define CLI_FRAME_SEL_INIT {0, -1, NULL}
+/*
+ * Option c ('t', 'f' or 'F') with its argument: 1 when taken into sel, 0
+ * when c is another option, CLI_USAGE when its value is bad (said on
+ * stderr).
+ */
+int cli_frame_option(const char *sub, int c, const char *arg, struct cli_frame_sel *sel);
+/* After the options: 0, or CLI_USAGE (said) for --frame with --function. */
+int cli_frame_check(const char *sub, const struct cli_frame_sel *sel);
+
 #endif

@@ -92,28 +92,19 @@ int cmd_locals(int argc, char **argv)
 	    {"no-globals", no_argument, NULL, 'G'},	{"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
 	};
-	const char *expand[64], *function = NULL;
+	const char *expand[64];
 	struct locals_opts lo = {.expand = expand};
+	struct cli_frame_sel sel = CLI_FRAME_SEL_INIT;
 	bool json = false;
-	long tid = 0, frame = -1;
 	int c, r;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:f:F:e:Gjh", longopts, NULL)) != -1) {
+		if ((r = cli_frame_option("locals", c, optarg, &sel)) == 1)
+			continue;
+		if (r)
+			return r;
 		switch (c) {
-		case 't':
-			if (wt_parse_long(optarg, 1, 0x7fffffff, &tid))
-				return cli_error(CLI_USAGE, "locals", "'%s' is not a thread id",
-						 optarg);
-			break;
-		case 'f':
-			if (wt_parse_long(optarg, 0, 100000, &frame))
-				return cli_error(CLI_USAGE, "locals", "'%s' is not a frame number",
-						 optarg);
-			break;
-		case 'F':
-			function = optarg;
-			break;
 		case 'e':
 			if (lo.nexpand < WT_ARRAY_SIZE(expand))
 				expand[lo.nexpand++] = optarg;
@@ -136,8 +127,8 @@ int cmd_locals(int argc, char **argv)
 		fputs(locals_usage, stderr);
 		return CLI_USAGE;
 	}
-	if (frame >= 0 && function)
-		return cli_error(CLI_USAGE, "locals", "give --frame or --function, not both");
+	if ((r = cli_frame_check("locals", &sel)))
+		return r;
 	pid_t pid;
 	if ((r = cli_parse_pid("locals", argv[optind], &pid)))
 		return r;
@@ -149,7 +140,7 @@ int cmd_locals(int argc, char **argv)
 	struct locals *l = NULL;
 	int status = CLI_FAIL;
 
-	if (locals_open_frame(pid, (pid_t)tid, (int)frame, function, NULL, &dp, &st, &lf, &err) < 0 ||
+	if (locals_open_frame(pid, (pid_t)sel.tid, (int)sel.frame, sel.function, NULL, &dp, &st, &lf, &err) < 0 ||
 	    locals_read(debug_proc_dwfl(dp), &lf, &lo, &l, &err) < 0) {
 		cli_error(CLI_FAIL, "locals", "%s", err.msg[0] ? err.msg : "failed");
 		goto out;

@@ -42,27 +42,18 @@ int cmd_poke(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *function = NULL;
+	struct cli_frame_sel sel = CLI_FRAME_SEL_INIT;
 	bool json = false;
-	long tid = 0, frame = -1, watch_ms = 500;
+	long watch_ms = 500;
 	int c, r;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "t:f:F:w:jh", longopts, NULL)) != -1) {
+		if ((r = cli_frame_option("poke", c, optarg, &sel)) == 1)
+			continue;
+		if (r)
+			return r;
 		switch (c) {
-		case 't':
-			if (wt_parse_long(optarg, 1, 0x7fffffff, &tid))
-				return cli_error(CLI_USAGE, "poke", "'%s' is not a thread id",
-						 optarg);
-			break;
-		case 'f':
-			if (wt_parse_long(optarg, 0, 100000, &frame))
-				return cli_error(CLI_USAGE, "poke", "'%s' is not a frame number",
-						 optarg);
-			break;
-		case 'F':
-			function = optarg;
-			break;
 		case 'w':
 			if (wt_parse_long(optarg, 0, 60000, &watch_ms))
 				return cli_error(CLI_USAGE, "poke", "--watch wants 0..60000 ms");
@@ -82,8 +73,8 @@ int cmd_poke(int argc, char **argv)
 		fputs(poke_usage, stderr);
 		return CLI_USAGE;
 	}
-	if (frame >= 0 && function)
-		return cli_error(CLI_USAGE, "poke", "give --frame or --function, not both");
+	if ((r = cli_frame_check("poke", &sel)))
+		return r;
 	pid_t pid;
 	if ((r = cli_parse_pid("poke", argv[optind], &pid)))
 		return r;
@@ -106,7 +97,7 @@ int cmd_poke(int argc, char **argv)
 	char fname[256] = "??";
 	int status = CLI_FAIL;
 
-	if (locals_open_frame(pid, (pid_t)tid, (int)frame, function, name, &dp, &st, &lf, &err) < 0) {
+	if (locals_open_frame(pid, (pid_t)sel.tid, (int)sel.frame, sel.function, name, &dp, &st, &lf, &err) < 0) {
 		cli_error(CLI_FAIL, "poke", "%s", err.msg[0] ? err.msg : "failed");
 		goto out;
 	}

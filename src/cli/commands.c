@@ -83,3 +83,29 @@ int cli_parse_pid(const char *sub, const char *arg, pid_t *out)
 	*out = (pid_t)v;
 	return 0;
 }
+
+int cli_frame_option(const char *sub, int c, const char *arg, struct cli_frame_sel *sel)
+{
+	switch (c) {
+	case 't':
+		if (wt_parse_long(arg, 1, 0x7fffffff, &sel->tid))
+			return cli_error(CLI_USAGE, sub, "'%s' is not a thread id", arg);
+		return 1;
+	case 'f':
+		if (wt_parse_long(arg, 0, 100000, &sel->frame))
+			return cli_error(CLI_USAGE, sub, "'%s' is not a frame number", arg);
+		return 1;
+	case 'F':
+		sel->function = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int cli_frame_check(const char *sub, const struct cli_frame_sel *sel)
+{
+	if (sel->frame >= 0 && sel->function)
+		return cli_error(CLI_USAGE, sub, "give --frame or --function, not both");
+	return 0;
+}
