@@ -78,11 +78,10 @@ static bool dcache_dir(char *out, size_t n)
 	} else {
 		return false;
 	}
-	if (dcache_mkdirs(out) < 0)
-		return false;
 	struct stat st;
-	return lstat(out, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
-	       !(st.st_mode & 022);
+	if (lstat(out, &st) < 0 && (errno != ENOENT || dcache_mkdirs(out) < 0 || lstat(out, &st) < 0))
+		return false;
+	return S_ISDIR(st.st_mode) && st.st_uid == geteuid() && !(st.st_mode & 022);
 }
 
 /* Is this a .debug_* section stored compressed (SHF_COMPRESSED)? */

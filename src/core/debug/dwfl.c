@@ -107,69 +107,44 @@ static int debug_candidates(Dwfl_Module *mod, const char *file_name, const char 
 	return n;
 }
 
-/* Is there a separate debug file on this machine where libdwfl would look? */
-static bool debug_have_local(Dwfl_Module *mod, const char *file_name, const char *debuglink)
-{
-	char path[DEBUG_CANDIDATES][4096];
-	int n = debug_candidates(mod, file_name, debuglink, path);
-	for (int i = 0; i < n; i++)
-		if (access(path[i], R_OK) == 0)
-			return true;
-	return false;
-}
-
 /*
- * The first local debug file carrying the module's build-id, swapped for
- * its uncompressed copy when its DWARF is compressed (dcache.c). -1 when
- * there is none, or nothing to gain: libdwfl's own search then runs as
- * before (it also checks debuglink CRCs, for files without a build-id).
- */
-static int debug_open_cached(Dwfl_Module *mod, const char *file_name, const char *debuglink,
-			     char **debuginfo_file_name)
-{
-	const unsigned char *id;
-	GElf_Addr vaddr;
-	int idlen = dwfl_module_build_id(mod, &id, &vaddr);
-	if (idlen < 8)
-		return -1;
-	char path[DEBUG_CANDIDATES][4096];
-	int n = debug_candidates(mod, file_name, debuglink, path);
-	for (int i = 0; i < n; i++) {
-		int fd = open(path[i], O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		int copy = dcache_swap(fd, path[i], id, idlen);
-		if (copy == fd) {
-			close(fd);
-			return -1;
-		}
-		char *name = strdup(path[i]);
-		if (!name) {
-			close(copy);
-			return -1;
-		}
-		free(*debuginfo_file_name);
-		*debuginfo_file_name = name;
-		return copy;
-	}
-	return -1;
-}
-
-/*
- * libdwfl's standard search ends, when nothing is found locally, in
- * loading libdebuginfod (and with it libcurl and a TLS stack: about 20 ms
- * per process here, for the vDSO alone) even with DEBUGINFOD_URLS unset.
- * Ask it only when a local file is there to be found.
+ * The find_debuginfo callback, one pass over the places above:
+ * - nothing there: no debug file (libdwfl's standard search would end in
+ *   loading libdebuginfod, and with it libcurl and a TLS stack, about
+ *   20 ms per process here for the vDSO alone, even with DEBUGINFOD_URLS
+ *   unset), unless WHYTOP_DEBUGINFOD=1 asks for the network;
+ * - the first file there carries the module's build-id and its DWARF is
+ *   compressed: its uncompressed copy from the cache (dcache.c), under the
+ *   original name;
+ * - otherwise libdwfl's own search, as it always did (it also checks
+ *   debuglink CRCs, for files without a build-id).
  */
 static int debug_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
 				Dwarf_Addr base, const char *file_name, const char *debuglink,
 				GElf_Word crc, char **debuginfo_file_name)
 {
-	if (!debug_use_debuginfod && !debug_have_local(mod, file_name, debuglink))
+	char path[DEBUG_CANDIDATES][4096];
+	int n = debug_candidates(mod, file_name, debuglink, path);
+	bool found = false;
+	for (int i = 0; i < n && !found; i++) {
+		int fd = open(path[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		found = true;
+		const unsigned char *id;
+		GElf_Addr vaddr;
+		int idlen = dwfl_module_build_id(mod, &id, &vaddr);
+		int copy = idlen >= 8 ? dcache_swap(fd, path[i], id, idlen) : fd;
+		char *name = copy != fd ? strdup(path[i]) : NULL;
+		if (name) {
+			free(*debuginfo_file_name);
+			*debuginfo_file_name = name;
+			return copy;
+		}
+		close(copy);
+	}
+	if (!found && !debug_use_debuginfod)
 		return -1;
-	int fd = debug_open_cached(mod, file_name, debuglink, debuginfo_file_name);
-	if (fd >= 0)
-		return fd;
 	return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink, crc,
 					    debuginfo_file_name);
 }
