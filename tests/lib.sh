@@ -38,6 +38,15 @@ t_need_root() {
 	[ "$(id -u)" = 0 ] || t_skip "needs root (ptrace and /proc/PID/stack of any process)"
 }
 
+# t_need_i386: skip unless this machine builds and runs i386 programs. gcc
+# -m32 may link them on a kernel that cannot execute them (no IA32
+# emulation: "Exec format error").
+t_need_i386() {
+	[ -x "$TARGETS/true32" ] || t_skip "no 32-bit toolchain (gcc-multilib): i386 targets not built"
+	"$TARGETS/true32" 2>/dev/null ||
+		t_skip "this kernel cannot run i386 programs ($("$TARGETS/true32" 2>&1 | sed 's/.*: //' | head -n 1))"
+}
+
 # t_start CMD ARGS...: start in the background, remember its pid in T_PID.
 t_start() {
 	"$@" &

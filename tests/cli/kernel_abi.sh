@@ -7,6 +7,7 @@ reap() {
 	RC=$(cat "$T_TMP/reap.$1")
 }
 t_need_root
+t_need_i386
 [ -x "$TARGETS/kern_vfork32" ] || t_skip "no 32-bit toolchain: kern_vfork32 not built"
 "$TARGETS/kern_vfork32" &
 P=$!

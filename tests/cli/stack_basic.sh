@@ -21,10 +21,16 @@ stk_expect "$w" " main\+0x[0-9a-f]+ \(stk_loop\) at .*stk_loop\.c:$mainl$" "main
 # Callers appear in order: spin before outer before main.
 order=$(grep -nE " (stk_loop_spin|stk_loop_outer|main)\+" "$w" | sed 's/.* \([a-z_]*\)+0x.*/\1/' | tr '\n' ' ')
 [ "$order" = "stk_loop_spin stk_loop_outer main " ] || t_fail "frames out of order: $order"
-# (Caught in the vDSO, about one walk in 60, the vDSO's caller comes from
-# the fallback by design; nothing else may.)
+# (Caught in the vDSO, about one walk in 60 on a quiet machine and more
+# often on a loaded one, the frames found from a vDSO frame come from the
+# fallback by design, up to the first frame outside the vDSO; nothing else
+# may. The vDSO may hold two frames: a helper without a symbol, then
+# __vdso_clock_gettime.)
 fb=$(grep '\[fallback\]' "$w")
-grep -q '^ *#0 .*(\[vdso\])$' "$w" && fb=$(printf '%s\n' "$fb" | grep -v '^ *#1 ')
+nv=$(grep -cE '^ *#[0-9]+ .*\(\[vdso\]\)( \[fallback\])?$' "$w")
+if grep -q '^ *#0 .*(\[vdso\])$' "$w"; then
+	fb=$(printf '%s\n' "$fb" | awk -v nv="$nv" '{ n = $1; sub("#", "", n); if (n + 0 > nv) print }')
+fi
 [ -z "$fb" ] || t_fail "libunwind should walk stk_loop without a fallback: $fb"
 stk_runs_on "$STK_OUT"
 

@@ -6,6 +6,7 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/stack_lib.sh"
 t_need_root
+t_need_i386
 [ -x "$TARGETS/stk_i386" ] || t_skip "no 32-bit toolchain (gcc-multilib): stk_i386 not built"
 
 stk_start stk_i386

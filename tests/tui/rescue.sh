@@ -16,8 +16,9 @@ tui_start -- -d 5
 tui_ready
 tui_keys P   # sort by CPU%
 # crazy spins a whole core: it comes to the top once CPU% has been measured.
+# (By its pid alone: a long build path cuts the Command column short.)
 top_is_crazy() {
-	tui_screen | grep -A1 "PID USER" | tail -n 1 | grep -q "^ *$pid .*crazy"
+	tui_screen | grep -A1 "PID USER" | tail -n 1 | grep -q "^ *$pid "
 }
 if ! t_wait_for 15 top_is_crazy; then
 	# A machine busy with other spinners: narrow the list to it, still sorted by CPU.
