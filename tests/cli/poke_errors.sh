@@ -58,17 +58,23 @@ refused 1 "^whytop locals: frame 0 \(show_types in [^ ]*nodebug\) has no debug i
 refused 1 "^whytop poke: frame 0 \(show_types in [^ ]*nodebug\) has no debug info" poke "$pid" --frame 0 go=0
 refused 1 "no frame of thread $pid with debug info has a variable 'go'" poke "$pid" go=0
 
-# A process that exits while we edit: it ends itself after 1.5 s while we
-# keep poking. Every answer is a poke that took or a sentence saying it exited.
-t_start "$TARGETS/loc_types" 1500 >"$T_TMP/exit.out"
+# A process that exits while we edit: once a poke has taken, it is told to
+# end itself (SIGALRM: its handler calls _exit(3)) while we keep poking.
+# (Not a timer of its own: on a loaded machine one poke may outlast it.)
+# Every answer is a poke that took or a sentence saying it exited.
+t_start "$TARGETS/loc_types" 600000 >"$T_TMP/exit.out"
 pid=$T_PID
 t_wait_for 5 grep -q "^ready" "$T_TMP/exit.out" || t_fail "exiting target did not start"
-ok=0 gone=0
-end=$(($(date +%s) + 20))
+ok=0 gone=0 told=
+end=$(($(date +%s) + 60))
 while [ "$(date +%s)" -lt "$end" ]; do
 	if "$WHYTOP" poke "$pid" --watch 0 i=5 >"$T_TMP/o" 2>"$T_TMP/e"; then
 		grep -Eq "^i: -?[0-9]+ -> 5 \(int, stack 0x" "$T_TMP/o" || t_fail "odd success: $(cat "$T_TMP/o")"
 		ok=$((ok + 1))
+		if [ -z "$told" ]; then
+			(sleep 0.1; kill -ALRM "$pid") &
+			told=$!
+		fi
 	else
 		grep -Eq "^whytop poke: (no process $pid \(it may have exited\)|process $pid (is gone \(it exited\)|has exited))" "$T_TMP/e" ||
 			t_fail "unclear error while the process exited: $(cat "$T_TMP/e")"
@@ -77,6 +83,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		break
 	fi
 done
+[ -n "$told" ] && wait "$told"
 [ "$ok" -ge 1 ] && [ "$gone" -ge 1 ] || t_fail "saw $ok pokes and $gone exits"
 t_reaped "$pid" 10; [ "$T_STATUS" = 3 ] || t_fail "the exiting target did not exit by itself (status 3)"
 echo "ok: refusals are sentences; $ok pokes then the exit was reported"

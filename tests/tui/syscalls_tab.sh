@@ -32,7 +32,7 @@ tui_wait "Window: 5 s   Sort: rate"
 screen_has() { tui_screen | grep -Eq -- "$1"; }
 wait_re() { t_wait_for 10 screen_has "$1" || { tui_screen >&2; t_fail "$2"; }; }
 wait_re "^getppid +[0-9.]+[kM]? +[0-9.]+[kM]? +0 " "no live getppid row"
-wait_re "Total: [0-9.]+[kM]/s now" "no total rate"
+wait_re "Total: [0-9.]+[kM]?/s now" "no total rate"
 wait_re "Last minute: .+max [0-9.]+[kM]?/s" "no sparkline"
 IDS=$(prog_ids "$WT")
 nprogs 2 || t_fail "expected our 2 eBPF programs while the tab is open, found $(progs)"
