@@ -180,4 +180,12 @@ int proc_overview_read_flags(pid_t pid, unsigned flags, struct proc_overview *ov
 			     struct wt_err *err);
 void proc_overview_free(struct proc_overview *ov);
 
+/*
+ * The process (thread group) task id belongs to, from /proc/ID/status: id
+ * itself for a process, its leader's id for a thread. /proc answers for a
+ * thread id too (hidden from listings), so front ends taking a PID use this
+ * to refuse a thread. 0 or -errno (-ESRCH: no such task).
+ */
+int proc_tgid_of(pid_t id, pid_t *tgid);
+
 #endif

@@ -89,6 +89,8 @@ static int list_parse_pids(const char *arg, struct list_args *a)
 			a->pids[a->npids++] = pid;
 	}
 	free(copy);
+	if (!rc && a->npids == 0)
+		return cli_error(CLI_USAGE, "list", "--pid wants process ids such as 1234 or 12,34");
 	return rc;
 }
 
@@ -139,16 +141,14 @@ static int list_parse(int argc, char **argv, struct list_args *a)
 		case 't': a->tree = true; break;
 		case 'K': a->no_kthreads = true; break;
 		case 'n':
-			if (wt_parse_long(optarg, 1, INT_MAX, &a->limit))
-				return cli_error(CLI_USAGE, "list",
-						 "--limit wants a whole number of tasks >= 1, not '%s'",
-						 optarg);
+			if (cli_parse_long("list", "--limit", "a number of tasks", optarg, 1,
+					   INT_MAX, &a->limit))
+				return CLI_USAGE;
 			break;
 		case 'i':
-			if (wt_parse_long(optarg, 0, 60000, &a->interval))
-				return cli_error(CLI_USAGE, "list",
-						 "--interval wants milliseconds from 0 to 60000, not '%s'",
-						 optarg);
+			if (cli_parse_long("list", "--interval", "milliseconds", optarg, 0, 60000,
+					   &a->interval))
+				return CLI_USAGE;
 			break;
 		case 'c':
 			if ((rc = list_parse_cols(optarg, a)))

@@ -55,8 +55,9 @@ int cmd_poke(int argc, char **argv)
 			return r;
 		switch (c) {
 		case 'w':
-			if (wt_parse_long(optarg, 0, 60000, &watch_ms))
-				return cli_error(CLI_USAGE, "poke", "--watch wants 0..60000 ms");
+			if (cli_parse_long("poke", "--watch", "milliseconds", optarg, 0, 60000,
+					   &watch_ms))
+				return CLI_USAGE;
 			break;
 		case 'j':
 			json = true;
