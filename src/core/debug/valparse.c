@@ -2,10 +2,11 @@
  * valparse.c: the text a person types for poke, turned into exactly the
  * bytes of a scalar type, or refused with the reason and the type's range.
  *
- * Integers take decimal, 0x hex, 0 octal and 0b binary with an optional
- * sign; char also takes 'c'; bool takes true/false/1/0; enums take an
+ * Integers take decimal, 0x hex, 0 octal and 0b binary, maybe after a
+ * '-'; char also takes 'c'; bool takes true/false/1/0; enums take an
  * enumerator's name or a number; floating point takes what strtod does;
- * pointers take a number or NULL.
+ * pointers take a number or NULL. A value with a space before or after it,
+ * or a leading '+', is refused: more likely a slip than meant.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -208,6 +209,22 @@ int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsign
 	}
 	*sizep = size;
 	memset(out, 0, size);
+	/*
+	 * strtoull and strtod skip leading blanks and take a '+': a value typed
+	 * as i=" 1" or i=+1 was written without a word. It is more likely a
+	 * quoting slip than meant: say so, and write nothing.
+	 */
+	if (text[0] && (isspace((unsigned char)text[0]) ||
+			isspace((unsigned char)text[strlen(text) - 1]))) {
+		r = wt_err_set(err, EINVAL,
+			       "'%s' has a space before or after it; write the value alone", esc);
+		goto out;
+	}
+	if (text[0] == '+') {
+		r = wt_err_set(err, EINVAL, "'%s' is not a value for %s: write it without the '+'",
+			       esc, tn.data);
+		goto out;
+	}
 	if (vt_tag(&t) == DW_TAG_enumeration_type) {
 		r = parse_enum(&t, esc, tn.data, size, out, err);
 		goto out;
