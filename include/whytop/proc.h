@@ -63,6 +63,7 @@ struct proc_task {
 	int depth;               /* tree depth, set by proc_table_tree */
 	bool last_child;         /* for tree drawing */
 	uint32_t syscall_arch;   /* AUDIT_ARCH_* of the process, for syscall_nr's name; 0 unknown */
+	bool cmdline_cut;        /* the command line is longer than the 4096 bytes kept */
 };
 
 struct proc_cpu {
