@@ -11,8 +11,9 @@ pid=$T_PID
 t_wait_for 5 grep -q "^ready" "$out" || t_fail "loc_types did not start"
 
 L=$T_TMP/locals
+# (--expand nocfg, a NULL pointer, is refused: tests/cli/locals_expand.sh)
 "$WHYTOP" locals "$pid" --expand cfg --expand cfg.in --expand arr --expand num --expand pcfg \
-	--expand nocfg >"$L" ||
+	>"$L" ||
 	t_fail "whytop locals failed"
 grep -q "frame 0: show_types at .*loc_types.c" "$L" || t_fail "wrong frame: $(head -1 "$L")"
 
