@@ -152,6 +152,14 @@ struct locals_opts {
 int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_opts *opts,
 		struct locals **out, struct wt_err *err);
 void locals_free(struct locals *l);
+/*
+ * Why --expand PATH cannot be followed in frame f, as a sentence in err: no
+ * such variable or member, '->' on a non-pointer, a NULL or unreadable
+ * pointer, no value here, not a struct/union/array (or a pointer to one).
+ * 0 when PATH can be expanded.
+ */
+int locals_expand_check(Dwfl *dwfl, const struct locals_frame *f, const char *path,
+			struct wt_err *err);
 
 /* Where a poke wrote, kept so that it can be undone. */
 enum poke_dest {

@@ -63,6 +63,7 @@ struct proc_task {
 	int depth;               /* tree depth, set by proc_table_tree */
 	bool last_child;         /* for tree drawing */
 	uint32_t syscall_arch;   /* AUDIT_ARCH_* of the process, for syscall_nr's name; 0 unknown */
+	bool cmdline_cut;        /* the command line is longer than the 4096 bytes kept */
 };
 
 struct proc_cpu {
@@ -179,5 +180,13 @@ enum { PROC_OVERVIEW_NO_CMDLINE = 1u << 0 };
 int proc_overview_read_flags(pid_t pid, unsigned flags, struct proc_overview *ov,
 			     struct wt_err *err);
 void proc_overview_free(struct proc_overview *ov);
+
+/*
+ * The process (thread group) task id belongs to, from /proc/ID/status: id
+ * itself for a process, its leader's id for a thread. /proc answers for a
+ * thread id too (hidden from listings), so front ends taking a PID use this
+ * to refuse a thread. 0 or -errno (-ESRCH: no such task).
+ */
+int proc_tgid_of(pid_t id, pid_t *tgid);
 
 #endif

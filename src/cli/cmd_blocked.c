@@ -31,9 +31,9 @@ int cmd_blocked(int argc, char **argv)
 			usage(stdout);
 			return CLI_OK;
 		} else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc) {
-			if (wt_parse_long(argv[++i], 0, 3600, &observe))
-				return cli_error(CLI_USAGE, "blocked",
-						 "--observe takes 0..3600 seconds");
+			if (cli_parse_long("blocked", "--observe", "whole seconds", argv[++i], 0,
+					   3600, &observe))
+				return CLI_USAGE;
 		} else {
 			usage(stderr);
 			return CLI_USAGE;

@@ -33,13 +33,13 @@ int cmd_kstack(int argc, char **argv)
 			usage(stdout);
 			return CLI_OK;
 		} else if (strcmp(argv[i], "--tid") == 0 && i + 1 < argc) {
-			if (wt_parse_long(argv[++i], 1, 0x7fffffff, &tid))
-				return cli_error(CLI_USAGE, "kstack", "'%s' is not a thread id",
-						 argv[i]);
+			if (cli_parse_long("kstack", "--tid", "a thread id", argv[++i], 1,
+					   0x7fffffff, &tid))
+				return CLI_USAGE;
 		} else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc) {
-			if (wt_parse_long(argv[++i], 0, 3600, &observe))
-				return cli_error(CLI_USAGE, "kstack",
-						 "--observe takes 0..3600 seconds");
+			if (cli_parse_long("kstack", "--observe", "whole seconds", argv[++i], 0,
+					   3600, &observe))
+				return CLI_USAGE;
 		} else if (argv[i][0] == '-' || pid_arg) {
 			usage(stderr);
 			return CLI_USAGE;

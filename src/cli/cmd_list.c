@@ -21,6 +21,8 @@
 #include <whytop/util.h>
 
 #define LIST_MAX_PIDS 256
+/* After a command line the kernel had more of (the core keeps 4096 bytes). */
+#define LIST_CUT_MARK " [cut at 4096 bytes]"
 
 static const enum proc_col list_default_cols[] = {
 	PROC_COL_PID,  PROC_COL_USER, PROC_COL_PRIORITY, PROC_COL_NICE, PROC_COL_VIRT,
@@ -59,7 +61,10 @@ static void list_usage(FILE *f)
 		"                        rss,state,cpu,mem,time,command)\n"
 		"  -w, --wide            do not cut lines at the terminal's width\n"
 		"      --json            one JSON object: {\"system\": {...}, \"tasks\": [...]}\n"
-		"  -h, --help            this help\n\nColumns:");
+		"  -h, --help            this help\n\n"
+		"A command line is kept to its first 4096 bytes; a longer one ends in\n"
+		"\"[cut at 4096 bytes]\" (JSON: \"command_truncated\": true).\n"
+		"\nColumns:");
 	for (int i = 0; i < PROC_COL_COUNT; i++)
 		fprintf(f, " %s", proc_columns[i].name);
 	fprintf(f, "\n");
@@ -89,6 +94,8 @@ static int list_parse_pids(const char *arg, struct list_args *a)
 			a->pids[a->npids++] = pid;
 	}
 	free(copy);
+	if (!rc && a->npids == 0)
+		return cli_error(CLI_USAGE, "list", "--pid wants process ids such as 1234 or 12,34");
 	return rc;
 }
 
@@ -139,16 +146,14 @@ static int list_parse(int argc, char **argv, struct list_args *a)
 		case 't': a->tree = true; break;
 		case 'K': a->no_kthreads = true; break;
 		case 'n':
-			if (wt_parse_long(optarg, 1, INT_MAX, &a->limit))
-				return cli_error(CLI_USAGE, "list",
-						 "--limit wants a whole number of tasks >= 1, not '%s'",
-						 optarg);
+			if (cli_parse_long("list", "--limit", "a number of tasks", optarg, 1,
+					   INT_MAX, &a->limit))
+				return CLI_USAGE;
 			break;
 		case 'i':
-			if (wt_parse_long(optarg, 0, 60000, &a->interval))
-				return cli_error(CLI_USAGE, "list",
-						 "--interval wants milliseconds from 0 to 60000, not '%s'",
-						 optarg);
+			if (cli_parse_long("list", "--interval", "milliseconds", optarg, 0, 60000,
+					   &a->interval))
+				return CLI_USAGE;
 			break;
 		case 'c':
 			if ((rc = list_parse_cols(optarg, a)))
@@ -199,6 +204,12 @@ static void list_tree_prefix(const struct proc_task *t, bool *more, int maxd, ch
 	more[d] = !t->last_child;
 }
 
+/* The COMMAND column's text: the command line, else the name. */
+static const char *list_command(const struct proc_task *t)
+{
+	return t->cmdline ? t->cmdline : (t->comm ? t->comm : "?");
+}
+
 static void list_json_task(struct wt_buf *b, const struct proc_task *t, const struct list_args *a,
 			   const struct proc_sysinfo *si, bool tree)
 {
@@ -243,6 +254,12 @@ static void list_json_task(struct wt_buf *b, const struct proc_task *t, const st
 				wt_buf_puts(b, "null");
 			else
 				wt_json_str(b, t->wchan);
+			break;
+		case PROC_COL_COMMAND:
+			/* whole (an escaped command line outgrows any cell), and whether cut */
+			wt_json_str(b, list_command(t));
+			wt_buf_printf(b, ",\"command_truncated\":%s",
+				      t->cmdline_cut ? "true" : "false");
 			break;
 		case PROC_COL_SYSCALL:
 			if (!(t->known & PROC_KNOWN_SYSCALL)) {
@@ -362,7 +379,11 @@ static int list_text(struct proc_table *tab, const struct list_args *a, size_t *
 				wt_buf_puts(&line, " ");
 			if (a->cols[c] == PROC_COL_COMMAND)
 				wt_buf_puts(&line, prefix);
-			if (last)
+			if (last && a->cols[c] == PROC_COL_COMMAND) {
+				wt_buf_puts(&line, list_command(t));
+				if (t->cmdline_cut)
+					wt_buf_puts(&line, LIST_CUT_MARK);
+			} else if (last)
 				wt_buf_puts(&line, cell);
 			else
 				wt_buf_printf(&line, "%*s", ci->right ? width[c] : -width[c], cell);

@@ -4,6 +4,7 @@
  * or JSON. A thin front end on stack_walk (stack.h) and locals_read
  * (locals.h). The target is held only for the walk, never left stopped.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -25,9 +26,112 @@ static const char locals_usage[] =
     "  --frame N        frame N of 'whytop stack' (default: the innermost frame\n"
     "                   that has debug info)\n"
     "  --function NAME  the innermost frame in function NAME\n"
-    "  --expand PATH    also list the members of struct/union/array PATH (repeat)\n"
+    "  --expand PATH    also list the members of struct/union/array PATH, or of\n"
+    "                   the struct a pointer PATH points to (repeat); a deep\n"
+    "                   PATH (p->in.b) expands what leads to it; one that\n"
+    "                   cannot be followed is an error saying why\n"
     "  --no-globals     leave out the globals\n"
     "  --json           one JSON object on stdout\n";
+
+#define LOCALS_MAX_EXPAND 64
+/* Listing what exists after "no such variable/member" only when it is short. */
+#define LOCALS_LIST_MAX 16
+
+/*
+ * Add path and every path above it (c->arr[2] needs c and c->arr expanded
+ * to be reached) to the expand list, once each.
+ */
+static int locals_add_expand(char **list, size_t *n, size_t max, const char *path)
+{
+	size_t len = strlen(path);
+	for (size_t i = 1; i <= len; i++) {
+		bool cut = i == len || path[i] == '.' || path[i] == '[' ||
+			   (path[i] == '-' && path[i + 1] == '>');
+		if (!cut)
+			continue;
+		bool have = false;
+		for (size_t k = 0; k < *n && !have; k++)
+			have = strlen(list[k]) == i && strncmp(list[k], path, i) == 0;
+		if (have)
+			continue;
+		if (*n == max || !(list[*n] = strndup(path, i)))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* The row of l for path, or NULL. */
+static const struct locals_var *locals_row(const struct locals *l, const char *path, size_t len)
+{
+	for (size_t i = 0; i < l->nvars; i++)
+		if (strlen(l->vars[i].path) == len && strncmp(l->vars[i].path, path, len) == 0)
+			return &l->vars[i];
+	return NULL;
+}
+
+/*
+ * After "no such variable" or "no member": what there is instead, when the
+ * list is short: the variables of the frame, or the members of the deepest
+ * expanded row above path.
+ */
+static void locals_what_exists(const struct locals *l, const char *path, char *out, size_t size)
+{
+	const struct locals_var *parent = NULL;
+	size_t len = strlen(path), n = 0;
+	struct wt_buf b;
+	for (size_t i = 1; i < len; i++)
+		if (path[i] == '.' || path[i] == '[' || (path[i] == '-' && path[i + 1] == '>')) {
+			const struct locals_var *v = locals_row(l, path, i);
+			if (v && v->expanded)
+				parent = v;
+		}
+	int depth = parent ? parent->depth + 1 : 0;
+	size_t from = parent ? (size_t)(parent - l->vars) + 1 : 0;
+	wt_buf_init(&b);
+	wt_buf_printf(&b, "; %s has:", parent ? parent->path : "the frame");
+	for (size_t i = from; i < l->nvars; i++) {
+		const struct locals_var *v = &l->vars[i];
+		if (parent && v->depth < depth)
+			break;
+		if (v->depth != depth)
+			continue;
+		wt_buf_printf(&b, "%s %s", n++ ? "," : "", v->name);
+	}
+	out[0] = '\0';
+	/* (names and paths come from the core escaped) */
+	if (n > 0 && n <= LOCALS_LIST_MAX && b.data && b.len < size)
+		snprintf(out, size, "%s", b.data);
+	wt_buf_free(&b);
+}
+
+/*
+ * Every --expand PATH must have been followed: if not, say why (the core
+ * resolves the path again for the reason) and return CLI_USAGE.
+ */
+static int locals_check_expand(struct debug_proc *dp, const struct locals_frame *lf,
+			       const struct locals *l, char **want, size_t nwant)
+{
+	for (size_t i = 0; i < nwant; i++) {
+		const struct locals_var *v = locals_row(l, want[i], strlen(want[i]));
+		struct wt_err err = {0};
+		char more[900], esc[300];
+		if (v && v->expanded)
+			continue;
+		wt_escape_to(esc, sizeof(esc), want[i], strlen(want[i]), 0);
+		if (locals_expand_check(debug_proc_dwfl(dp), lf, want[i], &err) == 0)
+			return cli_error(CLI_USAGE, "locals",
+					 "--expand '%s': it is not among the rows shown (past the "
+					 "first 256 members or elements, or a global left out by "
+					 "--no-globals)",
+					 esc);
+		more[0] = '\0';
+		if (err.code == ENOENT)
+			locals_what_exists(l, want[i], more, sizeof(more));
+		return cli_error(CLI_USAGE, "locals", "--expand: %s%s", err.msg, more);
+	}
+	return 0;
+}
 
 static void locals_print_text(const struct locals *l)
 {
@@ -92,8 +196,9 @@ int cmd_locals(int argc, char **argv)
 	    {"no-globals", no_argument, NULL, 'G'},	{"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
 	};
-	const char *expand[64];
-	struct locals_opts lo = {.expand = expand};
+	char *expand[LOCALS_MAX_EXPAND * 4], *want[LOCALS_MAX_EXPAND];
+	size_t nwant = 0, nexpand = 0;
+	struct locals_opts lo = {.expand = (const char *const *)expand};
 	struct cli_frame_sel sel = CLI_FRAME_SEL_INIT;
 	bool json = false;
 	int c, r;
@@ -106,8 +211,10 @@ int cmd_locals(int argc, char **argv)
 			return r;
 		switch (c) {
 		case 'e':
-			if (lo.nexpand < WT_ARRAY_SIZE(expand))
-				expand[lo.nexpand++] = optarg;
+			if (nwant == WT_ARRAY_SIZE(want))
+				return cli_error(CLI_USAGE, "locals", "at most %d --expand paths",
+						 LOCALS_MAX_EXPAND);
+			want[nwant++] = optarg;
 			break;
 		case 'G':
 			lo.no_globals = true;
@@ -129,6 +236,17 @@ int cmd_locals(int argc, char **argv)
 	}
 	if ((r = cli_frame_check("locals", &sel)))
 		return r;
+	for (size_t i = 0; i < nwant; i++) {
+		if (!want[i][0])
+			return cli_error(CLI_USAGE, "locals", "--expand wants a path such as cfg, "
+					 "cfg.in, arr[2] or p->next");
+		if (locals_add_expand(expand, &nexpand, WT_ARRAY_SIZE(expand), want[i]) < 0) {
+			for (size_t k = 0; k < nexpand; k++)
+				free(expand[k]);
+			return cli_error(CLI_USAGE, "locals", "too many --expand paths");
+		}
+	}
+	lo.nexpand = nexpand;
 	pid_t pid;
 	if ((r = cli_parse_pid("locals", argv[optind], &pid)))
 		return r;
@@ -145,12 +263,18 @@ int cmd_locals(int argc, char **argv)
 		cli_error(CLI_FAIL, "locals", "%s", err.msg[0] ? err.msg : "failed");
 		goto out;
 	}
+	if ((r = locals_check_expand(dp, &lf, l, want, nwant))) {
+		status = r;
+		goto out;
+	}
 	if (json)
 		locals_print_json(l);
 	else
 		locals_print_text(l);
 	status = CLI_OK;
 out:
+	for (size_t k = 0; k < nexpand; k++)
+		free(expand[k]);
 	locals_free(l);
 	if (st)
 		stack_free(st);

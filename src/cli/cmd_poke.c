@@ -23,7 +23,8 @@ static const char poke_usage[] =
     "  Write VALUE into variable NAME of a frame of PID, read it back and print\n"
     "  old and new value. NAME may be a path: cfg.limit, arr[3], p->next.\n"
     "  VALUE is checked against the type: integers (decimal, 0x, 0b, 0 octal),\n"
-    "  'c' for char, true/false, an enum's name, a float, 0x... or NULL.\n"
+    "  'c' for char, true/false, an enum's name, a float, 0x... or NULL; no\n"
+    "  space around it and no leading '+'.\n"
     "  --thread TID     a thread of PID (default: the main thread)\n"
     "  --frame N        frame N of 'whytop stack' (default: the innermost frame\n"
     "                   with debug info where NAME is visible)\n"
@@ -55,8 +56,9 @@ int cmd_poke(int argc, char **argv)
 			return r;
 		switch (c) {
 		case 'w':
-			if (wt_parse_long(optarg, 0, 60000, &watch_ms))
-				return cli_error(CLI_USAGE, "poke", "--watch wants 0..60000 ms");
+			if (cli_parse_long("poke", "--watch", "milliseconds", optarg, 0, 60000,
+					   &watch_ms))
+				return CLI_USAGE;
 			break;
 		case 'j':
 			json = true;

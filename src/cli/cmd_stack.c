@@ -168,9 +168,9 @@ int cmd_stack(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "t:jsr:ch", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			if (wt_parse_long(optarg, 1, 0x7fffffff, &tid))
-				return cli_error(CLI_USAGE, "stack", "'%s' is not a thread id",
-						 optarg);
+			if (cli_parse_long("stack", "--thread", "a thread id", optarg, 1,
+					   0x7fffffff, &tid))
+				return CLI_USAGE;
 			break;
 		case 'j':
 			json = true;
@@ -182,8 +182,9 @@ int cmd_stack(int argc, char **argv)
 			consistent = true;
 			break;
 		case 'r':
-			if (wt_parse_long(optarg, 1, 100000, &repeat))
-				return cli_error(CLI_USAGE, "stack", "--repeat wants 1..100000");
+			if (cli_parse_long("stack", "--repeat", "a number of walks", optarg, 1,
+					   100000, &repeat))
+				return CLI_USAGE;
 			break;
 		case 'h':
 			fputs(stack_usage, stdout);

@@ -18,6 +18,8 @@
 #include "syscalls_report.h"
 
 #define SUB "syscalls"
+/* --duration at most a year */
+#define SC_MAX_DURATION 31536000.0
 
 static void usage(FILE *f)
 {
@@ -25,7 +27,9 @@ static void usage(FILE *f)
 		   "                           [--thread TID] [--sort KEY] [--cost] [--json]\n"
 		   "Count the syscalls of a running process (all its threads, or one) and print\n"
 		   "calls, errors (most common errno) and time per syscall, like strace -c.\n"
-		   "Counts until SEC seconds have passed, the process ends, or Ctrl-C.\n"
+		   "Counts until SEC seconds have passed (0 to 31536000, such as 2 or 0.5),\n"
+		   "the process ends, or Ctrl-C. PID is a process: for one of its threads\n"
+		   "give --thread TID.\n"
 		   "  --backend kernel   in-kernel eBPF counting, the target never stops (root;\n"
 		   "                     the default when possible)\n"
 		   "  --backend ptrace   stop the target at every syscall (slows it a lot)\n"
@@ -66,11 +70,9 @@ int cmd_syscalls(int argc, char **argv)
 		} else if (strcmp(a, "--cost") == 0) {
 			o.measure_cost = 1;
 		} else if (strcmp(a, "--duration") == 0 && v) {
-			char *end;
-			duration = strtod(v, &end);
-			if (*end || duration < 0)
-				return cli_error(CLI_USAGE, SUB,
-						 "--duration wants seconds, not '%s'", v);
+			/* a bound: the end is computed in nanoseconds, in 64 bits */
+			if (cli_parse_seconds(SUB, "--duration", v, SC_MAX_DURATION, &duration))
+				return CLI_USAGE;
 			i++;
 		} else if (strcmp(a, "--backend") == 0 && v) {
 			if (strcmp(v, "kernel") == 0)
@@ -83,8 +85,8 @@ int cmd_syscalls(int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--thread") == 0 && v) {
 			long t;
-			if (wt_parse_long(v, 1, 0x7fffffff, &t))
-				return cli_error(CLI_USAGE, SUB, "'%s' is not a thread id", v);
+			if (cli_parse_long(SUB, "--thread", "a thread id", v, 1, 0x7fffffff, &t))
+				return CLI_USAGE;
 			o.tid = (pid_t)t;
 			i++;
 		} else if (strcmp(a, "--sort") == 0 && v) {

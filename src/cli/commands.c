@@ -2,7 +2,9 @@
  * commands.c: the table of subcommands. One row each; the body of
  * each lives in cmd_NAME.c.
  */
+#include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <string.h>
 
 #include <whytop/cli.h>
+#include <whytop/proc.h>
 #include <whytop/util.h>
 
 /* (one declaration per subcommand, kept in table order) */
@@ -71,29 +74,99 @@ int cli_error(int status, const char *sub, const char *fmt, ...)
 	return status;
 }
 
+void cli_thread_hint(const char *sub, pid_t pid, pid_t tid, char *out, size_t size)
+{
+	if (strcmp(sub, "kstack") == 0)
+		snprintf(out, size, "whytop kstack %d --tid %d", (int)pid, (int)tid);
+	else if (strcmp(sub, "poke") == 0)
+		snprintf(out, size, "whytop poke %d --thread %d NAME=VALUE", (int)pid, (int)tid);
+	else if (strcmp(sub, "list") == 0)
+		snprintf(out, size, "whytop list --threads -p %d", (int)pid);
+	else
+		snprintf(out, size, "whytop %s %d --thread %d", sub, (int)pid, (int)tid);
+}
+
 int cli_parse_pid(const char *sub, const char *arg, pid_t *out)
 {
+	char esc[64], hint[128];
 	long v;
+	pid_t tgid;
 	if (!arg)
 		return cli_error(CLI_USAGE, sub, "missing PID (see 'whytop %s --help')", sub);
 	if (wt_parse_long(arg, 1, 0x7fffffff, &v))
-		return cli_error(CLI_USAGE, sub, "'%s' is not a process id", arg);
+		return cli_error(CLI_USAGE, sub,
+				 "'%s' is not a process id (a whole number from 1 to 2147483647)",
+				 wt_escape_to(esc, sizeof(esc), arg, strlen(arg), 0));
 	if (kill((pid_t)v, 0) < 0 && errno == ESRCH)
 		return cli_error(CLI_FAIL, sub, "no process %ld (it may have exited)", v);
+	/*
+	 * /proc and kill() answer for a thread id as for a process: without
+	 * this check a thread's id would silently stand for its whole process
+	 * (or, in list, match nothing).
+	 */
+	if (proc_tgid_of((pid_t)v, &tgid) == 0 && tgid != (pid_t)v) {
+		cli_thread_hint(sub, tgid, (pid_t)v, hint, sizeof(hint));
+		return cli_error(CLI_USAGE, sub, "%ld is a thread of process %d, not a process; use '%s'",
+				 v, (int)tgid, hint);
+	}
 	*out = (pid_t)v;
 	return 0;
+}
+
+/* "1.5" -> 1.5: digits with an optional fraction, nothing else. */
+static int cli_decimal(const char *s, double *out)
+{
+	double v = 0, scale = 1;
+	const char *p = s;
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++)
+		v = v * 10 + (*p - '0');
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++)
+			v += (*p - '0') * (scale /= 10);
+	}
+	if (*p || !isfinite(v))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int cli_parse_long(const char *sub, const char *opt, const char *what, const char *arg, long min,
+		   long max, long *out)
+{
+	char esc[64];
+	if (arg && wt_parse_long(arg, min, max, out) == 0)
+		return 0;
+	return cli_error(CLI_USAGE, sub, "%s wants %s from %ld to %ld, not '%s'", opt, what, min,
+			 max, arg ? wt_escape_to(esc, sizeof(esc), arg, strlen(arg), 0) : "");
+}
+
+int cli_parse_seconds(const char *sub, const char *opt, const char *arg, double max, double *out)
+{
+	char esc[64];
+	double v;
+	if (arg && cli_decimal(arg, &v) == 0 && v <= max) {
+		*out = v;
+		return 0;
+	}
+	return cli_error(CLI_USAGE, sub, "%s wants seconds from 0 to %.0f (such as 2 or 0.5), not '%s'",
+			 opt, max, arg ? wt_escape_to(esc, sizeof(esc), arg, strlen(arg), 0) : "");
 }
 
 int cli_frame_option(const char *sub, int c, const char *arg, struct cli_frame_sel *sel)
 {
 	switch (c) {
 	case 't':
-		if (wt_parse_long(arg, 1, 0x7fffffff, &sel->tid))
-			return cli_error(CLI_USAGE, sub, "'%s' is not a thread id", arg);
+		if (cli_parse_long(sub, "--thread", "a thread id", arg, 1, 0x7fffffff, &sel->tid))
+			return CLI_USAGE;
 		return 1;
 	case 'f':
-		if (wt_parse_long(arg, 0, 100000, &sel->frame))
-			return cli_error(CLI_USAGE, sub, "'%s' is not a frame number", arg);
+		if (cli_parse_long(sub, "--frame", "a frame number", arg, 0, 100000, &sel->frame))
+			return CLI_USAGE;
 		return 1;
 	case 'F':
 		sel->function = arg;

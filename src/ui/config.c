@@ -22,6 +22,7 @@
 #include <strings.h>
 
 #include "ui/config.h"
+#include <whytop/proc.h>
 
 static const enum proc_col default_cols[] = {
 	PROC_COL_PID,  PROC_COL_USER, PROC_COL_PRIORITY, PROC_COL_NICE, PROC_COL_VIRT,
@@ -282,8 +283,17 @@ static int parse_pids(struct ui_config *c, const char *arg, struct wt_err *err)
 	for (char *save = NULL, *tok = strtok_r(tmp, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
 		long v;
+		pid_t tgid;
+		char esc[64];
 		if (wt_parse_long(tok, 1, 0x7fffffff, &v))
-			return wt_err_set(err, EINVAL, "-p: '%s' is not a process id", tok);
+			return wt_err_set(err, EINVAL, "-p: '%s' is not a process id",
+					  wt_escape_to(esc, sizeof(esc), tok, strlen(tok), 0));
+		/* A thread's id would match no row: say which process it belongs to. */
+		if (proc_tgid_of((pid_t)v, &tgid) == 0 && tgid != (pid_t)v)
+			return wt_err_set(err, EINVAL,
+					  "-p: %ld is a thread of process %d, not a process; use "
+					  "'whytop -p %d -H' to see its threads",
+					  v, (int)tgid, (int)tgid);
 		pid_t *n = realloc(c->pids, (c->npids + 1) * sizeof(*n));
 		if (!n)
 			return wt_err_set(err, ENOMEM, "out of memory");
@@ -323,9 +333,10 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		switch (opt) {
 		case 'd':
 			if (wt_parse_long(optarg, 1, 600, &v)) {
+				char esc[64];
 				wt_err_set(err, EINVAL,
 					   "-d: '%s' is not a delay in tenths of a second (1 to 600)",
-					   optarg);
+					   wt_escape_to(esc, sizeof(esc), optarg, strlen(optarg), 0));
 				return 2;
 			}
 			c->delay_tenths = v;

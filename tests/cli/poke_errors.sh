@@ -30,6 +30,10 @@ refused 1 "^whytop poke: 1e39 is out of range for float" poke "$pid" f=1e39
 refused 1 "^whytop poke: 'PURPLE' is not a value of enum color \(one of: RED, GREEN, BLUE, or a number\)$" poke "$pid" color=PURPLE
 refused 1 "^whytop poke: 'maybe' is not a bool" poke "$pid" b=maybe
 refused 1 "^whytop poke: '12abc' is not a number for int$" poke "$pid" i=12abc
+refused 1 "^whytop poke: ' 1' has a space before or after it; write the value alone$" poke "$pid" "i= 1"
+refused 1 "^whytop poke: '1 ' has a space before or after it; write the value alone$" poke "$pid" "i=1 "
+refused 1 "^whytop poke: '\+1' is not a value for int: write it without the '\+'$" poke "$pid" "i=+1"
+refused 1 "^whytop poke: '\+2.5' is not a value for double: write it without the '\+'$" poke "$pid" "d=+2.5"
 refused 1 "no frame of thread $pid with debug info has a variable 'nosuch'" poke "$pid" nosuch=1
 refused 1 "^whytop poke: no variable 'nosuch' is visible in frame 0 \(show_types\)" poke "$pid" --frame 0 nosuch=1
 refused 1 "^whytop poke: 'cfg.nope': no member 'nope' there$" poke "$pid" cfg.nope=1
@@ -45,7 +49,7 @@ refused 1 "thread 1 is not a live thread of process $pid|no thread 1" poke "$pid
 # Nothing above changed the program: it prints its start values still.
 kill -USR1 "$pid"
 t_wait_for 5 grep -q "^usr1 &g_counter=" "$out" || t_fail "loc_types stopped answering"
-for n in sc ui l f color b i cfg.limit arr[3]; do
+for n in sc ui l f d color b i cfg.limit arr[3]; do
 	[ "$(lx_own "$out" usr1 "$n")" = "$(lx_own "$out" start "$n")" ] || t_fail "$n changed"
 done
 

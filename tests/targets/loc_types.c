@@ -41,6 +41,11 @@ static long s_total = -7; /* a file static */
 const char *g_greeting = "hello, whytop";
 /* In a read-only page (.rodata), read through a volatile pointer: a poke must reach it there. */
 static const int ro_limit = 5;
+/* A const array of an anonymous struct: GCC qualifies array and element both. */
+static const struct {
+	int id;
+	char tag;
+} g_table[3] = {{1, 'a'}, {2, 'b'}, {3, 'c'}};
 
 static volatile sig_atomic_t dump_now;
 
@@ -125,6 +130,7 @@ static void show_types(long exit_after_ms)
 		printf("%s ro_limit=%d\n", tag, *(const volatile int *)&ro_limit);                 \
 		printf("%s pcfg->limit=%d\n", tag, pcfg->limit);                                   \
 		printf("%s &g_counter=%p\n", tag, (void *)&g_counter);                             \
+		printf("%s g_table[1].id=%d\n", tag, g_table[1].id);                               \
 		fflush(stdout);                                                                    \
 	} while (0)
 

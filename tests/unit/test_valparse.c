@@ -42,6 +42,11 @@ __attribute__((used)) char *const tv_cptr;
 __attribute__((used)) int tv_arr[5];
 __attribute__((used)) struct tv_pair tv_struct;
 __attribute__((used)) int (*tv_fn)(int);
+/* GCC describes it as const -> array -> const -> struct: printed once "const". */
+__attribute__((used)) static const struct {
+	int id;
+} tv_anon_table[8];
+__attribute__((used)) static const volatile int tv_cv_arr[2][3];
 
 static Dwfl *dwfl;
 static Dwarf *dw;
@@ -163,8 +168,21 @@ static void test_integer_syntax(void **state)
 	OK("tv_s32", "-0x10", int, -16);
 	OK("tv_s32", "0b101", int, 5);
 	OK("tv_s32", "017", int, 15);
-	OK("tv_s32", " 42 ", int, 42);
-	OK("tv_s32", "+7", int, 7);
+	/* What strtol would take but a person rarely means: a quoting slip, refused. */
+	refused("tv_s32", " 42", "' 42' has a space before or after it; write the value alone");
+	refused("tv_s32", "42 ", "'42 ' has a space before or after it; write the value alone");
+	refused("tv_s32", "\t42", "'\\t42' has a space before or after it; write the value alone");
+	refused("tv_s32", "+7", "'+7' is not a value for int: write it without the '+'");
+	refused("tv_u64", "+0x10",
+		"'+0x10' is not a value for long unsigned int: write it without the '+'");
+	refused("tv_f64", " 1.5", "' 1.5' has a space before or after it; write the value alone");
+	refused("tv_f64", "+1.5", "'+1.5' is not a value for double: write it without the '+'");
+	refused("tv_enum", " TV_RED",
+		"' TV_RED' has a space before or after it; write the value alone");
+	refused("tv_bool", "true ", "'true ' has a space before or after it; write the value alone");
+	refused("tv_str", " 0x1000",
+		"' 0x1000' has a space before or after it; write the value alone");
+	OK("tv_c", "' '", char, ' ');
 	refused("tv_s32", "12abc", "'12abc' is not a number for int");
 	refused("tv_s32", "", "'' is not a number for int");
 	refused("tv_s32", "1e3", "'1e3' is not a number for int");
@@ -226,6 +244,8 @@ static void test_type_names(void **state)
 	name_is("tv_struct", "struct tv_pair");
 	name_is("tv_enum", "enum tv_color");
 	name_is("tv_fn", "function pointer");
+	name_is("tv_anon_table", "const struct <anonymous> [8]");
+	name_is("tv_cv_arr", "volatile const int [2] [3]");
 }
 
 int main(void)

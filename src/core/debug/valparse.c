@@ -2,10 +2,14 @@
  * valparse.c: the text a person types for poke, turned into exactly the
  * bytes of a scalar type, or refused with the reason and the type's range.
  *
- * Integers take decimal, 0x hex, 0 octal and 0b binary with an optional
- * sign; char also takes 'c'; bool takes true/false/1/0; enums take an
+ * Integers take decimal, 0x hex, 0 octal and 0b binary, maybe after a
+ * '-'; char also takes 'c'; bool takes true/false/1/0; enums take an
  * enumerator's name or a number; floating point takes what strtod does;
- * pointers take a number or NULL.
+ * pointers take a number or NULL. A value with a space before or after it,
+ * or a leading '+', is refused: more likely a slip than meant.
+ *
+ * Also the other path a person types: an --expand PATH, checked for what
+ * it names being expandable, with the reason when it is not.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -208,6 +212,22 @@ int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsign
 	}
 	*sizep = size;
 	memset(out, 0, size);
+	/*
+	 * strtoull and strtod skip leading blanks and take a '+': a value typed
+	 * as i=" 1" or i=+1 was written without a word. It is more likely a
+	 * quoting slip than meant: say so, and write nothing.
+	 */
+	if (text[0] && (isspace((unsigned char)text[0]) ||
+			isspace((unsigned char)text[strlen(text) - 1]))) {
+		r = wt_err_set(err, EINVAL,
+			       "'%s' has a space before or after it; write the value alone", esc);
+		goto out;
+	}
+	if (text[0] == '+') {
+		r = wt_err_set(err, EINVAL, "'%s' is not a value for %s: write it without the '+'",
+			       esc, tn.data);
+		goto out;
+	}
 	if (vt_tag(&t) == DW_TAG_enumeration_type) {
 		r = parse_enum(&t, esc, tn.data, size, out, err);
 		goto out;
@@ -303,5 +323,67 @@ int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsign
 	}
 out:
 	wt_buf_free(&tn);
+	return r < 0 ? r : (r > 0 ? -r : 0);
+}
+
+int locals_expand_check(Dwfl *dwfl, const struct locals_frame *f, const char *path,
+			struct wt_err *err)
+{
+	struct lx_ctx c;
+	struct vtype t, st, pointee;
+	struct lval v;
+	struct wt_buf tn;
+	char esc[300];
+	int r;
+
+	if ((r = lx_open(dwfl, f, &c, false, err)) < 0)
+		return r;
+	if ((r = lx_resolve(&c, path, &t, &v, err)) < 0) {
+		lx_close(&c);
+		return r;
+	}
+	wt_escape_to(esc, sizeof(esc), path, strlen(path), 0);
+	wt_buf_init(&tn);
+	vt_name(&t, &tn);
+	st = t;
+	vt_strip(&st);
+	r = 0;
+	if (vt_is_aggregate(&st) && val_nchildren(&st) > 0) {
+		if (v.kind == LV_NONE)
+			r = wt_err_set(err, ENODATA, "'%s' has no value here (%s): nothing to expand",
+				       esc, v.why[0] ? v.why : locals_loc_name(v.loc));
+	} else if (vt_tag(&st) == DW_TAG_pointer_type || vt_tag(&st) == DW_TAG_reference_type ||
+		   vt_tag(&st) == DW_TAG_rvalue_reference_type) {
+		uint64_t ptr = 0;
+		unsigned char probe;
+		vt_init(&pointee, &st.die);
+		int pt = vt_strip(&pointee) ? vt_tag(&pointee) : 0;
+		if ((pt != DW_TAG_structure_type && pt != DW_TAG_union_type &&
+		     pt != DW_TAG_class_type) ||
+		    val_nchildren(&pointee) == 0)
+			r = wt_err_set(err, EINVAL,
+				       "'%s' is of type %s, a pointer to neither struct nor union: "
+				       "nothing to expand",
+				       esc, tn.data ? tn.data : "pointer");
+		else if (v.kind == LV_NONE)
+			r = wt_err_set(err, ENODATA, "'%s' has no value here (%s): nothing to expand",
+				       esc, v.why[0] ? v.why : locals_loc_name(v.loc));
+		else if (lv_read(&c, &v, 8, (unsigned char *)&ptr, 8) < 0)
+			r = wt_err_set(err, EFAULT, "cannot read the pointer '%s'", esc);
+		else if (!ptr)
+			r = wt_err_set(err, EFAULT, "'%s' is a NULL pointer: nothing to expand", esc);
+		else if (lx_mem_read(&c, ptr, &probe, 1) < 0)
+			r = wt_err_set(err, EFAULT,
+				       "'%s' points to 0x%" PRIx64
+				       ", which cannot be read: nothing to expand",
+				       esc, ptr);
+	} else {
+		r = wt_err_set(err, EINVAL,
+			       "'%s' is of type %s, not a struct, union, array or pointer to "
+			       "one: nothing to expand",
+			       esc, tn.data ? tn.data : "value with no type");
+	}
+	wt_buf_free(&tn);
+	lx_close(&c);
 	return r < 0 ? r : (r > 0 ? -r : 0);
 }

@@ -164,6 +164,46 @@ static void put_name(struct wt_buf *b, Dwarf_Die *die)
 	wt_buf_puts(b, n ? wt_escape_to(tmp, sizeof(tmp), n, strlen(n), 0) : "<anonymous>");
 }
 
+static bool vt_is_qual(int tag)
+{
+	return tag == DW_TAG_const_type || tag == DW_TAG_volatile_type ||
+	       tag == DW_TAG_restrict_type || tag == DW_TAG_atomic_type;
+}
+
+/* The element type of array arr carries qualifier tag (const, volatile) already. */
+static bool vt_elem_has_qual(const struct vtype *arr, int tag)
+{
+	struct vtype e;
+	vt_follow(&arr->die, &e);
+	for (int i = 0; i < 8 && e.valid; i++) {
+		int et = vt_tag(&e);
+		if (et == tag)
+			return true;
+		if (et == DW_TAG_array_type) {
+			/* a further dimension of the same array */
+		} else if (!vt_is_qual(et)) {
+			return false;
+		}
+		struct vtype next;
+		vt_follow(&e.die, &next);
+		e = next;
+	}
+	return false;
+}
+
+/* Qualifier q sits on an array whose elements carry it too. */
+static bool vt_qual_repeated(const struct vtype *q)
+{
+	struct vtype a;
+	vt_follow(&q->die, &a);
+	for (int i = 0; i < 8 && a.valid && vt_is_qual(vt_tag(&a)); i++) {
+		struct vtype next;
+		vt_follow(&a.die, &next);
+		a = next;
+	}
+	return a.valid && vt_tag(&a) == DW_TAG_array_type && vt_elem_has_qual(&a, vt_tag(q));
+}
+
 /* C spelling, written inside out for pointers and arrays: "char *", "int [4]". */
 static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 {
@@ -201,6 +241,15 @@ static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 		if (n.valid && vt_tag(&n) == DW_TAG_pointer_type) {
 			vt_name_rec(&n, b, guard + 1);
 			wt_buf_puts(b, vt_tag(t) == DW_TAG_const_type ? "const" : "volatile");
+			break;
+		}
+		/*
+		 * A qualified array: C qualifies its elements, and GCC says it twice
+		 * (const -> array -> const -> struct for `const struct {...} a[8]`).
+		 * Spell the qualifier once.
+		 */
+		if (vt_qual_repeated(t)) {
+			vt_name_rec(&n, b, guard + 1);
 			break;
 		}
 		wt_buf_puts(b, vt_tag(t) == DW_TAG_const_type ? "const " : "volatile ");

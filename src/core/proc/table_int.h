@@ -13,7 +13,7 @@
 #include "core/proc/internal.h"
 
 #define COMM_RAW_MAX 64  /* kworker names carry their workqueue: longer than TASK_COMM_LEN */
-#define CMDLINE_MAX 4096 /* what any front end can show of a command line */
+#define CMDLINE_MAX 4096 /* bytes of a command line kept; longer ones are cut (cmdline_cut) */
 #define FD_RESERVE 256   /* fds left for everything else in the process */
 
 /* One task in the cache, keyed by (pid, start time). */
@@ -27,6 +27,7 @@ struct proc_ent {
 	char *comm;                       /* escaped */
 	char *cmdline;                    /* escaped; NULL until read */
 	bool cmdline_known, cmdline_tried;
+	bool cmdline_cut;                 /* longer than CMDLINE_MAX: cut there */
 	bool user_tried, user_known;
 	uid_t uid;
 	const char *user;                 /* owned by the users cache */

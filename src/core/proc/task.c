@@ -225,10 +225,12 @@ static void ent_read_user(struct proc_table *t, struct proc_ent *e, const char *
 
 static void ent_read_cmdline(struct proc_table *t, struct proc_ent *e, const char *dir)
 {
-	char path[64], buf[CMDLINE_MAX];
+	/* one byte more than is kept, to know whether there was more */
+	char path[64], buf[CMDLINE_MAX + 2];
 	int keep = -1;
 
 	e->cmdline_tried = true;
+	e->cmdline_cut = false;
 	free(e->cmdline);
 	e->cmdline = NULL;
 	e->cmdline_known = false;
@@ -246,6 +248,10 @@ static void ent_read_cmdline(struct proc_table *t, struct proc_ent *e, const cha
 	strcpy(path, dir);
 	strcat(path, "cmdline");
 	ssize_t n = proc_read_kept(t->procfd, path, &keep, false, buf, sizeof(buf));
+	if (n > CMDLINE_MAX) {
+		e->cmdline_cut = true;
+		n = CMDLINE_MAX;
+	}
 	if (n > 0)
 		e->cmdline = wt_escape(buf, (size_t)n, 1);
 	if (n == 0 || (e->cmdline && !e->cmdline[0])) {
@@ -471,9 +477,11 @@ int proc_task_scan(struct proc_table *t, const struct scan *sc, const char *dir,
 		p->user = e->user;
 	}
 	p->cmdline = e->comm;
+	p->cmdline_cut = false;
 	if (e->cmdline_known && e->cmdline) {
 		p->known |= PROC_KNOWN_CMDLINE;
 		p->cmdline = e->cmdline;
+		p->cmdline_cut = e->cmdline_cut;
 	}
 	p->wchan = NULL;
 	if ((sc->need & PROC_NEED_WCHAN) && e->wchan_known) {

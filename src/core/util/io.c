@@ -1,4 +1,5 @@
 /* io.c: small-file reads relative to directory fds, clocks, number parsing. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -75,7 +76,8 @@ uint64_t wt_now_ns(void)
 int wt_parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;
-	if (!s || !*s)
+	/* strtol alone takes " 5", "+5" and "\n5": a number is digits, maybe after a '-'. */
+	if (!s || !(isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1]))))
 		return -EINVAL;
 	errno = 0;
 	long v = strtol(s, &end, 10);
