@@ -75,8 +75,10 @@ static int seize(struct pt_state *st, pid_t tid, struct wt_err *err)
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
 		    (st->s->opts.tid ? 0 : PTRACE_O_TRACECLONE);
 	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)opts) == 0) {
-		if (!sc_tracer_add(&st->tr, tid))
+		struct sc_tracee *e = sc_tracer_add(&st->tr, tid);
+		if (!e)
 			return wt_err_set(err, ENOMEM, "out of memory");
+		e->attached = 1; /* maybe mid-syscall: see first_stop in tracer.c */
 		ptrace(PTRACE_INTERRUPT, tid, 0, 0); /* its first stop switches on syscall stops */
 		return 1;
 	}
