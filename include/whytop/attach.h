@@ -78,10 +78,30 @@ struct attach_opts {
  * Seize and stop the threads of pid. On success *out holds every thread that
  * was seen, each with its stop classified (threads that exited are marked
  * gone). Fails only if no thread at all could be held (process gone,
- * permission refused); the error names the cause and what to do.
+ * permission refused); the error names the cause and what to do. When
+ * every thread sleeps in D and none stopped within a short grace (20 ms
+ * after the others), it fails with ETIMEDOUT at once, naming D and
+ * 'whytop kstack'; those threads stay seized until they stop, and a later
+ * attach_all on the same thread takes them over (never EBUSY for them).
  */
 int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **out,
 	       struct wt_err *err);
+
+/*
+ * Why pid cannot be traced at all, when /proc says so without trying:
+ * it is whytop itself (EINVAL), a kernel thread (EINVAL), a zombie or gone
+ * (ESRCH), or already traced by another process (EPERM, naming it). 0 if
+ * none applies. attach_all calls it first; others (debug_proc_open) may.
+ */
+int attach_check(pid_t pid, struct wt_err *err);
+/*
+ * The sentence for a refusal e (EPERM, EACCES from PTRACE_SEIZE of tid or
+ * from /proc/PID files) of pid: attach_check's reasons, tid traced by
+ * another process or by whytop (EBUSY), the system protecting the
+ * process although whytop has CAP_SYS_PTRACE, or else "run as root".
+ * Returns -errno.
+ */
+int attach_refusal(pid_t pid, pid_t tid, int e, struct wt_err *err);
 
 /*
  * Let every thread go, handing pending signals back, and free the set.

@@ -26,10 +26,20 @@
 /* Threads that were already in D state get this long once all others stopped. */
 #define ATTACH_D_GRACE_NS 20000000ull
 
-/* Threads still seized after their attach_set was freed (see attach_reap_deferred). */
+/*
+ * Threads still seized after their attach_set was freed (see
+ * attach_reap_deferred), each with the thread of ours that seized it: only
+ * that thread may wait for it and detach it (ptrace's rule), so another
+ * tracer thread's reap or attach leaves it alone.
+ */
+struct attach_deferred {
+	pid_t tid;
+	pid_t owner;
+};
 static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
-static pid_t *deferred_tids;
+static struct attach_deferred *deferred;
 static size_t ndeferred, deferred_cap;
+static bool attach_adopt_deferred(pid_t tid);
 
 const char *attach_stop_name(enum attach_stop s)
 {
@@ -80,6 +90,128 @@ static long attach_tracer_pid(pid_t tid)
 		return 0;
 	char *p = strstr(buf, "TracerPid:");
 	return p ? strtol(p + 10, NULL, 10) : 0;
+}
+
+/* The value of a "Key:" line of /proc/PID/status text, or NULL. */
+static const char *attach_status_field(const char *buf, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, key, klen) == 0 && p[klen] == ':')
+			return p + klen + 1;
+	return NULL;
+}
+
+static long attach_status_long(const char *buf, const char *key, long dflt)
+{
+	const char *v = attach_status_field(buf, key);
+	return v ? strtol(v, NULL, 10) : dflt;
+}
+
+static unsigned long long attach_status_hex(const char *buf, const char *key)
+{
+	const char *v = attach_status_field(buf, key);
+	return v ? strtoull(v, NULL, 16) : 0;
+}
+
+/* The escaped comm of a process, into buf ("?" if unreadable). */
+static const char *attach_comm(pid_t pid, char *buf, size_t size)
+{
+	char path[64], raw[64];
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	ssize_t n = wt_read_at(AT_FDCWD, path, raw, sizeof(raw));
+	if (n <= 0)
+		return strcpy(buf, "?");
+	if (raw[n - 1] == '\n')
+		n--;
+	return wt_escape_to(buf, size, raw, (size_t)n, 0);
+}
+
+/* The kernel's PF_KTHREAD, field 9 (flags) of /proc/PID/stat. */
+#define ATTACH_PF_KTHREAD 0x00200000ul
+
+static bool attach_is_kthread(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return false;
+	char *p = strrchr(buf, ')');
+	/* after ") ": state ppid pgrp session tty_nr tpgid flags */
+	for (int field = 0; p && field < 7; field++)
+		p = strchr(p + 1, ' ');
+	return p && (strtoul(p + 1, NULL, 10) & ATTACH_PF_KTHREAD);
+}
+
+int attach_check(pid_t pid, struct wt_err *err)
+{
+	char path[64], buf[2048], name[64];
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+		return 0; /* gone or hidden: the caller's own reads say which */
+	if (attach_status_long(buf, "Tgid", 0) == getpid())
+		return wt_err_set(err, EINVAL,
+				  "process %d is whytop itself: whytop cannot trace itself", pid);
+	if (attach_is_kthread(pid))
+		return wt_err_set(err, EINVAL,
+				  "process %d is a kernel thread: it has no user stack; "
+				  "'whytop kstack %d' shows its kernel stack",
+				  pid, pid);
+	const char *state = attach_status_field(buf, "State");
+	while (state && (*state == ' ' || *state == '\t'))
+		state++;
+	/* A leader that exited while other threads run on shows Z too: not a zombie. */
+	if (state && (*state == 'Z' || *state == 'X') &&
+	    attach_status_long(buf, "Threads", 1) <= 1) {
+		long ppid = attach_status_long(buf, "PPid", 0);
+		if (*state == 'X')
+			return wt_err_set(err, ESRCH, "process %d is gone (it exited)", pid);
+		return wt_err_set(err, ESRCH,
+				  "process %d is a zombie (it has exited; its parent %ld (%s) "
+				  "has not reaped it): there is nothing left to trace",
+				  pid, ppid, attach_comm((pid_t)ppid, name, sizeof(name)));
+	}
+	long tracer = attach_status_long(buf, "TracerPid", 0);
+	if (tracer > 0 && tracer != getpid())
+		return wt_err_set(err, EPERM,
+				  "process %d is already traced by %ld (%s); detach it first", pid,
+				  tracer, attach_comm((pid_t)tracer, name, sizeof(name)));
+	return 0;
+}
+
+int attach_refusal(pid_t pid, pid_t tid, int e, struct wt_err *err)
+{
+	int r = attach_check(pid, err);
+	if (r < 0)
+		return r;
+	char name[64];
+	long tracer = tid ? attach_tracer_pid(tid) : 0;
+	if (tracer == getpid())
+		return wt_err_set(err, EBUSY,
+				  "cannot attach to %d: another part of whytop is holding it; "
+				  "try again",
+				  pid);
+	if (tracer > 0)
+		return wt_err_set(err, EPERM,
+				  "thread %d of process %d is already traced by %ld (%s); detach "
+				  "it first",
+				  tid, pid, tracer, attach_comm((pid_t)tracer, name, sizeof(name)));
+	if (e != EPERM && e != EACCES)
+		return wt_err_set(err, e, "cannot attach to %d: %s", pid, strerror(e));
+	char buf[2048];
+	unsigned long long caps = 0;
+	if (wt_read_at(AT_FDCWD, "/proc/self/status", buf, sizeof(buf)) > 0)
+		caps = attach_status_hex(buf, "CapEff");
+	if (caps & (1ull << 19)) /* CAP_SYS_PTRACE: running as root will not help */
+		return wt_err_set(err, e,
+				  "cannot attach to %d: %s, although whytop has CAP_SYS_PTRACE: "
+				  "the system protects this process (a security module such as "
+				  "Yama or Landlock, or a user namespace whytop is not in)",
+				  pid, strerror(e));
+	return wt_err_set(err, e,
+			  "cannot attach to %d: %s; run whytop as root or as the process owner "
+			  "with ptrace allowed (kernel.yama.ptrace_scope)",
+			  pid, strerror(e));
 }
 
 struct attach_thread *attach_find(struct attach_set *as, pid_t tid)
@@ -163,6 +295,10 @@ static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, 
 		struct attach_thread *t = &as->threads[i];
 		if (t->state == 'Z' || t->state == 'X') {
 			t->gone = true; /* an exited thread (a zombie leader) cannot be seized */
+			continue;
+		}
+		if (attach_adopt_deferred(t->tid)) {
+			t->seized = true; /* already ours, its interrupt pending */
 			continue;
 		}
 		if (attach_seize(t->tid) < 0) {
@@ -319,6 +455,10 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 		opts = &defaults;
 	*out = NULL;
 	attach_reap_deferred();
+	/* Whytop itself, a zombie, a kernel thread, traced by another tool: say so at once. */
+	int r = attach_check(pid, err);
+	if (r < 0)
+		return r;
 
 	struct attach_set *as = calloc(1, sizeof(*as));
 	if (!as)
@@ -349,7 +489,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 		attach_wait_stops(as, from, deadline, opts);
 	}
 
-	size_t held = 0;
+	size_t held = 0, unstopped = 0, in_d = 0;
 	for (size_t i = 0; i < as->nthreads; i++) {
 		struct attach_thread *t = &as->threads[i];
 		if (t->released) {
@@ -358,7 +498,29 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 			held++;
 			if (opts->fetch_regs && ptrace(PTRACE_GETREGS, t->tid, 0, &t->regs) == 0)
 				t->regs_valid = true;
+		} else if (t->deferred) {
+			unstopped++;
+			if (attach_read_state(pid, t->tid) == 'D')
+				in_d++;
 		}
+	}
+	if (held == 0 && unstopped && in_d == unstopped) {
+		/*
+		 * Every thread we seized sleeps uninterruptibly: it stops only
+		 * when the kernel lets it go (a vfork parent, when its child
+		 * execs or exits). Waiting longer or trying again would not help.
+		 */
+		attach_detach(as);
+		if (unstopped == 1)
+			return wt_err_set(err, ETIMEDOUT,
+					  "process %d did not stop: it sleeps uninterruptibly in "
+					  "the kernel (state D; a vfork parent waits so for its "
+					  "child); 'whytop kstack %d' shows where",
+					  pid, pid);
+		return wt_err_set(err, ETIMEDOUT,
+				  "no thread of process %d stopped: all %zu sleep uninterruptibly "
+				  "in the kernel (state D); 'whytop kstack %d' shows where",
+				  pid, unstopped, pid);
 	}
 	if (held == 0) {
 		char pnow = attach_proc_state(pid);
@@ -371,21 +533,8 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 			return wt_err_set(err, ESRCH,
 					  "thread %d is not a live thread of process %d",
 					  opts->only_tid, pid);
-		if (first_errno == EPERM) {
-			long tracer = attach_tracer_pid(err_tid);
-			if (tracer)
-				return wt_err_set(
-				    err, EPERM,
-				    "cannot attach to %d: it is already traced by "
-				    "process %ld (a debugger or strace?); detach that first",
-				    pid, tracer);
-			return wt_err_set(
-			    err, EPERM,
-			    "cannot attach to %d: operation not permitted; run whytop "
-			    "as root or as the process owner with ptrace allowed "
-			    "(kernel.yama.ptrace_scope)",
-			    pid);
-		}
+		if (first_errno == EPERM)
+			return attach_refusal(pid, err_tid, EPERM, err);
 		if (first_errno == EBUSY)
 			return wt_err_set(
 			    err, EBUSY,
@@ -411,28 +560,55 @@ static void attach_defer(pid_t tid)
 	pthread_mutex_lock(&deferred_lock);
 	if (ndeferred == deferred_cap) {
 		size_t cap = deferred_cap ? deferred_cap * 2 : 8;
-		pid_t *p = realloc(deferred_tids, cap * sizeof(*p));
+		struct attach_deferred *p = realloc(deferred, cap * sizeof(*p));
 		if (!p) {
 			pthread_mutex_unlock(&deferred_lock);
 			return; /* the kernel detaches it when our process exits */
 		}
-		deferred_tids = p;
+		deferred = p;
 		deferred_cap = cap;
 	}
-	deferred_tids[ndeferred++] = tid;
+	deferred[ndeferred++] = (struct attach_deferred){tid, gettid()};
 	pthread_mutex_unlock(&deferred_lock);
+}
+
+/*
+ * tid is still seized by this thread from an earlier attach (it did not
+ * stop in time): take it off the deferred list, so the caller waits for
+ * its stop again instead of failing to seize it (EPERM, traced by us).
+ */
+static bool attach_adopt_deferred(pid_t tid)
+{
+	bool found = false;
+	pid_t self = gettid();
+	pthread_mutex_lock(&deferred_lock);
+	for (size_t i = 0; i < ndeferred; i++) {
+		if (deferred[i].tid == tid && deferred[i].owner == self) {
+			deferred[i] = deferred[--ndeferred];
+			found = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&deferred_lock);
+	return found;
 }
 
 size_t attach_reap_deferred(void)
 {
+	pid_t self = gettid();
 	pthread_mutex_lock(&deferred_lock);
-	size_t keep = 0;
+	size_t keep = 0, mine = 0;
 	for (size_t i = 0; i < ndeferred; i++) {
 		int status;
-		pid_t tid = deferred_tids[i];
+		pid_t tid = deferred[i].tid;
+		if (deferred[i].owner != self) {
+			deferred[keep++] = deferred[i]; /* another tracer thread's */
+			continue;
+		}
 		pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
 		if (r == 0) {
-			deferred_tids[keep++] = tid;
+			deferred[keep++] = deferred[i];
+			mine++;
 			continue;
 		}
 		if (r > 0 && WIFSTOPPED(status)) {
@@ -443,7 +619,7 @@ size_t attach_reap_deferred(void)
 	}
 	ndeferred = keep;
 	pthread_mutex_unlock(&deferred_lock);
-	return keep;
+	return mine;
 }
 
 int attach_detach(struct attach_set *as)

@@ -388,14 +388,12 @@ int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)
 	int r = debug_proc_read_maps(dp, &changed);
 	if (r < 0) {
 		debug_proc_close(dp);
-		char lnk[8];
-		/* An empty map and no executable, yet the process is there: a kernel thread. */
-		if (r == -ESRCH && readlink(exe, lnk, sizeof(lnk)) < 0 && errno == ENOENT &&
-		    kill(pid, 0) == 0)
-			return wt_err_set(err, EINVAL,
-					  "process %d is a kernel thread: it has no user stack; "
-					  "'whytop kstack %d' shows its kernel stack",
-					  pid, pid);
+		/* A zombie, a kernel thread, a refusal: attach.c knows which (attach.h). */
+		int c = attach_check(pid, err);
+		if (c < 0)
+			return c;
+		if (r == -EACCES || r == -EPERM)
+			return attach_refusal(pid, 0, -r, err);
 		if (r == -ENOENT || r == -ESRCH)
 			return wt_err_set(err, ESRCH, "process %d is gone (it exited)", pid);
 		return wt_err_set(err, -r, "cannot read /proc/%d/maps: %s; run as root", pid,

@@ -117,6 +117,35 @@ static size_t stack_try_leaf(struct debug_proc *dp, struct stack_frame *frames, 
 }
 
 /*
+ * A thread just born from clone or clone3, stopped before its first user
+ * instruction: the pc follows the syscall instruction inside glibc's
+ * clone, and rax (the child's return value) is 0. glibc ends the FDE
+ * before that syscall and marks the return address undefined from the
+ * child's entry on, so there is nothing above this frame: the stack ends
+ * here. The parent's side (rax the new tid) returns to its caller and is
+ * walked as a leaf.
+ */
+static bool stack_newborn_thread(struct debug_proc *dp, const struct stack_frame *f0)
+{
+	const struct snap_thread *t = dp->cur;
+	uint64_t pc = f0->pc, insn, start;
+	if (dp->is32 || t->regs[0] != 0 || pc < 2 || debug_mem_read_word(dp, pc - 2, &insn) < 0 ||
+	    (insn & 0xffff) != 0x050f) /* syscall */
+		return false;
+	Dwfl_Module *mod = dwfl_addrmodule(dp->dwfl, pc);
+	const char *name = mod ? symidx_lookup(dp, mod, pc, &start) : NULL;
+	if (!name)
+		return false;
+	if (strncmp(name, "__GI_", 5) == 0)
+		name += 5;
+	while (*name == '_')
+		name++;
+	size_t len = strcspn(name, "@");
+	return (len == 5 && strncmp(name, "clone", 5) == 0) ||
+	       (len == 6 && strncmp(name, "clone3", 6) == 0);
+}
+
+/*
  * Unwind the current thread of dp: libunwind, and where it stops with an
  * error, libdwfl or frame pointers on the same copy. Frames that agree with
  * libunwind's are kept from libunwind (they carry save locations); those
@@ -163,8 +192,6 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 		}
 	}
 	free(alt);
-	if (n == 1 && !no_libunwind)
-		n = stack_try_leaf(dp, frames, max, &why);
 	/* A return address outside executable code means the chain was lost: stop there. */
 	for (size_t i = 1; i < n; i++) {
 		const struct debug_map *map = debug_proc_find_map(dp, frames[i].pc);
@@ -175,6 +202,15 @@ static size_t stack_unwind_one(struct debug_proc *dp, struct stack_frame *frames
 			break;
 		}
 	}
+	/*
+	 * Only where the unwinders stopped with an error: after a clean end
+	 * (the CFI said the return address is undefined: the outermost frame)
+	 * a word at sp is not a return address.
+	 */
+	if (n == 1 && why && !no_libunwind)
+		n = stack_try_leaf(dp, frames, max, &why);
+	if (n == 1 && why && stack_newborn_thread(dp, &frames[0]))
+		why = NULL;
 	if (why && n < 2) {
 		char buf[256];
 		snprintf(buf, sizeof(buf), "the stack could not be unwound: %s", why);

@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <whytop/attach.h>
+
 #include "sc_internal.h"
 #include "tracer.h"
 
@@ -73,8 +75,10 @@ static int seize(struct pt_state *st, pid_t tid, struct wt_err *err)
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
 		    (st->s->opts.tid ? 0 : PTRACE_O_TRACECLONE);
 	if (ptrace(PTRACE_SEIZE, tid, 0, (void *)opts) == 0) {
-		if (!sc_tracer_add(&st->tr, tid))
+		struct sc_tracee *e = sc_tracer_add(&st->tr, tid);
+		if (!e)
 			return wt_err_set(err, ENOMEM, "out of memory");
+		e->attached = 1; /* maybe mid-syscall: see first_stop in tracer.c */
 		ptrace(PTRACE_INTERRUPT, tid, 0, 0); /* its first stop switches on syscall stops */
 		return 1;
 	}
@@ -85,20 +89,19 @@ static int seize(struct pt_state *st, pid_t tid, struct wt_err *err)
 		sc_tracer_add(&st->tr, tid);
 		return 1;
 	}
-	if (e == EPERM)
-		return wt_err_set(
-		    err, e,
-		    "cannot trace thread %d of process %d: %s; it may be traced already "
-		    "(a debugger or strace: see TracerPid in /proc/%d/status), or "
-		    "run as root",
-		    (int)tid, (int)st->s->opts.pid, strerror(e), (int)tid);
+	if (e == EPERM || e == EACCES)
+		return attach_refusal(st->s->opts.pid, tid, e, err); /* says which reason */
 	return wt_err_set(err, e, "cannot trace thread %d of process %d: %s", (int)tid,
 			  (int)st->s->opts.pid, strerror(e));
 }
 
-static int attach_all(struct pt_state *st, struct wt_err *err)
+static int pt_attach_all(struct pt_state *st, struct wt_err *err)
 {
 	pid_t pid = st->s->opts.pid;
+	/* whytop itself, a zombie, a kernel thread, traced by another tool */
+	int c = attach_check(pid, err);
+	if (c < 0)
+		return c;
 	if (st->s->opts.tid) {
 		int r = seize(st, st->s->opts.tid, err);
 		return r < 0	? r
@@ -139,7 +142,7 @@ static int attach_all(struct pt_state *st, struct wt_err *err)
 	return 0;
 }
 
-static void detach_all(struct pt_state *st)
+static void pt_detach_all(struct pt_state *st)
 {
 	st->tr.detaching = 1;
 	for (size_t i = 0; i < st->tr.cap; i++) {
@@ -173,9 +176,9 @@ static void *pt_main(void *arg)
 
 	struct wt_err err;
 	wt_err_clear(&err);
-	int r = attach_all(st, &err);
+	int r = pt_attach_all(st, &err);
 	if (r)
-		detach_all(st);
+		pt_detach_all(st);
 	pthread_mutex_lock(&st->lock);
 	st->ready = r ? r : 1;
 	st->err = err;
@@ -195,7 +198,7 @@ static void *pt_main(void *arg)
 		sc_tracer_handle(&st->tr, tid, status);
 		atomic_fetch_add_explicit(&st->stops, 1, memory_order_relaxed);
 	}
-	detach_all(st);
+	pt_detach_all(st);
 	pthread_mutex_lock(&st->lock);
 	st->done = 1;
 	pthread_cond_broadcast(&st->cond);

@@ -14,6 +14,11 @@
  *    a stopped process stays stopped and still sees SIGCONT;
  *  - anything else is a genuine signal: re-injected on resume.
  *
+ * A thread seized in the middle of a syscall (pause, nanosleep) is woken
+ * by our interrupt and the kernel restarts its call when we resume it: the
+ * first stop reads its registers, and that re-entry (the same number, or
+ * restart_syscall) is not counted, as its first entry was never seen.
+ *
  * Every call here must come from the one thread that attached the tracees.
  */
 #include <errno.h>
@@ -22,7 +27,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/audit.h>
 #include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -152,6 +159,53 @@ static void count_exit(struct sc_tracer *t, struct sc_tracee *e, int64_t rval, i
 		pthread_mutex_unlock(t->lock);
 }
 
+/* The kernel's restart codes (include/linux/errno.h, not exported to user space). */
+static int is_restart_code(int64_t rv)
+{
+	return rv == -512 || rv == -513 || rv == -514 || rv == -516;
+}
+
+/*
+ * The first stop of a thread seized while running: was it in a syscall
+ * the kernel will restart when we resume it (pause, nanosleep, read on a
+ * pipe... interrupted by our PTRACE_INTERRUPT)? Then its next entry is that
+ * call again (or restart_syscall), whose entry happened before we came.
+ */
+static void first_stop(struct sc_tracee *e)
+{
+	struct __ptrace_syscall_info info;
+	struct user_regs_struct regs;
+	e->attached = 0;
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info) <= 0 ||
+	    ptrace(PTRACE_GETREGS, e->tid, 0, &regs) < 0)
+		return;
+	int64_t rv = (int64_t)regs.rax, nr = (int64_t)regs.orig_rax;
+	if (info.arch == AUDIT_ARCH_I386) {
+		rv = (int32_t)regs.rax;
+		nr = (int32_t)regs.orig_rax;
+	}
+	if (nr < 0 || !is_restart_code(rv))
+		return;
+	e->restart_pending = 1;
+	e->restart_arch = info.arch;
+	e->restart_nr = (uint64_t)nr;
+}
+
+/*
+ * An entry while a restart is pending: is it the interrupted call going
+ * on? rt_sigreturn (a handler ran first, SA_RESTART) leaves it pending.
+ */
+static int is_restarted_entry(struct sc_tracee *e, uint32_t arch, uint64_t nr)
+{
+	int i386 = arch == AUDIT_ARCH_I386;
+	uint64_t restart_syscall = i386 ? 0 : 219, rt_sigreturn = i386 ? 173 : 15;
+	if (arch == e->restart_arch && (nr == rt_sigreturn || (i386 && nr == 119)))
+		return 0;
+	e->restart_pending = 0;
+	return arch == e->restart_arch && (nr == e->restart_nr || nr == restart_syscall);
+}
+
 static void syscall_stop(struct sc_tracer *t, struct sc_tracee *e)
 {
 	struct __ptrace_syscall_info info;
@@ -159,8 +213,13 @@ static void syscall_stop(struct sc_tracer *t, struct sc_tracee *e)
 	long n = ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info);
 	if (n <= 0)
 		return;
+	e->attached = 0;
 	switch (info.op) {
 	case PTRACE_SYSCALL_INFO_ENTRY:
+		if (e->restart_pending && is_restarted_entry(e, info.arch, info.entry.nr)) {
+			e->in_syscall = 0; /* not counted, nor its exit */
+			break;
+		}
 		count_entry(t, e, info.arch, info.entry.nr);
 		break;
 	case PTRACE_SYSCALL_INFO_SECCOMP:
@@ -265,6 +324,8 @@ int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 			}
 			break;
 		case PTRACE_EVENT_STOP:
+			if (e->attached)
+				first_stop(e);
 			if (is_stop_signal(sig)) {
 				/* group-stop: stay stopped, but let SIGCONT through */
 				ptrace(PTRACE_LISTEN, tid, 0, 0);

@@ -17,6 +17,17 @@ struct sc_tracee {
 	int in_syscall; /* between a counted entry and its exit */
 	unsigned slot;
 	uint64_t entry_ns;
+	/*
+	 * Seized while running (ptrace backend): until its first stop the
+	 * thread may sit in a syscall whose entry we never saw. If that call
+	 * was interrupted to restart (-ERESTART*), its re-entry after we
+	 * resume is the same call, not a new one: restart_pending with its
+	 * number and arch (tracer.c).
+	 */
+	int attached;
+	int restart_pending;
+	uint32_t restart_arch;
+	uint64_t restart_nr;
 };
 
 struct sc_tracer {
