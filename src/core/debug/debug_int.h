@@ -16,11 +16,34 @@
 #include <whytop/attach.h>
 #include <whytop/stack.h>
 
-/* One line of /proc/PID/maps, as far as unwinding cares. */
+/* One line of /proc/PID/maps. */
 struct debug_map {
 	uint64_t start, end;
 	bool readable, writable, exec, file;
+	uint64_t offset, ino; /* the mapped file's identity, as the kernel gives it */
+	unsigned dev_major, dev_minor;
+	const char *path; /* into debug_proc.maps_text, path_len bytes, as maps escapes it */
+	size_t path_len;
 };
+
+/*
+ * What whytop knows about one module's file (modfile.c), kept in the
+ * module's libdwfl userdata slot from its report until it is removed.
+ */
+struct debug_mod {
+	uint32_t magic; /* DEBUG_MOD_MAGIC: a Dwfl of ours, not a caller's */
+	struct debug_proc *dp;
+	/* Its first mapping: /proc/PID/map_files/START-END opens that inode. */
+	uint64_t start, end, offset, ino;
+	unsigned dev_major, dev_minor;
+	uint64_t mod_end; /* the module's last mapping ends here */
+	bool opened;	  /* find_elf ran for it */
+	/* The path in maps names the mapped file in our own namespace:
+	 * libunwind, which opens files by that path, may be used on it. */
+	bool host_path;
+	char *refused; /* why its file is not used, a sentence; NULL: none */
+};
+#define DEBUG_MOD_MAGIC 0x6d6f6466u
 
 /* A cached page of the target's read-only memory (unwind tables, code). */
 #define DEBUG_PAGE_SLOTS 512
@@ -86,6 +109,21 @@ int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val);
 /* The same for a 4-byte word (an i386 program's pointers), zero-extended. */
 int debug_mem_read_word32(struct debug_proc *dp, uint64_t addr, uint64_t *val);
 void debug_pages_flush(struct debug_proc *dp);
+
+/*
+ * modfile.c: which file is a module's. find_elf for a mapped file: opened
+ * through /proc/PID/map_files (the mapped inode itself), else through
+ * /proc/PID/root or our own path when it is the same file (device and
+ * inode, or build-id); a file whose build-id differs from the one in the
+ * process's memory is refused. Returns an fd (and *file_name, a path to
+ * show and to find debug files beside) or -1, with dm->refused set when
+ * a file was there but is not the mapped one.
+ */
+int modfile_find_elf(struct debug_mod *dm, const char *name, char **file_name);
+struct debug_mod *modfile_new(struct debug_proc *dp, const struct debug_map *first);
+void modfile_free(struct debug_mod *dm);
+/* The module's debug_mod, its file looked for first; NULL if not ours. */
+struct debug_mod *modfile_of(Dwfl_Module *mod);
 
 /*
  * dcache.c: given an open separate debug file whose DWARF is compressed

@@ -23,8 +23,8 @@
 #include "debug_int.h"
 
 /*
- * find_elf has no argument for the pid; each module's userdata slot carries
- * it (set right after reporting, debug_tag_module).
+ * find_elf has no argument for the process; each module's userdata slot
+ * carries a struct debug_mod (modfile.c), set when the module is reported.
  */
 
 static pthread_once_t debug_env_once = PTHREAD_ONCE_INIT;
@@ -39,39 +39,17 @@ static void debug_env_init(void)
 		unsetenv("DEBUGINFOD_URLS");
 }
 
-/* True if pid sees another root directory than we do (a container). */
-static bool debug_other_root(pid_t pid)
-{
-	char path[64];
-	struct stat a, b;
-	snprintf(path, sizeof(path), "/proc/%d/root", pid);
-	if (stat(path, &a) < 0 || stat("/", &b) < 0)
-		return false;
-	return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
-}
-
 /*
- * Open a module's file through /proc/PID/root when the process lives in
- * another mount namespace; otherwise libdwfl's own finder (which also reads
- * the vDSO and deleted files from the process's memory).
+ * A mapped file's module is opened by modfile.c (map_files, the target's
+ * root, our path; build-id checked against the process's memory); the
+ * vDSO by libdwfl, from the process's memory.
  */
 static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr base,
 			  char **file_name, Elf **elfp)
 {
-	pid_t pid = (pid_t)(intptr_t)*userdata;
-	if (pid > 0 && name[0] == '/' && debug_other_root(pid)) {
-		char path[4096];
-		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, name);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			struct stat st;
-			if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-				*file_name = strdup(path);
-				return fd;
-			}
-			close(fd);
-		}
-	}
+	struct debug_mod *dm = *userdata;
+	if (dm && dm->magic == DEBUG_MOD_MAGIC && name[0] == '/')
+		return modfile_find_elf(dm, name, file_name);
 	return dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
 }
 
@@ -168,36 +146,108 @@ static int debug_preload_one(Dwfl_Module *mod, void **userdata, const char *name
 	return DWARF_CB_OK;
 }
 
-static int debug_tag_module(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start,
-			    void *arg)
+/* A module left the process (munmap, dlclose): forget what we kept about it. */
+static int debug_mod_removed(Dwfl_Module *mod, void *userdata, const char *name, Dwarf_Addr base,
+			     void *arg)
 {
-	if (!*userdata)
-		*userdata = arg;
+	struct debug_mod *dm = userdata;
+	if (dm && dm->magic == DEBUG_MOD_MAGIC)
+		modfile_free(dm);
 	return DWARF_CB_OK;
+}
+
+static int debug_mod_free_all(Dwfl_Module *mod, void **userdata, const char *name, Dwarf_Addr start,
+			      void *arg)
+{
+	debug_mod_removed(mod, *userdata, name, start, arg);
+	*userdata = NULL;
+	return DWARF_CB_OK;
+}
+
+/* Report one module: its mappings first..last (same file), with its debug_mod. */
+static int debug_report_one(struct debug_proc *dp, const char *name, const struct debug_map *first,
+			    uint64_t end)
+{
+	Dwfl_Module *mod = dwfl_report_module(dp->dwfl, name, first->start, end);
+	if (!mod)
+		return -1;
+	void **ud;
+	dwfl_module_info(mod, &ud, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (!*ud && first->path_len && first->path[0] == '/') {
+		struct debug_mod *dm = modfile_new(dp, first);
+		if (!dm)
+			return -1;
+		dm->mod_end = end;
+		*ud = dm;
+	}
+	return 0;
+}
+
+/*
+ * Modules from our own parse of maps (the text the walk uses), grouped as
+ * libdwfl's dwfl_linux_proc_report groups them: consecutive mappings of
+ * one file (device and inode) form a module, other lines in between do
+ * not split it; the vDSO is "[vdso: PID]", which libdwfl reads from memory.
+ */
+static int debug_report_maps(struct debug_proc *dp)
+{
+	const struct debug_map *first = NULL;
+	uint64_t end = 0;
+	char *name = NULL;
+	for (size_t i = 0; i < dp->nmaps; i++) {
+		const struct debug_map *m = &dp->maps[i];
+		bool vdso = m->path_len == 6 && memcmp(m->path, "[vdso]", 6) == 0;
+		bool file = m->path_len > 0 && m->path[0] == '/' &&
+			    (m->ino != 0 || m->dev_major != 0 || m->dev_minor != 0);
+		if (!vdso && !file)
+			continue;
+		if (file && first && m->ino == first->ino && m->dev_major == first->dev_major &&
+		    m->dev_minor == first->dev_minor && m->path_len == first->path_len &&
+		    memcmp(m->path, first->path, m->path_len) == 0) {
+			end = m->end;
+			continue;
+		}
+		if (first && debug_report_one(dp, name, first, end) < 0)
+			goto fail;
+		free(name);
+		name = NULL;
+		first = NULL;
+		if (vdso) {
+			char v[32];
+			snprintf(v, sizeof(v), "[vdso: %d]", (int)dp->pid);
+			if (debug_report_one(dp, v, m, m->end) < 0)
+				goto fail;
+			continue;
+		}
+		name = strndup(m->path, m->path_len);
+		if (!name)
+			goto fail;
+		first = m;
+		end = m->end;
+	}
+	if (first && debug_report_one(dp, name, first, end) < 0)
+		goto fail;
+	free(name);
+	return 0;
+fail:
+	free(name);
+	return -1;
 }
 
 static int debug_report(struct debug_proc *dp, struct wt_err *err)
 {
 	dwfl_report_begin(dp->dwfl);
-	int r = dwfl_linux_proc_report(dp->dwfl, dp->pid);
-	dwfl_report_end(dp->dwfl, NULL, NULL);
-	if (r != 0) {
-		/* elfutils returns a positive errno when /proc cannot be read. */
-		if (r > 0)
-			return wt_err_set(err, r,
-					  r == ENOENT ? "process %d is gone (it exited)"
-						      : "cannot read the memory map of %d: %s",
-					  dp->pid, strerror(r));
-		return wt_err_set(err, EIO, "cannot list the modules of %d: %s", dp->pid,
-				  dwfl_errmsg(-1));
-	}
+	int r = debug_report_maps(dp);
+	dwfl_report_end(dp->dwfl, debug_mod_removed, NULL);
 	/*
 	 * Files open lazily, when a frame first lands in a module; that is
 	 * after the target was let go, so it never lengthens the pause.
 	 * Opening every module's DWARF eagerly costs cold walks dearly
 	 * (decompressing libc's debug file is most of a cold walk).
 	 */
-	dwfl_getmodules(dp->dwfl, debug_tag_module, (void *)(intptr_t)dp->pid, 0);
+	if (r < 0)
+		return wt_err_set(err, EIO, "cannot list the modules of %d: %s", dp->pid,
+				  dwfl_errmsg(-1));
 	return 0;
 }
 
@@ -219,11 +269,12 @@ static int debug_parse_maps(struct debug_proc *dp)
 		if (!nl)
 			nl = end;
 		unsigned long long s, e, off, ino;
+		unsigned dmaj, dmin;
 		char perms[8];
 		int consumed = 0;
-		/* "start-end perms offset dev inode [path]" */
-		if (sscanf(p, "%llx-%llx %7s %llx %*s %llu%n", &s, &e, perms, &off, &ino,
-			   &consumed) >= 5) {
+		/* "start-end perms offset major:minor inode [path]" */
+		if (sscanf(p, "%llx-%llx %7s %llx %x:%x %llu%n", &s, &e, perms, &off, &dmaj, &dmin,
+			   &ino, &consumed) >= 7) {
 			if (n == cap) {
 				void *q = realloc(maps, (cap *= 2) * sizeof(*maps));
 				if (!q) {
@@ -242,6 +293,12 @@ static int debug_parse_maps(struct debug_proc *dp)
 			    .writable = perms[1] == 'w',
 			    .exec = perms[2] == 'x',
 			    .file = ino != 0 && rest < nl && *rest == '/',
+			    .offset = off,
+			    .ino = ino,
+			    .dev_major = dmaj,
+			    .dev_minor = dmin,
+			    .path = rest,
+			    .path_len = (size_t)(nl - rest),
 			};
 		}
 		p = nl + 1;
@@ -439,8 +496,10 @@ void debug_proc_close(struct debug_proc *dp)
 	if (dp->uw)
 		unwind_space_free(dp->uw);
 	symbols_cache_flush(dp);
-	if (dp->dwfl)
+	if (dp->dwfl) {
+		dwfl_getmodules(dp->dwfl, debug_mod_free_all, NULL, 0);
 		dwfl_end(dp->dwfl);
+	}
 	free(dp->pages);
 	free(dp->maps);
 	free(dp->maps_text);

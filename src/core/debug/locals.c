@@ -223,6 +223,11 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 		return wt_err_set(err, ENODATA, "frame %d: no module maps pc 0x%" PRIx64, f->index,
 				  (uint64_t)f->frame.pc);
 	}
+	const char *refused = modfile_refusal(c->mod);
+	if (refused) {
+		lx_close(c);
+		return wt_err_set(err, EACCES, "frame %d: %s", f->index, refused);
+	}
 	cu = dwfl_module_addrdie(c->mod, c->pc, &c->bias);
 	if (!cu) {
 		const char *mname =
@@ -913,18 +918,26 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 		}
 	}
 	root[k] = '\0';
+	/* A frame whose module's file is not the mapped one: said if nothing else fits. */
+	struct wt_err refused = {0};
 	for (size_t i = 0; i < th->nframes; i++) {
 		struct lx_ctx c;
 		Dwarf_Die die;
 		bool ok;
+		struct wt_err e = {0};
 		if (function &&
 		    (!th->frames[i].function || strcmp(th->frames[i].function, function)))
 			continue;
 		/* Past a frame the unwinder got wrong, nothing can be trusted: say so. */
 		if ((r = locals_frame_from_stack(st, th->tid, (int)i, out, err)) == -EFAULT)
 			return r;
-		if (r < 0 || lx_open(dwfl, out, &c, false, NULL) < 0)
+		if (r < 0)
 			continue;
+		if (lx_open(dwfl, out, &c, false, &e) < 0) {
+			if (e.code == EACCES && !refused.code)
+				refused = e;
+			continue;
+		}
 		ok = !root[0] || find_var(&c, root, &die) == 0;
 		lx_close(&c);
 		if (ok)
@@ -934,6 +947,8 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 	if (!lx_thread_alive(st->pid, th->tid))
 		return wt_err_set(err, ESRCH, "process %d has exited (thread %d is gone)",
 				  (int)st->pid, (int)th->tid);
+	if (refused.code)
+		return wt_err_set(err, refused.code, "%s", refused.msg);
 	char efn[128], er[300];
 	wt_escape_to(er, sizeof(er), root, strlen(root), 0);
 	if (function)

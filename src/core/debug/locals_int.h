@@ -110,6 +110,9 @@ char lx_thread_state(pid_t pid, pid_t tid);
 bool lx_thread_alive(pid_t pid, pid_t tid);
 /* 0 if [addr, addr+size) is mapped in pid with every permission in perm ("w", "x"). */
 int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm);
+/* modfile.c: why whytop does not use the module's file (it is not the
+ * file the process mapped), a sentence; NULL when its file is fine. */
+const char *modfile_refusal(Dwfl_Module *mod);
 int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool write,
 	    struct wt_err *err);
 void lx_close(struct lx_ctx *c);

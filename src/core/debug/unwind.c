@@ -48,6 +48,15 @@ static void *unwind_upt_for(struct debug_proc *dp, unw_word_t ip)
 	/* [vdso] and other images without a file: libunwind cannot open them. */
 	if (!name || name[0] != '/')
 		return NULL;
+	/*
+	 * libunwind opens the path maps gives, in our mount namespace: only
+	 * where that is the mapped file (not a bind mount in the target's
+	 * namespace, a replaced binary, an escaped newline). Elsewhere the
+	 * fallback unwinds with the module's right file (modfile.c).
+	 */
+	struct debug_mod *dm = modfile_of(mod);
+	if (!dm || !dm->host_path)
+		return NULL;
 	for (size_t i = 0; i < uw->nupts; i++)
 		if (uw->upts[i].start == start)
 			return uw->upts[i].upt;
