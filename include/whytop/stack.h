@@ -78,6 +78,13 @@ struct stack {
 	 * stop (to wake from sleep, or to get a CPU on a busy machine).
 	 */
 	uint64_t hold_ns;
+	/*
+	 * Sentences about the process's modules, escaped: e.g. "debug info
+	 * of FILE skipped: its compressed sections would inflate to 900 MiB
+	 * (limit 32 MiB: ...)", whose frames are then named from symbols only.
+	 */
+	char **notes;
+	size_t nnotes;
 };
 
 struct stack_opts {

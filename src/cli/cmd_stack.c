@@ -25,7 +25,10 @@ static const char stack_usage[] =
     "  --repeat N walk N times (keeping debug info loaded) and print timings\n"
     "             on stderr; the last walk is printed\n"
     "Compressed debug files (libc6-dbg's) are read through uncompressed copies\n"
-    "kept in ~/.cache/whytop/debug; WHYTOP_DEBUG_CACHE=0 turns that off.\n";
+    "kept in ~/.cache/whytop/debug; WHYTOP_DEBUG_CACHE=0 turns that off.\n"
+    "The DWARF of a file whose compressed sections would inflate beyond a limit\n"
+    "(64x its size, 1 GiB, a quarter of free memory) is skipped with a note;\n"
+    "WHYTOP_DEBUG_INFLATE_MAX=BYTES sets that limit.\n";
 
 /* The source line `line` of file, trimmed, or NULL. Reads the file each time: CLI only. */
 static char *stack_source_line(const char *file, int line)
@@ -95,6 +98,10 @@ static void stack_print_text(const struct stack *st, bool source)
 		if (t->error)
 			printf("  (%s)\n", t->error);
 	}
+	if (st->nnotes)
+		putchar('\n');
+	for (size_t i = 0; i < st->nnotes; i++)
+		printf("note: %s\n", st->notes[i]);
 }
 
 static void stack_print_json(const struct stack *st, bool source)
@@ -138,6 +145,11 @@ static void stack_print_json(const struct stack *st, bool source)
 			wt_buf_puts(&b, "}");
 		}
 		wt_buf_puts(&b, "]}");
+	}
+	wt_buf_puts(&b, "],\"notes\":[");
+	for (size_t i = 0; i < st->nnotes; i++) {
+		wt_buf_puts(&b, i ? "," : "");
+		wt_json_str(&b, st->notes[i]);
 	}
 	wt_buf_puts(&b, "]}\n");
 	fputs(b.data, stdout);

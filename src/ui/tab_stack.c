@@ -462,6 +462,15 @@ static void st_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	else if (ctx->process_gone)
 		ui_put(win, 1, 1, w - 1, ui_attr(UI_E_WARNING),
 		       "The process has exited; this is its last snapshot.");
+	else if (st->cur && st->cur->nnotes) {
+		/* A module's debug info was skipped: say so, its frames lack lines. */
+		if (st->cur->nnotes > 1)
+			snprintf(buf, sizeof(buf), "Note: %s (and %zu more notes)",
+				 st->cur->notes[0], st->cur->nnotes - 1);
+		else
+			snprintf(buf, sizeof(buf), "Note: %s", st->cur->notes[0]);
+		ui_put(win, 1, 1, w - 1, ui_attr(UI_E_WARNING), buf);
+	}
 	int src_h = h >= 20 ? 2 * ST_SRC_CONTEXT + 2 : 0;
 	int list_h = h - 2 - src_h;
 	if (st->cur && list_h > 0) {

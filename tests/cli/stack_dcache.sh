@@ -4,8 +4,9 @@
 # writes an uncompressed copy named by build-id into the cache directory;
 # the next walk opens that copy (seen with strace) and names the same frames;
 # the cache can be turned off, is not used when its directory is writable by
-# others, makes no copy bigger than its size limit, and is trimmed to that
-# limit oldest first.
+# others, makes no copy bigger than its size limit or that would leave its
+# file system less than a tenth free, and is trimmed to that limit oldest
+# first.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/stack_lib.sh"
 t_need_root
@@ -102,6 +103,26 @@ stk_expect "$T_TMP/w7" "$want" "trimmed cache: the same names and lines"
 [ -e "$L/.tmp-leftover" ] && t_fail "an hour-old temporary file was not removed"
 [ "$(ls "$L" | grep -c '\.debug$')" = 1 ] || t_fail "not just the new copy is left: $(ls -a "$L")"
 ls "$L/$id"-*.debug >/dev/null 2>&1 || t_fail "the new copy was removed too: $(ls -a "$L")"
+
+# A copy that would leave its file system less than a tenth free is not
+# made; with room to spare it is. A 1 MiB tmpfs, filled to 960 KiB, then
+# to 512 KiB (tmpfs counts whole pages: 64 KiB free is under the tenth).
+F=$T_TMP/fs
+mkdir "$F"
+if mount -t tmpfs -o size=1m,mode=700 whytop-test "$F" 2>/dev/null; then
+	trap 'umount -l "$F"; t_cleanup' EXIT
+	mkdir -m 700 "$F/c"
+	head -c $((960 * 1024)) /dev/zero >"$F/fill"
+	dc_walk "$T_TMP/w8" WHYTOP_DEBUG_CACHE="$F/c"
+	stk_expect "$T_TMP/w8" "$want" "nearly full disk: the same names and lines"
+	[ -z "$(ls -A "$F/c")" ] ||
+		t_fail "a copy was made on a file system $(df -k "$F" | tail -1) less than a tenth free: $(ls -la "$F/c")"
+	head -c $((512 * 1024)) /dev/zero >"$F/fill"
+	dc_walk "$T_TMP/w9" WHYTOP_DEBUG_CACHE="$F/c"
+	ls "$F/c/$id"-*.debug >/dev/null 2>&1 ||
+		t_fail "no copy with half the file system free: $(df -k "$F" | tail -1)"
+	umount "$F" && trap t_cleanup EXIT
+fi
 
 stk_runs_on "$STK_OUT"
 exit 0

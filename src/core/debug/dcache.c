@@ -24,7 +24,10 @@
  * is kept under $WHYTOP_DEBUG_CACHE_MAX bytes (default 1 GiB) by removing
  * the least recently used copies; using a copy touches its mtime. A copy
  * bigger than that limit, or one that would leave its disk less than a
- * tenth free, is not made.
+ * tenth free, is not made. A file whose compressed sections would inflate
+ * beyond inflate.c's limit is neither copied nor handed to libdw whole;
+ * one that fails to inflate is remembered for a week (BUILDID-HASH.fail)
+ * and skipped the same way.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -41,6 +44,8 @@
 #include <unistd.h>
 
 #include <elfutils/libdwelf.h>
+
+#include <whytop/util.h>
 
 #include "debug_int.h"
 
@@ -107,39 +112,8 @@ static unsigned long long dcache_max(void)
 	return max;
 }
 
-/*
- * Does this ELF have compressed .debug_* sections? Its build-id into *id,
- * and into *size what its uncompressed copy would take (the file plus what
- * each such section grows by when inflated).
- */
-static bool dcache_wants(Elf *elf, off_t file_size, const unsigned char **id, ssize_t *idlen,
-			 unsigned long long *size)
-{
-	size_t shstrndx;
-	if (elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx) < 0)
-		return false;
-	bool compressed = false;
-	*size = (unsigned long long)file_size;
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Chdr ch;
-		GElf_Shdr sh;
-		if (!dcache_compressed_debug(elf, shstrndx, scn))
-			continue;
-		compressed = true;
-		if (gelf_getchdr(scn, &ch) && gelf_getshdr(scn, &sh) && ch.ch_size > sh.sh_size)
-			*size += ch.ch_size - sh.sh_size;
-	}
-	if (!compressed)
-		return false;
-	const void *p;
-	*idlen = dwelf_elf_gnu_build_id(elf, &p);
-	*id = p;
-	return *idlen >= 8 && *idlen <= 64;
-}
-
 static void dcache_name(char *out, size_t n, const char *dir, const unsigned char *id,
-			ssize_t idlen, const struct stat *src)
+			ssize_t idlen, const struct stat *src, const char *suffix)
 {
 	char hex[130];
 	for (ssize_t i = 0; i < idlen; i++)
@@ -153,7 +127,7 @@ static void dcache_name(char *out, size_t n, const char *dir, const unsigned cha
 			h ^= (parts[i] >> (8 * b)) & 0xff;
 			h *= 0x100000001b3ull;
 		}
-	snprintf(out, n, "%s/%s-%016llx.debug", dir, hex, (unsigned long long)h);
+	snprintf(out, n, "%s/%s-%016llx.%s", dir, hex, (unsigned long long)h, suffix);
 }
 
 /* An existing copy, if it is ours and carries the expected build-id. */
@@ -179,8 +153,13 @@ static int dcache_open_copy(const char *path, const unsigned char *id, ssize_t i
 	return fd;
 }
 
-/* Write the uncompressed copy of src (an open debug file) at path. */
-static int dcache_write(int src, const struct stat *sst, const char *dir, const char *path)
+/*
+ * Write the uncompressed copy of src (an open debug file) at path: 0, -1
+ * when the file system failed us, -2 when a section could not be inflated
+ * (its reason in why): the file is bad, and will be as bad next time.
+ */
+static int dcache_write(int src, const struct stat *sst, const char *dir, const char *path,
+			char *why, size_t whylen)
 {
 	char tmp[4200];
 	snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir);
@@ -188,7 +167,7 @@ static int dcache_write(int src, const struct stat *sst, const char *dir, const 
 	if (fd < 0)
 		return -1;
 	off_t off = 0;
-	bool ok = true;
+	bool ok = true, bad = false;
 	while (ok && off < sst->st_size) {
 		ssize_t n = sendfile(fd, src, &off, (size_t)(sst->st_size - off));
 		ok = n > 0;
@@ -200,8 +179,17 @@ static int dcache_write(int src, const struct stat *sst, const char *dir, const 
 		ok = false;
 	Elf_Scn *scn = NULL;
 	while (ok && (scn = elf_nextscn(elf, scn)))
-		if (dcache_compressed_debug(elf, shstrndx, scn))
-			ok = elf_compress(scn, 0, 0) >= 0;
+		if (dcache_compressed_debug(elf, shstrndx, scn) && elf_compress(scn, 0, 0) < 0) {
+			GElf_Shdr sh;
+			const char *name =
+			    gelf_getshdr(scn, &sh) ? elf_strptr(elf, shstrndx, sh.sh_name) : NULL;
+			char *ename = wt_escape(name ? name : "?", strlen(name ? name : "?"), 0);
+			snprintf(why, whylen, "its section %s could not be inflated (%s)",
+				 ename ? ename : "?", elf_errmsg(-1));
+			free(ename);
+			ok = false;
+			bad = true;
+		}
 	/* libelf lays the sections out anew: the inflated ones have grown. */
 	if (ok)
 		ok = elf_update(elf, ELF_C_WRITE) >= 0;
@@ -210,7 +198,48 @@ static int dcache_write(int src, const struct stat *sst, const char *dir, const 
 	if (ok && closed == 0 && rename(tmp, path) == 0)
 		return 0;
 	unlink(tmp);
-	return -1;
+	return bad ? -2 : -1;
+}
+
+/*
+ * A failed inflation is remembered for a week by a small file next to
+ * where the copy would be (BUILDID-HASH.fail, its reason inside): the
+ * same file would fail the same way, and each try can cost seconds.
+ */
+#define DCACHE_FAIL_TTL (7 * 24 * 3600)
+
+static void dcache_fail_write(const char *dir, const char *path, const char *debug_path,
+			      const char *why)
+{
+	char tmp[4200];
+	snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir);
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return;
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return;
+	}
+	char *e = wt_escape(debug_path, strlen(debug_path), 0);
+	fprintf(f, "%s: %s\n", e ? e : "?", why);
+	free(e);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
+/* A fresh failure remembered at path (ours, a week old at most): its date into since. */
+static bool dcache_fail_known(const char *path, char *since, size_t n)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    time(NULL) - st.st_mtime > DCACHE_FAIL_TTL)
+		return false;
+	struct tm tm;
+	localtime_r(&st.st_mtime, &tm);
+	strftime(since, n, "%Y-%m-%d %H:%M", &tm);
+	return true;
 }
 
 struct dcache_entry {
@@ -230,7 +259,8 @@ static int dcache_cmp_age(const void *a, const void *b)
 /*
  * Keep the directory under its size limit: the least recently used copies
  * go first, never the one just written. Leftover temporary files of a
- * whytop that died while writing go once they are an hour old.
+ * whytop that died while writing go once they are an hour old, failures
+ * once they are a week old.
  */
 static void dcache_trim(const char *dir, const char *keep)
 {
@@ -258,6 +288,11 @@ static void dcache_trim(const char *dir, const char *keep)
 			continue;
 		}
 		size_t len = strlen(de->d_name);
+		if (len > 5 && strcmp(de->d_name + len - 5, ".fail") == 0) {
+			if (now - st.st_mtime > DCACHE_FAIL_TTL)
+				unlinkat(dfd, de->d_name, 0);
+			continue;
+		}
 		if (len < 7 || strcmp(de->d_name + len - 6, ".debug") != 0 ||
 		    len >= sizeof(v->name))
 			continue;
@@ -287,40 +322,91 @@ static void dcache_trim(const char *dir, const char *keep)
 	closedir(d);
 }
 
-int dcache_swap(int fd, const char *debug_path, const unsigned char *want_id, int want_len)
+/*
+ * Is there room for a copy of this size: within the cache's limit, and
+ * leaving the file system at least a tenth free (f_bavail: what we may
+ * use; f_blocks: its whole size)? A cache must never be what fills a disk.
+ */
+static bool dcache_room(const char *dir, uint64_t size)
 {
-	if (fd < 0 || !debug_path || strncmp(debug_path, "/proc/", 6) == 0)
+	struct statvfs vfs;
+	if (size > dcache_max() || statvfs(dir, &vfs) < 0)
+		return false;
+	uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	uint64_t tenth = (uint64_t)vfs.f_blocks * vfs.f_frsize / 10;
+	return avail >= tenth && avail - tenth >= size;
+}
+
+/* Hand libdwfl the file without its DWARF (its symbols still), or nothing. */
+static int dcache_refuse(int fd, bool mine)
+{
+	int s = mine ? inflate_strip_fd(fd) : -1;
+	close(fd);
+	return s;
+}
+
+int dcache_swap(int fd, const char *debug_path, const char *module, const unsigned char *want_id,
+		int want_len)
+{
+	if (fd < 0 || !debug_path)
 		return fd;
 	elf_version(EV_CURRENT);
 	struct stat sst;
 	if (fstat(fd, &sst) < 0 || !S_ISREG(sst.st_mode))
 		return fd;
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	const unsigned char *id = NULL;
-	ssize_t idlen = 0;
-	unsigned char idcopy[64];
-	unsigned long long size = 0;
-	bool wants = elf && dcache_wants(elf, sst.st_size, &id, &idlen, &size) &&
-		     idlen == want_len && memcmp(id, want_id, (size_t)want_len) == 0;
-	if (wants)
-		memcpy(idcopy, id, (size_t)idlen);
-	elf_end(elf);
-	char dir[4096], path[4400];
-	if (!wants || !dcache_dir(dir, sizeof(dir)))
+	uint64_t total = 0, stored = 0;
+	if (!elf || !inflate_cost(elf, &total, &stored)) {
+		elf_end(elf);
 		return fd;
-	dcache_name(path, sizeof(path), dir, idcopy, idlen, &sst);
-	int copy = dcache_open_copy(path, idcopy, idlen);
+	}
+	const void *p = NULL;
+	ssize_t idlen = dwelf_elf_gnu_build_id(elf, &p);
+	unsigned char id[64];
+	bool mine = idlen >= 8 && idlen <= 64 && idlen == want_len &&
+		    memcmp(p, want_id, (size_t)idlen) == 0;
+	if (mine)
+		memcpy(id, p, (size_t)idlen);
 	/*
-	 * A copy is made only if it fits the cache's limit, and leaves the
-	 * disk at least a tenth free: a cache must never be what fills it.
+	 * Over the limit: not inflated, here or by libdw. A file that is not
+	 * the module's (no build-id, or another) is not handed over at all.
 	 */
-	struct statvfs vfs;
-	bool room = size <= dcache_max() && statvfs(dir, &vfs) == 0 &&
-		    (unsigned long long)vfs.f_bavail * vfs.f_frsize >=
-			size + (unsigned long long)vfs.f_blocks * vfs.f_frsize / 10;
-	if (copy < 0 && room && dcache_write(fd, &sst, dir, path) == 0) {
-		dcache_trim(dir, path);
-		copy = dcache_open_copy(path, idcopy, idlen);
+	bool too_big = inflate_too_big(elf, (uint64_t)sst.st_size, debug_path, module);
+	elf_end(elf);
+	if (too_big)
+		return dcache_refuse(fd, mine);
+	char dir[4096], path[4400], fail[4400], since[32], why[512];
+	/* Files through another process's root (a container) are never cached. */
+	if (!mine || strncmp(debug_path, "/proc/", 6) == 0 || !dcache_dir(dir, sizeof(dir)))
+		return fd;
+	dcache_name(path, sizeof(path), dir, id, idlen, &sst, "debug");
+	dcache_name(fail, sizeof(fail), dir, id, idlen, &sst, "fail");
+	if (dcache_fail_known(fail, since, sizeof(since))) {
+		inflate_note(module, debug_path,
+			     "inflating its compressed sections failed on %s (remembered in %s "
+			     "for a week; remove that file to try again)",
+			     since, fail);
+		return dcache_refuse(fd, true);
+	}
+	int copy = dcache_open_copy(path, id, idlen);
+	/* The copy's size: the file, each section grown to its inflated size (saturating). */
+	uint64_t grow = total > stored ? total - stored : 0;
+	uint64_t size =
+	    (uint64_t)sst.st_size + grow < grow ? UINT64_MAX : (uint64_t)sst.st_size + grow;
+	if (copy < 0 && dcache_room(dir, size)) {
+		int r = dcache_write(fd, &sst, dir, path, why, sizeof(why));
+		if (r == -2) {
+			/* libdw would fail the same way: remember, and skip its DWARF now too. */
+			dcache_fail_write(dir, fail, debug_path, why);
+			dcache_trim(dir, path);
+			inflate_note(module, debug_path, "%s; not tried again for a week (%s)", why,
+				     fail);
+			return dcache_refuse(fd, true);
+		}
+		if (r == 0) {
+			dcache_trim(dir, path);
+			copy = dcache_open_copy(path, id, idlen);
+		}
 	}
 	if (copy < 0)
 		return fd;

@@ -126,12 +126,39 @@ void modfile_free(struct debug_mod *dm);
 struct debug_mod *modfile_of(Dwfl_Module *mod);
 
 /*
- * dcache.c: given an open separate debug file whose DWARF is compressed
- * and whose build-id is want_id, an fd of its uncompressed copy in
- * whytop's cache (made now if missing), fd closed; otherwise fd itself.
- * Never fails: the cache is optional.
+ * dcache.c: given an open separate debug file with compressed sections,
+ * found for module (its main file's name) whose build-id is want_id, the
+ * fd to hand libdwfl instead, fd closed: the uncompressed copy in
+ * whytop's cache (made now if missing), or the file without its DWARF
+ * when inflating it would cost too much or failed before (inflate.c; a
+ * note says so), or -1 (such a file that is not the module's). Otherwise
+ * fd itself.
  */
-int dcache_swap(int fd, const char *debug_path, const unsigned char *want_id, int want_len);
+int dcache_swap(int fd, const char *debug_path, const char *module, const unsigned char *want_id,
+		int want_len);
+
+/*
+ * inflate.c: the cost of a file's compressed sections, read from their
+ * headers without inflating anything.
+ */
+/*
+ * How many compressed sections (SHF_COMPRESSED or .zdebug_*); what they
+ * inflate to in *total, what they take in the file in *stored (saturating).
+ */
+int inflate_cost(Elf *elf, uint64_t *total, uint64_t *stored);
+/* The most a file of this size may inflate to; *why names the rule that set it. */
+uint64_t inflate_limit(uint64_t file_size, const char **why);
+/* Over the limit? Then also a note for module (NULL: path) saying so. */
+bool inflate_too_big(Elf *elf, uint64_t file_size, const char *path, const char *module);
+void inflate_size_text(uint64_t v, char *buf, size_t n);
+/* The file with its DWARF and compressed sections made SHT_NOBITS, symbols kept. */
+Elf *inflate_strip_elf(int fd); /* a main file: an Elf for find_elf's *elfp, or NULL */
+int inflate_strip_fd(int fd);   /* a debug file: a sparse memfd, or -1 */
+/* Remember "debug info of PATH skipped: ..." for the module whose main file is module. */
+void inflate_note(const char *module, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The notes of dwfl's modules, strdup'ed, into *out (free each and the array). */
+size_t inflate_notes(Dwfl *dwfl, char ***out);
 
 /* snapshot.c: copy registers and stack windows of held threads. */
 int snap_take(struct debug_proc *dp, struct attach_set *as, size_t window_max, struct snap **out);

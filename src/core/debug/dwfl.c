@@ -40,6 +40,29 @@ static void debug_env_init(void)
 }
 
 /*
+ * A main file whose own compressed sections (-gz) would inflate beyond
+ * the limit (inflate.c): handed over as an Elf without its DWARF, so that
+ * libdw does not inflate it and its symbol table still names frames.
+ */
+static int debug_guard_elf(int fd, char **file_name, Elf **elfp)
+{
+	struct stat st;
+	const char *path = *file_name;
+	if (fd < 0 || *elfp || !path || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return fd;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	bool refuse = elf && inflate_too_big(elf, (uint64_t)st.st_size, path, path);
+	elf_end(elf);
+	if (!refuse || (*elfp = inflate_strip_elf(fd)))
+		return fd;
+	/* Not even that: no file (and no name, or libdwfl would open it itself). */
+	close(fd);
+	free(*file_name);
+	*file_name = NULL;
+	return -1;
+}
+
+/*
  * A mapped file's module is opened by modfile.c (map_files, the target's
  * root, our path; build-id checked against the process's memory); the
  * vDSO by libdwfl, from the process's memory.
@@ -48,9 +71,12 @@ static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, D
 			  char **file_name, Elf **elfp)
 {
 	struct debug_mod *dm = *userdata;
+	int fd;
 	if (dm && dm->magic == DEBUG_MOD_MAGIC && name[0] == '/')
-		return modfile_find_elf(dm, name, file_name);
-	return dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
+		fd = modfile_find_elf(dm, name, file_name);
+	else
+		fd = dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
+	return debug_guard_elf(fd, file_name, elfp);
 }
 
 /*
@@ -93,7 +119,8 @@ static int debug_candidates(Dwfl_Module *mod, const char *file_name, const char 
  *   unset), unless WHYTOP_DEBUGINFOD=1 asks for the network;
  * - the first file there carries the module's build-id and its DWARF is
  *   compressed: its uncompressed copy from the cache (dcache.c), under the
- *   original name;
+ *   original name, or, when inflating it would cost too much, the file
+ *   without its DWARF (inflate.c);
  * - otherwise libdwfl's own search, as it always did (it also checks
  *   debuglink CRCs, for files without a build-id).
  */
@@ -112,7 +139,9 @@ static int debug_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *m
 		const unsigned char *id;
 		GElf_Addr vaddr;
 		int idlen = dwfl_module_build_id(mod, &id, &vaddr);
-		int copy = idlen >= 8 ? dcache_swap(fd, path[i], id, idlen) : fd;
+		int copy = dcache_swap(fd, path[i], file_name, id, idlen);
+		if (copy < 0)
+			return -1; /* refused (a note says why): no name, or libdwfl opens it */
 		char *name = copy != fd ? strdup(path[i]) : NULL;
 		if (name) {
 			free(*debuginfo_file_name);

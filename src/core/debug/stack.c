@@ -358,6 +358,7 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 	}
 	dp->snap = NULL;
 	snap_free(snap);
+	st->nnotes = inflate_notes(dp->dwfl, &st->notes);
 	/* /proc lists threads in no useful order: main thread first, then by tid. */
 	qsort(st->threads, st->nthreads, sizeof(*st->threads), stack_cmp_thread);
 	st->walk_ns = wt_now_ns() - t0;
@@ -382,5 +383,8 @@ void stack_free(struct stack *st)
 		free(t->error);
 	}
 	free(st->threads);
+	for (size_t i = 0; i < st->nnotes; i++)
+		free(st->notes[i]);
+	free(st->notes);
 	free(st);
 }
