@@ -105,8 +105,12 @@ grep -q "^  syscall: not in a syscall$" "$T_TMP/main4" || t_fail "faulting threa
 grep -Eq "^    (exc_page_fault|handle_mm_fault|filemap_fault)\+" "$T_TMP/main4" || t_fail "no fault frame"
 echo "$o4" | grep -q "^           path: not read: thread $R4 of this process is inside its memory map" ||
 	t_fail "path argument read while the memory map is busy"
-# Asked about a thread, kstack shows that thread under its process.
-ot=$("$WHYTOP" kstack "$R4T") || t_fail "kstack TID exited $?"
+# A thread's id where a process's is expected is refused with the command
+# that shows it; --tid shows that thread under its process.
+"$WHYTOP" kstack "$R4T" >/dev/null 2>"$T_TMP/tid.err" && t_fail "kstack TID accepted a thread id"
+grep -q "^whytop kstack: $R4T is a thread of process $R4, not a process; use 'whytop kstack $R4 --tid $R4T'$" \
+	"$T_TMP/tid.err" || t_fail "kstack TID: $(cat "$T_TMP/tid.err")"
+ot=$("$WHYTOP" kstack "$R4" --tid "$R4T") || t_fail "kstack --tid exited $?"
 echo "$ot" | grep -q "^process $R4 (kern_fuse_reade), x86_64 ABI, 1 thread$" || t_fail "kstack TID header: $ot"
 echo "$ot" | grep -q "^thread $R4T " || t_fail "kstack TID shows another thread: $ot"
 echo "$ot" | grep -q "^           path: not read: thread $R4 of this process is inside its memory map" ||
