@@ -52,9 +52,12 @@ int ui_loop_run(struct ui *ui);
 
 /*
  * Text output that never wraps or overflows: print at most maxw columns of
- * s (UTF-8) at (y, x) of win with attr. Returns the columns used.
+ * s (UTF-8) at (y, x) of win with attr. Returns the columns used. In a
+ * locale that is not UTF-8 each non-ASCII byte shows as "\xNN".
  */
 int ui_put(WINDOW *win, int y, int x, int maxw, int attr, const char *s);
+/* The columns ui_put would use for the first len bytes of s (unclipped). */
+int ui_text_width(const char *s, size_t len);
 /* Fill the rest of line y from x with spaces in attr. */
 void ui_fill(WINDOW *win, int y, int x, int attr);
 /* Draw "Terminal too small" centered; true if it was drawn (too small). */

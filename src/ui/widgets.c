@@ -151,19 +151,16 @@ static void dialog_close(WINDOW *win)
 	wnoutrefresh(stdscr);
 }
 
+/* Lines of text and the width of the widest, in columns as ui_put draws them. */
 static int text_lines(const char *text, int *maxw)
 {
-	int n = 1, w = 0, cur = 0;
-	for (const char *p = text; *p; p++) {
-		if (*p == '\n') {
-			n++;
-			cur = 0;
-			continue;
-		}
-		if ((*p & 0xc0) != 0x80)
-			cur++;
+	int n = 0, w = 0;
+	for (const char *p = text; p; n++) {
+		const char *nl = strchr(p, '\n');
+		int cur = ui_text_width(p, nl ? (size_t)(nl - p) : strlen(p));
 		if (cur > w)
 			w = cur;
+		p = nl ? nl + 1 : NULL;
 	}
 	*maxw = w;
 	return n;
