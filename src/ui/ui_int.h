@@ -49,6 +49,12 @@ int ui_load_theme(struct ui *ui, const char *name);
 void ui_cycle_theme(struct ui *ui);
 /* Run the loop until quit; returns the exit status. */
 int ui_loop_run(struct ui *ui);
+/*
+ * The terminal went away (hang-up, end of input): every input loop ends,
+ * dialogs answer "cancel", and the main loop quits, releasing targets.
+ */
+void ui_term_lost_set(void);
+bool ui_term_lost(void);
 
 /*
  * Text output that never wraps or overflows: print at most maxw columns of
