@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <term.h>
+
 #include "ui/blocked.h"
 #include "ui/ui.h"
 #include "ui/ui_int.h"
@@ -38,11 +40,28 @@ static int ui_resolve_user(struct ui *ui)
 
 static int ui_curses_start(void)
 {
+	const char *term = getenv("TERM");
+	SCREEN *scr;
+
 	setlocale(LC_ALL, "");
-	if (!newterm(NULL, stdout, stdin)) {
-		const char *term = getenv("TERM");
+	if (!(scr = newterm(NULL, stdout, stdin))) {
 		fprintf(stderr,
-			"whytop: cannot use the terminal type '%s'; set TERM (e.g. xterm-256color)\n",
+			"whytop: cannot use the terminal type '%s': terminfo does not know it. "
+			"Set TERM to your terminal's type (e.g. xterm-256color), or use "
+			"'whytop list' to print the process table once.\n",
+			term ? term : "(unset)");
+		return 1;
+	}
+	/* TERM=dumb and the like: curses starts, but could only draw a blank screen. */
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		fprintf(stderr,
+			"whytop: the terminal type '%s' cannot move the cursor, which the "
+			"interactive UI needs. Run it in a terminal with cursor addressing "
+			"(TERM=xterm-256color, screen, tmux...), or use 'whytop list' to print "
+			"the process table once.\n",
 			term ? term : "(unset)");
 		return 1;
 	}
