@@ -19,6 +19,14 @@
 #include "ui/ui.h"
 #include "ui/ui_int.h"
 
+/* "whytop: MSG" on stderr, escaped: messages quote what a user or a file gave. */
+static void ui_print_error(const char *msg)
+{
+	char *e = wt_escape(msg, strlen(msg), 0);
+	fprintf(stderr, "whytop: %s\n", e ? e : "out of memory");
+	free(e);
+}
+
 static int ui_resolve_user(struct ui *ui)
 {
 	ui->opts.uid = (uid_t)-1;
@@ -34,7 +42,9 @@ static int ui_resolve_user(struct ui *ui)
 		ui->opts.uid = (uid_t)v;
 		return 0;
 	}
-	fprintf(stderr, "whytop: -u: no user called '%s'\n", ui->cfg.user);
+	char msg[160];
+	snprintf(msg, sizeof(msg), "-u: no user called '%s'", ui->cfg.user);
+	ui_print_error(msg);
 	return 2;
 }
 
@@ -96,7 +106,7 @@ int ui_main(int argc, char **argv)
 		return 0;
 	}
 	if (r) {
-		fprintf(stderr, "whytop: %s\n", err.msg);
+		ui_print_error(err.msg);
 		ui_config_free(&ui.cfg);
 		return r;
 	}
@@ -137,9 +147,9 @@ int ui_main(int argc, char **argv)
 	ui_load_theme(&ui, theme);
 	/* The config file's complaints stay up until a key is pressed. */
 	if (ui.cfg.nmsgs) {
-		if (ui.cfg.nmsgs > 1)
+		if (ui.cfg.nmsgs + ui.cfg.nmsgs_more > 1)
 			ui_set_status(&ui, true, "%s (+%zu more: listed when whytop ends)",
-				      ui.cfg.msgs[0], ui.cfg.nmsgs - 1);
+				      ui.cfg.msgs[0], ui.cfg.nmsgs + ui.cfg.nmsgs_more - 1);
 		else
 			ui_set_status(&ui, true, "%s", ui.cfg.msgs[0]);
 	}
@@ -160,6 +170,9 @@ int ui_main(int argc, char **argv)
 	/* What was wrong with the config file, where it stays readable. */
 	for (size_t i = 0; i < ui.cfg.nmsgs; i++)
 		fprintf(stderr, "whytop: %s\n", ui.cfg.msgs[i]);
+	if (ui.cfg.nmsgs_more)
+		fprintf(stderr, "whytop: and %zu more bad line%s in the configuration file (not listed)\n",
+			ui.cfg.nmsgs_more, ui.cfg.nmsgs_more > 1 ? "s" : "");
 	proc_table_free(ui.table);
 	ui_config_free(&ui.cfg);
 	if (r < 0) {

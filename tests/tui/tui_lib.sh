@@ -32,7 +32,8 @@ tui_cleanup() {
 trap tui_cleanup EXIT
 
 # tui_start [ENV=VALUE...] -- ARGS...: run whytop ARGS in a new 120x40 session.
-# When whytop ends, the pane shows "whytop exited with STATUS".
+# When whytop ends, the pane shows "whytop exited with STATUS". With
+# TUI_ERR=FILE set, whytop's standard error goes to FILE.
 tui_start() {
 	local envs="LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=$TUI_HOME XDG_CONFIG_HOME=$TUI_HOME/.config"
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -47,7 +48,7 @@ tui_start() {
 	local try=0
 	# A loaded machine has been seen to fail a tmux server's start: try again.
 	until tm new-session -d -s t -x "${TUI_W:-120}" -y "${TUI_H:-40}" \
-		"env -u NO_COLOR $envs '$WHYTOP' $args; echo \"whytop exited with \$?\"; exec sleep 600"; do
+		"env -u NO_COLOR $envs '$WHYTOP' $args${TUI_ERR:+ 2>'$TUI_ERR'}; echo \"whytop exited with \$?\"; exec sleep 600"; do
 		try=$((try + 1))
 		[ $try -lt 3 ] || t_fail "cannot start tmux"
 		tm kill-server >/dev/null 2>&1
