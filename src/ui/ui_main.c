@@ -179,6 +179,14 @@ int ui_main(int argc, char **argv)
 		fprintf(stderr, "whytop: the terminal UI failed: %s\n", strerror(-r));
 		return 1;
 	}
+	/*
+	 * The terminal went away: every target is released (the screens are
+	 * gone) and there is nobody left to tell anything. End without exit
+	 * handlers: in the sanitizer build LeakSanitizer's check at exit (it
+	 * stops every thread with ptrace) was seen to hang for ever there.
+	 */
+	if (ui_term_lost())
+		_exit(0);
 	return 0;
 }
 
