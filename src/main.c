@@ -4,11 +4,13 @@
  * (src/ui). Both are thin front ends on the core library.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "ui/ui.h"
 #include <whytop/cli.h>
+#include <whytop/util.h>
 
 static void print_help(FILE *f)
 {
@@ -36,8 +38,11 @@ int main(int argc, char **argv)
 	if (argc > 1 && argv[1][0] != '-') {
 		const struct cli_cmd *cmd = cli_find(argv[1]);
 		if (!cmd) {
+			/* Quoted escaped: it can be anything, even an escape sequence. */
+			char *e = wt_escape(argv[1], strlen(argv[1]), 0);
 			fprintf(stderr, "whytop: unknown subcommand '%s'; 'whytop --help' lists them\n",
-				argv[1]);
+				e ? e : "?");
+			free(e);
 			return CLI_USAGE;
 		}
 		return cmd->run(argc - 1, argv + 1);

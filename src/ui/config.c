@@ -55,14 +55,19 @@ void ui_config_free(struct ui_config *c)
 
 static void config_msg(struct ui_config *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Kept escaped: a line of the file can hold anything, even an escape sequence. */
 static void config_msg(struct ui_config *c, const char *fmt, ...)
 {
-	if (c->nmsgs >= UI_CONFIG_MAX_MSGS)
+	if (c->nmsgs >= UI_CONFIG_MAX_MSGS) {
+		c->nmsgs_more++;
 		return;
+	}
+	char raw[sizeof(c->msgs[0])];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(c->msgs[c->nmsgs++], sizeof(c->msgs[0]), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	wt_escape_to(c->msgs[c->nmsgs++], sizeof(c->msgs[0]), raw, strlen(raw), 0);
 }
 
 static int parse_bool(const char *v, bool *out)

@@ -33,8 +33,9 @@ struct ui_config {
 	bool open;                    /* --open: straight to the process screen */
 	bool blocked;                 /* --blocked: straight to the blocked view */
 	/* Lines of the file that were ignored, for the status line. */
-	char msgs[UI_CONFIG_MAX_MSGS][256];
+	char msgs[UI_CONFIG_MAX_MSGS][256]; /* escaped */
 	size_t nmsgs;
+	size_t nmsgs_more;            /* bad lines beyond those kept in msgs */
 };
 
 void ui_config_defaults(struct ui_config *c);
@@ -51,7 +52,8 @@ char *ui_config_path(const char *name);
 int ui_config_load(struct ui_config *c);
 /*
  * Apply command-line flags (argv as given to ui_main). Returns 0, or 2
- * with a one-line error in err for bad usage, or 1 when --help was asked
+ * with a one-line error in err for bad usage (quoting the raw value: print
+ * it escaped), or 1 when --help was asked
  * (printed by the caller).
  */
 int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *err);

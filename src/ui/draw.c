@@ -1,13 +1,73 @@
 /*
  * draw.c: drawing helpers shared by every screen: clipped UTF-8 text that
- * never wraps, the status / key bar at the bottom, the "terminal too
+ * never wraps nor stops at a byte the locale cannot show (drawn as \xNN),
+ * the status / key bar at the bottom, the "terminal too
  * small" message, and loading and cycling themes.
  */
+#include <langinfo.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "ui/ui_int.h"
+
+/*
+ * Whether the locale shows UTF-8. Decided once, after ui_curses_start's
+ * setlocale; under C, POSIX or Latin-1 every non-ASCII byte is escaped.
+ */
+static bool draw_utf8(void)
+{
+	static int utf8 = -1;
+	if (utf8 < 0) {
+		const char *cs = nl_langinfo(CODESET);
+		utf8 = cs && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+	}
+	return utf8 == 1;
+}
+
+/*
+ * One unit of s at off: its length in bytes and width in columns, and in
+ * esc the text to draw instead of its bytes ("" when the bytes are drawn).
+ * A byte the locale cannot show becomes "\xNN", so that text never stops
+ * at a byte and nothing after it is hidden.
+ */
+static size_t draw_unit(const char *s, size_t len, mbstate_t *st, int *w, char esc[8])
+{
+	unsigned char c = (unsigned char)s[0];
+	esc[0] = '\0';
+	if (c >= 0x20 && c < 0x7f) {
+		*w = 1;
+		return 1;
+	}
+	if (c >= 0x80 && draw_utf8()) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, len, st);
+		if (n != (size_t)-1 && n != (size_t)-2 && n != 0 && wc >= 0xa0) {
+			*w = wcwidth(wc);
+			if (*w < 0)
+				*w = 1;
+			return n;
+		}
+		memset(st, 0, sizeof(*st));
+	}
+	/* Controls (already escaped by the core, but never drawn raw) and bytes the locale lacks. */
+	*w = snprintf(esc, 8, "\\x%02x", c);
+	return 1;
+}
+
+int ui_text_width(const char *s, size_t len)
+{
+	mbstate_t st;
+	memset(&st, 0, sizeof(st));
+	int cols = 0;
+	for (size_t off = 0; off < len && s[off];) {
+		char esc[8];
+		int w;
+		off += draw_unit(s + off, len - off, &st, &w, esc);
+		cols += w;
+	}
+	return cols;
+}
 
 int ui_put(WINDOW *win, int y, int x, int maxw, int attr, const char *s)
 {
@@ -17,29 +77,30 @@ int ui_put(WINDOW *win, int y, int x, int maxw, int attr, const char *s)
 		return 0;
 	if (maxw < 0 || maxw > wx - x)
 		maxw = wx - x;
-	/* Find how many bytes fit in maxw columns. */
 	mbstate_t st;
 	memset(&st, 0, sizeof(st));
-	size_t off = 0, len = strlen(s);
+	size_t off = 0, run = 0, len = strlen(s);
 	int cols = 0;
+	wattr_on(win, (attr_t)attr, NULL);
+	wmove(win, y, x);
+	/* Runs of drawable text in one call; an escape in place of each byte that is not. */
 	while (off < len) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s + off, len - off, &st);
+		char esc[8];
 		int w;
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
-			/* Not valid here (the locale is not UTF-8): stop rather than garble. */
-			break;
-		}
-		w = wcwidth(wc);
-		if (w < 0)
-			w = 1;
+		size_t n = draw_unit(s + off, len - off, &st, &w, esc);
 		if (cols + w > maxw)
 			break;
+		if (esc[0]) {
+			if (off > run)
+				waddnstr(win, s + run, (int)(off - run));
+			waddstr(win, esc);
+			run = off + n;
+		}
 		cols += w;
 		off += n;
 	}
-	wattr_on(win, (attr_t)attr, NULL);
-	mvwaddnstr(win, y, x, s, (int)off);
+	if (off > run)
+		waddnstr(win, s + run, (int)(off - run));
 	wattr_off(win, (attr_t)attr, NULL);
 	return cols;
 }

@@ -23,6 +23,18 @@
 
 #define LOOP_MAX_FDS 16
 
+static volatile bool loop_term_lost;
+
+void ui_term_lost_set(void)
+{
+	loop_term_lost = true;
+}
+
+bool ui_term_lost(void)
+{
+	return loop_term_lost;
+}
+
 int ui_rescan(struct ui *ui)
 {
 	ui->opts.need = proc_cols_need(ui->cfg.cols, ui->cfg.ncols) | PROC_NEED_CMDLINE |
@@ -129,6 +141,8 @@ static unsigned loop_keys(struct ui *ui)
 			continue;
 		ui->status[0] = '\0'; /* a message stays up until the next key */
 		unsigned r = ui->top->ops->key(ui->top, key);
+		if (ui_term_lost())
+			return UI_QUIT; /* a dialog met the hang-up */
 		if (r & UI_UNHANDLED)
 			r = (r & ~UI_UNHANDLED) | loop_global_key(ui, key);
 		if (r & UI_CLOSE) {
@@ -162,7 +176,7 @@ int ui_loop_run(struct ui *ui)
 	nodelay(stdscr, TRUE);
 
 	unsigned react = UI_REDRAW | UI_RELAYOUT;
-	while (!ui->quit) {
+	while (!ui->quit && !ui_term_lost()) {
 		if (react & UI_QUIT)
 			break;
 		if (react & UI_CLOSE) {
@@ -219,6 +233,8 @@ int ui_loop_run(struct ui *ui)
 					clearok(curscr, TRUE);
 					react |= UI_RELAYOUT | UI_REDRAW;
 				} else {
+					if (si.ssi_signo == SIGHUP)
+						ui_term_lost_set();
 					ui->quit = true;
 				}
 			}
@@ -231,8 +247,10 @@ int ui_loop_run(struct ui *ui)
 		for (int i = 3; i < n; i++)
 			if (pfd[i].revents && ui->top->ops->fd_ready)
 				react |= ui->top->ops->fd_ready(ui->top, pfd[i].fd, pfd[i].revents);
-		if (pfd[0].revents & (POLLHUP | POLLERR))
-			break; /* the terminal went away */
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			ui_term_lost_set(); /* the terminal went away */
+			break;
+		}
 		if (pfd[0].revents & POLLIN)
 			react |= loop_keys(ui);
 	}

@@ -49,12 +49,21 @@ int ui_load_theme(struct ui *ui, const char *name);
 void ui_cycle_theme(struct ui *ui);
 /* Run the loop until quit; returns the exit status. */
 int ui_loop_run(struct ui *ui);
+/*
+ * The terminal went away (hang-up, end of input): every input loop ends,
+ * dialogs answer "cancel", and the main loop quits, releasing targets.
+ */
+void ui_term_lost_set(void);
+bool ui_term_lost(void);
 
 /*
  * Text output that never wraps or overflows: print at most maxw columns of
- * s (UTF-8) at (y, x) of win with attr. Returns the columns used.
+ * s (UTF-8) at (y, x) of win with attr. Returns the columns used. In a
+ * locale that is not UTF-8 each non-ASCII byte shows as "\xNN".
  */
 int ui_put(WINDOW *win, int y, int x, int maxw, int attr, const char *s);
+/* The columns ui_put would use for the first len bytes of s (unclipped). */
+int ui_text_width(const char *s, size_t len);
 /* Fill the rest of line y from x with spaces in attr. */
 void ui_fill(WINDOW *win, int y, int x, int attr);
 /* Draw "Terminal too small" centered; true if it was drawn (too small). */

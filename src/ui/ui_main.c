@@ -13,9 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <term.h>
+
 #include "ui/blocked.h"
 #include "ui/ui.h"
 #include "ui/ui_int.h"
+
+/* "whytop: MSG" on stderr, escaped: messages quote what a user or a file gave. */
+static void ui_print_error(const char *msg)
+{
+	char *e = wt_escape(msg, strlen(msg), 0);
+	fprintf(stderr, "whytop: %s\n", e ? e : "out of memory");
+	free(e);
+}
 
 static int ui_resolve_user(struct ui *ui)
 {
@@ -32,17 +42,36 @@ static int ui_resolve_user(struct ui *ui)
 		ui->opts.uid = (uid_t)v;
 		return 0;
 	}
-	fprintf(stderr, "whytop: -u: no user called '%s'\n", ui->cfg.user);
+	char msg[160];
+	snprintf(msg, sizeof(msg), "-u: no user called '%s'", ui->cfg.user);
+	ui_print_error(msg);
 	return 2;
 }
 
 static int ui_curses_start(void)
 {
+	const char *term = getenv("TERM");
+	SCREEN *scr;
+
 	setlocale(LC_ALL, "");
-	if (!newterm(NULL, stdout, stdin)) {
-		const char *term = getenv("TERM");
+	if (!(scr = newterm(NULL, stdout, stdin))) {
 		fprintf(stderr,
-			"whytop: cannot use the terminal type '%s'; set TERM (e.g. xterm-256color)\n",
+			"whytop: cannot use the terminal type '%s': terminfo does not know it. "
+			"Set TERM to your terminal's type (e.g. xterm-256color), or use "
+			"'whytop list' to print the process table once.\n",
+			term ? term : "(unset)");
+		return 1;
+	}
+	/* TERM=dumb and the like: curses starts, but could only draw a blank screen. */
+	const char *cup = tigetstr("cup");
+	if (!cup || cup == (char *)-1) {
+		endwin();
+		delscreen(scr);
+		fprintf(stderr,
+			"whytop: the terminal type '%s' cannot move the cursor, which the "
+			"interactive UI needs. Run it in a terminal with cursor addressing "
+			"(TERM=xterm-256color, screen, tmux...), or use 'whytop list' to print "
+			"the process table once.\n",
 			term ? term : "(unset)");
 		return 1;
 	}
@@ -77,7 +106,7 @@ int ui_main(int argc, char **argv)
 		return 0;
 	}
 	if (r) {
-		fprintf(stderr, "whytop: %s\n", err.msg);
+		ui_print_error(err.msg);
 		ui_config_free(&ui.cfg);
 		return r;
 	}
@@ -118,9 +147,9 @@ int ui_main(int argc, char **argv)
 	ui_load_theme(&ui, theme);
 	/* The config file's complaints stay up until a key is pressed. */
 	if (ui.cfg.nmsgs) {
-		if (ui.cfg.nmsgs > 1)
+		if (ui.cfg.nmsgs + ui.cfg.nmsgs_more > 1)
 			ui_set_status(&ui, true, "%s (+%zu more: listed when whytop ends)",
-				      ui.cfg.msgs[0], ui.cfg.nmsgs - 1);
+				      ui.cfg.msgs[0], ui.cfg.nmsgs + ui.cfg.nmsgs_more - 1);
 		else
 			ui_set_status(&ui, true, "%s", ui.cfg.msgs[0]);
 	}
@@ -141,12 +170,23 @@ int ui_main(int argc, char **argv)
 	/* What was wrong with the config file, where it stays readable. */
 	for (size_t i = 0; i < ui.cfg.nmsgs; i++)
 		fprintf(stderr, "whytop: %s\n", ui.cfg.msgs[i]);
+	if (ui.cfg.nmsgs_more)
+		fprintf(stderr, "whytop: and %zu more bad line%s in the configuration file (not listed)\n",
+			ui.cfg.nmsgs_more, ui.cfg.nmsgs_more > 1 ? "s" : "");
 	proc_table_free(ui.table);
 	ui_config_free(&ui.cfg);
 	if (r < 0) {
 		fprintf(stderr, "whytop: the terminal UI failed: %s\n", strerror(-r));
 		return 1;
 	}
+	/*
+	 * The terminal went away: every target is released (the screens are
+	 * gone) and there is nobody left to tell anything. End without exit
+	 * handlers: in the sanitizer build LeakSanitizer's check at exit (it
+	 * stops every thread with ptrace) was seen to hang for ever there.
+	 */
+	if (ui_term_lost())
+		_exit(0);
 	return 0;
 }
 

@@ -1,11 +1,15 @@
 /*
  * widgets.c: a list with selection (scrolling over rows the caller draws),
  * the same list as a scrolled text view, and modal dialogs (text input, yes/no, menu, message). Dialogs draw in
- * their own window over the current screen and read keys until answered;
- * the caller redraws afterwards.
+ * their own window over the current screen and read keys until answered,
+ * cancelled, or the terminal goes away; the caller redraws afterwards.
  */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ui/ui_int.h"
 #include "ui/widgets.h"
@@ -116,6 +120,44 @@ void ui_textview_draw(struct ui_list *l, WINDOW *win, int y0, int height, ui_lis
 	ui_list_draw(l, win, y0, height, row, arg);
 }
 
+/*
+ * The next key for a dialog, or ERR when there will be none: the terminal
+ * hung up (ssh dropped, tmux killed: read() says end of file or EIO, for
+ * ever) or a signal that ends whytop is waiting (the loop blocks them and
+ * reads them from its signalfd once the dialog is gone). A dialog treats
+ * ERR as "cancel". Waits in poll(), never in a read that could spin.
+ */
+static int dialog_key(WINDOW *win)
+{
+	int empty = 0;
+	nodelay(win, TRUE);
+	for (;;) {
+		if (ui_term_lost())
+			return ERR;
+		int key = wgetch(win);
+		if (key != ERR)
+			return key;
+		sigset_t pend;
+		if (sigpending(&pend) == 0 &&
+		    (sigismember(&pend, SIGHUP) || sigismember(&pend, SIGTERM) ||
+		     sigismember(&pend, SIGINT) || sigismember(&pend, SIGQUIT)))
+			return ERR;
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		int r = poll(&p, 1, 250); /* also a bound on noticing those signals */
+		if ((r < 0 && errno != EINTR) || (p.revents & (POLLHUP | POLLERR | POLLNVAL))) {
+			ui_term_lost_set();
+			return ERR;
+		}
+		/* Readable yet no key, again and again: the end of the input. */
+		if (r > 0 && ++empty > 100) {
+			ui_term_lost_set();
+			return ERR;
+		}
+		if (r == 0)
+			empty = 0;
+	}
+}
+
 /* A boxed window centered on the screen, with a title. */
 static WINDOW *dialog_open(const char *title, int h, int w)
 {
@@ -151,19 +193,16 @@ static void dialog_close(WINDOW *win)
 	wnoutrefresh(stdscr);
 }
 
+/* Lines of text and the width of the widest, in columns as ui_put draws them. */
 static int text_lines(const char *text, int *maxw)
 {
-	int n = 1, w = 0, cur = 0;
-	for (const char *p = text; *p; p++) {
-		if (*p == '\n') {
-			n++;
-			cur = 0;
-			continue;
-		}
-		if ((*p & 0xc0) != 0x80)
-			cur++;
+	int n = 0, w = 0;
+	for (const char *p = text; p; n++) {
+		const char *nl = strchr(p, '\n');
+		int cur = ui_text_width(p, nl ? (size_t)(nl - p) : strlen(p));
 		if (cur > w)
 			w = cur;
+		p = nl ? nl + 1 : NULL;
 	}
 	*maxw = w;
 	return n;
@@ -217,8 +256,8 @@ bool ui_dialog_input(const char *title, const char *prompt, char *buf, size_t si
 		ui_put(win, 3, 2, w - 4, ui_attr(UI_E_DIM), "Enter: accept   Esc: cancel");
 		wmove(win, 2, 2 + used);
 		wrefresh(win);
-		int key = wgetch(win);
-		if (key == KEY_ESC) {
+		int key = dialog_key(win);
+		if (key == KEY_ESC || key == ERR) {
 			break;
 		} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
 			snprintf(buf, size, "%s", edit);
@@ -259,12 +298,12 @@ bool ui_dialog_confirm(const char *title, const char *text)
 		ui_put(win, y, 12, -1, yes ? ui_attr(UI_E_DIALOG) : ui_attr(UI_E_SELECTED), "[ No ]");
 		ui_put(win, y, 21, w - 23, ui_attr(UI_E_DIM), "y / n");
 		wrefresh(win);
-		int key = wgetch(win);
+		int key = dialog_key(win);
 		if (key == 'y' || key == 'Y') {
 			yes = true;
 			break;
 		}
-		if (key == 'n' || key == 'N' || key == KEY_ESC || key == 'q') {
+		if (key == 'n' || key == 'N' || key == KEY_ESC || key == 'q' || key == ERR) {
 			yes = false;
 			break;
 		}
@@ -319,14 +358,14 @@ int ui_dialog_menu(const char *title, const char *const *items, int n, int initi
 		}
 		ui_list_draw(&l, win, 1, h - 2, menu_row, &m);
 		wrefresh(win);
-		int key = wgetch(win);
+		int key = dialog_key(win);
 		if (ui_list_key(&l, key))
 			continue;
 		if (key == '\n' || key == '\r' || key == KEY_ENTER) {
 			chosen = (int)l.sel;
 			break;
 		}
-		if (key == KEY_ESC || key == 'q' || key == KEY_F(10))
+		if (key == KEY_ESC || key == 'q' || key == KEY_F(10) || key == ERR)
 			break;
 	}
 	dialog_close(win);
@@ -344,6 +383,6 @@ void ui_dialog_message(const char *title, const char *text)
 	draw_text(win, 1, 2, w - 4, text);
 	ui_put(win, getmaxy(win) - 2, 2, w - 4, ui_attr(UI_E_DIM), "Press any key");
 	wrefresh(win);
-	wgetch(win);
+	dialog_key(win);
 	dialog_close(win);
 }

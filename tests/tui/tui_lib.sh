@@ -25,14 +25,49 @@ tm() {
 	tmux -L "$TUI_SOCK" -f /dev/null "$@"
 }
 
+# Every whytop started in a pane: "pid start-time" a line (tui_run.sh).
+TUI_PIDS="$T_TMP/tui.pids"
+
+# tui_start_time PID: the start time of PID (field 22 of its stat), if it runs.
+tui_start_time() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	echo "${s##*) }" | cut -d' ' -f20
+}
+
+# tui_ours PID START: PID is still the whytop we started, and not a zombie.
+tui_ours() {
+	[ "$(tui_start_time "$1")" = "$2" ] && [ "$(t_state "$1")" != Z ]
+}
+
+# tui_lingering: after the server is gone every whytop must end (its
+# terminal hung up). One that does not within TUI_EXIT_LIMIT seconds is
+# killed, so that no run is left hanging (a sanitizer's exit once hung),
+# and the test fails.
+tui_lingering() {
+	local pid st bad=0
+	[ -f "$TUI_PIDS" ] || return 0
+	while read -r pid st; do
+		t_wait_for "${TUI_EXIT_LIMIT:-30}" eval "! tui_ours $pid $st" && continue
+		echo "FAIL: whytop $pid still runs ${TUI_EXIT_LIMIT:-30} s after its terminal went away; killed" >&2
+		kill -KILL "$pid" 2>/dev/null
+		bad=1
+	done <"$TUI_PIDS"
+	return $bad
+}
+
 tui_cleanup() {
+	local rc=$?
 	tm kill-server >/dev/null 2>&1
+	tui_lingering || rc=1
 	t_cleanup
+	exit $rc
 }
 trap tui_cleanup EXIT
 
 # tui_start [ENV=VALUE...] -- ARGS...: run whytop ARGS in a new 120x40 session.
-# When whytop ends, the pane shows "whytop exited with STATUS".
+# When whytop ends, the pane shows "whytop exited with STATUS". With
+# TUI_ERR=FILE set, whytop's standard error goes to FILE.
 tui_start() {
 	local envs="LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=$TUI_HOME XDG_CONFIG_HOME=$TUI_HOME/.config"
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -47,7 +82,7 @@ tui_start() {
 	local try=0
 	# A loaded machine has been seen to fail a tmux server's start: try again.
 	until tm new-session -d -s t -x "${TUI_W:-120}" -y "${TUI_H:-40}" \
-		"env -u NO_COLOR $envs '$WHYTOP' $args; echo \"whytop exited with \$?\"; exec sleep 600"; do
+		"env -u NO_COLOR $envs sh '$SRCDIR/tests/tui/tui_run.sh' '$TUI_PIDS' '$WHYTOP' $args${TUI_ERR:+ 2>'$TUI_ERR'}; echo \"whytop exited with \$?\"; exec sleep 600"; do
 		try=$((try + 1))
 		[ $try -lt 3 ] || t_fail "cannot start tmux"
 		tm kill-server >/dev/null 2>&1

@@ -36,6 +36,29 @@ static void test_terminal_escapes(void **state)
 	check("a\xe2\x80\xae" "b", 5, 0, "a\\xe2\\x80\\xaeb");
 }
 
+/*
+ * Invisible format characters that reorder text, break lines or hide
+ * between letters: shown as bytes, like the overrides above.
+ */
+static void test_invisible_format(void **state)
+{
+	check("a\xe2\x80\x8e" "b", 5, 0, "a\\xe2\\x80\\x8eb"); /* U+200E LRM */
+	check("a\xe2\x80\x8f" "b", 5, 0, "a\\xe2\\x80\\x8fb"); /* U+200F RLM */
+	check("a\xe2\x80\xa8" "b", 5, 0, "a\\xe2\\x80\\xa8b"); /* U+2028 line separator */
+	check("a\xe2\x80\xa9" "b", 5, 0, "a\\xe2\\x80\\xa9b"); /* U+2029 paragraph separator */
+	check("\xef\xbb\xbf" "a", 4, 0, "\\xef\\xbb\\xbfa");       /* U+FEFF BOM */
+	check("a\xd8\x9c" "b", 4, 0, "a\\xd8\\x9cb");             /* U+061C ALM */
+	check("a\xe2\x80\x8b" "b", 5, 0, "a\\xe2\\x80\\x8bb"); /* U+200B zero width space */
+	check("a\xe2\x81\xa0" "b", 5, 0, "a\\xe2\\x81\\xa0b"); /* U+2060 word joiner */
+	check("a\xc2\xad" "b", 4, 0, "a\\xc2\\xadb");             /* U+00AD soft hyphen */
+	/* U+E0041: a tag character, invisible ASCII smuggled after a letter. */
+	check("a\xf3\xa0\x81\x81", 5, 0, "a\\xf3\\xa0\\x81\\x81");
+	/* Neighbours that are visible stay as they are. */
+	check("\xe2\x80\x90", 3, 0, "\xe2\x80\x90"); /* U+2010 hyphen */
+	check("\xe2\x80\xa6", 3, 0, "\xe2\x80\xa6"); /* U+2026 ellipsis */
+	check("\xd8\xa7", 2, 0, "\xd8\xa7");           /* U+0627 Arabic alef */
+}
+
 static void test_invalid_utf8(void **state)
 {
 	check("\xff\xfe", 2, 0, "\\xff\\xfe");
@@ -86,7 +109,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_and_utf8),   cmocka_unit_test(test_terminal_escapes),
-		cmocka_unit_test(test_invalid_utf8),     cmocka_unit_test(test_cmdline_nuls),
+		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_invisible_format),     cmocka_unit_test(test_cmdline_nuls),
 		cmocka_unit_test(test_truncation_is_safe), cmocka_unit_test(test_json), cmocka_unit_test(test_json_field),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

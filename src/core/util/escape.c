@@ -12,6 +12,41 @@
 
 #include <whytop/util.h>
 
+/*
+ * Characters a reader cannot see that change what is read: bidirectional
+ * marks, overrides and isolates reorder text (an argument hides behind
+ * another); line and paragraph separators break a line on some terminals;
+ * zero-width characters, joiners, the BOM, soft hyphens and tag
+ * characters sit unseen between letters (two names that look the same).
+ * Variation selectors only pick a glyph's style and stay (emoji use them).
+ * Escaped as bytes, like any other unreadable input.
+ */
+static const struct {
+	uint32_t lo, hi;
+} invisible_ranges[] = {
+	{ 0x00ad, 0x00ad },   /* soft hyphen */
+	{ 0x061c, 0x061c },   /* Arabic letter mark */
+	{ 0x115f, 0x1160 },   /* Hangul fillers (blank) */
+	{ 0x180e, 0x180e },   /* Mongolian vowel separator */
+	{ 0x200b, 0x200f },   /* zero width space, (non-)joiner, LRM, RLM */
+	{ 0x2028, 0x202e },   /* line/paragraph separators, embeddings, overrides */
+	{ 0x2060, 0x206f },   /* word joiner, invisible operators, isolates, deprecated */
+	{ 0x3164, 0x3164 },   /* Hangul filler */
+	{ 0xfeff, 0xfeff },   /* BOM, zero width no-break space */
+	{ 0xffa0, 0xffa0 },   /* halfwidth Hangul filler */
+	{ 0xfff9, 0xfffb },   /* interlinear annotation */
+	{ 0x1d173, 0x1d17a }, /* musical format characters */
+	{ 0xe0000, 0xe007f }, /* language tag, tag characters */
+};
+
+static int invisible(uint32_t cp)
+{
+	for (size_t i = 0; i < sizeof(invisible_ranges) / sizeof(invisible_ranges[0]); i++)
+		if (cp >= invisible_ranges[i].lo && cp <= invisible_ranges[i].hi)
+			return 1;
+	return 0;
+}
+
 /* Length of the valid, printable UTF-8 sequence at s, or 0 if invalid. */
 static size_t utf8_seq(const unsigned char *s, size_t left)
 {
@@ -47,8 +82,7 @@ static size_t utf8_seq(const unsigned char *s, size_t left)
 	/* C1 controls (U+0080..U+009F) act as escapes on some terminals. */
 	if (cp >= 0x80 && cp <= 0x9f)
 		return 0;
-	/* Bidirectional overrides and isolates can reorder what a user reads. */
-	if ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
+	if (invisible(cp))
 		return 0;
 	return n;
 }
