@@ -94,6 +94,8 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
  * none applies. attach_all calls it first; others (debug_proc_open) may.
  */
 int attach_check(pid_t pid, struct wt_err *err);
+/* Is tid (a TracerPid: the tracing thread) a thread of whytop itself? */
+bool attach_tid_is_ours(long tid);
 /*
  * The sentence for a refusal e (EPERM, EACCES from PTRACE_SEIZE of tid or
  * from /proc/PID files) of pid: attach_check's reasons, tid traced by

@@ -3,6 +3,7 @@
  * hands them back through its eventfd, and can walk a real child process
  * (ptrace from the tracer thread only), leaving it running.
  */
+#include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -10,12 +11,15 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include <whytop/attach.h>
 #include <whytop/stack.h>
 #include <whytop/tracer.h>
 
@@ -137,11 +141,83 @@ static void test_walk_child(void **state)
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
+/*
+ * A process held by one of whytop's own threads (not its main thread:
+ * TracerPid names the thread) is not "already traced by another tool".
+ */
+struct seizer {
+	pid_t child;
+	long rc;
+	pid_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int step; /* 1: seized; 2: told to let go */
+};
+
+static void *seizer_run(void *p)
+{
+	struct seizer *s = p;
+	s->tid = (pid_t)syscall(SYS_gettid);
+	s->rc = ptrace(PTRACE_SEIZE, s->child, 0, 0);
+	pthread_mutex_lock(&s->mu);
+	s->step = 1;
+	pthread_cond_broadcast(&s->cv);
+	while (s->step != 2)
+		pthread_cond_wait(&s->cv, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+	if (s->rc == 0)
+		ptrace(PTRACE_DETACH, s->child, 0, 0);
+	return NULL;
+}
+
+static void test_held_by_our_thread(void **state)
+{
+	struct seizer s = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+	pthread_t th;
+	struct wt_err err = {0};
+	s.child = fork();
+	assert_true(s.child >= 0);
+	if (s.child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(pthread_create(&th, NULL, seizer_run, &s), 0);
+	pthread_mutex_lock(&s.mu);
+	while (s.step != 1)
+		pthread_cond_wait(&s.cv, &s.mu);
+	pthread_mutex_unlock(&s.mu);
+	if (s.rc != 0) {
+		/* No ptrace here (a sandbox): nothing to check. */
+		s.step = 2;
+		pthread_cond_broadcast(&s.cv);
+		pthread_join(th, NULL);
+		kill(s.child, SIGKILL);
+		waitpid(s.child, NULL, 0);
+		skip();
+	}
+	assert_true(s.tid != getpid());
+	assert_true(attach_tid_is_ours(s.tid));
+	assert_false(attach_tid_is_ours(s.child));
+	assert_false(attach_tid_is_ours(1));
+	/* Held by us: no refusal that blames another tool. */
+	assert_int_equal(attach_check(s.child, &err), 0);
+	assert_int_equal(attach_refusal(s.child, s.child, EPERM, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "another part of whytop is holding it"));
+	pthread_mutex_lock(&s.mu);
+	s.step = 2;
+	pthread_cond_broadcast(&s.cv);
+	pthread_mutex_unlock(&s.mu);
+	pthread_join(th, NULL);
+	kill(s.child, SIGKILL);
+	waitpid(s.child, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_jobs_in_order_off_thread),
 	    cmocka_unit_test(test_walk_child),
+	    cmocka_unit_test(test_held_by_our_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -92,6 +92,22 @@ static long attach_tracer_pid(pid_t tid)
 	return p ? strtol(p + 10, NULL, 10) : 0;
 }
 
+/*
+ * TracerPid names the tracing *thread*, not its process: whytop's tracer
+ * threads (a screen's, the ptrace counter's) are not its main thread. Is
+ * tid one of ours?
+ */
+bool attach_tid_is_ours(long tid)
+{
+	char path[64];
+	if (tid <= 0)
+		return false;
+	if (tid == getpid())
+		return true;
+	snprintf(path, sizeof(path), "/proc/self/task/%ld", tid);
+	return access(path, F_OK) == 0;
+}
+
 /* The value of a "Key:" line of /proc/PID/status text, or NULL. */
 static const char *attach_status_field(const char *buf, const char *key)
 {
@@ -172,7 +188,7 @@ int attach_check(pid_t pid, struct wt_err *err)
 				  pid, ppid, attach_comm((pid_t)ppid, name, sizeof(name)));
 	}
 	long tracer = attach_status_long(buf, "TracerPid", 0);
-	if (tracer > 0 && tracer != getpid())
+	if (tracer > 0 && !attach_tid_is_ours(tracer))
 		return wt_err_set(err, EPERM,
 				  "process %d is already traced by %ld (%s); detach it first", pid,
 				  tracer, attach_comm((pid_t)tracer, name, sizeof(name)));
@@ -186,7 +202,7 @@ int attach_refusal(pid_t pid, pid_t tid, int e, struct wt_err *err)
 		return r;
 	char name[64];
 	long tracer = tid ? attach_tracer_pid(tid) : 0;
-	if (tracer == getpid())
+	if (attach_tid_is_ours(tracer))
 		return wt_err_set(err, EBUSY,
 				  "cannot attach to %d: another part of whytop is holding it; "
 				  "try again",
@@ -248,7 +264,7 @@ static int attach_seize(pid_t tid)
 	for (int i = 0; i < 100; i++) {
 		if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
 			return 0;
-		if (errno != EPERM || attach_tracer_pid(tid) != getpid())
+		if (errno != EPERM || !attach_tid_is_ours(attach_tracer_pid(tid)))
 			return -1;
 		struct timespec ts = {0, 2000000};
 		nanosleep(&ts, NULL);

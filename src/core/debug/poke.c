@@ -256,6 +256,10 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 				*out = POKE_THREAD_GONE;
 				return 0;
 			}
+			/* A process on its way out refuses the attach before its
+			 * threads are gone: ask again until the watch is over. */
+			if (wt_now_ns() < end)
+				continue;
 			return wt_err_set(err, e2.code, "%s", e2.msg);
 		}
 		/* The same activation: same CFA and pc in the same function. */

@@ -66,7 +66,7 @@ static int traced_by_us(pid_t tid)
 	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return 0;
 	const char *p = strstr(buf, "TracerPid:");
-	return p && atoi(p + 10) == (int)getpid();
+	return p && attach_tid_is_ours(atoi(p + 10));
 }
 
 static int seize(struct pt_state *st, pid_t tid, struct wt_err *err)
