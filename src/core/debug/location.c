@@ -526,6 +526,11 @@ fail:
 	return r;
 }
 
+int lx_eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, struct lval *out)
+{
+	return eval_ops(c, ops, nops, NULL, out, 0);
+}
+
 /* Where one location expression puts the value, in a word, or NULL to ignore it. */
 static const char *place_word(const Dwarf_Op *ops, size_t n, char *buf, size_t sz)
 {
