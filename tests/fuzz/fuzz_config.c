@@ -13,6 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = '\0';
 	ui_config_defaults(&c);
 	ui_config_parse(&c, "config", text);
+	free(text);
 	if (c.ncols > UI_CONFIG_MAX_COLS || c.sort_col >= PROC_COL_COUNT || c.delay_tenths < 1 ||
 	    c.delay_tenths > 600)
 		__builtin_trap();
