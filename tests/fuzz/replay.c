@@ -4,7 +4,8 @@
  * or on every file of the directories given; with no argument, on the
  * harness's seed corpus and regression inputs,
  * $SRCDIR/tests/fuzz/{corpus,regress}/NAME for a program named fuzz_NAME.
- * A crash or a sanitizer report fails the test; so does an empty corpus.
+ * A crash, a hang or a sanitizer report fails the test; so does an empty
+ * corpus.
  *
  * In the libFuzzer build (--enable-fuzzers) libFuzzer brings its own main.
  */
@@ -47,7 +48,9 @@ static int run_file(const char *path)
 	uint8_t *data = malloc(len ? len : 1);
 	memcpy(data, buf, len);
 	free(buf);
+	alarm(60); /* a hang fails the test (SIGALRM ends it) instead of stalling make check */
 	LLVMFuzzerTestOneInput(data, len);
+	alarm(0);
 	free(data);
 	return 0;
 }

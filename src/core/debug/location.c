@@ -44,6 +44,8 @@ int lx_reg_value(struct lx_ctx *c, int reg, uint64_t *val)
 }
 
 #define LX_STACK 64
+/* Branches may go backwards: a corrupt expression could loop forever. */
+#define LX_MAX_STEPS 10000
 
 struct lx_eval {
 	struct lx_ctx *c;
@@ -210,11 +212,17 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 	struct lval cur = {.kind = LV_NONE};
 	bool have_cur = false, pieces = false;
 	uint64_t a, b, v;
-	int r;
+	int r, steps = 0;
 
 	for (size_t i = 0; i < nops; i++) {
 		const Dwarf_Op *op = &ops[i];
 		uint8_t atom = op->atom;
+
+		if (++steps > LX_MAX_STEPS) {
+			snprintf(e.why, sizeof(e.why), "DWARF expression does not end (it loops)");
+			r = -ELOOP;
+			goto fail;
+		}
 
 		if (atom >= DW_OP_lit0 && atom <= DW_OP_lit31) {
 			if ((r = push(&e, atom - DW_OP_lit0)))
