@@ -179,7 +179,7 @@ static int add_piece(struct lx_ctx *c, struct lval *out, const struct lval *p, u
 		     bool empty)
 {
 	unsigned char tmp[64];
-	if (out->nbytes + size > sizeof(out->bytes)) {
+	if (size > sizeof(out->bytes) - out->nbytes) { /* not nbytes + size: it can wrap */
 		snprintf(out->why, sizeof(out->why), "composite value too large to show");
 		return -E2BIG;
 	}
@@ -390,7 +390,9 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 				v = b < 64 ? (uint64_t)((int64_t)a >> b) : 0;
 				break;
 			case DW_OP_div:
-				v = b ? (uint64_t)((int64_t)a / (int64_t)b) : 0;
+				/* INT64_MIN / -1 overflows (SIGFPE): it wraps, as -a. */
+				v = b == UINT64_MAX ? 0 - a
+						    : b ? (uint64_t)((int64_t)a / (int64_t)b) : 0;
 				break;
 			case DW_OP_mod:
 				v = b ? a % b : 0;
