@@ -54,5 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&out, 0, sizeof(out));
 	if (lx_eval_ops(&c, ops, n, &out) == 0 && out.kind != LV_NONE)
 		lv_read(&c, &out, sizeof(buf), buf, sizeof(buf));
+	/* lx_eval_location shifts by the register number: it must not be negative. */
+	if (out.kind == LV_REG && out.reg < 0)
+		__builtin_trap();
 	return 0;
 }

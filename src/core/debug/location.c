@@ -10,6 +10,7 @@
  * entry values) becomes "unavailable" with the reason, never a guess.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,8 +259,10 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 			r = push(&e, op->number);
 			break;
 		case DW_OP_regx:
-			cur = (struct lval){
-			    .kind = LV_REG, .loc = LOCALS_LOC_REGISTER, .reg = (int)op->number};
+			/* A number past int is no register we know (and no negative shift later). */
+			cur = (struct lval){.kind = LV_REG,
+					    .loc = LOCALS_LOC_REGISTER,
+					    .reg = op->number > INT_MAX ? INT_MAX : (int)op->number};
 			have_cur = true;
 			r = 0;
 			break;
