@@ -72,6 +72,8 @@ struct vtype {
 /* location.c */
 const char *lx_reg_name(int reg);
 int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out);
+/* One location expression alone, as lx_eval_location does (for the fuzzer). */
+int lx_eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, struct lval *out);
 int lx_frame_cfa(struct lx_ctx *c, uint64_t *cfa);
 /* Read a register of the frame; -ENOENT if the unwinder could not recover it. */
 int lx_reg_value(struct lx_ctx *c, int reg, uint64_t *val);

@@ -10,6 +10,7 @@
  * entry values) becomes "unavailable" with the reason, never a guess.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,8 @@ int lx_reg_value(struct lx_ctx *c, int reg, uint64_t *val)
 }
 
 #define LX_STACK 64
+/* Branches may go backwards: a corrupt expression could loop forever. */
+#define LX_MAX_STEPS 10000
 
 struct lx_eval {
 	struct lx_ctx *c;
@@ -177,7 +180,7 @@ static int add_piece(struct lx_ctx *c, struct lval *out, const struct lval *p, u
 		     bool empty)
 {
 	unsigned char tmp[64];
-	if (out->nbytes + size > sizeof(out->bytes)) {
+	if (size > sizeof(out->bytes) - out->nbytes) { /* not nbytes + size: it can wrap */
 		snprintf(out->why, sizeof(out->why), "composite value too large to show");
 		return -E2BIG;
 	}
@@ -210,11 +213,17 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 	struct lval cur = {.kind = LV_NONE};
 	bool have_cur = false, pieces = false;
 	uint64_t a, b, v;
-	int r;
+	int r, steps = 0;
 
 	for (size_t i = 0; i < nops; i++) {
 		const Dwarf_Op *op = &ops[i];
 		uint8_t atom = op->atom;
+
+		if (++steps > LX_MAX_STEPS) {
+			snprintf(e.why, sizeof(e.why), "DWARF expression does not end (it loops)");
+			r = -ELOOP;
+			goto fail;
+		}
 
 		if (atom >= DW_OP_lit0 && atom <= DW_OP_lit31) {
 			if ((r = push(&e, atom - DW_OP_lit0)))
@@ -250,8 +259,10 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 			r = push(&e, op->number);
 			break;
 		case DW_OP_regx:
-			cur = (struct lval){
-			    .kind = LV_REG, .loc = LOCALS_LOC_REGISTER, .reg = (int)op->number};
+			/* A number past int is no register we know (and no negative shift later). */
+			cur = (struct lval){.kind = LV_REG,
+					    .loc = LOCALS_LOC_REGISTER,
+					    .reg = op->number > INT_MAX ? INT_MAX : (int)op->number};
 			have_cur = true;
 			r = 0;
 			break;
@@ -382,7 +393,9 @@ static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_At
 				v = b < 64 ? (uint64_t)((int64_t)a >> b) : 0;
 				break;
 			case DW_OP_div:
-				v = b ? (uint64_t)((int64_t)a / (int64_t)b) : 0;
+				/* INT64_MIN / -1 overflows (SIGFPE): it wraps, as -a. */
+				v = b == UINT64_MAX ? 0 - a
+						    : b ? (uint64_t)((int64_t)a / (int64_t)b) : 0;
 				break;
 			case DW_OP_mod:
 				v = b ? a % b : 0;
@@ -524,6 +537,11 @@ fail:
 	*out = (struct lval){.kind = LV_NONE, .loc = LOCALS_LOC_UNAVAILABLE};
 	snprintf(out->why, sizeof(out->why), "%s", e.why[0] ? e.why : "location not evaluable");
 	return r;
+}
+
+int lx_eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, struct lval *out)
+{
+	return eval_ops(c, ops, nops, NULL, out, 0);
 }
 
 /* Where one location expression puts the value, in a word, or NULL to ignore it. */

@@ -20,6 +20,10 @@
 #include <whytop/kernel.h>
 #include <whytop/sysnames.h>
 
+#include "sysdecode_io.h"
+
+struct ksys_io ksys_io = { .vm_readv = process_vm_readv, .readlink = readlink };
+
 #define PATH_READ_MAX 1024 /* a path longer than this is shown truncated */
 
 /*
@@ -164,7 +168,7 @@ int ksys_read_string(pid_t pid, uint64_t addr, size_t max, char **out, bool *tru
 			chunk = max - got;
 		struct iovec local = { buf + got, chunk };
 		struct iovec remote = { (void *)(uintptr_t)a, chunk };
-		ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+		ssize_t n = ksys_io.vm_readv(pid, &local, 1, &remote, 1, 0);
 		if (n <= 0) {
 			if (got == 0) {
 				int e = n < 0 ? errno : EFAULT;
@@ -192,7 +196,7 @@ static char *fd_target(pid_t pid, pid_t tid, int fd, char **note)
 {
 	char path[64], link[4096];
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/fd/%d", (int)pid, (int)tid, fd);
-	ssize_t n = readlink(path, link, sizeof(link));
+	ssize_t n = ksys_io.readlink(path, link, sizeof(link));
 	if (n < 0) {
 		int e = errno;
 		if (e == ENOENT)

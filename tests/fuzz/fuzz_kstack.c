@@ -1,0 +1,19 @@
+/*
+ * fuzz_kstack: /proc/PID/stack, then what the kernel view and the blocked
+ * view make of its frames (the key frame a task is grouped under, the mm frame).
+ */
+#include <stdint.h>
+#include <whytop/kernel.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct kframe *f;
+	size_t n;
+
+	if (kstack_parse_stack((const char *)data, size, &f, &n))
+		return 0;
+	kblocked_key_frame(f, n);
+	kstack_mm_frame(f, n);
+	kframes_free(f, n);
+	return 0;
+}
