@@ -39,6 +39,8 @@ refused 1 "^whytop poke: no variable 'nosuch' is visible in frame 0 \(show_types
 refused 1 "^whytop poke: 'cfg.nope': no member 'nope' there$" poke "$pid" cfg.nope=1
 refused 1 "^whytop poke: 'arr\[5\]': index 5 is out of bounds \(the array has 5\)$" poke "$pid" "arr[5]=1"
 refused 1 "^whytop poke: int \[5\] is not a scalar" poke "$pid" arr=1
+refused 1 "^whytop poke: bad index in 'arr\[ 3\]'" poke "$pid" "arr[ 3]=1"
+refused 1 "^whytop poke: bad index in 'arr\[\+3\]'" poke "$pid" "arr[+3]=1"
 refused 1 "^whytop poke: cannot poke cfg.flags: writing bit-fields is not supported$" poke "$pid" cfg.flags=1
 refused 1 "^whytop poke: the pointer in 'nocfg->limit' is NULL$" poke "$pid" "nocfg->limit=1"
 refused 1 "^whytop poke: '->' on something not a pointer in 'i->x'$" poke "$pid" "i->x=1"

@@ -826,8 +826,10 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 		} else if (*p == '.') {
 			p++;
 		} else if (*p == '[') {
-			char *end;
-			idx = strtol(p + 1, &end, 0);
+			char *end = (char *)p + 1;
+			/* Digits only: strtol would also take " 3" and "+3". */
+			if (*end >= '0' && *end <= '9')
+				idx = strtol(p + 1, &end, 0);
 			if (end == p + 1 || *end != ']' || idx < 0)
 				return wt_err_set(err, EINVAL, "bad index in '%s'", esc);
 			p = end + 1;
