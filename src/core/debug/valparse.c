@@ -163,7 +163,11 @@ static int parse_enum(const struct vtype *t, const char *text, const char *tname
 			    dwarf_formsdata(&a, &sv) != 0)
 				continue;
 			if (strcmp(n, s) == 0) {
-				memcpy(out, &sv, size);
+				/* A 16-byte enum (size is at most 16): the value, then its
+				 * sign in the high bytes (out is zeroed). */
+				memcpy(out, &sv, size < sizeof(sv) ? size : sizeof(sv));
+				if (size > sizeof(sv) && sv < 0)
+					memset(out + sizeof(sv), 0xff, size - sizeof(sv));
 				wt_buf_free(&names);
 				return 0;
 			}
