@@ -48,7 +48,9 @@ hangup() {
 # The signal menu (F9) on the list.
 tui_start -- -d 5 -p "$pid"
 tui_ready
-tui_wait "loc_types"
+# Its row, by pid (a long build path cuts the Command column short).
+row_shown() { tui_screen | grep -q "^ *$pid "; }
+t_wait_for 10 row_shown || t_fail "no row for $pid: $(tui_screen)"
 tui_keys F9
 tui_wait "Send signal to $pid"
 hangup "the signal menu"
