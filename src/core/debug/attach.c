@@ -625,8 +625,8 @@ size_t attach_reap_deferred(void)
 			continue;
 		}
 		if (r > 0 && WIFSTOPPED(status)) {
-			int sig = (status >> 16) == 0 ? WSTOPSIG(status) : 0;
-			ptrace(PTRACE_DETACH, tid, 0, sig);
+			struct target_stop ts = target_classify(status);
+			ptrace(PTRACE_DETACH, tid, 0, target_stop_signal(&ts));
 		}
 		/* exited or no longer ours: nothing left to undo */
 	}
