@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <whytop/attach.h>
+#include <whytop/target.h>
 
 #define ATTACH_DEFAULT_TIMEOUT_NS 1000000000ull
 /* Threads that were already in D state get this long once all others stopped. */
@@ -357,28 +358,24 @@ static bool attach_poll_one(struct attach_thread *t)
 		t->gone = true;
 		return true;
 	}
-	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+	struct target_stop ts = target_classify(status);
+	if (ts.event == TE_EXITED || ts.event == TE_KILLED) {
 		t->seized = false;
 		t->gone = true;
 		return true;
 	}
-	if (!WIFSTOPPED(status))
+	if (ts.event == TE_NONE || ts.event == TE_CONTINUED)
 		return false;
-	int sig = WSTOPSIG(status);
-	int event = status >> 16;
 	t->stopped_ns = wt_now_ns();
-	if (event == PTRACE_EVENT_STOP) {
-		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
-			t->stop = ATTACH_STOP_GROUP;
-		else
-			t->stop = ATTACH_STOP_INTERRUPT;
-	} else if (event == 0) {
+	if (ts.event == TE_GROUP_STOP) {
+		t->stop = ATTACH_STOP_GROUP;
+	} else if (ts.event == TE_SIGNAL_DELIVERY) {
 		/*
 		 * A signal reached the thread before our interrupt did. Keep it
 		 * and hand it back on detach so the target still gets it.
 		 */
 		t->stop = ATTACH_STOP_SIGNAL;
-		t->pending_sig = sig;
+		t->pending_sig = ts.sig;
 	} else {
 		t->stop = ATTACH_STOP_INTERRUPT;
 	}
@@ -628,8 +625,8 @@ size_t attach_reap_deferred(void)
 			continue;
 		}
 		if (r > 0 && WIFSTOPPED(status)) {
-			int sig = (status >> 16) == 0 ? WSTOPSIG(status) : 0;
-			ptrace(PTRACE_DETACH, tid, 0, sig);
+			struct target_stop ts = target_classify(status);
+			ptrace(PTRACE_DETACH, tid, 0, target_stop_signal(&ts));
 		}
 		/* exited or no longer ours: nothing left to undo */
 	}

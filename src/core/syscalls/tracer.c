@@ -1,8 +1,9 @@
 /*
  * tracer.c: the ptrace stop engine shared by the ptrace backend (attach to
  * a running process) and launch mode (whytop run): it keeps the table of
- * traced threads, classifies every wait status precisely and resumes the
- * thread the right way, counting syscalls as it goes.
+ * traced threads, acts on every stop as the one classifier names it
+ * (target_classify, src/core/target/stop.c) and resumes the thread the right
+ * way, counting syscalls as it goes.
  *
  *  - syscall stops (SIGTRAP|0x80): PTRACE_GET_SYSCALL_INFO says entry or exit
  *    and the arch, so no entry/exit parity is guessed and an i386 call from
@@ -32,6 +33,8 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#include <whytop/target.h>
 
 #include "sc_internal.h"
 #include "tracer.h"
@@ -241,11 +244,6 @@ static int resume_req(const struct sc_tracer *t, const struct sc_tracee *e)
 	return PTRACE_SYSCALL;
 }
 
-static int is_stop_signal(int sig)
-{
-	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
-}
-
 /* The thread group of a task, from /proc; 0 if gone. */
 static pid_t tgid_of(pid_t tid)
 {
@@ -260,13 +258,14 @@ static pid_t tgid_of(pid_t tid)
 int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 {
 	struct sc_tracee *e = sc_tracer_find(t, tid);
+	struct target_stop ts = target_classify(status);
 
-	if (WIFEXITED(status) || WIFSIGNALED(status)) {
+	if (ts.event == TE_EXITED || ts.event == TE_KILLED) {
 		if (e)
 			sc_tracer_remove(t, tid);
 		return 0;
 	}
-	if (!WIFSTOPPED(status))
+	if (ts.event == TE_NONE || ts.event == TE_CONTINUED)
 		return 0;
 	if (!e) {
 		/*
@@ -284,59 +283,56 @@ int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 			return -ENOMEM;
 		}
 	}
-	int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
 	int inject = 0;
 
 	if (t->detaching) {
 		/* Any stop will do to let go; a genuine signal goes with us. */
-		int deliver = (!event && sig != (SIGTRAP | 0x80)) ? sig : 0;
-		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)deliver);
+		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)target_stop_signal(&ts));
 		sc_tracer_remove(t, tid);
 		return 0;
 	}
 
-	if (sig == (SIGTRAP | 0x80)) {
+	unsigned long msg = 0;
+	switch (ts.event) {
+	case TE_SYSCALL_STOP:
+	case TE_SECCOMP:
 		syscall_stop(t, e);
-	} else if (event) {
-		unsigned long msg = 0;
-		switch (event) {
-		case PTRACE_EVENT_SECCOMP:
-			syscall_stop(t, e);
-			break;
-		case PTRACE_EVENT_CLONE:
-		case PTRACE_EVENT_FORK:
-		case PTRACE_EVENT_VFORK:
-			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg &&
-			    (!t->tgid || tgid_of((pid_t)msg) == t->tgid))
-				sc_tracer_add(t, (pid_t)msg);
-			break;
-		case PTRACE_EVENT_EXEC:
-			/* A non-leader that execs takes over the leader's tid: its execve
-			 * goes on (and returns) as the leader. */
-			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && (pid_t)msg != tid) {
-				struct sc_tracee *old = sc_tracer_find(t, (pid_t)msg);
-				if (old) {
-					e->in_syscall = old->in_syscall;
-					e->slot = old->slot;
-					e->entry_ns = old->entry_ns;
-					sc_tracer_remove(t, (pid_t)msg);
-				}
+		break;
+	case TE_CLONE:
+	case TE_FORK:
+	case TE_VFORK:
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg &&
+		    (!t->tgid || tgid_of((pid_t)msg) == t->tgid))
+			sc_tracer_add(t, (pid_t)msg);
+		break;
+	case TE_EXEC:
+		/* A non-leader that execs takes over the leader's tid: its execve
+		 * goes on (and returns) as the leader. */
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && (pid_t)msg != tid) {
+			struct sc_tracee *old = sc_tracer_find(t, (pid_t)msg);
+			if (old) {
+				e->in_syscall = old->in_syscall;
+				e->slot = old->slot;
+				e->entry_ns = old->entry_ns;
+				sc_tracer_remove(t, (pid_t)msg);
 			}
-			break;
-		case PTRACE_EVENT_STOP:
-			if (e->attached)
-				first_stop(e);
-			if (is_stop_signal(sig)) {
-				/* group-stop: stay stopped, but let SIGCONT through */
-				ptrace(PTRACE_LISTEN, tid, 0, 0);
-				return 0;
-			}
-			break; /* PTRACE_INTERRUPT, or a new thread's first stop */
-		default:
-			break;
 		}
-	} else {
-		inject = sig; /* signal-delivery-stop: the signal is the target's */
+		break;
+	case TE_GROUP_STOP:
+	case TE_INTERRUPT: /* PTRACE_INTERRUPT, or a new thread's first stop */
+		if (e->attached)
+			first_stop(e);
+		if (ts.event == TE_GROUP_STOP) {
+			/* stay stopped, but let SIGCONT through */
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+			return 0;
+		}
+		break;
+	case TE_SIGNAL_DELIVERY:
+		inject = ts.sig; /* the signal is the target's */
+		break;
+	default:
+		break;
 	}
 	if (ptrace(resume_req(t, e), tid, 0, (void *)(long)inject) < 0 && errno == ESRCH)
 		sc_tracer_remove(t, tid); /* killed meanwhile; its exit status follows */
