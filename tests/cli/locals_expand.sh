@@ -8,10 +8,7 @@
 . "$SRCDIR/tests/cli/locals_lib.sh"
 t_need_root
 
-out=$T_TMP/types.out
-t_start "$TARGETS/loc_types" >"$out"
-pid=$T_PID
-t_wait_for 5 grep -q "^ready" "$out" || t_fail "loc_types did not start"
+lx_start_types
 
 # refused MESSAGE ARGS...: exit 2, that exact line on stderr, nothing on stdout.
 refused() {

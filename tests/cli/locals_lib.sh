@@ -1,6 +1,15 @@
 # locals_lib.sh: helpers shared by the locals_*.sh and poke_*.sh tests
 # (sourced after tests/lib.sh).
 
+# lx_start_types [ARGS]: start tests/targets/loc_types, its output in $out,
+# its pid in $pid; wait until it says it is ready.
+lx_start_types() {
+	out=$T_TMP/types.out
+	t_start "$TARGETS/loc_types" "$@" >"$out"
+	pid=$T_PID
+	t_wait_for 20 grep -q "^ready" "$out" || t_fail "loc_types did not start"
+}
+
 # lx_val FILE PATH: the value printed by 'whytop locals' for PATH ("" if none).
 lx_val() {
 	awk -v p="$2" -F'\t' '{ s = $1; sub(/^ +/, "", s);

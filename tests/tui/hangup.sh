@@ -6,12 +6,10 @@
 # running and untraced.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 . "$SRCDIR/tests/tui/locals_lib.sh"
+. "$SRCDIR/tests/cli/locals_lib.sh"
 t_need_root
 
-out=$T_TMP/types.out
-t_start "$TARGETS/loc_types" >"$out"
-pid=$T_PID
-t_wait_for 5 grep -q "^ready" "$out" || t_fail "loc_types did not start"
+lx_start_types
 
 # whytop's pid: the child of the pane's shell.
 whytop_pid() {

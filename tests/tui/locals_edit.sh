@@ -8,10 +8,7 @@
 . "$SRCDIR/tests/cli/locals_lib.sh"
 t_need_root
 
-out=$T_TMP/types.out
-t_start "$TARGETS/loc_types" >"$out"
-pid=$T_PID
-t_wait_for 5 grep -q "^ready" "$out" || t_fail "loc_types did not start"
+lx_start_types
 
 tui_start -- -d 5 -p "$pid" --open
 tui_wait "PID $pid"
