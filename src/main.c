@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 			free(e);
 			return CLI_USAGE;
 		}
-		return cmd->run(argc - 1, argv + 1);
+		return cmd->exec(argc - 1, argv + 1);
 	}
 	return ui_main(argc, argv);
 }

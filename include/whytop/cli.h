@@ -1,23 +1,76 @@
 /*
  * cli.h: the command-line front end. Each subcommand is one file in
- * src/cli/ (cmd_NAME.c) and one row of the table in src/cli/commands.c.
+ * src/cli/ (cmd_NAME.c) holding its struct cli_cmd (name, options with their
+ * help, exec), listed in the table in src/cli/commands.c.
  */
 #ifndef WHYTOP_CLI_H
 #define WHYTOP_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
+/*
+ * One option of a subcommand: what the parser accepts and what --help says
+ * come from this row, so the two cannot drift (the getopt_long tables are
+ * built from the rows at parse time).
+ */
+struct cli_opt {
+	const char *name; /* long name without "--": "thread" */
+	int key;	  /* what cli_getopt returns; a letter is also the short option */
+	const char *arg;  /* "TID": the option takes a value; NULL: a flag */
+	const char *help; /* one line for --help ('\n' starts a continuation line) */
+};
+/* Keys of long-only options start here (keys below are short letters too). */
+#define CLI_LONG_ONLY 256
+
+/* A subcommand, in the manner of tmux's cmd_entry: one per cmd_NAME.c. */
 struct cli_cmd {
 	const char *name;
-	const char *usage;   /* "PID [--json]" */
-	const char *summary; /* one line for --help */
-	int (*run)(int argc, char **argv); /* argv[0] is the subcommand; returns exit status */
+	const char *args;	    /* positional arguments after [OPTIONS]: "PID" */
+	const char *summary;	    /* one line for 'whytop --help' */
+	const char *about;	    /* paragraph(s) of 'whytop NAME --help', '\n'-separated */
+	const struct cli_opt *opts; /* ends with {NULL}; --help (-h) is implied */
+	bool in_order;		    /* options end at the first argument (run's CMD) */
+	void (*help_more)(FILE *f); /* what --help adds at the end, or NULL */
+	int (*exec)(int argc, char **argv); /* argv[0] is the subcommand; returns exit status */
 };
 
-extern const struct cli_cmd cli_commands[];
+/* The table, in 'whytop --help' order; ends with NULL. */
+extern const struct cli_cmd *const cli_commands[];
+extern const struct cli_cmd cli_cmd_list, cli_cmd_kstack, cli_cmd_blocked, cli_cmd_stack,
+    cli_cmd_locals, cli_cmd_poke, cli_cmd_syscalls, cli_cmd_run;
 const struct cli_cmd *cli_find(const char *name);
+/* The subcommands and their summaries, for 'whytop --help'. */
 void cli_print_help(FILE *f);
+/* 'whytop NAME --help': usage, about, every option of the row. */
+void cli_print_usage(FILE *f, const struct cli_cmd *cmd);
+
+#define CLI_MAX_OPTS 24
+/* getopt_long over a command's rows; see cli_getopt. */
+struct cli_parse {
+	const struct cli_cmd *cmd;
+	int argc;
+	char **argv;
+	const char *arg; /* the option's value (optarg) */
+	const char *opt; /* the option as named in messages: "--tid" as typed, else its long name */
+	int status;	 /* exit status when cli_getopt returned CLI_STOP */
+	char optbuf[48];
+	struct option longopts[CLI_MAX_OPTS + 2];
+	char shortopts[CLI_MAX_OPTS * 2 + 4];
+};
+enum { CLI_END = -1, CLI_STOP = -2 };
+void cli_parse_init(struct cli_parse *p, const struct cli_cmd *cmd, int argc, char **argv);
+/*
+ * The next option's key (p->arg, p->opt set), CLI_END after the last one
+ * (optind is then the first argument; "--" is taken), or CLI_STOP with
+ * p->status set: --help was printed (0), or an unknown option or a missing
+ * value was said on stderr in one line pointing at 'whytop NAME --help' (2).
+ */
+int cli_getopt(struct cli_parse *p);
+/* "whytop NAME: unexpected argument 'ARG' (see 'whytop NAME --help')"; CLI_USAGE. */
+int cli_extra_arg(const struct cli_cmd *cmd, const char *arg);
 
 /* Exit statuses: 0 fine, 1 the operation failed, 2 bad usage. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };

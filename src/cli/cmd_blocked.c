@@ -11,34 +11,52 @@
 #include <whytop/cli.h>
 #include <whytop/kernel.h>
 
-static void usage(FILE *f)
-{
-	fprintf(f, "Usage: whytop blocked [--json] [--observe SECONDS]\n"
-		   "List every task in uninterruptible sleep (D) right now, grouped by the\n"
-		   "innermost meaningful kernel frame (as in a hung-task report), with the\n"
-		   "process, the system call and the file it concerns. With --observe, watch\n"
-		   "for SECONDS and report how long each task stayed blocked.\n");
-}
+enum { BLOCKED_JSON = CLI_LONG_ONLY, BLOCKED_OBSERVE };
 
-int cmd_blocked(int argc, char **argv)
+static const struct cli_opt blocked_opts[] = {
+    {.name = "json", .key = BLOCKED_JSON, .help = "one JSON object on stdout"},
+    {.name = "observe",
+     .key = BLOCKED_OBSERVE,
+     .arg = "SECONDS",
+     .help = "watch for SECONDS (0 to 3600) and report how long\neach task stayed blocked"},
+    {NULL},
+};
+
+static int blocked_exec(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_blocked = {
+    .name = "blocked",
+    .summary = "every D-state task of the system, grouped by the kernel frame it waits in",
+    .about = "List every task in uninterruptible sleep (D) right now, grouped by the\n"
+	     "innermost meaningful kernel frame (as in a hung-task report), with the\n"
+	     "process, the system call and the file it concerns.",
+    .opts = blocked_opts,
+    .exec = blocked_exec,
+};
+
+static int blocked_exec(int argc, char **argv)
 {
+	struct cli_parse p;
 	bool json = false;
 	long observe = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
+	int c;
+	cli_parse_init(&p, &cli_cmd_blocked, argc, argv);
+	while ((c = cli_getopt(&p)) != CLI_END) {
+		switch (c) {
+		case CLI_STOP:
+			return p.status;
+		case BLOCKED_JSON:
 			json = true;
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			return CLI_OK;
-		} else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc) {
-			if (cli_parse_long("blocked", "--observe", "whole seconds", argv[++i], 0,
-					   3600, &observe))
+			break;
+		case BLOCKED_OBSERVE:
+			if (cli_parse_long("blocked", p.opt, "whole seconds", p.arg, 0, 3600,
+					   &observe))
 				return CLI_USAGE;
-		} else {
-			usage(stderr);
-			return CLI_USAGE;
+			break;
 		}
 	}
+	if (optind < argc)
+		return cli_extra_arg(&cli_cmd_blocked, argv[optind]);
 	struct kblock_tracker *tr = observe ? kblock_tracker_new() : NULL;
 	struct kblocked *bl = NULL;
 	struct wt_err err;

@@ -12,41 +12,61 @@
 #include <whytop/kernel.h>
 #include <whytop/sysnames.h>
 
-static void usage(FILE *f)
-{
-	fprintf(f, "Usage: whytop kstack PID [--json] [--tid TID] [--observe SECONDS]\n"
-		   "Print the kernel side of every thread of PID: state, wait channel (wchan),\n"
-		   "the system call it is in with its arguments decoded (fds shown with their\n"
-		   "paths), and its kernel stack. With --observe, watch for SECONDS first and\n"
-		   "report how long each thread stayed blocked.\n");
-}
+enum { KSTACK_JSON = CLI_LONG_ONLY, KSTACK_OBSERVE };
 
-int cmd_kstack(int argc, char **argv)
+static const struct cli_opt kstack_opts[] = {
+    {.name = "thread", .key = 't', .arg = "TID", .help = "only thread TID of PID"},
+    {.name = "tid", .key = 't', .arg = "TID", .help = "the same as --thread (its older name)"},
+    {.name = "json", .key = KSTACK_JSON, .help = "one JSON object on stdout"},
+    {.name = "observe",
+     .key = KSTACK_OBSERVE,
+     .arg = "SECONDS",
+     .help = "watch for SECONDS (0 to 3600) first and report how long\neach thread stayed blocked"},
+    {NULL},
+};
+
+static int kstack_exec(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_kstack = {
+    .name = "kstack",
+    .args = "PID",
+    .summary = "each thread's state, wchan, decoded syscall and kernel stack",
+    .about = "Print the kernel side of every thread of PID: state, wait channel (wchan),\n"
+	     "the system call it is in with its arguments decoded (fds shown with their\n"
+	     "paths), and its kernel stack.",
+    .opts = kstack_opts,
+    .exec = kstack_exec,
+};
+
+static int kstack_exec(int argc, char **argv)
 {
-	const char *pid_arg = NULL;
+	struct cli_parse p;
 	bool json = false;
 	long tid = 0, observe = 0;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0) {
+	int c;
+	cli_parse_init(&p, &cli_cmd_kstack, argc, argv);
+	while ((c = cli_getopt(&p)) != CLI_END) {
+		switch (c) {
+		case CLI_STOP:
+			return p.status;
+		case KSTACK_JSON:
 			json = true;
-		} else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			usage(stdout);
-			return CLI_OK;
-		} else if (strcmp(argv[i], "--tid") == 0 && i + 1 < argc) {
-			if (cli_parse_long("kstack", "--tid", "a thread id", argv[++i], 1,
-					   0x7fffffff, &tid))
+			break;
+		case 't':
+			if (cli_parse_long("kstack", p.opt, "a thread id", p.arg, 1, 0x7fffffff,
+					   &tid))
 				return CLI_USAGE;
-		} else if (strcmp(argv[i], "--observe") == 0 && i + 1 < argc) {
-			if (cli_parse_long("kstack", "--observe", "whole seconds", argv[++i], 0,
-					   3600, &observe))
+			break;
+		case KSTACK_OBSERVE:
+			if (cli_parse_long("kstack", p.opt, "whole seconds", p.arg, 0, 3600,
+					   &observe))
 				return CLI_USAGE;
-		} else if (argv[i][0] == '-' || pid_arg) {
-			usage(stderr);
-			return CLI_USAGE;
-		} else {
-			pid_arg = argv[i];
+			break;
 		}
 	}
+	if (optind + 1 < argc)
+		return cli_extra_arg(&cli_cmd_kstack, argv[optind + 1]);
+	const char *pid_arg = optind < argc ? argv[optind] : NULL;
 	pid_t pid;
 	int rc = cli_parse_pid("kstack", pid_arg, &pid);
 	if (rc)

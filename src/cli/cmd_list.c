@@ -7,7 +7,6 @@
  * escaped, so a hostile process name cannot reach the terminal raw.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,33 +41,62 @@ struct list_args {
 	size_t npids;
 };
 
-static void list_usage(FILE *f)
+enum { LIST_JSON = CLI_LONG_ONLY };
+
+static const struct cli_opt list_opts[] = {
+    {.name = "sort",
+     .key = 's',
+     .arg = "COL",
+     .help = "sort by a column (default cpu, descending)"},
+    {.name = "reverse", .key = 'r', .help = "reverse the sort order"},
+    {.name = "filter",
+     .key = 'f',
+     .arg = "TEXT",
+     .help = "only tasks whose command contains TEXT (any case)"},
+    {.name = "pid",
+     .key = 'p',
+     .arg = "PID[,PID]",
+     .help = "only these processes (and their threads)"},
+    {.name = "threads", .key = 'H', .help = "list every thread, not just processes"},
+    {.name = "tree", .key = 't', .help = "children under their parents"},
+    {.name = "no-kthreads", .key = 'K', .help = "hide kernel threads"},
+    {.name = "limit", .key = 'n', .arg = "N", .help = "print at most N tasks"},
+    {.name = "interval",
+     .key = 'i',
+     .arg = "MS",
+     .help = "CPU% sampling interval in milliseconds (default 200;\n0 reads once and shows 0.0)"},
+    {.name = "columns",
+     .key = 'c',
+     .arg = "A,B,C",
+     .help = "columns to show (default pid,user,priority,nice,virt,\n"
+	     "rss,state,cpu,mem,time,command)"},
+    {.name = "wide", .key = 'w', .help = "do not cut lines at the terminal's width"},
+    {.name = "json",
+     .key = LIST_JSON,
+     .help = "one JSON object: {\"system\": {...}, \"tasks\": [...]}"},
+    {NULL},
+};
+
+static void list_help_more(FILE *f)
 {
-	fprintf(f,
-		"Usage: whytop list [OPTIONS]\n"
-		"Print the process table once and exit.\n\n"
-		"  -s, --sort COL        sort by a column (default cpu, descending)\n"
-		"  -r, --reverse         reverse the sort order\n"
-		"  -f, --filter TEXT     only tasks whose command contains TEXT (any case)\n"
-		"  -p, --pid PID[,PID]   only these processes (and their threads)\n"
-		"  -H, --threads         list every thread, not just processes\n"
-		"  -t, --tree            children under their parents\n"
-		"  -K, --no-kthreads     hide kernel threads\n"
-		"  -n, --limit N         print at most N tasks\n"
-		"  -i, --interval MS     CPU%% sampling interval in milliseconds (default 200;\n"
-		"                        0 reads once and shows 0.0)\n"
-		"  -c, --columns A,B,C   columns to show (default pid,user,priority,nice,virt,\n"
-		"                        rss,state,cpu,mem,time,command)\n"
-		"  -w, --wide            do not cut lines at the terminal's width\n"
-		"      --json            one JSON object: {\"system\": {...}, \"tasks\": [...]}\n"
-		"  -h, --help            this help\n\n"
-		"A command line is kept to its first 4096 bytes; a longer one ends in\n"
-		"\"[cut at 4096 bytes]\" (JSON: \"command_truncated\": true).\n"
-		"\nColumns:");
+	fprintf(f, "\nA command line is kept to its first 4096 bytes; a longer one ends in\n"
+		   "\"[cut at 4096 bytes]\" (JSON: \"command_truncated\": true).\n"
+		   "\nColumns:");
 	for (int i = 0; i < PROC_COL_COUNT; i++)
 		fprintf(f, " %s", proc_columns[i].name);
 	fprintf(f, "\n");
 }
+
+static int list_exec(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_list = {
+    .name = "list",
+    .summary = "print the process table once (CPU% over a short interval) and exit",
+    .about = "Print the process table once and exit.",
+    .opts = list_opts,
+    .help_more = list_help_more,
+    .exec = list_exec,
+};
 
 static int list_parse_cols(const char *arg, struct list_args *a)
 {
@@ -99,25 +127,10 @@ static int list_parse_pids(const char *arg, struct list_args *a)
 	return rc;
 }
 
+/* 0, 1 after --help (printed), or an exit status (said). */
 static int list_parse(int argc, char **argv, struct list_args *a)
 {
-	enum { OPT_JSON = 256 };
-	static const struct option longopts[] = {
-		{ "sort", required_argument, NULL, 's' },
-		{ "reverse", no_argument, NULL, 'r' },
-		{ "filter", required_argument, NULL, 'f' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "threads", no_argument, NULL, 'H' },
-		{ "tree", no_argument, NULL, 't' },
-		{ "no-kthreads", no_argument, NULL, 'K' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "columns", required_argument, NULL, 'c' },
-		{ "wide", no_argument, NULL, 'w' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct cli_parse p;
 	int c, rc;
 
 	memset(a, 0, sizeof(*a));
@@ -125,55 +138,54 @@ static int list_parse(int argc, char **argv, struct list_args *a)
 	a->ncols = WT_ARRAY_SIZE(list_default_cols);
 	a->sort = PROC_COL_CPU;
 	a->interval = 200;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":s:rf:p:HtKn:i:c:wh", longopts, NULL)) != -1) {
+	cli_parse_init(&p, &cli_cmd_list, argc, argv);
+	while ((c = cli_getopt(&p)) != CLI_END) {
 		switch (c) {
+		case CLI_STOP:
+			return p.status ? p.status : -1;
 		case 's':
-			a->sort = proc_col_by_name(optarg);
-			if (a->sort < 0)
-				return cli_error(CLI_USAGE, "list",
-						 "unknown column '%s' for --sort (see 'whytop list --help')",
-						 optarg);
+			a->sort = proc_col_by_name(p.arg);
+			if (a->sort < 0) {
+				char esc[64];
+				return cli_error(
+				    CLI_USAGE, "list",
+				    "unknown column '%s' for --sort (see 'whytop list --help')",
+				    wt_escape_to(esc, sizeof(esc), p.arg, strlen(p.arg), 0));
+			}
 			break;
 		case 'r': a->reverse = true; break;
-		case 'f': a->filter = optarg; break;
+		case 'f':
+			a->filter = p.arg;
+			break;
 		case 'p':
-			if ((rc = list_parse_pids(optarg, a)))
+			if ((rc = list_parse_pids(p.arg, a)))
 				return rc;
 			break;
 		case 'H': a->threads = true; break;
 		case 't': a->tree = true; break;
 		case 'K': a->no_kthreads = true; break;
 		case 'n':
-			if (cli_parse_long("list", "--limit", "a number of tasks", optarg, 1,
-					   INT_MAX, &a->limit))
+			if (cli_parse_long("list", p.opt, "a number of tasks", p.arg, 1, INT_MAX,
+					   &a->limit))
 				return CLI_USAGE;
 			break;
 		case 'i':
-			if (cli_parse_long("list", "--interval", "milliseconds", optarg, 0, 60000,
+			if (cli_parse_long("list", p.opt, "milliseconds", p.arg, 0, 60000,
 					   &a->interval))
 				return CLI_USAGE;
 			break;
 		case 'c':
-			if ((rc = list_parse_cols(optarg, a)))
+			if ((rc = list_parse_cols(p.arg, a)))
 				return rc;
 			break;
 		case 'w': a->wide = true; break;
-		case OPT_JSON: a->json = true; break;
-		case 'h':
-			list_usage(stdout);
-			return -1;
-		case ':':
-			return cli_error(CLI_USAGE, "list", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return cli_error(CLI_USAGE, "list", "unknown option '%s' (see 'whytop list --help')",
-					 argv[optind - 1]);
+		case LIST_JSON:
+			a->json = true;
+			break;
 		}
 	}
 	if (optind < argc)
-		return cli_error(CLI_USAGE, "list", "unexpected argument '%s' (see 'whytop list --help')",
-				 argv[optind]);
+		return cli_extra_arg(&cli_cmd_list, argv[optind]);
 	return 0;
 }
 
@@ -394,7 +406,7 @@ static int list_text(struct proc_table *tab, const struct list_args *a, size_t *
 	return CLI_OK;
 }
 
-int cmd_list_run(int argc, char **argv)
+static int list_exec(int argc, char **argv)
 {
 	struct list_args a;
 	struct wt_err err;

@@ -5,7 +5,6 @@
  * (locals.h). The target is held only for the walk, never left stopped.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,22 +15,40 @@
 #include <whytop/stack.h>
 #include <whytop/util.h>
 
-static const char locals_usage[] =
-    "usage: whytop locals PID [--thread TID] [--frame N | --function NAME] [--expand PATH]...\n"
-    "                         [--no-globals] [--json]\n"
-    "  Print the variables of one frame of a thread of PID: parameters, locals\n"
-    "  visible at its pc, function statics and the globals of its source file,\n"
-    "  each as PATH = VALUE, then type, scope and where it lives.\n"
-    "  --thread TID     a thread of PID (default: the main thread)\n"
-    "  --frame N        frame N of 'whytop stack' (default: the innermost frame\n"
-    "                   that has debug info)\n"
-    "  --function NAME  the innermost frame in function NAME\n"
-    "  --expand PATH    also list the members of struct/union/array PATH, or of\n"
-    "                   the struct a pointer PATH points to (repeat); a deep\n"
-    "                   PATH (p->in.b) expands what leads to it; one that\n"
-    "                   cannot be followed is an error saying why\n"
-    "  --no-globals     leave out the globals\n"
-    "  --json           one JSON object on stdout\n";
+static const struct cli_opt locals_opts[] = {
+    {.name = "thread",
+     .key = 't',
+     .arg = "TID",
+     .help = "a thread of PID (default: the main thread)"},
+    {.name = "frame",
+     .key = 'f',
+     .arg = "N",
+     .help = "frame N of 'whytop stack' (default: the innermost frame\nthat has debug info)"},
+    {.name = "function", .key = 'F', .arg = "NAME", .help = "the innermost frame in function NAME"},
+    {.name = "expand",
+     .key = 'e',
+     .arg = "PATH",
+     .help = "also list the members of struct/union/array PATH, or of\n"
+	     "the struct a pointer PATH points to (repeat); a deep\n"
+	     "PATH (p->in.b) expands what leads to it; one that\n"
+	     "cannot be followed is an error saying why"},
+    {.name = "no-globals", .key = 'G', .help = "leave out the globals"},
+    {.name = "json", .key = 'j', .help = "one JSON object on stdout"},
+    {NULL},
+};
+
+static int locals_exec(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_locals = {
+    .name = "locals",
+    .args = "PID",
+    .summary = "a frame's parameters, locals and globals with type, location and value",
+    .about = "Print the variables of one frame of a thread of PID: parameters, locals\n"
+	     "visible at its pc, function statics and the globals of its source file,\n"
+	     "each as PATH = VALUE, then type, scope and where it lives.",
+    .opts = locals_opts,
+    .exec = locals_exec,
+};
 
 #define LOCALS_MAX_EXPAND 64
 /* Listing what exists after "no such variable/member" only when it is short. */
@@ -188,14 +205,9 @@ static void locals_print_json(const struct locals *l)
 	wt_buf_free(&b);
 }
 
-int cmd_locals(int argc, char **argv)
+static int locals_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"thread", required_argument, NULL, 't'},	{"frame", required_argument, NULL, 'f'},
-	    {"function", required_argument, NULL, 'F'}, {"expand", required_argument, NULL, 'e'},
-	    {"no-globals", no_argument, NULL, 'G'},	{"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
-	};
+	struct cli_parse p;
 	char *expand[LOCALS_MAX_EXPAND * 4], *want[LOCALS_MAX_EXPAND];
 	size_t nwant = 0, nexpand = 0;
 	struct locals_opts lo = {.expand = (const char *const *)expand};
@@ -203,9 +215,11 @@ int cmd_locals(int argc, char **argv)
 	bool json = false;
 	int c, r;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:f:F:e:Gjh", longopts, NULL)) != -1) {
-		if ((r = cli_frame_option("locals", c, optarg, &sel)) == 1)
+	cli_parse_init(&p, &cli_cmd_locals, argc, argv);
+	while ((c = cli_getopt(&p)) != CLI_END) {
+		if (c == CLI_STOP)
+			return p.status;
+		if ((r = cli_frame_option("locals", c, p.arg, &sel)) == 1)
 			continue;
 		if (r)
 			return r;
@@ -214,7 +228,7 @@ int cmd_locals(int argc, char **argv)
 			if (nwant == WT_ARRAY_SIZE(want))
 				return cli_error(CLI_USAGE, "locals", "at most %d --expand paths",
 						 LOCALS_MAX_EXPAND);
-			want[nwant++] = optarg;
+			want[nwant++] = (char *)p.arg;
 			break;
 		case 'G':
 			lo.no_globals = true;
@@ -222,18 +236,10 @@ int cmd_locals(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(locals_usage, stdout);
-			return CLI_OK;
-		default:
-			fputs(locals_usage, stderr);
-			return CLI_USAGE;
 		}
 	}
-	if (optind + 1 != argc) {
-		fputs(locals_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 1 < argc)
+		return cli_extra_arg(&cli_cmd_locals, argv[optind + 1]);
 	if ((r = cli_frame_check("locals", &sel)))
 		return r;
 	for (size_t i = 0; i < nwant; i++) {
@@ -248,7 +254,7 @@ int cmd_locals(int argc, char **argv)
 	}
 	lo.nexpand = nexpand;
 	pid_t pid;
-	if ((r = cli_parse_pid("locals", argv[optind], &pid)))
+	if ((r = cli_parse_pid("locals", optind < argc ? argv[optind] : NULL, &pid)))
 		return r;
 
 	struct wt_err err = {0};

@@ -5,7 +5,6 @@
  * stack_walk (stack.h), poke_write and poke_watch (locals.h). Every refusal
  * is a sentence from the core; the target is never left stopped.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,69 +16,78 @@
 #include <whytop/stack.h>
 #include <whytop/util.h>
 
-static const char poke_usage[] =
-    "usage: whytop poke PID [--thread TID] [--frame N | --function NAME] [--watch MS]\n"
-    "                       [--json] NAME=VALUE\n"
-    "  Write VALUE into variable NAME of a frame of PID, read it back and print\n"
-    "  old and new value. NAME may be a path: cfg.limit, arr[3], p->next.\n"
-    "  VALUE is checked against the type: integers (decimal, 0x, 0b, 0 octal),\n"
-    "  'c' for char, true/false, an enum's name, a float, 0x... or NULL; no\n"
-    "  space around it and no leading '+'.\n"
-    "  --thread TID     a thread of PID (default: the main thread)\n"
-    "  --frame N        frame N of 'whytop stack' (default: the innermost frame\n"
-    "                   with debug info where NAME is visible)\n"
-    "  --function NAME  the innermost frame in function NAME\n"
-    "  --watch MS       afterwards, watch the thread this long (default 500, 0: no)\n"
-    "  --json           one JSON object on stdout\n";
+static const struct cli_opt poke_opts[] = {
+    {.name = "thread",
+     .key = 't',
+     .arg = "TID",
+     .help = "a thread of PID (default: the main thread)"},
+    {.name = "frame",
+     .key = 'f',
+     .arg = "N",
+     .help = "frame N of 'whytop stack' (default: the innermost frame\n"
+	     "with debug info where NAME is visible)"},
+    {.name = "function", .key = 'F', .arg = "NAME", .help = "the innermost frame in function NAME"},
+    {.name = "watch",
+     .key = 'w',
+     .arg = "MS",
+     .help = "afterwards, watch the thread this long (0 to 60000,\ndefault 500, 0: no)"},
+    {.name = "json", .key = 'j', .help = "one JSON object on stdout"},
+    {NULL},
+};
 
-int cmd_poke(int argc, char **argv)
+static int poke_exec(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_poke = {
+    .name = "poke",
+    .args = "PID NAME=VALUE",
+    .summary = "change a variable of a live frame (rescue a stuck loop); prints old and new",
+    .about = "Write VALUE into variable NAME of a frame of PID, read it back and print\n"
+	     "old and new value. NAME may be a path: cfg.limit, arr[3], p->next.\n"
+	     "VALUE is checked against the type: integers (decimal, 0x, 0b, 0 octal),\n"
+	     "'c' for char, true/false, an enum's name, a float, 0x... or NULL; no\n"
+	     "space around it and no leading '+'.",
+    .opts = poke_opts,
+    .exec = poke_exec,
+};
+
+static int poke_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"thread", required_argument, NULL, 't'},
-	    {"frame", required_argument, NULL, 'f'},
-	    {"function", required_argument, NULL, 'F'},
-	    {"watch", required_argument, NULL, 'w'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_parse p;
 	struct cli_frame_sel sel = CLI_FRAME_SEL_INIT;
 	bool json = false;
 	long watch_ms = 500;
 	int c, r;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:f:F:w:jh", longopts, NULL)) != -1) {
-		if ((r = cli_frame_option("poke", c, optarg, &sel)) == 1)
+	cli_parse_init(&p, &cli_cmd_poke, argc, argv);
+	while ((c = cli_getopt(&p)) != CLI_END) {
+		if (c == CLI_STOP)
+			return p.status;
+		if ((r = cli_frame_option("poke", c, p.arg, &sel)) == 1)
 			continue;
 		if (r)
 			return r;
 		switch (c) {
 		case 'w':
-			if (cli_parse_long("poke", "--watch", "milliseconds", optarg, 0, 60000,
+			if (cli_parse_long("poke", p.opt, "milliseconds", p.arg, 0, 60000,
 					   &watch_ms))
 				return CLI_USAGE;
 			break;
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			fputs(poke_usage, stdout);
-			return CLI_OK;
-		default:
-			fputs(poke_usage, stderr);
-			return CLI_USAGE;
 		}
 	}
-	if (optind + 2 != argc) {
-		fputs(poke_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 2 < argc)
+		return cli_extra_arg(&cli_cmd_poke, argv[optind + 2]);
 	if ((r = cli_frame_check("poke", &sel)))
 		return r;
 	pid_t pid;
-	if ((r = cli_parse_pid("poke", argv[optind], &pid)))
+	if ((r = cli_parse_pid("poke", optind < argc ? argv[optind] : NULL, &pid)))
 		return r;
+	if (optind + 1 >= argc)
+		return cli_error(CLI_USAGE, "poke",
+				 "expected NAME=VALUE after the PID, such as "
+				 "flag=0 (see 'whytop poke --help')");
 	char *assign = strdup(argv[optind + 1]);
 	char *eq = assign ? strchr(assign, '=') : NULL;
 	if (!eq || eq == assign) {

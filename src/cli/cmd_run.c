@@ -18,50 +18,68 @@
 
 #define SUB "run"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "Usage: whytop run [--trace SYSCALLS] [--json] [--output FILE] [--sort KEY]\n"
-		   "                  -- CMD [ARGS...]\n"
-		   "Run CMD (and whatever it starts) under whytop and print its syscall summary\n"
-		   "on stderr when it ends, like strace -c -f. With --trace openat,read,... a\n"
-		   "seccomp filter stops the program only for those calls; the rest run at\n"
-		   "full speed. whytop exits with the program's status.\n");
-}
+enum { RUN_JSON = CLI_LONG_ONLY, RUN_TRACE, RUN_SORT };
 
-int cmd_run(int argc, char **argv)
+static const struct cli_opt run_opts[] = {
+    {.name = "trace",
+     .key = RUN_TRACE,
+     .arg = "SYSCALLS",
+     .help = "openat,read,...: a seccomp filter stops the program only\n"
+	     "for those calls; the rest run at full speed"},
+    {.name = "output", .key = 'o', .arg = "FILE", .help = "write the summary to FILE, not stderr"},
+    {.name = "sort",
+     .key = RUN_SORT,
+     .arg = "KEY",
+     .help = "time (default), calls, errors, avg, rate, name"},
+    {.name = "json", .key = RUN_JSON, .help = "the summary as one JSON object"},
+    {NULL},
+};
+
+static int run_exec(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_run = {
+    .name = "run",
+    .args = "-- CMD [ARGS...]",
+    .summary = "run a program and print its syscall summary when it ends",
+    .about = "Run CMD (and whatever it starts) under whytop and print its syscall summary\n"
+	     "on stderr when it ends, like strace -c -f. whytop exits with the program's\n"
+	     "status. Options end at CMD (or at \"--\"): CMD's own options are its own.",
+    .opts = run_opts,
+    .in_order = true,
+    .exec = run_exec,
+};
+
+static int run_exec(int argc, char **argv)
 {
 	const char *trace = NULL, *output = NULL;
-	int json = 0, sort = SC_SORT_TIME, i;
+	struct cli_parse p;
+	char esc[64];
+	int json = 0, sort = SC_SORT_TIME, i, opt;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--") == 0) {
-			i++;
-			break;
-		} else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return CLI_OK;
-		} else if (strcmp(a, "--json") == 0) {
+	cli_parse_init(&p, &cli_cmd_run, argc, argv);
+	while ((opt = cli_getopt(&p)) != CLI_END) {
+		switch (opt) {
+		case CLI_STOP:
+			return p.status;
+		case RUN_JSON:
 			json = 1;
-		} else if (strcmp(a, "--trace") == 0 && v) {
-			trace = v;
-			i++;
-		} else if ((strcmp(a, "--output") == 0 || strcmp(a, "-o") == 0) && v) {
-			output = v;
-			i++;
-		} else if (strcmp(a, "--sort") == 0 && v) {
-			sort = sc_report_sort_key(v);
+			break;
+		case RUN_TRACE:
+			trace = p.arg;
+			break;
+		case 'o':
+			output = p.arg;
+			break;
+		case RUN_SORT:
+			sort = sc_report_sort_key(p.arg);
 			if (sort < 0)
-				return cli_error(CLI_USAGE, SUB, "unknown --sort key '%s'", v);
-			i++;
-		} else if (a[0] == '-') {
-			usage(stderr);
-			return CLI_USAGE;
-		} else {
-			break; /* the command, without "--" */
+				return cli_error(
+				    CLI_USAGE, SUB, "unknown --sort key '%s'",
+				    wt_escape_to(esc, sizeof(esc), p.arg, strlen(p.arg), 0));
+			break;
 		}
 	}
+	i = optind;
 	if (i >= argc)
 		return cli_error(CLI_USAGE, SUB, "which program? (whytop run -- CMD ARGS)");
 

@@ -4,7 +4,6 @@
  * walks N times with the same debug_proc and reports cold and warm times
  * on stderr (the benchmark uses it).
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,21 +13,46 @@
 #include <whytop/stack.h>
 #include <whytop/util.h>
 
-static const char stack_usage[] =
-    "usage: whytop stack PID [--thread TID] [--json] [--source] [--consistent] [--repeat N]\n"
-    "  Print the user stack of every thread of PID (or only TID): module,\n"
-    "  function+offset, file:line, [inline] and [fallback] marks.\n"
-    "  --source   show the source line of each frame when the file exists\n"
-    "  --json     one JSON object on stdout\n"
-    "  --consistent hold every thread until all are copied (one instant for\n"
-    "             the whole process); by default each is let go once copied\n"
-    "  --repeat N walk N times (keeping debug info loaded) and print timings\n"
-    "             on stderr; the last walk is printed\n"
-    "Compressed debug files (libc6-dbg's) are read through uncompressed copies\n"
-    "kept in ~/.cache/whytop/debug; WHYTOP_DEBUG_CACHE=0 turns that off.\n"
-    "The DWARF of a file whose compressed sections would inflate beyond a limit\n"
-    "(64x its size, 1 GiB, a quarter of free memory) is skipped with a note;\n"
-    "WHYTOP_DEBUG_INFLATE_MAX=BYTES sets that limit.\n";
+static void stack_help_more(FILE *f)
+{
+	fputs("\nCompressed debug files (libc6-dbg's) are read through uncompressed copies\n"
+	      "kept in ~/.cache/whytop/debug; WHYTOP_DEBUG_CACHE=0 turns that off.\n"
+	      "The DWARF of a file whose compressed sections would inflate beyond a limit\n"
+	      "(64x its size, 1 GiB, a quarter of free memory) is skipped with a note;\n"
+	      "WHYTOP_DEBUG_INFLATE_MAX=BYTES sets that limit.\n",
+	      f);
+}
+
+static const struct cli_opt stack_opts[] = {
+    {.name = "thread", .key = 't', .arg = "TID", .help = "only thread TID of PID"},
+    {.name = "json", .key = 'j', .help = "one JSON object on stdout"},
+    {.name = "source",
+     .key = 's',
+     .help = "show the source line of each frame when the file exists"},
+    {.name = "consistent",
+     .key = 'c',
+     .help = "hold every thread until all are copied (one instant\nfor the whole "
+	     "process); by default each is let go\nonce copied"},
+    {.name = "repeat",
+     .key = 'r',
+     .arg = "N",
+     .help = "walk N times (keeping debug info loaded) and print\ntimings on stderr; "
+	     "the last walk is printed"},
+    {NULL},
+};
+
+static int stack_exec(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_stack = {
+    .name = "stack",
+    .args = "PID",
+    .summary = "user stacks of every thread: function, file:line, inline frames",
+    .about = "Print the user stack of every thread of PID (or only TID): module,\n"
+	     "function+offset, file:line, [inline] and [fallback] marks.",
+    .opts = stack_opts,
+    .help_more = stack_help_more,
+    .exec = stack_exec,
+};
 
 /* The source line `line` of file, trimmed, or NULL. Reads the file each time: CLI only. */
 static char *stack_source_line(const char *file, int line)
@@ -162,26 +186,20 @@ static int stack_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int cmd_stack(int argc, char **argv)
+static int stack_exec(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	    {"thread", required_argument, NULL, 't'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"source", no_argument, NULL, 's'},
-	    {"repeat", required_argument, NULL, 'r'},
-	    {"consistent", no_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
+	struct cli_parse p;
 	bool json = false, source = false, consistent = false;
 	long tid = 0, repeat = 1;
 	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:jsr:ch", longopts, NULL)) != -1) {
+	cli_parse_init(&p, &cli_cmd_stack, argc, argv);
+	while ((c = cli_getopt(&p)) != CLI_END) {
 		switch (c) {
+		case CLI_STOP:
+			return p.status;
 		case 't':
-			if (cli_parse_long("stack", "--thread", "a thread id", optarg, 1,
-					   0x7fffffff, &tid))
+			if (cli_parse_long("stack", p.opt, "a thread id", p.arg, 1, 0x7fffffff,
+					   &tid))
 				return CLI_USAGE;
 			break;
 		case 'j':
@@ -194,24 +212,16 @@ int cmd_stack(int argc, char **argv)
 			consistent = true;
 			break;
 		case 'r':
-			if (cli_parse_long("stack", "--repeat", "a number of walks", optarg, 1,
-					   100000, &repeat))
+			if (cli_parse_long("stack", p.opt, "a number of walks", p.arg, 1, 100000,
+					   &repeat))
 				return CLI_USAGE;
 			break;
-		case 'h':
-			fputs(stack_usage, stdout);
-			return CLI_OK;
-		default:
-			fputs(stack_usage, stderr);
-			return CLI_USAGE;
 		}
 	}
-	if (optind + 1 != argc) {
-		fputs(stack_usage, stderr);
-		return CLI_USAGE;
-	}
+	if (optind + 1 < argc)
+		return cli_extra_arg(&cli_cmd_stack, argv[optind + 1]);
 	pid_t pid;
-	int r = cli_parse_pid("stack", argv[optind], &pid);
+	int r = cli_parse_pid("stack", optind < argc ? argv[optind] : NULL, &pid);
 	if (r)
 		return r;
 

@@ -21,22 +21,45 @@
 /* --duration at most a year */
 #define SC_MAX_DURATION 31536000.0
 
-static void usage(FILE *f)
-{
-	fprintf(f, "Usage: whytop syscalls PID [--duration SEC] [--backend kernel|ptrace]\n"
-		   "                           [--thread TID] [--sort KEY] [--cost] [--json]\n"
-		   "Count the syscalls of a running process (all its threads, or one) and print\n"
-		   "calls, errors (most common errno) and time per syscall, like strace -c.\n"
-		   "Counts until SEC seconds have passed (0 to 31536000, such as 2 or 0.5),\n"
-		   "the process ends, or Ctrl-C. PID is a process: for one of its threads\n"
-		   "give --thread TID.\n"
-		   "  --backend kernel   in-kernel eBPF counting, the target never stops (root;\n"
-		   "                     the default when possible)\n"
-		   "  --backend ptrace   stop the target at every syscall (slows it a lot)\n"
-		   "  --sort KEY         time (default), calls, errors, avg, rate, name\n"
-		   "  --cost             kernel: have the kernel time our programs and show it\n"
-		   "                     (that timing itself slows every syscall further)\n");
-}
+enum { SC_OPT_JSON = CLI_LONG_ONLY, SC_OPT_COST, SC_OPT_DURATION, SC_OPT_BACKEND, SC_OPT_SORT };
+
+static const struct cli_opt syscalls_opts[] = {
+    {.name = "duration",
+     .key = SC_OPT_DURATION,
+     .arg = "SEC",
+     .help = "count this long (0 to 31536000, such as 2 or 0.5); by\n"
+	     "default until the process ends or Ctrl-C"},
+    {.name = "backend",
+     .key = SC_OPT_BACKEND,
+     .arg = "kernel|ptrace",
+     .help = "kernel: in-kernel eBPF counting, the target never stops\n"
+	     "(root; the default when possible); ptrace: stop the\n"
+	     "target at every syscall (slows it a lot)"},
+    {.name = "thread", .key = 't', .arg = "TID", .help = "only thread TID of PID"},
+    {.name = "sort",
+     .key = SC_OPT_SORT,
+     .arg = "KEY",
+     .help = "time (default), calls, errors, avg, rate, name"},
+    {.name = "cost",
+     .key = SC_OPT_COST,
+     .help = "kernel: have the kernel time our programs and show it\n"
+	     "(that timing itself slows every syscall further)"},
+    {.name = "json", .key = SC_OPT_JSON, .help = "one JSON object on stdout"},
+    {NULL},
+};
+
+static int syscalls_exec(int argc, char **argv);
+
+const struct cli_cmd cli_cmd_syscalls = {
+    .name = "syscalls",
+    .args = "PID",
+    .summary = "count a process's syscalls (calls, errors, time) like strace -c",
+    .about = "Count the syscalls of a running process (all its threads, or one) and print\n"
+	     "calls, errors (most common errno) and time per syscall, like strace -c.\n"
+	     "PID is a process: for one of its threads give --thread TID.",
+    .opts = syscalls_opts,
+    .exec = syscalls_exec,
+};
 
 static void describe(char *buf, size_t size, pid_t pid, pid_t tid)
 {
@@ -52,55 +75,58 @@ static void describe(char *buf, size_t size, pid_t pid, pid_t tid)
 		snprintf(buf, size, "pid %d (%s), all threads", (int)pid, safe);
 }
 
-int cmd_syscalls(int argc, char **argv)
+static int syscalls_exec(int argc, char **argv)
 {
 	struct sc_opts o = {.backend = SC_BACKEND_AUTO};
+	struct cli_parse p;
+	char esc[64];
 	double duration = -1;
-	int json = 0, sort = SC_SORT_TIME;
-	const char *pid_arg = NULL;
+	int json = 0, sort = SC_SORT_TIME, opt;
+	long t;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-			usage(stdout);
-			return CLI_OK;
-		} else if (strcmp(a, "--json") == 0) {
+	cli_parse_init(&p, &cli_cmd_syscalls, argc, argv);
+	while ((opt = cli_getopt(&p)) != CLI_END) {
+		switch (opt) {
+		case CLI_STOP:
+			return p.status;
+		case SC_OPT_JSON:
 			json = 1;
-		} else if (strcmp(a, "--cost") == 0) {
+			break;
+		case SC_OPT_COST:
 			o.measure_cost = 1;
-		} else if (strcmp(a, "--duration") == 0 && v) {
+			break;
+		case SC_OPT_DURATION:
 			/* a bound: the end is computed in nanoseconds, in 64 bits */
-			if (cli_parse_seconds(SUB, "--duration", v, SC_MAX_DURATION, &duration))
+			if (cli_parse_seconds(SUB, p.opt, p.arg, SC_MAX_DURATION, &duration))
 				return CLI_USAGE;
-			i++;
-		} else if (strcmp(a, "--backend") == 0 && v) {
-			if (strcmp(v, "kernel") == 0)
+			break;
+		case SC_OPT_BACKEND:
+			if (strcmp(p.arg, "kernel") == 0)
 				o.backend = SC_BACKEND_KERNEL;
-			else if (strcmp(v, "ptrace") == 0)
+			else if (strcmp(p.arg, "ptrace") == 0)
 				o.backend = SC_BACKEND_PTRACE;
 			else
-				return cli_error(CLI_USAGE, SUB,
-						 "--backend is kernel or ptrace, not '%s'", v);
-			i++;
-		} else if (strcmp(a, "--thread") == 0 && v) {
-			long t;
-			if (cli_parse_long(SUB, "--thread", "a thread id", v, 1, 0x7fffffff, &t))
+				return cli_error(
+				    CLI_USAGE, SUB, "--backend is kernel or ptrace, not '%s'",
+				    wt_escape_to(esc, sizeof(esc), p.arg, strlen(p.arg), 0));
+			break;
+		case 't':
+			if (cli_parse_long(SUB, p.opt, "a thread id", p.arg, 1, 0x7fffffff, &t))
 				return CLI_USAGE;
 			o.tid = (pid_t)t;
-			i++;
-		} else if (strcmp(a, "--sort") == 0 && v) {
-			sort = sc_report_sort_key(v);
+			break;
+		case SC_OPT_SORT:
+			sort = sc_report_sort_key(p.arg);
 			if (sort < 0)
-				return cli_error(CLI_USAGE, SUB, "unknown --sort key '%s'", v);
-			i++;
-		} else if (a[0] == '-' || pid_arg) {
-			usage(stderr);
-			return CLI_USAGE;
-		} else {
-			pid_arg = a;
+				return cli_error(
+				    CLI_USAGE, SUB, "unknown --sort key '%s'",
+				    wt_escape_to(esc, sizeof(esc), p.arg, strlen(p.arg), 0));
+			break;
 		}
 	}
+	if (optind + 1 < argc)
+		return cli_extra_arg(&cli_cmd_syscalls, argv[optind + 1]);
+	const char *pid_arg = optind < argc ? argv[optind] : NULL;
 	int r = cli_parse_pid(SUB, pid_arg, &o.pid);
 	if (r)
 		return r;

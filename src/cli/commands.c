@@ -1,6 +1,8 @@
 /*
- * commands.c: the table of subcommands. One row each; the body of
- * each lives in cmd_NAME.c.
+ * commands.c: the table of subcommands (each row, with its options, help
+ * and exec, lives in its cmd_NAME.c), the help printed from the rows, and
+ * cli_getopt: getopt_long over a row's options, with --help and one message
+ * for an unknown option shared by every subcommand.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -15,52 +17,204 @@
 #include <whytop/proc.h>
 #include <whytop/util.h>
 
-/* (one declaration per subcommand, kept in table order) */
-int cmd_list_run(int argc, char **argv);
-int cmd_kstack(int argc, char **argv);
-int cmd_blocked(int argc, char **argv);
-int cmd_stack(int argc, char **argv);
-int cmd_locals(int argc, char **argv);
-int cmd_poke(int argc, char **argv);
-int cmd_syscalls(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-
-const struct cli_cmd cli_commands[] = {
-	/* (rows are added here, one per subcommand) */
-	{ "list",
-	  "[--sort COL] [--filter TEXT] [--threads] [--tree] [--limit N] [--interval MS] "
-	  "[--columns A,B] [--json]",
-	  "print the process table once (CPU% over a short interval) and exit", cmd_list_run },
-	{ "kstack", "PID [--json] [--tid TID] [--observe SECONDS]",
-	  "each thread's state, wchan, decoded syscall and kernel stack", cmd_kstack },
-	{ "blocked", "[--json] [--observe SECONDS]",
-	  "every D-state task of the system, grouped by the kernel frame it waits in", cmd_blocked },
-	{ "stack", "PID [--thread TID] [--json] [--source] [--consistent]",
-	  "user stacks of every thread: function, file:line, inline frames", cmd_stack },
-	{ "locals", "PID [--thread TID] [--frame N | --function NAME] [--expand PATH] [--json]",
-	  "a frame's parameters, locals and globals with type, location and value", cmd_locals },
-	{ "poke", "PID [--thread TID] [--frame N | --function NAME] [--json] NAME=VALUE",
-	  "change a variable of a live frame (rescue a stuck loop); prints old and new", cmd_poke },
-	{ "syscalls", "PID [--duration SEC] [--backend kernel|ptrace] [--thread TID] [--json]",
-	  "count a process's syscalls (calls, errors, time) like strace -c", cmd_syscalls },
-	{ "run", "[--trace SYSCALLS] [--json] -- CMD ARGS",
-	  "run a program and print its syscall summary when it ends", cmd_run },
-	{ NULL, NULL, NULL, NULL },
+/* Rows in 'whytop --help' order; each lives in its cmd_NAME.c. */
+const struct cli_cmd *const cli_commands[] = {
+    &cli_cmd_list, &cli_cmd_kstack,   &cli_cmd_blocked, &cli_cmd_stack, &cli_cmd_locals,
+    &cli_cmd_poke, &cli_cmd_syscalls, &cli_cmd_run,	NULL,
 };
 
 const struct cli_cmd *cli_find(const char *name)
 {
-	for (const struct cli_cmd *c = cli_commands; c->name; c++)
-		if (strcmp(c->name, name) == 0)
-			return c;
+	for (const struct cli_cmd *const *c = cli_commands; *c; c++)
+		if (strcmp((*c)->name, name) == 0)
+			return *c;
 	return NULL;
 }
 
 void cli_print_help(FILE *f)
 {
-	fprintf(f, "Subcommands (each takes --help):\n");
-	for (const struct cli_cmd *c = cli_commands; c->name; c++)
-		fprintf(f, "  whytop %s %s\n      %s\n", c->name, c->usage, c->summary);
+	fprintf(f, "Subcommands ('whytop NAME --help' lists a subcommand's options):\n");
+	for (const struct cli_cmd *const *c = cli_commands; *c; c++)
+		fprintf(f, "  whytop %s [OPTIONS]%s%s\n      %s\n", (*c)->name,
+			(*c)->args ? " " : "", (*c)->args ? (*c)->args : "", (*c)->summary);
+}
+
+/* Column where an option's help text starts. */
+#define CLI_HELP_COL 24
+
+/* "  -t, --thread TID      text", continuation lines under the text. */
+static void cli_print_opt(FILE *f, int key, const char *name, const char *arg, const char *help)
+{
+	char label[80];
+	if (key > 0 && key < CLI_LONG_ONLY)
+		snprintf(label, sizeof(label), "  -%c, --%s%s%s", key, name, arg ? " " : "",
+			 arg ? arg : "");
+	else
+		snprintf(label, sizeof(label), "      --%s%s%s", name, arg ? " " : "",
+			 arg ? arg : "");
+	int w = (int)strlen(label);
+	fputs(label, f);
+	if (w >= CLI_HELP_COL - 1) {
+		fputc('\n', f);
+		w = 0;
+	}
+	const char *line = help ? help : "";
+	for (;;) {
+		size_t len = strcspn(line, "\n");
+		fprintf(f, "%*s%.*s\n", CLI_HELP_COL - w, "", (int)len, line);
+		if (!line[len])
+			break;
+		line += len + 1;
+		w = 0;
+	}
+}
+
+void cli_print_usage(FILE *f, const struct cli_cmd *cmd)
+{
+	fprintf(f, "Usage: whytop %s [OPTIONS]%s%s\n%s\n", cmd->name, cmd->args ? " " : "",
+		cmd->args ? cmd->args : "", cmd->about ? cmd->about : cmd->summary);
+	fprintf(f, "\nOptions:\n");
+	for (const struct cli_opt *o = cmd->opts; o && o->name; o++) {
+		bool alias = false; /* (the short letter goes with the first name only) */
+		for (const struct cli_opt *q = cmd->opts; q != o; q++)
+			alias |= q->key == o->key;
+		cli_print_opt(f, alias ? CLI_LONG_ONLY : o->key, o->name, o->arg, o->help);
+	}
+	cli_print_opt(f, 'h', "help", NULL, "this help");
+	if (cmd->help_more)
+		cmd->help_more(f);
+}
+
+void cli_parse_init(struct cli_parse *p, const struct cli_cmd *cmd, int argc, char **argv)
+{
+	size_t n = 0;
+	char *s = p->shortopts;
+	memset(p, 0, sizeof(*p));
+	p->cmd = cmd;
+	p->argc = argc;
+	p->argv = argv;
+	if (cmd->in_order)
+		*s++ = '+'; /* stop at the program to run: its options are its own */
+	*s++ = ':';	    /* a missing value is ':', not '?' */
+	for (const struct cli_opt *o = cmd->opts; o && o->name && n < CLI_MAX_OPTS; o++, n++) {
+		p->longopts[n] = (struct option){o->name, o->arg ? required_argument : no_argument,
+						 NULL, o->key};
+		if (o->key > 0 && o->key < CLI_LONG_ONLY && !strchr(p->shortopts, o->key)) {
+			*s++ = (char)o->key;
+			if (o->arg)
+				*s++ = ':';
+		}
+	}
+	p->longopts[n++] = (struct option){"help", no_argument, NULL, 'h'};
+	p->longopts[n] = (struct option){NULL, 0, NULL, 0};
+	*s++ = 'h';
+	*s = '\0';
+	optind = 0; /* (0: glibc starts afresh, taking the '+' into account) */
+	opterr = 0;
+}
+
+/* The long name of the row with key c, for messages about short options. */
+static const char *cli_key_name(const struct cli_parse *p, int c)
+{
+	for (const struct option *o = p->longopts; o->name; o++)
+		if (o->val == c)
+			return o->name;
+	return "?";
+}
+
+/* The bad option as typed; *flag_value when it is "--flag=VALUE". */
+static const char *cli_bad_option(const struct cli_parse *p, char *buf, size_t size,
+				  bool *flag_value)
+{
+	const char *a = optind > 0 && optind <= p->argc ? p->argv[optind - 1] : "";
+	*flag_value = false;
+	if (a[0] == '-' && a[1] == '-') {
+		if (!optopt)
+			return a; /* an unknown (or ambiguous) long option */
+		size_t len = strcspn(a + 2, "=");
+		for (const struct option *o = p->longopts; o->name; o++)
+			if (o->val == optopt && strncmp(o->name, a + 2, len) == 0) {
+				*flag_value = a[2 + len] == '=' && o->has_arg == no_argument;
+				return a;
+			}
+	}
+	if (optopt > 0 && optopt < 128) {
+		snprintf(buf, size, "-%c", optopt);
+		return buf;
+	}
+	return a;
+}
+
+/* The argument that held the long option just parsed ("--sort" or "--sort=cpu"). */
+static const char *cli_typed_long(const struct cli_parse *p)
+{
+	/* its value in the next argument: the option is the one before */
+	int at = optind - (p->arg && p->arg == p->argv[optind - 1] ? 2 : 1);
+	return at > 0 ? p->argv[at] : "";
+}
+
+int cli_getopt(struct cli_parse *p)
+{
+	char esc[128], shortbuf[4];
+	bool flag_value;
+	int li = -1;
+	int c = getopt_long(p->argc, p->argv, p->shortopts, p->longopts, &li);
+	p->arg = optarg;
+	switch (c) {
+	case -1:
+		return CLI_END;
+	case 'h':
+		cli_print_usage(stdout, p->cmd);
+		p->status = CLI_OK;
+		return CLI_STOP;
+	case ':':
+	case '?': {
+		const char *bad = cli_bad_option(p, shortbuf, sizeof(shortbuf), &flag_value);
+		wt_escape_to(esc, sizeof(esc), bad, strlen(bad), 0);
+		if (c == ':')
+			p->status = cli_error(CLI_USAGE, p->cmd->name,
+					      "option '%s' needs a value (see 'whytop %s --help')",
+					      esc, p->cmd->name);
+		else if (flag_value)
+			p->status =
+			    cli_error(CLI_USAGE, p->cmd->name,
+				      "option '%.*s' takes no value (see 'whytop %s --help')",
+				      (int)strcspn(esc, "="), esc, p->cmd->name);
+		else
+			p->status = cli_error(CLI_USAGE, p->cmd->name,
+					      "unknown option '%s' (see 'whytop %s --help')", esc,
+					      p->cmd->name);
+		return CLI_STOP;
+	}
+	default:
+		if (li >= 0) {
+			/*
+			 * No abbreviations ("--thr" for --thread): one would
+			 * start to mean something else when an option is added.
+			 */
+			const char *a = cli_typed_long(p);
+			size_t len = strcspn(a, "=");
+			if (len != 2 + strlen(p->longopts[li].name)) {
+				wt_escape_to(esc, sizeof(esc), a, len, 0);
+				p->status =
+				    cli_error(CLI_USAGE, p->cmd->name,
+					      "unknown option '%s' (see 'whytop %s --help')", esc,
+					      p->cmd->name);
+				return CLI_STOP;
+			}
+		}
+		snprintf(p->optbuf, sizeof(p->optbuf), "--%s",
+			 li >= 0 ? p->longopts[li].name : cli_key_name(p, c));
+		p->opt = p->optbuf;
+		return c;
+	}
+}
+
+int cli_extra_arg(const struct cli_cmd *cmd, const char *arg)
+{
+	char esc[128];
+	return cli_error(CLI_USAGE, cmd->name, "unexpected argument '%s' (see 'whytop %s --help')",
+			 wt_escape_to(esc, sizeof(esc), arg, strlen(arg), 0), cmd->name);
 }
 
 int cli_error(int status, const char *sub, const char *fmt, ...)
@@ -76,9 +230,7 @@ int cli_error(int status, const char *sub, const char *fmt, ...)
 
 void cli_thread_hint(const char *sub, pid_t pid, pid_t tid, char *out, size_t size)
 {
-	if (strcmp(sub, "kstack") == 0)
-		snprintf(out, size, "whytop kstack %d --tid %d", (int)pid, (int)tid);
-	else if (strcmp(sub, "poke") == 0)
+	if (strcmp(sub, "poke") == 0)
 		snprintf(out, size, "whytop poke %d --thread %d NAME=VALUE", (int)pid, (int)tid);
 	else if (strcmp(sub, "list") == 0)
 		snprintf(out, size, "whytop list --threads -p %d", (int)pid);

@@ -37,7 +37,7 @@ refused "whytop list --threads -p $pid" list --pid "$pid,$tid"
 refused "whytop stack $pid --thread $tid" stack "$tid"
 refused "whytop locals $pid --thread $tid" locals "$tid"
 refused "whytop poke $pid --thread $tid NAME=VALUE" poke "$tid" x=1
-refused "whytop kstack $pid --tid $tid" kstack "$tid"
+refused "whytop kstack $pid --thread $tid" kstack "$tid"
 refused "whytop syscalls $pid --thread $tid" syscalls "$tid" --duration 0
 refused "whytop -p $pid -H" -p "$tid"
 
@@ -50,6 +50,9 @@ if [ "$(id -u)" = 0 ]; then
 	"$WHYTOP" stack "$pid" --thread "$tid" >"$T_TMP/o" 2>"$T_TMP/e" ||
 		t_fail "stack $pid --thread $tid failed: $(cat "$T_TMP/e")"
 	grep -q "^thread $tid " "$T_TMP/o" || t_fail "stack --thread $tid shows no thread $tid"
+	# --thread, and --tid, its older name
+	"$WHYTOP" kstack "$pid" --thread "$tid" >"$T_TMP/o" 2>"$T_TMP/e" ||
+		t_fail "kstack $pid --thread $tid failed: $(cat "$T_TMP/e")"
 	"$WHYTOP" kstack "$pid" --tid "$tid" >"$T_TMP/o" 2>"$T_TMP/e" ||
 		t_fail "kstack $pid --tid $tid failed: $(cat "$T_TMP/e")"
 	grep -q "^process $pid " "$T_TMP/o" || t_fail "kstack does not name process $pid: $(head -1 "$T_TMP/o")"

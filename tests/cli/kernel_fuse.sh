@@ -106,11 +106,12 @@ grep -Eq "^    (exc_page_fault|handle_mm_fault|filemap_fault)\+" "$T_TMP/main4" 
 echo "$o4" | grep -q "^           path: not read: thread $R4 of this process is inside its memory map" ||
 	t_fail "path argument read while the memory map is busy"
 # A thread's id where a process's is expected is refused with the command
-# that shows it; --tid shows that thread under its process.
+# that shows it; --thread (and --tid, its older name) shows that thread
+# under its process.
 "$WHYTOP" kstack "$R4T" >/dev/null 2>"$T_TMP/tid.err" && t_fail "kstack TID accepted a thread id"
-grep -q "^whytop kstack: $R4T is a thread of process $R4, not a process; use 'whytop kstack $R4 --tid $R4T'$" \
+grep -q "^whytop kstack: $R4T is a thread of process $R4, not a process; use 'whytop kstack $R4 --thread $R4T'$" \
 	"$T_TMP/tid.err" || t_fail "kstack TID: $(cat "$T_TMP/tid.err")"
-ot=$("$WHYTOP" kstack "$R4" --tid "$R4T") || t_fail "kstack --tid exited $?"
+ot=$("$WHYTOP" kstack "$R4" --thread "$R4T") || t_fail "kstack --thread exited $?"
 echo "$ot" | grep -q "^process $R4 (kern_fuse_reade), x86_64 ABI, 1 thread$" || t_fail "kstack TID header: $ot"
 echo "$ot" | grep -q "^thread $R4T " || t_fail "kstack TID shows another thread: $ot"
 echo "$ot" | grep -q "^           path: not read: thread $R4 of this process is inside its memory map" ||
