@@ -13,15 +13,35 @@
  *   loc_reg reg0   countdown() keeps `budget` in a register of frame 0 and
  *                  counts it down every turn; poke budget=0 ends it.
  *
- * Both print "MODE progress N" now and then, and "MODE done" then exit 0
+ *   loc_reg phase  phase_one() spins until SIGUSR1, then returns for good
+ *                  and phase_two() spins: a frame that is really gone. It
+ *                  prints "phase knob=N" (a global) on SIGUSR2.
+ *
+ * outer and mixed print "MODE progress N" now and then, and "MODE done" then exit 0
  * when the budget reaches 0 (which takes days without a poke).
  */
 #pragma GCC optimize("O2")
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 static volatile unsigned long sink;
+/* A global for the Locals tab's poke and undo (phase mode). */
+volatile int knob = 7;
+static volatile sig_atomic_t moved, dump;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	moved = 1;
+}
+
+static void on_usr2(int sig)
+{
+	(void)sig;
+	dump = 1;
+}
 
 /* A leaf using caller-saved registers only: the caller's stay live in theirs. */
 __attribute__((noipa)) static unsigned long helper(unsigned long x)
@@ -87,6 +107,31 @@ __attribute__((noipa)) static unsigned long countdown(long budget)
 	return turns;
 }
 
+/* Until SIGUSR1: then this frame returns for good. */
+__attribute__((noipa)) static long phase_one(long budget)
+{
+	while (!moved && budget > 0) {
+		budget--;
+		__asm__ volatile("" : "+r"(budget));
+	}
+	return budget;
+}
+
+/* Prints knob on SIGUSR2. */
+__attribute__((noipa)) static long phase_two(long budget)
+{
+	while (budget > 0) {
+		if (dump) {
+			dump = 0;
+			printf("phase knob=%d\n", knob);
+			fflush(stdout);
+		}
+		budget--;
+		__asm__ volatile("" : "+r"(budget));
+	}
+	return budget;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "outer";
@@ -95,12 +140,20 @@ int main(int argc, char **argv)
 
 	printf("loc_reg %s ready pid %d\n", mode, (int)getpid());
 	fflush(stdout);
-	if (strcmp(mode, "reg0") == 0)
+	signal(SIGUSR1, on_usr1);
+	signal(SIGUSR2, on_usr2);
+	if (strcmp(mode, "reg0") == 0) {
 		r = countdown(budget);
-	else if (strcmp(mode, "mixed") == 0)
+	} else if (strcmp(mode, "phase") == 0) {
+		r = (unsigned long)phase_one(budget);
+		printf("phase two\n");
+		fflush(stdout);
+		r += (unsigned long)phase_two(budget);
+	} else if (strcmp(mode, "mixed") == 0) {
 		r = crunch_mixed(budget);
-	else
+	} else {
 		r = crunch(budget);
+	}
 	sink = r;
 	printf("%s done\n", mode);
 	return 0;
