@@ -138,8 +138,8 @@ static void lt_run(void *arg)
 			j->rc = locals_read(dwfl, &j->lf, &o, &j->l, &j->err);
 		} else {
 			if (j->kind == LT_POKE)
-				j->rc =
-				    poke_write(j->st->dp, &j->lf, j->path, j->text, &j->res, &j->err);
+				j->rc = poke_write(j->st->dp, &j->lf, j->path, j->text, &j->res,
+						   &j->err);
 			else
 				j->rc = poke_undo(j->st->dp, &j->lf, &j->res, &j->err);
 			if (j->rc == 0) {
