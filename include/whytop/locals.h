@@ -179,6 +179,7 @@ struct poke_result {
 	int reg;
 	size_t size, reg_offset;
 	unsigned char old_bytes[16], new_bytes[16];
+	bool global; /* a global or static (fixed address): its undo needs no frame */
 };
 
 /*
@@ -187,15 +188,23 @@ struct poke_result {
  * such variable, -EROFS constant/computed/optimized out, -ENODATA no debug
  * info, -ESRCH process gone). Fills res on success; free with poke_result_free.
  */
-int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const char *text,
-	       struct poke_result *res, struct wt_err *err);
+int poke_write(struct debug_proc *dp, const struct locals_frame *f, const char *path,
+	       const char *text, struct poke_result *res, struct wt_err *err);
 /*
  * Undo: write res's old bytes back into the same variable of frame f (the
  * same activation, found again with locals_frame_again), only if it still
  * lives exactly where the poke wrote. res then describes the undo.
  */
-int poke_undo(Dwfl *dwfl, const struct locals_frame *f, struct poke_result *res,
+int poke_undo(struct debug_proc *dp, const struct locals_frame *f, struct poke_result *res,
 	      struct wt_err *err);
+/*
+ * The frame to undo res in: old's activation (locals_frame_again), or, for
+ * a global or static (res->global) whose frame has returned since, the
+ * innermost frame of thread old->tid where its name is visible (poke_undo
+ * still checks that it is at the address the poke wrote).
+ */
+int poke_undo_frame(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+		    const struct poke_result *res, struct locals_frame *out, struct wt_err *err);
 void poke_result_free(struct poke_result *res);
 
 /* What happened after a poke, watched for a short while. */

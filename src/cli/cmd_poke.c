@@ -115,7 +115,7 @@ static int poke_exec(int argc, char **argv)
 		if (st->threads[i].tid == lf.tid && st->threads[i].frames[lf.index].function)
 			snprintf(fname, sizeof(fname), "%s",
 				 st->threads[i].frames[lf.index].function);
-	if (poke_write(debug_proc_dwfl(dp), &lf, name, text, &res, &err) < 0) {
+	if (poke_write(dp, &lf, name, text, &res, &err) < 0) {
 		cli_error(CLI_FAIL, "poke", "%s", err.msg);
 		goto out;
 	}

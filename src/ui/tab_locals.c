@@ -93,8 +93,19 @@ static int lt_walk(struct lt_job *j, struct stack **stp)
 static int lt_pick(struct lt_job *j, const struct stack *stk)
 {
 	Dwfl *dwfl = debug_proc_dwfl(j->st->dp);
-	if (j->have_old)
-		return locals_frame_again(dwfl, stk, &j->old, &j->lf, &j->err);
+	if (j->have_old && j->kind == LT_UNDO)
+		return poke_undo_frame(dwfl, stk, &j->old, &j->res, &j->lf, &j->err);
+	if (j->have_old) {
+		int r = locals_frame_again(dwfl, stk, &j->old, &j->lf, &j->err);
+		/*
+		 * A read whose frame has returned (a short helper, called again
+		 * and again) shows what the selection names now rather than an
+		 * empty list; a poke into it is refused.
+		 */
+		if (r != -ENOENT || j->kind != LT_READ)
+			return r;
+		memset(&j->err, 0, sizeof(j->err));
+	}
 	return locals_pick_frame(dwfl, stk, j->tid, j->frame, NULL, NULL, &j->lf, &j->err);
 }
 
@@ -127,10 +138,10 @@ static void lt_run(void *arg)
 			j->rc = locals_read(dwfl, &j->lf, &o, &j->l, &j->err);
 		} else {
 			if (j->kind == LT_POKE)
-				j->rc =
-				    poke_write(dwfl, &j->lf, j->path, j->text, &j->res, &j->err);
+				j->rc = poke_write(j->st->dp, &j->lf, j->path, j->text, &j->res,
+						   &j->err);
 			else
-				j->rc = poke_undo(dwfl, &j->lf, &j->res, &j->err);
+				j->rc = poke_undo(j->st->dp, &j->lf, &j->res, &j->err);
 			if (j->rc == 0) {
 				struct wt_err werr;
 				j->watched = poke_watch(j->st->dp, &j->lf, LT_WATCH_MS, &j->outcome,

@@ -160,6 +160,14 @@ void inflate_note(const char *module, const char *path, const char *fmt, ...)
 /* The notes of dwfl's modules, strdup'ed, into *out (free each and the array). */
 size_t inflate_notes(Dwfl *dwfl, char ***out);
 
+/*
+ * stack.c: walk the threads of a set already held (attach_all by the
+ * caller, who lets them go): for a poke that must find its frame again
+ * in the very state it writes into. The set stays held.
+ */
+int stack_walk_held(struct debug_proc *dp, struct attach_set *as, struct stack **out,
+		    struct wt_err *err);
+
 /* snapshot.c: copy registers and stack windows of held threads. */
 int snap_take(struct debug_proc *dp, struct attach_set *as, size_t window_max, struct snap **out);
 void snap_free(struct snap *s);

@@ -1013,6 +1013,18 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 			  old->index, (int)old->tid);
 }
 
+int poke_undo_frame(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+		    const struct poke_result *res, struct locals_frame *out, struct wt_err *err)
+{
+	int r = locals_frame_again(dwfl, st, old, out, err);
+
+	/* A global's place depends on no frame: any frame that sees its name will do. */
+	if (r == -ENOENT && res->global && res->path &&
+	    locals_pick_frame(dwfl, st, old->tid, -1, NULL, res->path, out, NULL) == 0)
+		return 0;
+	return r;
+}
+
 int locals_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
 		struct wt_err *err)
 {

@@ -6,8 +6,9 @@
  * word rounding, and it succeeds on read-only pages where
  * process_vm_writev fails. A variable living in a register of frame 0 is
  * written through the thread's register set, with the thread stopped, and
- * only if at the pc where it stopped the variable is still in that
- * register. Every write is read back; the old bytes are kept for undo.
+ * only if, walked again under that stop, the frame is still there and at
+ * its pc now the variable is still in that register (poke_regs.c). Every
+ * write is read back; the old bytes are kept for undo.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -77,9 +78,11 @@ static int refuse(const char *esc, const struct lval *v, struct wt_err *err)
  * Resolve path in frame f and write: text parsed against the type, or (undo)
  * raw bytes that must go exactly where an earlier poke wrote (prev).
  */
-static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path, const char *text,
-		      const struct poke_result *prev, struct poke_result *res, struct wt_err *err)
+static int poke_apply(struct debug_proc *dp, const struct locals_frame *f, const char *path,
+		      const char *text, const struct poke_result *prev, struct poke_result *res,
+		      struct wt_err *err)
 {
+	Dwfl *dwfl = debug_proc_dwfl(dp);
 	struct lx_ctx c;
 	struct vtype t, st;
 	struct lval v;
@@ -122,6 +125,8 @@ static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path
 	res->pid = f->pid;
 	res->tid = f->tid;
 	res->size = size;
+	/* At a fixed address, reached through no pointer: its undo needs no frame. */
+	res->global = v.kind == LV_MEM && v.loc == LOCALS_LOC_STATIC && !strstr(path, "->");
 	if (v.kind == LV_MEM || (v.kind == LV_REG && v.save_addr)) {
 		res->dest = POKE_DEST_MEMORY;
 		res->addr = v.kind == LV_MEM ? v.addr : v.save_addr;
@@ -154,7 +159,7 @@ static int poke_apply(Dwfl *dwfl, const struct locals_frame *f, const char *path
 	} else {
 		res->dest = POKE_DEST_REGISTER;
 		res->reg = v.reg;
-		r = poke_regs_write(dwfl, f, path, v.reg, newb, size, oldb, back, err);
+		r = poke_regs_write(dp, f, path, v.reg, newb, size, oldb, back, err);
 		if (r < 0)
 			goto out;
 	}
@@ -193,20 +198,21 @@ out:
 	return r;
 }
 
-int poke_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, const char *text,
-	       struct poke_result *res, struct wt_err *err)
+int poke_write(struct debug_proc *dp, const struct locals_frame *f, const char *path,
+	       const char *text, struct poke_result *res, struct wt_err *err)
 {
-	return poke_apply(dwfl, f, path, text, NULL, res, err);
+	return poke_apply(dp, f, path, text, NULL, res, err);
 }
 
-int poke_undo(Dwfl *dwfl, const struct locals_frame *f, struct poke_result *res, struct wt_err *err)
+int poke_undo(struct debug_proc *dp, const struct locals_frame *f, struct poke_result *res,
+	      struct wt_err *err)
 {
 	struct poke_result u;
 	int r;
 
 	if (!res->path)
 		return wt_err_set(err, ENOENT, "nothing to undo");
-	r = poke_apply(dwfl, f, res->path, NULL, res, &u, err);
+	r = poke_apply(dp, f, res->path, NULL, res, &u, err);
 	if (r < 0)
 		return r;
 	poke_result_free(res);

@@ -2,14 +2,18 @@
  * poke_regs.c: write a variable that lives in a thread's live register.
  *
  * Only the one thread is held (attach.h, only_tid), for as long as it takes
- * to read its registers, check, write and read back. A register is only
- * meaningful where the compiler said so: between the walk that showed the
- * variable and this write the thread ran on, so for frame 0 the location is
- * evaluated again at the pc where the thread now stopped, and the write is
- * refused if the variable moved. For an outer frame whose callees never
- * saved the register, the register must still hold what the walk saw.
+ * to walk it again, check, write and read back. Between the walk that
+ * showed the variable and this write the thread ran on: its value is
+ * stale (a loop counter changes every microsecond), and the thread may be
+ * in another call of a helper or back in the frame. So under the hold the
+ * thread is walked again (stack_walk_held, warm: well under a millisecond),
+ * the same activation found (same function and CFA, at whatever depth),
+ * and the variable's location evaluated at the pc it has now. The write is
+ * refused only if that activation has returned or the variable is no
+ * longer live in that register there.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +22,7 @@
 
 #include <whytop/attach.h>
 
+#include "debug_int.h"
 #include "locals_int.h"
 #include "poke_regs.h"
 
@@ -89,49 +94,53 @@ static int set_and_check(struct attach_set *as, pid_t tid, struct user_regs_stru
 	return 0;
 }
 
-int poke_regs_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, int reg,
+int poke_regs_write(struct debug_proc *dp, const struct locals_frame *f, const char *path, int reg,
 		    const unsigned char *bytes, size_t size, unsigned char *old,
 		    unsigned char *back, struct wt_err *err)
 {
+	Dwfl *dwfl = debug_proc_dwfl(dp);
 	struct user_regs_struct regs;
 	struct attach_set *as;
+	struct stack *st = NULL;
+	struct locals_frame now;
+	struct lx_ctx c;
+	struct vtype t;
+	struct lval v;
 	int r;
 
 	if (reg < 0 || reg >= STACK_NREGS || size > 8)
 		return wt_err_set(err, ENOTSUP, "cannot write register %s", lx_reg_name(reg));
 	if (!(as = hold(f->pid, f->tid, &regs, err)))
 		return -(err && err->code ? err->code : ESRCH);
-	if (f->pc_exact && f->index == f->inline_level) {
-		/* Frame 0 (or inlined into it): where is the variable at the pc it stopped at? */
-		struct locals_frame now = *f;
-		struct lx_ctx c;
-		struct vtype t;
-		struct lval v;
-		now.frame.pc = regs.rip;
-		now.frame.cfa = 0;
-		now.frame.regs_valid = (1u << STACK_NREGS) - 1;
-		for (int i = 0; i < STACK_NREGS; i++)
-			now.frame.regs[i] = *reg_slot(&regs, i);
-		r = lx_open(dwfl, &now, &c, false, err);
-		if (r == 0) {
-			r = lx_resolve(&c, path, &t, &v, err);
-			if (r == 0 && (v.kind != LV_REG || v.reg != reg))
-				r = wt_err_set(
-				    err, EAGAIN,
-				    "the thread moved on: at pc 0x%llx the variable is no "
-				    "longer in %s; look again and retry",
-				    (unsigned long long)regs.rip, lx_reg_name(reg));
-			lx_close(&c);
-		}
-	} else if (*reg_slot(&regs, reg) != f->frame.regs[reg]) {
-		r = wt_err_set(
-		    err, EAGAIN,
-		    "register %s changed since the stack was read (the thread moved on); "
-		    "look again and retry",
-		    lx_reg_name(reg));
-	} else {
-		r = 0;
+	/*
+	 * The thread ran on since the walk: the variable's value is stale, and
+	 * the thread may be in another call of a helper, or back in the frame
+	 * itself. Walk it again as it is held now, find the same activation
+	 * (function and CFA), and ask where the variable is at that pc.
+	 */
+	r = stack_walk_held(dp, as, &st, err);
+	if (r == 0)
+		r = locals_frame_again(dwfl, st, f, &now, err);
+	if (r == 0 && (r = lx_open(dwfl, &now, &c, false, err)) == 0) {
+		r = lx_resolve(&c, path, &t, &v, err);
+		if (r == 0 && (v.kind != LV_REG || v.reg != reg || v.save_addr))
+			r = wt_err_set(err, EAGAIN,
+				       "the thread moved on: at pc 0x%" PRIx64
+				       " (frame %d) the variable is no longer in register %s; "
+				       "nothing was written; look again and retry",
+				       now.frame.pc, now.index, lx_reg_name(reg));
+		/* Live in the register: the frame's value of it is the thread's. */
+		else if (r == 0 && (!(now.frame.regs_valid & (1u << reg)) ||
+				    now.frame.regs[reg] != *reg_slot(&regs, reg)))
+			r = wt_err_set(err, EAGAIN,
+				       "register %s of frame %d is not the thread's live "
+				       "register %s any more; nothing was written; look again "
+				       "and retry",
+				       lx_reg_name(reg), now.index, lx_reg_name(reg));
+		lx_close(&c);
 	}
+	if (st)
+		stack_free(st);
 	if (r == 0)
 		r = set_and_check(as, f->tid, &regs, reg, bytes, size, old, back, err);
 	attach_detach(as);

@@ -11,15 +11,16 @@
 #include <elfutils/libdwfl.h>
 
 #include <whytop/locals.h>
+#include <whytop/stack.h>
 #include <whytop/util.h>
 
 /*
- * Stop thread f->tid, check that the variable at path is still in register
- * reg where the thread now is, write size bytes (the rest of the register
- * is kept), read back, and let the thread go. old and back get the bytes
- * before and after.
+ * Stop thread f->tid, walk it again and find f's activation, check that
+ * the variable at path is live in register reg at the pc the thread now
+ * has, write size bytes (the rest of the register is kept), read back, and
+ * let the thread go. old and back get the bytes before and after.
  */
-int poke_regs_write(Dwfl *dwfl, const struct locals_frame *f, const char *path, int reg,
+int poke_regs_write(struct debug_proc *dp, const struct locals_frame *f, const char *path, int reg,
 		    const unsigned char *bytes, size_t size, unsigned char *old,
 		    unsigned char *back, struct wt_err *err);
 

@@ -241,6 +241,9 @@ static bool stack_on_stop(struct attach_set *as, struct attach_thread *t, void *
 	return true;
 }
 
+static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max, bool no_symbols,
+			   struct stack **out, struct wt_err *err);
+
 int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
 	       struct wt_err *err)
 {
@@ -293,16 +296,42 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 		snap_free(snap);
 		return wt_err_set(err, -sr, "out of memory copying the stacks of %d", dp->pid);
 	}
+	if ((r = stack_from_snap(dp, snap, max, opts->no_symbols, out, err)) < 0)
+		return r;
+	(*out)->was_stopped = was_stopped;
+	(*out)->pause_ns = pause_ns;
+	(*out)->hold_ns = hold_ns;
+	(*out)->walk_ns = wt_now_ns() - t0;
+	return 0;
+}
 
+int stack_walk_held(struct debug_proc *dp, struct attach_set *as, struct stack **out,
+		    struct wt_err *err)
+{
+	struct snap *snap = NULL;
+	uint64_t t0 = wt_now_ns();
+	int r;
+
+	*out = NULL;
+	/* No refresh: that reads maps, and a mapping that changed would show as a wrong frame. */
+	if ((r = snap_take(dp, as, STACK_WINDOW_MAX, &snap)) < 0)
+		return wt_err_set(err, -r, "out of memory copying the stacks of %d", dp->pid);
+	if ((r = stack_from_snap(dp, snap, STACK_DEFAULT_FRAMES, false, out, err)) < 0)
+		return r;
+	(*out)->walk_ns = wt_now_ns() - t0;
+	return 0;
+}
+
+/* Unwind and name the threads of a snapshot (the target may run again); frees snap. */
+static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max, bool no_symbols,
+			   struct stack **out, struct wt_err *err)
+{
 	struct stack *st = calloc(1, sizeof(*st));
 	if (!st) {
 		snap_free(snap);
 		return wt_err_set(err, ENOMEM, "out of memory");
 	}
 	st->pid = dp->pid;
-	st->was_stopped = was_stopped;
-	st->pause_ns = pause_ns;
-	st->hold_ns = hold_ns;
 	st->threads = calloc(snap->nthreads ? snap->nthreads : 1, sizeof(*st->threads));
 	if (!st->threads) {
 		free(st);
@@ -337,7 +366,7 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 		dp->cur = t;
 		size_t n = stack_unwind_one(dp, frames, max, other_root, &out_t->error);
 		dp->cur = NULL;
-		if (!opts->no_symbols && symbols_name_frames(dp, &frames, &n) < 0) {
+		if (!no_symbols && symbols_name_frames(dp, &frames, &n) < 0) {
 			free(frames);
 			out_t->error = strdup("out of memory naming frames");
 			continue;
@@ -361,7 +390,6 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 	st->nnotes = inflate_notes(dp->dwfl, &st->notes);
 	/* /proc lists threads in no useful order: main thread first, then by tid. */
 	qsort(st->threads, st->nthreads, sizeof(*st->threads), stack_cmp_thread);
-	st->walk_ns = wt_now_ns() - t0;
 	*out = st;
 	return 0;
 }
