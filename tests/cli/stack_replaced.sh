@@ -23,7 +23,9 @@ stk_walk "$w" "$pid"
 stk_expect "$w" "#0 .* spin_until_cleared\+0x[0-9a-f]+ \(prog \(deleted\)\) at .*crazy\.c:[0-9]+" \
 	"frame 0 of the replaced binary"
 stk_expect "$w" " main\+0x[0-9a-f]+ \(prog \(deleted\)\) at .*crazy\.c:" "main of the replaced binary"
-grep -Eq 'stk_loop|\?\?' "$w" && t_fail "a wrong or missing name: $(cat "$w")"
+# (libc's own frames may be unnamed: without its debug file its local
+# symbols, such as __libc_start_call_main, are not in the dynamic table.)
+grep -Eq 'stk_loop|\?\? \(prog' "$w" && t_fail "a wrong or missing name: $(cat "$w")"
 "$WHYTOP" locals "$pid" >"$T_TMP/locals" 2>&1 || t_fail "whytop locals failed: $(cat "$T_TMP/locals")"
 [ "$(lx_val "$T_TMP/locals" flag)" = 1 ] || t_fail "flag reads '$(lx_val "$T_TMP/locals" flag)', not 1"
 "$WHYTOP" poke "$pid" flag=0 >"$T_TMP/poke" 2>&1 || t_fail "whytop poke failed: $(cat "$T_TMP/poke")"

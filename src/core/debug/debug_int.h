@@ -60,6 +60,7 @@ struct snap_thread {
 	bool ok;		    /* registers were read */
 	bool is32;		    /* an i386 thread: regs hold its registers zero-extended */
 	uint64_t regs[STACK_NREGS]; /* x86_64 DWARF order (eax in rax's slot, ...) */
+	uint64_t orig_ax;	    /* the syscall number the thread is in or came from */
 	uint64_t win_lo;	    /* stack copy [win_lo, win_lo + win_len) */
 	size_t win_len;
 	uint8_t *win;

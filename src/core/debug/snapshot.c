@@ -41,6 +41,7 @@ static void snap_regs_from_user(struct snap_thread *t, const struct user_regs_st
 	r[14] = u->r14;
 	r[15] = u->r15;
 	r[16] = u->rip;
+	t->orig_ax = u->orig_rax;
 	t->is32 = is32;
 	if (is32)
 		for (int i = 0; i < STACK_NREGS; i++)

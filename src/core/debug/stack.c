@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <whytop/stack.h>
@@ -132,6 +133,11 @@ static bool stack_newborn_thread(struct debug_proc *dp, const struct stack_frame
 	if (dp->is32 || t->regs[0] != 0 || pc < 2 || debug_mem_read_word(dp, pc - 2, &insn) < 0 ||
 	    (insn & 0xffff) != 0x050f) /* syscall */
 		return false;
+	/* The child's registers are a copy of its parent's at the syscall, so
+	 * orig_ax still names it; this holds where glibc's local symbols are
+	 * gone (no libc debug file: __clone3 is not in the dynamic table). */
+	if (t->orig_ax == SYS_clone || t->orig_ax == SYS_clone3)
+		return true;
 	Dwfl_Module *mod = dwfl_addrmodule(dp->dwfl, pc);
 	const char *name = mod ? symidx_lookup(dp, mod, pc, &start) : NULL;
 	if (!name)
