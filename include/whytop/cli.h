@@ -22,6 +22,12 @@ struct cli_opt {
 	const char *arg;  /* "TID": the option takes a value; NULL: a flag */
 	const char *help; /* one line for --help ('\n' starts a continuation line) */
 };
+/* Rows locals and poke share with cli_frame_option's parsing (the frame
+ * row's help differs: poke picks the frame where NAME is visible). */
+#define CLI_OPT_THREAD                                                                             \
+	{.name = "thread", .key = 't', .arg = "TID", .help = "a thread of PID (default: the main thread)"}
+#define CLI_OPT_FUNCTION                                                                           \
+	{.name = "function", .key = 'F', .arg = "NAME", .help = "the innermost frame in function NAME"}
 /* Keys of long-only options start here (keys below are short letters too). */
 #define CLI_LONG_ONLY 256
 

@@ -16,15 +16,12 @@
 #include <whytop/util.h>
 
 static const struct cli_opt locals_opts[] = {
-    {.name = "thread",
-     .key = 't',
-     .arg = "TID",
-     .help = "a thread of PID (default: the main thread)"},
+    CLI_OPT_THREAD,
     {.name = "frame",
      .key = 'f',
      .arg = "N",
      .help = "frame N of 'whytop stack' (default: the innermost frame\nthat has debug info)"},
-    {.name = "function", .key = 'F', .arg = "NAME", .help = "the innermost frame in function NAME"},
+    CLI_OPT_FUNCTION,
     {.name = "expand",
      .key = 'e',
      .arg = "PATH",

@@ -17,16 +17,13 @@
 #include <whytop/util.h>
 
 static const struct cli_opt poke_opts[] = {
-    {.name = "thread",
-     .key = 't',
-     .arg = "TID",
-     .help = "a thread of PID (default: the main thread)"},
+    CLI_OPT_THREAD,
     {.name = "frame",
      .key = 'f',
      .arg = "N",
      .help = "frame N of 'whytop stack' (default: the innermost frame\n"
 	     "with debug info where NAME is visible)"},
-    {.name = "function", .key = 'F', .arg = "NAME", .help = "the innermost frame in function NAME"},
+    CLI_OPT_FUNCTION,
     {.name = "watch",
      .key = 'w',
      .arg = "MS",
