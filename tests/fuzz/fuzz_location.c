@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "core/debug/locals_int.h"
+#include "core/vars/vars_int.h"
 
 #define OP_BYTES 19
 

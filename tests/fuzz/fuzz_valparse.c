@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "core/debug/locals_int.h"
+#include "core/vars/vars_int.h"
 
 enum fz_color { FZ_RED, FZ_GREEN = 5, FZ_BLUE = -3 };
 struct fz_pair {

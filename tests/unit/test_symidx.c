@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "../../src/core/debug/debug_int.h"
+#include "core/stack/stack_int.h"
 
 struct probe_stats {
 	struct debug_proc *dp;

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "core/debug/locals_int.h"
+#include "core/vars/vars_int.h"
 
 enum tv_color { TV_RED, TV_GREEN = 5, TV_BLUE };
 struct tv_pair {

@@ -1,5 +1,5 @@
 /*
- * debug_int.h: what the files of src/core/debug share and front ends do not
+ * stack_int.h: what the files of src/core/stack (and vars) share and front ends do not
  * see: the inside of a debug_proc, the snapshot taken while the target is
  * held, and the unwinders and the symbolizer that work on that snapshot
  * after the target runs again.

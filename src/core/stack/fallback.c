@@ -21,7 +21,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 /* *thread_argp is the snap_thread itself, so set_initial_registers can find it. */
 static pid_t fallback_next_thread(Dwfl *dwfl, void *dwfl_arg, void **thread_argp)

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "locals_int.h"
+#include "core/vars/vars_int.h"
 
 static int base_encoding(const struct vtype *t)
 {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "locals_int.h"
+#include "core/vars/vars_int.h"
 
 int lx_mem_read(struct lx_ctx *c, uint64_t addr, void *buf, size_t n)
 {

@@ -19,7 +19,7 @@
 
 #include <whytop/attach.h>
 
-#include "locals_int.h"
+#include "core/vars/vars_int.h"
 
 const char *locals_scope_name(enum locals_scope s)
 {

@@ -17,7 +17,7 @@
 
 #include <libunwind-ptrace.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 struct unwind_upt {
 	Dwarf_Addr start; /* module start, the key */

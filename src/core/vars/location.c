@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "locals_int.h"
+#include "core/vars/vars_int.h"
 
 static const char *const reg_names[] = {
     "rax", "rdx", "rcx", "rbx", "rsi", "rdi", "rbp", "rsp", "r8",

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/uio.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 #define SNAP_RED_ZONE 128
 

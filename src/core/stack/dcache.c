@@ -47,7 +47,7 @@
 
 #include <whytop/util.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 #define DCACHE_MAX_DEFAULT (1ull << 30)
 

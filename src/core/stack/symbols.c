@@ -16,7 +16,7 @@
 
 #include <elfutils/libdw.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 /*
  * libstdc++'s demangler, loaded the first time a C++ name needs it:

@@ -20,7 +20,7 @@
 
 #include <whytop/stack.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 /*
  * find_elf has no argument for the process; each module's userdata slot

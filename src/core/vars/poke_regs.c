@@ -22,9 +22,9 @@
 
 #include <whytop/attach.h>
 
-#include "debug_int.h"
-#include "locals_int.h"
-#include "poke_regs.h"
+#include "core/stack/stack_int.h"
+#include "core/vars/vars_int.h"
+#include "core/vars/poke_regs.h"
 
 /* Offsets in user_regs_struct of DWARF registers 0..16. */
 static const size_t reg_offsets[STACK_NREGS] = {

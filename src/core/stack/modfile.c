@@ -36,8 +36,8 @@
 
 #include <whytop/util.h>
 
-#include "debug_int.h"
-#include "locals_int.h"
+#include "core/stack/stack_int.h"
+#include "core/vars/vars_int.h"
 
 #define MODFILE_ID_MAX 64
 

@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 struct symidx_sym {
 	uint64_t start, end; /* end == start: a label without size */

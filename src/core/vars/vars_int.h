@@ -1,5 +1,5 @@
 /*
- * locals_int.h: what the files behind locals.h share among themselves
+ * vars_int.h: what the files of src/core/vars (behind locals.h) share among themselves
  * (location.c, value.c, valparse.c, locals.c, poke.c). Not for front ends.
  */
 #ifndef WHYTOP_LOCALS_INT_H

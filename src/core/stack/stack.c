@@ -17,7 +17,7 @@
 
 #include <whytop/stack.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 #define STACK_DEFAULT_FRAMES 256
 #define STACK_WINDOW_MAX (512 * 1024)

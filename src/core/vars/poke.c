@@ -20,8 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "locals_int.h"
-#include "poke_regs.h"
+#include "core/vars/vars_int.h"
+#include "core/vars/poke_regs.h"
 
 static int mem_write(int fd, uint64_t addr, const void *buf, size_t n)
 {

@@ -37,7 +37,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "debug_int.h"
+#include "core/stack/stack_int.h"
 
 #define INFLATE_CEILING (1ull << 30)
 #define INFLATE_RATIO 64
