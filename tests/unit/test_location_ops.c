@@ -272,6 +272,13 @@ static void test_branches(void **state)
 		AT(6, DW_OP_lit1, 0));
 	REFUSED(-EINVAL, "bad DWARF branch", AT(0, DW_OP_lit1, 0), AT(1, DW_OP_bra, -20),
 		AT(4, DW_OP_lit1, 0));
+	/* Untrusted loops stop after 10000 ops: 1 + 4 * 2499 run, 1 + 4 * 2500 do not. */
+	assert_int_equal(TOP(AT(0, DW_OP_const2u, 2499), AT(3, DW_OP_lit1, 0), /* loop: */
+			     AT(4, DW_OP_minus, 0), AT(5, DW_OP_dup, 0),
+			     AT(6, DW_OP_bra, -6)), /* to 3 while n */
+			 0);
+	REFUSED(-ELOOP, "does not end", AT(0, DW_OP_const2u, 2500), AT(3, DW_OP_lit1, 0),
+		AT(4, DW_OP_minus, 0), AT(5, DW_OP_dup, 0), AT(6, DW_OP_bra, -6));
 	/* A branch to itself: stopped, not run forever. */
 	REFUSED(-ELOOP, "does not end", AT(0, DW_OP_lit1, 0), AT(1, DW_OP_skip, -3));
 }
@@ -411,6 +418,13 @@ static void test_pieces(void **state)
 	assert_memory_equal(out.bytes, want, 10);
 	assert_non_null(strstr(out.why, "DW_OP_piece"));
 
+	/* Memory pieces take their address off the stack: the top first. */
+	assert_int_equal(EVAL(&out, OPN(DW_OP_constu, MEM), OPN(DW_OP_constu, MEM + 8),
+			      OPN(DW_OP_piece, 2), OPN(DW_OP_piece, 3)),
+			 0);
+	assert_int_equal(out.nbytes, 5);
+	assert_memory_equal(out.bytes, "\x21\x22\x11\x12\x13", 5);
+
 	/* A piece with no location is optimized out. */
 	assert_int_equal(EVAL(&out, OP(DW_OP_reg1), OPN(DW_OP_piece, 4), OPN(DW_OP_piece, 4)),
 			 -ENOENT);
@@ -454,7 +468,11 @@ static void test_stack_value_vs_memory(void **state)
 	memcpy(&v, out.bytes, 8);
 	assert_int_equal(v, MEM);
 	assert_non_null(strstr(out.why, "DW_OP_stack_value"));
-	/* The value is the top at DW_OP_stack_value. */
+	/* The value is the top at DW_OP_stack_value, not what lies under it. */
+	assert_int_equal(EVAL(&out, OP(DW_OP_lit1), OPN(DW_OP_constu, MEM), OP(DW_OP_stack_value)),
+			 0);
+	memcpy(&v, out.bytes, 8);
+	assert_int_equal(v, MEM);
 	assert_int_equal(
 	    EVAL(&out, OP(DW_OP_breg2), OPN(DW_OP_plus_uconst, 1), OP(DW_OP_stack_value)), 0);
 	memcpy(&v, out.bytes, 8);
