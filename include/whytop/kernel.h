@@ -239,15 +239,11 @@ bool kwatch_stuck(struct kwatch *w, uint64_t *for_ns);
 /* Returns the read's own result (0 or -errno with err filled), or -EAGAIN if none yet. */
 int kwatch_take(struct kwatch *w, struct kproc **kp, struct kblocked **bl, struct wt_err *err);
 
-/* ---- words and JSON shared by the front ends (kformat.c) ---- */
+/* ---- words shared by the front ends (kformat.c) ---- */
 
 /* "disk sleep (uninterruptible)" for 'D', ... */
 const char *kstate_name(char state);
 /* "4.2s", "3m07s", "2h05m". */
 char *kduration_format(uint64_t ns, char *out, size_t outsz);
-void ksyscall_json(struct wt_buf *b, const struct ksyscall *sc);
-void kthread_json(struct wt_buf *b, const struct kthread *t);
-void kproc_json(struct wt_buf *b, const struct kproc *kp);
-void kblocked_json(struct wt_buf *b, const struct kblocked *bl);
 
 #endif
