@@ -22,8 +22,8 @@
 
 #include <whytop/kernel.h>
 #include <whytop/sysnames.h>
+#include "core/proc/parse.h"
 
-#define PF_KTHREAD_FLAG 0x00200000UL
 
 /* ---- which frames say nothing about why ---- */
 
@@ -262,9 +262,8 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0)
 		return;
-	char pcomm[64], state;
-	unsigned long flags = 0;
-	uint64_t start;
+	char pcomm[64];
+	struct proc_stat_raw ps;
 	ssize_t n;
 	uid_t uid = (uid_t)-1;
 	bool is_kthread = false, have_proc = false;
@@ -284,19 +283,18 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		b->nscanned++;
 		snprintf(path, sizeof(path), "task/%ld/stat", tid);
 		n = wt_read_at(piddir, path, buf, sizeof(buf));
-		if (n <= 0 || kstack_parse_stat(buf, (size_t)n, NULL, 0, &state, NULL, NULL) ||
-		    state != 'D')
+		if (n <= 0 || proc_parse_stat(buf, (size_t)n, &ps) || ps.state != 'D')
 			continue;
 		/* The process's own details only once one of its tasks is in D: most never are. */
 		if (!have_proc) {
 			struct stat st;
 			n = wt_read_at(piddir, "stat", buf, sizeof(buf));
-			if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm),
-							&state, &flags, &start))
+			if (n <= 0 || proc_parse_stat(buf, (size_t)n, &ps))
 				goto out;
+			wt_escape_to(pcomm, sizeof(pcomm), ps.comm, ps.comm_len, 0);
 			if (fstat(piddir, &st) == 0)
 				uid = st.st_uid;
-			is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
+			is_kthread = (ps.flags & PROC_PF_KTHREAD) != 0;
 			arch = is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
 			if (!is_kthread)
 				kstack_mm_busy(piddir, mm_why, sizeof(mm_why));
