@@ -271,17 +271,14 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	/* Decoded below, once the whole process's memory-map state is known. */
 	const struct kstack_opts topts = { .defer_decode = true };
 	uint32_t arch = 0;
-	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
-	if (!d)
+	pid_t *tids = NULL;
+	size_t ntids = 0;
+	if (proc_threads_at(piddir, &tids, &ntids) < 0)
 		goto out;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		long tid;
-		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid))
-			continue;
+	for (size_t i = 0; i < ntids; i++) {
+		pid_t tid = tids[i];
 		b->nscanned++;
-		snprintf(path, sizeof(path), "task/%ld/stat", tid);
+		snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
 		n = wt_read_at(piddir, path, buf, sizeof(buf));
 		if (n <= 0 || proc_parse_stat(buf, (size_t)n, &ps) || ps.state != 'D')
 			continue;
@@ -303,7 +300,7 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		struct kblocked_task task;
 		memset(&task, 0, sizeof(task));
 		task.pid = pid;
-		if (kthread_read(piddir, pid, (pid_t)tid, uid, is_kthread, arch, &topts, &task.t) ||
+		if (kthread_read(piddir, pid, tid, uid, is_kthread, arch, &topts, &task.t) ||
 		    task.t.state != 'D') {
 			kthread_clear(&task.t); /* it woke up meanwhile */
 			continue;
@@ -323,10 +320,7 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		}
 	}
 out:
-	if (d)
-		closedir(d);
-	else if (tfd >= 0)
-		close(tfd);
+	free(tids);
 	close(piddir);
 }
 

@@ -9,7 +9,6 @@
  * turned into a sentence naming what was refused and what would allow it,
  * never into an empty field.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -302,19 +301,13 @@ static void mm_busy_thread(int piddir, pid_t tid, char *why, size_t whysz)
 bool kstack_mm_busy(int piddir, char *why, size_t whysz)
 {
 	why[0] = '\0';
-	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
-	if (!d) {
-		if (tfd >= 0)
-			close(tfd);
+	pid_t *tids;
+	size_t n;
+	if (proc_threads_at(piddir, &tids, &n) < 0)
 		return false;
-	}
-	struct dirent *de;
-	long tid;
-	while (!why[0] && (de = readdir(d)))
-		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid) == 0)
-			mm_busy_thread(piddir, (pid_t)tid, why, whysz);
-	closedir(d);
+	for (size_t i = 0; i < n && !why[0]; i++)
+		mm_busy_thread(piddir, tids[i], why, whysz);
+	free(tids);
 	return why[0] != '\0';
 }
 
@@ -370,11 +363,9 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	kp->is_kthread = (ps.flags & PROC_PF_KTHREAD) != 0;
 	kp->arch = kp->is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
 
-	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
-	if (!d) {
-		if (tfd >= 0)
-			close(tfd);
+	pid_t *tids;
+	size_t ntids;
+	if (proc_threads_at(piddir, &tids, &ntids) < 0) {
 		close(piddir);
 		kproc_free(kp);
 		return proc_gone_or_hidden(pid, err);
@@ -383,15 +374,12 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	topts.defer_decode = true;
 	char why[256] = "";
 	size_t cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		long tid;
-		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid))
-			continue;
+	for (size_t i = 0; i < ntids; i++) {
+		pid_t tid = tids[i];
 		if (topts.only_tid && topts.only_tid != tid) {
 			/* Not shown, but its memory-map state decides whether memory is read. */
 			if (!why[0] && !topts.no_decode)
-				mm_busy_thread(piddir, (pid_t)tid, why, sizeof(why));
+				mm_busy_thread(piddir, tid, why, sizeof(why));
 			continue;
 		}
 		if (kp->nthreads == cap) {
@@ -403,13 +391,13 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 			cap = nc;
 		}
 		struct kthread *kt = &kp->threads[kp->nthreads];
-		if (kthread_read(piddir, pid, (pid_t)tid, kp->uid, kp->is_kthread, kp->arch, &topts,
+		if (kthread_read(piddir, pid, tid, kp->uid, kp->is_kthread, kp->arch, &topts,
 				 kt) == 0)
 			kp->nthreads++;
 		else
 			kthread_clear(kt); /* exited meanwhile */
 	}
-	closedir(d);
+	free(tids);
 	close(piddir);
 	if (kp->nthreads == 0) {
 		pid_t tgid = kp->pid;
