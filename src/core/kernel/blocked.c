@@ -24,7 +24,6 @@
 #include <whytop/sysnames.h>
 #include "core/proc/parse.h"
 
-
 /* ---- which frames say nothing about why ---- */
 
 static const char *const generic_frames[] = {

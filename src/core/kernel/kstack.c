@@ -391,8 +391,8 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 			cap = nc;
 		}
 		struct kthread *kt = &kp->threads[kp->nthreads];
-		if (kthread_read(piddir, pid, tid, kp->uid, kp->is_kthread, kp->arch, &topts,
-				 kt) == 0)
+		if (kthread_read(piddir, pid, tid, kp->uid, kp->is_kthread, kp->arch, &topts, kt) ==
+		    0)
 			kp->nthreads++;
 		else
 			kthread_clear(kt); /* exited meanwhile */

@@ -402,16 +402,15 @@ int proc_parse_maps_line(const char **pp, const char *end, struct proc_map *m)
 	*pp = nl ? nl + 1 : end;
 	memset(m, 0, sizeof(*m));
 	/* "start-end perms offset major:minor inode [path]" */
-	if (get_hex(&p, eol, &m->start) || p >= eol || *p++ != '-' ||
-	    get_hex(&p, eol, &m->end))
+	if (get_hex(&p, eol, &m->start) || p >= eol || *p++ != '-' || get_hex(&p, eol, &m->end))
 		return -EINVAL;
 	p = skip_spaces(p, eol);
 	for (k = 0; k < sizeof(m->perms) - 1 && p < eol && *p != ' '; k++)
 		m->perms[k] = *p++;
 	if (k == 0 || (p < eol && *p != ' '))
 		return -EINVAL;
-	if (get_hex(&p, eol, &m->offset) || get_hex(&p, eol, &v) || v > UINT32_MAX ||
-	    p >= eol || *p++ != ':')
+	if (get_hex(&p, eol, &m->offset) || get_hex(&p, eol, &v) || v > UINT32_MAX || p >= eol ||
+	    *p++ != ':')
 		return -EINVAL;
 	m->dev_major = (unsigned)v;
 	if (get_hex(&p, eol, &v) || v > UINT32_MAX)

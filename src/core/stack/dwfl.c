@@ -295,7 +295,7 @@ static int debug_parse_maps(struct debug_proc *dp)
 		return -ENOMEM;
 	const char *p = dp->maps_text, *end = p + dp->maps_len;
 	while (p < end) {
-		/* One parser of maps for the core (core/proc/parse.h); path kept as maps escapes it. */
+		/* proc's maps parser (core/proc/parse.h); the path stays as maps escapes it. */
 		struct proc_map m;
 		if (proc_parse_maps_line(&p, end, &m) == 0) {
 			if (n == cap) {
