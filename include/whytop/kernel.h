@@ -129,12 +129,6 @@ int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t
 void kframes_free(struct kframe *f, size_t n);
 /* Parse /proc/.../syscall text into sc->state, nr, raw[], sp, pc. -EINVAL if malformed. */
 int kstack_parse_syscall(const char *text, struct ksyscall *sc);
-/*
- * Parse /proc/.../stat: comm (escaped into comm), state, flags, start time.
- * The comm may hold spaces and parentheses: the last ')' ends it. -EINVAL if malformed.
- */
-int kstack_parse_stat(const char *text, size_t len, char *comm, size_t commsz, char *state,
-		      unsigned long *flags, uint64_t *start_ticks);
 /* Sum of voluntary_ctxt_switches and nonvoluntary_ctxt_switches in /proc/.../status text. */
 int kstack_parse_switches(const char *text, uint64_t *out);
 /*
