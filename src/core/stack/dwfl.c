@@ -400,6 +400,8 @@ static int debug_mem_read(struct debug_proc *dp, uint64_t addr, void *val, size_
 		for (size_t i = 0; i < dp->snap->nthreads; i++)
 			if (debug_window_word(&dp->snap->threads[i], addr, val, len))
 				return 0;
+	if (dp->stored)
+		return snapfile_mem_read(dp, addr, val, len);
 	const struct debug_map *m = debug_proc_find_map(dp, addr);
 	uint64_t page = addr & ~4095ull;
 	if (m && m->file && !m->writable && m->readable && (addr & 4095) <= 4096 - len && page) {
@@ -529,10 +531,46 @@ void debug_proc_close(struct debug_proc *dp)
 		dwfl_getmodules(dp->dwfl, debug_mod_free_all, NULL, 0);
 		dwfl_end(dp->dwfl);
 	}
+	snapfile_free(dp->stored);
 	free(dp->pages);
 	free(dp->maps);
 	free(dp->maps_text);
 	free(dp);
+}
+
+/*
+ * A loaded snapshot (snapfile.c): the same modules from the stored maps
+ * text, no process. pid 0 names none: a live read (libdwfl's vDSO, a
+ * stray attach_read_mem) fails rather than reach another process.
+ */
+int debug_proc_open_stored(char *maps_text, size_t maps_len, bool is32, struct snapfile *sf,
+			   struct debug_proc **out, struct wt_err *err)
+{
+	pthread_once(&debug_env_once, debug_env_init);
+	*out = NULL;
+	struct debug_proc *dp = calloc(1, sizeof(*dp));
+	if (!dp) {
+		free(maps_text);
+		snapfile_free(sf);
+		return wt_err_set(err, ENOMEM, "out of memory");
+	}
+	dp->stored = sf;
+	dp->is32 = is32;
+	dp->maps_text = maps_text;
+	dp->maps_len = maps_len;
+	dp->pages = calloc(DEBUG_PAGE_SLOTS, sizeof(*dp->pages));
+	dp->dwfl = dwfl_begin(&debug_callbacks);
+	int r = !dp->pages || !dp->dwfl ? -ENOMEM : debug_parse_maps(dp);
+	if (r == 0)
+		r = debug_report(dp, err);
+	if (r == 0 && unwind_space_new(dp, &dp->uw) < 0)
+		r = -ENOMEM;
+	if (r < 0) {
+		debug_proc_close(dp);
+		return r == -ENOMEM ? wt_err_set(err, ENOMEM, "out of memory") : r;
+	}
+	*out = dp;
+	return 0;
 }
 
 Dwfl *debug_proc_dwfl(struct debug_proc *dp)
