@@ -72,6 +72,8 @@ static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, D
 {
 	struct debug_mod *dm = *userdata;
 	int fd;
+	if (dm && dm->magic == DEBUG_MOD_MAGIC && dm->dp->stored)
+		return snapfile_find_elf(dm, file_name, elfp); /* a loaded snapshot's files */
 	if (dm && dm->magic == DEBUG_MOD_MAGIC && name[0] == '/')
 		fd = modfile_find_elf(dm, name, file_name);
 	else
@@ -202,7 +204,8 @@ static int debug_report_one(struct debug_proc *dp, const char *name, const struc
 		return -1;
 	void **ud;
 	dwfl_module_info(mod, &ud, NULL, NULL, NULL, NULL, NULL, NULL);
-	if (!*ud && first->path_len && first->path[0] == '/') {
+	/* (a loaded snapshot's vDSO too: its image comes from the file, snapfile.c) */
+	if (!*ud && ((first->path_len && first->path[0] == '/') || dp->stored)) {
 		struct debug_mod *dm = modfile_new(dp, first);
 		if (!dm)
 			return -1;

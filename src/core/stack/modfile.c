@@ -275,8 +275,6 @@ int modfile_find_elf(struct debug_mod *dm, const char *name, char **file_name)
 {
 	pid_t pid = dm->dp->pid;
 	dm->opened = true;
-	if (dm->dp->stored)
-		return snapfile_find_elf(dm, file_name);
 	char real[4096];
 	bool deleted;
 	modfile_unescape(name, real, sizeof(real), &deleted);

@@ -12,6 +12,7 @@
  *   is32 0|1
  *   maps LEN\n<LEN bytes of /proc/PID/maps>\n
  *   module START BUILDID|- LEN\n<LEN bytes: the path as maps gives it>\n   (each module)
+ *   vdso START LEN\n<LEN bytes: the vDSO image>\n                     (when read)
  *   thread TID STATE OK IS32 LEN\n<LEN bytes of comm>\n                   (each thread)
  *   regs R0 .. R16 ORIG_AX           (hex, DWARF order; when OK is 1)
  *   window LO LEN TRUNCATED\n<LEN bytes of stack from LO>\n   (when copied)
@@ -20,8 +21,8 @@
  *
  * No other memory is kept: code and unwind tables are read from the
  * modules' files, which --load finds by their path (or by name in
- * --modules DIR) and takes only when their build-id is the recorded one.
- * The vDSO is not kept: a frame inside it stays unnamed on load.
+ * --modules DIR) and takes only when their build-id is the recorded one;
+ * the vDSO, which has no file, is kept as it was mapped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +51,9 @@ struct snapfile_mod {
 struct snapfile {
 	struct snapfile_mod *mods;
 	size_t nmods;
+	uint64_t vdso_start;
+	char *vdso; /* its image, vdso_len bytes; NULL: not kept */
+	size_t vdso_len;
 };
 
 void snapfile_free(struct snapfile *sf)
@@ -63,6 +67,7 @@ void snapfile_free(struct snapfile *sf)
 			close(sf->mods[i].fd);
 	}
 	free(sf->mods);
+	free(sf->vdso);
 	free(sf);
 }
 
@@ -128,6 +133,19 @@ int snapfile_write(struct debug_proc *dp, const struct snap *snap, const char *p
 	fprintf(f, "pid %d\nis32 %d\n", (int)dp->pid, dp->is32 ? 1 : 0);
 	snapfile_put_block(f, "maps", dp->maps_text, dp->maps_len);
 	dwfl_getmodules(dp->dwfl, snapfile_put_module, &o, 0);
+	for (size_t i = 0; i < dp->nmaps; i++) {
+		const struct debug_map *m = &dp->maps[i];
+		if (m->path_len != 6 || memcmp(m->path, "[vdso]", 6) != 0 ||
+		    m->end - m->start > (1u << 20))
+			continue;
+		size_t n = (size_t)(m->end - m->start);
+		char *img = malloc(n);
+		if (img && attach_read_mem(dp->pid, m->start, img, n) == (ssize_t)n) {
+			fprintf(f, "vdso %" PRIx64 " ", m->start);
+			snapfile_put_block(f, "", img, n);
+		}
+		free(img);
+	}
 	for (size_t i = 0; i < snap->nthreads; i++) {
 		const struct snap_thread *t = &snap->threads[i];
 		char comm[64];
@@ -335,6 +353,14 @@ static int snapfile_parse(const char *text, size_t len, const char *shown, struc
 			sf->nmods++;
 			if (!(m->maps_path = strndup(b, n)))
 				return wt_err_set(err, ENOMEM, "out of memory");
+		} else if (!sf->vdso && sscanf(line, "vdso %llx %zu", &a, &n) == 2) {
+			if (!(b = snapfile_bytes(&in, n)))
+				goto bad;
+			if (!(sf->vdso = malloc(n ? n : 1)))
+				return wt_err_set(err, ENOMEM, "out of memory");
+			memcpy(sf->vdso, b, n);
+			sf->vdso_start = a;
+			sf->vdso_len = n;
 		} else if (sscanf(line, "thread %d %d %d %d %zu", &tid, &state, &ok, &t32, &n) ==
 			   5) {
 			if (s->nthreads == s->cap) {
@@ -477,10 +503,17 @@ static struct snapfile_mod *snapfile_mod_at(struct snapfile *sf, uint64_t start)
 	return NULL;
 }
 
-int snapfile_find_elf(struct debug_mod *dm, char **file_name)
+int snapfile_find_elf(struct debug_mod *dm, char **file_name, Elf **elfp)
 {
-	struct snapfile_mod *m = snapfile_mod_at(dm->dp->stored, dm->start);
+	struct snapfile *sf = dm->dp->stored;
+	struct snapfile_mod *m = snapfile_mod_at(sf, dm->start);
+	dm->opened = true;
 	dm->host_path = false; /* libunwind: unwind.c reads the tables through our memory */
+	if (!m && sf->vdso && dm->start == sf->vdso_start) {
+		/* kept until dwfl_end: debug_proc_close frees the snapfile after */
+		*elfp = elf_memory(sf->vdso, sf->vdso_len);
+		return -1;
+	}
 	if (!m || m->fd < 0) {
 		if (!dm->refused && m)
 			dm->refused = strdup("the snapshot recorded no build-id for this file, so "
@@ -496,11 +529,15 @@ int snapfile_find_elf(struct debug_mod *dm, char **file_name)
 
 int snapfile_mem_read(struct debug_proc *dp, uint64_t addr, void *val, size_t len)
 {
+	struct snapfile *sf = dp->stored;
+	if (sf->vdso && addr >= sf->vdso_start && addr + len <= sf->vdso_start + sf->vdso_len) {
+		memcpy(val, sf->vdso + (addr - sf->vdso_start), len);
+		return 0;
+	}
 	const struct debug_map *map = debug_proc_find_map(dp, addr);
 	/* Only what the file holds as it is: read-only mappings of it. */
 	if (!map || !map->file || !map->readable || map->writable || addr + len > map->end)
 		return -EFAULT;
-	struct snapfile *sf = dp->stored;
 	for (size_t i = 0; i < sf->nmods; i++) {
 		struct snapfile_mod *m = &sf->mods[i];
 		if (m->fd < 0 || strlen(m->maps_path) != map->path_len ||

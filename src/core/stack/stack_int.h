@@ -203,8 +203,8 @@ int snapfile_read(const char *path, const char *modules_dir, struct debug_proc *
 void snapfile_free(struct snapfile *sf);
 /* Memory of a loaded snapshot outside the stack windows: read-only file pages. */
 int snapfile_mem_read(struct debug_proc *dp, uint64_t addr, void *val, size_t len);
-/* find_elf of a loaded snapshot's module: the file checked at load. */
-int snapfile_find_elf(struct debug_mod *dm, char **file_name);
+/* find_elf of a loaded snapshot's module: the file checked at load, or the stored vDSO. */
+int snapfile_find_elf(struct debug_mod *dm, char **file_name, Elf **elfp);
 /* dwfl.c: a debug_proc for a loaded snapshot: maps from text (taken), no process. */
 int debug_proc_open_stored(char *maps_text, size_t maps_len, bool is32, struct snapfile *sf,
 			   struct debug_proc **out, struct wt_err *err);
