@@ -209,8 +209,8 @@ static int stack_cmp_u64(const void *a, const void *b)
 }
 
 /* --load FILE: no PID, no process; the options of a live walk do not apply. */
-static int stack_exec_load(int argc, char **argv, const char *load, const char *modules,
-			   pid_t tid, bool json, bool source, bool live_only)
+static int stack_exec_load(int argc, char **argv, const char *load, const char *modules, pid_t tid,
+			   bool json, bool source, bool live_only)
 {
 	if (optind < argc)
 		return cli_extra_arg(&cli_cmd_stack, argv[optind]);

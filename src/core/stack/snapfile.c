@@ -275,11 +275,12 @@ static int snapfile_find_module(struct snapfile_mod *m, const char *modules_dir,
 	wt_escape_to(e_real, sizeof(e_real), real, strlen(real), 0);
 	if (differs) {
 		wt_escape_to(e_c, sizeof(e_c), differs, strlen(differs), 0);
-		return wt_err_set(err, ESTALE,
-				  "%s is not the file process %d had mapped as %s (its build-id "
-				  "is %s, the snapshot's %s): its frames would be another "
-				  "program's; put the very file there or in the --modules directory",
-				  e_c, (int)pid, e_real, got, want);
+		return wt_err_set(
+		    err, ESTALE,
+		    "%s is not the file process %d had mapped as %s (its build-id "
+		    "is %s, the snapshot's %s): its frames would be another "
+		    "program's; put the very file there or in the --modules directory",
+		    e_c, (int)pid, e_real, got, want);
 	}
 	if (modules_dir) {
 		wt_escape_to(e_c, sizeof(e_c), cand[1], strlen(cand[1]), 0);
@@ -410,7 +411,8 @@ static int snapfile_parse(const char *text, size_t len, const char *shown, struc
 			goto bad;
 		}
 	}
-	return wt_err_set(err, EINVAL, "%s ends early (no \"end\" line): the snapshot was cut; "
+	return wt_err_set(err, EINVAL,
+			  "%s ends early (no \"end\" line): the snapshot was cut; "
 			  "save it again",
 			  shown);
 bad:

@@ -95,7 +95,8 @@ static int unwind_stored_proc_info(struct debug_proc *dp, unw_addr_space_t as, u
 				   unw_proc_info_t *pi, int need_unwind_info, void *arg)
 {
 	Dwfl_Module *mod = dwfl_addrmodule(dp->dwfl, ip);
-	const char *name = mod ? dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL) : NULL;
+	const char *name =
+	    mod ? dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL) : NULL;
 	/* The vDSO as in a live walk: the fallback's, so both show the same frames. */
 	if (!name || name[0] != '/')
 		return -UNW_ENOINFO;
