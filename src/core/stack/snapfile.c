@@ -328,9 +328,11 @@ static int snapfile_parse(const char *text, size_t len, const char *shown, struc
 		goto bad;
 	s->pid = pid;
 	*is32 = b32 != 0;
-	if (!(*maps = malloc(n ? n : 1)))
+	/* NUL-ended, as wt_read_all_at leaves it: the maps parser scans it as a string */
+	if (!(*maps = malloc(n + 1)))
 		return wt_err_set(err, ENOMEM, "out of memory");
 	memcpy(*maps, b, n);
+	(*maps)[n] = 0;
 	*maps_len = n;
 	struct snap_thread *t = NULL;
 	while (snapfile_line(&in, line, sizeof(line))) {
