@@ -73,8 +73,8 @@ static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, D
 	struct debug_mod *dm = *userdata;
 	int fd;
 	if (dm && dm->magic == DEBUG_MOD_MAGIC && dm->dp->stored)
-		return snapfile_find_elf(dm, file_name, elfp); /* a loaded snapshot's files */
-	if (dm && dm->magic == DEBUG_MOD_MAGIC && name[0] == '/')
+		fd = snapfile_find_elf(dm, file_name, elfp); /* a loaded snapshot's files */
+	else if (dm && dm->magic == DEBUG_MOD_MAGIC && name[0] == '/')
 		fd = modfile_find_elf(dm, name, file_name);
 	else
 		fd = dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
