@@ -85,6 +85,7 @@ struct stack {
 	 */
 	char **notes;
 	size_t nnotes;
+	bool loaded; /* walked from a saved snapshot (stack_load): no process, no pause */
 };
 
 struct stack_opts {
@@ -97,6 +98,12 @@ struct stack_opts {
 	 * and stack are copied, so no thread waits for the slowest to stop.
 	 */
 	bool consistent;
+	/*
+	 * Also write what was copied to this file (a snapshot: registers,
+	 * stack windows, maps, each module's path and build-id) for
+	 * stack_load. Written after the threads were let go.
+	 */
+	const char *save;
 };
 
 struct debug_proc;
@@ -124,5 +131,16 @@ pid_t debug_proc_pid(const struct debug_proc *dp);
 int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
 	       struct wt_err *err);
 void stack_free(struct stack *st);
+
+/*
+ * Unwind and name the threads of a snapshot file written by stack_walk
+ * (stack_opts.save), with no process at all: no ptrace, no /proc. Each
+ * module's file is looked for at its recorded path, then by its name in
+ * modules_dir (NULL: none), and taken only if its build-id is the
+ * recorded one; otherwise nothing is walked and err says which file is
+ * missing or differs. opts: only_tid, max_frames, no_symbols.
+ */
+int stack_load(const char *path, const char *modules_dir, const struct stack_opts *opts,
+	       struct stack **out, struct wt_err *err);
 
 #endif

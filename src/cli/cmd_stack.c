@@ -40,6 +40,21 @@ static const struct cli_opt stack_opts[] = {
      .arg = "N",
      .help = "walk N times (keeping debug info loaded) and print\ntimings on stderr; "
 	     "the last walk is printed"},
+    {.name = "save",
+     .key = 'S',
+     .arg = "FILE",
+     .help = "also write what the walk copied (registers, stacks,\nmaps, build-ids) "
+	     "to FILE, for --load"},
+    {.name = "load",
+     .key = 'L',
+     .arg = "FILE",
+     .help = "walk a snapshot saved with --save, without any\nprocess (no PID, no "
+	     "ptrace, no root)"},
+    {.name = "modules",
+     .key = 'M',
+     .arg = "DIR",
+     .help = "with --load: look for each module's file by its name\nin DIR when it is "
+	     "not at its recorded path"},
     {NULL},
 };
 
@@ -47,10 +62,12 @@ static int stack_exec(int argc, char **argv);
 
 const struct cli_cmd cli_cmd_stack = {
     .name = "stack",
-    .args = "PID",
+    .args = "PID | --load FILE",
     .summary = "user stacks of every thread: function, file:line, inline frames",
     .about = "Print the user stack of every thread of PID (or only TID): module,\n"
-	     "function+offset, file:line, [inline] and [fallback] marks.",
+	     "function+offset, file:line, [inline] and [fallback] marks.\n"
+	     "With --load, the stacks of a snapshot saved by --save: module files\n"
+	     "are taken only when their build-id is the one the process had mapped.",
     .opts = stack_opts,
     .help_more = stack_help_more,
     .exec = stack_exec,
@@ -89,10 +106,15 @@ static char *stack_source_line(const char *file, int line)
 
 static void stack_print_text(const struct stack *st, bool source)
 {
-	printf("process %d: %zu thread%s, paused %.3f ms (held <= %.3f ms), walk %.3f ms%s\n",
-	       st->pid, st->nthreads, st->nthreads == 1 ? "" : "s", st->pause_ns / 1e6,
-	       st->hold_ns / 1e6, st->walk_ns / 1e6,
-	       st->was_stopped ? " (stopped, left stopped)" : "");
+	if (st->loaded)
+		printf("process %d: %zu thread%s, from a saved snapshot, walk %.3f ms\n", st->pid,
+		       st->nthreads, st->nthreads == 1 ? "" : "s", st->walk_ns / 1e6);
+	else
+		printf("process %d: %zu thread%s, paused %.3f ms (held <= %.3f ms), walk %.3f "
+		       "ms%s\n",
+		       st->pid, st->nthreads, st->nthreads == 1 ? "" : "s", st->pause_ns / 1e6,
+		       st->hold_ns / 1e6, st->walk_ns / 1e6,
+		       st->was_stopped ? " (stopped, left stopped)" : "");
 	for (size_t i = 0; i < st->nthreads; i++) {
 		const struct stack_thread *t = &st->threads[i];
 		printf("\nthread %d \"%s\" (%c)\n", t->tid, t->name ? t->name : "?", t->state);
@@ -140,6 +162,7 @@ static int stack_print_json(const struct stack *st, bool source)
 	json_field_uint(&j, "hold_ns", st->hold_ns);
 	json_field_uint(&j, "walk_ns", st->walk_ns);
 	json_field_bool(&j, "was_stopped", st->was_stopped);
+	json_field_bool(&j, "loaded", st->loaded);
 	json_key(&j, "threads");
 	json_array_begin(&j);
 	for (size_t i = 0; i < st->nthreads; i++) {
@@ -194,11 +217,35 @@ static int stack_cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* --load FILE: no PID, no process; the options of a live walk do not apply. */
+static int stack_exec_load(int argc, char **argv, const char *load, const char *modules, pid_t tid,
+			   bool json, bool source, bool live_only)
+{
+	if (optind < argc)
+		return cli_extra_arg(&cli_cmd_stack, argv[optind]);
+	if (live_only)
+		return cli_error(CLI_USAGE, "stack",
+				 "--save, --consistent and --repeat walk a live process; with "
+				 "--load FILE leave them out");
+	struct wt_err err = {0};
+	struct stack_opts opts = {.only_tid = tid};
+	struct stack *st;
+	if (stack_load(load, modules, &opts, &st, &err) < 0)
+		return cli_error(CLI_FAIL, "stack", "%s", err.msg);
+	if (json)
+		stack_print_json(st, source);
+	else
+		stack_print_text(st, source);
+	stack_free(st);
+	return CLI_OK;
+}
+
 static int stack_exec(int argc, char **argv)
 {
 	struct cli_parse p;
 	bool json = false, source = false, consistent = false;
 	long tid = 0, repeat = 1;
+	const char *save = NULL, *load = NULL, *modules = NULL;
 	int c;
 	cli_parse_init(&p, &cli_cmd_stack, argc, argv);
 	while ((c = cli_getopt(&p)) != CLI_END) {
@@ -224,8 +271,24 @@ static int stack_exec(int argc, char **argv)
 					   &repeat))
 				return CLI_USAGE;
 			break;
+		case 'S':
+			save = p.arg;
+			break;
+		case 'L':
+			load = p.arg;
+			break;
+		case 'M':
+			modules = p.arg;
+			break;
 		}
 	}
+	if (load)
+		return stack_exec_load(argc, argv, load, modules, (pid_t)tid, json, source,
+				       save || consistent || repeat > 1);
+	if (modules)
+		return cli_error(CLI_USAGE, "stack",
+				 "--modules DIR goes with --load FILE (where a saved snapshot's "
+				 "module files are looked for)");
 	if (optind + 1 < argc)
 		return cli_extra_arg(&cli_cmd_stack, argv[optind + 1]);
 	pid_t pid;
@@ -239,7 +302,7 @@ static int stack_exec(int argc, char **argv)
 	if (debug_proc_open(pid, &dp, &err) < 0)
 		return cli_error(CLI_FAIL, "stack", "%s", err.msg);
 	uint64_t open_ns = wt_now_ns() - t0;
-	struct stack_opts opts = {.only_tid = (pid_t)tid, .consistent = consistent};
+	struct stack_opts opts = {.only_tid = (pid_t)tid, .consistent = consistent, .save = save};
 	struct stack *st = NULL;
 	uint64_t *walks = calloc((size_t)repeat, sizeof(*walks));
 	uint64_t *pauses = calloc((size_t)repeat, sizeof(*pauses));

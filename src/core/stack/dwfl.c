@@ -73,7 +73,9 @@ static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, D
 {
 	struct debug_mod *dm = *userdata;
 	int fd;
-	if (dm && dm->magic == DEBUG_MOD_MAGIC && name[0] == '/')
+	if (dm && dm->magic == DEBUG_MOD_MAGIC && dm->dp->stored)
+		fd = snapfile_find_elf(dm, file_name, elfp); /* a loaded snapshot's files */
+	else if (dm && dm->magic == DEBUG_MOD_MAGIC && name[0] == '/')
 		fd = modfile_find_elf(dm, name, file_name);
 	else
 		fd = dwfl_linux_proc_find_elf(mod, userdata, name, base, file_name, elfp);
@@ -203,7 +205,8 @@ static int debug_report_one(struct debug_proc *dp, const char *name, const struc
 		return -1;
 	void **ud;
 	dwfl_module_info(mod, &ud, NULL, NULL, NULL, NULL, NULL, NULL);
-	if (!*ud && first->path_len && first->path[0] == '/') {
+	/* (a loaded snapshot's vDSO too: its image comes from the file, snapfile.c) */
+	if (!*ud && ((first->path_len && first->path[0] == '/') || dp->stored)) {
 		struct debug_mod *dm = modfile_new(dp, first);
 		if (!dm)
 			return -1;
@@ -390,6 +393,8 @@ static int debug_mem_read(struct debug_proc *dp, uint64_t addr, void *val, size_
 		for (size_t i = 0; i < dp->snap->nthreads; i++)
 			if (debug_window_word(&dp->snap->threads[i], addr, val, len))
 				return 0;
+	if (dp->stored)
+		return snapfile_mem_read(dp, addr, val, len);
 	const struct debug_map *m = debug_proc_find_map(dp, addr);
 	uint64_t page = addr & ~4095ull;
 	if (m && m->file && !m->writable && m->readable && (addr & 4095) <= 4096 - len && page) {
@@ -519,10 +524,46 @@ void debug_proc_close(struct debug_proc *dp)
 		dwfl_getmodules(dp->dwfl, debug_mod_free_all, NULL, 0);
 		dwfl_end(dp->dwfl);
 	}
+	snapfile_free(dp->stored);
 	free(dp->pages);
 	free(dp->maps);
 	free(dp->maps_text);
 	free(dp);
+}
+
+/*
+ * A loaded snapshot (snapfile.c): the same modules from the stored maps
+ * text, no process. pid 0 names none: a live read (libdwfl's vDSO, a
+ * stray attach_read_mem) fails rather than reach another process.
+ */
+int debug_proc_open_stored(char *maps_text, size_t maps_len, bool is32, struct snapfile *sf,
+			   struct debug_proc **out, struct wt_err *err)
+{
+	pthread_once(&debug_env_once, debug_env_init);
+	*out = NULL;
+	struct debug_proc *dp = calloc(1, sizeof(*dp));
+	if (!dp) {
+		free(maps_text);
+		snapfile_free(sf);
+		return wt_err_set(err, ENOMEM, "out of memory");
+	}
+	dp->stored = sf;
+	dp->is32 = is32;
+	dp->maps_text = maps_text;
+	dp->maps_len = maps_len;
+	dp->pages = calloc(DEBUG_PAGE_SLOTS, sizeof(*dp->pages));
+	dp->dwfl = dwfl_begin(&debug_callbacks);
+	int r = !dp->pages || !dp->dwfl ? -ENOMEM : debug_parse_maps(dp);
+	if (r == 0)
+		r = debug_report(dp, err);
+	if (r == 0 && unwind_space_new(dp, &dp->uw) < 0)
+		r = -ENOMEM;
+	if (r < 0) {
+		debug_proc_close(dp);
+		return r == -ENOMEM ? wt_err_set(err, ENOMEM, "out of memory") : r;
+	}
+	*out = dp;
+	return 0;
 }
 
 Dwfl *debug_proc_dwfl(struct debug_proc *dp)

@@ -201,7 +201,7 @@ static int modfile_mem_id(const struct debug_mod *dm, unsigned char *id)
 }
 
 /* The build-id of the ELF file open on fd, copied to id; 0 if none or not ELF. */
-static int modfile_file_id(int fd, unsigned char *id)
+int modfile_file_id(int fd, unsigned char *id)
 {
 	elf_version(EV_CURRENT);
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
@@ -219,7 +219,7 @@ static int modfile_file_id(int fd, unsigned char *id)
 }
 
 /* maps' path made a real one: "\012" back to a newline, " (deleted)" cut. */
-static void modfile_unescape(const char *name, char *out, size_t size, bool *deleted)
+void modfile_unescape(const char *name, char *out, size_t size, bool *deleted)
 {
 	size_t len = strlen(name);
 	static const char del[] = " (deleted)";

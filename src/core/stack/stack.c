@@ -302,6 +302,10 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 		snap_free(snap);
 		return wt_err_set(err, -sr, "out of memory copying the stacks of %d", dp->pid);
 	}
+	if (opts->save && (r = snapfile_write(dp, snap, opts->save, err)) < 0) {
+		snap_free(snap);
+		return r;
+	}
 	if ((r = stack_from_snap(dp, snap, max, opts->no_symbols, out, err)) < 0)
 		return r;
 	(*out)->was_stopped = was_stopped;
@@ -345,7 +349,7 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 		return wt_err_set(err, ENOMEM, "out of memory");
 	}
 	bool other_root = false;
-	{
+	if (!dp->stored) {
 		char path[64], link[8];
 		snprintf(path, sizeof(path), "/proc/%d/root", dp->pid);
 		ssize_t l = readlink(path, link, sizeof(link));
@@ -359,7 +363,8 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 		struct stack_thread *out_t = &st->threads[st->nthreads++];
 		out_t->tid = t->tid;
 		out_t->state = t->state;
-		out_t->name = stack_thread_name(dp->pid, t->tid);
+		out_t->name = t->name ? wt_escape(t->name, strlen(t->name), 0)
+				      : stack_thread_name(dp->pid, t->tid);
 		if (!t->ok) {
 			out_t->error = strdup(t->error ? t->error : "the thread was not stopped");
 			continue;
@@ -421,4 +426,52 @@ void stack_free(struct stack *st)
 		free(st->notes[i]);
 	free(st->notes);
 	free(st);
+}
+
+int stack_load(const char *path, const char *modules_dir, const struct stack_opts *opts,
+	       struct stack **out, struct wt_err *err)
+{
+	static const struct stack_opts defaults;
+	if (!opts)
+		opts = &defaults;
+	*out = NULL;
+	uint64_t t0 = wt_now_ns();
+	struct debug_proc *dp;
+	struct snap *snap;
+	pid_t pid;
+	int r = snapfile_read(path, modules_dir, &dp, &snap, &pid, err);
+	if (r < 0)
+		return r;
+	if (opts->only_tid) {
+		size_t k = 0;
+		for (size_t i = 0; i < snap->nthreads; i++) {
+			if (snap->threads[i].tid == opts->only_tid) {
+				struct snap_thread keep = snap->threads[i];
+				snap->threads[i] = snap->threads[k];
+				snap->threads[k++] = keep;
+			}
+		}
+		for (size_t i = k; i < snap->nthreads; i++) {
+			free(snap->threads[i].win);
+			free(snap->threads[i].name);
+		}
+		snap->nthreads = k;
+		if (!k) {
+			snap_free(snap);
+			debug_proc_close(dp);
+			return wt_err_set(err, ESRCH,
+					  "thread %d is not in the snapshot of process %d; leave "
+					  "out --thread to see the threads it has",
+					  (int)opts->only_tid, (int)pid);
+		}
+	}
+	size_t max = opts->max_frames ? opts->max_frames : STACK_DEFAULT_FRAMES;
+	r = stack_from_snap(dp, snap, max, opts->no_symbols, out, err);
+	debug_proc_close(dp);
+	if (r < 0)
+		return r;
+	(*out)->pid = pid;
+	(*out)->loaded = true;
+	(*out)->walk_ns = wt_now_ns() - t0;
+	return 0;
 }

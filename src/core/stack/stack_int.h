@@ -99,6 +99,12 @@ struct debug_proc {
 	/* During one walk: the snapshot and the thread being unwound. */
 	struct snap *snap;
 	struct snap_thread *cur;
+	/*
+	 * A snapshot loaded from a file (snapfile.c), no process behind it:
+	 * pid is 0, so no read can reach a live process; memory outside the
+	 * stack windows comes from the modules' files, checked by build-id.
+	 */
+	struct snapfile *stored;
 };
 
 /* dwfl.c */
@@ -121,6 +127,10 @@ void debug_pages_flush(struct debug_proc *dp);
  * a file was there but is not the mapped one.
  */
 int modfile_find_elf(struct debug_mod *dm, const char *name, char **file_name);
+/* The build-id of the ELF file open on fd, into id (64 bytes); 0 if none. */
+int modfile_file_id(int fd, unsigned char *id);
+/* maps' path made a real one: "\012" back to a newline, " (deleted)" cut. */
+void modfile_unescape(const char *name, char *out, size_t size, bool *deleted);
 struct debug_mod *modfile_new(struct debug_proc *dp, const struct debug_map *first);
 void modfile_free(struct debug_mod *dm);
 /* The module's debug_mod, its file looked for first; NULL if not ours. */
@@ -177,6 +187,27 @@ struct snap *snap_new(pid_t pid);
 int snap_copy_one(struct debug_proc *dp, struct attach_set *as, struct attach_thread *at,
 		  size_t window_max, struct snap *s);
 int snap_add_missing(struct snap *s, struct attach_set *as);
+
+/*
+ * snapfile.c: a snapshot written to a file (--save) and read back (--load):
+ * every thread's registers and stack window, the maps text, each module's
+ * path and build-id. The format is described at the top of snapfile.c.
+ */
+struct snapfile;
+/* Write snap (taken from dp's process) to path: 0 or -errno, err filled. */
+int snapfile_write(struct debug_proc *dp, const struct snap *snap, const char *path,
+		   struct wt_err *err);
+/* Read path: a debug_proc without a process (pid 0) and its snapshot. */
+int snapfile_read(const char *path, const char *modules_dir, struct debug_proc **dp,
+		  struct snap **snap, pid_t *pid, struct wt_err *err);
+void snapfile_free(struct snapfile *sf);
+/* Memory of a loaded snapshot outside the stack windows: read-only file pages. */
+int snapfile_mem_read(struct debug_proc *dp, uint64_t addr, void *val, size_t len);
+/* find_elf of a loaded snapshot's module: the file checked at load, or the stored vDSO. */
+int snapfile_find_elf(struct debug_mod *dm, char **file_name, Elf **elfp);
+/* dwfl.c: a debug_proc for a loaded snapshot: maps from text (taken), no process. */
+int debug_proc_open_stored(char *maps_text, size_t maps_len, bool is32, struct snapfile *sf,
+			   struct debug_proc **out, struct wt_err *err);
 
 /* unwind.c: libunwind-ptrace with our accessors; frames get pc, cfa, regs. */
 int unwind_space_new(struct debug_proc *dp, struct unwind_space **out);

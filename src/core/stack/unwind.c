@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gelf.h>
 #include <libunwind-ptrace.h>
 
 #include "core/stack/stack_int.h"
@@ -75,9 +76,70 @@ static void *unwind_upt_for(struct debug_proc *dp, unw_word_t ip)
 	return upt;
 }
 
+/*
+ * libunwind's search of an .eh_frame_hdr table, exported though not in its
+ * headers (perf's libunwind glue declares it the same way).
+ */
+extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip,
+					      unw_dyn_info_t *di, unw_proc_info_t *pi,
+					      int need_unwind_info, void *arg);
+
+/*
+ * A loaded snapshot has no process for _UPT_find_proc_info (it reads
+ * /proc/PID/maps): the module's .eh_frame_hdr is found from its file's
+ * program headers, and libunwind searches its table through our
+ * access_mem, which reads the same file (snapfile_mem_read). As
+ * libunwind's dwarf_find_unwind_table does it for a live process.
+ */
+static int unwind_stored_proc_info(struct debug_proc *dp, unw_addr_space_t as, unw_word_t ip,
+				   unw_proc_info_t *pi, int need_unwind_info, void *arg)
+{
+	Dwfl_Module *mod = dwfl_addrmodule(dp->dwfl, ip);
+	const char *name =
+	    mod ? dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL) : NULL;
+	/* The vDSO as in a live walk: the fallback's, so both show the same frames. */
+	if (!name || name[0] != '/')
+		return -UNW_ENOINFO;
+	Dwarf_Addr bias;
+	Elf *elf = dwfl_module_getelf(mod, &bias);
+	size_t phnum;
+	if (!elf || elf_getphdrnum(elf, &phnum) < 0)
+		return -UNW_ENOINFO;
+	GElf_Phdr hdr = {0}, text = {0}, p;
+	for (size_t i = 0; i < phnum; i++) {
+		if (!gelf_getphdr(elf, (int)i, &p))
+			continue;
+		if (p.p_type == PT_GNU_EH_FRAME)
+			hdr = p;
+		else if (p.p_type == PT_LOAD && (p.p_flags & PF_X) && ip >= bias + p.p_vaddr &&
+			 ip < bias + p.p_vaddr + p.p_memsz)
+			text = p;
+	}
+	if (hdr.p_type != PT_GNU_EH_FRAME || text.p_type != PT_LOAD)
+		return -UNW_ENOINFO;
+	uint64_t at = bias + hdr.p_vaddr, head, count;
+	/* version 1, eh_frame_ptr 4 bytes, fde_count udata4, table datarel|sdata4 */
+	if (debug_mem_read_word(dp, at, &head) < 0 || (head & 0xff) != 1 ||
+	    ((head >> 8) & 0x07) != 0x03 || /* eh_frame_ptr: a 4-byte encoding */
+	    ((head >> 16) & 0xff) != 0x03 || ((head >> 24) & 0xff) != 0x3b ||
+	    debug_mem_read_word32(dp, at + 8, &count) < 0)
+		return -UNW_ENOINFO;
+	unw_dyn_info_t di = {
+	    .start_ip = bias + text.p_vaddr,
+	    .end_ip = bias + text.p_vaddr + text.p_memsz,
+	    .format = UNW_INFO_FORMAT_REMOTE_TABLE,
+	    .u.rti = {.segbase = at,
+		      .table_data = at + 12,
+		      .table_len = count * 8 / sizeof(unw_word_t)},
+	};
+	return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+}
+
 static int unwind_find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi,
 				 int need_unwind_info, void *arg)
 {
+	if (unwind_dp->stored)
+		return unwind_stored_proc_info(unwind_dp, as, ip, pi, need_unwind_info, arg);
 	void *upt = unwind_upt_for(unwind_dp, ip);
 	if (!upt)
 		return -UNW_ENOINFO;
