@@ -6,11 +6,6 @@
 # and the FUSE frames; 'blocked' must group the D reader. The filesystem is
 # made to answer and is unmounted on every way out.
 . "$SRCDIR/tests/lib.sh"
-# t_reap must run in this shell (a $(...) subshell cannot wait for our children).
-reap() {
-	t_reap "$1" "$2" >"$T_TMP/reap.$1"
-	RC=$(cat "$T_TMP/reap.$1")
-}
 t_need_root
 [ -x "$TARGETS/kern_fusefs" ] || t_skip "built without libfuse3"
 [ -c /dev/fuse ] || t_skip "no /dev/fuse"
@@ -141,17 +136,17 @@ echo "$one" | grep -q "^thread $FS " || t_fail "--tid shows another thread"
 
 # Answer: both readers finish; the first one got the data.
 kill -USR1 "$FS"
-reap "$R1" 10; st=$RC
+t_reaped "$R1" 10; st=$T_STATUS
 [ "$st" = 0 ] || t_fail "reader $R1 ended with $st"
 grep -q "^read 43$" "$T_TMP/r1.out" || t_fail "reader $R1 got: $(cat "$T_TMP/r1.out")"
-reap "$R2" 10; st=$RC
+t_reaped "$R2" 10; st=$T_STATUS
 [ "$st" = timeout ] && t_fail "reader $R2 still waiting after the answer"
-reap "$R3" 10
-[ "$RC" = 0 ] && grep -q "^stat 0$" "$T_TMP/r3.out" || t_fail "stat reader: $RC $(cat "$T_TMP/r3.out")"
-reap "$R4" 10
-[ "$RC" = 0 ] && grep -q "^mapped 119$" "$T_TMP/r4.out" || t_fail "mmap reader: $RC $(cat "$T_TMP/r4.out")"
+t_reaped "$R3" 10
+[ "$T_STATUS" = 0 ] && grep -q "^stat 0$" "$T_TMP/r3.out" || t_fail "stat reader: $T_STATUS $(cat "$T_TMP/r3.out")"
+t_reaped "$R4" 10
+[ "$T_STATUS" = 0 ] && grep -q "^mapped 119$" "$T_TMP/r4.out" || t_fail "mmap reader: $T_STATUS $(cat "$T_TMP/r4.out")"
 kill -TERM "$FS"
-reap "$FS" 10; st=$RC
+t_reaped "$FS" 10; st=$T_STATUS
 [ "$st" = 0 ] || t_fail "kern_fusefs ended with $st"
 grep -q " $MNT " /proc/mounts && t_fail "$MNT still mounted"
 exit 0
