@@ -43,3 +43,22 @@ kernel_backend_ok() {
 	echo "NOTE: in-kernel counting unavailable here: $(cat "$T_TMP/kb.err")" >&2
 	return 1
 }
+
+# sc_work_start DIR [INT80] [WHAT]: start tests/targets/sc_work in DIR
+# (created here, its output in DIR/out), its pid in P; wait (10 s) for its
+# "ready" directory. It works once DIR/go exists, says so with DIR/worked.
+sc_work_start() {
+	mkdir -p "$1"
+	t_start "$TARGETS/sc_work" "$1" "${2:-0}" >"$1/out"
+	P=$T_PID
+	t_wait_for 10 test -d "$1/ready" || t_fail "${3:+$3: }sc_work (pid $P) did not start: it is $(t_seen_state "$P")"
+}
+
+# sc_work_finish DIR [WHAT]: let sc_work (pid P) end; it must exit 0 within
+# 20 s and say "sc_work: ok" (else: its status and output).
+sc_work_finish() {
+	mkdir "$1/finish"
+	t_reaped "$P" 20
+	[ "$T_STATUS" = 0 ] || t_fail "${2:+$2: }target harmed (status $T_STATUS): $(cat "$1/out")"
+	grep -q 'sc_work: ok' "$1/out" || t_fail "${2:+$2: }target output: $(cat "$1/out")"
+}
