@@ -194,14 +194,16 @@ t_wait_gone() {
 
 # t_start_ready OUT PATTERN CMD ARGS...: t_start CMD with its standard
 # output in OUT, then wait (20 s) for a line matching the grep PATTERN.
-# Prints on failure: "CMD (pid N) did not print PATTERN within 20 s",
+# Prints on failure: "CMD ARGS (pid N) did not print PATTERN within 20 s",
 # the state of the pid and what it printed.
 t_start_ready() {
-	local out=$1 pat=$2
+	local out=$1 pat=$2 cmd
 	shift 2
+	cmd="${1##*/}"
+	[ $# -lt 2 ] || cmd="$cmd $(shift; echo "$*")"
 	t_start "$@" >"$out"
 	t_wait_for 20 grep -q -- "$pat" "$out" && return 0
-	t_fail "${1##*/} (pid $T_PID) did not print '$pat' within 20 s; it is $(t_seen_state "$T_PID"); its output: $(head -c 300 "$out")"
+	t_fail "$cmd (pid $T_PID) did not print '$pat' within 20 s; it is $(t_seen_state "$T_PID"); its output: $(head -c 300 "$out")"
 }
 
 # t_start_vfork SECONDS: start tests/targets/kern_vfork, a parent held in D

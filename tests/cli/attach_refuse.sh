@@ -37,9 +37,8 @@ each_cmd() {
 }
 
 # A zombie.
-t_start "$TARGETS/att_target" zombie >"$T_TMP/zombie.out"
+t_start_ready "$T_TMP/zombie.out" '^ready' "$TARGETS/att_target" zombie
 ZP=$T_PID
-t_wait_for 10 grep -q '^ready' "$T_TMP/zombie.out" || t_fail "att_target zombie did not start"
 Z=$(sed -n 's/^ready //p' "$T_TMP/zombie.out")
 t_expect_state "$Z" Z "att_target zombie's child"
 each_cmd "$Z" | while read -r c; do
@@ -61,9 +60,8 @@ V=$T_PID
 t_wait_for 10 sh -c "pgrep -P $V >/dev/null" || t_fail "no vfork child"
 S=$(pgrep -P "$V")
 T_PIDS="$T_PIDS $S"
-t_start "$TARGETS/att_target" trace "$S" >"$T_TMP/trace.out"
+t_start_ready "$T_TMP/trace.out" '^ready' "$TARGETS/att_target" trace "$S"
 H=$T_PID
-t_wait_for 10 grep -q '^ready' "$T_TMP/trace.out" || t_fail "att_target trace did not start"
 [ "$(t_tracer "$S")" = "$H" ] || t_fail "$S is not traced by $H (TracerPid '$(t_tracer "$S")')"
 each_cmd "$S" | while read -r c; do
 	# shellcheck disable=SC2086

@@ -14,9 +14,8 @@ print(t[0].get(sys.argv[2], "MISSING") if t else "MISSING")' "$1" "$2"
 }
 
 tag="wt_basic_$$"
-t_start "$TARGETS/proc_target" -t 2 "$tag" beta >"$T_TMP/out"
+t_start_ready "$T_TMP/out" ready "$TARGETS/proc_target" -t 2 "$tag" beta
 pid=$T_PID
-t_wait_for 10 grep -q ready "$T_TMP/out" || t_fail "target did not start"
 
 out=$("$WHYTOP" list -p "$pid" -i 0 -c pid,ppid,state,threads,user,command) ||
 	t_fail "list -p $pid failed"

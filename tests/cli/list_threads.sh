@@ -4,9 +4,8 @@
 # with the CPU time it used around --interval, and a sleeping one shows 0.0.
 . "$SRCDIR/tests/lib.sh"
 
-t_start "$TARGETS/proc_target" -t 3 -f >"$T_TMP/out"
+t_start_ready "$T_TMP/out" ready "$TARGETS/proc_target" -t 3 -f
 pid=$T_PID
-t_wait_for 10 grep -q ready "$T_TMP/out" || t_fail "target did not start"
 child=$(cat "/proc/$pid/task/$pid/children" | tr -d ' ')
 [ -n "$child" ] || t_fail "target has no child"
 
@@ -36,9 +35,8 @@ d = {t["pid"]: t["depth"] for t in json.load(sys.stdin)["tasks"]}
 assert d[int(sys.argv[1])] == 0 and d[int(sys.argv[2])] == 1, d' "$pid" "$child" ||
 	t_fail "tree depths are wrong"
 
-t_start "$TARGETS/proc_target" -b >"$T_TMP/busy"
+t_start_ready "$T_TMP/busy" ready "$TARGETS/proc_target" -b
 busy=$T_PID
-t_wait_for 10 grep -q ready "$T_TMP/busy" || t_fail "busy target did not start"
 # The busy target (one thread) used U ticks while whytop ran W seconds; the
 # two samples are 0.5 s or more apart inside that time. So CPU% is at most
 # U ticks over 0.5 s, and at least what U leaves after the target ran flat

@@ -5,9 +5,8 @@
 t_need_root
 command -v setpriv >/dev/null || t_skip "setpriv (util-linux) is not installed"
 
-t_start "$TARGETS/proc_target" >"$T_TMP/out"
+t_start_ready "$T_TMP/out" ready "$TARGETS/proc_target"
 pid=$T_PID
-t_wait_for 10 grep -q ready "$T_TMP/out" || t_fail "target did not start"
 
 # As root the syscall is known: the target waits in pause.
 "$WHYTOP" list -i 0 -p "$pid" -c pid,syscall >"$T_TMP/root"

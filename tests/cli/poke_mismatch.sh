@@ -44,7 +44,7 @@ grep -Eq "frame 0: $sentence$" "$T_TMP/poke0.err" || t_fail "poke --frame 0 said
 nocap "$WHYTOP" locals "$pid" --frame 0 >"$T_TMP/locals" 2>"$T_TMP/locals.err" &&
 	t_fail "locals --frame 0 succeeded: $(cat "$T_TMP/locals")"
 grep -Eq "frame 0: $sentence$" "$T_TMP/locals.err" || t_fail "locals said: $(cat "$T_TMP/locals.err")"
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 
 # Untouched: with map_files, whytop reads flag as 1 and the target spins on.
 "$WHYTOP" locals "$pid" >"$T_TMP/after" 2>&1 || t_fail "locals with map_files: $(cat "$T_TMP/after")"

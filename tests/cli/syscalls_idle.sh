@@ -10,9 +10,8 @@
 t_need_root
 
 N=50
-t_start "$TARGETS/sc_idle" "$N" >"$T_TMP/idle.out"
+t_start_ready "$T_TMP/idle.out" '^ready' "$TARGETS/sc_idle" "$N"
 P=$T_PID
-t_wait_for 10 grep -q '^ready' "$T_TMP/idle.out" || t_fail "sc_idle did not start"
 
 # Every thread (2N and the main one) asleep in its call: state S and the
 # syscall file naming pause (34), clock_nanosleep (230), nanosleep (35) or,

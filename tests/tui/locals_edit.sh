@@ -59,22 +59,20 @@ tui_wait "Poke failed: 200 is out of range for signed char (-128 to 127)"
 lt_select cfg.flags
 tui_keys e
 tui_wait "cfg.flags cannot be poked: a bit-field"
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 
 tui_keys Escape
 tui_quit
 
 # The process exits while the edit dialog is open: confirming says so.
 tm kill-session -t t
-t_start "$TARGETS/loc_types" 4000 >"$T_TMP/exit.out"
+t_start_ready "$T_TMP/exit.out" "^ready" "$TARGETS/loc_types" 4000
 pid=$T_PID
-t_wait_for 5 grep -q "^ready" "$T_TMP/exit.out" || t_fail "exiting loc_types did not start"
 lt_open "$pid"
 tui_wait "i = -123456"
 lt_edit i
 tui_type 5
-gone() { ! t_alive "$pid" || [ "$(t_state "$pid")" = Z ]; }
-t_wait_for 10 gone || t_fail "loc_types did not exit by itself"
+t_wait_gone "$pid" 10 "loc_types 4000 (it exits by itself)"
 tui_keys Enter
 tui_wait "Write 5 into i"
 tui_keys y

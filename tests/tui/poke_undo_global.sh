@@ -9,9 +9,8 @@
 t_need_root
 
 out=$T_TMP/phase.out
-t_start "$TARGETS/loc_reg" phase >"$out"
+t_start_ready "$out" "ready" "$TARGETS/loc_reg" phase
 pid=$T_PID
-t_wait_for 5 grep -q "ready" "$out" || t_fail "loc_reg phase did not start"
 
 lt_open "$pid" 50
 tui_wait "frame 0: phase_one"

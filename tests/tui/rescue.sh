@@ -8,9 +8,8 @@
 t_need_root
 
 out=$T_TMP/crazy.out
-t_start "$TARGETS/crazy" >"$out"
+t_start_ready "$out" spinning "$TARGETS/crazy"
 pid=$T_PID
-t_wait_for 5 grep -q spinning "$out" || t_fail "crazy did not start"
 
 tui_start -- -d 5
 tui_ready
