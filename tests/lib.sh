@@ -218,3 +218,32 @@ t_start_vfork() {
 	[ -n "$VF_CHILD" ] || t_fail "kern_vfork: process $VF_PID in D has no vfork child"
 	T_PIDS="$T_PIDS $VF_CHILD"
 }
+
+# t_json_check FILE WHAT PYTHON [ARG...]: FILE parses as JSON and the
+# Python asserts in PYTHON hold. PYTHON sees d (the document), tasks (d's
+# "tasks" by pid), a (the ARGs, numbers as ints) and os. Prints on failure:
+# "WHAT: " and the assert that failed with its message (or why FILE does
+# not parse), then the start of FILE.
+t_json_check() {
+	local file=$1 what=$2 code=$3 why
+	shift 3
+	why=$(python3 - "$file" "$code" "$@" 2>&1 <<'PY'
+import json, os, sys, traceback
+path, code = sys.argv[1], sys.argv[2]
+a = [int(x) if x.lstrip("-").isdigit() else x for x in sys.argv[3:]]
+try:
+    with open(path) as f:
+        d = json.load(f)
+except (OSError, ValueError) as e:
+    sys.exit("does not parse as JSON: %s" % e)
+tasks = {t["pid"]: t for t in d.get("tasks", [])} if isinstance(d, dict) else {}
+try:
+    exec(code, {"d": d, "tasks": tasks, "a": a, "os": os})
+except Exception as e:
+    line = traceback.extract_tb(sys.exc_info()[2])[-1].lineno
+    src = code.splitlines()[line - 1].strip() if 0 < line <= len(code.splitlines()) else "?"
+    sys.exit("%s in '%s': %s" % (type(e).__name__, src, e))
+PY
+	) && return 0
+	t_fail "$what: $why (JSON: $(head -c 300 "$file"))"
+}

@@ -11,15 +11,13 @@ child=$(cat "/proc/$pid/task/$pid/children" | tr -d ' ')
 
 "$WHYTOP" list -i 0 -H -p "$pid" --json -c pid,state,threads,command >"$T_TMP/thr" ||
 	t_fail "list --threads failed"
-python3 -c 'import json,sys
-pid = int(sys.argv[1])
-tasks = json.load(sys.stdin)["tasks"]
+t_json_check "$T_TMP/thr" "threads view" '
+pid, tasks = a[0], d["tasks"]
 assert len(tasks) == 4, tasks
 assert all(t["tgid"] == pid for t in tasks), tasks
 assert sorted(t["pid"] for t in tasks)[0] == pid, tasks
 assert sum(1 for t in tasks if t["pid"] != pid) == 3, tasks
-assert all(t["threads"] == 4 for t in tasks), tasks' "$pid" <"$T_TMP/thr" ||
-	t_fail "threads view is wrong: $(cat "$T_TMP/thr")"
+assert all(t["threads"] == 4 for t in tasks), tasks' "$pid"
 # Without --threads the same process is one row.
 [ "$("$WHYTOP" list -i 0 -p "$pid" -c pid | wc -l)" -eq 2 ] || t_fail "process view shows threads"
 
@@ -30,10 +28,9 @@ awk -v p="$pid" -v c="$child" '
 	$1 == c { cl = NR; tree = ($0 ~ /`- /) }
 	END { exit !(pl && cl == pl + 1 && tree) }' "$T_TMP/tree" ||
 	t_fail "child $child is not drawn under $pid"
-"$WHYTOP" list -i 0 --tree --json -p "$pid,$child" | python3 -c 'import json,sys
-d = {t["pid"]: t["depth"] for t in json.load(sys.stdin)["tasks"]}
-assert d[int(sys.argv[1])] == 0 and d[int(sys.argv[2])] == 1, d' "$pid" "$child" ||
-	t_fail "tree depths are wrong"
+"$WHYTOP" list -i 0 --tree --json -p "$pid,$child" >"$T_TMP/tree.json" || t_fail "list --tree --json failed"
+t_json_check "$T_TMP/tree.json" "tree depths" '
+assert tasks[a[0]]["depth"] == 0 and tasks[a[1]]["depth"] == 1, tasks' "$pid" "$child"
 
 t_start_ready "$T_TMP/busy" ready "$TARGETS/proc_target" -b
 busy=$T_PID
