@@ -14,14 +14,9 @@ nocap() {
 	setpriv --bounding-set=-sys_admin,-checkpoint_restore "$@"
 }
 
-mkdir "$T_TMP/bin"
-cp "$TARGETS/crazy" "$T_TMP/bin/prog"
 out=$T_TMP/crazy.out
-t_start "$T_TMP/bin/prog" >"$out"
-pid=$T_PID
-t_wait_for 10 grep -q spinning "$out" || t_fail "the target did not start"
-cp "$TARGETS/stk_loop" "$T_TMP/bin/new"
-mv "$T_TMP/bin/new" "$T_TMP/bin/prog"
+stk_start_replaced "$out"
+pid=$STK_PID
 range=$(awk '/\/bin\/prog \(deleted\)$/ { print $1; exit }' "/proc/$pid/maps")
 [ -n "$range" ] || t_fail "maps does not say (deleted)"
 nocap true 2>/dev/null || t_skip "setpriv cannot drop capabilities here"

@@ -5,8 +5,7 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
-CASES="kernel ptrace"
-kernel_backend_ok || CASES=ptrace
+sc_cases "kernel ptrace"
 
 t_start "$TARGETS/sc_loop" getppid >"$T_TMP/loop.out"
 P=$T_PID

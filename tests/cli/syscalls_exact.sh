@@ -12,8 +12,7 @@ INT80=0
 "$TARGETS/sc_work" --int80-probe && INT80=50
 
 # kernel-nobtf: the raw_tp programs used on kernels without BTF
-CASES="kernel kernel-nobtf ptrace"
-kernel_backend_ok || CASES=ptrace
+sc_cases "kernel kernel-nobtf ptrace"
 for B in $CASES; do
 	D=$T_TMP/$B
 	BACKEND=${B%-nobtf}

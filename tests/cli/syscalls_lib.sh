@@ -34,6 +34,13 @@ no_libbpf() {
 	[ "$("$TARGETS/sc_bpfprogs")" = -1 ]
 }
 
+# sc_cases LIST: the backends to count with, in CASES: LIST, or ptrace
+# alone where the in-kernel counter cannot run here (kernel_backend_ok says why).
+sc_cases() {
+	CASES=$1
+	kernel_backend_ok || CASES=ptrace
+}
+
 # kernel_backend_ok: the in-kernel counter can run here (root with BPF in
 # this kernel). Where it cannot, tests skip the kernel cases and say why.
 kernel_backend_ok() {
