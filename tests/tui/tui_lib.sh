@@ -205,3 +205,13 @@ tui_whytop_pid() {
 	[ -n "$TUI_WHYTOP_PID" ] && [ "$(cat "/proc/$TUI_WHYTOP_PID/comm" 2>/dev/null)" = whytop ] ||
 		t_fail "cannot find whytop's pid under the pane's shell $pane (its child: '$TUI_WHYTOP_PID' $(cat "/proc/$TUI_WHYTOP_PID/comm" 2>/dev/null))"
 }
+
+# tui_sleeper NAME ARGS...: start sleep ARGS under the command name NAME (a
+# copy of /bin/sleep in the test's directory), for a row the test can find
+# by a name of its own; its pid in T_PID.
+tui_sleeper() {
+	local name=$1
+	shift
+	cp /bin/sleep "$T_TMP/$name" || t_fail "cannot copy /bin/sleep to $T_TMP/$name"
+	t_start "$T_TMP/$name" "$@"
+}
