@@ -51,10 +51,10 @@ waits() {
 	[ "$(cat /proc/"$R1"/wchan 2>/dev/null)" = request_wait_answer ] &&
 		[ "$(cat /proc/"$R3"/wchan 2>/dev/null)" = request_wait_answer ]
 }
-is_d() { [ "$(t_state "$R2")" = D ] && [ "$(t_state "$R4")" = D ]; }
 t_wait_for 5 waits || t_fail "readers $R1 $R3 not waiting on the fs"
 
-t_wait_for 5 is_d || t_fail "readers $R2 $R4 never entered D ($(t_state "$R2") $(t_state "$R4"))"
+t_expect_state "$R2" D "reader $R2 (interrupted, waiting killably)" 5
+t_expect_state "$R4" D "reader $R4 (mmap)" 5
 R4T=$(ls /proc/"$R4"/task | grep -v "^$R4\$")
 in_lookup() { [ "$(cat /proc/"$R4"/task/"$R4T"/wchan 2>/dev/null)" = request_wait_answer ]; }
 t_wait_for 5 in_lookup || t_fail "the stat thread of $R4 is not waiting on the fs: $("$WHYTOP" kstack "$R4")"

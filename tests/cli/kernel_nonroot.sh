@@ -17,8 +17,8 @@ t_start "$TARGETS/kern_vfork" 60
 ROOTP=$T_PID
 t_start $AS_NOBODY "$TARGETS/kern_vfork" 60
 MYP=$T_PID # setpriv execs the target: same pid
-is_d() { [ "$(t_state "$ROOTP")" = D ] && [ "$(t_state "$MYP")" = D ]; }
-t_wait_for 5 is_d || t_fail "targets not in D"
+t_expect_state "$ROOTP" D "root's kern_vfork" 5
+t_expect_state "$MYP" D "nobody's kern_vfork" 5
 T_PIDS="$T_PIDS $(pgrep -P "$ROOTP") $(pgrep -P "$MYP")"
 
 # No field may be empty: every one is a value or a reason.

@@ -81,7 +81,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		grep -Eq "^whytop poke: (no process $pid \(it may have exited\)|process $pid (is gone \(it exited\)|has exited)|cannot read .*: the process has exited$)" "$T_TMP/e" ||
 			t_fail "unclear error while the process exited: $(cat "$T_TMP/e")"
 		gone=$((gone + 1))
-		[ "$(t_state "$pid")" = Z ] || ! t_alive "$pid" || continue
+		t_gone "$pid" || continue
 		break
 	fi
 done

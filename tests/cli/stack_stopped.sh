@@ -22,7 +22,7 @@ stk_expect "$w" " stk_t_sleep\+0x[0-9a-f]+ \(stk_threads\) at .*stk_threads\.c:$
 sleep 0.3
 t_expect_state "$pid" T "the stopped target after the walks"
 for tid in $(ls "/proc/$pid/task"); do
-	s=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/task/$tid/status")
+	s=$(t_state "$pid/task/$tid")
 	[ "$s" = T ] || t_fail "thread $tid is in state $s, not stopped"
 done
 [ "$(stk_beats "$STK_OUT")" = "$beats" ] || t_fail "the stopped target printed beats"

@@ -19,7 +19,7 @@ P=$T_PID
 all_asleep() {
 	local n=0 tid st nr
 	for tid in $(ls "/proc/$P/task"); do
-		st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$P/task/$tid/status")
+		st=$(t_state "$P/task/$tid")
 		nr=$(cut -d' ' -f1 "/proc/$P/task/$tid/syscall" 2>/dev/null)
 		[ "$st" = S ] || return 1
 		case $nr in 34 | 35 | 219 | 230) n=$((n + 1)) ;; *) return 1 ;; esac
