@@ -8,15 +8,9 @@
 . "$SRCDIR/tests/lib.sh"
 t_need_root
 
-t_start "$TARGETS/kern_vfork" 600
-P=$T_PID
-is_d() { [ "$(t_state "$P")" = D ]; }
-t_wait_for 10 is_d || t_fail "kern_vfork $P never entered D (state $(t_state "$P"))"
-CHILD=$(pgrep -P "$P")
-[ -n "$CHILD" ] || t_fail "no vfork child of $P"
-T_PIDS="$T_PIDS $CHILD"
-
-tracer() { sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status"; }
+t_start_vfork 600
+P=$VF_PID
+CHILD=$VF_CHILD
 
 for cmd in "stack $P" "locals $P" "poke $P x=1" "stack $P --consistent" "locals $P --thread $P"; do
 	start=$(date +%s%N)
@@ -34,9 +28,9 @@ for cmd in "stack $P" "locals $P" "poke $P x=1" "stack $P --consistent" "locals 
 	case $msg in *"another part of whytop"* | *"try again"*) t_fail "whytop $cmd: $msg" ;; esac
 	# Seconds of retries were the bug; a cold start on a loaded machine is well under this.
 	[ "$ms" -lt 5000 ] || t_fail "whytop $cmd took $ms ms to give up"
-	[ "$(tracer "$P")" = 0 ] || t_fail "after whytop $cmd the parent is traced by $(tracer "$P")"
-	[ "$(tracer "$CHILD")" = 0 ] || t_fail "after whytop $cmd the child is traced"
-	[ "$(t_state "$P")" = D ] || t_fail "the parent left D while the child lives ($(t_state "$P"))"
+	t_untraced "$P" "the vfork parent after whytop $cmd"
+	t_untraced "$CHILD" "the vfork child after whytop $cmd"
+	t_expect_state "$P" D "the vfork parent (its child lives) after whytop $cmd"
 done
 
 # The child ends: the vfork is done, the parent (which waits for the child
@@ -51,7 +45,7 @@ t_reaped "$P" 10 || t_fail "the parent did not go on after its vfork child ended
 . "$SRCDIR/tests/cli/stack_lib.sh"
 stk_start stk_vfork
 pid=$STK_PID
-t_wait_for 5 sh -c "grep -q '^State:.*D' /proc/$pid/status" || t_fail "stk_vfork never entered D"
+t_expect_state "$pid" D "stk_vfork's main thread" 5
 w=$T_TMP/walk.txt
 "$WHYTOP" stack "$pid" --repeat 3 >"$w" 2>"$w.err" || t_fail "repeated walks failed: $(cat "$w.err")"
 stk_expect "$w" "^thread $pid \"stk_vfork\" \(D\)$" "the D thread is listed"
@@ -59,5 +53,5 @@ stk_expect "$w" "did not stop in time" "the D thread's reason in the third walk"
 stk_expect "$w" " stk_vfork_other\+0x" "the other thread in the third walk"
 t_wait_for 10 grep -q '^resumed' "$STK_OUT" || t_fail "stk_vfork never resumed after vfork"
 stk_runs_on "$STK_OUT"
-[ "$(tracer "$pid")" = 0 ] || t_fail "stk_vfork still traced by $(tracer "$pid")"
+t_untraced "$pid" "stk_vfork after the walks"
 exit 0

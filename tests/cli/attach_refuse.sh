@@ -36,14 +36,11 @@ each_cmd() {
 	echo "syscalls $1 --backend ptrace --duration 0.2"
 }
 
-tracer() { sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$1/status"; }
-
 # A zombie.
-t_start "$TARGETS/att_target" zombie >"$T_TMP/zombie.out"
+t_start_ready "$T_TMP/zombie.out" '^ready' "$TARGETS/att_target" zombie
 ZP=$T_PID
-t_wait_for 10 grep -q '^ready' "$T_TMP/zombie.out" || t_fail "att_target zombie did not start"
 Z=$(sed -n 's/^ready //p' "$T_TMP/zombie.out")
-[ "$(t_state "$Z")" = Z ] || t_fail "$Z is not a zombie ($(t_state "$Z"))"
+t_expect_state "$Z" Z "att_target zombie's child"
 each_cmd "$Z" | while read -r c; do
 	# shellcheck disable=SC2086
 	check "zombie: $c" "process $Z is a zombie (it has exited; its parent $ZP (att_target) has not reaped it)" \
@@ -63,16 +60,15 @@ V=$T_PID
 t_wait_for 10 sh -c "pgrep -P $V >/dev/null" || t_fail "no vfork child"
 S=$(pgrep -P "$V")
 T_PIDS="$T_PIDS $S"
-t_start "$TARGETS/att_target" trace "$S" >"$T_TMP/trace.out"
+t_start_ready "$T_TMP/trace.out" '^ready' "$TARGETS/att_target" trace "$S"
 H=$T_PID
-t_wait_for 10 grep -q '^ready' "$T_TMP/trace.out" || t_fail "att_target trace did not start"
-[ "$(tracer "$S")" = "$H" ] || t_fail "$S is not traced by $H"
+[ "$(t_tracer "$S")" = "$H" ] || t_fail "$S is not traced by $H (TracerPid '$(t_tracer "$S")')"
 each_cmd "$S" | while read -r c; do
 	# shellcheck disable=SC2086
 	check "traced: $c" "is already traced by $H (att_target); detach it first" \
 		"run as root|run whytop as root" "$WHYTOP" $c
 done || exit 1
-[ "$(tracer "$S")" = "$H" ] || t_fail "the other tracer lost $S"
+[ "$(t_tracer "$S")" = "$H" ] || t_fail "the other tracer $H lost $S (TracerPid '$(t_tracer "$S")')"
 
 # pid 1, as root: either it works, or the reason is not "run as root".
 each_cmd 1 | while read -r c; do
@@ -86,5 +82,5 @@ each_cmd 1 | while read -r c; do
 	echo "$msg" | grep -Eq "run as root|run whytop as root" && t_fail "pid 1: $c: told root to run as root: $msg"
 	echo "$msg" | grep -q "whytop has CAP_SYS_PTRACE" || t_fail "pid 1: $c: no reason given: $msg"
 done || exit 1
-[ "$(tracer 1)" = 0 ] || t_fail "pid 1 is left traced by $(tracer 1)"
+t_untraced 1 "pid 1 after every command"
 exit 0

@@ -7,9 +7,8 @@
 # list -p printed an empty table with status 0.
 . "$SRCDIR/tests/lib.sh"
 
-t_start "$TARGETS/proc_target" -t 2 >"$T_TMP/out"
+t_start_ready "$T_TMP/out" "^ready" "$TARGETS/proc_target" -t 2
 pid=$T_PID
-t_wait_for 10 grep -q "^ready" "$T_TMP/out" || t_fail "proc_target did not start"
 tid=""
 for t in /proc/"$pid"/task/*; do
 	[ "${t##*/}" != "$pid" ] && tid=${t##*/} && break
@@ -28,9 +27,7 @@ refused() {
 		t_fail "whytop $*: unclear refusal: $(cat "$T_TMP/e")"
 	[ ! -s "$T_TMP/o" ] || t_fail "whytop $* printed on stdout: $(head -3 "$T_TMP/o")"
 	# nothing was done to the target: no tracer left, not stopped
-	s=$(t_state "$pid")
-	[ "$s" != t ] && [ "$s" != T ] || t_fail "whytop $* left $pid stopped"
-	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$pid/status" || t_fail "whytop $* left $pid traced"
+	t_left_running "$pid" "after whytop $*"
 }
 refused "whytop list --threads -p $pid" list -p "$tid"
 refused "whytop list --threads -p $pid" list --pid "$pid,$tid"

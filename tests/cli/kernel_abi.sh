@@ -2,10 +2,6 @@
 # kernel_abi.sh: an i386 task on x86_64 gets i386 syscall names. Its vfork
 # is number 190 (fsetxattr on x86_64), its child's nanosleep 162 (sync).
 . "$SRCDIR/tests/lib.sh"
-reap() {
-	t_reap "$1" "$2" >"$T_TMP/reap.$1"
-	RC=$(cat "$T_TMP/reap.$1")
-}
 t_need_root
 t_need_i386
 [ -x "$TARGETS/kern_vfork32" ] || t_skip "no 32-bit toolchain: kern_vfork32 not built"
@@ -27,6 +23,6 @@ echo "$c"
 echo "$c" | grep -q "^  syscall: nanosleep(0x[0-9a-f]*, 0x0)$" || t_fail "162 not named nanosleep for i386"
 
 kill -KILL "$CHILD"
-reap "$P" 10
-[ "$RC" = 0 ] || t_fail "kern_vfork32 ended with $RC"
+t_reaped "$P" 10
+[ "$T_STATUS" = 0 ] || t_fail "kern_vfork32 ended with $T_STATUS"
 exit 0

@@ -6,11 +6,6 @@
 # and the FUSE frames; 'blocked' must group the D reader. The filesystem is
 # made to answer and is unmounted on every way out.
 . "$SRCDIR/tests/lib.sh"
-# t_reap must run in this shell (a $(...) subshell cannot wait for our children).
-reap() {
-	t_reap "$1" "$2" >"$T_TMP/reap.$1"
-	RC=$(cat "$T_TMP/reap.$1")
-}
 t_need_root
 [ -x "$TARGETS/kern_fusefs" ] || t_skip "built without libfuse3"
 [ -c /dev/fuse ] || t_skip "no /dev/fuse"
@@ -56,10 +51,10 @@ waits() {
 	[ "$(cat /proc/"$R1"/wchan 2>/dev/null)" = request_wait_answer ] &&
 		[ "$(cat /proc/"$R3"/wchan 2>/dev/null)" = request_wait_answer ]
 }
-is_d() { [ "$(t_state "$R2")" = D ] && [ "$(t_state "$R4")" = D ]; }
 t_wait_for 5 waits || t_fail "readers $R1 $R3 not waiting on the fs"
 
-t_wait_for 5 is_d || t_fail "readers $R2 $R4 never entered D ($(t_state "$R2") $(t_state "$R4"))"
+t_expect_state "$R2" D "reader $R2 (interrupted, waiting killably)" 5
+t_expect_state "$R4" D "reader $R4 (mmap)" 5
 R4T=$(ls /proc/"$R4"/task | grep -v "^$R4\$")
 in_lookup() { [ "$(cat /proc/"$R4"/task/"$R4T"/wchan 2>/dev/null)" = request_wait_answer ]; }
 t_wait_for 5 in_lookup || t_fail "the stat thread of $R4 is not waiting on the fs: $("$WHYTOP" kstack "$R4")"
@@ -141,17 +136,17 @@ echo "$one" | grep -q "^thread $FS " || t_fail "--tid shows another thread"
 
 # Answer: both readers finish; the first one got the data.
 kill -USR1 "$FS"
-reap "$R1" 10; st=$RC
+t_reaped "$R1" 10; st=$T_STATUS
 [ "$st" = 0 ] || t_fail "reader $R1 ended with $st"
 grep -q "^read 43$" "$T_TMP/r1.out" || t_fail "reader $R1 got: $(cat "$T_TMP/r1.out")"
-reap "$R2" 10; st=$RC
+t_reaped "$R2" 10; st=$T_STATUS
 [ "$st" = timeout ] && t_fail "reader $R2 still waiting after the answer"
-reap "$R3" 10
-[ "$RC" = 0 ] && grep -q "^stat 0$" "$T_TMP/r3.out" || t_fail "stat reader: $RC $(cat "$T_TMP/r3.out")"
-reap "$R4" 10
-[ "$RC" = 0 ] && grep -q "^mapped 119$" "$T_TMP/r4.out" || t_fail "mmap reader: $RC $(cat "$T_TMP/r4.out")"
+t_reaped "$R3" 10
+[ "$T_STATUS" = 0 ] && grep -q "^stat 0$" "$T_TMP/r3.out" || t_fail "stat reader: $T_STATUS $(cat "$T_TMP/r3.out")"
+t_reaped "$R4" 10
+[ "$T_STATUS" = 0 ] && grep -q "^mapped 119$" "$T_TMP/r4.out" || t_fail "mmap reader: $T_STATUS $(cat "$T_TMP/r4.out")"
 kill -TERM "$FS"
-reap "$FS" 10; st=$RC
+t_reaped "$FS" 10; st=$T_STATUS
 [ "$st" = 0 ] || t_fail "kern_fusefs ended with $st"
 grep -q " $MNT " /proc/mounts && t_fail "$MNT still mounted"
 exit 0

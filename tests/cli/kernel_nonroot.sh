@@ -4,11 +4,6 @@
 # refused and what would allow it -- never print a blank field. Its own
 # task's syscall and wchan stay readable without CAP_SYS_ADMIN.
 . "$SRCDIR/tests/lib.sh"
-# t_reap must run in this shell (a $(...) subshell cannot wait for our children).
-reap() {
-	t_reap "$1" "$2" >"$T_TMP/reap.$1"
-	RC=$(cat "$T_TMP/reap.$1")
-}
 t_need_root
 command -v setpriv >/dev/null || t_skip "no setpriv"
 AS_NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
@@ -22,8 +17,8 @@ t_start "$TARGETS/kern_vfork" 60
 ROOTP=$T_PID
 t_start $AS_NOBODY "$TARGETS/kern_vfork" 60
 MYP=$T_PID # setpriv execs the target: same pid
-is_d() { [ "$(t_state "$ROOTP")" = D ] && [ "$(t_state "$MYP")" = D ]; }
-t_wait_for 5 is_d || t_fail "targets not in D"
+t_expect_state "$ROOTP" D "root's kern_vfork" 5
+t_expect_state "$MYP" D "nobody's kern_vfork" 5
 T_PIDS="$T_PIDS $(pgrep -P "$ROOTP") $(pgrep -P "$MYP")"
 
 # No field may be empty: every one is a value or a reason.
@@ -88,6 +83,6 @@ fi
 
 kill_vfork "$ROOTP"
 kill_vfork "$MYP"
-reap "$ROOTP" 10; [ "$RC" = 0 ] || t_fail "root target did not exit cleanly"
-reap "$MYP" 10; [ "$RC" = 0 ] || t_fail "nobody's target did not exit cleanly"
+t_reaped "$ROOTP" 10; [ "$T_STATUS" = 0 ] || t_fail "root target did not exit cleanly"
+t_reaped "$MYP" 10; [ "$T_STATUS" = 0 ] || t_fail "nobody's target did not exit cleanly"
 exit 0

@@ -4,20 +4,11 @@
 # blocked' must list it in a group named by that frame. Everything started
 # is gone at the end.
 . "$SRCDIR/tests/lib.sh"
-# t_reap must run in this shell (a $(...) subshell cannot wait for our children).
-reap() {
-	t_reap "$1" "$2" >"$T_TMP/reap.$1"
-	RC=$(cat "$T_TMP/reap.$1")
-}
 t_need_root
 
-t_start "$TARGETS/kern_vfork" 60
-P=$T_PID
-is_d() { [ "$(t_state "$P")" = D ]; }
-t_wait_for 5 is_d || t_fail "kern_vfork $P never entered D (state $(t_state "$P"))"
-CHILD=$(pgrep -P "$P")
-[ -n "$CHILD" ] || t_fail "no vfork child of $P"
-T_PIDS="$T_PIDS $CHILD"
+t_start_vfork 60
+P=$VF_PID
+CHILD=$VF_CHILD
 
 out=$("$WHYTOP" kstack "$P") || t_fail "kstack exited $?"
 echo "$out"
@@ -71,8 +62,7 @@ t_start sh -c 'sleep 0.1 & exec sleep 60'
 ZP=$T_PID
 t_wait_for 5 sh -c "[ -n \"\$(pgrep -P $ZP)\" ]" || t_fail "no child to become a zombie"
 Z=$(pgrep -P "$ZP")
-is_z() { [ "$(t_state "$Z")" = Z ]; }
-t_wait_for 5 is_z || t_fail "$Z did not become a zombie"
+t_expect_state "$Z" Z "the child of $ZP after its exit" 5
 zo=$("$WHYTOP" kstack "$Z") || t_fail "kstack of a zombie exited $?"
 echo "$zo" | grep -q "^  syscall: exited: a zombie makes no more syscalls$" || t_fail "zombie syscall: $zo"
 echo "$zo" | grep -q "^  kernel stack: unavailable: no kernel stack: thread $Z is a zombie" ||
@@ -81,7 +71,7 @@ kill -KILL "$ZP"
 
 # End the child: the parent leaves D and exits 0; nothing is left behind.
 kill -KILL "$CHILD"
-reap "$P" 10; st=$RC
+t_reaped "$P" 10; st=$T_STATUS
 [ "$st" = 0 ] || t_fail "kern_vfork ended with $st"
 t_alive "$CHILD" && t_fail "vfork child $CHILD still there"
 "$WHYTOP" kstack "$P" 2>/dev/null && t_fail "kstack of a reaped process succeeded"

@@ -4,19 +4,9 @@
 # command line, as text and as JSON; --sort, --limit and --filter work.
 . "$SRCDIR/tests/lib.sh"
 
-is_state() { [ "$(t_state "$1")" = "$2" ]; }
-# json_get PID KEY < json: the value of KEY for task PID ("MISSING" if absent).
-json_get() {
-	python3 -c 'import json,sys
-d = json.load(sys.stdin)
-t = [x for x in d["tasks"] if x["pid"] == int(sys.argv[1])]
-print(t[0].get(sys.argv[2], "MISSING") if t else "MISSING")' "$1" "$2"
-}
-
 tag="wt_basic_$$"
-t_start "$TARGETS/proc_target" -t 2 "$tag" beta >"$T_TMP/out"
+t_start_ready "$T_TMP/out" ready "$TARGETS/proc_target" -t 2 "$tag" beta
 pid=$T_PID
-t_wait_for 10 grep -q ready "$T_TMP/out" || t_fail "target did not start"
 
 out=$("$WHYTOP" list -p "$pid" -i 0 -c pid,ppid,state,threads,user,command) ||
 	t_fail "list -p $pid failed"
@@ -31,18 +21,16 @@ set -- $(echo "$out" | awk -v p="$pid" '$1 == p')
 [ "$5" = "$(id -un)" ] || t_fail "user $5, want $(id -un)"
 echo "$out" | grep -q "proc_target -t 2 $tag beta\$" || t_fail "command line missing"
 
-kill -STOP "$pid"
-t_wait_for 5 is_state "$pid" T || t_fail "target did not stop"
+t_stop "$pid" "proc_target"
 "$WHYTOP" list -i 0 --json -c pid,user,state,threads,cpu,command >"$T_TMP/all.json" || t_fail "list --json failed"
-python3 -c 'import json,sys; json.load(sys.stdin)' <"$T_TMP/all.json" || t_fail "JSON does not parse"
-[ "$(json_get "$pid" state <"$T_TMP/all.json")" = T ] || t_fail "state after SIGSTOP is not T"
-[ "$(json_get "$pid" threads <"$T_TMP/all.json")" = 3 ] || t_fail "JSON threads"
-json_get "$pid" command <"$T_TMP/all.json" | grep -q "$tag" || t_fail "JSON command"
-python3 -c 'import json,sys,os
-d = json.load(sys.stdin)["system"]
-assert d["ncpu"] == os.sysconf("SC_NPROCESSORS_ONLN"), d
-assert d["mem_total_kb"] > 0 and d["processes"] > 1 and d["stopped"] >= 1, d' <"$T_TMP/all.json" ||
-	t_fail "system section is wrong"
+t_json_check "$T_TMP/all.json" "list --json, the target stopped" '
+t = tasks[a[0]]
+assert t["state"] == "T", t
+assert t["threads"] == 3, t
+assert a[1] in t["command"], t
+s = d["system"]
+assert s["ncpu"] == os.sysconf("SC_NPROCESSORS_ONLN"), s
+assert s["mem_total_kb"] > 0 and s["processes"] > 1 and s["stopped"] >= 1, s' "$pid" "$tag"
 kill -CONT "$pid"
 
 # Sorting by pid ascending, a limit, and a filter on the command line.

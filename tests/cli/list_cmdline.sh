@@ -18,18 +18,14 @@ t_wait_for 10 grep -q "^ready" "$T_TMP/short.out" || t_fail "short proc_target d
 
 "$WHYTOP" list --json --interval 0 -p "$lpid,$spid" --columns pid,command >"$T_TMP/json" ||
 	t_fail "list --json failed"
-python3 - "$T_TMP/json" "$lpid" "$spid" <<'PY' || t_fail "JSON: $(cut -c1-300 "$T_TMP/json")"
-import json, sys
-doc = json.load(open(sys.argv[1]))
-tasks = {t["pid"]: t for t in doc["tasks"]}
-lt, st = tasks[int(sys.argv[2])], tasks[int(sys.argv[3])]
+t_json_check "$T_TMP/json" "list --json of a long and a short command line" '
+lt, st = tasks[a[0]], tasks[a[1]]
 assert lt["command_truncated"] is True, lt["command_truncated"]
 # the 4096 bytes kept, whole: NULs read as spaces
 assert len(lt["command"]) == 4096, len(lt["command"])
 assert "THE-END" not in lt["command"]
 assert st["command_truncated"] is False
-assert st["command"].endswith("proc_target short-args"), st["command"]
-PY
+assert st["command"].endswith("proc_target short-args"), st["command"]' "$lpid" "$spid"
 
 "$WHYTOP" list --interval 0 -p "$lpid,$spid" --columns pid,command >"$T_TMP/text" ||
 	t_fail "list failed"

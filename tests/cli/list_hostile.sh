@@ -38,11 +38,7 @@ set -- $(awk -v p="$p3" '$1 == p' "$T_TMP/text")
 
 "$WHYTOP" list -i 0 -H -p "$p1,$p2,$p3" --json >"$T_TMP/json" || t_fail "list --json failed"
 grep -q "$ESC" "$T_TMP/json" && t_fail "a raw ESC reached the JSON"
-python3 -c 'import json,sys
-d = json.load(sys.stdin)
-cmds = {t["pid"]: t["command"] for t in d["tasks"]}
-p1, p2 = int(sys.argv[1]), int(sys.argv[2])
-assert cmds[p1].endswith("line1\\nline2 \\xff\\xfe \\e[2J"), cmds[p1]
-assert cmds[p2] == "\\e]0;pwned\\x07", cmds[p2]' "$p1" "$p2" <"$T_TMP/json" ||
-	t_fail "JSON commands are not the escaped text"
+t_json_check "$T_TMP/json" "JSON commands are not the escaped text" '
+assert tasks[a[0]]["command"].endswith("line1\\nline2 \\xff\\xfe \\e[2J"), tasks[a[0]]["command"]
+assert tasks[a[1]]["command"] == "\\e]0;pwned\\x07", tasks[a[1]]["command"]' "$p1" "$p2"
 exit 0

@@ -4,23 +4,20 @@
 # with the CPU time it used around --interval, and a sleeping one shows 0.0.
 . "$SRCDIR/tests/lib.sh"
 
-t_start "$TARGETS/proc_target" -t 3 -f >"$T_TMP/out"
+t_start_ready "$T_TMP/out" ready "$TARGETS/proc_target" -t 3 -f
 pid=$T_PID
-t_wait_for 10 grep -q ready "$T_TMP/out" || t_fail "target did not start"
 child=$(cat "/proc/$pid/task/$pid/children" | tr -d ' ')
 [ -n "$child" ] || t_fail "target has no child"
 
 "$WHYTOP" list -i 0 -H -p "$pid" --json -c pid,state,threads,command >"$T_TMP/thr" ||
 	t_fail "list --threads failed"
-python3 -c 'import json,sys
-pid = int(sys.argv[1])
-tasks = json.load(sys.stdin)["tasks"]
+t_json_check "$T_TMP/thr" "threads view" '
+pid, tasks = a[0], d["tasks"]
 assert len(tasks) == 4, tasks
 assert all(t["tgid"] == pid for t in tasks), tasks
 assert sorted(t["pid"] for t in tasks)[0] == pid, tasks
 assert sum(1 for t in tasks if t["pid"] != pid) == 3, tasks
-assert all(t["threads"] == 4 for t in tasks), tasks' "$pid" <"$T_TMP/thr" ||
-	t_fail "threads view is wrong: $(cat "$T_TMP/thr")"
+assert all(t["threads"] == 4 for t in tasks), tasks' "$pid"
 # Without --threads the same process is one row.
 [ "$("$WHYTOP" list -i 0 -p "$pid" -c pid | wc -l)" -eq 2 ] || t_fail "process view shows threads"
 
@@ -31,14 +28,12 @@ awk -v p="$pid" -v c="$child" '
 	$1 == c { cl = NR; tree = ($0 ~ /`- /) }
 	END { exit !(pl && cl == pl + 1 && tree) }' "$T_TMP/tree" ||
 	t_fail "child $child is not drawn under $pid"
-"$WHYTOP" list -i 0 --tree --json -p "$pid,$child" | python3 -c 'import json,sys
-d = {t["pid"]: t["depth"] for t in json.load(sys.stdin)["tasks"]}
-assert d[int(sys.argv[1])] == 0 and d[int(sys.argv[2])] == 1, d' "$pid" "$child" ||
-	t_fail "tree depths are wrong"
+"$WHYTOP" list -i 0 --tree --json -p "$pid,$child" >"$T_TMP/tree.json" || t_fail "list --tree --json failed"
+t_json_check "$T_TMP/tree.json" "tree depths" '
+assert tasks[a[0]]["depth"] == 0 and tasks[a[1]]["depth"] == 1, tasks' "$pid" "$child"
 
-t_start "$TARGETS/proc_target" -b >"$T_TMP/busy"
+t_start_ready "$T_TMP/busy" ready "$TARGETS/proc_target" -b
 busy=$T_PID
-t_wait_for 10 grep -q ready "$T_TMP/busy" || t_fail "busy target did not start"
 # The busy target (one thread) used U ticks while whytop ran W seconds; the
 # two samples are 0.5 s or more apart inside that time. So CPU% is at most
 # U ticks over 0.5 s, and at least what U leaves after the target ran flat

@@ -5,9 +5,8 @@
 t_need_root
 command -v setpriv >/dev/null || t_skip "setpriv (util-linux) is not installed"
 
-t_start "$TARGETS/proc_target" >"$T_TMP/out"
+t_start_ready "$T_TMP/out" ready "$TARGETS/proc_target"
 pid=$T_PID
-t_wait_for 10 grep -q ready "$T_TMP/out" || t_fail "target did not start"
 
 # As root the syscall is known: the target waits in pause.
 "$WHYTOP" list -i 0 -p "$pid" -c pid,syscall >"$T_TMP/root"
@@ -21,13 +20,15 @@ set -- $(awk -v p="$pid" '$1 == p' "$T_TMP/nobody")
 [ "$2" = root ] || t_fail "user should still be known: $*"
 [ "$3" = "?" ] || t_fail "refused syscall shows '$3', want ?"
 setpriv --reuid=65534 --regid=65534 --clear-groups "$WHYTOP" list -i 0 -p "$pid" --json \
-	-c pid,syscall,wchan | python3 -c 'import json,sys
-t = json.load(sys.stdin)["tasks"][0]
-assert t["syscall"] is None, t
+	-c pid,syscall,wchan >"$T_TMP/nobody.json" || t_fail "list --json as nobody failed"
 # The kernel answers "0" to a reader without ptrace rights: unknown, not "not waiting".
-assert t["wchan"] is None, t' || t_fail "refused syscall or wchan is not null in JSON"
+t_json_check "$T_TMP/nobody.json" "refused syscall or wchan is not null in JSON" '
+t = d["tasks"][0]
+assert t["syscall"] is None, t
+assert t["wchan"] is None, t'
 # Root sees the wchan of the same task.
-"$WHYTOP" list -i 0 -p "$pid" --json -c pid,wchan | python3 -c 'import json,sys
-t = json.load(sys.stdin)["tasks"][0]
-assert t["wchan"] not in (None, "", "-"), t' || t_fail "root does not see the wchan"
+"$WHYTOP" list -i 0 -p "$pid" --json -c pid,wchan >"$T_TMP/root.json" || t_fail "list --json as root failed"
+t_json_check "$T_TMP/root.json" "root does not see the wchan" '
+t = d["tasks"][0]
+assert t["wchan"] not in (None, "", "-"), t'
 exit 0

@@ -8,9 +8,8 @@
 t_need_root
 
 out=$T_TMP/cxx.out
-t_start "$TARGETS/loc_cxx" >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_cxx"
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_cxx did not start"
 
 "$WHYTOP" locals "$pid" --frame 0 --no-globals --expand this >"$T_TMP/l0" || t_fail "locals frame 0: $(cat "$T_TMP/l0")"
 grep -q "frame 0: run at .*loc_cxx.cc" "$T_TMP/l0" || t_fail "frame 0: $(head -1 "$T_TMP/l0")"
@@ -22,7 +21,7 @@ lx_info "$T_TMP/l0" this | grep -q "^struct Counter \*const; param; stack" || t_
 grep -q "frame 1: operator() at .*loc_cxx.cc" "$T_TMP/l1" || t_fail "frame 1: $(head -1 "$T_TMP/l1")"
 lx_info "$T_TMP/l1" c | grep -q "^struct Counter &;" || t_fail "c: $(lx_info "$T_TMP/l1" c)"
 [ "$(lx_val "$T_TMP/l1" "c->limit")" = 1 ] || t_fail "c->limit reads $(lx_val "$T_TMP/l1" "c->limit")"
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 
 # No frame given: the innermost frame where c is visible is the lambda's.
 "$WHYTOP" poke "$pid" c.limit=0 >"$T_TMP/p" || t_fail "poke: $(cat "$T_TMP/p")"

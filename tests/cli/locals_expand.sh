@@ -20,7 +20,7 @@ refused() {
 	[ "$(cat "$T_TMP/e")" = "whytop locals: $msg" ] ||
 		t_fail "locals $*: said '$(cat "$T_TMP/e")', want '$msg'"
 	[ ! -s "$T_TMP/o" ] || t_fail "locals $* printed on stdout: $(head -2 "$T_TMP/o")"
-	lx_not_stopped "$pid"
+	t_threads_left_running "$pid" "the target after locals and poke"
 }
 refused "--expand: no variable 'nosuch' is visible in frame 0 (show_types); 'whytop locals' lists them" \
 	--expand nosuch

@@ -5,9 +5,8 @@
 # its pid in $pid; wait until it says it is ready.
 lx_start_types() {
 	out=$T_TMP/types.out
-	t_start "$TARGETS/loc_types" "$@" >"$out"
+	t_start_ready "$out" "^ready" "$TARGETS/loc_types" "$@"
 	pid=$T_PID
-	t_wait_for 20 grep -q "^ready" "$out" || t_fail "loc_types did not start"
 }
 
 # lx_val FILE PATH: the value printed by 'whytop locals' for PATH ("" if none).
@@ -30,17 +29,4 @@ lx_first() {
 # lx_own OUT TAG NAME: what the target printed itself as "TAG NAME=VALUE".
 lx_own() {
 	awk -v t="$2" -v n="$3" 'index($0, t " " n "=") == 1 { v = substr($0, length(t) + length(n) + 3) } END { print v }' "$1"
-}
-
-# lx_not_stopped PID: the target runs on (not left in a ptrace or group stop).
-lx_not_stopped() {
-	local s
-	s=$(t_state "$1")
-	[ "$s" != t ] && [ "$s" != T ] || t_fail "process $1 was left stopped (state $s)"
-	for task in /proc/"$1"/task/*; do
-		s=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "$task/status" 2>/dev/null)
-		[ "$s" != t ] && [ "$s" != T ] || t_fail "thread ${task##*/} of $1 was left stopped"
-		grep -q '^TracerPid:[[:space:]]*0$' "$task/status" 2>/dev/null ||
-			[ ! -e "$task/status" ] || t_fail "thread ${task##*/} of $1 is still traced"
-	done
 }

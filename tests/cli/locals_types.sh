@@ -77,7 +77,7 @@ grep -q "\"path\":\"i\",\"name\":\"i\",\"type\":\"int\",\"scope\":\"local\",\"lo
 	t_fail "json lacks i: $(cut -c1-300 "$T_TMP/json")"
 
 # The program ran on and is not held.
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 kill -USR1 "$pid"
 t_wait_for 5 grep -q "^usr1 i=" "$out" || t_fail "loc_types stopped answering"
 echo "ok: every type class reads as the program prints it"

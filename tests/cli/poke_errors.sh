@@ -18,7 +18,7 @@ refused() {
 	[ "$st" = "$want" ] || t_fail "whytop $* exited $st, not $want: $(cat "$T_TMP/e")"
 	grep -Eq "$re" "$T_TMP/e" || t_fail "whytop $*: unclear error: $(cat "$T_TMP/e")"
 	[ ! -s "$T_TMP/o" ] || t_fail "whytop $* printed on stdout: $(cat "$T_TMP/o")"
-	lx_not_stopped "$pid"
+	t_threads_left_running "$pid" "the target after locals and poke"
 }
 refused 1 "^whytop poke: 200 is out of range for signed char \(-128 to 127\)$" poke "$pid" sc=200
 refused 1 "^whytop poke: -1 is out of range for unsigned int \(0 to 4294967295\)$" poke "$pid" ui=-1
@@ -65,9 +65,8 @@ refused 1 "no frame of thread $pid with debug info has a variable 'go'" poke "$p
 # end itself (SIGALRM: its handler calls _exit(3)) while we keep poking.
 # (Not a timer of its own: on a loaded machine one poke may outlast it.)
 # Every answer is a poke that took or a sentence saying it exited.
-t_start "$TARGETS/loc_types" 600000 >"$T_TMP/exit.out"
+t_start_ready "$T_TMP/exit.out" "^ready" "$TARGETS/loc_types" 600000
 pid=$T_PID
-t_wait_for 5 grep -q "^ready" "$T_TMP/exit.out" || t_fail "exiting target did not start"
 ok=0 gone=0 told=
 end=$(($(date +%s) + 60))
 while [ "$(date +%s)" -lt "$end" ]; do
@@ -82,7 +81,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		grep -Eq "^whytop poke: (no process $pid \(it may have exited\)|process $pid (is gone \(it exited\)|has exited)|cannot read .*: the process has exited$)" "$T_TMP/e" ||
 			t_fail "unclear error while the process exited: $(cat "$T_TMP/e")"
 		gone=$((gone + 1))
-		[ "$(t_state "$pid")" = Z ] || ! t_alive "$pid" || continue
+		t_gone "$pid" || continue
 		break
 	fi
 done

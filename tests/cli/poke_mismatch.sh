@@ -14,14 +14,9 @@ nocap() {
 	setpriv --bounding-set=-sys_admin,-checkpoint_restore "$@"
 }
 
-mkdir "$T_TMP/bin"
-cp "$TARGETS/crazy" "$T_TMP/bin/prog"
 out=$T_TMP/crazy.out
-t_start "$T_TMP/bin/prog" >"$out"
-pid=$T_PID
-t_wait_for 10 grep -q spinning "$out" || t_fail "the target did not start"
-cp "$TARGETS/stk_loop" "$T_TMP/bin/new"
-mv "$T_TMP/bin/new" "$T_TMP/bin/prog"
+stk_start_replaced "$out"
+pid=$STK_PID
 range=$(awk '/\/bin\/prog \(deleted\)$/ { print $1; exit }' "/proc/$pid/maps")
 [ -n "$range" ] || t_fail "maps does not say (deleted)"
 nocap true 2>/dev/null || t_skip "setpriv cannot drop capabilities here"
@@ -44,7 +39,7 @@ grep -Eq "frame 0: $sentence$" "$T_TMP/poke0.err" || t_fail "poke --frame 0 said
 nocap "$WHYTOP" locals "$pid" --frame 0 >"$T_TMP/locals" 2>"$T_TMP/locals.err" &&
 	t_fail "locals --frame 0 succeeded: $(cat "$T_TMP/locals")"
 grep -Eq "frame 0: $sentence$" "$T_TMP/locals.err" || t_fail "locals said: $(cat "$T_TMP/locals.err")"
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 
 # Untouched: with map_files, whytop reads flag as 1 and the target spins on.
 "$WHYTOP" locals "$pid" >"$T_TMP/after" 2>&1 || t_fail "locals with map_files: $(cat "$T_TMP/after")"

@@ -10,9 +10,8 @@ t_need_root
 
 # Frame 0, register.
 out=$T_TMP/reg0.out
-t_start "$TARGETS/loc_opt" reg0 >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_opt" reg0
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt reg0 did not start"
 "$WHYTOP" locals "$pid" --no-globals >"$T_TMP/l" || t_fail "locals reg0"
 grep -q "frame 0: spin at" "$T_TMP/l" || t_fail "frame 0 is not spin: $(head -1 "$T_TMP/l")"
 [ "$(lx_val "$T_TMP/l" run)" = 2 ] || t_fail "run reads $(lx_val "$T_TMP/l" run), not argc 2"
@@ -27,27 +26,22 @@ grep -q "^reg0 done [1-9]" "$out" || t_fail "reg0: $(cat "$out")"
 # The same on a stopped (T) process: the register is written, it stays stopped,
 # and it ends its loop when continued.
 out=$T_TMP/reg0s.out
-t_start "$TARGETS/loc_opt" reg0 >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_opt" reg0
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt reg0 (stopped) did not start"
-kill -STOP "$pid"
-is_T() { [ "$(t_state "$pid")" = T ]; }
-t_wait_for 5 is_T || t_fail "loc_opt did not stop"
+t_stop "$pid" "loc_opt reg0"
 "$WHYTOP" poke "$pid" run=0 >"$T_TMP/p" || t_fail "poke run (stopped): $(cat "$T_TMP/p")"
 grep -q "^run: 2 -> 0 (int, register r.. of thread $pid" "$T_TMP/p" || t_fail "poke said: $(cat "$T_TMP/p")"
 grep -q "^after: the process is stopped (T) and stays so" "$T_TMP/p" || t_fail "after: $(cat "$T_TMP/p")"
 sleep 0.2
-is_T || t_fail "the stopped process was let go (state $(t_state "$pid"))"
+t_expect_state "$pid" T "the stopped loc_opt after poke"
 kill -CONT "$pid"
-gone() { ! t_alive "$pid" || [ "$(t_state "$pid")" = Z ]; }
-t_wait_for 10 gone || t_fail "loc_opt did not finish after SIGCONT"
+t_wait_gone "$pid" 10 "loc_opt after SIGCONT"
 grep -q "^reg0 done [1-9]" "$out" || t_fail "reg0 (stopped): $(cat "$out")"
 
 # Outer frame, callee-saved register saved by inner().
 out=$T_TMP/outer.out
-t_start "$TARGETS/loc_opt" outer >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_opt" outer
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt outer did not start"
 "$WHYTOP" locals "$pid" --function outer --no-globals >"$T_TMP/l" || t_fail "locals outer"
 grep -q "frame [1-9]: outer at" "$T_TMP/l" || t_fail "outer is not an outer frame: $(head -1 "$T_TMP/l")"
 [ "$(lx_val "$T_TMP/l" keep)" = 2 ] || t_fail "keep reads $(lx_val "$T_TMP/l" keep)"
@@ -63,9 +57,8 @@ grep -q "^outer done" "$out" || t_fail "outer: $(cat "$out")"
 # Outer frame, callee-saved register that no callee saved: still live in the
 # thread's register, written through its register set.
 out=$T_TMP/live.out
-t_start "$TARGETS/loc_opt" live >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_opt" live
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt live did not start"
 "$WHYTOP" locals "$pid" --function outer_live --no-globals >"$T_TMP/l" || t_fail "locals outer_live"
 grep -q "frame [1-9]: outer_live at" "$T_TMP/l" || t_fail "outer_live is not an outer frame: $(head -1 "$T_TMP/l")"
 [ "$(lx_val "$T_TMP/l" keep)" = 2 ] || t_fail "keep reads $(lx_val "$T_TMP/l" keep)"
@@ -78,9 +71,8 @@ grep -q "^live done" "$out" || t_fail "live: $(cat "$out")"
 
 # A value the compiler computes (DW_OP_stack_value) is shown, never written.
 out=$T_TMP/outer2.out
-t_start "$TARGETS/loc_opt" outer >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_opt" outer
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt outer did not start (2)"
 "$WHYTOP" locals "$pid" --function inner --no-globals >"$T_TMP/l" || t_fail "locals inner"
 computed=$(awk -F'\t' '$2 ~ /; computed; read-only; computed by the compiler/ { sub(/^ +/, "", $1); sub(/ = .*/, "", $1); print $1; exit }' "$T_TMP/l")
 [ -n "$computed" ] || t_fail "no computed variable in inner: $(cat "$T_TMP/l")"
@@ -94,9 +86,8 @@ t_reap "$pid" 5 >/dev/null
 
 # A struct split across registers (DW_OP_piece): its parts are read, never written.
 out=$T_TMP/pieces.out
-t_start "$TARGETS/loc_opt" pieces >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_opt" pieces
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt pieces did not start"
 "$WHYTOP" locals "$pid" --no-globals --expand p >"$T_TMP/l" || t_fail "locals pieces"
 [ "$(lx_val "$T_TMP/l" p)" = "{a = 2, b = 4}" ] || t_fail "p reads $(lx_val "$T_TMP/l" p)"
 [ "$(lx_val "$T_TMP/l" p.b)" = 4 ] || t_fail "p.b reads $(lx_val "$T_TMP/l" p.b)"
@@ -107,16 +98,15 @@ if "$WHYTOP" poke "$pid" p.a=0 >"$T_TMP/p" 2>&1; then
 fi
 grep -q "^whytop poke: cannot poke p.a: split across registers and memory (DW_OP_piece): shown read-only$" "$T_TMP/p" ||
 	t_fail "refusal: $(cat "$T_TMP/p")"
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 kill "$pid"
 t_reap "$pid" 5 >/dev/null
 
 # An inlined call: frame 0 is the inline frame with its own parameter; frame 1
 # is the function it was inlined into, at the line of the call.
 out=$T_TMP/inline.out
-t_start "$TARGETS/loc_opt" inline >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_opt" inline
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt inline did not start"
 "$WHYTOP" stack "$pid" >"$T_TMP/s" || t_fail "stack inline"
 grep -q "#0 .* inl_spin+.* \[inline\]" "$T_TMP/s" || t_fail "frame 0 is not the inline inl_spin: $(cat "$T_TMP/s")"
 # The line of the call, as the stack names it (file name and line).
@@ -142,14 +132,13 @@ grep -q "^inline done" "$out" || t_fail "inline: $(cat "$out")"
 
 # A flag nothing writes: no copy to poke.
 out=$T_TMP/noloc.out
-t_start "$TARGETS/loc_opt" noloc >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_opt" noloc
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_opt noloc did not start"
 "$WHYTOP" locals "$pid" --no-globals >"$T_TMP/l" || t_fail "locals noloc"
 lx_info "$T_TMP/l" stop | grep -Eq "(constant|optimized out); read-only" || t_fail "stop: $(lx_info "$T_TMP/l" stop)"
 if "$WHYTOP" poke "$pid" stop=1 >"$T_TMP/p" 2>&1; then
 	t_fail "poke of an optimized-away flag succeeded: $(cat "$T_TMP/p")"
 fi
 grep -q "^whytop poke: cannot poke stop: .*nothing to poke" "$T_TMP/p" || t_fail "refusal: $(cat "$T_TMP/p")"
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 echo "ok: -O2 registers in frame 0 and an outer frame, and a refusal"

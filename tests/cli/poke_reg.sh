@@ -10,9 +10,8 @@ t_need_root
 # Frame 1 (crunch; frame 0 is the helper it calls over and over), budget in
 # a callee-saved register the helper never saves: live in the thread's.
 out=$T_TMP/outer.out
-t_start "$TARGETS/loc_reg" outer >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_reg" outer
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_reg outer did not start"
 # crunch's own instructions between two calls are a few of ~900: a walk
 # that finds crunch as frame 0 (frame 1 is then main, without budget) is
 # the only refusal tried again; anything else fails at once.
@@ -35,9 +34,8 @@ grep -q "^outer done" "$out" || t_fail "outer: $(cat "$out")"
 # must find it. The next poke's old value shows the write was the one the
 # loop counts down from.
 out=$T_TMP/mixed.out
-t_start "$TARGETS/loc_reg" mixed >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_reg" mixed
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_reg mixed did not start"
 big=1000000000000
 prev=
 for i in 1 2 3 4 5 6 7 8 9 10; do
@@ -56,9 +54,8 @@ grep -q "^mixed done" "$out" || t_fail "mixed: $(cat "$out")"
 
 # Frame 0 alone: countdown keeps budget in a register and never calls out.
 out=$T_TMP/reg0.out
-t_start "$TARGETS/loc_reg" reg0 >"$out"
+t_start_ready "$out" ready "$TARGETS/loc_reg" reg0
 pid=$T_PID
-t_wait_for 5 grep -q ready "$out" || t_fail "loc_reg reg0 did not start"
 "$WHYTOP" poke "$pid" --frame 0 budget=0 >"$T_TMP/p" 2>&1 || t_fail "poke frame 0 budget=0: $(cat "$T_TMP/p")"
 grep -q "^budget: [0-9]* -> 0 (long int, register r.. of thread $pid; frame 0 countdown" "$T_TMP/p" ||
 	t_fail "poke said: $(cat "$T_TMP/p")"

@@ -28,5 +28,5 @@ for w in 0 1 3; do
 	"$WHYTOP" locals "$pid" --thread "$t" >"$T_TMP/l$w" || t_fail "locals of worker $w"
 	[ "$(lx_val "$T_TMP/l$w" running)" = 1 ] || t_fail "worker $w's running changed"
 done
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 echo "ok: only the chosen thread's variable changed"

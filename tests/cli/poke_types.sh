@@ -63,7 +63,7 @@ for pair in sc=-128 uc=255 ch=122 sh=-32768 us=65535 i=2147483647 ui=0 \
 		t_fail "after poke the program has $n=$(lx_own "$out" usr1 "$n"), not $v"
 done
 [ "$(lx_own "$out" "usr1 inner" depth)" = 5 ] || t_fail "inner depth is $(lx_own "$out" "usr1 inner" depth)"
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 
 # JSON.
 "$WHYTOP" poke "$pid" --watch 0 --json i=-7 >"$T_TMP/j" || t_fail "poke --json"

@@ -42,7 +42,7 @@ stk_expect "$w" "^ +$spin \| for \(;;\) \{ stk_count\+\+;" "the source line"
 stk_walk "$w" "$STK_PID" --json
 stk_expect "$w" "\"function\":\"stk_loop_outer\",\"offset\":[0-9]+,\"file\":\"[^\"]*stk_loop\.c\",\"src_path\":\"/[^\"]*/tests/targets/stk_loop\.c\",\"line\":$outer," \
 	"the JSON frame"
-t_state "$STK_PID" | grep -q '[RS]' || t_fail "stk_loop is not running after the walks"
+t_expect_state "$STK_PID" RS "stk_loop after the walks"
 
 # The recursion: 100 stk_recurse frames at the recursive call line, the bottom below.
 stk_start stk_recurse 100

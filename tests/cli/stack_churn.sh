@@ -22,10 +22,7 @@ stk_runs_on "$STK_OUT"
 stk_runs_on "$STK_OUT"
 after=$(made)
 [ "$after" -gt "$before" ] || t_fail "no more threads made after the walks ($before -> $after)"
-for tid in $(ls "/proc/$pid/task" 2>/dev/null); do
-	tp=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$pid/task/$tid/status" 2>/dev/null)
-	[ -z "$tp" ] || [ "$tp" = 0 ] || t_fail "thread $tid is still traced by $tp"
-done
+t_threads_left_running "$pid" "stk_churn after 100 walks"
 
 # The process exits while walks repeat: a clear end, no hang, no crash.
 stk_start stk_churn 400
@@ -39,7 +36,7 @@ grep -q "is gone\|no process" "$w.err" || t_fail "unclear error: $(cat "$w.err")
 stk_start stk_vfork
 pid=$STK_PID
 other=$(stk_line stk_vfork.c STK_OTHER_LINE)
-t_wait_for 5 sh -c "grep -q '^State:.*D' /proc/$pid/status" || t_fail "stk_vfork's main thread never entered D"
+t_expect_state "$pid" D "stk_vfork's main thread" 5
 start=$(date +%s%N)
 stk_walk "$w" "$pid"
 ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -50,6 +47,5 @@ stk_expect "$w" " stk_vfork_other\+0x[0-9a-f]+ \(stk_vfork\) at .*stk_vfork\.c:$
 # When the child ends, the parent goes on, untraced and running.
 t_wait_for 10 grep -q '^resumed' "$STK_OUT" || t_fail "the parent never resumed after vfork"
 stk_runs_on "$STK_OUT"
-tp=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$pid/status")
-[ "$tp" = 0 ] || t_fail "still traced by $tp"
+t_untraced "$pid" "stk_vfork after its vfork child ended"
 exit 0

@@ -39,8 +39,5 @@ fi
 [ "$newborn" -ge 1 ] || t_fail "no walk of $walks met a thread still in clone3 (the test saw nothing)"
 echo "walks $walks, threads caught in clone3 with a one-frame stack: $newborn"
 stk_runs_on "$STK_OUT"
-for tid in $(ls "/proc/$pid/task" 2>/dev/null); do
-	tp=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$pid/task/$tid/status" 2>/dev/null)
-	[ -z "$tp" ] || [ "$tp" = 0 ] || t_fail "thread $tid is still traced by $tp"
-done
+t_threads_left_running "$pid" "stk_churn after $walks walks"
 exit 0

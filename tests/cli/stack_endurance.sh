@@ -28,8 +28,5 @@ for k in clock sleep poll; do
 done
 grep -q STRAY "$STK_OUT" && t_fail "stray EINTR: $(grep STRAY "$STK_OUT")"
 grep -q '^signal' "$STK_OUT" && t_fail "a stray signal: $(grep '^signal' "$STK_OUT")"
-for tid in $(ls "/proc/$pid/task"); do
-	tp=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$pid/task/$tid/status")
-	[ "$tp" = 0 ] || t_fail "thread $tid is still traced by $tp"
-done
+t_threads_left_running "$pid" "stk_threads after 330 walks"
 exit 0

@@ -54,16 +54,14 @@ done
 stk_runs_on "$STK_OUT"
 
 # Stopped: walked, left stopped, runs on after SIGCONT.
-kill -STOP "$pid"
-t_wait_for 5 sh -c "[ \"\$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$pid/status)\" = T ]" ||
-	t_fail "the target did not stop"
+t_stop "$pid" "the target before the walk"
 beats=$(stk_beats "$STK_OUT")
 stk_walk "$w" "$pid"
 stk_expect "$w" "^process $pid: 2 threads, .*\(stopped, left stopped\)$" "the walk says it was stopped"
 stk_expect "$w" " stk32_outer\+0x[0-9a-f]+ \(stk_i386\) at .*stk_i386\.c:$outer \[fallback\]$" \
 	"a stopped thread's frames"
 sleep 0.3
-[ "$(t_state "$pid")" = T ] || t_fail "the target is no longer stopped after the walk ($(t_state "$pid"))"
+t_expect_state "$pid" T "the stopped target after the walk"
 [ "$(stk_beats "$STK_OUT")" = "$beats" ] || t_fail "the stopped target printed beats"
 kill -CONT "$pid"
 stk_runs_on "$STK_OUT"

@@ -8,9 +8,21 @@ stk_start() {
 	local name=$1
 	shift
 	STK_OUT="$T_TMP/$name.out"
-	t_start "$TARGETS/$name" "$@" >"$STK_OUT"
+	t_start_ready "$STK_OUT" '^ready' "$TARGETS/$name" "$@"
 	STK_PID=$T_PID
-	t_wait_for 10 grep -q '^ready' "$STK_OUT" || t_fail "$name did not start"
+}
+
+# stk_start_replaced OUT: a copy of crazy started as $T_TMP/bin/prog (its
+# output in OUT; once it spins, its pid in STK_PID), then the file replaced
+# by mv with stk_loop: the path now names another program than the one the
+# process runs.
+stk_start_replaced() {
+	mkdir -p "$T_TMP/bin"
+	cp "$TARGETS/crazy" "$T_TMP/bin/prog"
+	t_start_ready "$1" spinning "$T_TMP/bin/prog"
+	STK_PID=$T_PID
+	cp "$TARGETS/stk_loop" "$T_TMP/bin/new"
+	mv "$T_TMP/bin/new" "$T_TMP/bin/prog"
 }
 
 # stk_line FILE MARKER: the line number of the marker comment in a target's source.

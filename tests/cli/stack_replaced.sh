@@ -8,15 +8,10 @@
 . "$SRCDIR/tests/cli/locals_lib.sh"
 t_need_root
 
-mkdir "$T_TMP/bin"
 # 1. Replaced by mv: the path now names stk_loop.
-cp "$TARGETS/crazy" "$T_TMP/bin/prog"
 out=$T_TMP/mv.out
-t_start "$T_TMP/bin/prog" >"$out"
-pid=$T_PID
-t_wait_for 10 grep -q spinning "$out" || t_fail "the target did not start"
-cp "$TARGETS/stk_loop" "$T_TMP/bin/new"
-mv "$T_TMP/bin/new" "$T_TMP/bin/prog"
+stk_start_replaced "$out"
+pid=$STK_PID
 grep -q "/bin/prog (deleted)$" "/proc/$pid/maps" || t_fail "maps does not say (deleted)"
 w=$T_TMP/mv.txt
 stk_walk "$w" "$pid"
@@ -36,9 +31,8 @@ grep -q "finishing normally" "$out" || t_fail "no completion line: $(cat "$out")
 cp "$TARGETS/stk_loop" "$T_TMP/bin/gone"
 stk_start_at() {
 	STK_OUT=$2
-	t_start "$1" >"$STK_OUT"
+	t_start_ready "$STK_OUT" '^ready' "$1"
 	STK_PID=$T_PID
-	t_wait_for 10 grep -q '^ready' "$STK_OUT" || t_fail "$1 did not start"
 }
 stk_start_at "$T_TMP/bin/gone" "$T_TMP/gone.out"
 rm "$T_TMP/bin/gone"

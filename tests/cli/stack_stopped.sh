@@ -10,9 +10,7 @@ pid=$STK_PID
 # Stop it only once every thread has run (a thread stopped on its way out of
 # clone has no stack to speak of yet).
 t_wait_for 5 grep -q ' sleep [1-9][0-9]* poll [1-9]' "$STK_OUT" || t_fail "threads did not start"
-kill -STOP "$pid"
-t_wait_for 5 sh -c "[ \"\$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$pid/status)\" = T ]" ||
-	t_fail "the target did not stop"
+t_stop "$pid" "the target before the walk"
 beats=$(stk_beats "$STK_OUT")
 w=$T_TMP/stopped.txt
 for i in 1 2 3; do
@@ -22,9 +20,9 @@ stk_expect "$w" "^process $pid: 9 threads, .*\(stopped, left stopped\)$" "the wa
 stk_expect "$w" " stk_t_sleep\+0x[0-9a-f]+ \(stk_threads\) at .*stk_threads\.c:$(stk_line stk_threads.c STK_SLEEP_LINE)$" \
 	"a stopped thread's frames"
 sleep 0.3
-[ "$(t_state "$pid")" = T ] || t_fail "the target is no longer stopped after the walks ($(t_state "$pid"))"
+t_expect_state "$pid" T "the stopped target after the walks"
 for tid in $(ls "/proc/$pid/task"); do
-	s=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$pid/task/$tid/status")
+	s=$(t_state "$pid/task/$tid")
 	[ "$s" = T ] || t_fail "thread $tid is in state $s, not stopped"
 done
 [ "$(stk_beats "$STK_OUT")" = "$beats" ] || t_fail "the stopped target printed beats"

@@ -5,8 +5,7 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
-CASES="kernel ptrace"
-kernel_backend_ok || CASES=ptrace
+sc_cases "kernel ptrace"
 
 t_start "$TARGETS/sc_loop" getppid >"$T_TMP/loop.out"
 P=$T_PID
@@ -26,12 +25,8 @@ for B in $CASES; do
 	kill -KILL "$W"
 	t_reap "$W" 10 >/dev/null
 	t_wait_for 5 gone "$IDS" || t_fail "$B: counting state left after SIGKILL ($IDS)"
-	t_wait_for 5 grep -q '^TracerPid:[[:space:]]*0$' "/proc/$P/status" ||
-		t_fail "$B: target still traced"
-	case "$(t_state "$P")" in
-	R | S) ;;
-	*) t_fail "$B: target in state $(t_state "$P") after whytop died" ;;
-	esac
+	t_untraced "$P" "$B: the target after whytop was killed" 5
+	t_expect_state "$P" RS "$B: the target after whytop was killed"
 	# The target keeps making progress (it prints a line a second).
 	n=$(lines)
 	t_wait_for 5 sh -c "[ \$(wc -l <'$T_TMP/loop.out') -gt $n ]" || t_fail "$B: target stalled"
@@ -52,8 +47,8 @@ for B in $CASES; do
 	T_PIDS="$T_PIDS $E"
 	t_wait_for 20 grep -q counting "$T_TMP/end.$B.err" || t_fail "$B: whytop did not start: $(cat "$T_TMP/end.$B.err")"
 	kill -TERM "$S"
-	t_reap "$E" 10 >"$T_TMP/st" || t_fail "$B: whytop did not end with the process"
-	[ "$(cat "$T_TMP/st")" = 0 ] || t_fail "$B: $(cat "$T_TMP/end.$B.err")"
+	t_reaped "$E" 10 || t_fail "$B: whytop did not end with the process"
+	[ "$T_STATUS" = 0 ] || t_fail "$B: $(cat "$T_TMP/end.$B.err")"
 	grep -q '"ended":true' "$T_TMP/end.$B.json" || t_fail "$B: $(cat "$T_TMP/end.$B.json")"
 done
 exit 0

@@ -12,17 +12,13 @@ INT80=0
 "$TARGETS/sc_work" --int80-probe && INT80=50
 
 # kernel-nobtf: the raw_tp programs used on kernels without BTF
-CASES="kernel kernel-nobtf ptrace"
-kernel_backend_ok || CASES=ptrace
+sc_cases "kernel kernel-nobtf ptrace"
 for B in $CASES; do
 	D=$T_TMP/$B
-	mkdir "$D"
 	BACKEND=${B%-nobtf}
 	NOBTF=
 	[ "$B" = kernel-nobtf ] && NOBTF=1
-	t_start "$TARGETS/sc_work" "$D" "$INT80" >"$D/out"
-	P=$T_PID
-	t_wait_for 10 test -d "$D/ready" || t_fail "$B: target did not start"
+	sc_work_start "$D" "$INT80" "$B"
 
 	t_start env WHYTOP_NO_BTF=$NOBTF "$WHYTOP" syscalls "$P" --backend "$BACKEND" --json \
 		>"$D/json" 2>"$D/err"
@@ -35,7 +31,7 @@ for B in $CASES; do
 	mkdir "$D/go"
 	t_wait_for 30 test -d "$D/worked" || t_fail "$B: the target's work did not finish"
 	kill -TERM "$W"
-	t_reap "$W" 10 >"$T_TMP/st"; st=$(cat "$T_TMP/st")
+	t_reaped "$W" 10; st=$T_STATUS
 	[ "$st" = 0 ] || t_fail "$B: whytop exited with $st: $(cat "$D/err")"
 
 	grep -q "\"backend\":\"$BACKEND\"" "$D/json" || t_fail "$B: wrong backend: $(cat "$D/json")"
@@ -54,10 +50,7 @@ for B in $CASES; do
 	fi
 
 	t_wait_for 5 gone "$IDS" || t_fail "$B: whytop left counting state in the kernel ($IDS)"
-	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$P/status" || t_fail "$B: target still traced"
-	mkdir "$D/finish"
-	t_reap "$P" 20 >"$T_TMP/st"; st=$(cat "$T_TMP/st")
-	[ "$st" = 0 ] || t_fail "$B: target harmed (status $st): $(cat "$D/out")"
-	grep -q 'sc_work: ok' "$D/out" || t_fail "$B: target output: $(cat "$D/out")"
+	t_untraced "$P" "$B: the target after counting"
+	sc_work_finish "$D" "$B"
 done
 exit 0

@@ -10,9 +10,8 @@
 t_need_root
 
 N=50
-t_start "$TARGETS/sc_idle" "$N" >"$T_TMP/idle.out"
+t_start_ready "$T_TMP/idle.out" '^ready' "$TARGETS/sc_idle" "$N"
 P=$T_PID
-t_wait_for 10 grep -q '^ready' "$T_TMP/idle.out" || t_fail "sc_idle did not start"
 
 # Every thread (2N and the main one) asleep in its call: state S and the
 # syscall file naming pause (34), clock_nanosleep (230), nanosleep (35) or,
@@ -20,7 +19,7 @@ t_wait_for 10 grep -q '^ready' "$T_TMP/idle.out" || t_fail "sc_idle did not star
 all_asleep() {
 	local n=0 tid st nr
 	for tid in $(ls "/proc/$P/task"); do
-		st=$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' "/proc/$P/task/$tid/status")
+		st=$(t_state "$P/task/$tid")
 		nr=$(cut -d' ' -f1 "/proc/$P/task/$tid/syscall" 2>/dev/null)
 		[ "$st" = S ] || return 1
 		case $nr in 34 | 35 | 219 | 230) n=$((n + 1)) ;; *) return 1 ;; esac
@@ -38,8 +37,7 @@ count() { # BACKEND OUT
 	expect "$2" pause x86_64 none
 	expect "$2" restart_syscall x86_64 none
 	expect "$2" clock_nanosleep x86_64 none
-	tp=$(sed -n 's/^TracerPid:[[:space:]]*//p' "/proc/$P/status")
-	[ "$tp" = 0 ] || t_fail "$1: sc_idle still traced by $tp"
+	t_untraced "$P" "$1: sc_idle after counting"
 }
 
 # Twice: each attach again finds every thread in the middle of its call.

@@ -5,8 +5,7 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
-CASES="kernel ptrace"
-kernel_backend_ok || CASES=ptrace
+sc_cases "kernel ptrace"
 
 for B in $CASES; do
 	D=$T_TMP/$B

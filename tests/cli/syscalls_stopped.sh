@@ -5,26 +5,19 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
-CASES="kernel ptrace"
-kernel_backend_ok || CASES=ptrace
+sc_cases "kernel ptrace"
 
 D=$T_TMP/d
-mkdir "$D"
-t_start "$TARGETS/sc_work" "$D" 0 >"$D/out"
-P=$T_PID
-t_wait_for 10 test -d "$D/ready" || t_fail "target did not start"
-stopped() { [ "$(t_state "$P")" = T ]; }
-kill -STOP "$P"
-t_wait_for 5 sh -c "[ \"\$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$P/status)\" = T ]" ||
-	t_fail "target did not stop"
+sc_work_start "$D"
+t_stop "$P" "target before counting"
 
 for B in $CASES; do
 	"$WHYTOP" syscalls "$P" --backend "$B" --duration 0.5 >"$D/$B.txt" 2>"$D/$B.err" ||
 		t_fail "$B: whytop failed: $(cat "$D/$B.err")"
 	# On detach the kernel wakes a task in group-stop, which stops again at
 	# once (no user code runs): wait for that, briefly.
-	t_wait_for 3 stopped || t_fail "$B: target no longer stopped: state $(t_state "$P")"
-	grep -q '^TracerPid:[[:space:]]*0$' "/proc/$P/status" || t_fail "$B: target still traced"
+	t_expect_state "$P" T "$B: the stopped target after counting" 3
+	t_untraced "$P" "$B: the stopped target after counting"
 	grep -q "^lost events: 0" "$D/$B.txt" || t_fail "$B: $(cat "$D/$B.txt")"
 done
 
@@ -34,18 +27,14 @@ t_start "$WHYTOP" syscalls "$P" --backend ptrace >"$D/p2.txt" 2>"$D/p2.err"
 W=$T_PID
 t_wait_for 10 grep -q counting "$D/p2.err" || t_fail "whytop did not start"
 kill -STOP "$P"
-t_wait_for 5 sh -c "[ \"\$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$P/status)\" = t ] || [ \"\$(sed -n 's/^State:[[:space:]]*\(.\).*/\1/p' /proc/$P/status)\" = T ]" ||
-	t_fail "target did not stop under ptrace"
+t_expect_state "$P" tT "SIGSTOP under ptrace" 5
 kill -TERM "$W"
-t_reap "$W" 10 >"$T_TMP/st"; st=$(cat "$T_TMP/st")
+t_reaped "$W" 10; st=$T_STATUS
 [ "$st" = 0 ] || t_fail "whytop exited with $st: $(cat "$D/p2.err")"
-t_wait_for 3 stopped || t_fail "target stopped under ptrace is not stopped after detach: $(t_state "$P")"
+t_expect_state "$P" T "the target stopped under ptrace, after detach" 3
 
 kill -CONT "$P"
 mkdir "$D/go"
 t_wait_for 30 test -d "$D/worked" || t_fail "target did not work after SIGCONT"
-mkdir "$D/finish"
-t_reap "$P" 20 >"$T_TMP/st"; st=$(cat "$T_TMP/st")
-[ "$st" = 0 ] || t_fail "target harmed (status $st): $(cat "$D/out")"
-grep -q 'sc_work: ok' "$D/out" || t_fail "target output: $(cat "$D/out")"
+sc_work_finish "$D"
 exit 0

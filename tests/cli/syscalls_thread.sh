@@ -5,14 +5,10 @@
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
-CASES="kernel ptrace"
-kernel_backend_ok || CASES=ptrace
+sc_cases "kernel ptrace"
 
 D=$T_TMP/d
-mkdir "$D"
-t_start "$TARGETS/sc_work" "$D" 0 >"$D/out"
-P=$T_PID
-t_wait_for 10 test -d "$D/ready" || t_fail "target did not start"
+sc_work_start "$D"
 
 "$WHYTOP" syscalls "$P" --thread 1 --duration 0.1 2>"$D/bad.err" && t_fail "a foreign tid was accepted"
 grep -q "not a thread of process" "$D/bad.err" || t_fail "$(cat "$D/bad.err")"
@@ -35,16 +31,13 @@ t_wait_for 30 test -d "$D/worked" || t_fail "work did not finish"
 for B in $CASES; do
 	eval "W=\$W_$B"
 	kill -TERM "$W"
-	t_reap "$W" 10 >"$T_TMP/st"
-	[ "$(cat "$T_TMP/st")" = 0 ] || t_fail "$B: whytop failed: $(cat "$D/$B.err")"
+	t_reaped "$W" 10
+	[ "$T_STATUS" = 0 ] || t_fail "$B: whytop failed: $(cat "$D/$B.err")"
 	grep -q "\"tid\":$P," "$D/$B.json" || t_fail "$B: $(cat "$D/$B.json")"
 	# the worker thread's calls are not counted; the main thread's mkdir is
 	expect "$D/$B.json" getppid x86_64 none
 	expect "$D/$B.json" close x86_64 none
 	expect "$D/$B.json" mkdir x86_64 '1 0 null'
 done
-mkdir "$D/finish"
-t_reap "$P" 20 >"$T_TMP/st"
-[ "$(cat "$T_TMP/st")" = 0 ] || t_fail "target harmed: $(cat "$D/out")"
-grep -q 'sc_work: ok' "$D/out" || t_fail "target output: $(cat "$D/out")"
+sc_work_finish "$D"
 exit 0

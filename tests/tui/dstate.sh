@@ -5,14 +5,9 @@
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
 [ -x "$TARGETS/kern_vfork" ] || t_skip "tests/targets/kern_vfork is not built"
-t_start "$TARGETS/kern_vfork" 60
-parent=$T_PID
-in_d() {
-	[ "$(t_state "$parent")" = D ]
-}
-t_wait_for 10 in_d || t_fail "the vfork parent $parent is not in D state"
-child=$(pgrep -P "$parent")
-T_PIDS="$child $T_PIDS"
+t_start_vfork 60
+parent=$VF_PID
+child=$VF_CHILD
 
 ESC=$(printf '\033')
 # The row / header text carries SGR 4 (underline on, not 24 = off).
@@ -27,12 +22,8 @@ echo "state_d = underline" >"$TUI_HOME/.config/whytop/themes/wtd"
 # pids: Down selects the child (a selected row has its own attribute).
 tui_start -- --theme wtd -d 5 -s state -p "$parent,$child"
 tui_ready
-parent_row() {
-	tui_screen | grep -qE "^ *$parent "
-}
-# (wait for the pid: a long build path may cut the command short)
-t_wait_for 10 parent_row || t_fail "pid $parent is not listed"
-line=$(tui_screen | grep -E "^ *$parent ")
+tui_wait_row "$parent"
+line=$(tui_row "$parent")
 echo "$line" | grep -q " D " || t_fail "the parent's row does not show state D: $line"
 tui_keys Down                 # select the child: the parent's row is drawn as D
 row=""

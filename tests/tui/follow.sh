@@ -6,8 +6,7 @@
 # and Enter still opens the one that was selected. -u shows one user's processes only.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtfo$TAG"
-t_start "$T_TMP/wtfo$TAG" 300
+tui_sleeper "wtfo$TAG" 300
 target=$T_PID
 
 tui_start -- -d 2 -s command

@@ -7,19 +7,15 @@
 . "$SRCDIR/tests/tui/tui_lib.sh"
 t_need_root
 
-t_start "$TARGETS/kern_vfork" 120
-P=$T_PID
-is_d() { [ "$(t_state "$P")" = D ]; }
-t_wait_for 5 is_d || t_fail "kern_vfork never entered D"
-T_PIDS="$T_PIDS $(pgrep -P "$P")"
+t_start_vfork 120
+P=$VF_PID
 
 # A second session keeps the tmux server up when the first one is killed below.
 tm new-session -d -s keep "exec sleep 600" || t_fail "cannot start tmux"
 tui_start -- -d 3 --blocked -p "$P"
 tui_wait "Blocked tasks: every task in D state"
 tui_wait "process $P kern_vfork"
-has_group() { tui_screen | grep -Eq "^ [0-9]+ blocked in (kernel_clone|wait_for_vfork_done)$"; }
-t_wait_for 5 has_group || { tui_screen >&2; t_fail "no group named by the vfork frame"; }
+tui_wait_re "^ [0-9]+ blocked in (kernel_clone|wait_for_vfork_done)$" "no group named by the vfork frame" 5
 secs() { tui_line "Thread $P kern_vfork" | sed -n 's/.*blocked \([0-9]*\)\.\([0-9]\)s.*/\1\2/p'; }
 first=$(secs)
 [ -n "$first" ] || t_fail "no blocked time: $(tui_line "Thread $P")"

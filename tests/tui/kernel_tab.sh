@@ -6,27 +6,19 @@
 . "$SRCDIR/tests/tui/tui_lib.sh"
 t_need_root
 
-t_start "$TARGETS/kern_vfork" 120
-P=$T_PID
-is_d() { [ "$(t_state "$P")" = D ]; }
-t_wait_for 5 is_d || t_fail "kern_vfork never entered D"
-CHILD=$(pgrep -P "$P")
-T_PIDS="$T_PIDS $CHILD"
+t_start_vfork 120
+P=$VF_PID
+CHILD=$VF_CHILD
 
 tui_start -- -d 3 -p "$P" --open
 tui_wait "1:Overview"
-# The Kernel tab's number on the tab bar (other tabs may come before it).
-n=$(tui_line ":Overview" | sed -n "s/.*\([0-9]\):Kernel.*/\1/p")
-[ -n "$n" ] || t_fail "no Kernel tab on the tab bar: $(tui_line Overview)"
-tui_keys "$n"
+tui_tab Kernel
+n=$TUI_TAB_KEY
 tui_wait "Thread $P kern_vfork"
 tui_wait "disk sleep (uninterruptible)"
-# A capture can catch the terminal mid-update: wait for each line, do not sample once.
-screen_has() { tui_screen | grep -Eq -- "$1"; }
-wait_re() { t_wait_for 5 screen_has "$1" || { tui_screen >&2; t_fail "$2"; }; }
-wait_re "wchan +(kernel_clone|wait_for_vfork_done)$" "wchan line"
-wait_re "syscall +vfork\(\)$" "syscall line"
-wait_re "stack +(kernel_clone|wait_for_vfork_done)\+0x[0-9a-f]+/0x[0-9a-f]+ +<- waits here" \
+tui_wait_re "wchan +(kernel_clone|wait_for_vfork_done)$" "wchan line"
+tui_wait_re "syscall +vfork\(\)$" "syscall line"
+tui_wait_re "stack +(kernel_clone|wait_for_vfork_done)\+0x[0-9a-f]+/0x[0-9a-f]+ +<- waits here" \
 	"the frame it waits in is not marked"
 
 # Live: the observed blocked time grows across refreshes.

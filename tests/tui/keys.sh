@@ -3,8 +3,7 @@
 # filter (u), pause (Z), renice (F7 F8) on a process the test started.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtni$TAG"
-t_start "$T_TMP/wtni$TAG" 300
+tui_sleeper "wtni$TAG" 300
 target=$T_PID
 
 tui_start -- -d 5 -s pid

@@ -4,8 +4,7 @@
 # F9 then Esc sends nothing.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtvictim"
-t_start "$T_TMP/wtvictim" 300
+tui_sleeper "wtvictim" 300
 victim=$T_PID
 
 tui_start -- -d 5 -p "$victim"

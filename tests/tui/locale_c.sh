@@ -7,8 +7,7 @@
 
 # The tag after the character: what the old code hid.
 name=$(printf 'wt\303\251')$TAG
-cp /bin/sleep "$T_TMP/$name"
-t_start "$T_TMP/$name" 300 7
+tui_sleeper "$name" 300 7
 target=$T_PID
 
 tui_start LC_ALL=C -- -d 5 -p "$target"

@@ -10,9 +10,7 @@ t_need_root
 
 lx_start_types
 
-tui_start -- -d 5 -p "$pid" --open
-tui_wait "PID $pid"
-lt_tab Locals
+lt_open "$pid"
 tui_wait "frame 0: show_types"
 tui_wait "i = -123456"
 tui_has "color = GREEN" || t_fail "enum not by name"
@@ -23,7 +21,6 @@ lt_select cfg
 tui_keys Enter
 tui_wait "- cfg = {limit = 7"
 tui_wait "limit = 7   int  member"
-lt_select cfg.limit
 lt_poke cfg.limit 99
 tui_wait "Poked cfg.limit: 7 -> 99, read back as written"
 tui_wait "the thread is still in the frame"
@@ -57,32 +54,25 @@ t_wait_for 5 grep -q "^usr1 color=" "$out" || t_fail "no usr1 dump after the enu
 [ "$(lx_own "$out" usr1 color)" = BLUE ] || t_fail "the program has color=$(lx_own "$out" usr1 color)"
 
 # Refusals.
-lt_select sc
 lt_poke sc 200
 tui_wait "Poke failed: 200 is out of range for signed char (-128 to 127)"
 lt_select cfg.flags
 tui_keys e
 tui_wait "cfg.flags cannot be poked: a bit-field"
-lx_not_stopped "$pid"
+t_threads_left_running "$pid" "the target after locals and poke"
 
 tui_keys Escape
 tui_quit
 
 # The process exits while the edit dialog is open: confirming says so.
 tm kill-session -t t
-t_start "$TARGETS/loc_types" 4000 >"$T_TMP/exit.out"
+t_start_ready "$T_TMP/exit.out" "^ready" "$TARGETS/loc_types" 4000
 pid=$T_PID
-t_wait_for 5 grep -q "^ready" "$T_TMP/exit.out" || t_fail "exiting loc_types did not start"
-tui_start -- -d 5 -p "$pid" --open
-tui_wait "PID $pid"
-lt_tab Locals
+lt_open "$pid"
 tui_wait "i = -123456"
-lt_select i
-tui_keys e
-tui_wait "New value for i"
+lt_edit i
 tui_type 5
-gone() { ! t_alive "$pid" || [ "$(t_state "$pid")" = Z ]; }
-t_wait_for 10 gone || t_fail "loc_types did not exit by itself"
+t_wait_gone "$pid" 10 "loc_types 4000 (it exits by itself)"
 tui_keys Enter
 tui_wait "Write 5 into i"
 tui_keys y

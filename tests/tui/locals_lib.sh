@@ -1,11 +1,11 @@
 # locals_lib.sh: helpers for the Locals tab tests (sourced after tui_lib.sh).
 
-# lt_tab NAME: press the digit the tab bar shows for tab NAME ("3:Locals").
-lt_tab() {
-	local n
-	n=$(tui_screen | sed -n "2s/.* \([1-9]\):$1\( .*\)\{0,1\}$/\1/p")
-	[ -n "$n" ] || t_fail "no $1 tab on the tab bar: $(tui_screen | sed -n 2p)"
-	tui_keys "$n"
+# lt_open PID [DELAY]: whytop on PID's process screen (-d DELAY, 5 by
+# default), then its Locals tab.
+lt_open() {
+	tui_start -- -d "${2:-5}" -p "$1" --open
+	tui_wait "PID $1"
+	tui_tab Locals
 }
 
 # lt_selected: the path of the selected variable (the tab's last line but one).
@@ -26,10 +26,17 @@ lt_select() {
 	done
 }
 
-# lt_poke PATH VALUE: e, type VALUE, Enter, check the confirmation, y.
-lt_poke() {
+# lt_edit PATH: select PATH, press e, wait for the input of its new value.
+lt_edit() {
+	lt_select "$1"
 	tui_keys e
 	tui_wait "New value for $1"
+}
+
+# lt_poke PATH VALUE: lt_edit PATH, type VALUE, Enter, check the
+# confirmation, y.
+lt_poke() {
+	lt_edit "$1"
 	tui_type "$2"
 	tui_keys Enter
 	tui_wait "Write $2 into $1"

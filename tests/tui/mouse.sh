@@ -26,8 +26,7 @@ col_of() {
 	tui_line "$1" | awk -v t="$1" '{ print index($0, t) }'
 }
 
-cp /bin/sleep "$T_TMP/wtmouse"
-t_start "$T_TMP/wtmouse" 300
+tui_sleeper "wtmouse" 300
 a=$T_PID
 t_start "$T_TMP/wtmouse" 301
 b=$T_PID

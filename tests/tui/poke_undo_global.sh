@@ -9,16 +9,12 @@
 t_need_root
 
 out=$T_TMP/phase.out
-t_start "$TARGETS/loc_reg" phase >"$out"
+t_start_ready "$out" "ready" "$TARGETS/loc_reg" phase
 pid=$T_PID
-t_wait_for 5 grep -q "ready" "$out" || t_fail "loc_reg phase did not start"
 
-tui_start -- -d 50 -p "$pid" --open
-tui_wait "PID $pid"
-lt_tab Locals
+lt_open "$pid" 50
 tui_wait "frame 0: phase_one"
 tui_wait "knob = 7"
-lt_select knob
 lt_poke knob 42
 tui_wait "Poked knob: 7 -> 42, read back as written"
 

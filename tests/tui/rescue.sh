@@ -8,9 +8,8 @@
 t_need_root
 
 out=$T_TMP/crazy.out
-t_start "$TARGETS/crazy" >"$out"
+t_start_ready "$out" spinning "$TARGETS/crazy"
 pid=$T_PID
-t_wait_for 5 grep -q spinning "$out" || t_fail "crazy did not start"
 
 tui_start -- -d 5
 tui_ready
@@ -33,18 +32,17 @@ tui_wait "PID $pid  crazy"
 
 # The Stack tab: choose a frame, Enter opens its locals. First main (frame 1),
 # to see the choice is followed, then the looping frame.
-lt_tab Stack
+tui_tab Stack
 tui_wait "spin_until_cleared"
 tui_wait "main"
 tui_keys Home Down Down Enter     # the thread's row, frame 0, frame 1
 tui_wait "frame 1: main"
 tui_wait "spins = 0"
-lt_tab Stack
+tui_tab Stack
 tui_wait "spin_until_cleared"
 tui_keys Home Down Enter          # frame 0
 tui_wait "frame 0: spin_until_cleared"
 tui_wait "flag = 1"
-lt_select flag
 lt_poke flag 0
 tui_wait "Poked flag: 1 -> 0, read back as written"
 tui_wait "then the thread exited"

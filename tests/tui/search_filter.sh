@@ -4,13 +4,11 @@
 # filter (\ and F4) leaves only matching rows, Esc clears it.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtfm$TAG"
-t_start "$T_TMP/wtfm$TAG" 300
+tui_sleeper "wtfm$TAG" 300
 a=$T_PID
 t_start "$T_TMP/wtfm$TAG" 301
 b=$T_PID
-cp /bin/sleep "$T_TMP/wtot$TAG"
-t_start "$T_TMP/wtot$TAG" 302
+tui_sleeper "wtot$TAG" 302
 other=$T_PID
 
 rows() {

@@ -10,14 +10,9 @@ stk_start stk_splitz
 P=$STK_PID
 tui_start WHYTOP_DEBUG_INFLATE_MAX=1000 -- -d 5 -p "$P" --open
 tui_wait "1:Overview"
-n=$(tui_line ":Overview" | sed -n "s/.*\([0-9]\):Stack.*/\1/p")
-[ -n "$n" ] || t_fail "no Stack tab on the tab bar: $(tui_line Overview)"
-tui_keys "$n"
+tui_tab Stack
 tui_wait "Thread $P stk_splitz (S)"
-screen_has() { tui_screen | grep -Eq -- "$1"; }
-t_wait_for 10 screen_has "^ *Note: debug info of .*stk_splitz\.debug skipped: its compressed" ||
-	{ tui_screen >&2; t_fail "no note about the skipped debug info"; }
-t_wait_for 10 screen_has "stk_split_wait\+0x[0-9a-f]+ \(stk_splitz\) *$" ||
-	{ tui_screen >&2; t_fail "stk_split_wait not named from symbols alone"; }
+tui_wait_re "^ *Note: debug info of .*stk_splitz\.debug skipped: its compressed" "no note about the skipped debug info" 10
+tui_wait_re "stk_split_wait\+0x[0-9a-f]+ \(stk_splitz\) *$" "stk_split_wait not named from symbols alone" 10
 stk_runs_on "$STK_OUT"
 exit 0

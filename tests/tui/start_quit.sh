@@ -4,8 +4,7 @@
 # terminal usable.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 
-cp /bin/sleep "$T_TMP/wtsq$TAG"
-t_start "$T_TMP/wtsq$TAG" 300
+tui_sleeper "wtsq$TAG" 300
 target=$T_PID
 
 tui_start -- -d 5
@@ -24,10 +23,7 @@ tui_keys /        # search scrolls it into view wherever it sorts
 tui_type wtsq$TAG
 tui_keys Enter
 tui_wait "wtsq$TAG 300"
-on_its_line() {
-	tui_screen | grep -F "wtsq$TAG 300" | grep -q "^ *$target "
-}
-t_wait_for 5 on_its_line || { tui_screen >&2; t_fail "pid $target not on its command's line"; }
+tui_wait_re "^ *$target .*wtsq$TAG 300" "pid $target not on its command's line" 5
 tui_quit
 
 tm kill-session -t t

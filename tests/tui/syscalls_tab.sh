@@ -17,23 +17,19 @@ tui_start -- -d 5 -p "$P" --open
 tui_wait "1:Overview"
 # whytop is the child of the pane's shell; count only the programs it holds
 # (other whytops may count on this machine at the same time)
-SH=$(tm display -p -t t '#{pane_pid}')
-WT=$(ps -o pid= --ppid "$SH" | tr -d ' ' | head -n 1)
-[ -n "$WT" ] || t_fail "cannot find whytop's pid"
+tui_whytop_pid
+WT=$TUI_WHYTOP_PID
 progs() { prog_ids "$WT" | wc -w; }
 nprogs() { [ "$(progs)" = "$1" ]; }
-n=$(tui_line ":Overview" | sed -n "s/.*\([0-9]\):Syscalls.*/\1/p")
-[ -n "$n" ] || t_fail "no Syscalls tab on the tab bar: $(tui_line Overview)"
 t_wait_for 5 nprogs 0 || t_fail "counting before the tab was opened"
 
-tui_keys "$n"
+tui_tab Syscalls
+n=$TUI_TAB_KEY
 tui_wait "Backend: in-kernel"
 tui_wait "Window: 5 s   Sort: rate"
-screen_has() { tui_screen | grep -Eq -- "$1"; }
-wait_re() { t_wait_for 10 screen_has "$1" || { tui_screen >&2; t_fail "$2"; }; }
-wait_re "^getppid +[0-9.]+[kM]? +[0-9.]+[kM]? +0 " "no live getppid row"
-wait_re "Total: [0-9.]+[kM]?/s now" "no total rate"
-wait_re "Last minute: .+max [0-9.]+[kM]?/s" "no sparkline"
+tui_wait_re "^getppid +[0-9.]+[kM]? +[0-9.]+[kM]? +0 " "no live getppid row"
+tui_wait_re "Total: [0-9.]+[kM]?/s now" "no total rate"
+tui_wait_re "Last minute: .+max [0-9.]+[kM]?/s" "no sparkline"
 IDS=$(prog_ids "$WT")
 nprogs 2 || t_fail "expected our 2 eBPF programs while the tab is open, found $(progs)"
 
@@ -60,7 +56,7 @@ tui_wait "Count which thread?"
 tui_wait "All threads"
 tui_keys Down Enter
 tui_wait "Thread: $P "
-wait_re "^getppid +[0-9.]+[kM]? " "no getppid row for thread $P"
+tui_wait_re "^getppid +[0-9.]+[kM]? " "no getppid row for thread $P"
 tui_keys t
 tui_wait "Count which thread?"
 tui_keys Up Enter
@@ -69,20 +65,19 @@ tui_wait "Thread: all "
 # ptrace on request: the target is traced by us, then detached on the way back.
 tui_keys b
 tui_wait "Backend: ptrace"
-wait_re "^getppid +[0-9.]+[kM]? " "no getppid row under ptrace"
+tui_wait_re "^getppid +[0-9.]+[kM]? " "no getppid row under ptrace"
 t_wait_for 5 nprogs 0 || t_fail "eBPF programs left after switching to ptrace"
-grep -q "^TracerPid:[[:space:]]*[1-9]" "/proc/$P/status" || t_fail "ptrace backend not tracing"
+tp=$(t_tracer "$P")
+[ "${tp:-0}" != 0 ] && [ -d "/proc/$WT/task/$tp" ] ||
+	t_fail "ptrace backend: process $P is traced by '$tp', expected a thread of whytop $WT"
 tui_keys b
 tui_wait "Backend: in-kernel"
-t_wait_for 5 grep -q '^TracerPid:[[:space:]]*0$' "/proc/$P/status" || t_fail "still traced"
+t_untraced "$P" "back to the in-kernel backend" 5
 
 # Leaving the process's screen (opened with --open: whytop ends) closes the
 # tab, and counting with it.
 tui_keys q
 tui_wait "whytop exited with 0"
 t_wait_for 5 gone "$IDS" || t_fail "eBPF programs left after quitting"
-case "$(t_state "$P")" in
-R | S) ;;
-*) t_fail "target in state $(t_state "$P") after whytop quit" ;;
-esac
+t_expect_state "$P" RS "the target after whytop quit"
 exit 0

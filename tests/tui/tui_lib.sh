@@ -157,3 +157,61 @@ tui_quit() {
 tui_line() {
 	tui_screen | grep -F -- "$1" | head -n 1
 }
+
+# tui_has_re REGEX: a line of the screen matches the extended REGEX.
+tui_has_re() {
+	tui_screen | grep -Eq -- "$1"
+}
+
+# tui_wait_re REGEX WHAT [SECONDS]: until a line of the screen matches the
+# extended REGEX (a capture can catch the terminal mid-update: wait, do
+# not sample once). Otherwise prints the screen and fails: "WHAT: no line
+# matching REGEX on the screen after N s".
+tui_wait_re() {
+	t_wait_for "${3:-$TUI_TIMEOUT}" tui_has_re "$1" && return 0
+	echo "---- screen ----" >&2
+	tui_screen >&2
+	t_fail "$2: no line matching '$1' on the screen after ${3:-$TUI_TIMEOUT} s"
+}
+
+# tui_wait_row PID [SECONDS]: until the process list shows a row for PID,
+# found by its pid (a long build path cuts the Command column short).
+# Otherwise prints the screen and fails: "no row for process PID ...".
+tui_wait_row() {
+	tui_wait_re "^ *$1 " "no row for process $1" "${2:-$TUI_TIMEOUT}"
+}
+
+# tui_row PID: the row of the process list for PID (by its first column).
+tui_row() {
+	tui_screen | grep -E "^ *$1 " | head -n 1
+}
+
+# tui_tab NAME: press the digit the tab bar (the screen's line 2) shows for
+# tab NAME ("3:Locals"), which other tabs may push along; the digit is left
+# in TUI_TAB_KEY. Fails, printing the tab bar, when there is no such tab.
+tui_tab() {
+	TUI_TAB_KEY=$(tui_screen | sed -n "2s/.* \([1-9]\):$1\( .*\)\{0,1\}$/\1/p")
+	[ -n "$TUI_TAB_KEY" ] || t_fail "no $1 tab on the tab bar: $(tui_screen | sed -n 2p)"
+	tui_keys "$TUI_TAB_KEY"
+}
+
+# tui_whytop_pid: the pid of the whytop running in the pane (the child of
+# the pane's shell), in TUI_WHYTOP_PID. Fails, saying what it found, unless
+# that child is a whytop.
+tui_whytop_pid() {
+	local pane
+	pane=$(tm display-message -p -t t '#{pane_pid}')
+	TUI_WHYTOP_PID=$(ps -o pid= --ppid "$pane" | tr -d ' ' | head -n 1)
+	[ -n "$TUI_WHYTOP_PID" ] && [ "$(cat "/proc/$TUI_WHYTOP_PID/comm" 2>/dev/null)" = whytop ] ||
+		t_fail "cannot find whytop's pid under the pane's shell $pane (its child: '$TUI_WHYTOP_PID' $(cat "/proc/$TUI_WHYTOP_PID/comm" 2>/dev/null))"
+}
+
+# tui_sleeper NAME ARGS...: start sleep ARGS under the command name NAME (a
+# copy of /bin/sleep in the test's directory), for a row the test can find
+# by a name of its own; its pid in T_PID.
+tui_sleeper() {
+	local name=$1
+	shift
+	cp /bin/sleep "$T_TMP/$name" || t_fail "cannot copy /bin/sleep to $T_TMP/$name"
+	t_start "$T_TMP/$name" "$@"
+}
