@@ -8,8 +8,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,24 +21,11 @@
 #include <whytop/attach.h>
 #include <whytop/target.h>
 
+#include "core/target/target_int.h"
+
 #define ATTACH_DEFAULT_TIMEOUT_NS 1000000000ull
 /* Threads that were already in D state get this long once all others stopped. */
 #define ATTACH_D_GRACE_NS 20000000ull
-
-/*
- * Threads still seized after their attach_set was freed (see
- * attach_reap_deferred), each with the thread of ours that seized it: only
- * that thread may wait for it and detach it (ptrace's rule), so another
- * tracer thread's reap or attach leaves it alone.
- */
-struct attach_deferred {
-	pid_t tid;
-	pid_t owner;
-};
-static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct attach_deferred *deferred;
-static size_t ndeferred, deferred_cap;
-static bool attach_adopt_deferred(pid_t tid);
 
 const char *attach_stop_name(enum attach_stop s)
 {
@@ -256,29 +241,14 @@ static struct attach_thread *attach_add(struct attach_set *as, pid_t tid)
 }
 
 /*
- * PTRACE_SEIZE; when the thread is traced by another thread of whytop
- * itself (another tab's tracer finishing a walk), wait for it to let go,
- * briefly, rather than failing.
+ * Seize and interrupt every listed thread not seen before: seize them all
+ * first (that stops nothing), then interrupt them in a tight loop, so the
+ * first one stopped does not wait for the others' /proc reads and seizes.
+ * Returns how many were new, or -errno if the task directory cannot be
+ * read (process gone).
  */
-static int attach_seize(pid_t tid)
-{
-	for (int i = 0; i < 100; i++) {
-		if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
-			return 0;
-		if (errno != EPERM || !attach_tid_is_ours(attach_tracer_pid(tid)))
-			return -1;
-		struct timespec ts = {0, 2000000};
-		nanosleep(&ts, NULL);
-	}
-	errno = EBUSY;
-	return -1;
-}
-
-/*
- * Seize and interrupt every listed thread not seen before. Returns how many
- * were new, or -errno if the task directory cannot be read (process gone).
- */
-static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, pid_t *err_tid)
+static int attach_scan(struct target *tg, struct attach_set *as, pid_t only_tid,
+		       int *first_errno, pid_t *err_tid)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task", as->pid);
@@ -288,49 +258,44 @@ static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, 
 	size_t from = as->nthreads;
 	struct dirent *de;
 	while ((de = readdir(d))) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+		long tid;
+		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid) < 0)
 			continue;
-		pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
 		if (only_tid && tid != only_tid)
 			continue;
-		if (attach_find(as, tid))
+		if (attach_find(as, (pid_t)tid))
 			continue;
-		struct attach_thread *t = attach_add(as, tid);
+		struct attach_thread *t = attach_add(as, (pid_t)tid);
 		if (!t) {
 			closedir(d);
 			return -ENOMEM;
 		}
-		t->state = attach_read_state(as->pid, tid);
+		t->state = attach_read_state(as->pid, (pid_t)tid);
 	}
 	closedir(d);
-	/*
-	 * Seize all new threads (that stops nothing), then interrupt them in a
-	 * tight loop, so the first one stopped does not wait for the others'
-	 * /proc reads and seizes.
-	 */
 	for (size_t i = from; i < as->nthreads; i++) {
 		struct attach_thread *t = &as->threads[i];
+		struct target_task *k;
 		if (t->state == 'Z' || t->state == 'X') {
 			t->gone = true; /* an exited thread (a zombie leader) cannot be seized */
 			continue;
 		}
-		if (attach_adopt_deferred(t->tid)) {
-			t->seized = true; /* already ours, its interrupt pending */
-			continue;
-		}
-		if (attach_seize(t->tid) < 0) {
-			int e = errno;
-			char now = e == EPERM ? attach_read_state(as->pid, t->tid) : 0;
-			/* An exiting thread refuses ptrace with EPERM: it is going, not forbidden.
-			 */
-			if (e == ESRCH || now == 'Z' || now == 'X' || now == '?') {
+		int r = target_seize(tg, t->tid, &k);
+		if (r < 0) {
+			char now = r == -EPERM ? attach_read_state(as->pid, t->tid) : 0;
+			/* An exiting thread refuses ptrace with EPERM: it is going, not forbidden. */
+			if (r == -ESRCH || now == 'Z' || now == 'X' || now == '?') {
 				t->gone = true;
 			} else if (!*first_errno) {
-				*first_errno = e;
+				*first_errno = -r;
 				*err_tid = t->tid;
 			}
 			continue;
 		}
+		/* A thread a former hold gave up on (D state) is taken over here. */
+		k->detach_at_stop = false;
+		k->hold_want = true;
+		k->held = false;
 		t->seized = true;
 	}
 	for (size_t i = from; i < as->nthreads; i++) {
@@ -338,70 +303,24 @@ static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, 
 		if (!t->seized)
 			continue;
 		t->interrupt_ns = wt_now_ns();
-		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno == ESRCH) {
-			/* Exited meanwhile; the wait below reaps it. */
-		}
+		/* ESRCH: exited meanwhile; its exit status comes to target_wait. */
+		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
 	}
 	return (int)(as->nthreads - from);
 }
 
-/* Look at one seized thread's wait status without blocking; true if it settled. */
-static bool attach_poll_one(struct attach_thread *t)
-{
-	int status;
-	pid_t r = waitpid(t->tid, &status, __WALL | WNOHANG);
-	if (r == 0)
-		return false;
-	if (r < 0) {
-		/* ECHILD: no longer ours (killed and auto-reaped). */
-		t->seized = false;
-		t->gone = true;
-		return true;
-	}
-	struct target_stop ts = target_classify(status);
-	if (ts.event == TE_EXITED || ts.event == TE_KILLED) {
-		t->seized = false;
-		t->gone = true;
-		return true;
-	}
-	if (ts.event == TE_NONE || ts.event == TE_CONTINUED)
-		return false;
-	t->stopped_ns = wt_now_ns();
-	if (ts.event == TE_GROUP_STOP) {
-		t->stop = ATTACH_STOP_GROUP;
-	} else if (ts.event == TE_SIGNAL_DELIVERY) {
-		/*
-		 * A signal reached the thread before our interrupt did. Keep it
-		 * and hand it back on detach so the target still gets it.
-		 */
-		t->stop = ATTACH_STOP_SIGNAL;
-		t->pending_sig = ts.sig;
-	} else {
-		t->stop = ATTACH_STOP_INTERRUPT;
-	}
-	return true;
-}
-
-/* Wait until every seized thread has stopped or exited, or the deadline passes. */
 /* Let one thread go now: hand back its pending signal; account its hold. */
 static int attach_release(struct attach_set *as, struct attach_thread *t)
 {
 	int ret = 0;
+	struct target_task *k = target_task_find(as->target, t->tid);
 	/*
 	 * The thread runs again from inside this call; stamp before it, so our
 	 * own preemption by the thread we just woke is not counted as its pause.
 	 */
 	t->detached_ns = wt_now_ns();
-	if (ptrace(PTRACE_DETACH, t->tid, 0, t->pending_sig) < 0) {
-		int e = errno;
-		int status;
-		/*
-		 * ESRCH: killed while held (SIGKILL ends any stop). Reap the
-		 * traced zombie so it does not linger on our side.
-		 */
-		if (waitpid(t->tid, &status, __WALL | WNOHANG) == 0 && e != ESRCH)
-			ret = -e;
-	}
+	if (k)
+		ret = target_release_task(as->target, k, t->pending_sig);
 	t->seized = false;
 	uint64_t from = t->interrupt_ns ? t->interrupt_ns : as->start_ns;
 	if (t->stop != ATTACH_STOP_NONE && t->detached_ns - from > as->held_ns)
@@ -411,6 +330,29 @@ static int attach_release(struct attach_set *as, struct attach_thread *t)
 	return ret;
 }
 
+/* The stop a hold saw, in attach.h's words. */
+static void attach_take_stop(struct attach_thread *t, const struct target_task *k)
+{
+	t->stopped_ns = k->stopped_ns;
+	if (k->stop.event == TE_GROUP_STOP) {
+		t->stop = ATTACH_STOP_GROUP;
+	} else if (k->stop.event == TE_SIGNAL_DELIVERY) {
+		/*
+		 * A signal reached the thread before our interrupt did. Keep it
+		 * and hand it back on release so the target still gets it.
+		 */
+		t->stop = ATTACH_STOP_SIGNAL;
+		t->pending_sig = k->stop.sig;
+	} else {
+		t->stop = ATTACH_STOP_INTERRUPT; /* or a syscall stop while counting */
+	}
+}
+
+/*
+ * Wait until every seized thread from `from` on has stopped or exited, or
+ * the deadline passes. The wait blocks (target_wait): the threads that
+ * must reach their stop get the CPU, not a polling loop of ours.
+ */
 static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadline,
 			      const struct attach_opts *opts)
 {
@@ -421,9 +363,15 @@ static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadl
 			struct attach_thread *t = &as->threads[i];
 			if (!t->seized || t->stop != ATTACH_STOP_NONE)
 				continue;
-			if (attach_poll_one(t)) {
-				if (t->seized && t->stop != ATTACH_STOP_NONE && opts->on_stop &&
-				    opts->on_stop(as, t, opts->on_stop_arg)) {
+			struct target_task *k = target_task_find(as->target, t->tid);
+			if (!k) { /* exited */
+				t->seized = false;
+				t->gone = true;
+				continue;
+			}
+			if (k->held) {
+				attach_take_stop(t, k);
+				if (opts->on_stop && opts->on_stop(as, t, opts->on_stop_arg)) {
 					attach_release(as, t);
 					t->released = true;
 				}
@@ -435,23 +383,14 @@ static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadl
 		}
 		if (!waiting)
 			return;
-		uint64_t now = wt_now_ns();
+		uint64_t now = wt_now_ns(), until = deadline;
 		if (!waiting_not_d && !all_but_d_ns)
 			all_but_d_ns = now;
-		if (now > deadline || (all_but_d_ns && now - all_but_d_ns > ATTACH_D_GRACE_NS))
+		if (all_but_d_ns && all_but_d_ns + ATTACH_D_GRACE_NS < until)
+			until = all_but_d_ns + ATTACH_D_GRACE_NS;
+		if (now >= until)
 			break;
-		/*
-		 * A stop takes 10-50 us when the thread gets a CPU at once, and
-		 * milliseconds on a loaded machine. Sleeping here would hold the
-		 * threads that did stop (and wait for their release) longer:
-		 * yield instead for the first 20 ms, then back off.
-		 */
-		if (now - as->start_ns < 20000000ull) {
-			sched_yield();
-		} else {
-			struct timespec ts = {0, 200000};
-			nanosleep(&ts, NULL);
-		}
+		target_wait(as->target, until);
 	}
 	for (size_t i = from; i < as->nthreads; i++) {
 		struct attach_thread *t = &as->threads[i];
@@ -467,7 +406,14 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	if (!opts)
 		opts = &defaults;
 	*out = NULL;
-	attach_reap_deferred();
+	struct target *tg = target_current();
+	if (!tg || target_pid(tg) != pid)
+		return wt_err_set(err, EINVAL,
+				  "internal error: process %d is held only from the thread of its "
+				  "target (target_call)",
+				  pid);
+	if (tg->hold)
+		return wt_err_set(err, EBUSY, "internal error: process %d is held already", pid);
 	/* Whytop itself, a zombie, a kernel thread, traced by another tool: say so at once. */
 	int r = attach_check(pid, err);
 	if (r < 0)
@@ -477,6 +423,8 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	if (!as)
 		return wt_err_set(err, ENOMEM, "out of memory attaching to %d", pid);
 	as->pid = pid;
+	as->target = tg;
+	tg->hold = as;
 	as->start_ns = wt_now_ns();
 	char pstate = attach_proc_state(pid);
 	as->was_stopped = pstate == 'T';
@@ -487,7 +435,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	pid_t err_tid = 0;
 	for (int round = 0; round < 64; round++) {
 		size_t from = as->nthreads;
-		int added = attach_scan(as, opts->only_tid, &first_errno, &err_tid);
+		int added = attach_scan(tg, as, opts->only_tid, &first_errno, &err_tid);
 		if (added < 0) {
 			int e = -added;
 			attach_detach(as);
@@ -548,12 +496,6 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 					  opts->only_tid, pid);
 		if (first_errno == EPERM)
 			return attach_refusal(pid, err_tid, EPERM, err);
-		if (first_errno == EBUSY)
-			return wt_err_set(
-			    err, EBUSY,
-			    "cannot attach to %d: another part of whytop is holding it; "
-			    "try again",
-			    pid);
 		if (first_errno)
 			return wt_err_set(err, first_errno, "cannot attach to %d: %s", pid,
 					  strerror(first_errno));
@@ -567,74 +509,6 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	*out = as;
 	return 0;
 }
-
-static void attach_defer(pid_t tid)
-{
-	pthread_mutex_lock(&deferred_lock);
-	if (ndeferred == deferred_cap) {
-		size_t cap = deferred_cap ? deferred_cap * 2 : 8;
-		struct attach_deferred *p = realloc(deferred, cap * sizeof(*p));
-		if (!p) {
-			pthread_mutex_unlock(&deferred_lock);
-			return; /* the kernel detaches it when our process exits */
-		}
-		deferred = p;
-		deferred_cap = cap;
-	}
-	deferred[ndeferred++] = (struct attach_deferred){tid, gettid()};
-	pthread_mutex_unlock(&deferred_lock);
-}
-
-/*
- * tid is still seized by this thread from an earlier attach (it did not
- * stop in time): take it off the deferred list, so the caller waits for
- * its stop again instead of failing to seize it (EPERM, traced by us).
- */
-static bool attach_adopt_deferred(pid_t tid)
-{
-	bool found = false;
-	pid_t self = gettid();
-	pthread_mutex_lock(&deferred_lock);
-	for (size_t i = 0; i < ndeferred; i++) {
-		if (deferred[i].tid == tid && deferred[i].owner == self) {
-			deferred[i] = deferred[--ndeferred];
-			found = true;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&deferred_lock);
-	return found;
-}
-
-size_t attach_reap_deferred(void)
-{
-	pid_t self = gettid();
-	pthread_mutex_lock(&deferred_lock);
-	size_t keep = 0, mine = 0;
-	for (size_t i = 0; i < ndeferred; i++) {
-		int status;
-		pid_t tid = deferred[i].tid;
-		if (deferred[i].owner != self) {
-			deferred[keep++] = deferred[i]; /* another tracer thread's */
-			continue;
-		}
-		pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
-		if (r == 0) {
-			deferred[keep++] = deferred[i];
-			mine++;
-			continue;
-		}
-		if (r > 0 && WIFSTOPPED(status)) {
-			struct target_stop ts = target_classify(status);
-			ptrace(PTRACE_DETACH, tid, 0, target_stop_signal(&ts));
-		}
-		/* exited or no longer ours: nothing left to undo */
-	}
-	ndeferred = keep;
-	pthread_mutex_unlock(&deferred_lock);
-	return mine;
-}
-
 int attach_detach(struct attach_set *as)
 {
 	return attach_detach_held(as, NULL, NULL);
@@ -650,7 +524,16 @@ int attach_detach_held(struct attach_set *as, uint64_t *paused_ns, uint64_t *hel
 		if (!t->seized)
 			continue;
 		if (t->deferred) {
-			attach_defer(t->tid);
+			/*
+			 * It has not stopped (D state): its interrupt stays
+			 * pending. The target lets it go at that stop (or
+			 * the count mode takes it back), whenever it comes.
+			 */
+			struct target_task *k = target_task_find(as->target, t->tid);
+			if (k) {
+				k->hold_want = false;
+				k->detach_at_stop = !k->counting;
+			}
 			t->seized = false;
 			continue;
 		}
@@ -662,6 +545,8 @@ int attach_detach_held(struct attach_set *as, uint64_t *paused_ns, uint64_t *hel
 		*held_ns = as->held_ns;
 	if (paused_ns)
 		*paused_ns = as->paused_ns;
+	if (as->target && as->target->hold == as)
+		as->target->hold = NULL;
 	free(as->threads);
 	free(as);
 	return ret;
