@@ -100,6 +100,13 @@ int cli_parse_pid(const char *sub, const char *arg, pid_t *out);
 int cli_parse_long(const char *sub, const char *opt, const char *what, const char *arg, long min,
 		   long max, long *out);
 int cli_parse_seconds(const char *sub, const char *opt, const char *arg, double max, double *out);
+/*
+ * Every --json document ends here: built with the writer of src/cli/json.h,
+ * written to f with a newline, then freed. CLI_OK, or CLI_FAIL with the
+ * reason said on stderr (a write error, or a malformed document: a bug).
+ */
+struct json;
+int cli_json_print(const char *sub, struct json *j, FILE *f);
 /* What this subcommand's users type to pick thread tid of process pid. */
 void cli_thread_hint(const char *sub, pid_t pid, pid_t tid, char *out, size_t size);
 

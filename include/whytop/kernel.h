@@ -129,12 +129,6 @@ int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t
 void kframes_free(struct kframe *f, size_t n);
 /* Parse /proc/.../syscall text into sc->state, nr, raw[], sp, pc. -EINVAL if malformed. */
 int kstack_parse_syscall(const char *text, struct ksyscall *sc);
-/*
- * Parse /proc/.../stat: comm (escaped into comm), state, flags, start time.
- * The comm may hold spaces and parentheses: the last ')' ends it. -EINVAL if malformed.
- */
-int kstack_parse_stat(const char *text, size_t len, char *comm, size_t commsz, char *state,
-		      unsigned long *flags, uint64_t *start_ticks);
 /* Sum of voluntary_ctxt_switches and nonvoluntary_ctxt_switches in /proc/.../status text. */
 int kstack_parse_switches(const char *text, uint64_t *out);
 /*
@@ -239,15 +233,11 @@ bool kwatch_stuck(struct kwatch *w, uint64_t *for_ns);
 /* Returns the read's own result (0 or -errno with err filled), or -EAGAIN if none yet. */
 int kwatch_take(struct kwatch *w, struct kproc **kp, struct kblocked **bl, struct wt_err *err);
 
-/* ---- words and JSON shared by the front ends (kformat.c) ---- */
+/* ---- words shared by the front ends (kformat.c) ---- */
 
 /* "disk sleep (uninterruptible)" for 'D', ... */
 const char *kstate_name(char state);
 /* "4.2s", "3m07s", "2h05m". */
 char *kduration_format(uint64_t ns, char *out, size_t outsz);
-void ksyscall_json(struct wt_buf *b, const struct ksyscall *sc);
-void kthread_json(struct wt_buf *b, const struct kthread *t);
-void kproc_json(struct wt_buf *b, const struct kproc *kp);
-void kblocked_json(struct wt_buf *b, const struct kblocked *bl);
 
 #endif

@@ -189,4 +189,54 @@ void proc_overview_free(struct proc_overview *ov);
  */
 int proc_tgid_of(pid_t id, pid_t *tgid);
 
+/*
+ * One reader per /proc/PID file for the rest of the core (pidfiles.c), each
+ * on the one parser of that file (core/proc/parse.h). tid 0 means the
+ * process itself (/proc/PID/...), otherwise /proc/PID/task/TID/....
+ */
+
+/* A task's state letter and flags from its stat. 0, -errno (-ESRCH: gone), -EINVAL. */
+int proc_task_stat_read(pid_t pid, pid_t tid, char *state, unsigned long *flags);
+/* Its state letter alone; '?' if it cannot be read. */
+char proc_task_state(pid_t pid, pid_t tid);
+/* Is pid a kernel thread (PF_KTHREAD in its stat's flags)? false if unreadable. */
+bool proc_is_kthread(pid_t pid);
+
+/* What the core acts on in /proc/PID/status. */
+enum proc_status_have {
+	PROC_STATUS_TGID = 1u << 0,
+	PROC_STATUS_PPID = 1u << 1,
+	PROC_STATUS_TRACER = 1u << 2,
+	PROC_STATUS_THREADS = 1u << 3,
+	PROC_STATUS_STATE = 1u << 4,
+	PROC_STATUS_CAPEFF = 1u << 5,
+};
+struct proc_status {
+	pid_t tgid, ppid;
+	pid_t tracer_pid; /* the tracing *thread*, 0: not traced */
+	long threads;
+	char state;	  /* '?' if absent */
+	uint64_t cap_eff;
+	unsigned have;	  /* PROC_STATUS_* read from the file; the others are 0 */
+};
+/* /proc/ID/status (id 0: whytop's own). 0, -errno (-ESRCH: no such task), -EINVAL. */
+int proc_status_read(pid_t id, struct proc_status *st);
+
+/* One line of /proc/PID/maps. */
+struct proc_map {
+	uint64_t start, end, offset, inode;
+	unsigned dev_major, dev_minor;
+	char perms[5];	  /* "r-xp" */
+	const char *path; /* into the parsed text, path_len bytes, escaped as maps escapes it */
+	size_t path_len;  /* 0: an anonymous mapping */
+};
+
+/*
+ * The ids of a process's threads (/proc/PID/task, or the "task" directory
+ * under a /proc/PID directory fd), in the kernel's order; *tids malloc'd.
+ * 0 or -errno (the directory cannot be read: the process is gone or hidden).
+ */
+int proc_threads(pid_t pid, pid_t **tids, size_t *n);
+int proc_threads_at(int piddir, pid_t **tids, size_t *n);
+
 #endif

@@ -49,13 +49,6 @@ char *wt_escape(const char *s, size_t len, int nul_as_space);
 /* Escape into a caller buffer, truncating safely; returns out. */
 char *wt_escape_to(char *out, size_t outsz, const char *s, size_t len, int nul_as_space);
 
-/* JSON string literal (with quotes) of already-safe or raw text. */
-int wt_json_str(struct wt_buf *b, const char *s);
-/* The same, or null when s is NULL. */
-int wt_json_str_or_null(struct wt_buf *b, const char *s);
-/* ,"key":"s" (or ,"key":null) after the first member of an object. */
-int wt_json_field(struct wt_buf *b, const char *key, const char *s);
-
 /*
  * Read a small file relative to dirfd into buf (NUL-terminated, at most
  * size-1 bytes). Returns bytes read or -errno. No stdio.

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/kjson.h"
 #include "cli/kprint.h"
 #include <whytop/cli.h>
 #include <whytop/kernel.h>
@@ -75,13 +76,12 @@ static int blocked_exec(int argc, char **argv)
 	kblock_tracker_free(tr);
 
 	if (json) {
-		struct wt_buf b;
-		wt_buf_init(&b);
-		kblocked_json(&b, bl);
-		puts(b.data);
-		wt_buf_free(&b);
+		struct json j;
+		json_init(&j);
+		kjson_blocked(&j, bl);
+		int rc = cli_json_print("blocked", &j, stdout);
 		kblocked_free(bl);
-		return CLI_OK;
+		return rc;
 	}
 	printf("%zu task%s in D state (of %zu scanned)\n", bl->ntasks, bl->ntasks == 1 ? "" : "s",
 	       bl->nscanned);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/kjson.h"
 #include "cli/kprint.h"
 #include <whytop/cli.h>
 #include <whytop/kernel.h>
@@ -92,12 +93,12 @@ static int kstack_exec(int argc, char **argv)
 	}
 	kblock_tracker_free(tr);
 
+	rc = CLI_OK;
 	if (json) {
-		struct wt_buf b;
-		wt_buf_init(&b);
-		kproc_json(&b, kp);
-		puts(b.data);
-		wt_buf_free(&b);
+		struct json j;
+		json_init(&j);
+		kjson_proc(&j, kp);
+		rc = cli_json_print("kstack", &j, stdout);
 	} else {
 		printf("process %d (%s)", (int)kp->pid, kp->comm);
 		if (kp->is_kthread)
@@ -111,5 +112,5 @@ static int kstack_exec(int argc, char **argv)
 		}
 	}
 	kproc_free(kp);
-	return CLI_OK;
+	return rc;
 }

@@ -19,6 +19,8 @@
 #include <whytop/proc.h>
 #include <whytop/util.h>
 
+#include "cli/json.h"
+
 #define LIST_MAX_PIDS 256
 /* After a command line the kernel had more of (the core keeps 4096 bytes). */
 #define LIST_CUT_MARK " [cut at 4096 bytes]"
@@ -222,102 +224,111 @@ static const char *list_command(const struct proc_task *t)
 	return t->cmdline ? t->cmdline : (t->comm ? t->comm : "?");
 }
 
-static void list_json_task(struct wt_buf *b, const struct proc_task *t, const struct list_args *a,
+static void list_json_task(struct json *j, const struct proc_task *t, const struct list_args *a,
 			   const struct proc_sysinfo *si, bool tree)
 {
 	char cell[4096];
-	wt_buf_printf(b, "{\"pid\":%d,\"tgid\":%d", (int)t->pid, (int)t->tgid);
+	json_object_begin(j);
+	json_field_int(j, "pid", t->pid);
+	json_field_int(j, "tgid", t->tgid);
 	for (size_t i = 0; i < a->ncols; i++) {
 		enum proc_col c = a->cols[i];
-		const char *name = proc_columns[c].name;
 		if (c == PROC_COL_PID)
 			continue;
-		wt_buf_printf(b, ",\"%s\":", name);
+		json_key(j, proc_columns[c].name);
 		switch (c) {
-		case PROC_COL_PPID: wt_buf_printf(b, "%d", (int)t->ppid); break;
-		case PROC_COL_PRIORITY: wt_buf_printf(b, "%ld", t->priority); break;
-		case PROC_COL_NICE: wt_buf_printf(b, "%ld", t->nice); break;
-		case PROC_COL_THREADS: wt_buf_printf(b, "%ld", t->nthreads); break;
-		case PROC_COL_CPU: wt_buf_printf(b, "%.1f", t->cpu_pct); break;
-		case PROC_COL_MEM: wt_buf_printf(b, "%.1f", t->mem_pct); break;
-		case PROC_COL_RSS: wt_buf_printf(b, "%llu", (unsigned long long)t->rss_kb); break;
-		case PROC_COL_VIRT: wt_buf_printf(b, "%llu", (unsigned long long)t->virt_kb); break;
+		case PROC_COL_PPID: json_int(j, t->ppid); break;
+		case PROC_COL_PRIORITY: json_int(j, t->priority); break;
+		case PROC_COL_NICE: json_int(j, t->nice); break;
+		case PROC_COL_THREADS: json_int(j, t->nthreads); break;
+		case PROC_COL_CPU: json_double(j, t->cpu_pct, 1); break;
+		case PROC_COL_MEM: json_double(j, t->mem_pct, 1); break;
+		case PROC_COL_RSS: json_uint(j, t->rss_kb); break;
+		case PROC_COL_VIRT: json_uint(j, t->virt_kb); break;
 		case PROC_COL_TIME:
-			wt_buf_printf(b, "%.2f", (double)t->time_ticks / (double)si->clk_tck);
+			json_double(j, (double)t->time_ticks / (double)si->clk_tck, 2);
 			break;
 		case PROC_COL_START:
-			wt_buf_printf(b, "%llu", (unsigned long long)(si->boot_time +
-								       t->start_ticks / (uint64_t)si->clk_tck));
+			json_uint(j, si->boot_time + t->start_ticks / (uint64_t)si->clk_tck);
 			break;
 		case PROC_COL_PROCESSOR:
 			if (t->processor < 0)
-				wt_buf_puts(b, "null");
+				json_null(j);
 			else
-				wt_buf_printf(b, "%d", t->processor);
+				json_int(j, t->processor);
 			break;
 		case PROC_COL_USER:
-			if (!(t->known & PROC_KNOWN_USER))
-				wt_buf_puts(b, "null");
-			else
-				wt_json_str(b, t->user);
+			json_string(j, (t->known & PROC_KNOWN_USER) ? t->user : NULL);
 			break;
 		case PROC_COL_WCHAN:
-			if (!(t->known & PROC_KNOWN_WCHAN) || !t->wchan)
-				wt_buf_puts(b, "null");
-			else
-				wt_json_str(b, t->wchan);
+			json_string(j, (t->known & PROC_KNOWN_WCHAN) ? t->wchan : NULL);
 			break;
 		case PROC_COL_COMMAND:
 			/* whole (an escaped command line outgrows any cell), and whether cut */
-			wt_json_str(b, list_command(t));
-			wt_buf_printf(b, ",\"command_truncated\":%s",
-				      t->cmdline_cut ? "true" : "false");
+			json_string(j, list_command(t));
+			json_field_bool(j, "command_truncated", t->cmdline_cut);
 			break;
 		case PROC_COL_SYSCALL:
 			if (!(t->known & PROC_KNOWN_SYSCALL)) {
-				wt_buf_puts(b, "null");
+				json_null(j);
 				break;
 			}
 			proc_col_format(t, c, si, cell, sizeof(cell));
-			wt_json_str(b, cell);
+			json_string(j, cell);
 			break;
 		default:
 			proc_col_format(t, c, si, cell, sizeof(cell));
-			wt_json_str(b, cell);
+			json_string(j, cell);
 			break;
 		}
 	}
 	if (tree)
-		wt_buf_printf(b, ",\"depth\":%d", t->depth);
-	wt_buf_puts(b, "}");
+		json_field_int(j, "depth", t->depth);
+	json_object_end(j);
 }
 
+/* One line for the system, one per task: a reader can grep a task's line. */
 static int list_json(struct proc_table *tab, const struct list_args *a, size_t *rows, size_t nrows)
 {
 	const struct proc_sysinfo *si = proc_table_sysinfo(tab);
-	struct wt_buf b;
-	wt_buf_init(&b);
-	wt_buf_printf(&b,
-		      "{\"system\":{\"ncpu\":%d,\"cpu\":%.1f,\"mem_total_kb\":%llu,"
-		      "\"mem_used_kb\":%llu,\"swap_total_kb\":%llu,\"swap_used_kb\":%llu,"
-		      "\"load\":[%.2f,%.2f,%.2f],\"uptime_s\":%.0f,\"tasks\":%u,\"processes\":%u,"
-		      "\"threads\":%u,\"kthreads\":%u,\"running\":%u,\"sleeping\":%u,\"disk\":%u,"
-		      "\"stopped\":%u,\"zombie\":%u},\n\"tasks\":[",
-		      si->ncpu, si->all.total_pct, (unsigned long long)si->mem_total_kb,
-		      (unsigned long long)si->mem_used_kb, (unsigned long long)si->swap_total_kb,
-		      (unsigned long long)si->swap_used_kb, si->load[0], si->load[1], si->load[2],
-		      si->uptime_s, si->ntasks, si->nprocs, si->nthreads, si->nkthreads, si->nrunning,
-		      si->nsleeping, si->ndisk, si->nstopped, si->nzombie);
+	struct json j;
+	json_init(&j);
+	json_object_begin(&j);
+	json_key(&j, "system");
+	json_object_begin(&j);
+	json_field_int(&j, "ncpu", si->ncpu);
+	json_field_double(&j, "cpu", si->all.total_pct, 1);
+	json_field_uint(&j, "mem_total_kb", si->mem_total_kb);
+	json_field_uint(&j, "mem_used_kb", si->mem_used_kb);
+	json_field_uint(&j, "swap_total_kb", si->swap_total_kb);
+	json_field_uint(&j, "swap_used_kb", si->swap_used_kb);
+	json_key(&j, "load");
+	json_array_begin(&j);
+	for (int i = 0; i < 3; i++)
+		json_double(&j, si->load[i], 2);
+	json_array_end(&j);
+	json_field_double(&j, "uptime_s", si->uptime_s, 0);
+	json_field_uint(&j, "tasks", si->ntasks);
+	json_field_uint(&j, "processes", si->nprocs);
+	json_field_uint(&j, "threads", si->nthreads);
+	json_field_uint(&j, "kthreads", si->nkthreads);
+	json_field_uint(&j, "running", si->nrunning);
+	json_field_uint(&j, "sleeping", si->nsleeping);
+	json_field_uint(&j, "disk", si->ndisk);
+	json_field_uint(&j, "stopped", si->nstopped);
+	json_field_uint(&j, "zombie", si->nzombie);
+	json_object_end(&j);
+	json_newline(&j);
+	json_key(&j, "tasks");
+	json_array_begin(&j);
 	for (size_t i = 0; i < nrows; i++) {
-		if (i)
-			wt_buf_puts(&b, ",");
-		wt_buf_puts(&b, "\n");
-		list_json_task(&b, proc_table_get(tab, rows[i]), a, si, a->tree);
+		json_newline(&j);
+		list_json_task(&j, proc_table_get(tab, rows[i]), a, si, a->tree);
 	}
-	wt_buf_puts(&b, "\n]}\n");
-	fwrite(b.data, 1, b.len, stdout);
-	wt_buf_free(&b);
-	return CLI_OK;
+	json_newline(&j);
+	json_array_end(&j);
+	json_object_end(&j);
+	return cli_json_print("list", &j, stdout);
 }
 
 /*

@@ -15,6 +15,8 @@
 #include <whytop/stack.h>
 #include <whytop/util.h>
 
+#include "cli/json.h"
+
 static const struct cli_opt locals_opts[] = {
     CLI_OPT_THREAD,
     {.name = "frame",
@@ -172,34 +174,40 @@ static void locals_print_text(const struct locals *l)
 	}
 }
 
-static void locals_print_json(const struct locals *l)
+static int locals_print_json(const struct locals *l)
 {
-	struct wt_buf b;
-	wt_buf_init(&b);
-	wt_buf_printf(&b, "{\"pid\":%d,\"tid\":%d,\"frame\":%d,\"pc\":\"0x%" PRIx64 "\"",
-		      (int)l->pid, (int)l->tid, l->frame, l->pc);
-	wt_json_field(&b, "function", l->function);
-	wt_json_field(&b, "file", l->file);
-	wt_buf_printf(&b, ",\"line\":%d,\"vars\":[", l->line);
+	struct json j;
+	json_init(&j);
+	json_object_begin(&j);
+	json_field_int(&j, "pid", l->pid);
+	json_field_int(&j, "tid", l->tid);
+	json_field_int(&j, "frame", l->frame);
+	json_field_hex(&j, "pc", l->pc);
+	json_field_string(&j, "function", l->function);
+	json_field_string(&j, "file", l->file);
+	json_field_int(&j, "line", l->line);
+	json_key(&j, "vars");
+	json_array_begin(&j);
 	for (size_t i = 0; i < l->nvars; i++) {
 		const struct locals_var *v = &l->vars[i];
-		wt_buf_puts(&b, i ? ",{\"path\":" : "{\"path\":");
-		wt_json_str(&b, v->path);
-		wt_json_field(&b, "name", v->name);
-		wt_json_field(&b, "type", v->type);
-		wt_json_field(&b, "scope", locals_scope_name(v->scope));
-		wt_json_field(&b, "location", locals_loc_name(v->loc));
-		wt_json_field(&b, "where", v->where);
-		wt_json_field(&b, "value", v->value);
-		wt_json_field(&b, "note", v->note);
-		wt_buf_printf(&b,
-			      ",\"writable\":%s,\"expandable\":%s,\"shadowed\":%s,\"depth\":%d}",
-			      v->writable ? "true" : "false", v->expandable ? "true" : "false",
-			      v->shadowed ? "true" : "false", v->depth);
+		json_object_begin(&j);
+		json_field_string(&j, "path", v->path);
+		json_field_string(&j, "name", v->name);
+		json_field_string(&j, "type", v->type);
+		json_field_string(&j, "scope", locals_scope_name(v->scope));
+		json_field_string(&j, "location", locals_loc_name(v->loc));
+		json_field_string(&j, "where", v->where);
+		json_field_string(&j, "value", v->value);
+		json_field_string(&j, "note", v->note);
+		json_field_bool(&j, "writable", v->writable);
+		json_field_bool(&j, "expandable", v->expandable);
+		json_field_bool(&j, "shadowed", v->shadowed);
+		json_field_int(&j, "depth", v->depth);
+		json_object_end(&j);
 	}
-	wt_buf_puts(&b, "]}\n");
-	fputs(b.data, stdout);
-	wt_buf_free(&b);
+	json_array_end(&j);
+	json_object_end(&j);
+	return cli_json_print("locals", &j, stdout);
 }
 
 static int locals_exec(int argc, char **argv)
@@ -270,11 +278,11 @@ static int locals_exec(int argc, char **argv)
 		status = r;
 		goto out;
 	}
+	status = CLI_OK;
 	if (json)
-		locals_print_json(l);
+		status = locals_print_json(l);
 	else
 		locals_print_text(l);
-	status = CLI_OK;
 out:
 	for (size_t k = 0; k < nexpand; k++)
 		free(expand[k]);

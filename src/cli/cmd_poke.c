@@ -16,6 +16,8 @@
 #include <whytop/stack.h>
 #include <whytop/util.h>
 
+#include "cli/json.h"
+
 static const struct cli_opt poke_opts[] = {
     CLI_OPT_THREAD,
     {.name = "frame",
@@ -53,7 +55,7 @@ static int poke_exec(int argc, char **argv)
 	struct cli_frame_sel sel = CLI_FRAME_SEL_INIT;
 	bool json = false;
 	long watch_ms = 500;
-	int c, r;
+	int c, r, json_status = CLI_OK;
 
 	cli_parse_init(&p, &cli_cmd_poke, argc, argv);
 	while ((c = cli_getopt(&p)) != CLI_END) {
@@ -121,22 +123,23 @@ static int poke_exec(int argc, char **argv)
 		watched = poke_watch(dp, &lf, (unsigned)watch_ms, &outcome, &werr) == 0;
 	}
 	if (json) {
-		struct wt_buf b;
-		wt_buf_init(&b);
-		wt_buf_printf(&b, "{\"pid\":%d,\"tid\":%d,\"frame\":%d", (int)lf.pid, (int)lf.tid,
-			      lf.index);
-		wt_json_field(&b, "function", fname);
-		wt_json_field(&b, "path", res.path);
-		wt_json_field(&b, "type", res.type);
-		wt_json_field(&b, "where", res.where);
-		wt_json_field(&b, "old", res.old_value);
-		wt_json_field(&b, "new", res.new_value);
-		wt_json_field(&b, "note", res.note);
-		wt_buf_printf(&b, ",\"took\":%s", res.took ? "true" : "false");
-		wt_json_field(&b, "after", watched ? poke_outcome_text(outcome) : NULL);
-		wt_buf_puts(&b, "}\n");
-		fputs(b.data, stdout);
-		wt_buf_free(&b);
+		struct json j;
+		json_init(&j);
+		json_object_begin(&j);
+		json_field_int(&j, "pid", lf.pid);
+		json_field_int(&j, "tid", lf.tid);
+		json_field_int(&j, "frame", lf.index);
+		json_field_string(&j, "function", fname);
+		json_field_string(&j, "path", res.path);
+		json_field_string(&j, "type", res.type);
+		json_field_string(&j, "where", res.where);
+		json_field_string(&j, "old", res.old_value);
+		json_field_string(&j, "new", res.new_value);
+		json_field_string(&j, "note", res.note);
+		json_field_bool(&j, "took", res.took);
+		json_field_string(&j, "after", watched ? poke_outcome_text(outcome) : NULL);
+		json_object_end(&j);
+		json_status = cli_json_print("poke", &j, stdout);
 	} else {
 		printf("%s: %s -> %s (%s, %s; frame %d %s, thread %d)\n", res.path, res.old_value,
 		       res.new_value, res.type, res.where, lf.index, fname, (int)lf.tid);
@@ -166,7 +169,7 @@ static int poke_exec(int argc, char **argv)
 				    (int)lf.tid, fname, watch_ms, res.path);
 		}
 	}
-	status = res.took ? CLI_OK : CLI_FAIL;
+	status = res.took ? json_status : CLI_FAIL;
 out:
 	poke_result_free(&res);
 	free(assign);

@@ -127,10 +127,13 @@ static int run_exec(int argc, char **argv)
 	    .tid = 0,
 	    .exit_status = code,
 	};
-	if (json)
-		sc_report_json(out, c, &ri);
-	else
+	if (json) {
+		/* the summary is lost (said on stderr): not the program's status */
+		if (sc_report_json(SUB, out, c, &ri) != CLI_OK)
+			code = CLI_FAIL;
+	} else {
 		sc_report_text(out, c, &ri);
+	}
 	if (out != stderr)
 		fclose(out);
 	sc_counts_free(c);

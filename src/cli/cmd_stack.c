@@ -13,6 +13,8 @@
 #include <whytop/stack.h>
 #include <whytop/util.h>
 
+#include "cli/json.h"
+
 static void stack_help_more(FILE *f)
 {
 	fputs("\nCompressed debug files (libc6-dbg's) are read through uncompressed copies\n"
@@ -128,56 +130,62 @@ static void stack_print_text(const struct stack *st, bool source)
 		printf("note: %s\n", st->notes[i]);
 }
 
-static void stack_print_json(const struct stack *st, bool source)
+static int stack_print_json(const struct stack *st, bool source)
 {
-	struct wt_buf b;
-	wt_buf_init(&b);
-	wt_buf_printf(&b,
-		      "{\"pid\":%d,\"pause_ns\":%" PRIu64 ",\"hold_ns\":%" PRIu64
-		      ",\"walk_ns\":%" PRIu64 ",\"was_stopped\":%s,\"threads\":[",
-		      st->pid, st->pause_ns, st->hold_ns, st->walk_ns,
-		      st->was_stopped ? "true" : "false");
+	struct json j;
+	json_init(&j);
+	json_object_begin(&j);
+	json_field_int(&j, "pid", st->pid);
+	json_field_uint(&j, "pause_ns", st->pause_ns);
+	json_field_uint(&j, "hold_ns", st->hold_ns);
+	json_field_uint(&j, "walk_ns", st->walk_ns);
+	json_field_bool(&j, "was_stopped", st->was_stopped);
+	json_key(&j, "threads");
+	json_array_begin(&j);
 	for (size_t i = 0; i < st->nthreads; i++) {
 		const struct stack_thread *t = &st->threads[i];
-		wt_buf_printf(&b, "%s{\"tid\":%d", i ? "," : "", t->tid);
-		wt_json_field(&b, "name", t->name);
-		wt_buf_printf(&b, ",\"state\":\"%c\"", t->state);
-		wt_json_field(&b, "error", t->error);
-		wt_buf_puts(&b, ",\"frames\":[");
-		for (size_t j = 0; j < t->nframes; j++) {
-			const struct stack_frame *f = &t->frames[j];
-			wt_buf_printf(&b, "%s{\"n\":%zu,\"pc\":\"0x%" PRIx64 "\"", j ? "," : "", j,
-				      f->pc);
-			wt_json_field(&b, "module", f->module);
-			wt_json_field(&b, "function", f->function);
-			wt_buf_printf(&b, ",\"offset\":%" PRIu64, f->offset);
-			wt_json_field(&b, "file", f->file);
-			wt_json_field(&b, "src_path", f->src_path);
-			wt_buf_printf(
-			    &b,
-			    ",\"line\":%d,\"column\":%d,\"inline\":%s,\"inline_depth\":%d,"
-			    "\"fallback\":%s,\"signal\":%s",
-			    f->line, f->column, (f->flags & STACK_FRAME_INLINE) ? "true" : "false",
-			    f->inline_depth, (f->flags & STACK_FRAME_FALLBACK) ? "true" : "false",
-			    (f->flags & STACK_FRAME_SIGNAL) ? "true" : "false");
+		json_object_begin(&j);
+		json_field_int(&j, "tid", t->tid);
+		json_field_string(&j, "name", t->name);
+		json_field_char(&j, "state", t->state);
+		json_field_string(&j, "error", t->error);
+		json_key(&j, "frames");
+		json_array_begin(&j);
+		for (size_t k = 0; k < t->nframes; k++) {
+			const struct stack_frame *f = &t->frames[k];
+			json_object_begin(&j);
+			json_field_uint(&j, "n", k);
+			json_field_hex(&j, "pc", f->pc);
+			json_field_string(&j, "module", f->module);
+			json_field_string(&j, "function", f->function);
+			json_field_uint(&j, "offset", f->offset);
+			json_field_string(&j, "file", f->file);
+			json_field_string(&j, "src_path", f->src_path);
+			json_field_int(&j, "line", f->line);
+			json_field_int(&j, "column", f->column);
+			json_field_bool(&j, "inline", f->flags & STACK_FRAME_INLINE);
+			json_field_int(&j, "inline_depth", f->inline_depth);
+			json_field_bool(&j, "fallback", f->flags & STACK_FRAME_FALLBACK);
+			json_field_bool(&j, "signal", f->flags & STACK_FRAME_SIGNAL);
 			if (source) {
 				char *s =
 				    stack_source_line(f->src_path ? f->src_path : f->file, f->line);
-				wt_json_field(&b, "source", s);
+				json_field_string(&j, "source", s);
 				free(s);
 			}
-			wt_buf_puts(&b, "}");
+			json_object_end(&j);
 		}
-		wt_buf_puts(&b, "]}");
+		json_array_end(&j);
+		json_object_end(&j);
 	}
-	wt_buf_puts(&b, "],\"notes\":[");
-	for (size_t i = 0; i < st->nnotes; i++) {
-		wt_buf_puts(&b, i ? "," : "");
-		wt_json_str(&b, st->notes[i]);
-	}
-	wt_buf_puts(&b, "]}\n");
-	fputs(b.data, stdout);
-	wt_buf_free(&b);
+	json_array_end(&j);
+	json_key(&j, "notes");
+	json_array_begin(&j);
+	for (size_t i = 0; i < st->nnotes; i++)
+		json_string(&j, st->notes[i]);
+	json_array_end(&j);
+	json_object_end(&j);
+	return cli_json_print("stack", &j, stdout);
 }
 
 static int stack_cmp_u64(const void *a, const void *b)
@@ -273,8 +281,9 @@ static int stack_exec(int argc, char **argv)
 	free(walks);
 	free(pauses);
 	free(holds);
+	int status = CLI_OK;
 	if (json)
-		stack_print_json(st, source);
+		status = stack_print_json(st, source);
 	else
 		stack_print_text(st, source);
 #ifndef __SANITIZE_ADDRESS__
@@ -286,9 +295,9 @@ static int stack_exec(int argc, char **argv)
 	 * 4-7 ms command. Sanitizer builds free everything, so that their leak
 	 * checker keeps proving nothing else is left behind.
 	 */
-	return CLI_OK;
+	return status;
 #endif
 	stack_free(st);
 	debug_proc_close(dp);
-	return CLI_OK;
+	return status;
 }

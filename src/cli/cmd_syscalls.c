@@ -205,11 +205,12 @@ static int syscalls_exec(int argc, char **argv)
 	    .exit_status = -1,
 	    .ended = ended,
 	};
+	int status = CLI_OK;
 	if (json)
-		sc_report_json(stdout, c, &ri);
+		status = sc_report_json("syscalls", stdout, c, &ri);
 	else
 		sc_report_text(stdout, c, &ri);
 	sc_counts_free(c);
 	sc_sample_free(sample);
-	return CLI_OK;
+	return status;
 }

@@ -17,6 +17,8 @@
 #include <whytop/proc.h>
 #include <whytop/util.h>
 
+#include "cli/json.h"
+
 /* Rows in 'whytop --help' order; each lives in its cmd_NAME.c. */
 const struct cli_cmd *const cli_commands[] = {
     &cli_cmd_list, &cli_cmd_kstack,   &cli_cmd_blocked, &cli_cmd_stack, &cli_cmd_locals,
@@ -226,6 +228,20 @@ int cli_error(int status, const char *sub, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return status;
+}
+
+int cli_json_print(const char *sub, struct json *j, FILE *f)
+{
+	int rc = json_print(j, f);
+	json_free(j);
+	if (rc == -EINVAL)
+		return cli_error(CLI_FAIL, sub,
+				 "internal error: the JSON document came out malformed; "
+				 "this is a bug in whytop, please report it with the command line");
+	if (rc < 0)
+		return cli_error(CLI_FAIL, sub, "cannot write the JSON document: %s",
+				 strerror(-rc));
+	return CLI_OK;
 }
 
 void cli_thread_hint(const char *sub, pid_t pid, pid_t tid, char *out, size_t size)

@@ -7,7 +7,10 @@
 #include <string.h>
 
 #include <whytop/syscalls.h>
+#include <whytop/cli.h>
 #include <whytop/util.h>
+
+#include "cli/json.h"
 
 #include "syscalls_report.h"
 
@@ -65,45 +68,49 @@ void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_i
 		"total");
 }
 
-void sc_report_json(FILE *f, const struct sc_counts *c, const struct sc_report_info *ri)
+int sc_report_json(const char *sub, FILE *f, const struct sc_counts *c,
+		   const struct sc_report_info *ri)
 {
-	struct wt_buf b;
-	wt_buf_init(&b);
-	wt_buf_printf(&b, "{\"pid\":%ld,\"tid\":%ld,\"backend\":", ri->pid, ri->tid);
-	wt_json_str(&b, ri->backend);
-	wt_buf_puts(&b, ",\"backend_name\":");
-	wt_json_str(&b, ri->backend_name);
-	wt_buf_puts(&b, ",\"cost\":");
-	wt_json_str(&b, ri->cost);
-	wt_buf_printf(&b, ",\"seconds\":%.3f,\"lost\":%llu", c->elapsed_s,
-		      (unsigned long long)c->lost);
+	struct json j;
+	json_init(&j);
+	json_object_begin(&j);
+	json_field_int(&j, "pid", ri->pid);
+	json_field_int(&j, "tid", ri->tid);
+	json_field_string(&j, "backend", ri->backend);
+	json_field_string(&j, "backend_name", ri->backend_name);
+	json_field_string(&j, "cost", ri->cost);
+	json_field_double(&j, "seconds", c->elapsed_s, 3);
+	json_field_uint(&j, "lost", c->lost);
 	if (ri->exit_status >= 0)
-		wt_buf_printf(&b, ",\"exit_status\":%d", ri->exit_status);
-	wt_buf_printf(&b, ",\"ended\":%s", ri->ended || ri->exit_status >= 0 ? "true" : "false");
-	wt_buf_printf(&b, ",\"total\":{\"calls\":%llu,\"errors\":%llu,\"time_ns\":%llu}",
-		      (unsigned long long)c->total_calls, (unsigned long long)c->total_errors,
-		      (unsigned long long)c->total_time_ns);
-	wt_buf_puts(&b, ",\"syscalls\":[");
+		json_field_int(&j, "exit_status", ri->exit_status);
+	json_field_bool(&j, "ended", ri->ended || ri->exit_status >= 0);
+	json_key(&j, "total");
+	json_object_begin(&j);
+	json_field_uint(&j, "calls", c->total_calls);
+	json_field_uint(&j, "errors", c->total_errors);
+	json_field_uint(&j, "time_ns", c->total_time_ns);
+	json_object_end(&j);
+	json_key(&j, "syscalls");
+	json_array_begin(&j);
 	for (size_t i = 0; i < c->nrows; i++) {
 		const struct sc_row *r = &c->rows[i];
 		char eb[32];
-		wt_buf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
-		wt_json_str(&b, r->name);
-		wt_buf_puts(&b, ",\"abi\":");
-		wt_json_str(&b, sc_abi_label(r->abi));
-		wt_buf_printf(&b, ",\"nr\":%d,\"calls\":%llu,\"errors\":%llu,\"errno\":", r->nr,
-			      (unsigned long long)r->calls, (unsigned long long)r->errors);
-		if (r->top_errno)
-			wt_json_str(&b, sc_errno_name(r->top_errno, eb, sizeof(eb)));
-		else
-			wt_buf_puts(&b, "null");
-		wt_buf_printf(&b,
-			      ",\"errno_calls\":%llu,\"timed\":%llu,\"time_ns\":%llu,"
-			      "\"rate\":%.1f,\"share\":%.4f}",
-			      (unsigned long long)r->top_errno_calls, (unsigned long long)r->timed,
-			      (unsigned long long)r->time_ns, r->rate, r->share);
+		json_object_begin(&j);
+		json_field_string(&j, "name", r->name);
+		json_field_string(&j, "abi", sc_abi_label(r->abi));
+		json_field_int(&j, "nr", r->nr);
+		json_field_uint(&j, "calls", r->calls);
+		json_field_uint(&j, "errors", r->errors);
+		json_field_string(
+		    &j, "errno", r->top_errno ? sc_errno_name(r->top_errno, eb, sizeof(eb)) : NULL);
+		json_field_uint(&j, "errno_calls", r->top_errno_calls);
+		json_field_uint(&j, "timed", r->timed);
+		json_field_uint(&j, "time_ns", r->time_ns);
+		json_field_double(&j, "rate", r->rate, 1);
+		json_field_double(&j, "share", r->share, 4);
+		json_object_end(&j);
 	}
-	wt_buf_puts(&b, "]}\n");
-	fputs(b.data ? b.data : "{}\n", f);
-	wt_buf_free(&b);
+	json_array_end(&j);
+	json_object_end(&j);
+	return cli_json_print(sub, &j, f);
 }

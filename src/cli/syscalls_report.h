@@ -20,7 +20,9 @@ struct sc_report_info {
 };
 
 void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_info *ri);
-void sc_report_json(FILE *f, const struct sc_counts *c, const struct sc_report_info *ri);
+/* Through the CLI's JSON writer; CLI_OK, or CLI_FAIL said on stderr as "whytop SUB: ...". */
+int sc_report_json(const char *sub, FILE *f, const struct sc_counts *c,
+		   const struct sc_report_info *ri);
 /* --sort NAME -> key; -1 if unknown */
 int sc_report_sort_key(const char *name);
 

@@ -11,13 +11,13 @@
  * Reading the counters is cheap and non-blocking (per-CPU maps, or a copy
  * under the ptrace thread's lock), so it happens on the UI thread at tick.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <whytop/proc.h>
 #include <whytop/syscalls.h>
 
 #include "ui/tab.h"
@@ -317,10 +317,9 @@ static void sctab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 /* A menu of "all threads" and each thread: returns the tid (0: all), -1: cancelled. */
 static pid_t sctab_pick_thread(struct tab_ctx *ctx, pid_t current)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)ctx->pid);
-	DIR *d = opendir(path);
-	if (!d)
+	pid_t *all;
+	size_t nall;
+	if (proc_threads(ctx->pid, &all, &nall) < 0)
 		return -1;
 	enum { MAXT = 256 };
 	pid_t tids[MAXT];
@@ -328,11 +327,8 @@ static pid_t sctab_pick_thread(struct tab_ctx *ctx, pid_t current)
 	int n = 0, initial = 0;
 	items[n++] = strdup("All threads");
 	tids[0] = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) && n <= MAXT - 1) {
-		long tid;
-		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid) < 0)
-			continue;
+	for (size_t j = 0; j < nall && n <= MAXT - 1; j++) {
+		long tid = all[j];
 		char cp[96], comm[64] = "", safe[128], item[200];
 		snprintf(cp, sizeof(cp), "/proc/%d/task/%ld/comm", (int)ctx->pid, tid);
 		ssize_t k = wt_read_at(AT_FDCWD, cp, comm, sizeof(comm));
@@ -345,7 +341,7 @@ static pid_t sctab_pick_thread(struct tab_ctx *ctx, pid_t current)
 		tids[n] = (pid_t)tid;
 		items[n++] = strdup(item);
 	}
-	closedir(d);
+	free(all);
 	int i = ui_dialog_menu("Count which thread?", (const char *const *)items, n, initial);
 	for (int k = 0; k < n; k++)
 		free(items[k]);

@@ -18,19 +18,28 @@
 # walk after the first on a machine), with the cache empty (the first walk
 # ever: it writes the copy), and with the cache off. Wall time is taken
 # by spawn_ms.c around the command alone. Tools that are missing are skipped.
+#
+# Then busy threads: tests/targets/stk_spin, main asleep and 8 threads
+# spinning in a CPU loop (never in a system call), started once the first
+# target is gone. RUNS cold walks by whytop (cache filled) and by eu-stack -p,
+# taking turns; median, min and max wall time, the ratio of the medians, and
+# the pause and hold whytop reports for each walk (its first line). That
+# target has no clock thread: no gap is measured there.
 set -u
 B=${1:-${BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}}
 RUNS=${2:-9}
 WHYTOP=$B/whytop
 TARGET=$B/tests/targets/stk_threads
-[ -x "$WHYTOP" ] && [ -x "$TARGET" ] || { echo "build first (make check builds the targets)" >&2; exit 2; }
+SPIN_TARGET=$B/tests/targets/stk_spin
+[ -x "$WHYTOP" ] && [ -x "$TARGET" ] && [ -x "$SPIN_TARGET" ] || { echo "build first (make check builds the targets)" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "needs root (ptrace)" >&2; exit 77; }
 
 TMP=$(mktemp -d)
 OUT=$TMP/target.out
 "$TARGET" >"$OUT" &
 PID=$!
-trap 'kill -CONT $PID 2>/dev/null; kill -KILL $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$TMP"' EXIT
+SPID=
+trap 'kill -CONT $PID $SPID 2>/dev/null; kill -KILL $PID $SPID 2>/dev/null; wait $PID $SPID 2>/dev/null; rm -rf "$TMP"' EXIT
 for _ in $(seq 100); do grep -q ' sleep [1-9].* poll [1-9]' "$OUT" 2>/dev/null && break; sleep 0.05; done
 
 now_us() { echo "${EPOCHREALTIME/./}"; }
@@ -161,3 +170,68 @@ echo "whytop prints file:line and inline frames for every module with debug info
 echo "only with -s -i. 'cache empty' and 'cache off' differ from cold only with a compressed"
 echo "debug file (libc6-dbg's): inflating it is then most of the walk. The baseline row is the"
 echo "scheduling noise of this machine."
+
+# Busy threads: the first target ends so that its threads do not compete.
+kill -KILL $PID 2>/dev/null
+wait $PID 2>/dev/null
+"$SPIN_TARGET" 600 >"$TMP/spin.out" &
+SPID=$!
+for _ in $(seq 200); do grep -q '^ready' "$TMP/spin.out" 2>/dev/null && break; sleep 0.05; done
+grep -q '^ready' "$TMP/spin.out" || { echo "stk_spin did not start" >&2; exit 1; }
+minof() { sort -n | head -1; }
+# run_spin NAME CACHE CMD...: one cold walk of stk_spin in its own process,
+# WHYTOP_DEBUG_CACHE set to CACHE (- : left as it is).
+run_spin() {
+	local name=spin-$1 st=0 t0 t1
+	[ "$2" = - ] || local -x WHYTOP_DEBUG_CACHE="$2"
+	shift 2
+	if [ -n "$SPAWN" ]; then
+		"$SPAWN" "$TMP/$name.last" "$@" >>"$TMP/$name.wall" || st=$?
+	else
+		t0=$(now_us)
+		"$@" >"$TMP/$name.last" 2>&1 </dev/null || st=$?
+		t1=$(now_us)
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e3 }' >>"$TMP/$name.wall"
+	fi
+	if [ "$st" != 0 ]; then
+		echo "$st" >>"$TMP/$name.failed"
+		cp "$TMP/$name.last" "$TMP/$name.failed.last"
+	fi
+	return 0
+}
+WHYTOP_DEBUG_CACHE=$CACHE "$WHYTOP" stack "$SPID" >/dev/null 2>&1
+for _ in $(seq "$RUNS"); do
+	run_spin whytop "$CACHE" "$WHYTOP" stack "$SPID"
+	grep -q '^thread' "$TMP/spin-whytop.last" || { echo "whytop failed on stk_spin: $(cat "$TMP/spin-whytop.last")" >&2; exit 1; }
+	# "process PID: 9 threads, paused P ms (held <= H ms), walk W ms"
+	sed -n '1s/.* paused \([0-9.]*\) ms.*/\1/p' "$TMP/spin-whytop.last" >>"$TMP/spin-whytop.pause"
+	sed -n '1s/.*(held <= \([0-9.]*\) ms).*/\1/p' "$TMP/spin-whytop.last" >>"$TMP/spin-whytop.hold"
+	head -1 "$TMP/spin-whytop.last" | grep -q ': 9 threads,' ||
+		echo "whytop on stk_spin: not 9 threads: $(head -1 "$TMP/spin-whytop.last")" >&2
+	[ -n "$have_eu" ] && run_spin eu-stack - eu-stack -p "$SPID"
+done
+kill -KILL $SPID 2>/dev/null
+wait $SPID 2>/dev/null
+SPID=
+
+sw() { median <"$TMP/spin-$1.wall"; }
+swmin() { minof <"$TMP/spin-$1.wall"; }
+swmax() { maxof <"$TMP/spin-$1.wall"; }
+seu=$( [ -n "$have_eu" ] && sw eu-stack || echo -)
+sratio() { [ "$seu" = - ] && echo - || awk -v a="$1" -v b="$seu" 'BEGIN { printf "%.2f", a / b }'; }
+echo
+echo "busy threads: stk_spin (main asleep, 8 threads in a CPU loop), $RUNS cold walks each, taking turns"
+printf '%-34s %12s %10s %10s %10s\n' "tool" "walk_ms" "min_ms" "max_ms" "vs_eu"
+srow() { printf '%-34s %12s %10s %10s %10s\n' "$1" "$(sw "$2")" "$(swmin "$2")" "$(swmax "$2")" "$(sratio "$(sw "$2")")"; }
+srow "whytop stack (cold)" whytop
+[ -n "$have_eu" ] && srow "eu-stack -p" eu-stack
+for f in "$TMP"/spin-*.failed; do
+	[ -e "$f" ] || continue
+	n=$(basename "$f" .failed)
+	echo "$n: $(wc -l <"$f") of $RUNS runs failed (their times are in the median); the last said:"
+	head -5 "$TMP/$n.failed.last" | sed 's/^/    /'
+done
+echo "whytop's own figures per cold walk of stk_spin (each the longest of its 9 threads):"
+echo "  pause median $(median <"$TMP/spin-whytop.pause") ms, max $(maxof <"$TMP/spin-whytop.pause") ms;"
+echo "  hold median $(median <"$TMP/spin-whytop.hold") ms, max $(maxof <"$TMP/spin-whytop.hold") ms"
+echo "walk_ms is the median wall time of the whole command, as above; vs_eu the ratio of the medians."

@@ -1,4 +1,4 @@
-/* fuzz_proc_status: /proc/PID/status (uid, keyed numbers, context switches). */
+/* fuzz_proc_status: /proc/PID/status (uid, keyed numbers, the core's fields, context switches). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +10,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *text = (const char *)data;
 	uid_t uid;
 	uint64_t v;
+	struct proc_status st;
 
 	proc_parse_status_uid(text, size, &uid);
+	proc_parse_status(text, size, &st);
 	proc_parse_key_u64(text, size, "VmRSS", &v);
 	proc_parse_key_u64(text, size, "Threads", &v);
 	/* kstack_parse_switches reads a NUL-terminated string. */

@@ -83,35 +83,13 @@ static void test_truncation_is_safe(void **state)
 	assert_string_equal(out, "ab\xc3\xa9");
 }
 
-static void test_json(void **state)
-{
-	struct wt_buf b;
-	wt_buf_init(&b);
-	wt_json_str(&b, "a\"b\\c\n");
-	assert_string_equal(b.data, "\"a\\\"b\\\\c\\u000a\"");
-	wt_buf_free(&b);
-}
-
-/* Object members after the first: a string, or null when there is none. */
-static void test_json_field(void **state)
-{
-	struct wt_buf b;
-	wt_buf_init(&b);
-	wt_buf_puts(&b, "{\"n\":1");
-	wt_json_field(&b, "file", "a\"b");
-	wt_json_field(&b, "line", NULL);
-	wt_buf_puts(&b, "}");
-	assert_string_equal(b.data, "{\"n\":1,\"file\":\"a\\\"b\",\"line\":null}");
-	wt_buf_free(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_and_utf8),   cmocka_unit_test(test_terminal_escapes),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_invisible_format),     cmocka_unit_test(test_cmdline_nuls),
-		cmocka_unit_test(test_truncation_is_safe), cmocka_unit_test(test_json), cmocka_unit_test(test_json_field),
+		cmocka_unit_test(test_truncation_is_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

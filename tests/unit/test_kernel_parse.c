@@ -1,4 +1,7 @@
-/* test_kernel_parse.c: parsers of /proc/PID/task/TID/{stack,syscall,stat,wchan,status}. */
+/*
+ * test_kernel_parse.c: parsers of /proc/PID/task/TID/{stack,syscall,wchan,status}
+ * (the stat line is proc's parser: test_stat_kernel_view in test_proc_parse.c).
+ */
 #include <linux/audit.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -120,40 +123,6 @@ static void test_syscall_malformed(void **state)
 		if (kstack_parse_syscall(bad[i], &sc) != -22)
 			fail_msg("accepted malformed syscall line '%s'", bad[i]);
 	}
-}
-
-static void test_stat_hostile_comm(void **state)
-{
-	/* A comm can contain ") S (" to fool a naive parser; the last ')' ends it. */
-	const char text[] =
-	    "4242 (evil) R 1 (x) D 7915 7906 4424 0 -1 2097216 105 0 0 0 0 0 0 0 20 "
-	    "0 1 0 41795 2400256 281\n";
-	char comm[64], st;
-	unsigned long flags;
-	uint64_t start;
-	assert_int_equal(kstack_parse_stat(text, sizeof(text) - 1, comm, sizeof(comm), &st, &flags,
-					   &start),
-			 0);
-	assert_string_equal(comm, "evil) R 1 (x");
-	assert_int_equal(st, 'D');
-	assert_int_equal(flags, 2097216);
-	assert_true(flags & 0x00200000); /* PF_KTHREAD */
-	assert_int_equal(start, 41795);
-
-	const char esc[] = "1 (a\033[2Jb) S 0 0 0 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0\n";
-	assert_int_equal(kstack_parse_stat(esc, sizeof(esc) - 1, comm, sizeof(comm), &st, &flags,
-					   &start),
-			 0);
-	assert_string_equal(comm, "a\\e[2Jb");
-	assert_int_equal(st, 'S');
-
-	/* Truncated before the start time; no parentheses at all. */
-	const char cut[] = "1 (a) S 0 0 0 0 -1 4194304 0 0";
-	assert_int_equal(kstack_parse_stat(cut, sizeof(cut) - 1, comm, sizeof(comm), &st, &flags,
-					   &start),
-			 -22);
-	assert_int_equal(kstack_parse_stat("1 a S", 5, comm, sizeof(comm), &st, &flags, &start),
-			 -22);
 }
 
 static void test_wchan(void **state)
@@ -333,7 +302,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_stack_lines),	      cmocka_unit_test(test_stack_odd_lines),
 	    cmocka_unit_test(test_syscall_lines),     cmocka_unit_test(test_syscall_malformed),
-	    cmocka_unit_test(test_stat_hostile_comm), cmocka_unit_test(test_wchan),
+	    cmocka_unit_test(test_wchan),
 	    cmocka_unit_test(test_switches),	      cmocka_unit_test(test_decode_names_and_args),
 	    cmocka_unit_test(test_signatures),	      cmocka_unit_test(test_read_string_bounds),
 	    cmocka_unit_test(test_mm_frames),	      cmocka_unit_test(test_no_memory_reason),

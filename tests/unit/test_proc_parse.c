@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include <whytop/util.h>
+
 #include "core/proc/internal.h"
 #include "core/proc/parse.h"
 
@@ -295,6 +297,180 @@ static void test_loadavg_uptime(void **state)
 	assert_int_equal(proc_parse_uptime(S(""), &up), -EINVAL);
 }
 
+/*
+ * The kernel view's reads of a thread's stat (they were kstack_parse_stat's
+ * tests in test_kernel_parse.c): state, flags, start time, escaped comm.
+ */
+static void test_stat_kernel_view(void **state)
+{
+	/* A comm can contain ") S (" to fool a naive parser; the last ')' ends it. */
+	const char text[] =
+	    "4242 (evil) R 1 (x) D 7915 7906 4424 0 -1 2097216 105 0 0 0 0 0 0 0 20 "
+	    "0 1 0 41795 2400256 281\n";
+	struct proc_stat_raw st;
+	char comm[64];
+	assert_int_equal(proc_parse_stat(S(text), &st), 0);
+	wt_escape_to(comm, sizeof(comm), st.comm, st.comm_len, 0);
+	assert_string_equal(comm, "evil) R 1 (x");
+	assert_int_equal(st.state, 'D');
+	assert_int_equal(st.flags, 2097216);
+	assert_true(st.flags & PROC_PF_KTHREAD);
+	assert_int_equal(st.starttime, 41795);
+
+	const char esc[] = "1 (a\033[2Jb) S 0 0 0 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 7 0 0\n";
+	assert_int_equal(proc_parse_stat(S(esc), &st), 0);
+	wt_escape_to(comm, sizeof(comm), st.comm, st.comm_len, 0);
+	assert_string_equal(comm, "a\\e[2Jb");
+	assert_int_equal(st.state, 'S');
+	assert_false(st.flags & PROC_PF_KTHREAD);
+
+	/* Truncated before the start time; no parentheses at all. */
+	assert_int_equal(proc_parse_stat(S("1 (a) S 0 0 0 0 -1 4194304 0 0"), &st), -EINVAL);
+	assert_int_equal(proc_parse_stat(S("1 a S"), &st), -EINVAL);
+}
+
+/* Status as this machine prints it (cat /proc/self/status, first lines). */
+static const char status_self[] = "Name:\tcat\nUmask:\t0022\nState:\tR (running)\nTgid:\t7216\n"
+				  "Ngid:\t0\nPid:\t7216\nPPid:\t7214\nTracerPid:\t0\n"
+				  "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t256\nGroups:\t \n"
+				  "Threads:\t1\nCapEff:\t000001fffeffffff\n";
+
+static void test_status_fields(void **state)
+{
+	struct proc_status st;
+	assert_int_equal(proc_parse_status(S(status_self), &st), 0);
+	assert_int_equal(st.tgid, 7216);
+	assert_int_equal(st.ppid, 7214);
+	assert_int_equal(st.tracer_pid, 0);
+	assert_int_equal(st.threads, 1);
+	assert_int_equal(st.state, 'R');
+	assert_int_equal(st.cap_eff, 0x000001fffeffffffull);
+	assert_true(st.cap_eff & (1ull << 19)); /* CAP_SYS_PTRACE */
+	assert_int_equal(st.have, PROC_STATUS_TGID | PROC_STATUS_PPID | PROC_STATUS_TRACER |
+				      PROC_STATUS_THREADS | PROC_STATUS_STATE | PROC_STATUS_CAPEFF);
+
+	/* A traced zombie thread of another process. */
+	assert_int_equal(proc_parse_status(S("Name:\tw\nState:\tZ (zombie)\nTgid:\t10\nPPid:\t1\n"
+					     "TracerPid:\t4321\nThreads:\t3\n"),
+					   &st),
+			 0);
+	assert_int_equal(st.tgid, 10);
+	assert_int_equal(st.tracer_pid, 4321);
+	assert_int_equal(st.threads, 3);
+	assert_int_equal(st.state, 'Z');
+	assert_false(st.have & PROC_STATUS_CAPEFF);
+	assert_int_equal(st.cap_eff, 0);
+}
+
+static void test_status_hostile(void **state)
+{
+	struct proc_status st;
+	/*
+	 * A process names itself "TracerPid:99" (the kernel escapes a newline
+	 * in Name, not a tab or a colon): keys count only at a line's start,
+	 * so it cannot pose as traced by whytop's thread 99, nor fake a Tgid.
+	 */
+	assert_int_equal(proc_parse_status(S("Name:\tTracerPid:\t99\nState:\tS (sleeping)\n"
+					     "Tgid:\t50\nPPid:\t1\nTracerPid:\t0\n"),
+					   &st),
+			 0);
+	assert_int_equal(st.tracer_pid, 0);
+	assert_int_equal(proc_parse_status(S("Name:\tx\\nTgid:\t1\nState:\tS (sleeping)\n"), &st),
+			 -EINVAL);
+	assert_int_equal(st.tgid, 0);
+	/* Cut inside a number: not trusted. */
+	assert_int_equal(proc_parse_status(S("Tgid:\t12\nTracerPid:\t43"), &st), 0);
+	assert_int_equal(st.tgid, 12);
+	assert_false(st.have & PROC_STATUS_TRACER);
+	assert_int_equal(st.tracer_pid, 0);
+	/* Not a pid: too large, negative, missing. */
+	assert_int_equal(proc_parse_status(S("Tgid:\t99999999999\n"), &st), -EINVAL);
+	assert_int_equal(proc_parse_status(S("Tgid:\t-5\n"), &st), -EINVAL);
+	assert_int_equal(proc_parse_status(S("Tgid:\n"), &st), -EINVAL);
+	assert_int_equal(proc_parse_status(S(""), &st), -EINVAL);
+	assert_int_equal(st.state, '?');
+	/* A huge CapEff saturates as strtoull did. */
+	assert_int_equal(proc_parse_status(S("Tgid:\t1\nCapEff:\tffffffffffffffffff\n"), &st), 0);
+	assert_int_equal(st.cap_eff, UINT64_MAX);
+}
+
+static void test_maps_lines(void **state)
+{
+	const char maps[] =
+	    "55703d62d000-55703d633000 r-xp 00002000 fe:00 247498                     "
+	    "/usr/bin/head\n"
+	    "7ffd1c3a0000-7ffd1c3c1000 rw-p 00000000 00:00 0                          [stack]\n"
+	    "7f0000000000-7f0000001000 rw-s 00000000 00:00 0 \n"
+	    "7f0000001000-7f0000002000 ---p 00000000 00:00 0\n"
+	    "garbage line\n"
+	    "7f1000000000-7f1000001000 r--p 00001000 103:0a 12 /tmp/a b\\012c (deleted)\n"
+	    "ffffffffff600000-ffffffffff601000 --xp 00000000 00:00 0                  "
+	    "[vsyscall]";
+	const char *p = maps, *end = maps + sizeof(maps) - 1;
+	struct proc_map m;
+
+	assert_int_equal(proc_parse_maps_line(&p, end, &m), 0);
+	assert_int_equal(m.start, 0x55703d62d000ull);
+	assert_int_equal(m.end, 0x55703d633000ull);
+	assert_string_equal(m.perms, "r-xp");
+	assert_int_equal(m.offset, 0x2000);
+	assert_int_equal(m.dev_major, 0xfe);
+	assert_int_equal(m.dev_minor, 0);
+	assert_int_equal(m.inode, 247498);
+	assert_int_equal(m.path_len, strlen("/usr/bin/head"));
+	assert_memory_equal(m.path, "/usr/bin/head", m.path_len);
+
+	assert_int_equal(proc_parse_maps_line(&p, end, &m), 0);
+	assert_string_equal(m.perms, "rw-p");
+	assert_int_equal(m.path_len, 7);
+	assert_memory_equal(m.path, "[stack]", 7);
+
+	/* Anonymous: no path, with or without the space after the inode. */
+	assert_int_equal(proc_parse_maps_line(&p, end, &m), 0);
+	assert_string_equal(m.perms, "rw-s");
+	assert_int_equal(m.path_len, 0);
+	assert_int_equal(proc_parse_maps_line(&p, end, &m), 0);
+	assert_string_equal(m.perms, "---p");
+	assert_int_equal(m.inode, 0);
+	assert_int_equal(m.path_len, 0);
+
+	assert_int_equal(proc_parse_maps_line(&p, end, &m), -EINVAL);
+
+	/* The path as the kernel escapes it: spaces, "\012", " (deleted)" kept. */
+	assert_int_equal(proc_parse_maps_line(&p, end, &m), 0);
+	assert_int_equal(m.dev_major, 0x103);
+	assert_int_equal(m.dev_minor, 0xa);
+	assert_int_equal(m.offset, 0x1000);
+	assert_int_equal(m.path_len, strlen("/tmp/a b\\012c (deleted)"));
+	assert_memory_equal(m.path, "/tmp/a b\\012c (deleted)", m.path_len);
+
+	/* The last line, without a newline. */
+	assert_int_equal(proc_parse_maps_line(&p, end, &m), 0);
+	assert_int_equal(m.start, 0xffffffffff600000ull);
+	assert_string_equal(m.perms, "--xp");
+	assert_memory_equal(m.path, "[vsyscall]", m.path_len);
+	assert_ptr_equal(p, end);
+
+	/* Cut anywhere before the inode: refused, never read past the end. */
+	const char line[] = "7f0000000000-7f0000001000 r-xp 00000000 08:01 4242 /lib/x.so\n";
+	for (size_t cut = 0; cut < sizeof(line) - 1; cut++) {
+		const char *q = line;
+		int r = proc_parse_maps_line(&q, line + cut, &m);
+		if (cut < strlen("7f0000000000-7f0000001000 r-xp 00000000 08:01 4"))
+			assert_int_equal(r, -EINVAL);
+		else
+			assert_int_equal(r, 0);
+		assert_ptr_equal(q, line + cut);
+	}
+	const char *bad[] = {"7f00-", "7f00-7f01", "7f00 7f01 r-xp 0 0:0 0", "-7f01 r-xp 0 0:0 0",
+			     "7f00-7f01 r-xp 0 0 0", "7f00-7f01 r-xp 0 0:0 x", "7f00-7f01 r-xpxx 0 0:0 0"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *q = bad[i];
+		if (proc_parse_maps_line(&q, bad[i] + strlen(bad[i]), &m) != -EINVAL)
+			fail_msg("accepted malformed maps line '%s'", bad[i]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +484,10 @@ int main(void)
 		cmocka_unit_test(test_cpu_lines),
 		cmocka_unit_test(test_meminfo),
 		cmocka_unit_test(test_loadavg_uptime),
+		cmocka_unit_test(test_stat_kernel_view),
+		cmocka_unit_test(test_status_fields),
+		cmocka_unit_test(test_status_hostile),
+		cmocka_unit_test(test_maps_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

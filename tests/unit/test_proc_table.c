@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -621,6 +623,138 @@ static void test_sort_and_tree(void **state)
 	proc_table_free(t);
 }
 
+/* The thread of test_pidfile_readers: says its tid, then waits on a pipe. */
+struct reader_thread {
+	int fds[2];
+	pid_t tid;
+};
+static void *reader_thread(void *arg)
+{
+	struct reader_thread *rt = arg;
+	char c;
+	__atomic_store_n(&rt->tid, gettid(), __ATOMIC_RELEASE);
+	while (read(rt->fds[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+/* A child that names itself name and stops; returns its pid once it is stopped. */
+static pid_t stopped_child(const char *name)
+{
+	pid_t c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		prctl(PR_SET_NAME, name);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	int st;
+	assert_int_equal(waitpid(c, &st, WUNTRACED), c);
+	assert_true(WIFSTOPPED(st));
+	return c;
+}
+
+static bool has_tid(const pid_t *v, size_t n, pid_t tid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == tid)
+			return true;
+	return false;
+}
+
+/* pidfiles.c's readers on the real /proc: this process, a thread, hostile children. */
+static void test_pidfile_readers(void **state)
+{
+	struct proc_status st;
+	pid_t *tids, tgid;
+	size_t n0, n;
+
+	assert_int_equal(proc_status_read(0, &st), 0);
+	assert_int_equal(st.tgid, getpid());
+	assert_int_equal(st.ppid, getppid());
+	assert_int_equal(st.state, 'R');
+	assert_true(st.threads >= 1);
+	assert_true(st.have & PROC_STATUS_CAPEFF);
+	assert_int_equal(proc_status_read(getpid(), &st), 0);
+	assert_int_equal(st.tgid, getpid());
+	assert_int_equal(proc_task_state(getpid(), 0), 'R');
+	assert_int_equal(proc_task_state(getpid(), gettid()), 'R');
+	assert_false(proc_is_kthread(getpid()));
+
+	/* A new thread is listed, has this process as its group, and sleeps on the pipe. */
+	assert_int_equal(proc_threads(getpid(), &tids, &n0), 0);
+	assert_true(has_tid(tids, n0, getpid()));
+	free(tids);
+	struct reader_thread rt = {.tid = 0};
+	pthread_t th;
+	assert_int_equal(pipe(rt.fds), 0);
+	assert_int_equal(pthread_create(&th, NULL, reader_thread, &rt), 0);
+	while (!__atomic_load_n(&rt.tid, __ATOMIC_ACQUIRE))
+		sched_yield();
+	assert_int_equal(proc_threads(getpid(), &tids, &n), 0);
+	assert_int_equal(n, n0 + 1);
+	assert_true(has_tid(tids, n, rt.tid));
+	free(tids);
+	assert_int_equal(proc_tgid_of(rt.tid, &tgid), 0);
+	assert_int_equal(tgid, getpid());
+	assert_int_equal(proc_status_read(rt.tid, &st), 0);
+	assert_int_equal(st.tgid, getpid());
+	/* Running to the read, then asleep in it: wait for the condition, no sleep. */
+	while (proc_task_state(getpid(), rt.tid) != 'S')
+		sched_yield();
+	assert_int_equal(write(rt.fds[1], "x", 1), 1);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	close(rt.fds[0]);
+	close(rt.fds[1]);
+
+	/* A name that fakes the fields after it: the state follows the LAST ')'. */
+	pid_t c = stopped_child("a) Z 1 (");
+	char letter;
+	unsigned long flags;
+	assert_int_equal(proc_task_state(c, 0), 'T');
+	assert_int_equal(proc_task_state(c, c), 'T');
+	assert_int_equal(proc_task_stat_read(c, 0, &letter, &flags), 0);
+	assert_int_equal(letter, 'T');
+	assert_false(flags & PROC_PF_KTHREAD);
+	assert_int_equal(proc_status_read(c, &st), 0);
+	assert_int_equal(st.state, 'T');
+	assert_int_equal(st.ppid, getpid());
+	assert_int_equal(st.threads, 1);
+	assert_int_equal(proc_threads(c, &tids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(tids[0], c);
+	free(tids);
+	/* Exited, not reaped: a zombie, still readable. */
+	kill(c, SIGKILL);
+	siginfo_t si;
+	assert_int_equal(waitid(P_PID, (id_t)c, &si, WEXITED | WNOWAIT), 0);
+	assert_int_equal(proc_task_state(c, 0), 'Z');
+	assert_int_equal(proc_status_read(c, &st), 0);
+	assert_int_equal(st.state, 'Z');
+	/* Reaped: gone, and each reader says so. */
+	assert_int_equal(waitpid(c, NULL, 0), c);
+	assert_int_equal(proc_task_state(c, 0), '?');
+	assert_int_equal(proc_task_stat_read(c, 0, &letter, NULL), -ESRCH);
+	assert_int_equal(proc_status_read(c, &st), -ESRCH);
+	assert_int_equal(proc_tgid_of(c, &tgid), -ESRCH);
+	assert_int_equal(proc_threads(c, &tids, &n), -ENOENT);
+	assert_null(tids);
+
+	/* A name posing as a status line cannot make the process look traced. */
+	c = stopped_child("TracerPid:\t9");
+	assert_int_equal(proc_status_read(c, &st), 0);
+	assert_true(st.have & PROC_STATUS_TRACER);
+	assert_int_equal(st.tracer_pid, 0);
+	kill(c, SIGKILL);
+	assert_int_equal(waitpid(c, NULL, 0), c);
+
+	/* kthreadd, where this pid namespace has it. */
+	char comm[32] = "";
+	if (wt_read_at(AT_FDCWD, "/proc/2/comm", comm, sizeof(comm)) > 0 &&
+	    strcmp(comm, "kthreadd\n") == 0)
+		assert_true(proc_is_kthread(2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -637,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_overview),
 		cmocka_unit_test(test_overview_lines),
 		cmocka_unit_test(test_sort_and_tree),
+		cmocka_unit_test(test_pidfile_readers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,8 +22,7 @@
 
 #include <whytop/kernel.h>
 #include <whytop/sysnames.h>
-
-#define PF_KTHREAD_FLAG 0x00200000UL
+#include "core/proc/parse.h"
 
 /* ---- which frames say nothing about why ---- */
 
@@ -262,9 +261,8 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0)
 		return;
-	char pcomm[64], state;
-	unsigned long flags = 0;
-	uint64_t start;
+	char pcomm[64];
+	struct proc_stat_raw ps;
 	ssize_t n;
 	uid_t uid = (uid_t)-1;
 	bool is_kthread = false, have_proc = false;
@@ -272,31 +270,27 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	/* Decoded below, once the whole process's memory-map state is known. */
 	const struct kstack_opts topts = { .defer_decode = true };
 	uint32_t arch = 0;
-	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
-	if (!d)
+	pid_t *tids = NULL;
+	size_t ntids = 0;
+	if (proc_threads_at(piddir, &tids, &ntids) < 0)
 		goto out;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		long tid;
-		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid))
-			continue;
+	for (size_t i = 0; i < ntids; i++) {
+		pid_t tid = tids[i];
 		b->nscanned++;
-		snprintf(path, sizeof(path), "task/%ld/stat", tid);
+		snprintf(path, sizeof(path), "task/%d/stat", (int)tid);
 		n = wt_read_at(piddir, path, buf, sizeof(buf));
-		if (n <= 0 || kstack_parse_stat(buf, (size_t)n, NULL, 0, &state, NULL, NULL) ||
-		    state != 'D')
+		if (n <= 0 || proc_parse_stat(buf, (size_t)n, &ps) || ps.state != 'D')
 			continue;
 		/* The process's own details only once one of its tasks is in D: most never are. */
 		if (!have_proc) {
 			struct stat st;
 			n = wt_read_at(piddir, "stat", buf, sizeof(buf));
-			if (n <= 0 || kstack_parse_stat(buf, (size_t)n, pcomm, sizeof(pcomm),
-							&state, &flags, &start))
+			if (n <= 0 || proc_parse_stat(buf, (size_t)n, &ps))
 				goto out;
+			wt_escape_to(pcomm, sizeof(pcomm), ps.comm, ps.comm_len, 0);
 			if (fstat(piddir, &st) == 0)
 				uid = st.st_uid;
-			is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
+			is_kthread = (ps.flags & PROC_PF_KTHREAD) != 0;
 			arch = is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
 			if (!is_kthread)
 				kstack_mm_busy(piddir, mm_why, sizeof(mm_why));
@@ -305,7 +299,7 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		struct kblocked_task task;
 		memset(&task, 0, sizeof(task));
 		task.pid = pid;
-		if (kthread_read(piddir, pid, (pid_t)tid, uid, is_kthread, arch, &topts, &task.t) ||
+		if (kthread_read(piddir, pid, tid, uid, is_kthread, arch, &topts, &task.t) ||
 		    task.t.state != 'D') {
 			kthread_clear(&task.t); /* it woke up meanwhile */
 			continue;
@@ -325,10 +319,7 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		}
 	}
 out:
-	if (d)
-		closedir(d);
-	else if (tfd >= 0)
-		close(tfd);
+	free(tids);
 	close(piddir);
 }
 

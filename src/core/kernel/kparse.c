@@ -1,6 +1,7 @@
 /*
- * kparse.c: parsers of the kernel view's /proc files -- a thread's stat,
- * status (context switches), syscall, wchan and stack -- on text alone, so
+ * kparse.c: parsers of the kernel view's /proc files -- a thread's status
+ * (context switches), syscall, wchan and stack (its stat is proc's parser,
+ * proc_parse_stat) -- on text alone, so
  * that the unit tests can feed them canned, truncated and hostile input.
  * Nothing here opens a file.
  */
@@ -183,65 +184,6 @@ int kstack_parse_syscall(const char *text, struct ksyscall *sc)
 	sc->sp = v[6];
 	sc->pc = v[7];
 	return 0;
-}
-
-int kstack_parse_stat(const char *text, size_t len, char *comm, size_t commsz, char *state,
-		      unsigned long *flags, uint64_t *start_ticks)
-{
-	const char *end = text + len;
-	const char *open = memchr(text, '(', len);
-	const char *close = NULL;
-	/* A comm may contain ')': the real end is the last one. */
-	for (const char *p = end; p > text; p--)
-		if (p[-1] == ')') {
-			close = p - 1;
-			break;
-		}
-	if (!open || !close || close < open)
-		return -EINVAL;
-	if (comm)
-		wt_escape_to(comm, commsz, open + 1, (size_t)(close - open - 1), 0);
-	const char *p = close + 1;
-	/* Fields after comm: 3 state, 4 ppid, ... 9 flags, ... 22 starttime. */
-	int field = 3;
-	unsigned long fl = 0;
-	uint64_t st = 0;
-	bool have_flags = false, have_start = false;
-	while (p < end && field <= 22) {
-		p = skip_spaces(p, end);
-		const char *tok = p;
-		while (p < end && *p != ' ' && *p != '\n')
-			p++;
-		if (p == tok)
-			break;
-		if (field == 3) {
-			if (p - tok != 1)
-				return -EINVAL;
-			*state = *tok;
-		} else if (field == 9 || field == 22) {
-			uint64_t v = 0;
-			for (const char *d = tok; d < p; d++) {
-				if (!isdigit((unsigned char)*d))
-					return -EINVAL;
-				v = v * 10 + (uint64_t)(*d - '0');
-			}
-			if (field == 9) {
-				fl = (unsigned long)v;
-				have_flags = true;
-			} else {
-				st = v;
-				have_start = true;
-			}
-		}
-		field++;
-	}
-	if (field <= 3)
-		return -EINVAL;
-	if (flags)
-		*flags = have_flags ? fl : 0;
-	if (start_ticks)
-		*start_ticks = have_start ? st : 0;
-	return have_flags && have_start ? 0 : -EINVAL;
 }
 
 int kstack_parse_switches(const char *text, uint64_t *out)

@@ -1,6 +1,7 @@
 /*
  * kstack.c: the kernel side of every thread of a process, from
- * /proc/PID/task/TID/{stat,status,wchan,stack,syscall} (parsed by kparse.c).
+ * /proc/PID/task/TID/{stat,status,wchan,stack,syscall} (stat and status parsed
+ * by proc's parsers, core/proc/parse.h; the rest by kparse.c).
  *
  * The kernel guards these files differently: stat is for everyone, wchan
  * prints "0" unless the reader may ptrace the task, syscall needs ptrace
@@ -8,7 +9,6 @@
  * turned into a sentence naming what was refused and what would allow it,
  * never into an empty field.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -21,8 +21,8 @@
 
 #include <whytop/kernel.h>
 #include <whytop/sysnames.h>
+#include "core/proc/parse.h"
 
-#define PF_KTHREAD_FLAG 0x00200000UL /* PF_KTHREAD in /proc/PID/stat's flags */
 #define CAP_SYS_PTRACE_BIT 19
 #define CAP_SYS_ADMIN_BIT 21
 
@@ -30,14 +30,10 @@
 
 static bool have_cap(int bit)
 {
-	char buf[4096];
-	if (wt_read_at(AT_FDCWD, "/proc/self/status", buf, sizeof(buf)) < 0)
+	struct proc_status st;
+	if (proc_status_read(0, &st) < 0)
 		return false;
-	const char *p = strstr(buf, "\nCapEff:");
-	if (!p)
-		return false;
-	unsigned long long eff = strtoull(p + 8, NULL, 16);
-	return (eff >> bit) & 1;
+	return (st.cap_eff >> bit) & 1;
 }
 
 static void user_name(uid_t uid, char *out, size_t outsz)
@@ -136,10 +132,12 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 	if (n < 0)
 		return (int)n;
 	char comm[64];
-	unsigned long flags;
-	if (kstack_parse_stat(buf, (size_t)n, comm, sizeof(comm), &kt->state, &flags,
-			      &kt->start_ticks))
+	struct proc_stat_raw ps;
+	if (proc_parse_stat(buf, (size_t)n, &ps))
 		return -EINVAL;
+	wt_escape_to(comm, sizeof(comm), ps.comm, ps.comm_len, 0);
+	kt->state = ps.state;
+	kt->start_ticks = ps.starttime;
 	kt->comm = strdup(comm);
 	kt->nswitches = UINT64_MAX;
 	snprintf(path, sizeof(path), "task/%d/status", (int)tid);
@@ -303,19 +301,13 @@ static void mm_busy_thread(int piddir, pid_t tid, char *why, size_t whysz)
 bool kstack_mm_busy(int piddir, char *why, size_t whysz)
 {
 	why[0] = '\0';
-	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
-	if (!d) {
-		if (tfd >= 0)
-			close(tfd);
+	pid_t *tids;
+	size_t n;
+	if (proc_threads_at(piddir, &tids, &n) < 0)
 		return false;
-	}
-	struct dirent *de;
-	long tid;
-	while (!why[0] && (de = readdir(d)))
-		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid) == 0)
-			mm_busy_thread(piddir, (pid_t)tid, why, whysz);
-	closedir(d);
+	for (size_t i = 0; i < n && !why[0]; i++)
+		mm_busy_thread(piddir, tids[i], why, whysz);
+	free(tids);
 	return why[0] != '\0';
 }
 
@@ -348,9 +340,10 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	struct kstack_opts topts = { 0 };
 	if (opts)
 		topts = *opts;
-	if (wt_read_at(piddir, "status", buf, sizeof(buf)) > 0) {
-		const char *t = strstr(buf, "\nTgid:");
-		long tgid = t ? strtol(t + 6, NULL, 10) : 0;
+	struct proc_status pst;
+	ssize_t sn = wt_read_at(piddir, "status", buf, sizeof(buf));
+	if (sn > 0 && proc_parse_status(buf, (size_t)sn, &pst) == 0) {
+		pid_t tgid = pst.tgid;
 		if (tgid > 0 && tgid != pid) {
 			kp->pid = (pid_t)tgid;
 			if (!topts.only_tid)
@@ -359,24 +352,20 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	}
 	ssize_t n = wt_read_at(piddir, "stat", buf, sizeof(buf));
 	char comm[64];
-	unsigned long flags = 0;
-	uint64_t start;
-	char state;
-	if (n < 0 ||
-	    kstack_parse_stat(buf, (size_t)n, comm, sizeof(comm), &state, &flags, &start)) {
+	struct proc_stat_raw ps;
+	if (n < 0 || proc_parse_stat(buf, (size_t)n, &ps)) {
 		close(piddir);
 		kproc_free(kp);
 		return proc_gone_or_hidden(pid, err);
 	}
+	wt_escape_to(comm, sizeof(comm), ps.comm, ps.comm_len, 0);
 	kp->comm = strdup(comm);
-	kp->is_kthread = (flags & PF_KTHREAD_FLAG) != 0;
+	kp->is_kthread = (ps.flags & PROC_PF_KTHREAD) != 0;
 	kp->arch = kp->is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
 
-	int tfd = openat(piddir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = tfd >= 0 ? fdopendir(tfd) : NULL;
-	if (!d) {
-		if (tfd >= 0)
-			close(tfd);
+	pid_t *tids;
+	size_t ntids;
+	if (proc_threads_at(piddir, &tids, &ntids) < 0) {
 		close(piddir);
 		kproc_free(kp);
 		return proc_gone_or_hidden(pid, err);
@@ -385,15 +374,12 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	topts.defer_decode = true;
 	char why[256] = "";
 	size_t cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		long tid;
-		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid))
-			continue;
+	for (size_t i = 0; i < ntids; i++) {
+		pid_t tid = tids[i];
 		if (topts.only_tid && topts.only_tid != tid) {
 			/* Not shown, but its memory-map state decides whether memory is read. */
 			if (!why[0] && !topts.no_decode)
-				mm_busy_thread(piddir, (pid_t)tid, why, sizeof(why));
+				mm_busy_thread(piddir, tid, why, sizeof(why));
 			continue;
 		}
 		if (kp->nthreads == cap) {
@@ -405,13 +391,13 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 			cap = nc;
 		}
 		struct kthread *kt = &kp->threads[kp->nthreads];
-		if (kthread_read(piddir, pid, (pid_t)tid, kp->uid, kp->is_kthread, kp->arch, &topts,
-				 kt) == 0)
+		if (kthread_read(piddir, pid, tid, kp->uid, kp->is_kthread, kp->arch, &topts, kt) ==
+		    0)
 			kp->nthreads++;
 		else
 			kthread_clear(kt); /* exited meanwhile */
 	}
-	closedir(d);
+	free(tids);
 	close(piddir);
 	if (kp->nthreads == 0) {
 		pid_t tgid = kp->pid;

@@ -252,30 +252,3 @@ void proc_overview_free(struct proc_overview *ov)
 	free(ov->namespaces_text);
 	memset(ov, 0, sizeof(*ov));
 }
-
-int proc_tgid_of(pid_t id, pid_t *tgid)
-{
-	char path[64], buf[2048];
-	long v;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)id);
-	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
-	if (n < 0)
-		return n == -ENOENT ? -ESRCH : (int)n;
-	const char *t = strstr(buf, "\nTgid:");
-	if (!t)
-		return -EINVAL;
-	t += 6;
-	while (*t == ' ' || *t == '\t')
-		t++;
-	char num[16];
-	size_t k = 0;
-	while (k < sizeof(num) - 1 && t[k] >= '0' && t[k] <= '9') {
-		num[k] = t[k];
-		k++;
-	}
-	num[k] = '\0';
-	if (wt_parse_long(num, 1, 0x7fffffff, &v))
-		return -EINVAL;
-	*tgid = (pid_t)v;
-	return 0;
-}

@@ -318,3 +318,110 @@ int proc_parse_uptime(const char *buf, size_t len, double *uptime_s)
 	const char *p = buf;
 	return get_fixed(&p, buf + len, uptime_s);
 }
+
+/* Hex digits (an optional "0x"), saturating at UINT64_MAX as strtoull did. */
+static int get_hex(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = skip_spaces(*pp, end);
+	uint64_t v = 0;
+	int any = 0;
+
+	for (; p < end; p++) {
+		unsigned d;
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a' + 10);
+		else if (*p >= 'A' && *p <= 'F')
+			d = (unsigned)(*p - 'A' + 10);
+		else
+			break;
+		v = v > (UINT64_MAX >> 4) ? UINT64_MAX : v << 4 | d;
+		any = 1;
+	}
+	if (!any)
+		return -EINVAL;
+	*pp = p;
+	*out = v;
+	return 0;
+}
+
+/* A pid-like "Key:" number of status; 0 if absent or not a positive int. */
+static int status_id(const char *buf, size_t len, const char *key, pid_t *out)
+{
+	const char *p = find_key(buf, len, key);
+	uint64_t v;
+	/* A number running into the end of the text may have been cut short. */
+	if (!p || get_u64(&p, buf + len, &v) || p >= buf + len || v > 0x7fffffff)
+		return 0;
+	*out = (pid_t)v;
+	return 1;
+}
+
+int proc_parse_status(const char *buf, size_t len, struct proc_status *st)
+{
+	const char *end = buf + len;
+	const char *p;
+	uint64_t v;
+
+	memset(st, 0, sizeof(*st));
+	st->state = '?';
+	/* Keys only at the start of a line: the kernel escapes a '\n' in Name. */
+	if (status_id(buf, len, "Tgid", &st->tgid))
+		st->have |= PROC_STATUS_TGID;
+	if (status_id(buf, len, "PPid", &st->ppid))
+		st->have |= PROC_STATUS_PPID;
+	if (status_id(buf, len, "TracerPid", &st->tracer_pid))
+		st->have |= PROC_STATUS_TRACER;
+	p = find_key(buf, len, "Threads");
+	if (p && get_u64(&p, end, &v) == 0 && p < end) {
+		st->threads = v > 0x7fffffff ? 0x7fffffff : (long)v;
+		st->have |= PROC_STATUS_THREADS;
+	}
+	p = find_key(buf, len, "State");
+	if (p && (p = skip_spaces(p, end)) < end && *p != '\n') {
+		st->state = *p;
+		st->have |= PROC_STATUS_STATE;
+	}
+	p = find_key(buf, len, "CapEff");
+	if (p && get_hex(&p, end, &v) == 0 && p < end) {
+		st->cap_eff = v;
+		st->have |= PROC_STATUS_CAPEFF;
+	}
+	return st->have & PROC_STATUS_TGID ? 0 : -EINVAL;
+}
+
+int proc_parse_maps_line(const char **pp, const char *end, struct proc_map *m)
+{
+	const char *p = *pp;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *eol = nl ? nl : end;
+	uint64_t v;
+	size_t k;
+
+	*pp = nl ? nl + 1 : end;
+	memset(m, 0, sizeof(*m));
+	/* "start-end perms offset major:minor inode [path]" */
+	if (get_hex(&p, eol, &m->start) || p >= eol || *p++ != '-' || get_hex(&p, eol, &m->end))
+		return -EINVAL;
+	p = skip_spaces(p, eol);
+	for (k = 0; k < sizeof(m->perms) - 1 && p < eol && *p != ' '; k++)
+		m->perms[k] = *p++;
+	if (k == 0 || (p < eol && *p != ' '))
+		return -EINVAL;
+	if (get_hex(&p, eol, &m->offset) || get_hex(&p, eol, &v) || v > UINT32_MAX || p >= eol ||
+	    *p++ != ':')
+		return -EINVAL;
+	m->dev_major = (unsigned)v;
+	if (get_hex(&p, eol, &v) || v > UINT32_MAX)
+		return -EINVAL;
+	m->dev_minor = (unsigned)v;
+	if (get_u64(&p, eol, &m->inode) || (p < eol && *p != ' '))
+		return -EINVAL;
+	while (p < eol && *p == ' ')
+		p++;
+	/* The path as maps gives it: "\012" for a newline, " (deleted)" kept. */
+	m->path = p;
+	m->path_len = (size_t)(eol - p);
+	return 0;
+}

@@ -1,7 +1,9 @@
 /*
  * parse.h: pure parsers of /proc text (no I/O), so that each can be tested on
- * canned text: /proc/PID/stat, status, statm, io, syscall, and the system-wide
- * /proc/stat, meminfo, loadavg, uptime.
+ * canned text: /proc/PID/stat, status, statm, io, syscall, maps, and the
+ * system-wide /proc/stat, meminfo, loadavg, uptime. The one parser of each
+ * file for the whole core: kernel/, target/, syscalls/, stack/ and vars/ use
+ * these (or the readers in pidfiles.c) rather than parse /proc themselves.
  *
  * Every parser takes a buffer and its length (the buffer need not be
  * NUL-terminated), never reads past it, and returns 0 or -EINVAL when the
@@ -14,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include <whytop/proc.h>
 
 /* The kernel's PF_KTHREAD task flag (include/linux/sched.h). */
 #define PROC_PF_KTHREAD 0x00200000u
@@ -50,6 +54,20 @@ int proc_parse_s64(const char **p, const char *end, int64_t *out);
  * may name itself "a) R 1 (" and the last ')' is the only reliable end.
  */
 int proc_parse_stat(const char *buf, size_t len, struct proc_stat_raw *out);
+
+/*
+ * The fields of /proc/PID/status the core acts on (struct proc_status in
+ * proc.h). Keys match only at the start of a line. -EINVAL if there is no
+ * Tgid line (not a status file); a missing field leaves its have bit clear.
+ */
+int proc_parse_status(const char *buf, size_t len, struct proc_status *st);
+
+/*
+ * One line of /proc/PID/maps at *p (up to end); *p moves to the next line.
+ * m->path points into the text, as maps escapes it. -EINVAL if the line is
+ * not a mapping (the caller skips it).
+ */
+int proc_parse_maps_line(const char **p, const char *end, struct proc_map *m);
 
 /* The effective uid from /proc/PID/status's "Uid:" line (real eff saved fs). */
 int proc_parse_status_uid(const char *buf, size_t len, uid_t *euid);

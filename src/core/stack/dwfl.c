@@ -21,6 +21,7 @@
 #include <whytop/stack.h>
 #include <whytop/target.h>
 
+#include "core/proc/parse.h"
 #include "core/stack/stack_int.h"
 
 /*
@@ -295,16 +296,9 @@ static int debug_parse_maps(struct debug_proc *dp)
 		return -ENOMEM;
 	const char *p = dp->maps_text, *end = p + dp->maps_len;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			nl = end;
-		unsigned long long s, e, off, ino;
-		unsigned dmaj, dmin;
-		char perms[8];
-		int consumed = 0;
-		/* "start-end perms offset major:minor inode [path]" */
-		if (sscanf(p, "%llx-%llx %7s %llx %x:%x %llu%n", &s, &e, perms, &off, &dmaj, &dmin,
-			   &ino, &consumed) >= 7) {
+		/* proc's maps parser (core/proc/parse.h); the path stays as maps escapes it. */
+		struct proc_map m;
+		if (proc_parse_maps_line(&p, end, &m) == 0) {
 			if (n == cap) {
 				void *q = realloc(maps, (cap *= 2) * sizeof(*maps));
 				if (!q) {
@@ -313,25 +307,21 @@ static int debug_parse_maps(struct debug_proc *dp)
 				}
 				maps = q;
 			}
-			const char *rest = p + consumed;
-			while (rest < nl && *rest == ' ')
-				rest++;
 			maps[n++] = (struct debug_map){
-			    .start = s,
-			    .end = e,
-			    .readable = perms[0] == 'r',
-			    .writable = perms[1] == 'w',
-			    .exec = perms[2] == 'x',
-			    .file = ino != 0 && rest < nl && *rest == '/',
-			    .offset = off,
-			    .ino = ino,
-			    .dev_major = dmaj,
-			    .dev_minor = dmin,
-			    .path = rest,
-			    .path_len = (size_t)(nl - rest),
+			    .start = m.start,
+			    .end = m.end,
+			    .readable = m.perms[0] == 'r',
+			    .writable = m.perms[1] == 'w',
+			    .exec = m.perms[2] == 'x',
+			    .file = m.inode != 0 && m.path_len > 0 && m.path[0] == '/',
+			    .offset = m.offset,
+			    .ino = m.inode,
+			    .dev_major = m.dev_major,
+			    .dev_minor = m.dev_minor,
+			    .path = m.path,
+			    .path_len = m.path_len,
 			};
 		}
-		p = nl + 1;
 	}
 	free(dp->maps);
 	dp->maps = maps;

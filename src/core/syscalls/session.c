@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <whytop/proc.h>
 #include <whytop/sysnames.h>
 
 #include "sc_internal.h"
@@ -95,16 +96,13 @@ int sc_session_open(struct sc_session **out, const struct sc_opts *o, struct wt_
 	if (kill(o->pid, 0) < 0 && errno == ESRCH)
 		return wt_err_set(err, ESRCH, "process %d is gone", (int)o->pid);
 	/* A thread id is not a process: the kernel filter would match nothing. */
-	char sp[64], st[1024];
-	snprintf(sp, sizeof(sp), "/proc/%d/status", (int)o->pid);
-	if (wt_read_at(AT_FDCWD, sp, st, sizeof(st)) > 0) {
-		const char *t = strstr(st, "\nTgid:");
-		long tgid = t ? atol(t + 6) : o->pid;
+	pid_t tgid;
+	if (proc_tgid_of(o->pid, &tgid) == 0) {
 		if (tgid != o->pid)
 			return wt_err_set(err, EINVAL,
 					  "%d is a thread of process %ld; count it with PID %ld "
 					  "and --thread %d",
-					  (int)o->pid, tgid, tgid, (int)o->pid);
+					  (int)o->pid, (long)tgid, (long)tgid, (int)o->pid);
 	}
 	if (o->tid) {
 		char path[64];
@@ -173,15 +171,12 @@ void sc_session_cost(const struct sc_session *s, const struct sc_sample *now, ch
 
 int sc_session_alive(const struct sc_session *s)
 {
-	char path[64];
 	pid_t t = s->opts.tid ? s->opts.tid : s->opts.pid;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)s->opts.pid, (int)t);
-	char buf[512];
-	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
-	if (n < 0)
+	char state;
+	int r = proc_task_stat_read(s->opts.pid, t, &state, NULL);
+	if (r < 0 && r != -EINVAL)
 		return -ESRCH;
-	const char *p = strrchr(buf, ')');
-	if (p && p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
+	if (r == 0 && (state == 'Z' || state == 'X'))
 		return -ESRCH;
 	return 0;
 }

@@ -150,33 +150,3 @@ char *wt_escape(const char *s, size_t len, int nul_as_space)
 		return NULL;
 	return wt_escape_to(out, cap, s, len, nul_as_space);
 }
-
-int wt_json_str(struct wt_buf *b, const char *s)
-{
-	int rc = wt_buf_add(b, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++) {
-		char e[8];
-		if (*p == '"' || *p == '\\') {
-			e[0] = '\\';
-			e[1] = (char)*p;
-			rc = wt_buf_add(b, e, 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			snprintf(e, sizeof(e), "\\u%04x", *p);
-			rc = wt_buf_add(b, e, 6);
-		} else {
-			rc = wt_buf_add(b, p, 1);
-		}
-	}
-	return rc ? rc : wt_buf_add(b, "\"", 1);
-}
-
-int wt_json_str_or_null(struct wt_buf *b, const char *s)
-{
-	return s ? wt_json_str(b, s) : wt_buf_puts(b, "null");
-}
-
-int wt_json_field(struct wt_buf *b, const char *key, const char *s)
-{
-	int rc = wt_buf_printf(b, ",\"%s\":", key);
-	return rc ? rc : wt_json_str_or_null(b, s);
-}

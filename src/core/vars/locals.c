@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include <whytop/attach.h>
+#include <whytop/proc.h>
 
+#include "core/proc/parse.h"
 #include "core/vars/vars_int.h"
 
 const char *locals_scope_name(enum locals_scope s)
@@ -50,24 +52,20 @@ static int lx_maps_check_many(pid_t pid, const uint64_t *addrs, size_t n, uint64
 		return -ESRCH;
 	}
 	for (size_t i = 0; i < n && r == 0; i++) {
-		const char *line = maps;
+		const char *line = maps, *end = maps + len;
+		struct proc_map m;
 		r = -EFAULT;
-		while (line && *line) {
-			unsigned long long lo, hi;
-			char p[5];
-			if (sscanf(line, "%llx-%llx %4s", &lo, &hi, p) == 3 && addrs[i] >= lo &&
-			    addrs[i] < hi) {
+		while (line < end) {
+			if (proc_parse_maps_line(&line, end, &m) == 0 && addrs[i] >= m.start &&
+			    addrs[i] < m.end) {
 				r = 0;
 				for (const char *q = perm; *q; q++)
-					if (!strchr(p, *q))
+					if (!strchr(m.perms, *q))
 						r = -EACCES;
-				if (r == 0 && addrs[i] + size > hi)
+				if (r == 0 && addrs[i] + size > m.end)
 					r = -EFAULT;
 				break;
 			}
-			line = strchr(line, '\n');
-			if (line)
-				line++;
 		}
 		if (r && bad)
 			*bad = i;
@@ -83,15 +81,9 @@ int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
 
 char lx_thread_state(pid_t pid, pid_t tid)
 {
-	char path[64], st[512];
-	ssize_t n;
-	char *p;
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
-	n = wt_read_at(AT_FDCWD, path, st, sizeof(st));
-	if (n <= 0)
-		return 0;
-	p = strrchr(st, ')');
-	return p && p[1] == ' ' ? p[2] : '?';
+	char c;
+	int r = proc_task_stat_read(pid, tid, &c, NULL);
+	return r == 0 ? c : r == -EINVAL ? '?' : 0;
 }
 
 bool lx_thread_alive(pid_t pid, pid_t tid)

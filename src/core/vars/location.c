@@ -48,10 +48,28 @@ int lx_reg_value(struct lx_ctx *c, int reg, uint64_t *val)
 /* Branches may go backwards: a corrupt expression could loop forever. */
 #define LX_MAX_STEPS 10000
 
+/*
+ * One evaluation of one expression: the loop in eval_ops and the op helpers
+ * below share it. Every helper runs one op (or one family of ops) on e and
+ * returns 0 to go on, or a negative errno with e->why saying what was
+ * wrong; eval_ops then makes the result "unavailable" with that reason.
+ * Only op_piece writes *e->out (pieces are assembled there as they come);
+ * when a piece fails, out already says why (e->out_final).
+ */
 struct lx_eval {
 	struct lx_ctx *c;
+	const Dwarf_Op *ops; /* the whole expression: branches look their target up */
+	size_t nops;
+	Dwarf_Attribute *attr; /* the expression's attribute (implicit values), or NULL */
+	int depth;	       /* 0, or 1 inside the frame base's own expression */
+	struct lval *out;
 	uint64_t st[LX_STACK];
 	int sp;
+	size_t next;	 /* index of the op to run next: branches change it */
+	struct lval cur; /* a register or a value with no place, from the last such op */
+	bool have_cur;	 /* cur is set (and wins over the stack at the end) */
+	bool pieces;	 /* out holds the DW_OP_piece bytes assembled so far */
+	bool out_final;	 /* a piece failed: out is the result, with its reason */
 	char why[160];
 };
 
@@ -206,334 +224,484 @@ static int op_index(const Dwarf_Op *ops, size_t nops, uint64_t offset)
 	return -1;
 }
 
+/*
+ * The op families. Each helper is called by eval_one for the atoms listed
+ * above it only, and keeps the contract of struct lx_eval.
+ */
+
+/* DW_OP_lit0..31, DW_OP_const*, DW_OP_addr: push the operand. DW_OP_addr is
+ * an address in the module's file: add the load bias (PIE, libraries). */
+static int op_literal(struct lx_eval *e, const Dwarf_Op *op)
+{
+	if (op->atom >= DW_OP_lit0 && op->atom <= DW_OP_lit31)
+		return push(e, op->atom - DW_OP_lit0);
+	if (op->atom == DW_OP_addr)
+		return push(e, op->number + e->c->bias);
+	return push(e, op->number);
+}
+
+/* DW_OP_dup, drop, over, pick, swap, rot: too few values is "malformed". */
+static int op_stack(struct lx_eval *e, const Dwarf_Op *op)
+{
+	uint64_t a;
+	int r;
+
+	switch (op->atom) {
+	case DW_OP_dup:
+		if ((r = need(e, 1)) == 0)
+			r = push(e, peek(e, 0));
+		return r;
+	case DW_OP_drop:
+		if ((r = need(e, 1)) == 0)
+			e->sp--;
+		return r;
+	case DW_OP_over:
+		if ((r = need(e, 2)) == 0)
+			r = push(e, peek(e, 1));
+		return r;
+	case DW_OP_pick:
+		/* An index past the stack is refused before it becomes an int. */
+		if (op->number >= LX_STACK)
+			return need(e, LX_STACK + 1);
+		if ((r = need(e, (int)op->number + 1)) == 0)
+			r = push(e, peek(e, (int)op->number));
+		return r;
+	case DW_OP_swap:
+		if ((r = need(e, 2)) == 0) {
+			a = e->st[e->sp - 1];
+			e->st[e->sp - 1] = e->st[e->sp - 2];
+			e->st[e->sp - 2] = a;
+		}
+		return r;
+	default: /* DW_OP_rot: the top goes third, the second and third move up */
+		if ((r = need(e, 3)) == 0) {
+			a = e->st[e->sp - 1];
+			e->st[e->sp - 1] = e->st[e->sp - 2];
+			e->st[e->sp - 2] = e->st[e->sp - 3];
+			e->st[e->sp - 3] = a;
+		}
+		return r;
+	}
+}
+
+/* DW_OP_plus_uconst, neg, not, abs: replace the top (abs: as signed). */
+static int op_unary(struct lx_eval *e, const Dwarf_Op *op)
+{
+	uint64_t *top;
+	int r = need(e, 1);
+
+	if (r)
+		return r;
+	top = &e->st[e->sp - 1];
+	switch (op->atom) {
+	case DW_OP_plus_uconst:
+		*top += op->number;
+		break;
+	case DW_OP_neg:
+		*top = -*top;
+		break;
+	case DW_OP_not:
+		*top = ~*top;
+		break;
+	default: /* DW_OP_abs */
+		if ((int64_t)*top < 0)
+			*top = -*top;
+		break;
+	}
+	return 0;
+}
+
+/* The operands of a binary op: b was the top, a the value under it. The
+ * caller stores the result in a's slot (the new top). */
+static int pop2(struct lx_eval *e, uint64_t *a, uint64_t *b)
+{
+	int r = need(e, 2);
+
+	if (r)
+		return r;
+	*b = e->st[--e->sp];
+	*a = e->st[e->sp - 1];
+	return 0;
+}
+
+/* DW_OP_plus, minus, mul, div, mod, and, or, xor, shl, shr, shra. Never
+ * traps on untrusted input: a shift by 64 or more gives 0, division by
+ * zero gives 0, INT64_MIN / -1 wraps (to -a). div is signed, mod unsigned. */
+static int op_arith(struct lx_eval *e, const Dwarf_Op *op)
+{
+	uint64_t a, b, v;
+	int r = pop2(e, &a, &b);
+
+	if (r)
+		return r;
+	switch (op->atom) {
+	case DW_OP_plus:
+		v = a + b;
+		break;
+	case DW_OP_minus:
+		v = a - b;
+		break;
+	case DW_OP_mul:
+		v = a * b;
+		break;
+	case DW_OP_and:
+		v = a & b;
+		break;
+	case DW_OP_or:
+		v = a | b;
+		break;
+	case DW_OP_xor:
+		v = a ^ b;
+		break;
+	case DW_OP_shl:
+		v = b < 64 ? a << b : 0;
+		break;
+	case DW_OP_shr:
+		v = b < 64 ? a >> b : 0;
+		break;
+	case DW_OP_shra:
+		v = b < 64 ? (uint64_t)((int64_t)a >> b) : 0;
+		break;
+	case DW_OP_div:
+		/* INT64_MIN / -1 overflows (SIGFPE): it wraps, as -a. */
+		v = b == UINT64_MAX ? 0 - a : b ? (uint64_t)((int64_t)a / (int64_t)b) : 0;
+		break;
+	default: /* DW_OP_mod */
+		v = b ? a % b : 0;
+		break;
+	}
+	e->st[e->sp - 1] = v;
+	return 0;
+}
+
+/* DW_OP_eq, ne, lt, le, gt, ge: 1 or 0 for a OP b, ordered as signed. */
+static int op_compare(struct lx_eval *e, const Dwarf_Op *op)
+{
+	uint64_t a, b, v;
+	int r = pop2(e, &a, &b);
+
+	if (r)
+		return r;
+	switch (op->atom) {
+	case DW_OP_eq:
+		v = a == b;
+		break;
+	case DW_OP_ne:
+		v = a != b;
+		break;
+	case DW_OP_lt:
+		v = (int64_t)a < (int64_t)b;
+		break;
+	case DW_OP_le:
+		v = (int64_t)a <= (int64_t)b;
+		break;
+	case DW_OP_gt:
+		v = (int64_t)a > (int64_t)b;
+		break;
+	default: /* DW_OP_ge */
+		v = (int64_t)a >= (int64_t)b;
+		break;
+	}
+	e->st[e->sp - 1] = v;
+	return 0;
+}
+
+/* DW_OP_skip, and DW_OP_bra when the popped top is not 0: go to the op at
+ * a byte offset relative to the end of this one (1 + 2 bytes), or to the
+ * end of the expression. A target between ops is "bad DWARF branch". */
+static int op_branch(struct lx_eval *e, const Dwarf_Op *op)
+{
+	uint64_t target = op->offset + 3 + (int16_t)op->number;
+	int r, j;
+
+	if (op->atom == DW_OP_bra) {
+		if ((r = need(e, 1)))
+			return r;
+		if (e->st[--e->sp] == 0)
+			return 0;
+	}
+	j = op_index(e->ops, e->nops, target);
+	if (j >= 0) {
+		e->next = (size_t)j;
+		return 0;
+	}
+	if (target == e->ops[e->nops - 1].offset + 1) {
+		e->next = e->nops;
+		return 0;
+	}
+	snprintf(e->why, sizeof(e->why), "bad DWARF branch");
+	return -EINVAL;
+}
+
+/* DW_OP_reg0..31 and DW_OP_regx name the register holding the value (cur);
+ * DW_OP_breg0..31 and DW_OP_bregx push a register plus an offset, and fail
+ * when the unwinder did not recover that register in this frame. */
+static int op_register(struct lx_eval *e, const Dwarf_Op *op)
+{
+	uint8_t atom = op->atom;
+	uint64_t v;
+	int r;
+
+	if ((atom >= DW_OP_reg0 && atom <= DW_OP_reg31) || atom == DW_OP_regx) {
+		/* A number past int is no register we know (and no negative shift later). */
+		int reg = atom == DW_OP_regx ? (op->number > INT_MAX ? INT_MAX : (int)op->number)
+					     : atom - DW_OP_reg0;
+		e->cur = (struct lval){.kind = LV_REG, .loc = LOCALS_LOC_REGISTER, .reg = reg};
+		e->have_cur = true;
+		return 0;
+	}
+	if (atom == DW_OP_bregx) {
+		if ((r = reg_or_why(e, (int)op->number, &v)) == 0)
+			r = push(e, v + (int64_t)op->number2);
+		return r;
+	}
+	if ((r = reg_or_why(e, atom - DW_OP_breg0, &v)) == 0)
+		r = push(e, v + (int64_t)op->number);
+	return r;
+}
+
+/* DW_OP_deref, deref_size: replace the top address by the 8 (or N <= 8)
+ * bytes of target memory there; -EFAULT when they cannot be read. */
+static int op_deref(struct lx_eval *e, const Dwarf_Op *op)
+{
+	unsigned size = op->atom == DW_OP_deref ? 8 : (unsigned)op->number;
+	int r = need(e, 1);
+
+	if (r)
+		return r;
+	return deref(e, e->st[e->sp - 1], size, &e->st[e->sp - 1]);
+}
+
+/* DW_OP_fbreg: the frame base (DW_AT_frame_base, itself an expression that
+ * may not use DW_OP_fbreg) plus an offset. DW_OP_call_frame_cfa: the
+ * frame's CFA, from the unwinder or the module's CFI. */
+static int op_frame(struct lx_eval *e, const Dwarf_Op *op)
+{
+	uint64_t v;
+	int r;
+
+	if (op->atom == DW_OP_call_frame_cfa) {
+		if ((r = lx_frame_cfa(e->c, &v)) == 0)
+			return push(e, v);
+		snprintf(e->why, sizeof(e->why), "the frame's CFA is not known");
+		return r;
+	}
+	if (e->depth > 0) {
+		snprintf(e->why, sizeof(e->why), "frame base refers to itself");
+		return -EINVAL;
+	}
+	if ((r = frame_base(e, &v)) == 0)
+		r = push(e, v + (int64_t)op->number);
+	return r;
+}
+
+/* DW_OP_stack_value (the top is the value itself) and DW_OP_implicit_value
+ * (a constant block of the attribute): a value with no place, in cur. */
+static int op_implicit(struct lx_eval *e, const Dwarf_Op *op)
+{
+	Dwarf_Block blk;
+	int r;
+
+	if (op->atom == DW_OP_stack_value) {
+		if ((r = need(e, 1)))
+			return r;
+		e->cur = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_COMPUTED};
+		memcpy(e->cur.bytes, &e->st[e->sp - 1], 8);
+		e->cur.nbytes = 8;
+		snprintf(e->cur.why, sizeof(e->cur.why),
+			 "computed by the compiler (DW_OP_stack_value): no place to write");
+		e->have_cur = true;
+		return 0;
+	}
+	if (!e->attr || dwarf_getlocation_implicit_value(e->attr, op, &blk) != 0) {
+		snprintf(e->why, sizeof(e->why), "implicit value unreadable");
+		return -EINVAL;
+	}
+	e->cur = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_CONSTANT};
+	e->cur.nbytes = blk.length < sizeof(e->cur.bytes) ? blk.length : sizeof(e->cur.bytes);
+	memcpy(e->cur.bytes, blk.data, e->cur.nbytes);
+	snprintf(e->cur.why, sizeof(e->cur.why), "an implicit constant: no place to write");
+	e->have_cur = true;
+	return 0;
+}
+
+/* DW_OP_piece: the next N bytes of the value are in cur (a register or a
+ * value with no place), else at the address on the top (popped), else
+ * nowhere (optimized out). They are read now into out, which becomes
+ * LV_BYTES; a piece that cannot be read makes out LV_NONE and final. */
+static int op_piece(struct lx_eval *e, const Dwarf_Op *op)
+{
+	struct lval p = e->cur;
+	bool empty = !e->have_cur && e->sp == 0;
+	int r;
+
+	if (!e->have_cur && e->sp > 0)
+		p = (struct lval){.kind = LV_MEM, .addr = e->st[--e->sp]};
+	if (!e->pieces) {
+		*e->out = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_COMPUTED};
+		e->pieces = true;
+	}
+	if ((r = add_piece(e->c, e->out, &p, op->number, empty)) < 0) {
+		e->out->kind = LV_NONE;
+		e->out->loc = empty ? LOCALS_LOC_OPTIMIZED_OUT : LOCALS_LOC_UNAVAILABLE;
+		e->out_final = true;
+		return r;
+	}
+	e->have_cur = false;
+	e->cur.kind = LV_NONE;
+	return 0;
+}
+
+/* What the frame cannot give: entry values (the value a register had on
+ * entry to the function needs the caller's frame), thread-local storage,
+ * and any op not listed in eval_one. Refused with the reason, never guessed. */
+static int op_refused(struct lx_eval *e, const Dwarf_Op *op)
+{
+	switch (op->atom) {
+	case DW_OP_entry_value:
+	case DW_OP_GNU_entry_value:
+		snprintf(e->why, sizeof(e->why),
+			 "only known as the value on entry to the function (optimized)");
+		return -ENOENT;
+	case DW_OP_form_tls_address:
+	case DW_OP_GNU_push_tls_address:
+		snprintf(e->why, sizeof(e->why), "thread-local storage is not supported");
+		return -ENOTSUP;
+	default:
+		snprintf(e->why, sizeof(e->why), "DWARF operation 0x%x is not supported", op->atom);
+		return -ENOTSUP;
+	}
+}
+
+/* One op: its family's helper. */
+static int eval_one(struct lx_eval *e, const Dwarf_Op *op)
+{
+	uint8_t atom = op->atom;
+
+	if (atom >= DW_OP_lit0 && atom <= DW_OP_lit31)
+		return op_literal(e, op);
+	if ((atom >= DW_OP_reg0 && atom <= DW_OP_reg31) ||
+	    (atom >= DW_OP_breg0 && atom <= DW_OP_breg31))
+		return op_register(e, op);
+	switch (atom) {
+	case DW_OP_addr:
+	case DW_OP_const1u:
+	case DW_OP_const2u:
+	case DW_OP_const4u:
+	case DW_OP_const8u:
+	case DW_OP_constu:
+	case DW_OP_const1s:
+	case DW_OP_const2s:
+	case DW_OP_const4s:
+	case DW_OP_const8s:
+	case DW_OP_consts:
+		return op_literal(e, op);
+	case DW_OP_regx:
+	case DW_OP_bregx:
+		return op_register(e, op);
+	case DW_OP_fbreg:
+	case DW_OP_call_frame_cfa:
+		return op_frame(e, op);
+	case DW_OP_dup:
+	case DW_OP_drop:
+	case DW_OP_over:
+	case DW_OP_pick:
+	case DW_OP_swap:
+	case DW_OP_rot:
+		return op_stack(e, op);
+	case DW_OP_deref:
+	case DW_OP_deref_size:
+		return op_deref(e, op);
+	case DW_OP_plus_uconst:
+	case DW_OP_neg:
+	case DW_OP_not:
+	case DW_OP_abs:
+		return op_unary(e, op);
+	case DW_OP_plus:
+	case DW_OP_minus:
+	case DW_OP_mul:
+	case DW_OP_div:
+	case DW_OP_mod:
+	case DW_OP_and:
+	case DW_OP_or:
+	case DW_OP_xor:
+	case DW_OP_shl:
+	case DW_OP_shr:
+	case DW_OP_shra:
+		return op_arith(e, op);
+	case DW_OP_eq:
+	case DW_OP_ne:
+	case DW_OP_lt:
+	case DW_OP_le:
+	case DW_OP_gt:
+	case DW_OP_ge:
+		return op_compare(e, op);
+	case DW_OP_skip:
+	case DW_OP_bra:
+		return op_branch(e, op);
+	case DW_OP_nop:
+		return 0;
+	case DW_OP_stack_value:
+	case DW_OP_implicit_value:
+		return op_implicit(e, op);
+	case DW_OP_piece:
+		return op_piece(e, op);
+	default:
+		return op_refused(e, op);
+	}
+}
+
+/* The expression ran to its end: pieces, else the register or value with
+ * no place, else the address on the top, else nothing (empty expression). */
+static void eval_result(struct lx_eval *e)
+{
+	struct lval *out = e->out;
+
+	if (e->pieces) {
+		snprintf(out->why, sizeof(out->why),
+			 "split across registers and memory (DW_OP_piece): shown read-only");
+		return;
+	}
+	if (e->have_cur) {
+		*out = e->cur;
+		return;
+	}
+	if (e->sp == 0) {
+		*out = (struct lval){.kind = LV_NONE, .loc = LOCALS_LOC_OPTIMIZED_OUT};
+		snprintf(out->why, sizeof(out->why), "optimized out (empty location)");
+		return;
+	}
+	*out = (struct lval){.kind = LV_MEM, .loc = LOCALS_LOC_STACK, .addr = e->st[e->sp - 1]};
+}
+
+/*
+ * Evaluate ops (of attr, or NULL) into out: the op loop. depth is 1 inside
+ * the frame base's expression. Returns 0 with out filled (LV_NONE with a
+ * reason included), or a negative errno with out LV_NONE and out->why.
+ */
 static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_Attribute *attr,
 		    struct lval *out, int depth)
 {
-	struct lx_eval e = {.c = c};
-	struct lval cur = {.kind = LV_NONE};
-	bool have_cur = false, pieces = false;
-	uint64_t a, b, v;
+	struct lx_eval e = {
+	    .c = c, .ops = ops, .nops = nops, .attr = attr, .depth = depth, .out = out};
 	int r, steps = 0;
 
-	for (size_t i = 0; i < nops; i++) {
-		const Dwarf_Op *op = &ops[i];
-		uint8_t atom = op->atom;
-
+	e.cur.kind = LV_NONE;
+	for (size_t i = 0; i < nops; i = e.next) {
 		if (++steps > LX_MAX_STEPS) {
 			snprintf(e.why, sizeof(e.why), "DWARF expression does not end (it loops)");
 			r = -ELOOP;
 			goto fail;
 		}
-
-		if (atom >= DW_OP_lit0 && atom <= DW_OP_lit31) {
-			if ((r = push(&e, atom - DW_OP_lit0)))
-				goto fail;
-			continue;
-		}
-		if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
-			cur = (struct lval){
-			    .kind = LV_REG, .loc = LOCALS_LOC_REGISTER, .reg = atom - DW_OP_reg0};
-			have_cur = true;
-			continue;
-		}
-		if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31) {
-			if ((r = reg_or_why(&e, atom - DW_OP_breg0, &v)) ||
-			    (r = push(&e, v + (int64_t)op->number)))
-				goto fail;
-			continue;
-		}
-		switch (atom) {
-		case DW_OP_addr:
-			r = push(&e, op->number + c->bias);
-			break;
-		case DW_OP_const1u:
-		case DW_OP_const2u:
-		case DW_OP_const4u:
-		case DW_OP_const8u:
-		case DW_OP_constu:
-		case DW_OP_const1s:
-		case DW_OP_const2s:
-		case DW_OP_const4s:
-		case DW_OP_const8s:
-		case DW_OP_consts:
-			r = push(&e, op->number);
-			break;
-		case DW_OP_regx:
-			/* A number past int is no register we know (and no negative shift later). */
-			cur = (struct lval){.kind = LV_REG,
-					    .loc = LOCALS_LOC_REGISTER,
-					    .reg = op->number > INT_MAX ? INT_MAX : (int)op->number};
-			have_cur = true;
-			r = 0;
-			break;
-		case DW_OP_bregx:
-			if ((r = reg_or_why(&e, (int)op->number, &v)) == 0)
-				r = push(&e, v + (int64_t)op->number2);
-			break;
-		case DW_OP_fbreg:
-			if (depth > 0) {
-				snprintf(e.why, sizeof(e.why), "frame base refers to itself");
-				r = -EINVAL;
-				break;
-			}
-			if ((r = frame_base(&e, &v)) == 0)
-				r = push(&e, v + (int64_t)op->number);
-			break;
-		case DW_OP_call_frame_cfa:
-			if ((r = lx_frame_cfa(c, &v)) == 0)
-				r = push(&e, v);
-			else
-				snprintf(e.why, sizeof(e.why), "the frame's CFA is not known");
-			break;
-		case DW_OP_dup:
-			if ((r = need(&e, 1)) == 0)
-				r = push(&e, peek(&e, 0));
-			break;
-		case DW_OP_drop:
-			if ((r = need(&e, 1)) == 0)
-				e.sp--;
-			break;
-		case DW_OP_over:
-			if ((r = need(&e, 2)) == 0)
-				r = push(&e, peek(&e, 1));
-			break;
-		case DW_OP_pick:
-			if (op->number >= LX_STACK)
-				r = need(&e, LX_STACK + 1);
-			else if ((r = need(&e, (int)op->number + 1)) == 0)
-				r = push(&e, peek(&e, (int)op->number));
-			break;
-		case DW_OP_swap:
-			if ((r = need(&e, 2)) == 0) {
-				a = e.st[e.sp - 1];
-				e.st[e.sp - 1] = e.st[e.sp - 2];
-				e.st[e.sp - 2] = a;
-			}
-			break;
-		case DW_OP_rot:
-			if ((r = need(&e, 3)) == 0) {
-				a = e.st[e.sp - 1];
-				e.st[e.sp - 1] = e.st[e.sp - 2];
-				e.st[e.sp - 2] = e.st[e.sp - 3];
-				e.st[e.sp - 3] = a;
-			}
-			break;
-		case DW_OP_deref:
-			if ((r = need(&e, 1)) == 0)
-				r = deref(&e, e.st[e.sp - 1], 8, &e.st[e.sp - 1]);
-			break;
-		case DW_OP_deref_size:
-			if ((r = need(&e, 1)) == 0)
-				r = deref(&e, e.st[e.sp - 1], (unsigned)op->number,
-					  &e.st[e.sp - 1]);
-			break;
-		case DW_OP_plus_uconst:
-			if ((r = need(&e, 1)) == 0)
-				e.st[e.sp - 1] += op->number;
-			break;
-		case DW_OP_neg:
-			if ((r = need(&e, 1)) == 0)
-				e.st[e.sp - 1] = -e.st[e.sp - 1];
-			break;
-		case DW_OP_not:
-			if ((r = need(&e, 1)) == 0)
-				e.st[e.sp - 1] = ~e.st[e.sp - 1];
-			break;
-		case DW_OP_abs:
-			if ((r = need(&e, 1)) == 0 && (int64_t)e.st[e.sp - 1] < 0)
-				e.st[e.sp - 1] = -e.st[e.sp - 1];
-			break;
-		case DW_OP_plus:
-		case DW_OP_minus:
-		case DW_OP_mul:
-		case DW_OP_and:
-		case DW_OP_or:
-		case DW_OP_xor:
-		case DW_OP_shl:
-		case DW_OP_shr:
-		case DW_OP_shra:
-		case DW_OP_div:
-		case DW_OP_mod:
-		case DW_OP_eq:
-		case DW_OP_ne:
-		case DW_OP_lt:
-		case DW_OP_le:
-		case DW_OP_gt:
-		case DW_OP_ge:
-			if ((r = need(&e, 2)))
-				break;
-			b = e.st[--e.sp];
-			a = e.st[e.sp - 1];
-			switch (atom) {
-			case DW_OP_plus:
-				v = a + b;
-				break;
-			case DW_OP_minus:
-				v = a - b;
-				break;
-			case DW_OP_mul:
-				v = a * b;
-				break;
-			case DW_OP_and:
-				v = a & b;
-				break;
-			case DW_OP_or:
-				v = a | b;
-				break;
-			case DW_OP_xor:
-				v = a ^ b;
-				break;
-			case DW_OP_shl:
-				v = b < 64 ? a << b : 0;
-				break;
-			case DW_OP_shr:
-				v = b < 64 ? a >> b : 0;
-				break;
-			case DW_OP_shra:
-				v = b < 64 ? (uint64_t)((int64_t)a >> b) : 0;
-				break;
-			case DW_OP_div:
-				/* INT64_MIN / -1 overflows (SIGFPE): it wraps, as -a. */
-				v = b == UINT64_MAX ? 0 - a
-						    : b ? (uint64_t)((int64_t)a / (int64_t)b) : 0;
-				break;
-			case DW_OP_mod:
-				v = b ? a % b : 0;
-				break;
-			case DW_OP_eq:
-				v = a == b;
-				break;
-			case DW_OP_ne:
-				v = a != b;
-				break;
-			case DW_OP_lt:
-				v = (int64_t)a < (int64_t)b;
-				break;
-			case DW_OP_le:
-				v = (int64_t)a <= (int64_t)b;
-				break;
-			case DW_OP_gt:
-				v = (int64_t)a > (int64_t)b;
-				break;
-			default:
-				v = (int64_t)a >= (int64_t)b;
-				break;
-			}
-			e.st[e.sp - 1] = v;
-			break;
-		case DW_OP_skip:
-		case DW_OP_bra: {
-			bool jump = true;
-			if (atom == DW_OP_bra) {
-				if ((r = need(&e, 1)))
-					break;
-				jump = e.st[--e.sp] != 0;
-			}
-			r = 0;
-			if (jump) {
-				/* The target is relative to the end of this op (1 + 2 bytes). */
-				int j = op_index(ops, nops, op->offset + 3 + (int16_t)op->number);
-				if (j < 0) {
-					if (op->offset + 3 + (int16_t)op->number ==
-					    ops[nops - 1].offset + 1)
-						i = nops - 1;
-					else {
-						snprintf(e.why, sizeof(e.why), "bad DWARF branch");
-						r = -EINVAL;
-					}
-				} else {
-					i = (size_t)j - 1;
-				}
-			}
-			break;
-		}
-		case DW_OP_nop:
-			r = 0;
-			break;
-		case DW_OP_stack_value:
-			if ((r = need(&e, 1)))
-				break;
-			cur = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_COMPUTED};
-			memcpy(cur.bytes, &e.st[e.sp - 1], 8);
-			cur.nbytes = 8;
-			snprintf(cur.why, sizeof(cur.why),
-				 "computed by the compiler (DW_OP_stack_value): no place to write");
-			have_cur = true;
-			break;
-		case DW_OP_implicit_value: {
-			Dwarf_Block blk;
-			if (!attr || dwarf_getlocation_implicit_value(attr, op, &blk) != 0) {
-				snprintf(e.why, sizeof(e.why), "implicit value unreadable");
-				r = -EINVAL;
-				break;
-			}
-			cur = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_CONSTANT};
-			cur.nbytes =
-			    blk.length < sizeof(cur.bytes) ? blk.length : sizeof(cur.bytes);
-			memcpy(cur.bytes, blk.data, cur.nbytes);
-			snprintf(cur.why, sizeof(cur.why),
-				 "an implicit constant: no place to write");
-			have_cur = true;
-			r = 0;
-			break;
-		}
-		case DW_OP_piece: {
-			struct lval p = cur;
-			bool empty = !have_cur && e.sp == 0;
-			if (!have_cur && e.sp > 0) {
-				p = (struct lval){.kind = LV_MEM, .addr = e.st[--e.sp]};
-			}
-			if (!pieces) {
-				*out = (struct lval){.kind = LV_BYTES, .loc = LOCALS_LOC_COMPUTED};
-				pieces = true;
-			}
-			if ((r = add_piece(c, out, &p, op->number, empty)) < 0) {
-				out->kind = LV_NONE;
-				out->loc =
-				    empty ? LOCALS_LOC_OPTIMIZED_OUT : LOCALS_LOC_UNAVAILABLE;
-				return r;
-			}
-			have_cur = false;
-			cur.kind = LV_NONE;
-			break;
-		}
-		case DW_OP_entry_value:
-		case DW_OP_GNU_entry_value:
-			snprintf(e.why, sizeof(e.why),
-				 "only known as the value on entry to the function (optimized)");
-			r = -ENOENT;
-			break;
-		case DW_OP_form_tls_address:
-		case DW_OP_GNU_push_tls_address:
-			snprintf(e.why, sizeof(e.why), "thread-local storage is not supported");
-			r = -ENOTSUP;
-			break;
-		default:
-			snprintf(e.why, sizeof(e.why), "DWARF operation 0x%x is not supported",
-				 atom);
-			r = -ENOTSUP;
-			break;
-		}
-		if (r)
+		e.next = i + 1;
+		if ((r = eval_one(&e, &ops[i])))
 			goto fail;
 	}
-	if (pieces) {
-		snprintf(out->why, sizeof(out->why),
-			 "split across registers and memory (DW_OP_piece): shown read-only");
-		return 0;
-	}
-	if (have_cur) {
-		*out = cur;
-		return 0;
-	}
-	if (e.sp == 0) {
-		*out = (struct lval){.kind = LV_NONE, .loc = LOCALS_LOC_OPTIMIZED_OUT};
-		snprintf(out->why, sizeof(out->why), "optimized out (empty location)");
-		return 0;
-	}
-	*out = (struct lval){.kind = LV_MEM, .loc = LOCALS_LOC_STACK, .addr = e.st[e.sp - 1]};
+	eval_result(&e);
 	return 0;
 fail:
+	if (e.out_final)
+		return r;
 	*out = (struct lval){.kind = LV_NONE, .loc = LOCALS_LOC_UNAVAILABLE};
 	snprintf(out->why, sizeof(out->why), "%s", e.why[0] ? e.why : "location not evaluable");
 	return r;
