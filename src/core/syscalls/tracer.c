@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include <whytop/proc.h>
 #include <whytop/target.h>
 
 #include "sc_internal.h"
@@ -244,15 +245,11 @@ static int resume_req(const struct sc_tracer *t, const struct sc_tracee *e)
 	return PTRACE_SYSCALL;
 }
 
-/* The thread group of a task, from /proc; 0 if gone. */
+/* The thread group of a task; 0 if gone. */
 static pid_t tgid_of(pid_t tid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
-		return 0;
-	const char *p = strstr(buf, "\nTgid:");
-	return p ? (pid_t)atoi(p + 6) : 0;
+	pid_t tgid = 0;
+	return proc_tgid_of(tid, &tgid) == 0 ? tgid : 0;
 }
 
 /*

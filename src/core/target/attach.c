@@ -5,7 +5,6 @@
  * ptrace works per thread; /proc/PID/task is re-read until a scan finds no
  * new thread, which is complete because a stopped thread cannot clone.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +18,7 @@
 #include <unistd.h>
 
 #include <whytop/attach.h>
+#include <whytop/proc.h>
 #include <whytop/target.h>
 
 #include "core/target/target_int.h"
@@ -41,43 +41,6 @@ const char *attach_stop_name(enum attach_stop s)
 	}
 }
 
-/* One-letter state from /proc/PID/task/TID/stat, '?' if unreadable. */
-static char attach_read_state(pid_t pid, pid_t tid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
-	if (n <= 0)
-		return '?';
-	/* comm may contain ')' and spaces: the state follows the last ')'. */
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
-		return '?';
-	return p[2];
-}
-
-static char attach_proc_state(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
-	if (n <= 0)
-		return '?';
-	char *p = strrchr(buf, ')');
-	return (p && p[1] == ' ' && p[2]) ? p[2] : '?';
-}
-
-/* TracerPid from /proc/PID/status, 0 if none or unreadable. */
-static long attach_tracer_pid(pid_t tid)
-{
-	char path[64], buf[2048];
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-		return 0;
-	char *p = strstr(buf, "TracerPid:");
-	return p ? strtol(p + 10, NULL, 10) : 0;
-}
-
 /*
  * TracerPid names the tracing *thread*, not its process: whytop's tracer
  * threads (a screen's, the ptrace counter's) are not its main thread. Is
@@ -94,28 +57,6 @@ bool attach_tid_is_ours(long tid)
 	return access(path, F_OK) == 0;
 }
 
-/* The value of a "Key:" line of /proc/PID/status text, or NULL. */
-static const char *attach_status_field(const char *buf, const char *key)
-{
-	size_t klen = strlen(key);
-	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, key, klen) == 0 && p[klen] == ':')
-			return p + klen + 1;
-	return NULL;
-}
-
-static long attach_status_long(const char *buf, const char *key, long dflt)
-{
-	const char *v = attach_status_field(buf, key);
-	return v ? strtol(v, NULL, 10) : dflt;
-}
-
-static unsigned long long attach_status_hex(const char *buf, const char *key)
-{
-	const char *v = attach_status_field(buf, key);
-	return v ? strtoull(v, NULL, 16) : 0;
-}
-
 /* The escaped comm of a process, into buf ("?" if unreadable). */
 static const char *attach_comm(pid_t pid, char *buf, size_t size)
 {
@@ -129,55 +70,33 @@ static const char *attach_comm(pid_t pid, char *buf, size_t size)
 	return wt_escape_to(buf, size, raw, (size_t)n, 0);
 }
 
-/* The kernel's PF_KTHREAD, field 9 (flags) of /proc/PID/stat. */
-#define ATTACH_PF_KTHREAD 0x00200000ul
-
-static bool attach_is_kthread(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-		return false;
-	char *p = strrchr(buf, ')');
-	/* after ") ": state ppid pgrp session tty_nr tpgid flags */
-	for (int field = 0; p && field < 7; field++)
-		p = strchr(p + 1, ' ');
-	return p && (strtoul(p + 1, NULL, 10) & ATTACH_PF_KTHREAD);
-}
-
 int attach_check(pid_t pid, struct wt_err *err)
 {
-	char path[64], buf[2048], name[64];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+	struct proc_status st;
+	char name[64];
+	if (proc_status_read(pid, &st) < 0)
 		return 0; /* gone or hidden: the caller's own reads say which */
-	if (attach_status_long(buf, "Tgid", 0) == getpid())
+	if (st.tgid == getpid())
 		return wt_err_set(err, EINVAL,
 				  "process %d is whytop itself: whytop cannot trace itself", pid);
-	if (attach_is_kthread(pid))
+	if (proc_is_kthread(pid))
 		return wt_err_set(err, EINVAL,
 				  "process %d is a kernel thread: it has no user stack; "
 				  "'whytop kstack %d' shows its kernel stack",
 				  pid, pid);
-	const char *state = attach_status_field(buf, "State");
-	while (state && (*state == ' ' || *state == '\t'))
-		state++;
 	/* A leader that exited while other threads run on shows Z too: not a zombie. */
-	if (state && (*state == 'Z' || *state == 'X') &&
-	    attach_status_long(buf, "Threads", 1) <= 1) {
-		long ppid = attach_status_long(buf, "PPid", 0);
-		if (*state == 'X')
+	if ((st.state == 'Z' || st.state == 'X') && st.threads <= 1) {
+		if (st.state == 'X')
 			return wt_err_set(err, ESRCH, "process %d is gone (it exited)", pid);
 		return wt_err_set(err, ESRCH,
-				  "process %d is a zombie (it has exited; its parent %ld (%s) "
+				  "process %d is a zombie (it has exited; its parent %d (%s) "
 				  "has not reaped it): there is nothing left to trace",
-				  pid, ppid, attach_comm((pid_t)ppid, name, sizeof(name)));
+				  pid, (int)st.ppid, attach_comm(st.ppid, name, sizeof(name)));
 	}
-	long tracer = attach_status_long(buf, "TracerPid", 0);
-	if (tracer > 0 && !attach_tid_is_ours(tracer))
+	if (st.tracer_pid > 0 && !attach_tid_is_ours(st.tracer_pid))
 		return wt_err_set(err, EPERM,
-				  "process %d is already traced by %ld (%s); detach it first", pid,
-				  tracer, attach_comm((pid_t)tracer, name, sizeof(name)));
+				  "process %d is already traced by %d (%s); detach it first", pid,
+				  (int)st.tracer_pid, attach_comm(st.tracer_pid, name, sizeof(name)));
 	return 0;
 }
 
@@ -187,7 +106,8 @@ int attach_refusal(pid_t pid, pid_t tid, int e, struct wt_err *err)
 	if (r < 0)
 		return r;
 	char name[64];
-	long tracer = tid ? attach_tracer_pid(tid) : 0;
+	struct proc_status st;
+	long tracer = tid && proc_status_read(tid, &st) == 0 ? st.tracer_pid : 0;
 	if (attach_tid_is_ours(tracer))
 		return wt_err_set(err, EBUSY,
 				  "cannot attach to %d: another part of whytop is holding it; "
@@ -200,10 +120,7 @@ int attach_refusal(pid_t pid, pid_t tid, int e, struct wt_err *err)
 				  tid, pid, tracer, attach_comm((pid_t)tracer, name, sizeof(name)));
 	if (e != EPERM && e != EACCES)
 		return wt_err_set(err, e, "cannot attach to %d: %s", pid, strerror(e));
-	char buf[2048];
-	unsigned long long caps = 0;
-	if (wt_read_at(AT_FDCWD, "/proc/self/status", buf, sizeof(buf)) > 0)
-		caps = attach_status_hex(buf, "CapEff");
+	unsigned long long caps = proc_status_read(0, &st) == 0 ? st.cap_eff : 0;
 	if (caps & (1ull << 19)) /* CAP_SYS_PTRACE: running as root will not help */
 		return wt_err_set(err, e,
 				  "cannot attach to %d: %s, although whytop has CAP_SYS_PTRACE: "
@@ -250,29 +167,23 @@ static struct attach_thread *attach_add(struct attach_set *as, pid_t tid)
 static int attach_scan(struct target *tg, struct attach_set *as, pid_t only_tid,
 		       int *first_errno, pid_t *err_tid)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/task", as->pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return -errno;
+	pid_t *tids;
+	size_t n;
+	int r = proc_threads(as->pid, &tids, &n);
+	if (r < 0)
+		return r;
 	size_t from = as->nthreads;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		long tid;
-		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid) < 0)
+	for (size_t i = 0; i < n; i++) {
+		if ((only_tid && tids[i] != only_tid) || attach_find(as, tids[i]))
 			continue;
-		if (only_tid && tid != only_tid)
-			continue;
-		if (attach_find(as, (pid_t)tid))
-			continue;
-		struct attach_thread *t = attach_add(as, (pid_t)tid);
+		struct attach_thread *t = attach_add(as, tids[i]);
 		if (!t) {
-			closedir(d);
+			free(tids);
 			return -ENOMEM;
 		}
-		t->state = attach_read_state(as->pid, (pid_t)tid);
+		t->state = proc_task_state(as->pid, tids[i]);
 	}
-	closedir(d);
+	free(tids);
 	for (size_t i = from; i < as->nthreads; i++) {
 		struct attach_thread *t = &as->threads[i];
 		struct target_task *k;
@@ -280,9 +191,9 @@ static int attach_scan(struct target *tg, struct attach_set *as, pid_t only_tid,
 			t->gone = true; /* an exited thread (a zombie leader) cannot be seized */
 			continue;
 		}
-		int r = target_seize(tg, t->tid, &k);
+		r = target_seize(tg, t->tid, &k);
 		if (r < 0) {
-			char now = r == -EPERM ? attach_read_state(as->pid, t->tid) : 0;
+			char now = r == -EPERM ? proc_task_state(as->pid, t->tid) : 0;
 			/* An exiting thread refuses ptrace with EPERM: it is going, not forbidden. */
 			if (r == -ESRCH || now == 'Z' || now == 'X' || now == '?') {
 				t->gone = true;
@@ -426,7 +337,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	as->target = tg;
 	tg->hold = as;
 	as->start_ns = wt_now_ns();
-	char pstate = attach_proc_state(pid);
+	char pstate = proc_task_state(pid, 0);
 	as->was_stopped = pstate == 'T';
 	uint64_t deadline = as->start_ns + (opts->stop_timeout_ns ? opts->stop_timeout_ns
 								  : ATTACH_DEFAULT_TIMEOUT_NS);
@@ -461,7 +372,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 				t->regs_valid = true;
 		} else if (t->deferred) {
 			unstopped++;
-			if (attach_read_state(pid, t->tid) == 'D')
+			if (proc_task_state(pid, t->tid) == 'D')
 				in_d++;
 		}
 	}
@@ -484,7 +395,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 				  pid, unstopped, pid);
 	}
 	if (held == 0) {
-		char pnow = attach_proc_state(pid);
+		char pnow = proc_task_state(pid, 0);
 		int gone = pstate == '?' || pstate == 'Z' || pstate == 'X' || pnow == '?' ||
 			   pnow == 'Z' || pnow == 'X';
 		if (gone && first_errno == EPERM)
