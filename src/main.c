@@ -3,6 +3,8 @@
  * command-line subcommands (src/cli); anything else starts the terminal UI
  * (src/ui). Both are thin front ends on the core library.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,15 @@ static void print_help(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/*
+	 * SIGCHLD wakes the target threads (target.h), which take it in their
+	 * ppoll; blocked here, before any thread starts, it cuts no sleep of
+	 * the UI or of a command short.
+	 */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	pthread_sigmask(SIG_BLOCK, &chld, NULL);
 	if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
 		print_help(stdout);
 		return 0;

@@ -11,10 +11,14 @@
  * arrive after detach, and a process that was stopped (T) stays stopped.
  *
  * ptrace's rule: every call on a tracee must come from the thread that
- * attached it. Call all of these from one thread (the tracer thread,
- * tracer.h). A thread that cannot be stopped in time (it sleeps in D state
- * in the kernel) is detached later by attach_reap_deferred, which the
- * tracer thread calls regularly.
+ * attached it. A hold is made on the thread of the process's target
+ * (target.h), inside a job: attach_all finds that target with
+ * target_current() and holds through it, so a process the target already
+ * has seized (counting its syscalls) is held too, and let go back into its
+ * mode afterwards rather than detached. The wait for the stops blocks
+ * (target_wait); it does not poll. A thread that cannot be stopped in time
+ * (it sleeps in D state in the kernel) stays seized by the target, which
+ * lets it go at its stop, whenever that comes.
  */
 #ifndef WHYTOP_ATTACH_H
 #define WHYTOP_ATTACH_H
@@ -38,7 +42,7 @@ struct attach_thread {
 	char state;    /* from /proc/PID/task/TID/stat before the stop ('?' unknown) */
 	bool seized;   /* PTRACE_SEIZE succeeded and no detach yet */
 	bool gone;     /* exited (or never existed) during the attach */
-	bool deferred; /* did not stop in time; detached later by attach_reap_deferred */
+	bool deferred; /* did not stop in time; the target lets it go at its stop */
 	bool released; /* let go early by attach_opts.on_stop */
 	enum attach_stop stop;
 	int pending_sig;       /* signal to hand back on detach, 0 none */
@@ -49,8 +53,11 @@ struct attach_thread {
 	struct user_regs_struct regs;
 };
 
+struct target;
+
 struct attach_set {
 	pid_t pid;
+	struct target *target; /* whose thread holds it */
 	struct attach_thread *threads;
 	size_t nthreads, cap;
 	bool was_stopped;  /* the process was in T (group-stopped) before we came */
@@ -75,14 +82,15 @@ struct attach_opts {
 };
 
 /*
- * Seize and stop the threads of pid. On success *out holds every thread that
+ * Seize and stop the threads of pid; on its target's thread only (EINVAL
+ * elsewhere). On success *out holds every thread that
  * was seen, each with its stop classified (threads that exited are marked
  * gone). Fails only if no thread at all could be held (process gone,
  * permission refused); the error names the cause and what to do. When
  * every thread sleeps in D and none stopped within a short grace (20 ms
  * after the others), it fails with ETIMEDOUT at once, naming D and
- * 'whytop kstack'; those threads stay seized until they stop, and a later
- * attach_all on the same thread takes them over (never EBUSY for them).
+ * 'whytop kstack'; those threads stay seized by the target until they
+ * stop, and a later attach_all takes them over.
  */
 int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **out,
 	       struct wt_err *err);
@@ -137,13 +145,6 @@ int attach_set_regs(struct attach_set *as, pid_t tid, const struct user_regs_str
  * but values on a running thread's stack are of course moving.
  */
 ssize_t attach_read_mem(pid_t pid, uint64_t addr, void *buf, size_t len);
-
-/*
- * Detach threads that could not be stopped within the timeout of an
- * earlier attach_all, once they have stopped. Call from the tracer thread;
- * returns how many are still waiting.
- */
-size_t attach_reap_deferred(void);
 
 /* Human words for a stop kind ("interrupt", "group-stop", "signal"). */
 const char *attach_stop_name(enum attach_stop s);

@@ -47,9 +47,8 @@ struct locals_frame {
 };
 
 /*
- * stack_walk for locals and poke: when another walk of this process (a
- * tab's tracer, or a thread an earlier walk could not stop in time) still
- * holds the target, let deferred threads go and try again for a moment.
+ * stack_walk for locals and poke: refuses an i386 program (its frames carry
+ * no registers to read locals from).
  */
 int locals_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
 		struct wt_err *err);

@@ -166,7 +166,7 @@ int ui_loop_run(struct ui *ui)
 	sigaddset(&set, SIGHUP);
 	sigaddset(&set, SIGQUIT);
 	sigaddset(&set, SIGTSTP);
-	/* Blocked for every thread created later too (a tab's tracer thread). */
+	/* Blocked for every thread created later too (a target's thread). */
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	ui->sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	ui->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);

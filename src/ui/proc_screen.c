@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <whytop/tracer.h>
+#include <whytop/target.h>
 
 #include "ui/tab.h"
 #include "ui/ui_int.h"
@@ -234,19 +234,24 @@ static unsigned ps_tick(struct screen *s)
 	return r;
 }
 
-struct tracer *tab_tracer(struct tab_ctx *ctx, struct wt_err *err)
+struct target *tab_target(struct tab_ctx *ctx, struct wt_err *err)
 {
-	if (!ctx->tracer && tracer_start(&ctx->tracer, err) < 0)
-		ctx->tracer = NULL;
-	return ctx->tracer;
+	if (!ctx->target && target_get(ctx->pid, &ctx->target, err) < 0)
+		ctx->target = NULL;
+	return ctx->target;
+}
+
+static void ps_nothing(void *arg)
+{
+	(void)arg;
 }
 
 static int ps_fds(struct screen *s, struct pollfd *pfd, int max)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
 	int n = 0;
-	if (ps->ctx.tracer && n < max)
-		pfd[n++] = (struct pollfd){ .fd = tracer_fd(ps->ctx.tracer), .events = POLLIN };
+	if (ps->ctx.target && n < max)
+		pfd[n++] = (struct pollfd){ .fd = target_fd(ps->ctx.target), .events = POLLIN };
 	for (int i = 0; i < ps->ntabs && n < max; i++) {
 		struct tab_slot *t = &ps->tabs[i];
 		if (!t->open || !t->ops->poll_fd)
@@ -262,9 +267,9 @@ static unsigned ps_fd_ready(struct screen *s, int fd, short revents)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
 	unsigned r = UI_NONE;
-	if (ps->ctx.tracer && fd == tracer_fd(ps->ctx.tracer)) {
+	if (ps->ctx.target && fd == target_fd(ps->ctx.target)) {
 		/* Finished ptrace jobs: their done functions update their tabs. */
-		tracer_collect(ps->ctx.tracer);
+		target_collect(ps->ctx.target);
 		return UI_REDRAW;
 	}
 	for (int i = 0; i < ps->ntabs; i++) {
@@ -289,12 +294,19 @@ static void ps_layout(struct screen *s)
 static void ps_destroy(struct screen *s)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
-	/* The job in flight finishes and queued ones are cancelled while the tabs still exist. */
-	tracer_stop(ps->ctx.tracer);
-	ps->ctx.tracer = NULL;
+	/*
+	 * The jobs queued so far run (the target may be shared with another
+	 * view) and their done functions too, while the tabs still exist.
+	 */
+	if (ps->ctx.target) {
+		target_call(ps->ctx.target, ps_nothing, NULL);
+		target_collect(ps->ctx.target);
+	}
 	for (int i = 0; i < ps->ntabs; i++)
 		if (ps->tabs[i].open && ps->tabs[i].ops->close)
 			ps->tabs[i].ops->close(&ps->ctx, ps->tabs[i].state);
+	target_put(ps->ctx.target);
+	ps->ctx.target = NULL;
 	if (ps->win)
 		delwin(ps->win);
 	free(ps);

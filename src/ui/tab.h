@@ -17,7 +17,7 @@
  *          thread's eventfd) returns it from poll_fd (or -1); when it is
  *          readable, on_fd runs on the UI thread. poll_fd is asked again
  *          after every event, so the fd may appear or change at any time.
- *          ptrace work goes to the shared tracer (tab_tracer) instead,
+ *          ptrace work goes to the process's target (tab_target) instead,
  *          whose fd the screen polls itself.
  *   focus  the tab became active (true) or another tab did (false).
  *   close  when the screen closes (process screen left), free state.
@@ -41,7 +41,7 @@
 
 struct stack;
 struct proc_screen;
-struct tracer;
+struct target;
 struct wt_err;
 
 struct tab_ctx {
@@ -58,14 +58,15 @@ struct tab_ctx {
 	unsigned delay_ms;     /* the refresh interval */
 	bool process_gone;     /* the process has exited (set by the screen) */
 	/*
-	 * The screen's one tracer thread (tab_tracer starts it on first use):
-	 * every ptrace job of every tab runs on it, one at a time and in
-	 * order, so no two tabs ever attach to the process at once. The
-	 * screen polls its fd and runs the jobs' done functions; it stops the
-	 * thread (a running job finishes, queued ones get their done with
-	 * tracer_cancelled) before any tab's close.
+	 * The process's target (target.h; tab_target gets it on first use):
+	 * every ptrace job of every tab runs on its thread, one at a time and
+	 * in order, as do the jobs of any other view of the same process
+	 * (the Syscalls tab's ptrace counting is a mode of the same target),
+	 * so no two ever fight over the process. The screen polls its fd and
+	 * runs the jobs' done functions; before any tab's close it waits for
+	 * the jobs queued so far and runs their done functions.
 	 */
-	struct tracer *tracer;
+	struct target *target;
 	struct proc_screen *screen; /* private to proc_screen.c */
 };
 
@@ -85,8 +86,8 @@ struct tab_ops {
 /* The table of tabs, in tab-bar order (tabs.c), NULL-terminated. */
 extern const struct tab_ops *const tab_table[];
 
-/* The screen's tracer thread, started now if need be; NULL (and err) if it cannot start. */
-struct tracer *tab_tracer(struct tab_ctx *ctx, struct wt_err *err);
+/* The process's target, taken now if need be; NULL (and err) if it cannot start. */
+struct target *tab_target(struct tab_ctx *ctx, struct wt_err *err);
 
 /* Make the tab called name the active one (opens it if needed). -ENOENT if no such tab. */
 int tab_switch(struct tab_ctx *ctx, const char *name);

@@ -8,8 +8,8 @@
  * the tab shows the value read back and whether the thread left the frame.
  *
  * All target work (walk, read, poke, watch) runs as jobs on this tab's own
- * tracer thread (tracer.h), which alone touches the debug_proc; results come
- * back through the tracer's fd. The UI never waits on the target.
+ * process's target (target.h), whose thread alone touches the debug_proc; results come
+ * back through the target's fd. The UI never waits on the process.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,7 +19,7 @@
 
 #include <whytop/locals.h>
 #include <whytop/stack.h>
-#include <whytop/tracer.h>
+#include <whytop/target.h>
 
 #include "ui/tab.h"
 #include "ui/ui_int.h"
@@ -31,7 +31,7 @@ enum lt_kind { LT_READ, LT_POKE, LT_UNDO };
 
 struct lt_state;
 
-/* One job for the tracer thread; results are filled in by run, taken by done. */
+/* One job for the target's thread; results are filled in by run, taken by done. */
 struct lt_job {
 	struct lt_state *st;
 	enum lt_kind kind;
@@ -55,8 +55,8 @@ struct lt_job {
 
 struct lt_state {
 	struct tab_ctx *ctx; /* lives as long as the screen, longer than us */
-	struct tracer *tr; /* the screen's tracer (ctx->tracer), shared with the other tabs */
-	struct debug_proc *dp; /* tracer thread only */
+	struct target *tr; /* the process's target (ctx->target), shared with the other tabs */
+	struct debug_proc *dp; /* the target's thread only */
 	unsigned busy;	       /* jobs queued or running */
 	bool active;
 	struct locals *l;	/* what is shown */
@@ -76,7 +76,7 @@ struct lt_state {
 	bool last_bad;
 };
 
-/* ---- on the tracer thread ---- */
+/* ---- on the target's thread ---- */
 
 static int lt_walk(struct lt_job *j, struct stack **stp)
 {
@@ -85,7 +85,6 @@ static int lt_walk(struct lt_job *j, struct stack **stp)
 		return -1;
 	if (debug_proc_refresh(j->st->dp, &j->err) < 0)
 		return -1;
-	/* The Stack tab's tracer may be holding the process a moment: retried. */
 	return locals_walk(j->st->dp, &so, stp, &j->err);
 }
 
@@ -171,7 +170,7 @@ static void lt_done(void *arg)
 	struct lt_job *j = arg;
 	struct lt_state *st = j->st;
 
-	if (tracer_cancelled(st->tr)) {
+	if (target_cancelled(st->tr)) {
 		lt_job_free(j);
 		return;
 	}
@@ -240,7 +239,7 @@ static void lt_submit(struct tab_ctx *ctx, struct lt_state *st, struct lt_job *j
 {
 	j->st = st;
 	j->pid = ctx->pid;
-	if (tracer_submit(st->tr, lt_run, lt_done, j) < 0) {
+	if (target_submit(st->tr, lt_run, lt_done, j) < 0) {
 		tab_error(ctx, "Locals: cannot queue work for the tracer thread");
 		lt_job_free(j);
 		return;
@@ -286,7 +285,7 @@ static int lt_open(struct tab_ctx *ctx, void **state)
 	struct wt_err err = {0};
 	if (!st)
 		return -ENOMEM;
-	if (!(st->tr = tab_tracer(ctx, &err))) {
+	if (!(st->tr = tab_target(ctx, &err))) {
 		free(st);
 		return -(err.code ? err.code : EAGAIN);
 	}
@@ -300,7 +299,7 @@ static int lt_open(struct tab_ctx *ctx, void **state)
 static void lt_close(struct tab_ctx *ctx, void *state)
 {
 	struct lt_state *st = state;
-	/* The screen stopped the tracer first (queued jobs got their done); nobody uses dp. */
+	/* The screen ran the jobs queued so far and their done functions: nobody uses dp. */
 	if (st->dp)
 		debug_proc_close(st->dp);
 	locals_free(st->l);

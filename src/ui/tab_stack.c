@@ -10,8 +10,8 @@
  * takes one new snapshot). The selected thread and frame go into the
  * screen's tab_ctx for the Locals tab; Enter opens it.
  *
- * Walks run on this tab's tracer thread (tracer.h), which alone touches the
- * debug_proc. While a walk is in flight the tab waits on the tracer's fd,
+ * Walks run on the process's target (target.h), whose thread alone touches the
+ * debug_proc. While a walk is in flight the tab waits on the target's fd,
  * otherwise on a timerfd that says when the next sample is due.
  */
 #include <errno.h>
@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include <whytop/stack.h>
-#include <whytop/tracer.h>
+#include <whytop/target.h>
 
 #include "ui/tab.h"
 #include "ui/ui_int.h"
@@ -49,8 +49,8 @@ struct st_row {
 
 struct st_state {
 	struct tab_ctx *ctx; /* the screen's, for results coming back */
-	struct tracer *tr; /* the screen's tracer (ctx->tracer), shared with the other tabs */
-	struct debug_proc *dp; /* tracer thread only */
+	struct target *tr; /* the process's target (ctx->target), shared with the other tabs */
+	struct debug_proc *dp; /* the target's thread only */
 	bool busy, active, frozen;
 	int timer; /* timerfd: the next sample is due */
 	bool timer_armed;
@@ -70,7 +70,7 @@ struct st_state {
 	size_t src_n;
 };
 
-/* ---- on the tracer thread ---- */
+/* ---- on the target's thread ---- */
 
 static void st_run(void *arg)
 {
@@ -193,7 +193,7 @@ static void st_submit(struct tab_ctx *ctx, struct st_state *st)
 		return;
 	j->st = st;
 	j->pid = ctx->pid;
-	if (tracer_submit(st->tr, st_run, st_done, j) < 0) {
+	if (target_submit(st->tr, st_run, st_done, j) < 0) {
 		free(j);
 		tab_error(ctx, "Stack: cannot queue work for the tracer thread");
 		return;
@@ -228,7 +228,7 @@ static void st_take(struct tab_ctx *ctx, struct st_state *st, struct st_job *j)
 static void st_done(void *arg)
 {
 	struct st_job *j = arg;
-	if (tracer_cancelled(j->st->tr)) {
+	if (target_cancelled(j->st->tr)) {
 		stack_free(j->stk);
 		free(j);
 		return;
@@ -247,7 +247,7 @@ static int st_open(struct tab_ctx *ctx, void **state)
 		free(st);
 		return -errno;
 	}
-	if (!(st->tr = tab_tracer(ctx, &err))) {
+	if (!(st->tr = tab_target(ctx, &err))) {
 		close(st->timer);
 		free(st);
 		return -(err.code ? err.code : EAGAIN);
@@ -272,7 +272,7 @@ static void st_src_free(struct st_state *st)
 static void st_close(struct tab_ctx *ctx, void *state)
 {
 	struct st_state *st = state;
-	/* The screen stopped the tracer first: no walk runs or waits; nobody else uses dp. */
+	/* The screen ran the jobs queued so far and their done functions: nobody uses dp. */
 	if (st->dp)
 		debug_proc_close(st->dp);
 	if (ctx->stack == st->cur)
@@ -536,7 +536,7 @@ static int st_poll_fd(struct tab_ctx *ctx, void *state)
 {
 	struct st_state *st = state;
 	if (st->busy)
-		return -1; /* the walk's result comes through the screen's tracer fd */
+		return -1; /* the walk's result comes through the target's fd */
 	if (st->active && !st->frozen && !ctx->process_gone) {
 		if (!st->timer_armed)
 			st_arm_timer(st);

@@ -57,6 +57,13 @@ static void sctab_start(struct tab_ctx *ctx, struct sctab_state *st)
 	st->error[0] = '\0';
 	if (ctx->process_gone)
 		return;
+	/*
+	 * The screen keeps the process's target while it is open, so that the
+	 * ptrace backend (a mode of that target) and the other tabs' jobs use
+	 * one and the same tracer thread for the screen's whole life.
+	 */
+	if (o.backend != SC_BACKEND_KERNEL && !tab_target(ctx, &err))
+		wt_err_clear(&err);
 	if (sc_session_open(&st->s, &o, &err) < 0) {
 		snprintf(st->error, sizeof(st->error), "%s", err.msg);
 		return;

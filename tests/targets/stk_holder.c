@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <whytop/attach.h>
+#include <whytop/target.h>
 
 static int holder_seen(const char *path, int sig)
 {
@@ -31,14 +32,8 @@ static int holder_seen(const char *path, int sig)
 	return seen;
 }
 
-int main(int argc, char **argv)
+static int holder_hold(pid_t pid, int sig, const char *out, int before)
 {
-	if (argc < 4)
-		return 2;
-	pid_t pid = atoi(argv[1]);
-	int sig = atoi(argv[2]);
-	const char *out = argv[3];
-	int before = argc > 4 && strcmp(argv[4], "before") == 0;
 	struct wt_err err = { 0 };
 	struct attach_set *as;
 	if (before)
@@ -79,4 +74,36 @@ int main(int argc, char **argv)
 	}
 	printf("FAIL: signal %d never arrived\n", sig);
 	return 1;
+}
+
+struct holder {
+	pid_t pid;
+	int sig;
+	const char *out;
+	int before;
+	int rc;
+};
+
+/* On the target's thread: a hold is made only there (attach.h). */
+static void holder_run(void *arg)
+{
+	struct holder *h = arg;
+	h->rc = holder_hold(h->pid, h->sig, h->out, h->before);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4)
+		return 2;
+	struct holder h = {atoi(argv[1]), atoi(argv[2]), argv[3],
+			   argc > 4 && strcmp(argv[4], "before") == 0, 1};
+	struct wt_err err = { 0 };
+	struct target *t;
+	if (target_get(h.pid, &t, &err) < 0) {
+		printf("attach failed: %s\n", err.msg);
+		return 1;
+	}
+	target_call(t, holder_run, &h);
+	target_put(t);
+	return h.rc;
 }

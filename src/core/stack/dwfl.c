@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <whytop/stack.h>
+#include <whytop/target.h>
 
 #include "core/proc/parse.h"
 #include "core/stack/stack_int.h"
@@ -439,6 +440,11 @@ int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)
 	if (!dp)
 		return wt_err_set(err, ENOMEM, "out of memory");
 	dp->pid = pid;
+	int r = target_get(pid, &dp->target, err);
+	if (r < 0) {
+		free(dp);
+		return r;
+	}
 	dp->pages = calloc(DEBUG_PAGE_SLOTS, sizeof(*dp->pages));
 	dp->dwfl = dwfl_begin(&debug_callbacks);
 	if (!dp->pages || !dp->dwfl) {
@@ -466,7 +472,7 @@ int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)
 		dp->is32 = true;
 	}
 	bool changed;
-	int r = debug_proc_read_maps(dp, &changed);
+	r = debug_proc_read_maps(dp, &changed);
 	if (r < 0) {
 		debug_proc_close(dp);
 		/* A zombie, a kernel thread, a refusal: attach.c knows which (attach.h). */
@@ -528,6 +534,7 @@ void debug_proc_close(struct debug_proc *dp)
 	free(dp->pages);
 	free(dp->maps);
 	free(dp->maps_text);
+	target_put(dp->target);
 	free(dp);
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <whytop/stack.h>
+#include <whytop/target.h>
 
 #include "core/stack/stack_int.h"
 
@@ -250,8 +251,9 @@ static bool stack_on_stop(struct attach_set *as, struct attach_thread *t, void *
 static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max, bool no_symbols,
 			   struct stack **out, struct wt_err *err);
 
-int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
-	       struct wt_err *err)
+/* stack_walk on the target's thread. */
+static int stack_walk_here(struct debug_proc *dp, const struct stack_opts *opts,
+			   struct stack **out, struct wt_err *err)
 {
 	static const struct stack_opts defaults;
 	if (!opts)
@@ -313,6 +315,33 @@ int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stac
 	(*out)->hold_ns = hold_ns;
 	(*out)->walk_ns = wt_now_ns() - t0;
 	return 0;
+}
+
+struct stack_walk_call {
+	struct debug_proc *dp;
+	const struct stack_opts *opts;
+	struct stack **out;
+	struct wt_err *err;
+	int rc;
+};
+
+static void stack_walk_job(void *arg)
+{
+	struct stack_walk_call *c = arg;
+	c->rc = stack_walk_here(c->dp, c->opts, c->out, c->err);
+}
+
+int stack_walk(struct debug_proc *dp, const struct stack_opts *opts, struct stack **out,
+	       struct wt_err *err)
+{
+	/* Only the process's target holds it: from any other thread, a job on it. */
+	struct stack_walk_call c = {dp, opts, out, err, 0};
+	*out = NULL;
+	int r = target_call(dp->target, stack_walk_job, &c);
+	if (r < 0)
+		return wt_err_set(err, -r, "cannot walk %d: its tracer thread has stopped",
+				  dp->pid);
+	return c.rc;
 }
 
 int stack_walk_held(struct debug_proc *dp, struct attach_set *as, struct stack **out,

@@ -78,8 +78,11 @@ struct unwind_space; /* libunwind side, unwind.c */
 struct symbols_cache; /* names by pc, symbols.c */
 struct symidx;	      /* sorted symbol tables, symidx.c */
 
+struct target;
+
 struct debug_proc {
 	pid_t pid;
+	struct target *target; /* the owner of pid: holds are made on its thread */
 	/*
 	 * An i386 program (a compat task): registers are its 32-bit ones
 	 * zero-extended in the x86_64 slots, words in memory are 4 bytes, and

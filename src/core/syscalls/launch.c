@@ -147,6 +147,10 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 	if (child == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
+		/* The program starts with no signal blocked (whytop blocks SIGCHLD, target.h). */
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		close(pfd[0]);
 		/* Wait here until the parent has seized us. */
 		raise(SIGSTOP);

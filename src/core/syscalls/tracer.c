@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include <whytop/proc.h>
 #include <whytop/target.h>
 
 #include "sc_internal.h"
@@ -244,56 +245,51 @@ static int resume_req(const struct sc_tracer *t, const struct sc_tracee *e)
 	return PTRACE_SYSCALL;
 }
 
-/* The thread group of a task, from /proc; 0 if gone. */
+/* The thread group of a task; 0 if gone. */
 static pid_t tgid_of(pid_t tid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
-		return 0;
-	const char *p = strstr(buf, "\nTgid:");
-	return p ? (pid_t)atoi(p + 6) : 0;
+	pid_t tgid = 0;
+	return proc_tgid_of(tid, &tgid) == 0 ? tgid : 0;
 }
 
-int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
+/*
+ * Take note of one stop of tid (no resume). Returns its entry, or NULL
+ * when there is nothing to resume: it exited, or it is another process's
+ * task and was let go.
+ */
+static struct sc_tracee *sc_tracer_note(struct sc_tracer *t, pid_t tid,
+					const struct target_stop *ts)
 {
 	struct sc_tracee *e = sc_tracer_find(t, tid);
-	struct target_stop ts = target_classify(status);
 
-	if (ts.event == TE_EXITED || ts.event == TE_KILLED) {
+	if (ts->event == TE_EXITED || ts->event == TE_KILLED) {
 		if (e)
 			sc_tracer_remove(t, tid);
-		return 0;
+		return NULL;
 	}
-	if (ts.event == TE_NONE || ts.event == TE_CONTINUED)
-		return 0;
+	if (ts->event == TE_NONE || ts->event == TE_CONTINUED)
+		return NULL;
 	if (!e) {
 		/*
-		 * A new thread's first stop can come before its parent's clone
-		 * event. A clone that made another process (no CLONE_THREAD, an
-		 * exit signal other than SIGCHLD) is traced too: let it go.
+		 * A thread seized while running (its first stop), or a new
+		 * thread whose first stop came before its parent's clone
+		 * event. A clone that made another process (no CLONE_THREAD,
+		 * an exit signal other than SIGCHLD) is traced too: let it go.
 		 */
 		if (t->tgid && tgid_of(tid) != t->tgid) {
 			ptrace(PTRACE_DETACH, tid, 0, 0);
-			return 0;
+			return NULL;
 		}
 		e = sc_tracer_add(t, tid);
 		if (!e) {
 			ptrace(PTRACE_DETACH, tid, 0, 0);
-			return -ENOMEM;
+			return NULL;
 		}
-	}
-	int inject = 0;
-
-	if (t->detaching) {
-		/* Any stop will do to let go; a genuine signal goes with us. */
-		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)target_stop_signal(&ts));
-		sc_tracer_remove(t, tid);
-		return 0;
+		e->attached = 1; /* maybe mid-syscall: see first_stop */
 	}
 
 	unsigned long msg = 0;
-	switch (ts.event) {
+	switch (ts->event) {
 	case TE_SYSCALL_STOP:
 	case TE_SECCOMP:
 		syscall_stop(t, e);
@@ -302,7 +298,7 @@ int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 	case TE_FORK:
 	case TE_VFORK:
 		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && msg &&
-		    (!t->tgid || tgid_of((pid_t)msg) == t->tgid))
+		    (!t->tgid || tgid_of((pid_t)msg) == t->tgid) && !sc_tracer_find(t, (pid_t)msg))
 			sc_tracer_add(t, (pid_t)msg);
 		break;
 	case TE_EXEC:
@@ -315,6 +311,7 @@ int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 				e->slot = old->slot;
 				e->entry_ns = old->entry_ns;
 				sc_tracer_remove(t, (pid_t)msg);
+				e = sc_tracer_find(t, tid);
 			}
 		}
 		break;
@@ -322,19 +319,47 @@ int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
 	case TE_INTERRUPT: /* PTRACE_INTERRUPT, or a new thread's first stop */
 		if (e->attached)
 			first_stop(e);
-		if (ts.event == TE_GROUP_STOP) {
-			/* stay stopped, but let SIGCONT through */
-			ptrace(PTRACE_LISTEN, tid, 0, 0);
-			return 0;
-		}
-		break;
-	case TE_SIGNAL_DELIVERY:
-		inject = ts.sig; /* the signal is the target's */
 		break;
 	default:
 		break;
 	}
-	if (ptrace(resume_req(t, e), tid, 0, (void *)(long)inject) < 0 && errno == ESRCH)
+	return e;
+}
+
+void sc_tracer_account(struct sc_tracer *t, pid_t tid, int status)
+{
+	struct target_stop ts = target_classify(status);
+	sc_tracer_note(t, tid, &ts);
+}
+
+void sc_tracer_resume(struct sc_tracer *t, pid_t tid, const struct target_stop *ts)
+{
+	struct sc_tracee *e = sc_tracer_find(t, tid);
+	if (ts->event == TE_GROUP_STOP) {
+		/* stay stopped, but let SIGCONT through */
+		ptrace(PTRACE_LISTEN, tid, 0, 0);
+		return;
+	}
+	/* A genuine signal is the target's: delivered on resume. */
+	int inject = target_stop_signal(ts);
+	int req = e ? resume_req(t, e) : PTRACE_SYSCALL;
+	if (ptrace(req, tid, 0, (void *)(long)inject) < 0 && errno == ESRCH)
 		sc_tracer_remove(t, tid); /* killed meanwhile; its exit status follows */
+}
+
+int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status)
+{
+	struct target_stop ts = target_classify(status);
+
+	if (t->detaching && ts.event != TE_EXITED && ts.event != TE_KILLED &&
+	    ts.event != TE_NONE && ts.event != TE_CONTINUED) {
+		/* Any stop will do to let go; a genuine signal goes with us. */
+		ptrace(PTRACE_DETACH, tid, 0, (void *)(long)target_stop_signal(&ts));
+		sc_tracer_remove(t, tid);
+		return 0;
+	}
+	if (!sc_tracer_note(t, tid, &ts))
+		return 0;
+	sc_tracer_resume(t, tid, &ts);
 	return 0;
 }

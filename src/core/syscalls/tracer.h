@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <whytop/syscalls.h>
+#include <whytop/target.h>
 
 struct sc_tracee {
 	pid_t tid;
@@ -47,7 +48,14 @@ void sc_tracer_fini(struct sc_tracer *t);
 struct sc_tracee *sc_tracer_add(struct sc_tracer *t, pid_t tid);
 struct sc_tracee *sc_tracer_find(struct sc_tracer *t, pid_t tid);
 void sc_tracer_remove(struct sc_tracer *t, pid_t tid);
-/* Handle one wait status of tid and resume it as it should be. */
+/* Handle one wait status of tid and resume it as it should be (launch mode). */
 int sc_tracer_handle(struct sc_tracer *t, pid_t tid, int status);
+/*
+ * The same in two halves, for a task owned by a struct target (the ptrace
+ * backend): account for a stop without resuming (the target may be holding
+ * the task for a walk), then resume it as the count mode does from stop ts.
+ */
+void sc_tracer_account(struct sc_tracer *t, pid_t tid, int status);
+void sc_tracer_resume(struct sc_tracer *t, pid_t tid, const struct target_stop *ts);
 
 #endif

@@ -5,11 +5,8 @@
  * ptrace works per thread; /proc/PID/task is re-read until a scan finds no
  * new thread, which is complete because a stopped thread cannot clone.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,26 +18,14 @@
 #include <unistd.h>
 
 #include <whytop/attach.h>
+#include <whytop/proc.h>
 #include <whytop/target.h>
+
+#include "core/target/target_int.h"
 
 #define ATTACH_DEFAULT_TIMEOUT_NS 1000000000ull
 /* Threads that were already in D state get this long once all others stopped. */
 #define ATTACH_D_GRACE_NS 20000000ull
-
-/*
- * Threads still seized after their attach_set was freed (see
- * attach_reap_deferred), each with the thread of ours that seized it: only
- * that thread may wait for it and detach it (ptrace's rule), so another
- * tracer thread's reap or attach leaves it alone.
- */
-struct attach_deferred {
-	pid_t tid;
-	pid_t owner;
-};
-static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct attach_deferred *deferred;
-static size_t ndeferred, deferred_cap;
-static bool attach_adopt_deferred(pid_t tid);
 
 const char *attach_stop_name(enum attach_stop s)
 {
@@ -54,43 +39,6 @@ const char *attach_stop_name(enum attach_stop s)
 	default:
 		return "not stopped";
 	}
-}
-
-/* One-letter state from /proc/PID/task/TID/stat, '?' if unreadable. */
-static char attach_read_state(pid_t pid, pid_t tid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", pid, tid);
-	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
-	if (n <= 0)
-		return '?';
-	/* comm may contain ')' and spaces: the state follows the last ')'. */
-	char *p = strrchr(buf, ')');
-	if (!p || p[1] != ' ' || !p[2])
-		return '?';
-	return p[2];
-}
-
-static char attach_proc_state(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	ssize_t n = wt_read_at(AT_FDCWD, path, buf, sizeof(buf));
-	if (n <= 0)
-		return '?';
-	char *p = strrchr(buf, ')');
-	return (p && p[1] == ' ' && p[2]) ? p[2] : '?';
-}
-
-/* TracerPid from /proc/PID/status, 0 if none or unreadable. */
-static long attach_tracer_pid(pid_t tid)
-{
-	char path[64], buf[2048];
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-		return 0;
-	char *p = strstr(buf, "TracerPid:");
-	return p ? strtol(p + 10, NULL, 10) : 0;
 }
 
 /*
@@ -109,28 +57,6 @@ bool attach_tid_is_ours(long tid)
 	return access(path, F_OK) == 0;
 }
 
-/* The value of a "Key:" line of /proc/PID/status text, or NULL. */
-static const char *attach_status_field(const char *buf, const char *key)
-{
-	size_t klen = strlen(key);
-	for (const char *p = buf; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, key, klen) == 0 && p[klen] == ':')
-			return p + klen + 1;
-	return NULL;
-}
-
-static long attach_status_long(const char *buf, const char *key, long dflt)
-{
-	const char *v = attach_status_field(buf, key);
-	return v ? strtol(v, NULL, 10) : dflt;
-}
-
-static unsigned long long attach_status_hex(const char *buf, const char *key)
-{
-	const char *v = attach_status_field(buf, key);
-	return v ? strtoull(v, NULL, 16) : 0;
-}
-
 /* The escaped comm of a process, into buf ("?" if unreadable). */
 static const char *attach_comm(pid_t pid, char *buf, size_t size)
 {
@@ -144,55 +70,33 @@ static const char *attach_comm(pid_t pid, char *buf, size_t size)
 	return wt_escape_to(buf, size, raw, (size_t)n, 0);
 }
 
-/* The kernel's PF_KTHREAD, field 9 (flags) of /proc/PID/stat. */
-#define ATTACH_PF_KTHREAD 0x00200000ul
-
-static bool attach_is_kthread(pid_t pid)
-{
-	char path[64], buf[512];
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
-		return false;
-	char *p = strrchr(buf, ')');
-	/* after ") ": state ppid pgrp session tty_nr tpgid flags */
-	for (int field = 0; p && field < 7; field++)
-		p = strchr(p + 1, ' ');
-	return p && (strtoul(p + 1, NULL, 10) & ATTACH_PF_KTHREAD);
-}
-
 int attach_check(pid_t pid, struct wt_err *err)
 {
-	char path[64], buf[2048], name[64];
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (wt_read_at(AT_FDCWD, path, buf, sizeof(buf)) <= 0)
+	struct proc_status st;
+	char name[64];
+	if (proc_status_read(pid, &st) < 0)
 		return 0; /* gone or hidden: the caller's own reads say which */
-	if (attach_status_long(buf, "Tgid", 0) == getpid())
+	if (st.tgid == getpid())
 		return wt_err_set(err, EINVAL,
 				  "process %d is whytop itself: whytop cannot trace itself", pid);
-	if (attach_is_kthread(pid))
+	if (proc_is_kthread(pid))
 		return wt_err_set(err, EINVAL,
 				  "process %d is a kernel thread: it has no user stack; "
 				  "'whytop kstack %d' shows its kernel stack",
 				  pid, pid);
-	const char *state = attach_status_field(buf, "State");
-	while (state && (*state == ' ' || *state == '\t'))
-		state++;
 	/* A leader that exited while other threads run on shows Z too: not a zombie. */
-	if (state && (*state == 'Z' || *state == 'X') &&
-	    attach_status_long(buf, "Threads", 1) <= 1) {
-		long ppid = attach_status_long(buf, "PPid", 0);
-		if (*state == 'X')
+	if ((st.state == 'Z' || st.state == 'X') && st.threads <= 1) {
+		if (st.state == 'X')
 			return wt_err_set(err, ESRCH, "process %d is gone (it exited)", pid);
 		return wt_err_set(err, ESRCH,
-				  "process %d is a zombie (it has exited; its parent %ld (%s) "
+				  "process %d is a zombie (it has exited; its parent %d (%s) "
 				  "has not reaped it): there is nothing left to trace",
-				  pid, ppid, attach_comm((pid_t)ppid, name, sizeof(name)));
+				  pid, (int)st.ppid, attach_comm(st.ppid, name, sizeof(name)));
 	}
-	long tracer = attach_status_long(buf, "TracerPid", 0);
-	if (tracer > 0 && !attach_tid_is_ours(tracer))
+	if (st.tracer_pid > 0 && !attach_tid_is_ours(st.tracer_pid))
 		return wt_err_set(err, EPERM,
-				  "process %d is already traced by %ld (%s); detach it first", pid,
-				  tracer, attach_comm((pid_t)tracer, name, sizeof(name)));
+				  "process %d is already traced by %d (%s); detach it first", pid,
+				  (int)st.tracer_pid, attach_comm(st.tracer_pid, name, sizeof(name)));
 	return 0;
 }
 
@@ -202,7 +106,8 @@ int attach_refusal(pid_t pid, pid_t tid, int e, struct wt_err *err)
 	if (r < 0)
 		return r;
 	char name[64];
-	long tracer = tid ? attach_tracer_pid(tid) : 0;
+	struct proc_status st;
+	long tracer = tid && proc_status_read(tid, &st) == 0 ? st.tracer_pid : 0;
 	if (attach_tid_is_ours(tracer))
 		return wt_err_set(err, EBUSY,
 				  "cannot attach to %d: another part of whytop is holding it; "
@@ -215,10 +120,7 @@ int attach_refusal(pid_t pid, pid_t tid, int e, struct wt_err *err)
 				  tid, pid, tracer, attach_comm((pid_t)tracer, name, sizeof(name)));
 	if (e != EPERM && e != EACCES)
 		return wt_err_set(err, e, "cannot attach to %d: %s", pid, strerror(e));
-	char buf[2048];
-	unsigned long long caps = 0;
-	if (wt_read_at(AT_FDCWD, "/proc/self/status", buf, sizeof(buf)) > 0)
-		caps = attach_status_hex(buf, "CapEff");
+	unsigned long long caps = proc_status_read(0, &st) == 0 ? st.cap_eff : 0;
 	if (caps & (1ull << 19)) /* CAP_SYS_PTRACE: running as root will not help */
 		return wt_err_set(err, e,
 				  "cannot attach to %d: %s, although whytop has CAP_SYS_PTRACE: "
@@ -256,81 +158,55 @@ static struct attach_thread *attach_add(struct attach_set *as, pid_t tid)
 }
 
 /*
- * PTRACE_SEIZE; when the thread is traced by another thread of whytop
- * itself (another tab's tracer finishing a walk), wait for it to let go,
- * briefly, rather than failing.
+ * Seize and interrupt every listed thread not seen before: seize them all
+ * first (that stops nothing), then interrupt them in a tight loop, so the
+ * first one stopped does not wait for the others' /proc reads and seizes.
+ * Returns how many were new, or -errno if the task directory cannot be
+ * read (process gone).
  */
-static int attach_seize(pid_t tid)
+static int attach_scan(struct target *tg, struct attach_set *as, pid_t only_tid,
+		       int *first_errno, pid_t *err_tid)
 {
-	for (int i = 0; i < 100; i++) {
-		if (ptrace(PTRACE_SEIZE, tid, 0, 0) == 0)
-			return 0;
-		if (errno != EPERM || !attach_tid_is_ours(attach_tracer_pid(tid)))
-			return -1;
-		struct timespec ts = {0, 2000000};
-		nanosleep(&ts, NULL);
-	}
-	errno = EBUSY;
-	return -1;
-}
-
-/*
- * Seize and interrupt every listed thread not seen before. Returns how many
- * were new, or -errno if the task directory cannot be read (process gone).
- */
-static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, pid_t *err_tid)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/task", as->pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return -errno;
+	pid_t *tids;
+	size_t n;
+	int r = proc_threads(as->pid, &tids, &n);
+	if (r < 0)
+		return r;
 	size_t from = as->nthreads;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+	for (size_t i = 0; i < n; i++) {
+		if ((only_tid && tids[i] != only_tid) || attach_find(as, tids[i]))
 			continue;
-		pid_t tid = (pid_t)strtol(de->d_name, NULL, 10);
-		if (only_tid && tid != only_tid)
-			continue;
-		if (attach_find(as, tid))
-			continue;
-		struct attach_thread *t = attach_add(as, tid);
+		struct attach_thread *t = attach_add(as, tids[i]);
 		if (!t) {
-			closedir(d);
+			free(tids);
 			return -ENOMEM;
 		}
-		t->state = attach_read_state(as->pid, tid);
+		t->state = proc_task_state(as->pid, tids[i]);
 	}
-	closedir(d);
-	/*
-	 * Seize all new threads (that stops nothing), then interrupt them in a
-	 * tight loop, so the first one stopped does not wait for the others'
-	 * /proc reads and seizes.
-	 */
+	free(tids);
 	for (size_t i = from; i < as->nthreads; i++) {
 		struct attach_thread *t = &as->threads[i];
+		struct target_task *k;
 		if (t->state == 'Z' || t->state == 'X') {
 			t->gone = true; /* an exited thread (a zombie leader) cannot be seized */
 			continue;
 		}
-		if (attach_adopt_deferred(t->tid)) {
-			t->seized = true; /* already ours, its interrupt pending */
-			continue;
-		}
-		if (attach_seize(t->tid) < 0) {
-			int e = errno;
-			char now = e == EPERM ? attach_read_state(as->pid, t->tid) : 0;
-			/* An exiting thread refuses ptrace with EPERM: it is going, not forbidden.
-			 */
-			if (e == ESRCH || now == 'Z' || now == 'X' || now == '?') {
+		r = target_seize(tg, t->tid, &k);
+		if (r < 0) {
+			char now = r == -EPERM ? proc_task_state(as->pid, t->tid) : 0;
+			/* An exiting thread refuses ptrace with EPERM: it is going, not forbidden. */
+			if (r == -ESRCH || now == 'Z' || now == 'X' || now == '?') {
 				t->gone = true;
 			} else if (!*first_errno) {
-				*first_errno = e;
+				*first_errno = -r;
 				*err_tid = t->tid;
 			}
 			continue;
 		}
+		/* A thread a former hold gave up on (D state) is taken over here. */
+		k->detach_at_stop = false;
+		k->hold_want = true;
+		k->held = false;
 		t->seized = true;
 	}
 	for (size_t i = from; i < as->nthreads; i++) {
@@ -338,70 +214,24 @@ static int attach_scan(struct attach_set *as, pid_t only_tid, int *first_errno, 
 		if (!t->seized)
 			continue;
 		t->interrupt_ns = wt_now_ns();
-		if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno == ESRCH) {
-			/* Exited meanwhile; the wait below reaps it. */
-		}
+		/* ESRCH: exited meanwhile; its exit status comes to target_wait. */
+		ptrace(PTRACE_INTERRUPT, t->tid, 0, 0);
 	}
 	return (int)(as->nthreads - from);
 }
 
-/* Look at one seized thread's wait status without blocking; true if it settled. */
-static bool attach_poll_one(struct attach_thread *t)
-{
-	int status;
-	pid_t r = waitpid(t->tid, &status, __WALL | WNOHANG);
-	if (r == 0)
-		return false;
-	if (r < 0) {
-		/* ECHILD: no longer ours (killed and auto-reaped). */
-		t->seized = false;
-		t->gone = true;
-		return true;
-	}
-	struct target_stop ts = target_classify(status);
-	if (ts.event == TE_EXITED || ts.event == TE_KILLED) {
-		t->seized = false;
-		t->gone = true;
-		return true;
-	}
-	if (ts.event == TE_NONE || ts.event == TE_CONTINUED)
-		return false;
-	t->stopped_ns = wt_now_ns();
-	if (ts.event == TE_GROUP_STOP) {
-		t->stop = ATTACH_STOP_GROUP;
-	} else if (ts.event == TE_SIGNAL_DELIVERY) {
-		/*
-		 * A signal reached the thread before our interrupt did. Keep it
-		 * and hand it back on detach so the target still gets it.
-		 */
-		t->stop = ATTACH_STOP_SIGNAL;
-		t->pending_sig = ts.sig;
-	} else {
-		t->stop = ATTACH_STOP_INTERRUPT;
-	}
-	return true;
-}
-
-/* Wait until every seized thread has stopped or exited, or the deadline passes. */
 /* Let one thread go now: hand back its pending signal; account its hold. */
 static int attach_release(struct attach_set *as, struct attach_thread *t)
 {
 	int ret = 0;
+	struct target_task *k = target_task_find(as->target, t->tid);
 	/*
 	 * The thread runs again from inside this call; stamp before it, so our
 	 * own preemption by the thread we just woke is not counted as its pause.
 	 */
 	t->detached_ns = wt_now_ns();
-	if (ptrace(PTRACE_DETACH, t->tid, 0, t->pending_sig) < 0) {
-		int e = errno;
-		int status;
-		/*
-		 * ESRCH: killed while held (SIGKILL ends any stop). Reap the
-		 * traced zombie so it does not linger on our side.
-		 */
-		if (waitpid(t->tid, &status, __WALL | WNOHANG) == 0 && e != ESRCH)
-			ret = -e;
-	}
+	if (k)
+		ret = target_release_task(as->target, k, t->pending_sig);
 	t->seized = false;
 	uint64_t from = t->interrupt_ns ? t->interrupt_ns : as->start_ns;
 	if (t->stop != ATTACH_STOP_NONE && t->detached_ns - from > as->held_ns)
@@ -411,6 +241,29 @@ static int attach_release(struct attach_set *as, struct attach_thread *t)
 	return ret;
 }
 
+/* The stop a hold saw, in attach.h's words. */
+static void attach_take_stop(struct attach_thread *t, const struct target_task *k)
+{
+	t->stopped_ns = k->stopped_ns;
+	if (k->stop.event == TE_GROUP_STOP) {
+		t->stop = ATTACH_STOP_GROUP;
+	} else if (k->stop.event == TE_SIGNAL_DELIVERY) {
+		/*
+		 * A signal reached the thread before our interrupt did. Keep it
+		 * and hand it back on release so the target still gets it.
+		 */
+		t->stop = ATTACH_STOP_SIGNAL;
+		t->pending_sig = k->stop.sig;
+	} else {
+		t->stop = ATTACH_STOP_INTERRUPT; /* or a syscall stop while counting */
+	}
+}
+
+/*
+ * Wait until every seized thread from `from` on has stopped or exited, or
+ * the deadline passes. The wait blocks (target_wait): the threads that
+ * must reach their stop get the CPU, not a polling loop of ours.
+ */
 static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadline,
 			      const struct attach_opts *opts)
 {
@@ -421,9 +274,15 @@ static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadl
 			struct attach_thread *t = &as->threads[i];
 			if (!t->seized || t->stop != ATTACH_STOP_NONE)
 				continue;
-			if (attach_poll_one(t)) {
-				if (t->seized && t->stop != ATTACH_STOP_NONE && opts->on_stop &&
-				    opts->on_stop(as, t, opts->on_stop_arg)) {
+			struct target_task *k = target_task_find(as->target, t->tid);
+			if (!k) { /* exited */
+				t->seized = false;
+				t->gone = true;
+				continue;
+			}
+			if (k->held) {
+				attach_take_stop(t, k);
+				if (opts->on_stop && opts->on_stop(as, t, opts->on_stop_arg)) {
 					attach_release(as, t);
 					t->released = true;
 				}
@@ -435,23 +294,14 @@ static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadl
 		}
 		if (!waiting)
 			return;
-		uint64_t now = wt_now_ns();
+		uint64_t now = wt_now_ns(), until = deadline;
 		if (!waiting_not_d && !all_but_d_ns)
 			all_but_d_ns = now;
-		if (now > deadline || (all_but_d_ns && now - all_but_d_ns > ATTACH_D_GRACE_NS))
+		if (all_but_d_ns && all_but_d_ns + ATTACH_D_GRACE_NS < until)
+			until = all_but_d_ns + ATTACH_D_GRACE_NS;
+		if (now >= until)
 			break;
-		/*
-		 * A stop takes 10-50 us when the thread gets a CPU at once, and
-		 * milliseconds on a loaded machine. Sleeping here would hold the
-		 * threads that did stop (and wait for their release) longer:
-		 * yield instead for the first 20 ms, then back off.
-		 */
-		if (now - as->start_ns < 20000000ull) {
-			sched_yield();
-		} else {
-			struct timespec ts = {0, 200000};
-			nanosleep(&ts, NULL);
-		}
+		target_wait(as->target, until);
 	}
 	for (size_t i = from; i < as->nthreads; i++) {
 		struct attach_thread *t = &as->threads[i];
@@ -467,7 +317,14 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	if (!opts)
 		opts = &defaults;
 	*out = NULL;
-	attach_reap_deferred();
+	struct target *tg = target_current();
+	if (!tg || target_pid(tg) != pid)
+		return wt_err_set(err, EINVAL,
+				  "internal error: process %d is held only from the thread of its "
+				  "target (target_call)",
+				  pid);
+	if (tg->hold)
+		return wt_err_set(err, EBUSY, "internal error: process %d is held already", pid);
 	/* Whytop itself, a zombie, a kernel thread, traced by another tool: say so at once. */
 	int r = attach_check(pid, err);
 	if (r < 0)
@@ -477,8 +334,10 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	if (!as)
 		return wt_err_set(err, ENOMEM, "out of memory attaching to %d", pid);
 	as->pid = pid;
+	as->target = tg;
+	tg->hold = as;
 	as->start_ns = wt_now_ns();
-	char pstate = attach_proc_state(pid);
+	char pstate = proc_task_state(pid, 0);
 	as->was_stopped = pstate == 'T';
 	uint64_t deadline = as->start_ns + (opts->stop_timeout_ns ? opts->stop_timeout_ns
 								  : ATTACH_DEFAULT_TIMEOUT_NS);
@@ -487,7 +346,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	pid_t err_tid = 0;
 	for (int round = 0; round < 64; round++) {
 		size_t from = as->nthreads;
-		int added = attach_scan(as, opts->only_tid, &first_errno, &err_tid);
+		int added = attach_scan(tg, as, opts->only_tid, &first_errno, &err_tid);
 		if (added < 0) {
 			int e = -added;
 			attach_detach(as);
@@ -513,7 +372,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 				t->regs_valid = true;
 		} else if (t->deferred) {
 			unstopped++;
-			if (attach_read_state(pid, t->tid) == 'D')
+			if (proc_task_state(pid, t->tid) == 'D')
 				in_d++;
 		}
 	}
@@ -536,7 +395,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 				  pid, unstopped, pid);
 	}
 	if (held == 0) {
-		char pnow = attach_proc_state(pid);
+		char pnow = proc_task_state(pid, 0);
 		int gone = pstate == '?' || pstate == 'Z' || pstate == 'X' || pnow == '?' ||
 			   pnow == 'Z' || pnow == 'X';
 		if (gone && first_errno == EPERM)
@@ -548,12 +407,6 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 					  opts->only_tid, pid);
 		if (first_errno == EPERM)
 			return attach_refusal(pid, err_tid, EPERM, err);
-		if (first_errno == EBUSY)
-			return wt_err_set(
-			    err, EBUSY,
-			    "cannot attach to %d: another part of whytop is holding it; "
-			    "try again",
-			    pid);
 		if (first_errno)
 			return wt_err_set(err, first_errno, "cannot attach to %d: %s", pid,
 					  strerror(first_errno));
@@ -567,74 +420,6 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 	*out = as;
 	return 0;
 }
-
-static void attach_defer(pid_t tid)
-{
-	pthread_mutex_lock(&deferred_lock);
-	if (ndeferred == deferred_cap) {
-		size_t cap = deferred_cap ? deferred_cap * 2 : 8;
-		struct attach_deferred *p = realloc(deferred, cap * sizeof(*p));
-		if (!p) {
-			pthread_mutex_unlock(&deferred_lock);
-			return; /* the kernel detaches it when our process exits */
-		}
-		deferred = p;
-		deferred_cap = cap;
-	}
-	deferred[ndeferred++] = (struct attach_deferred){tid, gettid()};
-	pthread_mutex_unlock(&deferred_lock);
-}
-
-/*
- * tid is still seized by this thread from an earlier attach (it did not
- * stop in time): take it off the deferred list, so the caller waits for
- * its stop again instead of failing to seize it (EPERM, traced by us).
- */
-static bool attach_adopt_deferred(pid_t tid)
-{
-	bool found = false;
-	pid_t self = gettid();
-	pthread_mutex_lock(&deferred_lock);
-	for (size_t i = 0; i < ndeferred; i++) {
-		if (deferred[i].tid == tid && deferred[i].owner == self) {
-			deferred[i] = deferred[--ndeferred];
-			found = true;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&deferred_lock);
-	return found;
-}
-
-size_t attach_reap_deferred(void)
-{
-	pid_t self = gettid();
-	pthread_mutex_lock(&deferred_lock);
-	size_t keep = 0, mine = 0;
-	for (size_t i = 0; i < ndeferred; i++) {
-		int status;
-		pid_t tid = deferred[i].tid;
-		if (deferred[i].owner != self) {
-			deferred[keep++] = deferred[i]; /* another tracer thread's */
-			continue;
-		}
-		pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
-		if (r == 0) {
-			deferred[keep++] = deferred[i];
-			mine++;
-			continue;
-		}
-		if (r > 0 && WIFSTOPPED(status)) {
-			struct target_stop ts = target_classify(status);
-			ptrace(PTRACE_DETACH, tid, 0, target_stop_signal(&ts));
-		}
-		/* exited or no longer ours: nothing left to undo */
-	}
-	ndeferred = keep;
-	pthread_mutex_unlock(&deferred_lock);
-	return mine;
-}
-
 int attach_detach(struct attach_set *as)
 {
 	return attach_detach_held(as, NULL, NULL);
@@ -650,7 +435,16 @@ int attach_detach_held(struct attach_set *as, uint64_t *paused_ns, uint64_t *hel
 		if (!t->seized)
 			continue;
 		if (t->deferred) {
-			attach_defer(t->tid);
+			/*
+			 * It has not stopped (D state): its interrupt stays
+			 * pending. The target lets it go at that stop (or
+			 * the count mode takes it back), whenever it comes.
+			 */
+			struct target_task *k = target_task_find(as->target, t->tid);
+			if (k) {
+				k->hold_want = false;
+				k->detach_at_stop = !k->counting;
+			}
 			t->seized = false;
 			continue;
 		}
@@ -662,6 +456,8 @@ int attach_detach_held(struct attach_set *as, uint64_t *paused_ns, uint64_t *hel
 		*held_ns = as->held_ns;
 	if (paused_ns)
 		*paused_ns = as->paused_ns;
+	if (as->target && as->target->hold == as)
+		as->target->hold = NULL;
 	free(as->threads);
 	free(as);
 	return ret;

@@ -1027,15 +1027,7 @@ int locals_walk(struct debug_proc *dp, const struct stack_opts *opts, struct sta
 				  "stack ('whytop stack %d') but reads and writes locals only in "
 				  "64-bit programs",
 				  (int)debug_proc_pid(dp), (int)debug_proc_pid(dp));
-	for (int tries = 0;; tries++) {
-		int r = stack_walk(dp, opts, out, err);
-		/* EBUSY: held by this process itself (attach.c); anything else stays. */
-		if (r == 0 || err->code != EBUSY || tries >= 10)
-			return r;
-		attach_reap_deferred();
-		struct timespec ts = {0, 30 * 1000000};
-		nanosleep(&ts, NULL);
-	}
+	return stack_walk(dp, opts, out, err);
 }
 
 int locals_open_frame(pid_t pid, pid_t tid, int n, const char *function, const char *var,

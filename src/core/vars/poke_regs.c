@@ -21,6 +21,7 @@
 #include <sys/user.h>
 
 #include <whytop/attach.h>
+#include <whytop/target.h>
 
 #include "core/stack/stack_int.h"
 #include "core/vars/vars_int.h"
@@ -94,9 +95,10 @@ static int set_and_check(struct attach_set *as, pid_t tid, struct user_regs_stru
 	return 0;
 }
 
-int poke_regs_write(struct debug_proc *dp, const struct locals_frame *f, const char *path, int reg,
-		    const unsigned char *bytes, size_t size, unsigned char *old,
-		    unsigned char *back, struct wt_err *err)
+/* poke_regs_write on the target's thread. */
+static int poke_regs_write_here(struct debug_proc *dp, const struct locals_frame *f,
+				const char *path, int reg, const unsigned char *bytes, size_t size,
+				unsigned char *old, unsigned char *back, struct wt_err *err)
 {
 	Dwfl *dwfl = debug_proc_dwfl(dp);
 	struct user_regs_struct regs;
@@ -145,4 +147,36 @@ int poke_regs_write(struct debug_proc *dp, const struct locals_frame *f, const c
 		r = set_and_check(as, f->tid, &regs, reg, bytes, size, old, back, err);
 	attach_detach(as);
 	return r;
+}
+
+struct poke_regs_call {
+	struct debug_proc *dp;
+	const struct locals_frame *f;
+	const char *path;
+	int reg;
+	const unsigned char *bytes;
+	size_t size;
+	unsigned char *old, *back;
+	struct wt_err *err;
+	int rc;
+};
+
+static void poke_regs_job(void *arg)
+{
+	struct poke_regs_call *c = arg;
+	c->rc = poke_regs_write_here(c->dp, c->f, c->path, c->reg, c->bytes, c->size, c->old,
+				     c->back, c->err);
+}
+
+int poke_regs_write(struct debug_proc *dp, const struct locals_frame *f, const char *path, int reg,
+		    const unsigned char *bytes, size_t size, unsigned char *old,
+		    unsigned char *back, struct wt_err *err)
+{
+	/* The hold is the target's to make: a job on its thread. */
+	struct poke_regs_call c = {dp, f, path, reg, bytes, size, old, back, err, 0};
+	int r = target_call(dp->target, poke_regs_job, &c);
+	if (r < 0)
+		return wt_err_set(err, -r, "cannot poke %d: its tracer thread has stopped",
+				  (int)f->pid);
+	return c.rc;
 }

@@ -1,13 +1,16 @@
 /*
- * test_tracer.c: the tracer thread runs jobs in order on its own thread,
- * hands them back through its eventfd, and can walk a real child process
- * (ptrace from the tracer thread only), leaving it running.
+ * test_target.c: a process's target runs jobs in order on its own thread,
+ * hands them back through its eventfd, is shared by every view of the
+ * process, walks a real child process (ptrace from its thread only) and
+ * leaves it running, also while it counts the child's syscalls by ptrace.
  */
 #include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,8 @@
 
 #include <whytop/attach.h>
 #include <whytop/stack.h>
-#include <whytop/tracer.h>
+#include <whytop/syscalls.h>
+#include <whytop/target.h>
 
 struct job {
 	int order;
@@ -47,21 +51,25 @@ static void job_done(void *p)
 
 static void test_jobs_in_order_off_thread(void **state)
 {
-	struct tracer *tr;
+	struct target *tr, *again;
 	struct wt_err err = {0};
-	assert_int_equal(tracer_start(&tr, &err), 0);
+	assert_int_equal(target_get(getpid(), &tr, &err), 0);
+	/* A second view of the same process gets the same target. */
+	assert_int_equal(target_get(getpid(), &again, &err), 0);
+	assert_ptr_equal(tr, again);
+	target_put(again);
 	int counter = 0;
 	struct job jobs[5];
 	memset(jobs, 0, sizeof(jobs));
 	for (int i = 0; i < 5; i++) {
 		jobs[i].counter = &counter;
-		assert_int_equal(tracer_submit(tr, job_run, job_done, &jobs[i]), 0);
+		assert_int_equal(target_submit(tr, job_run, job_done, &jobs[i]), 0);
 	}
 	int collected = 0;
 	while (collected < 5) {
-		struct pollfd p = {.fd = tracer_fd(tr), .events = POLLIN};
+		struct pollfd p = {.fd = target_fd(tr), .events = POLLIN};
 		assert_int_equal(poll(&p, 1, 5000), 1);
-		collected += tracer_collect(tr);
+		collected += target_collect(tr);
 	}
 	pid_t me = (pid_t)syscall(SYS_gettid);
 	for (int i = 0; i < 5; i++) {
@@ -71,10 +79,10 @@ static void test_jobs_in_order_off_thread(void **state)
 		assert_int_equal(jobs[i].done_order, i + 1);
 	}
 	struct job sync = {.counter = &counter};
-	assert_int_equal(tracer_call(tr, job_run, &sync), 0);
+	assert_int_equal(target_call(tr, job_run, &sync), 0);
 	assert_int_equal(sync.order, 5);
 	assert_int_equal(sync.ran_on, jobs[0].ran_on);
-	tracer_stop(tr);
+	target_put(tr);
 }
 
 struct walk_job {
@@ -112,12 +120,12 @@ static void test_walk_child(void **state)
 		for (;;)
 			spin++;
 	}
-	struct tracer *tr;
+	struct target *tr;
 	struct wt_err err = {0};
-	assert_int_equal(tracer_start(&tr, &err), 0);
+	assert_int_equal(target_get(child, &tr, &err), 0);
 	struct walk_job w = {.pid = child};
 	for (int i = 0; i < 3; i++) {
-		assert_int_equal(tracer_call(tr, walk_run, &w), 0);
+		assert_int_equal(target_call(tr, walk_run, &w), 0);
 		assert_int_equal(w.r, 0);
 		assert_int_equal(w.st->nthreads, 1);
 		assert_true(w.st->threads[0].nframes >= 2);
@@ -131,9 +139,91 @@ static void test_walk_child(void **state)
 		stack_free(w.st);
 		w.st = NULL;
 	}
-	tracer_call(tr, close_run, &w);
-	tracer_stop(tr);
+	target_call(tr, close_run, &w);
+	target_put(tr);
 	/* still running, not traced: it can be killed and reaped normally */
+	int status;
+	assert_int_equal(waitpid(child, &status, WNOHANG), 0);
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/* The TracerPid of pid, -1 if unreadable. */
+static long tracer_of(pid_t pid)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	const char *p = strstr(buf, "TracerPid:");
+	return p ? atol(p + 10) : -1;
+}
+
+static uint64_t total_calls(struct sc_session *s, struct sc_sample *smp)
+{
+	struct wt_err err = {0};
+	uint64_t n = 0;
+	assert_int_equal(sc_session_read(s, smp, &err), 0);
+	for (size_t i = 0; i < SC_SLOTS; i++)
+		n += smp->slot[i].calls;
+	return n;
+}
+
+/*
+ * Counting by ptrace and walking the same process: the walk is a job of
+ * the same target, which holds the counted thread, walks it, and lets it
+ * count on; closing the count lets the child go, running and untraced.
+ */
+static void test_walk_while_counting(void **state)
+{
+	if (geteuid() != 0)
+		skip();
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		for (;;)
+			getppid();
+	}
+	struct wt_err err = {0};
+	struct sc_opts o = {.pid = child, .backend = SC_BACKEND_PTRACE};
+	struct sc_session *s;
+	struct sc_sample *smp = sc_sample_new();
+	assert_int_equal(sc_session_open(&s, &o, &err), 0);
+	uint64_t before = 0;
+	for (int i = 0; i < 500 && (before = total_calls(s, smp)) == 0; i++)
+		usleep(10000);
+	assert_true(before > 0);
+
+	struct debug_proc *dp;
+	assert_int_equal(debug_proc_open(child, &dp, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		struct stack *st;
+		int r = stack_walk(dp, NULL, &st, &err);
+		if (r < 0)
+			fail_msg("walk %d while counting: %s", i, err.msg);
+		assert_int_equal(st->nthreads, 1);
+		bool found = false;
+		for (size_t f = 0; f < st->threads[0].nframes; f++)
+			if (st->threads[0].frames[f].function &&
+			    strcmp(st->threads[0].frames[f].function, "test_walk_while_counting") == 0)
+				found = true;
+		assert_true(found);
+		stack_free(st);
+	}
+	debug_proc_close(dp);
+	/* Still counted after the walks. */
+	uint64_t after = before;
+	for (int i = 0; i < 500 && (after = total_calls(s, smp)) <= before; i++)
+		usleep(10000);
+	assert_true(after > before);
+	sc_session_close(s);
+	sc_sample_free(smp);
+	assert_int_equal(tracer_of(child), 0);
 	int status;
 	assert_int_equal(waitpid(child, &status, WNOHANG), 0);
 	kill(child, SIGKILL);
@@ -217,6 +307,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_jobs_in_order_off_thread),
 	    cmocka_unit_test(test_walk_child),
+	    cmocka_unit_test(test_walk_while_counting),
 	    cmocka_unit_test(test_held_by_our_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
