@@ -10,9 +10,9 @@
  * sentence saying so and what would allow it; no field is ever left blank
  * without a reason. All text is escaped (wt_escape): safe to print.
  *
- * The blocked view (kblocked_scan) lists every task of the system in D
+ * The blocked view (kernel_blocked_scan) lists every task of the system in D
  * state, grouped by the innermost meaningful kernel frame, the way one reads
- * a hung-task report. A kblock_tracker remembers across refreshes how long
+ * a hung-task report. A kernel_block_tracker remembers across refreshes how long
  * each task has been continuously blocked, as whytop has observed it.
  */
 #ifndef WHYTOP_KERNEL_H
@@ -27,23 +27,23 @@
 #include <whytop/util.h>
 
 /* One line of /proc/PID/stack: "[<0>] request_wait_answer+0x112/0x210 [fuse]". */
-struct kframe {
+struct kernel_frame {
 	char *func;      /* escaped symbol, or the raw text when it is not a symbol */
 	uint64_t offset; /* from the symbol's start */
 	uint64_t size;   /* the symbol's size; 0 when not given */
 	char *module;    /* escaped module name, NULL for the core kernel */
 };
 
-enum ksys_state {
-	KSYS_UNKNOWN,  /* could not be read: see kthread.syscall_error */
-	KSYS_RUNNING,  /* "running": on a CPU when read, nothing to decode */
-	KSYS_NONE,     /* "-1 SP PC": blocked, but not inside a system call */
-	KSYS_IN,       /* inside system call nr */
-	KSYS_KTHREAD,  /* a kernel thread: it makes no system calls */
-	KSYS_EXITED,   /* a zombie: it makes no more system calls */
+enum kernel_sys_state {
+	KSYS_UNKNOWN, /* could not be read: see kthread.syscall_error */
+	KSYS_RUNNING, /* "running": on a CPU when read, nothing to decode */
+	KSYS_NONE,    /* "-1 SP PC": blocked, but not inside a system call */
+	KSYS_IN,      /* inside system call nr */
+	KSYS_KTHREAD, /* a kernel thread: it makes no system calls */
+	KSYS_EXITED,  /* a zombie: it makes no more system calls */
 };
 
-enum ksys_arg_kind {
+enum kernel_sys_arg_kind {
 	KARG_HEX,   /* a pointer, flags, or an argument we know nothing about */
 	KARG_NUM,   /* a signed decimal number (count, size, pid, timeout) */
 	KARG_FD,    /* a file descriptor: decoded to the path behind it */
@@ -52,8 +52,8 @@ enum ksys_arg_kind {
 	KARG_OCT,   /* a file mode */
 };
 
-struct ksys_arg {
-	enum ksys_arg_kind kind;
+struct kernel_sys_arg {
+	enum kernel_sys_arg_kind kind;
 	const char *name; /* "fd", "buf", "count", ... (static) */
 	uint64_t raw;
 	char *text;       /* as shown: "3</mnt/x/hang>", "\"/etc/passwd\"", "4096", "0x7ffe..." */
@@ -62,85 +62,86 @@ struct ksys_arg {
 };
 
 /* The decoded content of /proc/PID/task/TID/syscall. */
-struct ksyscall {
-	enum ksys_state state;
+struct kernel_syscall {
+	enum kernel_sys_state state;
 	long nr;
 	uint32_t arch;   /* AUDIT_ARCH_* the name was resolved for */
 	char name[48];   /* "read", "vfork", "syscall_462" */
 	uint64_t raw[6]; /* arguments as the kernel printed them */
 	uint64_t sp, pc; /* user stack pointer and program counter at entry */
 	int nargs;       /* how many of arg[] are meaningful for this call */
-	struct ksys_arg arg[6];
+	struct kernel_sys_arg arg[6];
 	char *summary;   /* "read(3</mnt/x/hang>, 0x7ffc..., 4096)", or "running", ... */
 	char *file;      /* the file this call concerns (first fd/path target), or NULL */
 };
 
-struct kthread {
+struct kernel_thread {
 	pid_t tid;
 	char *comm;        /* escaped */
 	char state;        /* R S D T t Z I X */
 	uint64_t start_ticks;
 	uint64_t nswitches; /* voluntary + involuntary context switches; UINT64_MAX unknown */
 	char *wchan;       /* escaped symbol; "" when not waiting; NULL when hidden */
-	struct kframe *frames;
+	struct kernel_frame *frames;
 	size_t nframes;
-	struct ksyscall sc;
+	struct kernel_syscall sc;
 	/* Sentences explaining what could not be read and what would allow it. */
 	char *wchan_error;
 	char *stack_error;
 	char *syscall_error;
-	/* Filled by kblock_tracker_apply; 0 when not blocked or not tracked. */
+	/* Filled by kernel_block_tracker_apply; 0 when not blocked or not tracked. */
 	bool blocked;      /* D, or S on a wchan */
 	uint64_t blocked_ns;  /* continuously blocked for, as observed */
 	time_t blocked_since; /* wall clock time of the first such observation */
 };
 
-struct kproc {
+struct kernel_proc {
 	pid_t pid;
 	char *comm;        /* escaped */
 	uid_t uid;
 	bool is_kthread;
 	uint32_t arch;     /* AUDIT_ARCH_* of the executable */
-	struct kthread *threads;
+	struct kernel_thread *threads;
 	size_t nthreads;
 };
 
-struct kstack_opts {
+struct kernel_stack_opts {
 	pid_t only_tid;    /* 0: every thread */
 	bool no_decode;    /* do not read fd links or the task's memory */
-	bool defer_decode; /* kthread_read: leave sc undecoded (the caller decodes) */
+	bool defer_decode; /* kernel_thread_read: leave sc undecoded (the caller decodes) */
 };
 
 /* Read the kernel side of every thread of pid. Fails only if pid is gone. */
-int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, struct wt_err *err);
-void kproc_free(struct kproc *kp);
+int kernel_stack_read(pid_t pid, const struct kernel_stack_opts *opts, struct kernel_proc **out,
+		      struct wt_err *err);
+void kernel_proc_free(struct kernel_proc *kp);
 /* Is /proc mounted with hidepid (other users' processes hidden)? opt gets "hidepid=..." */
-bool kstack_proc_hidepid(char *opt, size_t optsz);
+bool kernel_stack_proc_hidepid(char *opt, size_t optsz);
 
 /* Read one thread, given the process's directory fd (/proc/PID). Used by the blocked scan. */
-int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, uint32_t arch,
-		 const struct kstack_opts *opts, struct kthread *kt);
-void kthread_clear(struct kthread *kt);
+int kernel_thread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, uint32_t arch,
+		       const struct kernel_stack_opts *opts, struct kernel_thread *kt);
+void kernel_thread_clear(struct kernel_thread *kt);
 
 /* ---- parsers, exposed for unit tests ---- */
 
 /* Parse /proc/.../stack text; *out is malloc'd. Lines that do not parse are kept raw. */
-int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t *n);
-void kframes_free(struct kframe *f, size_t n);
+int kernel_stack_parse_stack(const char *text, size_t len, struct kernel_frame **out, size_t *n);
+void kernel_frames_free(struct kernel_frame *f, size_t n);
 /* Parse /proc/.../syscall text into sc->state, nr, raw[], sp, pc. -EINVAL if malformed. */
-int kstack_parse_syscall(const char *text, struct ksyscall *sc);
+int kernel_stack_parse_syscall(const char *text, struct kernel_syscall *sc);
 /* Sum of voluntary_ctxt_switches and nonvoluntary_ctxt_switches in /proc/.../status text. */
-int kstack_parse_switches(const char *text, uint64_t *out);
+int kernel_stack_parse_switches(const char *text, uint64_t *out);
 /*
  * A frame showing the task inside its memory map's lock (a page fault, mmap,
  * munmap...), or NULL. Reading such a process's memory takes the same lock
  * and could wait as long as the stuck task: whytop does not, and says why.
  */
-const char *kstack_mm_frame(const struct kframe *f, size_t n);
+const char *kernel_stack_mm_frame(const struct kernel_frame *f, size_t n);
 /* Is any thread of the process (directory fd /proc/PID) inside its memory map? why says which. */
-bool kstack_mm_busy(int piddir, char *why, size_t whysz);
+bool kernel_stack_mm_busy(int piddir, char *why, size_t whysz);
 /* Clean a /proc/.../wchan reading: "0" and "" mean not waiting; the rest escaped. Malloc'd. */
-char *kstack_clean_wchan(const char *text, size_t len);
+char *kernel_stack_clean_wchan(const char *text, size_t len);
 
 /* ---- syscall decoding (sysdecode.c) ---- */
 
@@ -149,26 +150,26 @@ char *kstack_clean_wchan(const char *text, size_t len);
  * arch. pid/tid name the task, for fd links and reading path strings; with
  * pid 0 nothing is read from the task (unit tests, --no-decode).
  */
-void ksys_decode(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid);
+void kernel_sys_decode(struct kernel_syscall *sc, uint32_t arch, pid_t pid, pid_t tid);
 /* The same; when no_memory is a sentence, path arguments are not read and carry it as note. */
-void ksys_decode_ex(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid,
-		    const char *no_memory);
-void ksys_clear(struct ksyscall *sc);
+void kernel_sys_decode_ex(struct kernel_syscall *sc, uint32_t arch, pid_t pid, pid_t tid,
+			  const char *no_memory);
+void kernel_sys_clear(struct kernel_syscall *sc);
 /* Read a NUL-terminated string of at most max bytes at addr in pid; escaped, malloc'd. */
-int ksys_read_string(pid_t pid, uint64_t addr, size_t max, char **out, bool *truncated);
+int kernel_sys_read_string(pid_t pid, uint64_t addr, size_t max, char **out, bool *truncated);
 /* The signature of a known call: "fd:f buf:x count:n", or NULL. */
-const char *ksys_signature(const char *name);
+const char *kernel_sys_signature(const char *name);
 
 /* ---- blocked tasks (blocked.c) ---- */
 
 /* Is this frame a generic scheduling/waiting primitive, not where the task is stuck? */
-bool kblocked_frame_generic(const char *func);
+bool kernel_blocked_frame_generic(const char *func);
 /* The innermost meaningful frame of a stack, or NULL if the stack has none. */
-const struct kframe *kblocked_key_frame(const struct kframe *f, size_t n);
+const struct kernel_frame *kernel_blocked_key_frame(const struct kernel_frame *f, size_t n);
 
-struct kblock_tracker;
-struct kblock_tracker *kblock_tracker_new(void);
-void kblock_tracker_free(struct kblock_tracker *tr);
+struct kernel_block_tracker;
+struct kernel_block_tracker *kernel_block_tracker_new(void);
+void kernel_block_tracker_free(struct kernel_block_tracker *tr);
 /*
  * Record an observation of tid (identified with its start time) at
  * monotonic time now_ns / wall time now_wall. A task is blocked while it is
@@ -177,31 +178,32 @@ void kblock_tracker_free(struct kblock_tracker *tr);
  * meanwhile (nswitches unchanged; UINT64_MAX if unknown).
  * Returns true if blocked; *for_ns and *since get how long and since when.
  */
-bool kblock_tracker_observe(struct kblock_tracker *tr, pid_t tid, uint64_t start_ticks, char state,
-			    const char *wchan, uint64_t nswitches, uint64_t now_ns, time_t now_wall,
-			    uint64_t *for_ns, time_t *since);
-size_t kblock_tracker_count(const struct kblock_tracker *tr);
+bool kernel_block_tracker_observe(struct kernel_block_tracker *tr, pid_t tid, uint64_t start_ticks,
+				  char state, const char *wchan, uint64_t nswitches,
+				  uint64_t now_ns, time_t now_wall, uint64_t *for_ns,
+				  time_t *since);
+size_t kernel_block_tracker_count(const struct kernel_block_tracker *tr);
 /* Observe every thread of kp now and fill their blocked fields. */
-void kblock_tracker_apply(struct kblock_tracker *tr, struct kproc *kp);
+void kernel_block_tracker_apply(struct kernel_block_tracker *tr, struct kernel_proc *kp);
 /* Forget tasks not observed at or after the given monotonic time (exited, or no longer blocked). */
-void kblock_tracker_prune(struct kblock_tracker *tr, uint64_t older_than_ns);
+void kernel_block_tracker_prune(struct kernel_block_tracker *tr, uint64_t older_than_ns);
 
 /* One D task in the system-wide view. */
-struct kblocked_task {
+struct kernel_blocked_task {
 	pid_t pid;
 	char *pcomm;       /* the process's comm, escaped */
-	struct kthread t;  /* the thread, fully read */
+	struct kernel_thread t; /* the thread, fully read */
 };
 
-struct kblocked_group {
+struct kernel_blocked_group {
 	char *key; /* the frame ("request_wait_answer [fuse]"), or "wchan X", or why unknown */
 	bool from_stack;   /* key came from the kernel stack (else from wchan) */
-	struct kblocked_task *tasks;
+	struct kernel_blocked_task *tasks;
 	size_t ntasks;
 };
 
-struct kblocked {
-	struct kblocked_group *groups; /* most tasks first */
+struct kernel_blocked {
+	struct kernel_blocked_group *groups; /* most tasks first */
 	size_t ngroups;
 	size_t ntasks;
 	size_t nscanned;   /* tasks looked at */
@@ -209,35 +211,37 @@ struct kblocked {
 };
 
 /* Scan every task of the system once. tr may be NULL (no "blocked for"). */
-int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_err *err);
-void kblocked_free(struct kblocked *b);
+int kernel_blocked_scan(struct kernel_block_tracker *tr, struct kernel_blocked **out,
+			struct wt_err *err);
+void kernel_blocked_free(struct kernel_blocked *b);
 
 /* ---- reading on a worker thread, for the TUI (kwatch.c) ---- */
 
 /*
  * A kwatch reads one process's kernel view (KWATCH_PROC) or the blocked
  * view (KWATCH_BLOCKED) on its own thread, keeping a blocked-for tracker
- * across reads. kwatch_request asks for a read (ignored while one is in
- * flight); kwatch_fd becomes readable when a result is ready; kwatch_take
- * hands it over (the caller frees it) or returns -EAGAIN. kwatch_stuck
+ * across reads. kernel_watch_request asks for a read (ignored while one is in
+ * flight); kernel_watch_fd becomes readable when a result is ready; kernel_watch_take
+ * hands it over (the caller frees it) or returns -EAGAIN. kernel_watch_stuck
  * says a read has been in flight for *for_ns (a target's memory locked).
- * kwatch_free never blocks.
+ * kernel_watch_free never blocks.
  */
-enum kwatch_kind { KWATCH_PROC, KWATCH_BLOCKED };
-struct kwatch;
-struct kwatch *kwatch_new(enum kwatch_kind kind, pid_t pid);
-void kwatch_free(struct kwatch *w);
-int kwatch_fd(const struct kwatch *w);
-void kwatch_request(struct kwatch *w);
-bool kwatch_stuck(struct kwatch *w, uint64_t *for_ns);
+enum kernel_watch_kind { KWATCH_PROC, KWATCH_BLOCKED };
+struct kernel_watch;
+struct kernel_watch *kernel_watch_new(enum kernel_watch_kind kind, pid_t pid);
+void kernel_watch_free(struct kernel_watch *w);
+int kernel_watch_fd(const struct kernel_watch *w);
+void kernel_watch_request(struct kernel_watch *w);
+bool kernel_watch_stuck(struct kernel_watch *w, uint64_t *for_ns);
 /* Returns the read's own result (0 or -errno with err filled), or -EAGAIN if none yet. */
-int kwatch_take(struct kwatch *w, struct kproc **kp, struct kblocked **bl, struct wt_err *err);
+int kernel_watch_take(struct kernel_watch *w, struct kernel_proc **kp, struct kernel_blocked **bl,
+		      struct wt_err *err);
 
 /* ---- words shared by the front ends (kformat.c) ---- */
 
 /* "disk sleep (uninterruptible)" for 'D', ... */
-const char *kstate_name(char state);
+const char *kernel_state_name(char state);
 /* "4.2s", "3m07s", "2h05m". */
-char *kduration_format(uint64_t ns, char *out, size_t outsz);
+char *kernel_duration_format(uint64_t ns, char *out, size_t outsz);
 
 #endif

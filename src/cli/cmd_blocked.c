@@ -58,29 +58,29 @@ static int blocked_exec(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg(&cli_cmd_blocked, argv[optind]);
-	struct kblock_tracker *tr = observe ? kblock_tracker_new() : NULL;
-	struct kblocked *bl = NULL;
+	struct kernel_block_tracker *tr = observe ? kernel_block_tracker_new() : NULL;
+	struct kernel_blocked *bl = NULL;
 	struct wt_err err;
 	uint64_t end = wt_now_ns() + (uint64_t)observe * 1000000000u;
 	for (;;) {
-		kblocked_free(bl);
+		kernel_blocked_free(bl);
 		bl = NULL;
-		if (kblocked_scan(tr, &bl, &err)) {
-			kblock_tracker_free(tr);
+		if (kernel_blocked_scan(tr, &bl, &err)) {
+			kernel_block_tracker_free(tr);
 			return cli_error(CLI_FAIL, "blocked", "%s", err.msg);
 		}
 		if (!tr || wt_now_ns() >= end)
 			break;
 		usleep(250000);
 	}
-	kblock_tracker_free(tr);
+	kernel_block_tracker_free(tr);
 
 	if (json) {
 		struct json j;
 		json_init(&j);
 		kjson_blocked(&j, bl);
 		int rc = cli_json_print("blocked", &j, stdout);
-		kblocked_free(bl);
+		kernel_blocked_free(bl);
 		return rc;
 	}
 	printf("%zu task%s in D state (of %zu scanned)\n", bl->ntasks, bl->ntasks == 1 ? "" : "s",
@@ -88,11 +88,11 @@ static int blocked_exec(int argc, char **argv)
 	if (bl->note)
 		printf("note: %s\n", bl->note);
 	for (size_t i = 0; i < bl->ngroups; i++) {
-		const struct kblocked_group *g = &bl->groups[i];
+		const struct kernel_blocked_group *g = &bl->groups[i];
 		printf("\n%zu blocked in %s%s\n", g->ntasks, g->key,
 		       g->from_stack ? "" : " (from wchan: no kernel stack)");
 		for (size_t j = 0; j < g->ntasks; j++) {
-			const struct kblocked_task *t = &g->tasks[j];
+			const struct kernel_blocked_task *t = &g->tasks[j];
 			printf("  process %d (%s)", (int)t->pid, t->pcomm);
 			if (t->t.sc.file)
 				printf(" on %s", t->t.sc.file);
@@ -100,6 +100,6 @@ static int blocked_exec(int argc, char **argv)
 			kprint_thread(stdout, &t->t, "    ", j == 0);
 		}
 	}
-	kblocked_free(bl);
+	kernel_blocked_free(bl);
 	return CLI_OK;
 }

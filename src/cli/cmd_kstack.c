@@ -15,7 +15,7 @@
 
 enum { KSTACK_JSON = CLI_LONG_ONLY, KSTACK_OBSERVE };
 
-static const struct cli_opt kstack_opts[] = {
+static const struct cli_opt kernel_stack_opts[] = {
     {.name = "thread", .key = 't', .arg = "TID", .help = "only thread TID of PID"},
     {.name = "tid", .key = 't', .arg = "TID", .help = "the same as --thread (its older name)"},
     {.name = "json", .key = KSTACK_JSON, .help = "one JSON object on stdout"},
@@ -26,7 +26,7 @@ static const struct cli_opt kstack_opts[] = {
     {NULL},
 };
 
-static int kstack_exec(int argc, char **argv);
+static int kernel_stack_exec(int argc, char **argv);
 
 const struct cli_cmd cli_cmd_kstack = {
     .name = "kstack",
@@ -35,11 +35,11 @@ const struct cli_cmd cli_cmd_kstack = {
     .about = "Print the kernel side of every thread of PID: state, wait channel (wchan),\n"
 	     "the system call it is in with its arguments decoded (fds shown with their\n"
 	     "paths), and its kernel stack.",
-    .opts = kstack_opts,
-    .exec = kstack_exec,
+    .opts = kernel_stack_opts,
+    .exec = kernel_stack_exec,
 };
 
-static int kstack_exec(int argc, char **argv)
+static int kernel_stack_exec(int argc, char **argv)
 {
 	struct cli_parse p;
 	bool json = false;
@@ -73,25 +73,25 @@ static int kstack_exec(int argc, char **argv)
 	if (rc)
 		return rc;
 
-	struct kstack_opts opts = { .only_tid = (pid_t)tid };
-	struct kblock_tracker *tr = observe ? kblock_tracker_new() : NULL;
-	struct kproc *kp = NULL;
+	struct kernel_stack_opts opts = {.only_tid = (pid_t)tid};
+	struct kernel_block_tracker *tr = observe ? kernel_block_tracker_new() : NULL;
+	struct kernel_proc *kp = NULL;
 	struct wt_err err;
 	uint64_t end = wt_now_ns() + (uint64_t)observe * 1000000000u;
 	for (;;) {
-		kproc_free(kp);
+		kernel_proc_free(kp);
 		kp = NULL;
-		if (kstack_read(pid, &opts, &kp, &err)) {
-			kblock_tracker_free(tr);
+		if (kernel_stack_read(pid, &opts, &kp, &err)) {
+			kernel_block_tracker_free(tr);
 			return cli_error(CLI_FAIL, "kstack", "%s", err.msg);
 		}
 		if (tr)
-			kblock_tracker_apply(tr, kp);
+			kernel_block_tracker_apply(tr, kp);
 		if (!tr || wt_now_ns() >= end)
 			break;
 		usleep(200000);
 	}
-	kblock_tracker_free(tr);
+	kernel_block_tracker_free(tr);
 
 	rc = CLI_OK;
 	if (json) {
@@ -111,6 +111,6 @@ static int kstack_exec(int argc, char **argv)
 			kprint_thread(stdout, &kp->threads[i], "", true);
 		}
 	}
-	kproc_free(kp);
+	kernel_proc_free(kp);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * kjson.c: the JSON form of the kernel view (see kjson.h). The words a
  * state or an argument kind is written as are part of the documented
- * output; the people's words (kstate_name) come from the core, shared with
+ * output; the people's words (kernel_state_name) come from the core, shared with
  * the TUI.
  */
 #include <time.h>
@@ -10,7 +10,7 @@
 
 #include "cli/kjson.h"
 
-static const char *kjson_sys_state(enum ksys_state s)
+static const char *kjson_sys_state(enum kernel_sys_state s)
 {
 	switch (s) {
 	case KSYS_RUNNING: return "running";
@@ -22,7 +22,7 @@ static const char *kjson_sys_state(enum ksys_state s)
 	}
 }
 
-static const char *kjson_arg_kind(enum ksys_arg_kind k)
+static const char *kjson_arg_kind(enum kernel_sys_arg_kind k)
 {
 	switch (k) {
 	case KARG_NUM: return "number";
@@ -34,7 +34,7 @@ static const char *kjson_arg_kind(enum ksys_arg_kind k)
 	}
 }
 
-void kjson_syscall(struct json *j, const struct ksyscall *sc)
+void kjson_syscall(struct json *j, const struct kernel_syscall *sc)
 {
 	json_object_begin(j);
 	json_field_string(j, "state", kjson_sys_state(sc->state));
@@ -45,7 +45,7 @@ void kjson_syscall(struct json *j, const struct ksyscall *sc)
 		json_key(j, "args");
 		json_array_begin(j);
 		for (int i = 0; i < sc->nargs; i++) {
-			const struct ksys_arg *a = &sc->arg[i];
+			const struct kernel_sys_arg *a = &sc->arg[i];
 			json_object_begin(j);
 			json_field_string(j, "name", a->name);
 			json_field_string(j, "kind", kjson_arg_kind(a->kind));
@@ -69,13 +69,13 @@ void kjson_syscall(struct json *j, const struct ksyscall *sc)
 	json_object_end(j);
 }
 
-void kjson_thread(struct json *j, const struct kthread *t)
+void kjson_thread(struct json *j, const struct kernel_thread *t)
 {
 	json_object_begin(j);
 	json_field_int(j, "tid", t->tid);
 	json_field_string(j, "comm", t->comm);
 	json_field_char(j, "state", t->state);
-	json_field_string(j, "state_name", kstate_name(t->state));
+	json_field_string(j, "state_name", kernel_state_name(t->state));
 	json_field_string(j, "wchan", t->wchan);
 	if (t->wchan_error)
 		json_field_string(j, "wchan_error", t->wchan_error);
@@ -90,7 +90,7 @@ void kjson_thread(struct json *j, const struct kthread *t)
 	} else {
 		json_array_begin(j);
 		for (size_t i = 0; i < t->nframes; i++) {
-			const struct kframe *f = &t->frames[i];
+			const struct kernel_frame *f = &t->frames[i];
 			json_object_begin(j);
 			json_field_string(j, "func", f->func);
 			json_field_uint(j, "offset", f->offset);
@@ -111,7 +111,7 @@ void kjson_thread(struct json *j, const struct kthread *t)
 	json_object_end(j);
 }
 
-void kjson_proc(struct json *j, const struct kproc *kp)
+void kjson_proc(struct json *j, const struct kernel_proc *kp)
 {
 	json_object_begin(j);
 	json_field_int(j, "pid", kp->pid);
@@ -127,7 +127,7 @@ void kjson_proc(struct json *j, const struct kproc *kp)
 	json_object_end(j);
 }
 
-void kjson_blocked(struct json *j, const struct kblocked *bl)
+void kjson_blocked(struct json *j, const struct kernel_blocked *bl)
 {
 	json_object_begin(j);
 	json_field_uint(j, "tasks_scanned", bl->nscanned);
@@ -136,7 +136,7 @@ void kjson_blocked(struct json *j, const struct kblocked *bl)
 	json_key(j, "groups");
 	json_array_begin(j);
 	for (size_t i = 0; i < bl->ngroups; i++) {
-		const struct kblocked_group *g = &bl->groups[i];
+		const struct kernel_blocked_group *g = &bl->groups[i];
 		json_object_begin(j);
 		json_field_string(j, "key", g->key);
 		json_field_string(j, "from", g->from_stack ? "stack" : "wchan");
@@ -144,7 +144,7 @@ void kjson_blocked(struct json *j, const struct kblocked *bl)
 		json_key(j, "tasks");
 		json_array_begin(j);
 		for (size_t k = 0; k < g->ntasks; k++) {
-			const struct kblocked_task *t = &g->tasks[k];
+			const struct kernel_blocked_task *t = &g->tasks[k];
 			json_object_begin(j);
 			json_field_int(j, "pid", t->pid);
 			json_field_string(j, "process", t->pcomm);

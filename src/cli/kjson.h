@@ -11,12 +11,12 @@
 #include "cli/json.h"
 
 /* {"state":..., "nr", "abi", "name", "args":[...], "sp", "pc", "summary", "file"} */
-void kjson_syscall(struct json *j, const struct ksyscall *sc);
+void kjson_syscall(struct json *j, const struct kernel_syscall *sc);
 /* {"tid", "comm", "state", "state_name", "wchan", "syscall", "stack", "blocked_for_s"...} */
-void kjson_thread(struct json *j, const struct kthread *t);
+void kjson_thread(struct json *j, const struct kernel_thread *t);
 /* {"pid", "comm", "uid", "kernel_thread", "abi", "threads":[...]} */
-void kjson_proc(struct json *j, const struct kproc *kp);
+void kjson_proc(struct json *j, const struct kernel_proc *kp);
 /* {"tasks_scanned", "blocked", "note", "groups":[{"key", "from", "count", "tasks"}]} */
-void kjson_blocked(struct json *j, const struct kblocked *bl);
+void kjson_blocked(struct json *j, const struct kernel_blocked *bl);
 
 #endif

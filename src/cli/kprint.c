@@ -10,10 +10,10 @@
 
 #include "cli/kprint.h"
 
-static void print_args(FILE *f, const struct ksyscall *sc, const char *indent)
+static void print_args(FILE *f, const struct kernel_syscall *sc, const char *indent)
 {
 	for (int i = 0; i < sc->nargs; i++) {
-		const struct ksys_arg *a = &sc->arg[i];
+		const struct kernel_sys_arg *a = &sc->arg[i];
 		if (a->kind != KARG_FD && a->kind != KARG_DIRFD && a->kind != KARG_PATH)
 			continue;
 		if (a->target)
@@ -23,17 +23,17 @@ static void print_args(FILE *f, const struct ksyscall *sc, const char *indent)
 	}
 }
 
-void kprint_thread(FILE *f, const struct kthread *t, const char *indent, bool full_stack)
+void kprint_thread(FILE *f, const struct kernel_thread *t, const char *indent, bool full_stack)
 {
 	fprintf(f, "%sthread %d (%s): %c, %s", indent, (int)t->tid, t->comm ? t->comm : "?",
-		t->state, kstate_name(t->state));
+		t->state, kernel_state_name(t->state));
 	if (t->blocked) {
 		char dur[32], since[32];
 		struct tm tm;
 		localtime_r(&t->blocked_since, &tm);
 		strftime(since, sizeof(since), "%H:%M:%S", &tm);
 		fprintf(f, ", blocked for %s (since %s, as observed)",
-			kduration_format(t->blocked_ns, dur, sizeof(dur)), since);
+			kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
 	}
 	fputc('\n', f);
 
@@ -59,7 +59,7 @@ void kprint_thread(FILE *f, const struct kthread *t, const char *indent, bool fu
 	fprintf(f, "%s  kernel stack (innermost first):\n", indent);
 	size_t n = full_stack ? t->nframes : (t->nframes < 6 ? t->nframes : 6);
 	for (size_t i = 0; i < n; i++) {
-		const struct kframe *fr = &t->frames[i];
+		const struct kernel_frame *fr = &t->frames[i];
 		fprintf(f, "%s    %s", indent, fr->func);
 		if (fr->offset || fr->size)
 			fprintf(f, "+0x%" PRIx64 "/0x%" PRIx64, fr->offset, fr->size);

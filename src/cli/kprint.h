@@ -7,6 +7,6 @@
 #include <whytop/kernel.h>
 
 /* One thread: state, blocked-for, wchan, syscall with decoded args, stack. */
-void kprint_thread(FILE *f, const struct kthread *t, const char *indent, bool full_stack);
+void kprint_thread(FILE *f, const struct kernel_thread *t, const char *indent, bool full_stack);
 
 #endif

@@ -25,9 +25,9 @@
 
 struct blocked_screen {
 	struct screen base;
-	struct kwatch *watch;
-	struct kblocked *bl;
-	struct klines lines;
+	struct kernel_watch *watch;
+	struct kernel_blocked *bl;
+	struct kernel_lines lines;
 	struct ui_list list;
 	WINDOW *win;
 	char error[512];
@@ -55,10 +55,10 @@ static void bs_build(struct blocked_screen *bs)
 {
 	pid_t sel_pid = bs->list.n ? bs->lines.l[bs->list.sel].pid : 0;
 	klines_clear(&bs->lines);
-	const struct kblocked *bl = bs->bl;
+	const struct kernel_blocked *bl = bs->bl;
 	bs->shown = 0;
 	for (size_t i = 0; i < bl->ngroups; i++) {
-		const struct kblocked_group *g = &bl->groups[i];
+		const struct kernel_blocked_group *g = &bl->groups[i];
 		size_t n = 0;
 		for (size_t j = 0; j < g->ntasks; j++)
 			n += bs_wanted(bs, g->tasks[j].pid);
@@ -72,7 +72,7 @@ static void bs_build(struct blocked_screen *bs)
 		klines_add(&bs->lines, 1, UI_E_STATE_D, head, 0, UI_E_NORMAL, NULL, 0);
 		bs->shown += n;
 		for (size_t j = 0; j < g->ntasks; j++) {
-			const struct kblocked_task *t = &g->tasks[j];
+			const struct kernel_blocked_task *t = &g->tasks[j];
 			if (!bs_wanted(bs, t->pid))
 				continue;
 			char who[512];
@@ -128,11 +128,11 @@ static void bs_draw(struct screen *s)
 		int x = ui_put(stdscr, 1, 1, -1,
 			       ui_attr(bs->bl->ntasks ? UI_E_STATE_D : UI_E_VALUE), buf);
 		uint64_t slow;
-		if (kwatch_stuck(bs->watch, &slow) && slow > 1000000000ull) {
+		if (kernel_watch_stuck(bs->watch, &slow) && slow > 1000000000ull) {
 			char dur[32];
 			snprintf(buf, sizeof(buf),
 				 "  (this scan has taken %s; showing the last one)",
-				 kduration_format(slow, dur, sizeof(dur)));
+				 kernel_duration_format(slow, dur, sizeof(dur)));
 			ui_put(stdscr, 1, 1 + x, -1, ui_attr(UI_E_WARNING), buf);
 		} else if (bs->bl->note) {
 			snprintf(buf, sizeof(buf), "  %s", bs->bl->note);
@@ -197,7 +197,7 @@ static unsigned bs_key(struct screen *s, int key)
 static unsigned bs_tick(struct screen *s)
 {
 	struct blocked_screen *bs = (struct blocked_screen *)s;
-	kwatch_request(bs->watch);
+	kernel_watch_request(bs->watch);
 	return UI_REDRAW;
 }
 
@@ -214,8 +214,8 @@ static void bs_layout(struct screen *s)
 static void bs_destroy(struct screen *s)
 {
 	struct blocked_screen *bs = (struct blocked_screen *)s;
-	kwatch_free(bs->watch);
-	kblocked_free(bs->bl);
+	kernel_watch_free(bs->watch);
+	kernel_blocked_free(bs->bl);
 	klines_free(&bs->lines);
 	if (bs->win)
 		delwin(bs->win);
@@ -227,23 +227,23 @@ static int bs_fds(struct screen *s, struct pollfd *pfd, int max)
 	struct blocked_screen *bs = (struct blocked_screen *)s;
 	if (max < 1)
 		return 0;
-	pfd[0] = (struct pollfd){ .fd = kwatch_fd(bs->watch), .events = POLLIN };
+	pfd[0] = (struct pollfd){.fd = kernel_watch_fd(bs->watch), .events = POLLIN};
 	return 1;
 }
 
 static unsigned bs_fd_ready(struct screen *s, int fd, short revents)
 {
 	struct blocked_screen *bs = (struct blocked_screen *)s;
-	struct kblocked *bl = NULL;
+	struct kernel_blocked *bl = NULL;
 	struct wt_err err;
-	int rc = kwatch_take(bs->watch, NULL, &bl, &err);
+	int rc = kernel_watch_take(bs->watch, NULL, &bl, &err);
 	if (rc == -EAGAIN)
 		return UI_NONE;
 	if (rc < 0) {
 		snprintf(bs->error, sizeof(bs->error), "%s", err.msg);
 		return UI_REDRAW;
 	}
-	kblocked_free(bs->bl);
+	kernel_blocked_free(bs->bl);
 	bs->bl = bl;
 	bs->have = true;
 	bs_build(bs);
@@ -268,11 +268,11 @@ struct screen *blocked_screen_new(struct ui *ui)
 		return NULL;
 	bs->base.ops = &blocked_screen_ops;
 	bs->base.ui = ui;
-	bs->watch = kwatch_new(KWATCH_BLOCKED, 0);
+	bs->watch = kernel_watch_new(KWATCH_BLOCKED, 0);
 	if (!bs->watch) {
 		free(bs);
 		return NULL;
 	}
-	kwatch_request(bs->watch);
+	kernel_watch_request(bs->watch);
 	return &bs->base;
 }

@@ -15,7 +15,7 @@
 
 #define KL_LABEL_W 10
 
-void klines_clear(struct klines *k)
+void klines_clear(struct kernel_lines *k)
 {
 	for (size_t i = 0; i < k->n; i++) {
 		free(k->l[i].label);
@@ -24,7 +24,7 @@ void klines_clear(struct klines *k)
 	k->n = 0;
 }
 
-void klines_free(struct klines *k)
+void klines_free(struct kernel_lines *k)
 {
 	klines_clear(k);
 	free(k->l);
@@ -32,8 +32,8 @@ void klines_free(struct klines *k)
 	k->cap = 0;
 }
 
-static void klines_add1(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
-		       enum ui_elem velem, const char *value, size_t vlen, pid_t pid);
+static void klines_add1(struct kernel_lines *k, int x, enum ui_elem lelem, const char *label,
+			int vx, enum ui_elem velem, const char *value, size_t vlen, pid_t pid);
 
 /* Columns of UTF-8 text (every character one column: escaped text is mostly ASCII). */
 static size_t cols_of(const char *s, size_t n)
@@ -61,7 +61,7 @@ static size_t fit(const char *s, size_t len, size_t cols)
 	return last_space > cols / 2 ? last_space : i;
 }
 
-void klines_add(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
+void klines_add(struct kernel_lines *k, int x, enum ui_elem lelem, const char *label, int vx,
 		enum ui_elem velem, const char *value, pid_t pid)
 {
 	if (!value || k->width <= 0) {
@@ -86,18 +86,18 @@ void klines_add(struct klines *k, int x, enum ui_elem lelem, const char *label, 
 	}
 }
 
-static void klines_add1(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
-		       enum ui_elem velem, const char *value, size_t vlen, pid_t pid)
+static void klines_add1(struct kernel_lines *k, int x, enum ui_elem lelem, const char *label,
+			int vx, enum ui_elem velem, const char *value, size_t vlen, pid_t pid)
 {
 	if (k->n == k->cap) {
 		size_t cap = k->cap ? k->cap * 2 : 64;
-		struct kline *l = realloc(k->l, cap * sizeof(*l));
+		struct kernel_line *l = realloc(k->l, cap * sizeof(*l));
 		if (!l)
 			return;
 		k->l = l;
 		k->cap = cap;
 	}
-	struct kline *l = &k->l[k->n++];
+	struct kernel_line *l = &k->l[k->n++];
 	l->x = x;
 	l->lelem = lelem;
 	l->label = label ? strdup(label) : NULL;
@@ -107,11 +107,11 @@ static void klines_add1(struct klines *k, int x, enum ui_elem lelem, const char 
 	l->pid = pid;
 }
 
-static void thread_header(struct klines *k, const struct kthread *t, int x, pid_t pid)
+static void thread_header(struct kernel_lines *k, const struct kernel_thread *t, int x, pid_t pid)
 {
 	char head[128], rest[256];
 	snprintf(head, sizeof(head), "Thread %d %s", (int)t->tid, t->comm ? t->comm : "?");
-	int n = snprintf(rest, sizeof(rest), "%c  %s", t->state, kstate_name(t->state));
+	int n = snprintf(rest, sizeof(rest), "%c  %s", t->state, kernel_state_name(t->state));
 	if (t->blocked && n > 0 && (size_t)n < sizeof(rest)) {
 		char dur[32], since[16];
 		struct tm tm;
@@ -119,7 +119,7 @@ static void thread_header(struct klines *k, const struct kthread *t, int x, pid_
 		strftime(since, sizeof(since), "%H:%M:%S", &tm);
 		snprintf(rest + n, sizeof(rest) - (size_t)n,
 			 "   blocked %s (since %s, as observed)",
-			 kduration_format(t->blocked_ns, dur, sizeof(dur)), since);
+			 kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
 	}
 	enum ui_elem se = t->state == 'D'   ? UI_E_STATE_D
 			  : t->state == 'R' ? UI_E_STATE_R
@@ -129,7 +129,7 @@ static void thread_header(struct klines *k, const struct kthread *t, int x, pid_
 	klines_add(k, x, UI_E_TITLE, head, 28, se, rest, pid);
 }
 
-void klines_thread(struct klines *k, const struct kthread *t, int x, pid_t pid)
+void klines_thread(struct kernel_lines *k, const struct kernel_thread *t, int x, pid_t pid)
 {
 	thread_header(k, t, x, pid);
 	int lx = x + 2;
@@ -147,7 +147,7 @@ void klines_thread(struct klines *k, const struct kthread *t, int x, pid_t pid)
 		klines_add(k, lx, UI_E_LABEL, "syscall", KL_LABEL_W, UI_E_VALUE,
 			   t->sc.summary ? t->sc.summary : "?", pid);
 	for (int i = 0; t->sc.state == KSYS_IN && i < t->sc.nargs; i++) {
-		const struct ksys_arg *a = &t->sc.arg[i];
+		const struct kernel_sys_arg *a = &t->sc.arg[i];
 		if (a->kind != KARG_FD && a->kind != KARG_DIRFD && a->kind != KARG_PATH)
 			continue;
 		char buf[1200];
@@ -166,9 +166,9 @@ void klines_thread(struct klines *k, const struct kthread *t, int x, pid_t pid)
 			   t->stack_error ? t->stack_error : "empty", pid);
 		return;
 	}
-	const struct kframe *key = kblocked_key_frame(t->frames, t->nframes);
+	const struct kernel_frame *key = kernel_blocked_key_frame(t->frames, t->nframes);
 	for (size_t i = 0; i < t->nframes; i++) {
-		const struct kframe *f = &t->frames[i];
+		const struct kernel_frame *f = &t->frames[i];
 		char buf[512];
 		int n = snprintf(buf, sizeof(buf), "%s", f->func);
 		if ((f->offset || f->size) && n > 0 && (size_t)n < sizeof(buf))
@@ -180,15 +180,15 @@ void klines_thread(struct klines *k, const struct kthread *t, int x, pid_t pid)
 		if (is_key && n > 0 && (size_t)n < sizeof(buf))
 			snprintf(buf + n, sizeof(buf) - (size_t)n, "   <- waits here");
 		enum ui_elem e = is_key ? (t->state == 'D' ? UI_E_STATE_D : UI_E_VALUE)
-			       : kblocked_frame_generic(f->func) ? UI_E_DIM
-								 : UI_E_NORMAL;
+				 : kernel_blocked_frame_generic(f->func) ? UI_E_DIM
+									 : UI_E_NORMAL;
 		klines_add(k, lx, UI_E_LABEL, i == 0 ? "stack" : NULL, KL_LABEL_W, e, buf, pid);
 	}
 }
 
-void klines_draw_line(const struct klines *k, size_t i, WINDOW *win, int y, bool selected)
+void klines_draw_line(const struct kernel_lines *k, size_t i, WINDOW *win, int y, bool selected)
 {
-	const struct kline *l = &k->l[i];
+	const struct kernel_line *l = &k->l[i];
 	if (selected)
 		ui_fill(win, y, 0, ui_attr(UI_E_SELECTED));
 	int x = l->x;

@@ -13,7 +13,7 @@
 
 #include "ui/theme.h"
 
-struct kline {
+struct kernel_line {
 	int x;                 /* column of label */
 	enum ui_elem lelem;    /* colour of the label */
 	char *label;           /* may be NULL */
@@ -23,20 +23,20 @@ struct kline {
 	pid_t pid;             /* the process this line is about (blocked screen), 0 if none */
 };
 
-struct klines {
-	struct kline *l;
+struct kernel_lines {
+	struct kernel_line *l;
 	size_t n, cap;
 	int width; /* wrap values to this many columns; 0: no wrapping */
 };
 
-void klines_clear(struct klines *k);
-void klines_free(struct klines *k);
+void klines_clear(struct kernel_lines *k);
+void klines_free(struct kernel_lines *k);
 /* A value too wide for k->width continues on lines of its own, broken at spaces. */
-void klines_add(struct klines *k, int x, enum ui_elem lelem, const char *label, int vx,
+void klines_add(struct kernel_lines *k, int x, enum ui_elem lelem, const char *label, int vx,
 		enum ui_elem velem, const char *value, pid_t pid);
 /* One thread: a header line, wchan, syscall (+ fd/path lines), kernel stack. */
-void klines_thread(struct klines *k, const struct kthread *t, int x, pid_t pid);
+void klines_thread(struct kernel_lines *k, const struct kernel_thread *t, int x, pid_t pid);
 /* Draw line i at row y of win. */
-void klines_draw_line(const struct klines *k, size_t i, WINDOW *win, int y, bool selected);
+void klines_draw_line(const struct kernel_lines *k, size_t i, WINDOW *win, int y, bool selected);
 
 #endif

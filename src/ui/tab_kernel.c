@@ -25,9 +25,9 @@
 #define KTAB_SLOW_NS 1000000000ull
 
 struct ktab_state {
-	struct kwatch *watch;
-	struct kproc *kp;       /* the last reading, or NULL */
-	struct klines lines;
+	struct kernel_watch *watch;
+	struct kernel_proc *kp; /* the last reading, or NULL */
+	struct kernel_lines lines;
 	struct ui_list list;
 	char error[512];
 	bool have;
@@ -37,7 +37,7 @@ static void ktab_build(struct ktab_state *st)
 {
 	size_t top = st->list.top;
 	klines_clear(&st->lines);
-	struct kproc *kp = st->kp;
+	struct kernel_proc *kp = st->kp;
 	size_t nd = 0, nblocked = 0;
 	for (size_t i = 0; i < kp->nthreads; i++) {
 		nd += kp->threads[i].state == 'D';
@@ -67,12 +67,12 @@ static int ktab_open(struct tab_ctx *ctx, void **state)
 	struct ktab_state *st = calloc(1, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	st->watch = kwatch_new(KWATCH_PROC, ctx->pid);
+	st->watch = kernel_watch_new(KWATCH_PROC, ctx->pid);
 	if (!st->watch) {
 		free(st);
 		return -ENOMEM;
 	}
-	kwatch_request(st->watch);
+	kernel_watch_request(st->watch);
 	*state = st;
 	return 0;
 }
@@ -80,8 +80,8 @@ static int ktab_open(struct tab_ctx *ctx, void **state)
 static void ktab_close(struct tab_ctx *ctx, void *state)
 {
 	struct ktab_state *st = state;
-	kwatch_free(st->watch);
-	kproc_free(st->kp);
+	kernel_watch_free(st->watch);
+	kernel_proc_free(st->kp);
 	klines_free(&st->lines);
 	free(st);
 }
@@ -108,13 +108,13 @@ static void ktab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 		ui_put(win, h - 1, 2, -1, ui_attr(UI_E_WARNING),
 		       "The process has exited; this is what it looked like last.");
 		foot = 1;
-	} else if (kwatch_stuck(st->watch, &slow_ns) && slow_ns > KTAB_SLOW_NS) {
+	} else if (kernel_watch_stuck(st->watch, &slow_ns) && slow_ns > KTAB_SLOW_NS) {
 		char dur[32];
 		snprintf(
 		    buf, sizeof(buf),
 		    "Reading has taken %s (the task's memory may be locked by a stuck thread); "
 		    "showing the last reading.",
-		    kduration_format(slow_ns, dur, sizeof(dur)));
+		    kernel_duration_format(slow_ns, dur, sizeof(dur)));
 		ui_put(win, h - 1, 2, -1, ui_attr(UI_E_WARNING), buf);
 		foot = 1;
 	}
@@ -141,22 +141,22 @@ static unsigned ktab_tick(struct tab_ctx *ctx, void *state)
 	struct ktab_state *st = state;
 	if (ctx->process_gone)
 		return UI_NONE; /* keep the last picture */
-	kwatch_request(st->watch);
+	kernel_watch_request(st->watch);
 	return UI_NONE;
 }
 
 static int ktab_poll_fd(struct tab_ctx *ctx, void *state)
 {
 	struct ktab_state *st = state;
-	return kwatch_fd(st->watch);
+	return kernel_watch_fd(st->watch);
 }
 
 static unsigned ktab_on_fd(struct tab_ctx *ctx, void *state, short revents)
 {
 	struct ktab_state *st = state;
-	struct kproc *kp = NULL;
+	struct kernel_proc *kp = NULL;
 	struct wt_err err;
-	int rc = kwatch_take(st->watch, &kp, NULL, &err);
+	int rc = kernel_watch_take(st->watch, &kp, NULL, &err);
 	if (rc == -EAGAIN)
 		return UI_NONE;
 	if (rc < 0) {
@@ -165,7 +165,7 @@ static unsigned ktab_on_fd(struct tab_ctx *ctx, void *state, short revents)
 			snprintf(st->error, sizeof(st->error), "%s", err.msg);
 		return UI_REDRAW;
 	}
-	kproc_free(st->kp);
+	kernel_proc_free(st->kp);
 	st->kp = kp;
 	st->have = true;
 	st->error[0] = '\0';

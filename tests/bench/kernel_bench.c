@@ -4,10 +4,10 @@
  *
  *   kernel_bench PID [N]
  *
- * For PID: kstack_read (every thread: stat, status, syscall, wchan, stack,
+ * For PID: kernel_stack_read (every thread: stat, status, syscall, wchan, stack,
  * decoding with fd links and path reads) against reading the same four
  * /proc files per thread with open+read+close and nothing else. For the
- * system: kblocked_scan against opening /proc/PID/task/TID/stat for every
+ * system: kernel_blocked_scan against opening /proc/PID/task/TID/stat for every
  * task. Medians of N runs (default 101), in microseconds, and the ratio.
  */
 #include <dirent.h>
@@ -42,7 +42,7 @@ static void read_file(const char *path)
 	}
 }
 
-/* The same files kstack_read reads per thread, raw. */
+/* The same files kernel_stack_read reads per thread, raw. */
 static void bare_proc(pid_t pid)
 {
 	char path[600];
@@ -99,25 +99,25 @@ int main(int argc, char **argv)
 	uint64_t *c = calloc((size_t)n, sizeof(*c)), *d = calloc((size_t)n, sizeof(*d));
 	size_t nthreads = 0, ntasks = 0;
 	for (int i = 0; i < n; i++) {
-		struct kproc *kp = NULL;
-		struct kblocked *bl = NULL;
+		struct kernel_proc *kp = NULL;
+		struct kernel_blocked *bl = NULL;
 		struct wt_err err;
 		uint64_t t0 = wt_now_ns();
-		if (kstack_read(pid, NULL, &kp, &err)) {
+		if (kernel_stack_read(pid, NULL, &kp, &err)) {
 			fprintf(stderr, "kernel_bench: %s\n", err.msg);
 			return 1;
 		}
 		uint64_t t1 = wt_now_ns();
 		bare_proc(pid);
 		uint64_t t2 = wt_now_ns();
-		kblocked_scan(NULL, &bl, &err);
+		kernel_blocked_scan(NULL, &bl, &err);
 		uint64_t t3 = wt_now_ns();
 		bare_scan();
 		uint64_t t4 = wt_now_ns();
 		nthreads = kp->nthreads;
 		ntasks = bl ? bl->nscanned : 0;
-		kproc_free(kp);
-		kblocked_free(bl);
+		kernel_proc_free(kp);
+		kernel_blocked_free(bl);
 		a[i] = (t1 - t0) / 1000;
 		b[i] = (t2 - t1) / 1000;
 		c[i] = (t3 - t2) / 1000;
@@ -127,10 +127,10 @@ int main(int argc, char **argv)
 	printf("%d runs; pid %d has %zu threads; %zu tasks on the system; medians in us\n", n,
 	       (int)pid, nthreads, ntasks);
 	printf("%-36s %8s   %-36s %8s   ratio\n", "whytop (in process)", "us", "bare reads", "us");
-	printf("%-36s %8llu   %-36s %8llu   %.2f\n", "kstack_read PID", (unsigned long long)ma,
-	       "5 files x threads, open+read+close", (unsigned long long)mb,
+	printf("%-36s %8llu   %-36s %8llu   %.2f\n", "kernel_stack_read PID",
+	       (unsigned long long)ma, "5 files x threads, open+read+close", (unsigned long long)mb,
 	       mb ? (double)ma / (double)mb : 0.0);
-	printf("%-36s %8llu   %-36s %8llu   %.2f\n", "kblocked_scan", (unsigned long long)mc,
+	printf("%-36s %8llu   %-36s %8llu   %.2f\n", "kernel_blocked_scan", (unsigned long long)mc,
 	       "every task's stat", (unsigned long long)md, md ? (double)mc / (double)md : 0.0);
 	free(a);
 	free(b);

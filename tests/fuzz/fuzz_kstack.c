@@ -7,13 +7,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kframe *f;
+	struct kernel_frame *f;
 	size_t n;
 
-	if (kstack_parse_stack((const char *)data, size, &f, &n))
+	if (kernel_stack_parse_stack((const char *)data, size, &f, &n))
 		return 0;
-	kblocked_key_frame(f, n);
-	kstack_mm_frame(f, n);
-	kframes_free(f, n);
+	kernel_blocked_key_frame(f, n);
+	kernel_stack_mm_frame(f, n);
+	kernel_frames_free(f, n);
 	return 0;
 }

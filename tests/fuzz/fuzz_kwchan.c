@@ -5,6 +5,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	free(kstack_clean_wchan((const char *)data, size));
+	free(kernel_stack_clean_wchan((const char *)data, size));
 	return 0;
 }

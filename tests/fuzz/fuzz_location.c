@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int memfd = -1;
 	struct locals_frame f;
-	struct lx_ctx c;
+	struct vars_loc_ctx c;
 	struct lval out;
 	Dwarf_Op ops[64];
 	unsigned char buf[LX_MAX_READ];
@@ -52,9 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.phys_scope = -1;   /* no DW_AT_frame_base */
 	c.cfa_tried = true;  /* no module CFI: the CFA is the frame's, or unknown */
 	memset(&out, 0, sizeof(out));
-	if (lx_eval_ops(&c, ops, n, &out) == 0 && out.kind != LV_NONE)
-		lv_read(&c, &out, sizeof(buf), buf, sizeof(buf));
-	/* lx_eval_location shifts by the register number: it must not be negative. */
+	if (vars_loc_eval_ops(&c, ops, n, &out) == 0 && out.kind != LV_NONE)
+		vars_lval_read(&c, &out, sizeof(buf), buf, sizeof(buf));
+	/* vars_loc_eval_location shifts by the register number: it must not be negative. */
 	if (out.kind == LV_REG && out.reg < 0)
 		__builtin_trap();
 	return 0;

@@ -16,11 +16,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	proc_parse_status(text, size, &st);
 	proc_parse_key_u64(text, size, "VmRSS", &v);
 	proc_parse_key_u64(text, size, "Threads", &v);
-	/* kstack_parse_switches reads a NUL-terminated string. */
+	/* kernel_stack_parse_switches reads a NUL-terminated string. */
 	char *s = malloc(size + 1);
 	memcpy(s, data, size);
 	s[size] = '\0';
-	kstack_parse_switches(s, &v);
+	kernel_stack_parse_switches(s, &v);
 	free(s);
 	return 0;
 }

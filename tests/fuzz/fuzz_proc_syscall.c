@@ -8,15 +8,15 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	long nr;
-	struct ksyscall sc;
+	struct kernel_syscall sc;
 
 	proc_parse_syscall((const char *)data, size, &nr);
-	/* kstack_parse_syscall reads a NUL-terminated string. */
+	/* kernel_stack_parse_syscall reads a NUL-terminated string. */
 	char *s = malloc(size + 1);
 	memcpy(s, data, size);
 	s[size] = '\0';
 	memset(&sc, 0, sizeof(sc));
-	kstack_parse_syscall(s, &sc);
+	kernel_stack_parse_syscall(s, &sc);
 	free(s);
 	return 0;
 }

@@ -44,13 +44,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64,
 					   0 };
-	struct ksyscall sc;
+	struct kernel_syscall sc;
 	uint32_t nr;
 
 	if (size < 2 + 4 + 6 * 8)
 		return 0;
-	ksys_io.vm_readv = fake_vm_readv;
-	ksys_io.readlink = fake_readlink;
+	kernel_sys_io.vm_readv = fake_vm_readv;
+	kernel_sys_io.readlink = fake_readlink;
 	memset(&sc, 0, sizeof(sc));
 	sc.state = KSYS_IN;
 	uint32_t arch = arches[data[0] % 4];
@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memlen = size - 54;
 	/* flags: bit 0 a live task (else pid 0: no memory), bit 1 memory off limits. */
 	pid_t pid = data[1] & 1 ? 4242 : 0;
-	ksys_decode_ex(&sc, arch, pid, pid, data[1] & 2 ? "memory is busy" : NULL);
-	ksys_clear(&sc);
+	kernel_sys_decode_ex(&sc, arch, pid, pid, data[1] & 2 ? "memory is busy" : NULL);
+	kernel_sys_clear(&sc);
 	return 0;
 }

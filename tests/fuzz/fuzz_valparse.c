@@ -63,7 +63,7 @@ static void load_types(struct vtype *types)
 				const char *n = dwarf_diename(&d);
 				for (size_t i = 0; n && dwarf_tag(&d) == DW_TAG_variable && i < NVARS; i++)
 					if (!types[i].valid && strcmp(n, vars[i]) == 0) {
-						vt_init(&types[i], &d);
+						vars_type_init(&types[i], &d);
 						found++;
 					}
 			} while (dwarf_siblingof(&d, &d) == 0);
@@ -78,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct vtype types[NVARS];
 	static bool loaded;
-	struct lx_ctx c = {0};
+	struct vars_loc_ctx c = {0};
 	struct wt_err err = {0};
 	unsigned char out[16];
 	size_t outsz = 0;
@@ -92,7 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text = malloc(size);
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	if (val_parse(&c, &types[data[0] % NVARS], text, out, &outsz, &err) == 0 &&
+	if (vars_value_parse(&c, &types[data[0] % NVARS], text, out, &outsz, &err) == 0 &&
 	    outsz > sizeof(out))
 		__builtin_trap();
 	free(text);

@@ -1,6 +1,6 @@
 /*
  * test_location_ops.c: the DWARF expression evaluator of location.c
- * (lx_eval_ops) on hand-built Dwarf_Op arrays, one test per op family:
+ * (vars_loc_eval_ops) on hand-built Dwarf_Op arrays, one test per op family:
  * literals, stack manipulation, arithmetic, comparisons, branches
  * (DW_OP_bra and DW_OP_skip by byte offset), registers, memory, pieces,
  * stack values against memory locations, frame base and CFA, and the ops
@@ -41,7 +41,7 @@ static const unsigned char mem_image[16] = {0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 
 					    0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28};
 
 static struct locals_frame frame;
-static struct lx_ctx ctx;
+static struct vars_loc_ctx ctx;
 static int memfd = -1;
 
 static int setup(void **state)
@@ -103,7 +103,7 @@ static int reset(void **state)
 static int eval(const Dwarf_Op *ops, size_t n, struct lval *out)
 {
 	memset(out, 0x5a, sizeof(*out)); /* stale garbage: the evaluator must fill it */
-	return lx_eval_ops(&ctx, ops, n, out);
+	return vars_loc_eval_ops(&ctx, ops, n, out);
 }
 #define EVAL(out, ...) eval(OPS(__VA_ARGS__), NOPS(__VA_ARGS__), out)
 
@@ -343,7 +343,7 @@ static void test_registers(void **state)
 	assert_int_equal(out.kind, LV_REG);
 	assert_int_equal(out.loc, LOCALS_LOC_REGISTER);
 	assert_int_equal(out.reg, 5);
-	assert_int_equal(lv_read(&ctx, &out, 8, buf, sizeof(buf)), 0);
+	assert_int_equal(vars_lval_read(&ctx, &out, 8, buf, sizeof(buf)), 0);
 	memcpy(&v, buf, 8);
 	assert_int_equal(v, REG(5));
 	assert_int_equal(EVAL(&out, OPN(DW_OP_regx, 12)), 0);
@@ -392,7 +392,7 @@ static void test_memory(void **state)
 
 	/* A memory location is read where it points. */
 	assert_int_equal(EVAL(&out, OPN(DW_OP_constu, MEM + 8)), 0);
-	assert_int_equal(lv_read(&ctx, &out, 8, buf, sizeof(buf)), 0);
+	assert_int_equal(vars_lval_read(&ctx, &out, 8, buf, sizeof(buf)), 0);
 	assert_memory_equal(buf, mem_image + 8, 8);
 }
 

@@ -298,7 +298,7 @@ static void test_loadavg_uptime(void **state)
 }
 
 /*
- * The kernel view's reads of a thread's stat (they were kstack_parse_stat's
+ * The kernel view's reads of a thread's stat (they were kernel_stack_parse_stat's
  * tests in test_kernel_parse.c): state, flags, start time, escaped comm.
  */
 static void test_stat_kernel_view(void **state)

@@ -89,7 +89,7 @@ static struct vtype type_of(const char *name)
 			do {
 				const char *n = dwarf_diename(&child);
 				if (dwarf_tag(&child) == DW_TAG_variable && n && !strcmp(n, name)) {
-					vt_init(&t, &child);
+					vars_type_init(&t, &child);
 					return t;
 				}
 			} while (dwarf_siblingof(&child, &child) == 0);
@@ -104,11 +104,11 @@ static struct vtype type_of(const char *name)
 static void ok(const char *var, const char *text, const void *want, size_t wsize)
 {
 	struct vtype t = type_of(var);
-	struct lx_ctx c = {0};
+	struct vars_loc_ctx c = {0};
 	unsigned char out[16];
 	size_t size = 0;
 	struct wt_err err = {0};
-	int r = val_parse(&c, &t, text, out, &size, &err);
+	int r = vars_value_parse(&c, &t, text, out, &size, &err);
 	if (r != 0)
 		fail_msg("%s=%s: %s", var, text, err.msg);
 	assert_int_equal(size, wsize);
@@ -119,11 +119,11 @@ static void ok(const char *var, const char *text, const void *want, size_t wsize
 static void refused(const char *var, const char *text, const char *msg)
 {
 	struct vtype t = type_of(var);
-	struct lx_ctx c = {0};
+	struct vars_loc_ctx c = {0};
 	unsigned char out[16];
 	size_t size = 0;
 	struct wt_err err = {0};
-	assert_int_not_equal(val_parse(&c, &t, text, out, &size, &err), 0);
+	assert_int_not_equal(vars_value_parse(&c, &t, text, out, &size, &err), 0);
 	assert_string_equal(err.msg, msg);
 }
 
@@ -229,7 +229,7 @@ static void name_is(const char *var, const char *want)
 	struct vtype t = type_of(var);
 	struct wt_buf b;
 	wt_buf_init(&b);
-	vt_name(&t, &b);
+	vars_type_name(&t, &b);
 	assert_string_equal(b.data, want);
 	wt_buf_free(&b);
 }

@@ -55,7 +55,7 @@ static const char *const generic_frames[] = {
 	"percpu_rwsem_wait", "__percpu_down_read",
 };
 
-bool kblocked_frame_generic(const char *func)
+bool kernel_blocked_frame_generic(const char *func)
 {
 	/* "__schedule.constprop.0", "schedule_timeout.isra.3": compare the base name. */
 	size_t len = strcspn(func, ".");
@@ -65,17 +65,17 @@ bool kblocked_frame_generic(const char *func)
 	return false;
 }
 
-const struct kframe *kblocked_key_frame(const struct kframe *f, size_t n)
+const struct kernel_frame *kernel_blocked_key_frame(const struct kernel_frame *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (f[i].func && f[i].func[0] && !kblocked_frame_generic(f[i].func))
+		if (f[i].func && f[i].func[0] && !kernel_blocked_frame_generic(f[i].func))
 			return &f[i];
 	return NULL;
 }
 
 /* ---- the tracker ---- */
 
-struct kblock_entry {
+struct kernel_block_entry {
 	pid_t tid;
 	uint64_t start_ticks;
 	char state;
@@ -85,17 +85,17 @@ struct kblock_entry {
 	time_t since_wall;
 };
 
-struct kblock_tracker {
-	struct kblock_entry *e;
+struct kernel_block_tracker {
+	struct kernel_block_entry *e;
 	size_t n, cap;
 };
 
-struct kblock_tracker *kblock_tracker_new(void)
+struct kernel_block_tracker *kernel_block_tracker_new(void)
 {
-	return calloc(1, sizeof(struct kblock_tracker));
+	return calloc(1, sizeof(struct kernel_block_tracker));
 }
 
-void kblock_tracker_free(struct kblock_tracker *tr)
+void kernel_block_tracker_free(struct kernel_block_tracker *tr)
 {
 	if (tr) {
 		free(tr->e);
@@ -103,12 +103,13 @@ void kblock_tracker_free(struct kblock_tracker *tr)
 	}
 }
 
-size_t kblock_tracker_count(const struct kblock_tracker *tr)
+size_t kernel_block_tracker_count(const struct kernel_block_tracker *tr)
 {
 	return tr->n;
 }
 
-static struct kblock_entry *tracker_find(struct kblock_tracker *tr, pid_t tid, uint64_t start)
+static struct kernel_block_entry *tracker_find(struct kernel_block_tracker *tr, pid_t tid,
+					       uint64_t start)
 {
 	for (size_t i = 0; i < tr->n; i++)
 		if (tr->e[i].tid == tid && tr->e[i].start_ticks == start)
@@ -116,18 +117,18 @@ static struct kblock_entry *tracker_find(struct kblock_tracker *tr, pid_t tid, u
 	return NULL;
 }
 
-static void tracker_drop(struct kblock_tracker *tr, struct kblock_entry *e)
+static void tracker_drop(struct kernel_block_tracker *tr, struct kernel_block_entry *e)
 {
 	*e = tr->e[--tr->n];
 }
 
-bool kblock_tracker_observe(struct kblock_tracker *tr, pid_t tid, uint64_t start_ticks, char state,
-			    const char *wchan, uint64_t nswitches, uint64_t now_ns, time_t now_wall,
-			    uint64_t *for_ns, time_t *since)
+bool kernel_block_tracker_observe(struct kernel_block_tracker *tr, pid_t tid, uint64_t start_ticks,
+				  char state, const char *wchan, uint64_t nswitches,
+				  uint64_t now_ns, time_t now_wall, uint64_t *for_ns, time_t *since)
 {
 	/* An S task with a hidden wchan cannot be told from one that keeps waking up. */
 	bool blocked = state == 'D' || (state == 'S' && wchan && wchan[0]);
-	struct kblock_entry *e = tracker_find(tr, tid, start_ticks);
+	struct kernel_block_entry *e = tracker_find(tr, tid, start_ticks);
 	*for_ns = 0;
 	*since = 0;
 	if (!blocked) {
@@ -149,7 +150,7 @@ bool kblock_tracker_observe(struct kblock_tracker *tr, pid_t tid, uint64_t start
 	} else {
 		if (tr->n == tr->cap) {
 			size_t nc = tr->cap ? tr->cap * 2 : 64;
-			struct kblock_entry *ne = realloc(tr->e, nc * sizeof(*ne));
+			struct kernel_block_entry *ne = realloc(tr->e, nc * sizeof(*ne));
 			if (!ne)
 				return true;
 			tr->e = ne;
@@ -173,7 +174,7 @@ bool kblock_tracker_observe(struct kblock_tracker *tr, pid_t tid, uint64_t start
 	return true;
 }
 
-void kblock_tracker_prune(struct kblock_tracker *tr, uint64_t older_than_ns)
+void kernel_block_tracker_prune(struct kernel_block_tracker *tr, uint64_t older_than_ns)
 {
 	for (size_t i = 0; i < tr->n;) {
 		if (tr->e[i].seen_ns < older_than_ns)
@@ -183,15 +184,15 @@ void kblock_tracker_prune(struct kblock_tracker *tr, uint64_t older_than_ns)
 	}
 }
 
-static void observe_thread(struct kblock_tracker *tr, struct kthread *t, uint64_t now,
+static void observe_thread(struct kernel_block_tracker *tr, struct kernel_thread *t, uint64_t now,
 			   time_t wall)
 {
-	t->blocked = kblock_tracker_observe(tr, t->tid, t->start_ticks, t->state, t->wchan,
-					    t->nswitches, now, wall, &t->blocked_ns,
-					    &t->blocked_since);
+	t->blocked = kernel_block_tracker_observe(tr, t->tid, t->start_ticks, t->state, t->wchan,
+						  t->nswitches, now, wall, &t->blocked_ns,
+						  &t->blocked_since);
 }
 
-void kblock_tracker_apply(struct kblock_tracker *tr, struct kproc *kp)
+void kernel_block_tracker_apply(struct kernel_block_tracker *tr, struct kernel_proc *kp)
 {
 	uint64_t now = wt_now_ns();
 	time_t wall = time(NULL);
@@ -201,17 +202,18 @@ void kblock_tracker_apply(struct kblock_tracker *tr, struct kproc *kp)
 
 /* ---- the system-wide view ---- */
 
-static int group_add(struct kblocked *b, const char *key, bool from_stack,
-		     struct kblocked_task *task)
+static int group_add(struct kernel_blocked *b, const char *key, bool from_stack,
+		     struct kernel_blocked_task *task)
 {
-	struct kblocked_group *g = NULL;
+	struct kernel_blocked_group *g = NULL;
 	for (size_t i = 0; i < b->ngroups; i++)
 		if (strcmp(b->groups[i].key, key) == 0) {
 			g = &b->groups[i];
 			break;
 		}
 	if (!g) {
-		struct kblocked_group *ng = realloc(b->groups, (b->ngroups + 1) * sizeof(*ng));
+		struct kernel_blocked_group *ng =
+		    realloc(b->groups, (b->ngroups + 1) * sizeof(*ng));
 		if (!ng)
 			return -ENOMEM;
 		b->groups = ng;
@@ -220,7 +222,7 @@ static int group_add(struct kblocked *b, const char *key, bool from_stack,
 		g->key = strdup(key);
 		g->from_stack = from_stack;
 	}
-	struct kblocked_task *nt = realloc(g->tasks, (g->ntasks + 1) * sizeof(*nt));
+	struct kernel_blocked_task *nt = realloc(g->tasks, (g->ntasks + 1) * sizeof(*nt));
 	if (!nt)
 		return -ENOMEM;
 	g->tasks = nt;
@@ -231,16 +233,16 @@ static int group_add(struct kblocked *b, const char *key, bool from_stack,
 
 static int group_cmp(const void *a, const void *b)
 {
-	const struct kblocked_group *x = a, *y = b;
+	const struct kernel_blocked_group *x = a, *y = b;
 	if (x->ntasks != y->ntasks)
 		return x->ntasks < y->ntasks ? 1 : -1;
 	return strcmp(x->key, y->key);
 }
 
 /* The key a task is grouped under, and whether it came from its stack. */
-static void task_key(const struct kthread *t, char *key, size_t keysz, bool *from_stack)
+static void task_key(const struct kernel_thread *t, char *key, size_t keysz, bool *from_stack)
 {
-	const struct kframe *f = kblocked_key_frame(t->frames, t->nframes);
+	const struct kernel_frame *f = kernel_blocked_key_frame(t->frames, t->nframes);
 	*from_stack = f != NULL;
 	if (f && f->module)
 		snprintf(key, keysz, "%s [%s]", f->func, f->module);
@@ -253,8 +255,8 @@ static void task_key(const struct kthread *t, char *key, size_t keysz, bool *fro
 }
 
 /* Look at every thread of one process; read D ones fully. */
-static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pid, uint64_t now,
-			 time_t wall, bool *hidden)
+static void scan_process(struct kernel_blocked *b, struct kernel_block_tracker *tr, pid_t pid,
+			 uint64_t now, time_t wall, bool *hidden)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
@@ -268,7 +270,7 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 	bool is_kthread = false, have_proc = false;
 	char mm_why[256] = "";
 	/* Decoded below, once the whole process's memory-map state is known. */
-	const struct kstack_opts topts = { .defer_decode = true };
+	const struct kernel_stack_opts topts = {.defer_decode = true};
 	uint32_t arch = 0;
 	pid_t *tids = NULL;
 	size_t ntids = 0;
@@ -293,18 +295,18 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 			is_kthread = (ps.flags & PROC_PF_KTHREAD) != 0;
 			arch = is_kthread ? sysname_native_arch() : sysname_arch_of_pid(pid);
 			if (!is_kthread)
-				kstack_mm_busy(piddir, mm_why, sizeof(mm_why));
+				kernel_stack_mm_busy(piddir, mm_why, sizeof(mm_why));
 			have_proc = true;
 		}
-		struct kblocked_task task;
+		struct kernel_blocked_task task;
 		memset(&task, 0, sizeof(task));
 		task.pid = pid;
-		if (kthread_read(piddir, pid, tid, uid, is_kthread, arch, &topts, &task.t) ||
+		if (kernel_thread_read(piddir, pid, tid, uid, is_kthread, arch, &topts, &task.t) ||
 		    task.t.state != 'D') {
-			kthread_clear(&task.t); /* it woke up meanwhile */
+			kernel_thread_clear(&task.t); /* it woke up meanwhile */
 			continue;
 		}
-		ksys_decode_ex(&task.t.sc, arch, pid, task.t.tid, mm_why[0] ? mm_why : NULL);
+		kernel_sys_decode_ex(&task.t.sc, arch, pid, task.t.tid, mm_why[0] ? mm_why : NULL);
 		task.pcomm = strdup(pcomm);
 		if (tr)
 			observe_thread(tr, &task.t, now, wall);
@@ -315,7 +317,7 @@ static void scan_process(struct kblocked *b, struct kblock_tracker *tr, pid_t pi
 		task_key(&task.t, key, sizeof(key), &from_stack);
 		if (group_add(b, key, from_stack, &task)) {
 			free(task.pcomm);
-			kthread_clear(&task.t);
+			kernel_thread_clear(&task.t);
 		}
 	}
 out:
@@ -323,13 +325,14 @@ out:
 	close(piddir);
 }
 
-int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_err *err)
+int kernel_blocked_scan(struct kernel_block_tracker *tr, struct kernel_blocked **out,
+			struct wt_err *err)
 {
 	DIR *proc = opendir("/proc");
 	if (!proc)
 		return wt_err_set(err, errno, "cannot list /proc: %s; is /proc mounted?",
 				  strerror(errno));
-	struct kblocked *b = calloc(1, sizeof(*b));
+	struct kernel_blocked *b = calloc(1, sizeof(*b));
 	if (!b) {
 		closedir(proc);
 		return wt_err_set(err, ENOMEM, "out of memory");
@@ -347,13 +350,13 @@ int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_er
 	closedir(proc);
 	/* Tasks not in D this time are no longer blocked: start afresh if they come back. */
 	if (tr)
-		kblock_tracker_prune(tr, now);
+		kernel_block_tracker_prune(tr, now);
 	if (b->ngroups > 1)
 		qsort(b->groups, b->ngroups, sizeof(*b->groups), group_cmp);
 	char opt[48];
 	struct wt_buf note;
 	wt_buf_init(&note);
-	if (geteuid() != 0 && kstack_proc_hidepid(opt, sizeof(opt)))
+	if (geteuid() != 0 && kernel_stack_proc_hidepid(opt, sizeof(opt)))
 		wt_buf_printf(&note, "/proc is mounted with %s: other users' processes are hidden "
 			      "from whytop, blocked or not; run whytop as root to see every task",
 			      opt);
@@ -372,14 +375,14 @@ int kblocked_scan(struct kblock_tracker *tr, struct kblocked **out, struct wt_er
 	return 0;
 }
 
-void kblocked_free(struct kblocked *b)
+void kernel_blocked_free(struct kernel_blocked *b)
 {
 	if (!b)
 		return;
 	for (size_t i = 0; i < b->ngroups; i++) {
 		for (size_t j = 0; j < b->groups[i].ntasks; j++) {
 			free(b->groups[i].tasks[j].pcomm);
-			kthread_clear(&b->groups[i].tasks[j].t);
+			kernel_thread_clear(&b->groups[i].tasks[j].t);
 		}
 		free(b->groups[i].tasks);
 		free(b->groups[i].key);

@@ -8,7 +8,7 @@
 
 #include <whytop/kernel.h>
 
-const char *kstate_name(char s)
+const char *kernel_state_name(char s)
 {
 	switch (s) {
 	case 'R': return "running";
@@ -26,7 +26,7 @@ const char *kstate_name(char s)
 	}
 }
 
-char *kduration_format(uint64_t ns, char *out, size_t outsz)
+char *kernel_duration_format(uint64_t ns, char *out, size_t outsz)
 {
 	uint64_t s = ns / 1000000000u;
 	if (s < 60)

@@ -40,7 +40,7 @@ static int parse_hex(const char *p, const char *end, uint64_t *out, const char *
 	return 0;
 }
 
-static void parse_frame(const char *line, const char *end, struct kframe *f)
+static void parse_frame(const char *line, const char *end, struct kernel_frame *f)
 {
 	const char *p = skip_spaces(line, end);
 	/* "[<0>] " or "[<ffffffff81234567>] ": the address, hidden unless kptr_restrict allows. */
@@ -81,10 +81,10 @@ static void parse_frame(const char *line, const char *end, struct kframe *f)
 	f->size = size;
 }
 
-int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t *n)
+int kernel_stack_parse_stack(const char *text, size_t len, struct kernel_frame **out, size_t *n)
 {
 	size_t cap = 0, cnt = 0;
-	struct kframe *frames = NULL;
+	struct kernel_frame *frames = NULL;
 	const char *p = text, *end = text + len;
 
 	while (p < end) {
@@ -93,9 +93,9 @@ int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t
 		if (skip_spaces(p, le) < le) {
 			if (cnt == cap) {
 				size_t nc = cap ? cap * 2 : 16;
-				struct kframe *nf = realloc(frames, nc * sizeof(*nf));
+				struct kernel_frame *nf = realloc(frames, nc * sizeof(*nf));
 				if (!nf) {
-					kframes_free(frames, cnt);
+					kernel_frames_free(frames, cnt);
 					return -ENOMEM;
 				}
 				frames = nf;
@@ -103,7 +103,7 @@ int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t
 			}
 			parse_frame(p, le, &frames[cnt]);
 			if (!frames[cnt].func) {
-				kframes_free(frames, cnt);
+				kernel_frames_free(frames, cnt);
 				return -ENOMEM;
 			}
 			cnt++;
@@ -115,7 +115,7 @@ int kstack_parse_stack(const char *text, size_t len, struct kframe **out, size_t
 	return 0;
 }
 
-void kframes_free(struct kframe *f, size_t n)
+void kernel_frames_free(struct kernel_frame *f, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		free(f[i].func);
@@ -124,7 +124,7 @@ void kframes_free(struct kframe *f, size_t n)
 	free(f);
 }
 
-int kstack_parse_syscall(const char *text, struct ksyscall *sc)
+int kernel_stack_parse_syscall(const char *text, struct kernel_syscall *sc)
 {
 	const char *end = text + strlen(text);
 	while (end > text && isspace((unsigned char)end[-1]))
@@ -186,7 +186,7 @@ int kstack_parse_syscall(const char *text, struct ksyscall *sc)
 	return 0;
 }
 
-int kstack_parse_switches(const char *text, uint64_t *out)
+int kernel_stack_parse_switches(const char *text, uint64_t *out)
 {
 	static const char *keys[] = {"\nvoluntary_ctxt_switches:", "\nnonvoluntary_ctxt_switches:"};
 	uint64_t sum = 0;
@@ -205,7 +205,7 @@ int kstack_parse_switches(const char *text, uint64_t *out)
 	return 0;
 }
 
-const char *kstack_mm_frame(const struct kframe *f, size_t n)
+const char *kernel_stack_mm_frame(const struct kernel_frame *f, size_t n)
 {
 	static const char *const mm_frames[] = {
 		"exc_page_fault", "do_user_addr_fault", "handle_mm_fault", "__handle_mm_fault",
@@ -224,7 +224,7 @@ const char *kstack_mm_frame(const struct kframe *f, size_t n)
 	return NULL;
 }
 
-char *kstack_clean_wchan(const char *text, size_t len)
+char *kernel_stack_clean_wchan(const char *text, size_t len)
 {
 	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == ' '))
 		len--;

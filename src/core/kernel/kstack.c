@@ -98,12 +98,12 @@ static char *syscall_refusal(pid_t tid, uid_t uid, int code)
 
 /* ---- reading one thread ---- */
 
-void kthread_clear(struct kthread *kt)
+void kernel_thread_clear(struct kernel_thread *kt)
 {
 	free(kt->comm);
 	free(kt->wchan);
-	kframes_free(kt->frames, kt->nframes);
-	ksys_clear(&kt->sc);
+	kernel_frames_free(kt->frames, kt->nframes);
+	kernel_sys_clear(&kt->sc);
 	free(kt->wchan_error);
 	free(kt->stack_error);
 	free(kt->syscall_error);
@@ -119,8 +119,8 @@ static const char *state_phrase(char s)
 	}
 }
 
-int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, uint32_t arch,
-		 const struct kstack_opts *opts, struct kthread *kt)
+int kernel_thread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, uint32_t arch,
+		       const struct kernel_stack_opts *opts, struct kernel_thread *kt)
 {
 	char path[64], buf[4096];
 	memset(kt, 0, sizeof(*kt));
@@ -142,7 +142,7 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 	kt->nswitches = UINT64_MAX;
 	snprintf(path, sizeof(path), "task/%d/status", (int)tid);
 	if (wt_read_at(piddir, path, buf, sizeof(buf)) > 0)
-		kstack_parse_switches(buf, &kt->nswitches);
+		kernel_stack_parse_switches(buf, &kt->nswitches);
 
 	/* syscall first: whether it is refused tells how to read a "0" wchan. */
 	bool ptrace_refused = false;
@@ -156,7 +156,7 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 			kt->sc.state = KSYS_UNKNOWN;
 			kt->syscall_error = syscall_refusal(tid, uid, (int)-n);
 			ptrace_refused = n == -EACCES || n == -EPERM;
-		} else if (kstack_parse_syscall(buf, &kt->sc)) {
+		} else if (kernel_stack_parse_syscall(buf, &kt->sc)) {
 			kt->sc.state = KSYS_UNKNOWN;
 			kt->syscall_error =
 			    sentence("the kernel printed an unexpected syscall line "
@@ -174,7 +174,7 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 		kt->wchan_error = sentence("cannot read the wait channel of thread %d: %s",
 					   (int)tid, strerror((int)-n));
 	} else {
-		kt->wchan = kstack_clean_wchan(buf, (size_t)n);
+		kt->wchan = kernel_stack_clean_wchan(buf, (size_t)n);
 		/* "0" for a sleeping task we may not ptrace means hidden, not "not waiting". */
 		if (!kt->wchan[0] && ptrace_refused && (kt->state == 'S' || kt->state == 'D')) {
 			free(kt->wchan);
@@ -192,7 +192,7 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 	if (rc < 0) {
 		kt->stack_error = stack_refusal(tid, uid, -rc);
 	} else {
-		rc = kstack_parse_stack(text, len, &kt->frames, &kt->nframes);
+		rc = kernel_stack_parse_stack(text, len, &kt->frames, &kt->nframes);
 		free(text);
 		if (rc < 0)
 			return rc;
@@ -206,20 +206,20 @@ int kthread_read(int piddir, pid_t pid, pid_t tid, uid_t uid, bool is_kthread, u
 		}
 	}
 	if (!(opts && opts->defer_decode)) {
-		const char *mm = kstack_mm_frame(kt->frames, kt->nframes);
+		const char *mm = kernel_stack_mm_frame(kt->frames, kt->nframes);
 		char why[256];
 		if (mm)
 			snprintf(why, sizeof(why), "not read: thread %d is inside its memory map "
 				 "(%s), reading its memory could hang", (int)tid, mm);
-		ksys_decode_ex(&kt->sc, arch, opts && opts->no_decode ? 0 : pid, tid,
-			       mm ? why : NULL);
+		kernel_sys_decode_ex(&kt->sc, arch, opts && opts->no_decode ? 0 : pid, tid,
+				     mm ? why : NULL);
 	}
 	return 0;
 }
 
 /* ---- a process /proc does not show ---- */
 
-bool kstack_proc_hidepid(char *opt, size_t optsz)
+bool kernel_stack_proc_hidepid(char *opt, size_t optsz)
 {
 	char *text = NULL;
 	size_t len;
@@ -253,7 +253,7 @@ static int proc_gone_or_hidden(pid_t pid, struct wt_err *err)
 {
 	char opt[48];
 	if (kill(pid, 0) == 0 || errno == EPERM) {
-		if (kstack_proc_hidepid(opt, sizeof(opt)))
+		if (kernel_stack_proc_hidepid(opt, sizeof(opt)))
 			return wt_err_set(
 			    err, EACCES,
 			    "process %d exists but /proc hides it (mounted with %s); run "
@@ -284,21 +284,21 @@ static void mm_busy_thread(int piddir, pid_t tid, char *why, size_t whysz)
 	why[0] = '\0';
 	char path[64], *text = NULL;
 	size_t len;
-	struct kframe *f;
+	struct kernel_frame *f;
 	size_t n;
 	snprintf(path, sizeof(path), "task/%d/stack", (int)tid);
 	if (wt_read_all_at(piddir, path, &text, &len) < 0)
 		return;
-	if (kstack_parse_stack(text, len, &f, &n) == 0) {
-		const char *mm = kstack_mm_frame(f, n);
+	if (kernel_stack_parse_stack(text, len, &f, &n) == 0) {
+		const char *mm = kernel_stack_mm_frame(f, n);
 		if (mm)
 			mm_why(why, whysz, tid, mm);
-		kframes_free(f, n);
+		kernel_frames_free(f, n);
 	}
 	free(text);
 }
 
-bool kstack_mm_busy(int piddir, char *why, size_t whysz)
+bool kernel_stack_mm_busy(int piddir, char *why, size_t whysz)
 {
 	why[0] = '\0';
 	pid_t *tids;
@@ -313,18 +313,20 @@ bool kstack_mm_busy(int piddir, char *why, size_t whysz)
 
 static int tid_cmp(const void *a, const void *b)
 {
-	pid_t x = ((const struct kthread *)a)->tid, y = ((const struct kthread *)b)->tid;
+	pid_t x = ((const struct kernel_thread *)a)->tid,
+	      y = ((const struct kernel_thread *)b)->tid;
 	return (x > y) - (x < y);
 }
 
-int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, struct wt_err *err)
+int kernel_stack_read(pid_t pid, const struct kernel_stack_opts *opts, struct kernel_proc **out,
+		      struct wt_err *err)
 {
 	char path[64], buf[4096];
 	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
 	int piddir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0)
 		return proc_gone_or_hidden(pid, err);
-	struct kproc *kp = calloc(1, sizeof(*kp));
+	struct kernel_proc *kp = calloc(1, sizeof(*kp));
 	if (!kp) {
 		close(piddir);
 		return wt_err_set(err, ENOMEM, "out of memory");
@@ -337,7 +339,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	 * /proc/TID works for any thread, and lists the whole process's tasks:
 	 * asked about a thread, show that thread, under its process's pid.
 	 */
-	struct kstack_opts topts = { 0 };
+	struct kernel_stack_opts topts = {0};
 	if (opts)
 		topts = *opts;
 	struct proc_status pst;
@@ -355,7 +357,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	struct proc_stat_raw ps;
 	if (n < 0 || proc_parse_stat(buf, (size_t)n, &ps)) {
 		close(piddir);
-		kproc_free(kp);
+		kernel_proc_free(kp);
 		return proc_gone_or_hidden(pid, err);
 	}
 	wt_escape_to(comm, sizeof(comm), ps.comm, ps.comm_len, 0);
@@ -367,7 +369,7 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	size_t ntids;
 	if (proc_threads_at(piddir, &tids, &ntids) < 0) {
 		close(piddir);
-		kproc_free(kp);
+		kernel_proc_free(kp);
 		return proc_gone_or_hidden(pid, err);
 	}
 	/* Decode once every thread is read: any one in its memory map makes memory reads unsafe. */
@@ -384,24 +386,24 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 		}
 		if (kp->nthreads == cap) {
 			size_t nc = cap ? cap * 2 : 8;
-			struct kthread *nt = realloc(kp->threads, nc * sizeof(*nt));
+			struct kernel_thread *nt = realloc(kp->threads, nc * sizeof(*nt));
 			if (!nt)
 				break;
 			kp->threads = nt;
 			cap = nc;
 		}
-		struct kthread *kt = &kp->threads[kp->nthreads];
-		if (kthread_read(piddir, pid, tid, kp->uid, kp->is_kthread, kp->arch, &topts, kt) ==
-		    0)
+		struct kernel_thread *kt = &kp->threads[kp->nthreads];
+		if (kernel_thread_read(piddir, pid, tid, kp->uid, kp->is_kthread, kp->arch, &topts,
+				       kt) == 0)
 			kp->nthreads++;
 		else
-			kthread_clear(kt); /* exited meanwhile */
+			kernel_thread_clear(kt); /* exited meanwhile */
 	}
 	free(tids);
 	close(piddir);
 	if (kp->nthreads == 0) {
 		pid_t tgid = kp->pid;
-		kproc_free(kp);
+		kernel_proc_free(kp);
 		if (topts.only_tid)
 			return wt_err_set(err, ESRCH, "process %d has no thread %d", (int)tgid,
 					  (int)topts.only_tid);
@@ -409,25 +411,26 @@ int kstack_read(pid_t pid, const struct kstack_opts *opts, struct kproc **out, s
 	}
 	qsort(kp->threads, kp->nthreads, sizeof(*kp->threads), tid_cmp);
 	for (size_t i = 0; i < kp->nthreads && !why[0]; i++) {
-		const char *mm = kstack_mm_frame(kp->threads[i].frames, kp->threads[i].nframes);
+		const char *mm =
+		    kernel_stack_mm_frame(kp->threads[i].frames, kp->threads[i].nframes);
 		if (mm)
 			mm_why(why, sizeof(why), kp->threads[i].tid, mm);
 	}
 	bool no_decode = opts && opts->no_decode;
 	if (!(opts && opts->defer_decode))
 		for (size_t i = 0; i < kp->nthreads; i++)
-			ksys_decode_ex(&kp->threads[i].sc, kp->arch, no_decode ? 0 : pid,
-				       kp->threads[i].tid, why[0] ? why : NULL);
+			kernel_sys_decode_ex(&kp->threads[i].sc, kp->arch, no_decode ? 0 : pid,
+					     kp->threads[i].tid, why[0] ? why : NULL);
 	*out = kp;
 	return 0;
 }
 
-void kproc_free(struct kproc *kp)
+void kernel_proc_free(struct kernel_proc *kp)
 {
 	if (!kp)
 		return;
 	for (size_t i = 0; i < kp->nthreads; i++)
-		kthread_clear(&kp->threads[i]);
+		kernel_thread_clear(&kp->threads[i]);
 	free(kp->threads);
 	free(kp->comm);
 	free(kp);

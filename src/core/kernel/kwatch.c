@@ -20,29 +20,29 @@
 
 #include <whytop/kernel.h>
 
-struct kwatch {
+struct kernel_watch {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int refs;               /* the owner and the worker */
 	bool quit, want, busy;
 	uint64_t busy_since;
-	enum kwatch_kind kind;
+	enum kernel_watch_kind kind;
 	pid_t pid;
 	int efd;
 	/* The latest result, until taken. */
 	bool have;
 	int rc;
 	struct wt_err err;
-	struct kproc *kp;
-	struct kblocked *bl;
-	struct kblock_tracker *tr; /* the worker's only */
+	struct kernel_proc *kp;
+	struct kernel_blocked *bl;
+	struct kernel_block_tracker *tr; /* the worker's only */
 };
 
-static void kwatch_destroy(struct kwatch *w)
+static void kernel_watch_destroy(struct kernel_watch *w)
 {
-	kproc_free(w->kp);
-	kblocked_free(w->bl);
-	kblock_tracker_free(w->tr);
+	kernel_proc_free(w->kp);
+	kernel_blocked_free(w->bl);
+	kernel_block_tracker_free(w->tr);
 	close(w->efd);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
@@ -50,17 +50,17 @@ static void kwatch_destroy(struct kwatch *w)
 }
 
 /* Drop a reference; the last one frees. Called with mu held; unlocks it. */
-static void kwatch_unref_locked(struct kwatch *w)
+static void kernel_watch_unref_locked(struct kernel_watch *w)
 {
 	bool last = --w->refs == 0;
 	pthread_mutex_unlock(&w->mu);
 	if (last)
-		kwatch_destroy(w);
+		kernel_watch_destroy(w);
 }
 
-static void *kwatch_main(void *arg)
+static void *kernel_watch_main(void *arg)
 {
-	struct kwatch *w = arg;
+	struct kernel_watch *w = arg;
 	pthread_mutex_lock(&w->mu);
 	for (;;) {
 		while (!w->want && !w->quit)
@@ -72,26 +72,26 @@ static void *kwatch_main(void *arg)
 		w->busy_since = wt_now_ns();
 		pthread_mutex_unlock(&w->mu);
 
-		struct kproc *kp = NULL;
-		struct kblocked *bl = NULL;
+		struct kernel_proc *kp = NULL;
+		struct kernel_blocked *bl = NULL;
 		struct wt_err err;
 		wt_err_clear(&err);
 		int rc;
 		uint64_t t0 = wt_now_ns();
 		if (w->kind == KWATCH_PROC) {
-			rc = kstack_read(w->pid, NULL, &kp, &err);
+			rc = kernel_stack_read(w->pid, NULL, &kp, &err);
 			if (rc == 0) {
-				kblock_tracker_apply(w->tr, kp);
-				kblock_tracker_prune(w->tr, t0); /* exited threads */
+				kernel_block_tracker_apply(w->tr, kp);
+				kernel_block_tracker_prune(w->tr, t0); /* exited threads */
 			}
 		} else {
-			rc = kblocked_scan(w->tr, &bl, &err);
+			rc = kernel_blocked_scan(w->tr, &bl, &err);
 		}
 
 		pthread_mutex_lock(&w->mu);
 		w->busy = false;
-		kproc_free(w->kp);
-		kblocked_free(w->bl);
+		kernel_proc_free(w->kp);
+		kernel_blocked_free(w->bl);
 		w->kp = kp;
 		w->bl = bl;
 		w->rc = rc;
@@ -102,20 +102,20 @@ static void *kwatch_main(void *arg)
 			/* The counter cannot overflow at one write per read; nothing to do. */
 		}
 	}
-	kwatch_unref_locked(w);
+	kernel_watch_unref_locked(w);
 	return NULL;
 }
 
-struct kwatch *kwatch_new(enum kwatch_kind kind, pid_t pid)
+struct kernel_watch *kernel_watch_new(enum kernel_watch_kind kind, pid_t pid)
 {
-	struct kwatch *w = calloc(1, sizeof(*w));
+	struct kernel_watch *w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
 	w->kind = kind;
 	w->pid = pid;
 	w->refs = 2;
 	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	w->tr = kblock_tracker_new();
+	w->tr = kernel_block_tracker_new();
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
 	pthread_t th;
@@ -129,13 +129,13 @@ struct kwatch *kwatch_new(enum kwatch_kind kind, pid_t pid)
 	sigset_t all, old;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int prc = w->efd < 0 || !w->tr ? -1 : pthread_create(&th, &attr, kwatch_main, w);
+	int prc = w->efd < 0 || !w->tr ? -1 : pthread_create(&th, &attr, kernel_watch_main, w);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (prc != 0) {
 		pthread_attr_destroy(&attr);
 		if (w->efd >= 0)
 			close(w->efd);
-		kblock_tracker_free(w->tr);
+		kernel_block_tracker_free(w->tr);
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);
 		free(w);
@@ -145,22 +145,22 @@ struct kwatch *kwatch_new(enum kwatch_kind kind, pid_t pid)
 	return w;
 }
 
-void kwatch_free(struct kwatch *w)
+void kernel_watch_free(struct kernel_watch *w)
 {
 	if (!w)
 		return;
 	pthread_mutex_lock(&w->mu);
 	w->quit = true;
 	pthread_cond_signal(&w->cv);
-	kwatch_unref_locked(w);
+	kernel_watch_unref_locked(w);
 }
 
-int kwatch_fd(const struct kwatch *w)
+int kernel_watch_fd(const struct kernel_watch *w)
 {
 	return w->efd;
 }
 
-void kwatch_request(struct kwatch *w)
+void kernel_watch_request(struct kernel_watch *w)
 {
 	pthread_mutex_lock(&w->mu);
 	if (!w->busy) {
@@ -170,7 +170,7 @@ void kwatch_request(struct kwatch *w)
 	pthread_mutex_unlock(&w->mu);
 }
 
-bool kwatch_stuck(struct kwatch *w, uint64_t *for_ns)
+bool kernel_watch_stuck(struct kernel_watch *w, uint64_t *for_ns)
 {
 	pthread_mutex_lock(&w->mu);
 	bool busy = w->busy;
@@ -181,7 +181,8 @@ bool kwatch_stuck(struct kwatch *w, uint64_t *for_ns)
 	return busy;
 }
 
-int kwatch_take(struct kwatch *w, struct kproc **kp, struct kblocked **bl, struct wt_err *err)
+int kernel_watch_take(struct kernel_watch *w, struct kernel_proc **kp, struct kernel_blocked **bl,
+		      struct wt_err *err)
 {
 	uint64_t cnt;
 	if (read(w->efd, &cnt, sizeof(cnt)) < 0) {
@@ -198,11 +199,11 @@ int kwatch_take(struct kwatch *w, struct kproc **kp, struct kblocked **bl, struc
 	if (kp)
 		*kp = w->kp;
 	else
-		kproc_free(w->kp);
+		kernel_proc_free(w->kp);
 	if (bl)
 		*bl = w->bl;
 	else
-		kblocked_free(w->bl);
+		kernel_blocked_free(w->bl);
 	w->kp = NULL;
 	w->bl = NULL;
 	w->have = false;

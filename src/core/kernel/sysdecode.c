@@ -22,7 +22,7 @@
 
 #include "sysdecode_io.h"
 
-struct ksys_io ksys_io = { .vm_readv = process_vm_readv, .readlink = readlink };
+struct kernel_sys_io kernel_sys_io = {.vm_readv = process_vm_readv, .readlink = readlink};
 
 #define PATH_READ_MAX 1024 /* a path longer than this is shown truncated */
 
@@ -144,7 +144,7 @@ static const struct {
 	{ "ptrace", "request:n pid:n addr:x data:x" },
 };
 
-const char *ksys_signature(const char *name)
+const char *kernel_sys_signature(const char *name)
 {
 	for (size_t i = 0; i < WT_ARRAY_SIZE(signatures); i++)
 		if (strcmp(signatures[i].name, name) == 0)
@@ -152,7 +152,7 @@ const char *ksys_signature(const char *name)
 	return NULL;
 }
 
-int ksys_read_string(pid_t pid, uint64_t addr, size_t max, char **out, bool *truncated)
+int kernel_sys_read_string(pid_t pid, uint64_t addr, size_t max, char **out, bool *truncated)
 {
 	char *buf = malloc(max + 1);
 	if (!buf)
@@ -168,7 +168,7 @@ int ksys_read_string(pid_t pid, uint64_t addr, size_t max, char **out, bool *tru
 			chunk = max - got;
 		struct iovec local = { buf + got, chunk };
 		struct iovec remote = { (void *)(uintptr_t)a, chunk };
-		ssize_t n = ksys_io.vm_readv(pid, &local, 1, &remote, 1, 0);
+		ssize_t n = kernel_sys_io.vm_readv(pid, &local, 1, &remote, 1, 0);
 		if (n <= 0) {
 			if (got == 0) {
 				int e = n < 0 ? errno : EFAULT;
@@ -196,7 +196,7 @@ static char *fd_target(pid_t pid, pid_t tid, int fd, char **note)
 {
 	char path[64], link[4096];
 	snprintf(path, sizeof(path), "/proc/%d/task/%d/fd/%d", (int)pid, (int)tid, fd);
-	ssize_t n = ksys_io.readlink(path, link, sizeof(link));
+	ssize_t n = kernel_sys_io.readlink(path, link, sizeof(link));
 	if (n < 0) {
 		int e = errno;
 		if (e == ENOENT)
@@ -211,7 +211,7 @@ static char *fd_target(pid_t pid, pid_t tid, int fd, char **note)
 	return wt_escape(link, (size_t)n, 0);
 }
 
-static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_t tid,
+static void decode_arg(struct kernel_sys_arg *a, char kind, bool wide, pid_t pid, pid_t tid,
 		       const char *no_memory)
 {
 	char tmp[64];
@@ -254,7 +254,8 @@ static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_
 			a->note = strdup(no_memory);
 		} else if (pid > 0) {
 			bool trunc = false;
-			int rc = ksys_read_string(pid, a->raw, PATH_READ_MAX, &a->target, &trunc);
+			int rc =
+			    kernel_sys_read_string(pid, a->raw, PATH_READ_MAX, &a->target, &trunc);
 			if (rc == 0) {
 				struct wt_buf b;
 				wt_buf_init(&b);
@@ -289,7 +290,7 @@ static void decode_arg(struct ksys_arg *a, char kind, bool wide, pid_t pid, pid_
 	}
 }
 
-/* Static argument names: interned so that ksys_arg.name may stay a const pointer. */
+/* Static argument names: interned so that kernel_sys_arg.name may stay a const pointer. */
 static const char *intern_name(const char *p, size_t l)
 {
 	static const char *known[] = {
@@ -311,7 +312,7 @@ static const char *intern_name(const char *p, size_t l)
 	return "arg";
 }
 
-void ksys_clear(struct ksyscall *sc)
+void kernel_sys_clear(struct kernel_syscall *sc)
 {
 	for (int i = 0; i < 6; i++) {
 		free(sc->arg[i].text);
@@ -325,13 +326,13 @@ void ksys_clear(struct ksyscall *sc)
 	sc->nargs = 0;
 }
 
-void ksys_decode(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid)
+void kernel_sys_decode(struct kernel_syscall *sc, uint32_t arch, pid_t pid, pid_t tid)
 {
-	ksys_decode_ex(sc, arch, pid, tid, NULL);
+	kernel_sys_decode_ex(sc, arch, pid, tid, NULL);
 }
 
-void ksys_decode_ex(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid,
-		    const char *no_memory)
+void kernel_sys_decode_ex(struct kernel_syscall *sc, uint32_t arch, pid_t pid, pid_t tid,
+			  const char *no_memory)
 {
 	sc->arch = arch;
 	sc->file = NULL;
@@ -368,7 +369,7 @@ void ksys_decode_ex(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid,
 		nr &= ~0x40000000L;
 	snprintf(sc->name, sizeof(sc->name), "%s", sysname(name_arch, nr, nbuf, sizeof(nbuf)));
 
-	const char *sig = ksys_signature(sc->name);
+	const char *sig = kernel_sys_signature(sc->name);
 	const char *names[6];
 	char kinds[6];
 	int n = 0;
@@ -398,7 +399,7 @@ void ksys_decode_ex(struct ksyscall *sc, uint32_t arch, pid_t pid, pid_t tid,
 	wt_buf_printf(&b, "%s(", sc->name);
 	sc->nargs = n;
 	for (int i = 0; i < n; i++) {
-		struct ksys_arg *a = &sc->arg[i];
+		struct kernel_sys_arg *a = &sc->arg[i];
 		a->name = names[i];
 		a->raw = sc->raw[i];
 		decode_arg(a, kinds[i], wide, pid, tid, no_memory);

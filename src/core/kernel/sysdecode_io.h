@@ -10,11 +10,11 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 
-struct ksys_io {
+struct kernel_sys_io {
 	ssize_t (*vm_readv)(pid_t pid, const struct iovec *local, unsigned long nlocal,
 			    const struct iovec *remote, unsigned long nremote, unsigned long flags);
 	ssize_t (*readlink)(const char *path, char *buf, size_t bufsz);
 };
-extern struct ksys_io ksys_io;
+extern struct kernel_sys_io kernel_sys_io;
 
 #endif

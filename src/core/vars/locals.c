@@ -38,8 +38,8 @@ const char *locals_loc_name(enum locals_loc l)
 }
 
 /* Check each [addrs[i], addrs[i]+size) against one read of /proc/PID/maps. */
-static int lx_maps_check_many(pid_t pid, const uint64_t *addrs, size_t n, uint64_t size,
-			      const char *perm, size_t *bad)
+static int vars_loc_maps_check_many(pid_t pid, const uint64_t *addrs, size_t n, uint64_t size,
+				    const char *perm, size_t *bad)
 {
 	char path[64], *maps = NULL;
 	size_t len;
@@ -74,21 +74,21 @@ static int lx_maps_check_many(pid_t pid, const uint64_t *addrs, size_t n, uint64
 	return r;
 }
 
-int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
+int vars_loc_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm)
 {
-	return lx_maps_check_many(pid, &addr, 1, size, perm, NULL);
+	return vars_loc_maps_check_many(pid, &addr, 1, size, perm, NULL);
 }
 
-char lx_thread_state(pid_t pid, pid_t tid)
+char vars_loc_thread_state(pid_t pid, pid_t tid)
 {
 	char c;
 	int r = proc_task_stat_read(pid, tid, &c, NULL);
 	return r == 0 ? c : r == -EINVAL ? '?' : 0;
 }
 
-bool lx_thread_alive(pid_t pid, pid_t tid)
+bool vars_loc_thread_alive(pid_t pid, pid_t tid)
 {
-	char c = lx_thread_state(pid, tid);
+	char c = vars_loc_thread_state(pid, tid);
 	return c && c != 'Z' && c != 'X';
 }
 
@@ -122,7 +122,7 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 			size_t m = 0;
 			for (int k = k0; k <= n && m < 64; k++)
 				pcs[m++] = th->frames[k].pc - (k > 0);
-			r = lx_maps_check_many(st->pid, pcs, m, 1, "x", &bad);
+			r = vars_loc_maps_check_many(st->pid, pcs, m, 1, "x", &bad);
 			bad += (size_t)k0;
 		}
 		if (r == -ESRCH)
@@ -153,7 +153,7 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
 	return 0;
 }
 
-static bool lx_has_function(Dwarf_Die *scopes, int n)
+static bool vars_loc_has_function(Dwarf_Die *scopes, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (dwarf_tag(&scopes[i]) == DW_TAG_subprogram ||
@@ -163,7 +163,7 @@ static bool lx_has_function(Dwarf_Die *scopes, int n)
 }
 
 /* The innermost function or block DIE anywhere under die whose ranges hold pc. */
-static bool lx_find_pc_die(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out, int depth)
+static bool vars_loc_find_pc_die(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out, int depth)
 {
 	Dwarf_Die child;
 	if (depth > 32 || dwarf_child(die, &child) != 0)
@@ -174,20 +174,20 @@ static bool lx_find_pc_die(Dwarf_Die *die, Dwarf_Addr pc, Dwarf_Die *out, int de
 			    tag == DW_TAG_inlined_subroutine;
 		if (code && dwarf_haspc(&child, pc) == 1) {
 			*out = child;
-			lx_find_pc_die(&child, pc, out, depth + 1);
+			vars_loc_find_pc_die(&child, pc, out, depth + 1);
 			return true;
 		}
 		/* Types and functions elsewhere may hold nested definitions. */
 		if ((code || tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
 		     tag == DW_TAG_union_type || tag == DW_TAG_namespace) &&
-		    lx_find_pc_die(&child, pc, out, depth + 1))
+		    vars_loc_find_pc_die(&child, pc, out, depth + 1))
 			return true;
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return false;
 }
 
-int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool write,
-	    struct wt_err *err)
+int vars_loc_open(Dwfl *dwfl, const struct locals_frame *f, struct vars_loc_ctx *c, bool write,
+		  struct wt_err *err)
 {
 	char path[64];
 	Dwarf_Die *cu;
@@ -211,13 +211,13 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	c->pc = f->frame.pc - (f->pc_exact || f->frame.pc == 0 ? 0 : 1);
 	c->mod = dwfl_addrmodule(dwfl, c->pc);
 	if (!c->mod) {
-		lx_close(c);
+		vars_loc_close(c);
 		return wt_err_set(err, ENODATA, "frame %d: no module maps pc 0x%" PRIx64, f->index,
 				  (uint64_t)f->frame.pc);
 	}
 	const char *refused = modfile_refusal(c->mod);
 	if (refused) {
-		lx_close(c);
+		vars_loc_close(c);
 		return wt_err_set(err, EACCES, "frame %d: %s", f->index, refused);
 	}
 	cu = dwfl_module_addrdie(c->mod, c->pc, &c->bias);
@@ -228,7 +228,7 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 		char m[128], s[128];
 		wt_escape_to(m, sizeof(m), mname ? mname : "?", mname ? strlen(mname) : 1, 0);
 		wt_escape_to(s, sizeof(s), sym ? sym : "?", sym ? strlen(sym) : 1, 0);
-		lx_close(c);
+		vars_loc_close(c);
 		return wt_err_set(err, ENODATA,
 				  "frame %d (%s in %s) has no debug info: nothing to show; install "
 				  "its debug symbols or rebuild it with -g",
@@ -255,7 +255,7 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 			free(chain);
 		}
 	}
-	if (!lx_has_function(c->scopes, c->nscopes)) {
+	if (!vars_loc_has_function(c->scopes, c->nscopes)) {
 		/*
 		 * A function defined inside a type inside another function (a C++
 		 * lambda's operator()) is not found by dwarf_getscopes, which only
@@ -263,7 +263,7 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 		 */
 		Dwarf_Die found, *chain = NULL;
 		int n;
-		if (lx_find_pc_die(&c->cudie, c->pc - c->bias, &found, 0) &&
+		if (vars_loc_find_pc_die(&c->cudie, c->pc - c->bias, &found, 0) &&
 		    (n = dwarf_getscopes_die(&found, &chain)) > 0) {
 			free(c->scopes);
 			c->scopes = chain;
@@ -286,7 +286,7 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	}
 	c->fn_scope = nfn ? fn : -1;
 	if (c->fn_scope < 0) {
-		lx_close(c);
+		vars_loc_close(c);
 		return wt_err_set(err, ENODATA,
 				  "frame %d: pc 0x%" PRIx64
 				  " is in a CU but in no function's debug info",
@@ -295,7 +295,7 @@ int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool wri
 	return 0;
 }
 
-void lx_close(struct lx_ctx *c)
+void vars_loc_close(struct vars_loc_ctx *c)
 {
 	if (c->memfd >= 0)
 		close(c->memfd);
@@ -313,7 +313,7 @@ static char *die_name(Dwarf_Die *d)
 	return n ? wt_escape(n, strlen(n), 0) : NULL;
 }
 
-char *lx_function_name(struct lx_ctx *c)
+char *vars_loc_function_name(struct vars_loc_ctx *c)
 {
 	if (c->fn_scope < 0)
 		return NULL;
@@ -321,7 +321,7 @@ char *lx_function_name(struct lx_ctx *c)
 }
 
 /* A variable DIE to show, with its scope kind. */
-struct lx_var {
+struct vars_loc_var {
 	Dwarf_Die die;
 	enum locals_scope scope;
 	int block; /* index into scopes; higher = outer */
@@ -334,14 +334,14 @@ static bool is_decl(Dwarf_Die *d)
 	return dwarf_attr(d, DW_AT_declaration, &a) && dwarf_formflag(&a, &flag) == 0 && flag;
 }
 
-struct lx_vars {
-	struct lx_var *v;
+struct vars_loc_vars {
+	struct vars_loc_var *v;
 	size_t n, cap;
 };
 
 /* Add the children of scope with the given tag; at most max of them. */
-static int collect_children(struct lx_vars *vs, Dwarf_Die *scope, int want, enum locals_scope sc,
-			    int block, size_t max)
+static int collect_children(struct vars_loc_vars *vs, Dwarf_Die *scope, int want,
+			    enum locals_scope sc, int block, size_t max)
 {
 	Dwarf_Die child;
 	size_t added = 0;
@@ -354,13 +354,13 @@ static int collect_children(struct lx_vars *vs, Dwarf_Die *scope, int want, enum
 			break;
 		if (vs->n == vs->cap) {
 			size_t nc = vs->cap ? 2 * vs->cap : 64;
-			struct lx_var *nv = realloc(vs->v, nc * sizeof(*nv));
+			struct vars_loc_var *nv = realloc(vs->v, nc * sizeof(*nv));
 			if (!nv)
 				return -ENOMEM;
 			vs->v = nv;
 			vs->cap = nc;
 		}
-		vs->v[vs->n++] = (struct lx_var){.die = child, .scope = sc, .block = block};
+		vs->v[vs->n++] = (struct vars_loc_var){.die = child, .scope = sc, .block = block};
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return 0;
 }
@@ -370,10 +370,10 @@ static int collect_children(struct lx_vars *vs, Dwarf_Die *scope, int want, enum
  * then inner blocks outward-in (so an inner one comes after the one it
  * hides), then the CU's globals.
  */
-static int lx_collect(struct lx_ctx *c, bool globals, size_t max_globals, struct lx_var **out,
-		      size_t *n)
+static int vars_loc_collect(struct vars_loc_ctx *c, bool globals, size_t max_globals,
+			    struct vars_loc_var **out, size_t *n)
 {
-	struct lx_vars vs = {0};
+	struct vars_loc_vars vs = {0};
 	int inner = -1, r;
 
 	/* The next inlined call inside ours: blocks below it belong to it, not us. */
@@ -401,13 +401,13 @@ static int lx_collect(struct lx_ctx *c, bool globals, size_t max_globals, struct
 	return 0;
 }
 
-struct lx_out {
+struct vars_loc_out {
 	struct locals *l;
 	size_t cap;
 	const struct locals_opts *opts;
 };
 
-static struct locals_var *add_var(struct lx_out *o)
+static struct locals_var *add_var(struct vars_loc_out *o)
 {
 	struct locals *l = o->l;
 	if (l->nvars == o->cap) {
@@ -439,10 +439,10 @@ static char *where_text(const struct lval *v)
 		break;
 	case LV_REG:
 		if (v->save_addr)
-			snprintf(buf, sizeof(buf), "%s saved at 0x%" PRIx64, lx_reg_name(v->reg),
-				 v->save_addr);
+			snprintf(buf, sizeof(buf), "%s saved at 0x%" PRIx64,
+				 vars_loc_reg_name(v->reg), v->save_addr);
 		else
-			snprintf(buf, sizeof(buf), "register %s", lx_reg_name(v->reg));
+			snprintf(buf, sizeof(buf), "register %s", vars_loc_reg_name(v->reg));
 		break;
 	default:
 		snprintf(buf, sizeof(buf), "%s", locals_loc_name(v->loc));
@@ -472,7 +472,7 @@ static char *enum_choices(const struct vtype *t)
 }
 
 /* Fill one row (and its members, if expanded). */
-static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const char *name,
+static void emit(struct vars_loc_ctx *c, struct vars_loc_out *o, const char *path, const char *name,
 		 const struct vtype *t, const struct lval *v, enum locals_scope scope, int depth,
 		 bool shadowed)
 {
@@ -485,42 +485,43 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 
 	if (!lv)
 		return;
-	vt_strip(&st);
+	vars_type_strip(&st);
 	lv->path = strdup(path);
 	lv->name = strdup(name);
 	wt_buf_init(&b);
-	vt_name(t, &b);
+	vars_type_name(t, &b);
 	lv->type = wt_buf_steal(&b);
 	lv->scope = scope;
 	lv->loc = v->loc;
 	lv->where = where_text(v);
 	lv->depth = depth;
 	lv->shadowed = shadowed;
-	lv->expandable = vt_is_aggregate(&st) && val_nchildren(&st) > 0;
-	if (vt_tag(&st) == DW_TAG_enumeration_type)
+	lv->expandable = vars_type_is_aggregate(&st) && vars_value_nchildren(&st) > 0;
+	if (vars_type_tag(&st) == DW_TAG_enumeration_type)
 		lv->choices = enum_choices(&st);
 	/* A pointer to a struct or union expands to the members it points to. */
-	if (vt_tag(&st) == DW_TAG_pointer_type || vt_tag(&st) == DW_TAG_reference_type ||
-	    vt_tag(&st) == DW_TAG_rvalue_reference_type) {
-		vt_init(&pointee, &st.die);
-		if (vt_strip(&pointee) &&
-		    (vt_tag(&pointee) == DW_TAG_structure_type ||
-		     vt_tag(&pointee) == DW_TAG_union_type ||
-		     vt_tag(&pointee) == DW_TAG_class_type) &&
-		    val_nchildren(&pointee) > 0)
+	if (vars_type_tag(&st) == DW_TAG_pointer_type ||
+	    vars_type_tag(&st) == DW_TAG_reference_type ||
+	    vars_type_tag(&st) == DW_TAG_rvalue_reference_type) {
+		vars_type_init(&pointee, &st.die);
+		if (vars_type_strip(&pointee) &&
+		    (vars_type_tag(&pointee) == DW_TAG_structure_type ||
+		     vars_type_tag(&pointee) == DW_TAG_union_type ||
+		     vars_type_tag(&pointee) == DW_TAG_class_type) &&
+		    vars_value_nchildren(&pointee) > 0)
 			ptr_agg = true;
 	}
 	if (v->kind == LV_NONE) {
 		lv->note = strdup(v->why);
 		return;
 	}
-	size = vt_size(&st);
+	size = vars_type_size(&st);
 	if (v->bit_size)
 		size = (v->bit_offset + v->bit_size + 7) / 8;
 	if (size > LX_MAX_READ)
 		size = LX_MAX_READ;
 	bytes = calloc(1, size + 16);
-	if (bytes && lv_read(c, v, size, bytes, size) == 0) {
+	if (bytes && vars_lval_read(c, v, size, bytes, size) == 0) {
 		wt_buf_init(&b);
 		if (v->bit_size) {
 			uint64_t x = 0;
@@ -529,7 +530,7 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 			    (v->bit_size >= 64 ? ~0ull : (1ull << v->bit_size) - 1);
 			wt_buf_printf(&b, "%" PRIu64, x);
 		} else {
-			val_format(c, t, bytes, size, &b, 0);
+			vars_value_format(c, t, bytes, size, &b, 0);
 		}
 		lv->value = wt_buf_steal(&b);
 		if (ptr_agg && size == 8)
@@ -541,11 +542,11 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	}
 	free(bytes);
 	lv->writable =
-	    (v->kind == LV_MEM || v->kind == LV_REG) && vt_is_scalar(&st) && !v->bit_size;
+	    (v->kind == LV_MEM || v->kind == LV_REG) && vars_type_is_scalar(&st) && !v->bit_size;
 	/* A NULL or unreadable pointer has nothing to expand. */
 	if (ptr_agg) {
 		unsigned char probe;
-		lv->expandable = ptr && lx_mem_read(c, ptr, &probe, 1) == 0;
+		lv->expandable = ptr && vars_loc_mem_read(c, ptr, &probe, 1) == 0;
 	}
 	if (lv->note)
 		; /* the value could not be read: that is the note */
@@ -567,24 +568,25 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
 	if (ptr_agg) {
 		/* The members behind the pointer, as p->member. */
 		struct lval pv = {.kind = LV_MEM, .loc = LOCALS_LOC_MEMORY, .addr = ptr};
-		size_t nc = val_nchildren(&pointee);
+		size_t nc = vars_value_nchildren(&pointee);
 		for (size_t i = 0; i < nc && i < 256; i++) {
 			char cname[128], cpath[512];
 			struct vtype ct;
 			struct lval cv;
-			if (val_child(c, &pointee, &pv, i, cname, sizeof(cname), &ct, &cv) != 0)
+			if (vars_value_child(c, &pointee, &pv, i, cname, sizeof(cname), &ct, &cv) !=
+			    0)
 				break;
 			snprintf(cpath, sizeof(cpath), "%s->%s", path, cname);
 			emit(c, o, cpath, cname, &ct, &cv, LOCALS_MEMBER, depth + 1, false);
 		}
 		return;
 	}
-	size_t nc = val_nchildren(&st);
+	size_t nc = vars_value_nchildren(&st);
 	for (size_t i = 0; i < nc && i < 256; i++) {
 		char cname[128], cpath[512];
 		struct vtype ct;
 		struct lval cv;
-		if (val_child(c, &st, v, i, cname, sizeof(cname), &ct, &cv) != 0)
+		if (vars_value_child(c, &st, v, i, cname, sizeof(cname), &ct, &cv) != 0)
 			break;
 		snprintf(cpath, sizeof(cpath), "%s%s%s", path, cname[0] == '[' ? "" : ".", cname);
 		emit(c, o, cpath, cname, &ct, &cv, LOCALS_MEMBER, depth + 1, false);
@@ -595,7 +597,7 @@ static void emit(struct lx_ctx *c, struct lx_out *o, const char *path, const cha
  * A source path as people find it: relative names joined to the CU's
  * DW_AT_comp_dir, "." and ".." folded; escaped. Same spelling as stacks.
  */
-static char *lx_src_path(Dwarf_Die *cu, const char *file)
+static char *vars_loc_src_path(Dwarf_Die *cu, const char *file)
 {
 	char buf[4096], out[4096];
 	Dwarf_Attribute a;
@@ -640,7 +642,7 @@ static char *lx_src_path(Dwarf_Die *cu, const char *file)
  * The source line of the frame: the pc's line for the innermost function;
  * for a function an inlined call sits in, the line of that call.
  */
-static void lx_frame_line(struct lx_ctx *c, struct locals *l)
+static void vars_loc_frame_line(struct vars_loc_ctx *c, struct locals *l)
 {
 	for (int i = c->fn_scope - 1; i >= 0; i--) {
 		Dwarf_Attribute a;
@@ -654,7 +656,7 @@ static void lx_frame_line(struct lx_ctx *c, struct locals *l)
 		    dwarf_formudata(&a, &fileno) == 0 &&
 		    dwarf_getsrcfiles(&c->cudie, &files, &nfiles) == 0 && fileno < nfiles &&
 		    (src = dwarf_filesrc(files, fileno, NULL, NULL)))
-			l->file = lx_src_path(&c->cudie, src);
+			l->file = vars_loc_src_path(&c->cudie, src);
 		if (dwarf_attr(&c->scopes[i], DW_AT_call_line, &a) && dwarf_formudata(&a, &ln) == 0)
 			l->line = (int)ln;
 		return;
@@ -663,7 +665,7 @@ static void lx_frame_line(struct lx_ctx *c, struct locals *l)
 	const char *src;
 	int ln = 0;
 	if (line && (src = dwfl_lineinfo(line, NULL, &ln, NULL, NULL, NULL))) {
-		l->file = lx_src_path(&c->cudie, src);
+		l->file = vars_loc_src_path(&c->cudie, src);
 		l->line = ln;
 	}
 }
@@ -671,19 +673,19 @@ static void lx_frame_line(struct lx_ctx *c, struct locals *l)
 int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_opts *opts,
 		struct locals **out, struct wt_err *err)
 {
-	struct lx_ctx c;
-	struct lx_var *vars = NULL;
+	struct vars_loc_ctx c;
+	struct vars_loc_var *vars = NULL;
 	size_t nvars = 0;
 	struct locals *l;
-	struct lx_out o = {.opts = opts};
+	struct vars_loc_out o = {.opts = opts};
 	int r;
 
 	*out = NULL;
-	if ((r = lx_open(dwfl, f, &c, false, err)) < 0)
+	if ((r = vars_loc_open(dwfl, f, &c, false, err)) < 0)
 		return r;
 	l = calloc(1, sizeof(*l));
 	if (!l) {
-		lx_close(&c);
+		vars_loc_close(&c);
 		return wt_err_set(err, ENOMEM, "out of memory");
 	}
 	o.l = l;
@@ -691,12 +693,12 @@ int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_op
 	l->tid = f->tid;
 	l->frame = f->index;
 	l->pc = f->frame.pc;
-	l->function = lx_function_name(&c);
-	lx_frame_line(&c, l);
-	r = lx_collect(&c, !(opts && opts->no_globals),
-		       opts && opts->max_globals ? opts->max_globals : 200, &vars, &nvars);
+	l->function = vars_loc_function_name(&c);
+	vars_loc_frame_line(&c, l);
+	r = vars_loc_collect(&c, !(opts && opts->no_globals),
+			     opts && opts->max_globals ? opts->max_globals : 200, &vars, &nvars);
 	if (r < 0) {
-		lx_close(&c);
+		vars_loc_close(&c);
 		locals_free(l);
 		return wt_err_set(err, -r, "out of memory");
 	}
@@ -715,15 +717,15 @@ int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_op
 				shadowed = true;
 			free(n2);
 		}
-		vt_init(&t, &vars[i].die);
-		lx_eval_location(&c, &vars[i].die, &v);
+		vars_type_init(&t, &vars[i].die);
+		vars_loc_eval_location(&c, &vars[i].die, &v);
 		if (sc == LOCALS_LOCAL && v.loc == LOCALS_LOC_STATIC)
 			sc = LOCALS_STATIC;
 		emit(&c, &o, name, name, &t, &v, sc, 0, shadowed);
 		free(name);
 	}
 	free(vars);
-	lx_close(&c);
+	vars_loc_close(&c);
 	*out = l;
 	return 0;
 }
@@ -749,12 +751,12 @@ void locals_free(struct locals *l)
 }
 
 /* Find a top-level variable by name: innermost first, then the CU's globals. */
-static int find_var(struct lx_ctx *c, const char *name, Dwarf_Die *out)
+static int find_var(struct vars_loc_ctx *c, const char *name, Dwarf_Die *out)
 {
-	struct lx_var *vars;
+	struct vars_loc_var *vars;
 	size_t n;
 	int best = -1;
-	if (lx_collect(c, true, 100000, &vars, &n) < 0)
+	if (vars_loc_collect(c, true, 100000, &vars, &n) < 0)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		Dwarf_Attribute a;
@@ -775,8 +777,8 @@ static int find_var(struct lx_ctx *c, const char *name, Dwarf_Die *out)
 	return best >= 0 ? 0 : -ENOENT;
 }
 
-int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval *v,
-	       struct wt_err *err)
+int vars_loc_resolve(struct vars_loc_ctx *c, const char *path, struct vtype *t, struct lval *v,
+		     struct wt_err *err)
 {
 	char name[256], esc[300];
 	const char *p = path;
@@ -796,7 +798,7 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 				  "NAME[index])",
 				  esc);
 	if (find_var(c, name, &die) != 0) {
-		char *fn = lx_function_name(c);
+		char *fn = vars_loc_function_name(c);
 		int r = wt_err_set(err, ENOENT,
 				   "no variable '%s' is visible in frame %d (%s); 'whytop locals' "
 				   "lists them",
@@ -804,14 +806,14 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 		free(fn);
 		return r;
 	}
-	vt_init(t, &die);
-	lx_eval_location(c, &die, v);
+	vars_type_init(t, &die);
+	vars_loc_eval_location(c, &die, v);
 	while (*p) {
 		struct vtype st = *t;
 		char cname[128];
 		long idx = -1;
 		bool arrow = false;
-		vt_strip(&st);
+		vars_type_strip(&st);
 		if (p[0] == '-' && p[1] == '>') {
 			arrow = true;
 			p += 2;
@@ -835,44 +837,45 @@ int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval 
 				name[n++] = *p++;
 			name[n] = '\0';
 		}
-		bool ref = vt_tag(&st) == DW_TAG_reference_type ||
-			   vt_tag(&st) == DW_TAG_rvalue_reference_type;
+		bool ref = vars_type_tag(&st) == DW_TAG_reference_type ||
+			   vars_type_tag(&st) == DW_TAG_rvalue_reference_type;
 		/* A C++ reference is followed by '.' and '->' alike. */
 		if (arrow || (ref && idx < 0)) {
 			uint64_t ptr = 0;
-			if (vt_tag(&st) != DW_TAG_pointer_type && !ref)
+			if (vars_type_tag(&st) != DW_TAG_pointer_type && !ref)
 				return wt_err_set(err, EINVAL,
 						  "'->' on something not a pointer in '%s'", esc);
-			if (v->kind == LV_NONE || lv_read(c, v, 8, (unsigned char *)&ptr, 8) < 0)
+			if (v->kind == LV_NONE ||
+			    vars_lval_read(c, v, 8, (unsigned char *)&ptr, 8) < 0)
 				return wt_err_set(err, EFAULT, "cannot read the pointer in '%s'",
 						  esc);
 			if (!ptr)
 				return wt_err_set(err, EFAULT, "the pointer in '%s' is NULL", esc);
 			Dwarf_Die pdie = st.die;
-			vt_init(&st, &pdie);
-			vt_strip(&st);
+			vars_type_init(&st, &pdie);
+			vars_type_strip(&st);
 			*v = (struct lval){.kind = LV_MEM, .loc = LOCALS_LOC_MEMORY, .addr = ptr};
 			snprintf(v->why, sizeof(v->why), "%s", "");
 		}
 		if (v->kind == LV_NONE)
 			return wt_err_set(err, EROFS, "'%s': %s", esc, v->why);
 		if (idx >= 0) {
-			if (vt_tag(&st) != DW_TAG_array_type)
+			if (vars_type_tag(&st) != DW_TAG_array_type)
 				return wt_err_set(err, EINVAL,
 						  "'%s': indexing something not an array", esc);
-			if ((size_t)idx >= val_nchildren(&st))
+			if ((size_t)idx >= vars_value_nchildren(&st))
 				return wt_err_set(
 				    err, EINVAL,
 				    "'%s': index %ld is out of bounds (the array has %zu)", esc,
-				    idx, val_nchildren(&st));
+				    idx, vars_value_nchildren(&st));
 		} else {
-			idx = val_member_index(&st, name);
+			idx = vars_value_member_index(&st, name);
 			if (idx < 0)
 				return wt_err_set(err, ENOENT, "'%s': no member '%s' there", esc,
 						  name);
 		}
 		struct lval parent = *v;
-		val_child(c, &st, &parent, (size_t)idx, cname, sizeof(cname), t, v);
+		vars_value_child(c, &st, &parent, (size_t)idx, cname, sizeof(cname), t, v);
 		if (parent.loc != LOCALS_LOC_REGISTER && v->kind == LV_MEM)
 			v->loc = parent.loc;
 	}
@@ -898,10 +901,10 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 	if (n >= 0) {
 		if ((r = locals_frame_from_stack(st, th->tid, n, out, err)) < 0)
 			return r;
-		struct lx_ctx c;
-		if ((r = lx_open(dwfl, out, &c, false, err)) < 0)
+		struct vars_loc_ctx c;
+		if ((r = vars_loc_open(dwfl, out, &c, false, err)) < 0)
 			return r;
-		lx_close(&c);
+		vars_loc_close(&c);
 		return 0;
 	}
 	if (var) {
@@ -915,7 +918,7 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 	/* A frame whose module's file is not the mapped one: said if nothing else fits. */
 	struct wt_err refused = {0};
 	for (size_t i = 0; i < th->nframes; i++) {
-		struct lx_ctx c;
+		struct vars_loc_ctx c;
 		Dwarf_Die die;
 		bool ok;
 		struct wt_err e = {0};
@@ -927,18 +930,18 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 			return r;
 		if (r < 0)
 			continue;
-		if (lx_open(dwfl, out, &c, false, &e) < 0) {
+		if (vars_loc_open(dwfl, out, &c, false, &e) < 0) {
 			if (e.code == EACCES && !refused.code)
 				refused = e;
 			continue;
 		}
 		ok = !root[0] || find_var(&c, root, &die) == 0;
-		lx_close(&c);
+		vars_loc_close(&c);
 		if (ok)
 			return 0;
 	}
 	/* A thread on its way out (exit, a fatal signal) shows no useful frames. */
-	if (!lx_thread_alive(st->pid, th->tid))
+	if (!vars_loc_thread_alive(st->pid, th->tid))
 		return wt_err_set(err, ESRCH, "process %d has exited (thread %d is gone)",
 				  (int)st->pid, (int)th->tid);
 	if (refused.code)
@@ -963,7 +966,7 @@ int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, cons
 			  (int)th->tid);
 }
 
-bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
+bool vars_loc_same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
 {
 	Dwfl_Module *ma = dwfl_addrmodule(dwfl, a), *mb = dwfl_addrmodule(dwfl, b);
 	GElf_Sym sa, sb;
@@ -987,8 +990,8 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 			struct locals_frame f;
 			const struct stack_frame *fr = &th->frames[k];
 			if (fr->cfa != old->frame.cfa ||
-			    !lx_same_function(dwfl, fr->pc - (k > 0),
-					      old->frame.pc - !old->pc_exact))
+			    !vars_loc_same_function(dwfl, fr->pc - (k > 0),
+						    old->frame.pc - !old->pc_exact))
 				continue;
 			if (locals_frame_from_stack(st, th->tid, (int)k, &f, NULL) < 0 ||
 			    f.inline_level != old->inline_level)
@@ -997,7 +1000,7 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 			return 0;
 		}
 	}
-	if (!lx_thread_alive(old->pid, old->tid))
+	if (!vars_loc_thread_alive(old->pid, old->tid))
 		return wt_err_set(err, ESRCH, "thread %d has exited", (int)old->tid);
 	return wt_err_set(err, ENOENT,
 			  "frame %d of thread %d has returned since it was read; "

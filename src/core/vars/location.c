@@ -22,7 +22,7 @@ static const char *const reg_names[] = {
     "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rip",
 };
 
-const char *lx_reg_name(int reg)
+const char *vars_loc_reg_name(int reg)
 {
 	static __thread char buf[16];
 	if (reg >= 0 && reg < (int)WT_ARRAY_SIZE(reg_names))
@@ -35,7 +35,7 @@ const char *lx_reg_name(int reg)
 	return buf;
 }
 
-int lx_reg_value(struct lx_ctx *c, int reg, uint64_t *val)
+int vars_loc_reg_value(struct vars_loc_ctx *c, int reg, uint64_t *val)
 {
 	const struct stack_frame *fr = &c->f->frame;
 	if (reg < 0 || reg >= STACK_NREGS || !(fr->regs_valid & (1u << reg)))
@@ -56,8 +56,8 @@ int lx_reg_value(struct lx_ctx *c, int reg, uint64_t *val)
  * Only op_piece writes *e->out (pieces are assembled there as they come);
  * when a piece fails, out already says why (e->out_final).
  */
-struct lx_eval {
-	struct lx_ctx *c;
+struct vars_loc_eval {
+	struct vars_loc_ctx *c;
 	const Dwarf_Op *ops; /* the whole expression: branches look their target up */
 	size_t nops;
 	Dwarf_Attribute *attr; /* the expression's attribute (implicit values), or NULL */
@@ -73,7 +73,7 @@ struct lx_eval {
 	char why[160];
 };
 
-static int push(struct lx_eval *e, uint64_t v)
+static int push(struct vars_loc_eval *e, uint64_t v)
 {
 	if (e->sp >= LX_STACK) {
 		snprintf(e->why, sizeof(e->why), "DWARF expression too deep");
@@ -83,7 +83,7 @@ static int push(struct lx_eval *e, uint64_t v)
 	return 0;
 }
 
-static int need(struct lx_eval *e, int n)
+static int need(struct vars_loc_eval *e, int n)
 {
 	if (e->sp < n) {
 		snprintf(e->why, sizeof(e->why), "malformed DWARF expression");
@@ -93,27 +93,27 @@ static int need(struct lx_eval *e, int n)
 }
 
 /* The k-th value from the top (0 = top); callers checked with need(). */
-static uint64_t peek(const struct lx_eval *e, int k)
+static uint64_t peek(const struct vars_loc_eval *e, int k)
 {
 	return k >= 0 && k < e->sp ? e->st[e->sp - 1 - k] : 0;
 }
 
-static int reg_or_why(struct lx_eval *e, int reg, uint64_t *v)
+static int reg_or_why(struct vars_loc_eval *e, int reg, uint64_t *v)
 {
-	if (lx_reg_value(e->c, reg, v) == 0)
+	if (vars_loc_reg_value(e->c, reg, v) == 0)
 		return 0;
 	snprintf(e->why, sizeof(e->why), "register %s was not recovered in frame %d",
-		 lx_reg_name(reg), e->c->f->index);
+		 vars_loc_reg_name(reg), e->c->f->index);
 	return -ENOENT;
 }
 
-static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_Attribute *attr,
+static int eval_ops(struct vars_loc_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_Attribute *attr,
 		    struct lval *out, int depth);
 
 /* The frame base of the physical function (DW_AT_frame_base). */
-static int frame_base(struct lx_eval *e, uint64_t *base)
+static int frame_base(struct vars_loc_eval *e, uint64_t *base)
 {
-	struct lx_ctx *c = e->c;
+	struct vars_loc_ctx *c = e->c;
 	Dwarf_Attribute fb;
 	Dwarf_Op *ops;
 	size_t nops;
@@ -144,7 +144,7 @@ static int frame_base(struct lx_eval *e, uint64_t *base)
 	return -ENOENT;
 }
 
-int lx_frame_cfa(struct lx_ctx *c, uint64_t *cfa)
+int vars_loc_frame_cfa(struct vars_loc_ctx *c, uint64_t *cfa)
 {
 	if (c->f->frame.cfa) {
 		*cfa = c->f->frame.cfa;
@@ -182,10 +182,10 @@ int lx_frame_cfa(struct lx_ctx *c, uint64_t *cfa)
 	return 0;
 }
 
-static int deref(struct lx_eval *e, uint64_t addr, unsigned size, uint64_t *v)
+static int deref(struct vars_loc_eval *e, uint64_t addr, unsigned size, uint64_t *v)
 {
 	*v = 0;
-	if (size > 8 || lx_mem_read(e->c, addr, v, size) < 0) {
+	if (size > 8 || vars_loc_mem_read(e->c, addr, v, size) < 0) {
 		snprintf(e->why, sizeof(e->why), "cannot read memory at 0x%llx",
 			 (unsigned long long)addr);
 		return -EFAULT;
@@ -194,7 +194,7 @@ static int deref(struct lx_eval *e, uint64_t addr, unsigned size, uint64_t *v)
 }
 
 /* One piece of a composite location, read into dst now (pieces are read-only). */
-static int add_piece(struct lx_ctx *c, struct lval *out, const struct lval *p, uint64_t size,
+static int add_piece(struct vars_loc_ctx *c, struct lval *out, const struct lval *p, uint64_t size,
 		     bool empty)
 {
 	unsigned char tmp[64];
@@ -203,7 +203,7 @@ static int add_piece(struct lx_ctx *c, struct lval *out, const struct lval *p, u
 		return -E2BIG;
 	}
 	memset(tmp, 0, sizeof(tmp));
-	if (!empty && lv_read(c, p, size, tmp, sizeof(tmp)) < 0) {
+	if (!empty && vars_lval_read(c, p, size, tmp, sizeof(tmp)) < 0) {
 		snprintf(out->why, sizeof(out->why), "part of the value is not available");
 		return -ENOENT;
 	}
@@ -226,12 +226,12 @@ static int op_index(const Dwarf_Op *ops, size_t nops, uint64_t offset)
 
 /*
  * The op families. Each helper is called by eval_one for the atoms listed
- * above it only, and keeps the contract of struct lx_eval.
+ * above it only, and keeps the contract of struct vars_loc_eval.
  */
 
 /* DW_OP_lit0..31, DW_OP_const*, DW_OP_addr: push the operand. DW_OP_addr is
  * an address in the module's file: add the load bias (PIE, libraries). */
-static int op_literal(struct lx_eval *e, const Dwarf_Op *op)
+static int op_literal(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	if (op->atom >= DW_OP_lit0 && op->atom <= DW_OP_lit31)
 		return push(e, op->atom - DW_OP_lit0);
@@ -241,7 +241,7 @@ static int op_literal(struct lx_eval *e, const Dwarf_Op *op)
 }
 
 /* DW_OP_dup, drop, over, pick, swap, rot: too few values is "malformed". */
-static int op_stack(struct lx_eval *e, const Dwarf_Op *op)
+static int op_stack(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	uint64_t a;
 	int r;
@@ -285,7 +285,7 @@ static int op_stack(struct lx_eval *e, const Dwarf_Op *op)
 }
 
 /* DW_OP_plus_uconst, neg, not, abs: replace the top (abs: as signed). */
-static int op_unary(struct lx_eval *e, const Dwarf_Op *op)
+static int op_unary(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	uint64_t *top;
 	int r = need(e, 1);
@@ -313,7 +313,7 @@ static int op_unary(struct lx_eval *e, const Dwarf_Op *op)
 
 /* The operands of a binary op: b was the top, a the value under it. The
  * caller stores the result in a's slot (the new top). */
-static int pop2(struct lx_eval *e, uint64_t *a, uint64_t *b)
+static int pop2(struct vars_loc_eval *e, uint64_t *a, uint64_t *b)
 {
 	int r = need(e, 2);
 
@@ -327,7 +327,7 @@ static int pop2(struct lx_eval *e, uint64_t *a, uint64_t *b)
 /* DW_OP_plus, minus, mul, div, mod, and, or, xor, shl, shr, shra. Never
  * traps on untrusted input: a shift by 64 or more gives 0, division by
  * zero gives 0, INT64_MIN / -1 wraps (to -a). div is signed, mod unsigned. */
-static int op_arith(struct lx_eval *e, const Dwarf_Op *op)
+static int op_arith(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	uint64_t a, b, v;
 	int r = pop2(e, &a, &b);
@@ -375,7 +375,7 @@ static int op_arith(struct lx_eval *e, const Dwarf_Op *op)
 }
 
 /* DW_OP_eq, ne, lt, le, gt, ge: 1 or 0 for a OP b, ordered as signed. */
-static int op_compare(struct lx_eval *e, const Dwarf_Op *op)
+static int op_compare(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	uint64_t a, b, v;
 	int r = pop2(e, &a, &b);
@@ -409,7 +409,7 @@ static int op_compare(struct lx_eval *e, const Dwarf_Op *op)
 /* DW_OP_skip, and DW_OP_bra when the popped top is not 0: go to the op at
  * a byte offset relative to the end of this one (1 + 2 bytes), or to the
  * end of the expression. A target between ops is "bad DWARF branch". */
-static int op_branch(struct lx_eval *e, const Dwarf_Op *op)
+static int op_branch(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	uint64_t target = op->offset + 3 + (int16_t)op->number;
 	int r, j;
@@ -436,7 +436,7 @@ static int op_branch(struct lx_eval *e, const Dwarf_Op *op)
 /* DW_OP_reg0..31 and DW_OP_regx name the register holding the value (cur);
  * DW_OP_breg0..31 and DW_OP_bregx push a register plus an offset, and fail
  * when the unwinder did not recover that register in this frame. */
-static int op_register(struct lx_eval *e, const Dwarf_Op *op)
+static int op_register(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	uint8_t atom = op->atom;
 	uint64_t v;
@@ -462,7 +462,7 @@ static int op_register(struct lx_eval *e, const Dwarf_Op *op)
 
 /* DW_OP_deref, deref_size: replace the top address by the 8 (or N <= 8)
  * bytes of target memory there; -EFAULT when they cannot be read. */
-static int op_deref(struct lx_eval *e, const Dwarf_Op *op)
+static int op_deref(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	unsigned size = op->atom == DW_OP_deref ? 8 : (unsigned)op->number;
 	int r = need(e, 1);
@@ -475,13 +475,13 @@ static int op_deref(struct lx_eval *e, const Dwarf_Op *op)
 /* DW_OP_fbreg: the frame base (DW_AT_frame_base, itself an expression that
  * may not use DW_OP_fbreg) plus an offset. DW_OP_call_frame_cfa: the
  * frame's CFA, from the unwinder or the module's CFI. */
-static int op_frame(struct lx_eval *e, const Dwarf_Op *op)
+static int op_frame(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	uint64_t v;
 	int r;
 
 	if (op->atom == DW_OP_call_frame_cfa) {
-		if ((r = lx_frame_cfa(e->c, &v)) == 0)
+		if ((r = vars_loc_frame_cfa(e->c, &v)) == 0)
 			return push(e, v);
 		snprintf(e->why, sizeof(e->why), "the frame's CFA is not known");
 		return r;
@@ -497,7 +497,7 @@ static int op_frame(struct lx_eval *e, const Dwarf_Op *op)
 
 /* DW_OP_stack_value (the top is the value itself) and DW_OP_implicit_value
  * (a constant block of the attribute): a value with no place, in cur. */
-static int op_implicit(struct lx_eval *e, const Dwarf_Op *op)
+static int op_implicit(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	Dwarf_Block blk;
 	int r;
@@ -529,7 +529,7 @@ static int op_implicit(struct lx_eval *e, const Dwarf_Op *op)
  * value with no place), else at the address on the top (popped), else
  * nowhere (optimized out). They are read now into out, which becomes
  * LV_BYTES; a piece that cannot be read makes out LV_NONE and final. */
-static int op_piece(struct lx_eval *e, const Dwarf_Op *op)
+static int op_piece(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	struct lval p = e->cur;
 	bool empty = !e->have_cur && e->sp == 0;
@@ -555,7 +555,7 @@ static int op_piece(struct lx_eval *e, const Dwarf_Op *op)
 /* What the frame cannot give: entry values (the value a register had on
  * entry to the function needs the caller's frame), thread-local storage,
  * and any op not listed in eval_one. Refused with the reason, never guessed. */
-static int op_refused(struct lx_eval *e, const Dwarf_Op *op)
+static int op_refused(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	switch (op->atom) {
 	case DW_OP_entry_value:
@@ -574,7 +574,7 @@ static int op_refused(struct lx_eval *e, const Dwarf_Op *op)
 }
 
 /* One op: its family's helper. */
-static int eval_one(struct lx_eval *e, const Dwarf_Op *op)
+static int eval_one(struct vars_loc_eval *e, const Dwarf_Op *op)
 {
 	uint8_t atom = op->atom;
 
@@ -653,7 +653,7 @@ static int eval_one(struct lx_eval *e, const Dwarf_Op *op)
 
 /* The expression ran to its end: pieces, else the register or value with
  * no place, else the address on the top, else nothing (empty expression). */
-static void eval_result(struct lx_eval *e)
+static void eval_result(struct vars_loc_eval *e)
 {
 	struct lval *out = e->out;
 
@@ -679,10 +679,10 @@ static void eval_result(struct lx_eval *e)
  * the frame base's expression. Returns 0 with out filled (LV_NONE with a
  * reason included), or a negative errno with out LV_NONE and out->why.
  */
-static int eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_Attribute *attr,
+static int eval_ops(struct vars_loc_ctx *c, const Dwarf_Op *ops, size_t nops, Dwarf_Attribute *attr,
 		    struct lval *out, int depth)
 {
-	struct lx_eval e = {
+	struct vars_loc_eval e = {
 	    .c = c, .ops = ops, .nops = nops, .attr = attr, .depth = depth, .out = out};
 	int r, steps = 0;
 
@@ -707,7 +707,7 @@ fail:
 	return r;
 }
 
-int lx_eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, struct lval *out)
+int vars_loc_eval_ops(struct vars_loc_ctx *c, const Dwarf_Op *ops, size_t nops, struct lval *out)
 {
 	return eval_ops(c, ops, nops, NULL, out, 0);
 }
@@ -723,9 +723,9 @@ static const char *place_word(const Dwarf_Op *ops, size_t n, char *buf, size_t s
 		    ops[i].atom == DW_OP_piece)
 			return NULL; /* no place of its own: cannot hold a stale copy */
 	if (ops[0].atom >= DW_OP_reg0 && ops[0].atom <= DW_OP_reg31)
-		snprintf(buf, sz, "%s", lx_reg_name(ops[0].atom - DW_OP_reg0));
+		snprintf(buf, sz, "%s", vars_loc_reg_name(ops[0].atom - DW_OP_reg0));
 	else if (ops[0].atom == DW_OP_regx)
-		snprintf(buf, sz, "%s", lx_reg_name((int)ops[0].number));
+		snprintf(buf, sz, "%s", vars_loc_reg_name((int)ops[0].number));
 	else
 		snprintf(buf, sz, "memory");
 	return buf;
@@ -736,8 +736,8 @@ static const char *place_word(const Dwarf_Op *ops, size_t n, char *buf, size_t s
  * elsewhere in the function. A loop may test such a copy, or store it back
  * over a write made here: worth saying when it is the case.
  */
-static void note_copies(struct lx_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *here, size_t nhere,
-			struct lval *out)
+static void note_copies(struct vars_loc_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op *here,
+			size_t nhere, struct lval *out)
 {
 	char cur[32], w[32], list[160] = "";
 	const char *hw = place_word(here, nhere, cur, sizeof(cur));
@@ -765,7 +765,7 @@ static void note_copies(struct lx_ctx *c, Dwarf_Attribute *attr, const Dwarf_Op 
 		snprintf(out->copies, sizeof(out->copies), "%s", list);
 }
 
-int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out)
+int vars_loc_eval_location(struct vars_loc_ctx *c, Dwarf_Die *var, struct lval *out)
 {
 	Dwarf_Attribute attr;
 	Dwarf_Op *ops;
@@ -834,7 +834,7 @@ int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out)
 			out->loc = LOCALS_LOC_UNAVAILABLE;
 			snprintf(out->why, sizeof(out->why),
 				 "in register %s, which was not recovered in frame %d",
-				 lx_reg_name(out->reg), c->f->index);
+				 vars_loc_reg_name(out->reg), c->f->index);
 		} else {
 			out->save_addr = fr->reg_addr[out->reg];
 		}

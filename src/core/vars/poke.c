@@ -31,11 +31,12 @@ static int mem_write(int fd, uint64_t addr, const void *buf, size_t n)
 	return (size_t)w == n ? 0 : -EFAULT;
 }
 
-static char *format_bytes(struct lx_ctx *c, const struct vtype *t, const unsigned char *b, size_t n)
+static char *format_bytes(struct vars_loc_ctx *c, const struct vtype *t, const unsigned char *b,
+			  size_t n)
 {
 	struct wt_buf out;
 	wt_buf_init(&out);
-	val_format(c, t, b, n, &out, 0);
+	vars_value_format(c, t, b, n, &out, 0);
 	return wt_buf_steal(&out);
 }
 
@@ -70,7 +71,7 @@ static int refuse(const char *esc, const struct lval *v, struct wt_err *err)
 		return wt_err_set(err, ENOTSUP,
 				  "cannot poke %s: it lives in %s, which whytop cannot "
 				  "write",
-				  esc, lx_reg_name(v->reg));
+				  esc, vars_loc_reg_name(v->reg));
 	return 0;
 }
 
@@ -83,7 +84,7 @@ static int poke_apply(struct debug_proc *dp, const struct locals_frame *f, const
 		      struct wt_err *err)
 {
 	Dwfl *dwfl = debug_proc_dwfl(dp);
-	struct lx_ctx c;
+	struct vars_loc_ctx c;
 	struct vtype t, st;
 	struct lval v;
 	unsigned char newb[16], oldb[16], back[16];
@@ -94,14 +95,14 @@ static int poke_apply(struct debug_proc *dp, const struct locals_frame *f, const
 
 	memset(res, 0, sizeof(*res));
 	wt_escape_to(esc, sizeof(esc), path, strlen(path), 0);
-	if ((r = lx_open(dwfl, f, &c, true, err)) < 0)
+	if ((r = vars_loc_open(dwfl, f, &c, true, err)) < 0)
 		return r;
-	if ((r = lx_resolve(&c, path, &t, &v, err)) < 0)
+	if ((r = vars_loc_resolve(&c, path, &t, &v, err)) < 0)
 		goto out;
 	if ((r = refuse(esc, &v, err)) < 0)
 		goto out;
 	if (text) {
-		if ((r = val_parse(&c, &t, text, newb, &size, err)) < 0)
+		if ((r = vars_value_parse(&c, &t, text, newb, &size, err)) < 0)
 			goto out;
 	} else {
 		/* Undo: the variable must still be where the poke wrote it. */
@@ -120,7 +121,7 @@ static int poke_apply(struct debug_proc *dp, const struct locals_frame *f, const
 		memcpy(newb, prev->old_bytes, size);
 	}
 	st = t;
-	vt_strip(&st);
+	vars_type_strip(&st);
 
 	res->pid = f->pid;
 	res->tid = f->tid;
@@ -135,7 +136,8 @@ static int poke_apply(struct debug_proc *dp, const struct locals_frame *f, const
 		 * static in a read-only section, never for a place computed from
 		 * registers, which must be writable memory (stack, heap).
 		 */
-		if (lx_maps_check(f->pid, res->addr, size, v.loc == LOCALS_LOC_STATIC ? "" : "w")) {
+		if (vars_loc_maps_check(f->pid, res->addr, size,
+					v.loc == LOCALS_LOC_STATIC ? "" : "w")) {
 			r = wt_err_set(err, EFAULT,
 				       "refusing to poke %s: 0x%" PRIx64
 				       " is not writable memory of "
@@ -143,14 +145,14 @@ static int poke_apply(struct debug_proc *dp, const struct locals_frame *f, const
 				       esc, res->addr, (int)f->pid);
 			goto out;
 		}
-		if ((r = lx_mem_read(&c, res->addr, oldb, size)) < 0) {
+		if ((r = vars_loc_mem_read(&c, res->addr, oldb, size)) < 0) {
 			r = wt_err_set(err, -r, "cannot read %s at 0x%" PRIx64 ": %s", esc,
 				       res->addr,
 				       kill(f->pid, 0) ? "the process has exited" : strerror(-r));
 			goto out;
 		}
 		if ((r = mem_write(c.memfd, res->addr, newb, size)) < 0 ||
-		    (r = lx_mem_read(&c, res->addr, back, size)) < 0) {
+		    (r = vars_loc_mem_read(&c, res->addr, back, size)) < 0) {
 			r = wt_err_set(err, -r, "cannot write %s at 0x%" PRIx64 ": %s", esc,
 				       res->addr,
 				       kill(f->pid, 0) ? "the process has exited" : strerror(-r));
@@ -168,17 +170,17 @@ static int poke_apply(struct debug_proc *dp, const struct locals_frame *f, const
 	res->took = memcmp(back, newb, size) == 0;
 	res->path = strdup(esc);
 	wt_buf_init(&b);
-	vt_name(&t, &b);
+	vars_type_name(&t, &b);
 	res->type = wt_buf_steal(&b);
 	{
 		char w[128];
 		if (res->dest == POKE_DEST_MEMORY && v.kind == LV_REG)
 			snprintf(w, sizeof(w), "%s of frame %d, saved at 0x%" PRIx64,
-				 lx_reg_name(v.reg), f->index, res->addr);
+				 vars_loc_reg_name(v.reg), f->index, res->addr);
 		else if (res->dest == POKE_DEST_MEMORY)
 			snprintf(w, sizeof(w), "%s 0x%" PRIx64, locals_loc_name(v.loc), res->addr);
 		else
-			snprintf(w, sizeof(w), "register %s of thread %d", lx_reg_name(v.reg),
+			snprintf(w, sizeof(w), "register %s of thread %d", vars_loc_reg_name(v.reg),
 				 (int)f->tid);
 		res->where = strdup(w);
 	}
@@ -194,7 +196,7 @@ static int poke_apply(struct debug_proc *dp, const struct locals_frame *f, const
 	}
 	r = 0;
 out:
-	lx_close(&c);
+	vars_loc_close(&c);
 	return r;
 }
 
@@ -248,17 +250,17 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 		struct timespec ts = {0, 50 * 1000000};
 
 		nanosleep(&ts, NULL);
-		if (!lx_thread_alive(f->pid, f->tid)) {
+		if (!vars_loc_thread_alive(f->pid, f->tid)) {
 			*out = POKE_THREAD_GONE;
 			return 0;
 		}
 		/* A stopped process cannot act on the value until it is continued. */
-		if (lx_thread_state(f->pid, f->tid) == 'T') {
+		if (vars_loc_thread_state(f->pid, f->tid) == 'T') {
 			*out = POKE_STOPPED;
 			return 0;
 		}
 		if (locals_walk(dp, &so, &st, &e2) < 0) {
-			if (!lx_thread_alive(f->pid, f->tid)) {
+			if (!vars_loc_thread_alive(f->pid, f->tid)) {
 				*out = POKE_THREAD_GONE;
 				return 0;
 			}
@@ -275,8 +277,8 @@ int poke_watch(struct debug_proc *dp, const struct locals_frame *f, unsigned wai
 				continue;
 			for (size_t k = 0; k < th->nframes && !found; k++)
 				found = th->frames[k].cfa == f->frame.cfa &&
-					lx_same_function(debug_proc_dwfl(dp), th->frames[k].pc,
-							 f->frame.pc);
+					vars_loc_same_function(debug_proc_dwfl(dp),
+							       th->frames[k].pc, f->frame.pc);
 		}
 		stack_free(st);
 		if (!found) {

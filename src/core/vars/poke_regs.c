@@ -105,13 +105,13 @@ static int poke_regs_write_here(struct debug_proc *dp, const struct locals_frame
 	struct attach_set *as;
 	struct stack *st = NULL;
 	struct locals_frame now;
-	struct lx_ctx c;
+	struct vars_loc_ctx c;
 	struct vtype t;
 	struct lval v;
 	int r;
 
 	if (reg < 0 || reg >= STACK_NREGS || size > 8)
-		return wt_err_set(err, ENOTSUP, "cannot write register %s", lx_reg_name(reg));
+		return wt_err_set(err, ENOTSUP, "cannot write register %s", vars_loc_reg_name(reg));
 	if (!(as = hold(f->pid, f->tid, &regs, err)))
 		return -(err && err->code ? err->code : ESRCH);
 	/*
@@ -123,14 +123,14 @@ static int poke_regs_write_here(struct debug_proc *dp, const struct locals_frame
 	r = stack_walk_held(dp, as, &st, err);
 	if (r == 0)
 		r = locals_frame_again(dwfl, st, f, &now, err);
-	if (r == 0 && (r = lx_open(dwfl, &now, &c, false, err)) == 0) {
-		r = lx_resolve(&c, path, &t, &v, err);
+	if (r == 0 && (r = vars_loc_open(dwfl, &now, &c, false, err)) == 0) {
+		r = vars_loc_resolve(&c, path, &t, &v, err);
 		if (r == 0 && (v.kind != LV_REG || v.reg != reg || v.save_addr))
 			r = wt_err_set(err, EAGAIN,
 				       "the thread moved on: at pc 0x%" PRIx64
 				       " (frame %d) the variable is no longer in register %s; "
 				       "nothing was written; look again and retry",
-				       now.frame.pc, now.index, lx_reg_name(reg));
+				       now.frame.pc, now.index, vars_loc_reg_name(reg));
 		/* Live in the register: the frame's value of it is the thread's. */
 		else if (r == 0 && (!(now.frame.regs_valid & (1u << reg)) ||
 				    now.frame.regs[reg] != *reg_slot(&regs, reg)))
@@ -138,8 +138,8 @@ static int poke_regs_write_here(struct debug_proc *dp, const struct locals_frame
 				       "register %s of frame %d is not the thread's live "
 				       "register %s any more; nothing was written; look again "
 				       "and retry",
-				       lx_reg_name(reg), now.index, lx_reg_name(reg));
-		lx_close(&c);
+				       vars_loc_reg_name(reg), now.index, vars_loc_reg_name(reg));
+		vars_loc_close(&c);
 	}
 	if (st)
 		stack_free(st);

@@ -189,8 +189,8 @@ static int parse_enum(const struct vtype *t, const char *text, const char *tname
 	return -EINVAL;
 }
 
-int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsigned char *out,
-	      size_t *sizep, struct wt_err *err)
+int vars_value_parse(struct vars_loc_ctx *c, const struct vtype *t0, const char *text,
+		     unsigned char *out, size_t *sizep, struct wt_err *err)
 {
 	struct vtype t = *t0;
 	struct wt_buf tn;
@@ -202,14 +202,14 @@ int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsign
 
 	wt_escape_to(esc, sizeof(esc), text, strlen(text), 0);
 	wt_buf_init(&tn);
-	vt_name(t0, &tn);
-	if (!vt_strip(&t) || !vt_is_scalar(&t)) {
+	vars_type_name(t0, &tn);
+	if (!vars_type_strip(&t) || !vars_type_is_scalar(&t)) {
 		r = wt_err_set(err, EINVAL,
 			       "%s is not a scalar; poke one of its members or elements instead",
 			       tn.data ? tn.data : "this type");
 		goto out;
 	}
-	size = vt_size(&t);
+	size = vars_type_size(&t);
 	if (size == 0 || size > 16) {
 		r = wt_err_set(err, EINVAL, "cannot write a %s of size %" PRIu64, tn.data, size);
 		goto out;
@@ -232,11 +232,11 @@ int val_parse(struct lx_ctx *c, const struct vtype *t0, const char *text, unsign
 			       esc, tn.data);
 		goto out;
 	}
-	if (vt_tag(&t) == DW_TAG_enumeration_type) {
+	if (vars_type_tag(&t) == DW_TAG_enumeration_type) {
 		r = parse_enum(&t, esc, tn.data, size, out, err);
 		goto out;
 	}
-	if (vt_tag(&t) == DW_TAG_pointer_type) {
+	if (vars_type_tag(&t) == DW_TAG_pointer_type) {
 		if (strcmp(skip_ws(text), "NULL") == 0 || strcmp(skip_ws(text), "nullptr") == 0) {
 			r = 0;
 			goto out;
@@ -333,38 +333,39 @@ out:
 int locals_expand_check(Dwfl *dwfl, const struct locals_frame *f, const char *path,
 			struct wt_err *err)
 {
-	struct lx_ctx c;
+	struct vars_loc_ctx c;
 	struct vtype t, st, pointee;
 	struct lval v;
 	struct wt_buf tn;
 	char esc[300];
 	int r;
 
-	if ((r = lx_open(dwfl, f, &c, false, err)) < 0)
+	if ((r = vars_loc_open(dwfl, f, &c, false, err)) < 0)
 		return r;
-	if ((r = lx_resolve(&c, path, &t, &v, err)) < 0) {
-		lx_close(&c);
+	if ((r = vars_loc_resolve(&c, path, &t, &v, err)) < 0) {
+		vars_loc_close(&c);
 		return r;
 	}
 	wt_escape_to(esc, sizeof(esc), path, strlen(path), 0);
 	wt_buf_init(&tn);
-	vt_name(&t, &tn);
+	vars_type_name(&t, &tn);
 	st = t;
-	vt_strip(&st);
+	vars_type_strip(&st);
 	r = 0;
-	if (vt_is_aggregate(&st) && val_nchildren(&st) > 0) {
+	if (vars_type_is_aggregate(&st) && vars_value_nchildren(&st) > 0) {
 		if (v.kind == LV_NONE)
 			r = wt_err_set(err, ENODATA, "'%s' has no value here (%s): nothing to expand",
 				       esc, v.why[0] ? v.why : locals_loc_name(v.loc));
-	} else if (vt_tag(&st) == DW_TAG_pointer_type || vt_tag(&st) == DW_TAG_reference_type ||
-		   vt_tag(&st) == DW_TAG_rvalue_reference_type) {
+	} else if (vars_type_tag(&st) == DW_TAG_pointer_type ||
+		   vars_type_tag(&st) == DW_TAG_reference_type ||
+		   vars_type_tag(&st) == DW_TAG_rvalue_reference_type) {
 		uint64_t ptr = 0;
 		unsigned char probe;
-		vt_init(&pointee, &st.die);
-		int pt = vt_strip(&pointee) ? vt_tag(&pointee) : 0;
+		vars_type_init(&pointee, &st.die);
+		int pt = vars_type_strip(&pointee) ? vars_type_tag(&pointee) : 0;
 		if ((pt != DW_TAG_structure_type && pt != DW_TAG_union_type &&
 		     pt != DW_TAG_class_type) ||
-		    val_nchildren(&pointee) == 0)
+		    vars_value_nchildren(&pointee) == 0)
 			r = wt_err_set(err, EINVAL,
 				       "'%s' is of type %s, a pointer to neither struct nor union: "
 				       "nothing to expand",
@@ -372,11 +373,11 @@ int locals_expand_check(Dwfl *dwfl, const struct locals_frame *f, const char *pa
 		else if (v.kind == LV_NONE)
 			r = wt_err_set(err, ENODATA, "'%s' has no value here (%s): nothing to expand",
 				       esc, v.why[0] ? v.why : locals_loc_name(v.loc));
-		else if (lv_read(&c, &v, 8, (unsigned char *)&ptr, 8) < 0)
+		else if (vars_lval_read(&c, &v, 8, (unsigned char *)&ptr, 8) < 0)
 			r = wt_err_set(err, EFAULT, "cannot read the pointer '%s'", esc);
 		else if (!ptr)
 			r = wt_err_set(err, EFAULT, "'%s' is a NULL pointer: nothing to expand", esc);
-		else if (lx_mem_read(&c, ptr, &probe, 1) < 0)
+		else if (vars_loc_mem_read(&c, ptr, &probe, 1) < 0)
 			r = wt_err_set(err, EFAULT,
 				       "'%s' points to 0x%" PRIx64
 				       ", which cannot be read: nothing to expand",
@@ -388,6 +389,6 @@ int locals_expand_check(Dwfl *dwfl, const struct locals_frame *f, const char *pa
 			       esc, tn.data ? tn.data : "value with no type");
 	}
 	wt_buf_free(&tn);
-	lx_close(&c);
+	vars_loc_close(&c);
 	return r < 0 ? r : (r > 0 ? -r : 0);
 }

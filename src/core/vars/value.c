@@ -16,7 +16,7 @@
 
 #include "core/vars/vars_int.h"
 
-int lx_mem_read(struct lx_ctx *c, uint64_t addr, void *buf, size_t n)
+int vars_loc_mem_read(struct vars_loc_ctx *c, uint64_t addr, void *buf, size_t n)
 {
 	ssize_t r;
 	if (n == 0)
@@ -29,7 +29,7 @@ int lx_mem_read(struct lx_ctx *c, uint64_t addr, void *buf, size_t n)
 	return 0;
 }
 
-void vt_init(struct vtype *t, Dwarf_Die *owner)
+void vars_type_init(struct vtype *t, Dwarf_Die *owner)
 {
 	Dwarf_Attribute a;
 	memset(t, 0, sizeof(*t));
@@ -38,14 +38,14 @@ void vt_init(struct vtype *t, Dwarf_Die *owner)
 }
 
 /* Follow DW_AT_type of die into t (dim 0). */
-static bool vt_follow(const Dwarf_Die *die, struct vtype *t)
+static bool vars_type_follow(const Dwarf_Die *die, struct vtype *t)
 {
 	Dwarf_Die d = *die;
-	vt_init(t, &d);
+	vars_type_init(t, &d);
 	return t->valid;
 }
 
-bool vt_strip(struct vtype *t)
+bool vars_type_strip(struct vtype *t)
 {
 	for (int guard = 0; t->valid && guard < 32; guard++) {
 		int tag;
@@ -56,12 +56,12 @@ bool vt_strip(struct vtype *t)
 		    tag != DW_TAG_volatile_type && tag != DW_TAG_restrict_type &&
 		    tag != DW_TAG_atomic_type)
 			return true;
-		vt_follow(&t->die, t);
+		vars_type_follow(&t->die, t);
 	}
 	return t->valid;
 }
 
-int vt_tag(const struct vtype *t)
+int vars_type_tag(const struct vtype *t)
 {
 	return t->valid ? dwarf_tag((Dwarf_Die *)&t->die) : 0;
 }
@@ -100,7 +100,7 @@ static void array_elem(const struct vtype *t, struct vtype *et)
 		et->dim++;
 		return;
 	}
-	vt_follow(&t->die, et);
+	vars_type_follow(&t->die, et);
 }
 
 static uint64_t array_count(const struct vtype *t)
@@ -110,21 +110,22 @@ static uint64_t array_count(const struct vtype *t)
 	return t->dim < nd ? counts[t->dim] : 0;
 }
 
-uint64_t vt_size(const struct vtype *t)
+uint64_t vars_type_size(const struct vtype *t)
 {
 	struct vtype s = *t;
 	Dwarf_Word w;
-	if (!vt_strip(&s))
+	if (!vars_type_strip(&s))
 		return 0;
-	if (vt_tag(&s) == DW_TAG_array_type) {
+	if (vars_type_tag(&s) == DW_TAG_array_type) {
 		struct vtype et;
 		array_elem(&s, &et);
-		return array_count(&s) * vt_size(&et);
+		return array_count(&s) * vars_type_size(&et);
 	}
 	if (dwarf_aggregate_size(&s.die, &w) == 0)
 		return w;
-	if (vt_tag(&s) == DW_TAG_pointer_type || vt_tag(&s) == DW_TAG_reference_type ||
-	    vt_tag(&s) == DW_TAG_rvalue_reference_type)
+	if (vars_type_tag(&s) == DW_TAG_pointer_type ||
+	    vars_type_tag(&s) == DW_TAG_reference_type ||
+	    vars_type_tag(&s) == DW_TAG_rvalue_reference_type)
 		return 8;
 	return 0;
 }
@@ -138,9 +139,9 @@ static int base_encoding(const struct vtype *t)
 	return 0;
 }
 
-bool vt_is_scalar(const struct vtype *t)
+bool vars_type_is_scalar(const struct vtype *t)
 {
-	switch (vt_tag(t)) {
+	switch (vars_type_tag(t)) {
 	case DW_TAG_base_type:
 	case DW_TAG_enumeration_type:
 	case DW_TAG_pointer_type:
@@ -150,9 +151,9 @@ bool vt_is_scalar(const struct vtype *t)
 	}
 }
 
-bool vt_is_aggregate(const struct vtype *t)
+bool vars_type_is_aggregate(const struct vtype *t)
 {
-	int tag = vt_tag(t);
+	int tag = vars_type_tag(t);
 	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type ||
 	       tag == DW_TAG_class_type || tag == DW_TAG_array_type;
 }
@@ -164,48 +165,49 @@ static void put_name(struct wt_buf *b, Dwarf_Die *die)
 	wt_buf_puts(b, n ? wt_escape_to(tmp, sizeof(tmp), n, strlen(n), 0) : "<anonymous>");
 }
 
-static bool vt_is_qual(int tag)
+static bool vars_type_is_qual(int tag)
 {
 	return tag == DW_TAG_const_type || tag == DW_TAG_volatile_type ||
 	       tag == DW_TAG_restrict_type || tag == DW_TAG_atomic_type;
 }
 
 /* The element type of array arr carries qualifier tag (const, volatile) already. */
-static bool vt_elem_has_qual(const struct vtype *arr, int tag)
+static bool vars_type_elem_has_qual(const struct vtype *arr, int tag)
 {
 	struct vtype e;
-	vt_follow(&arr->die, &e);
+	vars_type_follow(&arr->die, &e);
 	for (int i = 0; i < 8 && e.valid; i++) {
-		int et = vt_tag(&e);
+		int et = vars_type_tag(&e);
 		if (et == tag)
 			return true;
 		if (et == DW_TAG_array_type) {
 			/* a further dimension of the same array */
-		} else if (!vt_is_qual(et)) {
+		} else if (!vars_type_is_qual(et)) {
 			return false;
 		}
 		struct vtype next;
-		vt_follow(&e.die, &next);
+		vars_type_follow(&e.die, &next);
 		e = next;
 	}
 	return false;
 }
 
 /* Qualifier q sits on an array whose elements carry it too. */
-static bool vt_qual_repeated(const struct vtype *q)
+static bool vars_type_qual_repeated(const struct vtype *q)
 {
 	struct vtype a;
-	vt_follow(&q->die, &a);
-	for (int i = 0; i < 8 && a.valid && vt_is_qual(vt_tag(&a)); i++) {
+	vars_type_follow(&q->die, &a);
+	for (int i = 0; i < 8 && a.valid && vars_type_is_qual(vars_type_tag(&a)); i++) {
 		struct vtype next;
-		vt_follow(&a.die, &next);
+		vars_type_follow(&a.die, &next);
 		a = next;
 	}
-	return a.valid && vt_tag(&a) == DW_TAG_array_type && vt_elem_has_qual(&a, vt_tag(q));
+	return a.valid && vars_type_tag(&a) == DW_TAG_array_type &&
+	       vars_type_elem_has_qual(&a, vars_type_tag(q));
 }
 
 /* C spelling, written inside out for pointers and arrays: "char *", "int [4]". */
-static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
+static void vars_type_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 {
 	struct vtype n;
 	if (!t->valid) {
@@ -216,7 +218,7 @@ static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 		wt_buf_puts(b, "...");
 		return;
 	}
-	switch (vt_tag(t)) {
+	switch (vars_type_tag(t)) {
 	case DW_TAG_base_type:
 	case DW_TAG_typedef:
 		put_name(b, (Dwarf_Die *)&t->die);
@@ -236,11 +238,12 @@ static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 		break;
 	case DW_TAG_const_type:
 	case DW_TAG_volatile_type:
-		vt_follow(&t->die, &n);
+		vars_type_follow(&t->die, &n);
 		/* A qualified pointer is spelled after the star: "char *const". */
-		if (n.valid && vt_tag(&n) == DW_TAG_pointer_type) {
-			vt_name_rec(&n, b, guard + 1);
-			wt_buf_puts(b, vt_tag(t) == DW_TAG_const_type ? "const" : "volatile");
+		if (n.valid && vars_type_tag(&n) == DW_TAG_pointer_type) {
+			vars_type_name_rec(&n, b, guard + 1);
+			wt_buf_puts(b,
+				    vars_type_tag(t) == DW_TAG_const_type ? "const" : "volatile");
 			break;
 		}
 		/*
@@ -248,37 +251,37 @@ static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 		 * (const -> array -> const -> struct for `const struct {...} a[8]`).
 		 * Spell the qualifier once.
 		 */
-		if (vt_qual_repeated(t)) {
-			vt_name_rec(&n, b, guard + 1);
+		if (vars_type_qual_repeated(t)) {
+			vars_type_name_rec(&n, b, guard + 1);
 			break;
 		}
-		wt_buf_puts(b, vt_tag(t) == DW_TAG_const_type ? "const " : "volatile ");
-		vt_name_rec(&n, b, guard + 1);
+		wt_buf_puts(b, vars_type_tag(t) == DW_TAG_const_type ? "const " : "volatile ");
+		vars_type_name_rec(&n, b, guard + 1);
 		break;
 	case DW_TAG_restrict_type:
 	case DW_TAG_atomic_type:
-		vt_follow(&t->die, &n);
-		vt_name_rec(&n, b, guard + 1);
+		vars_type_follow(&t->die, &n);
+		vars_type_name_rec(&n, b, guard + 1);
 		break;
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
 	case DW_TAG_rvalue_reference_type:
-		vt_follow(&t->die, &n);
-		if (n.valid && vt_tag(&n) == DW_TAG_subroutine_type) {
+		vars_type_follow(&t->die, &n);
+		if (n.valid && vars_type_tag(&n) == DW_TAG_subroutine_type) {
 			wt_buf_puts(b, "function pointer");
 			break;
 		}
-		vt_name_rec(&n, b, guard + 1);
-		wt_buf_puts(b, vt_tag(t) == DW_TAG_pointer_type	    ? " *"
-			       : vt_tag(t) == DW_TAG_reference_type ? " &"
-								    : " &&");
+		vars_type_name_rec(&n, b, guard + 1);
+		wt_buf_puts(b, vars_type_tag(t) == DW_TAG_pointer_type	   ? " *"
+			       : vars_type_tag(t) == DW_TAG_reference_type ? " &"
+									   : " &&");
 		break;
 	case DW_TAG_array_type: {
 		struct vtype et = *t;
 		uint64_t counts[8];
 		int nd = array_dims(t, counts, 8);
-		vt_follow(&t->die, &et);
-		vt_name_rec(&et, b, guard + 1);
+		vars_type_follow(&t->die, &et);
+		vars_type_name_rec(&et, b, guard + 1);
 		for (int i = t->dim; i < nd; i++)
 			wt_buf_printf(b, " [%" PRIu64 "]", counts[i]);
 		break;
@@ -292,12 +295,13 @@ static void vt_name_rec(const struct vtype *t, struct wt_buf *b, int guard)
 	}
 }
 
-void vt_name(const struct vtype *t, struct wt_buf *b)
+void vars_type_name(const struct vtype *t, struct wt_buf *b)
 {
-	vt_name_rec(t, b, 0);
+	vars_type_name_rec(t, b, 0);
 }
 
-int lv_read(struct lx_ctx *c, const struct lval *v, uint64_t size, unsigned char *buf, size_t max)
+int vars_lval_read(struct vars_loc_ctx *c, const struct lval *v, uint64_t size, unsigned char *buf,
+		   size_t max)
 {
 	uint64_t r;
 	if (size > max)
@@ -305,9 +309,9 @@ int lv_read(struct lx_ctx *c, const struct lval *v, uint64_t size, unsigned char
 	memset(buf, 0, size);
 	switch (v->kind) {
 	case LV_MEM:
-		return lx_mem_read(c, v->addr, buf, size);
+		return vars_loc_mem_read(c, v->addr, buf, size);
 	case LV_REG:
-		if (lx_reg_value(c, v->reg, &r) < 0)
+		if (vars_loc_reg_value(c, v->reg, &r) < 0)
 			return -ENOENT;
 		memcpy(buf, &r, size < 8 ? size : 8);
 		return 0;
@@ -382,23 +386,25 @@ static void format_enum(const struct vtype *t, struct wt_buf *out, int64_t sv, u
 	wt_buf_printf(out, "%" PRId64, sv);
 }
 
-static void format_pointer(struct lx_ctx *c, const struct vtype *t, struct wt_buf *out, uint64_t p)
+static void format_pointer(struct vars_loc_ctx *c, const struct vtype *t, struct wt_buf *out,
+			   uint64_t p)
 {
 	struct vtype target;
-	vt_follow(&t->die, &target);
+	vars_type_follow(&t->die, &target);
 	if (p == 0) {
 		wt_buf_puts(out, "NULL");
 		return;
 	}
 	wt_buf_printf(out, "0x%" PRIx64, p);
-	vt_strip(&target);
-	if (target.valid && vt_tag(&target) == DW_TAG_base_type && vt_size(&target) == 1 &&
+	vars_type_strip(&target);
+	if (target.valid && vars_type_tag(&target) == DW_TAG_base_type &&
+	    vars_type_size(&target) == 1 &&
 	    (base_encoding(&target) == DW_ATE_signed_char ||
 	     base_encoding(&target) == DW_ATE_unsigned_char)) {
 		unsigned char s[LX_MAX_STRING];
 		size_t got = 0;
 		/* Read a byte at a time past page ends: strings may end near one. */
-		while (got < sizeof(s) && lx_mem_read(c, p + got, s + got, 1) == 0) {
+		while (got < sizeof(s) && vars_loc_mem_read(c, p + got, s + got, 1) == 0) {
 			if (s[got++] == 0)
 				break;
 		}
@@ -425,15 +431,15 @@ static void format_pointer(struct lx_ctx *c, const struct vtype *t, struct wt_bu
 	}
 }
 
-static void format_scalar(struct lx_ctx *c, const struct vtype *t, const unsigned char *bytes,
+static void format_scalar(struct vars_loc_ctx *c, const struct vtype *t, const unsigned char *bytes,
 			  size_t n, struct wt_buf *out)
 {
-	uint64_t size = vt_size(t);
+	uint64_t size = vars_type_size(t);
 	if (size > n) {
 		wt_buf_puts(out, "<unreadable>");
 		return;
 	}
-	switch (vt_tag(t)) {
+	switch (vars_type_tag(t)) {
 	case DW_TAG_pointer_type:
 	case DW_TAG_reference_type:
 	case DW_TAG_rvalue_reference_type:
@@ -501,19 +507,20 @@ static bool is_char_type(const struct vtype *t)
 {
 	struct vtype s = *t;
 	int enc;
-	if (!vt_strip(&s) || vt_tag(&s) != DW_TAG_base_type || vt_size(&s) != 1)
+	if (!vars_type_strip(&s) || vars_type_tag(&s) != DW_TAG_base_type ||
+	    vars_type_size(&s) != 1)
 		return false;
 	enc = base_encoding(&s);
 	return enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char;
 }
 
-size_t val_nchildren(const struct vtype *t)
+size_t vars_value_nchildren(const struct vtype *t)
 {
 	Dwarf_Die child;
 	size_t n = 0;
-	if (vt_tag(t) == DW_TAG_array_type)
+	if (vars_type_tag(t) == DW_TAG_array_type)
 		return array_count(t);
-	if (!vt_is_aggregate(t) || dwarf_child((Dwarf_Die *)&t->die, &child) != 0)
+	if (!vars_type_is_aggregate(t) || dwarf_child((Dwarf_Die *)&t->die, &child) != 0)
 		return 0;
 	do {
 		if (dwarf_tag(&child) == DW_TAG_member)
@@ -539,10 +546,10 @@ static int nth_member(const struct vtype *t, size_t i, Dwarf_Die *out)
 	return -ENOENT;
 }
 
-long val_member_index(const struct vtype *t, const char *name)
+long vars_value_member_index(const struct vtype *t, const char *name)
 {
-	size_t n = val_nchildren(t);
-	if (vt_tag(t) == DW_TAG_array_type)
+	size_t n = vars_value_nchildren(t);
+	if (vars_type_tag(t) == DW_TAG_array_type)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		Dwarf_Die m;
@@ -554,7 +561,7 @@ long val_member_index(const struct vtype *t, const char *name)
 }
 
 /* Offset of a part inside a value: bytes for memory and register saves. */
-static void lv_offset(const struct lval *parent, uint64_t off, struct lval *cv)
+static void vars_lval_offset(const struct lval *parent, uint64_t off, struct lval *cv)
 {
 	*cv = *parent;
 	cv->bit_size = cv->bit_offset = 0;
@@ -581,12 +588,12 @@ static void lv_offset(const struct lval *parent, uint64_t off, struct lval *cv)
 	}
 }
 
-int val_child(struct lx_ctx *c, const struct vtype *t, const struct lval *parent, size_t i,
-	      char *name, size_t namesz, struct vtype *ct, struct lval *cv)
+int vars_value_child(struct vars_loc_ctx *c, const struct vtype *t, const struct lval *parent,
+		     size_t i, char *name, size_t namesz, struct vtype *ct, struct lval *cv)
 {
-	if (vt_tag(t) == DW_TAG_array_type) {
+	if (vars_type_tag(t) == DW_TAG_array_type) {
 		array_elem(t, ct);
-		lv_offset(parent, i * vt_size(ct), cv);
+		vars_lval_offset(parent, i * vars_type_size(ct), cv);
 		snprintf(name, namesz, "[%zu]", i);
 		return 0;
 	}
@@ -596,7 +603,7 @@ int val_child(struct lx_ctx *c, const struct vtype *t, const struct lval *parent
 	const char *mn;
 	if (nth_member(t, i, &m) != 0)
 		return -ENOENT;
-	vt_init(ct, &m);
+	vars_type_init(ct, &m);
 	if (dwarf_attr(&m, DW_AT_data_member_location, &a))
 		dwarf_formudata(&a, &off);
 	mn = dwarf_diename(&m);
@@ -605,34 +612,34 @@ int val_child(struct lx_ctx *c, const struct vtype *t, const struct lval *parent
 		Dwarf_Word bo = 0;
 		if (dwarf_attr(&m, DW_AT_data_bit_offset, &a))
 			dwarf_formudata(&a, &bo);
-		lv_offset(parent, bo / 8, cv);
+		vars_lval_offset(parent, bo / 8, cv);
 		cv->bit_size = (unsigned)w;
 		cv->bit_offset = (unsigned)(bo % 8);
 		return 0;
 	}
-	lv_offset(parent, off, cv);
+	vars_lval_offset(parent, off, cv);
 	return 0;
 }
 
-void val_format(struct lx_ctx *c, const struct vtype *t0, const unsigned char *bytes, size_t n,
-		struct wt_buf *out, int depth)
+void vars_value_format(struct vars_loc_ctx *c, const struct vtype *t0, const unsigned char *bytes,
+		       size_t n, struct wt_buf *out, int depth)
 {
 	struct vtype t = *t0;
-	if (!vt_strip(&t)) {
+	if (!vars_type_strip(&t)) {
 		wt_buf_puts(out, "<void>");
 		return;
 	}
 	/* A C++ reference shows as the address it refers to, like a pointer. */
-	if (vt_is_scalar(&t) || vt_tag(&t) == DW_TAG_reference_type ||
-	    vt_tag(&t) == DW_TAG_rvalue_reference_type) {
+	if (vars_type_is_scalar(&t) || vars_type_tag(&t) == DW_TAG_reference_type ||
+	    vars_type_tag(&t) == DW_TAG_rvalue_reference_type) {
 		format_scalar(c, &t, bytes, n, out);
 		return;
 	}
-	if (!vt_is_aggregate(&t)) {
+	if (!vars_type_is_aggregate(&t)) {
 		wt_buf_puts(out, "<not shown>");
 		return;
 	}
-	if (vt_tag(&t) == DW_TAG_array_type) {
+	if (vars_type_tag(&t) == DW_TAG_array_type) {
 		struct vtype et;
 		array_elem(&t, &et);
 		if (is_char_type(&et) && et.dim == 0) {
@@ -645,7 +652,7 @@ void val_format(struct lx_ctx *c, const struct vtype *t0, const unsigned char *b
 		wt_buf_puts(out, "{...}");
 		return;
 	}
-	size_t nc = val_nchildren(&t);
+	size_t nc = vars_value_nchildren(&t);
 	struct lval whole = {.kind = LV_MEM, .addr = 0};
 	wt_buf_puts(out, "{");
 	for (size_t i = 0; i < nc; i++) {
@@ -658,14 +665,14 @@ void val_format(struct lx_ctx *c, const struct vtype *t0, const unsigned char *b
 			break;
 		}
 		/* Placed at address 0, a child's address is its offset in bytes. */
-		if (val_child(c, &t, &whole, i, name, sizeof(name), &ct, &cv) != 0)
+		if (vars_value_child(c, &t, &whole, i, name, sizeof(name), &ct, &cv) != 0)
 			break;
 		if (i)
 			wt_buf_puts(out, ", ");
-		if (vt_tag(&t) != DW_TAG_array_type)
+		if (vars_type_tag(&t) != DW_TAG_array_type)
 			wt_buf_printf(out, "%s = ", name);
 		off = cv.addr;
-		csz = cv.bit_size ? (cv.bit_offset + cv.bit_size + 7) / 8 : vt_size(&ct);
+		csz = cv.bit_size ? (cv.bit_offset + cv.bit_size + 7) / 8 : vars_type_size(&ct);
 		if (off + csz > n) {
 			wt_buf_puts(out, "<not read>");
 			continue;
@@ -677,7 +684,7 @@ void val_format(struct lx_ctx *c, const struct vtype *t0, const unsigned char *b
 			wt_buf_printf(out, "%" PRIu64, v);
 			continue;
 		}
-		val_format(c, &ct, bytes + off, n - off, out, depth + 1);
+		vars_value_format(c, &ct, bytes + off, n - off, out, depth + 1);
 	}
 	wt_buf_puts(out, "}");
 }

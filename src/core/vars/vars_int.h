@@ -2,8 +2,8 @@
  * vars_int.h: what the files of src/core/vars (behind locals.h) share among themselves
  * (location.c, value.c, valparse.c, locals.c, poke.c). Not for front ends.
  */
-#ifndef WHYTOP_LOCALS_INT_H
-#define WHYTOP_LOCALS_INT_H
+#ifndef WHYTOP_VARS_INT_H
+#define WHYTOP_VARS_INT_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,7 +23,7 @@
 #define LX_MAX_TEXT 200
 
 /* Everything needed to evaluate locations and read values in one frame. */
-struct lx_ctx {
+struct vars_loc_ctx {
 	Dwfl *dwfl;
 	const struct locals_frame *f;
 	int memfd; /* /proc/PID/mem */
@@ -40,7 +40,7 @@ struct lx_ctx {
 };
 
 /* Where a value lives, after evaluating its location. */
-enum lv_kind {
+enum vars_lval_kind {
 	LV_MEM,	  /* memory at addr */
 	LV_REG,	  /* register reg; save_addr != 0: an outer frame saved it there */
 	LV_BYTES, /* a value with no place (constant, stack value, pieces) */
@@ -48,7 +48,7 @@ enum lv_kind {
 };
 
 struct lval {
-	enum lv_kind kind;
+	enum vars_lval_kind kind;
 	enum locals_loc loc;
 	uint64_t addr;
 	int reg;
@@ -70,58 +70,59 @@ struct vtype {
 };
 
 /* location.c */
-const char *lx_reg_name(int reg);
-int lx_eval_location(struct lx_ctx *c, Dwarf_Die *var, struct lval *out);
-/* One location expression alone, as lx_eval_location does (for the fuzzer). */
-int lx_eval_ops(struct lx_ctx *c, const Dwarf_Op *ops, size_t nops, struct lval *out);
-int lx_frame_cfa(struct lx_ctx *c, uint64_t *cfa);
+const char *vars_loc_reg_name(int reg);
+int vars_loc_eval_location(struct vars_loc_ctx *c, Dwarf_Die *var, struct lval *out);
+/* One location expression alone, as vars_loc_eval_location does (for the fuzzer). */
+int vars_loc_eval_ops(struct vars_loc_ctx *c, const Dwarf_Op *ops, size_t nops, struct lval *out);
+int vars_loc_frame_cfa(struct vars_loc_ctx *c, uint64_t *cfa);
 /* Read a register of the frame; -ENOENT if the unwinder could not recover it. */
-int lx_reg_value(struct lx_ctx *c, int reg, uint64_t *val);
+int vars_loc_reg_value(struct vars_loc_ctx *c, int reg, uint64_t *val);
 
 /* value.c */
-int lx_mem_read(struct lx_ctx *c, uint64_t addr, void *buf, size_t n);
-void vt_init(struct vtype *t, Dwarf_Die *owner); /* from owner's DW_AT_type */
-bool vt_strip(struct vtype *t);			 /* peel typedef and cv; false if void */
-uint64_t vt_size(const struct vtype *t);
-int vt_tag(const struct vtype *t);		       /* after vt_strip */
-void vt_name(const struct vtype *t, struct wt_buf *b); /* C spelling, escaped */
-bool vt_is_scalar(const struct vtype *t);
-bool vt_is_aggregate(const struct vtype *t);
+int vars_loc_mem_read(struct vars_loc_ctx *c, uint64_t addr, void *buf, size_t n);
+void vars_type_init(struct vtype *t, Dwarf_Die *owner); /* from owner's DW_AT_type */
+bool vars_type_strip(struct vtype *t);			/* peel typedef and cv; false if void */
+uint64_t vars_type_size(const struct vtype *t);
+int vars_type_tag(const struct vtype *t);		      /* after vars_type_strip */
+void vars_type_name(const struct vtype *t, struct wt_buf *b); /* C spelling, escaped */
+bool vars_type_is_scalar(const struct vtype *t);
+bool vars_type_is_aggregate(const struct vtype *t);
 /* Read the bytes of a value (bounded to max). */
-int lv_read(struct lx_ctx *c, const struct lval *v, uint64_t size, unsigned char *buf, size_t max);
+int vars_lval_read(struct vars_loc_ctx *c, const struct lval *v, uint64_t size, unsigned char *buf,
+		   size_t max);
 /* Format the value of type t held in bytes. */
-void val_format(struct lx_ctx *c, const struct vtype *t, const unsigned char *bytes, size_t n,
-		struct wt_buf *out, int depth);
+void vars_value_format(struct vars_loc_ctx *c, const struct vtype *t, const unsigned char *bytes,
+		       size_t n, struct wt_buf *out, int depth);
 /* Children of an aggregate: count, and the i-th one's name, type and place. */
-size_t val_nchildren(const struct vtype *t);
-int val_child(struct lx_ctx *c, const struct vtype *t, const struct lval *parent, size_t i,
-	      char *name, size_t namesz, struct vtype *ct, struct lval *cv);
+size_t vars_value_nchildren(const struct vtype *t);
+int vars_value_child(struct vars_loc_ctx *c, const struct vtype *t, const struct lval *parent,
+		     size_t i, char *name, size_t namesz, struct vtype *ct, struct lval *cv);
 /* Find a member by name, or -1. */
-long val_member_index(const struct vtype *t, const char *name);
+long vars_value_member_index(const struct vtype *t, const char *name);
 
 /* valparse.c: text to exactly size bytes for a scalar type; err says why not. */
-int val_parse(struct lx_ctx *c, const struct vtype *t, const char *text, unsigned char *out,
-	      size_t *size, struct wt_err *err);
+int vars_value_parse(struct vars_loc_ctx *c, const struct vtype *t, const char *text,
+		     unsigned char *out, size_t *size, struct wt_err *err);
 
 /* locals.c */
 /* a and b are in the same function (by symbol). */
-bool lx_same_function(Dwfl *dwfl, uint64_t a, uint64_t b);
+bool vars_loc_same_function(Dwfl *dwfl, uint64_t a, uint64_t b);
 /* The thread's state letter from /proc (R S D T t Z ...), 0 if it is gone. */
-char lx_thread_state(pid_t pid, pid_t tid);
+char vars_loc_thread_state(pid_t pid, pid_t tid);
 /* The thread exists and is not a zombie. */
-bool lx_thread_alive(pid_t pid, pid_t tid);
+bool vars_loc_thread_alive(pid_t pid, pid_t tid);
 /* 0 if [addr, addr+size) is mapped in pid with every permission in perm ("w", "x"). */
-int lx_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm);
+int vars_loc_maps_check(pid_t pid, uint64_t addr, uint64_t size, const char *perm);
 /* modfile.c: why whytop does not use the module's file (it is not the
  * file the process mapped), a sentence; NULL when its file is fine. */
 const char *modfile_refusal(Dwfl_Module *mod);
-int lx_open(Dwfl *dwfl, const struct locals_frame *f, struct lx_ctx *c, bool write,
-	    struct wt_err *err);
-void lx_close(struct lx_ctx *c);
+int vars_loc_open(Dwfl *dwfl, const struct locals_frame *f, struct vars_loc_ctx *c, bool write,
+		  struct wt_err *err);
+void vars_loc_close(struct vars_loc_ctx *c);
 /* Find the variable a path names ("cfg.limit", "arr[3]") with its type and place. */
-int lx_resolve(struct lx_ctx *c, const char *path, struct vtype *t, struct lval *v,
-	       struct wt_err *err);
+int vars_loc_resolve(struct vars_loc_ctx *c, const char *path, struct vtype *t, struct lval *v,
+		     struct wt_err *err);
 /* Escaped function name of the frame's scope, or NULL. */
-char *lx_function_name(struct lx_ctx *c);
+char *vars_loc_function_name(struct vars_loc_ctx *c);
 
 #endif
