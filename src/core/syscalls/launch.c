@@ -30,6 +30,7 @@
 
 #include <whytop/sysnames.h>
 
+#include "core/target/target_int.h"
 #include "sc_internal.h"
 #include "tracer.h"
 
@@ -111,6 +112,72 @@ static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog, struct wt
 	return 0;
 }
 
+/*
+ * The program runs as a mode of its target (target.h): the target's thread
+ * seizes it, lets it go on from the SIGSTOP it raised, and hands every stop
+ * of it, its threads and the processes it starts (follow_forks) to the stop
+ * engine (tracer.c), until none is left.
+ */
+struct launch_state {
+	struct sc_tracer tr;
+	struct target_mode mode;
+	struct target *target;
+	pid_t child;
+	int status; /* the program's wait status */
+	int seize_errno;
+};
+
+static void launch_stop(void *ctx, pid_t tid, int status)
+{
+	struct launch_state *ls = ctx;
+	sc_tracer_handle(&ls->tr, tid, status);
+}
+
+static void launch_held(void *ctx, pid_t tid, int status)
+{
+	struct launch_state *ls = ctx;
+	sc_tracer_account(&ls->tr, tid, status);
+}
+
+static void launch_resume(void *ctx, pid_t tid, const struct target_stop *ts)
+{
+	struct launch_state *ls = ctx;
+	sc_tracer_resume(&ls->tr, tid, ts);
+}
+
+static void launch_gone(void *ctx, pid_t tid)
+{
+	struct launch_state *ls = ctx;
+	sc_tracer_remove(&ls->tr, tid);
+}
+
+static void launch_exited(void *ctx, pid_t tid, int status)
+{
+	struct launch_state *ls = ctx;
+	if (tid == ls->child)
+		ls->status = status;
+}
+
+static void launch_job(void *arg)
+{
+	struct launch_state *ls = arg;
+	struct target *t = ls->target;
+	struct target_task *k;
+	target_set_mode(t, &ls->mode, ls);
+	int r = target_seize(t, ls->child, &k);
+	if (r < 0) {
+		ls->seize_errno = -r;
+		target_set_mode(t, NULL, NULL);
+		return;
+	}
+	sc_tracer_add(&ls->tr, ls->child);
+	kill(ls->child, SIGCONT);
+	/* Until every task of the program, and of what it started, has ended. */
+	while (t->ntasks > 0)
+		target_wait(t, UINT64_MAX);
+	target_set_mode(t, NULL, NULL);
+}
+
 int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, int *status,
 		  struct wt_err *err)
 {
@@ -181,11 +248,32 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 	int st, r = 0;
 	while (waitpid(child, &st, WUNTRACED) < 0 && errno == EINTR)
 		;
-	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
-		    PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
-		    (trace ? PTRACE_O_TRACESECCOMP : 0);
-	if (!WIFSTOPPED(st) || ptrace(PTRACE_SEIZE, child, 0, (void *)opts) < 0) {
-		int e = WIFSTOPPED(st) ? errno : ECHILD;
+	struct launch_state ls;
+	memset(&ls, 0, sizeof(ls));
+	ls.child = child;
+	ls.mode = (struct target_mode){
+	    .options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
+		       PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
+		       (trace ? PTRACE_O_TRACESECCOMP : 0),
+	    .follow_forks = true,
+	    .stop = launch_stop,
+	    .held = launch_held,
+	    .resume = launch_resume,
+	    .gone = launch_gone,
+	    .exited = launch_exited,
+	};
+	sc_tracer_init(&ls.tr, out, NULL, trace != NULL);
+	int e = WIFSTOPPED(st) ? 0 : ECHILD;
+	if (!e && (r = target_get(child, &ls.target, err)) < 0)
+		e = -r;
+	if (!e) {
+		/* The program's one owner: its target's thread traces it, as any process. */
+		target_call(ls.target, launch_job, &ls);
+		target_put(ls.target);
+		e = ls.seize_errno;
+	}
+	sc_tracer_fini(&ls.tr);
+	if (e) {
 		kill(child, SIGKILL);
 		waitpid(child, &st, 0);
 		close(pfd[0]);
@@ -193,24 +281,8 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 		sigaction(SIGQUIT, &old_quit, NULL);
 		return wt_err_set(err, e, "cannot trace the new process: %s", strerror(e));
 	}
-
-	struct sc_tracer tr;
-	sc_tracer_init(&tr, out, NULL, trace != NULL);
-	sc_tracer_add(&tr, child);
-	kill(child, SIGCONT);
-	*status = 0;
-	while (tr.live > 0) {
-		pid_t tid = waitpid(-1, &st, __WALL | __WNOTHREAD);
-		if (tid < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (tid == child && (WIFEXITED(st) || WIFSIGNALED(st)))
-			*status = st;
-		sc_tracer_handle(&tr, tid, st);
-	}
-	sc_tracer_fini(&tr);
+	*status = ls.status;
+	r = 0;
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGQUIT, &old_quit, NULL);
 

@@ -216,6 +216,8 @@ static void target_dispatch(struct target *t, pid_t tid, int status)
 	struct target_task *k = target_task_find(t, tid);
 
 	if (ts.event == TE_EXITED || ts.event == TE_KILLED) {
+		if (k && k->counting && t->mode && t->mode->exited)
+			t->mode->exited(t->mode_ctx, tid, status);
 		if (k) {
 			struct attach_thread *at = t->hold ? attach_find(t->hold, tid) : NULL;
 			if (at) {
@@ -232,10 +234,13 @@ static void target_dispatch(struct target *t, pid_t tid, int status)
 		/*
 		 * A task we did not seize: one born while counting (TRACECLONE),
 		 * whose first stop came before its parent's clone event. A
-		 * clone that made another process is let go.
+		 * clone that made another process is let go, unless the mode
+		 * follows forks (launch mode follows the program's children).
 		 */
 		pid_t tgid = 0;
-		if (!t->mode || proc_tgid_of(tid, &tgid) < 0 || tgid != t->pid ||
+		if (!t->mode ||
+		    (!t->mode->follow_forks &&
+		     (proc_tgid_of(tid, &tgid) < 0 || tgid != t->pid)) ||
 		    !(k = target_task_add(t, tid))) {
 			ptrace(PTRACE_DETACH, tid, 0, 0);
 			return;

@@ -33,7 +33,8 @@ struct target_task {
  * calls it for the stops of tasks marked counting.
  */
 struct target_mode {
-	long options; /* PTRACE_O_* for its tasks */
+	long options;	   /* PTRACE_O_* for its tasks */
+	bool follow_forks; /* new processes (TRACEFORK) are its too, not only threads */
 	/* A stop outside a hold: account for it and resume the task. */
 	void (*stop)(void *ctx, pid_t tid, int status);
 	/* A stop a hold keeps: account for it, do not resume. */
@@ -42,6 +43,8 @@ struct target_mode {
 	void (*resume)(void *ctx, pid_t tid, const struct target_stop *ts);
 	/* The task exited or was let go. */
 	void (*gone)(void *ctx, pid_t tid);
+	/* The task exited with this wait status (before gone); may be NULL. */
+	void (*exited)(void *ctx, pid_t tid, int status);
 };
 
 struct target_job;
