@@ -64,6 +64,7 @@ struct attach_set {
 	uint64_t start_ns; /* attach_all started */
 	uint64_t held_ns;  /* longest any thread was held (interrupt to detach) */
 	uint64_t paused_ns; /* longest from a thread's stop being seen to its detach */
+	const struct attach_opts *opts; /* while attach_all runs (its on_stop) */
 };
 
 struct attach_opts {

@@ -259,6 +259,18 @@ static void attach_take_stop(struct attach_thread *t, const struct target_task *
 	}
 }
 
+void attach_hold_stopped(struct attach_set *as, struct target_task *k)
+{
+	struct attach_thread *t = attach_find(as, k->tid);
+	if (!t || !t->seized || t->stop != ATTACH_STOP_NONE)
+		return; /* the set's next scan round takes it */
+	attach_take_stop(t, k);
+	if (as->opts && as->opts->on_stop && as->opts->on_stop(as, t, as->opts->on_stop_arg)) {
+		attach_release(as, t);
+		t->released = true;
+	}
+}
+
 /*
  * Wait until every seized thread from `from` on has stopped or exited, or
  * the deadline passes. The wait blocks (target_wait): the threads that
@@ -335,6 +347,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 		return wt_err_set(err, ENOMEM, "out of memory attaching to %d", pid);
 	as->pid = pid;
 	as->target = tg;
+	as->opts = opts;
 	tg->hold = as;
 	as->start_ns = wt_now_ns();
 	char pstate = proc_task_state(pid, 0);
@@ -417,6 +430,7 @@ int attach_all(pid_t pid, const struct attach_opts *opts, struct attach_set **ou
 				  "uninterruptibly in the kernel?); see its kernel stacks",
 				  pid);
 	}
+	as->opts = NULL; /* the caller's; not kept past this call */
 	*out = as;
 	return 0;
 }

@@ -274,6 +274,8 @@ static void target_dispatch(struct target *t, pid_t tid, int status)
 		k->stopped_ns = wt_now_ns();
 		if (k->counting && t->mode)
 			t->mode->held(t->mode_ctx, tid, status);
+		if (t->hold)
+			attach_hold_stopped(t->hold, k); /* k may be gone after this */
 		return;
 	}
 	if (k->detach_at_stop || !k->counting || !t->mode) {

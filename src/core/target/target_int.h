@@ -96,6 +96,13 @@ int target_wait(struct target *t, uint64_t deadline_ns);
  */
 int target_release_task(struct target *t, struct target_task *k, int sig);
 
+/*
+ * attach.c: a task the hold waits for has just stopped (k->held is set).
+ * Runs the hold's on_stop at once, so a rolling hold copies and lets go
+ * each thread before the next status is even reaped. k may be gone after.
+ */
+void attach_hold_stopped(struct attach_set *as, struct target_task *k);
+
 /* Count mode on or off (syscalls/ptrace.c); off lets every counted task go. */
 void target_set_mode(struct target *t, const struct target_mode *mode, void *ctx);
 void target_end_mode(struct target *t, uint64_t timeout_ns);
