@@ -43,7 +43,7 @@ t_reaped "$P" 10 || t_fail "the parent did not go on after its vfork child ended
 # makes them, each report the D thread and walk the other; none is refused
 # as held by whytop.
 . "$SRCDIR/tests/cli/stack_lib.sh"
-stk_start stk_vfork
+stk_start stk_vfork 600
 pid=$STK_PID
 t_expect_state "$pid" D "stk_vfork's main thread" 5
 w=$T_TMP/walk.txt
@@ -51,6 +51,8 @@ w=$T_TMP/walk.txt
 stk_expect "$w" "^thread $pid \"stk_vfork\" \(D\)$" "the D thread is listed"
 stk_expect "$w" "did not stop in time" "the D thread's reason in the third walk"
 stk_expect "$w" " stk_vfork_other\+0x" "the other thread in the third walk"
+# Its vfork child (sleeping 600 s) ends now: the parent goes on.
+kill -KILL $(cat "/proc/$pid/task/$pid/children") 2>/dev/null
 t_wait_for 10 grep -q '^resumed' "$STK_OUT" || t_fail "stk_vfork never resumed after vfork"
 stk_runs_on "$STK_OUT"
 t_untraced "$pid" "stk_vfork after the walks"

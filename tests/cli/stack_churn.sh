@@ -33,7 +33,7 @@ rc=$?
 grep -q "is gone\|no process" "$w.err" || t_fail "unclear error: $(cat "$w.err")"
 
 # A thread in D (vfork): reported, the other thread walked, within a second.
-stk_start stk_vfork
+stk_start stk_vfork 600
 pid=$STK_PID
 other=$(stk_line stk_vfork.c STK_OTHER_LINE)
 t_expect_state "$pid" D "stk_vfork's main thread" 5
@@ -45,6 +45,8 @@ stk_expect "$w" "^thread $pid \"stk_vfork\" \(D\)$" "the D thread is listed"
 stk_expect "$w" "did not stop in time" "the D thread's reason"
 stk_expect "$w" " stk_vfork_other\+0x[0-9a-f]+ \(stk_vfork\) at .*stk_vfork\.c:$other$" "the other thread"
 # When the child ends, the parent goes on, untraced and running.
+# Its vfork child (sleeping 600 s) ends now: the parent goes on.
+kill -KILL $(cat "/proc/$pid/task/$pid/children") 2>/dev/null
 t_wait_for 10 grep -q '^resumed' "$STK_OUT" || t_fail "the parent never resumed after vfork"
 stk_runs_on "$STK_OUT"
 t_untraced "$pid" "stk_vfork after its vfork child ended"

@@ -1,12 +1,15 @@
 /*
- * stk_vfork: the main thread waits in vfork (uninterruptible, state D)
- * while the child sleeps 2 s; a second thread keeps running. A walk must
- * not wait for the D thread forever: it reports it and walks the other.
+ * stk_vfork [SECONDS]: the main thread waits in vfork (uninterruptible,
+ * state D) while the child sleeps SECONDS (default 2; a test gives more and
+ * ends the child itself, so that a loaded machine cannot end the vfork
+ * before the test looked); a second thread keeps running. A walk must not
+ * wait for the D thread forever: it reports it and walks the other.
  * Afterwards the parent prints "resumed" and then "beat N" lines.
  */
 #pragma GCC optimize("O0")
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,8 +22,9 @@ static void *stk_vfork_other(void *arg)
 	return NULL;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	unsigned secs = argc > 1 ? (unsigned)atoi(argv[1]) : 2;
 	pthread_t t;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (pthread_create(&t, NULL, stk_vfork_other, NULL) != 0)
@@ -28,7 +32,7 @@ int main(void)
 	printf("ready %d\n", (int)getpid());
 	pid_t c = vfork();
 	if (c == 0) {
-		sleep(2);
+		sleep(secs);
 		_exit(0);
 	}
 	printf("resumed\n");
