@@ -66,13 +66,16 @@ tui_quit
 
 # The process exits while the edit dialog is open: confirming says so.
 tm kill-session -t t
-t_start_ready "$T_TMP/exit.out" "^ready" "$TARGETS/loc_types" 4000
+# Its own exit (status 3, from its SIGALRM handler) comes when the test
+# says: kill -ALRM; a timer could fire before the dialog is even open.
+t_start_ready "$T_TMP/exit.out" "^ready" "$TARGETS/loc_types" 600000
 pid=$T_PID
 lt_open "$pid"
 tui_wait "i = -123456"
 lt_edit i
 tui_type 5
-t_wait_gone "$pid" 10 "loc_types 4000 (it exits by itself)"
+kill -ALRM "$pid"
+t_wait_gone "$pid" 10 "loc_types (it exits on SIGALRM)"
 tui_keys Enter
 tui_wait "Write 5 into i"
 tui_keys y
