@@ -1,9 +1,11 @@
 /*
  * dwfl.c: the debug_proc, what whytop keeps about one process between
- * walks: its modules and debug info in a libdwfl Dwfl, its memory map, a
- * cache of read-only pages (unwind tables), and the libunwind address
- * space. Everything here runs without stopping the target; it is the
- * expensive part of a walk done before the pause, and kept for the next.
+ * walks, and its libdwfl Dwfl: opening and closing it (with a reference to
+ * the process's target, target.h), reporting its modules from the memory
+ * map (maps.c) and finding their files and debug info (modfile.c,
+ * dcache.c). Its memory is read by memory.c. Everything here runs without
+ * stopping the target; it is the expensive part of a walk done before the
+ * pause, and kept for the next.
  */
 #include <elf.h>
 #include <errno.h>
@@ -21,7 +23,6 @@
 #include <whytop/stack.h>
 #include <whytop/target.h>
 
-#include "core/proc/parse.h"
 #include "core/stack/stack_int.h"
 
 /*
@@ -289,147 +290,6 @@ int debug_proc_preload(struct debug_proc *dp)
 {
 	dwfl_getmodules(dp->dwfl, debug_preload_one, NULL, 0);
 	return 0;
-}
-
-static int debug_parse_maps(struct debug_proc *dp)
-{
-	size_t n = 0, cap = 64;
-	struct debug_map *maps = malloc(cap * sizeof(*maps));
-	if (!maps)
-		return -ENOMEM;
-	const char *p = dp->maps_text, *end = p + dp->maps_len;
-	while (p < end) {
-		/* proc's maps parser (core/proc/parse.h); the path stays as maps escapes it. */
-		struct proc_map m;
-		if (proc_parse_maps_line(&p, end, &m) == 0) {
-			if (n == cap) {
-				void *q = realloc(maps, (cap *= 2) * sizeof(*maps));
-				if (!q) {
-					free(maps);
-					return -ENOMEM;
-				}
-				maps = q;
-			}
-			maps[n++] = (struct debug_map){
-			    .start = m.start,
-			    .end = m.end,
-			    .readable = m.perms[0] == 'r',
-			    .writable = m.perms[1] == 'w',
-			    .exec = m.perms[2] == 'x',
-			    .file = m.inode != 0 && m.path_len > 0 && m.path[0] == '/',
-			    .offset = m.offset,
-			    .ino = m.inode,
-			    .dev_major = m.dev_major,
-			    .dev_minor = m.dev_minor,
-			    .path = m.path,
-			    .path_len = m.path_len,
-			};
-		}
-	}
-	free(dp->maps);
-	dp->maps = maps;
-	dp->nmaps = n;
-	return 0;
-}
-
-int debug_proc_read_maps(struct debug_proc *dp, bool *changed)
-{
-	char path[64];
-	char *text;
-	size_t len;
-	snprintf(path, sizeof(path), "/proc/%d/maps", dp->pid);
-	int r = wt_read_all_at(AT_FDCWD, path, &text, &len);
-	if (r < 0)
-		return r;
-	if (len == 0) {
-		free(text);
-		return -ESRCH; /* a zombie has no map */
-	}
-	*changed = !dp->maps_text || len != dp->maps_len || memcmp(text, dp->maps_text, len) != 0;
-	if (!*changed) {
-		free(text);
-		return 0;
-	}
-	free(dp->maps_text);
-	dp->maps_text = text;
-	dp->maps_len = len;
-	return debug_parse_maps(dp);
-}
-
-const struct debug_map *debug_proc_find_map(const struct debug_proc *dp, uint64_t addr)
-{
-	size_t lo = 0, hi = dp->nmaps;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (addr < dp->maps[mid].start)
-			hi = mid;
-		else if (addr >= dp->maps[mid].end)
-			lo = mid + 1;
-		else
-			return &dp->maps[mid];
-	}
-	return NULL;
-}
-
-void debug_pages_flush(struct debug_proc *dp)
-{
-	for (size_t i = 0; i < DEBUG_PAGE_SLOTS; i++)
-		dp->pages[i].addr = 0;
-}
-
-static bool debug_window_word(const struct snap_thread *t, uint64_t addr, void *val, size_t len)
-{
-	if (!t->win || addr < t->win_lo || addr + len > t->win_lo + t->win_len)
-		return false;
-	memcpy(val, t->win + (addr - t->win_lo), len);
-	return true;
-}
-
-/* len bytes (4 or 8) at addr: the stack copies, cached read-only pages, the live process. */
-static int debug_mem_read(struct debug_proc *dp, uint64_t addr, void *val, size_t len)
-{
-	if (dp->cur && debug_window_word(dp->cur, addr, val, len))
-		return 0;
-	if (dp->snap)
-		for (size_t i = 0; i < dp->snap->nthreads; i++)
-			if (debug_window_word(&dp->snap->threads[i], addr, val, len))
-				return 0;
-	if (dp->stored)
-		return snapfile_mem_read(dp, addr, val, len);
-	const struct debug_map *m = debug_proc_find_map(dp, addr);
-	uint64_t page = addr & ~4095ull;
-	if (m && m->file && !m->writable && m->readable && (addr & 4095) <= 4096 - len && page) {
-		/* Unwind tables and code do not change: keep their pages. */
-		struct debug_page *pg = &dp->pages[(page >> 12) % DEBUG_PAGE_SLOTS];
-		if (pg->addr != page) {
-			ssize_t n = attach_read_mem(dp->pid, page, pg->data, sizeof(pg->data));
-			if (n != (ssize_t)sizeof(pg->data)) {
-				pg->addr = 0;
-				goto live;
-			}
-			pg->addr = page;
-		}
-		memcpy(val, pg->data + (addr - page), len);
-		return 0;
-	}
-live:
-	if (attach_read_mem(dp->pid, addr, val, len) != (ssize_t)len)
-		return -EFAULT;
-	return 0;
-}
-
-int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val)
-{
-	return debug_mem_read(dp, addr, val, 8);
-}
-
-int debug_mem_read_word32(struct debug_proc *dp, uint64_t addr, uint64_t *val)
-{
-	uint32_t v;
-	int r = debug_mem_read(dp, addr, &v, 4);
-	if (r == 0)
-		*val = v;
-	return r;
 }
 
 int debug_proc_open(pid_t pid, struct debug_proc **out, struct wt_err *err)

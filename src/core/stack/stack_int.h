@@ -110,10 +110,12 @@ struct debug_proc {
 	struct snapfile *stored;
 };
 
-/* dwfl.c */
+/* maps.c: read /proc/PID/maps (changed: its text differs from the last read). */
 int debug_proc_read_maps(struct debug_proc *dp, bool *changed);
+/* Parse dp->maps_text into dp->maps (a loaded snapshot's text too). */
+int debug_parse_maps(struct debug_proc *dp);
 const struct debug_map *debug_proc_find_map(const struct debug_proc *dp, uint64_t addr);
-/* Read one word of target memory for an unwinder: the stack copies first,
+/* memory.c. Read one word of target memory for an unwinder: the stack copies first,
  * then cached read-only pages, then the live process. 0 or -errno. */
 int debug_mem_read_word(struct debug_proc *dp, uint64_t addr, uint64_t *val);
 /* The same for a 4-byte word (an i386 program's pointers), zero-extended. */
