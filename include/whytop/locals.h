@@ -63,7 +63,7 @@ int locals_frame_from_stack(const struct stack *st, pid_t tid, int n, struct loc
  * frame that has debug info, whose function is `function` (when given) and
  * where variable `var` (the first name of a path, when given) is visible.
  */
-int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, const char *function,
+int locals_pick_frame(struct debug_proc *dp, const struct stack *st, pid_t tid, int n, const char *function,
 		      const char *var, struct locals_frame *out, struct wt_err *err);
 
 /*
@@ -82,7 +82,7 @@ int locals_open_frame(pid_t pid, pid_t tid, int n, const char *function, const c
  * Writes into a frame must use this: a stack address of a returned frame
  * belongs to whatever runs there now.
  */
-int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+int locals_frame_again(struct debug_proc *dp, const struct stack *st, const struct locals_frame *old,
 		       struct locals_frame *out, struct wt_err *err);
 
 enum locals_scope {
@@ -148,7 +148,7 @@ struct locals_opts {
  * debug info (-ENODATA), the process is gone (-ESRCH), or memory cannot be
  * read (-EACCES).
  */
-int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_opts *opts,
+int locals_read(struct debug_proc *dp, const struct locals_frame *f, const struct locals_opts *opts,
 		struct locals **out, struct wt_err *err);
 void locals_free(struct locals *l);
 /*
@@ -157,7 +157,7 @@ void locals_free(struct locals *l);
  * pointer, no value here, not a struct/union/array (or a pointer to one).
  * 0 when PATH can be expanded.
  */
-int locals_expand_check(Dwfl *dwfl, const struct locals_frame *f, const char *path,
+int locals_expand_check(struct debug_proc *dp, const struct locals_frame *f, const char *path,
 			struct wt_err *err);
 
 /* Where a poke wrote, kept so that it can be undone. */
@@ -202,7 +202,7 @@ int poke_undo(struct debug_proc *dp, const struct locals_frame *f, struct poke_r
  * innermost frame of thread old->tid where its name is visible (poke_undo
  * still checks that it is at the address the poke wrote).
  */
-int poke_undo_frame(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+int poke_undo_frame(struct debug_proc *dp, const struct stack *st, const struct locals_frame *old,
 		    const struct poke_result *res, struct locals_frame *out, struct wt_err *err);
 void poke_result_free(struct poke_result *res);
 

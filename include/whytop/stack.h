@@ -2,13 +2,14 @@
  * stack.h: user stacks of a live process.
  *
  * A debug_proc holds what is kept for one process between walks: its
- * modules and DWARF (a libdwfl Dwfl, opened outside any stop), the
+ * modules and DWARF (kept inside the core, opened outside any stop), the
  * libunwind address space and caches, and names by pc. stack_walk stops
  * every thread (PTRACE_SEIZE + PTRACE_INTERRUPT), copies each one's
  * registers and live stack and lets it go at once (or all together, with
- * stack_opts.consistent), and only then unwinds and names the frames. All
- * ptrace calls of one walk come from the calling thread; front ends call
- * this on the tracer thread (tracer.h). A debug_proc is not thread-safe.
+ * stack_opts.consistent), and only then unwinds and names the frames. The
+ * stops are made by the process's target (target.h): stack_walk runs
+ * itself on its thread, from whichever thread it is called. A debug_proc
+ * is not thread-safe: use it from one thread at a time.
  */
 #ifndef WHYTOP_STACK_H
 #define WHYTOP_STACK_H
@@ -16,8 +17,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-#include <elfutils/libdwfl.h>
 
 #include <whytop/util.h>
 
@@ -118,7 +117,6 @@ void debug_proc_close(struct debug_proc *dp);
 int debug_proc_preload(struct debug_proc *dp);
 /* Re-report modules if the mappings changed (dlopen); cheap when not. */
 int debug_proc_refresh(struct debug_proc *dp, struct wt_err *err);
-Dwfl *debug_proc_dwfl(struct debug_proc *dp);
 /*
  * The process runs a 32-bit (i386) program. Its stacks are walked by the
  * fallback unwinders only (every frame STACK_FRAME_FALLBACK) and its

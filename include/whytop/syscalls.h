@@ -5,8 +5,9 @@
  *  - kernel: an eBPF raw tracepoint pair (sys_enter/sys_exit) counting into
  *    per-CPU maps; the target never stops; nothing outlives whytop's fds.
  *  - ptrace: PTRACE_SEIZE every thread and stop at each syscall entry/exit,
- *    on a tracer thread of its own; slows the target a lot.
- *  - launch: start a program under whytop (sc_launch_run), optionally with a
+ *    as a mode of the process's target (target.h); slows the target a lot.
+ *  - launch: start a program under whytop (sc_launch_run, a mode of its
+ *    target too), optionally with a
  *    seccomp filter so that it stops only for the watched syscalls.
  * A backend hands out cumulative raw counters (struct sc_sample); counts.c
  * turns successive samples into a table with rates over a window.

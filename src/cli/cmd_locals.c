@@ -135,7 +135,7 @@ static int locals_check_expand(struct debug_proc *dp, const struct locals_frame 
 		if (v && v->expanded)
 			continue;
 		wt_escape_to(esc, sizeof(esc), want[i], strlen(want[i]), 0);
-		if (locals_expand_check(debug_proc_dwfl(dp), lf, want[i], &err) == 0)
+		if (locals_expand_check(dp, lf, want[i], &err) == 0)
 			return cli_error(CLI_USAGE, "locals",
 					 "--expand '%s': it is not among the rows shown (past the "
 					 "first 256 members or elements, or a global left out by "
@@ -270,7 +270,7 @@ static int locals_exec(int argc, char **argv)
 	int status = CLI_FAIL;
 
 	if (locals_open_frame(pid, (pid_t)sel.tid, (int)sel.frame, sel.function, NULL, &dp, &st, &lf, &err) < 0 ||
-	    locals_read(debug_proc_dwfl(dp), &lf, &lo, &l, &err) < 0) {
+	    locals_read(dp, &lf, &lo, &l, &err) < 0) {
 		cli_error(CLI_FAIL, "locals", "%s", err.msg[0] ? err.msg : "failed");
 		goto out;
 	}

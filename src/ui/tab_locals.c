@@ -91,11 +91,11 @@ static int lt_walk(struct lt_job *j, struct stack **stp)
 /* The frame to use in a fresh walk: the same activation, or by index. */
 static int lt_pick(struct lt_job *j, const struct stack *stk)
 {
-	Dwfl *dwfl = debug_proc_dwfl(j->st->dp);
+	struct debug_proc *dp = j->st->dp;
 	if (j->have_old && j->kind == LT_UNDO)
-		return poke_undo_frame(dwfl, stk, &j->old, &j->res, &j->lf, &j->err);
+		return poke_undo_frame(dp, stk, &j->old, &j->res, &j->lf, &j->err);
 	if (j->have_old) {
-		int r = locals_frame_again(dwfl, stk, &j->old, &j->lf, &j->err);
+		int r = locals_frame_again(dp, stk, &j->old, &j->lf, &j->err);
 		/*
 		 * A read whose frame has returned (a short helper, called again
 		 * and again) shows what the selection names now rather than an
@@ -105,7 +105,7 @@ static int lt_pick(struct lt_job *j, const struct stack *stk)
 			return r;
 		memset(&j->err, 0, sizeof(j->err));
 	}
-	return locals_pick_frame(dwfl, stk, j->tid, j->frame, NULL, NULL, &j->lf, &j->err);
+	return locals_pick_frame(dp, stk, j->tid, j->frame, NULL, NULL, &j->lf, &j->err);
 }
 
 static void lt_name_frame(struct lt_job *j, const struct stack *stk)
@@ -123,18 +123,16 @@ static void lt_run(void *arg)
 {
 	struct lt_job *j = arg;
 	struct stack *stk = NULL;
-	Dwfl *dwfl;
 
 	j->rc = lt_walk(j, &stk);
 	if (j->rc == 0)
 		j->rc = lt_pick(j, stk);
 	if (j->rc == 0) {
 		lt_name_frame(j, stk);
-		dwfl = debug_proc_dwfl(j->st->dp);
 		if (j->kind == LT_READ) {
 			struct locals_opts o = {.expand = (const char *const *)j->expand,
 						.nexpand = j->nexpand};
-			j->rc = locals_read(dwfl, &j->lf, &o, &j->l, &j->err);
+			j->rc = locals_read(j->st->dp, &j->lf, &o, &j->l, &j->err);
 		} else {
 			if (j->kind == LT_POKE)
 				j->rc = poke_write(j->st->dp, &j->lf, j->path, j->text, &j->res,

@@ -72,8 +72,8 @@ static void compare_frame(struct debug_proc *dp, const struct stack *st, int n, 
 	assert_true(lf.frame.cfa != 0);
 	nocfa = lf;
 	nocfa.frame.cfa = 0;
-	assert_int_equal(locals_read(debug_proc_dwfl(dp), &lf, &o, &a, &err), 0);
-	assert_int_equal(locals_read(debug_proc_dwfl(dp), &nocfa, &o, &b, &err), 0);
+	assert_int_equal(locals_read(dp, &lf, &o, &a, &err), 0);
+	assert_int_equal(locals_read(dp, &nocfa, &o, &b, &err), 0);
 	assert_string_equal(a->function, fn);
 	assert_true(a->nvars >= min_vars);
 	assert_int_equal(a->nvars, b->nvars);

@@ -115,7 +115,7 @@ static void refuse_returned(const char *fn, int want_index)
 		struct stack *st2 = NULL;
 		struct stack_opts so = {.only_tid = lf.tid};
 		assert_int_equal(locals_walk(dp, &so, &st2, &err), 0);
-		assert_int_equal(poke_undo_frame(debug_proc_dwfl(dp), st2, &gone, &res, &f2, &err),
+		assert_int_equal(poke_undo_frame(dp, st2, &gone, &res, &f2, &err),
 				 -ENOENT);
 		stack_free(st2);
 	}
@@ -156,8 +156,8 @@ static void test_undo_global_frame_gone(void **state)
 	gone.frame.cfa += 0x10000;
 	so.only_tid = lf.tid;
 	assert_int_equal(locals_walk(dp, &so, &st2, &err), 0);
-	assert_int_equal(locals_frame_again(debug_proc_dwfl(dp), st2, &gone, &f2, &err), -ENOENT);
-	assert_int_equal(poke_undo_frame(debug_proc_dwfl(dp), st2, &gone, &res, &f2, &err), 0);
+	assert_int_equal(locals_frame_again(dp, st2, &gone, &f2, &err), -ENOENT);
+	assert_int_equal(poke_undo_frame(dp, st2, &gone, &res, &f2, &err), 0);
 	assert_int_equal(poke_undo(dp, &f2, &res, &err), 0);
 	assert_string_equal(res.old_value, "77");
 	assert_string_equal(res.new_value, "0");

@@ -110,6 +110,9 @@ struct debug_proc {
 	struct snapfile *stored;
 };
 
+/* dwfl.c: the process's Dwfl, for the core only (front ends never see it). */
+Dwfl *debug_proc_dwfl(struct debug_proc *dp);
+
 /* maps.c: read /proc/PID/maps (changed: its text differs from the last read). */
 int debug_proc_read_maps(struct debug_proc *dp, bool *changed);
 /* Parse dp->maps_text into dp->maps (a loaded snapshot's text too). */

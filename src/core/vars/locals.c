@@ -21,6 +21,7 @@
 #include <whytop/proc.h>
 
 #include "core/proc/parse.h"
+#include "core/stack/stack_int.h"
 #include "core/vars/vars_int.h"
 
 const char *locals_scope_name(enum locals_scope s)
@@ -670,9 +671,10 @@ static void vars_loc_frame_line(struct vars_loc_ctx *c, struct locals *l)
 	}
 }
 
-int locals_read(Dwfl *dwfl, const struct locals_frame *f, const struct locals_opts *opts,
+int locals_read(struct debug_proc *dp, const struct locals_frame *f, const struct locals_opts *opts,
 		struct locals **out, struct wt_err *err)
 {
+	Dwfl *dwfl = debug_proc_dwfl(dp);
 	struct vars_loc_ctx c;
 	struct vars_loc_var *vars = NULL;
 	size_t nvars = 0;
@@ -882,9 +884,10 @@ int vars_loc_resolve(struct vars_loc_ctx *c, const char *path, struct vtype *t, 
 	return 0;
 }
 
-int locals_pick_frame(Dwfl *dwfl, const struct stack *st, pid_t tid, int n, const char *function,
+int locals_pick_frame(struct debug_proc *dp, const struct stack *st, pid_t tid, int n, const char *function,
 		      const char *var, struct locals_frame *out, struct wt_err *err)
 {
+	Dwfl *dwfl = debug_proc_dwfl(dp);
 	const struct stack_thread *th = NULL;
 	char root[256];
 	size_t k = 0;
@@ -979,9 +982,10 @@ bool vars_loc_same_function(Dwfl *dwfl, uint64_t a, uint64_t b)
 	return a - oa == b - ob;
 }
 
-int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+int locals_frame_again(struct debug_proc *dp, const struct stack *st, const struct locals_frame *old,
 		       struct locals_frame *out, struct wt_err *err)
 {
+	Dwfl *dwfl = debug_proc_dwfl(dp);
 	for (size_t i = 0; i < st->nthreads; i++) {
 		const struct stack_thread *th = &st->threads[i];
 		if (th->tid != old->tid)
@@ -1008,14 +1012,14 @@ int locals_frame_again(Dwfl *dwfl, const struct stack *st, const struct locals_f
 			  old->index, (int)old->tid);
 }
 
-int poke_undo_frame(Dwfl *dwfl, const struct stack *st, const struct locals_frame *old,
+int poke_undo_frame(struct debug_proc *dp, const struct stack *st, const struct locals_frame *old,
 		    const struct poke_result *res, struct locals_frame *out, struct wt_err *err)
 {
-	int r = locals_frame_again(dwfl, st, old, out, err);
+	int r = locals_frame_again(dp, st, old, out, err);
 
 	/* A global's place depends on no frame: any frame that sees its name will do. */
 	if (r == -ENOENT && res->global && res->path &&
-	    locals_pick_frame(dwfl, st, old->tid, -1, NULL, res->path, out, NULL) == 0)
+	    locals_pick_frame(dp, st, old->tid, -1, NULL, res->path, out, NULL) == 0)
 		return 0;
 	return r;
 }
@@ -1045,7 +1049,7 @@ int locals_open_frame(pid_t pid, pid_t tid, int n, const char *function, const c
 	if ((r = debug_proc_open(pid, dp, err)) < 0)
 		return r;
 	if ((r = locals_walk(*dp, &so, st, err)) < 0 ||
-	    (r = locals_pick_frame(debug_proc_dwfl(*dp), *st, tid, n, function, var, out, err)) < 0) {
+	    (r = locals_pick_frame(*dp, *st, tid, n, function, var, out, err)) < 0) {
 		if (*st)
 			stack_free(*st);
 		debug_proc_close(*dp);

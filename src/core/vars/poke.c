@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/stack/stack_int.h"
 #include "core/vars/vars_int.h"
 #include "core/vars/poke_regs.h"
 

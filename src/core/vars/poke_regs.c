@@ -122,7 +122,7 @@ static int poke_regs_write_here(struct debug_proc *dp, const struct locals_frame
 	 */
 	r = stack_walk_held(dp, as, &st, err);
 	if (r == 0)
-		r = locals_frame_again(dwfl, st, f, &now, err);
+		r = locals_frame_again(dp, st, f, &now, err);
 	if (r == 0 && (r = vars_loc_open(dwfl, &now, &c, false, err)) == 0) {
 		r = vars_loc_resolve(&c, path, &t, &v, err);
 		if (r == 0 && (v.kind != LV_REG || v.reg != reg || v.save_addr))

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stack/stack_int.h"
 #include "core/vars/vars_int.h"
 
 static int base_encoding(const struct vtype *t)
@@ -330,9 +331,10 @@ out:
 	return r < 0 ? r : (r > 0 ? -r : 0);
 }
 
-int locals_expand_check(Dwfl *dwfl, const struct locals_frame *f, const char *path,
+int locals_expand_check(struct debug_proc *dp, const struct locals_frame *f, const char *path,
 			struct wt_err *err)
 {
+	Dwfl *dwfl = debug_proc_dwfl(dp);
 	struct vars_loc_ctx c;
 	struct vtype t, st, pointee;
 	struct lval v;
