@@ -110,16 +110,33 @@ static void close_run(void *p)
 
 static volatile unsigned long spin;
 
-static void test_walk_child(void **state)
+static void spin_forever(void)
+{
+	for (;;)
+		spin++;
+}
+
+static void syscalls_forever(void)
+{
+	for (;;)
+		getppid();
+}
+
+/* A child of the test running body for ever (the tests kill it); needs root. */
+static pid_t fork_child(void (*body)(void))
 {
 	if (geteuid() != 0)
 		skip();
 	pid_t child = fork();
 	assert_true(child >= 0);
-	if (child == 0) {
-		for (;;)
-			spin++;
-	}
+	if (child == 0)
+		body();
+	return child;
+}
+
+static void test_walk_child(void **state)
+{
+	pid_t child = fork_child(spin_forever);
 	struct target *tr;
 	struct wt_err err = {0};
 	assert_int_equal(target_get(child, &tr, &err), 0);
@@ -181,14 +198,7 @@ static uint64_t total_calls(struct sc_session *s, struct sc_sample *smp)
  */
 static void test_walk_while_counting(void **state)
 {
-	if (geteuid() != 0)
-		skip();
-	pid_t child = fork();
-	assert_true(child >= 0);
-	if (child == 0) {
-		for (;;)
-			getppid();
-	}
+	pid_t child = fork_child(syscalls_forever);
 	struct wt_err err = {0};
 	struct sc_opts o = {.pid = child, .backend = SC_BACKEND_PTRACE};
 	struct sc_session *s;
