@@ -209,6 +209,10 @@ for _ in $(seq "$RUNS"); do
 	head -1 "$TMP/spin-whytop.last" | grep -q ': 9 threads,' ||
 		echo "whytop on stk_spin: not 9 threads: $(head -1 "$TMP/spin-whytop.last")" >&2
 	[ -n "$have_eu" ] && run_spin eu-stack - eu-stack -p "$SPID"
+	# The floor: starting and ending each program, walking nothing, among
+	# the same busy threads (a process start needs the same CPU turns).
+	run_spin whytop-start - "$WHYTOP" --version
+	[ -n "$have_eu" ] && run_spin eu-stack-start - eu-stack --version
 done
 kill -KILL $SPID 2>/dev/null
 wait $SPID 2>/dev/null
@@ -225,6 +229,8 @@ printf '%-34s %12s %10s %10s %10s\n' "tool" "walk_ms" "min_ms" "max_ms" "vs_eu"
 srow() { printf '%-34s %12s %10s %10s %10s\n' "$1" "$(sw "$2")" "$(swmin "$2")" "$(swmax "$2")" "$(sratio "$(sw "$2")")"; }
 srow "whytop stack (cold)" whytop
 [ -n "$have_eu" ] && srow "eu-stack -p" eu-stack
+srow "whytop --version (start only)" whytop-start
+[ -n "$have_eu" ] && srow "eu-stack --version (start only)" eu-stack-start
 for f in "$TMP"/spin-*.failed; do
 	[ -e "$f" ] || continue
 	n=$(basename "$f" .failed)
@@ -235,3 +241,4 @@ echo "whytop's own figures per cold walk of stk_spin (each the longest of its 9 
 echo "  pause median $(median <"$TMP/spin-whytop.pause") ms, max $(maxof <"$TMP/spin-whytop.pause") ms;"
 echo "  hold median $(median <"$TMP/spin-whytop.hold") ms, max $(maxof <"$TMP/spin-whytop.hold") ms"
 echo "walk_ms is the median wall time of the whole command, as above; vs_eu the ratio of the medians."
+echo "The --version rows walk nothing: what starting a program costs among 8 busy threads."
