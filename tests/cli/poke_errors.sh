@@ -78,7 +78,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 			told=$!
 		fi
 	else
-		grep -Eq "^whytop poke: (no process $pid \(it may have exited\)|process $pid (is gone \(it exited\)|has exited)|cannot read .*: the process has exited$)" "$T_TMP/e" ||
+		grep -Eq "^whytop poke: (no process $pid \(it may have exited\)|process $pid (is gone \(it exited\)|has exited|is a zombie \(it has exited;)|cannot read .*: the process has exited$)" "$T_TMP/e" ||
 			t_fail "unclear error while the process exited: $(cat "$T_TMP/e")"
 		gone=$((gone + 1))
 		t_gone "$pid" || continue
