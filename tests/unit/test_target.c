@@ -122,6 +122,12 @@ static void syscalls_forever(void)
 		getppid();
 }
 
+static void pause_forever(void)
+{
+	for (;;)
+		pause();
+}
+
 /* A child of the test running body for ever (the tests kill it); needs root. */
 static pid_t fork_child(void (*body)(void))
 {
@@ -242,6 +248,39 @@ static void test_walk_while_counting(void **state)
 }
 
 /*
+ * Counting a process that makes no syscall at all (it sits in pause): the
+ * target's thread blocks in waitpid with nothing to report, and only its
+ * wake signal brings a job to it. Each walk must come back (an alarm ends
+ * the test if one hangs).
+ */
+static void test_job_while_counting_idle(void **state)
+{
+	pid_t child = fork_child(pause_forever);
+	struct wt_err err = {0};
+	struct sc_opts o = {.pid = child, .backend = SC_BACKEND_PTRACE};
+	struct sc_session *s;
+	assert_int_equal(sc_session_open(&s, &o, &err), 0);
+	struct debug_proc *dp;
+	assert_int_equal(debug_proc_open(child, &dp, &err), 0);
+	alarm(60);
+	for (int i = 0; i < 20; i++) {
+		struct stack *st;
+		if (stack_walk(dp, NULL, &st, &err) < 0)
+			fail_msg("walk %d of an idle counted process: %s", i, err.msg);
+		assert_int_equal(st->nthreads, 1);
+		stack_free(st);
+		usleep(20000); /* the thread goes back to waitpid in between */
+	}
+	alarm(0);
+	debug_proc_close(dp);
+	sc_session_close(s);
+	assert_int_equal(tracer_of(child), 0);
+	kill(child, SIGKILL);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+}
+
+/*
  * A process held by one of whytop's own threads (not its main thread:
  * TracerPid names the thread) is not "already traced by another tool".
  */
@@ -318,6 +357,7 @@ int main(void)
 	    cmocka_unit_test(test_jobs_in_order_off_thread),
 	    cmocka_unit_test(test_walk_child),
 	    cmocka_unit_test(test_walk_while_counting),
+	    cmocka_unit_test(test_job_while_counting_idle),
 	    cmocka_unit_test(test_held_by_our_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

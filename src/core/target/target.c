@@ -11,6 +11,15 @@
  * comes between the last reap and the ppoll leaves the eventfd readable.
  * The eventfds are never closed (a handler may be writing to one): a
  * target that ends gives its slot back for the next.
+ *
+ * Counting by ptrace is the hot path: a stop per syscall entry and exit.
+ * There the thread, with no job waiting, blocks in waitpid itself (as
+ * strace does) rather than in ppoll: no signal handler, eventfd and second
+ * waitpid per stop. A job then wakes it with a signal of its own
+ * (TARGET_WAKE_SIG, no SA_RESTART: waitpid returns EINTR). Should that
+ * signal land between the thread's look at the queue and its waitpid, a
+ * timer of the thread's, armed by the submitter, sends it again every
+ * 5 ms until the thread takes the jobs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +61,15 @@ static bool wake_busy[TARGET_WAKE_MAX];
 static struct sigaction old_chld;
 static bool chld_installed;
 static __thread struct target *current;
+static bool wake_sig_installed;
+
+#define TARGET_WAKE_SIG (SIGRTMIN + 6)
+#define TARGET_KICK_NS 5000000L
+
+static void target_wake_handler(int sig)
+{
+	(void)sig; /* only here to make waitpid return EINTR */
+}
 
 static void target_sigchld(int sig, siginfo_t *si, void *uc)
 {
@@ -98,6 +116,16 @@ static int target_wake_take(struct wt_err *err)
 
 static int target_install_sigchld(struct wt_err *err)
 {
+	if (!wake_sig_installed) {
+		struct sigaction ws;
+		memset(&ws, 0, sizeof(ws));
+		ws.sa_handler = target_wake_handler; /* no SA_RESTART */
+		sigemptyset(&ws.sa_mask);
+		if (sigaction(TARGET_WAKE_SIG, &ws, NULL) < 0)
+			return wt_err_set(err, errno, "cannot handle signal %d: %s",
+					  TARGET_WAKE_SIG, strerror(errno));
+		wake_sig_installed = true;
+	}
 	if (chld_installed)
 		return 0;
 	struct sigaction sa;
@@ -372,6 +400,35 @@ static void target_wake(struct target *t)
 	uint64_t one = 1;
 	ssize_t w = write(t->wake_fd, &one, sizeof(one));
 	(void)w;
+	/* The thread may be blocked in waitpid (count mode): interrupt it. */
+	pthread_kill(t->thread, TARGET_WAKE_SIG);
+	if (t->kick_ok) {
+		struct itimerspec it = {{0, TARGET_KICK_NS}, {0, TARGET_KICK_NS}};
+		timer_settime(t->kick, 0, &it, NULL);
+	}
+}
+
+static void target_kick_off(struct target *t)
+{
+	static const struct itimerspec off;
+	if (t->kick_ok)
+		timer_settime(t->kick, 0, &off, NULL);
+}
+
+/*
+ * Count mode with no job waiting: block in waitpid for the next stop, the
+ * way strace does. EINTR: a job or the end was asked for.
+ */
+static void target_wait_counting(struct target *t)
+{
+	int status;
+	pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
+	if (tid > 0) {
+		target_dispatch(t, tid, status);
+		target_reap(t);
+	} else if (errno == ECHILD) {
+		target_wait(t, UINT64_MAX); /* nothing traced: sleep as an idle target */
+	}
 }
 
 static void *target_main(void *p)
@@ -383,16 +440,34 @@ static void *target_main(void *p)
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	pthread_sigmask(SIG_BLOCK, &chld, NULL);
+	sigset_t wake;
+	sigemptyset(&wake);
+	sigaddset(&wake, TARGET_WAKE_SIG);
+	pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	struct sigevent sev;
+	memset(&sev, 0, sizeof(sev));
+	sev.sigev_notify = SIGEV_THREAD_ID;
+	sev.sigev_signo = TARGET_WAKE_SIG;
+	sev._sigev_un._tid = t->thread_tid;
+	bool kick_ok = timer_create(CLOCK_MONOTONIC, &sev, &t->kick) == 0;
 
 	pthread_mutex_lock(&t->lock);
+	t->kick_ok = kick_ok;
+	t->started = true;
+	pthread_cond_broadcast(&t->synced);
 	while (!t->stopping) {
 		struct target_job *j = t->queue;
 		if (!j) {
+			bool counting = t->mode && t->ntasks > 0;
 			pthread_mutex_unlock(&t->lock);
-			target_wait(t, UINT64_MAX);
+			if (counting)
+				target_wait_counting(t);
+			else
+				target_wait(t, UINT64_MAX);
 			pthread_mutex_lock(&t->lock);
 			continue;
 		}
+		target_kick_off(t);
 		t->queue = j->next;
 		if (!t->queue)
 			t->queue_tail = &t->queue;
@@ -414,6 +489,7 @@ static void *target_main(void *p)
 		(void)w;
 	}
 	pthread_mutex_unlock(&t->lock);
+	target_kick_off(t);
 
 	/*
 	 * Going away. A mode still on ends (its owner should have ended it);
@@ -501,6 +577,10 @@ int target_get(pid_t pid, struct target **out, struct wt_err *err)
 	}
 	/* Named, so that ps -L and whytop -H tell it apart (and it shows as TracerPid). */
 	pthread_setname_np(t->thread, "whytop-tracer");
+	pthread_mutex_lock(&t->lock);
+	while (!t->started) /* its timer exists before anyone wakes it */
+		pthread_cond_wait(&t->synced, &t->lock);
+	pthread_mutex_unlock(&t->lock);
 	reg[nreg++] = t;
 	pthread_mutex_unlock(&reg_lock);
 	*out = t;
@@ -548,6 +628,8 @@ void target_put(struct target *t)
 	pthread_cond_broadcast(&t->synced);
 	pthread_mutex_unlock(&t->lock);
 	close(t->done_fd);
+	if (t->kick_ok)
+		timer_delete(t->kick);
 	pthread_mutex_lock(&reg_lock);
 	wake_busy[t->wake_slot] = false;
 	pthread_mutex_unlock(&reg_lock);

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <whytop/attach.h>
 #include <whytop/target.h>
@@ -57,6 +58,8 @@ struct target {
 	int wake_slot;	/* index of our eventfd in the SIGCHLD handler's table */
 	int wake_fd;	/* readable: a job was queued, or a child changed state */
 	int done_fd;	/* readable: finished jobs wait for target_collect */
+	timer_t kick;	/* re-sends the wake signal while jobs wait (count mode) */
+	bool kick_ok, started;
 	pthread_mutex_t lock;
 	pthread_cond_t synced;
 	struct target_job *queue, **queue_tail;
