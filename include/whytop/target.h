@@ -12,12 +12,13 @@
  * polls readable). Jobs of one target run one at a time, in order.
  *
  * The thread's loop, after strace's next_event()/dispatch_event(): it
- * sleeps in one place, a ppoll on an eventfd that both a submitted job and
- * SIGCHLD (a handler writes every target's eventfd) make readable; woken,
- * it reaps every waiting status (waitpid __WALL|__WNOTHREAD|WNOHANG: its
- * own tracees only), classifies each (target_classify) and acts on it,
- * then runs the queued jobs. No polling: a target with nothing to do
- * sleeps until something happens.
+ * sleeps in a ppoll on an eventfd that both a submitted job and SIGCHLD (a
+ * handler writes every target's eventfd) make readable -- or, counting
+ * syscalls with no job waiting, in waitpid itself, which a job's signal
+ * interrupts; woken, it reaps every waiting status (waitpid
+ * __WALL|__WNOTHREAD: its own tracees only), classifies each
+ * (target_classify) and acts on it, then runs the queued jobs. No
+ * polling: a target with nothing to do sleeps until something happens.
  *
  * Two views of one process in one whytop share its target (target_get
  * counts references), so they never fight over a thread: a stack walk
