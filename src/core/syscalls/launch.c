@@ -174,7 +174,7 @@ static void launch_job(void *arg)
 	kill(ls->child, SIGCONT);
 	/* Until every task of the program, and of what it started, has ended. */
 	while (t->ntasks > 0)
-		target_wait(t, UINT64_MAX);
+		target_wait_counting(t);
 	target_set_mode(t, NULL, NULL);
 }
 

@@ -419,7 +419,7 @@ static void target_kick_off(struct target *t)
  * Count mode with no job waiting: block in waitpid for the next stop, the
  * way strace does. EINTR: a job or the end was asked for.
  */
-static void target_wait_counting(struct target *t)
+void target_wait_counting(struct target *t)
 {
 	int status;
 	pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD);

@@ -94,6 +94,13 @@ int target_seize(struct target *t, pid_t tid, struct target_task **out);
 int target_wait(struct target *t, uint64_t deadline_ns);
 
 /*
+ * Counting, with no job to wait for: block in waitpid for the next status
+ * and handle it and any other waiting (the hot path of a count mode, as
+ * strace's loop). Returns on a status, or on EINTR (a job's signal).
+ */
+void target_wait_counting(struct target *t);
+
+/*
  * A held task goes on: the mode resumes it, or it is let go, with sig
  * (the signal its stop carried, 0 none) handed back.
  */
