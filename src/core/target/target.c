@@ -425,7 +425,6 @@ void target_wait_counting(struct target *t)
 	pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD);
 	if (tid > 0) {
 		target_dispatch(t, tid, status);
-		target_reap(t);
 	} else if (errno == ECHILD) {
 		target_wait(t, UINT64_MAX); /* nothing traced: sleep as an idle target */
 	}

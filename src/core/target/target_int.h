@@ -95,8 +95,8 @@ int target_wait(struct target *t, uint64_t deadline_ns);
 
 /*
  * Counting, with no job to wait for: block in waitpid for the next status
- * and handle it and any other waiting (the hot path of a count mode, as
- * strace's loop). Returns on a status, or on EINTR (a job's signal).
+ * and handle it (the hot path of a count mode, as strace's loop: one
+ * waitpid per stop). Returns on a status, or on EINTR (a job's signal).
  */
 void target_wait_counting(struct target *t);
 
