@@ -60,14 +60,12 @@ if command -v cc >/dev/null && cc -O2 -o "$TMP/spawn_ms" "$(dirname "$0")/spawn_
 	SPAWN=$TMP/spawn_ms
 fi
 
-# run_one NAME CACHE CMD...: one walk in its own process, WHYTOP_DEBUG_CACHE
-# set to CACHE (- : left as it is); its wall time and gap.
-run_one() {
-	local name=$1 b t0 t1
-	[ "$2" = - ] || local -x WHYTOP_DEBUG_CACHE="$2"
-	shift 2
-	b=$(beats)
-	local st=0
+# time_one NAME CMD...: run CMD in its own process, its wall time appended
+# to $TMP/NAME.wall (spawn_ms times the command alone, else bash's clock);
+# a run that failed (exit status) is counted and its output kept.
+time_one() {
+	local name=$1 st=0 t0 t1
+	shift
 	if [ -n "$SPAWN" ]; then
 		"$SPAWN" "$TMP/$name.last" "$@" >>"$TMP/$name.wall" || st=$?
 	else
@@ -76,11 +74,21 @@ run_one() {
 		t1=$(now_us)
 		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e3 }' >>"$TMP/$name.wall"
 	fi
-	# A run that failed (exit status) is counted and its output kept.
 	if [ "$st" != 0 ]; then
 		echo "$st" >>"$TMP/$name.failed"
 		cp "$TMP/$name.last" "$TMP/$name.failed.last"
 	fi
+	return 0
+}
+
+# run_one NAME CACHE CMD...: one walk in its own process, WHYTOP_DEBUG_CACHE
+# set to CACHE (- : left as it is); its wall time and gap.
+run_one() {
+	local name=$1 b
+	[ "$2" = - ] || local -x WHYTOP_DEBUG_CACHE="$2"
+	shift 2
+	b=$(beats)
+	time_one "$name" "$@"
 	max_gap_ms "$b" >>"$TMP/$name.gap"
 	echo >>"$TMP/$name.gap"
 }
@@ -182,22 +190,10 @@ minof() { sort -n | head -1; }
 # run_spin NAME CACHE CMD...: one cold walk of stk_spin in its own process,
 # WHYTOP_DEBUG_CACHE set to CACHE (- : left as it is).
 run_spin() {
-	local name=spin-$1 st=0 t0 t1
+	local name=spin-$1
 	[ "$2" = - ] || local -x WHYTOP_DEBUG_CACHE="$2"
 	shift 2
-	if [ -n "$SPAWN" ]; then
-		"$SPAWN" "$TMP/$name.last" "$@" >>"$TMP/$name.wall" || st=$?
-	else
-		t0=$(now_us)
-		"$@" >"$TMP/$name.last" 2>&1 </dev/null || st=$?
-		t1=$(now_us)
-		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", (b - a) / 1e3 }' >>"$TMP/$name.wall"
-	fi
-	if [ "$st" != 0 ]; then
-		echo "$st" >>"$TMP/$name.failed"
-		cp "$TMP/$name.last" "$TMP/$name.failed.last"
-	fi
-	return 0
+	time_one "$name" "$@"
 }
 WHYTOP_DEBUG_CACHE=$CACHE "$WHYTOP" stack "$SPID" >/dev/null 2>&1
 for _ in $(seq "$RUNS"); do
