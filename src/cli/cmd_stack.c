@@ -18,7 +18,8 @@
 static void stack_help_more(FILE *f)
 {
 	fputs("\nCompressed debug files (libc6-dbg's) are read through uncompressed copies\n"
-	      "kept in ~/.cache/whytop/debug; WHYTOP_DEBUG_CACHE=0 turns that off.\n"
+	      "kept in ~/.cache/whytop/debug, with the names already given to frames;\n"
+	      "WHYTOP_DEBUG_CACHE=0 turns both off.\n"
 	      "The DWARF of a file whose compressed sections would inflate beyond a limit\n"
 	      "(64x its size, 1 GiB, a quarter of free memory) is skipped with a note;\n"
 	      "WHYTOP_DEBUG_INFLATE_MAX=BYTES sets that limit.\n",

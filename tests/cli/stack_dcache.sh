@@ -44,8 +44,10 @@ readelf -SW "$copy" | grep '\.debug_info' | grep -q ' C ' && t_fail "the copy is
 readelf -n "$copy" | grep -q "Build ID: $id" || t_fail "the copy lost its build-id"
 ls -a "$C" | grep -q '^\.tmp-' && t_fail "a temporary file was left in the cache"
 
-# The second walk opens the copy as it is: not written again.
+# The second walk opens the copy as it is: not written again. (Without the
+# names the first walk kept, namecache.c, which would spare it the copy.)
 ino=$(stat -c %i "$copy")
+rm -f "$C"/*.names
 if command -v strace >/dev/null; then
 	# (LeakSanitizer cannot run under ptrace: off for this run in sanitizer builds.)
 	WHYTOP_DEBUG_CACHE=$C ASAN_OPTIONS=detect_leaks=0 strace -f -qq -e trace=openat -o "$T_TMP/st" \
@@ -57,7 +59,7 @@ else
 	dc_walk "$T_TMP/w2" WHYTOP_DEBUG_CACHE="$C"
 fi
 stk_expect "$T_TMP/w2" "$want" "second walk: the same names and lines from the copy"
-[ "$(ls "$C" | grep -c "^$id-")" = 1 ] || t_fail "the second walk wrote another copy: $(ls "$C")"
+[ "$(ls "$C" | grep -c "^$id-.*\.debug$")" = 1 ] || t_fail "the second walk wrote another copy: $(ls "$C")"
 [ "$(stat -c %i "$copy")" = "$ino" ] || t_fail "the second walk replaced the copy"
 
 # Turned off: nothing written, not even under $XDG_CACHE_HOME.
@@ -85,7 +87,7 @@ B=$T_TMP/big
 mkdir -m 700 "$B"
 dc_walk "$T_TMP/w6" WHYTOP_DEBUG_CACHE="$B" WHYTOP_DEBUG_CACHE_MAX=1000
 stk_expect "$T_TMP/w6" "$want" "limit below the copy's size: the same names and lines"
-[ -z "$(ls -A "$B")" ] || t_fail "a copy over the size limit was written: $(ls -la "$B")"
+ls "$B" | grep -q '\.debug$' && t_fail "a copy over the size limit was written: $(ls -la "$B")"
 
 # Over the size limit after a write: the least recently used copies go,
 # never the one just written. (libc's copy, when libc6-dbg is installed,

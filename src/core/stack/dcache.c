@@ -67,7 +67,7 @@ static int dcache_mkdirs(char *path)
 }
 
 /* The cache directory, created if need be; false when there is to be none. */
-static bool dcache_dir(char *out, size_t n)
+bool dcache_dir(char *out, size_t n)
 {
 	const char *env = getenv("WHYTOP_DEBUG_CACHE");
 	const char *xdg = getenv("XDG_CACHE_HOME");
@@ -293,8 +293,10 @@ static void dcache_trim(const char *dir, const char *keep)
 				unlinkat(dfd, de->d_name, 0);
 			continue;
 		}
-		if (len < 7 || strcmp(de->d_name + len - 6, ".debug") != 0 ||
-		    len >= sizeof(v->name))
+		/* Copies, and the names files of namecache.c (small, but many in time). */
+		bool copy = len >= 7 && strcmp(de->d_name + len - 6, ".debug") == 0;
+		bool names = len >= 7 && strcmp(de->d_name + len - 6, ".names") == 0;
+		if (!(copy || names) || len >= sizeof(v->name))
 			continue;
 		total += (unsigned long long)st.st_size;
 		if (strcmp(de->d_name, keepbase) == 0)
@@ -327,7 +329,7 @@ static void dcache_trim(const char *dir, const char *keep)
  * leaving the file system at least a tenth free (f_bavail: what we may
  * use; f_blocks: its whole size)? A cache must never be what fills a disk.
  */
-static bool dcache_room(const char *dir, uint64_t size)
+bool dcache_room(const char *dir, uint64_t size)
 {
 	struct statvfs vfs;
 	if (size > dcache_max() || statvfs(dir, &vfs) < 0)

@@ -90,8 +90,7 @@ static int debug_find_elf(Dwfl_Module *mod, void **userdata, const char *name, D
  * debuglink name next to the file, in its .debug/, and under
  * /usr/lib/debug/DIR. Returns how many paths were written.
  */
-#define DEBUG_CANDIDATES 4
-static int debug_candidates(Dwfl_Module *mod, const char *file_name, const char *debuglink,
+int debug_candidates(Dwfl_Module *mod, const char *file_name, const char *debuglink,
 			    char (*path)[4096])
 {
 	const unsigned char *id;
@@ -159,6 +158,12 @@ static int debug_find_debuginfo(Dwfl_Module *mod, void **userdata, const char *m
 		return -1;
 	return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink, crc,
 					    debuginfo_file_name);
+}
+
+bool debug_uses_debuginfod(void)
+{
+	pthread_once(&debug_env_once, debug_env_init);
+	return debug_use_debuginfod;
 }
 
 static char *debuginfo_path;

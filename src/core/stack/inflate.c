@@ -360,6 +360,16 @@ out:
 	pthread_mutex_unlock(&inflate_lock);
 }
 
+bool inflate_noted(const char *mainfile)
+{
+	bool found = false;
+	pthread_mutex_lock(&inflate_lock);
+	for (size_t i = 0; i < inflate_nnotes && !found; i++)
+		found = strcmp(inflate_notes_v[i].module, mainfile) == 0;
+	pthread_mutex_unlock(&inflate_lock);
+	return found;
+}
+
 struct inflate_collect {
 	char **v;
 	size_t n;

@@ -77,6 +77,7 @@ struct snap {
 struct unwind_space; /* libunwind side, unwind.c */
 struct symbols_cache; /* names by pc, symbols.c */
 struct symidx;	      /* sorted symbol tables, symidx.c */
+struct namecache;     /* names kept on disk, namecache.c */
 
 struct target;
 
@@ -99,6 +100,7 @@ struct debug_proc {
 	struct unwind_space *uw;
 	struct symbols_cache *symcache;
 	struct symidx *symidx;
+	struct namecache *names;
 	/* During one walk: the snapshot and the thread being unwound. */
 	struct snap *snap;
 	struct snap_thread *cur;
@@ -112,6 +114,15 @@ struct debug_proc {
 
 /* dwfl.c: the process's Dwfl, for the core only (front ends never see it). */
 Dwfl *debug_proc_dwfl(struct debug_proc *dp);
+/*
+ * Where a separate debug file of mod is looked for, in find_debuginfo's
+ * order (file_name: its main file; debuglink: its .gnu_debuglink name or
+ * NULL); how many paths were written. Is debuginfod asked too?
+ */
+#define DEBUG_CANDIDATES 4
+int debug_candidates(Dwfl_Module *mod, const char *file_name, const char *debuglink,
+		     char (*path)[4096]);
+bool debug_uses_debuginfod(void);
 
 /* maps.c: read /proc/PID/maps (changed: its text differs from the last read). */
 int debug_proc_read_maps(struct debug_proc *dp, bool *changed);
@@ -143,6 +154,10 @@ struct debug_mod *modfile_new(struct debug_proc *dp, const struct debug_map *fir
 void modfile_free(struct debug_mod *dm);
 /* The module's debug_mod, its file looked for first; NULL if not ours. */
 struct debug_mod *modfile_of(Dwfl_Module *mod);
+/* Why whytop does not use the module's file (it is not the file the
+ * process mapped), a sentence; NULL when its file is fine. Also in
+ * vars_int.h, for the locals. */
+const char *modfile_refusal(Dwfl_Module *mod);
 
 /*
  * dcache.c: given an open separate debug file with compressed sections,
@@ -155,6 +170,10 @@ struct debug_mod *modfile_of(Dwfl_Module *mod);
  */
 int dcache_swap(int fd, const char *debug_path, const char *module, const unsigned char *want_id,
 		int want_len);
+/* The cache directory ($WHYTOP_DEBUG_CACHE, ...), made if need be; false: none. */
+bool dcache_dir(char *out, size_t n);
+/* Room for size more bytes there: under the size limit, a tenth of the disk left free. */
+bool dcache_room(const char *dir, uint64_t size);
 
 /*
  * inflate.c: the cost of a file's compressed sections, read from their
@@ -176,6 +195,8 @@ int inflate_strip_fd(int fd);   /* a debug file: a sparse memfd, or -1 */
 /* Remember "debug info of PATH skipped: ..." for the module whose main file is module. */
 void inflate_note(const char *module, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Is there a note for the module whose main file is mainfile? */
+bool inflate_noted(const char *mainfile);
 /* The notes of dwfl's modules, strdup'ed, into *out (free each and the array). */
 size_t inflate_notes(Dwfl *dwfl, char ***out);
 
@@ -240,5 +261,26 @@ void symbols_cache_flush(struct debug_proc *dp);
 const char *symidx_lookup(struct debug_proc *dp, Dwfl_Module *mod, uint64_t pc, uint64_t *start);
 /* Forget every module's table (before a re-report frees the modules). */
 void symidx_flush(struct debug_proc *dp);
+
+/*
+ * namecache.c: names of frames kept on disk by module file. The names
+ * (function, file, src_path, offset, line, column, inline_depth, the
+ * INLINE flag; no module) symbols.c made for pc looked up exactly or at
+ * pc-1, as stored by an earlier whytop, or NULL; *n of them.
+ */
+const struct stack_frame *namecache_get(struct debug_proc *dp, Dwfl_Module *mod, uint64_t pc,
+					bool exact, size_t *n);
+/* Remember names just made (written by namecache_sync). */
+void namecache_add(struct debug_proc *dp, Dwfl_Module *mod, uint64_t pc, bool exact,
+		   const struct stack_frame *v, size_t n);
+/* Append the names made since the last sync to their files. */
+void namecache_sync(struct debug_proc *dp);
+/* Sync, then forget every module (before a re-report frees them). */
+void namecache_flush(struct debug_proc *dp);
+/* A record's line (malloc'ed, newline included) and back (for tests). */
+char *namecache_line(uint64_t rel, bool exact, const struct stack_frame *v, size_t n);
+bool namecache_parse(const char *s, size_t len, uint64_t *rel, bool *exact,
+		     struct stack_frame **v, size_t *n);
+void namecache_names_free(struct stack_frame *v, size_t n);
 
 #endif

@@ -420,6 +420,7 @@ static void symbols_entry_clear(struct symbols_entry *e)
 void symbols_cache_flush(struct debug_proc *dp)
 {
 	symidx_flush(dp);
+	namecache_flush(dp);
 	if (!dp->symcache)
 		return;
 	for (size_t i = 0; i < SYMBOLS_CACHE_SLOTS; i++)
@@ -465,8 +466,9 @@ static bool symbols_from_cache(struct debug_proc *dp, const struct stack_frame *
 	return true;
 }
 
+/* named[i].module, or when mod is given, mod's name for all (stored names have none). */
 static void symbols_to_cache(struct debug_proc *dp, uint64_t pc, bool exact,
-			     const struct stack_frame *named, size_t n)
+			     const struct stack_frame *named, size_t n, Dwfl_Module *mod)
 {
 	struct symbols_entry *e = symbols_slot(dp, pc, exact);
 	if (!e)
@@ -475,9 +477,10 @@ static void symbols_to_cache(struct debug_proc *dp, uint64_t pc, bool exact,
 	e->names = calloc(n ? n : 1, sizeof(*e->names));
 	if (!e->names)
 		return;
+	char *modname = mod ? symbols_module_name(mod) : NULL;
 	for (size_t i = 0; i < n; i++) {
 		struct symbols_name *nm = &e->names[i];
-		nm->module = symbols_dup(named[i].module);
+		nm->module = symbols_dup(mod ? modname : named[i].module);
 		nm->function = symbols_dup(named[i].function);
 		nm->file = symbols_dup(named[i].file);
 		nm->src_path = symbols_dup(named[i].src_path);
@@ -490,6 +493,7 @@ static void symbols_to_cache(struct debug_proc *dp, uint64_t pc, bool exact,
 	e->n = n;
 	e->pc = pc;
 	e->exact = exact;
+	free(modname);
 }
 
 int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n)
@@ -506,13 +510,27 @@ int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size
 			     (in[i - 1].flags & STACK_FRAME_SIGNAL);
 		if (symbols_from_cache(dp, &in[i], exact, &out))
 			continue;
+		/* Named by an earlier whytop: no symbol table, no DWARF. */
+		uint64_t pc = exact ? in[i].pc : in[i].pc - 1;
+		Dwfl_Module *mod = dwfl_addrmodule(dp->dwfl, pc);
+		size_t nstored = 0;
+		const struct stack_frame *stored =
+		    mod ? namecache_get(dp, mod, in[i].pc, exact, &nstored) : NULL;
+		if (stored) {
+			symbols_to_cache(dp, in[i].pc, exact, stored, nstored, mod);
+			if (symbols_from_cache(dp, &in[i], exact, &out))
+				continue;
+		}
 		size_t first = out.n;
 		if (symbols_one(dp, &in[i], exact, &out) < 0) {
 			free(out.v);
 			return -ENOMEM;
 		}
-		symbols_to_cache(dp, in[i].pc, exact, out.v + first, out.n - first);
+		symbols_to_cache(dp, in[i].pc, exact, out.v + first, out.n - first, NULL);
+		if (mod)
+			namecache_add(dp, mod, in[i].pc, exact, out.v + first, out.n - first);
 	}
+	namecache_sync(dp);
 	free(in);
 	*frames = out.v;
 	*n = out.n;
