@@ -80,6 +80,15 @@ struct attach_opts {
 	 */
 	bool (*on_stop)(struct attach_set *as, struct attach_thread *t, void *arg);
 	void *on_stop_arg;
+	/*
+	 * Work for the time spent waiting on the threads yet to stop (the
+	 * walk unwinds the threads already let go): called with on_stop_arg
+	 * before each blocking wait. It returns true after one short unit of
+	 * work, and the stops that came meanwhile are taken before the next;
+	 * false when nothing is left to do. A thread that stops during a unit
+	 * waits for its end: units must stay short (about a millisecond).
+	 */
+	bool (*on_idle)(void *arg);
 };
 
 /*

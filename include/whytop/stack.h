@@ -78,6 +78,11 @@ struct stack {
 	 */
 	uint64_t hold_ns;
 	/*
+	 * Threads unwound while the walk still waited for others to stop
+	 * (each let go as soon as it was copied); the rest after the hold.
+	 */
+	size_t unwound_early;
+	/*
 	 * Sentences about the process's modules, escaped: e.g. "debug info
 	 * of FILE skipped: its compressed sections would inflate to 900 MiB
 	 * (limit 32 MiB: ...)", whose frames are then named from symbols only.

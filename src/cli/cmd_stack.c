@@ -162,6 +162,7 @@ static int stack_print_json(const struct stack *st, bool source)
 	json_field_uint(&j, "pause_ns", st->pause_ns);
 	json_field_uint(&j, "hold_ns", st->hold_ns);
 	json_field_uint(&j, "walk_ns", st->walk_ns);
+	json_field_uint(&j, "unwound_early", st->unwound_early);
 	json_field_bool(&j, "was_stopped", st->was_stopped);
 	json_field_bool(&j, "loaded", st->loaded);
 	json_key(&j, "threads");

@@ -13,18 +13,22 @@
 # that a noisy moment of this shared machine falls on all of them. whytop is
 # measured cold (a fresh process per walk: load debug info, walk) and warm
 # (walks repeated in one process with debug info kept, as the TUI does).
-# Cold comes three ways, which differ only when a debug file is compressed
-# (libc6-dbg's are): with its cache of uncompressed copies filled (every
-# walk after the first on a machine), with the cache empty (the first walk
-# ever: it writes the copy), and with the cache off. Wall time is taken
-# by spawn_ms.c around the command alone. Tools that are missing are skipped.
+# Cold comes four ways. With the cache filled: the uncompressed copies of
+# compressed debug files (libc6-dbg's) and the names of frames already
+# named (namecache.c), as every walk of the same code after the first on a
+# machine. With the copies only (the names files removed before each walk:
+# frames never named before, libdw reads the DWARF). With the cache empty
+# (the first walk ever: it writes both), and with the cache off. Wall time
+# is taken by spawn_ms.c around the command alone. Tools that are missing
+# are skipped.
 #
 # Then busy threads: tests/targets/stk_spin, main asleep and 8 threads
 # spinning in a CPU loop (never in a system call), started once the first
 # target is gone. RUNS cold walks by whytop (cache filled) and by eu-stack -p,
 # taking turns; median, min and max wall time, the ratio of the medians, and
 # the pause and hold whytop reports for each walk (its first line). That
-# target has no clock thread: no gap is measured there.
+# target has no clock thread: no gap is measured there. whytop walks it with
+# the cache filled and with the copies only, as above.
 set -u
 B=${1:-${BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}}
 RUNS=${2:-9}
@@ -44,10 +48,15 @@ for _ in $(seq 100); do grep -q ' sleep [1-9].* poll [1-9]' "$OUT" 2>/dev/null &
 
 now_us() { echo "${EPOCHREALTIME/./}"; }
 beats() { grep -c '^beat' "$OUT"; }
-# max_gap_ms FROM_BEAT: the longest gap in beats after FROM_BEAT (waits for 2 more).
+# max_gap_ms FROM_BEAT: the longest gap in beats after FROM_BEAT, once two
+# more beats came after the tool ended (called then). A pause is reported
+# by the first beat after it: waiting for two beats counted from FROM_BEAT
+# instead took beats printed while a slow tool (gdb) was still loading,
+# and its pause went to the next tool's row.
 max_gap_ms() {
-	local from=$1
-	while [ "$(beats)" -lt $((from + 2)) ]; do sleep 0.02; done
+	local from=$1 end
+	end=$(beats)
+	while [ "$(beats)" -lt $((end + 2)) ]; do sleep 0.02; done
 	grep '^beat' "$OUT" | tail -n +$((from + 1)) | awk '{ if ($4 > m) m = $4 } END { printf "%.3f", m / 1000 }'
 }
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print a[(NR + 1) / 2]; else printf "%.3f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
@@ -117,12 +126,18 @@ fi
 CACHE=$TMP/dcache
 mkdir -m 700 "$CACHE"
 WHYTOP_DEBUG_CACHE=$CACHE "$WHYTOP" stack "$PID" >/dev/null 2>&1
+# The same copies, the names they led to removed before each walk.
+COPIES=$TMP/dcache-copies
+mkdir -m 700 "$COPIES"
+cp -p "$CACHE"/*.debug "$COPIES"/ 2>/dev/null
 have_eu=; have_gdb=
 command -v eu-stack >/dev/null && have_eu=1
 command -v gdb >/dev/null && have_gdb=1
 for _ in $(seq "$RUNS"); do
 	run_one whytop "$CACHE" "$WHYTOP" stack "$PID"
 	grep -q '^thread' "$TMP/whytop.last" || { echo "whytop failed: $(cat "$TMP/whytop.last")" >&2; exit 1; }
+	rm -f "$COPIES"/*.names
+	run_one whytop-copies "$COPIES" "$WHYTOP" stack "$PID"
 	rm -rf "$TMP/dcache-empty"
 	mkdir -m 700 "$TMP/dcache-empty"
 	run_one whytop-empty "$TMP/dcache-empty" "$WHYTOP" stack "$PID"
@@ -155,6 +170,7 @@ printf '\n%-34s %12s %10s %16s %14s\n' "tool" "walk_ms" "vs_eu" "target_gap_ms" 
 printf '%-34s %12s %10s %16s %14s\n' "(no tool: baseline)" - - "$base" "$basemax"
 row() { printf '%-34s %12s %10s %16s %14s\n' "$1" "$(wall "$2")" "$(ratio "$(wall "$2")")" "$(gapmed "$2")" "$(gapmax "$2")"; }
 row "whytop stack (cold)" whytop
+row "whytop stack (cold, copies only)" whytop-copies
 row "whytop stack (cold, cache empty)" whytop-empty
 row "whytop stack (cold, cache off)" whytop-off
 printf '%-34s %12s %10s %16s %14s\n' "whytop stack (warm, median)" "$warm" "$(ratio "$warm")" "$warm_gap*" "-"
@@ -175,9 +191,10 @@ echo "  median $hold_med ms, max $hold_max ms"
 echo "walk_ms is wall time of the whole command (process start and exit included, timed by $( [ -n "$SPAWN" ] && echo spawn_ms || echo bash)) except warm,"
 echo "which is whytop's own measure of one walk. Targets: cold <= 0.5 x eu-stack, warm < 20 ms, gap < 5 ms."
 echo "whytop prints file:line and inline frames for every module with debug info; eu-stack does"
-echo "only with -s -i. 'cache empty' and 'cache off' differ from cold only with a compressed"
-echo "debug file (libc6-dbg's): inflating it is then most of the walk. The baseline row is the"
-echo "scheduling noise of this machine."
+echo "only with -s -i. cold: names kept from an earlier walk (no symbol table, no DWARF read);"
+echo "'copies only': frames named anew from the DWARF. 'cache empty' and 'cache off' differ from"
+echo "'copies only' only with a compressed debug file (libc6-dbg's): inflating it is then most of"
+echo "the walk. The baseline row is the scheduling noise of this machine."
 
 # Busy threads: the first target ends so that its threads do not compete.
 kill -KILL $PID 2>/dev/null
@@ -199,6 +216,8 @@ WHYTOP_DEBUG_CACHE=$CACHE "$WHYTOP" stack "$SPID" >/dev/null 2>&1
 for _ in $(seq "$RUNS"); do
 	run_spin whytop "$CACHE" "$WHYTOP" stack "$SPID"
 	grep -q '^thread' "$TMP/spin-whytop.last" || { echo "whytop failed on stk_spin: $(cat "$TMP/spin-whytop.last")" >&2; exit 1; }
+	rm -f "$COPIES"/*.names
+	run_spin whytop-copies "$COPIES" "$WHYTOP" stack "$SPID"
 	# "process PID: 9 threads, paused P ms (held <= H ms), walk W ms"
 	sed -n '1s/.* paused \([0-9.]*\) ms.*/\1/p' "$TMP/spin-whytop.last" >>"$TMP/spin-whytop.pause"
 	sed -n '1s/.*(held <= \([0-9.]*\) ms).*/\1/p' "$TMP/spin-whytop.last" >>"$TMP/spin-whytop.hold"
@@ -224,6 +243,7 @@ echo "busy threads: stk_spin (main asleep, 8 threads in a CPU loop), $RUNS cold 
 printf '%-34s %12s %10s %10s %10s\n' "tool" "walk_ms" "min_ms" "max_ms" "vs_eu"
 srow() { printf '%-34s %12s %10s %10s %10s\n' "$1" "$(sw "$2")" "$(swmin "$2")" "$(swmax "$2")" "$(sratio "$(sw "$2")")"; }
 srow "whytop stack (cold)" whytop
+srow "whytop stack (cold, copies only)" whytop-copies
 [ -n "$have_eu" ] && srow "eu-stack -p" eu-stack
 srow "whytop --version (start only)" whytop-start
 [ -n "$have_eu" ] && srow "eu-stack --version (start only)" eu-stack-start

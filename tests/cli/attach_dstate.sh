@@ -51,6 +51,13 @@ w=$T_TMP/walk.txt
 stk_expect "$w" "^thread $pid \"stk_vfork\" \(D\)$" "the D thread is listed"
 stk_expect "$w" "did not stop in time" "the D thread's reason in the third walk"
 stk_expect "$w" " stk_vfork_other\+0x" "the other thread in the third walk"
+# While the walk waits out the D thread's grace, the other thread, copied
+# and let go, is unwound already (attach_opts.on_idle): its frames are the
+# same as when it is unwound after the hold.
+"$WHYTOP" stack "$pid" --json >"$T_TMP/j" 2>"$T_TMP/j.err" || t_fail "JSON walk failed: $(cat "$T_TMP/j.err")"
+grep -q '"unwound_early":1,' "$T_TMP/j" ||
+	t_fail "the other thread was not unwound while the D thread was waited for: $(head -c 300 "$T_TMP/j")"
+grep -q '"function":"stk_vfork_other"' "$T_TMP/j" || t_fail "the thread unwound early lost its frames: $(cat "$T_TMP/j")"
 # Its vfork child (sleeping 600 s) ends now: the parent goes on.
 kill -KILL $(cat "/proc/$pid/task/$pid/children") 2>/dev/null
 t_wait_for 10 grep -q '^resumed' "$STK_OUT" || t_fail "stk_vfork never resumed after vfork"

@@ -64,8 +64,8 @@ struct nc_mod {
 	Dwfl_Module *mod;
 	bool usable;	       /* a key was made: the file may be read and written */
 	uint64_t bias;
-	char path[4096];       /* the names file */
-	char debug_path[4096]; /* the debug file of the key, "" for none */
+	char *path;	  /* the names file */
+	char *debug_path; /* the debug file of the key, NULL for none */
 	struct nc_rec *recs;
 	size_t nrecs, cap;
 	char *pending; /* lines to append */
@@ -384,8 +384,8 @@ static bool nc_key(struct debug_proc *dp, Dwfl_Module *mod, struct nc_mod *m)
 	uint64_t h = 0xcbf29ce484222325ull;
 	nc_hash(&h, NAMECACHE_VERSION);
 	nc_hash_stat(&h, &ms);
-	m->debug_path[0] = 0;
-	for (int i = 0; i < n; i++) {
+	int found = -1;
+	for (int i = 0; i < n && found < 0; i++) {
 		int fd = open(cand[i], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
@@ -393,13 +393,10 @@ static bool nc_key(struct debug_proc *dp, Dwfl_Module *mod, struct nc_mod *m)
 		close(fd);
 		if (!ok)
 			return false;
-		size_t len = strnlen(cand[i], sizeof(cand[i]) - 1);
-		memcpy(m->debug_path, cand[i], len);
-		m->debug_path[len] = 0;
+		found = i;
 		nc_hash_stat(&h, &ds);
 		for (const char *c = cand[i]; *c; c++)
 			nc_hash(&h, (unsigned char)*c);
-		break;
 	}
 	char dir[4096];
 	if (!dcache_dir(dir, sizeof(dir)))
@@ -407,9 +404,13 @@ static bool nc_key(struct debug_proc *dp, Dwfl_Module *mod, struct nc_mod *m)
 	char hex[130];
 	for (int i = 0; i < idlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", id[i]);
-	int w = snprintf(m->path, sizeof(m->path), "%s/%s-%016llx.names", dir, hex,
-			 (unsigned long long)h);
-	if (w < 0 || (size_t)w >= sizeof(m->path))
+	char path[4096 + 160];
+	int w = snprintf(path, sizeof(path), "%s/%s-%016llx.names", dir, hex, (unsigned long long)h);
+	if (w < 0 || (size_t)w >= sizeof(path))
+		return false;
+	m->path = strdup(path);
+	m->debug_path = found >= 0 ? strdup(cand[found]) : NULL;
+	if (!m->path || (found >= 0 && !m->debug_path))
 		return false;
 	m->bias = bias;
 	return true;
@@ -524,7 +525,7 @@ void namecache_add(struct debug_proc *dp, Dwfl_Module *mod, uint64_t pc, bool ex
 	const char *mainfile = NULL, *debugfile = NULL;
 	dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &mainfile, &debugfile);
 	bool same = !debugfile || (mainfile && strcmp(debugfile, mainfile) == 0) ||
-		    (m->debug_path[0] && strcmp(debugfile, m->debug_path) == 0);
+		    (m->debug_path && strcmp(debugfile, m->debug_path) == 0);
 	if (!same || !mainfile || inflate_noted(mainfile) || modfile_refusal(mod)) {
 		m->usable = false;
 		return;
@@ -567,6 +568,8 @@ void namecache_sync(struct debug_proc *dp)
 		char dir[4096];
 		const char *slash = strrchr(m->path, '/');
 		size_t dlen = slash ? (size_t)(slash - m->path) : 0;
+		if (dlen >= sizeof(dir))
+			dlen = 0;
 		memcpy(dir, m->path, dlen);
 		dir[dlen] = 0;
 		/* A cache never fills a disk (dcache.c's rule). */
@@ -611,6 +614,8 @@ void namecache_flush(struct debug_proc *dp)
 			nc_names_free(m->recs[k].names, m->recs[k].n);
 		free(m->recs);
 		free(m->pending);
+		free(m->path);
+		free(m->debug_path);
 	}
 	free(nc->mods);
 	free(nc);

@@ -236,6 +236,8 @@ void snap_free(struct snap *s)
 	for (size_t i = 0; i < s->nthreads; i++) {
 		free(s->threads[i].win);
 		free(s->threads[i].name);
+		free(s->threads[i].early);
+		free(s->threads[i].early_error);
 	}
 	free(s->threads);
 	free(s);

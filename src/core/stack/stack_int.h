@@ -66,6 +66,15 @@ struct snap_thread {
 	uint8_t *win;
 	bool win_truncated; /* the stack went on beyond the copy */
 	const char *error;  /* static text: why nothing could be walked */
+	/*
+	 * Unwound already, while the hold waited for other threads to stop
+	 * (stack.c, attach_opts.on_idle): frames not yet named, the
+	 * unwinder's error (malloc'ed), NULL frames if not done.
+	 */
+	struct stack_frame *early;
+	size_t nearly;
+	char *early_error;
+	bool early_done;
 };
 
 struct snap {

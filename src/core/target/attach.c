@@ -313,6 +313,10 @@ static void attach_wait_stops(struct attach_set *as, size_t from, uint64_t deadl
 			until = all_but_d_ns + ATTACH_D_GRACE_NS;
 		if (now >= until)
 			break;
+		if (opts->on_idle && opts->on_idle(opts->on_stop_arg)) {
+			target_wait(as->target, 0); /* the stops that came meanwhile */
+			continue;
+		}
 		target_wait(as->target, until);
 	}
 	for (size_t i = from; i < as->nthreads; i++) {
