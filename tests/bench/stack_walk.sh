@@ -28,7 +28,10 @@
 # taking turns; median, min and max wall time, the ratio of the medians, and
 # the pause and hold whytop reports for each walk (its first line). That
 # target has no clock thread: no gap is measured there. whytop walks it with
-# the cache filled and with the copies only, as above.
+# the cache filled and with the copies only, as above. The busy target is
+# walked twice: started in the script's own session, then in a session of
+# its own (setsid), as a service is; with the scheduler's autogroups the
+# two differ in how much CPU the tool gets beside 8 spinning threads.
 set -u
 B=${1:-${BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}}
 RUNS=${2:-9}
@@ -199,10 +202,6 @@ echo "the walk. The baseline row is the scheduling noise of this machine."
 # Busy threads: the first target ends so that its threads do not compete.
 kill -KILL $PID 2>/dev/null
 wait $PID 2>/dev/null
-"$SPIN_TARGET" 600 >"$TMP/spin.out" &
-SPID=$!
-for _ in $(seq 200); do grep -q '^ready' "$TMP/spin.out" 2>/dev/null && break; sleep 0.05; done
-grep -q '^ready' "$TMP/spin.out" || { echo "stk_spin did not start" >&2; exit 1; }
 minof() { sort -n | head -1; }
 # run_spin NAME CACHE CMD...: one cold walk of stk_spin in its own process,
 # WHYTOP_DEBUG_CACHE set to CACHE (- : left as it is).
@@ -212,49 +211,71 @@ run_spin() {
 	shift 2
 	time_one "$name" "$@"
 }
-WHYTOP_DEBUG_CACHE=$CACHE "$WHYTOP" stack "$SPID" >/dev/null 2>&1
-for _ in $(seq "$RUNS"); do
-	run_spin whytop "$CACHE" "$WHYTOP" stack "$SPID"
-	grep -q '^thread' "$TMP/spin-whytop.last" || { echo "whytop failed on stk_spin: $(cat "$TMP/spin-whytop.last")" >&2; exit 1; }
-	rm -f "$COPIES"/*.names
-	run_spin whytop-copies "$COPIES" "$WHYTOP" stack "$SPID"
-	# "process PID: 9 threads, paused P ms (held <= H ms), walk W ms"
-	sed -n '1s/.* paused \([0-9.]*\) ms.*/\1/p' "$TMP/spin-whytop.last" >>"$TMP/spin-whytop.pause"
-	sed -n '1s/.*(held <= \([0-9.]*\) ms).*/\1/p' "$TMP/spin-whytop.last" >>"$TMP/spin-whytop.hold"
-	head -1 "$TMP/spin-whytop.last" | grep -q ': 9 threads,' ||
-		echo "whytop on stk_spin: not 9 threads: $(head -1 "$TMP/spin-whytop.last")" >&2
-	[ -n "$have_eu" ] && run_spin eu-stack - eu-stack -p "$SPID"
-	# The floor: starting and ending each program, walking nothing, among
-	# the same busy threads (a process start needs the same CPU turns).
-	run_spin whytop-start - "$WHYTOP" --version
-	[ -n "$have_eu" ] && run_spin eu-stack-start - eu-stack --version
-done
-kill -KILL $SPID 2>/dev/null
-wait $SPID 2>/dev/null
-SPID=
-
 sw() { median <"$TMP/spin-$1.wall"; }
 swmin() { minof <"$TMP/spin-$1.wall"; }
 swmax() { maxof <"$TMP/spin-$1.wall"; }
-seu=$( [ -n "$have_eu" ] && sw eu-stack || echo -)
 sratio() { [ "$seu" = - ] && echo - || awk -v a="$1" -v b="$seu" 'BEGIN { printf "%.2f", a / b }'; }
-echo
-echo "busy threads: stk_spin (main asleep, 8 threads in a CPU loop), $RUNS cold walks each, taking turns"
-printf '%-34s %12s %10s %10s %10s\n' "tool" "walk_ms" "min_ms" "max_ms" "vs_eu"
 srow() { printf '%-34s %12s %10s %10s %10s\n' "$1" "$(sw "$2")" "$(swmin "$2")" "$(swmax "$2")" "$(sratio "$(sw "$2")")"; }
-srow "whytop stack (cold)" whytop
-srow "whytop stack (cold, copies only)" whytop-copies
-[ -n "$have_eu" ] && srow "eu-stack -p" eu-stack
-srow "whytop --version (start only)" whytop-start
-[ -n "$have_eu" ] && srow "eu-stack --version (start only)" eu-stack-start
-for f in "$TMP"/spin-*.failed; do
-	[ -e "$f" ] || continue
-	n=$(basename "$f" .failed)
-	echo "$n: $(wc -l <"$f") of $RUNS runs failed (their times are in the median); the last said:"
-	head -5 "$TMP/$n.failed.last" | sed 's/^/    /'
-done
-echo "whytop's own figures per cold walk of stk_spin (each the longest of its 9 threads):"
-echo "  pause median $(median <"$TMP/spin-whytop.pause") ms, max $(maxof <"$TMP/spin-whytop.pause") ms;"
-echo "  hold median $(median <"$TMP/spin-whytop.hold") ms, max $(maxof <"$TMP/spin-whytop.hold") ms"
+
+# busy_case WHERE [setsid]: start stk_spin (in a session of its own with
+# setsid), walk it RUNS times with each tool taking turns, print the table.
+busy_case() {
+	local where=$1
+	shift
+	rm -f "$TMP"/spin-*
+	"$@" "$SPIN_TARGET" 600 >"$TMP/spin.out" &
+	SPID=$!
+	for _ in $(seq 200); do grep -q '^ready' "$TMP/spin.out" 2>/dev/null && break; sleep 0.05; done
+	grep -q '^ready' "$TMP/spin.out" || { echo "stk_spin did not start" >&2; exit 1; }
+	SPID=$(sed -n 's/^ready \([0-9]*\).*/\1/p' "$TMP/spin.out" | head -1)
+	WHYTOP_DEBUG_CACHE=$CACHE "$WHYTOP" stack "$SPID" >/dev/null 2>&1
+	for _ in $(seq "$RUNS"); do
+		run_spin whytop "$CACHE" "$WHYTOP" stack "$SPID"
+		grep -q '^thread' "$TMP/spin-whytop.last" || { echo "whytop failed on stk_spin: $(cat "$TMP/spin-whytop.last")" >&2; exit 1; }
+		# "process PID: 9 threads, paused P ms (held <= H ms), walk W ms"
+		sed -n '1s/.* paused \([0-9.]*\) ms.*/\1/p' "$TMP/spin-whytop.last" >>"$TMP/spin-whytop.pause"
+		sed -n '1s/.*(held <= \([0-9.]*\) ms).*/\1/p' "$TMP/spin-whytop.last" >>"$TMP/spin-whytop.hold"
+		head -1 "$TMP/spin-whytop.last" | grep -q ': 9 threads,' ||
+			echo "whytop on stk_spin: not 9 threads: $(head -1 "$TMP/spin-whytop.last")" >&2
+		rm -f "$COPIES"/*.names
+		run_spin whytop-copies "$COPIES" "$WHYTOP" stack "$SPID"
+		[ -n "$have_eu" ] && run_spin eu-stack - eu-stack -p "$SPID"
+		# The floor: starting and ending each program, walking nothing, among
+		# the same busy threads (a process start needs the same CPU turns).
+		run_spin whytop-start - "$WHYTOP" --version
+		[ -n "$have_eu" ] && run_spin eu-stack-start - eu-stack --version
+	done
+	kill -KILL $SPID 2>/dev/null
+	wait $SPID 2>/dev/null
+	wait 2>/dev/null
+	SPID=
+	seu=$( [ -n "$have_eu" ] && sw eu-stack || echo -)
+	echo
+	echo "busy threads: stk_spin (main asleep, 8 threads in a CPU loop) $where, $RUNS cold walks each, taking turns"
+	printf '%-34s %12s %10s %10s %10s\n' "tool" "walk_ms" "min_ms" "max_ms" "vs_eu"
+	srow "whytop stack (cold)" whytop
+	srow "whytop stack (cold, copies only)" whytop-copies
+	[ -n "$have_eu" ] && srow "eu-stack -p" eu-stack
+	srow "whytop --version (start only)" whytop-start
+	[ -n "$have_eu" ] && srow "eu-stack --version (start only)" eu-stack-start
+	for f in "$TMP"/spin-*.failed; do
+		[ -e "$f" ] || continue
+		n=$(basename "$f" .failed)
+		echo "$n: $(wc -l <"$f") of $RUNS runs failed (their times are in the median); the last said:"
+		head -5 "$TMP/$n.failed.last" | sed 's/^/    /'
+	done
+	echo "whytop's own figures per cold walk of stk_spin (each the longest of its 9 threads):"
+	echo "  pause median $(median <"$TMP/spin-whytop.pause") ms, max $(maxof <"$TMP/spin-whytop.pause") ms;"
+	echo "  hold median $(median <"$TMP/spin-whytop.hold") ms, max $(maxof <"$TMP/spin-whytop.hold") ms"
+}
+# In the tools' own session: with the scheduler's autogroups (on where
+# /proc/sys/kernel/sched_autogroup_enabled is 1) the 8 threads and the tool
+# then share one group and each thread gets as much CPU as the tool.
+busy_case "in the tools' session"
+# In a session of its own, as a service or another terminal's program is:
+# with autogroups, its threads and the tool are two groups with half the
+# CPU each; without them, the same as above.
+command -v setsid >/dev/null && busy_case "in its own session (setsid)" setsid
 echo "walk_ms is the median wall time of the whole command, as above; vs_eu the ratio of the medians."
 echo "The --version rows walk nothing: what starting a program costs among 8 busy threads."
+echo "sched_autogroup_enabled: $(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo -)"

@@ -238,6 +238,7 @@ void snap_free(struct snap *s)
 		free(s->threads[i].name);
 		free(s->threads[i].early);
 		free(s->threads[i].early_error);
+		free(s->threads[i].early_name);
 	}
 	free(s->threads);
 	free(s);

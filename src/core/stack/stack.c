@@ -310,6 +310,8 @@ static bool stack_on_idle(void *arg)
 	if (stack_unwind_thread(roll->dp, t, roll->max, roll->other_root, &t->early, &t->nearly,
 				&t->early_error) == 0)
 		t->early_done = true;
+	if (!t->name && !t->early_name && !roll->dp->stored)
+		t->early_name = stack_thread_name(roll->dp->pid, t->tid);
 	roll->dp->snap = prev;
 	return true;
 }
@@ -465,8 +467,14 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 		struct stack_thread *out_t = &st->threads[st->nthreads++];
 		out_t->tid = t->tid;
 		out_t->state = t->state;
-		out_t->name = t->name ? wt_escape(t->name, strlen(t->name), 0)
-				      : stack_thread_name(dp->pid, t->tid);
+		if (t->name) {
+			out_t->name = wt_escape(t->name, strlen(t->name), 0);
+		} else if (t->early_name) {
+			out_t->name = t->early_name;
+			t->early_name = NULL;
+		} else {
+			out_t->name = stack_thread_name(dp->pid, t->tid);
+		}
 		if (!t->ok) {
 			out_t->error = strdup(t->error ? t->error : "the thread was not stopped");
 			continue;

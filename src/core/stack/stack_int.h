@@ -74,6 +74,7 @@ struct snap_thread {
 	struct stack_frame *early;
 	size_t nearly;
 	char *early_error;
+	char *early_name; /* its comm, escaped, read then too */
 	bool early_done;
 };
 
