@@ -287,6 +287,7 @@ struct stack_rolling {
 	size_t max;	 /* frames per thread */
 	bool other_root; /* stack_other_root */
 	size_t next;	 /* the first thread not yet unwound early */
+	bool no_symbols; /* stack_opts.no_symbols */
 };
 
 /*
@@ -312,6 +313,10 @@ static bool stack_on_idle(void *arg)
 		t->early_done = true;
 	if (!t->name && !t->early_name && !roll->dp->stored)
 		t->early_name = stack_thread_name(roll->dp->pid, t->tid);
+	/* Names too, when all are kept ones (loading DWARF here would hold up the stops). */
+	if (t->early_done && !roll->no_symbols &&
+	    symbols_name_frames_cached(roll->dp, &t->early, &t->nearly) == 0)
+		t->early_named = true;
 	roll->dp->snap = prev;
 	return true;
 }
@@ -346,7 +351,11 @@ static int stack_walk_here(struct debug_proc *dp, const struct stack_opts *opts,
 
 	/* The pause: each thread's from its interrupt to its detach; the longest. */
 	struct attach_opts ao = {.only_tid = opts->only_tid, .fetch_regs = opts->consistent};
-	struct stack_rolling roll = {dp, snap_new(dp->pid), 0, max, stack_other_root(dp), 0};
+	struct stack_rolling roll = {.dp = dp,
+				     .snap = snap_new(dp->pid),
+				     .max = max,
+				     .other_root = stack_other_root(dp),
+				     .no_symbols = opts->no_symbols};
 	if (!roll.snap)
 		return wt_err_set(err, ENOMEM, "out of memory");
 	if (!opts->consistent) {
@@ -481,7 +490,9 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 		}
 		struct stack_frame *frames;
 		size_t n;
+		bool named = false;
 		if (t->early_done) {
+			named = t->early_named;
 			/* Unwound while the other threads were being stopped. */
 			st->unwound_early++;
 			frames = t->early;
@@ -494,7 +505,7 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 			out_t->error = strdup("out of memory");
 			continue;
 		}
-		if (!no_symbols && symbols_name_frames(dp, &frames, &n) < 0) {
+		if (!no_symbols && !named && symbols_name_frames(dp, &frames, &n) < 0) {
 			free(frames);
 			out_t->error = strdup("out of memory naming frames");
 			continue;

@@ -76,6 +76,7 @@ struct snap_thread {
 	char *early_error;
 	char *early_name; /* its comm, escaped, read then too */
 	bool early_done;
+	bool early_named; /* early holds named frames (all names were kept ones) */
 };
 
 struct snap {
@@ -264,6 +265,12 @@ size_t fallback_fp_thread(struct debug_proc *dp, struct stack_frame *frames, siz
 
 /* symbols.c: name physical frames, expand inline ones. Replaces *frames. */
 int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n);
+/*
+ * The same only when every frame is named from what is kept (in memory or
+ * on disk, namecache.c), with no symbol table or DWARF to load: a bounded
+ * cost, for the hold's idle time. 1 (frames untouched) otherwise.
+ */
+int symbols_name_frames_cached(struct debug_proc *dp, struct stack_frame **frames, size_t *n);
 void symbols_cache_flush(struct debug_proc *dp);
 
 /* symidx.c: the symbol holding pc in mod, as dwfl_module_addrinfo would

@@ -496,7 +496,20 @@ static void symbols_to_cache(struct debug_proc *dp, uint64_t pc, bool exact,
 	free(modname);
 }
 
-int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n)
+static void symbols_list_free(struct frame_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->v[i].module);
+		free(l->v[i].function);
+		free(l->v[i].file);
+		free(l->v[i].src_path);
+	}
+	free(l->v);
+}
+
+/* cached_only: 1 (frames untouched) as soon as a frame would need libdw. */
+static int symbols_name(struct debug_proc *dp, struct stack_frame **frames, size_t *n,
+			bool cached_only)
 {
 	struct frame_list out = {0};
 	struct stack_frame *in = *frames;
@@ -521,9 +534,13 @@ int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size
 			if (symbols_from_cache(dp, &in[i], exact, &out))
 				continue;
 		}
+		if (cached_only && mod) {
+			symbols_list_free(&out);
+			return 1;
+		}
 		size_t first = out.n;
 		if (symbols_one(dp, &in[i], exact, &out) < 0) {
-			free(out.v);
+			symbols_list_free(&out);
 			return -ENOMEM;
 		}
 		symbols_to_cache(dp, in[i].pc, exact, out.v + first, out.n - first, NULL);
@@ -535,4 +552,14 @@ int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size
 	*frames = out.v;
 	*n = out.n;
 	return 0;
+}
+
+int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n)
+{
+	return symbols_name(dp, frames, n, false);
+}
+
+int symbols_name_frames_cached(struct debug_proc *dp, struct stack_frame **frames, size_t *n)
+{
+	return symbols_name(dp, frames, n, true);
 }
