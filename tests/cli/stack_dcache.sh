@@ -24,10 +24,7 @@ line=$(stk_line stk_split.c STK_SPLIT_LINE)
 dc_walk() {
 	local out=$1
 	shift
-	env "$@" "$WHYTOP" stack "$STK_PID" >"$out" 2>"$out.err" || {
-		cat "$out" "$out.err" >&2
-		t_fail "whytop stack with $* failed"
-	}
+	stk_walk_env "$out" "$STK_PID" "$@"
 }
 want=" stk_split_wait\+0x[0-9a-f]+ \(stk_splitz\) at .*tests/targets/stk_split\.c:$line$"
 

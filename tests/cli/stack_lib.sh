@@ -55,6 +55,17 @@ stk_walk() {
 	}
 }
 
+# stk_walk_env OUT PID ENV...: whytop stack PID with these environment
+# settings (VAR=VALUE, as env takes them); fail on error.
+stk_walk_env() {
+	local out=$1 pid=$2
+	shift 2
+	env "$@" "$WHYTOP" stack "$pid" >"$out" 2>"$out.err" || {
+		cat "$out" "$out.err" >&2
+		t_fail "whytop stack with $* failed"
+	}
+}
+
 # stk_expect FILE REGEX WHAT: the walk output has a line matching REGEX.
 stk_expect() {
 	grep -Eq -- "$2" "$1" || {

@@ -26,10 +26,7 @@ line=$(stk_line stk_split.c STK_SPLIT_LINE)
 nm_walk() {
 	local out=$1
 	shift
-	env "$@" "$WHYTOP" stack "$PID" >"$out.full" 2>"$out.err" || {
-		cat "$out.full" "$out.err" >&2
-		t_fail "whytop stack with $* failed"
-	}
+	stk_walk_env "$out.full" "$PID" "$@"
 	grep -v '^process ' "$out.full" >"$out"
 }
 same_as_ref() {
