@@ -395,12 +395,19 @@ static void target_push(struct target_job ***tail, struct target_job *j)
 	*tail = &j->next;
 }
 
-static void target_wake(struct target *t)
+/*
+ * Wake the thread for a job. in_waitpid: t->in_waitpid as read under the
+ * lock that queued the job (then the thread, which decides to block under
+ * that lock, either sees the job or is in waitpid and gets the signal).
+ */
+static void target_wake(struct target *t, bool in_waitpid)
 {
 	uint64_t one = 1;
 	ssize_t w = write(t->wake_fd, &one, sizeof(one));
 	(void)w;
-	/* The thread may be blocked in waitpid (count mode): interrupt it. */
+	if (!in_waitpid)
+		return; /* in ppoll (the eventfd wakes it) or running: it looks at the queue */
+	/* Blocked in waitpid (count mode): interrupt it, again until the job is taken. */
 	pthread_kill(t->thread, TARGET_WAKE_SIG);
 	if (t->kick_ok) {
 		struct itimerspec it = {{0, TARGET_KICK_NS}, {0, TARGET_KICK_NS}};
@@ -452,18 +459,18 @@ static void *target_main(void *p)
 
 	pthread_mutex_lock(&t->lock);
 	t->kick_ok = kick_ok;
-	t->started = true;
-	pthread_cond_broadcast(&t->synced);
 	while (!t->stopping) {
 		struct target_job *j = t->queue;
 		if (!j) {
 			bool counting = t->mode && t->ntasks > 0;
+			t->in_waitpid = counting;
 			pthread_mutex_unlock(&t->lock);
 			if (counting)
 				target_wait_counting(t);
 			else
 				target_wait(t, UINT64_MAX);
 			pthread_mutex_lock(&t->lock);
+			t->in_waitpid = false;
 			continue;
 		}
 		target_kick_off(t);
@@ -576,10 +583,11 @@ int target_get(pid_t pid, struct target **out, struct wt_err *err)
 	}
 	/* Named, so that ps -L and whytop -H tell it apart (and it shows as TracerPid). */
 	pthread_setname_np(t->thread, "whytop-tracer");
-	pthread_mutex_lock(&t->lock);
-	while (!t->started) /* its timer exists before anyone wakes it */
-		pthread_cond_wait(&t->synced, &t->lock);
-	pthread_mutex_unlock(&t->lock);
+	/*
+	 * Not waiting for it to start: a job queued meanwhile is seen when it
+	 * first looks at its queue, and it is signalled (its timer used) only
+	 * once it blocks in waitpid, which it decides under the lock.
+	 */
 	reg[nreg++] = t;
 	pthread_mutex_unlock(&reg_lock);
 	*out = t;
@@ -605,8 +613,9 @@ void target_put(struct target *t)
 
 	pthread_mutex_lock(&t->lock);
 	t->stopping = true;
+	bool in_waitpid = t->in_waitpid;
 	pthread_mutex_unlock(&t->lock);
-	target_wake(t);
+	target_wake(t, in_waitpid);
 	pthread_join(t->thread, NULL);
 	/* Finished jobs get their done; queued ones too, marked cancelled. */
 	target_collect(t);
@@ -664,8 +673,9 @@ int target_submit(struct target *t, target_fn run, target_fn done, void *arg)
 	}
 	target_push(&t->queue_tail, j);
 	t->pending++;
+	bool in_waitpid = t->in_waitpid;
 	pthread_mutex_unlock(&t->lock);
-	target_wake(t);
+	target_wake(t, in_waitpid);
 	return 0;
 }
 
@@ -705,7 +715,7 @@ int target_call(struct target *t, target_fn run, void *arg)
 	}
 	target_push(&t->queue_tail, &j);
 	t->pending++;
-	target_wake(t);
+	target_wake(t, t->in_waitpid);
 	while (j.run)
 		pthread_cond_wait(&t->synced, &t->lock);
 	pthread_mutex_unlock(&t->lock);

@@ -59,7 +59,12 @@ struct target {
 	int wake_fd;	/* readable: a job was queued, or a child changed state */
 	int done_fd;	/* readable: finished jobs wait for target_collect */
 	timer_t kick;	/* re-sends the wake signal while jobs wait (count mode) */
-	bool kick_ok, started;
+	bool kick_ok;
+	/*
+	 * Under lock: the thread is in, or on its way to, the count mode's
+	 * waitpid, which only a signal interrupts (eventfd writes reach ppoll).
+	 */
+	bool in_waitpid;
 	pthread_mutex_t lock;
 	pthread_cond_t synced;
 	struct target_job *queue, **queue_tail;
