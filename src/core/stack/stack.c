@@ -332,7 +332,7 @@ static bool stack_on_stop(struct attach_set *as, struct attach_thread *t, void *
 }
 
 static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max, bool no_symbols,
-			   struct stack **out, struct wt_err *err);
+			   int other_root, struct stack **out, struct wt_err *err);
 
 /* stack_walk on the target's thread. */
 static int stack_walk_here(struct debug_proc *dp, const struct stack_opts *opts,
@@ -399,7 +399,7 @@ static int stack_walk_here(struct debug_proc *dp, const struct stack_opts *opts,
 		snap_free(snap);
 		return r;
 	}
-	if ((r = stack_from_snap(dp, snap, max, opts->no_symbols, out, err)) < 0)
+	if ((r = stack_from_snap(dp, snap, max, opts->no_symbols, roll.other_root, out, err)) < 0)
 		return r;
 	(*out)->was_stopped = was_stopped;
 	(*out)->pause_ns = pause_ns;
@@ -446,15 +446,18 @@ int stack_walk_held(struct debug_proc *dp, struct attach_set *as, struct stack *
 	/* No refresh: that reads maps, and a mapping that changed would show as a wrong frame. */
 	if ((r = snap_take(dp, as, STACK_WINDOW_MAX, &snap)) < 0)
 		return wt_err_set(err, -r, "out of memory copying the stacks of %d", dp->pid);
-	if ((r = stack_from_snap(dp, snap, STACK_DEFAULT_FRAMES, false, out, err)) < 0)
+	if ((r = stack_from_snap(dp, snap, STACK_DEFAULT_FRAMES, false, -1, out, err)) < 0)
 		return r;
 	(*out)->walk_ns = wt_now_ns() - t0;
 	return 0;
 }
 
-/* Unwind and name the threads of a snapshot (the target may run again); frees snap. */
+/*
+ * Unwind and name the threads of a snapshot (the target may run again);
+ * frees snap. other_root: stack_other_root(dp) if known, else -1.
+ */
 static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max, bool no_symbols,
-			   struct stack **out, struct wt_err *err)
+			   int other_root, struct stack **out, struct wt_err *err)
 {
 	struct stack *st = calloc(1, sizeof(*st));
 	if (!st) {
@@ -468,7 +471,6 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 		snap_free(snap);
 		return wt_err_set(err, ENOMEM, "out of memory");
 	}
-	bool other_root = stack_other_root(dp);
 
 	dp->snap = snap;
 	for (size_t i = 0; i < snap->nthreads; i++) {
@@ -500,10 +502,14 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 			out_t->error = t->early_error;
 			t->early = NULL;
 			t->early_error = NULL;
-		} else if (stack_unwind_thread(dp, t, max, other_root, &frames, &n,
-					       &out_t->error) < 0) {
-			out_t->error = strdup("out of memory");
-			continue;
+		} else {
+			if (other_root < 0)
+				other_root = stack_other_root(dp);
+			if (stack_unwind_thread(dp, t, max, other_root, &frames, &n,
+						&out_t->error) < 0) {
+				out_t->error = strdup("out of memory");
+				continue;
+			}
 		}
 		if (!no_symbols && !named && symbols_name_frames(dp, &frames, &n) < 0) {
 			free(frames);
@@ -594,7 +600,7 @@ int stack_load(const char *path, const char *modules_dir, const struct stack_opt
 		}
 	}
 	size_t max = opts->max_frames ? opts->max_frames : STACK_DEFAULT_FRAMES;
-	r = stack_from_snap(dp, snap, max, opts->no_symbols, out, err);
+	r = stack_from_snap(dp, snap, max, opts->no_symbols, -1, out, err);
 	debug_proc_close(dp);
 	if (r < 0)
 		return r;
