@@ -27,11 +27,14 @@
 # target is gone. RUNS cold walks by whytop (cache filled) and by eu-stack -p,
 # taking turns; median, min and max wall time, the ratio of the medians, and
 # the pause and hold whytop reports for each walk (its first line). That
-# target has no clock thread: no gap is measured there. whytop walks it with
-# the cache filled and with the copies only, as above. The busy target is
-# walked twice: started in the script's own session, then in a session of
-# its own (setsid), as a service is; with the scheduler's autogroups the
-# two differ in how much CPU the tool gets beside 8 spinning threads.
+# target has no clock thread: no gap is measured there. whytop walks it
+# with the cache filled and with the copies only, as above, and with
+# --consistent (every thread held until all are copied: a longer pause,
+# and fewer threads competing for the CPU while the others stop). The
+# busy target is walked twice: started in the script's own session, then
+# in a session of its own (setsid), as a service is; with the scheduler's
+# autogroups the two differ in how much CPU the tool gets beside 8
+# spinning threads.
 set -u
 B=${1:-${BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}}
 RUNS=${2:-9}
@@ -239,6 +242,9 @@ busy_case() {
 			echo "whytop on stk_spin: not 9 threads: $(head -1 "$TMP/spin-whytop.last")" >&2
 		rm -f "$COPIES"/*.names
 		run_spin whytop-copies "$COPIES" "$WHYTOP" stack "$SPID"
+		# --consistent: every thread held until all are copied (one instant).
+		run_spin whytop-c "$CACHE" "$WHYTOP" stack -c "$SPID"
+		sed -n '1s/.* paused \([0-9.]*\) ms.*/\1/p' "$TMP/spin-whytop-c.last" >>"$TMP/spin-whytop-c.pause"
 		[ -n "$have_eu" ] && run_spin eu-stack - eu-stack -p "$SPID"
 		# The floor: starting and ending each program, walking nothing, among
 		# the same busy threads (a process start needs the same CPU turns).
@@ -255,6 +261,7 @@ busy_case() {
 	printf '%-34s %12s %10s %10s %10s\n' "tool" "walk_ms" "min_ms" "max_ms" "vs_eu"
 	srow "whytop stack (cold)" whytop
 	srow "whytop stack (cold, copies only)" whytop-copies
+	srow "whytop stack -c (cold, one instant)" whytop-c
 	[ -n "$have_eu" ] && srow "eu-stack -p" eu-stack
 	srow "whytop --version (start only)" whytop-start
 	[ -n "$have_eu" ] && srow "eu-stack --version (start only)" eu-stack-start
@@ -267,6 +274,7 @@ busy_case() {
 	echo "whytop's own figures per cold walk of stk_spin (each the longest of its 9 threads):"
 	echo "  pause median $(median <"$TMP/spin-whytop.pause") ms, max $(maxof <"$TMP/spin-whytop.pause") ms;"
 	echo "  hold median $(median <"$TMP/spin-whytop.hold") ms, max $(maxof <"$TMP/spin-whytop.hold") ms"
+	echo "  with -c (all held until all are copied): pause median $(median <"$TMP/spin-whytop-c.pause") ms, max $(maxof <"$TMP/spin-whytop-c.pause") ms"
 }
 # In the tools' own session: with the scheduler's autogroups (on where
 # /proc/sys/kernel/sched_autogroup_enabled is 1) the 8 threads and the tool
