@@ -68,8 +68,7 @@ struct nc_mod {
 	char *debug_path; /* the debug file of the key, NULL for none */
 	struct nc_rec *recs;
 	size_t nrecs, cap;
-	char *pending; /* lines to append */
-	size_t plen, pcap;
+	struct wt_buf pending; /* lines to append */
 };
 
 struct namecache {
@@ -77,96 +76,45 @@ struct namecache {
 	size_t n, cap;
 };
 
-static void nc_names_free(struct stack_frame *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(v[i].function);
-		free(v[i].file);
-		free(v[i].src_path);
-	}
-	free(v);
-}
 
 /* --- the text of a record ------------------------------------------------ */
 
-struct nc_buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void nc_put(struct nc_buf *b, const char *s, size_t n)
+/* " " then "-" for NULL, else "=" and s with space, control bytes, DEL and % as %XX. */
+static int nc_put_str(struct wt_buf *b, const char *s)
 {
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (b->len + n + 1 > cap)
-			cap *= 2;
-		char *p = realloc(b->s, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->s = p;
-		b->cap = cap;
+	if (!s)
+		return wt_buf_add(b, " -", 2);
+	int r = wt_buf_add(b, " =", 2);
+	for (const unsigned char *p = (const unsigned char *)s; *p && !r; p++) {
+		if (*p <= ' ' || *p == 0x7f || *p == '%')
+			r = wt_buf_printf(b, "%%%02X", *p);
+		else
+			r = wt_buf_add(b, p, 1);
 	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
+	return r;
 }
 
-static void nc_put_str(struct nc_buf *b, const char *s)
+/* One record's line, newline included, appended to b; on failure b is as it was. */
+static int nc_format(struct wt_buf *b, uint64_t rel, bool exact, const struct stack_frame *v,
+		     size_t n)
 {
-	nc_put(b, " ", 1);
-	if (!s) {
-		nc_put(b, "-", 1);
-		return;
+	size_t was = b->len;
+	int r = wt_buf_printf(b, "%d %llx %zu", exact, (unsigned long long)rel, n);
+	for (size_t i = 0; i < n && !r; i++) {
+		r = nc_put_str(b, v[i].function);
+		r = r ? r : nc_put_str(b, v[i].file);
+		r = r ? r : nc_put_str(b, v[i].src_path);
+		r = r ? r
+		      : wt_buf_printf(b, " %llx %d %d %d %d", (unsigned long long)v[i].offset,
+				      v[i].line, v[i].column, v[i].inline_depth,
+				      (v[i].flags & STACK_FRAME_INLINE) != 0);
 	}
-	nc_put(b, "=", 1);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p <= ' ' || *p == 0x7f || *p == '%') {
-			char hex[4];
-			snprintf(hex, sizeof(hex), "%%%02X", *p);
-			nc_put(b, hex, 3);
-		} else {
-			nc_put(b, (const char *)p, 1);
-		}
+	r = r ? r : wt_buf_add(b, "\n", 1);
+	if (r && b->data) {
+		b->len = was;
+		b->data[was] = 0;
 	}
-}
-
-/* " " (unless first) and v in base 16 or 10, signed when asked. */
-static void nc_put_num(struct nc_buf *b, bool first, int base, bool sign, unsigned long long v)
-{
-	char num[32];
-	int w;
-	if (base == 16)
-		w = snprintf(num, sizeof(num), "%s%llx", first ? "" : " ", v);
-	else if (sign)
-		w = snprintf(num, sizeof(num), "%s%lld", first ? "" : " ", (long long)v);
-	else
-		w = snprintf(num, sizeof(num), "%s%llu", first ? "" : " ", v);
-	nc_put(b, num, (size_t)w);
-}
-
-/* One record's line, newline included, appended to b. */
-static void nc_format(struct nc_buf *b, uint64_t rel, bool exact, const struct stack_frame *v,
-		      size_t n)
-{
-	nc_put_num(b, true, 10, false, exact);
-	nc_put_num(b, false, 16, false, rel);
-	nc_put_num(b, false, 10, false, n);
-	for (size_t i = 0; i < n; i++) {
-		nc_put_str(b, v[i].function);
-		nc_put_str(b, v[i].file);
-		nc_put_str(b, v[i].src_path);
-		nc_put_num(b, false, 16, false, v[i].offset);
-		nc_put_num(b, false, 10, true, (unsigned long long)(long long)v[i].line);
-		nc_put_num(b, false, 10, true, (unsigned long long)(long long)v[i].column);
-		nc_put_num(b, false, 10, true, (unsigned long long)(long long)v[i].inline_depth);
-		nc_put_num(b, false, 10, false, (v[i].flags & STACK_FRAME_INLINE) != 0);
-	}
-	nc_put(b, "\n", 1);
+	return r;
 }
 
 static int nc_hex(int c)
@@ -307,20 +255,20 @@ static bool nc_parse(const char *s, size_t len, struct nc_rec *r)
 		goto bad;
 	return true;
 bad:
-	nc_names_free(r->names, r->n);
+	stack_frames_free(r->names, r->n);
 	memset(r, 0, sizeof(*r));
 	return false;
 }
 
 char *namecache_line(uint64_t rel, bool exact, const struct stack_frame *v, size_t n)
 {
-	struct nc_buf b = {0};
-	nc_format(&b, rel, exact, v, n);
-	if (b.oom) {
-		free(b.s);
+	struct wt_buf b;
+	wt_buf_init(&b);
+	if (nc_format(&b, rel, exact, v, n) < 0) {
+		wt_buf_free(&b);
 		return NULL;
 	}
-	return b.s;
+	return wt_buf_steal(&b);
 }
 
 bool namecache_parse(const char *s, size_t len, uint64_t *rel, bool *exact,
@@ -338,7 +286,7 @@ bool namecache_parse(const char *s, size_t len, uint64_t *rel, bool *exact,
 
 void namecache_names_free(struct stack_frame *v, size_t n)
 {
-	nc_names_free(v, n);
+	stack_frames_free(v, n);
 }
 
 /* --- the module's key and file ------------------------------------------- */
@@ -422,7 +370,7 @@ static void nc_add_rec(struct nc_mod *m, struct nc_rec *r)
 		size_t cap = m->cap ? m->cap * 2 : 32;
 		void *p = realloc(m->recs, cap * sizeof(*m->recs));
 		if (!p) {
-			nc_names_free(r->names, r->n);
+			stack_frames_free(r->names, r->n);
 			return;
 		}
 		m->recs = p;
@@ -530,16 +478,7 @@ void namecache_add(struct debug_proc *dp, Dwfl_Module *mod, uint64_t pc, bool ex
 		m->usable = false;
 		return;
 	}
-	struct nc_buf b = {m->pending, m->plen, m->pcap, false};
-	nc_format(&b, pc - m->bias, exact, v, n);
-	if (b.oom) {
-		free(b.s);
-		b.s = NULL;
-		b.len = b.cap = 0;
-	}
-	m->pending = b.s;
-	m->plen = b.len;
-	m->pcap = b.cap;
+	nc_format(&m->pending, pc - m->bias, exact, v, n); /* out of memory: not kept */
 	/* Known from now on in this process too (the TUI walks again). */
 	struct nc_rec r = {pc - m->bias, exact, calloc(n, sizeof(*r.names)), n};
 	if (!r.names)
@@ -563,7 +502,7 @@ void namecache_sync(struct debug_proc *dp)
 	struct namecache *nc = dp->names;
 	for (size_t i = 0; nc && i < nc->n; i++) {
 		struct nc_mod *m = &nc->mods[i];
-		if (!m->plen)
+		if (!m->pending.len)
 			continue;
 		char dir[4096];
 		const char *slash = strrchr(m->path, '/');
@@ -573,32 +512,31 @@ void namecache_sync(struct debug_proc *dp)
 		memcpy(dir, m->path, dlen);
 		dir[dlen] = 0;
 		/* A cache never fills a disk (dcache.c's rule). */
-		if (!dlen || !dcache_room(dir, m->plen + strlen(NAMECACHE_HEADER))) {
-			m->plen = 0;
+		if (!dlen || !dcache_room(dir, m->pending.len + strlen(NAMECACHE_HEADER))) {
+			m->pending.len = 0;
 			continue;
 		}
 		int fd = open(m->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		struct stat st;
 		if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    st.st_uid == geteuid() && !(st.st_mode & 022) && st.st_size < NAMECACHE_MAX) {
-			struct nc_buf b = {0};
-			if (st.st_size == 0)
-				nc_put(&b, NAMECACHE_HEADER, strlen(NAMECACHE_HEADER));
-			nc_put(&b, m->pending, m->plen);
+			struct wt_buf b;
+			wt_buf_init(&b);
 			/*
 			 * One write, so another whytop's lines never land inside
 			 * ours; a short or failed one (a full disk) leaves a torn
 			 * last line, which the next reader skips.
 			 */
-			if (!b.oom) {
-				ssize_t w = write(fd, b.s, b.len);
+			if ((st.st_size > 0 || wt_buf_puts(&b, NAMECACHE_HEADER) == 0) &&
+			    wt_buf_add(&b, m->pending.data, m->pending.len) == 0) {
+				ssize_t w = write(fd, b.data, b.len);
 				(void)w;
 			}
-			free(b.s);
+			wt_buf_free(&b);
 		}
 		if (fd >= 0)
 			close(fd);
-		m->plen = 0;
+		m->pending.len = 0;
 	}
 }
 
@@ -611,9 +549,9 @@ void namecache_flush(struct debug_proc *dp)
 	for (size_t i = 0; i < nc->n; i++) {
 		struct nc_mod *m = &nc->mods[i];
 		for (size_t k = 0; k < m->nrecs; k++)
-			nc_names_free(m->recs[k].names, m->recs[k].n);
+			stack_frames_free(m->recs[k].names, m->recs[k].n);
 		free(m->recs);
-		free(m->pending);
+		wt_buf_free(&m->pending);
 		free(m->path);
 		free(m->debug_path);
 	}

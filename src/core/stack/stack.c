@@ -539,19 +539,24 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 	return 0;
 }
 
+void stack_frames_free(struct stack_frame *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].module);
+		free(v[i].function);
+		free(v[i].file);
+		free(v[i].src_path);
+	}
+	free(v);
+}
+
 void stack_free(struct stack *st)
 {
 	if (!st)
 		return;
 	for (size_t i = 0; i < st->nthreads; i++) {
 		struct stack_thread *t = &st->threads[i];
-		for (size_t j = 0; j < t->nframes; j++) {
-			free(t->frames[j].module);
-			free(t->frames[j].function);
-			free(t->frames[j].file);
-			free(t->frames[j].src_path);
-		}
-		free(t->frames);
+		stack_frames_free(t->frames, t->nframes);
 		free(t->name);
 		free(t->error);
 	}

@@ -263,6 +263,9 @@ size_t fallback_thread(struct debug_proc *dp, struct stack_frame *frames, size_t
 /* Frame pointers, last resort. */
 size_t fallback_fp_thread(struct debug_proc *dp, struct stack_frame *frames, size_t max);
 
+/* stack.c: free n frames' names and the array. */
+void stack_frames_free(struct stack_frame *v, size_t n);
+
 /* symbols.c: name physical frames, expand inline ones. Replaces *frames. */
 int symbols_name_frames(struct debug_proc *dp, struct stack_frame **frames, size_t *n);
 /*

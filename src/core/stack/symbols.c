@@ -498,13 +498,7 @@ static void symbols_to_cache(struct debug_proc *dp, uint64_t pc, bool exact,
 
 static void symbols_list_free(struct frame_list *l)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		free(l->v[i].module);
-		free(l->v[i].function);
-		free(l->v[i].file);
-		free(l->v[i].src_path);
-	}
-	free(l->v);
+	stack_frames_free(l->v, l->n);
 }
 
 /* cached_only: 1 (frames untouched) as soon as a frame would need libdw. */
