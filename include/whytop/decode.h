@@ -1,0 +1,154 @@
+/*
+ * decode.h: what whytop knows about each system call, as data, and the
+ * decoding of one call into strace's text.
+ *
+ * The knowledge is a table per ABI (x86_64, i386): for each call its name,
+ * its class (strace's %file, %desc, ...), the kind of each argument (fd,
+ * path, flags of some set, struct timespec, sockaddr, buffer of the size in
+ * another argument or in the result, ...) and the kind of its result. Two
+ * things are derived from it:
+ *
+ *  - what a backend must copy out of the traced task's memory for a call
+ *    (sysdecode_captures): the eBPF program gets these specs in a map and
+ *    copies at entry and exit without knowing any call; the ptrace backend
+ *    reads the same bytes with process_vm_readv at the same two moments;
+ *  - the text: `name(args) = ret` with symbolic flags, quoted strings,
+ *    errno names and texts, exactly as strace prints them.
+ *
+ * A backend hands over a struct scev (numbers plus the bytes captured);
+ * decoding never reads the task's memory itself, so an event can be decoded
+ * later, elsewhere, or from a test's canned bytes. Unknown calls print their
+ * six arguments in hex under libseccomp's name ("syscall_NNN" if it has
+ * none), never another call's name.
+ */
+#ifndef WHYTOP_DECODE_H
+#define WHYTOP_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <whytop/syscalls.h>
+#include <whytop/util.h>
+
+/* ---- what to capture ---- */
+
+#define SCEV_MAX_CAPS 4	      /* captured memory regions per call */
+#define SCEV_CAP_MAX 4096     /* bytes per region at most (strings: -s caps it lower) */
+
+enum sccap_size {
+	SCCAP_STR,   /* a NUL-terminated string, at most max bytes */
+	SCCAP_FIXED, /* exactly max bytes (a struct) */
+	SCCAP_ARG,   /* as many bytes as argument size_arg says, at most max */
+	SCCAP_RET,   /* as many bytes as the result says (read, recv...), at most max */
+	SCCAP_ARGP,  /* as many bytes as the int that argument size_arg points at */
+};
+
+/* One region: argument `arg` is a pointer; copy from it at entry or exit. */
+struct sccap {
+	uint8_t arg;	  /* 0..5 */
+	uint8_t at_exit;  /* 1: an output, copied when the call returns */
+	uint8_t how;	  /* enum sccap_size */
+	uint8_t size_arg; /* SCCAP_ARG / SCCAP_ARGP: which argument holds the size */
+	uint32_t max;	  /* bytes at most (<= SCEV_CAP_MAX) */
+};
+
+/*
+ * The regions call nr of ABI arch needs, in order; returns how many (0..
+ * SCEV_MAX_CAPS). strsize bounds strings and buffers as strace's -s does
+ * (a string is still captured one byte longer, so that "..." can be told).
+ */
+int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap out[SCEV_MAX_CAPS]);
+
+/* ---- one call, as a backend saw it ---- */
+
+enum scev_part { SCEV_ENTRY = 1, SCEV_EXIT = 2, SCEV_BOTH = 3 };
+
+enum scev_cap_state {
+	SCEV_CAP_OK,	/* data holds len bytes */
+	SCEV_CAP_FAULT, /* the address was not readable (strace prints it in hex) */
+	SCEV_CAP_NONE,	/* not captured (NULL pointer, or the backend could not) */
+};
+
+struct scev_cap {
+	uint8_t arg, at_exit, state; /* as in struct sccap; state: enum scev_cap_state */
+	uint32_t len;		     /* bytes in data */
+	bool cut;		     /* the object went on past len (string without its NUL
+					within the bound, buffer larger than the bound) */
+	const unsigned char *data;
+};
+
+struct scev {
+	pid_t pid, tid;
+	uint32_t arch; /* AUDIT_ARCH_* the call came in on */
+	long nr;       /* without x32's bit 30 */
+	uint64_t arg[6];
+	int64_t ret;	 /* valid with SCEV_EXIT */
+	unsigned part;	 /* SCEV_ENTRY, SCEV_EXIT or both */
+	uint64_t t_entry_ns, t_exit_ns; /* CLOCK_REALTIME; 0: unknown */
+	unsigned ncap;
+	struct scev_cap cap[SCEV_MAX_CAPS];
+};
+
+/* ---- text ---- */
+
+struct sysdecode_opts {
+	unsigned strsize; /* -s: bytes of a string shown (strace's default: 32) */
+	bool fd_paths;	  /* -y: fd arguments as 3</etc/passwd> */
+	/* -y: the path behind fd of pid (escaped); NULL: leave the fd a number */
+	const char *(*fd_path)(void *ctx, pid_t pid, int fd, char *buf, size_t size);
+	void *ctx;
+};
+
+/*
+ * Append the call to out, in strace's text:
+ *   SCEV_BOTH:  "openat(AT_FDCWD, \"/etc/x\", O_RDONLY) = -1 ENOENT (No such file or directory)"
+ *   SCEV_ENTRY: "read(3, " -- the arguments known at entry, up to the first output
+ *               (the writer appends " <unfinished ...>")
+ *   SCEV_EXIT:  "\"data\"..., 4096) = 4096" -- the rest, after "<... read resumed>"
+ * For an exit or a whole call the result follows: " = 3", " = -1 ENOENT (No
+ * such file or directory)", " = 0x7f...", " = ? " for a call that did not
+ * return (exit_group). Strings are escaped as strace does (\n, \t, \", \\,
+ * octal for other bytes, cut at strsize with "..."), so nothing raw reaches
+ * a terminal.
+ */
+void sysdecode_format(const struct scev *ev, enum scev_part part, const struct sysdecode_opts *o,
+		      struct wt_buf *out);
+
+/* "ENOENT"; NULL if unknown. Texts are strerror's, as strace prints them. */
+const char *sysdecode_errno_name(int e);
+/* "SIGSEGV"; NULL if unknown (real-time signals print as SIGRT_N). */
+const char *sysdecode_signal_name(int sig);
+
+/* ---- sets of calls: strace's -e trace=EXPR ---- */
+
+enum sc_class {
+	SC_CLASS_FILE = 1 << 0,	   /* %file: takes a file name */
+	SC_CLASS_DESC = 1 << 1,	   /* %desc: takes or returns an fd */
+	SC_CLASS_PROCESS = 1 << 2, /* %process */
+	SC_CLASS_NETWORK = 1 << 3, /* %network, %net */
+	SC_CLASS_SIGNAL = 1 << 4,  /* %signal */
+	SC_CLASS_IPC = 1 << 5,	   /* %ipc */
+	SC_CLASS_MEMORY = 1 << 6,  /* %memory */
+	SC_CLASS_CREDS = 1 << 7,   /* %creds */
+	SC_CLASS_CLOCK = 1 << 8,   /* %clock */
+	SC_CLASS_PURE = 1 << 9,	   /* %pure: no arguments, always succeed */
+};
+/* The classes of a call (0 if none or unknown). */
+unsigned sysdecode_classes(uint32_t arch, long nr);
+
+/* One bit per (ABI, number), as struct sc_sample's slots. */
+struct sc_set {
+	uint64_t bits[(SC_SLOTS + 63) / 64];
+};
+void sc_set_all(struct sc_set *s);
+/*
+ * strace's syntax: "open,openat", "%file", "!%desc,write", "all", "none",
+ * "/regex" (names matching). Names unknown on every ABI are refused:
+ * "no syscall named 'opne' (x86_64 or i386)".
+ */
+int sc_set_parse(struct sc_set *s, const char *expr, struct wt_err *err);
+bool sc_set_has(const struct sc_set *s, uint32_t arch, long nr);
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * trace.h: the live log of one or more processes' system calls, signals and
+ * exits (what `strace` prints), from one of two backends:
+ *
+ *  - kernel: eBPF programs on the raw syscall tracepoints copy the numbers
+ *    and the memory decode.h's capture specs name into a BPF ring buffer,
+ *    filtered in the kernel by the traced pids and the set of calls asked
+ *    for; the tasks never stop. Lost events are counted and reported.
+ *  - ptrace: syscall stops through each process's target (target.h), as a
+ *    mode, reading the same regions with process_vm_readv.
+ *
+ * A session hands out records (struct trace_rec) through trace_drain; the
+ * writer (trace_log) turns them into strace's lines. Front ends poll
+ * trace_fd and drain; nothing blocks on the tasks.
+ */
+#ifndef WHYTOP_TRACE_H
+#define WHYTOP_TRACE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <whytop/decode.h>
+#include <whytop/syscalls.h>
+#include <whytop/util.h>
+
+enum trace_kind {
+	TRACE_SYSCALL, /* sc holds entry, exit or both (sc.part) */
+	TRACE_SIGNAL,  /* a signal delivered to tid: si */
+	TRACE_EXIT,    /* tid ended: status is its wait status */
+	TRACE_LOST,    /* lost events since the last such record */
+	TRACE_ATTACH,  /* tid joined the log (attached, or born under -f) */
+};
+
+struct trace_rec {
+	enum trace_kind kind;
+	pid_t pid, tid; /* thread group and thread */
+	uint64_t t_ns;	/* CLOCK_REALTIME of the record (entry's for a syscall) */
+	struct scev sc; /* TRACE_SYSCALL; its cap[].data valid during the callback only */
+	siginfo_t si;	/* TRACE_SIGNAL */
+	int status;	/* TRACE_EXIT */
+	uint64_t lost;	/* TRACE_LOST */
+};
+
+struct trace_opts {
+	const pid_t *pids; /* processes to attach to (thread ids refused), or */
+	size_t npids;
+	char *const *argv;	 /* a program to start (NULL when attaching) */
+	enum sc_backend backend; /* AUTO: kernel when possible, else ptrace */
+	bool follow;		 /* -f: threads and children born later, every thread of pids */
+	const struct sc_set *set; /* calls to log (NULL: all) */
+	unsigned strsize;	  /* -s, bounds the memory copied too */
+};
+
+struct trace_session;
+
+int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt_err *err);
+/* Readable when records wait. */
+int trace_fd(const struct trace_session *s);
+typedef void (*trace_cb)(const struct trace_rec *r, void *ctx);
+/* Hand every waiting record to cb, in order; returns how many, or -errno. */
+int trace_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_err *err);
+/* 1 while a traced task lives; 0 once all are gone (launch: *status = the program's). */
+int trace_alive(const struct trace_session *s, int *status);
+/* "in-kernel (eBPF ring buffer)" or "ptrace" */
+const char *trace_backend_name(const struct trace_session *s);
+/* Stop: detach everything, remove every program; the tasks run on untouched. */
+void trace_close(struct trace_session *s);
+
+/* ---- the writer: records into strace's lines ---- */
+
+enum trace_ts { TRACE_TS_NONE, TRACE_TS_SEC /* -t */, TRACE_TS_USEC /* -tt */, TRACE_TS_EPOCH /* -ttt */ };
+
+struct trace_log_opts {
+	struct sysdecode_opts dec;
+	enum trace_ts ts;
+	bool show_time;	 /* -T: <0.000123> after the result */
+	bool only_ok;	 /* -z / -e status=successful */
+	bool only_fail;	 /* -Z / -e status=failed */
+	bool pid_prefix; /* "[pid N] " on every line (more than one task) */
+};
+
+struct trace_log;
+struct trace_log *trace_log_new(const struct trace_log_opts *o, FILE *out);
+/* One record: prints zero or more lines (an entry may wait for its exit). */
+void trace_log_add(struct trace_log *l, const struct trace_rec *r);
+/* Print what still waits ("<unfinished ...>" for calls in progress). */
+void trace_log_flush(struct trace_log *l);
+void trace_log_free(struct trace_log *l);
+
+#endif

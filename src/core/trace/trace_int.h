@@ -1,0 +1,47 @@
+/*
+ * trace_int.h: the inside of a trace session, shared by session.c (choosing
+ * a backend, starting a program) and the two backends (bpf.c, ptrace.c).
+ */
+#ifndef WHYTOP_TRACE_INT_H
+#define WHYTOP_TRACE_INT_H
+
+#include <whytop/trace.h>
+
+struct trace_session;
+
+/* A backend: the same five operations whatever the source of the records. */
+struct trace_backend {
+	const char *name; /* "in-kernel (eBPF ring buffer)", "ptrace" */
+	/*
+	 * Start logging s->pids (or s->child, a program session.c forked and
+	 * holds stopped before its exec). Fills err and returns -errno when it
+	 * cannot (then session.c may try the next backend with AUTO).
+	 */
+	int (*open)(struct trace_session *s, struct wt_err *err);
+	int (*fd)(const struct trace_session *s);
+	int (*drain)(struct trace_session *s, trace_cb cb, void *ctx, struct wt_err *err);
+	/* 1 while a traced task lives; 0 once none is left */
+	int (*alive)(const struct trace_session *s);
+	void (*close)(struct trace_session *s);
+};
+
+struct trace_session {
+	const struct trace_backend *be;
+	void *priv; /* the backend's state */
+	/* a copy of the options: */
+	pid_t *pids;
+	size_t npids;
+	bool follow;
+	bool all_calls; /* no -e trace= set given */
+	struct sc_set set;
+	unsigned strsize;
+	/* launch mode: the program, stopped until session.c lets it exec */
+	pid_t child;
+	int child_status; /* its wait status once it ended */
+	bool child_done;
+};
+
+extern const struct trace_backend trace_backend_bpf;
+extern const struct trace_backend trace_backend_ptrace;
+
+#endif
