@@ -203,8 +203,8 @@ echo "'copies only' only with a compressed debug file (libc6-dbg's): inflating i
 echo "the walk. The baseline row is the scheduling noise of this machine."
 
 # Busy threads: the first target ends so that its threads do not compete.
-kill -KILL $PID 2>/dev/null
-wait $PID 2>/dev/null
+# (one group, so that bash's "Killed" notice goes to /dev/null too)
+{ kill -KILL $PID; wait $PID; } 2>/dev/null
 minof() { sort -n | head -1; }
 # run_spin NAME CACHE CMD...: one cold walk of stk_spin in its own process,
 # WHYTOP_DEBUG_CACHE set to CACHE (- : left as it is).
