@@ -125,6 +125,27 @@ static void test_files(void **state)
 	cap(&ev, 1, 1, "/tmp/decode/t", 13, false);
 	assert_string_equal(fmt(&ev), "readlink(\"/proc/self/exe\", \"/tmp/decode/t\", 256) = 13");
 
+	/* from strace -o F cat /etc/hostname */
+	static const unsigned char elf[33] = "\177ELF\2\1\1\3\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\20t\2\0\0\0\0\0\0";
+	ev = CALL("read", 832, 3, 0x5000, 832, 0, 0, 0);
+	cap(&ev, 1, 1, elf, 33, true);
+	assert_string_equal(fmt(&ev), "read(3, \"\\177ELF\\2\\1\\1\\3\\0\\0\\0\\0\\0\\0\\0\\0\\3\\0>\\0\\1\\0\\0\\0\\20t\\2\\0\\0\\0\\0\\0\"..., 832) = 832");
+	static const unsigned char rnd[8] = { 0x58, 0x7e, 0xdf, 0x37, 0xc0, 0x76, 0x1e, 0x95 };
+	ev = CALL("getrandom", 8, 0x5000, 8, 1, 0, 0, 0);
+	cap(&ev, 0, 1, rnd, 8, false);
+	assert_string_equal(fmt(&ev), "getrandom(\"\\x58\\x7e\\xdf\\x37\\xc0\\x76\\x1e\\x95\", 8, GRND_NONBLOCK) = 8");
+	ev = CALL("rseq", 0, 0x7f7bbffe3060, 0x20, 0, 0x53053053, 0, 0);
+	assert_string_equal(fmt(&ev), "rseq(0x7f7bbffe3060, 0x20, 0, 0x53053053) = 0");
+	ev = CALL("fadvise64", 0, 3, 0, 0, 2, 0, 0);
+	assert_string_equal(fmt(&ev), "fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0");
+	ev = CALL("mmap", 0x7f7bc000b000, 0x7f7bc000b000, 1400832, 5, 0x812, 3, 0x26000);
+	assert_string_equal(fmt(&ev), "mmap(0x7f7bc000b000, 1400832, PROT_READ|PROT_EXEC, "
+				      "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7f7bc000b000");
+	ev = CALL("arch_prctl", 0, 0x1002, 0x7f7bbffe2740, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "arch_prctl(ARCH_SET_FS, 0x7f7bbffe2740) = 0");
+	ev = CALL("brk", 0x55cc20f36000, 0, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "brk(NULL) = 0x55cc20f36000");
+
 	ev = CALL("umask", 022, 022, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "umask(022) = 022");
 }

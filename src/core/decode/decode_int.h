@@ -28,6 +28,7 @@ enum sd_kind {
 	K_IBUF,	     /* in-buffer of PARAM's size, at entry */
 	K_OBUF,	     /* out-buffer of the result's size, at exit */
 	K_OSTR,	     /* out-buffer of the result's size holding a C string (getcwd) */
+	K_OBUFX,     /* out-buffer of the result's size, every byte as \xHH (getrandom) */
 	K_XNUM,	     /* a number in hex, 0 as 0 (mmap's offset) */
 	K_PGOFF,     /* mmap2's offset in pages, shown in bytes in hex */
 	K_FLAGS,     /* flag set PARAM (enum sd_xlat) */
@@ -130,6 +131,7 @@ enum sd_xlat {
 	X_RWF,
 	X_INIT1,
 	X_SFD,
+	X_FADV,
 	X_NXLAT
 };
 

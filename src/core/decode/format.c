@@ -69,7 +69,7 @@ static void put_xnum(struct wt_buf *out, uint64_t v)
  * strace's quoting: printable ASCII as is, \" \\ \f \n \r \t \v, any other
  * byte in octal, three digits when an octal digit follows.
  */
-static void quote(struct wt_buf *out, const unsigned char *p, size_t n, bool more)
+static void quote_x(struct wt_buf *out, const unsigned char *p, size_t n, bool more, bool hex)
 {
 	char tmp[256];
 	size_t t = 0;
@@ -81,6 +81,10 @@ static void quote(struct wt_buf *out, const unsigned char *p, size_t n, bool mor
 			t = 0;
 		}
 		const char *e = NULL;
+		if (hex) {
+			t += (size_t)snprintf(tmp + t, 6, "\\x%02x", c);
+			continue;
+		}
 		switch (c) {
 		case '"': e = "\\\""; break;
 		case '\\': e = "\\\\"; break;
@@ -107,6 +111,11 @@ static void quote(struct wt_buf *out, const unsigned char *p, size_t n, bool mor
 		wt_buf_puts(out, "...");
 }
 
+static void quote(struct wt_buf *out, const unsigned char *p, size_t n, bool more)
+{
+	quote_x(out, p, n, more, false);
+}
+
 /* A NUL-terminated string captured at entry; bound: bytes shown at most. */
 static void put_cstr(struct wt_buf *out, const struct fmt *f, int i, size_t bound)
 {
@@ -127,7 +136,7 @@ static void put_cstr(struct wt_buf *out, const struct fmt *f, int i, size_t boun
 
 /* A buffer of size bytes (from an argument or the result). */
 static void put_buf(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t size,
-		    bool cstr)
+		    bool cstr, bool hex)
 {
 	const struct scev_cap *k = cap_of(f, i, at_exit);
 	if (!k || k->state != SCEV_CAP_OK || !k->data) {
@@ -147,7 +156,7 @@ static void put_buf(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 		n = f->strsize;
 		more = true;
 	}
-	quote(out, k->data, n, more);
+	quote_x(out, k->data, n, more, hex);
 }
 
 static void put_fd(struct wt_buf *out, const struct fmt *f, int fd)
@@ -539,14 +548,16 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		put_cstr(out, f, i, f->strsize);
 		break;
 	case K_IBUF:
-		put_buf(out, f, i, 0, word(f, (int)(p % 6)), false);
+		put_buf(out, f, i, 0, word(f, (int)(p % 6)), false, false);
 		break;
 	case K_OBUF:
 	case K_OSTR:
+	case K_OBUFX:
 		if (f->failed)
 			put_ptr(out, v);
 		else
-			put_buf(out, f, i, 1, (uint64_t)f->ret, SD_KIND(a) == K_OSTR);
+			put_buf(out, f, i, 1, (uint64_t)f->ret, SD_KIND(a) == K_OSTR,
+				SD_KIND(a) == K_OBUFX);
 		break;
 	case K_FLAGS:
 		sd_print_flags(out, (enum sd_xlat)(p % X_NXLAT), v);

@@ -190,7 +190,8 @@ static const struct sd_sig sigs[] = {
 	{ "vmsplice", R_INT, { FD, HEX, UL, HEX } },
 	{ "copy_file_range", R_INT, { FD, HEX, FD, HEX, UL, U } },
 	{ "fallocate", R_INT, { FD, FL(FALLOC), L, L } },
-	{ "fadvise64", R_INT, { FD, L, UL, I } },
+	{ "fadvise64", R_INT, { FD, L, UL, XV(FADV) } },
+	{ "fadvise64_64", R_INT, { FD, HEX, HEX, HEX, HEX, XV(FADV) } },
 	{ "readahead", R_INT, { FD, L, UL } },
 	{ "memfd_create", R_FD, { STR, HEX } },
 	{ "userfaultfd", R_FD, { FL(OPEN) } },
@@ -281,14 +282,14 @@ static const struct sd_sig sigs[] = {
 	{ "futex", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
 	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
 	{ "umask", R_OCT, { O } },
-	{ "getrandom", R_INT, { OBUF, UL, FL(GRND) } },
+	{ "getrandom", R_INT, { K_OBUFX, UL, FL(GRND) } },
 	{ "arch_prctl", R_INT, { XV(ARCHPRCTL), HEX } },
 	{ "prlimit64", R_INT, { I, XV(RLIMIT), HEX, HEX } },
 	{ "getrlimit", R_INT, { XV(RLIMIT), HEX } },
 	{ "setrlimit", R_INT, { XV(RLIMIT), HEX } },
 	{ "set_robust_list", R_INT, { HEX, UL } },
 	{ "set_tid_address", R_INT, { HEX } },
-	{ "rseq", R_INT, { HEX, U, I, HEX } },
+	{ "rseq", R_INT, { HEX, K_XNUM, I, K_XNUM } },
 	{ "getpriority", R_INT, { XV(PRIO), I } },
 	{ "setpriority", R_INT, { XV(PRIO), I, I } },
 	{ "setitimer", R_INT, { XV(ITIMER), HEX, HEX } },
@@ -395,6 +396,7 @@ int sd_kind_at_exit(enum sd_kind k)
 	switch (k) {
 	case K_OBUF:
 	case K_OSTR:
+	case K_OBUFX:
 	case K_TS_OUT:
 	case K_TS64_OUT:
 	case K_SA_OUT:
@@ -431,6 +433,7 @@ static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *
 		break;
 	case K_OBUF:
 	case K_OSTR:
+	case K_OBUFX:
 		c.how = SCCAP_RET, c.max = sbuf;
 		break;
 	case K_TS_IN:

@@ -169,6 +169,11 @@ static const struct sd_xval rwf_fl[] = {
 static const struct sd_xval init1_fl[] = { X("IN_NONBLOCK", 04000), X("IN_CLOEXEC", 02000000) };
 static const struct sd_xval sfd_fl[] = { X("SFD_NONBLOCK", 04000), X("SFD_CLOEXEC", 02000000) };
 
+static const struct sd_xval fadv_v[] = {
+	X("POSIX_FADV_NORMAL", 0), X("POSIX_FADV_RANDOM", 1), X("POSIX_FADV_SEQUENTIAL", 2),
+	X("POSIX_FADV_WILLNEED", 3), X("POSIX_FADV_DONTNEED", 4), X("POSIX_FADV_NOREUSE", 5),
+};
+
 const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_OPEN] = SET(open_fl, "O_???"),
 	[X_AT] = SET(at_fl, "AT_???"),
@@ -211,6 +216,7 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_RWF] = SET(rwf_fl, "RWF_???"),
 	[X_INIT1] = SET(init1_fl, "IN_???"),
 	[X_SFD] = SET(sfd_fl, "SFD_???"),
+	[X_FADV] = SET(fadv_v, "POSIX_FADV_???"),
 };
 
 const char *sd_xval_name(enum sd_xlat set, uint64_t v)
