@@ -1,0 +1,158 @@
+/*
+ * decode_int.h: the decoder's private data: argument kinds, the per-call
+ * signature, the resolved per-ABI tables and the named-constant sets
+ * (xlat) shared by table.c, xlat.c, format.c and set.c.
+ */
+#ifndef WHYTOP_DECODE_INT_H
+#define WHYTOP_DECODE_INT_H
+
+#include <stdint.h>
+
+#include <whytop/decode.h>
+
+/*
+ * An argument's kind; an argument word is KIND | PARAM << 8, PARAM being
+ * another argument's index (a size, flags) or an xlat set.
+ */
+enum sd_kind {
+	K_HEX = 0,   /* 0x7ffd..., NULL for 0 (pointers, unknown) */
+	K_INT,	     /* int, sign-extended from 32 bits */
+	K_UINT,	     /* unsigned int */
+	K_LONG,	     /* long (offsets, pids of wait4 -1): 32-bit on i386 */
+	K_ULONG,     /* unsigned long, size_t */
+	K_OCT,	     /* mode: 0644 */
+	K_FD,	     /* file descriptor (-y: 3</etc/passwd>) */
+	K_DIRFD,     /* AT_FDCWD or an fd */
+	K_PATH,	     /* path at entry (PATH_MAX bound, as strace: not -s) */
+	K_STR,	     /* string at entry, -s bound */
+	K_IBUF,	     /* in-buffer of PARAM's size, at entry */
+	K_OBUF,	     /* out-buffer of the result's size, at exit */
+	K_OSTR,	     /* out-buffer of the result's size holding a C string (getcwd) */
+	K_OBUFX,     /* out-buffer of the result's size, every byte as \xHH (getrandom) */
+	K_XNUM,	     /* a number in hex, 0 as 0 (mmap's offset) */
+	K_PGOFF,     /* mmap2's offset in pages, shown in bytes in hex */
+	K_FLAGS,     /* flag set PARAM (enum sd_xlat) */
+	K_OPENFL,    /* O_RDONLY|O_CREAT...: open's access mode and flags */
+	K_XVAL,	     /* one value of set PARAM */
+	K_SIG,	     /* signal number */
+	K_SOCKTYPE,  /* SOCK_STREAM|SOCK_CLOEXEC */
+	K_SOCKPROTO, /* IPPROTO_* for AF_INET/AF_INET6 in argument PARAM, else a number */
+	K_OPENMODE,  /* mode, shown only if flags argument PARAM has O_CREAT or O_TMPFILE */
+	K_TS_IN,     /* struct timespec (native long) at entry */
+	K_TS_OUT,    /* struct timespec at exit */
+	K_TS64_IN,   /* struct __kernel_timespec (64-bit on i386 too) at entry */
+	K_TS64_OUT,
+	K_SA_IN,     /* sockaddr of PARAM's length, at entry */
+	K_SA_OUT,    /* sockaddr of *PARAM's length, at exit */
+	K_LENP,	     /* int *: [16] at exit */
+	K_STAT,	     /* struct stat (i386: stat64) at exit */
+	K_PIPE,	     /* int[2] at exit */
+	K_SIGSET_IN, /* sigset at entry */
+	K_SIGSET_OUT,
+	K_WSTATUS,   /* int * wait status at exit */
+	K_EPEV_IN,   /* struct epoll_event at entry */
+	K_FCNTLARG,  /* fcntl's third argument, by the command in argument 1 */
+	K_CLONEFL,   /* clone's flags: CLONE_* | exit signal */
+	K_FUTEXOP,   /* FUTEX_WAKE_PRIVATE */
+	K_ACCESS,    /* F_OK or R_OK|W_OK|X_OK */
+	K_NKINDS
+};
+
+#define SD_ARG(kind, param) ((uint16_t)((kind) | (param) << 8))
+#define SD_KIND(a) ((enum sd_kind)((a)&0xff))
+#define SD_PARAM(a) ((unsigned)((a) >> 8))
+
+/* The result's kind. */
+enum sd_ret {
+	R_INT = 0, /* = 3 */
+	R_FD,	   /* = 3 (-y: 3</path>) */
+	R_HEX,	   /* = 0x7f12... (mmap, brk) */
+	R_OCT,	   /* = 022 (umask) */
+	R_NONE,	   /* = ? (exit, exit_group: no return) */
+	R_FCNTL,   /* by fcntl's command: F_GETFL = 0x8002 (flags O_RDWR|O_LARGEFILE) */
+};
+
+/* A call as the decoder knows it on one ABI. */
+struct sd_call {
+	const char *name;
+	uint16_t classes; /* enum sc_class */
+	int8_t nargs;
+	uint8_t ret;	       /* enum sd_ret */
+	const uint16_t *arg;   /* 6 argument words; NULL: all hex */
+};
+
+/* The call nr of arch, NULL if unknown (resolved once from the name table). */
+const struct sd_call *sd_call_of(uint32_t arch, long nr);
+/* 1 if arch is i386 (32-bit words, its own structure layouts). */
+int sd_is_i386(uint32_t arch);
+/* Whether an argument of this kind is printed only at exit. */
+int sd_kind_at_exit(enum sd_kind k);
+
+/* Named-constant sets. */
+enum sd_xlat {
+	X_OPEN,
+	X_AT,
+	X_PROT,
+	X_MAP,
+	X_MSG,
+	X_SEEK,
+	X_FCNTL,
+	X_FDFLAGS,
+	X_SIGHOW,
+	X_CLOCK,
+	X_AF,
+	X_IPPROTO,
+	X_EPOLLCTL,
+	X_EPOLLEV,
+	X_EPOLLFL,
+	X_WAIT,
+	X_SHUT,
+	X_MADV,
+	X_MSYNC,
+	X_GRND,
+	X_EFD,
+	X_TFD,
+	X_SOCKFL,
+	X_MREMAP,
+	X_MCL,
+	X_RENAME,
+	X_LOCK,
+	X_SOL,
+	X_ARCHPRCTL,
+	X_RLIMIT,
+	X_IDTYPE,
+	X_FALLOC,
+	X_IN,
+	X_TIMER,
+	X_ITIMER,
+	X_MLOCK,
+	X_CLONE,
+	X_PRIO,
+	X_RWF,
+	X_INIT1,
+	X_SFD,
+	X_FADV,
+	X_NXLAT
+};
+
+struct sd_xval {
+	uint64_t val;
+	const char *name;
+};
+struct sd_xlat_set {
+	const struct sd_xval *v;
+	unsigned n;
+	const char *unknown; /* "SEEK_???" for a value not in the set */
+};
+extern const struct sd_xlat_set sd_xlats[X_NXLAT];
+
+/* Flags: "A|B|0x40"; "0" if none (or the set's name for 0). */
+void sd_print_flags(struct wt_buf *out, enum sd_xlat set, uint64_t v);
+/* One value: its name, or "0x5 /+ SEEK_??? +/". */
+void sd_print_xval(struct wt_buf *out, enum sd_xlat set, uint64_t v);
+/* The name of v in set, NULL if none. */
+const char *sd_xval_name(enum sd_xlat set, uint64_t v);
+/* Signal number as strace prints an argument: SIGTERM, 0, or the number. */
+void sd_print_signal(struct wt_buf *out, int sig);
+
+#endif

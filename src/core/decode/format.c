@@ -1,0 +1,798 @@
+/*
+ * format.c: one call in strace's text, from the numbers and the bytes a
+ * backend captured (struct scev) and the call's argument kinds (table.c).
+ * Nothing here reads the task's memory; every captured byte is quoted the
+ * way strace quotes it, so only printable ASCII reaches the output.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include <whytop/sysnames.h>
+
+#include "decode_int.h"
+
+#define FUTEX_BITSET_MATCH_ANY 0xffffffffu
+
+/* What the formatter works from. */
+struct fmt {
+	const struct scev *ev;
+	const struct sd_call *c;
+	const struct sysdecode_opts *o;
+	unsigned strsize;
+	int i386;
+	bool failed; /* the call returned an error */
+	int64_t ret;
+};
+
+static const struct scev_cap *cap_of(const struct fmt *f, int arg, int at_exit)
+{
+	unsigned n = f->ev->ncap < SCEV_MAX_CAPS ? f->ev->ncap : SCEV_MAX_CAPS;
+	for (unsigned i = 0; i < n; i++) {
+		const struct scev_cap *k = &f->ev->cap[i];
+		if (k->arg == arg && !!k->at_exit == !!at_exit)
+			return k;
+	}
+	return NULL;
+}
+
+/* A capture that holds bytes (at least need of them), or NULL. */
+static const struct scev_cap *cap_ok(const struct fmt *f, int arg, int at_exit, uint32_t need)
+{
+	const struct scev_cap *k = cap_of(f, arg, at_exit);
+	if (!k || k->state != SCEV_CAP_OK || !k->data || k->len < need)
+		return NULL;
+	return k;
+}
+
+static uint64_t word(const struct fmt *f, int i)
+{
+	uint64_t v = f->ev->arg[i];
+	return f->i386 ? (uint32_t)v : v;
+}
+
+static void put_ptr(struct wt_buf *out, uint64_t v)
+{
+	if (v)
+		wt_buf_printf(out, "%#llx", (unsigned long long)v);
+	else
+		wt_buf_puts(out, "NULL");
+}
+
+static void put_xnum(struct wt_buf *out, uint64_t v)
+{
+	wt_buf_printf(out, "%#llx", (unsigned long long)v);
+}
+
+/*
+ * strace's quoting: printable ASCII as is, \" \\ \f \n \r \t \v, any other
+ * byte in octal, three digits when an octal digit follows.
+ */
+static void quote_x(struct wt_buf *out, const unsigned char *p, size_t n, bool more, bool hex)
+{
+	char tmp[256];
+	size_t t = 0;
+	tmp[t++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = p[i];
+		if (t > sizeof(tmp) - 8) {
+			wt_buf_add(out, tmp, t);
+			t = 0;
+		}
+		const char *e = NULL;
+		if (hex) {
+			t += (size_t)snprintf(tmp + t, 6, "\\x%02x", c);
+			continue;
+		}
+		switch (c) {
+		case '"': e = "\\\""; break;
+		case '\\': e = "\\\\"; break;
+		case '\f': e = "\\f"; break;
+		case '\n': e = "\\n"; break;
+		case '\r': e = "\\r"; break;
+		case '\t': e = "\\t"; break;
+		case '\v': e = "\\v"; break;
+		}
+		if (e) {
+			tmp[t++] = e[0];
+			tmp[t++] = e[1];
+		} else if (c >= 0x20 && c < 0x7f) {
+			tmp[t++] = (char)c;
+		} else if (i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '7') {
+			t += (size_t)snprintf(tmp + t, 6, "\\%03o", c);
+		} else {
+			t += (size_t)snprintf(tmp + t, 6, "\\%o", c);
+		}
+	}
+	tmp[t++] = '"';
+	wt_buf_add(out, tmp, t);
+	if (more)
+		wt_buf_puts(out, "...");
+}
+
+static void quote(struct wt_buf *out, const unsigned char *p, size_t n, bool more)
+{
+	quote_x(out, p, n, more, false);
+}
+
+/* A NUL-terminated string captured at entry; bound: bytes shown at most. */
+static void put_cstr(struct wt_buf *out, const struct fmt *f, int i, size_t bound)
+{
+	const struct scev_cap *k = cap_of(f, i, 0);
+	if (!k || k->state != SCEV_CAP_OK || !k->data) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	const unsigned char *nul = memchr(k->data, 0, k->len);
+	size_t len = nul ? (size_t)(nul - k->data) : k->len;
+	bool more = !nul && k->cut;
+	if (len > bound) {
+		len = bound;
+		more = true;
+	}
+	quote(out, k->data, len, more);
+}
+
+/* A buffer of size bytes (from an argument or the result). */
+static void put_buf(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t size,
+		    bool cstr, bool hex)
+{
+	const struct scev_cap *k = cap_of(f, i, at_exit);
+	if (!k || k->state != SCEV_CAP_OK || !k->data) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	size_t n = k->len;
+	if (n > size)
+		n = (size_t)size;
+	if (cstr) { /* getcwd: the result counts the NUL */
+		const unsigned char *nul = memchr(k->data, 0, n);
+		if (nul)
+			size = n = (size_t)(nul - k->data);
+	}
+	bool more = size > n || (k->cut && n == k->len);
+	if (n > f->strsize) {
+		n = f->strsize;
+		more = true;
+	}
+	quote_x(out, k->data, n, more, hex);
+}
+
+static void put_fd(struct wt_buf *out, const struct fmt *f, int fd)
+{
+	wt_buf_printf(out, "%d", fd);
+	if (fd >= 0 && f->o && f->o->fd_paths && f->o->fd_path) {
+		char buf[4096];
+		const char *p = f->o->fd_path(f->o->ctx, f->ev->pid, fd, buf, sizeof(buf));
+		if (p)
+			wt_buf_printf(out, "<%s>", p);
+	}
+}
+
+static int64_t get_i64(const unsigned char *p, int size)
+{
+	if (size == 4) {
+		int32_t v;
+		memcpy(&v, p, 4);
+		return v;
+	}
+	int64_t v;
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static void put_ts(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, (uint32_t)(2 * w));
+	if (!k || (at_exit && f->failed)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	wt_buf_printf(out, "{tv_sec=%lld, tv_nsec=%lld}", (long long)get_i64(k->data, w),
+		      (long long)get_i64(k->data + w, w));
+}
+
+static void put_sigset(struct wt_buf *out, const struct fmt *f, int i, int at_exit)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, 8);
+	if (!k || (at_exit && f->failed)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t m;
+	memcpy(&m, k->data, 8);
+	if (__builtin_popcountll(m) >= 64 * 2 / 3) { /* strace shows the few missing */
+		m = ~m;
+		wt_buf_puts(out, "~");
+	}
+	const char *sep = "[";
+	for (int s = 1; s <= 64; s++) {
+		if (!(m >> (s - 1) & 1))
+			continue;
+		const char *n = sysdecode_signal_name(s);
+		wt_buf_printf(out, "%s%s", sep, n ? n + 3 : "?");
+		sep = " ";
+	}
+	wt_buf_puts(out, *sep == '[' ? "[]" : "]");
+}
+
+static void put_sockaddr(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t len)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, 2);
+	if (!k || (at_exit && f->failed)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	size_t n = k->len < len ? k->len : (size_t)len;
+	const unsigned char *p = k->data;
+	uint16_t fam;
+	memcpy(&fam, p, 2);
+	wt_buf_puts(out, "{sa_family=");
+	sd_print_xval(out, X_AF, fam);
+	if (fam == 2 && n >= 8) {
+		uint16_t port;
+		char a[INET_ADDRSTRLEN];
+		memcpy(&port, p + 2, 2);
+		inet_ntop(AF_INET, p + 4, a, sizeof(a));
+		wt_buf_printf(out, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(port), a);
+	} else if (fam == 10 && n >= 24) {
+		uint16_t port;
+		uint32_t flow, scope = 0;
+		char a[INET6_ADDRSTRLEN];
+		memcpy(&port, p + 2, 2);
+		memcpy(&flow, p + 4, 4);
+		inet_ntop(AF_INET6, p + 8, a, sizeof(a));
+		if (n >= 28)
+			memcpy(&scope, p + 24, 4);
+		wt_buf_printf(out,
+			      ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", "
+			      "&sin6_addr), sin6_scope_id=%u}",
+			      ntohs(port), ntohl(flow), a, scope);
+	} else if (fam == 1) {
+		size_t plen = n > 2 ? n - 2 : 0;
+		if (plen > 108)
+			plen = 108;
+		if (plen == 0) {
+			wt_buf_puts(out, "}");
+			return;
+		}
+		wt_buf_puts(out, ", sun_path=");
+		const unsigned char *sp = p + 2;
+		if (sp[0] == 0 && plen > 1) { /* abstract: @"name" */
+			wt_buf_puts(out, "@");
+			quote(out, sp + 1, plen - 1, false);
+		} else {
+			const unsigned char *nul = memchr(sp, 0, plen);
+			quote(out, sp, nul ? (size_t)(nul - sp) : plen, false);
+		}
+		wt_buf_puts(out, "}");
+	} else {
+		wt_buf_puts(out, ", sa_data=");
+		quote(out, p + 2, n > 2 ? n - 2 : 0, false);
+		wt_buf_puts(out, "}");
+	}
+}
+
+static void put_lenp(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *in = cap_ok(f, i, 0, 4), *ou = cap_ok(f, i, 1, 4);
+	int32_t a = 0, b = 0;
+	if (in)
+		memcpy(&a, in->data, 4);
+	if (ou && !f->failed)
+		memcpy(&b, ou->data, 4);
+	else
+		ou = NULL;
+	if (in && ou && a != b)
+		wt_buf_printf(out, "[%d => %d]", a, b);
+	else if (in || ou)
+		wt_buf_printf(out, "[%d]", ou ? b : a);
+	else
+		put_ptr(out, word(f, i));
+}
+
+static void put_mode(struct wt_buf *out, uint32_t mode)
+{
+	static const struct {
+		uint32_t v;
+		const char *n;
+	} t[] = { { 0140000, "S_IFSOCK" }, { 0120000, "S_IFLNK" }, { 0100000, "S_IFREG" },
+		  { 0060000, "S_IFBLK" },  { 0040000, "S_IFDIR" }, { 0020000, "S_IFCHR" },
+		  { 0010000, "S_IFIFO" } };
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if ((mode & 0170000) == t[i].v) {
+			wt_buf_printf(out, "%s|%#03o", t[i].n, mode & 07777);
+			return;
+		}
+	wt_buf_printf(out, "%#03o", mode);
+}
+
+static void put_stat(struct wt_buf *out, const struct fmt *f, int i)
+{
+	/* x86_64 struct stat: mode at 24, rdev at 40, size at 48; i386 stat64: 16, 32, 44 */
+	const int mo = f->i386 ? 16 : 24, ro = f->i386 ? 32 : 40, so = f->i386 ? 44 : 48;
+	const struct scev_cap *k = cap_ok(f, i, 1, (uint32_t)so + 8);
+	if (!k || f->failed) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint32_t mode;
+	uint64_t rdev;
+	int64_t size;
+	memcpy(&mode, k->data + mo, 4);
+	memcpy(&rdev, k->data + ro, 8);
+	memcpy(&size, k->data + so, 8);
+	wt_buf_puts(out, "{st_mode=");
+	put_mode(out, mode);
+	if ((mode & 0170000) == 0020000 || (mode & 0170000) == 0060000)
+		wt_buf_printf(out, ", st_rdev=makedev(%#x, %#x), ...}", major(rdev), minor(rdev));
+	else
+		wt_buf_printf(out, ", st_size=%lld, ...}", (long long)size);
+}
+
+static void put_pipe(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 8);
+	if (!k || f->failed) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	int32_t fd[2];
+	memcpy(fd, k->data, 8);
+	wt_buf_puts(out, "[");
+	put_fd(out, f, fd[0]);
+	wt_buf_puts(out, ", ");
+	put_fd(out, f, fd[1]);
+	wt_buf_puts(out, "]");
+}
+
+static void put_wstatus(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 4);
+	if (!k || f->failed || f->ret == 0) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	int s;
+	memcpy(&s, k->data, 4);
+	if ((s & 0x7f) == 0) {
+		wt_buf_printf(out, "[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]", (s >> 8) & 0xff);
+	} else if ((s & 0xff) == 0x7f) {
+		wt_buf_puts(out, "[{WIFSTOPPED(s) && WSTOPSIG(s) == ");
+		sd_print_signal(out, (s >> 8) & 0xff);
+		wt_buf_puts(out, "}]");
+	} else if (s == 0xffff) {
+		wt_buf_puts(out, "[{WIFCONTINUED(s)}]");
+	} else {
+		wt_buf_puts(out, "[{WIFSIGNALED(s) && WTERMSIG(s) == ");
+		sd_print_signal(out, s & 0x7f);
+		wt_buf_puts(out, s & 0x80 ? " && WCOREDUMP(s)}]" : "}]");
+	}
+}
+
+static void put_epev(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 12);
+	if (!k) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint32_t ev;
+	uint64_t data;
+	memcpy(&ev, k->data, 4);
+	memcpy(&data, k->data + 4, 8);
+	wt_buf_puts(out, "{events=");
+	sd_print_flags(out, X_EPOLLEV, ev);
+	wt_buf_printf(out, ", data={u32=%u, u64=%llu}}", (uint32_t)data, (unsigned long long)data);
+}
+
+/* The access mode is a value in the low two bits, the rest flags. */
+static void put_openfl(struct wt_buf *out, uint64_t v)
+{
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	wt_buf_puts(out, acc[v & 3]);
+	if (v & ~(uint64_t)3) {
+		wt_buf_puts(out, "|");
+		sd_print_flags(out, X_OPEN, v & ~(uint64_t)3);
+	}
+}
+
+static void put_sockflags(struct wt_buf *out, uint64_t v)
+{
+	static const char *const types[] = { [1] = "SOCK_STREAM", [2] = "SOCK_DGRAM",
+					     [3] = "SOCK_RAW",	  [4] = "SOCK_RDM",
+					     [5] = "SOCK_SEQPACKET", [6] = "SOCK_DCCP",
+					     [10] = "SOCK_PACKET" };
+	unsigned t = v & 0xf;
+	if (t < sizeof(types) / sizeof(types[0]) && types[t])
+		wt_buf_puts(out, types[t]);
+	else
+		wt_buf_printf(out, "%#x /* SOCK_??? */", t);
+	v &= ~(uint64_t)0xf;
+	if (v) {
+		wt_buf_puts(out, "|");
+		sd_print_flags(out, X_SOCKFL, v);
+	}
+}
+
+static void put_access(struct wt_buf *out, uint64_t v)
+{
+	if (v == 0) {
+		wt_buf_puts(out, "F_OK");
+		return;
+	}
+	const char *sep = "";
+	static const struct {
+		unsigned b;
+		const char *n;
+	} t[] = { { 4, "R_OK" }, { 2, "W_OK" }, { 1, "X_OK" } };
+	for (int i = 0; i < 3; i++)
+		if (v & t[i].b) {
+			wt_buf_printf(out, "%s%s", sep, t[i].n);
+			sep = "|";
+			v &= ~(uint64_t)t[i].b;
+		}
+	if (v)
+		wt_buf_printf(out, "%s%#llx", sep, (unsigned long long)v);
+}
+
+static void put_futexop(struct wt_buf *out, uint64_t v)
+{
+	static const char *const ops[] = {
+		"FUTEX_WAIT",	     "FUTEX_WAKE",	   "FUTEX_FD",		"FUTEX_REQUEUE",
+		"FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",	   "FUTEX_LOCK_PI",	"FUTEX_UNLOCK_PI",
+		"FUTEX_TRYLOCK_PI",  "FUTEX_WAIT_BITSET",  "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+		"FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
+	};
+	unsigned cmd = (unsigned)v & ~(128u | 256u);
+	if (cmd >= sizeof(ops) / sizeof(ops[0]) || (v >> 32)) {
+		wt_buf_printf(out, "%#llx /* FUTEX_??? */", (unsigned long long)v);
+		return;
+	}
+	wt_buf_printf(out, "%s%s%s", ops[cmd], v & 128 ? "_PRIVATE" : "",
+		      v & 256 ? "|FUTEX_CLOCK_REALTIME" : "");
+}
+
+/* How many of futex's arguments strace shows for its operation. */
+static int futex_nargs(uint64_t op)
+{
+	switch (op & ~(128u | 256u)) {
+	case 0: /* WAIT */
+		return 4;
+	case 1:	 /* WAKE */
+	case 7:	 /* UNLOCK_PI */
+	case 8:	 /* TRYLOCK_PI */
+		return 3;
+	case 9:	 /* WAIT_BITSET */
+	case 10: /* WAKE_BITSET */
+		return 6;
+	default:
+		return 6;
+	}
+}
+
+/* Whether argument i is shown at all (open's mode without O_CREAT is not). */
+static bool shown(const struct fmt *f, int i)
+{
+	uint16_t a = f->c->arg[i];
+	switch (SD_KIND(a)) {
+	case K_OPENMODE:
+		return (f->ev->arg[SD_PARAM(a) % 6] & (0100 | 020000000)) != 0;
+	case K_FCNTLARG:
+		switch (f->ev->arg[SD_PARAM(a) % 6] & 0xffffffffu) {
+		case 1: case 3: case 9: case 11: case 1025: case 1032: case 1034:
+			return false; /* F_GETFD, F_GETFL, F_GETOWN, F_GETSIG, F_GETLEASE, ... */
+		default:
+			return true;
+		}
+	default:
+		break;
+	}
+	/* futex's 5th argument (uaddr2) is left out of the bitset operations */
+	if (SD_KIND(f->c->arg[1]) == K_FUTEXOP && i == 4) {
+		unsigned cmd = (unsigned)f->ev->arg[1] & ~(128u | 256u);
+		return cmd != 9 && cmd != 10;
+	}
+	return true;
+}
+
+static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
+{
+	uint16_t a = f->c->arg[i];
+	uint64_t v = word(f, i);
+	unsigned p = SD_PARAM(a);
+	if (SD_KIND(f->c->arg[1]) == K_FUTEXOP && i == 5 && (uint32_t)v == FUTEX_BITSET_MATCH_ANY) {
+		wt_buf_puts(out, "FUTEX_BITSET_MATCH_ANY");
+		return;
+	}
+	switch (SD_KIND(a)) {
+	case K_HEX:
+		put_ptr(out, v);
+		break;
+	case K_XNUM:
+		put_xnum(out, v);
+		break;
+	case K_PGOFF:
+		put_xnum(out, v * 4096);
+		break;
+	case K_INT:
+		wt_buf_printf(out, "%d", (int32_t)v);
+		break;
+	case K_UINT:
+		wt_buf_printf(out, "%u", (uint32_t)v);
+		break;
+	case K_LONG:
+		wt_buf_printf(out, "%lld", f->i386 ? (long long)(int32_t)v : (long long)(int64_t)v);
+		break;
+	case K_ULONG:
+		wt_buf_printf(out, "%llu", (unsigned long long)v);
+		break;
+	case K_OCT:
+	case K_OPENMODE:
+		wt_buf_printf(out, "%#03llo", (unsigned long long)(v & 0xffffffffu));
+		break;
+	case K_FD:
+		put_fd(out, f, (int32_t)v);
+		break;
+	case K_DIRFD:
+		if ((int32_t)v == -100)
+			wt_buf_puts(out, "AT_FDCWD");
+		else
+			put_fd(out, f, (int32_t)v);
+		break;
+	case K_PATH:
+		put_cstr(out, f, i, SCEV_CAP_MAX);
+		break;
+	case K_STR:
+		put_cstr(out, f, i, f->strsize);
+		break;
+	case K_IBUF:
+		put_buf(out, f, i, 0, word(f, (int)(p % 6)), false, false);
+		break;
+	case K_OBUF:
+	case K_OSTR:
+	case K_OBUFX:
+		if (f->failed)
+			put_ptr(out, v);
+		else
+			put_buf(out, f, i, 1, (uint64_t)f->ret, SD_KIND(a) == K_OSTR,
+				SD_KIND(a) == K_OBUFX);
+		break;
+	case K_FLAGS:
+		sd_print_flags(out, (enum sd_xlat)(p % X_NXLAT), v);
+		break;
+	case K_OPENFL:
+		put_openfl(out, v);
+		break;
+	case K_XVAL:
+		sd_print_xval(out, (enum sd_xlat)(p % X_NXLAT), v);
+		break;
+	case K_SIG:
+		sd_print_signal(out, (int32_t)v);
+		break;
+	case K_SOCKTYPE:
+		put_sockflags(out, v);
+		break;
+	case K_SOCKPROTO: {
+		uint64_t fam = word(f, (int)(p % 6));
+		if (fam == 2 || fam == 10)
+			sd_print_xval(out, X_IPPROTO, v);
+		else
+			wt_buf_printf(out, "%d", (int32_t)v);
+		break;
+	}
+	case K_TS_IN:
+		put_ts(out, f, i, 0, f->i386 ? 4 : 8);
+		break;
+	case K_TS_OUT:
+		put_ts(out, f, i, 1, f->i386 ? 4 : 8);
+		break;
+	case K_TS64_IN:
+		put_ts(out, f, i, 0, 8);
+		break;
+	case K_TS64_OUT:
+		put_ts(out, f, i, 1, 8);
+		break;
+	case K_SA_IN:
+		put_sockaddr(out, f, i, 0, word(f, (int)(p % 6)));
+		break;
+	case K_SA_OUT: {
+		const struct scev_cap *l = cap_ok(f, (int)(p % 6), 1, 4);
+		uint32_t len = 128;
+		if (l)
+			memcpy(&len, l->data, 4);
+		put_sockaddr(out, f, i, 1, len);
+		break;
+	}
+	case K_LENP:
+		put_lenp(out, f, i);
+		break;
+	case K_STAT:
+		put_stat(out, f, i);
+		break;
+	case K_PIPE:
+		put_pipe(out, f, i);
+		break;
+	case K_SIGSET_IN:
+		put_sigset(out, f, i, 0);
+		break;
+	case K_SIGSET_OUT:
+		put_sigset(out, f, i, 1);
+		break;
+	case K_WSTATUS:
+		put_wstatus(out, f, i);
+		break;
+	case K_EPEV_IN:
+		put_epev(out, f, i);
+		break;
+	case K_FCNTLARG:
+		switch (word(f, (int)(p % 6))) {
+		case 2: /* F_SETFD */
+			sd_print_flags(out, X_FDFLAGS, v);
+			break;
+		case 4: /* F_SETFL */
+			put_openfl(out, v);
+			break;
+		case 5: case 6: case 7: case 12: case 13: case 14: case 15: case 16: case 36:
+		case 37: case 38:
+			put_ptr(out, v); /* struct flock / f_owner_ex */
+			break;
+		default:
+			wt_buf_printf(out, "%d", (int32_t)v);
+		}
+		break;
+	case K_CLONEFL: /* a whole clone: named, in strace's order */
+		wt_buf_puts(out, "child_stack=");
+		put_ptr(out, word(f, 1));
+		wt_buf_puts(out, ", flags=");
+		sd_print_flags(out, X_CLONE, v & ~(uint64_t)0xff);
+		if (v & 0xff) {
+			if (v & ~(uint64_t)0xff)
+				wt_buf_puts(out, "|");
+			sd_print_signal(out, (int)(v & 0xff));
+		}
+		if (v & 0x100000) { /* CLONE_PARENT_SETTID */
+			wt_buf_puts(out, ", parent_tid=");
+			put_ptr(out, word(f, 2));
+		}
+		if (v & 0x1200000) { /* CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID */
+			wt_buf_puts(out, ", child_tidptr=");
+			put_ptr(out, word(f, f->i386 ? 4 : 3));
+		}
+		if (v & 0x80000) { /* CLONE_SETTLS */
+			wt_buf_puts(out, ", tls=");
+			put_ptr(out, word(f, f->i386 ? 3 : 4));
+		}
+		break;
+	case K_FUTEXOP:
+		put_futexop(out, v);
+		break;
+	case K_ACCESS:
+		put_access(out, v);
+		break;
+	case K_NKINDS:
+		break;
+	}
+}
+
+static void put_result(struct wt_buf *out, const struct fmt *f)
+{
+	const struct scev *ev = f->ev;
+	int64_t r = f->ret;
+	if (f->c && f->c->ret == R_NONE) {
+		wt_buf_puts(out, " = ?");
+		return;
+	}
+	if (f->failed) {
+		int e = (int)-r;
+		static const char *const restart[] = {
+			"To be restarted if SA_RESTART is set", "To be restarted",
+			"To be restarted if no handler", NULL, "Interrupted by signal",
+		};
+		const char *n = sysdecode_errno_name(e);
+		if (e >= 512 && e <= 516 && restart[e - 512]) {
+			wt_buf_printf(out, " = ? %s (%s)", n, restart[e - 512]);
+			return;
+		}
+		char tx[64];
+		if (n)
+			wt_buf_printf(out, " = -1 %s (%s)", n, strerror_r(e, tx, sizeof(tx)));
+		else
+			wt_buf_printf(out, " = -1 E%d (%s)", e, strerror_r(e, tx, sizeof(tx)));
+		return;
+	}
+	switch (f->c ? f->c->ret : R_INT) {
+	case R_HEX:
+		wt_buf_printf(out, " = %#llx", (unsigned long long)(f->i386 ? (uint32_t)r : (uint64_t)r));
+		break;
+	case R_OCT:
+		wt_buf_printf(out, " = %#03llo", (unsigned long long)r);
+		break;
+	case R_FD:
+		wt_buf_puts(out, " = ");
+		put_fd(out, f, (int)r);
+		break;
+	case R_FCNTL:
+		switch (ev->arg[1] & 0xffffffffu) {
+		case 0: case 1030: /* F_DUPFD, F_DUPFD_CLOEXEC */
+			wt_buf_puts(out, " = ");
+			put_fd(out, f, (int)r);
+			break;
+		case 1: /* F_GETFD */
+			if (r) {
+				wt_buf_printf(out, " = %#llx (flags ", (unsigned long long)r);
+				sd_print_flags(out, X_FDFLAGS, (uint64_t)r);
+				wt_buf_puts(out, ")");
+			} else {
+				wt_buf_puts(out, " = 0");
+			}
+			break;
+		case 3: /* F_GETFL */
+			wt_buf_printf(out, " = %#llx (flags ", (unsigned long long)r);
+			put_openfl(out, (uint64_t)r);
+			wt_buf_puts(out, ")");
+			break;
+		default:
+			wt_buf_printf(out, " = %lld", (long long)r);
+		}
+		break;
+	default:
+		wt_buf_printf(out, " = %lld", (long long)r);
+	}
+}
+
+void sysdecode_format(const struct scev *ev, enum scev_part part, const struct sysdecode_opts *o,
+		      struct wt_buf *out)
+{
+	struct fmt f = { .ev = ev, .o = o, .strsize = o ? o->strsize : 32 };
+	f.i386 = sd_is_i386(ev->arch);
+	f.c = sd_call_of(ev->arch, ev->nr);
+	f.ret = f.i386 ? (int64_t)(int32_t)ev->ret : ev->ret;
+	f.failed = f.ret < 0 && f.ret >= -4095;
+	if (f.strsize > SCEV_CAP_MAX)
+		f.strsize = SCEV_CAP_MAX;
+
+	/* The arguments shown, and the first one known only at exit. */
+	int idx[6], n = 0, first_exit;
+	if (f.c && f.c->arg) {
+		int na = f.c->nargs < 0 ? 0 : f.c->nargs > 6 ? 6 : f.c->nargs;
+		if (SD_KIND(f.c->arg[1]) == K_FUTEXOP && na > futex_nargs(ev->arg[1]))
+			na = futex_nargs(ev->arg[1]);
+		if (SD_KIND(f.c->arg[0]) == K_CLONEFL)
+			na = 1; /* the one argument prints clone's named fields */
+		for (int i = 0; i < na; i++)
+			if (shown(&f, i))
+				idx[n++] = i;
+	} else {
+		int na = f.c ? (f.c->nargs < 0 ? 0 : f.c->nargs > 6 ? 6 : f.c->nargs) : 6;
+		for (int i = 0; i < na; i++)
+			idx[n++] = i;
+	}
+	first_exit = n;
+	for (int j = 0; f.c && f.c->arg && j < n; j++)
+		if (sd_kind_at_exit(SD_KIND(f.c->arg[idx[j]]))) {
+			first_exit = j;
+			break;
+		}
+
+	if (part & SCEV_ENTRY) {
+		char nbuf[48];
+		wt_buf_printf(out, "%s(", f.c ? f.c->name : sysname(ev->arch, ev->nr, nbuf, sizeof(nbuf)));
+	}
+	for (int j = 0; j < n; j++) {
+		bool at_exit = j >= first_exit;
+		if (!(part & (at_exit ? SCEV_EXIT : SCEV_ENTRY)))
+			continue;
+		if (f.c && f.c->arg)
+			put_arg(out, &f, idx[j]);
+		else
+			put_xnum(out, word(&f, idx[j]));
+		if (j + 1 < n) /* entry part: "read(3, " as strace leaves it */
+			wt_buf_puts(out, ", ");
+	}
+	if (part & SCEV_EXIT) {
+		wt_buf_puts(out, ")");
+		put_result(out, &f);
+	}
+}

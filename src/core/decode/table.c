@@ -1,0 +1,496 @@
+/*
+ * table.c: what whytop knows about each system call, by NAME: strace's
+ * classes and argument counts (sysent.h, generated from strace's tables),
+ * the kind of each argument and of the result (sigs[] below). One entry
+ * serves x86_64 and i386; the numbers come from libseccomp (sysnames.h),
+ * resolved once into an array per ABI indexed by number.
+ *
+ * Where i386 differs: its 32-bit words are sign-extended by kind (K_INT,
+ * K_LONG), struct timespec of the old calls is two 32-bit words (K_TS_*;
+ * the *_time64 calls use K_TS64_*), stat64/fstat64/fstatat64 use the
+ * stat64 layout (K_STAT), the old stat/fstat/lstat and old_mmap (i386 "mmap",
+ * one pointer argument) stay hex, mmap2's offset is in pages (K_PGOFF),
+ * _llseek's 64-bit offset in two words stays hex, and the socketcall/ipc
+ * multiplexers print their raw arguments.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <linux/audit.h>
+
+#include <whytop/sysnames.h>
+
+#include "decode_int.h"
+
+/* Shorthands for the signature table. */
+#define HEX K_HEX
+#define I K_INT
+#define U K_UINT
+#define L K_LONG
+#define UL K_ULONG
+#define O K_OCT
+#define FD K_FD
+#define DFD K_DIRFD
+#define PATH K_PATH
+#define STR K_STR
+#define OBUF K_OBUF
+#define OSTR K_OSTR
+#define IBUF(n) SD_ARG(K_IBUF, n)
+#define FL(x) SD_ARG(K_FLAGS, X_##x)
+#define XV(x) SD_ARG(K_XVAL, X_##x)
+#define SIG K_SIG
+#define SA_IN(n) SD_ARG(K_SA_IN, n)
+#define SA_OUT(n) SD_ARG(K_SA_OUT, n)
+
+struct sd_sig {
+	const char *name;
+	uint8_t ret;
+	uint16_t arg[6];
+};
+
+/* Argument kinds by name; calls not here print hex (strace's printargs). */
+static const struct sd_sig sigs[] = {
+	/* %desc, %file */
+	{ "read", R_INT, { FD, OBUF, UL } },
+	{ "write", R_INT, { FD, IBUF(2), UL } },
+	{ "pread64", R_INT, { FD, OBUF, UL, L } },
+	{ "pwrite64", R_INT, { FD, IBUF(2), UL, L } },
+	{ "readv", R_INT, { FD, HEX, I } },
+	{ "writev", R_INT, { FD, HEX, I } },
+	{ "preadv", R_INT, { FD, HEX, I, L } },
+	{ "pwritev", R_INT, { FD, HEX, I, L } },
+	{ "preadv2", R_INT, { FD, HEX, I, L, L, FL(RWF) } },
+	{ "pwritev2", R_INT, { FD, HEX, I, L, L, FL(RWF) } },
+	{ "open", R_FD, { PATH, K_OPENFL, SD_ARG(K_OPENMODE, 1) } },
+	{ "creat", R_FD, { PATH, O } },
+	{ "openat", R_FD, { DFD, PATH, K_OPENFL, SD_ARG(K_OPENMODE, 2) } },
+	{ "openat2", R_FD, { DFD, PATH, HEX, UL } },
+	{ "open_by_handle_at", R_FD, { DFD, HEX, K_OPENFL } },
+	{ "name_to_handle_at", R_INT, { DFD, PATH, HEX, HEX, FL(AT) } },
+	{ "close", R_INT, { FD } },
+	{ "close_range", R_INT, { FD, FD, U } },
+	{ "stat", R_INT, { PATH, K_STAT } },
+	{ "lstat", R_INT, { PATH, K_STAT } },
+	{ "fstat", R_INT, { FD, K_STAT } },
+	{ "newfstatat", R_INT, { DFD, PATH, K_STAT, FL(AT) } },
+	{ "stat64", R_INT, { PATH, K_STAT } },
+	{ "lstat64", R_INT, { PATH, K_STAT } },
+	{ "fstat64", R_INT, { FD, K_STAT } },
+	{ "fstatat64", R_INT, { DFD, PATH, K_STAT, FL(AT) } },
+	{ "statx", R_INT, { DFD, PATH, FL(AT), HEX, HEX } },
+	{ "statfs", R_INT, { PATH, HEX } },
+	{ "fstatfs", R_INT, { FD, HEX } },
+	{ "statfs64", R_INT, { PATH, UL, HEX } },
+	{ "fstatfs64", R_INT, { FD, UL, HEX } },
+	{ "poll", R_INT, { HEX, U, I } },
+	{ "ppoll", R_INT, { HEX, U, K_TS_IN, HEX, UL } },
+	{ "ppoll_time64", R_INT, { HEX, U, K_TS64_IN, HEX, UL } },
+	{ "select", R_INT, { I, HEX, HEX, HEX, HEX } },
+	{ "_newselect", R_INT, { I, HEX, HEX, HEX, HEX } },
+	{ "pselect6", R_INT, { I, HEX, HEX, HEX, K_TS_IN, HEX } },
+	{ "pselect6_time64", R_INT, { I, HEX, HEX, HEX, K_TS64_IN, HEX } },
+	{ "lseek", R_INT, { FD, L, XV(SEEK) } },
+	{ "_llseek", R_INT, { FD, UL, UL, HEX, XV(SEEK) } },
+	{ "ioctl", R_INT, { FD, HEX, HEX } },
+	{ "access", R_INT, { PATH, K_ACCESS } },
+	{ "faccessat", R_INT, { DFD, PATH, K_ACCESS } },
+	{ "faccessat2", R_INT, { DFD, PATH, K_ACCESS, FL(AT) } },
+	{ "pipe", R_INT, { K_PIPE } },
+	{ "pipe2", R_INT, { K_PIPE, FL(OPEN) } },
+	{ "dup", R_FD, { FD } },
+	{ "dup2", R_FD, { FD, FD } },
+	{ "dup3", R_FD, { FD, FD, FL(OPEN) } },
+	{ "fcntl", R_FCNTL, { FD, XV(FCNTL), SD_ARG(K_FCNTLARG, 1) } },
+	{ "fcntl64", R_FCNTL, { FD, XV(FCNTL), SD_ARG(K_FCNTLARG, 1) } },
+	{ "flock", R_INT, { FD, FL(LOCK) } },
+	{ "fsync", R_INT, { FD } },
+	{ "fdatasync", R_INT, { FD } },
+	{ "syncfs", R_INT, { FD } },
+	{ "sync_file_range", R_INT, { FD, L, L, U } },
+	{ "truncate", R_INT, { PATH, L } },
+	{ "ftruncate", R_INT, { FD, L } },
+	{ "getdents", R_INT, { FD, HEX, U } },
+	{ "getdents64", R_INT, { FD, HEX, U } },
+	{ "getcwd", R_INT, { OSTR, UL } },
+	{ "chdir", R_INT, { PATH } },
+	{ "fchdir", R_INT, { FD } },
+	{ "chroot", R_INT, { PATH } },
+	{ "rename", R_INT, { PATH, PATH } },
+	{ "renameat", R_INT, { DFD, PATH, DFD, PATH } },
+	{ "renameat2", R_INT, { DFD, PATH, DFD, PATH, FL(RENAME) } },
+	{ "mkdir", R_INT, { PATH, O } },
+	{ "mkdirat", R_INT, { DFD, PATH, O } },
+	{ "rmdir", R_INT, { PATH } },
+	{ "link", R_INT, { PATH, PATH } },
+	{ "linkat", R_INT, { DFD, PATH, DFD, PATH, FL(AT) } },
+	{ "symlink", R_INT, { PATH, PATH } },
+	{ "symlinkat", R_INT, { PATH, DFD, PATH } },
+	{ "unlink", R_INT, { PATH } },
+	{ "unlinkat", R_INT, { DFD, PATH, FL(AT) } },
+	{ "readlink", R_INT, { PATH, OBUF, UL } },
+	{ "readlinkat", R_INT, { DFD, PATH, OBUF, UL } },
+	{ "chmod", R_INT, { PATH, O } },
+	{ "fchmod", R_INT, { FD, O } },
+	{ "fchmodat", R_INT, { DFD, PATH, O } },
+	{ "fchmodat2", R_INT, { DFD, PATH, O, FL(AT) } },
+	{ "chown", R_INT, { PATH, I, I } },
+	{ "lchown", R_INT, { PATH, I, I } },
+	{ "fchown", R_INT, { FD, I, I } },
+	{ "fchownat", R_INT, { DFD, PATH, I, I, FL(AT) } },
+	{ "mknod", R_INT, { PATH, O, HEX } },
+	{ "mknodat", R_INT, { DFD, PATH, O, HEX } },
+	{ "utime", R_INT, { PATH, HEX } },
+	{ "utimes", R_INT, { PATH, HEX } },
+	{ "futimesat", R_INT, { DFD, PATH, HEX } },
+	{ "utimensat", R_INT, { DFD, PATH, HEX, FL(AT) } },
+	{ "utimensat_time64", R_INT, { DFD, PATH, HEX, FL(AT) } },
+	{ "acct", R_INT, { PATH } },
+	{ "swapon", R_INT, { PATH, HEX } },
+	{ "swapoff", R_INT, { PATH } },
+	{ "mount", R_INT, { PATH, PATH, STR, HEX, HEX } },
+	{ "umount2", R_INT, { PATH, HEX } },
+	{ "pivot_root", R_INT, { PATH, PATH } },
+	{ "truncate64", R_INT, { PATH, HEX, HEX } },
+	{ "ftruncate64", R_INT, { FD, HEX, HEX } },
+	{ "setxattr", R_INT, { PATH, STR, IBUF(3), UL, HEX } },
+	{ "lsetxattr", R_INT, { PATH, STR, IBUF(3), UL, HEX } },
+	{ "fsetxattr", R_INT, { FD, STR, IBUF(3), UL, HEX } },
+	{ "getxattr", R_INT, { PATH, STR, OBUF, UL } },
+	{ "lgetxattr", R_INT, { PATH, STR, OBUF, UL } },
+	{ "fgetxattr", R_INT, { FD, STR, OBUF, UL } },
+	{ "listxattr", R_INT, { PATH, HEX, UL } },
+	{ "llistxattr", R_INT, { PATH, HEX, UL } },
+	{ "flistxattr", R_INT, { FD, HEX, UL } },
+	{ "removexattr", R_INT, { PATH, STR } },
+	{ "lremovexattr", R_INT, { PATH, STR } },
+	{ "fremovexattr", R_INT, { FD, STR } },
+	{ "inotify_init1", R_FD, { FL(INIT1) } },
+	{ "inotify_add_watch", R_INT, { FD, PATH, FL(IN) } },
+	{ "inotify_rm_watch", R_INT, { FD, I } },
+	{ "fanotify_mark", R_INT, { FD, HEX, HEX, DFD, PATH } },
+	{ "eventfd", R_FD, { U } },
+	{ "eventfd2", R_FD, { U, FL(EFD) } },
+	{ "signalfd", R_FD, { FD, K_SIGSET_IN, UL } },
+	{ "signalfd4", R_FD, { FD, K_SIGSET_IN, UL, FL(SFD) } },
+	{ "timerfd_create", R_FD, { XV(CLOCK), FL(TFD) } },
+	{ "timerfd_settime", R_INT, { FD, FL(TIMER), HEX, HEX } },
+	{ "timerfd_settime64", R_INT, { FD, FL(TIMER), HEX, HEX } },
+	{ "timerfd_gettime", R_INT, { FD, HEX } },
+	{ "timerfd_gettime64", R_INT, { FD, HEX } },
+	{ "epoll_create", R_FD, { I } },
+	{ "epoll_create1", R_FD, { FL(EPOLLFL) } },
+	{ "epoll_ctl", R_INT, { FD, XV(EPOLLCTL), FD, K_EPEV_IN } },
+	{ "epoll_wait", R_INT, { FD, HEX, I, I } },
+	{ "epoll_pwait", R_INT, { FD, HEX, I, I, HEX, UL } },
+	{ "epoll_pwait2", R_INT, { FD, HEX, I, HEX, HEX, UL } },
+	{ "sendfile", R_INT, { FD, FD, HEX, UL } },
+	{ "sendfile64", R_INT, { FD, FD, HEX, UL } },
+	{ "splice", R_INT, { FD, HEX, FD, HEX, UL, HEX } },
+	{ "tee", R_INT, { FD, FD, UL, HEX } },
+	{ "vmsplice", R_INT, { FD, HEX, UL, HEX } },
+	{ "copy_file_range", R_INT, { FD, HEX, FD, HEX, UL, U } },
+	{ "fallocate", R_INT, { FD, FL(FALLOC), L, L } },
+	{ "fadvise64", R_INT, { FD, L, UL, XV(FADV) } },
+	{ "fadvise64_64", R_INT, { FD, HEX, HEX, HEX, HEX, XV(FADV) } },
+	{ "readahead", R_INT, { FD, L, UL } },
+	{ "memfd_create", R_FD, { STR, HEX } },
+	{ "userfaultfd", R_FD, { FL(OPEN) } },
+	{ "pidfd_open", R_FD, { I, U } },
+	{ "pidfd_getfd", R_FD, { FD, FD, U } },
+	{ "pidfd_send_signal", R_INT, { FD, SIG, HEX, U } },
+	{ "setns", R_INT, { FD, FL(CLONE) } },
+	{ "execve", R_INT, { PATH, HEX, HEX } },
+	{ "execveat", R_INT, { DFD, PATH, HEX, HEX, FL(AT) } },
+	/* %memory */
+	{ "mmap", R_HEX, { HEX, UL, FL(PROT), FL(MAP), FD, K_XNUM } },
+	{ "mmap2", R_HEX, { HEX, UL, FL(PROT), FL(MAP), FD, K_PGOFF } },
+	{ "mprotect", R_INT, { HEX, UL, FL(PROT) } },
+	{ "pkey_mprotect", R_INT, { HEX, UL, FL(PROT), I } },
+	{ "munmap", R_INT, { HEX, UL } },
+	{ "brk", R_HEX, { HEX } },
+	{ "mremap", R_HEX, { HEX, UL, UL, FL(MREMAP), HEX } },
+	{ "msync", R_INT, { HEX, UL, FL(MSYNC) } },
+	{ "madvise", R_INT, { HEX, UL, XV(MADV) } },
+	{ "mincore", R_INT, { HEX, UL, HEX } },
+	{ "mlock", R_INT, { HEX, UL } },
+	{ "mlock2", R_INT, { HEX, UL, FL(MLOCK) } },
+	{ "munlock", R_INT, { HEX, UL } },
+	{ "mlockall", R_INT, { FL(MCL) } },
+	{ "shmat", R_HEX, { I, HEX, HEX } },
+	{ "shmdt", R_INT, { HEX } },
+	/* %process */
+	{ "clone", R_INT, { K_CLONEFL, HEX, HEX, HEX, HEX } },
+	{ "clone3", R_INT, { HEX, UL } },
+	{ "exit", R_NONE, { I } },
+	{ "exit_group", R_NONE, { I } },
+	{ "wait4", R_INT, { I, K_WSTATUS, FL(WAIT), HEX } },
+	{ "waitpid", R_INT, { I, K_WSTATUS, FL(WAIT) } },
+	{ "waitid", R_INT, { XV(IDTYPE), I, HEX, FL(WAIT), HEX } },
+	{ "kill", R_INT, { I, SIG } },
+	{ "tkill", R_INT, { I, SIG } },
+	{ "tgkill", R_INT, { I, I, SIG } },
+	{ "rt_sigqueueinfo", R_INT, { I, SIG, HEX } },
+	{ "rt_tgsigqueueinfo", R_INT, { I, I, SIG, HEX } },
+	{ "unshare", R_INT, { FL(CLONE) } },
+	/* %signal */
+	{ "rt_sigaction", R_INT, { SIG, HEX, HEX, UL } },
+	{ "rt_sigprocmask", R_INT, { XV(SIGHOW), K_SIGSET_IN, K_SIGSET_OUT, UL } },
+	{ "rt_sigpending", R_INT, { K_SIGSET_OUT, UL } },
+	{ "rt_sigsuspend", R_INT, { K_SIGSET_IN, UL } },
+	{ "rt_sigtimedwait", R_INT, { K_SIGSET_IN, HEX, K_TS_IN, UL } },
+	{ "rt_sigtimedwait_time64", R_INT, { K_SIGSET_IN, HEX, K_TS64_IN, UL } },
+	{ "sigaltstack", R_INT, { HEX, HEX } },
+	{ "signal", R_HEX, { SIG, HEX } },
+	{ "sigprocmask", R_INT, { XV(SIGHOW), HEX, HEX } },
+	/* %network */
+	{ "socket", R_FD, { XV(AF), K_SOCKTYPE, SD_ARG(K_SOCKPROTO, 0) } },
+	{ "socketpair", R_INT, { XV(AF), K_SOCKTYPE, SD_ARG(K_SOCKPROTO, 0), K_PIPE } },
+	{ "connect", R_INT, { FD, SA_IN(2), U } },
+	{ "bind", R_INT, { FD, SA_IN(2), U } },
+	{ "listen", R_INT, { FD, I } },
+	{ "accept", R_FD, { FD, SA_OUT(2), K_LENP } },
+	{ "accept4", R_FD, { FD, SA_OUT(2), K_LENP, FL(SOCKFL) } },
+	{ "getsockname", R_INT, { FD, SA_OUT(2), K_LENP } },
+	{ "getpeername", R_INT, { FD, SA_OUT(2), K_LENP } },
+	{ "shutdown", R_INT, { FD, XV(SHUT) } },
+	{ "sendto", R_INT, { FD, IBUF(2), UL, FL(MSG), SA_IN(5), U } },
+	{ "recvfrom", R_INT, { FD, OBUF, UL, FL(MSG), SA_OUT(5), K_LENP } },
+	{ "sendmsg", R_INT, { FD, HEX, FL(MSG) } },
+	{ "recvmsg", R_INT, { FD, HEX, FL(MSG) } },
+	{ "sendmmsg", R_INT, { FD, HEX, U, FL(MSG) } },
+	{ "recvmmsg", R_INT, { FD, HEX, U, FL(MSG), HEX } },
+	{ "recvmmsg_time64", R_INT, { FD, HEX, U, FL(MSG), HEX } },
+	{ "setsockopt", R_INT, { FD, XV(SOL), I, HEX, U } },
+	{ "getsockopt", R_INT, { FD, XV(SOL), I, HEX, HEX } },
+	/* %clock, sleeping */
+	{ "clock_gettime", R_INT, { XV(CLOCK), K_TS_OUT } },
+	{ "clock_settime", R_INT, { XV(CLOCK), K_TS_IN } },
+	{ "clock_getres", R_INT, { XV(CLOCK), K_TS_OUT } },
+	{ "clock_gettime64", R_INT, { XV(CLOCK), K_TS64_OUT } },
+	{ "clock_settime64", R_INT, { XV(CLOCK), K_TS64_IN } },
+	{ "clock_getres_time64", R_INT, { XV(CLOCK), K_TS64_OUT } },
+	{ "clock_adjtime", R_INT, { XV(CLOCK), HEX } },
+	{ "clock_adjtime64", R_INT, { XV(CLOCK), HEX } },
+	{ "clock_nanosleep", R_INT, { XV(CLOCK), FL(TIMER), K_TS_IN, HEX } },
+	{ "clock_nanosleep_time64", R_INT, { XV(CLOCK), FL(TIMER), K_TS64_IN, HEX } },
+	{ "nanosleep", R_INT, { K_TS_IN, HEX } },
+	{ "gettimeofday", R_INT, { HEX, HEX } },
+	{ "settimeofday", R_INT, { HEX, HEX } },
+	{ "time", R_INT, { HEX } },
+	{ "adjtimex", R_INT, { HEX } },
+	/* others strace decodes and people meet often */
+	{ "futex", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
+	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
+	{ "umask", R_OCT, { O } },
+	{ "getrandom", R_INT, { K_OBUFX, UL, FL(GRND) } },
+	{ "arch_prctl", R_INT, { XV(ARCHPRCTL), HEX } },
+	{ "prlimit64", R_INT, { I, XV(RLIMIT), HEX, HEX } },
+	{ "getrlimit", R_INT, { XV(RLIMIT), HEX } },
+	{ "setrlimit", R_INT, { XV(RLIMIT), HEX } },
+	{ "set_robust_list", R_INT, { HEX, UL } },
+	{ "set_tid_address", R_INT, { HEX } },
+	{ "rseq", R_INT, { HEX, K_XNUM, I, K_XNUM } },
+	{ "getpriority", R_INT, { XV(PRIO), I } },
+	{ "setpriority", R_INT, { XV(PRIO), I, I } },
+	{ "setitimer", R_INT, { XV(ITIMER), HEX, HEX } },
+	{ "getitimer", R_INT, { XV(ITIMER), HEX } },
+	{ "alarm", R_INT, { U } },
+};
+
+/* Classes and argument counts, from strace (sysent.h). */
+struct sd_ent {
+	const char *name;
+	uint16_t classes;
+	int8_t nargs[2]; /* x86_64, i386; -1: absent */
+};
+static const struct sd_ent ents[] = {
+#define SYSENT(n, c, a64, a32) { n, c, { a64, a32 } },
+#include "sysent.h"
+#undef SYSENT
+};
+
+#define NENTS (sizeof(ents) / sizeof(ents[0]))
+
+/* Per ABI: the calls, and which one serves each number. */
+static struct sd_call calls[2][NENTS];
+static int16_t by_nr[2][SC_NR_MAX]; /* index into calls[abi], -1: unknown */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+static const uint16_t *sig_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (strcmp(sigs[i].name, name) == 0)
+			return sigs[i].arg;
+	return NULL;
+}
+
+static uint8_t ret_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		if (strcmp(sigs[i].name, name) == 0)
+			return sigs[i].ret;
+	return R_INT;
+}
+
+/* Layouts that exist only on x86_64 stay hex on i386, see the top. */
+static int i386_hex(const char *name)
+{
+	static const char *const hex[] = { "stat", "lstat", "fstat", "mmap", "select" };
+	for (size_t i = 0; i < sizeof(hex) / sizeof(hex[0]); i++)
+		if (strcmp(hex[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void resolve(void)
+{
+	static const uint32_t arch[2] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
+	for (int a = 0; a < 2; a++) {
+		for (long nr = 0; nr < SC_NR_MAX; nr++)
+			by_nr[a][nr] = -1;
+		for (size_t i = 0; i < NENTS; i++) {
+			struct sd_call *c = &calls[a][i];
+			c->name = ents[i].name;
+			c->classes = ents[i].classes;
+			c->nargs = ents[i].nargs[a];
+			c->arg = (a == 1 && i386_hex(c->name)) ? NULL : sig_of(c->name);
+			c->ret = ret_of(c->name);
+			if (c->nargs < 0)
+				continue;
+			long nr = sysname_lookup(arch[a], c->name);
+			if (nr >= 0 && nr < SC_NR_MAX && by_nr[a][nr] < 0)
+				by_nr[a][nr] = (int16_t)i;
+		}
+	}
+}
+
+int sd_is_i386(uint32_t arch)
+{
+	return arch == AUDIT_ARCH_I386;
+}
+
+const struct sd_call *sd_call_of(uint32_t arch, long nr)
+{
+	int a;
+	if (arch == AUDIT_ARCH_X86_64)
+		a = 0;
+	else if (arch == AUDIT_ARCH_I386)
+		a = 1;
+	else
+		return NULL;
+	if (nr < 0 || nr >= SC_NR_MAX)
+		return NULL;
+	pthread_once(&once, resolve);
+	int i = by_nr[a][nr];
+	return i < 0 ? NULL : &calls[a][i];
+}
+
+unsigned sysdecode_classes(uint32_t arch, long nr)
+{
+	const struct sd_call *c = sd_call_of(arch, nr);
+	return c ? c->classes : 0;
+}
+
+int sd_kind_at_exit(enum sd_kind k)
+{
+	switch (k) {
+	case K_OBUF:
+	case K_OSTR:
+	case K_OBUFX:
+	case K_TS_OUT:
+	case K_TS64_OUT:
+	case K_SA_OUT:
+	case K_LENP:
+	case K_STAT:
+	case K_PIPE:
+	case K_SIGSET_OUT:
+	case K_WSTATUS:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static unsigned min_u(unsigned a, unsigned b)
+{
+	return a < b ? a : b;
+}
+
+/* The region(s) an argument of this kind needs; returns how many were added. */
+static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *out, int room)
+{
+	unsigned sbuf = min_u(strsize + 1, SCEV_CAP_MAX);
+	struct sccap c = { .arg = (uint8_t)i, .at_exit = (uint8_t)sd_kind_at_exit(SD_KIND(a)) };
+	switch (SD_KIND(a)) {
+	case K_PATH:
+		c.how = SCCAP_STR, c.max = SCEV_CAP_MAX;
+		break;
+	case K_STR:
+		c.how = SCCAP_STR, c.max = sbuf;
+		break;
+	case K_IBUF:
+		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.max = sbuf;
+		break;
+	case K_OBUF:
+	case K_OSTR:
+	case K_OBUFX:
+		c.how = SCCAP_RET, c.max = sbuf;
+		break;
+	case K_TS_IN:
+	case K_TS_OUT:
+		c.how = SCCAP_FIXED, c.max = i386 ? 8 : 16;
+		break;
+	case K_TS64_IN:
+	case K_TS64_OUT:
+		c.how = SCCAP_FIXED, c.max = 16;
+		break;
+	case K_SA_IN:
+		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.max = 128;
+		break;
+	case K_SA_OUT:
+		c.how = SCCAP_ARGP, c.size_arg = (uint8_t)SD_PARAM(a), c.max = 128;
+		break;
+	case K_LENP:
+		/* In and out: strace shows [128 => 16] when the kernel changed it. */
+		if (room < 2)
+			return 0;
+		c.how = SCCAP_FIXED, c.max = 4, c.at_exit = 0;
+		out[0] = c;
+		c.at_exit = 1;
+		out[1] = c;
+		return 2;
+	case K_STAT:
+		c.how = SCCAP_FIXED, c.max = i386 ? 96 : 144;
+		break;
+	case K_PIPE:
+		c.how = SCCAP_FIXED, c.max = 8;
+		break;
+	case K_SIGSET_IN:
+	case K_SIGSET_OUT:
+		c.how = SCCAP_FIXED, c.max = 8;
+		break;
+	case K_WSTATUS:
+		c.how = SCCAP_FIXED, c.max = 4;
+		break;
+	case K_EPEV_IN:
+		c.how = SCCAP_FIXED, c.max = 12;
+		break;
+	default:
+		return 0;
+	}
+	if (room < 1)
+		return 0;
+	out[0] = c;
+	return 1;
+}
+
+int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap out[SCEV_MAX_CAPS])
+{
+	const struct sd_call *c = sd_call_of(arch, nr);
+	if (!c || !c->arg)
+		return 0;
+	int n = 0, i386 = sd_is_i386(arch);
+	for (int i = 0; i < c->nargs && i < 6; i++)
+		n += caps_of(c->arg[i], i, i386, strsize, out + n, SCEV_MAX_CAPS - n);
+	return n;
+}

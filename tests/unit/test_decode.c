@@ -1,0 +1,475 @@
+/*
+ * test_decode.c: the decoder (src/core/decode) against the lines strace 6.1
+ * printed for the same calls (strace -o F on a program making them, default
+ * -s 32): each test hands over the numbers and bytes a backend captures and
+ * asserts strace's exact text. Also the capture specs, i386 numbering,
+ * classes and -e trace= sets.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <whytop/decode.h>
+#include <whytop/sysnames.h>
+
+#define X64 AUDIT_ARCH_X86_64
+#define I386 AUDIT_ARCH_I386
+
+static struct scev mk(uint32_t arch, const char *name, int64_t ret, uint64_t a0, uint64_t a1,
+		      uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	struct scev ev = { .pid = 100, .tid = 100, .arch = arch, .ret = ret, .part = SCEV_BOTH };
+	ev.nr = sysname_lookup(arch, name);
+	assert_true(ev.nr >= 0);
+	uint64_t a[6] = { a0, a1, a2, a3, a4, a5 };
+	memcpy(ev.arg, a, sizeof(a));
+	return ev;
+}
+#define CALL(name, ret, ...) mk(X64, name, ret, __VA_ARGS__)
+
+static void cap(struct scev *ev, int arg, int at_exit, const void *data, size_t len, bool cut)
+{
+	struct scev_cap *k = &ev->cap[ev->ncap++];
+	k->arg = (uint8_t)arg;
+	k->at_exit = (uint8_t)at_exit;
+	k->state = SCEV_CAP_OK;
+	k->len = (uint32_t)len;
+	k->cut = cut;
+	k->data = data;
+}
+
+/* A string as a backend captures it at entry: with its NUL if within the bound. */
+static void capstr(struct scev *ev, int arg, const char *s)
+{
+	cap(ev, arg, 0, s, strlen(s) + 1, false);
+}
+
+static const char *fdpath(void *ctx, pid_t pid, int fd, char *buf, size_t size)
+{
+	(void)ctx;
+	if (pid != 100)
+		return NULL;
+	if (fd == 3)
+		return "/etc/passwd";
+	if (fd == 5)
+		return "pipe:[1234]";
+	return NULL;
+}
+
+static char out_text[8192];
+
+static const char *fmt_y(const struct scev *ev, enum scev_part part, unsigned strsize, bool y)
+{
+	struct sysdecode_opts o = { .strsize = strsize, .fd_paths = y, .fd_path = fdpath };
+	struct wt_buf b;
+	wt_buf_init(&b);
+	sysdecode_format(ev, part, &o, &b);
+	snprintf(out_text, sizeof(out_text), "%s", b.data ? b.data : "");
+	wt_buf_free(&b);
+	return out_text;
+}
+static const char *fmt(const struct scev *ev)
+{
+	return fmt_y(ev, SCEV_BOTH, 32, false);
+}
+
+static void test_files(void **state)
+{
+	(void)state;
+	struct scev ev = CALL("openat", -ENOENT, -100, 0x5000, 0, 0, 0, 0);
+	capstr(&ev, 1, "/nonexistent");
+	assert_string_equal(fmt(&ev),
+			    "openat(AT_FDCWD, \"/nonexistent\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+
+	ev = CALL("openat", 5, -100, 0x5000, O_WRONLY | O_CREAT | O_TRUNC, 0644, 0, 0);
+	capstr(&ev, 1, "/tmp/decode/x");
+	assert_string_equal(fmt(&ev), "openat(AT_FDCWD, \"/tmp/decode/x\", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 5");
+
+	struct stat st = { .st_mode = S_IFREG | 0755, .st_size = 3 };
+	ev = CALL("newfstatat", 0, -100, 0x5000, 0x6000, AT_SYMLINK_NOFOLLOW, 0, 0);
+	capstr(&ev, 1, "/etc/hostname");
+	cap(&ev, 2, 1, &st, sizeof(st), false);
+	assert_string_equal(fmt(&ev), "newfstatat(AT_FDCWD, \"/etc/hostname\", {st_mode=S_IFREG|0755, "
+				      "st_size=3, ...}, AT_SYMLINK_NOFOLLOW) = 0");
+
+	struct stat chr = { .st_mode = S_IFCHR | 0666, .st_rdev = makedev(1, 3) };
+	ev = CALL("fstat", 0, 0, 0x6000, 0, 0, 0, 0);
+	cap(&ev, 1, 1, &chr, sizeof(chr), false);
+	assert_string_equal(fmt(&ev), "fstat(0, {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0");
+
+	ev = CALL("lseek", 0, 0, 0, SEEK_CUR, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "lseek(0, 0, SEEK_CUR) = 0");
+	ev = CALL("access", 0, 0x5000, R_OK | W_OK, 0, 0, 0, 0);
+	capstr(&ev, 0, "/etc");
+	assert_string_equal(fmt(&ev), "access(\"/etc\", R_OK|W_OK) = 0");
+
+	ev = CALL("getcwd", 12, 0x5000, 256, 0, 0, 0, 0);
+	cap(&ev, 0, 1, "/tmp/decode", 12, false);
+	assert_string_equal(fmt(&ev), "getcwd(\"/tmp/decode\", 256) = 12");
+	ev = CALL("readlink", 13, 0x5000, 0x6000, 256, 0, 0, 0);
+	capstr(&ev, 0, "/proc/self/exe");
+	cap(&ev, 1, 1, "/tmp/decode/t", 13, false);
+	assert_string_equal(fmt(&ev), "readlink(\"/proc/self/exe\", \"/tmp/decode/t\", 256) = 13");
+
+	/* from strace -o F cat /etc/hostname */
+	static const unsigned char elf[33] = "\177ELF\2\1\1\3\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\20t\2\0\0\0\0\0\0";
+	ev = CALL("read", 832, 3, 0x5000, 832, 0, 0, 0);
+	cap(&ev, 1, 1, elf, 33, true);
+	assert_string_equal(fmt(&ev), "read(3, \"\\177ELF\\2\\1\\1\\3\\0\\0\\0\\0\\0\\0\\0\\0\\3\\0>\\0\\1\\0\\0\\0\\20t\\2\\0\\0\\0\\0\\0\"..., 832) = 832");
+	static const unsigned char rnd[8] = { 0x58, 0x7e, 0xdf, 0x37, 0xc0, 0x76, 0x1e, 0x95 };
+	ev = CALL("getrandom", 8, 0x5000, 8, 1, 0, 0, 0);
+	cap(&ev, 0, 1, rnd, 8, false);
+	assert_string_equal(fmt(&ev), "getrandom(\"\\x58\\x7e\\xdf\\x37\\xc0\\x76\\x1e\\x95\", 8, GRND_NONBLOCK) = 8");
+	ev = CALL("rseq", 0, 0x7f7bbffe3060, 0x20, 0, 0x53053053, 0, 0);
+	assert_string_equal(fmt(&ev), "rseq(0x7f7bbffe3060, 0x20, 0, 0x53053053) = 0");
+	ev = CALL("fadvise64", 0, 3, 0, 0, 2, 0, 0);
+	assert_string_equal(fmt(&ev), "fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0");
+	ev = CALL("mmap", 0x7f7bc000b000, 0x7f7bc000b000, 1400832, 5, 0x812, 3, 0x26000);
+	assert_string_equal(fmt(&ev), "mmap(0x7f7bc000b000, 1400832, PROT_READ|PROT_EXEC, "
+				      "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7f7bc000b000");
+	ev = CALL("arch_prctl", 0, 0x1002, 0x7f7bbffe2740, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "arch_prctl(ARCH_SET_FS, 0x7f7bbffe2740) = 0");
+	ev = CALL("brk", 0x55cc20f36000, 0, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "brk(NULL) = 0x55cc20f36000");
+
+	ev = CALL("umask", 022, 022, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "umask(022) = 022");
+}
+
+static void test_desc(void **state)
+{
+	(void)state;
+	int fds[2] = { 3, 4 };
+	struct scev ev = CALL("pipe2", 0, 0x5000, O_NONBLOCK | O_CLOEXEC, 0, 0, 0, 0);
+	cap(&ev, 0, 1, fds, sizeof(fds), false);
+	assert_string_equal(fmt(&ev), "pipe2([3, 4], O_NONBLOCK|O_CLOEXEC) = 0");
+
+	/* hostile bytes: ESC, NUL inside, invalid UTF-8, quotes; cut at -s 32 */
+	static const char msg[] = "hi\n\t\"\\\033\0x\377end of a long line that goes on and on";
+	ev = CALL("write", 48, 4, 0x5000, 48, 0, 0, 0);
+	cap(&ev, 1, 0, msg, 33, false);
+	assert_string_equal(fmt(&ev), "write(4, \"hi\\n\\t\\\"\\\\\\33\\0x\\377end of a long line tha\"..., 48) = 48");
+	ev = CALL("read", 48, 3, 0x5000, 100, 0, 0, 0);
+	cap(&ev, 1, 1, msg, 33, true);
+	assert_string_equal(fmt(&ev), "read(3, \"hi\\n\\t\\\"\\\\\\33\\0x\\377end of a long line tha\"..., 100) = 48");
+	/* octal: three digits before a digit, as strace */
+	ev = CALL("write", 8, 4, 0x5000, 8, 0, 0, 0);
+	cap(&ev, 1, 0, "\1\2\3\4\5\6\7\10", 8, false);
+	assert_string_equal(fmt(&ev), "write(4, \"\\1\\2\\3\\4\\5\\6\\7\\10\", 8) = 8");
+	ev = CALL("write", 3, 1, 0x5000, 3, 0, 0, 0);
+	cap(&ev, 1, 0, "\0012", 3, false);
+	assert_string_equal(fmt(&ev), "write(1, \"\\0012\\0\", 3) = 3");
+
+	ev = CALL("read", -EAGAIN, 3, 0x7ffecb54a1d0, 100, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "read(3, 0x7ffecb54a1d0, 100) = -1 EAGAIN (Resource temporarily unavailable)");
+
+	ev = CALL("fcntl", 0x800, 3, F_GETFL, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "fcntl(3, F_GETFL) = 0x800 (flags O_RDONLY|O_NONBLOCK)");
+	ev = CALL("fcntl", 0, 3, F_SETFD, FD_CLOEXEC, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "fcntl(3, F_SETFD, FD_CLOEXEC) = 0");
+	ev = CALL("dup2", 10, 3, 10, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "dup2(3, 10) = 10");
+
+	struct __attribute__((packed)) {
+		uint32_t events;
+		uint64_t data;
+	} epev = { 1, 3 };
+	ev = CALL("epoll_ctl", 0, 7, 1, 3, 0x5000, 0, 0);
+	cap(&ev, 3, 0, &epev, sizeof(epev), false);
+	assert_string_equal(fmt(&ev), "epoll_ctl(7, EPOLL_CTL_ADD, 3, {events=EPOLLIN, data={u32=3, u64=3}}) = 0");
+	ev = CALL("epoll_create1", 7, 02000000, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "epoll_create1(EPOLL_CLOEXEC) = 7");
+}
+
+static void test_split(void **state)
+{
+	(void)state;
+	/* strace: "wait4(6507,  <unfinished ...>" and "<... wait4 resumed>[{...}], 0, NULL) = 6507" */
+	int status = 3 << 8;
+	struct scev ev = CALL("wait4", 6507, 6507, 0x5000, 0, 0, 0, 0);
+	cap(&ev, 1, 1, &status, 4, false);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "wait4(6507, ");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false),
+			    "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 6507");
+	assert_string_equal(fmt(&ev), "wait4(6507, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 6507");
+	ev = CALL("wait4", -ECHILD, -1, 0x7ffecb549eec, WNOHANG, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "wait4(-1, 0x7ffecb549eec, WNOHANG, NULL) = -1 ECHILD (No child processes)");
+
+	ev = CALL("read", 5, 3, 0x5000, 4096, 0, 0, 0);
+	cap(&ev, 1, 1, "data\n", 5, false);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "read(3, ");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false), "\"data\\n\", 4096) = 5");
+	/* a call with only inputs: everything at entry, ")" and the result at exit */
+	ev = CALL("close", 0, 3, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "close(3");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false), ") = 0");
+	/* interrupted, and a call that does not return */
+	ev = CALL("read", -512, 3, 0x5000, 4096, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "read(3, 0x5000, 4096) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+	ev = CALL("exit_group", 0, 3, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "exit_group(3) = ?");
+}
+
+static void test_network(void **state)
+{
+	(void)state;
+	struct scev ev = CALL("socket", 5, 2, 1 | 02000000, 6, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "socket(AF_INET, SOCK_STREAM|SOCK_CLOEXEC, IPPROTO_TCP) = 5");
+	ev = CALL("socket", 5, 1, 2, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "socket(AF_UNIX, SOCK_DGRAM, 0) = 5");
+	ev = CALL("socket", 6, 10, 2, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "socket(AF_INET6, SOCK_DGRAM, IPPROTO_IP) = 6");
+
+	static const unsigned char sin[16] = { 2, 0, 0, 9, 127, 0, 0, 1 };
+	ev = CALL("connect", -ECONNREFUSED, 5, 0x5000, 16, 0, 0, 0);
+	cap(&ev, 1, 0, sin, 16, false);
+	assert_string_equal(fmt(&ev), "connect(5, {sa_family=AF_INET, sin_port=htons(9), "
+				      "sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)");
+
+	unsigned char sun[110] = { 1, 0 };
+	memcpy(sun + 2, "/run/nothere", 12);
+	ev = CALL("sendto", -ENOENT, 5, 0x5000, 3, MSG_DONTWAIT | MSG_NOSIGNAL, 0x6000, 110);
+	cap(&ev, 1, 0, "abc", 3, false);
+	cap(&ev, 4, 0, sun, sizeof(sun), false);
+	assert_string_equal(fmt(&ev), "sendto(5, \"abc\", 3, MSG_DONTWAIT|MSG_NOSIGNAL, {sa_family=AF_UNIX, "
+				      "sun_path=\"/run/nothere\"}, 110) = -1 ENOENT (No such file or directory)");
+
+	unsigned char sin6[28] = { 10, 0, 0, 53 };
+	sin6[23] = 1; /* ::1 */
+	uint32_t len = 28;
+	ev = CALL("getsockname", 0, 6, 0x5000, 0x6000, 0, 0, 0);
+	cap(&ev, 2, 0, &len, 4, false);
+	cap(&ev, 1, 1, sin6, 28, false);
+	cap(&ev, 2, 1, &len, 4, false);
+	assert_string_equal(fmt(&ev), "getsockname(6, {sa_family=AF_INET6, sin6_port=htons(53), sin6_flowinfo=htonl(0), "
+				      "inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, [28]) = 0");
+	uint32_t in = 128;
+	ev = CALL("accept", 7, 6, 0x5000, 0x6000, 0, 0, 0);
+	cap(&ev, 2, 0, &in, 4, false);
+	cap(&ev, 1, 1, sin, 16, false);
+	len = 16;
+	cap(&ev, 2, 1, &len, 4, false);
+	assert_string_equal(fmt(&ev), "accept(6, {sa_family=AF_INET, sin_port=htons(9), "
+				      "sin_addr=inet_addr(\"127.0.0.1\")}, [128 => 16]) = 7");
+}
+
+static void test_process_signal_memory_clock(void **state)
+{
+	(void)state;
+	struct scev ev = CALL("mmap", 0x7fc7d65c2000, 0, 8192, 3, 0x22, -1, 0);
+	assert_string_equal(fmt(&ev), "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fc7d65c2000");
+	ev = CALL("mprotect", 0, 0x7fc7d65c2000, 4096, 1, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "mprotect(0x7fc7d65c2000, 4096, PROT_READ) = 0");
+	ev = CALL("munmap", 0, 0x7fc7d65c2000, 8192, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "munmap(0x7fc7d65c2000, 8192) = 0");
+
+	ev = CALL("clone", 6507, 0x1200000 | 17, 0, 0, 0x7fc7d63d4a10, 0, 0);
+	assert_string_equal(fmt(&ev), "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
+				      "child_tidptr=0x7fc7d63d4a10) = 6507");
+	ev = CALL("kill", 0, 6506, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "kill(6506, 0) = 0");
+	ev = CALL("kill", 0, 6506, 15, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "kill(6506, SIGTERM) = 0");
+
+	uint64_t set = (1ull << 1) | (1ull << 14);
+	ev = CALL("rt_sigprocmask", 0, 0, 0x5000, 0, 8, 0, 0);
+	cap(&ev, 1, 0, &set, 8, false);
+	assert_string_equal(fmt(&ev), "rt_sigprocmask(SIG_BLOCK, [INT TERM], NULL, 8) = 0");
+	uint64_t all = ~0ull & ~(1ull << 8) & ~(1ull << 18);
+	ev = CALL("rt_sigprocmask", 0, 2, 0x5000, 0, 8, 0, 0);
+	cap(&ev, 1, 0, &all, 8, false);
+	assert_string_equal(fmt(&ev), "rt_sigprocmask(SIG_SETMASK, ~[KILL STOP], NULL, 8) = 0");
+
+	int64_t ts[2] = { 0, 1000 };
+	ev = CALL("clock_nanosleep", 0, 1, 0, 0x5000, 0, 0, 0);
+	cap(&ev, 2, 0, ts, 16, false);
+	assert_string_equal(fmt(&ev), "clock_nanosleep(CLOCK_MONOTONIC, 0, {tv_sec=0, tv_nsec=1000}, NULL) = 0");
+	int64_t now[2] = { 1764900000, 5 };
+	ev = CALL("clock_gettime", 0, 0, 0x5000, 0, 0, 0, 0);
+	cap(&ev, 1, 1, now, 16, false);
+	assert_string_equal(fmt(&ev), "clock_gettime(CLOCK_REALTIME, {tv_sec=1764900000, tv_nsec=5}) = 0");
+
+	ev = CALL("futex", 0, 0x7ffecb549eec, 129, 1, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "futex(0x7ffecb549eec, FUTEX_WAKE_PRIVATE, 1) = 0");
+}
+
+static void test_faults_and_y(void **state)
+{
+	(void)state;
+	struct scev ev = CALL("openat", -EFAULT, -100, 0x1234, 0, 0, 0, 0);
+	ev.cap[0] = (struct scev_cap){ .arg = 1, .state = SCEV_CAP_FAULT };
+	ev.ncap = 1;
+	assert_string_equal(fmt(&ev), "openat(AT_FDCWD, 0x1234, O_RDONLY) = -1 EFAULT (Bad address)");
+	ev = CALL("openat", -EFAULT, -100, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "openat(AT_FDCWD, NULL, O_RDONLY) = -1 EFAULT (Bad address)");
+	/* a path not terminated within the capture */
+	ev = CALL("chdir", 0, 0x5000, 0, 0, 0, 0, 0);
+	cap(&ev, 0, 0, "/very/long", 10, true);
+	assert_string_equal(fmt(&ev), "chdir(\"/very/long\"...) = 0");
+
+	ev = CALL("read", 3, 3, 0x5000, 10, 0, 0, 0);
+	cap(&ev, 1, 1, "abc", 3, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "read(3</etc/passwd>, \"abc\", 10) = 3");
+	ev = CALL("dup", 5, 4, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "dup(4) = 5<pipe:[1234]>");
+	/* -s 4 */
+	ev = CALL("write", 6, 1, 0x5000, 6, 0, 0, 0);
+	cap(&ev, 1, 0, "hello\n", 5, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 4, false), "write(1, \"hell\"..., 6) = 6");
+}
+
+static void test_unknown_and_i386(void **state)
+{
+	(void)state;
+	char buf[48];
+	struct scev ev = { .arch = X64, .nr = 900, .ret = -ENOSYS, .arg = { 1, 2, 0x7fc7d64aabd3 } };
+	assert_string_equal(fmt(&ev), "syscall_900(0x1, 0x2, 0x7fc7d64aabd3, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
+	ev.nr = 462; /* mseal: whatever name libseccomp gives, never another call's */
+	char want[128];
+	snprintf(want, sizeof(want), "%s(0x1, 0x2, 0x7fc7d64aabd3, 0, 0, 0", sysname(X64, 462, buf, sizeof(buf)));
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), want);
+
+	/* i386: nr 5 is open; its words are 32 bits, -1 comes as 0xffffffff */
+	ev = (struct scev){ .arch = I386, .nr = 5, .ret = 0xfffffffe, .arg = { 0x5000, 0, 0 } };
+	capstr(&ev, 0, "/nonexistent");
+	assert_string_equal(fmt(&ev), "open(\"/nonexistent\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+	ev = mk(I386, "_llseek", 0, 3, 0, 0, 0xff00, 1, 0);
+	assert_string_equal(fmt(&ev), "_llseek(3, 0, 0, 0xff00, SEEK_CUR) = 0");
+	ev = mk(I386, "mmap2", 0xf7f00000, 0, 4096, 1, 2, 3, 2);
+	assert_string_equal(fmt(&ev), "mmap2(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0x2000) = 0xf7f00000");
+	int32_t ts32[2] = { 7, 9 };
+	ev = mk(I386, "clock_gettime", 0, 1, 0x5000, 0, 0, 0, 0);
+	cap(&ev, 1, 1, ts32, 8, false);
+	assert_string_equal(fmt(&ev), "clock_gettime(CLOCK_MONOTONIC, {tv_sec=7, tv_nsec=9}) = 0");
+	ev = mk(I386, "kill", 0, 0xffffffff, 9, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "kill(-1, SIGKILL) = 0");
+}
+
+static void test_captures(void **state)
+{
+	(void)state;
+	struct sccap c[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "read"), 32, c), 1);
+	assert_int_equal(c[0].arg, 1);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(c[0].how, SCCAP_RET);
+	assert_int_equal(c[0].max, 33);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "write"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_ARG);
+	assert_int_equal(c[0].size_arg, 2);
+	assert_int_equal(c[0].at_exit, 0);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "openat"), 32, c), 1);
+	assert_int_equal(c[0].arg, 1);
+	assert_int_equal(c[0].how, SCCAP_STR);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "connect"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_ARG);
+	assert_int_equal(c[0].size_arg, 2);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "getsockname"), 32, c), 3);
+	assert_int_equal(c[0].how, SCCAP_ARGP);
+	assert_int_equal(c[0].size_arg, 2);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "recvfrom"), 64, c), 4);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "clock_gettime"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_FIXED);
+	assert_int_equal(c[0].max, 16);
+	assert_int_equal(sysdecode_captures(I386, sysname_lookup(I386, "clock_gettime"), 32, c), 1);
+	assert_int_equal(c[0].max, 8);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "newfstatat"), 32, c), 2);
+	assert_int_equal(c[1].max, 144);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "getpid"), 32, c), 0);
+	assert_int_equal(sysdecode_captures(X64, 900, 32, c), 0);
+	assert_int_equal(sysdecode_captures(X64, -1, 32, c), 0);
+	/* total and bounded on every number of both ABIs, even with a huge -s */
+	for (long nr = -2; nr < 1100; nr++)
+		for (int a = 0; a < 2; a++) {
+			int n = sysdecode_captures(a ? I386 : X64, nr, 1u << 30, c);
+			assert_true(n >= 0 && n <= SCEV_MAX_CAPS);
+			for (int i = 0; i < n; i++) {
+				assert_true(c[i].max <= SCEV_CAP_MAX);
+				assert_true(c[i].arg < 6);
+			}
+		}
+}
+
+static void test_classes_and_sets(void **state)
+{
+	(void)state;
+	long openat = sysname_lookup(X64, "openat"), rd = sysname_lookup(X64, "read"),
+	     conn = sysname_lookup(X64, "connect"), gp = sysname_lookup(X64, "getpid"),
+	     wr = sysname_lookup(X64, "write");
+	assert_int_equal(sysdecode_classes(X64, openat), SC_CLASS_FILE | SC_CLASS_DESC);
+	assert_int_equal(sysdecode_classes(X64, gp), SC_CLASS_PURE);
+	assert_int_equal(sysdecode_classes(I386, 5), SC_CLASS_FILE | SC_CLASS_DESC); /* open */
+	assert_int_equal(sysdecode_classes(X64, 900), 0);
+
+	struct sc_set s;
+	struct wt_err err = { 0 };
+	assert_int_equal(sc_set_parse(&s, "%net", &err), 0);
+	assert_true(sc_set_has(&s, X64, conn));
+	assert_true(sc_set_has(&s, I386, sysname_lookup(I386, "socketcall")) == false);
+	assert_false(sc_set_has(&s, X64, rd));
+	assert_int_equal(sc_set_parse(&s, "!%desc,write", &err), 0);
+	assert_false(sc_set_has(&s, X64, rd));
+	assert_false(sc_set_has(&s, X64, wr));
+	assert_true(sc_set_has(&s, X64, gp));
+	assert_int_equal(sc_set_parse(&s, "/^read", &err), 0);
+	assert_true(sc_set_has(&s, X64, rd));
+	assert_true(sc_set_has(&s, X64, sysname_lookup(X64, "readlink")));
+	assert_false(sc_set_has(&s, X64, wr));
+	assert_int_equal(sc_set_parse(&s, "open,openat", &err), 0);
+	assert_true(sc_set_has(&s, I386, 5));
+	assert_true(sc_set_has(&s, X64, openat));
+	assert_false(sc_set_has(&s, X64, rd));
+	assert_int_equal(sc_set_parse(&s, "none", &err), 0);
+	assert_false(sc_set_has(&s, X64, rd));
+	assert_int_equal(sc_set_parse(&s, "all", &err), 0);
+	assert_true(sc_set_has(&s, X64, 900));
+
+	assert_int_equal(sc_set_parse(&s, "read,opne", &err), -EINVAL);
+	assert_string_equal(err.msg, "no syscall named 'opne' (x86_64 or i386)");
+	assert_int_equal(sc_set_parse(&s, "%bogus", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "'%bogus'"));
+	assert_int_equal(sc_set_parse(&s, "/[", &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "'/['"));
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sysdecode_errno_name(ENOENT), "ENOENT");
+	assert_string_equal(sysdecode_errno_name(512), "ERESTARTSYS");
+	assert_string_equal(sysdecode_errno_name(516), "ERESTART_RESTARTBLOCK");
+	assert_null(sysdecode_errno_name(0));
+	assert_string_equal(sysdecode_signal_name(11), "SIGSEGV");
+	assert_string_equal(sysdecode_signal_name(32), "SIGRTMIN");
+	assert_string_equal(sysdecode_signal_name(34), "SIGRT_2");
+	assert_null(sysdecode_signal_name(0));
+	assert_null(sysdecode_signal_name(65));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_files),	 cmocka_unit_test(test_desc),
+		cmocka_unit_test(test_split),	 cmocka_unit_test(test_network),
+		cmocka_unit_test(test_process_signal_memory_clock),
+		cmocka_unit_test(test_faults_and_y), cmocka_unit_test(test_unknown_and_i386),
+		cmocka_unit_test(test_captures), cmocka_unit_test(test_classes_and_sets),
+		cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
