@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -356,6 +357,101 @@ static void test_known_calls(void **state)
 	munmap((void *)paged, 4096);
 }
 
+static void *thread_main(void *arg)
+{
+	(void)arg;
+	syscall(SYS_getpid);
+	return NULL;
+}
+
+/* After the go: a thread that calls getpid, a child that calls getpid and
+ * exits with 5; then getpid and exit 7. */
+static void follow_child(int go)
+{
+	char c;
+	if (syscall(SYS_read, go, &c, 1) != 1)
+		_exit(2);
+	pthread_t th;
+	if (pthread_create(&th, NULL, thread_main, NULL) != 0)
+		_exit(2);
+	pthread_join(th, NULL);
+	pid_t gc = fork();
+	if (gc == 0) {
+		syscall(SYS_getpid);
+		syscall(SYS_exit_group, 5L);
+	}
+	int st;
+	waitpid(gc, &st, 0);
+	syscall(SYS_getpid);
+	syscall(SYS_exit_group, 7L);
+	_exit(3);
+}
+
+/* Every task of the tree: attach records for those born, their calls, their ends. */
+static void test_follow(void **state)
+{
+	(void)state;
+	int go[2];
+	assert_int_equal(pipe(go), 0);
+	nrecs = 0;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		follow_child(go[0]);
+	struct trace_session s = {.pids = &pid, .npids = 1, .strsize = 32, .follow = true};
+	struct wt_err err = {0};
+	assert_int_equal(sc_set_parse(&s.set, "getpid", &err), 0);
+	trace_bpf_captures = test_caps;
+	if (trace_backend_bpf.open(&s, &err) < 0)
+		fail_msg("open: %s", err.msg);
+	assert_int_equal(write(go[1], "g", 1), 1);
+	drain_until(&s, all_gone);
+	assert_true(trace_backend_bpf.drain(&s, keep, NULL, &err) >= 0);
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 7);
+	trace_backend_bpf.close(&s);
+
+	pid_t thread = 0, gc = 0;
+	int getpids = 0, exits = 0;
+	for (int i = 0; i < nrecs; i++) {
+		const struct trace_rec *r = &recs[i].r;
+		if (getenv("V"))
+			print_message("%d: kind %d pid %d tid %d part %u nr %ld ret %lld status %d\n", i,
+				      r->kind, r->pid, r->tid, r->sc.part, r->sc.nr,
+				      (long long)r->sc.ret, r->status);
+		assert_int_not_equal(r->kind, TRACE_LOST);
+		if (r->kind == TRACE_ATTACH) {
+			if (r->pid == pid) {
+				assert_int_not_equal(r->tid, pid);
+				thread = r->tid;
+			} else {
+				assert_int_equal(r->tid, r->pid);
+				gc = r->pid;
+			}
+		} else if (r->kind == TRACE_SYSCALL) {
+			/* only getpid was asked for: every record is one */
+			assert_int_equal(r->sc.nr, SYS_getpid);
+			assert_int_equal(r->sc.arch, AUDIT_ARCH_X86_64);
+			if (r->sc.part == SCEV_EXIT) {
+				assert_true(r->tid == pid || r->tid == thread || r->tid == gc);
+				assert_int_equal(r->sc.ret, r->pid);
+				getpids++;
+			}
+		} else if (r->kind == TRACE_EXIT) {
+			int want = r->tid == pid ? 7 << 8 : r->tid == gc ? 5 << 8 : 0;
+			assert_true(r->tid == pid || r->tid == thread || r->tid == gc);
+			assert_int_equal(r->status, want);
+			exits++;
+		}
+	}
+	assert_true(thread > 0 && gc > 0);
+	assert_int_equal(getpids, 3);
+	assert_int_equal(exits, 3);
+	close(go[0]);
+	close(go[1]);
+}
+
 int main(void)
 {
 #ifndef HAVE_BPF_SKEL
@@ -382,6 +478,7 @@ int main(void)
 	trace_backend_bpf.close(&probe);
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_known_calls),
+	    cmocka_unit_test(test_follow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 #endif
