@@ -7,7 +7,9 @@
 # 1. An open/read/close loop on /proc/self/stat (sc_loop proc) while
 #    nothing logs it, while the in-kernel backend logs every call to a file
 #    (tests/bench/trace_drain, which formats each record with the decoder;
-#    `whytop trace` once it exists), and while `strace -o FILE -p` does.
+#    `whytop trace` once it exists), the same waking the reader at every
+#    record (bpf-each: WHYTOP_TRACE_WAKE_EACH=1, what batching saves), and
+#    while `strace -o FILE -p` does.
 # 2. A getppid loop while logging only openat (nothing is logged: the cost
 #    of the filter), against the in-kernel counter (`whytop syscalls
 #    --backend kernel`) and `strace -e trace=openat`.
@@ -51,6 +53,7 @@ start_logger() { # how pid
 	case $1 in
 	none) C="" ;;
 	bpf) "$DRAIN" -o "$TMP/log" "$2" 2>"$TMP/drain" & C=$! ;;
+	bpf-each) WHYTOP_TRACE_WAKE_EACH=1 "$DRAIN" -o "$TMP/log" "$2" 2>"$TMP/drain" & C=$! ;;
 	bpf-openat) "$DRAIN" -e openat -o "$TMP/log" "$2" 2>"$TMP/drain" & C=$! ;;
 	counter) "$WHYTOP" syscalls "$2" --backend kernel >/dev/null 2>&1 & C=$! ;;
 	strace) strace -o "$TMP/log" -p "$2" 2>/dev/null & C=$! ;;
@@ -67,7 +70,7 @@ stop_logger() {
 printf 'trace_overhead: %s rounds of %s s, %s CPUs, %s\n' "$ROUNDS" "$SECS" "$(nproc)" "$(uname -r)"
 for work in proc getppid; do
 	case $work in
-	proc) WAYS="none bpf strace" ;;
+	proc) WAYS="none bpf bpf-each strace" ;;
 	getppid) WAYS="none bpf-openat counter strace-openat" ;;
 	esac
 	"$TARGETS/sc_loop" "$work" >"$TMP/target" &

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,12 +40,21 @@ struct bpf_priv {
 	struct ring_buffer *rb;
 	int64_t clock_off; /* CLOCK_REALTIME - CLOCK_MONOTONIC (bpf_ktime_get_ns) at open */
 	uint64_t lost_seen;
+	/*
+	 * What trace_fd hands out: an epoll set of the ring buffer's fd and a
+	 * timer ticking every TICK_MS. The programs wake us only when much
+	 * waits (one wake-up per record costs the task more than the record);
+	 * the tick brings a lone record (a call that blocks) within TICK_MS.
+	 */
+	int epfd, tick;
 	/* during a drain */
 	struct trace_session *s;
 	trace_cb cb;
 	void *ctx;
 	int n;
 };
+
+#define TICK_MS 10
 
 static int64_t ns_of(clockid_t c)
 {
@@ -192,6 +203,10 @@ static void bpf_close(struct trace_session *s)
 		return;
 	ring_buffer__free(p->rb);
 	trace_bpf__destroy(p->skel);
+	if (p->epfd >= 0)
+		close(p->epfd);
+	if (p->tick >= 0)
+		close(p->tick);
 	free(p);
 	s->priv = NULL;
 }
@@ -206,6 +221,7 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 	if (!p)
 		return wt_err_set(err, -ENOMEM, "out of memory");
 	s->priv = p;
+	p->epfd = p->tick = -1;
 	libbpf_set_print(getenv("WHYTOP_BPF_DEBUG") ? NULL : quiet);
 	int rc;
 	p->skel = trace_bpf__open();
@@ -215,6 +231,9 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 		goto fail;
 	}
 	p->skel->rodata->follow = s->follow;
+	/* WHYTOP_TRACE_WAKE_EACH=1: a wake-up per record (to measure what batching saves) */
+	const char *each = getenv("WHYTOP_TRACE_WAKE_EACH");
+	p->skel->rodata->batch = !(each && *each == '1');
 	bpf_program__set_autoload(p->skel->progs.wt_trace_fork, s->follow);
 	fill_slots(p->skel, s);
 	rc = trace_bpf__load(p->skel);
@@ -248,6 +267,17 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 		wt_err_set(err, rc, "could not map the in-kernel log's ring buffer: %s", strerror(-rc));
 		goto fail;
 	}
+	p->epfd = epoll_create1(EPOLL_CLOEXEC);
+	p->tick = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	struct itimerspec its = {.it_interval = {0, TICK_MS * 1000000}, .it_value = {0, TICK_MS * 1000000}};
+	struct epoll_event ev = {.events = EPOLLIN};
+	if (p->epfd < 0 || p->tick < 0 || timerfd_settime(p->tick, 0, &its, NULL) < 0 ||
+	    epoll_ctl(p->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(p->rb), &ev) < 0 ||
+	    epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->tick, &ev) < 0) {
+		rc = -errno;
+		wt_err_set(err, rc, "could not set up the in-kernel log's poll set: %s", strerror(-rc));
+		goto fail;
+	}
 	p->clock_off = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_MONOTONIC);
 	rc = trace_bpf__attach(p->skel);
 	if (rc < 0) {
@@ -270,7 +300,7 @@ fail:
 static int bpf_fd(const struct trace_session *s)
 {
 	const struct bpf_priv *p = s->priv;
-	return ring_buffer__epoll_fd(p->rb);
+	return p->epfd;
 }
 
 static int bpf_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_err *err)
@@ -280,6 +310,10 @@ static int bpf_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_
 	p->cb = cb;
 	p->ctx = ctx;
 	p->n = 0;
+	uint64_t ticks;
+	if (read(p->tick, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		return wt_err_set(err, -errno, "could not read the in-kernel log's timer: %s",
+				  strerror(errno));
 	int rc = ring_buffer__consume(p->rb);
 	if (rc < 0 && rc != -EINTR)
 		return wt_err_set(err, rc, "could not read the in-kernel log's ring buffer: %s",

@@ -41,6 +41,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by bpf.c before loading. */
 const volatile bool follow = false; /* traced is keyed by tgid, else by tid */
+const volatile bool batch = false;  /* wake the reader only past WAKE_BYTES (it ticks) */
 struct tb_spec slots[TB_SLOTS];	    /* by sc_slot(abi, nr) */
 __u64 lost;			    /* records that found no room */
 
@@ -117,6 +118,22 @@ static __always_inline void rec_head(struct tb_rec *r, __u32 kind, __u64 pid_tgi
 	r->signo = r->sig_errno = r->sig_code = r->sig_pid = 0;
 	r->sig_uid = 0;
 	r->status = 0;
+}
+
+#define WAKE_BYTES (1 << 20)
+
+/*
+ * A wake-up per record costs the logged task more than the record itself
+ * (measured: tests/bench/trace_overhead.sh). With batch, syscall records
+ * wake the reader only once a megabyte waits; bpf.c's fd also ticks every
+ * few milliseconds, so a lone record (a call that blocks) still shows.
+ */
+static __always_inline __u64 wake_flags(void)
+{
+	if (!batch)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > WAKE_BYTES ? BPF_RB_FORCE_WAKEUP
+									  : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline void count_lost(void)
@@ -213,7 +230,7 @@ static __always_inline __u32 output_caps(struct scratch *sc, const struct tb_spe
 	if (len > TB_DATA_MAX)
 		len = TB_DATA_MAX;
 	sc->r.size = sizeof(sc->r) + len;
-	if (bpf_ringbuf_output(&events, sc, sizeof(sc->r) + len, 0) < 0)
+	if (bpf_ringbuf_output(&events, sc, sizeof(sc->r) + len, wake_flags()) < 0)
 		count_lost();
 	return faults;
 }
@@ -286,7 +303,7 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 			r->arg[i] = p->arg[i];
 		r->t_entry_ns = p->t = r->t_ns;
 		p->active = 1;
-		bpf_ringbuf_submit(r, 0);
+		bpf_ringbuf_submit(r, wake_flags());
 		return 0;
 	}
 	struct scratch *sc = scratch_get();
@@ -341,7 +358,7 @@ int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
 			r->arg[i] = p->arg[i];
 		r->t_entry_ns = p->t;
 		r->ret = ret;
-		bpf_ringbuf_submit(r, 0);
+		bpf_ringbuf_submit(r, wake_flags());
 		return 0;
 	}
 	struct scratch *sc = scratch_get();
