@@ -290,12 +290,14 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 
 	if (!sp->n_entry) {
 		struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		p->refetch = 0;
 		if (!r) {
+			/* the exit still comes, with the number and arguments */
 			count_lost();
-			p->active = 0;
+			p->t = bpf_ktime_get_ns();
+			p->active = 1;
 			return 0;
 		}
-		p->refetch = 0;
 		rec_head(r, TB_ENTER, pid_tgid);
 		r->abi = abi;
 		r->nr = (__s32)nr;
