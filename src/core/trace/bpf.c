@@ -222,7 +222,8 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 		return wt_err_set(err, -ENOMEM, "out of memory");
 	s->priv = p;
 	p->epfd = p->tick = -1;
-	libbpf_set_print(getenv("WHYTOP_BPF_DEBUG") ? NULL : quiet);
+	if (!getenv("WHYTOP_BPF_DEBUG")) /* else libbpf's own printer: the verifier's log */
+		libbpf_set_print(quiet);
 	int rc;
 	p->skel = trace_bpf__open();
 	if (!p->skel) {
@@ -238,7 +239,8 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 	fill_slots(p->skel, s);
 	rc = trace_bpf__load(p->skel);
 	if (rc < 0) {
-		if (rc == -EPERM || rc == -EACCES)
+		/* EPERM: no capability; the verifier's refusals are EACCES or EINVAL */
+		if (rc == -EPERM)
 			wt_err_set(err, rc, "the in-kernel log needs root (CAP_BPF and CAP_PERFMON)");
 		else
 			wt_err_set(err, rc,

@@ -146,99 +146,117 @@ static __always_inline void count_lost(void)
  * record; returns the bytes of data, counts the faults. NULL pointers are
  * not captured, an unreadable one is a fault.
  */
-static __always_inline __u32 copy_caps(struct scratch *sc, const struct tb_spec *sp, bool entry,
-				       bool exit, long ret, __u32 *faults)
-{
-	struct tb_rec *r = &sc->r;
-	__u32 off = 0, n = 0;
-
-	for (int i = 0; i < TB_CAPS; i++) {
-		if (i >= sp->ncap)
-			break;
-		struct tb_cap_spec c = sp->cap[i];
-		if (c.at_exit ? !exit : !entry)
-			continue;
-		if (n >= TB_CAPS)
-			break;
-		struct tb_cap *o = &r->cap[n];
-		n++;
-		o->arg = c.arg;
-		o->at_exit = c.at_exit;
-		o->cut = 0;
-		o->len = 0;
-		o->state = SCEV_CAP_NONE;
-		if (c.arg > 5 || c.size_arg > 5)
-			continue;
-		__u64 ptr = r->arg[c.arg];
-		if (!ptr)
-			continue;
-		__u64 max = c.max > TB_CAP_MAX ? TB_CAP_MAX : c.max;
-		__u64 want = max;
-		if (c.how == SCCAP_ARG) {
-			want = r->arg[c.size_arg];
-		} else if (c.how == SCCAP_RET) {
-			want = ret < 0 ? 0 : (__u64)ret;
-		} else if (c.how == SCCAP_ARGP) {
-			__s32 len = 0;
-			__u64 lp = r->arg[c.size_arg];
-			if (!lp || bpf_probe_read_user(&len, sizeof(len), (void *)lp) < 0)
-				continue;
-			want = len < 0 ? 0 : (__u64)len;
-		}
-		if (want > max) {
-			want = max;
-			o->cut = 1;
-		}
-		off &= 0x3fff;
-		void *dst = &sc->data[off];
-		if (c.how == SCCAP_STR) {
-			/* one byte more for the NUL: up to max characters */
-			long got = bpf_probe_read_user_str(dst, (__u32)(want + 1) & 0x1fff,
-							   (void *)ptr);
-			if (got <= 0) {
-				o->state = SCEV_CAP_FAULT;
-				(*faults)++;
-				continue;
-			}
-			o->len = (__u32)got - 1;
-			/* no NUL within max characters: the string goes on */
-			o->cut = (__u64)got == want + 1;
-		} else {
-			__u32 sz = (__u32)want & 0x1fff;
-			if (sz > TB_CAP_MAX)
-				sz = TB_CAP_MAX;
-			if (sz && bpf_probe_read_user(dst, sz, (void *)ptr) < 0) {
-				o->state = SCEV_CAP_FAULT;
-				(*faults)++;
-				continue;
-			}
-			o->len = sz;
-		}
-		o->state = SCEV_CAP_OK;
-		off += o->len;
-	}
-	r->ncap = n;
-	return off;
-}
-
-/* Out through the scratch buffer, with what copy_caps took; returns the faults. */
-static __always_inline __u32 output_caps(struct scratch *sc, const struct tb_spec *sp, bool entry,
-					 bool exit, long ret)
-{
-	__u32 faults = 0;
-	__u32 len = copy_caps(sc, sp, entry, exit, ret, &faults);
-	if (len > TB_DATA_MAX)
-		len = TB_DATA_MAX;
-	sc->r.size = sizeof(sc->r) + len;
-	if (bpf_ringbuf_output(&events, sc, sizeof(sc->r) + len, wake_flags()) < 0)
-		count_lost();
-	return faults;
-}
+struct cap_loop {
+	__u32 slot;
+	__u32 off, n, faults;
+	long ret;
+	bool entry, exit;
+};
 
 static __always_inline struct scratch *scratch_get(void)
 {
 	__u32 zero = 0;
 	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+/*
+ * One capture (bpf_loop's body: the verifier checks it once, not once per
+ * capture and per path through the ones before, which took half a second
+ * at load when unrolled).
+ */
+static long copy_cap(__u32 i, void *vctx)
+{
+	struct cap_loop *l = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || l->slot >= TB_SLOTS) /* i < TB_CAPS: bpf_loop's count */
+		return 1;
+	const struct tb_spec *sp = &slots[l->slot];
+	if (i >= sp->ncap)
+		return 1;
+	struct tb_rec *r = &sc->r;
+	/* the masks keep the bounds the verifier needs through clang's reordering */
+	struct tb_cap_spec c = sp->cap[i & (TB_CAPS - 1)];
+	if (c.at_exit ? !l->exit : !l->entry)
+		return 0;
+	__u32 n = l->n;
+	if (n >= TB_CAPS)
+		return 1;
+	struct tb_cap *o = &r->cap[n & (TB_CAPS - 1)];
+	l->n = n + 1;
+	o->arg = c.arg;
+	o->at_exit = c.at_exit;
+	o->cut = 0;
+	o->len = 0;
+	o->state = SCEV_CAP_NONE;
+	if (c.arg > 5 || c.size_arg > 5)
+		return 0;
+	__u64 ptr = r->arg[c.arg & 7];
+	if (!ptr)
+		return 0;
+	__u64 max = c.max > TB_CAP_MAX ? TB_CAP_MAX : c.max;
+	__u64 want = max;
+	if (c.how == SCCAP_ARG) {
+		want = r->arg[c.size_arg];
+	} else if (c.how == SCCAP_RET) {
+		want = l->ret < 0 ? 0 : (__u64)l->ret;
+	} else if (c.how == SCCAP_ARGP) {
+		__s32 len = 0;
+		__u64 lp = r->arg[c.size_arg];
+		if (!lp || bpf_probe_read_user(&len, sizeof(len), (void *)lp) < 0)
+			return 0;
+		want = len < 0 ? 0 : (__u64)len;
+	}
+	if (want > max) {
+		want = max;
+		o->cut = 1;
+	}
+	__u32 off = l->off & 0x3fff;
+	void *dst = &sc->data[off];
+	if (c.how == SCCAP_STR) {
+		/* one byte more for the NUL: up to max characters */
+		long got = bpf_probe_read_user_str(dst, (__u32)(want + 1) & 0x1fff, (void *)ptr);
+		if (got <= 0) {
+			o->state = SCEV_CAP_FAULT;
+			l->faults++;
+			return 0;
+		}
+		o->len = (__u32)got - 1;
+		/* no NUL within max characters: the string goes on */
+		o->cut = (__u64)got == want + 1;
+	} else {
+		__u32 sz = (__u32)want & 0x1fff;
+		if (sz > TB_CAP_MAX)
+			sz = TB_CAP_MAX;
+		if (sz && bpf_probe_read_user(dst, sz, (void *)ptr) < 0) {
+			o->state = SCEV_CAP_FAULT;
+			l->faults++;
+			return 0;
+		}
+		o->len = sz;
+	}
+	o->state = SCEV_CAP_OK;
+	l->off = off + o->len;
+	return 0;
+}
+
+/*
+ * Copy the captures of the slot taken at entry, at exit or both after the
+ * record (NULL pointers are not captured, an unreadable one is a fault),
+ * and output it from the scratch buffer; returns the faults.
+ */
+static __always_inline __u32 output_caps(struct scratch *sc, __u32 slot, bool entry, bool exit,
+					 long ret)
+{
+	struct cap_loop l = {.slot = slot, .ret = ret, .entry = entry, .exit = exit};
+	bpf_loop(TB_CAPS, copy_cap, &l, 0);
+	sc->r.ncap = l.n;
+	__u32 len = l.off;
+	if (len > TB_DATA_MAX)
+		len = TB_DATA_MAX;
+	sc->r.size = sizeof(sc->r) + len;
+	if (bpf_ringbuf_output(&events, sc, sizeof(sc->r) + len, wake_flags()) < 0)
+		count_lost();
+	return l.faults;
 }
 
 SEC("tp_btf/sys_enter")
@@ -324,7 +342,7 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 	 * reads the argument itself during the call, so the exit copies the
 	 * entry's regions again, and the exit record carries them.
 	 */
-	p->refetch = output_caps(sc, sp, true, false, 0) != 0;
+	p->refetch = output_caps(sc, slot, true, false, 0) != 0;
 	return 0;
 }
 
@@ -373,7 +391,7 @@ int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
 		sc->r.arg[i] = p->arg[i];
 	sc->r.t_entry_ns = p->t;
 	sc->r.ret = ret;
-	output_caps(sc, sp, refetch, true, ret);
+	output_caps(sc, slot, refetch, true, ret);
 	return 0;
 }
 
