@@ -139,7 +139,7 @@ static void rec_to_trace(const struct bpf_priv *p, const struct tb_rec *r, size_
 		if (r->kind == TB_ENTER) {
 			e->part = SCEV_ENTRY;
 		} else {
-			e->part = SCEV_EXIT;
+			e->part = r->flags & TB_F_WHOLE ? SCEV_BOTH : SCEV_EXIT;
 			e->ret = r->ret;
 			e->t_exit_ns = real_ns(p, r->t_ns);
 		}

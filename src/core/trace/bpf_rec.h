@@ -33,6 +33,9 @@ struct tb_spec {
 };
 
 enum tb_kind { TB_ENTER = 1, TB_EXIT, TB_SIGNAL, TB_TASK_EXIT, TB_ATTACH };
+/* TB_EXIT of a call whose entry record was left out (an entry region was
+ * not readable then): it holds the whole call, entry regions read again. */
+#define TB_F_WHOLE 1
 
 struct tb_cap {
 	__u8 arg, at_exit, state, cut; /* state: enum scev_cap_state */
@@ -49,7 +52,8 @@ struct tb_rec {
 	__s32 nr;	  /* without x32's bit 30 */
 	__u64 arg[6];
 	__s64 ret; /* TB_EXIT */
-	__u32 ncap, pad;
+	__u32 ncap;
+	__u32 flags; /* TB_F_* */
 	struct tb_cap cap[TB_CAPS];
 	/* TB_SIGNAL */
 	__s32 signo, sig_errno, sig_code, sig_pid;

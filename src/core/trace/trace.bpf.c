@@ -107,7 +107,7 @@ static __always_inline void rec_head(struct tb_rec *r, __u32 kind, __u64 pid_tgi
 		r->arg[i] = 0;
 	r->ret = 0;
 	r->ncap = 0;
-	r->pad = 0;
+	r->flags = 0;
 	for (int i = 0; i < TB_CAPS; i++) {
 		r->cap[i].arg = 0;
 		r->cap[i].at_exit = 0;
@@ -241,11 +241,11 @@ static long copy_cap(__u32 i, void *vctx)
 
 /*
  * Copy the captures of the slot taken at entry, at exit or both after the
- * record (NULL pointers are not captured, an unreadable one is a fault),
- * and output it from the scratch buffer; returns the faults.
+ * record (NULL pointers are not captured, an unreadable one is a fault);
+ * returns the faults. The record's size says how much data came.
  */
-static __always_inline __u32 output_caps(struct scratch *sc, __u32 slot, bool entry, bool exit,
-					 long ret)
+static __always_inline __u32 copy_caps(struct scratch *sc, __u32 slot, bool entry, bool exit,
+				       long ret)
 {
 	struct cap_loop l = {.slot = slot, .ret = ret, .entry = entry, .exit = exit};
 	bpf_loop(TB_CAPS, copy_cap, &l, 0);
@@ -254,9 +254,18 @@ static __always_inline __u32 output_caps(struct scratch *sc, __u32 slot, bool en
 	if (len > TB_DATA_MAX)
 		len = TB_DATA_MAX;
 	sc->r.size = sizeof(sc->r) + len;
-	if (bpf_ringbuf_output(&events, sc, sizeof(sc->r) + len, wake_flags()) < 0)
-		count_lost();
 	return l.faults;
+}
+
+static __always_inline void output_scratch(struct scratch *sc)
+{
+	__u32 size = sc->r.size;
+	if (size > sizeof(*sc))
+		size = sizeof(*sc);
+	if (size < sizeof(sc->r))
+		size = sizeof(sc->r);
+	if (bpf_ringbuf_output(&events, sc, size, wake_flags()) < 0)
+		count_lost();
 }
 
 SEC("tp_btf/sys_enter")
@@ -339,10 +348,13 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 	/*
 	 * A page the task never touched (a string literal of a fresh child)
 	 * cannot be read here: no page faults in this context. The kernel
-	 * reads the argument itself during the call, so the exit copies the
-	 * entry's regions again, and the exit record carries them.
+	 * reads the argument itself during the call, so then the entry record
+	 * is left out and the exit copies the entry's regions again: one
+	 * record with the whole call (TB_F_WHOLE), so that its text is right.
 	 */
-	p->refetch = output_caps(sc, slot, true, false, 0) != 0;
+	p->refetch = copy_caps(sc, slot, true, false, 0) != 0;
+	if (!p->refetch)
+		output_scratch(sc);
 	return 0;
 }
 
@@ -391,7 +403,10 @@ int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
 		sc->r.arg[i] = p->arg[i];
 	sc->r.t_entry_ns = p->t;
 	sc->r.ret = ret;
-	output_caps(sc, slot, refetch, true, ret);
+	if (refetch)
+		sc->r.flags = TB_F_WHOLE;
+	copy_caps(sc, slot, refetch, true, ret);
+	output_scratch(sc);
 	return 0;
 }
 
