@@ -94,7 +94,8 @@ int main(int argc, char **argv)
 			file = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: trace_drain [-f] [-e SET] [-s STRSIZE] [-o FILE] PID\n");
+			fprintf(stderr,
+				"usage: trace_drain [-f] [-e SET] [-s STRSIZE] [-o FILE] PID\n");
 			return 2;
 		}
 	}

@@ -102,7 +102,10 @@ static uint64_t now_real(void)
 static long int80_getpid(void)
 {
 	long r;
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"((long)NR_I386_GETPID) : "memory", "r8", "r9", "r10", "r11");
+	__asm__ volatile("int $0x80"
+			 : "=a"(r)
+			 : "a"((long)NR_I386_GETPID)
+			 : "memory", "r8", "r9", "r10", "r11");
 	return r;
 }
 
@@ -235,7 +238,8 @@ static void test_known_calls(void **state)
 	assert_int_equal(write(go[1], "g", 1), 1);
 	drain_until(&s, seen_blocked_read);
 	/* the child sits in read(data): its entry is here, its exit cannot be */
-	assert_int_equal(find(0, TRACE_SYSCALL, SCEV_EXIT, AUDIT_ARCH_X86_64, SYS_read, data[0]), -1);
+	assert_int_equal(find(0, TRACE_SYSCALL, SCEV_EXIT, AUDIT_ARCH_X86_64, SYS_read, data[0]),
+			 -1);
 	assert_int_equal(write(data[1], DATA, strlen(DATA)), (ssize_t)strlen(DATA));
 	drain_until(&s, seen_second_read);
 	assert_int_equal(kill(pid, SIGUSR1), 0);
@@ -250,8 +254,8 @@ static void test_known_calls(void **state)
 	for (int i = 0; i < nrecs; i++) {
 		const struct trace_rec *r = &recs[i].r;
 		if (getenv("V"))
-			print_message("%d: kind %d pid %d part %u nr %ld ret %lld a0 %lld\n", i, r->kind,
-				      r->tid, r->sc.part, r->sc.nr, (long long)r->sc.ret,
+			print_message("%d: kind %d pid %d part %u nr %ld ret %lld a0 %lld\n", i,
+				      r->kind, r->tid, r->sc.part, r->sc.nr, (long long)r->sc.ret,
 				      (long long)r->sc.arg[0]);
 		assert_int_not_equal(r->kind, TRACE_LOST);
 		assert_int_equal(r->pid, pid);
@@ -416,9 +420,10 @@ static void test_follow(void **state)
 	for (int i = 0; i < nrecs; i++) {
 		const struct trace_rec *r = &recs[i].r;
 		if (getenv("V"))
-			print_message("%d: kind %d pid %d tid %d part %u nr %ld ret %lld status %d\n", i,
-				      r->kind, r->pid, r->tid, r->sc.part, r->sc.nr,
-				      (long long)r->sc.ret, r->status);
+			print_message(
+			    "%d: kind %d pid %d tid %d part %u nr %ld ret %lld status %d\n", i,
+			    r->kind, r->pid, r->tid, r->sc.part, r->sc.nr, (long long)r->sc.ret,
+			    r->status);
 		assert_int_not_equal(r->kind, TRACE_LOST);
 		if (r->kind == TRACE_ATTACH) {
 			if (r->pid == pid) {

@@ -29,7 +29,7 @@ int (*trace_bpf_captures)(uint32_t arch, long nr, unsigned strsize,
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "trace.skel.h"
+#include "src/core/trace/trace.skel.h" /* built: in the build tree */
 
 _Static_assert(sizeof(struct tb_cap_spec) == sizeof(struct sccap), "struct sccap changed");
 _Static_assert(TB_SLOTS == SC_SLOTS && TB_NR_MAX == SC_NR_MAX, "sc_slot() changed");
@@ -214,9 +214,10 @@ static void bpf_close(struct trace_session *s)
 static int bpf_open(struct trace_session *s, struct wt_err *err)
 {
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-		return wt_err_set(err, -ENOTSUP,
-				  "this kernel has no BTF (/sys/kernel/btf/vmlinux): the in-kernel log "
-				  "needs CONFIG_DEBUG_INFO_BTF; use --backend ptrace");
+		return wt_err_set(
+		    err, -ENOTSUP,
+		    "this kernel has no BTF (/sys/kernel/btf/vmlinux): the in-kernel log "
+		    "needs CONFIG_DEBUG_INFO_BTF; use --backend ptrace");
 	struct bpf_priv *p = calloc(1, sizeof(*p));
 	if (!p)
 		return wt_err_set(err, -ENOMEM, "out of memory");
@@ -228,7 +229,8 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 	p->skel = trace_bpf__open();
 	if (!p->skel) {
 		rc = -errno;
-		wt_err_set(err, rc, "could not open the in-kernel log's programs: %s", strerror(-rc));
+		wt_err_set(err, rc, "could not open the in-kernel log's programs: %s",
+			   strerror(-rc));
 		goto fail;
 	}
 	p->skel->rodata->follow = s->follow;
@@ -241,12 +243,14 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 	if (rc < 0) {
 		/* EPERM: no capability; the verifier's refusals are EACCES or EINVAL */
 		if (rc == -EPERM)
-			wt_err_set(err, rc, "the in-kernel log needs root (CAP_BPF and CAP_PERFMON)");
-		else
 			wt_err_set(err, rc,
-				   "the kernel refused the in-kernel log's programs (%s); use --backend "
-				   "ptrace, or WHYTOP_BPF_DEBUG=1 to see the verifier's reasons",
-				   strerror(-rc));
+				   "the in-kernel log needs root (CAP_BPF and CAP_PERFMON)");
+		else
+			wt_err_set(
+			    err, rc,
+			    "the kernel refused the in-kernel log's programs (%s); use --backend "
+			    "ptrace, or WHYTOP_BPF_DEBUG=1 to see the verifier's reasons",
+			    strerror(-rc));
 		goto fail;
 	}
 	int map = bpf_map__fd(p->skel->maps.traced);
@@ -266,24 +270,28 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), on_record, p, NULL);
 	if (!p->rb) {
 		rc = -errno;
-		wt_err_set(err, rc, "could not map the in-kernel log's ring buffer: %s", strerror(-rc));
+		wt_err_set(err, rc, "could not map the in-kernel log's ring buffer: %s",
+			   strerror(-rc));
 		goto fail;
 	}
 	p->epfd = epoll_create1(EPOLL_CLOEXEC);
 	p->tick = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	struct itimerspec its = {.it_interval = {0, TICK_MS * 1000000}, .it_value = {0, TICK_MS * 1000000}};
+	struct itimerspec its = {.it_interval = {0, TICK_MS * 1000000},
+				 .it_value = {0, TICK_MS * 1000000}};
 	struct epoll_event ev = {.events = EPOLLIN};
 	if (p->epfd < 0 || p->tick < 0 || timerfd_settime(p->tick, 0, &its, NULL) < 0 ||
 	    epoll_ctl(p->epfd, EPOLL_CTL_ADD, ring_buffer__epoll_fd(p->rb), &ev) < 0 ||
 	    epoll_ctl(p->epfd, EPOLL_CTL_ADD, p->tick, &ev) < 0) {
 		rc = -errno;
-		wt_err_set(err, rc, "could not set up the in-kernel log's poll set: %s", strerror(-rc));
+		wt_err_set(err, rc, "could not set up the in-kernel log's poll set: %s",
+			   strerror(-rc));
 		goto fail;
 	}
 	p->clock_off = ns_of(CLOCK_REALTIME) - ns_of(CLOCK_MONOTONIC);
 	rc = trace_bpf__attach(p->skel);
 	if (rc < 0) {
-		wt_err_set(err, rc, "could not attach the in-kernel log to the syscall tracepoints: %s",
+		wt_err_set(err, rc,
+			   "could not attach the in-kernel log to the syscall tracepoints: %s",
 			   strerror(-rc));
 		goto fail;
 	}
@@ -373,10 +381,10 @@ static void bpf_close(struct trace_session *s)
 #endif
 
 const struct trace_backend trace_backend_bpf = {
-	.name = "in-kernel (eBPF ring buffer)",
-	.open = bpf_open,
-	.fd = bpf_fd,
-	.drain = bpf_drain,
-	.alive = bpf_alive,
-	.close = bpf_close,
+    .name = "in-kernel (eBPF ring buffer)",
+    .open = bpf_open,
+    .fd = bpf_fd,
+    .drain = bpf_drain,
+    .alive = bpf_alive,
+    .close = bpf_close,
 };
