@@ -44,6 +44,10 @@
 #define PAGED "/nonexistent-whytop-trace-bpf/in-a-page-never-touched"
 #define MSG "hello from the traced child\n"
 #define DATA "data!"
+/* longer than the write capture's bound (64): cut there */
+#define LONG                                                                                       \
+	"0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdef" \
+	"ghij"
 #define NR_I386_GETPID 20
 #define ERESTARTSYS 512 /* the kernel's own */
 
@@ -137,7 +141,15 @@ static void child(int go, int data, int devnull, const char *paged)
 	strcpy(path, MISSING); /* on the stack: in memory at entry */
 	syscall(SYS_openat, (long)AT_FDCWD, path, (long)O_RDONLY);
 	syscall(SYS_openat, (long)AT_FDCWD, paged, (long)O_RDONLY);
+	char p64[65], p65[66]; /* 64 characters: whole; 65: cut at 64 */
+	memcpy(p64, LONG, 64);
+	p64[64] = 0;
+	memcpy(p65, LONG, 65);
+	p65[65] = 0;
+	syscall(SYS_openat, (long)AT_FDCWD, p64, (long)O_RDONLY);
+	syscall(SYS_openat, (long)AT_FDCWD, p65, (long)O_RDONLY);
 	syscall(SYS_write, (long)devnull, MSG, (long)strlen(MSG));
+	syscall(SYS_write, (long)devnull, LONG, (long)strlen(LONG));
 	syscall(SYS_read, (long)data, buf, (long)sizeof(buf));
 	syscall(SYS_getpid);
 	if (i386_ok)
@@ -283,9 +295,8 @@ static void test_known_calls(void **state)
 
 	/* openat(AT_FDCWD, PAGED, ...): unreadable at entry, so no entry record
 	 * but one of the whole call, the path copied at exit */
-	assert_int_equal(find(x, TRACE_SYSCALL, SCEV_ENTRY, X64, SYS_openat, AT_FDCWD), -1);
-	x = find(x, TRACE_SYSCALL, SCEV_BOTH, X64, SYS_openat, AT_FDCWD);
-	assert_true(x > 0);
+	assert_int_equal(find(x, TRACE_SYSCALL, SCEV_BOTH, X64, SYS_openat, AT_FDCWD), x + 1);
+	x++;
 	sc = &recs[x].r.sc;
 	assert_int_equal(sc->arg[1], (uintptr_t)paged);
 	assert_int_equal(sc->ret, -ENOENT);
@@ -295,7 +306,18 @@ static void test_known_calls(void **state)
 	assert_int_equal(sc->cap[0].state, SCEV_CAP_OK);
 	assert_int_equal(sc->cap[0].len, strlen(PAGED));
 	assert_memory_equal(sc->cap[0].data, PAGED, strlen(PAGED));
-	e = x;
+	/* a path of exactly the bound, and one longer */
+	for (int len = 64; len <= 65; len++) {
+		e = find(x, TRACE_SYSCALL, SCEV_ENTRY, X64, SYS_openat, AT_FDCWD);
+		assert_true(e > x);
+		sc = &recs[e].r.sc;
+		assert_int_equal(sc->cap[0].state, SCEV_CAP_OK);
+		assert_int_equal(sc->cap[0].len, 64);
+		assert_int_equal(sc->cap[0].cut, len > 64);
+		assert_memory_equal(sc->cap[0].data, LONG, 64);
+		x = find(e, TRACE_SYSCALL, SCEV_EXIT, X64, SYS_openat, AT_FDCWD);
+		assert_true(x > e);
+	}
 
 	/* write(devnull, MSG, len) = len, the buffer copied at entry */
 	e = find(x, TRACE_SYSCALL, SCEV_ENTRY, X64, SYS_write, devnull);
@@ -309,6 +331,15 @@ static void test_known_calls(void **state)
 	assert_true(x > e);
 	assert_int_equal(recs[x].r.sc.ret, strlen(MSG));
 	assert_int_equal(recs[x].r.sc.ncap, 0);
+	e = find(x, TRACE_SYSCALL, SCEV_ENTRY, X64, SYS_write, devnull);
+	assert_true(e > x);
+	sc = &recs[e].r.sc;
+	assert_int_equal(sc->cap[0].state, SCEV_CAP_OK);
+	assert_int_equal(sc->cap[0].len, 64);
+	assert_true(sc->cap[0].cut);
+	assert_memory_equal(sc->cap[0].data, LONG, 64);
+	x = find(e, TRACE_SYSCALL, SCEV_EXIT, X64, SYS_write, devnull);
+	assert_true(x > e);
 
 	/* read(data, buf, 64): entry, then (after our write) exit = 5 with the bytes */
 	e = find(x, TRACE_SYSCALL, SCEV_ENTRY, X64, SYS_read, data[0]);

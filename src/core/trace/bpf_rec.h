@@ -13,9 +13,9 @@
 #define TB_CAPS 4	/* SCEV_MAX_CAPS */
 #define TB_CAP_MAX 4096 /* SCEV_CAP_MAX */
 /* The data after a record: room for every capture, and for the offsets'
- * masks the verifier needs (an offset is bounded by 0x3fff, a read by
- * TB_CAP_MAX + 1). */
-#define TB_DATA_MAX (5 * TB_CAP_MAX)
+ * masks the verifier needs (an offset is bounded by 0x3fff, a string read
+ * by TB_CAP_MAX + 2). */
+#define TB_DATA_MAX (5 * TB_CAP_MAX + 8)
 
 /* struct sccap's layout (decode.h): bpf.c checks that they agree. */
 struct tb_cap_spec {

@@ -213,16 +213,17 @@ static long copy_cap(__u32 i, void *vctx)
 	__u32 off = l->off & 0x3fff;
 	void *dst = &sc->data[off];
 	if (c.how == SCCAP_STR) {
-		/* one byte more for the NUL: up to max characters */
-		long got = bpf_probe_read_user_str(dst, (__u32)(want + 1) & 0x1fff, (void *)ptr);
+		/* up to max characters: read two more bytes (one for the NUL,
+		 * one to tell a string of exactly max from a longer one) */
+		long got = bpf_probe_read_user_str(dst, (__u32)(want + 2) & 0x1fff, (void *)ptr);
 		if (got <= 0) {
 			o->state = SCEV_CAP_FAULT;
 			l->faults++;
 			return 0;
 		}
-		o->len = (__u32)got - 1;
-		/* no NUL within max characters: the string goes on */
-		o->cut = (__u64)got == want + 1;
+		__u64 chars = (__u64)got - 1;
+		o->len = (__u32)(chars > want ? want : chars);
+		o->cut = chars > want;
 	} else {
 		__u32 sz = (__u32)want & 0x1fff;
 		if (sz > TB_CAP_MAX)
