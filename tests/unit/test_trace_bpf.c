@@ -552,7 +552,13 @@ static void test_lost_counted(void **state)
 
 int main(void)
 {
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_known_calls),
+	    cmocka_unit_test(test_follow),
+	    cmocka_unit_test(test_lost_counted),
+	};
 #ifndef HAVE_BPF_SKEL
+	(void)tests;
 	printf("SKIP: whytop was built without eBPF programs: %s\n", WHYTOP_NO_BPF_SKEL_WHY);
 	return 77;
 #else
@@ -574,11 +580,6 @@ int main(void)
 		return 1;
 	}
 	trace_backend_bpf.close(&probe);
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_known_calls),
-	    cmocka_unit_test(test_follow),
-	    cmocka_unit_test(test_lost_counted),
-	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 #endif
 }
