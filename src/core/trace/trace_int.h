@@ -44,4 +44,9 @@ struct trace_session {
 extern const struct trace_backend trace_backend_bpf;
 extern const struct trace_backend trace_backend_ptrace;
 
+/* Where the in-kernel backend gets its capture specs: sysdecode_captures,
+ * or a test's own (tests/unit/test_trace_bpf.c), set before trace_open. */
+extern int (*trace_bpf_captures)(uint32_t arch, long nr, unsigned strsize,
+				 struct sccap out[SCEV_MAX_CAPS]);
+
 #endif

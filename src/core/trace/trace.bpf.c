@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * trace.bpf.c: the in-kernel syscall log's eBPF programs (loaded by bpf.c
+ * through the skeleton bpftool makes of this file).
+ *
+ *   sys_enter:  traced task? (hash lookup) -> slot logged? (array load) ->
+ *               remember nr, args, time per task (task storage), copy the
+ *               entry captures, put a TB_ENTER record in the ring buffer
+ *   sys_exit:   traced task? -> an entry remembered? -> exit captures,
+ *               TB_EXIT (nr, args, entry time, result)
+ *   signal_deliver, sched_process_exit, sched_process_fork (with follow):
+ *               TB_SIGNAL, TB_TASK_EXIT (and the task leaves the set),
+ *               TB_ATTACH (and a traced parent's child joins the set)
+ *
+ * A call not asked for costs the two lookups. An entry and its exit are
+ * two records so that a call that blocks shows at once; the writer pairs
+ * them. Records without captures are reserved in the ring buffer directly;
+ * those with captures are built in a per-CPU scratch buffer (the size is
+ * only known after the copies) and output from there. A record that finds
+ * no room counts in `lost`, which bpf.c reports: never silent.
+ */
+#include "whytop_bpf.h"
+
+#include "bpf_rec.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define TS_COMPAT 0x0002 /* thread_info.status: an i386 syscall (int $0x80 or a 32-bit task) */
+#define X32_BIT 0x40000000
+#define SCEV_CAP_OK 0
+#define SCEV_CAP_FAULT 1
+#define SCEV_CAP_NONE 2
+#define SCCAP_STR 0
+#define SCCAP_FIXED 1
+#define SCCAP_ARG 2
+#define SCCAP_RET 3
+#define SCCAP_ARGP 4
+#define ABI_X86_64 0
+#define ABI_I386 1
+#define ABI_X32 2
+
+/* Set by bpf.c before loading. */
+const volatile bool follow = false; /* traced is keyed by tgid, else by tid */
+const volatile bool batch = false;  /* wake the reader only past WAKE_BYTES (it ticks) */
+struct tb_spec slots[TB_SLOTS];	    /* by sc_slot(abi, nr) */
+__u64 lost;			    /* records that found no room */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+/* The call a task is in: what its exit needs (freed with the task). */
+struct pending {
+	__u64 t;
+	__u32 slot, active;
+	__u32 abi;
+	__s32 nr;
+	__u32 refetch; /* an entry region faulted: copy it again at exit */
+	__u32 pad;
+	__u64 arg[6];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending);
+} pending SEC(".maps");
+
+struct scratch {
+	struct tb_rec r;
+	__u8 data[TB_DATA_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch SEC(".maps");
+
+static __always_inline bool is_traced(__u64 pid_tgid)
+{
+	__u32 key = follow ? (__u32)(pid_tgid >> 32) : (__u32)pid_tgid;
+	return bpf_map_lookup_elem(&traced, &key) != NULL;
+}
+
+static __always_inline void rec_head(struct tb_rec *r, __u32 kind, __u64 pid_tgid)
+{
+	r->kind = kind;
+	r->size = sizeof(*r);
+	r->pid = (__u32)(pid_tgid >> 32);
+	r->tid = (__u32)pid_tgid;
+	r->t_ns = bpf_ktime_get_ns();
+	r->t_entry_ns = 0;
+	r->abi = 0;
+	r->nr = -1;
+	for (int i = 0; i < 6; i++)
+		r->arg[i] = 0;
+	r->ret = 0;
+	r->ncap = 0;
+	r->flags = 0;
+	for (int i = 0; i < TB_CAPS; i++) {
+		r->cap[i].arg = 0;
+		r->cap[i].at_exit = 0;
+		r->cap[i].state = 0;
+		r->cap[i].cut = 0;
+		r->cap[i].len = 0;
+	}
+	r->signo = r->sig_errno = r->sig_code = r->sig_pid = 0;
+	r->sig_uid = 0;
+	r->status = 0;
+}
+
+#define WAKE_BYTES (1 << 20)
+
+/*
+ * A wake-up per record costs the logged task more than the record itself
+ * (measured: tests/bench/trace_overhead.sh). With batch, syscall records
+ * wake the reader only once a megabyte waits; bpf.c's fd also ticks every
+ * few milliseconds, so a lone record (a call that blocks) still shows.
+ */
+static __always_inline __u64 wake_flags(void)
+{
+	if (!batch)
+		return 0;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > WAKE_BYTES ? BPF_RB_FORCE_WAKEUP
+									  : BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline void count_lost(void)
+{
+	__sync_fetch_and_add(&lost, 1);
+}
+
+/*
+ * Copy the captures of sp taken at entry, at exit or both after the
+ * record; returns the bytes of data, counts the faults. NULL pointers are
+ * not captured, an unreadable one is a fault.
+ */
+struct cap_loop {
+	__u32 slot;
+	__u32 off, n, faults;
+	long ret;
+	bool entry, exit;
+};
+
+static __always_inline struct scratch *scratch_get(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+/*
+ * One capture (bpf_loop's body: the verifier checks it once, not once per
+ * capture and per path through the ones before, which took half a second
+ * at load when unrolled).
+ */
+static long copy_cap(__u32 i, void *vctx)
+{
+	struct cap_loop *l = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || l->slot >= TB_SLOTS) /* i < TB_CAPS: bpf_loop's count */
+		return 1;
+	const struct tb_spec *sp = &slots[l->slot];
+	if (i >= sp->ncap)
+		return 1;
+	struct tb_rec *r = &sc->r;
+	/* the masks keep the bounds the verifier needs through clang's reordering */
+	struct tb_cap_spec c = sp->cap[i & (TB_CAPS - 1)];
+	if (c.at_exit ? !l->exit : !l->entry)
+		return 0;
+	__u32 n = l->n;
+	if (n >= TB_CAPS)
+		return 1;
+	struct tb_cap *o = &r->cap[n & (TB_CAPS - 1)];
+	l->n = n + 1;
+	o->arg = c.arg;
+	o->at_exit = c.at_exit;
+	o->cut = 0;
+	o->len = 0;
+	o->state = SCEV_CAP_NONE;
+	if (c.arg > 5 || c.size_arg > 5)
+		return 0;
+	__u64 ptr = r->arg[c.arg & 7];
+	if (!ptr)
+		return 0;
+	__u64 max = c.max > TB_CAP_MAX ? TB_CAP_MAX : c.max;
+	__u64 want = max;
+	if (c.how == SCCAP_ARG) {
+		want = r->arg[c.size_arg];
+	} else if (c.how == SCCAP_RET) {
+		want = l->ret < 0 ? 0 : (__u64)l->ret;
+	} else if (c.how == SCCAP_ARGP) {
+		__s32 len = 0;
+		__u64 lp = r->arg[c.size_arg];
+		if (!lp || bpf_probe_read_user(&len, sizeof(len), (void *)lp) < 0)
+			return 0;
+		want = len < 0 ? 0 : (__u64)len;
+	}
+	if (want > max) {
+		want = max;
+		o->cut = 1;
+	}
+	__u32 off = l->off & 0x3fff;
+	void *dst = &sc->data[off];
+	if (c.how == SCCAP_STR) {
+		/* up to max characters: read two more bytes (one for the NUL,
+		 * one to tell a string of exactly max from a longer one) */
+		long got = bpf_probe_read_user_str(dst, (__u32)(want + 2) & 0x1fff, (void *)ptr);
+		if (got <= 0) {
+			o->state = SCEV_CAP_FAULT;
+			l->faults++;
+			return 0;
+		}
+		__u64 chars = (__u64)got - 1;
+		o->len = (__u32)(chars > want ? want : chars);
+		o->cut = chars > want;
+	} else {
+		__u32 sz = (__u32)want & 0x1fff;
+		if (sz > TB_CAP_MAX)
+			sz = TB_CAP_MAX;
+		if (sz && bpf_probe_read_user(dst, sz, (void *)ptr) < 0) {
+			o->state = SCEV_CAP_FAULT;
+			l->faults++;
+			return 0;
+		}
+		o->len = sz;
+	}
+	o->state = SCEV_CAP_OK;
+	l->off = off + o->len;
+	return 0;
+}
+
+/*
+ * Copy the captures of the slot taken at entry, at exit or both after the
+ * record (NULL pointers are not captured, an unreadable one is a fault);
+ * returns the faults. The record's size says how much data came.
+ */
+static __always_inline __u32 copy_caps(struct scratch *sc, __u32 slot, bool entry, bool exit,
+				       long ret)
+{
+	struct cap_loop l = {.slot = slot, .ret = ret, .entry = entry, .exit = exit};
+	bpf_loop(TB_CAPS, copy_cap, &l, 0);
+	sc->r.ncap = l.n;
+	__u32 len = l.off;
+	if (len > TB_DATA_MAX)
+		len = TB_DATA_MAX;
+	sc->r.size = sizeof(sc->r) + len;
+	return l.faults;
+}
+
+static __always_inline void output_scratch(struct scratch *sc)
+{
+	__u32 size = sc->r.size;
+	if (size > sizeof(*sc))
+		size = sizeof(*sc);
+	if (size < sizeof(sc->r))
+		size = sizeof(sc->r);
+	if (bpf_ringbuf_output(&events, sc, size, wake_flags()) < 0)
+		count_lost();
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!is_traced(pid_tgid))
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 abi = ABI_X86_64;
+	long nr = id;
+	if (task->thread_info.status & TS_COMPAT) {
+		abi = ABI_I386;
+	} else if (nr >= 0 && (nr & X32_BIT)) {
+		abi = ABI_X32;
+		nr &= ~(long)X32_BIT;
+	}
+	__u32 n = (nr < 0 || nr >= TB_NR_MAX) ? TB_NR_MAX : (__u32)nr;
+	__u32 slot = abi * (TB_NR_MAX + 1) + n;
+	if (slot >= TB_SLOTS)
+		return 0;
+	const struct tb_spec *sp = &slots[slot];
+	if (!sp->log)
+		return 0;
+
+	struct pending *p = bpf_task_storage_get(&pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!p) {
+		count_lost();
+		return 0;
+	}
+	p->slot = slot;
+	p->abi = abi;
+	p->nr = (__s32)nr;
+	if (abi == ABI_I386) {
+		p->arg[0] = (__u32)regs->bx;
+		p->arg[1] = (__u32)regs->cx;
+		p->arg[2] = (__u32)regs->dx;
+		p->arg[3] = (__u32)regs->si;
+		p->arg[4] = (__u32)regs->di;
+		p->arg[5] = (__u32)regs->bp;
+	} else {
+		p->arg[0] = regs->di;
+		p->arg[1] = regs->si;
+		p->arg[2] = regs->dx;
+		p->arg[3] = regs->r10;
+		p->arg[4] = regs->r8;
+		p->arg[5] = regs->r9;
+	}
+
+	if (!sp->n_entry) {
+		struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		p->refetch = 0;
+		if (!r) {
+			/* the exit still comes, with the number and arguments */
+			count_lost();
+			p->t = bpf_ktime_get_ns();
+			p->active = 1;
+			return 0;
+		}
+		rec_head(r, TB_ENTER, pid_tgid);
+		r->abi = abi;
+		r->nr = (__s32)nr;
+		for (int i = 0; i < 6; i++)
+			r->arg[i] = p->arg[i];
+		r->t_entry_ns = p->t = r->t_ns;
+		p->active = 1;
+		bpf_ringbuf_submit(r, wake_flags());
+		return 0;
+	}
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return 0;
+	rec_head(&sc->r, TB_ENTER, pid_tgid);
+	sc->r.abi = abi;
+	sc->r.nr = (__s32)nr;
+	for (int i = 0; i < 6; i++)
+		sc->r.arg[i] = p->arg[i];
+	sc->r.t_entry_ns = p->t = sc->r.t_ns;
+	p->active = 1;
+	/*
+	 * A page the task never touched (a string literal of a fresh child)
+	 * cannot be read here: no page faults in this context. The kernel
+	 * reads the argument itself during the call, so then the entry record
+	 * is left out and the exit copies the entry's regions again: one
+	 * record with the whole call (TB_F_WHOLE), so that its text is right.
+	 */
+	p->refetch = copy_caps(sc, slot, true, false, 0) != 0;
+	if (!p->refetch)
+		output_scratch(sc);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!is_traced(pid_tgid))
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pending *p = bpf_task_storage_get(&pending, task, 0, 0);
+	/* none: a call in progress when the log began, or one not asked for */
+	if (!p || !p->active)
+		return 0;
+	p->active = 0;
+	bool refetch = p->refetch;
+	p->refetch = 0;
+	__u32 slot = p->slot;
+	if (slot >= TB_SLOTS)
+		return 0;
+	const struct tb_spec *sp = &slots[slot];
+
+	if (!sp->n_exit && !refetch) {
+		struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		if (!r) {
+			count_lost();
+			return 0;
+		}
+		rec_head(r, TB_EXIT, pid_tgid);
+		r->abi = p->abi;
+		r->nr = p->nr;
+		for (int i = 0; i < 6; i++)
+			r->arg[i] = p->arg[i];
+		r->t_entry_ns = p->t;
+		r->ret = ret;
+		bpf_ringbuf_submit(r, wake_flags());
+		return 0;
+	}
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return 0;
+	rec_head(&sc->r, TB_EXIT, pid_tgid);
+	sc->r.abi = p->abi;
+	sc->r.nr = p->nr;
+	for (int i = 0; i < 6; i++)
+		sc->r.arg[i] = p->arg[i];
+	sc->r.t_entry_ns = p->t;
+	sc->r.ret = ret;
+	if (refetch)
+		sc->r.flags = TB_F_WHOLE;
+	copy_caps(sc, slot, refetch, true, ret);
+	output_scratch(sc);
+	return 0;
+}
+
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(wt_trace_signal, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!is_traced(pid_tgid))
+		return 0;
+	struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	rec_head(r, TB_SIGNAL, pid_tgid);
+	r->signo = sig;
+	if (info) {
+		r->sig_errno = BPF_CORE_READ(info, si_errno);
+		r->sig_code = BPF_CORE_READ(info, si_code);
+		/* SI_USER, SI_TKILL, SI_QUEUE... (si_code <= 0) and SIGCHLD carry
+		 * the sender's pid and uid at the same place */
+		if (r->sig_code <= 0 || sig == 17) {
+			r->sig_pid = BPF_CORE_READ(info, _sifields._kill._pid);
+			r->sig_uid = BPF_CORE_READ(info, _sifields._kill._uid);
+		}
+	}
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(wt_trace_task_exit, struct task_struct *t)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	if (!is_traced(pid_tgid))
+		return 0;
+	struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (r) {
+		rec_head(r, TB_TASK_EXIT, pid_tgid);
+		r->status = t->exit_code;
+		bpf_ringbuf_submit(r, 0);
+	} else {
+		count_lost();
+	}
+	/* the record first, so that a reader who sees the set empty and then
+	 * drains finds it */
+	__u32 key = (__u32)pid_tgid;
+	if (follow) {
+		if (t->signal->live.counter != 0)
+			return 0;
+		key = (__u32)(pid_tgid >> 32);
+	}
+	bpf_map_delete_elem(&traced, &key);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(wt_trace_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	if (!bpf_map_lookup_elem(&traced, &ptgid))
+		return 0;
+	if (ctgid != ptgid) {
+		__u8 one = 1;
+		if (bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY) < 0) {
+			/* the set is full: this child's events are lost, said so */
+			count_lost();
+			return 0;
+		}
+	}
+	struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	rec_head(r, TB_ATTACH, ((__u64)ctgid << 32) | (__u32)child->pid);
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
