@@ -67,6 +67,8 @@ int trace_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_err *
 int trace_alive(const struct trace_session *s, int *status);
 /* "in-kernel (eBPF ring buffer)" or "ptrace" */
 const char *trace_backend_name(const struct trace_session *s);
+/* With AUTO on ptrace: why not in-kernel (bpf's refusal, or "needs root"); else NULL. */
+const char *trace_backend_note(const struct trace_session *s);
 /* Stop: detach everything, remove every program; the tasks run on untouched. */
 void trace_close(struct trace_session *s);
 

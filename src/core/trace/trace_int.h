@@ -38,7 +38,9 @@ struct trace_session {
 	/* launch mode: the program, stopped until session.c lets it exec */
 	pid_t child;
 	int child_status; /* its wait status once it ended */
-	bool child_done;
+	bool child_done; /* ptrace backend: stored with __ATOMIC_RELEASE by its thread */
+	/* AUTO that fell back to ptrace: why not the kernel (trace_backend_note) */
+	char be_note[200];
 };
 
 extern const struct trace_backend trace_backend_bpf;

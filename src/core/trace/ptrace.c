@@ -1,0 +1,673 @@
+/*
+ * ptrace.c: the ptrace backend of the syscall log (trace_backend_ptrace),
+ * a mode of each traced process's target (target.h), as the syscall
+ * counter is: the target's thread seizes every thread (attach_all, with
+ * the mode's options), lets each go into PTRACE_SYSCALL, and hands this
+ * file every stop, on that thread:
+ *
+ *  - syscall stops: PTRACE_GET_SYSCALL_INFO (entry: arch, number,
+ *    arguments; exit: the result), the memory decode.h's capture specs name
+ *    read with process_vm_readv (strings page by page), one record at the
+ *    entry and one at the exit. A call not in the session's set makes no
+ *    record; an exit whose entry came before we did is not logged;
+ *  - signal-delivery stops: a TRACE_SIGNAL (PTRACE_GETSIGINFO), and the
+ *    signal is delivered when the task resumes;
+ *  - group-stops: PTRACE_LISTEN, so a stopped process stays stopped (and
+ *    SIGCONT still wakes it);
+ *  - exits: TRACE_EXIT with the wait status; a task's first stop: TRACE_ATTACH.
+ *
+ * Without -f only the thread whose id was given is seized (strace -p); with
+ * -f every thread, and TRACECLONE/FORK/VFORK bring new threads and
+ * processes into the same target (follow_forks).
+ *
+ * Records go into one queue for the whole session (a mutex, an eventfd
+ * that trace_fd hands out); the target threads fill it and never block on
+ * the reader. An exit record repeats the entry's numbers and captures, so
+ * a writer can print a call as one line when nothing came in between.
+ *
+ * Closing ends the mode: the target interrupts every task and detaches it
+ * at that stop, handing a pending signal back; a group-stopped task stays
+ * stopped. A launched program still running runs on, untraced.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <whytop/attach.h>
+#include <whytop/proc.h>
+#include <whytop/target.h>
+
+#include "core/target/target_int.h"
+#include "core/trace/trace_int.h"
+
+/* One traced task, as this file sees it (its target's thread only). */
+struct pt_task {
+	pid_t tid, tgid;
+	bool in_call;  /* between a logged entry and its exit */
+	bool skip;     /* in a call outside the set: its exit makes no record */
+	bool pre_exec; /* the launched program before its execve: nothing is logged */
+	struct scev ev;		  /* the entry (its captures point into caps) */
+	struct sccap spec[SCEV_MAX_CAPS]; /* what the call needs captured */
+	unsigned char *caps;	  /* SCEV_MAX_CAPS * SCEV_CAP_MAX, made on first use */
+};
+
+struct pt_item {
+	struct pt_item *next;
+	struct trace_rec r;
+	unsigned char data[]; /* the captures' bytes */
+};
+
+struct pt_log;
+
+/* One process given (or the launched program): its target and mode. */
+struct pt_proc {
+	struct pt_log *log;
+	pid_t pid;
+	struct target *target;
+	struct target_mode mode;
+	struct pt_task *tasks; /* the target's thread only */
+	size_t ntasks, cap;
+	int rc;
+	struct wt_err err;
+};
+
+struct pt_log {
+	struct trace_session *s;
+	struct pt_proc *procs;
+	size_t nprocs;
+	pthread_mutex_t lock; /* the queue */
+	struct pt_item *head, **tail;
+	int efd;
+	atomic_int live; /* tasks seen and not yet gone */
+};
+
+static uint64_t pt_realtime_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- the queue ---- */
+
+static void pt_queue(struct pt_log *lg, const struct trace_rec *r)
+{
+	size_t total = 0;
+	if (r->kind == TRACE_SYSCALL)
+		for (unsigned i = 0; i < r->sc.ncap; i++)
+			if (r->sc.cap[i].state == SCEV_CAP_OK)
+				total += r->sc.cap[i].len;
+	struct pt_item *it = malloc(sizeof(*it) + total);
+	if (!it)
+		return; /* out of memory: the record is lost, as the kernel's would be */
+	it->next = NULL;
+	it->r = *r;
+	size_t off = 0;
+	if (r->kind == TRACE_SYSCALL) {
+		for (unsigned i = 0; i < r->sc.ncap; i++) {
+			struct scev_cap *c = &it->r.sc.cap[i];
+			if (c->state != SCEV_CAP_OK) {
+				c->data = NULL;
+				continue;
+			}
+			memcpy(it->data + off, c->data, c->len);
+			c->data = it->data + off;
+			off += c->len;
+		}
+	}
+	pthread_mutex_lock(&lg->lock);
+	*lg->tail = it;
+	lg->tail = &it->next;
+	pthread_mutex_unlock(&lg->lock);
+	uint64_t one = 1;
+	ssize_t w = write(lg->efd, &one, sizeof(one));
+	(void)w;
+}
+
+static void pt_queue_simple(struct pt_log *lg, enum trace_kind kind, const struct pt_task *k)
+{
+	struct trace_rec r;
+	memset(&r, 0, sizeof(r));
+	r.kind = kind;
+	r.pid = k->tgid;
+	r.tid = k->tid;
+	r.t_ns = pt_realtime_ns();
+	pt_queue(lg, &r);
+}
+
+/* ---- tasks ---- */
+
+static struct pt_task *pt_task_find(struct pt_proc *pp, pid_t tid)
+{
+	for (size_t i = 0; i < pp->ntasks; i++)
+		if (pp->tasks[i].tid == tid)
+			return &pp->tasks[i];
+	return NULL;
+}
+
+/* The task of tid; a new one joins the log (TRACE_ATTACH). NULL: out of memory. */
+static struct pt_task *pt_task_get(struct pt_proc *pp, pid_t tid)
+{
+	struct pt_task *k = pt_task_find(pp, tid);
+	if (k)
+		return k;
+	if (pp->ntasks == pp->cap) {
+		size_t cap = pp->cap ? pp->cap * 2 : 8;
+		void *p = realloc(pp->tasks, cap * sizeof(*pp->tasks));
+		if (!p)
+			return NULL;
+		pp->tasks = p;
+		pp->cap = cap;
+	}
+	k = &pp->tasks[pp->ntasks++];
+	memset(k, 0, sizeof(*k));
+	k->tid = tid;
+	if (proc_tgid_of(tid, &k->tgid) < 0)
+		k->tgid = tid;
+	struct trace_session *s = pp->log->s;
+	k->pre_exec = s->child && tid == s->child;
+	atomic_fetch_add(&pp->log->live, 1);
+	pt_queue_simple(pp->log, TRACE_ATTACH, k);
+	return k;
+}
+
+static void pt_task_remove(struct pt_proc *pp, pid_t tid)
+{
+	struct pt_task *k = pt_task_find(pp, tid);
+	if (!k)
+		return;
+	free(k->caps);
+	*k = pp->tasks[--pp->ntasks];
+	if (atomic_fetch_sub(&pp->log->live, 1) == 1) {
+		/* The last one: wake the reader, whose trace_alive now says 0. */
+		uint64_t one = 1;
+		ssize_t w = write(pp->log->efd, &one, sizeof(one));
+		(void)w;
+	}
+}
+
+/* ---- reading the task's memory ---- */
+
+static ssize_t pt_readv(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = {buf, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
+}
+
+/* A NUL-terminated string of at most max bytes, page by page (it may end before an unmapped page). */
+static void pt_read_string(pid_t pid, uint64_t addr, unsigned char *buf, uint32_t max,
+			   struct scev_cap *c)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uint32_t got = 0;
+	while (got < max) {
+		uint64_t a = addr + got;
+		size_t chunk = (size_t)page - (size_t)(a % (uint64_t)page);
+		if (chunk > max - got)
+			chunk = max - got;
+		ssize_t n = pt_readv(pid, a, buf + got, chunk);
+		if (n <= 0)
+			break;
+		unsigned char *nul = memchr(buf + got, '\0', (size_t)n);
+		if (nul) {
+			c->state = SCEV_CAP_OK;
+			c->len = (uint32_t)(nul - buf);
+			c->cut = false;
+			return;
+		}
+		got += (uint32_t)n;
+	}
+	if (got == 0 && max > 0) {
+		c->state = SCEV_CAP_FAULT;
+		return;
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = got;
+	c->cut = true; /* no NUL within the bound (or the rest unreadable) */
+}
+
+/* Capture region i of ev as spec sp says, into buf (SCEV_CAP_MAX bytes). */
+static void pt_capture(pid_t tid, struct scev *ev, const struct sccap *sp, unsigned char *buf,
+		       struct scev_cap *c)
+{
+	c->arg = sp->arg;
+	c->at_exit = sp->at_exit;
+	c->state = SCEV_CAP_NONE;
+	c->len = 0;
+	c->cut = false;
+	c->data = buf;
+	uint64_t addr = sp->arg < 6 ? ev->arg[sp->arg] : 0;
+	uint32_t max = sp->max < SCEV_CAP_MAX ? sp->max : SCEV_CAP_MAX;
+	uint64_t want = max;
+	if (!addr)
+		return;
+	switch (sp->how) {
+	case SCCAP_STR:
+		pt_read_string(tid, addr, buf, max, c);
+		return;
+	case SCCAP_FIXED:
+		break;
+	case SCCAP_ARG:
+		want = sp->size_arg < 6 ? ev->arg[sp->size_arg] : 0;
+		break;
+	case SCCAP_RET:
+		if (!(ev->part & SCEV_EXIT) || ev->ret <= 0)
+			return;
+		want = (uint64_t)ev->ret;
+		break;
+	case SCCAP_ARGP: {
+		uint64_t p = sp->size_arg < 6 ? ev->arg[sp->size_arg] : 0;
+		int n = 0;
+		if (!p || pt_readv(tid, p, &n, sizeof(n)) != (ssize_t)sizeof(n) || n < 0)
+			return;
+		want = (uint64_t)n;
+		break;
+	}
+	default:
+		return;
+	}
+	uint32_t len = want < max ? (uint32_t)want : max;
+	if (len == 0) {
+		c->state = SCEV_CAP_OK;
+		return;
+	}
+	ssize_t n = pt_readv(tid, addr, buf, len);
+	if (n <= 0) {
+		c->state = SCEV_CAP_FAULT;
+		return;
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = (uint32_t)n;
+	c->cut = want > (uint64_t)n;
+}
+
+/* ---- stops ---- */
+
+static bool pt_is_execve(uint32_t arch, long nr)
+{
+	if (arch == AUDIT_ARCH_X86_64)
+		return nr == 59 || nr == 322;
+	if (arch == AUDIT_ARCH_I386)
+		return nr == 11 || nr == 358;
+	return false;
+}
+
+static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrace_syscall_info *in)
+{
+	struct trace_session *s = pp->log->s;
+	long nr = (long)in->entry.nr;
+	if (in->arch == AUDIT_ARCH_X86_64 && nr >= 0)
+		nr &= ~0x40000000L; /* x32's bit */
+	k->in_call = false;
+	k->skip = true;
+	if (k->pre_exec) {
+		/* whytop's own steps between fork and exec are not the program's */
+		if (!pt_is_execve(in->arch, nr))
+			return;
+		k->pre_exec = false;
+	}
+	if (!sc_set_has(&s->set, in->arch, nr))
+		return;
+	k->skip = false;
+	k->in_call = true;
+	struct scev *ev = &k->ev;
+	memset(ev, 0, sizeof(*ev));
+	ev->pid = k->tgid;
+	ev->tid = k->tid;
+	ev->arch = in->arch;
+	ev->nr = nr;
+	for (int i = 0; i < 6; i++)
+		ev->arg[i] = in->entry.args[i];
+	ev->part = SCEV_ENTRY;
+	ev->t_entry_ns = pt_realtime_ns();
+	int n = sysdecode_captures(in->arch, nr, s->strsize, k->spec);
+	if (n < 0 || n > SCEV_MAX_CAPS)
+		n = 0;
+	if (n && !k->caps && !(k->caps = malloc(SCEV_MAX_CAPS * SCEV_CAP_MAX)))
+		n = 0;
+	ev->ncap = (unsigned)n;
+	for (int i = 0; i < n; i++) {
+		struct scev_cap *c = &ev->cap[i];
+		if (k->spec[i].at_exit) {
+			c->arg = k->spec[i].arg;
+			c->at_exit = 1;
+			c->state = SCEV_CAP_NONE;
+			continue;
+		}
+		pt_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX, c);
+	}
+	struct trace_rec r;
+	memset(&r, 0, sizeof(r));
+	r.kind = TRACE_SYSCALL;
+	r.pid = k->tgid;
+	r.tid = k->tid;
+	r.t_ns = ev->t_entry_ns;
+	r.sc = *ev;
+	pt_queue(pp->log, &r);
+}
+
+static void pt_exit(struct pt_proc *pp, struct pt_task *k, const struct __ptrace_syscall_info *in)
+{
+	bool logged = k->in_call;
+	k->in_call = false;
+	k->skip = false;
+	if (!logged)
+		return; /* outside the set, or begun before we came */
+	struct scev *ev = &k->ev;
+	ev->ret = in->exit.rval;
+	ev->part = SCEV_EXIT;
+	ev->t_exit_ns = pt_realtime_ns();
+	for (unsigned i = 0; i < ev->ncap; i++)
+		if (k->spec[i].at_exit)
+			pt_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX,
+				   &ev->cap[i]);
+	struct trace_rec r;
+	memset(&r, 0, sizeof(r));
+	r.kind = TRACE_SYSCALL;
+	r.pid = k->tgid;
+	r.tid = k->tid;
+	r.t_ns = ev->t_entry_ns;
+	r.sc = *ev;
+	pt_queue(pp->log, &r);
+}
+
+/* Take note of one stop of tid (no resume). */
+static void pt_account(struct pt_proc *pp, pid_t tid, int status)
+{
+	struct target_stop ts = target_classify(status);
+	if (ts.event == TE_EXITED || ts.event == TE_KILLED || ts.event == TE_NONE ||
+	    ts.event == TE_CONTINUED)
+		return;
+	struct pt_task *k = pt_task_get(pp, tid);
+	if (!k)
+		return;
+	unsigned long msg = 0;
+	switch (ts.event) {
+	case TE_SYSCALL_STOP: {
+		struct __ptrace_syscall_info in;
+		memset(&in, 0, sizeof(in));
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(in), &in) <= 0)
+			break;
+		if (in.op == PTRACE_SYSCALL_INFO_ENTRY)
+			pt_entry(pp, k, &in);
+		else if (in.op == PTRACE_SYSCALL_INFO_EXIT)
+			pt_exit(pp, k, &in);
+		break;
+	}
+	case TE_SIGNAL_DELIVERY: {
+		if (k->pre_exec)
+			break;
+		struct trace_rec r;
+		memset(&r, 0, sizeof(r));
+		r.kind = TRACE_SIGNAL;
+		r.pid = k->tgid;
+		r.tid = tid;
+		r.t_ns = pt_realtime_ns();
+		if (ptrace(PTRACE_GETSIGINFO, tid, 0, &r.si) < 0)
+			r.si.si_signo = ts.sig;
+		pt_queue(pp->log, &r);
+		break;
+	}
+	case TE_EXEC:
+		/* A thread that execs takes over the leader's tid: its execve goes on there. */
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && (pid_t)msg != tid) {
+			struct pt_task *old = pt_task_find(pp, (pid_t)msg);
+			if (old) {
+				k->in_call = old->in_call;
+				k->skip = old->skip;
+				k->ev = old->ev;
+				memcpy(k->spec, old->spec, sizeof(k->spec));
+				unsigned char *caps = k->caps;
+				k->caps = old->caps;
+				old->caps = caps;
+				k->ev.tid = tid;
+				for (unsigned i = 0; i < k->ev.ncap; i++)
+					if (k->ev.cap[i].data)
+						k->ev.cap[i].data = k->caps + (size_t)i * SCEV_CAP_MAX;
+				pt_task_remove(pp, (pid_t)msg);
+			}
+		}
+		break;
+	default:
+		break; /* clone/fork events (the new task joins at its first stop), group-stops, interrupts */
+	}
+}
+
+static void pt_resume(void *ctx, pid_t tid, const struct target_stop *ts)
+{
+	(void)ctx;
+	if (ts->event == TE_GROUP_STOP) {
+		ptrace(PTRACE_LISTEN, tid, 0, 0); /* stays stopped; SIGCONT still wakes it */
+		return;
+	}
+	/* A genuine signal is the task's: delivered as it goes on. */
+	ptrace(PTRACE_SYSCALL, tid, 0, (void *)(long)target_stop_signal(ts));
+	/* ESRCH: killed meanwhile; its exit status follows */
+}
+
+static void pt_stop(void *ctx, pid_t tid, int status)
+{
+	pt_account(ctx, tid, status);
+	struct target_stop ts = target_classify(status);
+	pt_resume(ctx, tid, &ts);
+}
+
+static void pt_held(void *ctx, pid_t tid, int status)
+{
+	pt_account(ctx, tid, status);
+}
+
+static void pt_exited(void *ctx, pid_t tid, int status)
+{
+	struct pt_proc *pp = ctx;
+	struct trace_session *s = pp->log->s;
+	struct pt_task *k = pt_task_find(pp, tid);
+	struct trace_rec r;
+	memset(&r, 0, sizeof(r));
+	r.kind = TRACE_EXIT;
+	r.pid = k ? k->tgid : tid;
+	r.tid = tid;
+	r.t_ns = pt_realtime_ns();
+	r.status = status;
+	if (s->child && tid == s->child && !s->child_done) {
+		s->child_status = status;
+		__atomic_store_n(&s->child_done, true, __ATOMIC_RELEASE);
+	}
+	pt_queue(pp->log, &r);
+}
+
+static void pt_gone(void *ctx, pid_t tid)
+{
+	pt_task_remove(ctx, tid);
+}
+
+/* ---- the backend ---- */
+
+/* On the target's thread: the log mode on, every thread (or the one given) held once and let go into it. */
+static void pt_begin_job(void *arg)
+{
+	struct pt_proc *pp = arg;
+	struct target *t = pp->target;
+	if (t->mode) {
+		pp->rc = wt_err_set(&pp->err, EBUSY,
+				    "process %d is traced by ptrace already in this whytop (counted "
+				    "or logged); close that view first",
+				    (int)pp->pid);
+		return;
+	}
+	target_set_mode(t, &pp->mode, pp);
+	struct attach_opts ao = {.only_tid = pp->log->s->follow ? 0 : pp->pid};
+	struct attach_set *as;
+	int r = attach_all(pp->pid, &ao, &as, &pp->err);
+	if (r == -ETIMEDOUT || r == -EAGAIN) {
+		/* Threads asleep in D are seized: each is logged from its first stop. */
+		wt_err_clear(&pp->err);
+		r = 0;
+	} else if (r == 0) {
+		attach_detach(as);
+	}
+	if (r < 0)
+		target_end_mode(t, 3000000000ull);
+	pp->rc = r;
+}
+
+static void pt_end_job(void *arg)
+{
+	struct pt_proc *pp = arg;
+	if (pp->target->mode_ctx == pp)
+		target_end_mode(pp->target, 3000000000ull);
+}
+
+static void pt_free(struct pt_log *lg)
+{
+	for (size_t i = 0; i < lg->nprocs; i++) {
+		struct pt_proc *pp = &lg->procs[i];
+		for (size_t j = 0; j < pp->ntasks; j++)
+			free(pp->tasks[j].caps);
+		free(pp->tasks);
+	}
+	free(lg->procs);
+	struct pt_item *it = lg->head;
+	while (it) {
+		struct pt_item *next = it->next;
+		free(it);
+		it = next;
+	}
+	if (lg->efd >= 0)
+		close(lg->efd);
+	pthread_mutex_destroy(&lg->lock);
+	free(lg);
+}
+
+/* End the mode on every process opened so far and let their targets go. */
+static void pt_stop_all(struct pt_log *lg)
+{
+	for (size_t i = 0; i < lg->nprocs; i++) {
+		struct pt_proc *pp = &lg->procs[i];
+		if (!pp->target)
+			continue;
+		target_call(pp->target, pt_end_job, pp);
+		target_put(pp->target);
+		pp->target = NULL;
+	}
+}
+
+static int pt_open(struct trace_session *s, struct wt_err *err)
+{
+	struct pt_log *lg = calloc(1, sizeof(*lg));
+	if (!lg)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	lg->s = s;
+	lg->tail = &lg->head;
+	pthread_mutex_init(&lg->lock, NULL);
+	atomic_init(&lg->live, 0);
+	lg->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	size_t n = s->child ? 1 : s->npids;
+	lg->procs = calloc(n, sizeof(*lg->procs));
+	if (lg->efd < 0 || !lg->procs) {
+		int e = lg->efd < 0 ? errno : ENOMEM;
+		pt_free(lg);
+		return wt_err_set(err, e, "cannot set up the log: %s", strerror(e));
+	}
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
+		    (s->follow ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0);
+	for (size_t i = 0; i < n; i++) {
+		struct pt_proc *pp = &lg->procs[i];
+		pp->log = lg;
+		pp->pid = s->child ? s->child : s->pids[i];
+		pp->mode = (struct target_mode){
+		    .options = opts,
+		    .follow_forks = s->follow,
+		    .stop = pt_stop,
+		    .held = pt_held,
+		    .resume = pt_resume,
+		    .gone = pt_gone,
+		    .exited = pt_exited,
+		};
+		lg->nprocs = i + 1;
+		int r = target_get(pp->pid, &pp->target, err);
+		if (r < 0) {
+			pt_stop_all(lg);
+			pt_free(lg);
+			return r;
+		}
+		wt_err_clear(&pp->err);
+		r = target_call(pp->target, pt_begin_job, pp);
+		if (r < 0 || pp->rc < 0) {
+			if (r < 0)
+				wt_err_set(err, -r, "the tracer thread of %d has stopped", (int)pp->pid);
+			else if (err)
+				*err = pp->err;
+			r = r < 0 ? r : pp->rc;
+			pt_stop_all(lg);
+			pt_free(lg);
+			return r;
+		}
+	}
+	s->priv = lg;
+	return 0;
+}
+
+static int pt_fd(const struct trace_session *s)
+{
+	const struct pt_log *lg = s->priv;
+	return lg->efd;
+}
+
+static int pt_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_err *err)
+{
+	(void)err;
+	struct pt_log *lg = s->priv;
+	uint64_t v;
+	ssize_t rd = read(lg->efd, &v, sizeof(v)); /* before the take: a later record wakes again */
+	(void)rd;
+	pthread_mutex_lock(&lg->lock);
+	struct pt_item *it = lg->head;
+	lg->head = NULL;
+	lg->tail = &lg->head;
+	pthread_mutex_unlock(&lg->lock);
+	int n = 0;
+	while (it) {
+		struct pt_item *next = it->next;
+		cb(&it->r, ctx);
+		free(it);
+		it = next;
+		n++;
+	}
+	return n;
+}
+
+static int pt_alive(const struct trace_session *s)
+{
+	struct pt_log *lg = s->priv;
+	return atomic_load(&lg->live) > 0;
+}
+
+static void pt_close(struct trace_session *s)
+{
+	struct pt_log *lg = s->priv;
+	if (!lg)
+		return;
+	pt_stop_all(lg);
+	pt_free(lg);
+	s->priv = NULL;
+}
+
+const struct trace_backend trace_backend_ptrace = {
+    .name = "ptrace",
+    .open = pt_open,
+    .fd = pt_fd,
+    .drain = pt_drain,
+    .alive = pt_alive,
+    .close = pt_close,
+};
