@@ -69,7 +69,8 @@ static const struct cli_opt trace_opts[] = {
 	     "traced task ends or Ctrl-C"},
     {.name = "json",
      .key = TR_OPT_JSON,
-     .help = "one JSON object a line per call, signal and exit"},
+     .help = "on stdout (or -o FILE), one JSON object a line per call,\n"
+	     "signal and exit"},
     {.name = "backend",
      .key = TR_OPT_BACKEND,
      .arg = "kernel|ptrace|auto",
@@ -107,7 +108,7 @@ const struct cli_cmd cli_cmd_trace = {
 
 /* A call in progress, for --json and -c (the text writer keeps its own). */
 struct tr_call {
-	pid_t tid;
+	pid_t pid, tid;
 	uint32_t arch;
 	long nr;
 	uint64_t t_entry;
@@ -244,6 +245,7 @@ static void tr_syscall(struct tr_ctx *c, const struct trace_rec *r)
 		k = tr_get(c, r->tid);
 		if (!k)
 			return;
+		k->pid = r->pid;
 		k->arch = ev->arch;
 		k->nr = ev->nr;
 		k->t_entry = ev->t_entry_ns ? ev->t_entry_ns : r->t_ns;
@@ -283,7 +285,7 @@ static void tr_syscall(struct tr_ctx *c, const struct trace_rec *r)
 		struct wt_buf b;
 		wt_buf_init(&b);
 		sysdecode_format(ev, SCEV_EXIT, &c->dec, &b);
-		struct tr_call none = {.tid = r->tid, .arch = ev->arch, .nr = ev->nr};
+		struct tr_call none = {.pid = r->pid, .tid = r->tid, .arch = ev->arch, .nr = ev->nr};
 		tr_json_call(c, r, k ? k : &none, b.data ? b.data : "", true);
 		wt_buf_free(&b);
 	}
@@ -311,6 +313,8 @@ static void tr_record(const struct trace_rec *r, void *ctx)
 		tr_syscall(c, r);
 		return;
 	}
+	if (r->kind == TRACE_LOST && c->sample)
+		c->sample->lost += r->lost;
 	if (r->kind == TRACE_EXIT) {
 		struct tr_call *k = tr_find(c, r->tid);
 		if (k) { /* a call that never returned: exit_group, or killed */
@@ -560,7 +564,8 @@ static int trace_exec(int argc, char **argv)
 	if (r || first < 0)
 		return r;
 
-	FILE *out = stderr;
+	/* the log on stderr as strace's; JSON on stdout as every --json */
+	FILE *out = a.json ? stdout : stderr;
 	if (a.output && !(out = fopen(a.output, "we"))) /* not inherited by the program */
 		return cli_error(CLI_FAIL, SUB, "cannot write %s: %s; check the directory exists and "
 						"is writable",
@@ -575,7 +580,7 @@ static int trace_exec(int argc, char **argv)
 					 .fd_paths = a.fd_paths,
 					 .fd_path = a.fd_paths ? tr_fd_path : NULL};
 	if (a.summary && (!(c.sample = sc_sample_new()) || !(c.counts_zero = sc_sample_new()))) {
-		if (out != stderr)
+		if (a.output)
 			fclose(out);
 		return cli_error(CLI_FAIL, SUB, "out of memory");
 	}
@@ -588,7 +593,7 @@ static int trace_exec(int argc, char **argv)
 					    .pid_prefix = a.follow || a.npids > 1};
 		c.log = trace_log_new(&lo, out);
 		if (!c.log) {
-			if (out != stderr)
+			if (a.output)
 				fclose(out);
 			return cli_error(CLI_FAIL, SUB, "out of memory");
 		}
@@ -663,7 +668,8 @@ static int trace_exec(int argc, char **argv)
 		trace_log_flush(c.log);
 	if (c.json)
 		for (size_t i = c.ncalls; i-- > 0;) {
-			struct trace_rec none = {.kind = TRACE_SYSCALL, .tid = c.calls[i].tid};
+			struct trace_rec none = {
+			    .kind = TRACE_SYSCALL, .pid = c.calls[i].pid, .tid = c.calls[i].tid};
 			if (!(c.only_ok || c.only_fail))
 				tr_json_call(&c, &none, &c.calls[i], "", false);
 		}
@@ -702,7 +708,7 @@ static int trace_exec(int argc, char **argv)
 out:
 	if (fflush(out) != 0 && status == CLI_OK)
 		status = cli_error(CLI_FAIL, SUB, "cannot write the log: %s", strerror(errno));
-	if (out != stderr)
+	if (a.output)
 		fclose(out);
 	trace_log_free(c.log);
 	for (size_t i = 0; i < c.ncalls; i++)
