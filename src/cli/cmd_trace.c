@@ -120,7 +120,7 @@ struct tr_ctx {
 	FILE *out;
 	bool json, summary, only_ok, only_fail;
 	struct sysdecode_opts dec;
-	struct sc_sample *sample; /* -c */
+	struct sc_sample *sample;      /* -c */
 	struct sc_sample *counts_zero; /* -c: the start, all zero */
 	struct tr_call *calls;
 	size_t ncalls, cap;
@@ -285,7 +285,8 @@ static void tr_syscall(struct tr_ctx *c, const struct trace_rec *r)
 		struct wt_buf b;
 		wt_buf_init(&b);
 		sysdecode_format(ev, SCEV_EXIT, &c->dec, &b);
-		struct tr_call none = {.pid = r->pid, .tid = r->tid, .arch = ev->arch, .nr = ev->nr};
+		struct tr_call none = {
+		    .pid = r->pid, .tid = r->tid, .arch = ev->arch, .nr = ev->nr};
 		tr_json_call(c, r, k ? k : &none, b.data ? b.data : "", true);
 		wt_buf_free(&b);
 	}
@@ -526,7 +527,8 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 				 "-z (successful) and -Z (failed) together leave nothing to log; "
 				 "give one of them");
 	if (a->json && a->summary)
-		return cli_error(CLI_USAGE, SUB, "give --json (the log) or -c (the summary), not both");
+		return cli_error(CLI_USAGE, SUB,
+				 "give --json (the log) or -c (the summary), not both");
 	/* after "--" a program; without it, "PID[,PID...]" when it starts with a
 	 * digit, else a program (as strace takes one) */
 	bool dashdash = optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0;
@@ -542,9 +544,10 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 		return cli_error(CLI_USAGE, SUB,
 				 "give processes (-p PID) or a program (-- CMD), not both");
 	if (*first >= argc && !a->npids)
-		return cli_error(CLI_USAGE, SUB,
-				 "which process or program? (whytop trace PID, or whytop trace -- CMD "
-				 "ARGS; see 'whytop trace --help')");
+		return cli_error(
+		    CLI_USAGE, SUB,
+		    "which process or program? (whytop trace PID, or whytop trace -- CMD "
+		    "ARGS; see 'whytop trace --help')");
 	return 0;
 }
 
@@ -553,7 +556,7 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 static const char *tr_header(const char *backend)
 {
 	return strncmp(backend, "in-kernel", 9) == 0 ? "the process never stops"
-						      : "every call stops the process";
+						     : "every call stops the process";
 }
 
 static int trace_exec(int argc, char **argv)
@@ -567,8 +570,9 @@ static int trace_exec(int argc, char **argv)
 	/* the log on stderr as strace's; JSON on stdout as every --json */
 	FILE *out = a.json ? stdout : stderr;
 	if (a.output && !(out = fopen(a.output, "we"))) /* not inherited by the program */
-		return cli_error(CLI_FAIL, SUB, "cannot write %s: %s; check the directory exists and "
-						"is writable",
+		return cli_error(CLI_FAIL, SUB,
+				 "cannot write %s: %s; check the directory exists and "
+				 "is writable",
 				 a.output, strerror(errno));
 
 	struct tr_ctx c = {.out = out,
@@ -577,8 +581,8 @@ static int trace_exec(int argc, char **argv)
 			   .only_ok = a.only_ok,
 			   .only_fail = a.only_fail};
 	c.dec = (struct sysdecode_opts){.strsize = (unsigned)a.strsize,
-					 .fd_paths = a.fd_paths,
-					 .fd_path = a.fd_paths ? tr_fd_path : NULL};
+					.fd_paths = a.fd_paths,
+					.fd_path = a.fd_paths ? tr_fd_path : NULL};
 	if (a.summary && (!(c.sample = sc_sample_new()) || !(c.counts_zero = sc_sample_new()))) {
 		if (a.output)
 			fclose(out);
@@ -612,7 +616,7 @@ static int trace_exec(int argc, char **argv)
 				.npids = a.npids,
 				.argv = a.npids ? NULL : argv + first,
 				.backend = a.backend,
-				.follow = a.follow || !a.npids, /* a program: all it starts, as run */
+				.follow = a.follow, /* as strace: without -f, one task each */
 				.set = a.set_expr ? &a.set : NULL,
 				.strsize = (unsigned)a.strsize};
 	struct wt_err err;
@@ -620,8 +624,9 @@ static int trace_exec(int argc, char **argv)
 	struct trace_session *s = NULL;
 	int status = CLI_OK, code = -1;
 	if (sfd < 0 || trace_open(&s, &to, &err) < 0) {
-		status = cli_error(CLI_FAIL, SUB, "%s",
-				   sfd < 0 ? "cannot create a signalfd; is /proc mounted?" : err.msg);
+		status =
+		    cli_error(CLI_FAIL, SUB, "%s",
+			      sfd < 0 ? "cannot create a signalfd; is /proc mounted?" : err.msg);
 		goto out;
 	}
 	char bname[80];

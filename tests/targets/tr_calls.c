@@ -78,8 +78,8 @@ int main(void)
 
 	/* network: a unix socket path that does not exist */
 	long s = syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	syscall(SYS_connect, s,
-		&sa, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(sa.sun_path) + 1));
+	syscall(SYS_connect, s, &sa,
+		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(sa.sun_path) + 1));
 	syscall(SYS_close, s);
 
 	/* clock */

@@ -216,18 +216,20 @@ static void test_status_filter(void **state)
 {
 	(void)state;
 	for (int fail = 0; fail <= 1; fail++) {
-		struct fixture *x =
-		    fx_new((struct trace_log_opts){.only_ok = !fail, .only_fail = fail, .pid_prefix = true});
+		struct fixture *x = fx_new((struct trace_log_opts){
+		    .only_ok = !fail, .only_fail = fail, .pid_prefix = true});
 		struct trace_rec ok_in = call(101, SYS_read, SCEV_ENTRY, 0, T0, 0);
 		struct trace_rec bad_in = call(102, SYS_openat, SCEV_ENTRY, 0, T0 + 1, 0);
 		struct trace_rec ok_out = call(101, SYS_read, SCEV_EXIT, 4, T0, T0 + 5);
-		struct trace_rec bad_out = call(102, SYS_openat, SCEV_EXIT, -ENOENT, T0 + 1, T0 + 6);
+		struct trace_rec bad_out =
+		    call(102, SYS_openat, SCEV_EXIT, -ENOENT, T0 + 1, T0 + 6);
 		trace_log_add(x->l, &ok_in);
 		trace_log_add(x->l, &bad_in);
 		assert_string_equal(fx_text(x), ""); /* nothing before a result */
 		trace_log_add(x->l, &ok_out);
 		trace_log_add(x->l, &bad_out);
-		const struct trace_rec *in = fail ? &bad_in : &ok_in, *out = fail ? &bad_out : &ok_out;
+		const struct trace_rec *in = fail ? &bad_in : &ok_in,
+				       *out = fail ? &bad_out : &ok_out;
 		char *e = part_text(in, SCEV_ENTRY), *t = part_text(out, SCEV_EXIT), want[512];
 		line_of(want, sizeof(want), fail ? "[pid   102] " : "[pid   101] ", e, t, "");
 		assert_string_equal(fx_text(x), want);
@@ -357,11 +359,11 @@ static void test_result_at(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_whole_call),	 cmocka_unit_test(test_interleaved),
-	    cmocka_unit_test(test_timestamps),	 cmocka_unit_test(test_duration),
-	    cmocka_unit_test(test_status_filter), cmocka_unit_test(test_signals),
+	    cmocka_unit_test(test_whole_call),	   cmocka_unit_test(test_interleaved),
+	    cmocka_unit_test(test_timestamps),	   cmocka_unit_test(test_duration),
+	    cmocka_unit_test(test_status_filter),  cmocka_unit_test(test_signals),
 	    cmocka_unit_test(test_exits_and_lost), cmocka_unit_test(test_exit_in_call),
-	    cmocka_unit_test(test_flush),	 cmocka_unit_test(test_result_at),
+	    cmocka_unit_test(test_flush),	   cmocka_unit_test(test_result_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -211,7 +211,8 @@ static void tl_finish(struct trace_log *l, const char *text, bool timed, uint64_
 	}
 	if (l->o.show_time && timed) {
 		char s[48];
-		snprintf(s, sizeof(s), " <%" PRIu64 ".%06" PRIu64 ">", (uint64_t)(dt_ns / 1000000000ull),
+		snprintf(s, sizeof(s), " <%" PRIu64 ".%06" PRIu64 ">",
+			 (uint64_t)(dt_ns / 1000000000ull),
 			 (uint64_t)(dt_ns % 1000000000ull / 1000));
 		tl_puts(l, s);
 	}
@@ -344,28 +345,25 @@ static const char *tl_code_any(int code)
 /* The signal-specific codes, 1 and up, as strace's xlat/sig*_codes.in. */
 static const char *tl_code_of(int sig, int code)
 {
-	static const char *const segv[] = {"SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR",
-					   "SEGV_PKUERR", "SEGV_ACCADI", "SEGV_ADIDERR",
-					   "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR",
-					   "SEGV_CPERR"};
-	static const char *const bus[] = {"BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR",
-					  "BUS_MCEERR_AR", "BUS_MCEERR_AO"};
-	static const char *const ill[] = {"ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP",
-					  "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK",
-					  "ILL_BADIADDR"};
-	static const char *const fpe[] = {"FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV",
-					  "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES",
-					  "FPE_FLTINV", "FPE_FLTSUB", "FPE_FLTUNK",
-					  "FPE_CONDTRAP"};
-	static const char *const trap[] = {"TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH",
-					   "TRAP_HWBKPT", "TRAP_UNK", "TRAP_PERF"};
-	static const char *const chld[] = {"CLD_EXITED", "CLD_KILLED", "CLD_DUMPED",
+	static const char *const segv[] = {
+	    "SEGV_MAPERR",  "SEGV_ACCERR",  "SEGV_BNDERR",  "SEGV_PKUERR",  "SEGV_ACCADI",
+	    "SEGV_ADIDERR", "SEGV_ADIPERR", "SEGV_MTEAERR", "SEGV_MTESERR", "SEGV_CPERR"};
+	static const char *const bus[] = {"BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR", "BUS_MCEERR_AR",
+					  "BUS_MCEERR_AO"};
+	static const char *const ill[] = {"ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR",
+					  "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG",
+					  "ILL_COPROC", "ILL_BADSTK", "ILL_BADIADDR"};
+	static const char *const fpe[] = {"FPE_INTDIV", "FPE_INTOVF",  "FPE_FLTDIV", "FPE_FLTOVF",
+					  "FPE_FLTUND", "FPE_FLTRES",  "FPE_FLTINV", "FPE_FLTSUB",
+					  "FPE_FLTUNK", "FPE_CONDTRAP"};
+	static const char *const trap[] = {"TRAP_BRKPT",  "TRAP_TRACE", "TRAP_BRANCH",
+					   "TRAP_HWBKPT", "TRAP_UNK",	"TRAP_PERF"};
+	static const char *const chld[] = {"CLD_EXITED",  "CLD_KILLED",	 "CLD_DUMPED",
 					   "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"};
-	static const char *const poll[] = {"POLL_IN", "POLL_OUT", "POLL_MSG",
+	static const char *const poll[] = {"POLL_IN",  "POLL_OUT", "POLL_MSG",
 					   "POLL_ERR", "POLL_PRI", "POLL_HUP"};
 	static const char *const sys[] = {"SYS_SECCOMP", "SYS_USER_DISPATCH"};
-#define TL_PICK(t)                                                                                 \
-	return code >= 1 && (size_t)code <= sizeof(t) / sizeof(t[0]) ? t[code - 1] : NULL
+#define TL_PICK(t) return code >= 1 && (size_t)code <= sizeof(t) / sizeof(t[0]) ? t[code - 1] : NULL
 	switch (sig) {
 	case SIGSEGV:
 		TL_PICK(segv);
@@ -434,8 +432,8 @@ static void tl_siginfo(struct wt_buf *b, const siginfo_t *si)
 			tl_source(b, si);
 			break;
 		case SI_TIMER:
-			wt_buf_printf(b, ", si_timerid=%#x, si_overrun=%d", (unsigned)si->si_timerid,
-				      si->si_overrun);
+			wt_buf_printf(b, ", si_timerid=%#x, si_overrun=%d",
+				      (unsigned)si->si_timerid, si->si_overrun);
 			tl_sigval(b, si);
 			break;
 		case SI_SIGIO:
@@ -478,7 +476,7 @@ static void tl_siginfo(struct wt_buf *b, const siginfo_t *si)
 			wt_buf_printf(b, ", si_syscall=%s, si_arch=%s",
 				      sysname(si->si_arch, si->si_syscall, nbuf, sizeof(nbuf)),
 				      si->si_arch == sysname_native_arch() ? "AUDIT_ARCH_X86_64"
-									     : "AUDIT_ARCH_I386");
+									   : "AUDIT_ARCH_I386");
 			break;
 		}
 		default:
