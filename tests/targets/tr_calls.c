@@ -3,14 +3,17 @@
  * which runs it under strace and under whytop trace and compares the lines.
  * The list covers the classes of issue 12 (file, desc, memory, network,
  * signal, process, clock); each call goes through syscall(2) so that libc
- * cannot pick another call, and nothing else runs between the marker call
- * (an openat of "/tr_calls-begin", which fails) and exit_group: no stdio.
+ * cannot pick another call, and nothing else runs between the markers (an
+ * openat of "/tr_calls-begin", which fails, and getcwd) and exit_group:
+ * no stdio.
  * Every argument and result is the same from run to run, except pids,
- * addresses and times, which the test normalises.
+ * addresses and times, which the test normalises. It exits with argv[1]
+ * (0 by default), or 3 if its SIGUSR1 handler did not run.
  */
 #include <fcntl.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -29,7 +32,7 @@ static void on_usr1(int sig)
 	got = sig;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	char buf[256];
 	int p[2], n = 0;
@@ -42,8 +45,10 @@ int main(void)
 	sigemptyset(&act.sa_mask);
 	strcpy(sa.sun_path, "/nonexistent/tr_calls.sock");
 
-	/* the marker: everything before it is the loader's and libc's */
+	/* the markers: everything before them is the loader's and libc's; a
+	 * call that fails and one that succeeds, for the logs of -z and -Z */
 	syscall(SYS_openat, AT_FDCWD, "/tr_calls-begin", O_RDONLY);
+	syscall(SYS_getcwd, buf, sizeof(buf));
 
 	/* file and desc */
 	long fd = syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY | O_CLOEXEC);
@@ -96,6 +101,7 @@ int main(void)
 	sigaction(SIGUSR1, &act, NULL); /* rt_sigaction, with libc's restorer */
 	syscall(SYS_kill, (pid_t)syscall(SYS_getpid), SIGUSR1);
 	syscall(SYS_close, fd);
-	syscall(SYS_exit_group, got == SIGUSR1 ? 0 : 3);
+	/* the status asked for (argv[1]), if the signal came */
+	syscall(SYS_exit_group, got != SIGUSR1 ? 3 : argc > 1 ? atoi(argv[1]) : 0);
 	return 1;
 }
