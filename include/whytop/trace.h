@@ -92,5 +92,8 @@ void trace_log_add(struct trace_log *l, const struct trace_rec *r);
 /* Print what still waits ("<unfinished ...>" for calls in progress). */
 void trace_log_flush(struct trace_log *l);
 void trace_log_free(struct trace_log *l);
+/* Where the result starts in a call's text: the ')' of ") = ..." outside
+ * quoted strings (strace pads the result to a column there); -1 if none. */
+size_t trace_log_result_at(const char *text);
 
 #endif

@@ -22,7 +22,7 @@
 /* Rows in 'whytop --help' order; each lives in its cmd_NAME.c. */
 const struct cli_cmd *const cli_commands[] = {
     &cli_cmd_list, &cli_cmd_kstack,   &cli_cmd_blocked, &cli_cmd_stack, &cli_cmd_locals,
-    &cli_cmd_poke, &cli_cmd_syscalls, &cli_cmd_run,	NULL,
+    &cli_cmd_poke, &cli_cmd_syscalls, &cli_cmd_run,	&cli_cmd_trace, NULL,
 };
 
 const struct cli_cmd *cli_find(const char *name)
@@ -248,6 +248,8 @@ void cli_thread_hint(const char *sub, pid_t pid, pid_t tid, char *out, size_t si
 {
 	if (strcmp(sub, "poke") == 0)
 		snprintf(out, size, "whytop poke %d --thread %d NAME=VALUE", (int)pid, (int)tid);
+	else if (strcmp(sub, "trace") == 0) /* -f: every thread of the process */
+		snprintf(out, size, "whytop trace -f %d", (int)pid);
 	else if (strcmp(sub, "list") == 0)
 		snprintf(out, size, "whytop list --threads -p %d", (int)pid);
 	else

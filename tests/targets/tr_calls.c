@@ -1,0 +1,107 @@
+/*
+ * tr_calls.c: a fixed list of system calls for tests/cli/trace_strace.sh,
+ * which runs it under strace and under whytop trace and compares the lines.
+ * The list covers the classes of issue 12 (file, desc, memory, network,
+ * signal, process, clock); each call goes through syscall(2) so that libc
+ * cannot pick another call, and nothing else runs between the markers (an
+ * openat of "/tr_calls-begin", which fails, and getcwd) and exit_group:
+ * no stdio.
+ * Every argument and result is the same from run to run, except pids,
+ * addresses and times, which the test normalises. It exits with argv[1]
+ * (0 by default), or 3 if its SIGUSR1 handler did not run.
+ */
+#include <fcntl.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t got;
+
+static void on_usr1(int sig)
+{
+	got = sig;
+}
+
+int main(int argc, char **argv)
+{
+	char buf[256];
+	int p[2], n = 0;
+	struct stat st;
+	struct utsname un;
+	struct timespec ts = {0, 1000000};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct sigaction act = {.sa_handler = on_usr1};
+
+	sigemptyset(&act.sa_mask);
+	strcpy(sa.sun_path, "/nonexistent/tr_calls.sock");
+
+	/* the markers: everything before them is the loader's and libc's; a
+	 * call that fails and one that succeeds, for the logs of -z and -Z */
+	syscall(SYS_openat, AT_FDCWD, "/tr_calls-begin", O_RDONLY);
+	syscall(SYS_getcwd, buf, sizeof(buf));
+
+	/* file and desc */
+	long fd = syscall(SYS_openat, AT_FDCWD, "/dev/null", O_RDONLY | O_CLOEXEC);
+	syscall(SYS_openat, AT_FDCWD, "/nonexistent/tr_calls", O_WRONLY | O_CREAT, 0644);
+	syscall(SYS_fstat, fd, &st);
+	syscall(SYS_newfstatat, AT_FDCWD, "/dev/null", &st, 0);
+	syscall(SYS_lseek, fd, 0L, SEEK_SET);
+	syscall(SYS_read, fd, buf, 16);
+	syscall(SYS_access, "/dev/null", R_OK);
+	syscall(SYS_access, "/nonexistent/tr_calls", F_OK);
+	syscall(SYS_readlink, "/dev/stdin", buf, sizeof(buf));
+	syscall(SYS_pipe2, p, O_CLOEXEC);
+	syscall(SYS_write, p[1], "hello\n", 6);
+	syscall(SYS_ioctl, p[0], FIONREAD, &n);
+	syscall(SYS_read, p[0], buf, sizeof(buf));
+	syscall(SYS_write, p[1], "0123456789abcdefghijklmnopqrstuvwxyz\t\"\\\n", 40);
+	syscall(SYS_read, p[0], buf, 64);
+	syscall(SYS_fcntl, p[0], F_GETFD);
+	syscall(SYS_fcntl, p[0], F_SETFL, O_NONBLOCK);
+	syscall(SYS_read, p[0], buf, 8); /* empty: EAGAIN */
+	long d = syscall(SYS_dup, fd);
+	syscall(SYS_dup3, fd, 20, O_CLOEXEC);
+	syscall(SYS_close, d);
+	syscall(SYS_close, 20);
+	syscall(SYS_close, 99); /* EBADF */
+
+	/* memory */
+	void *m = (void *)syscall(SYS_mmap, NULL, 8192, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	syscall(SYS_mprotect, m, 4096, PROT_READ);
+	syscall(SYS_munmap, m, 8192);
+
+	/* network: a unix socket path that does not exist */
+	long s = syscall(SYS_socket, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	syscall(SYS_connect, s, &sa,
+		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(sa.sun_path) + 1));
+	syscall(SYS_close, s);
+
+	/* clock */
+	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	ts.tv_sec = 0;
+	ts.tv_nsec = 1000000;
+	syscall(SYS_nanosleep, &ts, NULL);
+
+	/* process, signal */
+	syscall(SYS_getpid);
+	syscall(SYS_getppid);
+	syscall(SYS_uname, &un);
+	syscall(SYS_kill, (pid_t)syscall(SYS_getpid), 0);
+	sigaction(SIGUSR1, &act, NULL); /* rt_sigaction, with libc's restorer */
+	syscall(SYS_kill, (pid_t)syscall(SYS_getpid), SIGUSR1);
+	syscall(SYS_close, fd);
+	/* the status asked for (argv[1]), if the signal came */
+	syscall(SYS_exit_group, got != SIGUSR1 ? 3 : argc > 1 ? atoi(argv[1]) : 0);
+	return 1;
+}
