@@ -1,5 +1,5 @@
 /*
- * syscalls.h: live syscall counting for one process (all threads or one).
+ * syscalls.h: live syscall counting for processes (all threads or one).
  *
  * A session counts the syscalls of a process with one backend:
  *  - kernel: an eBPF raw tracepoint pair (sys_enter/sys_exit) counting into
@@ -63,11 +63,17 @@ void sc_raw_add_errno(struct sc_raw *r, int err, uint64_t n);
 
 enum sc_backend { SC_BACKEND_AUTO, SC_BACKEND_KERNEL, SC_BACKEND_PTRACE };
 
+struct sc_set; /* a set of calls: whytop/decode.h */
+
 struct sc_opts {
-	pid_t pid;		 /* the process (thread group id) */
-	pid_t tid;		 /* 0: every thread; else only this one */
+	pid_t pid;		 /* the process (thread group id), when npids is 0 */
+	const pid_t *pids;	 /* or several processes (copied at open) */
+	size_t npids;
+	pid_t tid;		 /* 0: every thread; else only this one (one process) */
 	enum sc_backend backend; /* AUTO: kernel when possible, else ptrace */
 	int measure_cost;	 /* kernel: ask the kernel to time our programs */
+	int follow;		 /* -f: count the children they fork from now on too */
+	const struct sc_set *trace; /* -e trace=: only these calls; NULL: all (copied) */
 };
 
 struct sc_session;
@@ -82,7 +88,7 @@ const char *sc_session_backend_name(const struct sc_session *s);
 /* e.g. "no stops; 62 ns in the kernel per syscall on the machine" */
 void sc_session_cost(const struct sc_session *s, const struct sc_sample *now, char *buf,
 		     size_t size);
-/* 0 while the counted process (thread) lives; -ESRCH when it is gone. */
+/* 0 while a counted process (thread) lives; -ESRCH when all are gone. */
 int sc_session_alive(const struct sc_session *s);
 /* Stop counting; leaves nothing behind, the target runs on as before. */
 void sc_session_close(struct sc_session *s);
@@ -93,11 +99,12 @@ void sc_sample_free(struct sc_sample *s);
 /*
  * Launch mode: run argv under whytop until it (and every process it starts)
  * ends. trace: comma-separated syscall names to stop for (seccomp
- * SCMP_ACT_TRACE), or NULL for all of them. out gets the counters,
- * *status the program's wait status.
+ * SCMP_ACT_TRACE), or NULL for all of them; set (-e trace=, or NULL): the
+ * calls of this set are watched too, and only watched calls are counted.
+ * out gets the counters, *status the program's wait status.
  */
-int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, int *status,
-		  struct wt_err *err);
+int sc_launch_run(char *const argv[], const char *trace, const struct sc_set *set,
+		  struct sc_sample *out, int *status, struct wt_err *err);
 
 /* ---- counts.c: the per-syscall table with rates ---- */
 

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 #include <whytop/cli.h>
+#include <whytop/decode.h>
 #include <whytop/syscalls.h>
 #include <whytop/util.h>
 
@@ -26,6 +27,12 @@ static const struct cli_opt run_opts[] = {
      .arg = "SYSCALLS",
      .help = "openat,read,...: a seccomp filter stops the program only\n"
 	     "for those calls; the rest run at full speed"},
+    {.name = "expr",
+     .key = 'e',
+     .arg = "trace=SET",
+     .help = "count only these calls, in strace's syntax (names,\n"
+	     "%classes, !negation); like --trace, a seccomp filter\n"
+	     "stops the program only for them"},
     {.name = "output", .key = 'o', .arg = "FILE", .help = "write the summary to FILE, not stderr"},
     {.name = "sort",
      .key = RUN_SORT,
@@ -51,7 +58,8 @@ const struct cli_cmd cli_cmd_run = {
 
 static int run_exec(int argc, char **argv)
 {
-	const char *trace = NULL, *output = NULL;
+	const char *trace = NULL, *output = NULL, *expr = NULL;
+	struct sc_set set;
 	struct cli_parse p;
 	char esc[64];
 	int json = 0, sort = SC_SORT_TIME, i, opt;
@@ -66,6 +74,17 @@ static int run_exec(int argc, char **argv)
 			break;
 		case RUN_TRACE:
 			trace = p.arg;
+			break;
+		case 'e':
+			if (strncmp(p.arg, "trace=", 6) != 0)
+				return cli_error(
+				    CLI_USAGE, SUB, "-e takes trace=SET (as strace), not '%s'",
+				    wt_escape_to(esc, sizeof(esc), p.arg, strlen(p.arg), 0));
+			struct wt_err perr;
+			wt_err_clear(&perr);
+			if (sc_set_parse(&set, p.arg + 6, &perr) < 0)
+				return cli_error(CLI_USAGE, SUB, "-e %s", perr.msg);
+			expr = p.arg + 6;
 			break;
 		case 'o':
 			output = p.arg;
@@ -97,7 +116,7 @@ static int run_exec(int argc, char **argv)
 	struct wt_err err;
 	wt_err_clear(&err);
 	int status = 0;
-	int r = sc_launch_run(argv + i, trace, sample, &status, &err);
+	int r = sc_launch_run(argv + i, trace, expr ? &set : NULL, sample, &status, &err);
 	if (r < 0) {
 		sc_counts_free(c);
 		sc_sample_free(sample);
@@ -111,17 +130,19 @@ static int run_exec(int argc, char **argv)
 	char what[300], cost[200];
 	snprintf(what, sizeof(what), "%s%s", argv[i], argc - i > 1 ? " ..." : "");
 	char *safe = wt_escape(what, strlen(what), 0);
-	snprintf(what, sizeof(what), "run %s%s%s", safe ? safe : "?", trace ? ", watching " : "",
-		 trace ? trace : "");
+	char *esafe = expr ? wt_escape(expr, strlen(expr), 0) : NULL;
+	snprintf(what, sizeof(what), "run %s%s%s%s%s", safe ? safe : "?", trace ? ", watching " : "",
+		 trace ? trace : "", expr ? ", trace=" : "", expr ? (esafe ? esafe : "?") : "");
 	free(safe);
+	free(esafe);
 	snprintf(cost, sizeof(cost), "%s",
-		 trace ? "stops only at the watched syscalls (seccomp), the rest run freely"
+		 trace || expr ? "stops only at the watched syscalls (seccomp), the rest run freely"
 		       : "the program stops twice per syscall");
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	struct sc_report_info ri = {
 	    .what = what,
 	    .backend = "launch",
-	    .backend_name = trace ? "ptrace + seccomp filter" : "ptrace",
+	    .backend_name = trace || expr ? "ptrace + seccomp filter" : "ptrace",
 	    .cost = cost,
 	    .pid = 0,
 	    .tid = 0,

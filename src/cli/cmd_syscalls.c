@@ -1,7 +1,7 @@
 /*
- * cmd_syscalls.c: "whytop syscalls PID": count a running process's syscalls
- * for a while (or until Ctrl-C, or until it ends) and print a summary like
- * strace -c, with the backend used and what it cost.
+ * cmd_syscalls.c: "whytop syscalls PID[,PID...]": count running processes'
+ * syscalls for a while (or until Ctrl-C, or until they end) and print a
+ * summary like strace -c, with the backend used and what it cost.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include <whytop/cli.h>
+#include <whytop/decode.h>
 #include <whytop/syscalls.h>
 #include <whytop/util.h>
 
@@ -20,6 +21,8 @@
 #define SUB "syscalls"
 /* --duration at most a year */
 #define SC_MAX_DURATION 31536000.0
+/* processes counted at once (the kernel's process map holds more, for -f) */
+#define SC_MAX_PIDS 1024
 
 enum { SC_OPT_JSON = CLI_LONG_ONLY, SC_OPT_COST, SC_OPT_DURATION, SC_OPT_BACKEND, SC_OPT_SORT };
 
@@ -36,6 +39,15 @@ static const struct cli_opt syscalls_opts[] = {
 	     "(root; the default when possible); ptrace: stop the\n"
 	     "target at every syscall (slows it a lot)"},
     {.name = "thread", .key = 't', .arg = "TID", .help = "only thread TID of PID"},
+    {.name = "follow-forks",
+     .key = 'f',
+     .help = "also count the children the processes fork from now on\n"
+	     "(and theirs), as strace -f"},
+    {.name = "expr",
+     .key = 'e',
+     .arg = "trace=SET",
+     .help = "count only these calls, in strace's syntax: names,\n"
+	     "%classes, !negation (e.g. trace=openat,read or trace=%file)"},
     {.name = "sort",
      .key = SC_OPT_SORT,
      .arg = "KEY",
@@ -52,32 +64,67 @@ static int syscalls_exec(int argc, char **argv);
 
 const struct cli_cmd cli_cmd_syscalls = {
     .name = "syscalls",
-    .args = "PID",
-    .summary = "count a process's syscalls (calls, errors, time) like strace -c",
-    .about = "Count the syscalls of a running process (all its threads, or one) and print\n"
+    .args = "PID[,PID...]",
+    .summary = "count processes' syscalls (calls, errors, time) like strace -c",
+    .about = "Count the syscalls of running processes (all their threads, or one) and print\n"
 	     "calls, errors (most common errno) and time per syscall, like strace -c.\n"
-	     "PID is a process: for one of its threads give --thread TID.",
+	     "PID is a process (several: PID,PID,...); for one of its threads give\n"
+	     "--thread TID. The count ends when every PID has ended.",
     .opts = syscalls_opts,
     .exec = syscalls_exec,
 };
 
-static void describe(char *buf, size_t size, pid_t pid, pid_t tid)
+static void describe(char *buf, size_t size, const pid_t *pids, size_t npids, pid_t tid,
+		     int follow)
 {
-	char path[64], comm[64] = "", safe[128];
-	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-	ssize_t n = wt_read_at(AT_FDCWD, path, comm, sizeof(comm));
-	if (n > 0 && comm[n - 1] == '\n')
-		comm[--n] = '\0';
-	wt_escape_to(safe, sizeof(safe), comm, n > 0 ? (size_t)n : 0, 0);
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < npids && len + 1 < size; i++) {
+		char path[64], comm[64] = "", safe[128];
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pids[i]);
+		ssize_t n = wt_read_at(AT_FDCWD, path, comm, sizeof(comm));
+		if (n > 0 && comm[n - 1] == '\n')
+			comm[--n] = '\0';
+		wt_escape_to(safe, sizeof(safe), comm, n > 0 ? (size_t)n : 0, 0);
+		snprintf(buf + len, size - len, "%spid %d (%s)", i ? ", " : "", (int)pids[i],
+			 safe);
+		len += strlen(buf + len);
+	}
+	if (len + 1 >= size)
+		return;
 	if (tid)
-		snprintf(buf, size, "pid %d (%s), thread %d", (int)pid, safe, (int)tid);
+		snprintf(buf + len, size - len, ", thread %d", (int)tid);
 	else
-		snprintf(buf, size, "pid %d (%s), all threads", (int)pid, safe);
+		snprintf(buf + len, size - len, ", all threads%s", follow ? " and children" : "");
+}
+
+/* PID[,PID...] into pids (at most SC_MAX_PIDS); 0 or a CLI_ status. */
+static int parse_pids(const char *arg, pid_t *pids, size_t *n)
+{
+	if (!arg)
+		return cli_parse_pid(SUB, NULL, pids);
+	char *dup = strdup(arg), *save = NULL;
+	if (!dup)
+		return cli_error(CLI_FAIL, SUB, "out of memory");
+	int r = 0;
+	*n = 0;
+	for (char *t = strtok_r(dup, ",", &save); t && !r; t = strtok_r(NULL, ",", &save)) {
+		if (*n == SC_MAX_PIDS)
+			r = cli_error(CLI_USAGE, SUB, "at most %d processes at once", SC_MAX_PIDS);
+		else
+			r = cli_parse_pid(SUB, t, &pids[(*n)++]);
+	}
+	free(dup);
+	if (!r && !*n)
+		r = cli_parse_pid(SUB, arg, pids); /* "," alone: says it is not a pid */
+	return r;
 }
 
 static int syscalls_exec(int argc, char **argv)
 {
 	struct sc_opts o = {.backend = SC_BACKEND_AUTO};
+	static pid_t pids[SC_MAX_PIDS];
+	struct sc_set calls;
 	struct cli_parse p;
 	char esc[64];
 	double duration = -1;
@@ -115,6 +162,20 @@ static int syscalls_exec(int argc, char **argv)
 				return CLI_USAGE;
 			o.tid = (pid_t)t;
 			break;
+		case 'f':
+			o.follow = 1;
+			break;
+		case 'e':
+			if (strncmp(p.arg, "trace=", 6) != 0)
+				return cli_error(
+				    CLI_USAGE, SUB, "-e takes trace=SET (as strace), not '%s'",
+				    wt_escape_to(esc, sizeof(esc), p.arg, strlen(p.arg), 0));
+			struct wt_err perr;
+			wt_err_clear(&perr);
+			if (sc_set_parse(&calls, p.arg + 6, &perr) < 0)
+				return cli_error(CLI_USAGE, SUB, "-e %s", perr.msg);
+			o.trace = &calls;
+			break;
 		case SC_OPT_SORT:
 			sort = sc_report_sort_key(p.arg);
 			if (sort < 0)
@@ -127,9 +188,11 @@ static int syscalls_exec(int argc, char **argv)
 	if (optind + 1 < argc)
 		return cli_extra_arg(&cli_cmd_syscalls, argv[optind + 1]);
 	const char *pid_arg = optind < argc ? argv[optind] : NULL;
-	int r = cli_parse_pid(SUB, pid_arg, &o.pid);
+	int r = parse_pids(pid_arg, pids, &o.npids);
 	if (r)
 		return r;
+	o.pid = pids[0];
+	o.pids = pids;
 
 	/* Ctrl-C, SIGTERM, SIGHUP end the count early but still print it. */
 	sigset_t set, old;
@@ -147,10 +210,11 @@ static int syscalls_exec(int argc, char **argv)
 		return cli_error(CLI_FAIL, SUB, "%s", err.msg);
 	}
 	/* its name now: it may be gone by the end */
-	char what[200];
-	describe(what, sizeof(what), o.pid, o.tid);
+	char what[512];
+	describe(what, sizeof(what), o.pids, o.npids, o.tid, o.follow);
 	/* Tests and people wait for this line before the work they want counted. */
-	fprintf(stderr, "whytop syscalls: counting pid %d with %s; Ctrl-C to stop\n", (int)o.pid,
+	fprintf(stderr, "whytop syscalls: counting %s %s%s with %s; Ctrl-C to stop\n",
+		o.npids > 1 ? "pids" : "pid", pid_arg, o.follow ? " and children" : "",
 		sc_session_backend_name(s));
 	struct sc_sample *sample = sc_sample_new();
 	struct sc_counts *c = sc_counts_new();
@@ -204,6 +268,9 @@ static int syscalls_exec(int argc, char **argv)
 	    .tid = o.tid,
 	    .exit_status = -1,
 	    .ended = ended,
+	    .pids = o.pids,
+	    .npids = o.npids,
+	    .follow = o.follow,
 	};
 	int status = CLI_OK;
 	if (json)

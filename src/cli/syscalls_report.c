@@ -84,6 +84,14 @@ int sc_report_json(const char *sub, FILE *f, const struct sc_counts *c,
 	if (ri->exit_status >= 0)
 		json_field_int(&j, "exit_status", ri->exit_status);
 	json_field_bool(&j, "ended", ri->ended || ri->exit_status >= 0);
+	if (ri->npids) {
+		json_key(&j, "pids");
+		json_array_begin(&j);
+		for (size_t i = 0; i < ri->npids; i++)
+			json_int(&j, ri->pids[i]);
+		json_array_end(&j);
+		json_field_bool(&j, "follow", ri->follow);
+	}
 	json_key(&j, "total");
 	json_object_begin(&j);
 	json_field_uint(&j, "calls", c->total_calls);

@@ -17,6 +17,9 @@ struct sc_report_info {
 	long pid, tid;
 	int exit_status; /* -1 if none */
 	int ended;	 /* the process ended while it was counted */
+	const pid_t *pids; /* the processes counted (syscalls), npids of them */
+	size_t npids;
+	int follow; /* -f: their children too */
 };
 
 void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_info *ri);

@@ -1,7 +1,8 @@
 /*
- * bpf.c: the in-kernel syscall counter: two eBPF raw tracepoint programs
- * (raw_syscalls sys_enter and sys_exit) that count one process's syscalls
- * into per-CPU maps. The target never stops and nothing has to be drained.
+ * bpf.c: the in-kernel syscall counter: the eBPF programs of count.bpf.c
+ * on the raw_syscalls sys_enter and sys_exit tracepoints (and, with -f,
+ * sched_process_fork), counting the chosen processes' syscalls into
+ * per-CPU maps. The target never stops and nothing has to be drained.
  *
  * Why eBPF and not a tracefs instance: measured on this machine (see
  * doc/design.md), both follow threads born later, but a tracefs instance is
@@ -10,15 +11,15 @@
  * programs and maps here live exactly as long as their fds, so SIGKILL
  * leaves nothing behind.
  *
- * The programs (bpf_progs.c) are hand-assembled and loaded through
- * libbpf's low-level API, so that building whytop needs no BPF compiler;
- * the target's tgid (and thread) are immediates patched in at load time.
- * With the kernel's BTF they are tp_btf programs that read the task
- * directly; without, plain raw_tp ones. Here: maps, loading, reading (the
- * calls still in progress included), and what it costs.
+ * The programs are written in C and loaded through their bpftool skeleton
+ * (count.skel.h, built by mk/bpf.am); what they are told before loading
+ * (one process or a set, one thread, a set of calls) is read-only data the
+ * verifier folds in. With the kernel's BTF they are tp_btf programs that
+ * read the task directly; without, plain raw_tp ones. Here: loading, the
+ * maps filled, reading (the calls still in progress included), and what
+ * it costs.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,154 +28,126 @@
 #include "config.h"
 #include "sc_internal.h"
 
-#ifdef HAVE_LIBBPF
+#ifdef HAVE_BPF_SKEL
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <linux/bpf.h>
 
-#include "bpf_progs.h"
+#include "core/syscalls/count.skel.h"
+#include "count.h"
+
+_Static_assert(SCB_NR_MAX == SC_NR_MAX && SCB_SLOTS == SC_SLOTS,
+	       "count.h and whytop/syscalls.h disagree on the slots");
+_Static_assert(SC_ABI_UNKNOWN == 3, "count.bpf.c puts unknown ABIs in slot group 3");
 
 struct bpf_state {
-	int stats_fd, tids_fd, errs_fd;
-	int prog_fd[2], link_fd[2];
+	struct count_bpf *skel;
+	struct bpf_program *prog[3]; /* enter, exit, fork (NULL without -f) */
+	struct bpf_link *link[3];
 	int stats_on_fd; /* holds kernel.bpf_stats_enabled while we count */
 	int ncpus;
-	int status_off; /* of thread_info.status in task_struct */
-	/* BTF-typed raw tracepoints (tp_btf) when the kernel has BTF: 0 if not */
-	int btf_id[2];
-	struct bpf_stat *vals; /* ncpus * (SC_SLOTS + 1) */
+	bool btf; /* tp_btf programs */
+	struct scb_stat *vals; /* ncpus * (SC_SLOTS + 1) */
 };
 
 static void bpf_state_free(struct bpf_state *st)
 {
-	for (int i = 0; i < 2; i++) {
-		if (st->link_fd[i] >= 0)
-			close(st->link_fd[i]);
-		if (st->prog_fd[i] >= 0)
-			close(st->prog_fd[i]);
-	}
-	if (st->stats_fd >= 0)
-		close(st->stats_fd);
-	if (st->tids_fd >= 0)
-		close(st->tids_fd);
-	if (st->errs_fd >= 0)
-		close(st->errs_fd);
+	for (int i = 0; i < 3; i++)
+		bpf_link__destroy(st->link[i]);
+	count_bpf__destroy(st->skel);
 	if (st->stats_on_fd >= 0)
 		close(st->stats_on_fd);
 	free(st->vals);
 	free(st);
 }
 
-/* Byte offset of a member of a kernel struct, from the kernel's BTF. */
-static int btf_offset(struct btf *btf, const char *type, const char *member)
-{
-	int id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
-	if (id < 0)
-		return -1;
-	const struct btf_type *t = btf__type_by_id(btf, (uint32_t)id);
-	const struct btf_member *m = btf_members(t);
-	for (int i = 0; i < btf_vlen(t); i++, m++) {
-		const char *name = btf__name_by_offset(btf, m->name_off);
-		if (name && strcmp(name, member) == 0)
-			return (int)(btf_member_bit_offset(t, (uint32_t)i) / 8);
-	}
-	return -1;
-}
-
-/*
- * Where TS_COMPAT lives: thread_info is the first member of task_struct on
- * x86 (THREAD_INFO_IN_TASK); status follows flags and syscall_work. The
- * kernel's BTF says so exactly when it is there; else the x86_64 layout.
- */
-/* What the kernel's BTF tells; read once per whytop (parsing it takes tens of ms). */
-static struct {
-	int status_off;
-	int btf_id[2];
-} btf_info;
-static pthread_once_t btf_once = PTHREAD_ONCE_INIT;
-
-static void read_btf_once(void)
-{
-	btf_info.status_off = 16;
-	struct btf *btf = btf__load_vmlinux_btf();
-	if (!btf)
-		return;
-	int ti = btf_offset(btf, "task_struct", "thread_info");
-	int so = btf_offset(btf, "thread_info", "status");
-	if (ti >= 0 && so >= 0) {
-		btf_info.status_off = ti + so;
-		int e = btf__find_by_name_kind(btf, "btf_trace_sys_enter", BTF_KIND_TYPEDEF);
-		int x = btf__find_by_name_kind(btf, "btf_trace_sys_exit", BTF_KIND_TYPEDEF);
-		/* WHYTOP_NO_BTF=1: the plain raw_tp programs, as on a kernel without
-		 * BTF (the tests run both) */
-		const char *no = getenv("WHYTOP_NO_BTF");
-		if (e > 0 && x > 0 && !(no && *no)) {
-			btf_info.btf_id[0] = e;
-			btf_info.btf_id[1] = x;
-		}
-	}
-	btf__free(btf);
-}
-
-static void read_btf(struct bpf_state *st)
-{
-	pthread_once(&btf_once, read_btf_once);
-	st->status_off = btf_info.status_off;
-	st->btf_id[0] = btf_info.btf_id[0];
-	st->btf_id[1] = btf_info.btf_id[1];
-}
-
 static int no_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
+	(void)level, (void)fmt, (void)ap;
 	return 0;
 }
 
-static int load(struct bpf_state *st, int which, int tgid, int tid, struct wt_err *err)
+/* The kernel's verifier log of the last failed load, for the error message. */
+static char load_log[4096];
+static int keep_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	static const char *const names[2] = {"wt_sc_enter", "wt_sc_exit"};
-	static const char *const tps[2] = {"sys_enter", "sys_exit"};
-	struct bpf_insn insns[BPF_PROG_MAX];
-	static char log[65536];
-	struct bpf_prog_params pp = {
-	    .stats_fd = st->stats_fd,
-	    .tids_fd = st->tids_fd,
-	    .errs_fd = st->errs_fd,
-	    .tgid = tgid,
-	    .tid = tid,
-	    .status_off = st->status_off,
-	    .btf = st->btf_id[0] != 0,
+	size_t n = strlen(load_log);
+	if (level != LIBBPF_DEBUG && n + 1 < sizeof(load_log))
+		vsnprintf(load_log + n, sizeof(load_log) - n, fmt, ap);
+	return 0;
+}
+
+/*
+ * Open, configure and load the skeleton with the tp_btf programs (btf) or
+ * the raw_tp ones, then fill the maps and attach. exit is attached first:
+ * an exit without its entry is ignored, an entry without its exit is not.
+ */
+static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struct wt_err *err)
+{
+	struct count_bpf *k = count_bpf__open();
+	if (!k)
+		return wt_err_set(err, errno ? errno : EINVAL,
+				  "cannot open the eBPF counter: %s; use --backend ptrace",
+				  strerror(errno ? errno : EINVAL));
+	st->skel = k;
+	st->btf = btf;
+	bool many = s->npids > 1 || s->opts.follow;
+	k->rodata->single_tgid = many ? 0 : (uint32_t)s->pids[0];
+	k->rodata->only_tid = (uint32_t)s->opts.tid;
+	k->rodata->filtered = s->set != NULL;
+	struct bpf_program *all[2][3] = {
+	    {k->progs.wt_sc_enter_raw, k->progs.wt_sc_exit_raw, k->progs.wt_sc_fork_raw},
+	    {k->progs.wt_sc_enter, k->progs.wt_sc_exit, k->progs.wt_sc_fork},
 	};
-	int n = which == 0 ? bpf_prog_enter(insns, &pp) : bpf_prog_exit(insns, &pp);
-	LIBBPF_OPTS(bpf_prog_load_opts, lo, .log_buf = log, .log_size = sizeof(log),
-		    .log_level = 0);
-	enum bpf_prog_type type = BPF_PROG_TYPE_RAW_TRACEPOINT;
-	if (st->btf_id[which]) {
-		type = BPF_PROG_TYPE_TRACING;
-		lo.expected_attach_type = BPF_TRACE_RAW_TP;
-		lo.attach_btf_id = (uint32_t)st->btf_id[which];
-	}
-	/* GPL-compatible: bpf_probe_read_kernel and the BTF helpers are GPL-only. */
-	st->prog_fd[which] = bpf_prog_load(type, names[which], "GPL", insns, (size_t)n, &lo);
-	if (st->prog_fd[which] < 0) {
-		int e = errno;
-		lo.log_level = 1;
-		log[0] = '\0';
-		bpf_prog_load(type, names[which], "GPL", insns, (size_t)n, &lo);
-		return wt_err_set(err, e,
-				  "the kernel refused the eBPF %s program (%s)%s%.300s; "
+	for (int b = 0; b < 2; b++)
+		for (int i = 0; i < 3; i++)
+			bpf_program__set_autoload(all[b][i], b == btf && (i < 2 || s->opts.follow));
+	for (int i = 0; i < 3; i++)
+		st->prog[i] = i < 2 || s->opts.follow ? all[btf][i] : NULL;
+	load_log[0] = '\0';
+	libbpf_set_print(keep_log);
+	int r = count_bpf__load(k);
+	libbpf_set_print(no_print);
+	if (r) {
+		int e = -r;
+		char *nl;
+		while ((nl = strchr(load_log, '\n')))
+			*nl = ' ';
+		return wt_err_set(err, e, "the kernel refused the eBPF counter (%s)%s%.300s; "
 				  "use --backend ptrace",
-				  tps[which], strerror(e), log[0] ? ": " : "", log);
+				  strerror(e), load_log[0] ? ": " : "", load_log);
 	}
-	/* a tp_btf program names its tracepoint by BTF id, not by name */
-	st->link_fd[which] =
-	    bpf_raw_tracepoint_open(st->btf_id[which] ? NULL : tps[which], st->prog_fd[which]);
-	if (st->link_fd[which] < 0) {
-		int e = errno;
-		return wt_err_set(err, e,
-				  "cannot attach to the raw_syscalls %s tracepoint: %s; "
-				  "use --backend ptrace",
-				  tps[which], strerror(e));
+	uint8_t one = 1;
+	if (many) {
+		for (size_t i = 0; i < s->npids; i++) {
+			uint32_t tgid = (uint32_t)s->pids[i];
+			if (bpf_map__update_elem(k->maps.tgids, &tgid, sizeof(tgid), &one, 1, 0) < 0)
+				return wt_err_set(err, errno, "cannot fill the eBPF process map: %s",
+						  strerror(errno));
+		}
+	}
+	if (s->set) {
+		for (uint32_t slot = 0; slot < SC_SLOTS; slot++) {
+			if (!sc_set_has_slot(s->set, slot))
+				continue;
+			if (bpf_map__update_elem(k->maps.set, &slot, sizeof(slot), &one, 1, 0) < 0)
+				return wt_err_set(err, errno, "cannot fill the eBPF call set: %s",
+						  strerror(errno));
+		}
+	}
+	/* fork first: a child forked while we attach is not missed */
+	static const int order[3] = {2, 1, 0};
+	static const char *const what[3] = {"sys_enter", "sys_exit", "sched_process_fork"};
+	for (int j = 0; j < 3; j++) {
+		int i = order[j];
+		if (!st->prog[i])
+			continue;
+		st->link[i] = bpf_program__attach(st->prog[i]);
+		if (!st->link[i]) {
+			int e = errno;
+			return wt_err_set(err, e, "cannot attach to the %s tracepoint: %s; "
+					  "use --backend ptrace",
+					  what[i], strerror(e));
+		}
 	}
 	return 0;
 }
@@ -186,18 +159,19 @@ static int load(struct bpf_state *st, int which, int tgid, int tid, struct wt_er
  * count still shows that read. When the call returns, the exit program
  * counts it and its entry stops pending: the sum never goes backwards.
  */
-static void bpf_in_flight(struct sc_session *s, struct bpf_state *st, struct sc_sample *out)
+static void bpf_in_flight(struct bpf_state *st, struct sc_sample *out)
 {
-	uint32_t count = TIDS, next;
-	uint32_t *keys = calloc(TIDS, sizeof(*keys));
-	struct bpf_tid_entry *v = calloc(TIDS, sizeof(*v));
+	uint32_t count = SCB_TIDS, next;
+	uint32_t *keys = calloc(SCB_TIDS, sizeof(*keys));
+	struct scb_tid *v = calloc(SCB_TIDS, sizeof(*v));
 	LIBBPF_OPTS(bpf_map_batch_opts, bo);
 	if (!keys || !v) {
 		free(keys);
 		free(v);
 		return; /* out of memory: only the calls in progress are missing */
 	}
-	int r = bpf_map_lookup_batch(st->tids_fd, NULL, &next, keys, v, &count, &bo);
+	int r = bpf_map_lookup_batch(bpf_map__fd(st->skel->maps.tids), NULL, &next, keys, v,
+				     &count, &bo);
 	if (r < 0 && errno != ENOENT)
 		count = 0;
 	for (uint32_t i = 0; i < count; i++) {
@@ -210,7 +184,7 @@ static void bpf_in_flight(struct sc_session *s, struct bpf_state *st, struct sc_
 			continue;
 		/* a thread gone in the middle of a call leaves its entry behind */
 		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/task/%u", (int)s->opts.pid, v[i].tid);
+		snprintf(path, sizeof(path), "/proc/%u", v[i].tid);
 		if (access(path, F_OK) < 0)
 			continue;
 		out->slot[v[i].slot].calls++;
@@ -223,6 +197,8 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 {
 	struct bpf_state *st = s->priv;
 	const uint32_t n = SC_SLOTS + 1;
+	int stats_fd = bpf_map__fd(st->skel->maps.stats);
+	int errs_fd = bpf_map__fd(st->skel->maps.errs);
 	uint32_t key = 0, count = n, *keys = NULL;
 	int r = -1;
 
@@ -234,7 +210,7 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 	{
 		uint32_t next;
 		LIBBPF_OPTS(bpf_map_batch_opts, bo);
-		r = bpf_map_lookup_batch(st->stats_fd, NULL, &next, keys, st->vals, &count, &bo);
+		r = bpf_map_lookup_batch(stats_fd, NULL, &next, keys, st->vals, &count, &bo);
 		if (r < 0 && errno == ENOENT) /* the whole map fitted: not an error */
 			r = 0;
 		if (r == 0 && count != n)
@@ -243,8 +219,8 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 	if (r < 0) { /* old kernel: one by one */
 		count = n;
 		for (key = 0; key < n; key++) {
-			if (bpf_map_lookup_elem(st->stats_fd, &key,
-						st->vals + (size_t)key * st->ncpus) < 0) {
+			if (bpf_map_lookup_elem(stats_fd, &key, st->vals + (size_t)key * st->ncpus) <
+			    0) {
 				int e = errno;
 				free(keys);
 				return wt_err_set(err, e, "cannot read the eBPF counters: %s",
@@ -256,7 +232,7 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 	}
 	for (uint32_t i = 0; i < count; i++) {
 		uint32_t k = keys[i];
-		const struct bpf_stat *v = st->vals + (size_t)i * st->ncpus;
+		const struct scb_stat *v = st->vals + (size_t)i * st->ncpus;
 		uint64_t calls = 0, errors = 0, timed = 0, time_ns = 0;
 		for (int c = 0; c < st->ncpus; c++) {
 			calls += v[c].calls;
@@ -264,7 +240,7 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 			timed += v[c].timed;
 			time_ns += v[c].time_ns;
 		}
-		if (k == LOST_SLOT) {
+		if (k == SCB_LOST_SLOT) {
 			out->lost = calls;
 			continue;
 		}
@@ -277,14 +253,14 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 	}
 	free(keys);
 
-	bpf_in_flight(s, st, out);
+	bpf_in_flight(st, out);
 
 	/* errnos: few keys, walked one by one */
 	uint32_t ek, *prev = NULL;
 	uint64_t ev[st->ncpus];
-	while (bpf_map_get_next_key(st->errs_fd, prev, &ek) == 0) {
+	while (bpf_map_get_next_key(errs_fd, prev, &ek) == 0) {
 		prev = &ek;
-		if (bpf_map_lookup_elem(st->errs_fd, &ek, ev) < 0)
+		if (bpf_map_lookup_elem(errs_fd, &ek, ev) < 0)
 			continue;
 		uint64_t sum = 0;
 		for (int c = 0; c < st->ncpus; c++)
@@ -300,7 +276,7 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 			struct bpf_prog_info info;
 			uint32_t len = sizeof(info);
 			memset(&info, 0, sizeof(info));
-			if (bpf_obj_get_info_by_fd(st->prog_fd[i], &info, &len) == 0) {
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(st->prog[i]), &info, &len) == 0) {
 				out->overhead_ns += info.run_time_ns;
 				out->overhead_runs += info.run_cnt;
 			}
@@ -312,6 +288,7 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 static void bpf_cost(const struct sc_session *s, const struct sc_sample *now, char *buf,
 		     size_t size)
 {
+	(void)s;
 	if (now && now->overhead_runs)
 		snprintf(buf, size,
 			 "no stops; our programs ran %llu times (every syscall on the machine, "
@@ -337,73 +314,71 @@ static const struct sc_backend_ops bpf_ops = {
     .close = bpf_close,
 };
 
-int sc_bpf_open(struct sc_session *s, struct wt_err *err)
+static struct bpf_state *bpf_state_new(struct wt_err *err)
 {
 	struct bpf_state *st = calloc(1, sizeof(*st));
-	if (!st)
-		return wt_err_set(err, ENOMEM, "out of memory");
-	st->stats_fd = st->tids_fd = st->errs_fd = st->stats_on_fd = -1;
-	st->prog_fd[0] = st->prog_fd[1] = st->link_fd[0] = st->link_fd[1] = -1;
-	libbpf_set_print(no_print);
-
-	st->ncpus = libbpf_num_possible_cpus();
-	read_btf(st);
-	if (st->ncpus <= 0) {
-		bpf_state_free(st);
-		return wt_err_set(err, EINVAL, "cannot tell how many CPUs this machine has");
+	if (!st) {
+		wt_err_set(err, ENOMEM, "out of memory");
+		return NULL;
 	}
-	st->vals = calloc((size_t)(SC_SLOTS + 1) * (size_t)st->ncpus, sizeof(*st->vals));
-	st->stats_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "wt_sc_stats", 4,
-				      sizeof(struct bpf_stat), SC_SLOTS + 1, NULL);
-	st->tids_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "wt_sc_tids", 4, 16, TIDS, NULL);
-	st->errs_fd = bpf_map_create(BPF_MAP_TYPE_PERCPU_HASH, "wt_sc_errs", 4, 8, ERRS, NULL);
-	if (!st->vals || st->stats_fd < 0 || st->tids_fd < 0 || st->errs_fd < 0) {
-		int e = st->vals ? errno : ENOMEM;
+	st->stats_on_fd = -1;
+	return st;
+}
+
+int sc_bpf_open(struct sc_session *s, struct wt_err *err)
+{
+	libbpf_set_print(no_print);
+	int ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0)
+		return wt_err_set(err, EINVAL, "cannot tell how many CPUs this machine has");
+	/* WHYTOP_NO_BTF=1: the plain raw_tp programs, as on a kernel without BTF
+	 * (the tests run both) */
+	const char *no = getenv("WHYTOP_NO_BTF");
+	bool btf = !(no && *no) && access("/sys/kernel/btf/vmlinux", R_OK) == 0;
+	struct bpf_state *st = bpf_state_new(err);
+	if (!st)
+		return -ENOMEM;
+	int r = bpf_start(s, st, btf, err);
+	if (r && btf) {
+		/* a kernel that refuses tp_btf programs may still take plain ones */
 		bpf_state_free(st);
-		return wt_err_set(err, e, "cannot create eBPF maps: %s%s", strerror(e),
-				  e == EPERM ? "; run as root (CAP_BPF and CAP_PERFMON), "
-					       "or use --backend ptrace"
-					     : "; use --backend ptrace");
+		if (!(st = bpf_state_new(err)))
+			return -ENOMEM;
+		wt_err_clear(err);
+		r = bpf_start(s, st, false, err);
+	}
+	if (r == 0) {
+		st->ncpus = ncpus;
+		st->vals = calloc((size_t)(SC_SLOTS + 1) * (size_t)ncpus, sizeof(*st->vals));
+		if (!st->vals)
+			r = wt_err_set(err, ENOMEM, "out of memory");
+	}
+	if (r) {
+		if (r == -EPERM)
+			wt_err_set(err, EPERM, "cannot load the eBPF counter: %s; run as root "
+				   "(CAP_BPF and CAP_PERFMON), or use --backend ptrace",
+				   strerror(EPERM));
+		bpf_state_free(st);
+		return r;
 	}
 	/* Ask the kernel to time our programs, so their cost can be shown. */
 	if (s->opts.measure_cost)
 		st->stats_on_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	/* exit first: an exit without its entry is ignored, an entry without its exit is not */
-	int r = load(st, 1, s->opts.pid, s->opts.tid, err);
-	if (r == 0)
-		r = load(st, 0, s->opts.pid, s->opts.tid, err);
-	if (r && st->btf_id[0]) {
-		/* a kernel that refuses tp_btf programs may still take plain ones */
-		for (int i = 0; i < 2; i++) {
-			if (st->link_fd[i] >= 0)
-				close(st->link_fd[i]);
-			if (st->prog_fd[i] >= 0)
-				close(st->prog_fd[i]);
-			st->link_fd[i] = st->prog_fd[i] = -1;
-			st->btf_id[i] = 0;
-		}
-		r = load(st, 1, s->opts.pid, s->opts.tid, err);
-		if (r == 0)
-			r = load(st, 0, s->opts.pid, s->opts.tid, err);
-	}
-	if (r) {
-		bpf_state_free(st);
-		return r;
-	}
 	s->priv = st;
 	s->ops = &bpf_ops;
 	snprintf(s->name, sizeof(s->name), "in-kernel (eBPF %s on raw_syscalls)",
-		 st->btf_id[0] ? "tp_btf" : "raw_tp");
+		 st->btf ? "tp_btf" : "raw_tp");
 	return 0;
 }
 
-#else /* !HAVE_LIBBPF */
+#else /* !HAVE_BPF_SKEL */
 
 int sc_bpf_open(struct sc_session *s, struct wt_err *err)
 {
+	(void)s;
 	return wt_err_set(err, ENOSYS,
-			  "this whytop was built without libbpf, so it cannot count in the "
-			  "kernel; install libbpf-dev and rebuild, or use --backend ptrace");
+			  "whytop was built without eBPF programs: " WHYTOP_NO_BPF_SKEL_WHY
+			  "; use --backend ptrace");
 }
 
 #endif

@@ -34,8 +34,25 @@
 #include "sc_internal.h"
 #include "tracer.h"
 
-/* Build (in the parent, where errors can be told) the filter of the list. */
-static scmp_filter_ctx make_filter(const char *trace, struct wt_err *err)
+/* Watch call nr of arch (a slot of an -e trace= set) by its name. */
+static int watch_slot(scmp_filter_ctx ctx, uint32_t arch, long nr)
+{
+	char buf[32];
+	const char *name = sysname(arch, nr, buf, sizeof(buf));
+	int snr = name && name != buf ? seccomp_syscall_resolve_name(name) : __NR_SCMP_ERROR;
+	if (snr == __NR_SCMP_ERROR)
+		return 0; /* a number libseccomp has no name for: not watched */
+	int r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), snr, 0);
+	return r == -EEXIST ? 0 : r;
+}
+
+/*
+ * Build (in the parent, where errors can be told) the filter of the list
+ * and of the set (-e trace=: its x86_64 and i386 calls, by name, which
+ * libseccomp maps to both ABIs).
+ */
+static scmp_filter_ctx make_filter(const char *trace, const struct sc_set *set,
+				   struct wt_err *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx) {
@@ -45,13 +62,28 @@ static scmp_filter_ctx make_filter(const char *trace, struct wt_err *err)
 	/* the i386 ABI too: int 0x80 from a 64-bit program must not slip by */
 	if (sysname_native_arch() == SCMP_ARCH_X86_64)
 		seccomp_arch_add(ctx, SCMP_ARCH_X86); /* not fatal: the native ABI is watched */
-	char *list = strdup(trace), *save = NULL;
+	int n = 0;
+	for (unsigned slot = 0; set && slot < SC_SLOTS; slot++) {
+		enum sc_abi abi = (enum sc_abi)(slot / (SC_NR_MAX + 1));
+		long nr = (long)(slot % (SC_NR_MAX + 1));
+		if ((abi != SC_ABI_X86_64 && abi != SC_ABI_I386) || nr == SC_NR_MAX ||
+		    !sc_set_has_slot(set, slot))
+			continue;
+		int r = watch_slot(ctx, sc_abi_arch(abi), nr);
+		if (r < 0) {
+			wt_err_set(err, -r, "cannot watch syscall %ld with seccomp: %s", nr,
+				   strerror(-r));
+			seccomp_release(ctx);
+			return NULL;
+		}
+		n++;
+	}
+	char *list = strdup(trace ? trace : ""), *save = NULL;
 	if (!list) {
 		seccomp_release(ctx);
 		wt_err_set(err, ENOMEM, "out of memory");
 		return NULL;
 	}
-	int n = 0;
 	for (char *name = strtok_r(list, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
 		while (*name == ' ')
 			name++;
@@ -80,7 +112,8 @@ static scmp_filter_ctx make_filter(const char *trace, struct wt_err *err)
 	free(list);
 	if (!n) {
 		seccomp_release(ctx);
-		wt_err_set(err, EINVAL, "--trace needs at least one syscall name");
+		wt_err_set(err, EINVAL, set ? "-e trace= names no syscall to watch"
+					     : "--trace needs at least one syscall name");
 		return NULL;
 	}
 	return ctx;
@@ -178,15 +211,15 @@ static void launch_job(void *arg)
 	target_set_mode(t, NULL, NULL);
 }
 
-int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, int *status,
-		  struct wt_err *err)
+int sc_launch_run(char *const argv[], const char *trace, const struct sc_set *set,
+		  struct sc_sample *out, int *status, struct wt_err *err)
 {
 	struct wt_err local;
 	if (!err)
 		err = &local;
 	struct sock_fprog prog = {0, NULL};
-	if (trace) {
-		scmp_filter_ctx filter = make_filter(trace, err);
+	if (trace || set) {
+		scmp_filter_ctx filter = make_filter(trace, set, err);
 		if (!filter)
 			return -err->code;
 		int r = export_filter(filter, &prog, err);
@@ -254,7 +287,7 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 	ls.mode = (struct target_mode){
 	    .options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
 		       PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
-		       (trace ? PTRACE_O_TRACESECCOMP : 0),
+		       (trace || set ? PTRACE_O_TRACESECCOMP : 0),
 	    .follow_forks = true,
 	    .stop = launch_stop,
 	    .held = launch_held,
@@ -262,7 +295,8 @@ int sc_launch_run(char *const argv[], const char *trace, struct sc_sample *out, 
 	    .gone = launch_gone,
 	    .exited = launch_exited,
 	};
-	sc_tracer_init(&ls.tr, out, NULL, trace != NULL);
+	sc_tracer_init(&ls.tr, out, NULL, trace || set);
+	ls.tr.set = set;
 	int e = WIFSTOPPED(st) ? 0 : ECHILD;
 	if (!e && (r = target_get(child, &ls.target, err)) < 0)
 		e = -r;

@@ -12,6 +12,11 @@
  * holds the counted threads a moment (their stops still counted) and lets
  * them count on.
  *
+ * Several processes: one target (and one pt_state) each, summed when read.
+ * -f: the count mode also takes TRACEFORK/TRACEVFORK and follows forks, as
+ * launch mode does: a child is seized by the kernel at its birth and
+ * counted like a thread of the process.
+ *
  * Ending: the target interrupts every counted thread and detaches each at
  * whatever stop it reports first, handing a pending genuine signal back.
  * A thread in group-stop is detached from that stop and the kernel
@@ -34,6 +39,7 @@
 
 struct pt_state {
 	struct sc_session *s;
+	pid_t pid; /* this target's process */
 	struct target *target;
 	struct target_mode mode;
 	pthread_mutex_t lock; /* guards acc */
@@ -78,13 +84,13 @@ static void pt_begin_job(void *arg)
 	if (t->mode) {
 		st->rc = wt_err_set(&st->err, EBUSY,
 				    "process %d is counted by ptrace already in this whytop",
-				    (int)st->s->opts.pid);
+				    (int)st->pid);
 		return;
 	}
 	target_set_mode(t, &st->mode, st);
 	struct attach_opts ao = {.only_tid = st->s->opts.tid};
 	struct attach_set *as;
-	int r = attach_all(st->s->opts.pid, &ao, &as, &st->err);
+	int r = attach_all(st->pid, &ao, &as, &st->err);
 	if (r == -ETIMEDOUT || r == -EAGAIN) {
 		/* Threads asleep in D are seized: each counts from its first stop. */
 		wt_err_clear(&st->err);
@@ -103,20 +109,45 @@ static void pt_end_job(void *arg)
 	target_end_mode(st->target, 3000000000ull);
 }
 
+/* The session's processes, one target each. */
+struct pt_group {
+	size_t n;
+	struct pt_state *st[];
+};
+
 static int pt_read(struct sc_session *s, struct sc_sample *out, struct wt_err *err)
 {
-	struct pt_state *st = s->priv;
-	pthread_mutex_lock(&st->lock);
-	memcpy(out->slot, st->acc->slot, sizeof(out->slot));
-	pthread_mutex_unlock(&st->lock);
+	(void)err;
+	struct pt_group *g = s->priv;
+	memset(out->slot, 0, sizeof(out->slot));
+	out->overhead_runs = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		struct pt_state *st = g->st[i];
+		pthread_mutex_lock(&st->lock);
+		for (unsigned k = 0; k < SC_SLOTS; k++) {
+			const struct sc_raw *a = &st->acc->slot[k];
+			struct sc_raw *r = &out->slot[k];
+			if (!a->calls && !a->timed)
+				continue;
+			r->calls += a->calls;
+			r->errors += a->errors;
+			r->timed += a->timed;
+			r->time_ns += a->time_ns;
+			for (int e = 0; e < SC_ERRNO_TOP; e++)
+				if (a->errno_calls[e])
+					sc_raw_add_errno(r, a->errnos[e], a->errno_calls[e]);
+		}
+		pthread_mutex_unlock(&st->lock);
+		out->overhead_runs += atomic_load(&st->stops);
+	}
 	out->lost = 0;
-	out->overhead_runs = atomic_load(&st->stops);
 	out->overhead_ns = 0;
 	return 0;
 }
 
 static void pt_cost(const struct sc_session *s, const struct sc_sample *now, char *buf, size_t size)
 {
+	(void)s;
 	snprintf(buf, size, "target slowed: it stops twice per syscall (%llu stops so far)",
 		 now ? (unsigned long long)now->overhead_runs : 0ull);
 }
@@ -130,11 +161,18 @@ static void pt_free(struct pt_state *st)
 	free(st);
 }
 
+static void pt_group_close(struct pt_group *g)
+{
+	for (size_t i = 0; i < g->n; i++) {
+		target_call(g->st[i]->target, pt_end_job, g->st[i]);
+		pt_free(g->st[i]);
+	}
+	free(g);
+}
+
 static void pt_close(struct sc_session *s)
 {
-	struct pt_state *st = s->priv;
-	target_call(st->target, pt_end_job, st);
-	pt_free(st);
+	pt_group_close(s->priv);
 	s->priv = NULL;
 }
 
@@ -145,7 +183,8 @@ static const struct sc_backend_ops pt_ops = {
     .close = pt_close,
 };
 
-int sc_ptrace_open(struct sc_session *s, struct wt_err *err)
+/* Count process pid: its target in count mode. */
+static int pt_open_one(struct sc_session *s, pid_t pid, struct pt_state **out, struct wt_err *err)
 {
 	struct pt_state *st = calloc(1, sizeof(*st));
 	if (!st || !(st->acc = sc_sample_new())) {
@@ -153,22 +192,28 @@ int sc_ptrace_open(struct sc_session *s, struct wt_err *err)
 		return wt_err_set(err, ENOMEM, "out of memory");
 	}
 	st->s = s;
+	st->pid = pid;
 	pthread_mutex_init(&st->lock, NULL);
 	sc_tracer_init(&st->tr, st->acc, &st->lock, 0);
 	st->tr.only_tid = s->opts.tid;
-	st->tr.tgid = s->opts.pid;
+	/* -f: children are counted as the process's own tasks */
+	st->tr.tgid = s->opts.follow ? 0 : pid;
+	st->tr.set = s->set;
 	/* TRACEEXEC: a thread that execs takes the leader's tid; we are told */
 	st->mode = (struct target_mode){
 	    .options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
-		       (s->opts.tid ? 0 : PTRACE_O_TRACECLONE),
+		       (s->opts.tid ? 0 : PTRACE_O_TRACECLONE) |
+		       (s->opts.follow ? PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0),
+	    .follow_forks = s->opts.follow != 0,
 	    .stop = pt_stop,
 	    .held = pt_held,
 	    .resume = pt_resume,
 	    .gone = pt_gone,
 	};
-	int r = target_get(s->opts.pid, &st->target, err);
+	int r = target_get(pid, &st->target, err);
 	if (r < 0) {
 		sc_sample_free(st->acc);
+		pthread_mutex_destroy(&st->lock);
 		free(st);
 		return r;
 	}
@@ -176,14 +221,31 @@ int sc_ptrace_open(struct sc_session *s, struct wt_err *err)
 	r = target_call(st->target, pt_begin_job, st);
 	if (r < 0 || st->rc < 0) {
 		if (r < 0)
-			wt_err_set(err, -r, "the tracer thread of %d has stopped", (int)s->opts.pid);
+			wt_err_set(err, -r, "the tracer thread of %d has stopped", (int)pid);
 		else if (err)
 			*err = st->err;
 		r = r < 0 ? r : st->rc;
 		pt_free(st);
 		return r;
 	}
-	s->priv = st;
+	*out = st;
+	return 0;
+}
+
+int sc_ptrace_open(struct sc_session *s, struct wt_err *err)
+{
+	struct pt_group *g = calloc(1, sizeof(*g) + s->npids * sizeof(g->st[0]));
+	if (!g)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	for (size_t i = 0; i < s->npids; i++) {
+		int r = pt_open_one(s, s->pids[i], &g->st[i], err);
+		if (r < 0) {
+			pt_group_close(g);
+			return r;
+		}
+		g->n++;
+	}
+	s->priv = g;
 	s->ops = &pt_ops;
 	return 0;
 }

@@ -5,6 +5,9 @@
 #ifndef WHYTOP_SC_INTERNAL_H
 #define WHYTOP_SC_INTERNAL_H
 
+#include <stdbool.h>
+
+#include <whytop/decode.h>
 #include <whytop/syscalls.h>
 
 struct sc_session;
@@ -25,7 +28,17 @@ struct sc_session {
 	char note[512]; /* why the default backend was not used, if it was not */
 	char name[64];	/* the backend's name when it says more than ops->name */
 	void *priv;
+	/* opts.pid or opts.pids, owned; opts.pid is pids[0] */
+	pid_t *pids;
+	size_t npids;
+	struct sc_set *set; /* a copy of opts.trace, or NULL */
 };
+
+/* A set's bit for a slot (decode.h: one bit per slot, as in a sample). */
+static inline bool sc_set_has_slot(const struct sc_set *set, unsigned slot)
+{
+	return set->bits[slot / 64] >> (slot % 64) & 1;
+}
 
 /* Each returns 0 and sets s->ops and s->priv, or -errno with err filled. */
 int sc_bpf_open(struct sc_session *s, struct wt_err *err);

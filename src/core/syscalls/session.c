@@ -90,31 +90,70 @@ void sc_sample_free(struct sc_sample *s)
 	free(s);
 }
 
+/* A process to count: alive, and a process rather than one of its threads. */
+static int check_pid(pid_t pid, struct wt_err *err)
+{
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return wt_err_set(err, ESRCH, "process %d is gone", (int)pid);
+	/* A thread id is not a process: the kernel filter would match nothing. */
+	pid_t tgid;
+	if (proc_tgid_of(pid, &tgid) == 0 && tgid != pid)
+		return wt_err_set(err, EINVAL,
+				  "%d is a thread of process %ld; count it with PID %ld "
+				  "and --thread %d",
+				  (int)pid, (long)tgid, (long)tgid, (int)pid);
+	return 0;
+}
+
+static void session_free(struct sc_session *s)
+{
+	free(s->pids);
+	free(s->set);
+	free(s);
+}
+
 int sc_session_open(struct sc_session **out, const struct sc_opts *o, struct wt_err *err)
 {
 	*out = NULL;
-	if (kill(o->pid, 0) < 0 && errno == ESRCH)
-		return wt_err_set(err, ESRCH, "process %d is gone", (int)o->pid);
-	/* A thread id is not a process: the kernel filter would match nothing. */
-	pid_t tgid;
-	if (proc_tgid_of(o->pid, &tgid) == 0) {
-		if (tgid != o->pid)
-			return wt_err_set(err, EINVAL,
-					  "%d is a thread of process %ld; count it with PID %ld "
-					  "and --thread %d",
-					  (int)o->pid, (long)tgid, (long)tgid, (int)o->pid);
+	size_t n = o->npids ? o->npids : 1;
+	const pid_t *pids = o->npids ? o->pids : &o->pid;
+	if (o->tid && n > 1)
+		return wt_err_set(err, EINVAL, "--thread names a thread of one process; "
+				  "give one PID with it");
+	if (o->tid && o->follow)
+		return wt_err_set(err, EINVAL, "--thread counts one thread: -f does not go with it");
+	for (size_t i = 0; i < n; i++) {
+		int r = check_pid(pids[i], err);
+		if (r)
+			return r;
+		for (size_t j = 0; j < i; j++)
+			if (pids[j] == pids[i])
+				return wt_err_set(err, EINVAL, "process %d is given twice",
+						  (int)pids[i]);
 	}
 	if (o->tid) {
 		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)o->pid, (int)o->tid);
+		snprintf(path, sizeof(path), "/proc/%d/task/%d", (int)pids[0], (int)o->tid);
 		if (access(path, F_OK) < 0)
 			return wt_err_set(err, ESRCH, "thread %d is not a thread of process %d",
-					  (int)o->tid, (int)o->pid);
+					  (int)o->tid, (int)pids[0]);
 	}
 	struct sc_session *s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s || !(s->pids = calloc(n, sizeof(*s->pids))) ||
+	    (o->trace && !(s->set = malloc(sizeof(*s->set))))) {
+		if (s)
+			session_free(s);
 		return wt_err_set(err, ENOMEM, "out of memory");
+	}
+	memcpy(s->pids, pids, n * sizeof(*pids));
+	s->npids = n;
+	if (o->trace)
+		*s->set = *o->trace;
 	s->opts = *o;
+	s->opts.pid = s->pids[0];
+	s->opts.pids = s->pids;
+	s->opts.npids = n;
+	s->opts.trace = s->set;
 	s->t0_ns = wt_now_ns();
 	int r;
 	if (o->backend == SC_BACKEND_KERNEL) {
@@ -136,7 +175,7 @@ int sc_session_open(struct sc_session **out, const struct sc_opts *o, struct wt_
 		}
 	}
 	if (r) {
-		free(s);
+		session_free(s);
 		return r;
 	}
 	*out = s;
@@ -169,11 +208,10 @@ void sc_session_cost(const struct sc_session *s, const struct sc_sample *now, ch
 		snprintf(buf + n, size - n, " (not in-kernel: %s)", s->note);
 }
 
-int sc_session_alive(const struct sc_session *s)
+static int task_alive(pid_t pid, pid_t tid)
 {
-	pid_t t = s->opts.tid ? s->opts.tid : s->opts.pid;
 	char state;
-	int r = proc_task_stat_read(s->opts.pid, t, &state, NULL);
+	int r = proc_task_stat_read(pid, tid, &state, NULL);
 	if (r < 0 && r != -EINVAL)
 		return -ESRCH;
 	if (r == 0 && (state == 'Z' || state == 'X'))
@@ -181,10 +219,23 @@ int sc_session_alive(const struct sc_session *s)
 	return 0;
 }
 
+/*
+ * With -f the count goes on while the children it follows may still run;
+ * it ends with the processes it was given, as strace -f -p does when
+ * those end (the children are not tracked here by pid).
+ */
+int sc_session_alive(const struct sc_session *s)
+{
+	for (size_t i = 0; i < s->npids; i++)
+		if (task_alive(s->pids[i], s->opts.tid ? s->opts.tid : s->pids[i]) == 0)
+			return 0;
+	return -ESRCH;
+}
+
 void sc_session_close(struct sc_session *s)
 {
 	if (!s)
 		return;
 	s->ops->close(s);
-	free(s);
+	session_free(s);
 }

@@ -135,6 +135,10 @@ static void count_entry(struct sc_tracer *t, struct sc_tracee *e, uint32_t arch,
 	if (t->only_tid && e->tid != t->only_tid)
 		return;
 	e->slot = sc_slot(abi, nr);
+	if (t->set && !sc_set_has_slot(t->set, e->slot)) {
+		e->in_syscall = 0; /* not asked for: neither it nor its exit counts */
+		return;
+	}
 	e->in_syscall = 1;
 	if (t->lock)
 		pthread_mutex_lock(t->lock);

@@ -38,6 +38,7 @@ struct sc_tracer {
 	int detaching;	/* every stop from now on is a detach */
 	pid_t only_tid; /* 0, or count this thread only */
 	pid_t tgid;	/* attach mode: tasks of other processes are let go */
+	const struct sc_set *set; /* count only these calls (-e trace=); NULL: all */
 	struct sc_tracee *tab;
 	size_t cap, used, live;
 };

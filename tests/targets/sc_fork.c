@@ -1,0 +1,92 @@
+/*
+ * sc_fork: a process that forks a child only when told to (so that the
+ * child is born after whytop attached), for whytop syscalls -f.
+ *
+ *   sc_fork DIR [vfork]
+ *     mkdir DIR/ready; wait for DIR/go; fork (or vfork) a child that makes
+ *     777 getppid and 33 chdir("/nonexistent...") (ENOENT), checking each
+ *     result, and _exits 0 (1 if a result was wrong); the parent makes none
+ *     of those calls itself; reap the child; mkdir DIR/worked; wait for
+ *     DIR/finish; print "sc_fork: ok" (exit 0) or what was wrong.
+ *
+ * Markers are directories and the parent only polls with access() and
+ * nanosleep(), so every getppid and chdir counted is the child's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define N_GETPPID 777
+#define N_CHDIR 33
+
+static const char *dir;
+
+static void mark(const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST) {
+		printf("sc_fork: mkdir %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+}
+
+static void wait_for(const char *name)
+{
+	char path[4096];
+	struct timespec ts = {0, 10000000};
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	while (access(path, F_OK) < 0)
+		nanosleep(&ts, NULL);
+}
+
+/* The child's work: raw syscalls, no libc caching, results checked. */
+static int work(pid_t parent)
+{
+	int bad = 0;
+	for (int i = 0; i < N_GETPPID; i++)
+		bad |= syscall(SYS_getppid) != parent;
+	for (int i = 0; i < N_CHDIR; i++)
+		bad |= syscall(SYS_chdir, "/nonexistent/sc_fork") != -1 || errno != ENOENT;
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr, "usage: sc_fork DIR [vfork]\n");
+		return 2;
+	}
+	dir = argv[1];
+	int use_vfork = argc > 2 && strcmp(argv[2], "vfork") == 0;
+	pid_t self = getpid();
+	mark("ready");
+	wait_for("go");
+	pid_t child = use_vfork ? vfork() : fork();
+	if (child == 0)
+		_exit(work(self));
+	if (child < 0) {
+		printf("sc_fork: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	int st;
+	while (waitpid(child, &st, 0) < 0)
+		if (errno != EINTR) {
+			printf("sc_fork: waitpid: %s\n", strerror(errno));
+			return 1;
+		}
+	mark("worked");
+	wait_for("finish");
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		printf("sc_fork: the child ended with status %#x\n", st);
+		return 1;
+	}
+	printf("sc_fork: ok\n");
+	return 0;
+}
