@@ -28,15 +28,18 @@
 struct sclog {
 	struct trace_session *s;
 	struct trace_ring *ring;
-	char backend[80];
+	char bname[80];
 	char error[512];
 	char filter[128];
 	bool typing;  /* keys go to the filter */
 	bool paused;  /* the view stays where it is */
 	uint64_t sel; /* serial of the selected line; 0: follow the end */
+	enum sc_backend backend; /* asked for: AUTO, or what `b` switched to */
+	enum sc_backend running; /* the one that opened */
 	size_t *idx;  /* ring indexes that pass the filter */
 	size_t nidx;
 	int height;
+	pid_t tid; /* 0: the whole process */
 };
 
 struct sclog *sclog_new(void)
@@ -96,15 +99,17 @@ void sclog_start(struct sclog *l, struct tab_ctx *ctx, pid_t tid)
 	/* the ptrace backend is a mode of the screen's target: take it now */
 	if (!tab_target(ctx, &err))
 		wt_err_clear(&err);
+	l->tid = tid;
 	pid_t pid = tid ? tid : ctx->pid;
-	struct trace_opts o = {.pids = &pid, .npids = 1, .backend = SC_BACKEND_AUTO,
+	struct trace_opts o = {.pids = &pid, .npids = 1, .backend = l->backend,
 			       .follow = tid == 0, .strsize = 32};
 	if (trace_open(&l->s, &o, &err) < 0) {
 		snprintf(l->error, sizeof(l->error), "%s", err.msg);
 		l->s = NULL;
 		return;
 	}
-	snprintf(l->backend, sizeof(l->backend), "%s", trace_backend_name(l->s));
+	snprintf(l->bname, sizeof(l->bname), "%s", trace_backend_name(l->s));
+	l->running = strstr(l->bname, "ptrace") ? SC_BACKEND_PTRACE : SC_BACKEND_KERNEL;
 }
 
 int sclog_fd(const struct sclog *l)
@@ -188,7 +193,7 @@ void sclog_draw(struct sclog *l, struct tab_ctx *ctx, WINDOW *win)
 	char buf[512];
 	int x = ui_put(win, 0, 0, -1, ui_attr(UI_E_LABEL), "Log: ");
 	if (l->s)
-		x += ui_put(win, 0, x, -1, ui_attr(UI_E_VALUE), l->backend);
+		x += ui_put(win, 0, x, -1, ui_attr(UI_E_VALUE), l->bname);
 	else
 		x += ui_put(win, 0, x, -1, ui_attr(UI_E_DIM), "not logging");
 	uint64_t lost = l->ring ? trace_ring_lost(l->ring) : 0;
@@ -312,6 +317,13 @@ unsigned sclog_key(struct sclog *l, struct tab_ctx *ctx, int key)
 		if (l->ring)
 			trace_ring_clear(l->ring);
 		l->sel = 0;
+		return UI_REDRAW;
+	case 'b':
+		l->backend = l->s && l->running == SC_BACKEND_KERNEL ? SC_BACKEND_PTRACE
+									: SC_BACKEND_KERNEL;
+		sclog_start(l, ctx, l->tid);
+		if (l->error[0])
+			tab_error(ctx, "%s", l->error);
 		return UI_REDRAW;
 	case KEY_END:
 		l->sel = 0;
