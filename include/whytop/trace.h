@@ -96,4 +96,45 @@ void trace_log_free(struct trace_log *l);
  * quoted strings (strace pads the result to a column there); -1 if none. */
 size_t trace_log_result_at(const char *text);
 
+/* ---- the ring: the last records as lines, for a screen ---- */
+
+/*
+ * A screen shows the newest calls and updates a call in place when it
+ * returns, so it keeps lines rather than printing them: a call is one line
+ * from its entry (text ends with " ...") to its exit (the whole call and
+ * its result). Signals, exits and lost events are lines too. The oldest
+ * lines go once max are kept. All text is escaped (sysdecode_format).
+ */
+struct trace_line {
+	enum trace_kind kind;
+	pid_t pid, tid;
+	uint32_t arch;
+	long nr;	 /* TRACE_SYSCALL */
+	bool done;	 /* TRACE_SYSCALL: its exit was seen */
+	bool failed;	 /* a call that failed, a fatal signal, lost events */
+	unsigned classes; /* SC_CLASS_* of the call */
+	uint64_t t_ns;	 /* entry (or the record's time) */
+	uint64_t dur_ns; /* exit - entry, once done */
+	char *text;	 /* "openat(AT_FDCWD, \"/x\", O_RDONLY) = -1 ENOENT (...)" */
+	char name[40];	 /* the call's name ("" for other kinds) */
+};
+
+struct trace_ring;
+struct trace_ring *trace_ring_new(size_t max, const struct sysdecode_opts *o);
+void trace_ring_add(struct trace_ring *r, const struct trace_rec *rec);
+/* Lines kept, oldest first; the pointer is valid until the next add. */
+size_t trace_ring_count(const struct trace_ring *r);
+const struct trace_line *trace_ring_get(const struct trace_ring *r, size_t i);
+/* Lines ever added (a screen following the end compares it) and lines dropped. */
+uint64_t trace_ring_serial(const struct trace_ring *r);
+uint64_t trace_ring_lost(const struct trace_ring *r);
+void trace_ring_clear(struct trace_ring *r);
+void trace_ring_free(struct trace_ring *r);
+/*
+ * A screen's filter as typed: words separated by spaces, all must match;
+ * a word is a part of the call's name ("open"), a class ("%file", "%net"),
+ * "!" alone for failed calls only, or "!word" to exclude. Empty: all.
+ */
+bool trace_line_matches(const struct trace_line *l, const char *filter);
+
 #endif

@@ -30,6 +30,7 @@ static const char help_text[] =
 	"F9 k    send a signal                     C          next colour theme\n"
 	"F1 h ?  this help                         F10 q      quit\n"
 	"B       blocked tasks: every D task, grouped by the kernel frame it waits in\n"
+	"s       the selected process's live log of system calls (as strace)\n"
 	"Mouse: a click selects, the wheel scrolls. Ctrl-L redraws.\n"
 	"D-state tasks (uninterruptible wait) are highlighted; the header counts them.";
 
@@ -171,12 +172,14 @@ static unsigned user_menu(struct list_screen *ls)
 	return r;
 }
 
-static unsigned open_selected(struct list_screen *ls)
+static unsigned open_selected(struct list_screen *ls, bool log)
 {
 	struct proc_task *t = list_selected(ls);
 	if (!t)
 		return UI_REDRAW;
-	ui_push(ls->base.ui, proc_screen_new(ls->base.ui, t->tgid ? t->tgid : t->pid));
+	pid_t pid = t->tgid ? t->tgid : t->pid;
+	ui_push(ls->base.ui,
+		log ? proc_screen_new_log(ls->base.ui, pid) : proc_screen_new(ls->base.ui, pid));
 	return UI_RELAYOUT | UI_REDRAW;
 }
 
@@ -267,7 +270,7 @@ static unsigned mouse_key(struct list_screen *ls)
 			ls->list.sel = r;
 			list_sync_sel(ls);
 			if (m->bstate & BUTTON1_DOUBLE_CLICKED)
-				return open_selected(ls);
+				return open_selected(ls, false);
 		}
 		return UI_REDRAW;
 	}
@@ -303,7 +306,9 @@ unsigned list_key(struct screen *s, int key)
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		return open_selected(ls);
+		return open_selected(ls, false);
+	case 's':
+		return open_selected(ls, true);
 	case 'q':
 		return UI_QUIT;
 	case KEY_F(1):

@@ -351,3 +351,14 @@ struct screen *proc_screen_new(struct ui *ui, pid_t pid)
 	slot_activate(ps, 0);
 	return &ps->base;
 }
+
+struct screen *proc_screen_new_log(struct ui *ui, pid_t pid)
+{
+	struct screen *s = proc_screen_new(ui, pid);
+	if (s) {
+		struct proc_screen *ps = (struct proc_screen *)s;
+		ps->ctx.open_log = true;
+		tab_switch(&ps->ctx, "Syscalls");
+	}
+	return s;
+}

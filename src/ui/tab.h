@@ -57,6 +57,7 @@ struct tab_ctx {
 	const struct stack *stack;
 	unsigned delay_ms;     /* the refresh interval */
 	bool process_gone;     /* the process has exited (set by the screen) */
+	bool open_log;         /* the Syscalls tab opens on its live log (the list's `s`) */
 	/*
 	 * The process's target (target.h; tab_target gets it on first use):
 	 * every ptrace job of every tab runs on its thread, one at a time and

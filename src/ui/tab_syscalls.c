@@ -10,6 +10,10 @@
  * another tab or screen takes over, so a forgotten tab costs nothing.
  * Reading the counters is cheap and non-blocking (per-CPU maps, or a copy
  * under the ptrace thread's lock), so it happens on the UI thread at tick.
+ *
+ * `l` switches the tab to its live log of calls (syscalls_log.c) and back:
+ * one of the two runs at a time (with ptrace both would be modes of the
+ * same target), the other is stopped.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +24,7 @@
 #include <whytop/proc.h>
 #include <whytop/syscalls.h>
 
+#include "ui/syscalls_log.h"
 #include "ui/tab.h"
 #include "ui/ui_int.h"
 
@@ -36,6 +41,8 @@ struct sctab_state {
 	unsigned window; /* index into windows_s */
 	bool paused;
 	bool active;
+	bool log_view; /* the live log is shown (and runs) instead of the rates */
+	struct sclog *log;
 	char error[512];
 	char cost[300];
 };
@@ -107,6 +114,14 @@ static int sctab_open(struct tab_ctx *ctx, void **state)
 		free(st);
 		return -ENOMEM;
 	}
+	st->log = sclog_new();
+	if (!st->log) {
+		sc_sample_free(st->sample);
+		sc_counts_free(st->counts);
+		free(st);
+		return -ENOMEM;
+	}
+	st->log_view = ctx->open_log;
 	st->window = 1;
 	sc_counts_set_window(st->counts, windows_s[st->window]);
 	st->sort = SC_SORT_RATE;
@@ -118,6 +133,7 @@ static void sctab_close(struct tab_ctx *ctx, void *state)
 {
 	struct sctab_state *st = state;
 	sctab_stop(st);
+	sclog_free(st->log);
 	sc_sample_free(st->sample);
 	sc_counts_free(st->counts);
 	free(st);
@@ -127,10 +143,26 @@ static void sctab_focus(struct tab_ctx *ctx, void *state, bool active)
 {
 	struct sctab_state *st = state;
 	st->active = active;
-	if (active)
+	if (active && st->log_view)
+		sclog_start(st->log, ctx, st->tid);
+	else if (active)
 		sctab_start(ctx, st);
-	else
+	else {
 		sctab_stop(st);
+		sclog_stop(st->log);
+	}
+}
+
+static int sctab_poll_fd(struct tab_ctx *ctx, void *state)
+{
+	struct sctab_state *st = state;
+	return st->log_view ? sclog_fd(st->log) : -1;
+}
+
+static unsigned sctab_on_fd(struct tab_ctx *ctx, void *state, short revents)
+{
+	struct sctab_state *st = state;
+	return st->log_view ? sclog_on_fd(st->log, ctx) : UI_NONE;
 }
 
 static unsigned sctab_tick(struct tab_ctx *ctx, void *state)
@@ -138,6 +170,8 @@ static unsigned sctab_tick(struct tab_ctx *ctx, void *state)
 	struct sctab_state *st = state;
 	if (!st->active)
 		return UI_NONE;
+	if (st->log_view)
+		return sclog_on_fd(st->log, ctx);
 	if (ctx->process_gone) {
 		sctab_stop(st); /* keep the last picture */
 		return UI_REDRAW;
@@ -263,6 +297,10 @@ static void sctab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	getmaxyx(win, h, w);
 	char buf[512], a[32], b[32], c[32];
 	const struct sc_counts *cn = st->counts;
+	if (st->log_view) {
+		sclog_draw(st->log, ctx, win);
+		return;
+	}
 
 	int x = ui_put(win, 0, 0, -1, ui_attr(UI_E_LABEL), "Backend: ");
 	if (st->s) {
@@ -351,6 +389,29 @@ static pid_t sctab_pick_thread(struct tab_ctx *ctx, pid_t current)
 static unsigned sctab_key(struct tab_ctx *ctx, void *state, int key)
 {
 	struct sctab_state *st = state;
+	if (key == 'l') {
+		st->log_view = !st->log_view;
+		if (st->log_view) {
+			sctab_stop(st);
+			sclog_start(st->log, ctx, st->tid);
+			tab_status(ctx, "Live log of calls (l: back to the rates)");
+		} else {
+			sclog_stop(st->log);
+			sctab_start(ctx, st);
+		}
+		return UI_REDRAW;
+	}
+	if (st->log_view) {
+		if (key == 't') {
+			pid_t tid = sctab_pick_thread(ctx, st->tid);
+			if (tid >= 0 && tid != st->tid) {
+				st->tid = tid;
+				sclog_start(st->log, ctx, st->tid);
+			}
+			return UI_REDRAW;
+		}
+		return sclog_key(st->log, ctx, key);
+	}
 	switch (key) {
 	case 'p':
 	case ' ':
@@ -407,5 +468,8 @@ const struct tab_ops tab_syscalls_ops = {
     .key = sctab_key,
     .tick = sctab_tick,
     .focus = sctab_focus,
-    .help = "p pause  r reset  t thread  w window  s/< > sort  b backend",
+    .poll_fd = sctab_poll_fd,
+    .on_fd = sctab_on_fd,
+    .help = "l log/rates  p pause  r reset  t thread  w window  s/< > sort  b backend; "
+	    "log: / filter  Enter call  End follow  c clear  b backend",
 };
