@@ -112,6 +112,11 @@ void sclog_start(struct sclog *l, struct tab_ctx *ctx, pid_t tid)
 	l->running = strstr(l->bname, "ptrace") ? SC_BACKEND_PTRACE : SC_BACKEND_KERNEL;
 }
 
+bool sclog_typing(const struct sclog *l)
+{
+	return l->typing;
+}
+
 int sclog_fd(const struct sclog *l)
 {
 	return l->s ? trace_fd(l->s) : -1;

@@ -18,6 +18,8 @@ void sclog_free(struct sclog *l);
 void sclog_start(struct sclog *l, struct tab_ctx *ctx, pid_t tid);
 void sclog_stop(struct sclog *l);
 bool sclog_running(const struct sclog *l);
+/* A filter is being typed: every key is the log's. */
+bool sclog_typing(const struct sclog *l);
 int sclog_fd(const struct sclog *l);
 unsigned sclog_on_fd(struct sclog *l, struct tab_ctx *ctx);
 void sclog_draw(struct sclog *l, struct tab_ctx *ctx, WINDOW *win);

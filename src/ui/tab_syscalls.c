@@ -389,6 +389,8 @@ static pid_t sctab_pick_thread(struct tab_ctx *ctx, pid_t current)
 static unsigned sctab_key(struct tab_ctx *ctx, void *state, int key)
 {
 	struct sctab_state *st = state;
+	if (st->log_view && sclog_typing(st->log))
+		return sclog_key(st->log, ctx, key); /* letters are the filter's */
 	if (key == 'l') {
 		st->log_view = !st->log_view;
 		if (st->log_view) {
