@@ -87,6 +87,7 @@ tui_wait "whytop exited with 0"
 t_untraced "$P" "after whytop quit" 5
 
 # `s` on the list opens the log of the selected process
+tm kill-session -t t
 tui_start -- -d 5 -p "$P"
 tui_ready
 tui_wait_row "$P"
