@@ -294,6 +294,31 @@ static void test_process_signal_memory_clock(void **state)
 	cap(&ev, 1, 0, &all, 8, false);
 	assert_string_equal(fmt(&ev), "rt_sigprocmask(SIG_SETMASK, ~[KILL STOP], NULL, 8) = 0");
 
+	/* strace -o F on sigaction(SIGINT, &sa, &old) and signal(SIGPIPE, SIG_IGN) */
+	uint64_t act[4] = { 0x55cfb68b21b9, 0x14000000, 0x7fd325f4d050, 1ull << 14 };
+	uint64_t dfl[4] = { 0, 0, 0, 0 };
+	ev = CALL("rt_sigaction", 0, 2, 0x5000, 0x6000, 8, 0, 0);
+	cap(&ev, 1, 0, act, sizeof(act), false);
+	cap(&ev, 2, 1, dfl, sizeof(dfl), false);
+	assert_string_equal(fmt(&ev), "rt_sigaction(SIGINT, {sa_handler=0x55cfb68b21b9, sa_mask=[TERM], "
+				      "sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7fd325f4d050}, "
+				      "{sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false), "{sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+	uint64_t ign[4] = { 1, 0x14000000, 0x7fd325f4d050, 1ull << 12 };
+	ev = CALL("rt_sigaction", 0, 13, 0x5000, 0, 8, 0, 0);
+	cap(&ev, 1, 0, ign, sizeof(ign), false);
+	assert_string_equal(fmt(&ev), "rt_sigaction(SIGPIPE, {sa_handler=SIG_IGN, sa_mask=[PIPE], "
+				      "sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7fd325f4d050}, NULL, 8) = 0");
+	ev = CALL("ioctl", -ENOTTY, 1, 0x5413, 0x7ffc6a443214, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "ioctl(1, TIOCGWINSZ, 0x7ffc6a443214) = -1 ENOTTY (Inappropriate ioctl for device)");
+	/* pselect6(4, [0 3], NULL, NULL, {tv_sec=1, tv_nsec=0}, NULL): the sets at entry */
+	unsigned char rset[4] = { 0x09 };
+	int64_t one[2] = { 1, 0 };
+	ev = CALL("pselect6", 2, 4, 0x5000, 0, 0, 0x6000, 0);
+	cap(&ev, 1, 0, rset, 4, false);
+	cap(&ev, 4, 0, one, 16, false);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "pselect6(4, [0 3], NULL, NULL, {tv_sec=1, tv_nsec=0}, NULL");
+
 	int64_t ts[2] = { 0, 1000 };
 	ev = CALL("clock_nanosleep", 0, 1, 0, 0x5000, 0, 0, 0);
 	cap(&ev, 2, 0, ts, 16, false);

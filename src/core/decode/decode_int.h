@@ -55,6 +55,11 @@ enum sd_kind {
 	K_CLONEFL,   /* clone's flags: CLONE_* | exit signal */
 	K_FUTEXOP,   /* FUTEX_WAKE_PRIVATE */
 	K_ACCESS,    /* F_OK or R_OK|W_OK|X_OK */
+	K_TV_IN,     /* struct timeval at entry */
+	K_TV_OUT,
+	K_SIGACT_IN, /* struct sigaction (the kernel's) at entry */
+	K_SIGACT_OUT,
+	K_FDSET_IN,  /* fd_set of argument PARAM's bits, at entry: [0 3] */
 	K_NKINDS
 };
 
@@ -132,6 +137,8 @@ enum sd_xlat {
 	X_INIT1,
 	X_SFD,
 	X_FADV,
+	X_SA,
+	X_IOCTL,
 	X_NXLAT
 };
 
@@ -142,7 +149,7 @@ struct sd_xval {
 struct sd_xlat_set {
 	const struct sd_xval *v;
 	unsigned n;
-	const char *unknown; /* "SEEK_???" for a value not in the set */
+	const char *unknown; /* "SEEK_???" for a value not in the set; NULL: plain hex */
 };
 extern const struct sd_xlat_set sd_xlats[X_NXLAT];
 

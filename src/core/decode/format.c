@@ -52,6 +52,10 @@ static uint64_t word(const struct fmt *f, int i)
 	return f->i386 ? (uint32_t)v : v;
 }
 
+static void put_time(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w,
+		     const char *sub);
+static void put_mask(struct wt_buf *out, uint64_t m);
+
 static void put_ptr(struct wt_buf *out, uint64_t v)
 {
 	if (v)
@@ -184,12 +188,18 @@ static int64_t get_i64(const unsigned char *p, int size)
 
 static void put_ts(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w)
 {
+	put_time(out, f, i, at_exit, w, "tv_nsec");
+}
+
+static void put_time(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w,
+		     const char *sub)
+{
 	const struct scev_cap *k = cap_ok(f, i, at_exit, (uint32_t)(2 * w));
 	if (!k || (at_exit && f->failed)) {
 		put_ptr(out, word(f, i));
 		return;
 	}
-	wt_buf_printf(out, "{tv_sec=%lld, tv_nsec=%lld}", (long long)get_i64(k->data, w),
+	wt_buf_printf(out, "{tv_sec=%lld, %s=%lld}", (long long)get_i64(k->data, w), sub,
 		      (long long)get_i64(k->data + w, w));
 }
 
@@ -202,6 +212,11 @@ static void put_sigset(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 	}
 	uint64_t m;
 	memcpy(&m, k->data, 8);
+	put_mask(out, m);
+}
+
+static void put_mask(struct wt_buf *out, uint64_t m)
+{
 	if (__builtin_popcountll(m) >= 64 * 2 / 3) { /* strace shows the few missing */
 		m = ~m;
 		wt_buf_puts(out, "~");
@@ -214,6 +229,55 @@ static void put_sigset(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 		wt_buf_printf(out, "%s%s", sep, n ? n + 3 : "?");
 		sep = " ";
 	}
+	wt_buf_puts(out, *sep == '[' ? "[]" : "]");
+}
+
+static void put_sigact(struct wt_buf *out, const struct fmt *f, int i, int at_exit)
+{
+	const int w = f->i386 ? 4 : 8;
+	const struct scev_cap *k = cap_ok(f, i, at_exit, (uint32_t)(3 * w + 8));
+	if (!k || (at_exit && f->failed)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t h = (uint64_t)get_i64(k->data, w), fl = (uint64_t)get_i64(k->data + w, w);
+	uint64_t rest = (uint64_t)get_i64(k->data + 2 * w, w), m;
+	if (w == 4)
+		h = (uint32_t)h, fl = (uint32_t)fl, rest = (uint32_t)rest;
+	memcpy(&m, k->data + 3 * w, 8);
+	wt_buf_puts(out, "{sa_handler=");
+	if (h == 0)
+		wt_buf_puts(out, "SIG_DFL");
+	else if (h == 1)
+		wt_buf_puts(out, "SIG_IGN");
+	else if (h == (w == 4 ? 0xffffffffu : ~0ull))
+		wt_buf_puts(out, "SIG_ERR");
+	else
+		put_xnum(out, h);
+	wt_buf_puts(out, ", sa_mask=");
+	put_mask(out, m);
+	wt_buf_puts(out, ", sa_flags=");
+	sd_print_flags(out, X_SA, fl);
+	if (fl & 0x04000000) { /* SA_RESTORER */
+		wt_buf_puts(out, ", sa_restorer=");
+		put_ptr(out, rest);
+	}
+	wt_buf_puts(out, "}");
+}
+
+static void put_fdset(struct wt_buf *out, const struct fmt *f, int i, int nfds)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 0);
+	if (!k || nfds < 0 || ((size_t)nfds + 7) / 8 > k->len) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	const char *sep = "[";
+	for (int fd = 0; fd < nfds; fd++)
+		if (k->data[fd / 8] >> (fd % 8) & 1) {
+			wt_buf_printf(out, "%s%d", sep, fd);
+			sep = " ";
+		}
 	wt_buf_puts(out, *sep == '[' ? "[]" : "]");
 }
 
@@ -670,6 +734,21 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		break;
 	case K_ACCESS:
 		put_access(out, v);
+		break;
+	case K_TV_IN:
+		put_time(out, f, i, 0, f->i386 ? 4 : 8, "tv_usec");
+		break;
+	case K_TV_OUT:
+		put_time(out, f, i, 1, f->i386 ? 4 : 8, "tv_usec");
+		break;
+	case K_SIGACT_IN:
+		put_sigact(out, f, i, 0);
+		break;
+	case K_SIGACT_OUT:
+		put_sigact(out, f, i, 1);
+		break;
+	case K_FDSET_IN:
+		put_fdset(out, f, i, (int32_t)word(f, (int)(p % 6)));
 		break;
 	case K_NKINDS:
 		break;

@@ -41,6 +41,7 @@
 #define SIG K_SIG
 #define SA_IN(n) SD_ARG(K_SA_IN, n)
 #define SA_OUT(n) SD_ARG(K_SA_OUT, n)
+#define FDS SD_ARG(K_FDSET_IN, 0)
 
 struct sd_sig {
 	const char *name;
@@ -85,13 +86,13 @@ static const struct sd_sig sigs[] = {
 	{ "poll", R_INT, { HEX, U, I } },
 	{ "ppoll", R_INT, { HEX, U, K_TS_IN, HEX, UL } },
 	{ "ppoll_time64", R_INT, { HEX, U, K_TS64_IN, HEX, UL } },
-	{ "select", R_INT, { I, HEX, HEX, HEX, HEX } },
-	{ "_newselect", R_INT, { I, HEX, HEX, HEX, HEX } },
-	{ "pselect6", R_INT, { I, HEX, HEX, HEX, K_TS_IN, HEX } },
-	{ "pselect6_time64", R_INT, { I, HEX, HEX, HEX, K_TS64_IN, HEX } },
+	{ "select", R_INT, { I, FDS, FDS, FDS, K_TV_IN } },
+	{ "_newselect", R_INT, { I, FDS, FDS, FDS, K_TV_IN } },
+	{ "pselect6", R_INT, { I, FDS, FDS, FDS, K_TS_IN, HEX } },
+	{ "pselect6_time64", R_INT, { I, FDS, FDS, FDS, K_TS64_IN, HEX } },
 	{ "lseek", R_INT, { FD, L, XV(SEEK) } },
 	{ "_llseek", R_INT, { FD, UL, UL, HEX, XV(SEEK) } },
-	{ "ioctl", R_INT, { FD, HEX, HEX } },
+	{ "ioctl", R_INT, { FD, XV(IOCTL), HEX } },
 	{ "access", R_INT, { PATH, K_ACCESS } },
 	{ "faccessat", R_INT, { DFD, PATH, K_ACCESS } },
 	{ "faccessat2", R_INT, { DFD, PATH, K_ACCESS, FL(AT) } },
@@ -233,7 +234,7 @@ static const struct sd_sig sigs[] = {
 	{ "rt_tgsigqueueinfo", R_INT, { I, I, SIG, HEX } },
 	{ "unshare", R_INT, { FL(CLONE) } },
 	/* %signal */
-	{ "rt_sigaction", R_INT, { SIG, HEX, HEX, UL } },
+	{ "rt_sigaction", R_INT, { SIG, K_SIGACT_IN, K_SIGACT_OUT, UL } },
 	{ "rt_sigprocmask", R_INT, { XV(SIGHOW), K_SIGSET_IN, K_SIGSET_OUT, UL } },
 	{ "rt_sigpending", R_INT, { K_SIGSET_OUT, UL } },
 	{ "rt_sigsuspend", R_INT, { K_SIGSET_IN, UL } },
@@ -274,8 +275,8 @@ static const struct sd_sig sigs[] = {
 	{ "clock_nanosleep", R_INT, { XV(CLOCK), FL(TIMER), K_TS_IN, HEX } },
 	{ "clock_nanosleep_time64", R_INT, { XV(CLOCK), FL(TIMER), K_TS64_IN, HEX } },
 	{ "nanosleep", R_INT, { K_TS_IN, HEX } },
-	{ "gettimeofday", R_INT, { HEX, HEX } },
-	{ "settimeofday", R_INT, { HEX, HEX } },
+	{ "gettimeofday", R_INT, { K_TV_OUT, HEX } },
+	{ "settimeofday", R_INT, { K_TV_IN, HEX } },
 	{ "time", R_INT, { HEX } },
 	{ "adjtimex", R_INT, { HEX } },
 	/* others strace decodes and people meet often */
@@ -405,6 +406,8 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_PIPE:
 	case K_SIGSET_OUT:
 	case K_WSTATUS:
+	case K_TV_OUT:
+	case K_SIGACT_OUT:
 		return 1;
 	default:
 		return 0;
@@ -474,6 +477,17 @@ static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *
 		break;
 	case K_EPEV_IN:
 		c.how = SCCAP_FIXED, c.max = 12;
+		break;
+	case K_TV_IN:
+	case K_TV_OUT:
+		c.how = SCCAP_FIXED, c.max = i386 ? 8 : 16;
+		break;
+	case K_SIGACT_IN:
+	case K_SIGACT_OUT: /* handler, flags, restorer, mask */
+		c.how = SCCAP_FIXED, c.max = i386 ? 20 : 32;
+		break;
+	case K_FDSET_IN: /* nfds bytes cover nfds bits (fd_set holds 1024) */
+		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.max = 128;
 		break;
 	default:
 		return 0;

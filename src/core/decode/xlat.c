@@ -174,6 +174,24 @@ static const struct sd_xval fadv_v[] = {
 	X("POSIX_FADV_WILLNEED", 3), X("POSIX_FADV_DONTNEED", 4), X("POSIX_FADV_NOREUSE", 5),
 };
 
+static const struct sd_xval sa_fl[] = {
+	X("SA_RESTORER", 0x04000000), X("SA_ONSTACK", 0x08000000), X("SA_RESTART", 0x10000000),
+	X("SA_INTERRUPT", 0x20000000), X("SA_NODEFER", 0x40000000), X("SA_RESETHAND", 0x80000000u),
+	X("SA_SIGINFO", 4), X("SA_NOCLDSTOP", 1), X("SA_NOCLDWAIT", 2),
+};
+static const struct sd_xval ioctl_v[] = {
+	X("TCGETS", 0x5401), X("TCSETS", 0x5402), X("TCSETSW", 0x5403), X("TCSETSF", 0x5404),
+	X("TCGETA", 0x5405), X("TCSETA", 0x5406), X("TCSETAW", 0x5407), X("TCSETAF", 0x5408),
+	X("TCSBRK", 0x5409), X("TCXONC", 0x540a), X("TCFLSH", 0x540b), X("TIOCEXCL", 0x540c),
+	X("TIOCNXCL", 0x540d), X("TIOCSCTTY", 0x540e), X("TIOCGPGRP", 0x540f),
+	X("TIOCSPGRP", 0x5410), X("TIOCOUTQ", 0x5411), X("TIOCSTI", 0x5412),
+	X("TIOCGWINSZ", 0x5413), X("TIOCSWINSZ", 0x5414), X("FIONREAD", 0x541b),
+	X("TIOCLINUX", 0x541c), X("TIOCCONS", 0x541d), X("FIONBIO", 0x5421),
+	X("TIOCNOTTY", 0x5422), X("TIOCSETD", 0x5423), X("TIOCGETD", 0x5424),
+	X("TIOCGSID", 0x5429), X("TIOCGPTN", 0x80045430), X("TIOCSPTLCK", 0x40045431),
+	X("FIONCLEX", 0x5450), X("FIOCLEX", 0x5451), X("FIOASYNC", 0x5452),
+};
+
 const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_OPEN] = SET(open_fl, "O_???"),
 	[X_AT] = SET(at_fl, "AT_???"),
@@ -217,6 +235,8 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_INIT1] = SET(init1_fl, "IN_???"),
 	[X_SFD] = SET(sfd_fl, "SFD_???"),
 	[X_FADV] = SET(fadv_v, "POSIX_FADV_???"),
+	[X_SA] = SET(sa_fl, "SA_???"),
+	[X_IOCTL] = SET(ioctl_v, NULL), /* strace's _IOC(...) form is not rebuilt */
 };
 
 const char *sd_xval_name(enum sd_xlat set, uint64_t v)
@@ -233,6 +253,8 @@ void sd_print_xval(struct wt_buf *out, enum sd_xlat set, uint64_t v)
 	const char *n = sd_xval_name(set, v);
 	if (n)
 		wt_buf_puts(out, n);
+	else if (!sd_xlats[set].unknown)
+		wt_buf_printf(out, "%#llx", (unsigned long long)v);
 	else
 		wt_buf_printf(out, "%#llx /* %s */", (unsigned long long)v, sd_xlats[set].unknown);
 }
