@@ -380,6 +380,12 @@ static void test_unknown_and_i386(void **state)
 	ev = mk(I386, "clock_gettime", 0, 1, 0x5000, 0, 0, 0, 0);
 	cap(&ev, 1, 1, ts32, 8, false);
 	assert_string_equal(fmt(&ev), "clock_gettime(CLOCK_MONOTONIC, {tv_sec=7, tv_nsec=9}) = 0");
+	/* a 64-bit offset in two words */
+	ev = mk(I386, "pread64", 784, 3, 0x5000, 784, 64, 1, 0);
+	cap(&ev, 1, 1, "\6\0\0\0", 4, true);
+	assert_string_equal(fmt(&ev), "pread64(3, \"\\6\\0\\0\\0\"..., 784, 4294967360) = 784");
+	ev = mk(I386, "fadvise64", 0, 3, 0, 0, 0, 2, 0);
+	assert_string_equal(fmt(&ev), "fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0");
 	ev = mk(I386, "kill", 0, 0xffffffff, 9, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "kill(-1, SIGKILL) = 0");
 }

@@ -60,6 +60,8 @@ enum sd_kind {
 	K_SIGACT_IN, /* struct sigaction (the kernel's) at entry */
 	K_SIGACT_OUT,
 	K_FDSET_IN,  /* fd_set of argument PARAM's bits, at entry: [0 3] */
+	K_LL,	     /* i386: a 64-bit value in this word (low) and the next (high) */
+	K_SKIP,	     /* i386: the high word of K_LL, not shown */
 	K_NKINDS
 };
 

@@ -541,6 +541,8 @@ static bool shown(const struct fmt *f, int i)
 {
 	uint16_t a = f->c->arg[i];
 	switch (SD_KIND(a)) {
+	case K_SKIP:
+		return false;
 	case K_OPENMODE:
 		return (f->ev->arg[SD_PARAM(a) % 6] & (0100 | 020000000)) != 0;
 	case K_FCNTLARG:
@@ -750,6 +752,11 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_FDSET_IN:
 		put_fdset(out, f, i, (int32_t)word(f, (int)(p % 6)));
 		break;
+	case K_LL:
+		wt_buf_printf(out, "%lld", (long long)((uint32_t)f->ev->arg[i] |
+						       (i < 5 ? (uint64_t)f->ev->arg[i + 1] << 32 : 0)));
+		break;
+	case K_SKIP:
 	case K_NKINDS:
 		break;
 	}

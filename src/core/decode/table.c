@@ -10,7 +10,8 @@
  * the *_time64 calls use K_TS64_*), stat64/fstat64/fstatat64 use the
  * stat64 layout (K_STAT), the old stat/fstat/lstat and old_mmap (i386 "mmap",
  * one pointer argument) stay hex, mmap2's offset is in pages (K_PGOFF),
- * _llseek's 64-bit offset in two words stays hex, and the socketcall/ipc
+ * 64-bit arguments passed in two words are joined (sigs_i386, K_LL),
+ * _llseek's offset in two words stays hex, and the socketcall/ipc
  * multiplexers print their raw arguments.
  */
 #include <pthread.h>
@@ -279,6 +280,74 @@ static const struct sd_sig sigs[] = {
 	{ "settimeofday", R_INT, { K_TV_IN, HEX } },
 	{ "time", R_INT, { HEX } },
 	{ "adjtimex", R_INT, { HEX } },
+	/* the rest of %file, %desc, %memory, %network, %signal: fds, paths and numbers
+	 * decoded, structures they point to left as addresses */
+	{ "bpf", R_INT, { I, HEX, U } },
+	{ "cachestat", R_INT, { FD, HEX, HEX, U } },
+	{ "chown32", R_INT, { PATH, I, I } },
+	{ "lchown32", R_INT, { PATH, I, I } },
+	{ "fchown32", R_INT, { FD, I, I } },
+	{ "fanotify_init", R_FD, { HEX, FL(OPEN) } },
+	{ "file_getattr", R_INT, { DFD, PATH, HEX, UL, FL(AT) } },
+	{ "file_setattr", R_INT, { DFD, PATH, HEX, UL, FL(AT) } },
+	{ "finit_module", R_INT, { FD, STR, U } },
+	{ "fsconfig", R_INT, { FD, U, STR, HEX, I } },
+	{ "fsmount", R_FD, { FD, U, U } },
+	{ "fsopen", R_FD, { STR, U } },
+	{ "fspick", R_FD, { DFD, PATH, U } },
+	{ "get_mempolicy", R_INT, { HEX, HEX, UL, HEX, UL } },
+	{ "set_mempolicy", R_INT, { I, HEX, UL } },
+	{ "set_mempolicy_home_node", R_INT, { HEX, UL, UL, UL } },
+	{ "mbind", R_INT, { HEX, UL, I, HEX, UL, U } },
+	{ "migrate_pages", R_INT, { I, UL, HEX, HEX } },
+	{ "move_pages", R_INT, { I, UL, HEX, HEX, HEX, I } },
+	{ "getpmsg", R_INT, { FD, HEX, HEX, HEX, HEX } },
+	{ "putpmsg", R_INT, { FD, HEX, HEX, I, I } },
+	{ "getxattrat", R_INT, { DFD, PATH, FL(AT), STR, HEX, U } },
+	{ "setxattrat", R_INT, { DFD, PATH, FL(AT), STR, HEX, U } },
+	{ "listxattrat", R_INT, { DFD, PATH, FL(AT), HEX, UL } },
+	{ "removexattrat", R_INT, { DFD, PATH, FL(AT), STR } },
+	{ "io_setup", R_INT, { U, HEX } },
+	{ "io_destroy", R_INT, { HEX } },
+	{ "io_uring_setup", R_FD, { U, HEX } },
+	{ "io_uring_enter", R_INT, { FD, U, U, U, HEX, UL } },
+	{ "io_uring_register", R_INT, { FD, U, HEX, U } },
+	{ "kexec_file_load", R_INT, { FD, FD, UL, STR, HEX } },
+	{ "landlock_create_ruleset", R_FD, { HEX, UL, U } },
+	{ "landlock_add_rule", R_INT, { FD, U, HEX, U } },
+	{ "landlock_restrict_self", R_INT, { FD, U } },
+	{ "map_shadow_stack", R_HEX, { HEX, UL, U } },
+	{ "memfd_secret", R_FD, { FL(OPEN) } },
+	{ "mq_open", R_FD, { STR, K_OPENFL, SD_ARG(K_OPENMODE, 1), HEX } },
+	{ "mq_unlink", R_INT, { STR } },
+	{ "mq_getsetattr", R_INT, { FD, HEX, HEX } },
+	{ "mq_notify", R_INT, { FD, HEX } },
+	{ "mq_timedsend", R_INT, { FD, IBUF(2), UL, U, K_TS_IN } },
+	{ "mq_timedsend_time64", R_INT, { FD, IBUF(2), UL, U, K_TS64_IN } },
+	{ "mq_timedreceive", R_INT, { FD, OBUF, UL, HEX, K_TS_IN } },
+	{ "mq_timedreceive_time64", R_INT, { FD, OBUF, UL, HEX, K_TS64_IN } },
+	{ "mseal", R_INT, { HEX, UL, UL } },
+	{ "oldfstat", R_INT, { FD, HEX } },
+	{ "oldlstat", R_INT, { PATH, HEX } },
+	{ "oldstat", R_INT, { PATH, HEX } },
+	{ "open_tree", R_FD, { DFD, PATH, U } },
+	{ "open_tree_attr", R_FD, { DFD, PATH, U, HEX, UL } },
+	{ "mount_setattr", R_INT, { DFD, PATH, FL(AT), HEX, UL } },
+	{ "move_mount", R_INT, { DFD, PATH, DFD, PATH, U } },
+	{ "perf_event_open", R_FD, { HEX, I, I, FD, UL } },
+	{ "process_madvise", R_INT, { FD, HEX, UL, XV(MADV), U } },
+	{ "process_mrelease", R_INT, { FD, U } },
+	{ "quotactl", R_INT, { HEX, PATH, I, HEX } },
+	{ "quotactl_fd", R_INT, { FD, HEX, I, HEX } },
+	{ "readdir", R_INT, { FD, HEX, U } },
+	{ "remap_file_pages", R_INT, { HEX, UL, FL(PROT), UL, FL(MAP) } },
+	{ "sigaction", R_INT, { SIG, HEX, HEX } },
+	{ "sigpending", R_INT, { HEX } },
+	{ "sigsuspend", R_INT, { I, I, HEX } },
+	{ "ssetmask", R_HEX, { HEX } },
+	{ "umount", R_INT, { PATH } },
+	{ "uselib", R_INT, { PATH } },
+	{ "socketcall", R_INT, { I, HEX } },
 	/* others strace decodes and people meet often */
 	{ "futex", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
 	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
@@ -296,6 +365,25 @@ static const struct sd_sig sigs[] = {
 	{ "setitimer", R_INT, { XV(ITIMER), HEX, HEX } },
 	{ "getitimer", R_INT, { XV(ITIMER), HEX } },
 	{ "alarm", R_INT, { U } },
+};
+
+/* i386 only: 64-bit arguments passed in two words (strace joins them). */
+#define LL K_LL, K_SKIP
+static const struct sd_sig sigs_i386[] = {
+	{ "pread64", R_INT, { FD, OBUF, UL, LL } },
+	{ "pwrite64", R_INT, { FD, IBUF(2), UL, LL } },
+	{ "preadv", R_INT, { FD, HEX, I, LL } },
+	{ "pwritev", R_INT, { FD, HEX, I, LL } },
+	{ "preadv2", R_INT, { FD, HEX, I, LL, FL(RWF) } },
+	{ "pwritev2", R_INT, { FD, HEX, I, LL, FL(RWF) } },
+	{ "sync_file_range", R_INT, { FD, LL, LL, U } },
+	{ "fanotify_mark", R_INT, { FD, HEX, LL, DFD, PATH } },
+	{ "fallocate", R_INT, { FD, FL(FALLOC), LL, LL } },
+	{ "fadvise64", R_INT, { FD, LL, UL, XV(FADV) } },
+	{ "fadvise64_64", R_INT, { FD, LL, LL, XV(FADV) } },
+	{ "readahead", R_INT, { FD, LL, UL } },
+	{ "truncate64", R_INT, { PATH, LL } },
+	{ "ftruncate64", R_INT, { FD, LL } },
 };
 
 /* Classes and argument counts, from strace (sysent.h). */
@@ -317,8 +405,11 @@ static struct sd_call calls[2][NENTS];
 static int16_t by_nr[2][SC_NR_MAX]; /* index into calls[abi], -1: unknown */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static const uint16_t *sig_of(const char *name)
+static const uint16_t *sig_of(const char *name, int i386)
 {
+	for (size_t i = 0; i386 && i < sizeof(sigs_i386) / sizeof(sigs_i386[0]); i++)
+		if (strcmp(sigs_i386[i].name, name) == 0)
+			return sigs_i386[i].arg;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (strcmp(sigs[i].name, name) == 0)
 			return sigs[i].arg;
@@ -354,7 +445,7 @@ static void resolve(void)
 			c->name = ents[i].name;
 			c->classes = ents[i].classes;
 			c->nargs = ents[i].nargs[a];
-			c->arg = (a == 1 && i386_hex(c->name)) ? NULL : sig_of(c->name);
+			c->arg = (a == 1 && i386_hex(c->name)) ? NULL : sig_of(c->name, a == 1);
 			c->ret = ret_of(c->name);
 			if (c->nargs < 0)
 				continue;
