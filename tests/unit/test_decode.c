@@ -328,6 +328,37 @@ static void test_process_signal_memory_clock(void **state)
 	cap(&ev, 1, 1, now, 16, false);
 	assert_string_equal(fmt(&ev), "clock_gettime(CLOCK_REALTIME, {tv_sec=1764900000, tv_nsec=5}) = 0");
 
+	/* strace -o F on poll, ppoll and futex waits */
+	struct {
+		int32_t fd;
+		int16_t ev, rev;
+	} pin[2] = { { 0, 1, 0 }, { 3, 3, 0 } }, pout[2] = { { 0, 1, 1 }, { 3, 3, 1 } };
+	ev = CALL("poll", 2, 0x5000, 2, 1000, 0, 0, 0);
+	cap(&ev, 0, 0, pin, sizeof(pin), false);
+	cap(&ev, 0, 1, pout, sizeof(pout), false);
+	assert_string_equal(fmt(&ev), "poll([{fd=0, events=POLLIN}, {fd=3, events=POLLIN|POLLPRI}], 2, 1000) = 2 "
+				      "([{fd=0, revents=POLLIN}, {fd=3, revents=POLLIN}])");
+	ev = CALL("poll", 0, 0x5000, 1, 0, 0, 0, 0);
+	cap(&ev, 0, 0, pin, 8, false);
+	cap(&ev, 0, 1, pin, 8, false);
+	assert_string_equal(fmt(&ev), "poll([{fd=0, events=POLLIN}], 1, 0) = 0 (Timeout)");
+	int64_t sec1[2] = { 1, 0 }, left[2] = { 0, 999999289 };
+	ev = CALL("ppoll", 2, 0x5000, 2, 0x6000, 0, 8, 0);
+	cap(&ev, 0, 0, pin, sizeof(pin), false);
+	cap(&ev, 0, 1, pout, sizeof(pout), false);
+	cap(&ev, 2, 0, sec1, 16, false);
+	cap(&ev, 2, 1, left, 16, false);
+	assert_string_equal(fmt(&ev), "ppoll([{fd=0, events=POLLIN}, {fd=3, events=POLLIN|POLLPRI}], 2, {tv_sec=1, "
+				      "tv_nsec=0}, NULL, 8) = 2 ([{fd=0, revents=POLLIN}, {fd=3, revents=POLLIN}], "
+				      "left {tv_sec=0, tv_nsec=999999289})");
+	int64_t us1[2] = { 0, 1000 };
+	ev = CALL("futex", -ETIMEDOUT, 0x7fff36490bfc, 128, 0, 0x5000, 0, 0);
+	cap(&ev, 3, 0, us1, 16, false);
+	assert_string_equal(fmt(&ev), "futex(0x7fff36490bfc, FUTEX_WAIT_PRIVATE, 0, {tv_sec=0, tv_nsec=1000}) = -1 "
+				      "ETIMEDOUT (Connection timed out)");
+	ev = CALL("futex", -512, 0x7fff36490bfc, 128 | 256 | 9, 0, 0, 0, 0xffffffff);
+	assert_string_equal(fmt(&ev), "futex(0x7fff36490bfc, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, NULL, "
+				      "FUTEX_BITSET_MATCH_ANY) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
 	ev = CALL("futex", 0, 0x7ffecb549eec, 129, 1, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "futex(0x7ffecb549eec, FUTEX_WAKE_PRIVATE, 1) = 0");
 }

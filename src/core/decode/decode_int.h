@@ -60,6 +60,9 @@ enum sd_kind {
 	K_SIGACT_IN, /* struct sigaction (the kernel's) at entry */
 	K_SIGACT_OUT,
 	K_FDSET_IN,  /* fd_set of argument PARAM's bits, at entry: [0 3] */
+	K_POLLFD,    /* struct pollfd[N], N in argument PARAM: at entry, revents at exit */
+	K_TS_INOUT,  /* timespec at entry, what is left of it at exit (ppoll) */
+	K_FUTEXTMO,  /* futex's 4th: a timespec for the waiting operations, else val2 */
 	K_LL,	     /* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP,	     /* i386: the high word of K_LL, not shown */
 	K_NKINDS
@@ -77,6 +80,7 @@ enum sd_ret {
 	R_OCT,	   /* = 022 (umask) */
 	R_NONE,	   /* = ? (exit, exit_group: no return) */
 	R_FCNTL,   /* by fcntl's command: F_GETFL = 0x8002 (flags O_RDWR|O_LARGEFILE) */
+	R_POLL,	   /* = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
 };
 
 /* A call as the decoder knows it on one ABI. */
@@ -141,6 +145,7 @@ enum sd_xlat {
 	X_FADV,
 	X_SA,
 	X_IOCTL,
+	X_POLL,
 	X_NXLAT
 };
 

@@ -22,6 +22,7 @@ struct fmt {
 	const struct sysdecode_opts *o;
 	unsigned strsize;
 	int i386;
+	int tw; /* bytes of a timespec word: 4 for i386's old calls */
 	bool failed; /* the call returned an error */
 	int64_t ret;
 };
@@ -263,6 +264,35 @@ static void put_sigact(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 		put_ptr(out, rest);
 	}
 	wt_buf_puts(out, "}");
+}
+
+/* struct pollfd[n]: events (at entry) or the entries with revents (at exit). */
+static void put_pollfds(struct wt_buf *out, const struct fmt *f, int i, uint64_t n, int at_exit)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, 0);
+	if (!k || (!at_exit && n > k->len / 8 && k->len < 64)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t have = k->len / 8 < n ? k->len / 8 : n;
+	const char *sep = "[";
+	for (uint64_t j = 0; j < have; j++) {
+		int32_t fd;
+		uint16_t ev[2];
+		memcpy(&fd, k->data + 8 * j, 4);
+		memcpy(ev, k->data + 8 * j + 4, 4);
+		if (at_exit && !ev[1])
+			continue;
+		wt_buf_printf(out, "%s{fd=", sep);
+		put_fd(out, f, fd);
+		wt_buf_puts(out, at_exit ? ", revents=" : ", events=");
+		sd_print_flags(out, X_POLL, ev[at_exit]);
+		wt_buf_puts(out, "}");
+		sep = ", ";
+	}
+	if (have < n)
+		wt_buf_printf(out, "%s...", sep);
+	wt_buf_puts(out, *sep == '[' ? "[]" : "]");
 }
 
 static void put_fdset(struct wt_buf *out, const struct fmt *f, int i, int nfds)
@@ -651,6 +681,21 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_TS_IN:
 		put_ts(out, f, i, 0, f->i386 ? 4 : 8);
 		break;
+	case K_TS_INOUT:
+		put_ts(out, f, i, 0, f->tw);
+		break;
+	case K_POLLFD:
+		put_pollfds(out, f, i, word(f, (int)(p % 6)), 0);
+		break;
+	case K_FUTEXTMO:
+		switch ((unsigned)f->ev->arg[1] & ~(128u | 256u)) {
+		case 0: case 6: case 9: case 11: case 13: /* WAIT, LOCK_PI, WAIT_BITSET, ... */
+			put_ts(out, f, i, 0, f->tw);
+			break;
+		default:
+			wt_buf_printf(out, "%u", (uint32_t)v);
+		}
+		break;
 	case K_TS_OUT:
 		put_ts(out, f, i, 1, f->i386 ? 4 : 8);
 		break;
@@ -789,6 +834,25 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 		return;
 	}
 	switch (f->c ? f->c->ret : R_INT) {
+	case R_POLL:
+		if (r == 0) {
+			wt_buf_puts(out, " = 0 (Timeout)");
+			break;
+		}
+		wt_buf_printf(out, " = %lld", (long long)r);
+		if (cap_ok(f, 0, 1, 8)) {
+			wt_buf_puts(out, " (");
+			put_pollfds(out, f, 0, word(f, 1), 1);
+			for (int j = 0; j < f->c->nargs && j < 6; j++) {
+				const struct scev_cap *t = cap_ok(f, j, 1, (uint32_t)(2 * f->tw));
+				if (SD_KIND(f->c->arg[j]) == K_TS_INOUT && t && word(f, j)) {
+					wt_buf_puts(out, ", left ");
+					put_ts(out, f, j, 1, f->tw);
+				}
+			}
+			wt_buf_puts(out, ")");
+		}
+		break;
 	case R_HEX:
 		wt_buf_printf(out, " = %#llx", (unsigned long long)(f->i386 ? (uint32_t)r : (uint64_t)r));
 		break;
@@ -834,6 +898,7 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 	struct fmt f = { .ev = ev, .o = o, .strsize = o ? o->strsize : 32 };
 	f.i386 = sd_is_i386(ev->arch);
 	f.c = sd_call_of(ev->arch, ev->nr);
+	f.tw = (f.i386 && !(f.c && strstr(f.c->name, "time64"))) ? 4 : 8;
 	f.ret = f.i386 ? (int64_t)(int32_t)ev->ret : ev->ret;
 	f.failed = f.ret < 0 && f.ret >= -4095;
 	if (f.strsize > SCEV_CAP_MAX)

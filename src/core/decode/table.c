@@ -43,6 +43,7 @@
 #define SA_IN(n) SD_ARG(K_SA_IN, n)
 #define SA_OUT(n) SD_ARG(K_SA_OUT, n)
 #define FDS SD_ARG(K_FDSET_IN, 0)
+#define POLLFD SD_ARG(K_POLLFD, 1)
 
 struct sd_sig {
 	const char *name;
@@ -84,9 +85,9 @@ static const struct sd_sig sigs[] = {
 	{ "fstatfs", R_INT, { FD, HEX } },
 	{ "statfs64", R_INT, { PATH, UL, HEX } },
 	{ "fstatfs64", R_INT, { FD, UL, HEX } },
-	{ "poll", R_INT, { HEX, U, I } },
-	{ "ppoll", R_INT, { HEX, U, K_TS_IN, HEX, UL } },
-	{ "ppoll_time64", R_INT, { HEX, U, K_TS64_IN, HEX, UL } },
+	{ "poll", R_POLL, { POLLFD, U, I } },
+	{ "ppoll", R_POLL, { POLLFD, U, K_TS_INOUT, K_SIGSET_IN, UL } },
+	{ "ppoll_time64", R_POLL, { POLLFD, U, K_TS_INOUT, K_SIGSET_IN, UL } },
 	{ "select", R_INT, { I, FDS, FDS, FDS, K_TV_IN } },
 	{ "_newselect", R_INT, { I, FDS, FDS, FDS, K_TV_IN } },
 	{ "pselect6", R_INT, { I, FDS, FDS, FDS, K_TS_IN, HEX } },
@@ -349,8 +350,8 @@ static const struct sd_sig sigs[] = {
 	{ "uselib", R_INT, { PATH } },
 	{ "socketcall", R_INT, { I, HEX } },
 	/* others strace decodes and people meet often */
-	{ "futex", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
-	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
+	{ "futex", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
+	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
 	{ "umask", R_OCT, { O } },
 	{ "getrandom", R_INT, { K_OBUFX, UL, FL(GRND) } },
 	{ "arch_prctl", R_INT, { XV(ARCHPRCTL), HEX } },
@@ -511,7 +512,8 @@ static unsigned min_u(unsigned a, unsigned b)
 }
 
 /* The region(s) an argument of this kind needs; returns how many were added. */
-static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *out, int room)
+static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, struct sccap *out,
+		   int room)
 {
 	unsigned sbuf = min_u(strsize + 1, SCEV_CAP_MAX);
 	struct sccap c = { .arg = (uint8_t)i, .at_exit = (uint8_t)sd_kind_at_exit(SD_KIND(a)) };
@@ -534,6 +536,9 @@ static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *
 	case K_TS_OUT:
 		c.how = SCCAP_FIXED, c.max = i386 ? 8 : 16;
 		break;
+	case K_FUTEXTMO: /* val2 for some operations: then the copy faults or is unused */
+		c.how = SCCAP_FIXED, c.max = (i386 && !time64) ? 8 : 16;
+		break;
 	case K_TS64_IN:
 	case K_TS64_OUT:
 		c.how = SCCAP_FIXED, c.max = 16;
@@ -544,11 +549,14 @@ static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *
 	case K_SA_OUT:
 		c.how = SCCAP_ARGP, c.size_arg = (uint8_t)SD_PARAM(a), c.max = 128;
 		break;
+	case K_POLLFD: /* 8 struct pollfd at most; in and out (revents) */
+	case K_TS_INOUT:
 	case K_LENP:
 		/* In and out: strace shows [128 => 16] when the kernel changed it. */
 		if (room < 2)
 			return 0;
-		c.how = SCCAP_FIXED, c.max = 4, c.at_exit = 0;
+		c.how = SCCAP_FIXED, c.at_exit = 0;
+		c.max = SD_KIND(a) == K_POLLFD ? 64 : SD_KIND(a) == K_LENP ? 4 : (i386 && !time64) ? 8 : 16;
 		out[0] = c;
 		c.at_exit = 1;
 		out[1] = c;
@@ -594,8 +602,8 @@ int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap ou
 	const struct sd_call *c = sd_call_of(arch, nr);
 	if (!c || !c->arg)
 		return 0;
-	int n = 0, i386 = sd_is_i386(arch);
+	int n = 0, i386 = sd_is_i386(arch), t64 = strstr(c->name, "time64") != NULL;
 	for (int i = 0; i < c->nargs && i < 6; i++)
-		n += caps_of(c->arg[i], i, i386, strsize, out + n, SCEV_MAX_CAPS - n);
+		n += caps_of(c->arg[i], i, i386, t64, strsize, out + n, SCEV_MAX_CAPS - n);
 	return n;
 }

@@ -192,6 +192,12 @@ static const struct sd_xval ioctl_v[] = {
 	X("FIONCLEX", 0x5450), X("FIOCLEX", 0x5451), X("FIOASYNC", 0x5452),
 };
 
+static const struct sd_xval poll_fl[] = {
+	X("POLLIN", 0x1), X("POLLPRI", 0x2), X("POLLOUT", 0x4), X("POLLERR", 0x8), X("POLLHUP", 0x10),
+	X("POLLNVAL", 0x20), X("POLLRDNORM", 0x40), X("POLLRDBAND", 0x80), X("POLLWRNORM", 0x100),
+	X("POLLWRBAND", 0x200), X("POLLMSG", 0x400), X("POLLREMOVE", 0x1000), X("POLLRDHUP", 0x2000),
+};
+
 const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_OPEN] = SET(open_fl, "O_???"),
 	[X_AT] = SET(at_fl, "AT_???"),
@@ -236,6 +242,7 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_SFD] = SET(sfd_fl, "SFD_???"),
 	[X_FADV] = SET(fadv_v, "POSIX_FADV_???"),
 	[X_SA] = SET(sa_fl, "SA_???"),
+	[X_POLL] = SET(poll_fl, "POLL???"),
 	[X_IOCTL] = SET(ioctl_v, NULL), /* strace's _IOC(...) form is not rebuilt */
 };
 
