@@ -496,6 +496,9 @@ static void test_classes_and_sets(void **state)
 	assert_true(sc_set_has(&s, I386, 5));
 	assert_true(sc_set_has(&s, X64, openat));
 	assert_false(sc_set_has(&s, X64, rd));
+	assert_int_equal(sc_set_parse(&s, "file", &err), 0); /* strace's old spelling of %file */
+	assert_true(sc_set_has(&s, X64, openat));
+	assert_false(sc_set_has(&s, X64, rd));
 	assert_int_equal(sc_set_parse(&s, "none", &err), 0);
 	assert_false(sc_set_has(&s, X64, rd));
 	assert_int_equal(sc_set_parse(&s, "all", &err), 0);

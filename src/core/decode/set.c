@@ -1,10 +1,12 @@
 /*
  * set.c: sets of calls in strace's -e trace= syntax: names, %classes,
- * /regex, "all", "none", and "!" negating the whole expression. A set is a
+ * /regex, "all", "none", and "!" negating the whole expression; the old
+ * class names without '%' ("file") as strace still takes them. A set is a
  * bit per (ABI, number), the slots of struct sc_sample.
  */
 #include <errno.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +103,13 @@ static int add_name(struct sc_set *s, const char *t, struct wt_err *err)
 	bool quiet = t[0] == '?', any = false;
 	if (quiet)
 		t++;
+	/* strace still takes the old class names without '%' (trace=file) */
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (strcmp(classes[i].name, t) == 0 && sysname_lookup(AUDIT_ARCH_X86_64, t) < 0) {
+			char pct[16];
+			snprintf(pct, sizeof(pct), "%%%s", t);
+			return add_class(s, pct, err);
+		}
 	for (size_t a = 0; a < sizeof(abis) / sizeof(abis[0]); a++) {
 		long nr = sysname_lookup(abis[a].arch, t);
 		if (nr >= 0 && nr < SC_NR_MAX) {
