@@ -111,6 +111,30 @@ static void test_files(void **state)
 	cap(&ev, 1, 1, &chr, sizeof(chr), false);
 	assert_string_equal(fmt(&ev), "fstat(0, {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0");
 
+	/* strace -e trace=statx ls -d /etc */
+	unsigned char stx[48] = { 0 };
+	uint32_t m = 0x173f;
+	uint16_t md = S_IFDIR | 0755;
+	uint64_t sz = 4096;
+	memcpy(stx, &m, 4);
+	memcpy(stx + 28, &md, 2);
+	memcpy(stx + 40, &sz, 8);
+	ev = CALL("statx", 0, -100, 0x5000, 0x900, 2, 0x6000, 0);
+	capstr(&ev, 1, "/etc");
+	cap(&ev, 4, 1, stx, sizeof(stx), false);
+	assert_string_equal(fmt(&ev), "statx(AT_FDCWD, \"/etc\", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT, "
+				      "STATX_MODE, {stx_mask=STATX_TYPE|STATX_MODE|STATX_NLINK|STATX_UID|STATX_GID|"
+				      "STATX_ATIME|STATX_INO|STATX_SIZE|STATX_BLOCKS|STATX_MNT_ID, stx_attributes=0, "
+				      "stx_mode=S_IFDIR|0755, stx_size=4096, ...}) = 0");
+	m = 0x1fff;
+	memcpy(stx, &m, 4);
+	ev = CALL("statx", 0, -100, 0x5000, 0x900, 0xfff, 0x6000, 0);
+	capstr(&ev, 1, "/etc");
+	cap(&ev, 4, 1, stx, sizeof(stx), false);
+	assert_string_equal(fmt(&ev), "statx(AT_FDCWD, \"/etc\", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT, "
+				      "STATX_ALL, {stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, "
+				      "stx_mode=S_IFDIR|0755, stx_size=4096, ...}) = 0");
+
 	ev = CALL("lseek", 0, 0, 0, SEEK_CUR, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "lseek(0, 0, SEEK_CUR) = 0");
 	ev = CALL("access", 0, 0x5000, R_OK | W_OK, 0, 0, 0, 0);

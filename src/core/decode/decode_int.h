@@ -63,6 +63,8 @@ enum sd_kind {
 	K_POLLFD,    /* struct pollfd[N], N in argument PARAM: at entry, revents at exit */
 	K_TS_INOUT,  /* timespec at entry, what is left of it at exit (ppoll) */
 	K_FUTEXTMO,  /* futex's 4th: a timespec for the waiting operations, else val2 */
+	K_STATXFL,   /* AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW */
+	K_STATX,     /* struct statx at exit */
 	K_LL,	     /* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP,	     /* i386: the high word of K_LL, not shown */
 	K_NKINDS
@@ -146,6 +148,7 @@ enum sd_xlat {
 	X_SA,
 	X_IOCTL,
 	X_POLL,
+	X_STATX,
 	X_NXLAT
 };
 

@@ -425,6 +425,27 @@ static void put_stat(struct wt_buf *out, const struct fmt *f, int i)
 		wt_buf_printf(out, ", st_size=%lld, ...}", (long long)size);
 }
 
+static void put_statx(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 48);
+	if (!k || f->failed) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint32_t mask;
+	uint16_t mode;
+	uint64_t attr, size;
+	memcpy(&mask, k->data, 4);
+	memcpy(&attr, k->data + 8, 8);
+	memcpy(&mode, k->data + 28, 2);
+	memcpy(&size, k->data + 40, 8);
+	wt_buf_puts(out, "{stx_mask=");
+	sd_print_flags(out, X_STATX, mask);
+	wt_buf_printf(out, ", stx_attributes=%#llx, stx_mode=", (unsigned long long)attr);
+	put_mode(out, mode);
+	wt_buf_printf(out, ", stx_size=%llu, ...}", (unsigned long long)size);
+}
+
 static void put_pipe(struct wt_buf *out, const struct fmt *f, int i)
 {
 	const struct scev_cap *k = cap_ok(f, i, 1, 8);
@@ -796,6 +817,19 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		break;
 	case K_FDSET_IN:
 		put_fdset(out, f, i, (int32_t)word(f, (int)(p % 6)));
+		break;
+	case K_STATXFL: { /* the sync type is a value in 0x6000 */
+		static const char *const sync[] = { "AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC",
+						    "AT_STATX_DONT_SYNC", "AT_STATX_SYNC_TYPE" };
+		wt_buf_puts(out, sync[(v >> 13) & 3]);
+		if (v & ~(uint64_t)0x6000) {
+			wt_buf_puts(out, "|");
+			sd_print_flags(out, X_AT, v & ~(uint64_t)0x6000);
+		}
+		break;
+	}
+	case K_STATX:
+		put_statx(out, f, i);
 		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld", (long long)((uint32_t)f->ev->arg[i] |

@@ -80,7 +80,7 @@ static const struct sd_sig sigs[] = {
 	{ "lstat64", R_INT, { PATH, K_STAT } },
 	{ "fstat64", R_INT, { FD, K_STAT } },
 	{ "fstatat64", R_INT, { DFD, PATH, K_STAT, FL(AT) } },
-	{ "statx", R_INT, { DFD, PATH, FL(AT), HEX, HEX } },
+	{ "statx", R_INT, { DFD, PATH, K_STATXFL, FL(STATX), K_STATX } },
 	{ "statfs", R_INT, { PATH, HEX } },
 	{ "fstatfs", R_INT, { FD, HEX } },
 	{ "statfs64", R_INT, { PATH, UL, HEX } },
@@ -500,6 +500,7 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_WSTATUS:
 	case K_TV_OUT:
 	case K_SIGACT_OUT:
+	case K_STATX:
 		return 1;
 	default:
 		return 0;
@@ -566,6 +567,9 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		break;
 	case K_PIPE:
 		c.how = SCCAP_FIXED, c.max = 8;
+		break;
+	case K_STATX: /* up to stx_size */
+		c.how = SCCAP_FIXED, c.max = 48;
 		break;
 	case K_SIGSET_IN:
 	case K_SIGSET_OUT:

@@ -198,6 +198,16 @@ static const struct sd_xval poll_fl[] = {
 	X("POLLWRBAND", 0x200), X("POLLMSG", 0x400), X("POLLREMOVE", 0x1000), X("POLLRDHUP", 0x2000),
 };
 
+static const struct sd_xval statx_fl[] = {
+	X("STATX_ALL", 0xfff), X("STATX_BASIC_STATS", 0x7ff), X("STATX_TYPE", 0x1),
+	X("STATX_MODE", 0x2), X("STATX_NLINK", 0x4), X("STATX_UID", 0x8), X("STATX_GID", 0x10),
+	X("STATX_ATIME", 0x20), X("STATX_MTIME", 0x40), X("STATX_CTIME", 0x80),
+	X("STATX_INO", 0x100), X("STATX_SIZE", 0x200), X("STATX_BLOCKS", 0x400),
+	X("STATX_BTIME", 0x800), X("STATX_MNT_ID", 0x1000), X("STATX_DIOALIGN", 0x2000),
+	X("STATX_MNT_ID_UNIQUE", 0x4000), X("STATX_SUBVOL", 0x8000),
+	X("STATX_WRITE_ATOMIC", 0x10000),
+};
+
 const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_OPEN] = SET(open_fl, "O_???"),
 	[X_AT] = SET(at_fl, "AT_???"),
@@ -243,6 +253,7 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_FADV] = SET(fadv_v, "POSIX_FADV_???"),
 	[X_SA] = SET(sa_fl, "SA_???"),
 	[X_POLL] = SET(poll_fl, "POLL???"),
+	[X_STATX] = SET(statx_fl, "STATX_???"),
 	[X_IOCTL] = SET(ioctl_v, NULL), /* strace's _IOC(...) form is not rebuilt */
 };
 
