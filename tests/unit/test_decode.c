@@ -304,6 +304,16 @@ static void test_process_signal_memory_clock(void **state)
 	ev = CALL("clone", 6507, 0x1200000 | 17, 0, 0, 0x7fc7d63d4a10, 0, 0);
 	assert_string_equal(fmt(&ev), "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
 				      "child_tidptr=0x7fc7d63d4a10) = 6507");
+	/* strace -f: "clone(child_stack=NULL, flags=...|SIGCHLD <unfinished ...>", "<... clone resumed>, child_tidptr=...) = 13585" */
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false),
+			    "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false), ", child_tidptr=0x7fc7d63d4a10) = 6507");
+	ev = CALL("clone", 6508, 0x3d0f00, 0x7f0000001000, 0x7f0000002000, 0x7f0000002000, 0x7f0000003000, 0);
+	assert_string_equal(fmt(&ev), "clone(child_stack=0x7f0000001000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|"
+				      "CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, "
+				      "parent_tid=0x7f0000002000, child_tidptr=0x7f0000002000, tls=0x7f0000003000) = 6508");
+	ev = CALL("vfork", 13585, 0, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "vfork(");
 	ev = CALL("kill", 0, 6506, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "kill(6506, 0) = 0");
 	ev = CALL("kill", 0, 6506, 15, 0, 0, 0, 0);

@@ -52,7 +52,8 @@ enum sd_kind {
 	K_WSTATUS,   /* int * wait status at exit */
 	K_EPEV_IN,   /* struct epoll_event at entry */
 	K_FCNTLARG,  /* fcntl's third argument, by the command in argument 1 */
-	K_CLONEFL,   /* clone's flags: CLONE_* | exit signal */
+	K_CLONEFL,   /* clone's flags: child_stack=..., flags=CLONE_*|SIGCHLD */
+	K_CLONETAIL, /* clone's outputs: , parent_tid=..., child_tidptr=..., tls=... (at exit) */
 	K_FUTEXOP,   /* FUTEX_WAKE_PRIVATE */
 	K_ACCESS,    /* F_OK or R_OK|W_OK|X_OK */
 	K_TV_IN,     /* struct timeval at entry */

@@ -774,7 +774,7 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 			wt_buf_printf(out, "%d", (int32_t)v);
 		}
 		break;
-	case K_CLONEFL: /* a whole clone: named, in strace's order */
+	case K_CLONEFL: /* clone's inputs, named, in strace's order */
 		wt_buf_puts(out, "child_stack=");
 		put_ptr(out, word(f, 1));
 		wt_buf_puts(out, ", flags=");
@@ -784,19 +784,23 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 				wt_buf_puts(out, "|");
 			sd_print_signal(out, (int)(v & 0xff));
 		}
-		if (v & 0x100000) { /* CLONE_PARENT_SETTID */
+		break;
+	case K_CLONETAIL: { /* its outputs, printed by strace when the call returns */
+		uint64_t fl = word(f, 0);
+		if (fl & 0x100000) { /* CLONE_PARENT_SETTID */
 			wt_buf_puts(out, ", parent_tid=");
 			put_ptr(out, word(f, 2));
 		}
-		if (v & 0x1200000) { /* CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID */
+		if (fl & 0x1200000) { /* CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID */
 			wt_buf_puts(out, ", child_tidptr=");
 			put_ptr(out, word(f, f->i386 ? 4 : 3));
 		}
-		if (v & 0x80000) { /* CLONE_SETTLS */
+		if (fl & 0x80000) { /* CLONE_SETTLS */
 			wt_buf_puts(out, ", tls=");
 			put_ptr(out, word(f, f->i386 ? 3 : 4));
 		}
 		break;
+	}
 	case K_FUTEXOP:
 		put_futexop(out, v);
 		break;
@@ -944,8 +948,6 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 		int na = f.c->nargs < 0 ? 0 : f.c->nargs > 6 ? 6 : f.c->nargs;
 		if (SD_KIND(f.c->arg[1]) == K_FUTEXOP && na > futex_nargs(ev->arg[1]))
 			na = futex_nargs(ev->arg[1]);
-		if (SD_KIND(f.c->arg[0]) == K_CLONEFL)
-			na = 1; /* the one argument prints clone's named fields */
 		for (int i = 0; i < na; i++)
 			if (shown(&f, i))
 				idx[n++] = i;
@@ -973,7 +975,8 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 			put_arg(out, &f, idx[j]);
 		else
 			put_xnum(out, word(&f, idx[j]));
-		if (j + 1 < n) /* entry part: "read(3, " as strace leaves it */
+		/* entry part: "read(3, " as strace leaves it; clone's tail brings its own */
+		if (j + 1 < n && !(f.c && f.c->arg && SD_KIND(f.c->arg[idx[j + 1]]) == K_CLONETAIL))
 			wt_buf_puts(out, ", ");
 	}
 	if (part & SCEV_EXIT) {

@@ -222,7 +222,7 @@ static const struct sd_sig sigs[] = {
 	{ "shmat", R_HEX, { I, HEX, HEX } },
 	{ "shmdt", R_INT, { HEX } },
 	/* %process */
-	{ "clone", R_INT, { K_CLONEFL, HEX, HEX, HEX, HEX } },
+	{ "clone", R_INT, { K_CLONEFL, K_SKIP, K_SKIP, K_CLONETAIL, K_SKIP } },
 	{ "clone3", R_INT, { HEX, UL } },
 	{ "exit", R_NONE, { I } },
 	{ "exit_group", R_NONE, { I } },
@@ -501,6 +501,7 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_TV_OUT:
 	case K_SIGACT_OUT:
 	case K_STATX:
+	case K_CLONETAIL:
 		return 1;
 	default:
 		return 0;
