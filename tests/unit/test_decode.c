@@ -167,6 +167,10 @@ static void test_files(void **state)
 				      "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7f7bc000b000");
 	ev = CALL("arch_prctl", 0, 0x1002, 0x7f7bbffe2740, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "arch_prctl(ARCH_SET_FS, 0x7f7bbffe2740) = 0");
+	uint64_t rl[2] = { 8192 * 1024, ~0ull };
+	ev = CALL("prlimit64", 0, 0, 3, 0, 0x5000, 0, 0);
+	cap(&ev, 3, 1, rl, 16, false);
+	assert_string_equal(fmt(&ev), "prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
 	ev = CALL("brk", 0x55cc20f36000, 0, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "brk(NULL) = 0x55cc20f36000");
 

@@ -66,6 +66,8 @@ enum sd_kind {
 	K_FUTEXTMO,  /* futex's 4th: a timespec for the waiting operations, else val2 */
 	K_STATXFL,   /* AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW */
 	K_STATX,     /* struct statx at exit */
+	K_RLIM_IN,   /* struct rlimit at entry; PARAM 1: 64-bit on i386 too (prlimit64) */
+	K_RLIM_OUT,
 	K_LL,	     /* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP,	     /* i386: the high word of K_LL, not shown */
 	K_NKINDS

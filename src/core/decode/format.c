@@ -446,6 +446,33 @@ static void put_statx(struct wt_buf *out, const struct fmt *f, int i)
 	wt_buf_printf(out, ", stx_size=%llu, ...}", (unsigned long long)size);
 }
 
+static void put_rlim1(struct wt_buf *out, uint64_t v, int w)
+{
+	if (v == (w == 4 ? UINT32_MAX : UINT64_MAX))
+		wt_buf_puts(out, w == 4 ? "RLIM_INFINITY" : "RLIM64_INFINITY");
+	else if (v > 1024 && v % 1024 == 0)
+		wt_buf_printf(out, "%llu*1024", (unsigned long long)(v / 1024));
+	else
+		wt_buf_printf(out, "%llu", (unsigned long long)v);
+}
+
+static void put_rlimit(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, (uint32_t)(2 * w));
+	if (!k || (at_exit && f->failed)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t cur = (uint64_t)get_i64(k->data, w), max = (uint64_t)get_i64(k->data + w, w);
+	if (w == 4)
+		cur = (uint32_t)cur, max = (uint32_t)max;
+	wt_buf_puts(out, "{rlim_cur=");
+	put_rlim1(out, cur, w);
+	wt_buf_puts(out, ", rlim_max=");
+	put_rlim1(out, max, w);
+	wt_buf_puts(out, "}");
+}
+
 static void put_pipe(struct wt_buf *out, const struct fmt *f, int i)
 {
 	const struct scev_cap *k = cap_ok(f, i, 1, 8);
@@ -834,6 +861,10 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	}
 	case K_STATX:
 		put_statx(out, f, i);
+		break;
+	case K_RLIM_IN:
+	case K_RLIM_OUT:
+		put_rlimit(out, f, i, SD_KIND(a) == K_RLIM_OUT, (f->i386 && !p) ? 4 : 8);
 		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld", (long long)((uint32_t)f->ev->arg[i] |

@@ -355,9 +355,10 @@ static const struct sd_sig sigs[] = {
 	{ "umask", R_OCT, { O } },
 	{ "getrandom", R_INT, { K_OBUFX, UL, FL(GRND) } },
 	{ "arch_prctl", R_INT, { XV(ARCHPRCTL), HEX } },
-	{ "prlimit64", R_INT, { I, XV(RLIMIT), HEX, HEX } },
-	{ "getrlimit", R_INT, { XV(RLIMIT), HEX } },
-	{ "setrlimit", R_INT, { XV(RLIMIT), HEX } },
+	{ "prlimit64", R_INT, { I, XV(RLIMIT), SD_ARG(K_RLIM_IN, 1), SD_ARG(K_RLIM_OUT, 1) } },
+	{ "getrlimit", R_INT, { XV(RLIMIT), K_RLIM_OUT } },
+	{ "ugetrlimit", R_INT, { XV(RLIMIT), K_RLIM_OUT } },
+	{ "setrlimit", R_INT, { XV(RLIMIT), K_RLIM_IN } },
 	{ "set_robust_list", R_INT, { HEX, UL } },
 	{ "set_tid_address", R_INT, { HEX } },
 	{ "rseq", R_INT, { HEX, K_XNUM, I, K_XNUM } },
@@ -502,6 +503,7 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_SIGACT_OUT:
 	case K_STATX:
 	case K_CLONETAIL:
+	case K_RLIM_OUT:
 		return 1;
 	default:
 		return 0;
@@ -568,6 +570,10 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		break;
 	case K_PIPE:
 		c.how = SCCAP_FIXED, c.max = 8;
+		break;
+	case K_RLIM_IN:
+	case K_RLIM_OUT:
+		c.how = SCCAP_FIXED, c.max = (i386 && !SD_PARAM(a)) ? 8 : 16;
 		break;
 	case K_STATX: /* up to stx_size */
 		c.how = SCCAP_FIXED, c.max = 48;
