@@ -82,6 +82,16 @@ static const char *fmt_y(const struct scev *ev, enum scev_part part, unsigned st
 	wt_buf_free(&b);
 	return out_text;
 }
+static const char *fmt_x(const struct scev *ev, unsigned xflag)
+{
+	struct sysdecode_opts o = { .strsize = 32, .xflag = xflag };
+	struct wt_buf b;
+	wt_buf_init(&b);
+	sysdecode_format(ev, SCEV_BOTH, &o, &b);
+	snprintf(out_text, sizeof(out_text), "%s", b.data ? b.data : "");
+	wt_buf_free(&b);
+	return out_text;
+}
 static const char *fmt(const struct scev *ev)
 {
 	return fmt_y(ev, SCEV_BOTH, 32, false);
@@ -201,6 +211,15 @@ static void test_desc(void **state)
 	ev = CALL("write", 3, 1, 0x5000, 3, 0, 0, 0);
 	cap(&ev, 1, 0, "\0012", 3, false);
 	assert_string_equal(fmt(&ev), "write(1, \"\\0012\\0\", 3) = 3");
+
+	/* -x and -xx, as strace -x prints them */
+	ev = CALL("write", 8, 4, 0x5000, 8, 0, 0, 0);
+	cap(&ev, 1, 0, "\1\2\3\4\5\6\7\10", 8, false);
+	assert_string_equal(fmt_x(&ev, 1), "write(4, \"\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\", 8) = 8");
+	ev = CALL("write", 3, 1, 0x5000, 3, 0, 0, 0);
+	cap(&ev, 1, 0, "x\n\t", 3, false);
+	assert_string_equal(fmt_x(&ev, 1), "write(1, \"x\\n\\t\", 3) = 3");
+	assert_string_equal(fmt_x(&ev, 2), "write(1, \"\\x78\\x0a\\x09\", 3) = 3");
 
 	ev = CALL("read", -EAGAIN, 3, 0x7ffecb54a1d0, 100, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "read(3, 0x7ffecb54a1d0, 100) = -1 EAGAIN (Resource temporarily unavailable)");

@@ -21,6 +21,7 @@ struct fmt {
 	const struct sd_call *c;
 	const struct sysdecode_opts *o;
 	unsigned strsize;
+	unsigned xflag; /* -x, -xx */
 	int i386;
 	int tw; /* bytes of a timespec word: 4 for i386's old calls */
 	bool failed; /* the call returned an error */
@@ -121,6 +122,17 @@ static void quote(struct wt_buf *out, const unsigned char *p, size_t n, bool mor
 	quote_x(out, p, n, more, false);
 }
 
+/* strace's -x: the whole string in hex if one byte is neither printable nor \t\n\v\f\r. */
+static bool want_hex(const struct fmt *f, const unsigned char *p, size_t n)
+{
+	if (f->xflag > 1)
+		return true;
+	for (size_t i = 0; f->xflag && i < n; i++)
+		if (p[i] > 0x7e || (p[i] < 0x20 && (unsigned)(p[i] - 9) >= 5))
+			return true;
+	return false;
+}
+
 /* A NUL-terminated string captured at entry; bound: bytes shown at most. */
 static void put_cstr(struct wt_buf *out, const struct fmt *f, int i, size_t bound)
 {
@@ -136,7 +148,7 @@ static void put_cstr(struct wt_buf *out, const struct fmt *f, int i, size_t boun
 		len = bound;
 		more = true;
 	}
-	quote(out, k->data, len, more);
+	quote_x(out, k->data, len, more, want_hex(f, k->data, len));
 }
 
 /* A buffer of size bytes (from an argument or the result). */
@@ -161,7 +173,7 @@ static void put_buf(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 		n = f->strsize;
 		more = true;
 	}
-	quote_x(out, k->data, n, more, hex);
+	quote_x(out, k->data, n, more, hex || want_hex(f, k->data, n));
 }
 
 static void put_fd(struct wt_buf *out, const struct fmt *f, int fd)
@@ -964,7 +976,7 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 void sysdecode_format(const struct scev *ev, enum scev_part part, const struct sysdecode_opts *o,
 		      struct wt_buf *out)
 {
-	struct fmt f = { .ev = ev, .o = o, .strsize = o ? o->strsize : 32 };
+	struct fmt f = { .ev = ev, .o = o, .strsize = o ? o->strsize : 32, .xflag = o ? o->xflag : 0 };
 	f.i386 = sd_is_i386(ev->arch);
 	f.c = sd_call_of(ev->arch, ev->nr);
 	f.tw = (f.i386 && !(f.c && strstr(f.c->name, "time64"))) ? 4 : 8;
