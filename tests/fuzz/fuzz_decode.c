@@ -5,7 +5,8 @@
  * captures with any argument, state, length and bytes. The text must stay
  * printable ASCII, and nothing may be read out of the bytes given.
  *
- * Input: arch (1), part (1), strsize (1), flags (1), nr (2), ret (8),
+ * Input: arch (1), part (1), strsize (1), flags (1: -y, signed nr, -x level),
+ * nr (2), ret (8),
  * args (6 x 8), ncap (1); per capture: arg, at_exit, state, cut (1 each),
  * (2 unused); then the bytes, shared out among the captures in order.
  */
@@ -33,7 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *p = data;
 	ev.arch = arches[p[0] % 4];
 	unsigned part = p[1] % 3 + 1;
-	struct sysdecode_opts o = { .strsize = p[2], .fd_paths = p[3] & 1, .fd_path = fake_path };
+	struct sysdecode_opts o = { .strsize = p[2], .fd_paths = p[3] & 1, .fd_path = fake_path,
+				    .xflag = (p[3] >> 2) % 3u };
 	uint16_t nr;
 	memcpy(&nr, p + 4, 2);
 	ev.nr = (p[3] & 2) ? (long)(int16_t)nr : nr;
