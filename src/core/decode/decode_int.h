@@ -60,16 +60,16 @@ enum sd_kind {
 	K_TV_OUT,
 	K_SIGACT_IN, /* struct sigaction (the kernel's) at entry */
 	K_SIGACT_OUT,
-	K_FDSET_IN,  /* fd_set of argument PARAM's bits, at entry: [0 3] */
-	K_POLLFD,    /* struct pollfd[N], N in argument PARAM: at entry, revents at exit */
-	K_TS_INOUT,  /* timespec at entry, what is left of it at exit (ppoll) */
-	K_FUTEXTMO,  /* futex's 4th: a timespec for the waiting operations, else val2 */
-	K_STATXFL,   /* AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW */
-	K_STATX,     /* struct statx at exit */
-	K_RLIM_IN,   /* struct rlimit at entry; PARAM 1: 64-bit on i386 too (prlimit64) */
+	K_FDSET_IN, /* fd_set of argument PARAM's bits, at entry: [0 3] */
+	K_POLLFD,   /* struct pollfd[N], N in argument PARAM: at entry, revents at exit */
+	K_TS_INOUT, /* timespec at entry, what is left of it at exit (ppoll) */
+	K_FUTEXTMO, /* futex's 4th: a timespec for the waiting operations, else val2 */
+	K_STATXFL,  /* AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW */
+	K_STATX,    /* struct statx at exit */
+	K_RLIM_IN,  /* struct rlimit at entry; PARAM 1: 64-bit on i386 too (prlimit64) */
 	K_RLIM_OUT,
-	K_LL,	     /* i386: a 64-bit value in this word (low) and the next (high) */
-	K_SKIP,	     /* i386: the high word of K_LL, not shown */
+	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
+	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS
 };
 
@@ -93,8 +93,8 @@ struct sd_call {
 	const char *name;
 	uint16_t classes; /* enum sc_class */
 	int8_t nargs;
-	uint8_t ret;	       /* enum sd_ret */
-	const uint16_t *arg;   /* 6 argument words; NULL: all hex */
+	uint8_t ret;	     /* enum sd_ret */
+	const uint16_t *arg; /* 6 argument words; NULL: all hex */
 };
 
 /* The call nr of arch, NULL if unknown (resolved once from the name table). */

@@ -23,7 +23,7 @@ struct fmt {
 	unsigned strsize;
 	unsigned xflag; /* -x, -xx */
 	int i386;
-	int tw; /* bytes of a timespec word: 4 for i386's old calls */
+	int tw;	     /* bytes of a timespec word: 4 for i386's old calls */
 	bool failed; /* the call returned an error */
 	int64_t ret;
 };
@@ -86,23 +86,15 @@ static void quote_x(struct wt_buf *out, const unsigned char *p, size_t n, bool m
 			wt_buf_add(out, tmp, t);
 			t = 0;
 		}
-		const char *e = NULL;
+		static const char from[] = "\"\\\f\n\r\t\v", to[] = "\"\\fnrtv";
+		const char *e = c ? strchr(from, (int)c) : NULL;
 		if (hex) {
 			t += (size_t)snprintf(tmp + t, 6, "\\x%02x", c);
 			continue;
 		}
-		switch (c) {
-		case '"': e = "\\\""; break;
-		case '\\': e = "\\\\"; break;
-		case '\f': e = "\\f"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		case '\t': e = "\\t"; break;
-		case '\v': e = "\\v"; break;
-		}
 		if (e) {
-			tmp[t++] = e[0];
-			tmp[t++] = e[1];
+			tmp[t++] = '\\';
+			tmp[t++] = to[e - from];
 		} else if (c >= 0x20 && c < 0x7f) {
 			tmp[t++] = (char)c;
 		} else if (i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '7') {
@@ -341,7 +333,8 @@ static void put_sockaddr(struct wt_buf *out, const struct fmt *f, int i, int at_
 		char a[INET_ADDRSTRLEN];
 		memcpy(&port, p + 2, 2);
 		inet_ntop(AF_INET, p + 4, a, sizeof(a));
-		wt_buf_printf(out, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(port), a);
+		wt_buf_printf(out, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(port),
+			      a);
 	} else if (fam == 10 && n >= 24) {
 		uint16_t port;
 		uint32_t flow, scope = 0;
@@ -351,10 +344,11 @@ static void put_sockaddr(struct wt_buf *out, const struct fmt *f, int i, int at_
 		inet_ntop(AF_INET6, p + 8, a, sizeof(a));
 		if (n >= 28)
 			memcpy(&scope, p + 24, 4);
-		wt_buf_printf(out,
-			      ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", "
-			      "&sin6_addr), sin6_scope_id=%u}",
-			      ntohs(port), ntohl(flow), a, scope);
+		wt_buf_printf(
+		    out,
+		    ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", "
+		    "&sin6_addr), sin6_scope_id=%u}",
+		    ntohs(port), ntohl(flow), a, scope);
 	} else if (fam == 1) {
 		size_t plen = n > 2 ? n - 2 : 0;
 		if (plen > 108)
@@ -403,9 +397,9 @@ static void put_mode(struct wt_buf *out, uint32_t mode)
 	static const struct {
 		uint32_t v;
 		const char *n;
-	} t[] = { { 0140000, "S_IFSOCK" }, { 0120000, "S_IFLNK" }, { 0100000, "S_IFREG" },
-		  { 0060000, "S_IFBLK" },  { 0040000, "S_IFDIR" }, { 0020000, "S_IFCHR" },
-		  { 0010000, "S_IFIFO" } };
+	} t[] = {{0140000, "S_IFSOCK"}, {0120000, "S_IFLNK"}, {0100000, "S_IFREG"},
+		 {0060000, "S_IFBLK"},	{0040000, "S_IFDIR"}, {0020000, "S_IFCHR"},
+		 {0010000, "S_IFIFO"}};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if ((mode & 0170000) == t[i].v) {
 			wt_buf_printf(out, "%s|%#03o", t[i].n, mode & 07777);
@@ -544,7 +538,7 @@ static void put_epev(struct wt_buf *out, const struct fmt *f, int i)
 /* The access mode is a value in the low two bits, the rest flags. */
 static void put_openfl(struct wt_buf *out, uint64_t v)
 {
-	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	static const char *const acc[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
 	wt_buf_puts(out, acc[v & 3]);
 	if (v & ~(uint64_t)3) {
 		wt_buf_puts(out, "|");
@@ -554,10 +548,9 @@ static void put_openfl(struct wt_buf *out, uint64_t v)
 
 static void put_sockflags(struct wt_buf *out, uint64_t v)
 {
-	static const char *const types[] = { [1] = "SOCK_STREAM", [2] = "SOCK_DGRAM",
-					     [3] = "SOCK_RAW",	  [4] = "SOCK_RDM",
-					     [5] = "SOCK_SEQPACKET", [6] = "SOCK_DCCP",
-					     [10] = "SOCK_PACKET" };
+	static const char *const types[] = {
+	    [1] = "SOCK_STREAM",    [2] = "SOCK_DGRAM", [3] = "SOCK_RAW",    [4] = "SOCK_RDM",
+	    [5] = "SOCK_SEQPACKET", [6] = "SOCK_DCCP",	[10] = "SOCK_PACKET"};
 	unsigned t = v & 0xf;
 	if (t < sizeof(types) / sizeof(types[0]) && types[t])
 		wt_buf_puts(out, types[t]);
@@ -580,7 +573,7 @@ static void put_access(struct wt_buf *out, uint64_t v)
 	static const struct {
 		unsigned b;
 		const char *n;
-	} t[] = { { 4, "R_OK" }, { 2, "W_OK" }, { 1, "X_OK" } };
+	} t[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}};
 	for (int i = 0; i < 3; i++)
 		if (v & t[i].b) {
 			wt_buf_printf(out, "%s%s", sep, t[i].n);
@@ -594,10 +587,11 @@ static void put_access(struct wt_buf *out, uint64_t v)
 static void put_futexop(struct wt_buf *out, uint64_t v)
 {
 	static const char *const ops[] = {
-		"FUTEX_WAIT",	     "FUTEX_WAKE",	   "FUTEX_FD",		"FUTEX_REQUEUE",
-		"FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",	   "FUTEX_LOCK_PI",	"FUTEX_UNLOCK_PI",
-		"FUTEX_TRYLOCK_PI",  "FUTEX_WAIT_BITSET",  "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
-		"FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
+	    "FUTEX_WAIT",	    "FUTEX_WAKE",	 "FUTEX_FD",
+	    "FUTEX_REQUEUE",	    "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",
+	    "FUTEX_LOCK_PI",	    "FUTEX_UNLOCK_PI",	 "FUTEX_TRYLOCK_PI",
+	    "FUTEX_WAIT_BITSET",    "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+	    "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
 	};
 	unsigned cmd = (unsigned)v & ~(128u | 256u);
 	if (cmd >= sizeof(ops) / sizeof(ops[0]) || (v >> 32)) {
@@ -614,9 +608,9 @@ static int futex_nargs(uint64_t op)
 	switch (op & ~(128u | 256u)) {
 	case 0: /* WAIT */
 		return 4;
-	case 1:	 /* WAKE */
-	case 7:	 /* UNLOCK_PI */
-	case 8:	 /* TRYLOCK_PI */
+	case 1: /* WAKE */
+	case 7: /* UNLOCK_PI */
+	case 8: /* TRYLOCK_PI */
 		return 3;
 	case 9:	 /* WAIT_BITSET */
 	case 10: /* WAKE_BITSET */
@@ -637,7 +631,13 @@ static bool shown(const struct fmt *f, int i)
 		return (f->ev->arg[SD_PARAM(a) % 6] & (0100 | 020000000)) != 0;
 	case K_FCNTLARG:
 		switch (f->ev->arg[SD_PARAM(a) % 6] & 0xffffffffu) {
-		case 1: case 3: case 9: case 11: case 1025: case 1032: case 1034:
+		case 1:
+		case 3:
+		case 9:
+		case 11:
+		case 1025:
+		case 1032:
+		case 1034:
 			return false; /* F_GETFD, F_GETFL, F_GETOWN, F_GETSIG, F_GETLEASE, ... */
 		default:
 			return true;
@@ -749,7 +749,11 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		break;
 	case K_FUTEXTMO:
 		switch ((unsigned)f->ev->arg[1] & ~(128u | 256u)) {
-		case 0: case 6: case 9: case 11: case 13: /* WAIT, LOCK_PI, WAIT_BITSET, ... */
+		case 0:
+		case 6:
+		case 9:
+		case 11:
+		case 13: /* WAIT, LOCK_PI, WAIT_BITSET, ... */
 			put_ts(out, f, i, 0, f->tw);
 			break;
 		default:
@@ -805,8 +809,17 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		case 4: /* F_SETFL */
 			put_openfl(out, v);
 			break;
-		case 5: case 6: case 7: case 12: case 13: case 14: case 15: case 16: case 36:
-		case 37: case 38:
+		case 5:
+		case 6:
+		case 7:
+		case 12:
+		case 13:
+		case 14:
+		case 15:
+		case 16:
+		case 36:
+		case 37:
+		case 38:
 			put_ptr(out, v); /* struct flock / f_owner_ex */
 			break;
 		default:
@@ -862,8 +875,8 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		put_fdset(out, f, i, (int32_t)word(f, (int)(p % 6)));
 		break;
 	case K_STATXFL: { /* the sync type is a value in 0x6000 */
-		static const char *const sync[] = { "AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC",
-						    "AT_STATX_DONT_SYNC", "AT_STATX_SYNC_TYPE" };
+		static const char *const sync[] = {"AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC",
+						   "AT_STATX_DONT_SYNC", "AT_STATX_SYNC_TYPE"};
 		wt_buf_puts(out, sync[(v >> 13) & 3]);
 		if (v & ~(uint64_t)0x6000) {
 			wt_buf_puts(out, "|");
@@ -879,8 +892,9 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		put_rlimit(out, f, i, SD_KIND(a) == K_RLIM_OUT, (f->i386 && !p) ? 4 : 8);
 		break;
 	case K_LL:
-		wt_buf_printf(out, "%lld", (long long)((uint32_t)f->ev->arg[i] |
-						       (i < 5 ? (uint64_t)f->ev->arg[i + 1] << 32 : 0)));
+		wt_buf_printf(out, "%lld",
+			      (long long)((uint32_t)f->ev->arg[i] |
+					  (i < 5 ? (uint64_t)f->ev->arg[i + 1] << 32 : 0)));
 		break;
 	case K_SKIP:
 	case K_NKINDS:
@@ -899,8 +913,11 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 	if (f->failed) {
 		int e = (int)-r;
 		static const char *const restart[] = {
-			"To be restarted if SA_RESTART is set", "To be restarted",
-			"To be restarted if no handler", NULL, "Interrupted by signal",
+		    "To be restarted if SA_RESTART is set",
+		    "To be restarted",
+		    "To be restarted if no handler",
+		    NULL,
+		    "Interrupted by signal",
 		};
 		const char *n = sysdecode_errno_name(e);
 		if (e >= 512 && e <= 516 && restart[e - 512]) {
@@ -935,7 +952,8 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 		}
 		break;
 	case R_HEX:
-		wt_buf_printf(out, " = %#llx", (unsigned long long)(f->i386 ? (uint32_t)r : (uint64_t)r));
+		wt_buf_printf(out, " = %#llx",
+			      (unsigned long long)(f->i386 ? (uint32_t)r : (uint64_t)r));
 		break;
 	case R_OCT:
 		wt_buf_printf(out, " = %#03llo", (unsigned long long)r);
@@ -946,7 +964,8 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 		break;
 	case R_FCNTL:
 		switch (ev->arg[1] & 0xffffffffu) {
-		case 0: case 1030: /* F_DUPFD, F_DUPFD_CLOEXEC */
+		case 0:
+		case 1030: /* F_DUPFD, F_DUPFD_CLOEXEC */
 			wt_buf_puts(out, " = ");
 			put_fd(out, f, (int)r);
 			break;
@@ -976,7 +995,8 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 void sysdecode_format(const struct scev *ev, enum scev_part part, const struct sysdecode_opts *o,
 		      struct wt_buf *out)
 {
-	struct fmt f = { .ev = ev, .o = o, .strsize = o ? o->strsize : 32, .xflag = o ? o->xflag : 0 };
+	struct fmt f = {
+	    .ev = ev, .o = o, .strsize = o ? o->strsize : 32, .xflag = o ? o->xflag : 0};
 	f.i386 = sd_is_i386(ev->arch);
 	f.c = sd_call_of(ev->arch, ev->nr);
 	f.tw = (f.i386 && !(f.c && strstr(f.c->name, "time64"))) ? 4 : 8;
@@ -1008,7 +1028,8 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 
 	if (part & SCEV_ENTRY) {
 		char nbuf[48];
-		wt_buf_printf(out, "%s(", f.c ? f.c->name : sysname(ev->arch, ev->nr, nbuf, sizeof(nbuf)));
+		wt_buf_printf(out, "%s(",
+			      f.c ? f.c->name : sysname(ev->arch, ev->nr, nbuf, sizeof(nbuf)));
 	}
 	for (int j = 0; j < n; j++) {
 		bool at_exit = j >= first_exit;

@@ -20,17 +20,17 @@ static const struct {
 	const char *name;
 	unsigned cls;
 } classes[] = {
-	{ "file", SC_CLASS_FILE },	 { "desc", SC_CLASS_DESC },	{ "process", SC_CLASS_PROCESS },
-	{ "network", SC_CLASS_NETWORK }, { "net", SC_CLASS_NETWORK },	{ "signal", SC_CLASS_SIGNAL },
-	{ "ipc", SC_CLASS_IPC },	 { "memory", SC_CLASS_MEMORY }, { "creds", SC_CLASS_CREDS },
-	{ "clock", SC_CLASS_CLOCK },	 { "pure", SC_CLASS_PURE },
+    {"file", SC_CLASS_FILE},	   {"desc", SC_CLASS_DESC},	{"process", SC_CLASS_PROCESS},
+    {"network", SC_CLASS_NETWORK}, {"net", SC_CLASS_NETWORK},	{"signal", SC_CLASS_SIGNAL},
+    {"ipc", SC_CLASS_IPC},	   {"memory", SC_CLASS_MEMORY}, {"creds", SC_CLASS_CREDS},
+    {"clock", SC_CLASS_CLOCK},	   {"pure", SC_CLASS_PURE},
 };
 
 /* The ABIs a name or class is looked up on (x32 is only reached by "all"). */
 static const struct {
 	enum sc_abi abi;
 	uint32_t arch;
-} abis[] = { { SC_ABI_X86_64, AUDIT_ARCH_X86_64 }, { SC_ABI_I386, AUDIT_ARCH_I386 } };
+} abis[] = {{SC_ABI_X86_64, AUDIT_ARCH_X86_64}, {SC_ABI_I386, AUDIT_ARCH_I386}};
 
 static void set_bit(struct sc_set *s, enum sc_abi abi, long nr)
 {
@@ -65,10 +65,11 @@ static int add_class(struct sc_set *s, const char *t, struct wt_err *err)
 		if (strcmp(classes[i].name, t + 1) == 0)
 			cls = classes[i].cls;
 	if (!cls)
-		return wt_err_set(err, -EINVAL,
-				  "no syscall class '%s'; the classes are %%file, %%desc, %%process, "
-				  "%%network (%%net), %%signal, %%ipc, %%memory, %%creds, %%clock, %%pure",
-				  t);
+		return wt_err_set(
+		    err, -EINVAL,
+		    "no syscall class '%s'; the classes are %%file, %%desc, %%process, "
+		    "%%network (%%net), %%signal, %%ipc, %%memory, %%creds, %%clock, %%pure",
+		    t);
 	for (size_t a = 0; a < sizeof(abis) / sizeof(abis[0]); a++)
 		for (long nr = 0; nr < SC_NR_MAX; nr++)
 			if (sysdecode_classes(abis[a].arch, nr) & cls)
@@ -83,7 +84,8 @@ static int add_regex(struct sc_set *s, const char *t, struct wt_err *err)
 	if (rc) {
 		char msg[128];
 		regerror(rc, &re, msg, sizeof(msg));
-		return wt_err_set(err, -EINVAL, "'%s' is not a valid regular expression: %s", t, msg);
+		return wt_err_set(err, -EINVAL, "'%s' is not a valid regular expression: %s", t,
+				  msg);
 	}
 	for (size_t a = 0; a < sizeof(abis) / sizeof(abis[0]); a++)
 		for (long nr = 0; nr < SC_NR_MAX; nr++) {

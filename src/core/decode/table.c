@@ -23,6 +23,8 @@
 
 #include "decode_int.h"
 
+/* The signature table, one call per line. */
+/* clang-format off */
 /* Shorthands for the signature table. */
 #define HEX K_HEX
 #define I K_INT
@@ -400,6 +402,8 @@ static const struct sd_ent ents[] = {
 #undef SYSENT
 };
 
+/* clang-format on */
+
 #define NENTS (sizeof(ents) / sizeof(ents[0]))
 
 /* Per ABI: the calls, and which one serves each number. */
@@ -429,7 +433,7 @@ static uint8_t ret_of(const char *name)
 /* Layouts that exist only on x86_64 stay hex on i386, see the top. */
 static int i386_hex(const char *name)
 {
-	static const char *const hex[] = { "stat", "lstat", "fstat", "mmap", "select" };
+	static const char *const hex[] = {"stat", "lstat", "fstat", "mmap", "select"};
 	for (size_t i = 0; i < sizeof(hex) / sizeof(hex[0]); i++)
 		if (strcmp(hex[i], name) == 0)
 			return 1;
@@ -438,7 +442,7 @@ static int i386_hex(const char *name)
 
 static void resolve(void)
 {
-	static const uint32_t arch[2] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
+	static const uint32_t arch[2] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386};
 	for (int a = 0; a < 2; a++) {
 		for (long nr = 0; nr < SC_NR_MAX; nr++)
 			by_nr[a][nr] = -1;
@@ -520,7 +524,7 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		   int room)
 {
 	unsigned sbuf = min_u(strsize + 1, SCEV_CAP_MAX);
-	struct sccap c = { .arg = (uint8_t)i, .at_exit = (uint8_t)sd_kind_at_exit(SD_KIND(a)) };
+	struct sccap c = {.arg = (uint8_t)i, .at_exit = (uint8_t)sd_kind_at_exit(SD_KIND(a))};
 	switch (SD_KIND(a)) {
 	case K_PATH:
 		c.how = SCCAP_STR, c.max = SCEV_CAP_MAX;
@@ -560,7 +564,10 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		if (room < 2)
 			return 0;
 		c.how = SCCAP_FIXED, c.at_exit = 0;
-		c.max = SD_KIND(a) == K_POLLFD ? 64 : SD_KIND(a) == K_LENP ? 4 : (i386 && !time64) ? 8 : 16;
+		c.max = SD_KIND(a) == K_POLLFD ? 64
+			: SD_KIND(a) == K_LENP ? 4
+			: (i386 && !time64)    ? 8
+					       : 16;
 		out[0] = c;
 		c.at_exit = 1;
 		out[1] = c;

@@ -8,6 +8,8 @@
 
 #include "decode_int.h"
 
+/* Tables of constants, a few names per line. */
+/* clang-format off */
 #define X(name, val) { (uint64_t)(val), name }
 #define SET(arr, unk) { arr, sizeof(arr) / sizeof(arr[0]), unk }
 
@@ -257,6 +259,8 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_IOCTL] = SET(ioctl_v, NULL), /* strace's _IOC(...) form is not rebuilt */
 };
 
+/* clang-format on */
+
 const char *sd_xval_name(enum sd_xlat set, uint64_t v)
 {
 	const struct sd_xlat_set *s = &sd_xlats[set];
@@ -309,6 +313,7 @@ void sd_print_flags(struct wt_buf *out, enum sd_xlat set, uint64_t v)
 		wt_buf_printf(out, "%s%#llx", sep, (unsigned long long)v);
 }
 
+/* clang-format off */
 /* Signal names as the kernel numbers them on x86 (strace's signalent). */
 static const char *const signames[] = {
 	[1] = "SIGHUP",	    [2] = "SIGINT",	[3] = "SIGQUIT",  [4] = "SIGILL",
@@ -320,6 +325,8 @@ static const char *const signames[] = {
 	[25] = "SIGXFSZ",   [26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH",
 	[29] = "SIGIO",	    [30] = "SIGPWR",	[31] = "SIGSYS",  [32] = "SIGRTMIN",
 };
+
+/* clang-format on */
 
 const char *sysdecode_signal_name(int sig)
 {
@@ -342,6 +349,7 @@ void sd_print_signal(struct wt_buf *out, int sig)
 		wt_buf_printf(out, "%d", sig);
 }
 
+/* clang-format off */
 /* The kernel's internal restart codes strace names (512-530); others from libc. */
 static const char *const kerr[] = {
 	[0] = "ERESTARTSYS",	      [1] = "ERESTARTNOINTR", [2] = "ERESTARTNOHAND",
@@ -352,6 +360,8 @@ static const char *const kerr[] = {
 	[16] = "EJUKEBOX",	      [17] = "EIOCBQUEUED",   [18] = "ERECALLCONFLICT",
 	[19] = "ENOGRACE",
 };
+
+/* clang-format on */
 
 const char *sysdecode_errno_name(int e)
 {
