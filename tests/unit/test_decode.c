@@ -497,6 +497,11 @@ static void test_faults_and_y(void **state)
 			    "read(3</etc/passwd>, \"abc\", 10) = 3");
 	ev = CALL("dup", 5, 4, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "dup(4) = 5<pipe:[1234]>");
+	/* strace -s 4: paths are shown whole, buffers cut */
+	ev = CALL("openat", 3, -100, 0x5000, 0, 0, 0, 0);
+	capstr(&ev, 1, "/etc/hostname");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 4, false),
+			    "openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3");
 	/* -s 4 */
 	ev = CALL("write", 6, 1, 0x5000, 6, 0, 0, 0);
 	cap(&ev, 1, 0, "hello\n", 5, false);
