@@ -535,6 +535,21 @@ static void test_unknown_and_i386(void **state)
 	ev = mk(I386, "clock_gettime", 0, 1, 0x5000, 0, 0, 0, 0);
 	cap(&ev, 1, 1, ts32, 8, false);
 	assert_string_equal(fmt(&ev), "clock_gettime(CLOCK_MONOTONIC, {tv_sec=7, tv_nsec=9}) = 0");
+	/* i386's struct stat64 (mode at 16, size at 44) and kernel sigaction (4-byte words) */
+	unsigned char st64[96] = {0};
+	uint32_t mode = S_IFREG | 0644;
+	int64_t size = 123;
+	memcpy(st64 + 16, &mode, 4);
+	memcpy(st64 + 44, &size, 8);
+	ev = mk(I386, "fstat64", 0, 3, 0x5000, 0, 0, 0, 0);
+	cap(&ev, 1, 1, st64, sizeof(st64), false);
+	assert_string_equal(fmt(&ev), "fstat64(3, {st_mode=S_IFREG|0644, st_size=123, ...}) = 0");
+	uint32_t sa32[5] = {0x8049000, 0x14000000, 0xf7d00000, 1u << 14, 0};
+	ev = mk(I386, "rt_sigaction", 0, 2, 0x5000, 0, 8, 0, 0);
+	cap(&ev, 1, 0, sa32, sizeof(sa32), false);
+	assert_string_equal(
+	    fmt(&ev), "rt_sigaction(SIGINT, {sa_handler=0x8049000, sa_mask=[TERM], "
+		      "sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0xf7d00000}, NULL, 8) = 0");
 	/* a 64-bit offset in two words */
 	ev = mk(I386, "pread64", 784, 3, 0x5000, 784, 64, 1, 0);
 	cap(&ev, 1, 1, "\6\0\0\0", 4, true);
