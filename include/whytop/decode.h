@@ -99,6 +99,8 @@ struct sysdecode_opts {
 	/* -y: the path behind fd of pid (escaped); NULL: leave the fd a number */
 	const char *(*fd_path)(void *ctx, pid_t pid, int fd, char *buf, size_t size);
 	void *ctx;
+	/* -x: 1 a string with a non-printable byte all in \xHH, 2 (-xx) every string */
+	unsigned xflag;
 };
 
 /*

@@ -5,7 +5,8 @@
  * captures with any argument, state, length and bytes. The text must stay
  * printable ASCII, and nothing may be read out of the bytes given.
  *
- * Input: arch (1), part (1), strsize (1), flags (1), nr (2), ret (8),
+ * Input: arch (1), part (1), strsize (1), flags (1: -y, signed nr, -x level),
+ * nr (2), ret (8),
  * args (6 x 8), ncap (1); per capture: arg, at_exit, state, cut (1 each),
  * (2 unused); then the bytes, shared out among the captures in order.
  */
@@ -24,16 +25,17 @@ static const char *fake_path(void *ctx, pid_t pid, int fd, char *buf, size_t siz
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const uint32_t arches[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64,
-					   0 };
+	static const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, AUDIT_ARCH_AARCH64,
+					  0};
 	const size_t head = 1 + 1 + 1 + 1 + 2 + 8 + 48 + 1;
 	if (size < head)
 		return 0;
-	struct scev ev = { .pid = 1, .tid = 1 };
+	struct scev ev = {.pid = 1, .tid = 1};
 	const uint8_t *p = data;
 	ev.arch = arches[p[0] % 4];
 	unsigned part = p[1] % 3 + 1;
-	struct sysdecode_opts o = { .strsize = p[2], .fd_paths = p[3] & 1, .fd_path = fake_path };
+	struct sysdecode_opts o = {
+	    .strsize = p[2], .fd_paths = p[3] & 1, .fd_path = fake_path, .xflag = (p[3] >> 2) % 3u};
 	uint16_t nr;
 	memcpy(&nr, p + 4, 2);
 	ev.nr = (p[3] & 2) ? (long)(int16_t)nr : nr;
@@ -55,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		k->data = NULL;
 	}
 	/* Each capture's bytes in a heap block of exactly its length. */
-	uint8_t *blk[SCEV_MAX_CAPS] = { 0 };
+	uint8_t *blk[SCEV_MAX_CAPS] = {0};
 	for (unsigned i = 0; i < ev.ncap; i++) {
 		size_t len = (size - off) / (ev.ncap - i);
 		if (i + 1 == ev.ncap)

@@ -32,10 +32,10 @@
 static struct scev mk(uint32_t arch, const char *name, int64_t ret, uint64_t a0, uint64_t a1,
 		      uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	struct scev ev = { .pid = 100, .tid = 100, .arch = arch, .ret = ret, .part = SCEV_BOTH };
+	struct scev ev = {.pid = 100, .tid = 100, .arch = arch, .ret = ret, .part = SCEV_BOTH};
 	ev.nr = sysname_lookup(arch, name);
 	assert_true(ev.nr >= 0);
-	uint64_t a[6] = { a0, a1, a2, a3, a4, a5 };
+	uint64_t a[6] = {a0, a1, a2, a3, a4, a5};
 	memcpy(ev.arg, a, sizeof(a));
 	return ev;
 }
@@ -74,10 +74,20 @@ static char out_text[8192];
 
 static const char *fmt_y(const struct scev *ev, enum scev_part part, unsigned strsize, bool y)
 {
-	struct sysdecode_opts o = { .strsize = strsize, .fd_paths = y, .fd_path = fdpath };
+	struct sysdecode_opts o = {.strsize = strsize, .fd_paths = y, .fd_path = fdpath};
 	struct wt_buf b;
 	wt_buf_init(&b);
 	sysdecode_format(ev, part, &o, &b);
+	snprintf(out_text, sizeof(out_text), "%s", b.data ? b.data : "");
+	wt_buf_free(&b);
+	return out_text;
+}
+static const char *fmt_x(const struct scev *ev, unsigned xflag)
+{
+	struct sysdecode_opts o = {.strsize = 32, .xflag = xflag};
+	struct wt_buf b;
+	wt_buf_init(&b);
+	sysdecode_format(ev, SCEV_BOTH, &o, &b);
 	snprintf(out_text, sizeof(out_text), "%s", b.data ? b.data : "");
 	wt_buf_free(&b);
 	return out_text;
@@ -92,24 +102,56 @@ static void test_files(void **state)
 	(void)state;
 	struct scev ev = CALL("openat", -ENOENT, -100, 0x5000, 0, 0, 0, 0);
 	capstr(&ev, 1, "/nonexistent");
-	assert_string_equal(fmt(&ev),
-			    "openat(AT_FDCWD, \"/nonexistent\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+	assert_string_equal(
+	    fmt(&ev),
+	    "openat(AT_FDCWD, \"/nonexistent\", O_RDONLY) = -1 ENOENT (No such file or directory)");
 
 	ev = CALL("openat", 5, -100, 0x5000, O_WRONLY | O_CREAT | O_TRUNC, 0644, 0, 0);
 	capstr(&ev, 1, "/tmp/decode/x");
-	assert_string_equal(fmt(&ev), "openat(AT_FDCWD, \"/tmp/decode/x\", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 5");
+	assert_string_equal(
+	    fmt(&ev), "openat(AT_FDCWD, \"/tmp/decode/x\", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 5");
 
-	struct stat st = { .st_mode = S_IFREG | 0755, .st_size = 3 };
+	struct stat st = {.st_mode = S_IFREG | 0755, .st_size = 3};
 	ev = CALL("newfstatat", 0, -100, 0x5000, 0x6000, AT_SYMLINK_NOFOLLOW, 0, 0);
 	capstr(&ev, 1, "/etc/hostname");
 	cap(&ev, 2, 1, &st, sizeof(st), false);
-	assert_string_equal(fmt(&ev), "newfstatat(AT_FDCWD, \"/etc/hostname\", {st_mode=S_IFREG|0755, "
-				      "st_size=3, ...}, AT_SYMLINK_NOFOLLOW) = 0");
+	assert_string_equal(fmt(&ev),
+			    "newfstatat(AT_FDCWD, \"/etc/hostname\", {st_mode=S_IFREG|0755, "
+			    "st_size=3, ...}, AT_SYMLINK_NOFOLLOW) = 0");
 
-	struct stat chr = { .st_mode = S_IFCHR | 0666, .st_rdev = makedev(1, 3) };
+	struct stat chr = {.st_mode = S_IFCHR | 0666, .st_rdev = makedev(1, 3)};
 	ev = CALL("fstat", 0, 0, 0x6000, 0, 0, 0, 0);
 	cap(&ev, 1, 1, &chr, sizeof(chr), false);
-	assert_string_equal(fmt(&ev), "fstat(0, {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0");
+	assert_string_equal(fmt(&ev),
+			    "fstat(0, {st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}) = 0");
+
+	/* strace -e trace=statx ls -d /etc */
+	unsigned char stx[48] = {0};
+	uint32_t m = 0x173f;
+	uint16_t md = S_IFDIR | 0755;
+	uint64_t sz = 4096;
+	memcpy(stx, &m, 4);
+	memcpy(stx + 28, &md, 2);
+	memcpy(stx + 40, &sz, 8);
+	ev = CALL("statx", 0, -100, 0x5000, 0x900, 2, 0x6000, 0);
+	capstr(&ev, 1, "/etc");
+	cap(&ev, 4, 1, stx, sizeof(stx), false);
+	assert_string_equal(
+	    fmt(&ev),
+	    "statx(AT_FDCWD, \"/etc\", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT, "
+	    "STATX_MODE, {stx_mask=STATX_TYPE|STATX_MODE|STATX_NLINK|STATX_UID|STATX_GID|"
+	    "STATX_ATIME|STATX_INO|STATX_SIZE|STATX_BLOCKS|STATX_MNT_ID, stx_attributes=0, "
+	    "stx_mode=S_IFDIR|0755, stx_size=4096, ...}) = 0");
+	m = 0x1fff;
+	memcpy(stx, &m, 4);
+	ev = CALL("statx", 0, -100, 0x5000, 0x900, 0xfff, 0x6000, 0);
+	capstr(&ev, 1, "/etc");
+	cap(&ev, 4, 1, stx, sizeof(stx), false);
+	assert_string_equal(
+	    fmt(&ev),
+	    "statx(AT_FDCWD, \"/etc\", AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_NO_AUTOMOUNT, "
+	    "STATX_ALL, {stx_mask=STATX_ALL|STATX_MNT_ID, stx_attributes=0, "
+	    "stx_mode=S_IFDIR|0755, stx_size=4096, ...}) = 0");
 
 	ev = CALL("lseek", 0, 0, 0, SEEK_CUR, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "lseek(0, 0, SEEK_CUR) = 0");
@@ -126,23 +168,35 @@ static void test_files(void **state)
 	assert_string_equal(fmt(&ev), "readlink(\"/proc/self/exe\", \"/tmp/decode/t\", 256) = 13");
 
 	/* from strace -o F cat /etc/hostname */
-	static const unsigned char elf[33] = "\177ELF\2\1\1\3\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\20t\2\0\0\0\0\0\0";
+	static const unsigned char elf[33] =
+	    "\177ELF\2\1\1\3\0\0\0\0\0\0\0\0\3\0>\0\1\0\0\0\20t\2\0\0\0\0\0\0";
 	ev = CALL("read", 832, 3, 0x5000, 832, 0, 0, 0);
 	cap(&ev, 1, 1, elf, 33, true);
-	assert_string_equal(fmt(&ev), "read(3, \"\\177ELF\\2\\1\\1\\3\\0\\0\\0\\0\\0\\0\\0\\0\\3\\0>\\0\\1\\0\\0\\0\\20t\\2\\0\\0\\0\\0\\0\"..., 832) = 832");
-	static const unsigned char rnd[8] = { 0x58, 0x7e, 0xdf, 0x37, 0xc0, 0x76, 0x1e, 0x95 };
+	assert_string_equal(fmt(&ev), "read(3, "
+				      "\"\\177ELF\\2\\1\\1\\3\\0\\0\\0\\0\\0\\0\\0\\0\\3\\0>"
+				      "\\0\\1\\0\\0\\0\\20t\\2\\0\\0\\0\\0\\0\"..., 832) = 832");
+	static const unsigned char rnd[8] = {0x58, 0x7e, 0xdf, 0x37, 0xc0, 0x76, 0x1e, 0x95};
 	ev = CALL("getrandom", 8, 0x5000, 8, 1, 0, 0, 0);
 	cap(&ev, 0, 1, rnd, 8, false);
-	assert_string_equal(fmt(&ev), "getrandom(\"\\x58\\x7e\\xdf\\x37\\xc0\\x76\\x1e\\x95\", 8, GRND_NONBLOCK) = 8");
+	assert_string_equal(
+	    fmt(&ev),
+	    "getrandom(\"\\x58\\x7e\\xdf\\x37\\xc0\\x76\\x1e\\x95\", 8, GRND_NONBLOCK) = 8");
 	ev = CALL("rseq", 0, 0x7f7bbffe3060, 0x20, 0, 0x53053053, 0, 0);
 	assert_string_equal(fmt(&ev), "rseq(0x7f7bbffe3060, 0x20, 0, 0x53053053) = 0");
 	ev = CALL("fadvise64", 0, 3, 0, 0, 2, 0, 0);
 	assert_string_equal(fmt(&ev), "fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0");
 	ev = CALL("mmap", 0x7f7bc000b000, 0x7f7bc000b000, 1400832, 5, 0x812, 3, 0x26000);
-	assert_string_equal(fmt(&ev), "mmap(0x7f7bc000b000, 1400832, PROT_READ|PROT_EXEC, "
-				      "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7f7bc000b000");
+	assert_string_equal(fmt(&ev),
+			    "mmap(0x7f7bc000b000, 1400832, PROT_READ|PROT_EXEC, "
+			    "MAP_PRIVATE|MAP_FIXED|MAP_DENYWRITE, 3, 0x26000) = 0x7f7bc000b000");
 	ev = CALL("arch_prctl", 0, 0x1002, 0x7f7bbffe2740, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "arch_prctl(ARCH_SET_FS, 0x7f7bbffe2740) = 0");
+	uint64_t rl[2] = {8192 * 1024, ~0ull};
+	ev = CALL("prlimit64", 0, 0, 3, 0, 0x5000, 0, 0);
+	cap(&ev, 3, 1, rl, 16, false);
+	assert_string_equal(
+	    fmt(&ev),
+	    "prlimit64(0, RLIMIT_STACK, NULL, {rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}) = 0");
 	ev = CALL("brk", 0x55cc20f36000, 0, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "brk(NULL) = 0x55cc20f36000");
 
@@ -153,7 +207,7 @@ static void test_files(void **state)
 static void test_desc(void **state)
 {
 	(void)state;
-	int fds[2] = { 3, 4 };
+	int fds[2] = {3, 4};
 	struct scev ev = CALL("pipe2", 0, 0x5000, O_NONBLOCK | O_CLOEXEC, 0, 0, 0, 0);
 	cap(&ev, 0, 1, fds, sizeof(fds), false);
 	assert_string_equal(fmt(&ev), "pipe2([3, 4], O_NONBLOCK|O_CLOEXEC) = 0");
@@ -162,10 +216,14 @@ static void test_desc(void **state)
 	static const char msg[] = "hi\n\t\"\\\033\0x\377end of a long line that goes on and on";
 	ev = CALL("write", 48, 4, 0x5000, 48, 0, 0, 0);
 	cap(&ev, 1, 0, msg, 33, false);
-	assert_string_equal(fmt(&ev), "write(4, \"hi\\n\\t\\\"\\\\\\33\\0x\\377end of a long line tha\"..., 48) = 48");
+	assert_string_equal(
+	    fmt(&ev),
+	    "write(4, \"hi\\n\\t\\\"\\\\\\33\\0x\\377end of a long line tha\"..., 48) = 48");
 	ev = CALL("read", 48, 3, 0x5000, 100, 0, 0, 0);
 	cap(&ev, 1, 1, msg, 33, true);
-	assert_string_equal(fmt(&ev), "read(3, \"hi\\n\\t\\\"\\\\\\33\\0x\\377end of a long line tha\"..., 100) = 48");
+	assert_string_equal(
+	    fmt(&ev),
+	    "read(3, \"hi\\n\\t\\\"\\\\\\33\\0x\\377end of a long line tha\"..., 100) = 48");
 	/* octal: three digits before a digit, as strace */
 	ev = CALL("write", 8, 4, 0x5000, 8, 0, 0, 0);
 	cap(&ev, 1, 0, "\1\2\3\4\5\6\7\10", 8, false);
@@ -174,8 +232,20 @@ static void test_desc(void **state)
 	cap(&ev, 1, 0, "\0012", 3, false);
 	assert_string_equal(fmt(&ev), "write(1, \"\\0012\\0\", 3) = 3");
 
+	/* -x and -xx, as strace -x prints them */
+	ev = CALL("write", 8, 4, 0x5000, 8, 0, 0, 0);
+	cap(&ev, 1, 0, "\1\2\3\4\5\6\7\10", 8, false);
+	assert_string_equal(fmt_x(&ev, 1),
+			    "write(4, \"\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\", 8) = 8");
+	ev = CALL("write", 3, 1, 0x5000, 3, 0, 0, 0);
+	cap(&ev, 1, 0, "x\n\t", 3, false);
+	assert_string_equal(fmt_x(&ev, 1), "write(1, \"x\\n\\t\", 3) = 3");
+	assert_string_equal(fmt_x(&ev, 2), "write(1, \"\\x78\\x0a\\x09\", 3) = 3");
+
 	ev = CALL("read", -EAGAIN, 3, 0x7ffecb54a1d0, 100, 0, 0, 0);
-	assert_string_equal(fmt(&ev), "read(3, 0x7ffecb54a1d0, 100) = -1 EAGAIN (Resource temporarily unavailable)");
+	assert_string_equal(
+	    fmt(&ev),
+	    "read(3, 0x7ffecb54a1d0, 100) = -1 EAGAIN (Resource temporarily unavailable)");
 
 	ev = CALL("fcntl", 0x800, 3, F_GETFL, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "fcntl(3, F_GETFL) = 0x800 (flags O_RDONLY|O_NONBLOCK)");
@@ -187,10 +257,11 @@ static void test_desc(void **state)
 	struct __attribute__((packed)) {
 		uint32_t events;
 		uint64_t data;
-	} epev = { 1, 3 };
+	} epev = {1, 3};
 	ev = CALL("epoll_ctl", 0, 7, 1, 3, 0x5000, 0, 0);
 	cap(&ev, 3, 0, &epev, sizeof(epev), false);
-	assert_string_equal(fmt(&ev), "epoll_ctl(7, EPOLL_CTL_ADD, 3, {events=EPOLLIN, data={u32=3, u64=3}}) = 0");
+	assert_string_equal(
+	    fmt(&ev), "epoll_ctl(7, EPOLL_CTL_ADD, 3, {events=EPOLLIN, data={u32=3, u64=3}}) = 0");
 	ev = CALL("epoll_create1", 7, 02000000, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "epoll_create1(EPOLL_CLOEXEC) = 7");
 }
@@ -198,16 +269,19 @@ static void test_desc(void **state)
 static void test_split(void **state)
 {
 	(void)state;
-	/* strace: "wait4(6507,  <unfinished ...>" and "<... wait4 resumed>[{...}], 0, NULL) = 6507" */
+	/* strace: "wait4(6507,  <unfinished ...>" and "<... wait4 resumed>[{...}], 0, NULL) = 6507"
+	 */
 	int status = 3 << 8;
 	struct scev ev = CALL("wait4", 6507, 6507, 0x5000, 0, 0, 0, 0);
 	cap(&ev, 1, 1, &status, 4, false);
 	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "wait4(6507, ");
 	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false),
 			    "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 6507");
-	assert_string_equal(fmt(&ev), "wait4(6507, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 6507");
+	assert_string_equal(fmt(&ev),
+			    "wait4(6507, [{WIFEXITED(s) && WEXITSTATUS(s) == 3}], 0, NULL) = 6507");
 	ev = CALL("wait4", -ECHILD, -1, 0x7ffecb549eec, WNOHANG, 0, 0, 0);
-	assert_string_equal(fmt(&ev), "wait4(-1, 0x7ffecb549eec, WNOHANG, NULL) = -1 ECHILD (No child processes)");
+	assert_string_equal(
+	    fmt(&ev), "wait4(-1, 0x7ffecb549eec, WNOHANG, NULL) = -1 ECHILD (No child processes)");
 
 	ev = CALL("read", 5, 3, 0x5000, 4096, 0, 0, 0);
 	cap(&ev, 1, 1, "data\n", 5, false);
@@ -219,7 +293,9 @@ static void test_split(void **state)
 	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false), ") = 0");
 	/* interrupted, and a call that does not return */
 	ev = CALL("read", -512, 3, 0x5000, 4096, 0, 0, 0);
-	assert_string_equal(fmt(&ev), "read(3, 0x5000, 4096) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
+	assert_string_equal(
+	    fmt(&ev),
+	    "read(3, 0x5000, 4096) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
 	ev = CALL("exit_group", 0, 3, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "exit_group(3) = ?");
 }
@@ -234,29 +310,34 @@ static void test_network(void **state)
 	ev = CALL("socket", 6, 10, 2, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "socket(AF_INET6, SOCK_DGRAM, IPPROTO_IP) = 6");
 
-	static const unsigned char sin[16] = { 2, 0, 0, 9, 127, 0, 0, 1 };
+	static const unsigned char sin[16] = {2, 0, 0, 9, 127, 0, 0, 1};
 	ev = CALL("connect", -ECONNREFUSED, 5, 0x5000, 16, 0, 0, 0);
 	cap(&ev, 1, 0, sin, 16, false);
-	assert_string_equal(fmt(&ev), "connect(5, {sa_family=AF_INET, sin_port=htons(9), "
-				      "sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)");
+	assert_string_equal(
+	    fmt(&ev),
+	    "connect(5, {sa_family=AF_INET, sin_port=htons(9), "
+	    "sin_addr=inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED (Connection refused)");
 
-	unsigned char sun[110] = { 1, 0 };
+	unsigned char sun[110] = {1, 0};
 	memcpy(sun + 2, "/run/nothere", 12);
 	ev = CALL("sendto", -ENOENT, 5, 0x5000, 3, MSG_DONTWAIT | MSG_NOSIGNAL, 0x6000, 110);
 	cap(&ev, 1, 0, "abc", 3, false);
 	cap(&ev, 4, 0, sun, sizeof(sun), false);
-	assert_string_equal(fmt(&ev), "sendto(5, \"abc\", 3, MSG_DONTWAIT|MSG_NOSIGNAL, {sa_family=AF_UNIX, "
-				      "sun_path=\"/run/nothere\"}, 110) = -1 ENOENT (No such file or directory)");
+	assert_string_equal(
+	    fmt(&ev), "sendto(5, \"abc\", 3, MSG_DONTWAIT|MSG_NOSIGNAL, {sa_family=AF_UNIX, "
+		      "sun_path=\"/run/nothere\"}, 110) = -1 ENOENT (No such file or directory)");
 
-	unsigned char sin6[28] = { 10, 0, 0, 53 };
+	unsigned char sin6[28] = {10, 0, 0, 53};
 	sin6[23] = 1; /* ::1 */
 	uint32_t len = 28;
 	ev = CALL("getsockname", 0, 6, 0x5000, 0x6000, 0, 0, 0);
 	cap(&ev, 2, 0, &len, 4, false);
 	cap(&ev, 1, 1, sin6, 28, false);
 	cap(&ev, 2, 1, &len, 4, false);
-	assert_string_equal(fmt(&ev), "getsockname(6, {sa_family=AF_INET6, sin6_port=htons(53), sin6_flowinfo=htonl(0), "
-				      "inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, [28]) = 0");
+	assert_string_equal(
+	    fmt(&ev),
+	    "getsockname(6, {sa_family=AF_INET6, sin6_port=htons(53), sin6_flowinfo=htonl(0), "
+	    "inet_pton(AF_INET6, \"::1\", &sin6_addr), sin6_scope_id=0}, [28]) = 0");
 	uint32_t in = 128;
 	ev = CALL("accept", 7, 6, 0x5000, 0x6000, 0, 0, 0);
 	cap(&ev, 2, 0, &in, 4, false);
@@ -271,15 +352,34 @@ static void test_process_signal_memory_clock(void **state)
 {
 	(void)state;
 	struct scev ev = CALL("mmap", 0x7fc7d65c2000, 0, 8192, 3, 0x22, -1, 0);
-	assert_string_equal(fmt(&ev), "mmap(NULL, 8192, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fc7d65c2000");
+	assert_string_equal(fmt(&ev), "mmap(NULL, 8192, PROT_READ|PROT_WRITE, "
+				      "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7fc7d65c2000");
 	ev = CALL("mprotect", 0, 0x7fc7d65c2000, 4096, 1, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "mprotect(0x7fc7d65c2000, 4096, PROT_READ) = 0");
 	ev = CALL("munmap", 0, 0x7fc7d65c2000, 8192, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "munmap(0x7fc7d65c2000, 8192) = 0");
 
 	ev = CALL("clone", 6507, 0x1200000 | 17, 0, 0, 0x7fc7d63d4a10, 0, 0);
-	assert_string_equal(fmt(&ev), "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
-				      "child_tidptr=0x7fc7d63d4a10) = 6507");
+	assert_string_equal(
+	    fmt(&ev),
+	    "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, "
+	    "child_tidptr=0x7fc7d63d4a10) = 6507");
+	/* strace -f: "clone(child_stack=NULL, flags=...|SIGCHLD <unfinished ...>", "<... clone
+	 * resumed>, child_tidptr=...) = 13585" */
+	assert_string_equal(
+	    fmt_y(&ev, SCEV_ENTRY, 32, false),
+	    "clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false),
+			    ", child_tidptr=0x7fc7d63d4a10) = 6507");
+	ev = CALL("clone", 6508, 0x3d0f00, 0x7f0000001000, 0x7f0000002000, 0x7f0000002000,
+		  0x7f0000003000, 0);
+	assert_string_equal(
+	    fmt(&ev),
+	    "clone(child_stack=0x7f0000001000, flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|"
+	    "CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, "
+	    "parent_tid=0x7f0000002000, child_tidptr=0x7f0000002000, tls=0x7f0000003000) = 6508");
+	ev = CALL("vfork", 13585, 0, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "vfork(");
 	ev = CALL("kill", 0, 6506, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "kill(6506, 0) = 0");
 	ev = CALL("kill", 0, 6506, 15, 0, 0, 0, 0);
@@ -294,15 +394,84 @@ static void test_process_signal_memory_clock(void **state)
 	cap(&ev, 1, 0, &all, 8, false);
 	assert_string_equal(fmt(&ev), "rt_sigprocmask(SIG_SETMASK, ~[KILL STOP], NULL, 8) = 0");
 
-	int64_t ts[2] = { 0, 1000 };
+	/* strace -o F on sigaction(SIGINT, &sa, &old) and signal(SIGPIPE, SIG_IGN) */
+	uint64_t act[4] = {0x55cfb68b21b9, 0x14000000, 0x7fd325f4d050, 1ull << 14};
+	uint64_t dfl[4] = {0, 0, 0, 0};
+	ev = CALL("rt_sigaction", 0, 2, 0x5000, 0x6000, 8, 0, 0);
+	cap(&ev, 1, 0, act, sizeof(act), false);
+	cap(&ev, 2, 1, dfl, sizeof(dfl), false);
+	assert_string_equal(fmt(&ev),
+			    "rt_sigaction(SIGINT, {sa_handler=0x55cfb68b21b9, sa_mask=[TERM], "
+			    "sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7fd325f4d050}, "
+			    "{sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false),
+			    "{sa_handler=SIG_DFL, sa_mask=[], sa_flags=0}, 8) = 0");
+	uint64_t ign[4] = {1, 0x14000000, 0x7fd325f4d050, 1ull << 12};
+	ev = CALL("rt_sigaction", 0, 13, 0x5000, 0, 8, 0, 0);
+	cap(&ev, 1, 0, ign, sizeof(ign), false);
+	assert_string_equal(
+	    fmt(&ev), "rt_sigaction(SIGPIPE, {sa_handler=SIG_IGN, sa_mask=[PIPE], "
+		      "sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0x7fd325f4d050}, NULL, 8) = 0");
+	ev = CALL("ioctl", -ENOTTY, 1, 0x5413, 0x7ffc6a443214, 0, 0, 0);
+	assert_string_equal(
+	    fmt(&ev),
+	    "ioctl(1, TIOCGWINSZ, 0x7ffc6a443214) = -1 ENOTTY (Inappropriate ioctl for device)");
+	/* pselect6(4, [0 3], NULL, NULL, {tv_sec=1, tv_nsec=0}, NULL): the sets at entry */
+	unsigned char rset[4] = {0x09};
+	int64_t one[2] = {1, 0};
+	ev = CALL("pselect6", 2, 4, 0x5000, 0, 0, 0x6000, 0);
+	cap(&ev, 1, 0, rset, 4, false);
+	cap(&ev, 4, 0, one, 16, false);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false),
+			    "pselect6(4, [0 3], NULL, NULL, {tv_sec=1, tv_nsec=0}, NULL");
+
+	int64_t ts[2] = {0, 1000};
 	ev = CALL("clock_nanosleep", 0, 1, 0, 0x5000, 0, 0, 0);
 	cap(&ev, 2, 0, ts, 16, false);
-	assert_string_equal(fmt(&ev), "clock_nanosleep(CLOCK_MONOTONIC, 0, {tv_sec=0, tv_nsec=1000}, NULL) = 0");
-	int64_t now[2] = { 1764900000, 5 };
+	assert_string_equal(
+	    fmt(&ev), "clock_nanosleep(CLOCK_MONOTONIC, 0, {tv_sec=0, tv_nsec=1000}, NULL) = 0");
+	int64_t now[2] = {1764900000, 5};
 	ev = CALL("clock_gettime", 0, 0, 0x5000, 0, 0, 0, 0);
 	cap(&ev, 1, 1, now, 16, false);
-	assert_string_equal(fmt(&ev), "clock_gettime(CLOCK_REALTIME, {tv_sec=1764900000, tv_nsec=5}) = 0");
+	assert_string_equal(fmt(&ev),
+			    "clock_gettime(CLOCK_REALTIME, {tv_sec=1764900000, tv_nsec=5}) = 0");
 
+	/* strace -o F on poll, ppoll and futex waits */
+	struct {
+		int32_t fd;
+		int16_t ev, rev;
+	} pin[2] = {{0, 1, 0}, {3, 3, 0}}, pout[2] = {{0, 1, 1}, {3, 3, 1}};
+	ev = CALL("poll", 2, 0x5000, 2, 1000, 0, 0, 0);
+	cap(&ev, 0, 0, pin, sizeof(pin), false);
+	cap(&ev, 0, 1, pout, sizeof(pout), false);
+	assert_string_equal(
+	    fmt(&ev), "poll([{fd=0, events=POLLIN}, {fd=3, events=POLLIN|POLLPRI}], 2, 1000) = 2 "
+		      "([{fd=0, revents=POLLIN}, {fd=3, revents=POLLIN}])");
+	ev = CALL("poll", 0, 0x5000, 1, 0, 0, 0, 0);
+	cap(&ev, 0, 0, pin, 8, false);
+	cap(&ev, 0, 1, pin, 8, false);
+	assert_string_equal(fmt(&ev), "poll([{fd=0, events=POLLIN}], 1, 0) = 0 (Timeout)");
+	int64_t sec1[2] = {1, 0}, left[2] = {0, 999999289};
+	ev = CALL("ppoll", 2, 0x5000, 2, 0x6000, 0, 8, 0);
+	cap(&ev, 0, 0, pin, sizeof(pin), false);
+	cap(&ev, 0, 1, pout, sizeof(pout), false);
+	cap(&ev, 2, 0, sec1, 16, false);
+	cap(&ev, 2, 1, left, 16, false);
+	assert_string_equal(
+	    fmt(&ev), "ppoll([{fd=0, events=POLLIN}, {fd=3, events=POLLIN|POLLPRI}], 2, {tv_sec=1, "
+		      "tv_nsec=0}, NULL, 8) = 2 ([{fd=0, revents=POLLIN}, {fd=3, revents=POLLIN}], "
+		      "left {tv_sec=0, tv_nsec=999999289})");
+	int64_t us1[2] = {0, 1000};
+	ev = CALL("futex", -ETIMEDOUT, 0x7fff36490bfc, 128, 0, 0x5000, 0, 0);
+	cap(&ev, 3, 0, us1, 16, false);
+	assert_string_equal(
+	    fmt(&ev), "futex(0x7fff36490bfc, FUTEX_WAIT_PRIVATE, 0, {tv_sec=0, tv_nsec=1000}) = -1 "
+		      "ETIMEDOUT (Connection timed out)");
+	ev = CALL("futex", -512, 0x7fff36490bfc, 128 | 256 | 9, 0, 0, 0, 0xffffffff);
+	assert_string_equal(
+	    fmt(&ev),
+	    "futex(0x7fff36490bfc, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 0, NULL, "
+	    "FUTEX_BITSET_MATCH_ANY) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)");
 	ev = CALL("futex", 0, 0x7ffecb549eec, 129, 1, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "futex(0x7ffecb549eec, FUTEX_WAKE_PRIVATE, 1) = 0");
 }
@@ -311,9 +480,10 @@ static void test_faults_and_y(void **state)
 {
 	(void)state;
 	struct scev ev = CALL("openat", -EFAULT, -100, 0x1234, 0, 0, 0, 0);
-	ev.cap[0] = (struct scev_cap){ .arg = 1, .state = SCEV_CAP_FAULT };
+	ev.cap[0] = (struct scev_cap){.arg = 1, .state = SCEV_CAP_FAULT};
 	ev.ncap = 1;
-	assert_string_equal(fmt(&ev), "openat(AT_FDCWD, 0x1234, O_RDONLY) = -1 EFAULT (Bad address)");
+	assert_string_equal(fmt(&ev),
+			    "openat(AT_FDCWD, 0x1234, O_RDONLY) = -1 EFAULT (Bad address)");
 	ev = CALL("openat", -EFAULT, -100, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "openat(AT_FDCWD, NULL, O_RDONLY) = -1 EFAULT (Bad address)");
 	/* a path not terminated within the capture */
@@ -323,9 +493,15 @@ static void test_faults_and_y(void **state)
 
 	ev = CALL("read", 3, 3, 0x5000, 10, 0, 0, 0);
 	cap(&ev, 1, 1, "abc", 3, false);
-	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "read(3</etc/passwd>, \"abc\", 10) = 3");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "read(3</etc/passwd>, \"abc\", 10) = 3");
 	ev = CALL("dup", 5, 4, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "dup(4) = 5<pipe:[1234]>");
+	/* strace -s 4: paths are shown whole, buffers cut */
+	ev = CALL("openat", 3, -100, 0x5000, 0, 0, 0, 0);
+	capstr(&ev, 1, "/etc/hostname");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 4, false),
+			    "openat(AT_FDCWD, \"/etc/hostname\", O_RDONLY) = 3");
 	/* -s 4 */
 	ev = CALL("write", 6, 1, 0x5000, 6, 0, 0, 0);
 	cap(&ev, 1, 0, "hello\n", 5, false);
@@ -336,25 +512,50 @@ static void test_unknown_and_i386(void **state)
 {
 	(void)state;
 	char buf[48];
-	struct scev ev = { .arch = X64, .nr = 900, .ret = -ENOSYS, .arg = { 1, 2, 0x7fc7d64aabd3 } };
-	assert_string_equal(fmt(&ev), "syscall_900(0x1, 0x2, 0x7fc7d64aabd3, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
+	struct scev ev = {.arch = X64, .nr = 900, .ret = -ENOSYS, .arg = {1, 2, 0x7fc7d64aabd3}};
+	assert_string_equal(fmt(&ev), "syscall_900(0x1, 0x2, 0x7fc7d64aabd3, 0, 0, 0) = -1 ENOSYS "
+				      "(Function not implemented)");
 	ev.nr = 462; /* mseal: whatever name libseccomp gives, never another call's */
 	char want[128];
-	snprintf(want, sizeof(want), "%s(0x1, 0x2, 0x7fc7d64aabd3, 0, 0, 0", sysname(X64, 462, buf, sizeof(buf)));
+	snprintf(want, sizeof(want), "%s(0x1, 0x2, 0x7fc7d64aabd3, 0, 0, 0",
+		 sysname(X64, 462, buf, sizeof(buf)));
 	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), want);
 
 	/* i386: nr 5 is open; its words are 32 bits, -1 comes as 0xffffffff */
-	ev = (struct scev){ .arch = I386, .nr = 5, .ret = 0xfffffffe, .arg = { 0x5000, 0, 0 } };
+	ev = (struct scev){.arch = I386, .nr = 5, .ret = 0xfffffffe, .arg = {0x5000, 0, 0}};
 	capstr(&ev, 0, "/nonexistent");
-	assert_string_equal(fmt(&ev), "open(\"/nonexistent\", O_RDONLY) = -1 ENOENT (No such file or directory)");
+	assert_string_equal(
+	    fmt(&ev), "open(\"/nonexistent\", O_RDONLY) = -1 ENOENT (No such file or directory)");
 	ev = mk(I386, "_llseek", 0, 3, 0, 0, 0xff00, 1, 0);
 	assert_string_equal(fmt(&ev), "_llseek(3, 0, 0, 0xff00, SEEK_CUR) = 0");
 	ev = mk(I386, "mmap2", 0xf7f00000, 0, 4096, 1, 2, 3, 2);
-	assert_string_equal(fmt(&ev), "mmap2(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0x2000) = 0xf7f00000");
-	int32_t ts32[2] = { 7, 9 };
+	assert_string_equal(fmt(&ev),
+			    "mmap2(NULL, 4096, PROT_READ, MAP_PRIVATE, 3, 0x2000) = 0xf7f00000");
+	int32_t ts32[2] = {7, 9};
 	ev = mk(I386, "clock_gettime", 0, 1, 0x5000, 0, 0, 0, 0);
 	cap(&ev, 1, 1, ts32, 8, false);
 	assert_string_equal(fmt(&ev), "clock_gettime(CLOCK_MONOTONIC, {tv_sec=7, tv_nsec=9}) = 0");
+	/* i386's struct stat64 (mode at 16, size at 44) and kernel sigaction (4-byte words) */
+	unsigned char st64[96] = {0};
+	uint32_t mode = S_IFREG | 0644;
+	int64_t size = 123;
+	memcpy(st64 + 16, &mode, 4);
+	memcpy(st64 + 44, &size, 8);
+	ev = mk(I386, "fstat64", 0, 3, 0x5000, 0, 0, 0, 0);
+	cap(&ev, 1, 1, st64, sizeof(st64), false);
+	assert_string_equal(fmt(&ev), "fstat64(3, {st_mode=S_IFREG|0644, st_size=123, ...}) = 0");
+	uint32_t sa32[5] = {0x8049000, 0x14000000, 0xf7d00000, 1u << 14, 0};
+	ev = mk(I386, "rt_sigaction", 0, 2, 0x5000, 0, 8, 0, 0);
+	cap(&ev, 1, 0, sa32, sizeof(sa32), false);
+	assert_string_equal(
+	    fmt(&ev), "rt_sigaction(SIGINT, {sa_handler=0x8049000, sa_mask=[TERM], "
+		      "sa_flags=SA_RESTORER|SA_RESTART, sa_restorer=0xf7d00000}, NULL, 8) = 0");
+	/* a 64-bit offset in two words */
+	ev = mk(I386, "pread64", 784, 3, 0x5000, 784, 64, 1, 0);
+	cap(&ev, 1, 1, "\6\0\0\0", 4, true);
+	assert_string_equal(fmt(&ev), "pread64(3, \"\\6\\0\\0\\0\"..., 784, 4294967360) = 784");
+	ev = mk(I386, "fadvise64", 0, 3, 0, 0, 0, 2, 0);
+	assert_string_equal(fmt(&ev), "fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0");
 	ev = mk(I386, "kill", 0, 0xffffffff, 9, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "kill(-1, SIGKILL) = 0");
 }
@@ -417,7 +618,7 @@ static void test_classes_and_sets(void **state)
 	assert_int_equal(sysdecode_classes(X64, 900), 0);
 
 	struct sc_set s;
-	struct wt_err err = { 0 };
+	struct wt_err err = {0};
 	assert_int_equal(sc_set_parse(&s, "%net", &err), 0);
 	assert_true(sc_set_has(&s, X64, conn));
 	assert_true(sc_set_has(&s, I386, sysname_lookup(I386, "socketcall")) == false);
@@ -432,6 +633,9 @@ static void test_classes_and_sets(void **state)
 	assert_false(sc_set_has(&s, X64, wr));
 	assert_int_equal(sc_set_parse(&s, "open,openat", &err), 0);
 	assert_true(sc_set_has(&s, I386, 5));
+	assert_true(sc_set_has(&s, X64, openat));
+	assert_false(sc_set_has(&s, X64, rd));
+	assert_int_equal(sc_set_parse(&s, "file", &err), 0); /* strace's old spelling of %file */
 	assert_true(sc_set_has(&s, X64, openat));
 	assert_false(sc_set_has(&s, X64, rd));
 	assert_int_equal(sc_set_parse(&s, "none", &err), 0);
@@ -464,12 +668,16 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_files),	 cmocka_unit_test(test_desc),
-		cmocka_unit_test(test_split),	 cmocka_unit_test(test_network),
-		cmocka_unit_test(test_process_signal_memory_clock),
-		cmocka_unit_test(test_faults_and_y), cmocka_unit_test(test_unknown_and_i386),
-		cmocka_unit_test(test_captures), cmocka_unit_test(test_classes_and_sets),
-		cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_files),
+	    cmocka_unit_test(test_desc),
+	    cmocka_unit_test(test_split),
+	    cmocka_unit_test(test_network),
+	    cmocka_unit_test(test_process_signal_memory_clock),
+	    cmocka_unit_test(test_faults_and_y),
+	    cmocka_unit_test(test_unknown_and_i386),
+	    cmocka_unit_test(test_captures),
+	    cmocka_unit_test(test_classes_and_sets),
+	    cmocka_unit_test(test_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,9 +52,24 @@ enum sd_kind {
 	K_WSTATUS,   /* int * wait status at exit */
 	K_EPEV_IN,   /* struct epoll_event at entry */
 	K_FCNTLARG,  /* fcntl's third argument, by the command in argument 1 */
-	K_CLONEFL,   /* clone's flags: CLONE_* | exit signal */
+	K_CLONEFL,   /* clone's flags: child_stack=..., flags=CLONE_*|SIGCHLD */
+	K_CLONETAIL, /* clone's outputs: , parent_tid=..., child_tidptr=..., tls=... (at exit) */
 	K_FUTEXOP,   /* FUTEX_WAKE_PRIVATE */
 	K_ACCESS,    /* F_OK or R_OK|W_OK|X_OK */
+	K_TV_IN,     /* struct timeval at entry */
+	K_TV_OUT,
+	K_SIGACT_IN, /* struct sigaction (the kernel's) at entry */
+	K_SIGACT_OUT,
+	K_FDSET_IN, /* fd_set of argument PARAM's bits, at entry: [0 3] */
+	K_POLLFD,   /* struct pollfd[N], N in argument PARAM: at entry, revents at exit */
+	K_TS_INOUT, /* timespec at entry, what is left of it at exit (ppoll) */
+	K_FUTEXTMO, /* futex's 4th: a timespec for the waiting operations, else val2 */
+	K_STATXFL,  /* AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW */
+	K_STATX,    /* struct statx at exit */
+	K_RLIM_IN,  /* struct rlimit at entry; PARAM 1: 64-bit on i386 too (prlimit64) */
+	K_RLIM_OUT,
+	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
+	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS
 };
 
@@ -70,6 +85,7 @@ enum sd_ret {
 	R_OCT,	   /* = 022 (umask) */
 	R_NONE,	   /* = ? (exit, exit_group: no return) */
 	R_FCNTL,   /* by fcntl's command: F_GETFL = 0x8002 (flags O_RDWR|O_LARGEFILE) */
+	R_POLL,	   /* = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
 };
 
 /* A call as the decoder knows it on one ABI. */
@@ -77,8 +93,8 @@ struct sd_call {
 	const char *name;
 	uint16_t classes; /* enum sc_class */
 	int8_t nargs;
-	uint8_t ret;	       /* enum sd_ret */
-	const uint16_t *arg;   /* 6 argument words; NULL: all hex */
+	uint8_t ret;	     /* enum sd_ret */
+	const uint16_t *arg; /* 6 argument words; NULL: all hex */
 };
 
 /* The call nr of arch, NULL if unknown (resolved once from the name table). */
@@ -132,6 +148,10 @@ enum sd_xlat {
 	X_INIT1,
 	X_SFD,
 	X_FADV,
+	X_SA,
+	X_IOCTL,
+	X_POLL,
+	X_STATX,
 	X_NXLAT
 };
 
@@ -142,7 +162,7 @@ struct sd_xval {
 struct sd_xlat_set {
 	const struct sd_xval *v;
 	unsigned n;
-	const char *unknown; /* "SEEK_???" for a value not in the set */
+	const char *unknown; /* "SEEK_???" for a value not in the set; NULL: plain hex */
 };
 extern const struct sd_xlat_set sd_xlats[X_NXLAT];
 

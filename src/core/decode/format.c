@@ -21,7 +21,9 @@ struct fmt {
 	const struct sd_call *c;
 	const struct sysdecode_opts *o;
 	unsigned strsize;
+	unsigned xflag; /* -x, -xx */
 	int i386;
+	int tw;	     /* bytes of a timespec word: 4 for i386's old calls */
 	bool failed; /* the call returned an error */
 	int64_t ret;
 };
@@ -52,6 +54,10 @@ static uint64_t word(const struct fmt *f, int i)
 	return f->i386 ? (uint32_t)v : v;
 }
 
+static void put_time(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w,
+		     const char *sub);
+static void put_mask(struct wt_buf *out, uint64_t m);
+
 static void put_ptr(struct wt_buf *out, uint64_t v)
 {
 	if (v)
@@ -80,23 +86,15 @@ static void quote_x(struct wt_buf *out, const unsigned char *p, size_t n, bool m
 			wt_buf_add(out, tmp, t);
 			t = 0;
 		}
-		const char *e = NULL;
+		static const char from[] = "\"\\\f\n\r\t\v", to[] = "\"\\fnrtv";
+		const char *e = c ? strchr(from, (int)c) : NULL;
 		if (hex) {
 			t += (size_t)snprintf(tmp + t, 6, "\\x%02x", c);
 			continue;
 		}
-		switch (c) {
-		case '"': e = "\\\""; break;
-		case '\\': e = "\\\\"; break;
-		case '\f': e = "\\f"; break;
-		case '\n': e = "\\n"; break;
-		case '\r': e = "\\r"; break;
-		case '\t': e = "\\t"; break;
-		case '\v': e = "\\v"; break;
-		}
 		if (e) {
-			tmp[t++] = e[0];
-			tmp[t++] = e[1];
+			tmp[t++] = '\\';
+			tmp[t++] = to[e - from];
 		} else if (c >= 0x20 && c < 0x7f) {
 			tmp[t++] = (char)c;
 		} else if (i + 1 < n && p[i + 1] >= '0' && p[i + 1] <= '7') {
@@ -116,6 +114,17 @@ static void quote(struct wt_buf *out, const unsigned char *p, size_t n, bool mor
 	quote_x(out, p, n, more, false);
 }
 
+/* strace's -x: the whole string in hex if one byte is neither printable nor \t\n\v\f\r. */
+static bool want_hex(const struct fmt *f, const unsigned char *p, size_t n)
+{
+	if (f->xflag > 1)
+		return true;
+	for (size_t i = 0; f->xflag && i < n; i++)
+		if (p[i] > 0x7e || (p[i] < 0x20 && (unsigned)(p[i] - 9) >= 5))
+			return true;
+	return false;
+}
+
 /* A NUL-terminated string captured at entry; bound: bytes shown at most. */
 static void put_cstr(struct wt_buf *out, const struct fmt *f, int i, size_t bound)
 {
@@ -131,7 +140,7 @@ static void put_cstr(struct wt_buf *out, const struct fmt *f, int i, size_t boun
 		len = bound;
 		more = true;
 	}
-	quote(out, k->data, len, more);
+	quote_x(out, k->data, len, more, want_hex(f, k->data, len));
 }
 
 /* A buffer of size bytes (from an argument or the result). */
@@ -156,7 +165,7 @@ static void put_buf(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 		n = f->strsize;
 		more = true;
 	}
-	quote_x(out, k->data, n, more, hex);
+	quote_x(out, k->data, n, more, hex || want_hex(f, k->data, n));
 }
 
 static void put_fd(struct wt_buf *out, const struct fmt *f, int fd)
@@ -184,12 +193,18 @@ static int64_t get_i64(const unsigned char *p, int size)
 
 static void put_ts(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w)
 {
+	put_time(out, f, i, at_exit, w, "tv_nsec");
+}
+
+static void put_time(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w,
+		     const char *sub)
+{
 	const struct scev_cap *k = cap_ok(f, i, at_exit, (uint32_t)(2 * w));
 	if (!k || (at_exit && f->failed)) {
 		put_ptr(out, word(f, i));
 		return;
 	}
-	wt_buf_printf(out, "{tv_sec=%lld, tv_nsec=%lld}", (long long)get_i64(k->data, w),
+	wt_buf_printf(out, "{tv_sec=%lld, %s=%lld}", (long long)get_i64(k->data, w), sub,
 		      (long long)get_i64(k->data + w, w));
 }
 
@@ -202,6 +217,11 @@ static void put_sigset(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 	}
 	uint64_t m;
 	memcpy(&m, k->data, 8);
+	put_mask(out, m);
+}
+
+static void put_mask(struct wt_buf *out, uint64_t m)
+{
 	if (__builtin_popcountll(m) >= 64 * 2 / 3) { /* strace shows the few missing */
 		m = ~m;
 		wt_buf_puts(out, "~");
@@ -214,6 +234,84 @@ static void put_sigset(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 		wt_buf_printf(out, "%s%s", sep, n ? n + 3 : "?");
 		sep = " ";
 	}
+	wt_buf_puts(out, *sep == '[' ? "[]" : "]");
+}
+
+static void put_sigact(struct wt_buf *out, const struct fmt *f, int i, int at_exit)
+{
+	const int w = f->i386 ? 4 : 8;
+	const struct scev_cap *k = cap_ok(f, i, at_exit, (uint32_t)(3 * w + 8));
+	if (!k || (at_exit && f->failed)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t h = (uint64_t)get_i64(k->data, w), fl = (uint64_t)get_i64(k->data + w, w);
+	uint64_t rest = (uint64_t)get_i64(k->data + 2 * w, w), m;
+	if (w == 4)
+		h = (uint32_t)h, fl = (uint32_t)fl, rest = (uint32_t)rest;
+	memcpy(&m, k->data + 3 * w, 8);
+	wt_buf_puts(out, "{sa_handler=");
+	if (h == 0)
+		wt_buf_puts(out, "SIG_DFL");
+	else if (h == 1)
+		wt_buf_puts(out, "SIG_IGN");
+	else if (h == (w == 4 ? 0xffffffffu : ~0ull))
+		wt_buf_puts(out, "SIG_ERR");
+	else
+		put_xnum(out, h);
+	wt_buf_puts(out, ", sa_mask=");
+	put_mask(out, m);
+	wt_buf_puts(out, ", sa_flags=");
+	sd_print_flags(out, X_SA, fl);
+	if (fl & 0x04000000) { /* SA_RESTORER */
+		wt_buf_puts(out, ", sa_restorer=");
+		put_ptr(out, rest);
+	}
+	wt_buf_puts(out, "}");
+}
+
+/* struct pollfd[n]: events (at entry) or the entries with revents (at exit). */
+static void put_pollfds(struct wt_buf *out, const struct fmt *f, int i, uint64_t n, int at_exit)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, 0);
+	if (!k || (!at_exit && n > k->len / 8 && k->len < 64)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t have = k->len / 8 < n ? k->len / 8 : n;
+	const char *sep = "[";
+	for (uint64_t j = 0; j < have; j++) {
+		int32_t fd;
+		uint16_t ev[2];
+		memcpy(&fd, k->data + 8 * j, 4);
+		memcpy(ev, k->data + 8 * j + 4, 4);
+		if (at_exit && !ev[1])
+			continue;
+		wt_buf_printf(out, "%s{fd=", sep);
+		put_fd(out, f, fd);
+		wt_buf_puts(out, at_exit ? ", revents=" : ", events=");
+		sd_print_flags(out, X_POLL, ev[at_exit]);
+		wt_buf_puts(out, "}");
+		sep = ", ";
+	}
+	if (have < n)
+		wt_buf_printf(out, "%s...", sep);
+	wt_buf_puts(out, *sep == '[' ? "[]" : "]");
+}
+
+static void put_fdset(struct wt_buf *out, const struct fmt *f, int i, int nfds)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 0);
+	if (!k || nfds < 0 || ((size_t)nfds + 7) / 8 > k->len) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	const char *sep = "[";
+	for (int fd = 0; fd < nfds; fd++)
+		if (k->data[fd / 8] >> (fd % 8) & 1) {
+			wt_buf_printf(out, "%s%d", sep, fd);
+			sep = " ";
+		}
 	wt_buf_puts(out, *sep == '[' ? "[]" : "]");
 }
 
@@ -235,7 +333,8 @@ static void put_sockaddr(struct wt_buf *out, const struct fmt *f, int i, int at_
 		char a[INET_ADDRSTRLEN];
 		memcpy(&port, p + 2, 2);
 		inet_ntop(AF_INET, p + 4, a, sizeof(a));
-		wt_buf_printf(out, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(port), a);
+		wt_buf_printf(out, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(port),
+			      a);
 	} else if (fam == 10 && n >= 24) {
 		uint16_t port;
 		uint32_t flow, scope = 0;
@@ -245,10 +344,11 @@ static void put_sockaddr(struct wt_buf *out, const struct fmt *f, int i, int at_
 		inet_ntop(AF_INET6, p + 8, a, sizeof(a));
 		if (n >= 28)
 			memcpy(&scope, p + 24, 4);
-		wt_buf_printf(out,
-			      ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", "
-			      "&sin6_addr), sin6_scope_id=%u}",
-			      ntohs(port), ntohl(flow), a, scope);
+		wt_buf_printf(
+		    out,
+		    ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", "
+		    "&sin6_addr), sin6_scope_id=%u}",
+		    ntohs(port), ntohl(flow), a, scope);
 	} else if (fam == 1) {
 		size_t plen = n > 2 ? n - 2 : 0;
 		if (plen > 108)
@@ -297,9 +397,9 @@ static void put_mode(struct wt_buf *out, uint32_t mode)
 	static const struct {
 		uint32_t v;
 		const char *n;
-	} t[] = { { 0140000, "S_IFSOCK" }, { 0120000, "S_IFLNK" }, { 0100000, "S_IFREG" },
-		  { 0060000, "S_IFBLK" },  { 0040000, "S_IFDIR" }, { 0020000, "S_IFCHR" },
-		  { 0010000, "S_IFIFO" } };
+	} t[] = {{0140000, "S_IFSOCK"}, {0120000, "S_IFLNK"}, {0100000, "S_IFREG"},
+		 {0060000, "S_IFBLK"},	{0040000, "S_IFDIR"}, {0020000, "S_IFCHR"},
+		 {0010000, "S_IFIFO"}};
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
 		if ((mode & 0170000) == t[i].v) {
 			wt_buf_printf(out, "%s|%#03o", t[i].n, mode & 07777);
@@ -329,6 +429,54 @@ static void put_stat(struct wt_buf *out, const struct fmt *f, int i)
 		wt_buf_printf(out, ", st_rdev=makedev(%#x, %#x), ...}", major(rdev), minor(rdev));
 	else
 		wt_buf_printf(out, ", st_size=%lld, ...}", (long long)size);
+}
+
+static void put_statx(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 48);
+	if (!k || f->failed) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint32_t mask;
+	uint16_t mode;
+	uint64_t attr, size;
+	memcpy(&mask, k->data, 4);
+	memcpy(&attr, k->data + 8, 8);
+	memcpy(&mode, k->data + 28, 2);
+	memcpy(&size, k->data + 40, 8);
+	wt_buf_puts(out, "{stx_mask=");
+	sd_print_flags(out, X_STATX, mask);
+	wt_buf_printf(out, ", stx_attributes=%#llx, stx_mode=", (unsigned long long)attr);
+	put_mode(out, mode);
+	wt_buf_printf(out, ", stx_size=%llu, ...}", (unsigned long long)size);
+}
+
+static void put_rlim1(struct wt_buf *out, uint64_t v, int w)
+{
+	if (v == (w == 4 ? UINT32_MAX : UINT64_MAX))
+		wt_buf_puts(out, w == 4 ? "RLIM_INFINITY" : "RLIM64_INFINITY");
+	else if (v > 1024 && v % 1024 == 0)
+		wt_buf_printf(out, "%llu*1024", (unsigned long long)(v / 1024));
+	else
+		wt_buf_printf(out, "%llu", (unsigned long long)v);
+}
+
+static void put_rlimit(struct wt_buf *out, const struct fmt *f, int i, int at_exit, int w)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, (uint32_t)(2 * w));
+	if (!k || (at_exit && f->failed)) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t cur = (uint64_t)get_i64(k->data, w), max = (uint64_t)get_i64(k->data + w, w);
+	if (w == 4)
+		cur = (uint32_t)cur, max = (uint32_t)max;
+	wt_buf_puts(out, "{rlim_cur=");
+	put_rlim1(out, cur, w);
+	wt_buf_puts(out, ", rlim_max=");
+	put_rlim1(out, max, w);
+	wt_buf_puts(out, "}");
 }
 
 static void put_pipe(struct wt_buf *out, const struct fmt *f, int i)
@@ -390,7 +538,7 @@ static void put_epev(struct wt_buf *out, const struct fmt *f, int i)
 /* The access mode is a value in the low two bits, the rest flags. */
 static void put_openfl(struct wt_buf *out, uint64_t v)
 {
-	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	static const char *const acc[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
 	wt_buf_puts(out, acc[v & 3]);
 	if (v & ~(uint64_t)3) {
 		wt_buf_puts(out, "|");
@@ -400,10 +548,9 @@ static void put_openfl(struct wt_buf *out, uint64_t v)
 
 static void put_sockflags(struct wt_buf *out, uint64_t v)
 {
-	static const char *const types[] = { [1] = "SOCK_STREAM", [2] = "SOCK_DGRAM",
-					     [3] = "SOCK_RAW",	  [4] = "SOCK_RDM",
-					     [5] = "SOCK_SEQPACKET", [6] = "SOCK_DCCP",
-					     [10] = "SOCK_PACKET" };
+	static const char *const types[] = {
+	    [1] = "SOCK_STREAM",    [2] = "SOCK_DGRAM", [3] = "SOCK_RAW",    [4] = "SOCK_RDM",
+	    [5] = "SOCK_SEQPACKET", [6] = "SOCK_DCCP",	[10] = "SOCK_PACKET"};
 	unsigned t = v & 0xf;
 	if (t < sizeof(types) / sizeof(types[0]) && types[t])
 		wt_buf_puts(out, types[t]);
@@ -426,7 +573,7 @@ static void put_access(struct wt_buf *out, uint64_t v)
 	static const struct {
 		unsigned b;
 		const char *n;
-	} t[] = { { 4, "R_OK" }, { 2, "W_OK" }, { 1, "X_OK" } };
+	} t[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}};
 	for (int i = 0; i < 3; i++)
 		if (v & t[i].b) {
 			wt_buf_printf(out, "%s%s", sep, t[i].n);
@@ -440,10 +587,11 @@ static void put_access(struct wt_buf *out, uint64_t v)
 static void put_futexop(struct wt_buf *out, uint64_t v)
 {
 	static const char *const ops[] = {
-		"FUTEX_WAIT",	     "FUTEX_WAKE",	   "FUTEX_FD",		"FUTEX_REQUEUE",
-		"FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",	   "FUTEX_LOCK_PI",	"FUTEX_UNLOCK_PI",
-		"FUTEX_TRYLOCK_PI",  "FUTEX_WAIT_BITSET",  "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
-		"FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
+	    "FUTEX_WAIT",	    "FUTEX_WAKE",	 "FUTEX_FD",
+	    "FUTEX_REQUEUE",	    "FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",
+	    "FUTEX_LOCK_PI",	    "FUTEX_UNLOCK_PI",	 "FUTEX_TRYLOCK_PI",
+	    "FUTEX_WAIT_BITSET",    "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+	    "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
 	};
 	unsigned cmd = (unsigned)v & ~(128u | 256u);
 	if (cmd >= sizeof(ops) / sizeof(ops[0]) || (v >> 32)) {
@@ -460,9 +608,9 @@ static int futex_nargs(uint64_t op)
 	switch (op & ~(128u | 256u)) {
 	case 0: /* WAIT */
 		return 4;
-	case 1:	 /* WAKE */
-	case 7:	 /* UNLOCK_PI */
-	case 8:	 /* TRYLOCK_PI */
+	case 1: /* WAKE */
+	case 7: /* UNLOCK_PI */
+	case 8: /* TRYLOCK_PI */
 		return 3;
 	case 9:	 /* WAIT_BITSET */
 	case 10: /* WAKE_BITSET */
@@ -477,11 +625,19 @@ static bool shown(const struct fmt *f, int i)
 {
 	uint16_t a = f->c->arg[i];
 	switch (SD_KIND(a)) {
+	case K_SKIP:
+		return false;
 	case K_OPENMODE:
 		return (f->ev->arg[SD_PARAM(a) % 6] & (0100 | 020000000)) != 0;
 	case K_FCNTLARG:
 		switch (f->ev->arg[SD_PARAM(a) % 6] & 0xffffffffu) {
-		case 1: case 3: case 9: case 11: case 1025: case 1032: case 1034:
+		case 1:
+		case 3:
+		case 9:
+		case 11:
+		case 1025:
+		case 1032:
+		case 1034:
 			return false; /* F_GETFD, F_GETFL, F_GETOWN, F_GETSIG, F_GETLEASE, ... */
 		default:
 			return true;
@@ -585,6 +741,25 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_TS_IN:
 		put_ts(out, f, i, 0, f->i386 ? 4 : 8);
 		break;
+	case K_TS_INOUT:
+		put_ts(out, f, i, 0, f->tw);
+		break;
+	case K_POLLFD:
+		put_pollfds(out, f, i, word(f, (int)(p % 6)), 0);
+		break;
+	case K_FUTEXTMO:
+		switch ((unsigned)f->ev->arg[1] & ~(128u | 256u)) {
+		case 0:
+		case 6:
+		case 9:
+		case 11:
+		case 13: /* WAIT, LOCK_PI, WAIT_BITSET, ... */
+			put_ts(out, f, i, 0, f->tw);
+			break;
+		default:
+			wt_buf_printf(out, "%u", (uint32_t)v);
+		}
+		break;
 	case K_TS_OUT:
 		put_ts(out, f, i, 1, f->i386 ? 4 : 8);
 		break;
@@ -634,15 +809,24 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		case 4: /* F_SETFL */
 			put_openfl(out, v);
 			break;
-		case 5: case 6: case 7: case 12: case 13: case 14: case 15: case 16: case 36:
-		case 37: case 38:
+		case 5:
+		case 6:
+		case 7:
+		case 12:
+		case 13:
+		case 14:
+		case 15:
+		case 16:
+		case 36:
+		case 37:
+		case 38:
 			put_ptr(out, v); /* struct flock / f_owner_ex */
 			break;
 		default:
 			wt_buf_printf(out, "%d", (int32_t)v);
 		}
 		break;
-	case K_CLONEFL: /* a whole clone: named, in strace's order */
+	case K_CLONEFL: /* clone's inputs, named, in strace's order */
 		wt_buf_puts(out, "child_stack=");
 		put_ptr(out, word(f, 1));
 		wt_buf_puts(out, ", flags=");
@@ -652,25 +836,67 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 				wt_buf_puts(out, "|");
 			sd_print_signal(out, (int)(v & 0xff));
 		}
-		if (v & 0x100000) { /* CLONE_PARENT_SETTID */
+		break;
+	case K_CLONETAIL: { /* its outputs, printed by strace when the call returns */
+		uint64_t fl = word(f, 0);
+		if (fl & 0x100000) { /* CLONE_PARENT_SETTID */
 			wt_buf_puts(out, ", parent_tid=");
 			put_ptr(out, word(f, 2));
 		}
-		if (v & 0x1200000) { /* CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID */
+		if (fl & 0x1200000) { /* CLONE_CHILD_SETTID|CLONE_CHILD_CLEARTID */
 			wt_buf_puts(out, ", child_tidptr=");
 			put_ptr(out, word(f, f->i386 ? 4 : 3));
 		}
-		if (v & 0x80000) { /* CLONE_SETTLS */
+		if (fl & 0x80000) { /* CLONE_SETTLS */
 			wt_buf_puts(out, ", tls=");
 			put_ptr(out, word(f, f->i386 ? 3 : 4));
 		}
 		break;
+	}
 	case K_FUTEXOP:
 		put_futexop(out, v);
 		break;
 	case K_ACCESS:
 		put_access(out, v);
 		break;
+	case K_TV_IN:
+		put_time(out, f, i, 0, f->i386 ? 4 : 8, "tv_usec");
+		break;
+	case K_TV_OUT:
+		put_time(out, f, i, 1, f->i386 ? 4 : 8, "tv_usec");
+		break;
+	case K_SIGACT_IN:
+		put_sigact(out, f, i, 0);
+		break;
+	case K_SIGACT_OUT:
+		put_sigact(out, f, i, 1);
+		break;
+	case K_FDSET_IN:
+		put_fdset(out, f, i, (int32_t)word(f, (int)(p % 6)));
+		break;
+	case K_STATXFL: { /* the sync type is a value in 0x6000 */
+		static const char *const sync[] = {"AT_STATX_SYNC_AS_STAT", "AT_STATX_FORCE_SYNC",
+						   "AT_STATX_DONT_SYNC", "AT_STATX_SYNC_TYPE"};
+		wt_buf_puts(out, sync[(v >> 13) & 3]);
+		if (v & ~(uint64_t)0x6000) {
+			wt_buf_puts(out, "|");
+			sd_print_flags(out, X_AT, v & ~(uint64_t)0x6000);
+		}
+		break;
+	}
+	case K_STATX:
+		put_statx(out, f, i);
+		break;
+	case K_RLIM_IN:
+	case K_RLIM_OUT:
+		put_rlimit(out, f, i, SD_KIND(a) == K_RLIM_OUT, (f->i386 && !p) ? 4 : 8);
+		break;
+	case K_LL:
+		wt_buf_printf(out, "%lld",
+			      (long long)((uint32_t)f->ev->arg[i] |
+					  (i < 5 ? (uint64_t)f->ev->arg[i + 1] << 32 : 0)));
+		break;
+	case K_SKIP:
 	case K_NKINDS:
 		break;
 	}
@@ -687,8 +913,11 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 	if (f->failed) {
 		int e = (int)-r;
 		static const char *const restart[] = {
-			"To be restarted if SA_RESTART is set", "To be restarted",
-			"To be restarted if no handler", NULL, "Interrupted by signal",
+		    "To be restarted if SA_RESTART is set",
+		    "To be restarted",
+		    "To be restarted if no handler",
+		    NULL,
+		    "Interrupted by signal",
 		};
 		const char *n = sysdecode_errno_name(e);
 		if (e >= 512 && e <= 516 && restart[e - 512]) {
@@ -703,8 +932,28 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 		return;
 	}
 	switch (f->c ? f->c->ret : R_INT) {
+	case R_POLL:
+		if (r == 0) {
+			wt_buf_puts(out, " = 0 (Timeout)");
+			break;
+		}
+		wt_buf_printf(out, " = %lld", (long long)r);
+		if (cap_ok(f, 0, 1, 8)) {
+			wt_buf_puts(out, " (");
+			put_pollfds(out, f, 0, word(f, 1), 1);
+			for (int j = 0; j < f->c->nargs && j < 6; j++) {
+				const struct scev_cap *t = cap_ok(f, j, 1, (uint32_t)(2 * f->tw));
+				if (SD_KIND(f->c->arg[j]) == K_TS_INOUT && t && word(f, j)) {
+					wt_buf_puts(out, ", left ");
+					put_ts(out, f, j, 1, f->tw);
+				}
+			}
+			wt_buf_puts(out, ")");
+		}
+		break;
 	case R_HEX:
-		wt_buf_printf(out, " = %#llx", (unsigned long long)(f->i386 ? (uint32_t)r : (uint64_t)r));
+		wt_buf_printf(out, " = %#llx",
+			      (unsigned long long)(f->i386 ? (uint32_t)r : (uint64_t)r));
 		break;
 	case R_OCT:
 		wt_buf_printf(out, " = %#03llo", (unsigned long long)r);
@@ -715,7 +964,8 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 		break;
 	case R_FCNTL:
 		switch (ev->arg[1] & 0xffffffffu) {
-		case 0: case 1030: /* F_DUPFD, F_DUPFD_CLOEXEC */
+		case 0:
+		case 1030: /* F_DUPFD, F_DUPFD_CLOEXEC */
 			wt_buf_puts(out, " = ");
 			put_fd(out, f, (int)r);
 			break;
@@ -745,9 +995,11 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 void sysdecode_format(const struct scev *ev, enum scev_part part, const struct sysdecode_opts *o,
 		      struct wt_buf *out)
 {
-	struct fmt f = { .ev = ev, .o = o, .strsize = o ? o->strsize : 32 };
+	struct fmt f = {
+	    .ev = ev, .o = o, .strsize = o ? o->strsize : 32, .xflag = o ? o->xflag : 0};
 	f.i386 = sd_is_i386(ev->arch);
 	f.c = sd_call_of(ev->arch, ev->nr);
+	f.tw = (f.i386 && !(f.c && strstr(f.c->name, "time64"))) ? 4 : 8;
 	f.ret = f.i386 ? (int64_t)(int32_t)ev->ret : ev->ret;
 	f.failed = f.ret < 0 && f.ret >= -4095;
 	if (f.strsize > SCEV_CAP_MAX)
@@ -759,8 +1011,6 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 		int na = f.c->nargs < 0 ? 0 : f.c->nargs > 6 ? 6 : f.c->nargs;
 		if (SD_KIND(f.c->arg[1]) == K_FUTEXOP && na > futex_nargs(ev->arg[1]))
 			na = futex_nargs(ev->arg[1]);
-		if (SD_KIND(f.c->arg[0]) == K_CLONEFL)
-			na = 1; /* the one argument prints clone's named fields */
 		for (int i = 0; i < na; i++)
 			if (shown(&f, i))
 				idx[n++] = i;
@@ -778,7 +1028,8 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 
 	if (part & SCEV_ENTRY) {
 		char nbuf[48];
-		wt_buf_printf(out, "%s(", f.c ? f.c->name : sysname(ev->arch, ev->nr, nbuf, sizeof(nbuf)));
+		wt_buf_printf(out, "%s(",
+			      f.c ? f.c->name : sysname(ev->arch, ev->nr, nbuf, sizeof(nbuf)));
 	}
 	for (int j = 0; j < n; j++) {
 		bool at_exit = j >= first_exit;
@@ -788,7 +1039,8 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 			put_arg(out, &f, idx[j]);
 		else
 			put_xnum(out, word(&f, idx[j]));
-		if (j + 1 < n) /* entry part: "read(3, " as strace leaves it */
+		/* entry part: "read(3, " as strace leaves it; clone's tail brings its own */
+		if (j + 1 < n && !(f.c && f.c->arg && SD_KIND(f.c->arg[idx[j + 1]]) == K_CLONETAIL))
 			wt_buf_puts(out, ", ");
 	}
 	if (part & SCEV_EXIT) {

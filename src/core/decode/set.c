@@ -1,10 +1,12 @@
 /*
  * set.c: sets of calls in strace's -e trace= syntax: names, %classes,
- * /regex, "all", "none", and "!" negating the whole expression. A set is a
+ * /regex, "all", "none", and "!" negating the whole expression; the old
+ * class names without '%' ("file") as strace still takes them. A set is a
  * bit per (ABI, number), the slots of struct sc_sample.
  */
 #include <errno.h>
 #include <regex.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,17 +20,17 @@ static const struct {
 	const char *name;
 	unsigned cls;
 } classes[] = {
-	{ "file", SC_CLASS_FILE },	 { "desc", SC_CLASS_DESC },	{ "process", SC_CLASS_PROCESS },
-	{ "network", SC_CLASS_NETWORK }, { "net", SC_CLASS_NETWORK },	{ "signal", SC_CLASS_SIGNAL },
-	{ "ipc", SC_CLASS_IPC },	 { "memory", SC_CLASS_MEMORY }, { "creds", SC_CLASS_CREDS },
-	{ "clock", SC_CLASS_CLOCK },	 { "pure", SC_CLASS_PURE },
+    {"file", SC_CLASS_FILE},	   {"desc", SC_CLASS_DESC},	{"process", SC_CLASS_PROCESS},
+    {"network", SC_CLASS_NETWORK}, {"net", SC_CLASS_NETWORK},	{"signal", SC_CLASS_SIGNAL},
+    {"ipc", SC_CLASS_IPC},	   {"memory", SC_CLASS_MEMORY}, {"creds", SC_CLASS_CREDS},
+    {"clock", SC_CLASS_CLOCK},	   {"pure", SC_CLASS_PURE},
 };
 
 /* The ABIs a name or class is looked up on (x32 is only reached by "all"). */
 static const struct {
 	enum sc_abi abi;
 	uint32_t arch;
-} abis[] = { { SC_ABI_X86_64, AUDIT_ARCH_X86_64 }, { SC_ABI_I386, AUDIT_ARCH_I386 } };
+} abis[] = {{SC_ABI_X86_64, AUDIT_ARCH_X86_64}, {SC_ABI_I386, AUDIT_ARCH_I386}};
 
 static void set_bit(struct sc_set *s, enum sc_abi abi, long nr)
 {
@@ -63,10 +65,11 @@ static int add_class(struct sc_set *s, const char *t, struct wt_err *err)
 		if (strcmp(classes[i].name, t + 1) == 0)
 			cls = classes[i].cls;
 	if (!cls)
-		return wt_err_set(err, -EINVAL,
-				  "no syscall class '%s'; the classes are %%file, %%desc, %%process, "
-				  "%%network (%%net), %%signal, %%ipc, %%memory, %%creds, %%clock, %%pure",
-				  t);
+		return wt_err_set(
+		    err, -EINVAL,
+		    "no syscall class '%s'; the classes are %%file, %%desc, %%process, "
+		    "%%network (%%net), %%signal, %%ipc, %%memory, %%creds, %%clock, %%pure",
+		    t);
 	for (size_t a = 0; a < sizeof(abis) / sizeof(abis[0]); a++)
 		for (long nr = 0; nr < SC_NR_MAX; nr++)
 			if (sysdecode_classes(abis[a].arch, nr) & cls)
@@ -81,7 +84,8 @@ static int add_regex(struct sc_set *s, const char *t, struct wt_err *err)
 	if (rc) {
 		char msg[128];
 		regerror(rc, &re, msg, sizeof(msg));
-		return wt_err_set(err, -EINVAL, "'%s' is not a valid regular expression: %s", t, msg);
+		return wt_err_set(err, -EINVAL, "'%s' is not a valid regular expression: %s", t,
+				  msg);
 	}
 	for (size_t a = 0; a < sizeof(abis) / sizeof(abis[0]); a++)
 		for (long nr = 0; nr < SC_NR_MAX; nr++) {
@@ -101,6 +105,13 @@ static int add_name(struct sc_set *s, const char *t, struct wt_err *err)
 	bool quiet = t[0] == '?', any = false;
 	if (quiet)
 		t++;
+	/* strace still takes the old class names without '%' (trace=file) */
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (strcmp(classes[i].name, t) == 0 && sysname_lookup(AUDIT_ARCH_X86_64, t) < 0) {
+			char pct[16];
+			snprintf(pct, sizeof(pct), "%%%s", t);
+			return add_class(s, pct, err);
+		}
 	for (size_t a = 0; a < sizeof(abis) / sizeof(abis[0]); a++) {
 		long nr = sysname_lookup(abis[a].arch, t);
 		if (nr >= 0 && nr < SC_NR_MAX) {

@@ -10,7 +10,8 @@
  * the *_time64 calls use K_TS64_*), stat64/fstat64/fstatat64 use the
  * stat64 layout (K_STAT), the old stat/fstat/lstat and old_mmap (i386 "mmap",
  * one pointer argument) stay hex, mmap2's offset is in pages (K_PGOFF),
- * _llseek's 64-bit offset in two words stays hex, and the socketcall/ipc
+ * 64-bit arguments passed in two words are joined (sigs_i386, K_LL),
+ * _llseek's offset in two words stays hex, and the socketcall/ipc
  * multiplexers print their raw arguments.
  */
 #include <pthread.h>
@@ -22,6 +23,8 @@
 
 #include "decode_int.h"
 
+/* The signature table, one call per line. */
+/* clang-format off */
 /* Shorthands for the signature table. */
 #define HEX K_HEX
 #define I K_INT
@@ -41,6 +44,8 @@
 #define SIG K_SIG
 #define SA_IN(n) SD_ARG(K_SA_IN, n)
 #define SA_OUT(n) SD_ARG(K_SA_OUT, n)
+#define FDS SD_ARG(K_FDSET_IN, 0)
+#define POLLFD SD_ARG(K_POLLFD, 1)
 
 struct sd_sig {
 	const char *name;
@@ -77,21 +82,21 @@ static const struct sd_sig sigs[] = {
 	{ "lstat64", R_INT, { PATH, K_STAT } },
 	{ "fstat64", R_INT, { FD, K_STAT } },
 	{ "fstatat64", R_INT, { DFD, PATH, K_STAT, FL(AT) } },
-	{ "statx", R_INT, { DFD, PATH, FL(AT), HEX, HEX } },
+	{ "statx", R_INT, { DFD, PATH, K_STATXFL, FL(STATX), K_STATX } },
 	{ "statfs", R_INT, { PATH, HEX } },
 	{ "fstatfs", R_INT, { FD, HEX } },
 	{ "statfs64", R_INT, { PATH, UL, HEX } },
 	{ "fstatfs64", R_INT, { FD, UL, HEX } },
-	{ "poll", R_INT, { HEX, U, I } },
-	{ "ppoll", R_INT, { HEX, U, K_TS_IN, HEX, UL } },
-	{ "ppoll_time64", R_INT, { HEX, U, K_TS64_IN, HEX, UL } },
-	{ "select", R_INT, { I, HEX, HEX, HEX, HEX } },
-	{ "_newselect", R_INT, { I, HEX, HEX, HEX, HEX } },
-	{ "pselect6", R_INT, { I, HEX, HEX, HEX, K_TS_IN, HEX } },
-	{ "pselect6_time64", R_INT, { I, HEX, HEX, HEX, K_TS64_IN, HEX } },
+	{ "poll", R_POLL, { POLLFD, U, I } },
+	{ "ppoll", R_POLL, { POLLFD, U, K_TS_INOUT, K_SIGSET_IN, UL } },
+	{ "ppoll_time64", R_POLL, { POLLFD, U, K_TS_INOUT, K_SIGSET_IN, UL } },
+	{ "select", R_INT, { I, FDS, FDS, FDS, K_TV_IN } },
+	{ "_newselect", R_INT, { I, FDS, FDS, FDS, K_TV_IN } },
+	{ "pselect6", R_INT, { I, FDS, FDS, FDS, K_TS_IN, HEX } },
+	{ "pselect6_time64", R_INT, { I, FDS, FDS, FDS, K_TS64_IN, HEX } },
 	{ "lseek", R_INT, { FD, L, XV(SEEK) } },
 	{ "_llseek", R_INT, { FD, UL, UL, HEX, XV(SEEK) } },
-	{ "ioctl", R_INT, { FD, HEX, HEX } },
+	{ "ioctl", R_INT, { FD, XV(IOCTL), HEX } },
 	{ "access", R_INT, { PATH, K_ACCESS } },
 	{ "faccessat", R_INT, { DFD, PATH, K_ACCESS } },
 	{ "faccessat2", R_INT, { DFD, PATH, K_ACCESS, FL(AT) } },
@@ -219,7 +224,7 @@ static const struct sd_sig sigs[] = {
 	{ "shmat", R_HEX, { I, HEX, HEX } },
 	{ "shmdt", R_INT, { HEX } },
 	/* %process */
-	{ "clone", R_INT, { K_CLONEFL, HEX, HEX, HEX, HEX } },
+	{ "clone", R_INT, { K_CLONEFL, K_SKIP, K_SKIP, K_CLONETAIL, K_SKIP } },
 	{ "clone3", R_INT, { HEX, UL } },
 	{ "exit", R_NONE, { I } },
 	{ "exit_group", R_NONE, { I } },
@@ -233,7 +238,7 @@ static const struct sd_sig sigs[] = {
 	{ "rt_tgsigqueueinfo", R_INT, { I, I, SIG, HEX } },
 	{ "unshare", R_INT, { FL(CLONE) } },
 	/* %signal */
-	{ "rt_sigaction", R_INT, { SIG, HEX, HEX, UL } },
+	{ "rt_sigaction", R_INT, { SIG, K_SIGACT_IN, K_SIGACT_OUT, UL } },
 	{ "rt_sigprocmask", R_INT, { XV(SIGHOW), K_SIGSET_IN, K_SIGSET_OUT, UL } },
 	{ "rt_sigpending", R_INT, { K_SIGSET_OUT, UL } },
 	{ "rt_sigsuspend", R_INT, { K_SIGSET_IN, UL } },
@@ -274,19 +279,88 @@ static const struct sd_sig sigs[] = {
 	{ "clock_nanosleep", R_INT, { XV(CLOCK), FL(TIMER), K_TS_IN, HEX } },
 	{ "clock_nanosleep_time64", R_INT, { XV(CLOCK), FL(TIMER), K_TS64_IN, HEX } },
 	{ "nanosleep", R_INT, { K_TS_IN, HEX } },
-	{ "gettimeofday", R_INT, { HEX, HEX } },
-	{ "settimeofday", R_INT, { HEX, HEX } },
+	{ "gettimeofday", R_INT, { K_TV_OUT, HEX } },
+	{ "settimeofday", R_INT, { K_TV_IN, HEX } },
 	{ "time", R_INT, { HEX } },
 	{ "adjtimex", R_INT, { HEX } },
+	/* the rest of %file, %desc, %memory, %network, %signal: fds, paths and numbers
+	 * decoded, structures they point to left as addresses */
+	{ "bpf", R_INT, { I, HEX, U } },
+	{ "cachestat", R_INT, { FD, HEX, HEX, U } },
+	{ "chown32", R_INT, { PATH, I, I } },
+	{ "lchown32", R_INT, { PATH, I, I } },
+	{ "fchown32", R_INT, { FD, I, I } },
+	{ "fanotify_init", R_FD, { HEX, FL(OPEN) } },
+	{ "file_getattr", R_INT, { DFD, PATH, HEX, UL, FL(AT) } },
+	{ "file_setattr", R_INT, { DFD, PATH, HEX, UL, FL(AT) } },
+	{ "finit_module", R_INT, { FD, STR, U } },
+	{ "fsconfig", R_INT, { FD, U, STR, HEX, I } },
+	{ "fsmount", R_FD, { FD, U, U } },
+	{ "fsopen", R_FD, { STR, U } },
+	{ "fspick", R_FD, { DFD, PATH, U } },
+	{ "get_mempolicy", R_INT, { HEX, HEX, UL, HEX, UL } },
+	{ "set_mempolicy", R_INT, { I, HEX, UL } },
+	{ "set_mempolicy_home_node", R_INT, { HEX, UL, UL, UL } },
+	{ "mbind", R_INT, { HEX, UL, I, HEX, UL, U } },
+	{ "migrate_pages", R_INT, { I, UL, HEX, HEX } },
+	{ "move_pages", R_INT, { I, UL, HEX, HEX, HEX, I } },
+	{ "getpmsg", R_INT, { FD, HEX, HEX, HEX, HEX } },
+	{ "putpmsg", R_INT, { FD, HEX, HEX, I, I } },
+	{ "getxattrat", R_INT, { DFD, PATH, FL(AT), STR, HEX, U } },
+	{ "setxattrat", R_INT, { DFD, PATH, FL(AT), STR, HEX, U } },
+	{ "listxattrat", R_INT, { DFD, PATH, FL(AT), HEX, UL } },
+	{ "removexattrat", R_INT, { DFD, PATH, FL(AT), STR } },
+	{ "io_setup", R_INT, { U, HEX } },
+	{ "io_destroy", R_INT, { HEX } },
+	{ "io_uring_setup", R_FD, { U, HEX } },
+	{ "io_uring_enter", R_INT, { FD, U, U, U, HEX, UL } },
+	{ "io_uring_register", R_INT, { FD, U, HEX, U } },
+	{ "kexec_file_load", R_INT, { FD, FD, UL, STR, HEX } },
+	{ "landlock_create_ruleset", R_FD, { HEX, UL, U } },
+	{ "landlock_add_rule", R_INT, { FD, U, HEX, U } },
+	{ "landlock_restrict_self", R_INT, { FD, U } },
+	{ "map_shadow_stack", R_HEX, { HEX, UL, U } },
+	{ "memfd_secret", R_FD, { FL(OPEN) } },
+	{ "mq_open", R_FD, { STR, K_OPENFL, SD_ARG(K_OPENMODE, 1), HEX } },
+	{ "mq_unlink", R_INT, { STR } },
+	{ "mq_getsetattr", R_INT, { FD, HEX, HEX } },
+	{ "mq_notify", R_INT, { FD, HEX } },
+	{ "mq_timedsend", R_INT, { FD, IBUF(2), UL, U, K_TS_IN } },
+	{ "mq_timedsend_time64", R_INT, { FD, IBUF(2), UL, U, K_TS64_IN } },
+	{ "mq_timedreceive", R_INT, { FD, OBUF, UL, HEX, K_TS_IN } },
+	{ "mq_timedreceive_time64", R_INT, { FD, OBUF, UL, HEX, K_TS64_IN } },
+	{ "mseal", R_INT, { HEX, UL, UL } },
+	{ "oldfstat", R_INT, { FD, HEX } },
+	{ "oldlstat", R_INT, { PATH, HEX } },
+	{ "oldstat", R_INT, { PATH, HEX } },
+	{ "open_tree", R_FD, { DFD, PATH, U } },
+	{ "open_tree_attr", R_FD, { DFD, PATH, U, HEX, UL } },
+	{ "mount_setattr", R_INT, { DFD, PATH, FL(AT), HEX, UL } },
+	{ "move_mount", R_INT, { DFD, PATH, DFD, PATH, U } },
+	{ "perf_event_open", R_FD, { HEX, I, I, FD, UL } },
+	{ "process_madvise", R_INT, { FD, HEX, UL, XV(MADV), U } },
+	{ "process_mrelease", R_INT, { FD, U } },
+	{ "quotactl", R_INT, { HEX, PATH, I, HEX } },
+	{ "quotactl_fd", R_INT, { FD, HEX, I, HEX } },
+	{ "readdir", R_INT, { FD, HEX, U } },
+	{ "remap_file_pages", R_INT, { HEX, UL, FL(PROT), UL, FL(MAP) } },
+	{ "sigaction", R_INT, { SIG, HEX, HEX } },
+	{ "sigpending", R_INT, { HEX } },
+	{ "sigsuspend", R_INT, { I, I, HEX } },
+	{ "ssetmask", R_HEX, { HEX } },
+	{ "umount", R_INT, { PATH } },
+	{ "uselib", R_INT, { PATH } },
+	{ "socketcall", R_INT, { I, HEX } },
 	/* others strace decodes and people meet often */
-	{ "futex", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
-	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, HEX, HEX, U } },
+	{ "futex", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
+	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
 	{ "umask", R_OCT, { O } },
 	{ "getrandom", R_INT, { K_OBUFX, UL, FL(GRND) } },
 	{ "arch_prctl", R_INT, { XV(ARCHPRCTL), HEX } },
-	{ "prlimit64", R_INT, { I, XV(RLIMIT), HEX, HEX } },
-	{ "getrlimit", R_INT, { XV(RLIMIT), HEX } },
-	{ "setrlimit", R_INT, { XV(RLIMIT), HEX } },
+	{ "prlimit64", R_INT, { I, XV(RLIMIT), SD_ARG(K_RLIM_IN, 1), SD_ARG(K_RLIM_OUT, 1) } },
+	{ "getrlimit", R_INT, { XV(RLIMIT), K_RLIM_OUT } },
+	{ "ugetrlimit", R_INT, { XV(RLIMIT), K_RLIM_OUT } },
+	{ "setrlimit", R_INT, { XV(RLIMIT), K_RLIM_IN } },
 	{ "set_robust_list", R_INT, { HEX, UL } },
 	{ "set_tid_address", R_INT, { HEX } },
 	{ "rseq", R_INT, { HEX, K_XNUM, I, K_XNUM } },
@@ -295,6 +369,25 @@ static const struct sd_sig sigs[] = {
 	{ "setitimer", R_INT, { XV(ITIMER), HEX, HEX } },
 	{ "getitimer", R_INT, { XV(ITIMER), HEX } },
 	{ "alarm", R_INT, { U } },
+};
+
+/* i386 only: 64-bit arguments passed in two words (strace joins them). */
+#define LL K_LL, K_SKIP
+static const struct sd_sig sigs_i386[] = {
+	{ "pread64", R_INT, { FD, OBUF, UL, LL } },
+	{ "pwrite64", R_INT, { FD, IBUF(2), UL, LL } },
+	{ "preadv", R_INT, { FD, HEX, I, LL } },
+	{ "pwritev", R_INT, { FD, HEX, I, LL } },
+	{ "preadv2", R_INT, { FD, HEX, I, LL, FL(RWF) } },
+	{ "pwritev2", R_INT, { FD, HEX, I, LL, FL(RWF) } },
+	{ "sync_file_range", R_INT, { FD, LL, LL, U } },
+	{ "fanotify_mark", R_INT, { FD, HEX, LL, DFD, PATH } },
+	{ "fallocate", R_INT, { FD, FL(FALLOC), LL, LL } },
+	{ "fadvise64", R_INT, { FD, LL, UL, XV(FADV) } },
+	{ "fadvise64_64", R_INT, { FD, LL, LL, XV(FADV) } },
+	{ "readahead", R_INT, { FD, LL, UL } },
+	{ "truncate64", R_INT, { PATH, LL } },
+	{ "ftruncate64", R_INT, { FD, LL } },
 };
 
 /* Classes and argument counts, from strace (sysent.h). */
@@ -309,6 +402,8 @@ static const struct sd_ent ents[] = {
 #undef SYSENT
 };
 
+/* clang-format on */
+
 #define NENTS (sizeof(ents) / sizeof(ents[0]))
 
 /* Per ABI: the calls, and which one serves each number. */
@@ -316,8 +411,11 @@ static struct sd_call calls[2][NENTS];
 static int16_t by_nr[2][SC_NR_MAX]; /* index into calls[abi], -1: unknown */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-static const uint16_t *sig_of(const char *name)
+static const uint16_t *sig_of(const char *name, int i386)
 {
+	for (size_t i = 0; i386 && i < sizeof(sigs_i386) / sizeof(sigs_i386[0]); i++)
+		if (strcmp(sigs_i386[i].name, name) == 0)
+			return sigs_i386[i].arg;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		if (strcmp(sigs[i].name, name) == 0)
 			return sigs[i].arg;
@@ -335,7 +433,7 @@ static uint8_t ret_of(const char *name)
 /* Layouts that exist only on x86_64 stay hex on i386, see the top. */
 static int i386_hex(const char *name)
 {
-	static const char *const hex[] = { "stat", "lstat", "fstat", "mmap", "select" };
+	static const char *const hex[] = {"stat", "lstat", "fstat", "mmap", "select"};
 	for (size_t i = 0; i < sizeof(hex) / sizeof(hex[0]); i++)
 		if (strcmp(hex[i], name) == 0)
 			return 1;
@@ -344,7 +442,7 @@ static int i386_hex(const char *name)
 
 static void resolve(void)
 {
-	static const uint32_t arch[2] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
+	static const uint32_t arch[2] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386};
 	for (int a = 0; a < 2; a++) {
 		for (long nr = 0; nr < SC_NR_MAX; nr++)
 			by_nr[a][nr] = -1;
@@ -353,7 +451,7 @@ static void resolve(void)
 			c->name = ents[i].name;
 			c->classes = ents[i].classes;
 			c->nargs = ents[i].nargs[a];
-			c->arg = (a == 1 && i386_hex(c->name)) ? NULL : sig_of(c->name);
+			c->arg = (a == 1 && i386_hex(c->name)) ? NULL : sig_of(c->name, a == 1);
 			c->ret = ret_of(c->name);
 			if (c->nargs < 0)
 				continue;
@@ -405,6 +503,11 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_PIPE:
 	case K_SIGSET_OUT:
 	case K_WSTATUS:
+	case K_TV_OUT:
+	case K_SIGACT_OUT:
+	case K_STATX:
+	case K_CLONETAIL:
+	case K_RLIM_OUT:
 		return 1;
 	default:
 		return 0;
@@ -417,10 +520,11 @@ static unsigned min_u(unsigned a, unsigned b)
 }
 
 /* The region(s) an argument of this kind needs; returns how many were added. */
-static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *out, int room)
+static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, struct sccap *out,
+		   int room)
 {
 	unsigned sbuf = min_u(strsize + 1, SCEV_CAP_MAX);
-	struct sccap c = { .arg = (uint8_t)i, .at_exit = (uint8_t)sd_kind_at_exit(SD_KIND(a)) };
+	struct sccap c = {.arg = (uint8_t)i, .at_exit = (uint8_t)sd_kind_at_exit(SD_KIND(a))};
 	switch (SD_KIND(a)) {
 	case K_PATH:
 		c.how = SCCAP_STR, c.max = SCEV_CAP_MAX;
@@ -440,6 +544,9 @@ static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *
 	case K_TS_OUT:
 		c.how = SCCAP_FIXED, c.max = i386 ? 8 : 16;
 		break;
+	case K_FUTEXTMO: /* val2 for some operations: then the copy faults or is unused */
+		c.how = SCCAP_FIXED, c.max = (i386 && !time64) ? 8 : 16;
+		break;
 	case K_TS64_IN:
 	case K_TS64_OUT:
 		c.how = SCCAP_FIXED, c.max = 16;
@@ -450,11 +557,17 @@ static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *
 	case K_SA_OUT:
 		c.how = SCCAP_ARGP, c.size_arg = (uint8_t)SD_PARAM(a), c.max = 128;
 		break;
+	case K_POLLFD: /* 8 struct pollfd at most; in and out (revents) */
+	case K_TS_INOUT:
 	case K_LENP:
 		/* In and out: strace shows [128 => 16] when the kernel changed it. */
 		if (room < 2)
 			return 0;
-		c.how = SCCAP_FIXED, c.max = 4, c.at_exit = 0;
+		c.how = SCCAP_FIXED, c.at_exit = 0;
+		c.max = SD_KIND(a) == K_POLLFD ? 64
+			: SD_KIND(a) == K_LENP ? 4
+			: (i386 && !time64)    ? 8
+					       : 16;
 		out[0] = c;
 		c.at_exit = 1;
 		out[1] = c;
@@ -465,6 +578,13 @@ static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *
 	case K_PIPE:
 		c.how = SCCAP_FIXED, c.max = 8;
 		break;
+	case K_RLIM_IN:
+	case K_RLIM_OUT:
+		c.how = SCCAP_FIXED, c.max = (i386 && !SD_PARAM(a)) ? 8 : 16;
+		break;
+	case K_STATX: /* up to stx_size */
+		c.how = SCCAP_FIXED, c.max = 48;
+		break;
 	case K_SIGSET_IN:
 	case K_SIGSET_OUT:
 		c.how = SCCAP_FIXED, c.max = 8;
@@ -474,6 +594,17 @@ static int caps_of(uint16_t a, int i, int i386, unsigned strsize, struct sccap *
 		break;
 	case K_EPEV_IN:
 		c.how = SCCAP_FIXED, c.max = 12;
+		break;
+	case K_TV_IN:
+	case K_TV_OUT:
+		c.how = SCCAP_FIXED, c.max = i386 ? 8 : 16;
+		break;
+	case K_SIGACT_IN:
+	case K_SIGACT_OUT: /* handler, flags, restorer, mask */
+		c.how = SCCAP_FIXED, c.max = i386 ? 20 : 32;
+		break;
+	case K_FDSET_IN: /* nfds bytes cover nfds bits (fd_set holds 1024) */
+		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.max = 128;
 		break;
 	default:
 		return 0;
@@ -489,8 +620,8 @@ int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap ou
 	const struct sd_call *c = sd_call_of(arch, nr);
 	if (!c || !c->arg)
 		return 0;
-	int n = 0, i386 = sd_is_i386(arch);
+	int n = 0, i386 = sd_is_i386(arch), t64 = strstr(c->name, "time64") != NULL;
 	for (int i = 0; i < c->nargs && i < 6; i++)
-		n += caps_of(c->arg[i], i, i386, strsize, out + n, SCEV_MAX_CAPS - n);
+		n += caps_of(c->arg[i], i, i386, t64, strsize, out + n, SCEV_MAX_CAPS - n);
 	return n;
 }

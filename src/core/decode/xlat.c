@@ -8,6 +8,8 @@
 
 #include "decode_int.h"
 
+/* Tables of constants, a few names per line. */
+/* clang-format off */
 #define X(name, val) { (uint64_t)(val), name }
 #define SET(arr, unk) { arr, sizeof(arr) / sizeof(arr[0]), unk }
 
@@ -174,6 +176,40 @@ static const struct sd_xval fadv_v[] = {
 	X("POSIX_FADV_WILLNEED", 3), X("POSIX_FADV_DONTNEED", 4), X("POSIX_FADV_NOREUSE", 5),
 };
 
+static const struct sd_xval sa_fl[] = {
+	X("SA_RESTORER", 0x04000000), X("SA_ONSTACK", 0x08000000), X("SA_RESTART", 0x10000000),
+	X("SA_INTERRUPT", 0x20000000), X("SA_NODEFER", 0x40000000), X("SA_RESETHAND", 0x80000000u),
+	X("SA_SIGINFO", 4), X("SA_NOCLDSTOP", 1), X("SA_NOCLDWAIT", 2),
+};
+static const struct sd_xval ioctl_v[] = {
+	X("TCGETS", 0x5401), X("TCSETS", 0x5402), X("TCSETSW", 0x5403), X("TCSETSF", 0x5404),
+	X("TCGETA", 0x5405), X("TCSETA", 0x5406), X("TCSETAW", 0x5407), X("TCSETAF", 0x5408),
+	X("TCSBRK", 0x5409), X("TCXONC", 0x540a), X("TCFLSH", 0x540b), X("TIOCEXCL", 0x540c),
+	X("TIOCNXCL", 0x540d), X("TIOCSCTTY", 0x540e), X("TIOCGPGRP", 0x540f),
+	X("TIOCSPGRP", 0x5410), X("TIOCOUTQ", 0x5411), X("TIOCSTI", 0x5412),
+	X("TIOCGWINSZ", 0x5413), X("TIOCSWINSZ", 0x5414), X("FIONREAD", 0x541b),
+	X("TIOCLINUX", 0x541c), X("TIOCCONS", 0x541d), X("FIONBIO", 0x5421),
+	X("TIOCNOTTY", 0x5422), X("TIOCSETD", 0x5423), X("TIOCGETD", 0x5424),
+	X("TIOCGSID", 0x5429), X("TIOCGPTN", 0x80045430), X("TIOCSPTLCK", 0x40045431),
+	X("FIONCLEX", 0x5450), X("FIOCLEX", 0x5451), X("FIOASYNC", 0x5452),
+};
+
+static const struct sd_xval poll_fl[] = {
+	X("POLLIN", 0x1), X("POLLPRI", 0x2), X("POLLOUT", 0x4), X("POLLERR", 0x8), X("POLLHUP", 0x10),
+	X("POLLNVAL", 0x20), X("POLLRDNORM", 0x40), X("POLLRDBAND", 0x80), X("POLLWRNORM", 0x100),
+	X("POLLWRBAND", 0x200), X("POLLMSG", 0x400), X("POLLREMOVE", 0x1000), X("POLLRDHUP", 0x2000),
+};
+
+static const struct sd_xval statx_fl[] = {
+	X("STATX_ALL", 0xfff), X("STATX_BASIC_STATS", 0x7ff), X("STATX_TYPE", 0x1),
+	X("STATX_MODE", 0x2), X("STATX_NLINK", 0x4), X("STATX_UID", 0x8), X("STATX_GID", 0x10),
+	X("STATX_ATIME", 0x20), X("STATX_MTIME", 0x40), X("STATX_CTIME", 0x80),
+	X("STATX_INO", 0x100), X("STATX_SIZE", 0x200), X("STATX_BLOCKS", 0x400),
+	X("STATX_BTIME", 0x800), X("STATX_MNT_ID", 0x1000), X("STATX_DIOALIGN", 0x2000),
+	X("STATX_MNT_ID_UNIQUE", 0x4000), X("STATX_SUBVOL", 0x8000),
+	X("STATX_WRITE_ATOMIC", 0x10000),
+};
+
 const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_OPEN] = SET(open_fl, "O_???"),
 	[X_AT] = SET(at_fl, "AT_???"),
@@ -217,7 +253,13 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_INIT1] = SET(init1_fl, "IN_???"),
 	[X_SFD] = SET(sfd_fl, "SFD_???"),
 	[X_FADV] = SET(fadv_v, "POSIX_FADV_???"),
+	[X_SA] = SET(sa_fl, "SA_???"),
+	[X_POLL] = SET(poll_fl, "POLL???"),
+	[X_STATX] = SET(statx_fl, "STATX_???"),
+	[X_IOCTL] = SET(ioctl_v, NULL), /* strace's _IOC(...) form is not rebuilt */
 };
+
+/* clang-format on */
 
 const char *sd_xval_name(enum sd_xlat set, uint64_t v)
 {
@@ -233,6 +275,8 @@ void sd_print_xval(struct wt_buf *out, enum sd_xlat set, uint64_t v)
 	const char *n = sd_xval_name(set, v);
 	if (n)
 		wt_buf_puts(out, n);
+	else if (!sd_xlats[set].unknown)
+		wt_buf_printf(out, "%#llx", (unsigned long long)v);
 	else
 		wt_buf_printf(out, "%#llx /* %s */", (unsigned long long)v, sd_xlats[set].unknown);
 }
@@ -269,6 +313,7 @@ void sd_print_flags(struct wt_buf *out, enum sd_xlat set, uint64_t v)
 		wt_buf_printf(out, "%s%#llx", sep, (unsigned long long)v);
 }
 
+/* clang-format off */
 /* Signal names as the kernel numbers them on x86 (strace's signalent). */
 static const char *const signames[] = {
 	[1] = "SIGHUP",	    [2] = "SIGINT",	[3] = "SIGQUIT",  [4] = "SIGILL",
@@ -280,6 +325,8 @@ static const char *const signames[] = {
 	[25] = "SIGXFSZ",   [26] = "SIGVTALRM", [27] = "SIGPROF", [28] = "SIGWINCH",
 	[29] = "SIGIO",	    [30] = "SIGPWR",	[31] = "SIGSYS",  [32] = "SIGRTMIN",
 };
+
+/* clang-format on */
 
 const char *sysdecode_signal_name(int sig)
 {
@@ -302,6 +349,7 @@ void sd_print_signal(struct wt_buf *out, int sig)
 		wt_buf_printf(out, "%d", sig);
 }
 
+/* clang-format off */
 /* The kernel's internal restart codes strace names (512-530); others from libc. */
 static const char *const kerr[] = {
 	[0] = "ERESTARTSYS",	      [1] = "ERESTARTNOINTR", [2] = "ERESTARTNOHAND",
@@ -312,6 +360,8 @@ static const char *const kerr[] = {
 	[16] = "EJUKEBOX",	      [17] = "EIOCBQUEUED",   [18] = "ERECALLCONFLICT",
 	[19] = "ENOGRACE",
 };
+
+/* clang-format on */
 
 const char *sysdecode_errno_name(int e)
 {
