@@ -362,14 +362,17 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	if (!is_traced(pid_tgid))
-		return 0;
+	/*
+	 * Only tasks the entry program saw have storage: no need to look the
+	 * task up in the traced set (an empty task storage is cheaper to find
+	 * than a hash entry, for every task of the machine).
+	 */
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pending *p = bpf_task_storage_get(&pending, task, 0, 0);
 	/* none: a call in progress when the log began, or one not asked for */
 	if (!p || !p->active)
 		return 0;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	p->active = 0;
 	bool refetch = p->refetch;
 	p->refetch = 0;
