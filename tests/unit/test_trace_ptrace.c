@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/audit.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,8 @@
 #include <cmocka.h>
 
 #include <whytop/trace.h>
+
+#include "core/trace/trace_int.h"
 
 #define MISSING "/nonexistent-whytop-trace-test/x"
 #define FD_NULL 100 /* the child's /dev/null */
@@ -569,6 +572,120 @@ static void test_close_leaves_running(void **state)
 	free(rs.v);
 }
 
+/* ---- captures: the child's memory, region by region ---- */
+
+static void body_wait(void)
+{
+	char c;
+	ssize_t n = read(FD_FEED, &c, 1);
+	_exit(n == 1 ? 0 : 1);
+}
+
+static struct scev_cap cap_of(pid_t pid, struct scev *ev, struct sccap sp, unsigned char *buf)
+{
+	struct scev_cap c;
+	memset(&c, 0xa5, sizeof(c));
+	trace_ptrace_capture(pid, ev, &sp, buf, &c);
+	assert_int_equal(c.arg, sp.arg);
+	return c;
+}
+
+static void test_capture_regions(void **state)
+{
+	(void)state;
+	long page = sysconf(_SC_PAGESIZE);
+	/* Two strings that end at a hole: one with its NUL before it, one without. */
+	char *m = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	char *m2 = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	assert_true(m != MAP_FAILED && m2 != MAP_FAILED);
+	assert_int_equal(munmap(m + page, (size_t)page), 0);
+	assert_int_equal(munmap(m2 + page, (size_t)page), 0);
+	memcpy(m + page - 4, "abc", 4);
+	memcpy(m2 + page - 3, "xyz", 3);
+	static char data[16] = "0123456789";
+	static int len5 = 5;
+	struct kid k = kid_start(body_wait);
+	/* What we read is the child's: our own copies change now. */
+	memcpy(m + page - 4, "ABC", 4);
+	memcpy(data, "ABCDEFGHIJ", 10);
+	len5 = 9;
+
+	unsigned char *buf = malloc(SCEV_CAP_MAX);
+	assert_non_null(buf);
+	struct scev ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.part = SCEV_ENTRY;
+	ev.arg[1] = (uint64_t)(uintptr_t)(m + page - 4);
+	struct scev_cap c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 3);
+	assert_false(c.cut);
+	assert_memory_equal(c.data, "abc", 3);
+	/* cut at the bound */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 2}, buf);
+	assert_int_equal(c.len, 2);
+	assert_true(c.cut);
+	/* no NUL before the hole: what was there, cut */
+	ev.arg[1] = (uint64_t)(uintptr_t)(m2 + page - 3);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 3);
+	assert_true(c.cut);
+	assert_memory_equal(c.data, "xyz", 3);
+	/* the hole itself, and NULL */
+	ev.arg[1] = (uint64_t)(uintptr_t)(m + page);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	ev.arg[1] = 0;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+
+	/* a buffer sized by another argument, bounded by max */
+	ev.arg[0] = (uint64_t)(uintptr_t)data;
+	ev.arg[2] = 10;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARG, .size_arg = 2, .max = 4}, buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 4);
+	assert_true(c.cut);
+	assert_memory_equal(c.data, "0123", 4);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARG, .size_arg = 2, .max = 64}, buf);
+	assert_int_equal(c.len, 10);
+	assert_false(c.cut);
+	/* sized by the result: only at the exit, only when it is positive */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+	ev.part = SCEV_EXIT;
+	ev.ret = 3;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64}, buf);
+	assert_int_equal(c.len, 3);
+	assert_memory_equal(c.data, "012", 3);
+	assert_int_equal(c.at_exit, 1);
+	ev.ret = -ENOENT;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+	/* sized by the int another argument points at (the child's 5) */
+	ev.arg[3] = (uint64_t)(uintptr_t)&len5;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARGP, .size_arg = 3, .max = 64}, buf);
+	assert_int_equal(c.len, 5);
+	assert_memory_equal(c.data, "01234", 5);
+	/* a struct */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_FIXED, .max = 8}, buf);
+	assert_int_equal(c.len, 8);
+	assert_false(c.cut);
+
+	free(buf);
+	kid_send(k.go);
+	kid_send(k.feed);
+	int st;
+	assert_int_equal(waitpid(k.pid, &st, 0), k.pid);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	kid_close(&k);
+	munmap(m, (size_t)page);
+	munmap(m2, (size_t)page);
+}
+
 int main(void)
 {
 	/* As whytop's main does: SIGCHLD is taken by the tracer threads only. */
@@ -584,6 +701,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_launch_missing_program, kill_kids),
 	    cmocka_unit_test_teardown(test_refusals, kill_kids),
 	    cmocka_unit_test_teardown(test_close_leaves_running, kill_kids),
+	    cmocka_unit_test_teardown(test_capture_regions, kill_kids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,8 +236,8 @@ static void pt_read_string(pid_t pid, uint64_t addr, unsigned char *buf, uint32_
 	c->cut = true; /* no NUL within the bound (or the rest unreadable) */
 }
 
-/* Capture region i of ev as spec sp says, into buf (SCEV_CAP_MAX bytes). */
-static void pt_capture(pid_t tid, struct scev *ev, const struct sccap *sp, unsigned char *buf,
+void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *sp,
+			  unsigned char *buf,
 		       struct scev_cap *c)
 {
 	c->arg = sp->arg;
@@ -344,7 +344,7 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 			c->state = SCEV_CAP_NONE;
 			continue;
 		}
-		pt_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX, c);
+		trace_ptrace_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX, c);
 	}
 	struct trace_rec r;
 	memset(&r, 0, sizeof(r));
@@ -369,7 +369,7 @@ static void pt_exit(struct pt_proc *pp, struct pt_task *k, const struct __ptrace
 	ev->t_exit_ns = pt_realtime_ns();
 	for (unsigned i = 0; i < ev->ncap; i++)
 		if (k->spec[i].at_exit)
-			pt_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX,
+			trace_ptrace_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX,
 				   &ev->cap[i]);
 	struct trace_rec r;
 	memset(&r, 0, sizeof(r));
