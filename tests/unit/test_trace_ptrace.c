@@ -572,6 +572,61 @@ static void test_close_leaves_running(void **state)
 	free(rs.v);
 }
 
+/* ---- a stopped process stays stopped ---- */
+
+static char state_of(pid_t pid)
+{
+	char path[64];
+	char st = '?';
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
+			st = '?';
+		fclose(f);
+	}
+	return st;
+}
+
+/* Wait (a condition, polled: /proc has no event) until pid is in group-stop, untraced. */
+static void wait_stopped(pid_t pid)
+{
+	for (int i = 0; i < GUARD_MS / 5 && state_of(pid) != 'T'; i++)
+		usleep(5000);
+	assert_int_equal(state_of(pid), 'T');
+}
+
+/*
+ * SIGSTOP while traced: logged, and delivered, so that after trace_close
+ * the process is stopped (T) whatever stop it was in when we let go (its
+ * signal-delivery-stop: the signal is handed back; its group-stop: the
+ * kernel keeps it). Had the SIGSTOP been swallowed it would never stop.
+ */
+static void test_group_stop_kept(void **state)
+{
+	(void)state;
+	struct kid k = kid_start(body_echo);
+	struct trace_session *s = open_pid(k.pid, false, NULL);
+	struct recs rs = {0};
+	kid_send(k.go);
+	echo_once(&k);
+	assert_int_equal(kill(k.pid, SIGSTOP), 0);
+	long sg = wait_rec(s, &rs, TRACE_SIGNAL, k.pid, 0, 0);
+	assert_int_equal(rs.v[sg].r.si.si_signo, SIGSTOP);
+	trace_close(s);
+	assert_int_equal(tracer_of(k.pid), 0);
+	wait_stopped(k.pid);
+	assert_int_equal(kill(k.pid, SIGCONT), 0);
+	echo_once(&k);
+	close(k.feed);
+	int st;
+	assert_int_equal(waitpid(k.pid, &st, 0), k.pid);
+	assert_true(WIFEXITED(st));
+	close(k.go);
+	close(k.back);
+	free(rs.v);
+}
+
 /* ---- captures: the child's memory, region by region ---- */
 
 static void body_wait(void)
@@ -702,6 +757,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_refusals, kill_kids),
 	    cmocka_unit_test_teardown(test_close_leaves_running, kill_kids),
 	    cmocka_unit_test_teardown(test_capture_regions, kill_kids),
+	    cmocka_unit_test_teardown(test_group_stop_kept, kill_kids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
