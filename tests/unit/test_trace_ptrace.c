@@ -417,6 +417,63 @@ static void test_follow_fork(void **state)
 	free(rs.v);
 }
 
+/* ---- threads: with -f each is logged under the process; without, only the one given ---- */
+
+static void *thread_getpid(void *p)
+{
+	(void)p;
+	syscall(SYS_getpid);
+	return NULL;
+}
+
+static void body_thread(void)
+{
+	pthread_t th;
+	if (pthread_create(&th, NULL, thread_getpid, NULL) != 0)
+		_exit(1);
+	pthread_join(th, NULL);
+	_exit(0);
+}
+
+static void run_thread_kid(bool follow, struct recs *rs, pid_t *pid)
+{
+	struct kid k = kid_start(body_thread);
+	struct trace_session *s = open_pid(k.pid, follow, NULL);
+	kid_send(k.go);
+	wait_rec(s, rs, TRACE_EXIT, k.pid, 0, 0);
+	wait_all_gone(s, rs);
+	trace_close(s);
+	kid_close(&k);
+	*pid = k.pid;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	struct recs rs = {0};
+	pid_t pid;
+	run_thread_kid(true, &rs, &pid);
+	pid_t th = 0;
+	for (size_t i = 0; i < rs.n && !th; i++)
+		if (rs.v[i].r.kind == TRACE_ATTACH && rs.v[i].r.tid != pid)
+			th = rs.v[i].r.tid;
+	assert_true(th > 0);
+	long gp = find_rec(&rs, 0, TRACE_SYSCALL, th, SYS_getpid, SCEV_EXIT);
+	assert_true(gp >= 0);
+	assert_int_equal(rs.v[gp].r.pid, pid);
+	assert_int_equal(rs.v[gp].r.sc.ret, pid);
+	free(rs.v);
+
+	/* Without -f (strace -p): the thread's calls are not logged, the process's are. */
+	memset(&rs, 0, sizeof(rs));
+	run_thread_kid(false, &rs, &pid);
+	assert_true(find_rec(&rs, 0, TRACE_SYSCALL, pid, SYS_clone3, SCEV_EXIT) >= 0 ||
+		    find_rec(&rs, 0, TRACE_SYSCALL, pid, SYS_clone, SCEV_EXIT) >= 0);
+	for (size_t i = 0; i < rs.n; i++)
+		assert_int_equal(rs.v[i].r.tid, pid);
+	free(rs.v);
+}
+
 /* ---- launch mode ---- */
 
 static void test_launch_logs_execve(void **state)
@@ -752,6 +809,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_calls_signal_exit, kill_kids),
 	    cmocka_unit_test_teardown(test_set_filters, kill_kids),
 	    cmocka_unit_test_teardown(test_follow_fork, kill_kids),
+	    cmocka_unit_test_teardown(test_threads, kill_kids),
 	    cmocka_unit_test_teardown(test_launch_logs_execve, kill_kids),
 	    cmocka_unit_test_teardown(test_launch_missing_program, kill_kids),
 	    cmocka_unit_test_teardown(test_refusals, kill_kids),
