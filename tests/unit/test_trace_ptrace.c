@@ -64,8 +64,8 @@ static void recs_add(const struct trace_rec *r, void *p)
 	memset(e, 0, sizeof(*e));
 	e->r = *r;
 	if (r->kind == TRACE_SYSCALL && r->sc.ncap && r->sc.cap[0].state == SCEV_CAP_OK) {
-		size_t len = r->sc.cap[0].len < sizeof(e->str) - 1 ? r->sc.cap[0].len
-								    : sizeof(e->str) - 1;
+		size_t len =
+		    r->sc.cap[0].len < sizeof(e->str) - 1 ? r->sc.cap[0].len : sizeof(e->str) - 1;
 		memcpy(e->str, r->sc.cap[0].data, len);
 		e->has_str = true;
 	}
@@ -105,8 +105,8 @@ static long wait_rec(struct trace_session *s, struct recs *rs, enum trace_kind k
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r == 0)
-			fail_msg("no record of kind %d (tid %d, nr %ld) after %d ms", kind, (int)tid,
-				 nr, GUARD_MS);
+			fail_msg("no record of kind %d (tid %d, nr %ld) after %d ms", kind,
+				 (int)tid, nr, GUARD_MS);
 		assert_true(trace_drain(s, recs_add, rs, &err) >= 0);
 	}
 	return i;
@@ -132,8 +132,8 @@ static void dump_recs(const struct recs *rs)
 {
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct trace_rec *r = &rs->v[i].r;
-		fprintf(stderr, "# %zu: kind %d pid %d tid %d nr %ld part %u arg0 %lld ret %lld\n", i,
-			r->kind, (int)r->pid, (int)r->tid, r->sc.nr, r->sc.part,
+		fprintf(stderr, "# %zu: kind %d pid %d tid %d nr %ld part %u arg0 %lld ret %lld\n",
+			i, r->kind, (int)r->pid, (int)r->tid, r->sc.nr, r->sc.part,
 			(long long)r->sc.arg[0], (long long)r->sc.ret);
 	}
 }
@@ -243,8 +243,12 @@ static void kid_close(struct kid *k)
 
 static struct trace_session *open_pid(pid_t pid, bool follow, const struct sc_set *set)
 {
-	struct trace_opts o = {.pids = &pid, .npids = 1, .backend = SC_BACKEND_PTRACE,
-			       .follow = follow, .set = set, .strsize = 32};
+	struct trace_opts o = {.pids = &pid,
+			       .npids = 1,
+			       .backend = SC_BACKEND_PTRACE,
+			       .follow = follow,
+			       .set = set,
+			       .strsize = 32};
 	struct trace_session *s;
 	struct wt_err err = {0};
 	int r = trace_open(&s, &o, &err);
@@ -785,7 +789,8 @@ static void test_capture_regions(void **state)
 	memset(&ev, 0, sizeof(ev));
 	ev.part = SCEV_ENTRY;
 	ev.arg[1] = (uint64_t)(uintptr_t)(m + page - 4);
-	struct scev_cap c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	struct scev_cap c =
+	    cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
 	assert_int_equal(c.state, SCEV_CAP_OK);
 	assert_int_equal(c.len, 3);
 	assert_false(c.cut);
@@ -812,29 +817,35 @@ static void test_capture_regions(void **state)
 	/* a buffer sized by another argument, bounded by max */
 	ev.arg[0] = (uint64_t)(uintptr_t)data;
 	ev.arg[2] = 10;
-	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARG, .size_arg = 2, .max = 4}, buf);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARG, .size_arg = 2, .max = 4},
+		   buf);
 	assert_int_equal(c.state, SCEV_CAP_OK);
 	assert_int_equal(c.len, 4);
 	assert_true(c.cut);
 	assert_memory_equal(c.data, "0123", 4);
-	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARG, .size_arg = 2, .max = 64}, buf);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARG, .size_arg = 2, .max = 64},
+		   buf);
 	assert_int_equal(c.len, 10);
 	assert_false(c.cut);
 	/* sized by the result: only at the exit, only when it is positive */
-	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64}, buf);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64},
+		   buf);
 	assert_int_equal(c.state, SCEV_CAP_NONE);
 	ev.part = SCEV_EXIT;
 	ev.ret = 3;
-	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64}, buf);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64},
+		   buf);
 	assert_int_equal(c.len, 3);
 	assert_memory_equal(c.data, "012", 3);
 	assert_int_equal(c.at_exit, 1);
 	ev.ret = -ENOENT;
-	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64}, buf);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64},
+		   buf);
 	assert_int_equal(c.state, SCEV_CAP_NONE);
 	/* sized by the int another argument points at (the child's 5) */
 	ev.arg[3] = (uint64_t)(uintptr_t)&len5;
-	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARGP, .size_arg = 3, .max = 64}, buf);
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 0, .how = SCCAP_ARGP, .size_arg = 3, .max = 64}, buf);
 	assert_int_equal(c.len, 5);
 	assert_memory_equal(c.data, "01234", 5);
 	/* a struct */

@@ -10,7 +10,8 @@
 static int bpf_open(struct trace_session *s, struct wt_err *err)
 {
 	(void)s;
-	return wt_err_set(err, ENOSYS, "this whytop has no in-kernel log yet; use --backend ptrace");
+	return wt_err_set(err, ENOSYS,
+			  "this whytop has no in-kernel log yet; use --backend ptrace");
 }
 
 const struct trace_backend trace_backend_bpf = {

@@ -29,9 +29,10 @@ static int trace_check_pid(pid_t pid, struct wt_err *err)
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		return wt_err_set(err, ESRCH, "no process %ld (it may have exited)", (long)pid);
 	if (proc_tgid_of(pid, &tgid) == 0 && tgid != pid)
-		return wt_err_set(err, EINVAL,
-				  "%ld is a thread of process %d, not a process; use 'whytop trace -f %d'",
-				  (long)pid, (int)tgid, (int)tgid);
+		return wt_err_set(
+		    err, EINVAL,
+		    "%ld is a thread of process %d, not a process; use 'whytop trace -f %d'",
+		    (long)pid, (int)tgid, (int)tgid);
 	return 0;
 }
 
@@ -117,7 +118,8 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 {
 	*out = NULL;
 	if (!o->argv && !o->npids)
-		return wt_err_set(err, EINVAL, "no process to trace: give a PID or a command after --");
+		return wt_err_set(err, EINVAL,
+				  "no process to trace: give a PID or a command after --");
 	if (o->argv && !o->argv[0])
 		return wt_err_set(err, EINVAL, "no command to run after --");
 	for (size_t i = 0; !o->argv && i < o->npids; i++) {
