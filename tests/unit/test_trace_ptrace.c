@@ -22,13 +22,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/audit.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include <whytop/stack.h>
 #include <whytop/trace.h>
+
+#include "core/trace/trace_int.h"
 
 #define MISSING "/nonexistent-whytop-trace-test/x"
 #define FD_NULL 100 /* the child's /dev/null */
@@ -59,8 +64,8 @@ static void recs_add(const struct trace_rec *r, void *p)
 	memset(e, 0, sizeof(*e));
 	e->r = *r;
 	if (r->kind == TRACE_SYSCALL && r->sc.ncap && r->sc.cap[0].state == SCEV_CAP_OK) {
-		size_t len = r->sc.cap[0].len < sizeof(e->str) - 1 ? r->sc.cap[0].len
-								    : sizeof(e->str) - 1;
+		size_t len =
+		    r->sc.cap[0].len < sizeof(e->str) - 1 ? r->sc.cap[0].len : sizeof(e->str) - 1;
 		memcpy(e->str, r->sc.cap[0].data, len);
 		e->has_str = true;
 	}
@@ -100,8 +105,8 @@ static long wait_rec(struct trace_session *s, struct recs *rs, enum trace_kind k
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r == 0)
-			fail_msg("no record of kind %d (tid %d, nr %ld) after %d ms", kind, (int)tid,
-				 nr, GUARD_MS);
+			fail_msg("no record of kind %d (tid %d, nr %ld) after %d ms", kind,
+				 (int)tid, nr, GUARD_MS);
 		assert_true(trace_drain(s, recs_add, rs, &err) >= 0);
 	}
 	return i;
@@ -127,8 +132,8 @@ static void dump_recs(const struct recs *rs)
 {
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct trace_rec *r = &rs->v[i].r;
-		fprintf(stderr, "# %zu: kind %d pid %d tid %d nr %ld part %u arg0 %lld ret %lld\n", i,
-			r->kind, (int)r->pid, (int)r->tid, r->sc.nr, r->sc.part,
+		fprintf(stderr, "# %zu: kind %d pid %d tid %d nr %ld part %u arg0 %lld ret %lld\n",
+			i, r->kind, (int)r->pid, (int)r->tid, r->sc.nr, r->sc.part,
 			(long long)r->sc.arg[0], (long long)r->sc.ret);
 	}
 }
@@ -238,8 +243,12 @@ static void kid_close(struct kid *k)
 
 static struct trace_session *open_pid(pid_t pid, bool follow, const struct sc_set *set)
 {
-	struct trace_opts o = {.pids = &pid, .npids = 1, .backend = SC_BACKEND_PTRACE,
-			       .follow = follow, .set = set, .strsize = 32};
+	struct trace_opts o = {.pids = &pid,
+			       .npids = 1,
+			       .backend = SC_BACKEND_PTRACE,
+			       .follow = follow,
+			       .set = set,
+			       .strsize = 32};
 	struct trace_session *s;
 	struct wt_err err = {0};
 	int r = trace_open(&s, &o, &err);
@@ -414,6 +423,63 @@ static void test_follow_fork(void **state)
 	free(rs.v);
 }
 
+/* ---- threads: with -f each is logged under the process; without, only the one given ---- */
+
+static void *thread_getpid(void *p)
+{
+	(void)p;
+	syscall(SYS_getpid);
+	return NULL;
+}
+
+static void body_thread(void)
+{
+	pthread_t th;
+	if (pthread_create(&th, NULL, thread_getpid, NULL) != 0)
+		_exit(1);
+	pthread_join(th, NULL);
+	_exit(0);
+}
+
+static void run_thread_kid(bool follow, struct recs *rs, pid_t *pid)
+{
+	struct kid k = kid_start(body_thread);
+	struct trace_session *s = open_pid(k.pid, follow, NULL);
+	kid_send(k.go);
+	wait_rec(s, rs, TRACE_EXIT, k.pid, 0, 0);
+	wait_all_gone(s, rs);
+	trace_close(s);
+	kid_close(&k);
+	*pid = k.pid;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	struct recs rs = {0};
+	pid_t pid;
+	run_thread_kid(true, &rs, &pid);
+	pid_t th = 0;
+	for (size_t i = 0; i < rs.n && !th; i++)
+		if (rs.v[i].r.kind == TRACE_ATTACH && rs.v[i].r.tid != pid)
+			th = rs.v[i].r.tid;
+	assert_true(th > 0);
+	long gp = find_rec(&rs, 0, TRACE_SYSCALL, th, SYS_getpid, SCEV_EXIT);
+	assert_true(gp >= 0);
+	assert_int_equal(rs.v[gp].r.pid, pid);
+	assert_int_equal(rs.v[gp].r.sc.ret, pid);
+	free(rs.v);
+
+	/* Without -f (strace -p): the thread's calls are not logged, the process's are. */
+	memset(&rs, 0, sizeof(rs));
+	run_thread_kid(false, &rs, &pid);
+	assert_true(find_rec(&rs, 0, TRACE_SYSCALL, pid, SYS_clone3, SCEV_EXIT) >= 0 ||
+		    find_rec(&rs, 0, TRACE_SYSCALL, pid, SYS_clone, SCEV_EXIT) >= 0);
+	for (size_t i = 0; i < rs.n; i++)
+		assert_int_equal(rs.v[i].r.tid, pid);
+	free(rs.v);
+}
+
 /* ---- launch mode ---- */
 
 static void test_launch_logs_execve(void **state)
@@ -569,6 +635,235 @@ static void test_close_leaves_running(void **state)
 	free(rs.v);
 }
 
+/*
+ * A stack walk of a logged process is a job of the same target: it holds
+ * the logged thread (its stops still logged), walks, and lets it go back
+ * into the log, which goes on; the close then lets it go for good.
+ */
+static void test_walk_while_logging(void **state)
+{
+	(void)state;
+	struct kid k = kid_start(body_echo);
+	struct trace_session *s = open_pid(k.pid, false, NULL);
+	struct recs rs = {0};
+	kid_send(k.go);
+	echo_once(&k);
+	want_arg0 = FD_BACK;
+	wait_rec(s, &rs, TRACE_SYSCALL, k.pid, SYS_write, SCEV_EXIT);
+	struct debug_proc *dp;
+	struct wt_err err = {0};
+	assert_int_equal(debug_proc_open(k.pid, &dp, &err), 0);
+	for (int i = 0; i < 3; i++) {
+		struct stack *st;
+		if (stack_walk(dp, NULL, &st, &err) < 0)
+			fail_msg("walk %d while logging: %s", i, err.msg);
+		assert_int_equal(st->nthreads, 1);
+		stack_free(st);
+	}
+	debug_proc_close(dp);
+	/* Still logged after the walks: the next echo's write shows. */
+	size_t before = rs.n;
+	echo_once(&k);
+	while (find_rec(&rs, before, TRACE_SYSCALL, k.pid, SYS_write, SCEV_EXIT) < 0) {
+		struct pollfd p = {.fd = trace_fd(s), .events = POLLIN};
+		if (poll(&p, 1, GUARD_MS) == 0)
+			fail_msg("no write logged after the walks");
+		assert_true(trace_drain(s, recs_add, &rs, &err) >= 0);
+	}
+	want_arg0 = -1;
+	trace_close(s);
+	assert_int_equal(tracer_of(k.pid), 0);
+	echo_once(&k);
+	close(k.feed);
+	int st;
+	assert_int_equal(waitpid(k.pid, &st, 0), k.pid);
+	assert_true(WIFEXITED(st));
+	close(k.go);
+	close(k.back);
+	free(rs.v);
+}
+
+/* ---- a stopped process stays stopped ---- */
+
+static char state_of(pid_t pid)
+{
+	char path[64];
+	char st = '?';
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%*d (%*[^)]) %c", &st) != 1)
+			st = '?';
+		fclose(f);
+	}
+	return st;
+}
+
+/* Wait (a condition, polled: /proc has no event) until pid is in group-stop, untraced. */
+static void wait_stopped(pid_t pid)
+{
+	for (int i = 0; i < GUARD_MS / 5 && state_of(pid) != 'T'; i++)
+		usleep(5000);
+	assert_int_equal(state_of(pid), 'T');
+}
+
+/*
+ * SIGSTOP while traced: logged, and delivered, so that after trace_close
+ * the process is stopped (T) whatever stop it was in when we let go (its
+ * signal-delivery-stop: the signal is handed back; its group-stop: the
+ * kernel keeps it). Had the SIGSTOP been swallowed it would never stop.
+ */
+static void test_group_stop_kept(void **state)
+{
+	(void)state;
+	struct kid k = kid_start(body_echo);
+	struct trace_session *s = open_pid(k.pid, false, NULL);
+	struct recs rs = {0};
+	kid_send(k.go);
+	echo_once(&k);
+	assert_int_equal(kill(k.pid, SIGSTOP), 0);
+	long sg = wait_rec(s, &rs, TRACE_SIGNAL, k.pid, 0, 0);
+	assert_int_equal(rs.v[sg].r.si.si_signo, SIGSTOP);
+	trace_close(s);
+	assert_int_equal(tracer_of(k.pid), 0);
+	wait_stopped(k.pid);
+	assert_int_equal(kill(k.pid, SIGCONT), 0);
+	echo_once(&k);
+	close(k.feed);
+	int st;
+	assert_int_equal(waitpid(k.pid, &st, 0), k.pid);
+	assert_true(WIFEXITED(st));
+	close(k.go);
+	close(k.back);
+	free(rs.v);
+}
+
+/* ---- captures: the child's memory, region by region ---- */
+
+static void body_wait(void)
+{
+	char c;
+	ssize_t n = read(FD_FEED, &c, 1);
+	_exit(n == 1 ? 0 : 1);
+}
+
+static struct scev_cap cap_of(pid_t pid, struct scev *ev, struct sccap sp, unsigned char *buf)
+{
+	struct scev_cap c;
+	memset(&c, 0xa5, sizeof(c));
+	trace_ptrace_capture(pid, ev, &sp, buf, &c);
+	assert_int_equal(c.arg, sp.arg);
+	return c;
+}
+
+static void test_capture_regions(void **state)
+{
+	(void)state;
+	long page = sysconf(_SC_PAGESIZE);
+	/* Two strings that end at a hole: one with its NUL before it, one without. */
+	char *m = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	char *m2 = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	assert_true(m != MAP_FAILED && m2 != MAP_FAILED);
+	assert_int_equal(munmap(m + page, (size_t)page), 0);
+	assert_int_equal(munmap(m2 + page, (size_t)page), 0);
+	memcpy(m + page - 4, "abc", 4);
+	memcpy(m2 + page - 3, "xyz", 3);
+	static char data[16] = "0123456789";
+	static int len5 = 5;
+	struct kid k = kid_start(body_wait);
+	/* What we read is the child's: our own copies change now. */
+	memcpy(m + page - 4, "ABC", 4);
+	memcpy(data, "ABCDEFGHIJ", 10);
+	len5 = 9;
+
+	/* Reading a child's memory needs ptrace rights over it. */
+	char probe[4];
+	struct iovec lo = {probe, 4}, re = {data, 4};
+	if (process_vm_readv(k.pid, &lo, 1, &re, 1, 0) < 0 && (errno == EPERM || errno == ENOSYS))
+		skip();
+	unsigned char *buf = malloc(SCEV_CAP_MAX);
+	assert_non_null(buf);
+	struct scev ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.part = SCEV_ENTRY;
+	ev.arg[1] = (uint64_t)(uintptr_t)(m + page - 4);
+	struct scev_cap c =
+	    cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 3);
+	assert_false(c.cut);
+	assert_memory_equal(c.data, "abc", 3);
+	/* cut at the bound */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 2}, buf);
+	assert_int_equal(c.len, 2);
+	assert_true(c.cut);
+	/* no NUL before the hole: what was there, cut */
+	ev.arg[1] = (uint64_t)(uintptr_t)(m2 + page - 3);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 3);
+	assert_true(c.cut);
+	assert_memory_equal(c.data, "xyz", 3);
+	/* the hole itself, and NULL */
+	ev.arg[1] = (uint64_t)(uintptr_t)(m + page);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	ev.arg[1] = 0;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_STR, .max = 64}, buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+
+	/* a buffer sized by another argument, bounded by max */
+	ev.arg[0] = (uint64_t)(uintptr_t)data;
+	ev.arg[2] = 10;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARG, .size_arg = 2, .max = 4},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 4);
+	assert_true(c.cut);
+	assert_memory_equal(c.data, "0123", 4);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_ARG, .size_arg = 2, .max = 64},
+		   buf);
+	assert_int_equal(c.len, 10);
+	assert_false(c.cut);
+	/* sized by the result: only at the exit, only when it is positive */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+	ev.part = SCEV_EXIT;
+	ev.ret = 3;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64},
+		   buf);
+	assert_int_equal(c.len, 3);
+	assert_memory_equal(c.data, "012", 3);
+	assert_int_equal(c.at_exit, 1);
+	ev.ret = -ENOENT;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .at_exit = 1, .how = SCCAP_RET, .max = 64},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+	/* sized by the int another argument points at (the child's 5) */
+	ev.arg[3] = (uint64_t)(uintptr_t)&len5;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 0, .how = SCCAP_ARGP, .size_arg = 3, .max = 64}, buf);
+	assert_int_equal(c.len, 5);
+	assert_memory_equal(c.data, "01234", 5);
+	/* a struct */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_FIXED, .max = 8}, buf);
+	assert_int_equal(c.len, 8);
+	assert_false(c.cut);
+
+	free(buf);
+	kid_send(k.go);
+	kid_send(k.feed);
+	int st;
+	assert_int_equal(waitpid(k.pid, &st, 0), k.pid);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	kid_close(&k);
+	munmap(m, (size_t)page);
+	munmap(m2, (size_t)page);
+}
+
 int main(void)
 {
 	/* As whytop's main does: SIGCHLD is taken by the tracer threads only. */
@@ -580,10 +875,14 @@ int main(void)
 	    cmocka_unit_test_teardown(test_calls_signal_exit, kill_kids),
 	    cmocka_unit_test_teardown(test_set_filters, kill_kids),
 	    cmocka_unit_test_teardown(test_follow_fork, kill_kids),
+	    cmocka_unit_test_teardown(test_threads, kill_kids),
 	    cmocka_unit_test_teardown(test_launch_logs_execve, kill_kids),
 	    cmocka_unit_test_teardown(test_launch_missing_program, kill_kids),
 	    cmocka_unit_test_teardown(test_refusals, kill_kids),
 	    cmocka_unit_test_teardown(test_close_leaves_running, kill_kids),
+	    cmocka_unit_test_teardown(test_capture_regions, kill_kids),
+	    cmocka_unit_test_teardown(test_group_stop_kept, kill_kids),
+	    cmocka_unit_test_teardown(test_walk_while_logging, kill_kids),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,12 +52,12 @@
 /* One traced task, as this file sees it (its target's thread only). */
 struct pt_task {
 	pid_t tid, tgid;
-	bool in_call;  /* between a logged entry and its exit */
-	bool skip;     /* in a call outside the set: its exit makes no record */
-	bool pre_exec; /* the launched program before its execve: nothing is logged */
-	struct scev ev;		  /* the entry (its captures point into caps) */
+	bool in_call;	/* between a logged entry and its exit */
+	bool skip;	/* in a call outside the set: its exit makes no record */
+	bool pre_exec;	/* the launched program before its execve: nothing is logged */
+	struct scev ev; /* the entry (its captures point into caps) */
 	struct sccap spec[SCEV_MAX_CAPS]; /* what the call needs captured */
-	unsigned char *caps;	  /* SCEV_MAX_CAPS * SCEV_CAP_MAX, made on first use */
+	unsigned char *caps;		  /* SCEV_MAX_CAPS * SCEV_CAP_MAX, made on first use */
 };
 
 struct pt_item {
@@ -204,7 +204,7 @@ static ssize_t pt_readv(pid_t pid, uint64_t addr, void *buf, size_t len)
 	return process_vm_readv(pid, &local, 1, &remote, 1, 0);
 }
 
-/* A NUL-terminated string of at most max bytes, page by page (it may end before an unmapped page). */
+/* A NUL-terminated string of at most max bytes, page by page (it may end at an unmapped page). */
 static void pt_read_string(pid_t pid, uint64_t addr, unsigned char *buf, uint32_t max,
 			   struct scev_cap *c)
 {
@@ -236,9 +236,8 @@ static void pt_read_string(pid_t pid, uint64_t addr, unsigned char *buf, uint32_
 	c->cut = true; /* no NUL within the bound (or the rest unreadable) */
 }
 
-/* Capture region i of ev as spec sp says, into buf (SCEV_CAP_MAX bytes). */
-static void pt_capture(pid_t tid, struct scev *ev, const struct sccap *sp, unsigned char *buf,
-		       struct scev_cap *c)
+void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *sp,
+			  unsigned char *buf, struct scev_cap *c)
 {
 	c->arg = sp->arg;
 	c->at_exit = sp->at_exit;
@@ -344,7 +343,8 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 			c->state = SCEV_CAP_NONE;
 			continue;
 		}
-		pt_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX, c);
+		trace_ptrace_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX,
+				     c);
 	}
 	struct trace_rec r;
 	memset(&r, 0, sizeof(r));
@@ -369,8 +369,8 @@ static void pt_exit(struct pt_proc *pp, struct pt_task *k, const struct __ptrace
 	ev->t_exit_ns = pt_realtime_ns();
 	for (unsigned i = 0; i < ev->ncap; i++)
 		if (k->spec[i].at_exit)
-			pt_capture(k->tid, ev, &k->spec[i], k->caps + (size_t)i * SCEV_CAP_MAX,
-				   &ev->cap[i]);
+			trace_ptrace_capture(k->tid, ev, &k->spec[i],
+					     k->caps + (size_t)i * SCEV_CAP_MAX, &ev->cap[i]);
 	struct trace_rec r;
 	memset(&r, 0, sizeof(r));
 	r.kind = TRACE_SYSCALL;
@@ -433,13 +433,15 @@ static void pt_account(struct pt_proc *pp, pid_t tid, int status)
 				k->ev.tid = tid;
 				for (unsigned i = 0; i < k->ev.ncap; i++)
 					if (k->ev.cap[i].data)
-						k->ev.cap[i].data = k->caps + (size_t)i * SCEV_CAP_MAX;
+						k->ev.cap[i].data =
+						    k->caps + (size_t)i * SCEV_CAP_MAX;
 				pt_task_remove(pp, (pid_t)msg);
 			}
 		}
 		break;
 	default:
-		break; /* clone/fork events (the new task joins at its first stop), group-stops, interrupts */
+		break; /* clone/fork events (the new task joins at its first stop), group-stops,
+			  interrupts */
 	}
 }
 
@@ -493,16 +495,18 @@ static void pt_gone(void *ctx, pid_t tid)
 
 /* ---- the backend ---- */
 
-/* On the target's thread: the log mode on, every thread (or the one given) held once and let go into it. */
+/* On the target's thread: the log mode on, every thread (or the one given) held once and let go
+ * into it. */
 static void pt_begin_job(void *arg)
 {
 	struct pt_proc *pp = arg;
 	struct target *t = pp->target;
 	if (t->mode) {
-		pp->rc = wt_err_set(&pp->err, EBUSY,
-				    "process %d is traced by ptrace already in this whytop (counted "
-				    "or logged); close that view first",
-				    (int)pp->pid);
+		pp->rc =
+		    wt_err_set(&pp->err, EBUSY,
+			       "process %d is traced by ptrace already in this whytop (counted "
+			       "or logged); close that view first",
+			       (int)pp->pid);
 		return;
 	}
 	target_set_mode(t, &pp->mode, pp);
@@ -579,8 +583,9 @@ static int pt_open(struct trace_session *s, struct wt_err *err)
 		pt_free(lg);
 		return wt_err_set(err, e, "cannot set up the log: %s", strerror(e));
 	}
-	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
-		    (s->follow ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0);
+	long opts =
+	    PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
+	    (s->follow ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0);
 	for (size_t i = 0; i < n; i++) {
 		struct pt_proc *pp = &lg->procs[i];
 		pp->log = lg;
@@ -605,7 +610,8 @@ static int pt_open(struct trace_session *s, struct wt_err *err)
 		r = target_call(pp->target, pt_begin_job, pp);
 		if (r < 0 || pp->rc < 0) {
 			if (r < 0)
-				wt_err_set(err, -r, "the tracer thread of %d has stopped", (int)pp->pid);
+				wt_err_set(err, -r, "the tracer thread of %d has stopped",
+					   (int)pp->pid);
 			else if (err)
 				*err = pp->err;
 			r = r < 0 ? r : pp->rc;

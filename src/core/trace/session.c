@@ -29,14 +29,16 @@ static int trace_check_pid(pid_t pid, struct wt_err *err)
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		return wt_err_set(err, ESRCH, "no process %ld (it may have exited)", (long)pid);
 	if (proc_tgid_of(pid, &tgid) == 0 && tgid != pid)
-		return wt_err_set(err, EINVAL,
-				  "%ld is a thread of process %d, not a process; use 'whytop trace -f %d'",
-				  (long)pid, (int)tgid, (int)tgid);
+		return wt_err_set(
+		    err, EINVAL,
+		    "%ld is a thread of process %d, not a process; use 'whytop trace -f %d'",
+		    (long)pid, (int)tgid, (int)tgid);
 	return 0;
 }
 
 /*
- * Fork the program; it waits for a byte on go before its exec, and reports
+ * Fork the program; it waits for the end of go before its exec (closing
+ * it, rather than writing, cannot raise SIGPIPE in whytop), and reports
  * an exec failure's errno on ex (close-on-exec: EOF means it ran).
  */
 static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct wt_err *err)
@@ -58,11 +60,8 @@ static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct 
 		close(go[1]);
 		close(ex[0]);
 		char c;
-		ssize_t n;
-		while ((n = read(go[0], &c, 1)) < 0 && errno == EINTR)
-			;
-		if (n != 1)
-			_exit(127); /* whytop gave up on it */
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			; /* EOF: go (whytop kills it if it gives up) */
 		execvp(argv[0], argv);
 		int e = errno;
 		ssize_t w = write(ex[1], &e, sizeof(e));
@@ -119,7 +118,8 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 {
 	*out = NULL;
 	if (!o->argv && !o->npids)
-		return wt_err_set(err, EINVAL, "no process to trace: give a PID or a command after --");
+		return wt_err_set(err, EINVAL,
+				  "no process to trace: give a PID or a command after --");
 	if (o->argv && !o->argv[0])
 		return wt_err_set(err, EINVAL, "no command to run after --");
 	for (size_t i = 0; !o->argv && i < o->npids; i++) {
@@ -169,16 +169,14 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 	s->child = child;
 	int r = trace_pick(s, o->backend, err);
 	if (r < 0) {
-		close(go[1]); /* EOF: the child exits without running anything */
+		kill(child, SIGKILL); /* it must not run untraced */
+		close(go[1]);
 		close(ex[0]);
 		waitpid(child, NULL, 0);
 		trace_free(s);
 		return r;
 	}
 	/* Watched: let it exec; then learn whether the exec worked. */
-	char c = 1;
-	ssize_t w = write(go[1], &c, 1);
-	(void)w;
 	close(go[1]);
 	int e = 0;
 	ssize_t n;

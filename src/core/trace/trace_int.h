@@ -43,6 +43,15 @@ struct trace_session {
 	char be_note[200];
 };
 
+/*
+ * ptrace.c: copy one region that spec sp names from task tid's memory, for
+ * call ev (its arguments; its result when ev->part has SCEV_EXIT), into buf
+ * (SCEV_CAP_MAX bytes); c says what came (state, len, cut; data = buf).
+ * Strings are read page by page. Needs no stop.
+ */
+void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *sp,
+			  unsigned char *buf, struct scev_cap *c);
+
 extern const struct trace_backend trace_backend_bpf;
 extern const struct trace_backend trace_backend_ptrace;
 
