@@ -362,12 +362,15 @@ static void tr_record(const struct trace_rec *r, void *ctx)
 	}
 }
 
-/* -y: the path behind fd, escaped, or NULL. */
+/* -y: the path behind fd (AT_FDCWD: the directory), escaped, or NULL. */
 static const char *tr_fd_path(void *ctx, pid_t pid, int fd, char *buf, size_t size)
 {
 	(void)ctx;
 	char path[64], target[4096];
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	if (fd == AT_FDCWD) /* strace -y: AT_FDCWD</its/cwd> */
+		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
 	ssize_t n = readlink(path, target, sizeof(target));
 	if (n < 0)
 		return NULL;
