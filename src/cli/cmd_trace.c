@@ -186,7 +186,9 @@ static void tr_json_head(struct json *j, const char *type, const struct trace_re
 static void tr_json_end(struct tr_ctx *c, struct json *j)
 {
 	json_object_end(j);
-	if (cli_json_print(SUB, j, c->out) != CLI_OK)
+	if (c->status != CLI_OK) /* said once; the loop ends at the drain's end */
+		json_free(j);
+	else if (cli_json_print(SUB, j, c->out) != CLI_OK)
 		c->status = CLI_FAIL;
 }
 
@@ -360,12 +362,15 @@ static void tr_record(const struct trace_rec *r, void *ctx)
 	}
 }
 
-/* -y: the path behind fd, escaped, or NULL. */
+/* -y: the path behind fd (AT_FDCWD: the directory), escaped, or NULL. */
 static const char *tr_fd_path(void *ctx, pid_t pid, int fd, char *buf, size_t size)
 {
 	(void)ctx;
 	char path[64], target[4096];
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
+	if (fd == AT_FDCWD) /* strace -y: AT_FDCWD</its/cwd> */
+		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
 	ssize_t n = readlink(path, target, sizeof(target));
 	if (n < 0)
 		return NULL;
@@ -553,6 +558,23 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 
 /* ---- the loop ---- */
 
+static int tr_sigpipe_w = -1; /* the self-pipe's write end */
+
+static void tr_on_signal(int sig)
+{
+	int e = errno;
+	unsigned char c = (unsigned char)sig;
+	if (write(tr_sigpipe_w, &c, 1) < 0) {
+		/* full: a wake-up is pending anyway */
+	}
+	errno = e;
+}
+
+static void tr_on_sigpipe(int sig)
+{
+	(void)sig; /* the write fails with EPIPE instead */
+}
+
 static const char *tr_header(const char *backend)
 {
 	return strncmp(backend, "in-kernel", 9) == 0 ? "the process never stops"
@@ -603,14 +625,24 @@ static int trace_exec(int argc, char **argv)
 		}
 	}
 
-	/* Ctrl-C, SIGTERM, SIGHUP end the log (cleanly: every task detached). */
-	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	/*
+	 * Ctrl-C, SIGTERM, SIGHUP end the log cleanly (every task detached),
+	 * through a self-pipe: handlers, unlike a blocked mask (signalfd) or
+	 * SIG_IGN, are not inherited by a program started under us. SIGPIPE
+	 * (the reader of the log went away) becomes a write error, which ends
+	 * the log as cleanly.
+	 */
+	static const int tr_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
+	struct sigaction old[4];
+	int sp[2] = {-1, -1};
+	bool sp_ok = pipe2(sp, O_CLOEXEC | O_NONBLOCK) == 0;
+	tr_sigpipe_w = sp[1];
+	for (int i = 0; i < 4; i++) {
+		struct sigaction sa = {.sa_handler =
+					   tr_sigs[i] == SIGPIPE ? tr_on_sigpipe : tr_on_signal};
+		sigemptyset(&sa.sa_mask);
+		sigaction(tr_sigs[i], &sa, &old[i]);
+	}
 
 	struct trace_opts to = {.pids = a.npids ? a.pids : NULL,
 				.npids = a.npids,
@@ -623,10 +655,10 @@ static int trace_exec(int argc, char **argv)
 	wt_err_clear(&err);
 	struct trace_session *s = NULL;
 	int status = CLI_OK, code = -1;
-	if (sfd < 0 || trace_open(&s, &to, &err) < 0) {
+	if (!sp_ok || trace_open(&s, &to, &err) < 0) {
 		status =
 		    cli_error(CLI_FAIL, SUB, "%s",
-			      sfd < 0 ? "cannot create a signalfd; is /proc mounted?" : err.msg);
+			      !sp_ok ? "cannot create a pipe (too many open files?)" : err.msg);
 		goto out;
 	}
 	char bname[80];
@@ -644,6 +676,14 @@ static int trace_exec(int argc, char **argv)
 			status = cli_error(CLI_FAIL, SUB, "%s", err.msg);
 			break;
 		}
+		/* the lines so far reach the file (or a reader) now; a reader gone ends the log */
+		if (fflush(out) != 0 || ferror(out) || c.status != CLI_OK) {
+			if (c.status == CLI_OK)
+				cli_error(CLI_FAIL, SUB, "cannot write the log: %s",
+					  strerror(errno));
+			status = CLI_FAIL;
+			break;
+		}
 		if (trace_alive(s, &wstatus) == 0) {
 			r = trace_drain(s, tr_record, &c, &err); /* the last records */
 			if (!a.npids)
@@ -658,7 +698,7 @@ static int trace_exec(int argc, char **argv)
 		 * whether a task is left (a backend may end without a record) */
 		uint64_t step = end - now < 100000000ull ? end - now : 100000000ull;
 		struct pollfd pfd[2] = {{.fd = trace_fd(s), .events = POLLIN},
-					{.fd = sfd, .events = POLLIN}};
+					{.fd = sp[0], .events = POLLIN}};
 		if (poll(pfd, 2, (int)((step + 999999) / 1000000)) < 0 && errno != EINTR) {
 			status = cli_error(CLI_FAIL, SUB, "poll failed: %s", strerror(errno));
 			break;
@@ -721,9 +761,11 @@ out:
 	free(c.calls);
 	sc_sample_free(c.sample);
 	sc_sample_free(c.counts_zero);
-	if (sfd >= 0)
-		close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	for (int i = 0; i < 4; i++)
+		sigaction(tr_sigs[i], &old[i], NULL);
+	tr_sigpipe_w = -1;
+	if (sp_ok)
+		close(sp[0]), close(sp[1]);
 	/* a program's status becomes whytop's, as strace does */
 	return status == CLI_OK && code >= 0 ? code : status;
 }
