@@ -5,14 +5,18 @@
 #     sh tests/bench/trace_overhead.sh [ROUNDS] [SECONDS]
 #
 # 1. An open/read/close loop on /proc/self/stat (sc_loop proc) while
-#    nothing logs it, while the in-kernel backend logs every call to a file
-#    (tests/bench/trace_drain, which formats each record with the decoder;
-#    `whytop trace` once it exists), the same waking the reader at every
-#    record (bpf-each: WHYTOP_TRACE_WAKE_EACH=1, what batching saves), and
-#    while `strace -o FILE -p` does.
+#    nothing logs it, while `whytop trace --backend kernel -o FILE PID`
+#    logs every call to a file (trace), while the backend alone does
+#    (tests/bench/trace_drain, which formats each record with the decoder
+#    but has no writer: bpf), the same waking the reader at every record
+#    (bpf-each: WHYTOP_TRACE_WAKE_EACH=1, what batching saves), and while
+#    `strace -o FILE -p` does.
 # 2. A getppid loop while logging only openat (nothing is logged: the cost
 #    of the filter), against the in-kernel counter (`whytop syscalls
 #    --backend kernel`) and `strace -e trace=openat`.
+# 3. The same getppid loop with every call logged by `whytop trace`: the
+#    lines per second the log sustains and the events it reports lost
+#    (the most a loop of the cheapest call can make on this machine).
 #
 # For each round and each way, the logger starts, one second passes, then
 # the target's own per-second rates are read for SECONDS seconds. A round's
@@ -52,6 +56,7 @@ window() { # FILE: the lines FILE gets during the next SECS seconds
 start_logger() { # how pid
 	case $1 in
 	none) C="" ;;
+	trace|trace-all) "$WHYTOP" trace --backend kernel -o "$TMP/log" "$2" 2>/dev/null & C=$! ;;
 	bpf) "$DRAIN" -o "$TMP/log" "$2" 2>"$TMP/drain" & C=$! ;;
 	bpf-each) WHYTOP_TRACE_WAKE_EACH=1 "$DRAIN" -o "$TMP/log" "$2" 2>"$TMP/drain" & C=$! ;;
 	bpf-openat) "$DRAIN" -e openat -o "$TMP/log" "$2" 2>"$TMP/drain" & C=$! ;;
@@ -68,10 +73,11 @@ stop_logger() {
 }
 
 printf 'trace_overhead: %s rounds of %s s, %s CPUs, %s\n' "$ROUNDS" "$SECS" "$(nproc)" "$(uname -r)"
-for work in proc getppid; do
-	case $work in
-	proc) WAYS="none bpf bpf-each strace" ;;
-	getppid) WAYS="none bpf-openat counter strace-openat" ;;
+for set in proc getppid all; do
+	case $set in
+	proc) work=proc WAYS="none trace bpf bpf-each strace" ;;
+	getppid) work=getppid WAYS="none bpf-openat counter strace-openat" ;;
+	all) work=getppid WAYS="none trace-all strace" ;;
 	esac
 	"$TARGETS/sc_loop" "$work" >"$TMP/target" &
 	T=$!
@@ -81,7 +87,15 @@ for work in proc getppid; do
 		for how in $WAYS; do
 			start_logger "$how" "$T"
 			sleep 1.2
+			l0=$(cat "$TMP/log" 2>/dev/null | wc -l)
 			window "$TMP/target" >"$TMP/t.$how.$r"
+			case $how in
+			trace*)	# whytop trace's lines in the window (one a call), and its lost lines
+				l1=$(wc -l <"$TMP/log")
+				echo $(((l1 - l0) / SECS)) >>"$TMP/$how.rps"
+				sed -n 's/^--- lost \([0-9]*\) events.*/\1/p' "$TMP/log" |
+					awk '{s += $1} END {print s + 0}' >>"$TMP/$how.lost" ;;
+			esac
 			stop_logger
 			awk '{print $1}' "$TMP/t.$how.$r" | median >>"$TMP/$how.wall"
 			awk '{print $2}' "$TMP/t.$how.$r" | median >>"$TMP/$how.cpu"
@@ -97,9 +111,10 @@ for work in proc getppid; do
 	kill -KILL "$T"
 	wait "$T" 2>/dev/null
 	echo
-	case $work in
+	case $set in
 	proc) echo "open/read/close loop on /proc/self/stat, every call logged (iterations/s, median of $ROUNDS)" ;;
 	getppid) echo "getppid loop, only openat logged (iterations/s, median of $ROUNDS)" ;;
+	all) echo "getppid loop, every call logged: the lines/s the log sustains (records/s = lines/s), median of $ROUNDS" ;;
 	esac
 	printf '%-14s %12s %8s %12s %8s %12s %10s\n' logger wall x cpu x records/s lost
 	bw=$(median <"$TMP/none.wall")
