@@ -192,8 +192,9 @@ static __always_inline int on_exit(u64 id, long ret)
 static __always_inline int on_fork(u32 parent_tgid, u32 child_tgid)
 {
 	u8 one = 1;
-	if (parent_tgid != child_tgid && bpf_map_lookup_elem(&tgids, &parent_tgid))
-		bpf_map_update_elem(&tgids, &child_tgid, &one, BPF_ANY);
+	if (parent_tgid != child_tgid && bpf_map_lookup_elem(&tgids, &parent_tgid) &&
+	    bpf_map_update_elem(&tgids, &child_tgid, &one, BPF_ANY))
+		inc_calls(SCB_LOST_SLOT); /* the map is full: this child is missed, and said so */
 	return 0;
 }
 
