@@ -32,7 +32,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "core/syscalls/count.skel.h"
+/* generated in the build tree (mk/bpf.am), found through -I$(top_builddir) */
+#include "src/core/syscalls/count.skel.h"
 #include "count.h"
 
 _Static_assert(SCB_NR_MAX == SC_NR_MAX && SCB_SLOTS == SC_SLOTS,
