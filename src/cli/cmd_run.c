@@ -131,13 +131,14 @@ static int run_exec(int argc, char **argv)
 	snprintf(what, sizeof(what), "%s%s", argv[i], argc - i > 1 ? " ..." : "");
 	char *safe = wt_escape(what, strlen(what), 0);
 	char *esafe = expr ? wt_escape(expr, strlen(expr), 0) : NULL;
-	snprintf(what, sizeof(what), "run %s%s%s%s%s", safe ? safe : "?", trace ? ", watching " : "",
-		 trace ? trace : "", expr ? ", trace=" : "", expr ? (esafe ? esafe : "?") : "");
+	snprintf(what, sizeof(what), "run %s%s%s%s%s", safe ? safe : "?",
+		 trace ? ", watching " : "", trace ? trace : "", expr ? ", trace=" : "",
+		 expr ? (esafe ? esafe : "?") : "");
 	free(safe);
 	free(esafe);
 	snprintf(cost, sizeof(cost), "%s",
 		 trace || expr ? "stops only at the watched syscalls (seccomp), the rest run freely"
-		       : "the program stops twice per syscall");
+			       : "the program stops twice per syscall");
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	struct sc_report_info ri = {
 	    .what = what,

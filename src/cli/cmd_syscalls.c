@@ -74,8 +74,7 @@ const struct cli_cmd cli_cmd_syscalls = {
     .exec = syscalls_exec,
 };
 
-static void describe(char *buf, size_t size, const pid_t *pids, size_t npids, pid_t tid,
-		     int follow)
+static void describe(char *buf, size_t size, const pid_t *pids, size_t npids, pid_t tid, int follow)
 {
 	size_t len = 0;
 	buf[0] = '\0';
@@ -86,8 +85,7 @@ static void describe(char *buf, size_t size, const pid_t *pids, size_t npids, pi
 		if (n > 0 && comm[n - 1] == '\n')
 			comm[--n] = '\0';
 		wt_escape_to(safe, sizeof(safe), comm, n > 0 ? (size_t)n : 0, 0);
-		snprintf(buf + len, size - len, "%spid %d (%s)", i ? ", " : "", (int)pids[i],
-			 safe);
+		snprintf(buf + len, size - len, "%spid %d (%s)", i ? ", " : "", (int)pids[i], safe);
 		len += strlen(buf + len);
 	}
 	if (len + 1 >= size)

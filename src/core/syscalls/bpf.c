@@ -46,7 +46,7 @@ struct bpf_state {
 	struct bpf_link *link[3];
 	int stats_on_fd; /* holds kernel.bpf_stats_enabled while we count */
 	int ncpus;
-	bool btf; /* tp_btf programs */
+	bool btf;	       /* tp_btf programs */
 	struct scb_stat *vals; /* ncpus * (SC_SLOTS + 1) */
 };
 
@@ -113,7 +113,8 @@ static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struc
 		char *nl;
 		while ((nl = strchr(load_log, '\n')))
 			*nl = ' ';
-		return wt_err_set(err, e, "the kernel refused the eBPF counter (%s)%s%.300s; "
+		return wt_err_set(err, e,
+				  "the kernel refused the eBPF counter (%s)%s%.300s; "
 				  "use --backend ptrace",
 				  strerror(e), load_log[0] ? ": " : "", load_log);
 	}
@@ -121,8 +122,10 @@ static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struc
 	if (many) {
 		for (size_t i = 0; i < s->npids; i++) {
 			uint32_t tgid = (uint32_t)s->pids[i];
-			if (bpf_map__update_elem(k->maps.tgids, &tgid, sizeof(tgid), &one, 1, 0) < 0)
-				return wt_err_set(err, errno, "cannot fill the eBPF process map: %s",
+			if (bpf_map__update_elem(k->maps.tgids, &tgid, sizeof(tgid), &one, 1, 0) <
+			    0)
+				return wt_err_set(err, errno,
+						  "cannot fill the eBPF process map: %s",
 						  strerror(errno));
 		}
 	}
@@ -145,7 +148,8 @@ static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struc
 		st->link[i] = bpf_program__attach(st->prog[i]);
 		if (!st->link[i]) {
 			int e = errno;
-			return wt_err_set(err, e, "cannot attach to the %s tracepoint: %s; "
+			return wt_err_set(err, e,
+					  "cannot attach to the %s tracepoint: %s; "
 					  "use --backend ptrace",
 					  what[i], strerror(e));
 		}
@@ -171,8 +175,8 @@ static void bpf_in_flight(struct bpf_state *st, struct sc_sample *out)
 		free(v);
 		return; /* out of memory: only the calls in progress are missing */
 	}
-	int r = bpf_map_lookup_batch(bpf_map__fd(st->skel->maps.tids), NULL, &next, keys, v,
-				     &count, &bo);
+	int r = bpf_map_lookup_batch(bpf_map__fd(st->skel->maps.tids), NULL, &next, keys, v, &count,
+				     &bo);
 	if (r < 0 && errno != ENOENT)
 		count = 0;
 	for (uint32_t i = 0; i < count; i++) {
@@ -220,8 +224,8 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 	if (r < 0) { /* old kernel: one by one */
 		count = n;
 		for (key = 0; key < n; key++) {
-			if (bpf_map_lookup_elem(stats_fd, &key, st->vals + (size_t)key * st->ncpus) <
-			    0) {
+			if (bpf_map_lookup_elem(stats_fd, &key,
+						st->vals + (size_t)key * st->ncpus) < 0) {
 				int e = errno;
 				free(keys);
 				return wt_err_set(err, e, "cannot read the eBPF counters: %s",
@@ -277,7 +281,8 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 			struct bpf_prog_info info;
 			uint32_t len = sizeof(info);
 			memset(&info, 0, sizeof(info));
-			if (bpf_obj_get_info_by_fd(bpf_program__fd(st->prog[i]), &info, &len) == 0) {
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(st->prog[i]), &info, &len) ==
+			    0) {
 				out->overhead_ns += info.run_time_ns;
 				out->overhead_runs += info.run_cnt;
 			}
@@ -356,7 +361,8 @@ int sc_bpf_open(struct sc_session *s, struct wt_err *err)
 	}
 	if (r) {
 		if (r == -EPERM)
-			wt_err_set(err, EPERM, "cannot load the eBPF counter: %s; run as root "
+			wt_err_set(err, EPERM,
+				   "cannot load the eBPF counter: %s; run as root "
 				   "(CAP_BPF and CAP_PERFMON), or use --backend ptrace",
 				   strerror(EPERM));
 		bpf_state_free(st);

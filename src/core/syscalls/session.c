@@ -118,10 +118,12 @@ int sc_session_open(struct sc_session **out, const struct sc_opts *o, struct wt_
 	size_t n = o->npids ? o->npids : 1;
 	const pid_t *pids = o->npids ? o->pids : &o->pid;
 	if (o->tid && n > 1)
-		return wt_err_set(err, EINVAL, "--thread names a thread of one process; "
+		return wt_err_set(err, EINVAL,
+				  "--thread names a thread of one process; "
 				  "give one PID with it");
 	if (o->tid && o->follow)
-		return wt_err_set(err, EINVAL, "--thread counts one thread: -f does not go with it");
+		return wt_err_set(err, EINVAL,
+				  "--thread counts one thread: -f does not go with it");
 	for (size_t i = 0; i < n; i++) {
 		int r = check_pid(pids[i], err);
 		if (r)
