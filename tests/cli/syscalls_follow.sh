@@ -2,7 +2,8 @@
 # whytop syscalls -f: a child that the counted process forks (or vforks)
 # after whytop attached is counted with -f, exactly, and not at all
 # without it, by every backend; parent and child are left unharmed and
-# nothing is left in the kernel.
+# nothing is left in the kernel. follow-held: the child still runs when
+# counting ends, and is left running and untraced.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/syscalls_lib.sh"
 t_need_root
@@ -12,12 +13,13 @@ for B in $CASES; do
 	BACKEND=${B%-nobtf}
 	NOBTF=
 	[ "$B" = kernel-nobtf ] && NOBTF=1
-	for F in follow nofollow follow-vfork; do
+	for F in follow nofollow follow-vfork follow-held; do
 		C="$B $F"
 		D=$T_TMP/$B.$F
 		mkdir -p "$D"
 		HOW=fork
 		[ $F = follow-vfork ] && HOW=vfork
+		[ $F = follow-held ] && HOW=hold
 		t_start "$TARGETS/sc_fork" "$D" $HOW >"$D/out"
 		P=$T_PID
 		t_wait_for 10 test -d "$D/ready" || t_fail "$C: sc_fork (pid $P) did not start"
@@ -34,7 +36,10 @@ for B in $CASES; do
 			[ "$(echo $IDS | wc -w)" = $n ] || t_fail "$C: expected $n programs of ours, got '$IDS'"
 		fi
 		mkdir "$D/go"
-		t_wait_for 30 test -d "$D/worked" || t_fail "$C: the child's work did not finish"
+		DONE=worked
+		[ $F = follow-held ] && DONE=childworked
+		t_wait_for 30 test -d "$D/$DONE" || t_fail "$C: the child's work did not finish"
+		KID=$(ps -o pid= --ppid "$P" | tr -d ' ')
 		kill -TERM "$W"
 		t_reaped "$W" 10
 		[ "$T_STATUS" = 0 ] || t_fail "$C: whytop exited with $T_STATUS: $(cat "$D/err")"
@@ -51,6 +56,11 @@ for B in $CASES; do
 		fi
 		t_wait_for 5 gone "$IDS" || t_fail "$C: whytop left counting state in the kernel ($IDS)"
 		t_untraced "$P" "$C: sc_fork after counting"
+		if [ $F = follow-held ]; then
+			[ -n "$KID" ] || t_fail "$C: no child of $P seen while it held"
+			t_left_running "$KID" "$C: the child, after counting"
+			mkdir "$D/release"
+		fi
 		mkdir "$D/finish"
 		t_reaped "$P" 20
 		[ "$T_STATUS" = 0 ] || t_fail "$C: target harmed (status $T_STATUS): $(cat "$D/out")"

@@ -2,10 +2,11 @@
  * sc_fork: a process that forks a child only when told to (so that the
  * child is born after whytop attached), for whytop syscalls -f.
  *
- *   sc_fork DIR [vfork]
+ *   sc_fork DIR [fork|vfork|hold]
  *     mkdir DIR/ready; wait for DIR/go; fork (or vfork) a child that makes
  *     777 getppid and 33 chdir("/nonexistent...") (ENOENT), checking each
- *     result, and _exits 0 (1 if a result was wrong); the parent makes none
+ *     result, and _exits 0 (1 if a result was wrong) -- with hold, after
+ *     mkdir DIR/childworked and waiting for DIR/release; the parent makes none
  *     of those calls itself; reap the child; mkdir DIR/worked; wait for
  *     DIR/finish; print "sc_fork: ok" (exit 0) or what was wrong.
  *
@@ -65,12 +66,19 @@ int main(int argc, char **argv)
 	}
 	dir = argv[1];
 	int use_vfork = argc > 2 && strcmp(argv[2], "vfork") == 0;
+	int hold = argc > 2 && strcmp(argv[2], "hold") == 0;
 	pid_t self = getpid();
 	mark("ready");
 	wait_for("go");
 	pid_t child = use_vfork ? vfork() : fork();
-	if (child == 0)
-		_exit(work(self));
+	if (child == 0) {
+		int bad = work(self);
+		if (hold) {
+			mark("childworked");
+			wait_for("release");
+		}
+		_exit(bad);
+	}
 	if (child < 0) {
 		printf("sc_fork: fork: %s\n", strerror(errno));
 		return 1;
