@@ -83,7 +83,7 @@ static int run_exec(int argc, char **argv)
 			struct wt_err perr;
 			wt_err_clear(&perr);
 			if (sc_set_parse(&set, p.arg + 6, &perr) < 0)
-				return cli_error(CLI_USAGE, SUB, "-e %s", perr.msg);
+				return cli_error(CLI_USAGE, SUB, "-e trace=: %s", perr.msg);
 			expr = p.arg + 6;
 			break;
 		case 'o':

@@ -171,7 +171,7 @@ static int syscalls_exec(int argc, char **argv)
 			struct wt_err perr;
 			wt_err_clear(&perr);
 			if (sc_set_parse(&calls, p.arg + 6, &perr) < 0)
-				return cli_error(CLI_USAGE, SUB, "-e %s", perr.msg);
+				return cli_error(CLI_USAGE, SUB, "-e trace=: %s", perr.msg);
 			o.trace = &calls;
 			break;
 		case SC_OPT_SORT:
