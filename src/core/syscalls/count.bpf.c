@@ -17,7 +17,8 @@
  * Which tasks: one process is an immediate compare (single_tgid, frozen
  * before loading, so the verifier drops the other branch); several, or -f,
  * a lookup in the tgids hash. Which calls: with -e trace= (filtered) a
- * lookup in the set array, so a call outside the set costs that lookup.
+ * lookup in the set array at entry; a call outside the set writes nothing,
+ * and its exit finds no pending entry in tids (two inlined array reads).
  *
  * The ABI of each call is told apart in the kernel: TS_COMPAT in
  * current->thread_info.status (CO-RE: libbpf finds the field in the
