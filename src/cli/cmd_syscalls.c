@@ -69,7 +69,8 @@ const struct cli_cmd cli_cmd_syscalls = {
     .about = "Count the syscalls of running processes (all their threads, or one) and print\n"
 	     "calls, errors (most common errno) and time per syscall, like strace -c.\n"
 	     "PID is a process (several: PID,PID,...); for one of its threads give\n"
-	     "--thread TID. The count ends when every PID has ended.",
+	     "--thread TID. The count ends when every PID (and with -f, every child\n"
+	     "followed) has ended.",
     .opts = syscalls_opts,
     .exec = syscalls_exec,
 };
