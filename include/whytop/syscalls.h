@@ -66,8 +66,8 @@ enum sc_backend { SC_BACKEND_AUTO, SC_BACKEND_KERNEL, SC_BACKEND_PTRACE };
 struct sc_set; /* a set of calls: whytop/decode.h */
 
 struct sc_opts {
-	pid_t pid;		 /* the process (thread group id), when npids is 0 */
-	const pid_t *pids;	 /* or several processes (copied at open) */
+	pid_t pid;	   /* the process (thread group id), when npids is 0 */
+	const pid_t *pids; /* or several processes (copied at open) */
 	size_t npids;
 	pid_t tid;		 /* 0: every thread; else only this one (one process) */
 	enum sc_backend backend; /* AUTO: kernel when possible, else ptrace */

@@ -83,7 +83,7 @@ static int run_exec(int argc, char **argv)
 			struct wt_err perr;
 			wt_err_clear(&perr);
 			if (sc_set_parse(&set, p.arg + 6, &perr) < 0)
-				return cli_error(CLI_USAGE, SUB, "-e %s", perr.msg);
+				return cli_error(CLI_USAGE, SUB, "-e trace=: %s", perr.msg);
 			expr = p.arg + 6;
 			break;
 		case 'o':
@@ -131,13 +131,14 @@ static int run_exec(int argc, char **argv)
 	snprintf(what, sizeof(what), "%s%s", argv[i], argc - i > 1 ? " ..." : "");
 	char *safe = wt_escape(what, strlen(what), 0);
 	char *esafe = expr ? wt_escape(expr, strlen(expr), 0) : NULL;
-	snprintf(what, sizeof(what), "run %s%s%s%s%s", safe ? safe : "?", trace ? ", watching " : "",
-		 trace ? trace : "", expr ? ", trace=" : "", expr ? (esafe ? esafe : "?") : "");
+	snprintf(what, sizeof(what), "run %s%s%s%s%s", safe ? safe : "?",
+		 trace ? ", watching " : "", trace ? trace : "", expr ? ", trace=" : "",
+		 expr ? (esafe ? esafe : "?") : "");
 	free(safe);
 	free(esafe);
 	snprintf(cost, sizeof(cost), "%s",
 		 trace || expr ? "stops only at the watched syscalls (seccomp), the rest run freely"
-		       : "the program stops twice per syscall");
+			       : "the program stops twice per syscall");
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	struct sc_report_info ri = {
 	    .what = what,

@@ -69,13 +69,13 @@ const struct cli_cmd cli_cmd_syscalls = {
     .about = "Count the syscalls of running processes (all their threads, or one) and print\n"
 	     "calls, errors (most common errno) and time per syscall, like strace -c.\n"
 	     "PID is a process (several: PID,PID,...); for one of its threads give\n"
-	     "--thread TID. The count ends when every PID has ended.",
+	     "--thread TID. The count ends when every PID (and with -f, every child\n"
+	     "followed) has ended.",
     .opts = syscalls_opts,
     .exec = syscalls_exec,
 };
 
-static void describe(char *buf, size_t size, const pid_t *pids, size_t npids, pid_t tid,
-		     int follow)
+static void describe(char *buf, size_t size, const pid_t *pids, size_t npids, pid_t tid, int follow)
 {
 	size_t len = 0;
 	buf[0] = '\0';
@@ -86,8 +86,7 @@ static void describe(char *buf, size_t size, const pid_t *pids, size_t npids, pi
 		if (n > 0 && comm[n - 1] == '\n')
 			comm[--n] = '\0';
 		wt_escape_to(safe, sizeof(safe), comm, n > 0 ? (size_t)n : 0, 0);
-		snprintf(buf + len, size - len, "%spid %d (%s)", i ? ", " : "", (int)pids[i],
-			 safe);
+		snprintf(buf + len, size - len, "%spid %d (%s)", i ? ", " : "", (int)pids[i], safe);
 		len += strlen(buf + len);
 	}
 	if (len + 1 >= size)
@@ -173,7 +172,7 @@ static int syscalls_exec(int argc, char **argv)
 			struct wt_err perr;
 			wt_err_clear(&perr);
 			if (sc_set_parse(&calls, p.arg + 6, &perr) < 0)
-				return cli_error(CLI_USAGE, SUB, "-e %s", perr.msg);
+				return cli_error(CLI_USAGE, SUB, "-e trace=: %s", perr.msg);
 			o.trace = &calls;
 			break;
 		case SC_OPT_SORT:

@@ -13,6 +13,11 @@
 # figure is the median of its seconds; the table shows the median over the
 # rounds and the slowdown against "none" (higher = slower).
 #
+# With a whytop that takes them, two more kernel rows: kern-set counts
+# with -e trace=openat (no call of the loop is in the set: each costs the
+# set lookup), kern-2p counts the target and this shell (two processes:
+# the tgid hash instead of the immediate compare).
+#
 # Then launch mode: a fresh getppid loop started plain, under
 # "whytop run --trace openat" (a seccomp filter; getppid is not watched),
 # under "whytop run" (every call stops) and under "strace -f -c".
@@ -36,7 +41,8 @@ cleanup() {
 	for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
 	rm -rf "$TMP"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap "exit 130" INT TERM # (cleanup alone would let the rounds go on)
 
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
@@ -53,6 +59,8 @@ start_counter() { # how pid
 	kernel) "$WHYTOP" syscalls "$2" --backend kernel >/dev/null 2>&1 & C=$! ;;
 	ptrace) "$WHYTOP" syscalls "$2" --backend ptrace >/dev/null 2>&1 & C=$! ;;
 	strace) strace -c -f -p "$2" -o /dev/null 2>/dev/null & C=$! ;;
+	kern-set) "$WHYTOP" syscalls "$2" --backend kernel -e trace=openat >/dev/null 2>&1 & C=$! ;;
+	kern-2p) "$WHYTOP" syscalls "$2,$$" --backend kernel >/dev/null 2>&1 & C=$! ;;
 	esac
 }
 stop_counter() {
@@ -64,6 +72,8 @@ stop_counter() {
 "$TARGETS/sc_loop" getppid >"$TMP/other" &
 OTHER=$!
 PIDS="$PIDS $OTHER"
+HOWS="none kernel ptrace strace"
+"$WHYTOP" syscalls --help 2>&1 | grep -q -- '--expr' && HOWS="$HOWS kern-set kern-2p"
 printf 'syscalls_overhead: %s rounds of %s s, %s CPUs, %s\n' "$ROUNDS" "$SECS" "$(nproc)" "$(uname -r)"
 for work in getppid proc; do
 	"$TARGETS/sc_loop" "$work" >"$TMP/target" &
@@ -71,7 +81,7 @@ for work in getppid proc; do
 	PIDS="$PIDS $T"
 	sleep 1.5
 	for r in $(seq "$ROUNDS"); do
-		for how in none kernel ptrace strace; do
+		for how in $HOWS; do
 			start_counter "$how" "$T"
 			sleep 1.2
 			(window "$TMP/target" >"$TMP/t.$how.$r") &
@@ -94,7 +104,7 @@ for work in getppid proc; do
 	for f in t o; do for k in wall cpu; do
 		eval "base_${f}_$k=\$(median <\"$TMP/$f.none.$k\")"
 	done; done
-	for how in none kernel ptrace strace; do
+	for how in $HOWS; do
 		line=$(printf '%-8s' "$how")
 		for f in t o; do for k in wall cpu; do
 			v=$(median <"$TMP/$f.$how.$k")

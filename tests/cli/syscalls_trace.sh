@@ -77,4 +77,7 @@ done
 grep -q "no syscall named 'opne'" "$T_TMP/e1" || t_fail "$(cat "$T_TMP/e1")"
 "$WHYTOP" syscalls $$ -e signal=all --duration 0 2>"$T_TMP/e2" && t_fail "-e signal= accepted"
 grep -q "takes trace=SET" "$T_TMP/e2" || t_fail "$(cat "$T_TMP/e2")"
+# run: the same parser, before anything starts.
+"$WHYTOP" run -e trace=opne -- true 2>"$T_TMP/e3" && t_fail "run -e trace=opne accepted"
+grep -q "no syscall named 'opne'" "$T_TMP/e3" || t_fail "$(cat "$T_TMP/e3")"
 exit 0

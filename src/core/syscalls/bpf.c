@@ -25,6 +25,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <whytop/proc.h>
+
 #include "config.h"
 #include "sc_internal.h"
 
@@ -32,7 +34,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "core/syscalls/count.skel.h"
+/* generated in the build tree (mk/bpf.am), found through -I$(top_builddir) */
+#include "src/core/syscalls/count.skel.h"
 #include "count.h"
 
 _Static_assert(SCB_NR_MAX == SC_NR_MAX && SCB_SLOTS == SC_SLOTS,
@@ -41,17 +44,18 @@ _Static_assert(SC_ABI_UNKNOWN == 3, "count.bpf.c puts unknown ABIs in slot group
 
 struct bpf_state {
 	struct count_bpf *skel;
-	struct bpf_program *prog[3]; /* enter, exit, fork (NULL without -f) */
-	struct bpf_link *link[3];
+	/* enter, exit, fork (NULL without -f), gone (NULL for one process) */
+	struct bpf_program *prog[4];
+	struct bpf_link *link[4];
 	int stats_on_fd; /* holds kernel.bpf_stats_enabled while we count */
 	int ncpus;
-	bool btf; /* tp_btf programs */
+	bool btf;	       /* tp_btf programs */
 	struct scb_stat *vals; /* ncpus * (SC_SLOTS + 1) */
 };
 
 static void bpf_state_free(struct bpf_state *st)
 {
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		bpf_link__destroy(st->link[i]);
 	count_bpf__destroy(st->skel);
 	if (st->stats_on_fd >= 0)
@@ -94,15 +98,17 @@ static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struc
 	k->rodata->single_tgid = many ? 0 : (uint32_t)s->pids[0];
 	k->rodata->only_tid = (uint32_t)s->opts.tid;
 	k->rodata->filtered = s->set != NULL;
-	struct bpf_program *all[2][3] = {
-	    {k->progs.wt_sc_enter_raw, k->progs.wt_sc_exit_raw, k->progs.wt_sc_fork_raw},
-	    {k->progs.wt_sc_enter, k->progs.wt_sc_exit, k->progs.wt_sc_fork},
+	struct bpf_program *all[2][4] = {
+	    {k->progs.wt_sc_enter_raw, k->progs.wt_sc_exit_raw, k->progs.wt_sc_fork_raw,
+	     k->progs.wt_sc_gone_raw},
+	    {k->progs.wt_sc_enter, k->progs.wt_sc_exit, k->progs.wt_sc_fork, k->progs.wt_sc_gone},
 	};
+	bool want[4] = {true, true, s->opts.follow != 0, many};
 	for (int b = 0; b < 2; b++)
-		for (int i = 0; i < 3; i++)
-			bpf_program__set_autoload(all[b][i], b == btf && (i < 2 || s->opts.follow));
-	for (int i = 0; i < 3; i++)
-		st->prog[i] = i < 2 || s->opts.follow ? all[btf][i] : NULL;
+		for (int i = 0; i < 4; i++)
+			bpf_program__set_autoload(all[b][i], b == btf && want[i]);
+	for (int i = 0; i < 4; i++)
+		st->prog[i] = want[i] ? all[btf][i] : NULL;
 	load_log[0] = '\0';
 	libbpf_set_print(keep_log);
 	int r = count_bpf__load(k);
@@ -112,7 +118,8 @@ static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struc
 		char *nl;
 		while ((nl = strchr(load_log, '\n')))
 			*nl = ' ';
-		return wt_err_set(err, e, "the kernel refused the eBPF counter (%s)%s%.300s; "
+		return wt_err_set(err, e,
+				  "the kernel refused the eBPF counter (%s)%s%.300s; "
 				  "use --backend ptrace",
 				  strerror(e), load_log[0] ? ": " : "", load_log);
 	}
@@ -120,8 +127,10 @@ static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struc
 	if (many) {
 		for (size_t i = 0; i < s->npids; i++) {
 			uint32_t tgid = (uint32_t)s->pids[i];
-			if (bpf_map__update_elem(k->maps.tgids, &tgid, sizeof(tgid), &one, 1, 0) < 0)
-				return wt_err_set(err, errno, "cannot fill the eBPF process map: %s",
+			if (bpf_map__update_elem(k->maps.tgids, &tgid, sizeof(tgid), &one, 1, 0) <
+			    0)
+				return wt_err_set(err, errno,
+						  "cannot fill the eBPF process map: %s",
 						  strerror(errno));
 		}
 	}
@@ -134,17 +143,19 @@ static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struc
 						  strerror(errno));
 		}
 	}
-	/* fork first: a child forked while we attach is not missed */
-	static const int order[3] = {2, 1, 0};
-	static const char *const what[3] = {"sys_enter", "sys_exit", "sched_process_fork"};
-	for (int j = 0; j < 3; j++) {
+	/* fork before the counting: a child forked while we attach is not missed */
+	static const int order[4] = {3, 2, 1, 0};
+	static const char *const what[4] = {"sys_enter", "sys_exit", "sched_process_fork",
+					    "sched_process_exit"};
+	for (int j = 0; j < 4; j++) {
 		int i = order[j];
 		if (!st->prog[i])
 			continue;
 		st->link[i] = bpf_program__attach(st->prog[i]);
 		if (!st->link[i]) {
 			int e = errno;
-			return wt_err_set(err, e, "cannot attach to the %s tracepoint: %s; "
+			return wt_err_set(err, e,
+					  "cannot attach to the %s tracepoint: %s; "
 					  "use --backend ptrace",
 					  what[i], strerror(e));
 		}
@@ -170,8 +181,8 @@ static void bpf_in_flight(struct bpf_state *st, struct sc_sample *out)
 		free(v);
 		return; /* out of memory: only the calls in progress are missing */
 	}
-	int r = bpf_map_lookup_batch(bpf_map__fd(st->skel->maps.tids), NULL, &next, keys, v,
-				     &count, &bo);
+	int r = bpf_map_lookup_batch(bpf_map__fd(st->skel->maps.tids), NULL, &next, keys, v, &count,
+				     &bo);
 	if (r < 0 && errno != ENOENT)
 		count = 0;
 	for (uint32_t i = 0; i < count; i++) {
@@ -219,8 +230,8 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 	if (r < 0) { /* old kernel: one by one */
 		count = n;
 		for (key = 0; key < n; key++) {
-			if (bpf_map_lookup_elem(stats_fd, &key, st->vals + (size_t)key * st->ncpus) <
-			    0) {
+			if (bpf_map_lookup_elem(stats_fd, &key,
+						st->vals + (size_t)key * st->ncpus) < 0) {
 				int e = errno;
 				free(keys);
 				return wt_err_set(err, e, "cannot read the eBPF counters: %s",
@@ -276,7 +287,8 @@ static int bpf_read(struct sc_session *s, struct sc_sample *out, struct wt_err *
 			struct bpf_prog_info info;
 			uint32_t len = sizeof(info);
 			memset(&info, 0, sizeof(info));
-			if (bpf_obj_get_info_by_fd(bpf_program__fd(st->prog[i]), &info, &len) == 0) {
+			if (bpf_obj_get_info_by_fd(bpf_program__fd(st->prog[i]), &info, &len) ==
+			    0) {
 				out->overhead_ns += info.run_time_ns;
 				out->overhead_runs += info.run_cnt;
 			}
@@ -301,6 +313,25 @@ static void bpf_cost(const struct sc_session *s, const struct sc_sample *now, ch
 			 "check on every other syscall of the machine");
 }
 
+/* With -f: is a process still counted (a child, when the PIDs have ended)? */
+static int bpf_alive(const struct sc_session *s)
+{
+	struct bpf_state *st = s->priv;
+	if (!st->prog[3])
+		return 0;
+	int fd = bpf_map__fd(st->skel->maps.tgids);
+	uint32_t k, *prev = NULL;
+	while (bpf_map_get_next_key(fd, prev, &k) == 0) {
+		prev = &k;
+		char state;
+		/* (an entry may outlive its process by a moment: /proc decides) */
+		if (proc_task_stat_read((pid_t)k, (pid_t)k, &state, NULL) == 0 && state != 'Z' &&
+		    state != 'X')
+			return 1;
+	}
+	return 0;
+}
+
 static void bpf_close(struct sc_session *s)
 {
 	bpf_state_free(s->priv);
@@ -311,6 +342,7 @@ static const struct sc_backend_ops bpf_ops = {
     .name = "in-kernel (eBPF raw_syscalls)",
     .read = bpf_read,
     .cost = bpf_cost,
+    .alive = bpf_alive,
     .close = bpf_close,
 };
 
@@ -355,7 +387,8 @@ int sc_bpf_open(struct sc_session *s, struct wt_err *err)
 	}
 	if (r) {
 		if (r == -EPERM)
-			wt_err_set(err, EPERM, "cannot load the eBPF counter: %s; run as root "
+			wt_err_set(err, EPERM,
+				   "cannot load the eBPF counter: %s; run as root "
 				   "(CAP_BPF and CAP_PERFMON), or use --backend ptrace",
 				   strerror(EPERM));
 		bpf_state_free(st);

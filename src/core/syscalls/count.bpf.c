@@ -9,6 +9,8 @@
  *   exit:  if tids[tid % TIDS] is ours and pending: calls++, timed++,
  *          time += now - t, errors++ and errs[slot<<12 | errno]++ for -4095..-1
  *   fork:  (-f only) a child of a counted process is counted too
+ *   gone:  (several processes or -f) a process whose last thread exits
+ *          leaves tgids, so that its pid, reused, is not counted
  *
  * A call is counted when it returns (one stats update per call instead of
  * two: measured, it matters for a getppid loop); bpf.c adds the calls in
@@ -17,7 +19,8 @@
  * Which tasks: one process is an immediate compare (single_tgid, frozen
  * before loading, so the verifier drops the other branch); several, or -f,
  * a lookup in the tgids hash. Which calls: with -e trace= (filtered) a
- * lookup in the set array, so a call outside the set costs that lookup.
+ * lookup in the set array at entry; a call outside the set writes nothing,
+ * and its exit finds no pending entry in tids (two inlined array reads).
  *
  * The ABI of each call is told apart in the kernel: TS_COMPAT in
  * current->thread_info.status (CO-RE: libbpf finds the field in the
@@ -192,8 +195,17 @@ static __always_inline int on_exit(u64 id, long ret)
 static __always_inline int on_fork(u32 parent_tgid, u32 child_tgid)
 {
 	u8 one = 1;
-	if (parent_tgid != child_tgid && bpf_map_lookup_elem(&tgids, &parent_tgid))
-		bpf_map_update_elem(&tgids, &child_tgid, &one, BPF_ANY);
+	if (parent_tgid != child_tgid && bpf_map_lookup_elem(&tgids, &parent_tgid) &&
+	    bpf_map_update_elem(&tgids, &child_tgid, &one, BPF_ANY))
+		inc_calls(SCB_LOST_SLOT); /* the map is full: this child is missed, and said so */
+	return 0;
+}
+
+/* signal->live reached 0 before this tracepoint (do_exit): the group is dead. */
+static __always_inline int on_task_exit(u32 tgid, int live)
+{
+	if (live == 0)
+		bpf_map_delete_elem(&tgids, &tgid);
 	return 0;
 }
 
@@ -222,6 +234,12 @@ int BPF_PROG(wt_sc_fork, struct task_struct *parent, struct task_struct *child)
 	return on_fork(parent->tgid, child->tgid);
 }
 
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(wt_sc_gone, struct task_struct *task)
+{
+	return on_task_exit(task->tgid, task->signal->live.counter);
+}
+
 SEC("raw_tp/sys_enter")
 int BPF_PROG(wt_sc_enter_raw, struct pt_regs *regs, long nr)
 {
@@ -248,4 +266,10 @@ SEC("raw_tp/sched_process_fork")
 int BPF_PROG(wt_sc_fork_raw, struct task_struct *parent, struct task_struct *child)
 {
 	return on_fork(BPF_CORE_READ(parent, tgid), BPF_CORE_READ(child, tgid));
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(wt_sc_gone_raw, struct task_struct *task)
+{
+	return on_task_exit(BPF_CORE_READ(task, tgid), BPF_CORE_READ(task, signal, live.counter));
 }

@@ -51,8 +51,7 @@ static int watch_slot(scmp_filter_ctx ctx, uint32_t arch, long nr)
  * and of the set (-e trace=: its x86_64 and i386 calls, by name, which
  * libseccomp maps to both ABIs).
  */
-static scmp_filter_ctx make_filter(const char *trace, const struct sc_set *set,
-				   struct wt_err *err)
+static scmp_filter_ctx make_filter(const char *trace, const struct sc_set *set, struct wt_err *err)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx) {
@@ -112,8 +111,9 @@ static scmp_filter_ctx make_filter(const char *trace, const struct sc_set *set,
 	free(list);
 	if (!n) {
 		seccomp_release(ctx);
-		wt_err_set(err, EINVAL, set ? "-e trace= names no syscall to watch"
-					     : "--trace needs at least one syscall name");
+		wt_err_set(err, EINVAL,
+			   set ? "-e trace= names no syscall to watch"
+			       : "--trace needs at least one syscall name");
 		return NULL;
 	}
 	return ctx;

@@ -46,6 +46,7 @@ struct pt_state {
 	struct sc_sample *acc;
 	struct sc_tracer tr; /* the target's thread only */
 	atomic_ullong stops;
+	atomic_int live; /* tasks the tracer counts (children too, with -f) */
 	int rc;
 	struct wt_err err;
 };
@@ -55,6 +56,7 @@ static void pt_stop(void *ctx, pid_t tid, int status)
 	struct pt_state *st = ctx;
 	sc_tracer_handle(&st->tr, tid, status);
 	atomic_fetch_add_explicit(&st->stops, 1, memory_order_relaxed);
+	atomic_store(&st->live, (int)st->tr.live);
 }
 
 static void pt_held(void *ctx, pid_t tid, int status)
@@ -62,6 +64,7 @@ static void pt_held(void *ctx, pid_t tid, int status)
 	struct pt_state *st = ctx;
 	sc_tracer_account(&st->tr, tid, status);
 	atomic_fetch_add_explicit(&st->stops, 1, memory_order_relaxed);
+	atomic_store(&st->live, (int)st->tr.live);
 }
 
 static void pt_resume(void *ctx, pid_t tid, const struct target_stop *ts)
@@ -74,6 +77,7 @@ static void pt_gone(void *ctx, pid_t tid)
 {
 	struct pt_state *st = ctx;
 	sc_tracer_remove(&st->tr, tid);
+	atomic_store(&st->live, (int)st->tr.live);
 }
 
 /* On the target's thread: count mode on, then every thread held once and let go into it. */
@@ -145,6 +149,16 @@ static int pt_read(struct sc_session *s, struct sc_sample *out, struct wt_err *e
 	return 0;
 }
 
+/* -f: a task is still counted (a child, when the given processes have ended). */
+static int pt_alive(const struct sc_session *s)
+{
+	struct pt_group *g = s->priv;
+	for (size_t i = 0; i < g->n; i++)
+		if (atomic_load(&g->st[i]->live) > 0)
+			return 1;
+	return 0;
+}
+
 static void pt_cost(const struct sc_session *s, const struct sc_sample *now, char *buf, size_t size)
 {
 	(void)s;
@@ -180,6 +194,7 @@ static const struct sc_backend_ops pt_ops = {
     .name = "ptrace",
     .read = pt_read,
     .cost = pt_cost,
+    .alive = pt_alive,
     .close = pt_close,
 };
 

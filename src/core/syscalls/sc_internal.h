@@ -17,6 +17,8 @@ struct sc_backend_ops {
 	int (*read)(struct sc_session *s, struct sc_sample *out, struct wt_err *err);
 	void (*cost)(const struct sc_session *s, const struct sc_sample *now, char *buf,
 		     size_t size);
+	/* -f: 1 while a process beyond the given ones is counted (optional) */
+	int (*alive)(const struct sc_session *s);
 	void (*close)(struct sc_session *s);
 };
 

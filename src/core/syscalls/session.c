@@ -118,10 +118,12 @@ int sc_session_open(struct sc_session **out, const struct sc_opts *o, struct wt_
 	size_t n = o->npids ? o->npids : 1;
 	const pid_t *pids = o->npids ? o->pids : &o->pid;
 	if (o->tid && n > 1)
-		return wt_err_set(err, EINVAL, "--thread names a thread of one process; "
+		return wt_err_set(err, EINVAL,
+				  "--thread names a thread of one process; "
 				  "give one PID with it");
 	if (o->tid && o->follow)
-		return wt_err_set(err, EINVAL, "--thread counts one thread: -f does not go with it");
+		return wt_err_set(err, EINVAL,
+				  "--thread counts one thread: -f does not go with it");
 	for (size_t i = 0; i < n; i++) {
 		int r = check_pid(pids[i], err);
 		if (r)
@@ -220,15 +222,17 @@ static int task_alive(pid_t pid, pid_t tid)
 }
 
 /*
- * With -f the count goes on while the children it follows may still run;
- * it ends with the processes it was given, as strace -f -p does when
- * those end (the children are not tracked here by pid).
+ * The count goes on while a given process lives, and with -f while a child
+ * it followed does (as strace -f -p goes on until every traced process has
+ * ended); the backend knows the children.
  */
 int sc_session_alive(const struct sc_session *s)
 {
 	for (size_t i = 0; i < s->npids; i++)
 		if (task_alive(s->pids[i], s->opts.tid ? s->opts.tid : s->pids[i]) == 0)
 			return 0;
+	if (s->opts.follow && s->ops->alive && s->ops->alive(s))
+		return 0;
 	return -ESRCH;
 }
 
