@@ -596,6 +596,14 @@ static int trace_exec(int argc, char **argv)
 				 "cannot write %s: %s; check the directory exists and "
 				 "is writable",
 				 a.output, strerror(errno));
+	/*
+	 * Lines are written whole drains at a time: the loop flushes after
+	 * each drain, so a reader sees every call as soon as it was read, and
+	 * a busy log makes one write(2) per 64 KiB rather than one per piece
+	 * of a line (stderr is unbuffered by default).
+	 */
+	static char outbuf[1 << 16];
+	setvbuf(out, outbuf, _IOFBF, sizeof(outbuf));
 
 	struct tr_ctx c = {.out = out,
 			   .json = a.json,
