@@ -43,6 +43,8 @@ enum sccap_size {
 	SCCAP_ARG,   /* as many bytes as argument size_arg says, at most max */
 	SCCAP_RET,   /* as many bytes as the result says (read, recv...), at most max */
 	SCCAP_ARGP,  /* as many bytes as the int that argument size_arg points at */
+	SCCAP_SP,    /* max bytes at the entry's stack pointer + 8 * size_arg (arg unused:
+			rt_sigreturn's signal frame, which strace reads there) */
 };
 
 /* One region: argument `arg` is a pointer; copy from it at entry or exit. */
@@ -50,7 +52,8 @@ struct sccap {
 	uint8_t arg;	  /* 0..5 */
 	uint8_t at_exit;  /* 1: an output, copied when the call returns */
 	uint8_t how;	  /* enum sccap_size */
-	uint8_t size_arg; /* SCCAP_ARG / SCCAP_ARGP: which argument holds the size */
+	uint8_t size_arg; /* SCCAP_ARG / SCCAP_ARGP: which argument holds the size;
+			     SCCAP_SP: the offset from the stack pointer, in 8-byte words */
 	uint32_t max;	  /* bytes at most (<= SCEV_CAP_MAX) */
 };
 
@@ -84,6 +87,7 @@ struct scev {
 	uint32_t arch; /* AUDIT_ARCH_* the call came in on */
 	long nr;       /* without x32's bit 30 */
 	uint64_t arg[6];
+	uint64_t sp;	 /* the stack pointer at entry (for SCCAP_SP; 0: unknown) */
 	int64_t ret;	 /* valid with SCEV_EXIT */
 	unsigned part;	 /* SCEV_ENTRY, SCEV_EXIT or both */
 	uint64_t t_entry_ns, t_exit_ns; /* CLOCK_REALTIME; 0: unknown */

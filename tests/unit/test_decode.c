@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,6 +68,8 @@ static const char *fdpath(void *ctx, pid_t pid, int fd, char *buf, size_t size)
 		return "/etc/passwd";
 	if (fd == 5)
 		return "pipe:[1234]";
+	if (fd == AT_FDCWD)
+		return "/tmp/decode";
 	return NULL;
 }
 
@@ -560,6 +563,64 @@ static void test_unknown_and_i386(void **state)
 	assert_string_equal(fmt(&ev), "kill(-1, SIGKILL) = 0");
 }
 
+/* tr_calls' lines that once printed addresses (trace_strace.sh). */
+static void test_outputs_and_frames(void **state)
+{
+	(void)state;
+	/* an out-buffer of 0 bytes: nothing to read, "" */
+	struct scev ev = CALL("read", 0, 3, 0x7ffc6a443210, 16, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "read(3, \"\", 16) = 0");
+	/* FIONREAD's int, at exit; on failure the address */
+	int32_t six = 6;
+	ev = CALL("ioctl", 0, 4, 0x541b, 0x7ffc6a44320c, 0, 0, 0);
+	cap(&ev, 2, 1, &six, 4, false);
+	assert_string_equal(fmt(&ev), "ioctl(4, FIONREAD, [6]) = 0");
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "ioctl(4, FIONREAD, ");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false), "[6]) = 0");
+	ev.ret = -EBADF;
+	assert_string_equal(fmt(&ev),
+			    "ioctl(4, FIONREAD, 0x7ffc6a44320c) = -1 EBADF (Bad file descriptor)");
+	/* struct utsname: its first two strings, as strace without -v */
+	unsigned char un[130] = {0};
+	memcpy(un, "Linux", 5);
+	memcpy(un + 65, "vm", 2);
+	ev = CALL("uname", 0, 0x7ffc6a443300, 0, 0, 0, 0, 0);
+	cap(&ev, 0, 1, un, sizeof(un), false);
+	assert_string_equal(fmt(&ev), "uname({sysname=\"Linux\", nodename=\"vm\", ...}) = 0");
+	/* rt_sigreturn: the mask of the frame at the stack pointer */
+	uint64_t mask = 0;
+	ev = CALL("rt_sigreturn", 0, 0, 0, 0, 0, 0, 0);
+	cap(&ev, 0, 0, &mask, 8, false);
+	assert_string_equal(fmt(&ev), "rt_sigreturn({mask=[]}) = 0");
+	mask = 1u << (SIGUSR2 - 1) | 1u << (SIGCHLD - 1);
+	assert_string_equal(fmt(&ev), "rt_sigreturn({mask=[USR2 CHLD]}) = 0");
+	/* getcwd's path is never cut at -s (strace -s 8) */
+	ev = CALL("getcwd", 17, 0x5000, 256, 0, 0, 0, 0);
+	cap(&ev, 0, 1, "/work/wt/decode2", 17, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 8, false), "getcwd(\"/work/wt/decode2\", 256) = 17");
+	/* -y: AT_FDCWD</its/cwd> */
+	ev = CALL("openat", -ENOENT, -100, 0x5000, 0, 0, 0, 0);
+	capstr(&ev, 1, "/x");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "openat(AT_FDCWD</tmp/decode>, \"/x\", O_RDONLY) = -1 ENOENT (No such file "
+			    "or directory)");
+
+	/* the captures behind them */
+	struct sccap c[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "rt_sigreturn"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_SP);
+	assert_int_equal(c[0].at_exit, 0);
+	assert_int_equal(c[0].size_arg * 8, 296); /* uc.uc_sigmask from sp */
+	assert_int_equal(c[0].max, 8);
+	assert_int_equal(sysdecode_captures(I386, sysname_lookup(I386, "rt_sigreturn"), 32, c), 1);
+	assert_int_equal(c[0].size_arg * 8, 248);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "uname"), 32, c), 1);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(c[0].max, 130);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "getcwd"), 8, c), 1);
+	assert_int_equal(c[0].max, SCEV_CAP_MAX);
+}
+
 static void test_captures(void **state)
 {
 	(void)state;
@@ -675,6 +736,7 @@ int main(void)
 	    cmocka_unit_test(test_process_signal_memory_clock),
 	    cmocka_unit_test(test_faults_and_y),
 	    cmocka_unit_test(test_unknown_and_i386),
+	    cmocka_unit_test(test_outputs_and_frames),
 	    cmocka_unit_test(test_captures),
 	    cmocka_unit_test(test_classes_and_sets),
 	    cmocka_unit_test(test_names),

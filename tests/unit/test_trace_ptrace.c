@@ -852,6 +852,18 @@ static void test_capture_regions(void **state)
 	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_FIXED, .max = 8}, buf);
 	assert_int_equal(c.len, 8);
 	assert_false(c.cut);
+	/* relative to the stack pointer (rt_sigreturn's frame), not to an argument */
+	ev.arg[0] = 0;
+	ev.sp = (uint64_t)(uintptr_t)data - 16;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_SP, .size_arg = 2, .max = 4},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 4);
+	assert_memory_equal(c.data, "0123", 4);
+	ev.sp = 0; /* unknown */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_SP, .size_arg = 2, .max = 4},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
 
 	free(buf);
 	kid_send(k.go);

@@ -161,22 +161,28 @@ static void put_buf(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 			size = n = (size_t)(nul - k->data);
 	}
 	bool more = size > n || (k->cut && n == k->len);
-	if (n > f->strsize) {
+	if (n > f->strsize && !cstr) { /* a path is never cut at -s */
 		n = f->strsize;
 		more = true;
 	}
 	quote_x(out, k->data, n, more, hex || want_hex(f, k->data, n));
 }
 
-static void put_fd(struct wt_buf *out, const struct fmt *f, int fd)
+/* -y: "<path>" after fd (AT_FDCWD: -100, the directory), if the writer knows it. */
+static void put_fd_path(struct wt_buf *out, const struct fmt *f, int fd)
 {
-	wt_buf_printf(out, "%d", fd);
-	if (fd >= 0 && f->o && f->o->fd_paths && f->o->fd_path) {
+	if ((fd >= 0 || fd == -100) && f->o && f->o->fd_paths && f->o->fd_path) {
 		char buf[4096];
 		const char *p = f->o->fd_path(f->o->ctx, f->ev->pid, fd, buf, sizeof(buf));
 		if (p)
 			wt_buf_printf(out, "<%s>", p);
 	}
+}
+
+static void put_fd(struct wt_buf *out, const struct fmt *f, int fd)
+{
+	wt_buf_printf(out, "%d", fd);
+	put_fd_path(out, f, fd);
 }
 
 static int64_t get_i64(const unsigned char *p, int size)
@@ -535,6 +541,51 @@ static void put_epev(struct wt_buf *out, const struct fmt *f, int i)
 	wt_buf_printf(out, ", data={u32=%u, u64=%llu}}", (uint32_t)data, (unsigned long long)data);
 }
 
+/* ioctl's argument: FIONREAD's int out ([6]); other commands' stay addresses. */
+static void put_ioctlarg(struct wt_buf *out, const struct fmt *f, int i, uint64_t cmd)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 4);
+	if ((uint32_t)cmd == 0x541b && k && !f->failed) { /* FIONREAD */
+		int32_t n;
+		memcpy(&n, k->data, 4);
+		wt_buf_printf(out, "[%d]", n);
+		return;
+	}
+	put_ptr(out, word(f, i));
+}
+
+/* struct utsname, as strace without -v: the first two of its 65-byte strings. */
+static void put_utsname(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 130);
+	if (!k || f->failed) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	static const char *const field[] = {"sysname", "nodename"};
+	wt_buf_puts(out, "{");
+	for (int j = 0; j < 2; j++) {
+		const unsigned char *p = k->data + 65 * j, *nul = memchr(p, 0, 65);
+		wt_buf_printf(out, "%s=", field[j]);
+		quote(out, p, nul ? (size_t)(nul - p) : 65, !nul);
+		wt_buf_puts(out, ", ");
+	}
+	wt_buf_puts(out, "...}");
+}
+
+/* rt_sigreturn: the mask it restores, from the frame at the stack pointer. */
+static void put_sigframe(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 8);
+	if (!k)
+		return; /* the backend could not read it: rt_sigreturn() */
+	uint64_t m;
+	memcpy(&m, k->data, 8);
+	wt_buf_puts(out, "{mask=");
+	put_mask(out, m);
+	wt_buf_puts(out, "}");
+}
+
 /* The access mode is a value in the low two bits, the rest flags. */
 static void put_openfl(struct wt_buf *out, uint64_t v)
 {
@@ -692,9 +743,10 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		put_fd(out, f, (int32_t)v);
 		break;
 	case K_DIRFD:
-		if ((int32_t)v == -100)
+		if ((int32_t)v == -100) {
 			wt_buf_puts(out, "AT_FDCWD");
-		else
+			put_fd_path(out, f, -100); /* -y: AT_FDCWD</its/cwd>, as strace */
+		} else
 			put_fd(out, f, (int32_t)v);
 		break;
 	case K_PATH:
@@ -711,6 +763,8 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_OBUFX:
 		if (f->failed)
 			put_ptr(out, v);
+		else if (f->ret == 0 && v) /* nothing came: no memory to read */
+			wt_buf_puts(out, "\"\"");
 		else
 			put_buf(out, f, i, 1, (uint64_t)f->ret, SD_KIND(a) == K_OSTR,
 				SD_KIND(a) == K_OBUFX);
@@ -891,6 +945,15 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_RLIM_OUT:
 		put_rlimit(out, f, i, SD_KIND(a) == K_RLIM_OUT, (f->i386 && !p) ? 4 : 8);
 		break;
+	case K_IOCTLARG:
+		put_ioctlarg(out, f, i, word(f, (int)(p % 6)));
+		break;
+	case K_UTSNAME:
+		put_utsname(out, f, i);
+		break;
+	case K_SIGFRAME:
+		put_sigframe(out, f, i);
+		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld",
 			      (long long)((uint32_t)f->ev->arg[i] |
@@ -1008,14 +1071,14 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 	/* The arguments shown, and the first one known only at exit. */
 	int idx[6], n = 0, first_exit;
 	if (f.c && f.c->arg) {
-		int na = f.c->nargs < 0 ? 0 : f.c->nargs > 6 ? 6 : f.c->nargs;
+		int na = sd_nargs(f.c);
 		if (SD_KIND(f.c->arg[1]) == K_FUTEXOP && na > futex_nargs(ev->arg[1]))
 			na = futex_nargs(ev->arg[1]);
 		for (int i = 0; i < na; i++)
 			if (shown(&f, i))
 				idx[n++] = i;
 	} else {
-		int na = f.c ? (f.c->nargs < 0 ? 0 : f.c->nargs > 6 ? 6 : f.c->nargs) : 6;
+		int na = sd_nargs(f.c);
 		for (int i = 0; i < na; i++)
 			idx[n++] = i;
 	}

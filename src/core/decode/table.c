@@ -96,7 +96,7 @@ static const struct sd_sig sigs[] = {
 	{ "pselect6_time64", R_INT, { I, FDS, FDS, FDS, K_TS64_IN, HEX } },
 	{ "lseek", R_INT, { FD, L, XV(SEEK) } },
 	{ "_llseek", R_INT, { FD, UL, UL, HEX, XV(SEEK) } },
-	{ "ioctl", R_INT, { FD, XV(IOCTL), HEX } },
+	{ "ioctl", R_INT, { FD, XV(IOCTL), SD_ARG(K_IOCTLARG, 1) } },
 	{ "access", R_INT, { PATH, K_ACCESS } },
 	{ "faccessat", R_INT, { DFD, PATH, K_ACCESS } },
 	{ "faccessat2", R_INT, { DFD, PATH, K_ACCESS, FL(AT) } },
@@ -237,6 +237,7 @@ static const struct sd_sig sigs[] = {
 	{ "rt_sigqueueinfo", R_INT, { I, SIG, HEX } },
 	{ "rt_tgsigqueueinfo", R_INT, { I, I, SIG, HEX } },
 	{ "unshare", R_INT, { FL(CLONE) } },
+	{ "uname", R_INT, { K_UTSNAME } },
 	/* %signal */
 	{ "rt_sigaction", R_INT, { SIG, K_SIGACT_IN, K_SIGACT_OUT, UL } },
 	{ "rt_sigprocmask", R_INT, { XV(SIGHOW), K_SIGSET_IN, K_SIGSET_OUT, UL } },
@@ -245,6 +246,7 @@ static const struct sd_sig sigs[] = {
 	{ "rt_sigtimedwait", R_INT, { K_SIGSET_IN, HEX, K_TS_IN, UL } },
 	{ "rt_sigtimedwait_time64", R_INT, { K_SIGSET_IN, HEX, K_TS64_IN, UL } },
 	{ "sigaltstack", R_INT, { HEX, HEX } },
+	{ "rt_sigreturn", R_INT, { K_SIGFRAME } }, /* no arguments: the frame strace shows */
 	{ "signal", R_HEX, { SIG, HEX } },
 	{ "sigprocmask", R_INT, { XV(SIGHOW), HEX, HEX } },
 	/* %network */
@@ -508,10 +510,21 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_STATX:
 	case K_CLONETAIL:
 	case K_RLIM_OUT:
+	case K_IOCTLARG:
+	case K_UTSNAME:
 		return 1;
 	default:
 		return 0;
 	}
+}
+
+int sd_nargs(const struct sd_call *c)
+{
+	if (!c)
+		return 6;
+	if (c->arg && SD_KIND(c->arg[0]) == K_SIGFRAME)
+		return 1;
+	return c->nargs < 0 ? 0 : c->nargs > 6 ? 6 : c->nargs;
 }
 
 static unsigned min_u(unsigned a, unsigned b)
@@ -536,9 +549,24 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.max = sbuf;
 		break;
 	case K_OBUF:
-	case K_OSTR:
 	case K_OBUFX:
 		c.how = SCCAP_RET, c.max = sbuf;
+		break;
+	case K_OSTR: /* a path (getcwd): strace never cuts it at -s */
+		c.how = SCCAP_RET, c.max = SCEV_CAP_MAX;
+		break;
+	case K_IOCTLARG: /* an int for FIONREAD; for other commands unused (may fault) */
+		c.how = SCCAP_FIXED, c.max = 4;
+		break;
+	case K_UTSNAME: /* sysname and nodename, 65 bytes each */
+		c.how = SCCAP_FIXED, c.max = 130;
+		break;
+	case K_SIGFRAME:
+		/* uc.uc_sigmask of the rt_sigframe: the restorer has popped
+		 * pretcode, so on x86_64 the ucontext starts at sp and its mask
+		 * is 296 bytes in (flags, link, stack_t, sigcontext); on i386 sp
+		 * is the frame + 4, the mask at frame + 252 */
+		c.how = SCCAP_SP, c.max = 8, c.size_arg = i386 ? 248 / 8 : 296 / 8;
 		break;
 	case K_TS_IN:
 	case K_TS_OUT:
@@ -621,7 +649,7 @@ int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap ou
 	if (!c || !c->arg)
 		return 0;
 	int n = 0, i386 = sd_is_i386(arch), t64 = strstr(c->name, "time64") != NULL;
-	for (int i = 0; i < c->nargs && i < 6; i++)
+	for (int i = 0; i < sd_nargs(c); i++)
 		n += caps_of(c->arg[i], i, i386, t64, strsize, out + n, SCEV_MAX_CAPS - n);
 	return n;
 }

@@ -246,6 +246,8 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 	c->cut = false;
 	c->data = buf;
 	uint64_t addr = sp->arg < 6 ? ev->arg[sp->arg] : 0;
+	if (sp->how == SCCAP_SP) /* relative to the stack pointer, not an argument */
+		addr = ev->sp ? ev->sp + 8 * (uint64_t)sp->size_arg : 0;
 	uint32_t max = sp->max < SCEV_CAP_MAX ? sp->max : SCEV_CAP_MAX;
 	uint64_t want = max;
 	if (!addr)
@@ -255,6 +257,7 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 		pt_read_string(tid, addr, buf, max, c);
 		return;
 	case SCCAP_FIXED:
+	case SCCAP_SP:
 		break;
 	case SCCAP_ARG:
 		want = sp->size_arg < 6 ? ev->arg[sp->size_arg] : 0;
@@ -327,6 +330,7 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 	ev->nr = nr;
 	for (int i = 0; i < 6; i++)
 		ev->arg[i] = in->entry.args[i];
+	ev->sp = in->stack_pointer;
 	ev->part = SCEV_ENTRY;
 	ev->t_entry_ns = pt_realtime_ns();
 	int n = sysdecode_captures(in->arch, nr, s->strsize, k->spec);

@@ -35,6 +35,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define SCCAP_ARG 2
 #define SCCAP_RET 3
 #define SCCAP_ARGP 4
+#define SCCAP_SP 5
 #define ABI_X86_64 0
 #define ABI_I386 1
 #define ABI_X32 2
@@ -66,6 +67,7 @@ struct pending {
 	__u32 refetch; /* an entry region faulted: copy it again at exit */
 	__u32 pad;
 	__u64 arg[6];
+	__u64 sp; /* at entry: SCCAP_SP's base, also for a refetch at exit */
 };
 
 struct {
@@ -150,6 +152,7 @@ struct cap_loop {
 	__u32 slot;
 	__u32 off, n, faults;
 	long ret;
+	__u64 sp;
 	bool entry, exit;
 };
 
@@ -188,20 +191,22 @@ static long copy_cap(__u32 i, void *vctx)
 	o->cut = 0;
 	o->len = 0;
 	o->state = SCEV_CAP_NONE;
-	if (c.arg > 5 || c.size_arg > 5)
+	if (c.arg > 5 || (c.size_arg > 5 && c.how != SCCAP_SP))
 		return 0;
 	__u64 ptr = r->arg[c.arg & 7];
+	if (c.how == SCCAP_SP) /* rt_sigreturn's frame: at the stack pointer, not an argument */
+		ptr = l->sp ? l->sp + 8 * (__u64)c.size_arg : 0;
 	if (!ptr)
 		return 0;
 	__u64 max = c.max > TB_CAP_MAX ? TB_CAP_MAX : c.max;
 	__u64 want = max;
 	if (c.how == SCCAP_ARG) {
-		want = r->arg[c.size_arg];
+		want = r->arg[c.size_arg & 7];
 	} else if (c.how == SCCAP_RET) {
 		want = l->ret < 0 ? 0 : (__u64)l->ret;
 	} else if (c.how == SCCAP_ARGP) {
 		__s32 len = 0;
-		__u64 lp = r->arg[c.size_arg];
+		__u64 lp = r->arg[c.size_arg & 7];
 		if (!lp || bpf_probe_read_user(&len, sizeof(len), (void *)lp) < 0)
 			return 0;
 		want = len < 0 ? 0 : (__u64)len;
@@ -246,9 +251,9 @@ static long copy_cap(__u32 i, void *vctx)
  * returns the faults. The record's size says how much data came.
  */
 static __always_inline __u32 copy_caps(struct scratch *sc, __u32 slot, bool entry, bool exit,
-				       long ret)
+				       long ret, __u64 sp)
 {
-	struct cap_loop l = {.slot = slot, .ret = ret, .entry = entry, .exit = exit};
+	struct cap_loop l = {.slot = slot, .ret = ret, .entry = entry, .exit = exit, .sp = sp};
 	bpf_loop(TB_CAPS, copy_cap, &l, 0);
 	sc->r.ncap = l.n;
 	__u32 len = l.off;
@@ -315,6 +320,7 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 		p->arg[4] = regs->r8;
 		p->arg[5] = regs->r9;
 	}
+	p->sp = regs->sp;
 
 	if (!sp->n_entry) {
 		struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -353,7 +359,7 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 	 * is left out and the exit copies the entry's regions again: one
 	 * record with the whole call (TB_F_WHOLE), so that its text is right.
 	 */
-	p->refetch = copy_caps(sc, slot, true, false, 0) != 0;
+	p->refetch = copy_caps(sc, slot, true, false, 0, p->sp) != 0;
 	if (!p->refetch)
 		output_scratch(sc);
 	return 0;
@@ -409,7 +415,7 @@ int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
 	sc->r.ret = ret;
 	if (refetch)
 		sc->r.flags = TB_F_WHOLE;
-	copy_caps(sc, slot, refetch, true, ret);
+	copy_caps(sc, slot, refetch, true, ret, p->sp);
 	output_scratch(sc);
 	return 0;
 }
