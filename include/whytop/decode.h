@@ -45,7 +45,12 @@ enum sccap_size {
 	SCCAP_ARGP,  /* as many bytes as the int that argument size_arg points at */
 	SCCAP_SP,    /* max bytes at the entry's stack pointer + 8 * size_arg (arg unused:
 			rt_sigreturn's signal frame, which strace reads there) */
+	SCCAP_FDPATH, /* -y: the path behind an fd, as /proc/PID/fd/N's link (AT_FDCWD: the
+			 cwd), at most max bytes; arg is SCCAP_FD | the argument holding the
+			 fd, or SCCAP_FD | SCCAP_FD_RESULT (at exit) for the result */
 };
+#define SCCAP_FD 0x80
+#define SCCAP_FD_RESULT 6
 
 /* One region: argument `arg` is a pointer; copy from it at entry or exit. */
 struct sccap {
@@ -63,6 +68,14 @@ struct sccap {
  * (a string is still captured one byte longer, so that "..." can be told).
  */
 int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap out[SCEV_MAX_CAPS]);
+/*
+ * -y: append to the n regions of sysdecode_captures the fd paths of call nr
+ * (its fd arguments at entry, an fd result at exit) while room is left, so
+ * that the path is the one the fd had when the call was made, not when its
+ * line is written; returns the new count. An fd without its capture is
+ * looked up by sysdecode_opts.fd_path when the line is written.
+ */
+int sysdecode_fd_captures(uint32_t arch, long nr, int n, struct sccap out[SCEV_MAX_CAPS]);
 
 /* ---- one call, as a backend saw it ---- */
 
@@ -100,7 +113,8 @@ struct scev {
 struct sysdecode_opts {
 	unsigned strsize; /* -s: bytes of a string shown (strace's default: 32) */
 	bool fd_paths;	  /* -y: fd arguments as 3</etc/passwd> */
-	/* -y: the path behind fd of pid (escaped); NULL: leave the fd a number */
+	/* -y: the path behind fd of pid (escaped); NULL: leave the fd a number. Only
+	 * for an fd without an SCCAP_FDPATH capture */
 	const char *(*fd_path)(void *ctx, pid_t pid, int fd, char *buf, size_t size);
 	void *ctx;
 	/* -x: 1 a string with a non-printable byte all in \xHH, 2 (-xx) every string */

@@ -605,8 +605,42 @@ static void test_outputs_and_frames(void **state)
 			    "openat(AT_FDCWD</tmp/decode>, \"/x\", O_RDONLY) = -1 ENOENT (No such file "
 			    "or directory)");
 
+	/* -y from the backend's captures: the paths when the call was made */
+	ev = CALL("dup", 6, 3, 0, 0, 0, 0, 0);
+	cap(&ev, SCCAP_FD | 0, 0, "/dev/null", 9, false);
+	cap(&ev, SCCAP_FD | SCCAP_FD_RESULT, 1, "/dev/null", 9, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "dup(3</dev/null>) = 6</dev/null>");
+	assert_string_equal(fmt(&ev), "dup(3) = 6"); /* without -y */
+	ev = CALL("close", 0, 6, 0, 0, 0, 0, 0); /* closed since: the capture, not the writer */
+	cap(&ev, SCCAP_FD | 0, 0, "socket:[77]", 11, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "close(6<socket:[77]>) = 0");
+	ev = CALL("close", -EBADF, 3, 0, 0, 0, 0, 0); /* not open then: no path */
+	ev.cap[ev.ncap++] = (struct scev_cap){.arg = SCCAP_FD | 0, .state = SCEV_CAP_FAULT};
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "close(3) = -1 EBADF (Bad file descriptor)");
+	ev = CALL("openat", 3, -100, 0x5000, 0, 0, 0, 0); /* escaped like any text */
+	capstr(&ev, 1, "/x");
+	cap(&ev, SCCAP_FD | 0, 0, "/a\nb", 4, false);
+	cap(&ev, SCCAP_FD | SCCAP_FD_RESULT, 1, "/x", 2, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "openat(AT_FDCWD</a\\nb>, \"/x\", O_RDONLY) = 3</x>");
+
 	/* the captures behind them */
 	struct sccap c[SCEV_MAX_CAPS];
+	int n = sysdecode_captures(X64, sysname_lookup(X64, "openat"), 32, c);
+	assert_int_equal(n, 1);
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "openat"), n, c), 3);
+	assert_int_equal(c[1].how, SCCAP_FDPATH);
+	assert_int_equal(c[1].arg, SCCAP_FD | 0);
+	assert_int_equal(c[1].at_exit, 0);
+	assert_int_equal(c[2].arg, SCCAP_FD | SCCAP_FD_RESULT);
+	assert_int_equal(c[2].at_exit, 1);
+	n = sysdecode_captures(X64, sysname_lookup(X64, "dup3"), 32, c);
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "dup3"), n, c), 3);
+	assert_int_equal(c[1].arg, SCCAP_FD | 1);
+	n = sysdecode_captures(X64, sysname_lookup(X64, "recvfrom"), 32, c); /* full: none */
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "recvfrom"), n, c), 4);
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "getpid"), 0, c), 0);
 	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "rt_sigreturn"), 32, c), 1);
 	assert_int_equal(c[0].how, SCCAP_SP);
 	assert_int_equal(c[0].at_exit, 0);

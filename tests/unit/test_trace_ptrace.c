@@ -864,6 +864,35 @@ static void test_capture_regions(void **state)
 	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_SP, .size_arg = 2, .max = 4},
 		   buf);
 	assert_int_equal(c.state, SCEV_CAP_NONE);
+	/* -y: the child's fds and cwd, read from /proc while it holds them */
+	ev.part = SCEV_ENTRY;
+	ev.arg[1] = FD_FEED;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = SCCAP_FD | 1, .how = SCCAP_FDPATH, .max = 64},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_true(c.len > 6 && memcmp(c.data, "pipe:[", 6) == 0);
+	ev.arg[1] = (uint64_t)-100; /* AT_FDCWD */
+	char cwd[4096];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = SCCAP_FD | 1, .how = SCCAP_FDPATH, .max = SCEV_CAP_MAX},
+		   buf);
+	assert_int_equal(c.len, strlen(cwd));
+	assert_memory_equal(c.data, cwd, c.len);
+	ev.arg[1] = 999; /* not open */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = SCCAP_FD | 1, .how = SCCAP_FDPATH, .max = 64},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	/* the result's fd: only at exit */
+	struct sccap res = {.arg = SCCAP_FD | SCCAP_FD_RESULT, .at_exit = 1, .how = SCCAP_FDPATH,
+			    .max = 64};
+	ev.ret = FD_FEED;
+	c = cap_of(k.pid, &ev, res, buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+	ev.part = SCEV_EXIT;
+	c = cap_of(k.pid, &ev, res, buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_true(memcmp(c.data, "pipe:[", 6) == 0);
 
 	free(buf);
 	kid_send(k.go);

@@ -168,10 +168,26 @@ static void put_buf(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 	quote_x(out, k->data, n, more, hex || want_hex(f, k->data, n));
 }
 
-/* -y: "<path>" after fd (AT_FDCWD: -100, the directory), if the writer knows it. */
-static void put_fd_path(struct wt_buf *out, const struct fmt *f, int fd)
+/*
+ * -y: "<path>" after fd (AT_FDCWD: -100, the directory): captured by the
+ * backend when the call was made (src: the argument, SCCAP_FD_RESULT the
+ * result, -1 none), else asked of the writer now.
+ */
+static void put_fd_path(struct wt_buf *out, const struct fmt *f, int fd, int src)
 {
-	if ((fd >= 0 || fd == -100) && f->o && f->o->fd_paths && f->o->fd_path) {
+	if (!(fd >= 0 || fd == -100) || !f->o || !f->o->fd_paths)
+		return;
+	const struct scev_cap *k =
+	    src < 0 ? NULL : cap_of(f, SCCAP_FD | src, src == SCCAP_FD_RESULT);
+	if (k) { /* an fd not open then (FAULT, NONE) has no path, as in strace */
+		if (k->state == SCEV_CAP_OK && k->data && k->len) {
+			char buf[4 * SCEV_CAP_MAX + 1];
+			wt_buf_printf(out, "<%s>",
+				      wt_escape_to(buf, sizeof(buf), (const char *)k->data, k->len, 0));
+		}
+		return;
+	}
+	if (f->o->fd_path) {
 		char buf[4096];
 		const char *p = f->o->fd_path(f->o->ctx, f->ev->pid, fd, buf, sizeof(buf));
 		if (p)
@@ -179,10 +195,10 @@ static void put_fd_path(struct wt_buf *out, const struct fmt *f, int fd)
 	}
 }
 
-static void put_fd(struct wt_buf *out, const struct fmt *f, int fd)
+static void put_fd(struct wt_buf *out, const struct fmt *f, int fd, int src)
 {
 	wt_buf_printf(out, "%d", fd);
-	put_fd_path(out, f, fd);
+	put_fd_path(out, f, fd, src);
 }
 
 static int64_t get_i64(const unsigned char *p, int size)
@@ -294,7 +310,7 @@ static void put_pollfds(struct wt_buf *out, const struct fmt *f, int i, uint64_t
 		if (at_exit && !ev[1])
 			continue;
 		wt_buf_printf(out, "%s{fd=", sep);
-		put_fd(out, f, fd);
+		put_fd(out, f, fd, -1);
 		wt_buf_puts(out, at_exit ? ", revents=" : ", events=");
 		sd_print_flags(out, X_POLL, ev[at_exit]);
 		wt_buf_puts(out, "}");
@@ -495,9 +511,9 @@ static void put_pipe(struct wt_buf *out, const struct fmt *f, int i)
 	int32_t fd[2];
 	memcpy(fd, k->data, 8);
 	wt_buf_puts(out, "[");
-	put_fd(out, f, fd[0]);
+	put_fd(out, f, fd[0], -1);
 	wt_buf_puts(out, ", ");
-	put_fd(out, f, fd[1]);
+	put_fd(out, f, fd[1], -1);
 	wt_buf_puts(out, "]");
 }
 
@@ -740,14 +756,14 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		wt_buf_printf(out, "%#03llo", (unsigned long long)(v & 0xffffffffu));
 		break;
 	case K_FD:
-		put_fd(out, f, (int32_t)v);
+		put_fd(out, f, (int32_t)v, i);
 		break;
 	case K_DIRFD:
 		if ((int32_t)v == -100) {
 			wt_buf_puts(out, "AT_FDCWD");
-			put_fd_path(out, f, -100); /* -y: AT_FDCWD</its/cwd>, as strace */
+			put_fd_path(out, f, -100, i); /* -y: AT_FDCWD</its/cwd>, as strace */
 		} else
-			put_fd(out, f, (int32_t)v);
+			put_fd(out, f, (int32_t)v, i);
 		break;
 	case K_PATH:
 		put_cstr(out, f, i, SCEV_CAP_MAX);
@@ -1023,14 +1039,14 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 		break;
 	case R_FD:
 		wt_buf_puts(out, " = ");
-		put_fd(out, f, (int)r);
+		put_fd(out, f, (int)r, SCCAP_FD_RESULT);
 		break;
 	case R_FCNTL:
 		switch (ev->arg[1] & 0xffffffffu) {
 		case 0:
 		case 1030: /* F_DUPFD, F_DUPFD_CLOEXEC */
 			wt_buf_puts(out, " = ");
-			put_fd(out, f, (int)r);
+			put_fd(out, f, (int)r, SCCAP_FD_RESULT);
 			break;
 		case 1: /* F_GETFD */
 			if (r) {

@@ -643,6 +643,27 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 	return 1;
 }
 
+int sysdecode_fd_captures(uint32_t arch, long nr, int n, struct sccap out[SCEV_MAX_CAPS])
+{
+	const struct sd_call *c = sd_call_of(arch, nr);
+	if (!c || !c->arg || n < 0)
+		return n < 0 ? 0 : n;
+	struct sccap fc = {.how = SCCAP_FDPATH, .max = SCEV_CAP_MAX};
+	for (int i = 0; i < sd_nargs(c) && n < SCEV_MAX_CAPS; i++) {
+		enum sd_kind k = SD_KIND(c->arg[i]);
+		if (k != K_FD && k != K_DIRFD)
+			continue;
+		fc.arg = (uint8_t)(SCCAP_FD | i);
+		out[n++] = fc;
+	}
+	if ((c->ret == R_FD || c->ret == R_FCNTL) && n < SCEV_MAX_CAPS) {
+		fc.arg = SCCAP_FD | SCCAP_FD_RESULT;
+		fc.at_exit = 1;
+		out[n++] = fc;
+	}
+	return n;
+}
+
 int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap out[SCEV_MAX_CAPS])
 {
 	const struct sd_call *c = sd_call_of(arch, nr);

@@ -236,6 +236,39 @@ static void pt_read_string(pid_t pid, uint64_t addr, unsigned char *buf, uint32_
 	c->cut = true; /* no NUL within the bound (or the rest unreadable) */
 }
 
+/* -y: the fd's link in /proc (the cwd for AT_FDCWD) while the task is stopped in the call. */
+static void pt_read_fd_path(pid_t tid, const struct scev *ev, const struct sccap *sp,
+			    unsigned char *buf, struct scev_cap *c)
+{
+	unsigned i = sp->arg & ~(unsigned)SCCAP_FD;
+	int64_t fd;
+	if (i == SCCAP_FD_RESULT) {
+		if (!(ev->part & SCEV_EXIT))
+			return;
+		fd = ev->arch == AUDIT_ARCH_I386 ? (int32_t)ev->ret : ev->ret;
+	} else if (i < 6) {
+		fd = (int32_t)ev->arg[i];
+	} else {
+		return;
+	}
+	char path[64];
+	if (fd == -100) /* AT_FDCWD */
+		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)tid);
+	else if (fd >= 0 && fd <= INT32_MAX)
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, (int)fd);
+	else
+		return;
+	uint32_t max = sp->max < SCEV_CAP_MAX ? sp->max : SCEV_CAP_MAX;
+	ssize_t n = readlink(path, (char *)buf, max);
+	if (n <= 0) {
+		c->state = SCEV_CAP_FAULT; /* not open */
+		return;
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = (uint32_t)n;
+	c->cut = (uint32_t)n == max;
+}
+
 void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *sp,
 			  unsigned char *buf, struct scev_cap *c)
 {
@@ -245,6 +278,10 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 	c->len = 0;
 	c->cut = false;
 	c->data = buf;
+	if (sp->how == SCCAP_FDPATH) {
+		pt_read_fd_path(tid, ev, sp, buf, c);
+		return;
+	}
 	uint64_t addr = sp->arg < 6 ? ev->arg[sp->arg] : 0;
 	if (sp->how == SCCAP_SP) /* relative to the stack pointer, not an argument */
 		addr = ev->sp ? ev->sp + 8 * (uint64_t)sp->size_arg : 0;
@@ -336,6 +373,8 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 	int n = sysdecode_captures(in->arch, nr, s->strsize, k->spec);
 	if (n < 0 || n > SCEV_MAX_CAPS)
 		n = 0;
+	if (s->fd_paths) /* -y: read now, while the task is stopped in the call */
+		n = sysdecode_fd_captures(in->arch, nr, n, k->spec);
 	if (n && !k->caps && !(k->caps = malloc(SCEV_MAX_CAPS * SCEV_CAP_MAX)))
 		n = 0;
 	ev->ncap = (unsigned)n;
