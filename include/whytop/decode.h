@@ -51,6 +51,9 @@ enum sccap_size {
 };
 #define SCCAP_FD 0x80
 #define SCCAP_FD_RESULT 6
+/* an fd in memory: element (arg >> 3 & 1) of the int[2] the argument (arg & 7)
+ * points at, at exit (pipe2, socketpair) */
+#define SCCAP_FD_MEM 0x40
 
 /* One region: argument `arg` is a pointer; copy from it at entry or exit. */
 struct sccap {

@@ -641,6 +641,19 @@ static void test_outputs_and_frames(void **state)
 	n = sysdecode_captures(X64, sysname_lookup(X64, "recvfrom"), 32, c); /* full: none */
 	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "recvfrom"), n, c), 4);
 	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "getpid"), 0, c), 0);
+	/* pipe2's fds live in its int[2]: read at exit, element by element */
+	n = sysdecode_captures(X64, sysname_lookup(X64, "pipe2"), 32, c);
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "pipe2"), n, c), 3);
+	assert_int_equal(c[1].arg, SCCAP_FD | SCCAP_FD_MEM | 0);
+	assert_int_equal(c[2].arg, SCCAP_FD | SCCAP_FD_MEM | 1 << 3 | 0);
+	assert_int_equal(c[2].at_exit, 1);
+	int32_t p2[2] = {4, 5};
+	ev = CALL("pipe2", 0, 0x5000, O_CLOEXEC, 0, 0, 0, 0);
+	cap(&ev, 0, 1, p2, 8, false);
+	cap(&ev, SCCAP_FD | SCCAP_FD_MEM | 0, 1, "pipe:[9]", 8, false);
+	cap(&ev, SCCAP_FD | SCCAP_FD_MEM | 1 << 3 | 0, 1, "pipe:[9]", 8, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "pipe2([4<pipe:[9]>, 5<pipe:[9]>], O_CLOEXEC) = 0");
 	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "rt_sigreturn"), 32, c), 1);
 	assert_int_equal(c[0].how, SCCAP_SP);
 	assert_int_equal(c[0].at_exit, 0);

@@ -893,6 +893,16 @@ static void test_capture_regions(void **state)
 	c = cap_of(k.pid, &ev, res, buf);
 	assert_int_equal(c.state, SCEV_CAP_OK);
 	assert_true(memcmp(c.data, "pipe:[", 6) == 0);
+	/* an fd in the child's memory (pipe2's int[2]), element 1 */
+	static int32_t fds2[2] = {999, FD_FEED};
+	ev.arg[0] = (uint64_t)(uintptr_t)fds2;
+	ev.ret = 0;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = SCCAP_FD | SCCAP_FD_MEM | 1 << 3 | 0, .at_exit = 1,
+				  .how = SCCAP_FDPATH, .max = 64},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_true(memcmp(c.data, "pipe:[", 6) == 0);
 
 	free(buf);
 	kid_send(k.go);

@@ -178,7 +178,8 @@ static void put_fd_path(struct wt_buf *out, const struct fmt *f, int fd, int src
 	if (!(fd >= 0 || fd == -100) || !f->o || !f->o->fd_paths)
 		return;
 	const struct scev_cap *k =
-	    src < 0 ? NULL : cap_of(f, SCCAP_FD | src, src == SCCAP_FD_RESULT);
+	    src < 0 ? NULL
+		    : cap_of(f, SCCAP_FD | src, src == SCCAP_FD_RESULT || (src & SCCAP_FD_MEM));
 	if (k) { /* an fd not open then (FAULT, NONE) has no path, as in strace */
 		if (k->state == SCEV_CAP_OK && k->data && k->len) {
 			char buf[4 * SCEV_CAP_MAX + 1];
@@ -511,9 +512,9 @@ static void put_pipe(struct wt_buf *out, const struct fmt *f, int i)
 	int32_t fd[2];
 	memcpy(fd, k->data, 8);
 	wt_buf_puts(out, "[");
-	put_fd(out, f, fd[0], -1);
+	put_fd(out, f, fd[0], SCCAP_FD_MEM | i);
 	wt_buf_puts(out, ", ");
-	put_fd(out, f, fd[1], -1);
+	put_fd(out, f, fd[1], SCCAP_FD_MEM | 1 << 3 | i);
 	wt_buf_puts(out, "]");
 }
 

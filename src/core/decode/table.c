@@ -651,6 +651,15 @@ int sysdecode_fd_captures(uint32_t arch, long nr, int n, struct sccap out[SCEV_M
 	struct sccap fc = {.how = SCCAP_FDPATH, .max = SCEV_CAP_MAX};
 	for (int i = 0; i < sd_nargs(c) && n < SCEV_MAX_CAPS; i++) {
 		enum sd_kind k = SD_KIND(c->arg[i]);
+		if (k == K_PIPE) { /* its two fds, from the int[2] at exit */
+			for (int e = 0; e < 2 && n < SCEV_MAX_CAPS; e++)
+				out[n++] = (struct sccap){.arg = (uint8_t)(SCCAP_FD | SCCAP_FD_MEM |
+									   e << 3 | i),
+							  .at_exit = 1,
+							  .how = SCCAP_FDPATH,
+							  .max = SCEV_CAP_MAX};
+			continue;
+		}
 		if (k != K_FD && k != K_DIRFD)
 			continue;
 		fc.arg = (uint8_t)(SCCAP_FD | i);

@@ -242,7 +242,14 @@ static void pt_read_fd_path(pid_t tid, const struct scev *ev, const struct sccap
 {
 	unsigned i = sp->arg & ~(unsigned)SCCAP_FD;
 	int64_t fd;
-	if (i == SCCAP_FD_RESULT) {
+	if (i & SCCAP_FD_MEM) { /* pipe2's int[2], written by the call */
+		int32_t v;
+		unsigned a = i & 7;
+		if (a > 5 || !(ev->part & SCEV_EXIT) || ev->ret < 0 || !ev->arg[a] ||
+		    pt_readv(tid, ev->arg[a] + 4 * (i >> 3 & 1), &v, sizeof(v)) != (ssize_t)sizeof(v))
+			return;
+		fd = v;
+	} else if (i == SCCAP_FD_RESULT) {
 		if (!(ev->part & SCEV_EXIT))
 			return;
 		fd = ev->arch == AUDIT_ARCH_I386 ? (int32_t)ev->ret : ev->ret;

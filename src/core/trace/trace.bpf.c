@@ -36,6 +36,13 @@ char LICENSE[] SEC("license") = "GPL";
 #define SCCAP_RET 3
 #define SCCAP_ARGP 4
 #define SCCAP_SP 5
+#define SCCAP_FDPATH 6
+#define SCCAP_FD 0x80
+#define SCCAP_FD_RESULT 6
+#define SCCAP_FD_MEM 0x40
+#define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
+#define ANON_INODE_FS_MAGIC 0x09041934
 #define ABI_X86_64 0
 #define ABI_I386 1
 #define ABI_X32 2
@@ -80,6 +87,7 @@ struct {
 struct scratch {
 	struct tb_rec r;
 	__u8 data[TB_DATA_MAX];
+	struct dentry *comp[TB_PATH_DEPTH]; /* -y: a path's dentries, leaf first */
 };
 
 struct {
@@ -163,6 +171,152 @@ static __always_inline struct scratch *scratch_get(void)
 }
 
 /*
+ * -y: the path behind fd (AT_FDCWD: the cwd) of the current task into dst
+ * (at most TB_CAP_MAX - TB_NAME_MAX bytes), as d_path and /proc/PID/fd
+ * show it: the dentries up to the task's root, crossing mounts; pipes,
+ * sockets and anonymous inodes as pipe:[ino], socket:[ino],
+ * anon_inode:NAME. bpf_d_path is not allowed from a tracepoint, so the
+ * walk is done here, bounded (TB_PATH_DEPTH components). Returns the
+ * length, -1 if the fd is not open.
+ */
+const char fmt_pipe[] = "pipe:[%llu]";
+const char fmt_sock[] = "socket:[%llu]";
+const char fmt_anon[] = "anon_inode:%s";
+
+static __always_inline struct scratch *scratch_get(void);
+
+/* fd_path's walk up the tree, one dentry a step (bpf_loop's body). */
+struct path_walk {
+	struct dentry *d, *root;
+	struct vfsmount *vm, *root_mnt;
+	struct mount *mnt;
+	__u32 n;
+};
+
+static long path_up(__u32 i, void *vctx)
+{
+	struct path_walk *w = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || w->n >= TB_PATH_DEPTH || (w->d == w->root && w->vm == w->root_mnt))
+		return 1;
+	/* locals: a CO-RE read's chain must start at a kernel type */
+	struct dentry *d = w->d, *parent = BPF_CORE_READ(d, d_parent);
+	struct vfsmount *vm = w->vm;
+	struct mount *mnt = w->mnt;
+	struct dentry *mroot = BPF_CORE_READ(vm, mnt_root);
+	if (d == mroot || d == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (d != mroot || up == mnt)
+			return 1; /* the global root (or a detached tree) */
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vm = (void *)up + bpf_core_field_offset(struct mount, mnt);
+		return 0;
+	}
+	sc->comp[w->n & (TB_PATH_DEPTH - 1)] = d;
+	w->n++;
+	w->d = parent;
+	return 0;
+}
+
+/* Then the names root first, "/name" a step. */
+struct path_out {
+	__u32 off, pos, n;
+	int err;
+};
+
+static long path_name(__u32 i, void *vctx)
+{
+	struct path_out *o = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || i >= o->n)
+		return 1;
+	struct dentry *c = sc->comp[(o->n - 1 - i) & (TB_PATH_DEPTH - 1)];
+	if (o->pos >= TB_CAP_MAX - TB_NAME_MAX - 1)
+		return 1; /* too long: cut */
+	__u32 at = (o->off & 0x3fff) + (o->pos & 0xfff);
+	barrier_var(at); /* the check below on the register the access uses */
+	if (at >= TB_DATA_MAX - TB_NAME_MAX - 1)
+		return 1;
+	sc->data[at] = '/';
+	long got = bpf_probe_read_kernel_str(&sc->data[at + 1], TB_NAME_MAX,
+					     BPF_CORE_READ(c, d_name.name));
+	if (got <= 0 || got > TB_NAME_MAX) {
+		o->err = 1;
+		return 1;
+	}
+	o->pos = (o->pos + (__u32)got) & 0x1fff; /* the '/' and the name, not its NUL */
+	return 0;
+}
+
+/*
+ * -y: the path behind fd (AT_FDCWD: the cwd) of the current task at
+ * scratch data + off (at most TB_CAP_MAX - TB_NAME_MAX bytes), as d_path
+ * and /proc/PID/fd show it: the dentries up to the task's root, crossing
+ * mounts; pipes, sockets and anonymous inodes as pipe:[ino], socket:[ino],
+ * anon_inode:NAME. bpf_d_path is not allowed from a tracepoint, so the
+ * walk is done here, bounded (TB_PATH_DEPTH components, then cut). A
+ * global function: the verifier checks it once, not per call site.
+ * Returns the length, -1 if the fd is not open.
+ */
+__noinline int wt_fd_path(__u32 off, long fd)
+{
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return -1;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct dentry *d;
+	struct vfsmount *vm;
+	if (fd == -100) {
+		d = BPF_CORE_READ(task, fs, pwd.dentry);
+		vm = BPF_CORE_READ(task, fs, pwd.mnt);
+	} else {
+		struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+		if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+			return -1;
+		struct file **fds = BPF_CORE_READ(fdt, fd);
+		struct file *f = NULL;
+		if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0 || !f)
+			return -1;
+		d = BPF_CORE_READ(f, f_path.dentry);
+		vm = BPF_CORE_READ(f, f_path.mnt);
+	}
+	if (!d || !vm)
+		return -1;
+	off &= 0x3fff;
+	const struct dentry_operations *op = BPF_CORE_READ(d, d_op);
+	if (op && BPF_CORE_READ(op, d_dname)) { /* a name made up by its file system */
+		unsigned long magic = BPF_CORE_READ(d, d_sb, s_magic);
+		__u64 a[1];
+		long n = -1;
+		if (magic == PIPEFS_MAGIC) {
+			a[0] = BPF_CORE_READ(d, d_inode, i_ino);
+			n = bpf_snprintf((char *)&sc->data[off], TB_NAME_MAX, fmt_pipe, a, sizeof(a));
+		} else if (magic == SOCKFS_MAGIC) {
+			a[0] = BPF_CORE_READ(d, d_inode, i_ino);
+			n = bpf_snprintf((char *)&sc->data[off], TB_NAME_MAX, fmt_sock, a, sizeof(a));
+		} else if (magic == ANON_INODE_FS_MAGIC) {
+			a[0] = (__u64)BPF_CORE_READ(d, d_name.name);
+			n = bpf_snprintf((char *)&sc->data[off], TB_NAME_MAX, fmt_anon, a, sizeof(a));
+		}
+		if (n > 1)
+			return (int)n - 1;
+	}
+	struct path_walk w = {.d = d, .vm = vm};
+	w.root = BPF_CORE_READ(task, fs, root.dentry);
+	w.root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	w.mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	bpf_loop(TB_PATH_DEPTH + 16, path_up, &w, 0);
+	if (!w.n) {
+		sc->data[off] = '/';
+		return 1;
+	}
+	struct path_out o = {.off = off, .n = w.n};
+	bpf_loop(TB_PATH_DEPTH, path_name, &o, 0);
+	return o.err ? -1 : (int)o.pos;
+}
+
+/*
  * One capture (bpf_loop's body: the verifier checks it once, not once per
  * capture and per path through the ones before, which took half a second
  * at load when unrolled).
@@ -191,6 +345,37 @@ static long copy_cap(__u32 i, void *vctx)
 	o->cut = 0;
 	o->len = 0;
 	o->state = SCEV_CAP_NONE;
+	if (c.how == SCCAP_FDPATH) {
+		__u32 w = c.arg & ~SCCAP_FD;
+		long fd;
+		if (w & SCCAP_FD_MEM) { /* pipe2's int[2], written by the call */
+			__s32 v;
+			if ((w & 7) > 5)
+				return 0;
+			__u64 p = r->arg[w & 7];
+			if (!l->exit || l->ret < 0 || !p ||
+			    bpf_probe_read_user(&v, sizeof(v), (void *)(p + 4 * (w >> 3 & 1))) < 0)
+				return 0;
+			fd = v;
+		} else if (w == SCCAP_FD_RESULT) {
+			if (!l->exit || l->ret < 0)
+				return 0;
+			fd = l->ret;
+		} else if (w < 6) {
+			fd = r->abi == ABI_I386 ? (long)(__s32)r->arg[w] : (long)(int)r->arg[w];
+		} else {
+			return 0;
+		}
+		int len = wt_fd_path(l->off, fd);
+		if (len < 0) {
+			o->state = SCEV_CAP_FAULT; /* not open: no path */
+			return 0;
+		}
+		o->len = (__u32)len & 0xfff;
+		o->state = SCEV_CAP_OK;
+		l->off = (l->off & 0x3fff) + o->len;
+		return 0;
+	}
 	if (c.arg > 5 || (c.size_arg > 5 && c.how != SCCAP_SP))
 		return 0;
 	__u64 ptr = r->arg[c.arg & 7];
