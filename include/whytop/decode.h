@@ -48,7 +48,13 @@ enum sccap_size {
 	SCCAP_FDPATH, /* -y: the path behind an fd, as /proc/PID/fd/N's link (AT_FDCWD: the
 			 cwd), at most max bytes; arg is SCCAP_FD | the argument holding the
 			 fd, or SCCAP_FD | SCCAP_FD_RESULT (at exit) for the result */
+	SCCAP_ARGV,   /* a NULL-terminated array of string pointers (execve's argv): at most
+			 count strings of at most each bytes, each stored with a NUL after
+			 it, max bytes in all; cut: the array went on */
+	SCCAP_ARGC,   /* the same array's length only (envp: "/+ 23 vars +/"), a uint32_t,
+			 counting at most SCCAP_ARGC_MAX pointers */
 };
+#define SCCAP_ARGC_MAX 4096
 #define SCCAP_FD 0x80
 #define SCCAP_FD_RESULT 6
 /* an fd in memory: element (arg >> 3 & 1) of the int[2] the argument (arg & 7)
@@ -63,6 +69,8 @@ struct sccap {
 	uint8_t size_arg; /* SCCAP_ARG / SCCAP_ARGP: which argument holds the size;
 			     SCCAP_SP: the offset from the stack pointer, in 8-byte words */
 	uint32_t max;	  /* bytes at most (<= SCEV_CAP_MAX) */
+	uint16_t each;	  /* SCCAP_ARGV: bytes of one string at most */
+	uint16_t count;	  /* SCCAP_ARGV: strings at most */
 };
 
 /*

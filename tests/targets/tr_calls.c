@@ -26,6 +26,9 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t got;
+/* an execve that fails: its argv and envp as strace prints them */
+static char *const ex_argv[] = {"tr_calls", "-x", "a\tb", "0123456789abcdefghijklmnopqrstuvwxyz!", "5", "6", "7", "8", "9", NULL};
+static char *const ex_envp[] = {"A=1", "B=2", NULL};
 
 static void on_usr1(int sig)
 {
@@ -94,6 +97,7 @@ int main(int argc, char **argv)
 	syscall(SYS_nanosleep, &ts, NULL);
 
 	/* process, signal */
+	syscall(SYS_execve, "/nonexistent/tr_calls", ex_argv, ex_envp);
 	syscall(SYS_getpid);
 	syscall(SYS_getppid);
 	syscall(SYS_uname, &un);

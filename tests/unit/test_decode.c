@@ -625,8 +625,32 @@ static void test_outputs_and_frames(void **state)
 	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
 			    "openat(AT_FDCWD</a\\nb>, \"/x\", O_RDONLY) = 3</x>");
 
+	/* execve: argv's strings (each with its NUL), envp's length */
+	static const char argv_caps[] = "ls\0-l\0a\tb\0";
+	uint32_t nenv = 23;
+	ev = CALL("execve", -ENOENT, 0x5000, 0x7ffc6a443400, 0x7ffc6a443500, 0, 0, 0);
+	capstr(&ev, 0, "/bin/ls");
+	cap(&ev, 1, 0, argv_caps, sizeof(argv_caps) - 1, false);
+	cap(&ev, 2, 0, &nenv, 4, false);
+	assert_string_equal(fmt(&ev), "execve(\"/bin/ls\", [\"ls\", \"-l\", \"a\\tb\"], "
+				      "0x7ffc6a443500 /* 23 vars */) = -1 ENOENT (No such file or "
+				      "directory)");
+	/* strace -s 2: two strings of two bytes at most, then "..." */
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 2, false),
+			    "execve(\"/bin/ls\", [\"ls\", \"-l\", ...], 0x7ffc6a443500 /* 23 vars */");
+	ev.cap[1].len = 3; /* only "ls": the array went on past the bound */
+	ev.cap[1].cut = true;
+	ev.cap[2].state = SCEV_CAP_FAULT;
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false),
+			    "execve(\"/bin/ls\", [\"ls\", ...], 0x7ffc6a443500");
+
 	/* the captures behind them */
 	struct sccap c[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "execve"), 8, c), 3);
+	assert_int_equal(c[1].how, SCCAP_ARGV);
+	assert_int_equal(c[1].each, 9);
+	assert_int_equal(c[1].count, 9);
+	assert_int_equal(c[2].how, SCCAP_ARGC);
 	int n = sysdecode_captures(X64, sysname_lookup(X64, "openat"), 32, c);
 	assert_int_equal(n, 1);
 	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "openat"), n, c), 3);

@@ -893,6 +893,29 @@ static void test_capture_regions(void **state)
 	c = cap_of(k.pid, &ev, res, buf);
 	assert_int_equal(c.state, SCEV_CAP_OK);
 	assert_true(memcmp(c.data, "pipe:[", 6) == 0);
+	/* execve's argv, as the child has it: strings with their NULs, bounded */
+	static const char *av[] = {"ls", "-l", "0123456789", NULL};
+	ev.arg[1] = (uint64_t)(uintptr_t)av;
+	ev.arch = AUDIT_ARCH_X86_64;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARGV, .max = 64, .each = 5, .count = 8},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 3 + 3 + 6);
+	assert_memory_equal(c.data, "ls\0-l\0" "01234\0", 12);
+	assert_false(c.cut);
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARGV, .max = 64, .each = 5, .count = 2},
+		   buf);
+	assert_int_equal(c.len, 6);
+	assert_true(c.cut);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_ARGC, .max = 4}, buf);
+	uint32_t nargs;
+	memcpy(&nargs, c.data, 4);
+	assert_int_equal(nargs, 3);
+	ev.arg[1] = (uint64_t)(uintptr_t)(m + page); /* the hole */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_ARGC, .max = 4}, buf);
+	assert_int_equal(c.state, SCEV_CAP_FAULT);
 	/* an fd in the child's memory (pipe2's int[2]), element 1 */
 	static int32_t fds2[2] = {999, FD_FEED};
 	ev.arg[0] = (uint64_t)(uintptr_t)fds2;

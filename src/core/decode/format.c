@@ -590,6 +590,53 @@ static void put_utsname(struct wt_buf *out, const struct fmt *f, int i)
 	wt_buf_puts(out, "...}");
 }
 
+/* execve's argv: ["ls", "-l"]; at most -s strings, then "..." as strace. */
+static void put_argv(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 0);
+	if (!k) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	const unsigned char *p = k->data, *end = k->data + k->len;
+	unsigned n = 0;
+	wt_buf_puts(out, "[");
+	while (p < end) {
+		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+		if (!nul)
+			break;
+		if (n)
+			wt_buf_puts(out, ", ");
+		if (n >= f->strsize) {
+			wt_buf_puts(out, "...");
+			wt_buf_puts(out, "]");
+			return;
+		}
+		size_t len = (size_t)(nul - p);
+		bool more = len > f->strsize;
+		if (more)
+			len = f->strsize;
+		quote_x(out, p, len, more, want_hex(f, p, len));
+		n++;
+		p = nul + 1;
+	}
+	if (k->cut)
+		wt_buf_puts(out, n ? ", ..." : "...");
+	wt_buf_puts(out, "]");
+}
+
+/* envp, as strace without -v: its address and how many strings. */
+static void put_envc(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 4);
+	put_ptr(out, word(f, i));
+	if (!k)
+		return;
+	uint32_t n;
+	memcpy(&n, k->data, 4);
+	wt_buf_printf(out, " /* %u var%s%s */", n, n == 1 ? "" : "s", k->cut ? " or more" : "");
+}
+
 /* rt_sigreturn: the mask it restores, from the frame at the stack pointer. */
 static void put_sigframe(struct wt_buf *out, const struct fmt *f, int i)
 {
@@ -970,6 +1017,12 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		break;
 	case K_SIGFRAME:
 		put_sigframe(out, f, i);
+		break;
+	case K_ARGV:
+		put_argv(out, f, i);
+		break;
+	case K_ENVC:
+		put_envc(out, f, i);
 		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld",

@@ -204,8 +204,8 @@ static const struct sd_sig sigs[] = {
 	{ "pidfd_getfd", R_FD, { FD, FD, U } },
 	{ "pidfd_send_signal", R_INT, { FD, SIG, HEX, U } },
 	{ "setns", R_INT, { FD, FL(CLONE) } },
-	{ "execve", R_INT, { PATH, HEX, HEX } },
-	{ "execveat", R_INT, { DFD, PATH, HEX, HEX, FL(AT) } },
+	{ "execve", R_INT, { PATH, K_ARGV, K_ENVC } },
+	{ "execveat", R_INT, { DFD, PATH, K_ARGV, K_ENVC, FL(AT) } },
 	/* %memory */
 	{ "mmap", R_HEX, { HEX, UL, FL(PROT), FL(MAP), FD, K_XNUM } },
 	{ "mmap2", R_HEX, { HEX, UL, FL(PROT), FL(MAP), FD, K_PGOFF } },
@@ -560,6 +560,14 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		break;
 	case K_UTSNAME: /* sysname and nodename, 65 bytes each */
 		c.how = SCCAP_FIXED, c.max = 130;
+		break;
+	case K_ARGV: /* strace: -s strings of -s bytes at most, then "..." */
+		c.how = SCCAP_ARGV, c.max = SCEV_CAP_MAX;
+		c.each = (uint16_t)sbuf;
+		c.count = (uint16_t)min_u(strsize + 1, 1024);
+		break;
+	case K_ENVC:
+		c.how = SCCAP_ARGC, c.max = 4;
 		break;
 	case K_SIGFRAME:
 		/* uc.uc_sigmask of the rt_sigframe: the restorer has popped

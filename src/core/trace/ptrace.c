@@ -236,6 +236,72 @@ static void pt_read_string(pid_t pid, uint64_t addr, unsigned char *buf, uint32_
 	c->cut = true; /* no NUL within the bound (or the rest unreadable) */
 }
 
+/* Pointer j of the array at addr (4-byte words on i386); false if unreadable. */
+static bool pt_read_ptr(pid_t tid, const struct scev *ev, uint64_t addr, uint32_t j, uint64_t *v)
+{
+	if (ev->arch == AUDIT_ARCH_I386) {
+		uint32_t w;
+		if (pt_readv(tid, addr + 4 * (uint64_t)j, &w, 4) != 4)
+			return false;
+		*v = w;
+		return true;
+	}
+	return pt_readv(tid, addr + 8 * (uint64_t)j, v, 8) == 8;
+}
+
+/* execve's argv (SCCAP_ARGV: the strings, each with a NUL) or envp's length (SCCAP_ARGC). */
+static void pt_read_argv(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			 unsigned char *buf, uint32_t max, struct scev_cap *c)
+{
+	uint64_t p;
+	if (sp->how == SCCAP_ARGC) {
+		uint32_t n = 0;
+		while (n < SCCAP_ARGC_MAX && pt_read_ptr(tid, ev, addr, n, &p) && p)
+			n++;
+		if (n == 0 && !pt_read_ptr(tid, ev, addr, 0, &p)) {
+			c->state = SCEV_CAP_FAULT;
+			return;
+		}
+		c->cut = n == SCCAP_ARGC_MAX;
+		if (max >= 4) {
+			memcpy(buf, &n, 4);
+			c->len = 4;
+		}
+		c->state = SCEV_CAP_OK;
+		return;
+	}
+	uint32_t len = 0, j = 0;
+	for (;; j++) {
+		if (!pt_read_ptr(tid, ev, addr, j, &p)) {
+			if (j == 0) {
+				c->state = SCEV_CAP_FAULT;
+				return;
+			}
+			c->cut = true;
+			break;
+		}
+		if (!p)
+			break;
+		if (j >= sp->count || len + 2 > max) {
+			c->cut = true;
+			break;
+		}
+		uint32_t each = sp->each ? sp->each : 1;
+		if (each > max - len - 1)
+			each = max - len - 1;
+		struct scev_cap s = {0};
+		pt_read_string(tid, p, buf + len, each, &s);
+		if (s.state != SCEV_CAP_OK) { /* an unreadable string: the array stops there */
+			c->cut = true;
+			break;
+		}
+		len += s.len;
+		buf[len++] = '\0';
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = len;
+}
+
 /* -y: the fd's link in /proc (the cwd for AT_FDCWD) while the task is stopped in the call. */
 static void pt_read_fd_path(pid_t tid, const struct scev *ev, const struct sccap *sp,
 			    unsigned char *buf, struct scev_cap *c)
@@ -297,6 +363,10 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 	if (!addr)
 		return;
 	switch (sp->how) {
+	case SCCAP_ARGV:
+	case SCCAP_ARGC:
+		pt_read_argv(tid, ev, sp, addr, buf, max, c);
+		return;
 	case SCCAP_STR:
 		pt_read_string(tid, addr, buf, max, c);
 		return;

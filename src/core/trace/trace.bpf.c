@@ -37,6 +37,9 @@ char LICENSE[] SEC("license") = "GPL";
 #define SCCAP_ARGP 4
 #define SCCAP_SP 5
 #define SCCAP_FDPATH 6
+#define SCCAP_ARGV 7
+#define SCCAP_ARGC 8
+#define SCCAP_ARGC_MAX 4096
 #define SCCAP_FD 0x80
 #define SCCAP_FD_RESULT 6
 #define SCCAP_FD_MEM 0x40
@@ -316,6 +319,96 @@ __noinline int wt_fd_path(__u32 off, long fd)
 	return o.err ? -1 : (int)o.pos;
 }
 
+/* execve's argv and envp (SCCAP_ARGV, SCCAP_ARGC): one pointer a step. */
+struct argv_walk {
+	__u64 addr;
+	__u32 off, pos, each, count, max, word, n;
+	__u32 cut, fault, argc;
+};
+
+static long argv_step(__u32 i, void *vctx)
+{
+	struct argv_walk *w = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return 1;
+	__u64 p = 0;
+	long e;
+	if (w->word == 4) {
+		__u32 p32 = 0;
+		e = bpf_probe_read_user(&p32, 4, (void *)(w->addr + 4 * (__u64)i));
+		p = p32;
+	} else {
+		e = bpf_probe_read_user(&p, 8, (void *)(w->addr + 8 * (__u64)i));
+	}
+	if (e < 0) {
+		if (i == 0)
+			w->fault = 1;
+		else
+			w->cut = 1;
+		return 1;
+	}
+	if (!p)
+		return 1;
+	if (w->argc) {
+		w->n = i + 1;
+		return 0;
+	}
+	if (i >= w->count || w->pos + 2 > w->max) {
+		w->cut = 1;
+		return 1;
+	}
+	__u32 each = w->each;
+	if (each > w->max - w->pos - 1)
+		each = w->max - w->pos - 1;
+	each &= 0xfff;
+	__u32 at = (w->off & 0x3fff) + (w->pos & 0xfff);
+	barrier_var(at);
+	if (at > TB_DATA_MAX - TB_CAP_MAX - 2)
+		return 1;
+	long got = bpf_probe_read_user_str(&sc->data[at], (each + 1) & 0x1fff, (void *)p);
+	if (got <= 0) { /* an unreadable string: the array stops there */
+		w->cut = 1;
+		return 1;
+	}
+	w->pos += (__u32)got & 0x1fff; /* the string and its NUL */
+	return 0;
+}
+
+/*
+ * The strings of the array at addr (argv: at most count of at most each
+ * bytes, max in all, each followed by a NUL) or its length (envp) at
+ * scratch data + off. Returns the bytes | the cut flag << 16, -1 if the
+ * array is unreadable. Global: verified once.
+ */
+__noinline int wt_argv(__u32 off, __u64 addr, __u32 argc_word, __u32 each, __u32 count_max)
+{
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return -1;
+	struct argv_walk w = {.addr = addr,
+			      .off = off & 0x3fff,
+			      .each = each,
+			      .count = count_max & 0xffff,
+			      .max = count_max >> 16,
+			      .word = argc_word >> 8,
+			      .argc = argc_word & 1};
+	if (w.max > TB_CAP_MAX)
+		w.max = TB_CAP_MAX;
+	bpf_loop(w.argc ? SCCAP_ARGC_MAX : (w.count & 0x7ff) + 1, argv_step, &w, 0);
+	if (w.fault)
+		return -1;
+	if (w.argc) {
+		__u32 at = w.off;
+		barrier_var(at);
+		if (at > TB_DATA_MAX - 4)
+			return -1;
+		__builtin_memcpy(&sc->data[at], &w.n, 4);
+		return 4 | (w.n >= SCCAP_ARGC_MAX) << 16;
+	}
+	return (int)((w.pos & 0x1fff) | (w.cut ? 1 : 0) << 16);
+}
+
 /*
  * One capture (bpf_loop's body: the verifier checks it once, not once per
  * capture and per path through the ones before, which took half a second
@@ -383,6 +476,21 @@ static long copy_cap(__u32 i, void *vctx)
 		ptr = l->sp ? l->sp + 8 * (__u64)c.size_arg : 0;
 	if (!ptr)
 		return 0;
+	if (c.how == SCCAP_ARGV || c.how == SCCAP_ARGC) {
+		__u32 word = r->abi == ABI_I386 ? 4 : 8;
+		int got = wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | word << 8, c.each,
+				  c.count | (__u32)(c.max & 0xffff) << 16);
+		if (got < 0) {
+			o->state = SCEV_CAP_FAULT;
+			l->faults++;
+			return 0;
+		}
+		o->len = (__u32)got & 0x1fff;
+		o->cut = (__u32)got >> 16 & 1;
+		o->state = SCEV_CAP_OK;
+		l->off = (l->off & 0x3fff) + o->len;
+		return 0;
+	}
 	__u64 max = c.max > TB_CAP_MAX ? TB_CAP_MAX : c.max;
 	__u64 want = max;
 	if (c.how == SCCAP_ARG) {
