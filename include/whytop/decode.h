@@ -53,8 +53,12 @@ enum sccap_size {
 			 it, max bytes in all; cut: the array went on */
 	SCCAP_ARGC,   /* the same array's length only (envp: "/+ 23 vars +/"), a uint32_t,
 			 counting at most SCCAP_ARGC_MAX pointers */
+	SCCAP_IOV,    /* struct iovec[N], N in argument size_arg: at most count elements,
+			 each as its base and length (two uint64_t), the bytes copied (a
+			 uint32_t, at most each) and those bytes; max bytes in all; cut: more */
 };
 #define SCCAP_ARGC_MAX 4096
+#define SCCAP_IOV_HEAD 20 /* an element's base, length and bytes copied */
 #define SCCAP_FD 0x80
 #define SCCAP_FD_RESULT 6
 /* an fd in memory: element (arg >> 3 & 1) of the int[2] the argument (arg & 7)

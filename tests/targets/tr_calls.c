@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -72,6 +73,12 @@ int main(int argc, char **argv)
 	syscall(SYS_fcntl, p[0], F_GETFD);
 	syscall(SYS_fcntl, p[0], F_SETFL, O_NONBLOCK);
 	syscall(SYS_read, p[0], buf, 8); /* empty: EAGAIN */
+	{
+		struct iovec wv[2] = {{"hel", 3}, {"lo, world\n", 10}};
+		struct iovec rv[3] = {{buf, 4}, {buf + 4, 20}, {buf + 24, 8}};
+		syscall(SYS_writev, p[1], wv, 2);
+		syscall(SYS_readv, p[0], rv, 3);
+	}
 	long d = syscall(SYS_dup, fd);
 	syscall(SYS_dup3, fd, 20, O_CLOEXEC);
 	syscall(SYS_close, d);

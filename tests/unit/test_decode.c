@@ -644,8 +644,34 @@ static void test_outputs_and_frames(void **state)
 	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false),
 			    "execve(\"/bin/ls\", [\"ls\", ...], 0x7ffc6a443500");
 
+	/* iovecs: writev's at entry, readv's at exit filled up to the result */
+	unsigned char iov[2 * SCCAP_IOV_HEAD + 13];
+	uint64_t h[2] = {0x5000, 3};
+	uint32_t g = 3;
+	memcpy(iov, h, 16), memcpy(iov + 16, &g, 4), memcpy(iov + 20, "hel", 3);
+	h[0] = 0x6000, h[1] = 10, g = 10;
+	memcpy(iov + 23, h, 16), memcpy(iov + 39, &g, 4), memcpy(iov + 43, "lo, world\n", 10);
+	ev = CALL("writev", 13, 5, 0x7ffc6a443600, 2, 0, 0, 0);
+	cap(&ev, 1, 0, iov, sizeof(iov), false);
+	assert_string_equal(fmt(&ev), "writev(5, [{iov_base=\"hel\", iov_len=3}, {iov_base=\"lo, "
+				      "world\\n\", iov_len=10}], 2) = 13");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 1, false),
+			    "writev(5, [{iov_base=\"h\"..., iov_len=3}, ...], 2) = 13");
+	ev = CALL("readv", 5, 4, 0x7ffc6a443600, 2, 0, 0, 0); /* 5 bytes came: 3 + 2 */
+	cap(&ev, 1, 1, iov, sizeof(iov), false);
+	assert_string_equal(fmt(&ev), "readv(4, [{iov_base=\"hel\", iov_len=3}, {iov_base=\"lo\", "
+				      "iov_len=10}], 2) = 5");
+	ev.ret = -EAGAIN;
+	assert_string_equal(fmt(&ev), "readv(4, [{iov_base=0x5000, iov_len=3}, {iov_base=0x6000, "
+				      "iov_len=10}], 2) = -1 EAGAIN (Resource temporarily "
+				      "unavailable)");
+
 	/* the captures behind them */
 	struct sccap c[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "readv"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_IOV);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(c[0].size_arg, 2);
 	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "execve"), 8, c), 3);
 	assert_int_equal(c[1].how, SCCAP_ARGV);
 	assert_int_equal(c[1].each, 9);

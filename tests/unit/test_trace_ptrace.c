@@ -916,6 +916,24 @@ static void test_capture_regions(void **state)
 	ev.arg[1] = (uint64_t)(uintptr_t)(m + page); /* the hole */
 	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_ARGC, .max = 4}, buf);
 	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	/* iovecs: base, length, bytes copied (at most each) and the bytes */
+	static struct iovec iv[2] = {{data, 3}, {data + 3, 7}};
+	ev.arg[1] = (uint64_t)(uintptr_t)iv;
+	ev.arg[2] = 2;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_IOV, .size_arg = 2, .max = 256, .each = 5,
+				  .count = 8},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 2 * SCCAP_IOV_HEAD + 3 + 5);
+	uint64_t ilen;
+	uint32_t igot;
+	memcpy(&ilen, c.data + SCCAP_IOV_HEAD + 3 + 8, 8);
+	memcpy(&igot, c.data + SCCAP_IOV_HEAD + 3 + 16, 4);
+	assert_int_equal(ilen, 7);
+	assert_int_equal(igot, 5);
+	assert_memory_equal(c.data + 2 * SCCAP_IOV_HEAD + 3, "34567", 5);
+	assert_memory_equal(c.data + SCCAP_IOV_HEAD, "012", 3);
 	/* an fd in the child's memory (pipe2's int[2]), element 1 */
 	static int32_t fds2[2] = {999, FD_FEED};
 	ev.arg[0] = (uint64_t)(uintptr_t)fds2;

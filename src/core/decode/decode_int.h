@@ -73,6 +73,8 @@ enum sd_kind {
 	K_SIGFRAME, /* rt_sigreturn: {mask=[...]} from the signal frame at the stack pointer */
 	K_ARGV,	    /* execve's argv: ["ls", "-l"], -s strings and at most -s of them */
 	K_ENVC,	    /* execve's envp as strace without -v: 0x7ffc... /+ 23 vars +/ */
+	K_IOV_IN,   /* struct iovec[PARAM's count] at entry (writev) */
+	K_IOV_OUT,  /* struct iovec[PARAM's count] at exit, filled up to the result (readv) */
 	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS

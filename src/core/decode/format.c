@@ -625,6 +625,59 @@ static void put_argv(struct wt_buf *out, const struct fmt *f, int i)
 	wt_buf_puts(out, "]");
 }
 
+/*
+ * struct iovec[n]: [{iov_base="data", iov_len=5}, ...], at most -s elements;
+ * readv's are filled up to the result (left: bytes not yet accounted), and
+ * shown as addresses when it failed, as strace does.
+ */
+static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t n)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, 0);
+	if (!k || n == 0) {
+		if (k && n == 0)
+			wt_buf_puts(out, "[]");
+		else
+			put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t left = at_exit ? (uint64_t)f->ret : UINT64_MAX;
+	const unsigned char *p = k->data, *end = k->data + k->len;
+	uint64_t shown = 0;
+	wt_buf_puts(out, "[");
+	for (; shown < n && shown < f->strsize && end - p >= SCCAP_IOV_HEAD; shown++) {
+		if (shown)
+			wt_buf_puts(out, ", ");
+		uint64_t base, len;
+		uint32_t got;
+		memcpy(&base, p, 8);
+		memcpy(&len, p + 8, 8);
+		memcpy(&got, p + 16, 4);
+		p += SCCAP_IOV_HEAD;
+		if (got > (size_t)(end - p))
+			got = (uint32_t)(end - p);
+		wt_buf_puts(out, "{iov_base=");
+		if (f->failed) {
+			put_ptr(out, base);
+		} else {
+			uint64_t want = len < left ? len : left;
+			if (at_exit)
+				left -= want;
+			size_t m = got < want ? got : (size_t)want;
+			bool more = want > m;
+			if (m > f->strsize) {
+				m = f->strsize;
+				more = true;
+			}
+			quote_x(out, p, m, more, want_hex(f, p, m));
+		}
+		p += got;
+		wt_buf_printf(out, ", iov_len=%llu}", (unsigned long long)len);
+	}
+	if (shown < n) /* past -s elements, or past what was copied */
+		wt_buf_puts(out, shown ? ", ..." : "...");
+	wt_buf_puts(out, "]");
+}
+
 /* envp, as strace without -v: its address and how many strings. */
 static void put_envc(struct wt_buf *out, const struct fmt *f, int i)
 {
@@ -1023,6 +1076,10 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		break;
 	case K_ENVC:
 		put_envc(out, f, i);
+		break;
+	case K_IOV_IN:
+	case K_IOV_OUT:
+		put_iov(out, f, i, SD_KIND(a) == K_IOV_OUT, (uint32_t)word(f, (int)(p % 6)));
 		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld",

@@ -60,12 +60,12 @@ static const struct sd_sig sigs[] = {
 	{ "write", R_INT, { FD, IBUF(2), UL } },
 	{ "pread64", R_INT, { FD, OBUF, UL, L } },
 	{ "pwrite64", R_INT, { FD, IBUF(2), UL, L } },
-	{ "readv", R_INT, { FD, HEX, I } },
-	{ "writev", R_INT, { FD, HEX, I } },
-	{ "preadv", R_INT, { FD, HEX, I, L } },
-	{ "pwritev", R_INT, { FD, HEX, I, L } },
-	{ "preadv2", R_INT, { FD, HEX, I, L, L, FL(RWF) } },
-	{ "pwritev2", R_INT, { FD, HEX, I, L, L, FL(RWF) } },
+	{ "readv", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I } },
+	{ "writev", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I } },
+	{ "preadv", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I, L } },
+	{ "pwritev", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I, L } },
+	{ "preadv2", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I, L, L, FL(RWF) } },
+	{ "pwritev2", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I, L, L, FL(RWF) } },
 	{ "open", R_FD, { PATH, K_OPENFL, SD_ARG(K_OPENMODE, 1) } },
 	{ "creat", R_FD, { PATH, O } },
 	{ "openat", R_FD, { DFD, PATH, K_OPENFL, SD_ARG(K_OPENMODE, 2) } },
@@ -378,10 +378,10 @@ static const struct sd_sig sigs[] = {
 static const struct sd_sig sigs_i386[] = {
 	{ "pread64", R_INT, { FD, OBUF, UL, LL } },
 	{ "pwrite64", R_INT, { FD, IBUF(2), UL, LL } },
-	{ "preadv", R_INT, { FD, HEX, I, LL } },
-	{ "pwritev", R_INT, { FD, HEX, I, LL } },
-	{ "preadv2", R_INT, { FD, HEX, I, LL, FL(RWF) } },
-	{ "pwritev2", R_INT, { FD, HEX, I, LL, FL(RWF) } },
+	{ "preadv", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I, LL } },
+	{ "pwritev", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I, LL } },
+	{ "preadv2", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I, LL, FL(RWF) } },
+	{ "pwritev2", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I, LL, FL(RWF) } },
 	{ "sync_file_range", R_INT, { FD, LL, LL, U } },
 	{ "fanotify_mark", R_INT, { FD, HEX, LL, DFD, PATH } },
 	{ "fallocate", R_INT, { FD, FL(FALLOC), LL, LL } },
@@ -512,6 +512,7 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_RLIM_OUT:
 	case K_IOCTLARG:
 	case K_UTSNAME:
+	case K_IOV_OUT:
 		return 1;
 	default:
 		return 0;
@@ -568,6 +569,12 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		break;
 	case K_ENVC:
 		c.how = SCCAP_ARGC, c.max = 4;
+		break;
+	case K_IOV_IN: /* strace: -s elements of -s bytes, then "..." */
+	case K_IOV_OUT:
+		c.how = SCCAP_IOV, c.max = SCEV_CAP_MAX, c.size_arg = (uint8_t)SD_PARAM(a);
+		c.each = (uint16_t)sbuf;
+		c.count = (uint16_t)min_u(strsize + 1, 1024);
 		break;
 	case K_SIGFRAME:
 		/* uc.uc_sigmask of the rt_sigframe: the restorer has popped

@@ -302,6 +302,43 @@ static void pt_read_argv(pid_t tid, const struct scev *ev, const struct sccap *s
 	c->len = len;
 }
 
+/* struct iovec[n]: per element its base, length, bytes copied and the bytes (SCCAP_IOV). */
+static void pt_read_iov(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			unsigned char *buf, uint32_t max, struct scev_cap *c)
+{
+	uint64_t n = sp->size_arg < 6 ? (uint32_t)ev->arg[sp->size_arg] : 0;
+	uint32_t len = 0;
+	for (uint64_t j = 0; j < n; j++) {
+		uint64_t base, ilen;
+		if (j >= sp->count || len + SCCAP_IOV_HEAD > max) {
+			c->cut = true;
+			break;
+		}
+		if (!pt_read_ptr(tid, ev, addr, (uint32_t)(2 * j), &base) ||
+		    !pt_read_ptr(tid, ev, addr, (uint32_t)(2 * j + 1), &ilen)) {
+			if (j == 0) {
+				c->state = SCEV_CAP_FAULT;
+				return;
+			}
+			c->cut = true;
+			break;
+		}
+		uint32_t got = sp->each;
+		if (got > ilen)
+			got = (uint32_t)ilen;
+		if (got > max - len - SCCAP_IOV_HEAD)
+			got = max - len - SCCAP_IOV_HEAD;
+		ssize_t r = got ? pt_readv(tid, base, buf + len + SCCAP_IOV_HEAD, got) : 0;
+		got = r > 0 ? (uint32_t)r : 0;
+		memcpy(buf + len, &base, 8);
+		memcpy(buf + len + 8, &ilen, 8);
+		memcpy(buf + len + 16, &got, 4);
+		len += SCCAP_IOV_HEAD + got;
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = len;
+}
+
 /* -y: the fd's link in /proc (the cwd for AT_FDCWD) while the task is stopped in the call. */
 static void pt_read_fd_path(pid_t tid, const struct scev *ev, const struct sccap *sp,
 			    unsigned char *buf, struct scev_cap *c)
@@ -366,6 +403,9 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 	case SCCAP_ARGV:
 	case SCCAP_ARGC:
 		pt_read_argv(tid, ev, sp, addr, buf, max, c);
+		return;
+	case SCCAP_IOV:
+		pt_read_iov(tid, ev, sp, addr, buf, max, c);
 		return;
 	case SCCAP_STR:
 		pt_read_string(tid, addr, buf, max, c);

@@ -40,6 +40,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define SCCAP_ARGV 7
 #define SCCAP_ARGC 8
 #define SCCAP_ARGC_MAX 4096
+#define SCCAP_IOV 9
+#define SCCAP_IOV_HEAD 20
 #define SCCAP_FD 0x80
 #define SCCAP_FD_RESULT 6
 #define SCCAP_FD_MEM 0x40
@@ -409,6 +411,78 @@ __noinline int wt_argv(__u32 off, __u64 addr, __u32 argc_word, __u32 each, __u32
 	return (int)((w.pos & 0x1fff) | (w.cut ? 1 : 0) << 16);
 }
 
+/* struct iovec[n] (SCCAP_IOV): one element a step. */
+struct iov_walk {
+	__u64 addr;
+	__u32 off, pos, n, each, count, max, word;
+	__u32 cut, fault;
+};
+
+static long iov_step(__u32 i, void *vctx)
+{
+	struct iov_walk *w = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || i >= w->n)
+		return 1;
+	if (i >= w->count || w->pos + SCCAP_IOV_HEAD + 1 > w->max) {
+		w->cut = 1;
+		return 1;
+	}
+	__u64 hd[2] = {0, 0};
+	long e;
+	if (w->word == 4) {
+		__u32 h32[2] = {0, 0};
+		e = bpf_probe_read_user(h32, 8, (void *)(w->addr + 8 * (__u64)i));
+		hd[0] = h32[0];
+		hd[1] = h32[1];
+	} else {
+		e = bpf_probe_read_user(hd, 16, (void *)(w->addr + 16 * (__u64)i));
+	}
+	if (e < 0) {
+		if (i == 0)
+			w->fault = 1;
+		else
+			w->cut = 1;
+		return 1;
+	}
+	__u64 got = w->each;
+	if (got > hd[1])
+		got = hd[1];
+	if (got > w->max - w->pos - SCCAP_IOV_HEAD)
+		got = w->max - w->pos - SCCAP_IOV_HEAD;
+	got &= 0xfff;
+	__u32 at = (w->off & 0x3fff) + (w->pos & 0xfff);
+	barrier_var(at);
+	if (at > TB_DATA_MAX - TB_CAP_MAX - SCCAP_IOV_HEAD - 1)
+		return 1;
+	if (got && bpf_probe_read_user(&sc->data[at + SCCAP_IOV_HEAD], got, (void *)hd[0]) < 0)
+		got = 0;
+	__u32 g = (__u32)got;
+	__builtin_memcpy(&sc->data[at], hd, 16);
+	__builtin_memcpy(&sc->data[at + 16], &g, 4);
+	w->pos += SCCAP_IOV_HEAD + g;
+	return 0;
+}
+
+/* The elements of the iovec array at addr (SCCAP_IOV's layout) at scratch
+ * data + off; returns the bytes | the cut flag << 16, -1 if unreadable. */
+__noinline int wt_iov(__u32 off, __u64 addr, __u32 n, __u32 word_each, __u32 count_max)
+{
+	struct iov_walk w = {.addr = addr,
+			     .off = off & 0x3fff,
+			     .n = n,
+			     .each = word_each & 0xffff,
+			     .word = word_each >> 16,
+			     .count = count_max & 0xffff,
+			     .max = count_max >> 16};
+	if (w.max > TB_CAP_MAX)
+		w.max = TB_CAP_MAX;
+	bpf_loop((w.count & 0x7ff) + 1, iov_step, &w, 0);
+	if (w.fault)
+		return -1;
+	return (int)((w.pos & 0x1fff) | (w.cut ? 1 : 0) << 16);
+}
+
 /*
  * One capture (bpf_loop's body: the verifier checks it once, not once per
  * capture and per path through the ones before, which took half a second
@@ -476,10 +550,14 @@ static long copy_cap(__u32 i, void *vctx)
 		ptr = l->sp ? l->sp + 8 * (__u64)c.size_arg : 0;
 	if (!ptr)
 		return 0;
-	if (c.how == SCCAP_ARGV || c.how == SCCAP_ARGC) {
+	if (c.how == SCCAP_ARGV || c.how == SCCAP_ARGC || c.how == SCCAP_IOV) {
 		__u32 word = r->abi == ABI_I386 ? 4 : 8;
-		int got = wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | word << 8, c.each,
-				  c.count | (__u32)(c.max & 0xffff) << 16);
+		__u32 count_max = c.count | (__u32)(c.max & 0xffff) << 16;
+		int got = c.how == SCCAP_IOV
+			      ? wt_iov(l->off, ptr, (__u32)r->arg[c.size_arg & 7],
+				       c.each | word << 16, count_max)
+			      : wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | word << 8, c.each,
+					count_max);
 		if (got < 0) {
 			o->state = SCEV_CAP_FAULT;
 			l->faults++;
