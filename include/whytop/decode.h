@@ -43,15 +43,38 @@ enum sccap_size {
 	SCCAP_ARG,   /* as many bytes as argument size_arg says, at most max */
 	SCCAP_RET,   /* as many bytes as the result says (read, recv...), at most max */
 	SCCAP_ARGP,  /* as many bytes as the int that argument size_arg points at */
+	SCCAP_SP,    /* max bytes at the entry's stack pointer + 8 * size_arg (arg unused:
+			rt_sigreturn's signal frame, which strace reads there) */
+	SCCAP_FDPATH, /* -y: the path behind an fd, as /proc/PID/fd/N's link (AT_FDCWD: the
+			 cwd), at most max bytes; arg is SCCAP_FD | the argument holding the
+			 fd, or SCCAP_FD | SCCAP_FD_RESULT (at exit) for the result */
+	SCCAP_ARGV,   /* a NULL-terminated array of string pointers (execve's argv): at most
+			 count strings of at most each bytes, each stored with a NUL after
+			 it, max bytes in all; cut: the array went on */
+	SCCAP_ARGC,   /* the same array's length only (envp: "/+ 23 vars +/"), a uint32_t,
+			 counting at most SCCAP_ARGC_MAX pointers */
+	SCCAP_IOV,    /* struct iovec[N], N in argument size_arg: at most count elements,
+			 each as its base and length (two uint64_t), the bytes copied (a
+			 uint32_t, at most each) and those bytes; max bytes in all; cut: more */
 };
+#define SCCAP_ARGC_MAX 4096
+#define SCCAP_IOV_HEAD 20 /* an element's base, length and bytes copied */
+#define SCCAP_FD 0x80
+#define SCCAP_FD_RESULT 6
+/* an fd in memory: element (arg >> 3 & 1) of the int[2] the argument (arg & 7)
+ * points at, at exit (pipe2, socketpair) */
+#define SCCAP_FD_MEM 0x40
 
 /* One region: argument `arg` is a pointer; copy from it at entry or exit. */
 struct sccap {
 	uint8_t arg;	  /* 0..5 */
 	uint8_t at_exit;  /* 1: an output, copied when the call returns */
 	uint8_t how;	  /* enum sccap_size */
-	uint8_t size_arg; /* SCCAP_ARG / SCCAP_ARGP: which argument holds the size */
+	uint8_t size_arg; /* SCCAP_ARG / SCCAP_ARGP: which argument holds the size;
+			     SCCAP_SP: the offset from the stack pointer, in 8-byte words */
 	uint32_t max;	  /* bytes at most (<= SCEV_CAP_MAX) */
+	uint16_t each;	  /* SCCAP_ARGV: bytes of one string at most */
+	uint16_t count;	  /* SCCAP_ARGV: strings at most */
 };
 
 /*
@@ -60,6 +83,14 @@ struct sccap {
  * (a string is still captured one byte longer, so that "..." can be told).
  */
 int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap out[SCEV_MAX_CAPS]);
+/*
+ * -y: append to the n regions of sysdecode_captures the fd paths of call nr
+ * (its fd arguments at entry, an fd result at exit) while room is left, so
+ * that the path is the one the fd had when the call was made, not when its
+ * line is written; returns the new count. An fd without its capture is
+ * looked up by sysdecode_opts.fd_path when the line is written.
+ */
+int sysdecode_fd_captures(uint32_t arch, long nr, int n, struct sccap out[SCEV_MAX_CAPS]);
 
 /* ---- one call, as a backend saw it ---- */
 
@@ -84,6 +115,7 @@ struct scev {
 	uint32_t arch; /* AUDIT_ARCH_* the call came in on */
 	long nr;       /* without x32's bit 30 */
 	uint64_t arg[6];
+	uint64_t sp;	 /* the stack pointer at entry (for SCCAP_SP; 0: unknown) */
 	int64_t ret;	 /* valid with SCEV_EXIT */
 	unsigned part;	 /* SCEV_ENTRY, SCEV_EXIT or both */
 	uint64_t t_entry_ns, t_exit_ns; /* CLOCK_REALTIME; 0: unknown */
@@ -96,7 +128,8 @@ struct scev {
 struct sysdecode_opts {
 	unsigned strsize; /* -s: bytes of a string shown (strace's default: 32) */
 	bool fd_paths;	  /* -y: fd arguments as 3</etc/passwd> */
-	/* -y: the path behind fd of pid (escaped); NULL: leave the fd a number */
+	/* -y: the path behind fd of pid (escaped); NULL: leave the fd a number. Only
+	 * for an fd without an SCCAP_FDPATH capture */
 	const char *(*fd_path)(void *ctx, pid_t pid, int fd, char *buf, size_t size);
 	void *ctx;
 	/* -x: 1 a string with a non-printable byte all in \xHH, 2 (-xx) every string */

@@ -53,6 +53,7 @@ struct trace_opts {
 	bool follow;		 /* -f: threads and children born later, every thread of pids */
 	const struct sc_set *set; /* calls to log (NULL: all) */
 	unsigned strsize;	  /* -s, bounds the memory copied too */
+	bool fd_paths;		  /* -y: the backends capture fd paths at the call */
 };
 
 struct trace_session;

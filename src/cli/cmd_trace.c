@@ -658,7 +658,8 @@ static int trace_exec(int argc, char **argv)
 				.backend = a.backend,
 				.follow = a.follow, /* as strace: without -f, one task each */
 				.set = a.set_expr ? &a.set : NULL,
-				.strsize = (unsigned)a.strsize};
+				.strsize = (unsigned)a.strsize,
+				.fd_paths = a.fd_paths};
 	struct wt_err err;
 	wt_err_clear(&err);
 	struct trace_session *s = NULL;

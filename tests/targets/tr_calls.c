@@ -20,12 +20,16 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t got;
+/* an execve that fails: its argv and envp as strace prints them */
+static char *const ex_argv[] = {"tr_calls", "-x", "a\tb", "0123456789abcdefghijklmnopqrstuvwxyz!", "5", "6", "7", "8", "9", NULL};
+static char *const ex_envp[] = {"A=1", "B=2", NULL};
 
 static void on_usr1(int sig)
 {
@@ -69,6 +73,12 @@ int main(int argc, char **argv)
 	syscall(SYS_fcntl, p[0], F_GETFD);
 	syscall(SYS_fcntl, p[0], F_SETFL, O_NONBLOCK);
 	syscall(SYS_read, p[0], buf, 8); /* empty: EAGAIN */
+	{
+		struct iovec wv[2] = {{"hel", 3}, {"lo, world\n", 10}};
+		struct iovec rv[3] = {{buf, 4}, {buf + 4, 20}, {buf + 24, 8}};
+		syscall(SYS_writev, p[1], wv, 2);
+		syscall(SYS_readv, p[0], rv, 3);
+	}
 	long d = syscall(SYS_dup, fd);
 	syscall(SYS_dup3, fd, 20, O_CLOEXEC);
 	syscall(SYS_close, d);
@@ -94,6 +104,7 @@ int main(int argc, char **argv)
 	syscall(SYS_nanosleep, &ts, NULL);
 
 	/* process, signal */
+	syscall(SYS_execve, "/nonexistent/tr_calls", ex_argv, ex_envp);
 	syscall(SYS_getpid);
 	syscall(SYS_getppid);
 	syscall(SYS_uname, &un);

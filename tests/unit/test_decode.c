@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -67,6 +68,8 @@ static const char *fdpath(void *ctx, pid_t pid, int fd, char *buf, size_t size)
 		return "/etc/passwd";
 	if (fd == 5)
 		return "pipe:[1234]";
+	if (fd == AT_FDCWD)
+		return "/tmp/decode";
 	return NULL;
 }
 
@@ -560,6 +563,161 @@ static void test_unknown_and_i386(void **state)
 	assert_string_equal(fmt(&ev), "kill(-1, SIGKILL) = 0");
 }
 
+/* tr_calls' lines that once printed addresses (trace_strace.sh). */
+static void test_outputs_and_frames(void **state)
+{
+	(void)state;
+	/* an out-buffer of 0 bytes: nothing to read, "" */
+	struct scev ev = CALL("read", 0, 3, 0x7ffc6a443210, 16, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "read(3, \"\", 16) = 0");
+	/* FIONREAD's int, at exit; on failure the address */
+	int32_t six = 6;
+	ev = CALL("ioctl", 0, 4, 0x541b, 0x7ffc6a44320c, 0, 0, 0);
+	cap(&ev, 2, 1, &six, 4, false);
+	assert_string_equal(fmt(&ev), "ioctl(4, FIONREAD, [6]) = 0");
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "ioctl(4, FIONREAD, ");
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false), "[6]) = 0");
+	ev.ret = -EBADF;
+	assert_string_equal(fmt(&ev),
+			    "ioctl(4, FIONREAD, 0x7ffc6a44320c) = -1 EBADF (Bad file descriptor)");
+	/* struct utsname: its first two strings, as strace without -v */
+	unsigned char un[130] = {0};
+	memcpy(un, "Linux", 5);
+	memcpy(un + 65, "vm", 2);
+	ev = CALL("uname", 0, 0x7ffc6a443300, 0, 0, 0, 0, 0);
+	cap(&ev, 0, 1, un, sizeof(un), false);
+	assert_string_equal(fmt(&ev), "uname({sysname=\"Linux\", nodename=\"vm\", ...}) = 0");
+	/* rt_sigreturn: the mask of the frame at the stack pointer */
+	uint64_t mask = 0;
+	ev = CALL("rt_sigreturn", 0, 0, 0, 0, 0, 0, 0);
+	cap(&ev, 0, 0, &mask, 8, false);
+	assert_string_equal(fmt(&ev), "rt_sigreturn({mask=[]}) = 0");
+	mask = 1u << (SIGUSR2 - 1) | 1u << (SIGCHLD - 1);
+	assert_string_equal(fmt(&ev), "rt_sigreturn({mask=[USR2 CHLD]}) = 0");
+	/* getcwd's path is never cut at -s (strace -s 8) */
+	ev = CALL("getcwd", 17, 0x5000, 256, 0, 0, 0, 0);
+	cap(&ev, 0, 1, "/work/wt/decode2", 17, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 8, false), "getcwd(\"/work/wt/decode2\", 256) = 17");
+	/* -y: AT_FDCWD</its/cwd> */
+	ev = CALL("openat", -ENOENT, -100, 0x5000, 0, 0, 0, 0);
+	capstr(&ev, 1, "/x");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "openat(AT_FDCWD</tmp/decode>, \"/x\", O_RDONLY) = -1 ENOENT (No such file "
+			    "or directory)");
+
+	/* -y from the backend's captures: the paths when the call was made */
+	ev = CALL("dup", 6, 3, 0, 0, 0, 0, 0);
+	cap(&ev, SCCAP_FD | 0, 0, "/dev/null", 9, false);
+	cap(&ev, SCCAP_FD | SCCAP_FD_RESULT, 1, "/dev/null", 9, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "dup(3</dev/null>) = 6</dev/null>");
+	assert_string_equal(fmt(&ev), "dup(3) = 6"); /* without -y */
+	ev = CALL("close", 0, 6, 0, 0, 0, 0, 0); /* closed since: the capture, not the writer */
+	cap(&ev, SCCAP_FD | 0, 0, "socket:[77]", 11, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true), "close(6<socket:[77]>) = 0");
+	ev = CALL("close", -EBADF, 3, 0, 0, 0, 0, 0); /* not open then: no path */
+	ev.cap[ev.ncap++] = (struct scev_cap){.arg = SCCAP_FD | 0, .state = SCEV_CAP_FAULT};
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "close(3) = -1 EBADF (Bad file descriptor)");
+	ev = CALL("openat", 3, -100, 0x5000, 0, 0, 0, 0); /* escaped like any text */
+	capstr(&ev, 1, "/x");
+	cap(&ev, SCCAP_FD | 0, 0, "/a\nb", 4, false);
+	cap(&ev, SCCAP_FD | SCCAP_FD_RESULT, 1, "/x", 2, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "openat(AT_FDCWD</a\\nb>, \"/x\", O_RDONLY) = 3</x>");
+
+	/* execve: argv's strings (each with its NUL), envp's length */
+	static const char argv_caps[] = "ls\0-l\0a\tb\0";
+	uint32_t nenv = 23;
+	ev = CALL("execve", -ENOENT, 0x5000, 0x7ffc6a443400, 0x7ffc6a443500, 0, 0, 0);
+	capstr(&ev, 0, "/bin/ls");
+	cap(&ev, 1, 0, argv_caps, sizeof(argv_caps) - 1, false);
+	cap(&ev, 2, 0, &nenv, 4, false);
+	assert_string_equal(fmt(&ev), "execve(\"/bin/ls\", [\"ls\", \"-l\", \"a\\tb\"], "
+				      "0x7ffc6a443500 /* 23 vars */) = -1 ENOENT (No such file or "
+				      "directory)");
+	/* strace -s 2: two strings of two bytes at most, then "..." */
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 2, false),
+			    "execve(\"/bin/ls\", [\"ls\", \"-l\", ...], 0x7ffc6a443500 /* 23 vars */");
+	ev.cap[1].len = 3; /* only "ls": the array went on past the bound */
+	ev.cap[1].cut = true;
+	ev.cap[2].state = SCEV_CAP_FAULT;
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false),
+			    "execve(\"/bin/ls\", [\"ls\", ...], 0x7ffc6a443500");
+
+	/* iovecs: writev's at entry, readv's at exit filled up to the result */
+	unsigned char iov[2 * SCCAP_IOV_HEAD + 13];
+	uint64_t h[2] = {0x5000, 3};
+	uint32_t g = 3;
+	memcpy(iov, h, 16), memcpy(iov + 16, &g, 4), memcpy(iov + 20, "hel", 3);
+	h[0] = 0x6000, h[1] = 10, g = 10;
+	memcpy(iov + 23, h, 16), memcpy(iov + 39, &g, 4), memcpy(iov + 43, "lo, world\n", 10);
+	ev = CALL("writev", 13, 5, 0x7ffc6a443600, 2, 0, 0, 0);
+	cap(&ev, 1, 0, iov, sizeof(iov), false);
+	assert_string_equal(fmt(&ev), "writev(5, [{iov_base=\"hel\", iov_len=3}, {iov_base=\"lo, "
+				      "world\\n\", iov_len=10}], 2) = 13");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 1, false),
+			    "writev(5, [{iov_base=\"h\"..., iov_len=3}, ...], 2) = 13");
+	ev = CALL("readv", 5, 4, 0x7ffc6a443600, 2, 0, 0, 0); /* 5 bytes came: 3 + 2 */
+	cap(&ev, 1, 1, iov, sizeof(iov), false);
+	assert_string_equal(fmt(&ev), "readv(4, [{iov_base=\"hel\", iov_len=3}, {iov_base=\"lo\", "
+				      "iov_len=10}], 2) = 5");
+	ev.ret = -EAGAIN;
+	assert_string_equal(fmt(&ev), "readv(4, [{iov_base=0x5000, iov_len=3}, {iov_base=0x6000, "
+				      "iov_len=10}], 2) = -1 EAGAIN (Resource temporarily "
+				      "unavailable)");
+
+	/* the captures behind them */
+	struct sccap c[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "readv"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_IOV);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(c[0].size_arg, 2);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "execve"), 8, c), 3);
+	assert_int_equal(c[1].how, SCCAP_ARGV);
+	assert_int_equal(c[1].each, 9);
+	assert_int_equal(c[1].count, 9);
+	assert_int_equal(c[2].how, SCCAP_ARGC);
+	int n = sysdecode_captures(X64, sysname_lookup(X64, "openat"), 32, c);
+	assert_int_equal(n, 1);
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "openat"), n, c), 3);
+	assert_int_equal(c[1].how, SCCAP_FDPATH);
+	assert_int_equal(c[1].arg, SCCAP_FD | 0);
+	assert_int_equal(c[1].at_exit, 0);
+	assert_int_equal(c[2].arg, SCCAP_FD | SCCAP_FD_RESULT);
+	assert_int_equal(c[2].at_exit, 1);
+	n = sysdecode_captures(X64, sysname_lookup(X64, "dup3"), 32, c);
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "dup3"), n, c), 3);
+	assert_int_equal(c[1].arg, SCCAP_FD | 1);
+	n = sysdecode_captures(X64, sysname_lookup(X64, "recvfrom"), 32, c); /* full: none */
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "recvfrom"), n, c), 4);
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "getpid"), 0, c), 0);
+	/* pipe2's fds live in its int[2]: read at exit, element by element */
+	n = sysdecode_captures(X64, sysname_lookup(X64, "pipe2"), 32, c);
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "pipe2"), n, c), 3);
+	assert_int_equal(c[1].arg, SCCAP_FD | SCCAP_FD_MEM | 0);
+	assert_int_equal(c[2].arg, SCCAP_FD | SCCAP_FD_MEM | 1 << 3 | 0);
+	assert_int_equal(c[2].at_exit, 1);
+	int32_t p2[2] = {4, 5};
+	ev = CALL("pipe2", 0, 0x5000, O_CLOEXEC, 0, 0, 0, 0);
+	cap(&ev, 0, 1, p2, 8, false);
+	cap(&ev, SCCAP_FD | SCCAP_FD_MEM | 0, 1, "pipe:[9]", 8, false);
+	cap(&ev, SCCAP_FD | SCCAP_FD_MEM | 1 << 3 | 0, 1, "pipe:[9]", 8, false);
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 32, true),
+			    "pipe2([4<pipe:[9]>, 5<pipe:[9]>], O_CLOEXEC) = 0");
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "rt_sigreturn"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_SP);
+	assert_int_equal(c[0].at_exit, 0);
+	assert_int_equal(c[0].size_arg * 8, 296); /* uc.uc_sigmask from sp */
+	assert_int_equal(c[0].max, 8);
+	assert_int_equal(sysdecode_captures(I386, sysname_lookup(I386, "rt_sigreturn"), 32, c), 1);
+	assert_int_equal(c[0].size_arg * 8, 248);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "uname"), 32, c), 1);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(c[0].max, 130);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "getcwd"), 8, c), 1);
+	assert_int_equal(c[0].max, SCEV_CAP_MAX);
+}
+
 static void test_captures(void **state)
 {
 	(void)state;
@@ -675,6 +833,7 @@ int main(void)
 	    cmocka_unit_test(test_process_signal_memory_clock),
 	    cmocka_unit_test(test_faults_and_y),
 	    cmocka_unit_test(test_unknown_and_i386),
+	    cmocka_unit_test(test_outputs_and_frames),
 	    cmocka_unit_test(test_captures),
 	    cmocka_unit_test(test_classes_and_sets),
 	    cmocka_unit_test(test_names),

@@ -852,6 +852,98 @@ static void test_capture_regions(void **state)
 	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_FIXED, .max = 8}, buf);
 	assert_int_equal(c.len, 8);
 	assert_false(c.cut);
+	/* relative to the stack pointer (rt_sigreturn's frame), not to an argument */
+	ev.arg[0] = 0;
+	ev.sp = (uint64_t)(uintptr_t)data - 16;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_SP, .size_arg = 2, .max = 4},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 4);
+	assert_memory_equal(c.data, "0123", 4);
+	ev.sp = 0; /* unknown */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 0, .how = SCCAP_SP, .size_arg = 2, .max = 4},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+	/* -y: the child's fds and cwd, read from /proc while it holds them */
+	ev.part = SCEV_ENTRY;
+	ev.arg[1] = FD_FEED;
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = SCCAP_FD | 1, .how = SCCAP_FDPATH, .max = 64},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_true(c.len > 6 && memcmp(c.data, "pipe:[", 6) == 0);
+	ev.arg[1] = (uint64_t)-100; /* AT_FDCWD */
+	char cwd[4096];
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = SCCAP_FD | 1, .how = SCCAP_FDPATH, .max = SCEV_CAP_MAX},
+		   buf);
+	assert_int_equal(c.len, strlen(cwd));
+	assert_memory_equal(c.data, cwd, c.len);
+	ev.arg[1] = 999; /* not open */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = SCCAP_FD | 1, .how = SCCAP_FDPATH, .max = 64},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	/* the result's fd: only at exit */
+	struct sccap res = {.arg = SCCAP_FD | SCCAP_FD_RESULT, .at_exit = 1, .how = SCCAP_FDPATH,
+			    .max = 64};
+	ev.ret = FD_FEED;
+	c = cap_of(k.pid, &ev, res, buf);
+	assert_int_equal(c.state, SCEV_CAP_NONE);
+	ev.part = SCEV_EXIT;
+	c = cap_of(k.pid, &ev, res, buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_true(memcmp(c.data, "pipe:[", 6) == 0);
+	/* execve's argv, as the child has it: strings with their NULs, bounded */
+	static const char *av[] = {"ls", "-l", "0123456789", NULL};
+	ev.arg[1] = (uint64_t)(uintptr_t)av;
+	ev.arch = AUDIT_ARCH_X86_64;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARGV, .max = 64, .each = 5, .count = 8},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 3 + 3 + 6);
+	assert_memory_equal(c.data, "ls\0-l\0" "01234\0", 12);
+	assert_false(c.cut);
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARGV, .max = 64, .each = 5, .count = 2},
+		   buf);
+	assert_int_equal(c.len, 6);
+	assert_true(c.cut);
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_ARGC, .max = 4}, buf);
+	uint32_t nargs;
+	memcpy(&nargs, c.data, 4);
+	assert_int_equal(nargs, 3);
+	ev.arg[1] = (uint64_t)(uintptr_t)(m + page); /* the hole */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_ARGC, .max = 4}, buf);
+	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	/* iovecs: base, length, bytes copied (at most each) and the bytes */
+	static struct iovec iv[2] = {{data, 3}, {data + 3, 7}};
+	ev.arg[1] = (uint64_t)(uintptr_t)iv;
+	ev.arg[2] = 2;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_IOV, .size_arg = 2, .max = 256, .each = 5,
+				  .count = 8},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 2 * SCCAP_IOV_HEAD + 3 + 5);
+	uint64_t ilen;
+	uint32_t igot;
+	memcpy(&ilen, c.data + SCCAP_IOV_HEAD + 3 + 8, 8);
+	memcpy(&igot, c.data + SCCAP_IOV_HEAD + 3 + 16, 4);
+	assert_int_equal(ilen, 7);
+	assert_int_equal(igot, 5);
+	assert_memory_equal(c.data + 2 * SCCAP_IOV_HEAD + 3, "34567", 5);
+	assert_memory_equal(c.data + SCCAP_IOV_HEAD, "012", 3);
+	/* an fd in the child's memory (pipe2's int[2]), element 1 */
+	static int32_t fds2[2] = {999, FD_FEED};
+	ev.arg[0] = (uint64_t)(uintptr_t)fds2;
+	ev.ret = 0;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = SCCAP_FD | SCCAP_FD_MEM | 1 << 3 | 0, .at_exit = 1,
+				  .how = SCCAP_FDPATH, .max = 64},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_true(memcmp(c.data, "pipe:[", 6) == 0);
 
 	free(buf);
 	kid_send(k.go);

@@ -68,6 +68,13 @@ enum sd_kind {
 	K_STATX,    /* struct statx at exit */
 	K_RLIM_IN,  /* struct rlimit at entry; PARAM 1: 64-bit on i386 too (prlimit64) */
 	K_RLIM_OUT,
+	K_IOCTLARG, /* ioctl's third, by the command in argument 1: FIONREAD's int at exit */
+	K_UTSNAME,  /* struct utsname at exit: {sysname="Linux", nodename="vm", ...} */
+	K_SIGFRAME, /* rt_sigreturn: {mask=[...]} from the signal frame at the stack pointer */
+	K_ARGV,	    /* execve's argv: ["ls", "-l"], -s strings and at most -s of them */
+	K_ENVC,	    /* execve's envp as strace without -v: 0x7ffc... /+ 23 vars +/ */
+	K_IOV_IN,   /* struct iovec[PARAM's count] at entry (writev) */
+	K_IOV_OUT,  /* struct iovec[PARAM's count] at exit, filled up to the result (readv) */
 	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS
@@ -101,6 +108,8 @@ struct sd_call {
 const struct sd_call *sd_call_of(uint32_t arch, long nr);
 /* 1 if arch is i386 (32-bit words, its own structure layouts). */
 int sd_is_i386(uint32_t arch);
+/* How many arguments (or pseudo-arguments: rt_sigreturn's frame) c shows, 0..6. */
+int sd_nargs(const struct sd_call *c);
 /* Whether an argument of this kind is printed only at exit. */
 int sd_kind_at_exit(enum sd_kind k);
 

@@ -161,22 +161,45 @@ static void put_buf(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 			size = n = (size_t)(nul - k->data);
 	}
 	bool more = size > n || (k->cut && n == k->len);
-	if (n > f->strsize) {
+	if (n > f->strsize && !cstr) { /* a path is never cut at -s */
 		n = f->strsize;
 		more = true;
 	}
 	quote_x(out, k->data, n, more, hex || want_hex(f, k->data, n));
 }
 
-static void put_fd(struct wt_buf *out, const struct fmt *f, int fd)
+/*
+ * -y: "<path>" after fd (AT_FDCWD: -100, the directory): captured by the
+ * backend when the call was made (src: the argument, SCCAP_FD_RESULT the
+ * result, -1 none), else asked of the writer now.
+ */
+static void put_fd_path(struct wt_buf *out, const struct fmt *f, int fd, int src)
 {
-	wt_buf_printf(out, "%d", fd);
-	if (fd >= 0 && f->o && f->o->fd_paths && f->o->fd_path) {
+	if (!(fd >= 0 || fd == -100) || !f->o || !f->o->fd_paths)
+		return;
+	const struct scev_cap *k =
+	    src < 0 ? NULL
+		    : cap_of(f, SCCAP_FD | src, src == SCCAP_FD_RESULT || (src & SCCAP_FD_MEM));
+	if (k) { /* an fd not open then (FAULT, NONE) has no path, as in strace */
+		if (k->state == SCEV_CAP_OK && k->data && k->len) {
+			char buf[4 * SCEV_CAP_MAX + 1];
+			wt_buf_printf(out, "<%s>",
+				      wt_escape_to(buf, sizeof(buf), (const char *)k->data, k->len, 0));
+		}
+		return;
+	}
+	if (f->o->fd_path) {
 		char buf[4096];
 		const char *p = f->o->fd_path(f->o->ctx, f->ev->pid, fd, buf, sizeof(buf));
 		if (p)
 			wt_buf_printf(out, "<%s>", p);
 	}
+}
+
+static void put_fd(struct wt_buf *out, const struct fmt *f, int fd, int src)
+{
+	wt_buf_printf(out, "%d", fd);
+	put_fd_path(out, f, fd, src);
 }
 
 static int64_t get_i64(const unsigned char *p, int size)
@@ -288,7 +311,7 @@ static void put_pollfds(struct wt_buf *out, const struct fmt *f, int i, uint64_t
 		if (at_exit && !ev[1])
 			continue;
 		wt_buf_printf(out, "%s{fd=", sep);
-		put_fd(out, f, fd);
+		put_fd(out, f, fd, -1);
 		wt_buf_puts(out, at_exit ? ", revents=" : ", events=");
 		sd_print_flags(out, X_POLL, ev[at_exit]);
 		wt_buf_puts(out, "}");
@@ -489,9 +512,9 @@ static void put_pipe(struct wt_buf *out, const struct fmt *f, int i)
 	int32_t fd[2];
 	memcpy(fd, k->data, 8);
 	wt_buf_puts(out, "[");
-	put_fd(out, f, fd[0]);
+	put_fd(out, f, fd[0], SCCAP_FD_MEM | i);
 	wt_buf_puts(out, ", ");
-	put_fd(out, f, fd[1]);
+	put_fd(out, f, fd[1], SCCAP_FD_MEM | 1 << 3 | i);
 	wt_buf_puts(out, "]");
 }
 
@@ -533,6 +556,151 @@ static void put_epev(struct wt_buf *out, const struct fmt *f, int i)
 	wt_buf_puts(out, "{events=");
 	sd_print_flags(out, X_EPOLLEV, ev);
 	wt_buf_printf(out, ", data={u32=%u, u64=%llu}}", (uint32_t)data, (unsigned long long)data);
+}
+
+/* ioctl's argument: FIONREAD's int out ([6]); other commands' stay addresses. */
+static void put_ioctlarg(struct wt_buf *out, const struct fmt *f, int i, uint64_t cmd)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 4);
+	if ((uint32_t)cmd == 0x541b && k && !f->failed) { /* FIONREAD */
+		int32_t n;
+		memcpy(&n, k->data, 4);
+		wt_buf_printf(out, "[%d]", n);
+		return;
+	}
+	put_ptr(out, word(f, i));
+}
+
+/* struct utsname, as strace without -v: the first two of its 65-byte strings. */
+static void put_utsname(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 130);
+	if (!k || f->failed) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	static const char *const field[] = {"sysname", "nodename"};
+	wt_buf_puts(out, "{");
+	for (int j = 0; j < 2; j++) {
+		const unsigned char *p = k->data + 65 * j, *nul = memchr(p, 0, 65);
+		wt_buf_printf(out, "%s=", field[j]);
+		quote(out, p, nul ? (size_t)(nul - p) : 65, !nul);
+		wt_buf_puts(out, ", ");
+	}
+	wt_buf_puts(out, "...}");
+}
+
+/* execve's argv: ["ls", "-l"]; at most -s strings, then "..." as strace. */
+static void put_argv(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 0);
+	if (!k) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	const unsigned char *p = k->data, *end = k->data + k->len;
+	unsigned n = 0;
+	wt_buf_puts(out, "[");
+	while (p < end) {
+		const unsigned char *nul = memchr(p, 0, (size_t)(end - p));
+		if (!nul)
+			break;
+		if (n)
+			wt_buf_puts(out, ", ");
+		if (n >= f->strsize) {
+			wt_buf_puts(out, "...");
+			wt_buf_puts(out, "]");
+			return;
+		}
+		size_t len = (size_t)(nul - p);
+		bool more = len > f->strsize;
+		if (more)
+			len = f->strsize;
+		quote_x(out, p, len, more, want_hex(f, p, len));
+		n++;
+		p = nul + 1;
+	}
+	if (k->cut)
+		wt_buf_puts(out, n ? ", ..." : "...");
+	wt_buf_puts(out, "]");
+}
+
+/*
+ * struct iovec[n]: [{iov_base="data", iov_len=5}, ...], at most -s elements;
+ * readv's are filled up to the result (left: bytes not yet accounted), and
+ * shown as addresses when it failed, as strace does.
+ */
+static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t n)
+{
+	const struct scev_cap *k = cap_ok(f, i, at_exit, 0);
+	if (!k || n == 0) {
+		if (k && n == 0)
+			wt_buf_puts(out, "[]");
+		else
+			put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t left = at_exit ? (uint64_t)f->ret : UINT64_MAX;
+	const unsigned char *p = k->data, *end = k->data + k->len;
+	uint64_t shown = 0;
+	wt_buf_puts(out, "[");
+	for (; shown < n && shown < f->strsize && end - p >= SCCAP_IOV_HEAD; shown++) {
+		if (shown)
+			wt_buf_puts(out, ", ");
+		uint64_t base, len;
+		uint32_t got;
+		memcpy(&base, p, 8);
+		memcpy(&len, p + 8, 8);
+		memcpy(&got, p + 16, 4);
+		p += SCCAP_IOV_HEAD;
+		if (got > (size_t)(end - p))
+			got = (uint32_t)(end - p);
+		wt_buf_puts(out, "{iov_base=");
+		if (f->failed) {
+			put_ptr(out, base);
+		} else {
+			uint64_t want = len < left ? len : left;
+			if (at_exit)
+				left -= want;
+			size_t m = got < want ? got : (size_t)want;
+			bool more = want > m;
+			if (m > f->strsize) {
+				m = f->strsize;
+				more = true;
+			}
+			quote_x(out, p, m, more, want_hex(f, p, m));
+		}
+		p += got;
+		wt_buf_printf(out, ", iov_len=%llu}", (unsigned long long)len);
+	}
+	if (shown < n) /* past -s elements, or past what was copied */
+		wt_buf_puts(out, shown ? ", ..." : "...");
+	wt_buf_puts(out, "]");
+}
+
+/* envp, as strace without -v: its address and how many strings. */
+static void put_envc(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 4);
+	put_ptr(out, word(f, i));
+	if (!k)
+		return;
+	uint32_t n;
+	memcpy(&n, k->data, 4);
+	wt_buf_printf(out, " /* %u var%s%s */", n, n == 1 ? "" : "s", k->cut ? " or more" : "");
+}
+
+/* rt_sigreturn: the mask it restores, from the frame at the stack pointer. */
+static void put_sigframe(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 8);
+	if (!k)
+		return; /* the backend could not read it: rt_sigreturn() */
+	uint64_t m;
+	memcpy(&m, k->data, 8);
+	wt_buf_puts(out, "{mask=");
+	put_mask(out, m);
+	wt_buf_puts(out, "}");
 }
 
 /* The access mode is a value in the low two bits, the rest flags. */
@@ -689,13 +857,14 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		wt_buf_printf(out, "%#03llo", (unsigned long long)(v & 0xffffffffu));
 		break;
 	case K_FD:
-		put_fd(out, f, (int32_t)v);
+		put_fd(out, f, (int32_t)v, i);
 		break;
 	case K_DIRFD:
-		if ((int32_t)v == -100)
+		if ((int32_t)v == -100) {
 			wt_buf_puts(out, "AT_FDCWD");
-		else
-			put_fd(out, f, (int32_t)v);
+			put_fd_path(out, f, -100, i); /* -y: AT_FDCWD</its/cwd>, as strace */
+		} else
+			put_fd(out, f, (int32_t)v, i);
 		break;
 	case K_PATH:
 		put_cstr(out, f, i, SCEV_CAP_MAX);
@@ -711,6 +880,8 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_OBUFX:
 		if (f->failed)
 			put_ptr(out, v);
+		else if (f->ret == 0 && v) /* nothing came: no memory to read */
+			wt_buf_puts(out, "\"\"");
 		else
 			put_buf(out, f, i, 1, (uint64_t)f->ret, SD_KIND(a) == K_OSTR,
 				SD_KIND(a) == K_OBUFX);
@@ -891,6 +1062,25 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_RLIM_OUT:
 		put_rlimit(out, f, i, SD_KIND(a) == K_RLIM_OUT, (f->i386 && !p) ? 4 : 8);
 		break;
+	case K_IOCTLARG:
+		put_ioctlarg(out, f, i, word(f, (int)(p % 6)));
+		break;
+	case K_UTSNAME:
+		put_utsname(out, f, i);
+		break;
+	case K_SIGFRAME:
+		put_sigframe(out, f, i);
+		break;
+	case K_ARGV:
+		put_argv(out, f, i);
+		break;
+	case K_ENVC:
+		put_envc(out, f, i);
+		break;
+	case K_IOV_IN:
+	case K_IOV_OUT:
+		put_iov(out, f, i, SD_KIND(a) == K_IOV_OUT, (uint32_t)word(f, (int)(p % 6)));
+		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld",
 			      (long long)((uint32_t)f->ev->arg[i] |
@@ -960,14 +1150,14 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 		break;
 	case R_FD:
 		wt_buf_puts(out, " = ");
-		put_fd(out, f, (int)r);
+		put_fd(out, f, (int)r, SCCAP_FD_RESULT);
 		break;
 	case R_FCNTL:
 		switch (ev->arg[1] & 0xffffffffu) {
 		case 0:
 		case 1030: /* F_DUPFD, F_DUPFD_CLOEXEC */
 			wt_buf_puts(out, " = ");
-			put_fd(out, f, (int)r);
+			put_fd(out, f, (int)r, SCCAP_FD_RESULT);
 			break;
 		case 1: /* F_GETFD */
 			if (r) {
@@ -1008,14 +1198,14 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 	/* The arguments shown, and the first one known only at exit. */
 	int idx[6], n = 0, first_exit;
 	if (f.c && f.c->arg) {
-		int na = f.c->nargs < 0 ? 0 : f.c->nargs > 6 ? 6 : f.c->nargs;
+		int na = sd_nargs(f.c);
 		if (SD_KIND(f.c->arg[1]) == K_FUTEXOP && na > futex_nargs(ev->arg[1]))
 			na = futex_nargs(ev->arg[1]);
 		for (int i = 0; i < na; i++)
 			if (shown(&f, i))
 				idx[n++] = i;
 	} else {
-		int na = f.c ? (f.c->nargs < 0 ? 0 : f.c->nargs > 6 ? 6 : f.c->nargs) : 6;
+		int na = sd_nargs(f.c);
 		for (int i = 0; i < na; i++)
 			idx[n++] = i;
 	}

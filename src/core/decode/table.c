@@ -60,12 +60,12 @@ static const struct sd_sig sigs[] = {
 	{ "write", R_INT, { FD, IBUF(2), UL } },
 	{ "pread64", R_INT, { FD, OBUF, UL, L } },
 	{ "pwrite64", R_INT, { FD, IBUF(2), UL, L } },
-	{ "readv", R_INT, { FD, HEX, I } },
-	{ "writev", R_INT, { FD, HEX, I } },
-	{ "preadv", R_INT, { FD, HEX, I, L } },
-	{ "pwritev", R_INT, { FD, HEX, I, L } },
-	{ "preadv2", R_INT, { FD, HEX, I, L, L, FL(RWF) } },
-	{ "pwritev2", R_INT, { FD, HEX, I, L, L, FL(RWF) } },
+	{ "readv", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I } },
+	{ "writev", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I } },
+	{ "preadv", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I, L } },
+	{ "pwritev", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I, L } },
+	{ "preadv2", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I, L, L, FL(RWF) } },
+	{ "pwritev2", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I, L, L, FL(RWF) } },
 	{ "open", R_FD, { PATH, K_OPENFL, SD_ARG(K_OPENMODE, 1) } },
 	{ "creat", R_FD, { PATH, O } },
 	{ "openat", R_FD, { DFD, PATH, K_OPENFL, SD_ARG(K_OPENMODE, 2) } },
@@ -96,7 +96,7 @@ static const struct sd_sig sigs[] = {
 	{ "pselect6_time64", R_INT, { I, FDS, FDS, FDS, K_TS64_IN, HEX } },
 	{ "lseek", R_INT, { FD, L, XV(SEEK) } },
 	{ "_llseek", R_INT, { FD, UL, UL, HEX, XV(SEEK) } },
-	{ "ioctl", R_INT, { FD, XV(IOCTL), HEX } },
+	{ "ioctl", R_INT, { FD, XV(IOCTL), SD_ARG(K_IOCTLARG, 1) } },
 	{ "access", R_INT, { PATH, K_ACCESS } },
 	{ "faccessat", R_INT, { DFD, PATH, K_ACCESS } },
 	{ "faccessat2", R_INT, { DFD, PATH, K_ACCESS, FL(AT) } },
@@ -204,8 +204,8 @@ static const struct sd_sig sigs[] = {
 	{ "pidfd_getfd", R_FD, { FD, FD, U } },
 	{ "pidfd_send_signal", R_INT, { FD, SIG, HEX, U } },
 	{ "setns", R_INT, { FD, FL(CLONE) } },
-	{ "execve", R_INT, { PATH, HEX, HEX } },
-	{ "execveat", R_INT, { DFD, PATH, HEX, HEX, FL(AT) } },
+	{ "execve", R_INT, { PATH, K_ARGV, K_ENVC } },
+	{ "execveat", R_INT, { DFD, PATH, K_ARGV, K_ENVC, FL(AT) } },
 	/* %memory */
 	{ "mmap", R_HEX, { HEX, UL, FL(PROT), FL(MAP), FD, K_XNUM } },
 	{ "mmap2", R_HEX, { HEX, UL, FL(PROT), FL(MAP), FD, K_PGOFF } },
@@ -237,6 +237,7 @@ static const struct sd_sig sigs[] = {
 	{ "rt_sigqueueinfo", R_INT, { I, SIG, HEX } },
 	{ "rt_tgsigqueueinfo", R_INT, { I, I, SIG, HEX } },
 	{ "unshare", R_INT, { FL(CLONE) } },
+	{ "uname", R_INT, { K_UTSNAME } },
 	/* %signal */
 	{ "rt_sigaction", R_INT, { SIG, K_SIGACT_IN, K_SIGACT_OUT, UL } },
 	{ "rt_sigprocmask", R_INT, { XV(SIGHOW), K_SIGSET_IN, K_SIGSET_OUT, UL } },
@@ -245,6 +246,7 @@ static const struct sd_sig sigs[] = {
 	{ "rt_sigtimedwait", R_INT, { K_SIGSET_IN, HEX, K_TS_IN, UL } },
 	{ "rt_sigtimedwait_time64", R_INT, { K_SIGSET_IN, HEX, K_TS64_IN, UL } },
 	{ "sigaltstack", R_INT, { HEX, HEX } },
+	{ "rt_sigreturn", R_INT, { K_SIGFRAME } }, /* no arguments: the frame strace shows */
 	{ "signal", R_HEX, { SIG, HEX } },
 	{ "sigprocmask", R_INT, { XV(SIGHOW), HEX, HEX } },
 	/* %network */
@@ -376,10 +378,10 @@ static const struct sd_sig sigs[] = {
 static const struct sd_sig sigs_i386[] = {
 	{ "pread64", R_INT, { FD, OBUF, UL, LL } },
 	{ "pwrite64", R_INT, { FD, IBUF(2), UL, LL } },
-	{ "preadv", R_INT, { FD, HEX, I, LL } },
-	{ "pwritev", R_INT, { FD, HEX, I, LL } },
-	{ "preadv2", R_INT, { FD, HEX, I, LL, FL(RWF) } },
-	{ "pwritev2", R_INT, { FD, HEX, I, LL, FL(RWF) } },
+	{ "preadv", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I, LL } },
+	{ "pwritev", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I, LL } },
+	{ "preadv2", R_INT, { FD, SD_ARG(K_IOV_OUT, 2), I, LL, FL(RWF) } },
+	{ "pwritev2", R_INT, { FD, SD_ARG(K_IOV_IN, 2), I, LL, FL(RWF) } },
 	{ "sync_file_range", R_INT, { FD, LL, LL, U } },
 	{ "fanotify_mark", R_INT, { FD, HEX, LL, DFD, PATH } },
 	{ "fallocate", R_INT, { FD, FL(FALLOC), LL, LL } },
@@ -508,10 +510,22 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_STATX:
 	case K_CLONETAIL:
 	case K_RLIM_OUT:
+	case K_IOCTLARG:
+	case K_UTSNAME:
+	case K_IOV_OUT:
 		return 1;
 	default:
 		return 0;
 	}
+}
+
+int sd_nargs(const struct sd_call *c)
+{
+	if (!c)
+		return 6;
+	if (c->arg && SD_KIND(c->arg[0]) == K_SIGFRAME)
+		return 1;
+	return c->nargs < 0 ? 0 : c->nargs > 6 ? 6 : c->nargs;
 }
 
 static unsigned min_u(unsigned a, unsigned b)
@@ -536,9 +550,38 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.max = sbuf;
 		break;
 	case K_OBUF:
-	case K_OSTR:
 	case K_OBUFX:
 		c.how = SCCAP_RET, c.max = sbuf;
+		break;
+	case K_OSTR: /* a path (getcwd): strace never cuts it at -s */
+		c.how = SCCAP_RET, c.max = SCEV_CAP_MAX;
+		break;
+	case K_IOCTLARG: /* an int for FIONREAD; for other commands unused (may fault) */
+		c.how = SCCAP_FIXED, c.max = 4;
+		break;
+	case K_UTSNAME: /* sysname and nodename, 65 bytes each */
+		c.how = SCCAP_FIXED, c.max = 130;
+		break;
+	case K_ARGV: /* strace: -s strings of -s bytes at most, then "..." */
+		c.how = SCCAP_ARGV, c.max = SCEV_CAP_MAX;
+		c.each = (uint16_t)sbuf;
+		c.count = (uint16_t)min_u(strsize + 1, 1024);
+		break;
+	case K_ENVC:
+		c.how = SCCAP_ARGC, c.max = 4;
+		break;
+	case K_IOV_IN: /* strace: -s elements of -s bytes, then "..." */
+	case K_IOV_OUT:
+		c.how = SCCAP_IOV, c.max = SCEV_CAP_MAX, c.size_arg = (uint8_t)SD_PARAM(a);
+		c.each = (uint16_t)sbuf;
+		c.count = (uint16_t)min_u(strsize + 1, 1024);
+		break;
+	case K_SIGFRAME:
+		/* uc.uc_sigmask of the rt_sigframe: the restorer has popped
+		 * pretcode, so on x86_64 the ucontext starts at sp and its mask
+		 * is 296 bytes in (flags, link, stack_t, sigcontext); on i386 sp
+		 * is the frame + 4, the mask at frame + 252 */
+		c.how = SCCAP_SP, c.max = 8, c.size_arg = i386 ? 248 / 8 : 296 / 8;
 		break;
 	case K_TS_IN:
 	case K_TS_OUT:
@@ -615,13 +658,43 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 	return 1;
 }
 
+int sysdecode_fd_captures(uint32_t arch, long nr, int n, struct sccap out[SCEV_MAX_CAPS])
+{
+	const struct sd_call *c = sd_call_of(arch, nr);
+	if (!c || !c->arg || n < 0)
+		return n < 0 ? 0 : n;
+	struct sccap fc = {.how = SCCAP_FDPATH, .max = SCEV_CAP_MAX};
+	for (int i = 0; i < sd_nargs(c) && n < SCEV_MAX_CAPS; i++) {
+		enum sd_kind k = SD_KIND(c->arg[i]);
+		if (k == K_PIPE) { /* its two fds, from the int[2] at exit */
+			for (int e = 0; e < 2 && n < SCEV_MAX_CAPS; e++)
+				out[n++] = (struct sccap){.arg = (uint8_t)(SCCAP_FD | SCCAP_FD_MEM |
+									   e << 3 | i),
+							  .at_exit = 1,
+							  .how = SCCAP_FDPATH,
+							  .max = SCEV_CAP_MAX};
+			continue;
+		}
+		if (k != K_FD && k != K_DIRFD)
+			continue;
+		fc.arg = (uint8_t)(SCCAP_FD | i);
+		out[n++] = fc;
+	}
+	if ((c->ret == R_FD || c->ret == R_FCNTL) && n < SCEV_MAX_CAPS) {
+		fc.arg = SCCAP_FD | SCCAP_FD_RESULT;
+		fc.at_exit = 1;
+		out[n++] = fc;
+	}
+	return n;
+}
+
 int sysdecode_captures(uint32_t arch, long nr, unsigned strsize, struct sccap out[SCEV_MAX_CAPS])
 {
 	const struct sd_call *c = sd_call_of(arch, nr);
 	if (!c || !c->arg)
 		return 0;
 	int n = 0, i386 = sd_is_i386(arch), t64 = strstr(c->name, "time64") != NULL;
-	for (int i = 0; i < c->nargs && i < 6; i++)
+	for (int i = 0; i < sd_nargs(c); i++)
 		n += caps_of(c->arg[i], i, i386, t64, strsize, out + n, SCEV_MAX_CAPS - n);
 	return n;
 }

@@ -89,6 +89,8 @@ static void fill_slots(struct trace_bpf *skel, const struct trace_session *s)
 			int n = nr < SC_NR_MAX ? trace_bpf_captures(arch, nr, s->strsize, caps) : 0;
 			if (n < 0 || n > SCEV_MAX_CAPS)
 				n = 0;
+			if (s->fd_paths && nr < SC_NR_MAX) /* -y: paths copied in the call */
+				n = sysdecode_fd_captures(arch, nr, n, caps);
 			sp->log = 1;
 			sp->ncap = (uint8_t)n;
 			for (int i = 0; i < n; i++) {

@@ -15,12 +15,16 @@
 /* The data after a record: room for every capture, and for the offsets'
  * masks the verifier needs (an offset is bounded by 0x3fff, a string read
  * by TB_CAP_MAX + 2). */
-#define TB_DATA_MAX (5 * TB_CAP_MAX + 8)
+#define TB_DATA_MAX (6 * TB_CAP_MAX + 8 + TB_NAME_MAX) /* argv's strings: + TB_CAP_MAX */
+/* -y's paths: a name is read whole (NAME_MAX + its NUL) at an offset < TB_CAP_MAX */
+#define TB_NAME_MAX 256
+#define TB_PATH_DEPTH 32 /* components of a path (more: cut, as a too long path) */
 
 /* struct sccap's layout (decode.h): bpf.c checks that they agree. */
 struct tb_cap_spec {
 	__u8 arg, at_exit, how, size_arg;
 	__u32 max;
+	__u16 each, count;
 };
 
 /* What the programs do with one (ABI, nr) slot; all zero: not logged. */

@@ -236,6 +236,149 @@ static void pt_read_string(pid_t pid, uint64_t addr, unsigned char *buf, uint32_
 	c->cut = true; /* no NUL within the bound (or the rest unreadable) */
 }
 
+/* Pointer j of the array at addr (4-byte words on i386); false if unreadable. */
+static bool pt_read_ptr(pid_t tid, const struct scev *ev, uint64_t addr, uint32_t j, uint64_t *v)
+{
+	if (ev->arch == AUDIT_ARCH_I386) {
+		uint32_t w;
+		if (pt_readv(tid, addr + 4 * (uint64_t)j, &w, 4) != 4)
+			return false;
+		*v = w;
+		return true;
+	}
+	return pt_readv(tid, addr + 8 * (uint64_t)j, v, 8) == 8;
+}
+
+/* execve's argv (SCCAP_ARGV: the strings, each with a NUL) or envp's length (SCCAP_ARGC). */
+static void pt_read_argv(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			 unsigned char *buf, uint32_t max, struct scev_cap *c)
+{
+	uint64_t p;
+	if (sp->how == SCCAP_ARGC) {
+		uint32_t n = 0;
+		while (n < SCCAP_ARGC_MAX && pt_read_ptr(tid, ev, addr, n, &p) && p)
+			n++;
+		if (n == 0 && !pt_read_ptr(tid, ev, addr, 0, &p)) {
+			c->state = SCEV_CAP_FAULT;
+			return;
+		}
+		c->cut = n == SCCAP_ARGC_MAX;
+		if (max >= 4) {
+			memcpy(buf, &n, 4);
+			c->len = 4;
+		}
+		c->state = SCEV_CAP_OK;
+		return;
+	}
+	uint32_t len = 0, j = 0;
+	for (;; j++) {
+		if (!pt_read_ptr(tid, ev, addr, j, &p)) {
+			if (j == 0) {
+				c->state = SCEV_CAP_FAULT;
+				return;
+			}
+			c->cut = true;
+			break;
+		}
+		if (!p)
+			break;
+		if (j >= sp->count || len + 2 > max) {
+			c->cut = true;
+			break;
+		}
+		uint32_t each = sp->each ? sp->each : 1;
+		if (each > max - len - 1)
+			each = max - len - 1;
+		struct scev_cap s = {0};
+		pt_read_string(tid, p, buf + len, each, &s);
+		if (s.state != SCEV_CAP_OK) { /* an unreadable string: the array stops there */
+			c->cut = true;
+			break;
+		}
+		len += s.len;
+		buf[len++] = '\0';
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = len;
+}
+
+/* struct iovec[n]: per element its base, length, bytes copied and the bytes (SCCAP_IOV). */
+static void pt_read_iov(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			unsigned char *buf, uint32_t max, struct scev_cap *c)
+{
+	uint64_t n = sp->size_arg < 6 ? (uint32_t)ev->arg[sp->size_arg] : 0;
+	uint32_t len = 0;
+	for (uint64_t j = 0; j < n; j++) {
+		uint64_t base, ilen;
+		if (j >= sp->count || len + SCCAP_IOV_HEAD > max) {
+			c->cut = true;
+			break;
+		}
+		if (!pt_read_ptr(tid, ev, addr, (uint32_t)(2 * j), &base) ||
+		    !pt_read_ptr(tid, ev, addr, (uint32_t)(2 * j + 1), &ilen)) {
+			if (j == 0) {
+				c->state = SCEV_CAP_FAULT;
+				return;
+			}
+			c->cut = true;
+			break;
+		}
+		uint32_t got = sp->each;
+		if (got > ilen)
+			got = (uint32_t)ilen;
+		if (got > max - len - SCCAP_IOV_HEAD)
+			got = max - len - SCCAP_IOV_HEAD;
+		ssize_t r = got ? pt_readv(tid, base, buf + len + SCCAP_IOV_HEAD, got) : 0;
+		got = r > 0 ? (uint32_t)r : 0;
+		memcpy(buf + len, &base, 8);
+		memcpy(buf + len + 8, &ilen, 8);
+		memcpy(buf + len + 16, &got, 4);
+		len += SCCAP_IOV_HEAD + got;
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = len;
+}
+
+/* -y: the fd's link in /proc (the cwd for AT_FDCWD) while the task is stopped in the call. */
+static void pt_read_fd_path(pid_t tid, const struct scev *ev, const struct sccap *sp,
+			    unsigned char *buf, struct scev_cap *c)
+{
+	unsigned i = sp->arg & ~(unsigned)SCCAP_FD;
+	int64_t fd;
+	if (i & SCCAP_FD_MEM) { /* pipe2's int[2], written by the call */
+		int32_t v;
+		unsigned a = i & 7;
+		if (a > 5 || !(ev->part & SCEV_EXIT) || ev->ret < 0 || !ev->arg[a] ||
+		    pt_readv(tid, ev->arg[a] + 4 * (i >> 3 & 1), &v, sizeof(v)) != (ssize_t)sizeof(v))
+			return;
+		fd = v;
+	} else if (i == SCCAP_FD_RESULT) {
+		if (!(ev->part & SCEV_EXIT))
+			return;
+		fd = ev->arch == AUDIT_ARCH_I386 ? (int32_t)ev->ret : ev->ret;
+	} else if (i < 6) {
+		fd = (int32_t)ev->arg[i];
+	} else {
+		return;
+	}
+	char path[64];
+	if (fd == -100) /* AT_FDCWD */
+		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)tid);
+	else if (fd >= 0 && fd <= INT32_MAX)
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, (int)fd);
+	else
+		return;
+	uint32_t max = sp->max < SCEV_CAP_MAX ? sp->max : SCEV_CAP_MAX;
+	ssize_t n = readlink(path, (char *)buf, max);
+	if (n <= 0) {
+		c->state = SCEV_CAP_FAULT; /* not open */
+		return;
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = (uint32_t)n;
+	c->cut = (uint32_t)n == max;
+}
+
 void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *sp,
 			  unsigned char *buf, struct scev_cap *c)
 {
@@ -245,16 +388,30 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 	c->len = 0;
 	c->cut = false;
 	c->data = buf;
+	if (sp->how == SCCAP_FDPATH) {
+		pt_read_fd_path(tid, ev, sp, buf, c);
+		return;
+	}
 	uint64_t addr = sp->arg < 6 ? ev->arg[sp->arg] : 0;
+	if (sp->how == SCCAP_SP) /* relative to the stack pointer, not an argument */
+		addr = ev->sp ? ev->sp + 8 * (uint64_t)sp->size_arg : 0;
 	uint32_t max = sp->max < SCEV_CAP_MAX ? sp->max : SCEV_CAP_MAX;
 	uint64_t want = max;
 	if (!addr)
 		return;
 	switch (sp->how) {
+	case SCCAP_ARGV:
+	case SCCAP_ARGC:
+		pt_read_argv(tid, ev, sp, addr, buf, max, c);
+		return;
+	case SCCAP_IOV:
+		pt_read_iov(tid, ev, sp, addr, buf, max, c);
+		return;
 	case SCCAP_STR:
 		pt_read_string(tid, addr, buf, max, c);
 		return;
 	case SCCAP_FIXED:
+	case SCCAP_SP:
 		break;
 	case SCCAP_ARG:
 		want = sp->size_arg < 6 ? ev->arg[sp->size_arg] : 0;
@@ -327,11 +484,14 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 	ev->nr = nr;
 	for (int i = 0; i < 6; i++)
 		ev->arg[i] = in->entry.args[i];
+	ev->sp = in->stack_pointer;
 	ev->part = SCEV_ENTRY;
 	ev->t_entry_ns = pt_realtime_ns();
 	int n = sysdecode_captures(in->arch, nr, s->strsize, k->spec);
 	if (n < 0 || n > SCEV_MAX_CAPS)
 		n = 0;
+	if (s->fd_paths) /* -y: read now, while the task is stopped in the call */
+		n = sysdecode_fd_captures(in->arch, nr, n, k->spec);
 	if (n && !k->caps && !(k->caps = malloc(SCEV_MAX_CAPS * SCEV_CAP_MAX)))
 		n = 0;
 	ev->ncap = (unsigned)n;

@@ -132,6 +132,7 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 		return wt_err_set(err, ENOMEM, "out of memory");
 	s->follow = o->follow;
 	s->strsize = o->strsize;
+	s->fd_paths = o->fd_paths;
 	s->all_calls = !o->set;
 	if (o->set)
 		s->set = *o->set;

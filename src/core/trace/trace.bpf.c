@@ -35,6 +35,19 @@ char LICENSE[] SEC("license") = "GPL";
 #define SCCAP_ARG 2
 #define SCCAP_RET 3
 #define SCCAP_ARGP 4
+#define SCCAP_SP 5
+#define SCCAP_FDPATH 6
+#define SCCAP_ARGV 7
+#define SCCAP_ARGC 8
+#define SCCAP_ARGC_MAX 4096
+#define SCCAP_IOV 9
+#define SCCAP_IOV_HEAD 20
+#define SCCAP_FD 0x80
+#define SCCAP_FD_RESULT 6
+#define SCCAP_FD_MEM 0x40
+#define PIPEFS_MAGIC 0x50495045
+#define SOCKFS_MAGIC 0x534F434B
+#define ANON_INODE_FS_MAGIC 0x09041934
 #define ABI_X86_64 0
 #define ABI_I386 1
 #define ABI_X32 2
@@ -66,6 +79,7 @@ struct pending {
 	__u32 refetch; /* an entry region faulted: copy it again at exit */
 	__u32 pad;
 	__u64 arg[6];
+	__u64 sp; /* at entry: SCCAP_SP's base, also for a refetch at exit */
 };
 
 struct {
@@ -78,6 +92,7 @@ struct {
 struct scratch {
 	struct tb_rec r;
 	__u8 data[TB_DATA_MAX];
+	struct dentry *comp[TB_PATH_DEPTH]; /* -y: a path's dentries, leaf first */
 };
 
 struct {
@@ -150,6 +165,7 @@ struct cap_loop {
 	__u32 slot;
 	__u32 off, n, faults;
 	long ret;
+	__u64 sp;
 	bool entry, exit;
 };
 
@@ -157,6 +173,314 @@ static __always_inline struct scratch *scratch_get(void)
 {
 	__u32 zero = 0;
 	return bpf_map_lookup_elem(&scratch, &zero);
+}
+
+/*
+ * -y: the path behind fd (AT_FDCWD: the cwd) of the current task into dst
+ * (at most TB_CAP_MAX - TB_NAME_MAX bytes), as d_path and /proc/PID/fd
+ * show it: the dentries up to the task's root, crossing mounts; pipes,
+ * sockets and anonymous inodes as pipe:[ino], socket:[ino],
+ * anon_inode:NAME. bpf_d_path is not allowed from a tracepoint, so the
+ * walk is done here, bounded (TB_PATH_DEPTH components). Returns the
+ * length, -1 if the fd is not open.
+ */
+const char fmt_pipe[] = "pipe:[%llu]";
+const char fmt_sock[] = "socket:[%llu]";
+const char fmt_anon[] = "anon_inode:%s";
+
+static __always_inline struct scratch *scratch_get(void);
+
+/* fd_path's walk up the tree, one dentry a step (bpf_loop's body). */
+struct path_walk {
+	struct dentry *d, *root;
+	struct vfsmount *vm, *root_mnt;
+	struct mount *mnt;
+	__u32 n;
+};
+
+static long path_up(__u32 i, void *vctx)
+{
+	struct path_walk *w = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || w->n >= TB_PATH_DEPTH || (w->d == w->root && w->vm == w->root_mnt))
+		return 1;
+	/* locals: a CO-RE read's chain must start at a kernel type */
+	struct dentry *d = w->d, *parent = BPF_CORE_READ(d, d_parent);
+	struct vfsmount *vm = w->vm;
+	struct mount *mnt = w->mnt;
+	struct dentry *mroot = BPF_CORE_READ(vm, mnt_root);
+	if (d == mroot || d == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+		if (d != mroot || up == mnt)
+			return 1; /* the global root (or a detached tree) */
+		w->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->vm = (void *)up + bpf_core_field_offset(struct mount, mnt);
+		return 0;
+	}
+	sc->comp[w->n & (TB_PATH_DEPTH - 1)] = d;
+	w->n++;
+	w->d = parent;
+	return 0;
+}
+
+/* Then the names root first, "/name" a step. */
+struct path_out {
+	__u32 off, pos, n;
+	int err;
+};
+
+static long path_name(__u32 i, void *vctx)
+{
+	struct path_out *o = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || i >= o->n)
+		return 1;
+	struct dentry *c = sc->comp[(o->n - 1 - i) & (TB_PATH_DEPTH - 1)];
+	if (o->pos >= TB_CAP_MAX - TB_NAME_MAX - 1)
+		return 1; /* too long: cut */
+	__u32 at = (o->off & 0x3fff) + (o->pos & 0xfff);
+	barrier_var(at); /* the check below on the register the access uses */
+	if (at >= TB_DATA_MAX - TB_NAME_MAX - 1)
+		return 1;
+	sc->data[at] = '/';
+	long got = bpf_probe_read_kernel_str(&sc->data[at + 1], TB_NAME_MAX,
+					     BPF_CORE_READ(c, d_name.name));
+	if (got <= 0 || got > TB_NAME_MAX) {
+		o->err = 1;
+		return 1;
+	}
+	o->pos = (o->pos + (__u32)got) & 0x1fff; /* the '/' and the name, not its NUL */
+	return 0;
+}
+
+/*
+ * -y: the path behind fd (AT_FDCWD: the cwd) of the current task at
+ * scratch data + off (at most TB_CAP_MAX - TB_NAME_MAX bytes), as d_path
+ * and /proc/PID/fd show it: the dentries up to the task's root, crossing
+ * mounts; pipes, sockets and anonymous inodes as pipe:[ino], socket:[ino],
+ * anon_inode:NAME. bpf_d_path is not allowed from a tracepoint, so the
+ * walk is done here, bounded (TB_PATH_DEPTH components, then cut). A
+ * global function: the verifier checks it once, not per call site.
+ * Returns the length, -1 if the fd is not open.
+ */
+__noinline int wt_fd_path(__u32 off, long fd)
+{
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return -1;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct dentry *d;
+	struct vfsmount *vm;
+	if (fd == -100) {
+		d = BPF_CORE_READ(task, fs, pwd.dentry);
+		vm = BPF_CORE_READ(task, fs, pwd.mnt);
+	} else {
+		struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+		if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+			return -1;
+		struct file **fds = BPF_CORE_READ(fdt, fd);
+		struct file *f = NULL;
+		if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) < 0 || !f)
+			return -1;
+		d = BPF_CORE_READ(f, f_path.dentry);
+		vm = BPF_CORE_READ(f, f_path.mnt);
+	}
+	if (!d || !vm)
+		return -1;
+	off &= 0x3fff;
+	const struct dentry_operations *op = BPF_CORE_READ(d, d_op);
+	if (op && BPF_CORE_READ(op, d_dname)) { /* a name made up by its file system */
+		unsigned long magic = BPF_CORE_READ(d, d_sb, s_magic);
+		__u64 a[1];
+		long n = -1;
+		if (magic == PIPEFS_MAGIC) {
+			a[0] = BPF_CORE_READ(d, d_inode, i_ino);
+			n = bpf_snprintf((char *)&sc->data[off], TB_NAME_MAX, fmt_pipe, a, sizeof(a));
+		} else if (magic == SOCKFS_MAGIC) {
+			a[0] = BPF_CORE_READ(d, d_inode, i_ino);
+			n = bpf_snprintf((char *)&sc->data[off], TB_NAME_MAX, fmt_sock, a, sizeof(a));
+		} else if (magic == ANON_INODE_FS_MAGIC) {
+			a[0] = (__u64)BPF_CORE_READ(d, d_name.name);
+			n = bpf_snprintf((char *)&sc->data[off], TB_NAME_MAX, fmt_anon, a, sizeof(a));
+		}
+		if (n > 1)
+			return (int)n - 1;
+	}
+	struct path_walk w = {.d = d, .vm = vm};
+	w.root = BPF_CORE_READ(task, fs, root.dentry);
+	w.root_mnt = BPF_CORE_READ(task, fs, root.mnt);
+	w.mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	bpf_loop(TB_PATH_DEPTH + 16, path_up, &w, 0);
+	if (!w.n) {
+		sc->data[off] = '/';
+		return 1;
+	}
+	struct path_out o = {.off = off, .n = w.n};
+	bpf_loop(TB_PATH_DEPTH, path_name, &o, 0);
+	return o.err ? -1 : (int)o.pos;
+}
+
+/* execve's argv and envp (SCCAP_ARGV, SCCAP_ARGC): one pointer a step. */
+struct argv_walk {
+	__u64 addr;
+	__u32 off, pos, each, count, max, word, n;
+	__u32 cut, fault, argc;
+};
+
+static long argv_step(__u32 i, void *vctx)
+{
+	struct argv_walk *w = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return 1;
+	__u64 p = 0;
+	long e;
+	if (w->word == 4) {
+		__u32 p32 = 0;
+		e = bpf_probe_read_user(&p32, 4, (void *)(w->addr + 4 * (__u64)i));
+		p = p32;
+	} else {
+		e = bpf_probe_read_user(&p, 8, (void *)(w->addr + 8 * (__u64)i));
+	}
+	if (e < 0) {
+		if (i == 0)
+			w->fault = 1;
+		else
+			w->cut = 1;
+		return 1;
+	}
+	if (!p)
+		return 1;
+	if (w->argc) {
+		w->n = i + 1;
+		return 0;
+	}
+	if (i >= w->count || w->pos + 2 > w->max) {
+		w->cut = 1;
+		return 1;
+	}
+	__u32 each = w->each;
+	if (each > w->max - w->pos - 1)
+		each = w->max - w->pos - 1;
+	each &= 0xfff;
+	__u32 at = (w->off & 0x3fff) + (w->pos & 0xfff);
+	barrier_var(at);
+	if (at > TB_DATA_MAX - TB_CAP_MAX - 2)
+		return 1;
+	long got = bpf_probe_read_user_str(&sc->data[at], (each + 1) & 0x1fff, (void *)p);
+	if (got <= 0) { /* an unreadable string: the array stops there */
+		w->cut = 1;
+		return 1;
+	}
+	w->pos += (__u32)got & 0x1fff; /* the string and its NUL */
+	return 0;
+}
+
+/*
+ * The strings of the array at addr (argv: at most count of at most each
+ * bytes, max in all, each followed by a NUL) or its length (envp) at
+ * scratch data + off. Returns the bytes | the cut flag << 16, -1 if the
+ * array is unreadable. Global: verified once.
+ */
+__noinline int wt_argv(__u32 off, __u64 addr, __u32 argc_word, __u32 each, __u32 count_max)
+{
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return -1;
+	struct argv_walk w = {.addr = addr,
+			      .off = off & 0x3fff,
+			      .each = each,
+			      .count = count_max & 0xffff,
+			      .max = count_max >> 16,
+			      .word = argc_word >> 8,
+			      .argc = argc_word & 1};
+	if (w.max > TB_CAP_MAX)
+		w.max = TB_CAP_MAX;
+	bpf_loop(w.argc ? SCCAP_ARGC_MAX : (w.count & 0x7ff) + 1, argv_step, &w, 0);
+	if (w.fault)
+		return -1;
+	if (w.argc) {
+		__u32 at = w.off;
+		barrier_var(at);
+		if (at > TB_DATA_MAX - 4)
+			return -1;
+		__builtin_memcpy(&sc->data[at], &w.n, 4);
+		return 4 | (w.n >= SCCAP_ARGC_MAX) << 16;
+	}
+	return (int)((w.pos & 0x1fff) | (w.cut ? 1 : 0) << 16);
+}
+
+/* struct iovec[n] (SCCAP_IOV): one element a step. */
+struct iov_walk {
+	__u64 addr;
+	__u32 off, pos, n, each, count, max, word;
+	__u32 cut, fault;
+};
+
+static long iov_step(__u32 i, void *vctx)
+{
+	struct iov_walk *w = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || i >= w->n)
+		return 1;
+	if (i >= w->count || w->pos + SCCAP_IOV_HEAD + 1 > w->max) {
+		w->cut = 1;
+		return 1;
+	}
+	__u64 hd[2] = {0, 0};
+	long e;
+	if (w->word == 4) {
+		__u32 h32[2] = {0, 0};
+		e = bpf_probe_read_user(h32, 8, (void *)(w->addr + 8 * (__u64)i));
+		hd[0] = h32[0];
+		hd[1] = h32[1];
+	} else {
+		e = bpf_probe_read_user(hd, 16, (void *)(w->addr + 16 * (__u64)i));
+	}
+	if (e < 0) {
+		if (i == 0)
+			w->fault = 1;
+		else
+			w->cut = 1;
+		return 1;
+	}
+	__u64 got = w->each;
+	if (got > hd[1])
+		got = hd[1];
+	if (got > w->max - w->pos - SCCAP_IOV_HEAD)
+		got = w->max - w->pos - SCCAP_IOV_HEAD;
+	got &= 0xfff;
+	__u32 at = (w->off & 0x3fff) + (w->pos & 0xfff);
+	barrier_var(at);
+	if (at > TB_DATA_MAX - TB_CAP_MAX - SCCAP_IOV_HEAD - 1)
+		return 1;
+	if (got && bpf_probe_read_user(&sc->data[at + SCCAP_IOV_HEAD], got, (void *)hd[0]) < 0)
+		got = 0;
+	__u32 g = (__u32)got;
+	__builtin_memcpy(&sc->data[at], hd, 16);
+	__builtin_memcpy(&sc->data[at + 16], &g, 4);
+	w->pos += SCCAP_IOV_HEAD + g;
+	return 0;
+}
+
+/* The elements of the iovec array at addr (SCCAP_IOV's layout) at scratch
+ * data + off; returns the bytes | the cut flag << 16, -1 if unreadable. */
+__noinline int wt_iov(__u32 off, __u64 addr, __u32 n, __u32 word_each, __u32 count_max)
+{
+	struct iov_walk w = {.addr = addr,
+			     .off = off & 0x3fff,
+			     .n = n,
+			     .each = word_each & 0xffff,
+			     .word = word_each >> 16,
+			     .count = count_max & 0xffff,
+			     .max = count_max >> 16};
+	if (w.max > TB_CAP_MAX)
+		w.max = TB_CAP_MAX;
+	bpf_loop((w.count & 0x7ff) + 1, iov_step, &w, 0);
+	if (w.fault)
+		return -1;
+	return (int)((w.pos & 0x1fff) | (w.cut ? 1 : 0) << 16);
 }
 
 /*
@@ -188,20 +512,72 @@ static long copy_cap(__u32 i, void *vctx)
 	o->cut = 0;
 	o->len = 0;
 	o->state = SCEV_CAP_NONE;
-	if (c.arg > 5 || c.size_arg > 5)
+	if (c.how == SCCAP_FDPATH) {
+		__u32 w = c.arg & ~SCCAP_FD;
+		long fd;
+		if (w & SCCAP_FD_MEM) { /* pipe2's int[2], written by the call */
+			__s32 v;
+			if ((w & 7) > 5)
+				return 0;
+			__u64 p = r->arg[w & 7];
+			if (!l->exit || l->ret < 0 || !p ||
+			    bpf_probe_read_user(&v, sizeof(v), (void *)(p + 4 * (w >> 3 & 1))) < 0)
+				return 0;
+			fd = v;
+		} else if (w == SCCAP_FD_RESULT) {
+			if (!l->exit || l->ret < 0)
+				return 0;
+			fd = l->ret;
+		} else if (w < 6) {
+			fd = r->abi == ABI_I386 ? (long)(__s32)r->arg[w] : (long)(int)r->arg[w];
+		} else {
+			return 0;
+		}
+		int len = wt_fd_path(l->off, fd);
+		if (len < 0) {
+			o->state = SCEV_CAP_FAULT; /* not open: no path */
+			return 0;
+		}
+		o->len = (__u32)len & 0xfff;
+		o->state = SCEV_CAP_OK;
+		l->off = (l->off & 0x3fff) + o->len;
+		return 0;
+	}
+	if (c.arg > 5 || (c.size_arg > 5 && c.how != SCCAP_SP))
 		return 0;
 	__u64 ptr = r->arg[c.arg & 7];
+	if (c.how == SCCAP_SP) /* rt_sigreturn's frame: at the stack pointer, not an argument */
+		ptr = l->sp ? l->sp + 8 * (__u64)c.size_arg : 0;
 	if (!ptr)
 		return 0;
+	if (c.how == SCCAP_ARGV || c.how == SCCAP_ARGC || c.how == SCCAP_IOV) {
+		__u32 word = r->abi == ABI_I386 ? 4 : 8;
+		__u32 count_max = c.count | (__u32)(c.max & 0xffff) << 16;
+		int got = c.how == SCCAP_IOV
+			      ? wt_iov(l->off, ptr, (__u32)r->arg[c.size_arg & 7],
+				       c.each | word << 16, count_max)
+			      : wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | word << 8, c.each,
+					count_max);
+		if (got < 0) {
+			o->state = SCEV_CAP_FAULT;
+			l->faults++;
+			return 0;
+		}
+		o->len = (__u32)got & 0x1fff;
+		o->cut = (__u32)got >> 16 & 1;
+		o->state = SCEV_CAP_OK;
+		l->off = (l->off & 0x3fff) + o->len;
+		return 0;
+	}
 	__u64 max = c.max > TB_CAP_MAX ? TB_CAP_MAX : c.max;
 	__u64 want = max;
 	if (c.how == SCCAP_ARG) {
-		want = r->arg[c.size_arg];
+		want = r->arg[c.size_arg & 7];
 	} else if (c.how == SCCAP_RET) {
 		want = l->ret < 0 ? 0 : (__u64)l->ret;
 	} else if (c.how == SCCAP_ARGP) {
 		__s32 len = 0;
-		__u64 lp = r->arg[c.size_arg];
+		__u64 lp = r->arg[c.size_arg & 7];
 		if (!lp || bpf_probe_read_user(&len, sizeof(len), (void *)lp) < 0)
 			return 0;
 		want = len < 0 ? 0 : (__u64)len;
@@ -246,9 +622,9 @@ static long copy_cap(__u32 i, void *vctx)
  * returns the faults. The record's size says how much data came.
  */
 static __always_inline __u32 copy_caps(struct scratch *sc, __u32 slot, bool entry, bool exit,
-				       long ret)
+				       long ret, __u64 sp)
 {
-	struct cap_loop l = {.slot = slot, .ret = ret, .entry = entry, .exit = exit};
+	struct cap_loop l = {.slot = slot, .ret = ret, .entry = entry, .exit = exit, .sp = sp};
 	bpf_loop(TB_CAPS, copy_cap, &l, 0);
 	sc->r.ncap = l.n;
 	__u32 len = l.off;
@@ -315,6 +691,7 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 		p->arg[4] = regs->r8;
 		p->arg[5] = regs->r9;
 	}
+	p->sp = regs->sp;
 
 	if (!sp->n_entry) {
 		struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -353,7 +730,7 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 	 * is left out and the exit copies the entry's regions again: one
 	 * record with the whole call (TB_F_WHOLE), so that its text is right.
 	 */
-	p->refetch = copy_caps(sc, slot, true, false, 0) != 0;
+	p->refetch = copy_caps(sc, slot, true, false, 0, p->sp) != 0;
 	if (!p->refetch)
 		output_scratch(sc);
 	return 0;
@@ -409,7 +786,7 @@ int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
 	sc->r.ret = ret;
 	if (refetch)
 		sc->r.flags = TB_F_WHOLE;
-	copy_caps(sc, slot, refetch, true, ret);
+	copy_caps(sc, slot, refetch, true, ret, p->sp);
 	output_scratch(sc);
 	return 0;
 }

@@ -35,6 +35,7 @@ struct trace_session {
 	bool all_calls; /* no -e trace= set given */
 	struct sc_set set;
 	unsigned strsize;
+	bool fd_paths; /* -y: add sysdecode_fd_captures' regions */
 	/* launch mode: the program, stopped until session.c lets it exec */
 	pid_t child;
 	int child_status; /* its wait status once it ended */
