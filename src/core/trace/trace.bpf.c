@@ -80,6 +80,7 @@ struct pending {
 	__u32 pad;
 	__u64 arg[6];
 	__u64 sp; /* at entry: SCCAP_SP's base, also for a refetch at exit */
+	__u64 mm; /* the address space at entry: a refetch reads only the same one */
 };
 
 struct {
@@ -692,6 +693,7 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 		p->arg[5] = regs->r9;
 	}
 	p->sp = regs->sp;
+	p->mm = (__u64)BPF_CORE_READ(bpf_get_current_task_btf(), mm);
 
 	if (!sp->n_entry) {
 		struct tb_rec *r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -786,7 +788,14 @@ int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
 	sc->r.ret = ret;
 	if (refetch)
 		sc->r.flags = TB_F_WHOLE;
-	copy_caps(sc, slot, refetch, true, ret, p->sp);
+	/*
+	 * A successful execve replaced the address space: the entry's
+	 * addresses now point into the new program. Its regions are then not
+	 * read again (they print as addresses), never read from the wrong
+	 * memory.
+	 */
+	bool same_mm = (__u64)BPF_CORE_READ(task, mm) == p->mm;
+	copy_caps(sc, slot, refetch && same_mm, true, ret, p->sp);
 	output_scratch(sc);
 	return 0;
 }
