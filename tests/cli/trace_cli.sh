@@ -11,7 +11,7 @@
 for o in "-e, --trace SET" "--status" "-z, --successful-only" "-Z, --failed-only" \
 	"-f, --follow-forks" "-p, --attach PID" "-T, --syscall-times" "-t, --absolute-timestamps" \
 	"-y, --decode-fds" "-s, --string-limit STRSIZE" "-o, --output FILE" "-c, --summary-only" \
-	"--duration SEC" "--json" "--backend kernel|ptrace|auto" "-h, --help"; do
+	"--duration SEC" "--json" "--backend kernel|ptrace|auto" "-k, --stack-trace" "-h, --help"; do
 	grep -qF -- "$o" "$T_TMP/h" || t_fail "whytop trace --help does not list '$o': $(cat "$T_TMP/h")"
 done
 grep -q "^Usage: whytop trace \[OPTIONS\] PID\[,PID...\] | -- CMD" "$T_TMP/h" ||
