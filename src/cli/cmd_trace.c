@@ -626,6 +626,9 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 	if (a->json && a->summary)
 		return cli_error(CLI_USAGE, SUB,
 				 "give --json (the log) or -c (the summary), not both");
+	if (a->stacks && a->summary)
+		return cli_error(CLI_USAGE, SUB,
+				 "-k prints stacks in the log and -c prints no log: give one of them");
 	/* after "--" a program; without it, "PID[,PID...]" when it starts with a
 	 * digit, else a program (as strace takes one) */
 	bool dashdash = optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0;

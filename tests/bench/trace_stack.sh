@@ -70,13 +70,13 @@ for r in $(seq "$ROUNDS"); do
 		rm -f "$TMP/log"
 		start_logger "$how" "$T"
 		sleep 1.2
-		s0=$( [ -f "$TMP/log" ] && grep -c '^ > ' "$TMP/log" || echo 0)
+		s0=$(grep -c '^ > ' "$TMP/log" 2>/dev/null)
 		window "$TMP/target" >"$TMP/t.$how.$r"
-		s1=$( [ -f "$TMP/log" ] && grep -c '^ > ' "$TMP/log" || echo 0)
+		s1=$(grep -c '^ > ' "$TMP/log" 2>/dev/null)
 		stop_logger
 		awk '{print $1}' "$TMP/t.$how.$r" | median >>"$TMP/$how.wall"
 		awk '{print $2}' "$TMP/t.$how.$r" | median >>"$TMP/$how.cpu"
-		echo $(( (s1 - s0) / SECS )) >>"$TMP/$how.frames"
+		echo $(( (${s1:-0} - ${s0:-0}) / SECS )) >>"$TMP/$how.frames"
 		sleep 0.3
 	done
 done

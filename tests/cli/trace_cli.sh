@@ -51,6 +51,7 @@ refused "-z (successful) and -Z (failed) together" -Z -e status=successful "$me"
 refused "--duration wants seconds" --duration 1e3 "$me"
 refused "--backend is kernel, ptrace or auto, not 'bpf'" --backend bpf "$me"
 refused "give --json (the log) or -c (the summary), not both" --json -c "$me"
+refused "-k prints stacks in the log and -c prints no log: give one of them" -k -c "$me"
 refused "'12x' is not a process id" 12x
 refused "'$me,,$me' is not a list of process ids" "$me,,$me"
 refused "'$me,' is not a list of process ids" -p "$me,"
