@@ -65,6 +65,13 @@ grep -q "^whytop trace: ptrace (-k: stacks need ptrace stops), " "$T_TMP/err1" |
 	t_fail "whytop trace -k: the header does not say -k uses ptrace: $(cat "$T_TMP/err1")"
 check_log "$T_TMP/log1" "whytop trace -k -- tr_deep" 2
 
+# --backend kernel with -k: ptrace still, and the header says why
+timeout 60 "$WHYTOP" trace -k --backend kernel -e trace=openat -o "$T_TMP/logk" \
+	-- "$TARGETS/tr_deep" "$F" </dev/null >/dev/null 2>"$T_TMP/errk" ||
+	t_fail "whytop trace -k --backend kernel: $(cat "$T_TMP/errk")"
+grep -q "^whytop trace: ptrace (not in-kernel: -k needs ptrace stops), " "$T_TMP/errk" ||
+	t_fail "whytop trace -k --backend kernel: the header does not say why ptrace: $(cat "$T_TMP/errk")"
+
 # 2. --json: the same frames in a "stack" array.
 printf '\n' | timeout 60 "$WHYTOP" trace -k --json -s 4096 -e trace=openat \
 	-- "$TARGETS/tr_deep" "$F" >"$T_TMP/json" 2>"$T_TMP/err2" ||
