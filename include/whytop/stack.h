@@ -146,4 +146,18 @@ void stack_free(struct stack *st);
 int stack_load(const char *path, const char *modules_dir, const struct stack_opts *opts,
 	       struct stack **out, struct wt_err *err);
 
+/*
+ * Unwind and name one thread from registers and a stack copy taken by
+ * someone else while it was stopped (trace -k, at a syscall stop), after
+ * the thread went on: the stack_walk of one thread without the hold. The
+ * copy win ([win_lo, win_lo + win_len), malloc'ed) is taken and freed;
+ * memory outside it is read from the live process (code, unwind tables).
+ * dp should be refreshed (debug_proc_refresh) if the mappings may have
+ * changed. *out holds one thread (name ""), or 0 frames and its error.
+ */
+struct user_regs_struct;
+int stack_unwind_copy(struct debug_proc *dp, pid_t tid, const struct user_regs_struct *regs,
+		      uint64_t win_lo, uint8_t *win, size_t win_len, bool win_truncated,
+		      size_t max_frames, struct stack **out, struct wt_err *err);
+
 #endif

@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include <whytop/decode.h>
+#include <whytop/stack.h>
 #include <whytop/syscalls.h>
 #include <whytop/util.h>
 
@@ -43,6 +44,12 @@ struct trace_rec {
 	siginfo_t si;	/* TRACE_SIGNAL */
 	int status;	/* TRACE_EXIT */
 	uint64_t lost;	/* TRACE_LOST */
+	/*
+	 * -k (trace_opts.stacks): the user stack of a call's entry record,
+	 * unwound and named after the task went on (frames, or error alone);
+	 * valid during the callback only. NULL: none asked for or none taken.
+	 */
+	const struct stack_thread *stack;
 };
 
 struct trace_opts {
@@ -54,6 +61,12 @@ struct trace_opts {
 	const struct sc_set *set; /* calls to log (NULL: all) */
 	unsigned strsize;	  /* -s, bounds the memory copied too */
 	bool fd_paths;		  /* -y: the backends capture fd paths at the call */
+	/*
+	 * -k: each logged call's user stack (trace_rec.stack). Needs the
+	 * ptrace backend (a KERNEL or AUTO backend is refused with EINVAL:
+	 * the front end chooses ptrace and says so).
+	 */
+	bool stacks;
 };
 
 struct trace_session;
@@ -96,6 +109,8 @@ void trace_log_free(struct trace_log *l);
 /* Where the result starts in a call's text: the ')' of ") = ..." outside
  * quoted strings (strace pads the result to a column there); -1 if none. */
 size_t trace_log_result_at(const char *text);
+/* -k: a call's frames as the log prints them, " > " lines (trace_rec.stack). */
+void trace_log_stack_text(struct wt_buf *b, const struct stack_thread *st);
 
 /* ---- the ring: the last records as lines, for a screen ---- */
 

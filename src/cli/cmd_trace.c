@@ -71,6 +71,10 @@ static const struct cli_opt trace_opts[] = {
      .key = TR_OPT_JSON,
      .help = "on stdout (or -o FILE), one JSON object a line per call,\n"
 	     "signal and exit"},
+    {.name = "stack-trace",
+     .key = 'k',
+     .help = "after each call, its user stack: function, file:line,\n"
+	     "inline frames (from ptrace stops: implies --backend ptrace)"},
     {.name = "backend",
      .key = TR_OPT_BACKEND,
      .arg = "kernel|ptrace|auto",
@@ -86,7 +90,8 @@ static void trace_help_more(FILE *f)
 	fprintf(f, "\nExamples:\n"
 		   "  whytop trace 1234                      every call of process 1234\n"
 		   "  whytop trace -f -e trace=%%file -p 1234  its file calls, all its threads\n"
-		   "  whytop trace -o log -tt -T -- make     run make, log to a file\n");
+		   "  whytop trace -o log -tt -T -- make     run make, log to a file\n"
+		   "  whytop trace -k -e trace=openat 1234   who opens files, with the stacks\n");
 }
 
 const struct cli_cmd cli_cmd_trace = {
@@ -113,6 +118,18 @@ struct tr_call {
 	long nr;
 	uint64_t t_entry;
 	char *text; /* the entry's part (--json) */
+	/* -k with --json: the entry's frames, copied (the record's are gone by the exit) */
+	struct tr_frame *frames;
+	size_t nframes;
+	char *stack_error;
+	bool has_stack;
+};
+
+struct tr_frame {
+	char *module, *function, *file;
+	uint64_t pc, offset;
+	int line;
+	bool inl;
 };
 
 struct tr_ctx {
@@ -135,9 +152,54 @@ static struct tr_call *tr_find(struct tr_ctx *c, pid_t tid)
 	return NULL;
 }
 
+static void tr_stack_clear(struct tr_call *k)
+{
+	for (size_t i = 0; i < k->nframes; i++) {
+		free(k->frames[i].module);
+		free(k->frames[i].function);
+		free(k->frames[i].file);
+	}
+	free(k->frames);
+	free(k->stack_error);
+	k->frames = NULL;
+	k->nframes = 0;
+	k->stack_error = NULL;
+	k->has_stack = false;
+}
+
+static char *tr_dup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* -k --json: keep the entry's frames until the call's object is written. */
+static void tr_stack_keep(struct tr_call *k, const struct stack_thread *st)
+{
+	tr_stack_clear(k);
+	if (!st)
+		return;
+	k->has_stack = true;
+	k->stack_error = tr_dup(st->error);
+	if (!st->nframes || !(k->frames = calloc(st->nframes, sizeof(*k->frames))))
+		return;
+	k->nframes = st->nframes;
+	for (size_t i = 0; i < st->nframes; i++) {
+		const struct stack_frame *f = &st->frames[i];
+		struct tr_frame *t = &k->frames[i];
+		t->module = tr_dup(f->module);
+		t->function = tr_dup(f->function);
+		t->file = tr_dup(f->file);
+		t->pc = f->pc;
+		t->offset = f->offset;
+		t->line = f->line;
+		t->inl = f->flags & STACK_FRAME_INLINE;
+	}
+}
+
 static void tr_drop(struct tr_ctx *c, struct tr_call *k)
 {
 	free(k->text);
+	tr_stack_clear(k);
 	*k = c->calls[--c->ncalls];
 }
 
@@ -147,6 +209,7 @@ static struct tr_call *tr_get(struct tr_ctx *c, pid_t tid)
 	if (k) {
 		free(k->text);
 		k->text = NULL;
+		tr_stack_clear(k);
 		return k;
 	}
 	if (c->ncalls == c->cap) {
@@ -235,6 +298,29 @@ static void tr_json_call(struct tr_ctx *c, const struct trace_rec *r, const stru
 		json_key(&j, "duration");
 		json_null(&j);
 	}
+	if (k->has_stack) {
+		/* -k: the frames, innermost first, as the text log's " > " lines */
+		json_key(&j, "stack");
+		json_array_begin(&j);
+		for (size_t i = 0; i < k->nframes; i++) {
+			const struct tr_frame *f = &k->frames[i];
+			json_object_begin(&j);
+			json_field_hex(&j, "pc", f->pc);
+			json_field_string(&j, "module", f->module);
+			json_field_string(&j, "function", f->function);
+			json_field_hex(&j, "offset", f->offset);
+			json_field_string(&j, "file", f->file);
+			json_key(&j, "line");
+			if (f->line > 0)
+				json_int(&j, f->line);
+			else
+				json_null(&j);
+			json_field_bool(&j, "inline", f->inl);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_field_string(&j, "stack_error", k->stack_error);
+	}
 	tr_json_end(c, &j);
 	wt_buf_free(&all);
 }
@@ -256,6 +342,8 @@ static void tr_syscall(struct tr_ctx *c, const struct trace_rec *r)
 			wt_buf_init(&b);
 			sysdecode_format(ev, SCEV_ENTRY, &c->dec, &b);
 			k->text = b.data ? wt_buf_steal(&b) : NULL;
+			if (r->stack)
+				tr_stack_keep(k, r->stack);
 		}
 		if (c->summary && !(c->only_ok || c->only_fail) && ev->nr >= 0)
 			c->sample->slot[sc_slot(tr_abi(ev->arch), ev->nr)].calls++;
@@ -386,6 +474,7 @@ struct tr_args {
 	struct sc_set set;
 	int ts;
 	bool only_ok, only_fail, follow, show_time, fd_paths, summary, json;
+	bool stacks; /* -k */
 	long strsize;
 	const char *output;
 	double duration;
@@ -503,6 +592,9 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 		case 'o':
 			a->output = p.arg;
 			break;
+		case 'k':
+			a->stacks = true;
+			break;
 		case 'c':
 			a->summary = true;
 			break;
@@ -534,6 +626,9 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 	if (a->json && a->summary)
 		return cli_error(CLI_USAGE, SUB,
 				 "give --json (the log) or -c (the summary), not both");
+	if (a->stacks && a->summary)
+		return cli_error(CLI_USAGE, SUB,
+				 "-k prints stacks in the log and -c prints no log: give one of them");
 	/* after "--" a program; without it, "PID[,PID...]" when it starts with a
 	 * digit, else a program (as strace takes one) */
 	bool dashdash = optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0;
@@ -659,7 +754,16 @@ static int trace_exec(int argc, char **argv)
 				.follow = a.follow, /* as strace: without -f, one task each */
 				.set = a.set_expr ? &a.set : NULL,
 				.strsize = (unsigned)a.strsize,
-				.fd_paths = a.fd_paths};
+				.fd_paths = a.fd_paths,
+				.stacks = a.stacks};
+	/* -k: stacks come from ptrace stops; said in the header line when not asked for */
+	const char *k_note = "";
+	if (a.stacks && a.backend != SC_BACKEND_PTRACE) {
+		k_note = a.backend == SC_BACKEND_KERNEL
+			     ? " (not in-kernel: -k needs ptrace stops)"
+			     : " (-k: stacks need ptrace stops)";
+		to.backend = SC_BACKEND_PTRACE;
+	}
 	struct wt_err err;
 	wt_err_clear(&err);
 	struct trace_session *s = NULL;
@@ -673,7 +777,8 @@ static int trace_exec(int argc, char **argv)
 	char bname[80];
 	snprintf(bname, sizeof(bname), "%s", trace_backend_name(s));
 	/* Tests and people wait for this line before the work they want logged. */
-	fprintf(stderr, "whytop trace: %s, %s; Ctrl-C to stop\n", bname, tr_header(bname));
+	fprintf(stderr, "whytop trace: %s%s, %s%s; Ctrl-C to stop\n", bname, k_note,
+		tr_header(bname), a.stacks ? " and its stack is copied" : "");
 
 	if (c.counts_zero)
 		c.counts_zero->t_ns = wt_now_ns();

@@ -11,7 +11,7 @@
 for o in "-e, --trace SET" "--status" "-z, --successful-only" "-Z, --failed-only" \
 	"-f, --follow-forks" "-p, --attach PID" "-T, --syscall-times" "-t, --absolute-timestamps" \
 	"-y, --decode-fds" "-s, --string-limit STRSIZE" "-o, --output FILE" "-c, --summary-only" \
-	"--duration SEC" "--json" "--backend kernel|ptrace|auto" "-h, --help"; do
+	"--duration SEC" "--json" "--backend kernel|ptrace|auto" "-k, --stack-trace" "-h, --help"; do
 	grep -qF -- "$o" "$T_TMP/h" || t_fail "whytop trace --help does not list '$o': $(cat "$T_TMP/h")"
 done
 grep -q "^Usage: whytop trace \[OPTIONS\] PID\[,PID...\] | -- CMD" "$T_TMP/h" ||
@@ -51,6 +51,7 @@ refused "-z (successful) and -Z (failed) together" -Z -e status=successful "$me"
 refused "--duration wants seconds" --duration 1e3 "$me"
 refused "--backend is kernel, ptrace or auto, not 'bpf'" --backend bpf "$me"
 refused "give --json (the log) or -c (the summary), not both" --json -c "$me"
+refused "-k prints stacks in the log and -c prints no log: give one of them" -k -c "$me"
 refused "'12x' is not a process id" 12x
 refused "'$me,,$me' is not a list of process ids" "$me,,$me"
 refused "'$me,' is not a list of process ids" -p "$me,"

@@ -356,6 +356,75 @@ static void test_result_at(void **state)
 	assert_int_equal(trace_log_result_at("no result"), (size_t)-1);
 }
 
+/*
+ * -k: a call's frames follow the line that ends its first part: the whole
+ * call's line, or its "<unfinished ...>" line; with -z they follow the
+ * call printed with its result, and go with a call not printed.
+ */
+static void test_stack(void **state)
+{
+	(void)state;
+	struct stack_frame fr[2] = {
+	    {.pc = 0x7f0000001234, .module = "libc.so.6", .function = "__read", .offset = 0x14},
+	    {.pc = 0x401136,
+	     .module = "prog",
+	     .function = "inner",
+	     .offset = 0x6,
+	     .file = "/src/prog.c",
+	     .line = 12,
+	     .flags = STACK_FRAME_INLINE}};
+	struct stack_thread st = {.tid = 101, .frames = fr, .nframes = 2};
+	const char *frames = " > libc.so.6(__read+0x14) [0x7f0000001234]\n"
+			     " > prog(inner+0x6) [0x401136] /src/prog.c:12 [inline]\n";
+	struct stack_thread bad = {.tid = 102, .error = "no stack: gone"};
+
+	struct fixture *x = fx_new((struct trace_log_opts){.pid_prefix = true});
+	struct trace_rec a_in = call(101, SYS_read, SCEV_ENTRY, 0, T0, 0);
+	a_in.stack = &st;
+	struct trace_rec a_out = call(101, SYS_read, SCEV_EXIT, 7, T0, T0 + 20);
+	struct trace_rec b_in = call(102, SYS_getpid, SCEV_ENTRY, 0, T0 + 10, 0);
+	b_in.stack = &bad;
+	struct trace_rec b_out = call(102, SYS_getpid, SCEV_EXIT, 102, T0 + 10, T0 + 30);
+	/* whole: a's line, then its frames */
+	trace_log_add(x->l, &a_in);
+	trace_log_add(x->l, &a_out);
+	char *ae = part_text(&a_in, SCEV_ENTRY), *ax = part_text(&a_out, SCEV_EXIT);
+	char *be = part_text(&b_in, SCEV_ENTRY), *bx = part_text(&b_out, SCEV_EXIT);
+	char l1[1024], l3[1024], want[4096];
+	line_of(l1, sizeof(l1), "[pid   101] ", ae, ax, "");
+	snprintf(want, sizeof(want), "%s%s", l1, frames);
+	assert_string_equal(fx_text(x), want);
+	/* interrupted: b's frames (its error) after its unfinished line, not after the resumed */
+	trace_log_add(x->l, &b_in);
+	trace_log_add(x->l, &a_in);
+	trace_log_add(x->l, &b_out);
+	trace_log_add(x->l, &a_out);
+	line_of(l3, sizeof(l3), "[pid   102] <... getpid resumed>", "", bx, "");
+	char l4[1024];
+	line_of(l4, sizeof(l4), "[pid   101] <... read resumed>", "", ax, "");
+	size_t n = strlen(want);
+	snprintf(want + n, sizeof(want) - n,
+		 "[pid   102] %s <unfinished ...>\n > (no stack: gone)\n"
+		 "[pid   101] %s <unfinished ...>\n%s%s%s",
+		 be, ae, frames, l3, l4);
+	assert_string_equal(fx_text(x), want);
+	fx_free(x);
+
+	/* -z: printed with the successful call, dropped with the failed one */
+	x = fx_new((struct trace_log_opts){.only_ok = true});
+	struct trace_rec f_out = call(101, SYS_read, SCEV_EXIT, -2, T0, T0 + 20);
+	trace_log_add(x->l, &a_in);
+	trace_log_add(x->l, &f_out);
+	assert_string_equal(fx_text(x), "");
+	trace_log_add(x->l, &a_in);
+	trace_log_add(x->l, &a_out);
+	line_of(l1, sizeof(l1), "", ae, ax, "");
+	snprintf(want, sizeof(want), "%s%s", l1, frames);
+	assert_string_equal(fx_text(x), want);
+	free(ae), free(ax), free(be), free(bx);
+	fx_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +433,7 @@ int main(void)
 	    cmocka_unit_test(test_status_filter),  cmocka_unit_test(test_signals),
 	    cmocka_unit_test(test_exits_and_lost), cmocka_unit_test(test_exit_in_call),
 	    cmocka_unit_test(test_flush),	   cmocka_unit_test(test_result_at),
+	    cmocka_unit_test(test_stack),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -229,6 +229,27 @@ int snap_add_missing(struct snap *s, struct attach_set *as)
 	return 0;
 }
 
+struct snap *snap_from_regs(struct debug_proc *dp, pid_t tid, const struct user_regs_struct *u,
+			    uint64_t win_lo, uint8_t *win, size_t win_len, bool win_truncated)
+{
+	struct snap *s = snap_new(dp->pid);
+	struct snap_thread *t = s ? snap_add(s, tid) : NULL;
+	if (!t) {
+		free(win);
+		snap_free(s);
+		return NULL;
+	}
+	t->state = 't';
+	t->name = strdup(""); /* not read from /proc: the caller knows whose it is */
+	snap_regs_from_user(t, u, dp->is32);
+	t->ok = true;
+	t->win = win;
+	t->win_lo = win_lo;
+	t->win_len = win ? win_len : 0;
+	t->win_truncated = win_truncated;
+	return s;
+}
+
 void snap_free(struct snap *s)
 {
 	if (!s)

@@ -539,6 +539,30 @@ static int stack_from_snap(struct debug_proc *dp, struct snap *snap, size_t max,
 	return 0;
 }
 
+int stack_unwind_copy(struct debug_proc *dp, pid_t tid, const struct user_regs_struct *regs,
+		      uint64_t win_lo, uint8_t *win, size_t win_len, bool win_truncated,
+		      size_t max_frames, struct stack **out, struct wt_err *err)
+{
+	uint64_t t0 = wt_now_ns();
+	*out = NULL;
+	const struct debug_map *m = debug_proc_find_map(dp, regs->rip);
+	if (!m || !m->exec) {
+		/* code mapped since the last report (a library loaded, an exec) */
+		struct wt_err e;
+		debug_proc_refresh(dp, &e);
+	}
+	struct snap *snap =
+	    snap_from_regs(dp, tid, regs, win_lo, win, win_len, win_truncated);
+	if (!snap)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	int r = stack_from_snap(dp, snap, max_frames ? max_frames : STACK_DEFAULT_FRAMES, false,
+				-1, out, err);
+	if (r < 0)
+		return r;
+	(*out)->walk_ns = wt_now_ns() - t0;
+	return 0;
+}
+
 void stack_frames_free(struct stack_frame *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -227,6 +227,9 @@ struct snap *snap_new(pid_t pid);
 int snap_copy_one(struct debug_proc *dp, struct attach_set *as, struct attach_thread *at,
 		  size_t window_max, struct snap *s);
 int snap_add_missing(struct snap *s, struct attach_set *as);
+/* A one-thread snapshot from registers and a stack copy made elsewhere (win: taken). */
+struct snap *snap_from_regs(struct debug_proc *dp, pid_t tid, const struct user_regs_struct *u,
+			    uint64_t win_lo, uint8_t *win, size_t win_len, bool win_truncated);
 
 /*
  * snapfile.c: a snapshot written to a file (--save) and read back (--load):

@@ -14,7 +14,10 @@
  *
  * The decoder (sysdecode_format) gives the text; the writer adds the
  * layout: prefix, timestamps, unfinished/resumed, padding, -T, signal, exit
- * and lost-event lines. Everything it prints is either the decoder's
+ * and lost-event lines. With -k an entry's stack (trace_rec.stack) is kept
+ * as text and printed, one " > " line a frame as strace -k does, right
+ * after the line that ends the call's first part: the whole call's line,
+ * or its "<unfinished ...>" line. Everything it prints is either the decoder's
  * (already escaped) text or made here from numbers and fixed names.
  */
 #include <errno.h>
@@ -37,6 +40,7 @@ struct tl_call {
 	long nr;
 	uint64_t t_entry_ns;
 	struct wt_buf entry; /* the entry's text (kept only with -z/-Z) */
+	struct wt_buf stack; /* -k: the entry's frames as lines, until printed */
 };
 
 struct trace_log {
@@ -64,8 +68,10 @@ void trace_log_free(struct trace_log *l)
 {
 	if (!l)
 		return;
-	for (size_t i = 0; i < l->ncalls; i++)
+	for (size_t i = 0; i < l->ncalls; i++) {
 		wt_buf_free(&l->calls[i].entry);
+		wt_buf_free(&l->calls[i].stack);
+	}
 	free(l->calls);
 	wt_buf_free(&l->tmp);
 	free(l);
@@ -101,12 +107,14 @@ static struct tl_call *tl_get(struct trace_log *l, pid_t tid)
 	memset(c, 0, sizeof(*c));
 	c->tid = tid;
 	wt_buf_init(&c->entry);
+	wt_buf_init(&c->stack);
 	return c;
 }
 
 static void tl_drop(struct trace_log *l, struct tl_call *c)
 {
 	wt_buf_free(&c->entry);
+	wt_buf_free(&c->stack);
 	*c = l->calls[--l->ncalls];
 }
 
@@ -127,6 +135,41 @@ static void tl_newline(struct trace_log *l)
 	l->col = 0;
 }
 
+/*
+ * -k: one frame a line, strace -k's " > module(function+0x1f) [0xpc]",
+ * then what whytop stack adds: file:line, [inline] for an inlined call
+ * (its function and line; the pc is the physical frame's). Names are the
+ * symbolizer's, escaped already.
+ */
+void trace_log_stack_text(struct wt_buf *b, const struct stack_thread *st)
+{
+	for (size_t i = 0; i < st->nframes; i++) {
+		const struct stack_frame *f = &st->frames[i];
+		wt_buf_printf(b, " > %s(", f->module ? f->module : "?");
+		if (f->function)
+			wt_buf_printf(b, "%s+0x%" PRIx64, f->function, f->offset);
+		else
+			wt_buf_puts(b, "??");
+		wt_buf_printf(b, ") [0x%" PRIx64 "]", f->pc);
+		if (f->file && f->line > 0)
+			wt_buf_printf(b, " %s:%d", f->file, f->line);
+		if (f->flags & STACK_FRAME_INLINE)
+			wt_buf_puts(b, " [inline]");
+		wt_buf_puts(b, "\n");
+	}
+	if (st->error)
+		wt_buf_printf(b, " > (%s)\n", st->error);
+}
+
+/* -k: the stack kept for c, printed once after its first line. */
+static void tl_stack_out(struct trace_log *l, struct tl_call *c)
+{
+	if (!c || !c->stack.len)
+		return;
+	fwrite(c->stack.data, 1, c->stack.len, l->out);
+	c->stack.len = 0;
+}
+
 /* The open line (some task's entry) ends here: it is interrupted. */
 static void tl_end_open(struct trace_log *l)
 {
@@ -134,6 +177,7 @@ static void tl_end_open(struct trace_log *l)
 		return;
 	tl_puts(l, " <unfinished ...>");
 	tl_newline(l);
+	tl_stack_out(l, tl_find(l, l->open_tid));
 	l->open_tid = 0;
 }
 
@@ -244,6 +288,9 @@ static void tl_entry(struct trace_log *l, const struct trace_rec *r)
 	c->entry.len = 0;
 	if (c->entry.data)
 		c->entry.data[0] = '\0';
+	c->stack.len = 0;
+	if (r->stack)
+		trace_log_stack_text(&c->stack, r->stack);
 	if (tl_filtering(l)) {
 		/* printed, or not, with its result */
 		sysdecode_format(ev, SCEV_ENTRY, &l->o.dec, &c->entry);
@@ -290,9 +337,11 @@ static void tl_exit(struct trace_log *l, const struct trace_rec *r)
 	l->open_tid = 0;
 	bool timed = c && t_exit >= c->t_entry_ns;
 	uint64_t dt = timed ? t_exit - c->t_entry_ns : 0;
-	if (c)
-		tl_drop(l, c);
 	tl_finish(l, l->tmp.data ? l->tmp.data : "", timed, dt);
+	if (c) {
+		tl_stack_out(l, c);
+		tl_drop(l, c);
+	}
 }
 
 static void tl_syscall(struct trace_log *l, const struct trace_rec *r)
@@ -516,6 +565,7 @@ static void tl_unreturned(struct trace_log *l, const struct trace_rec *r)
 		}
 		l->open_tid = 0;
 		tl_finish(l, ") = ?", false, 0);
+		tl_stack_out(l, c);
 	}
 	tl_drop(l, c);
 }

@@ -25,6 +25,19 @@
  * the reader. An exit record repeats the entry's numbers and captures, so
  * a writer can print a call as one line when nothing came in between.
  *
+ * -k (trace_session.stacks): at the entry stop of a logged call the task's
+ * registers and the top of its stack (TRACE_STACK_WINDOW bytes from just
+ * below sp, cut at the first unmapped page) are copied, one PTRACE_GETREGS
+ * and one process_vm_readv, and the task goes on. Nothing is unwound on
+ * this thread: pt_drain, on the reader's thread, unwinds and names the copy
+ * with one debug_proc per process (the Stack tab's unwinder and caches,
+ * stack_unwind_copy) before handing the record over with its frames.
+ * Unwinding reads the code and unwind tables from the live process, so
+ * the image must still be there: the last task of a process stopped at its
+ * exit (PTRACE_O_TRACEEXIT) and a task at the entry of an execve wait
+ * there (at most TRACE_STACK_WAIT_NS) until the reader has unwound every
+ * copy taken so far. Only those two stops wait; no syscall stop does.
+ *
  * Closing ends the mode: the target interrupts every task and detaches it
  * at that stop, handing a pending signal back; a group-stopped task stays
  * stopped. A launched program still running runs on, untraced.
@@ -39,11 +52,13 @@
 #include <sys/eventfd.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
+#include <sys/user.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <whytop/attach.h>
 #include <whytop/proc.h>
+#include <whytop/stack.h>
 #include <whytop/target.h>
 
 #include "core/target/target_int.h"
@@ -60,8 +75,27 @@ struct pt_task {
 	unsigned char *caps;		  /* SCEV_MAX_CAPS * SCEV_CAP_MAX, made on first use */
 };
 
+/* -k: the copy taken at a logged entry, unwound by pt_drain. */
+#define TRACE_STACK_WINDOW (64 * 1024)
+struct pt_snap {
+	struct user_regs_struct regs;
+	uint64_t win_lo;
+	uint8_t *win;
+	size_t win_len;
+	bool truncated; /* the window ended before the stack's mapping did */
+};
+
+/* -k: a process's debug_proc, opened and used on the reader's thread only. */
+struct pt_dbg {
+	pid_t pid;
+	struct debug_proc *dp; /* NULL: could not open (err says why) */
+	uint64_t refreshed;    /* the drain that last refreshed its maps */
+	char err[160];
+};
+
 struct pt_item {
 	struct pt_item *next;
+	struct pt_snap *snap; /* -k: a logged entry's copy, or NULL */
 	struct trace_rec r;
 	unsigned char data[]; /* the captures' bytes */
 };
@@ -88,6 +122,14 @@ struct pt_log {
 	struct pt_item *head, **tail;
 	int efd;
 	atomic_int live; /* tasks seen and not yet gone */
+	/* -k: copies queued and unwound so far (under lock), to wait for at exit/exec */
+	uint64_t snaps_queued, snaps_done;
+	pthread_cond_t unwound;
+	bool closing; /* under lock: no one waits for the reader any more */
+	/* -k, the reader's thread only: */
+	struct pt_dbg *dbg;
+	size_t ndbg;
+	uint64_t drains;
 };
 
 static uint64_t pt_realtime_ns(void)
@@ -99,7 +141,15 @@ static uint64_t pt_realtime_ns(void)
 
 /* ---- the queue ---- */
 
-static void pt_queue(struct pt_log *lg, const struct trace_rec *r)
+static void pt_snap_free(struct pt_snap *sn)
+{
+	if (sn) {
+		free(sn->win);
+		free(sn);
+	}
+}
+
+static void pt_queue_snap(struct pt_log *lg, const struct trace_rec *r, struct pt_snap *snap)
 {
 	size_t total = 0;
 	if (r->kind == TRACE_SYSCALL)
@@ -107,9 +157,12 @@ static void pt_queue(struct pt_log *lg, const struct trace_rec *r)
 			if (r->sc.cap[i].state == SCEV_CAP_OK)
 				total += r->sc.cap[i].len;
 	struct pt_item *it = malloc(sizeof(*it) + total);
-	if (!it)
+	if (!it) {
+		pt_snap_free(snap);
 		return; /* out of memory: the record is lost, as the kernel's would be */
+	}
 	it->next = NULL;
+	it->snap = snap;
 	it->r = *r;
 	size_t off = 0;
 	if (r->kind == TRACE_SYSCALL) {
@@ -127,10 +180,17 @@ static void pt_queue(struct pt_log *lg, const struct trace_rec *r)
 	pthread_mutex_lock(&lg->lock);
 	*lg->tail = it;
 	lg->tail = &it->next;
+	if (snap)
+		lg->snaps_queued++;
 	pthread_mutex_unlock(&lg->lock);
 	uint64_t one = 1;
 	ssize_t w = write(lg->efd, &one, sizeof(one));
 	(void)w;
+}
+
+static void pt_queue(struct pt_log *lg, const struct trace_rec *r)
+{
+	pt_queue_snap(lg, r, NULL);
 }
 
 static void pt_queue_simple(struct pt_log *lg, enum trace_kind kind, const struct pt_task *k)
@@ -458,6 +518,81 @@ static bool pt_is_execve(uint32_t arch, long nr)
 	return false;
 }
 
+/*
+ * -k, on the hot path (the task is stopped): its registers and the top of
+ * its stack, nothing more. The window is read as page-sized pieces in one
+ * process_vm_readv, which stops at the first unmapped page: the end of the
+ * stack's mapping, found without reading /proc/PID/maps. NULL if the
+ * registers cannot be read.
+ */
+static struct pt_snap *pt_snap_take(pid_t tid)
+{
+	struct pt_snap *sn = calloc(1, sizeof(*sn));
+	if (!sn)
+		return NULL;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &sn->regs) < 0) {
+		free(sn);
+		return NULL;
+	}
+	uint64_t lo = (sn->regs.rsp - 128) & ~7ull; /* the red zone below sp */
+	if (sn->regs.rsp < 128 || !(sn->win = malloc(TRACE_STACK_WINDOW)))
+		return sn; /* registers only: the unwinder reads the live stack */
+	enum { PIECES = TRACE_STACK_WINDOW / 4096 + 1 };
+	struct iovec local[PIECES], remote[PIECES];
+	size_t n = 0, off = 0;
+	uint64_t a = lo;
+	while (off < TRACE_STACK_WINDOW && n < PIECES) {
+		size_t chunk = 4096 - (size_t)(a & 4095);
+		if (chunk > TRACE_STACK_WINDOW - off)
+			chunk = TRACE_STACK_WINDOW - off;
+		local[n] = (struct iovec){sn->win + off, chunk};
+		remote[n] = (struct iovec){(void *)(uintptr_t)a, chunk};
+		n++;
+		off += chunk;
+		a += chunk;
+	}
+	ssize_t got = process_vm_readv(tid, local, n, remote, n, 0);
+	if (got <= 0) {
+		free(sn->win);
+		sn->win = NULL;
+		return sn;
+	}
+	sn->win_lo = lo;
+	sn->win_len = (size_t)got;
+	sn->truncated = got == TRACE_STACK_WINDOW;
+	return sn;
+}
+
+#define TRACE_STACK_WAIT_NS 5000000000ull
+
+/*
+ * -k, on the target's thread, a task at its exit or at an execve: the
+ * process's image is about to go; wait until the reader has unwound the
+ * copies taken so far, which need it (bounded: a reader that stopped
+ * draining costs their names, never a hang).
+ */
+static void pt_wait_unwound(struct pt_log *lg)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += (time_t)(TRACE_STACK_WAIT_NS / 1000000000ull);
+	pthread_mutex_lock(&lg->lock);
+	uint64_t want = lg->snaps_queued;
+	while (lg->snaps_done < want && !lg->closing)
+		if (pthread_cond_timedwait(&lg->unwound, &lg->lock, &until) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&lg->lock);
+}
+
+/* The only task of its process left in pp (its exit ends the address space). */
+static bool pt_last_of_process(const struct pt_proc *pp, const struct pt_task *k)
+{
+	for (size_t i = 0; i < pp->ntasks; i++)
+		if (&pp->tasks[i] != k && pp->tasks[i].tgid == k->tgid)
+			return false;
+	return true;
+}
+
 static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrace_syscall_info *in)
 {
 	struct trace_session *s = pp->log->s;
@@ -471,6 +606,8 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 		if (!pt_is_execve(in->arch, nr))
 			return;
 		k->pre_exec = false;
+	} else if (s->stacks && pt_is_execve(in->arch, nr)) {
+		pt_wait_unwound(pp->log); /* the copies so far need the image exec replaces */
 	}
 	if (!sc_set_has(&s->set, in->arch, nr))
 		return;
@@ -513,7 +650,7 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 	r.tid = k->tid;
 	r.t_ns = ev->t_entry_ns;
 	r.sc = *ev;
-	pt_queue(pp->log, &r);
+	pt_queue_snap(pp->log, &r, s->stacks ? pt_snap_take(k->tid) : NULL);
 }
 
 static void pt_exit(struct pt_proc *pp, struct pt_task *k, const struct __ptrace_syscall_info *in)
@@ -578,6 +715,10 @@ static void pt_account(struct pt_proc *pp, pid_t tid, int status)
 		pt_queue(pp->log, &r);
 		break;
 	}
+	case TE_EXIT_EVENT:
+		if (pp->log->s->stacks && pt_last_of_process(pp, k))
+			pt_wait_unwound(pp->log); /* its memory and maps go with it */
+		break;
 	case TE_EXEC:
 		/* A thread that execs takes over the leader's tid: its execve goes on there. */
 		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && (pid_t)msg != tid) {
@@ -704,11 +845,16 @@ static void pt_free(struct pt_log *lg)
 	struct pt_item *it = lg->head;
 	while (it) {
 		struct pt_item *next = it->next;
+		pt_snap_free(it->snap);
 		free(it);
 		it = next;
 	}
+	for (size_t i = 0; i < lg->ndbg; i++)
+		debug_proc_close(lg->dbg[i].dp);
+	free(lg->dbg);
 	if (lg->efd >= 0)
 		close(lg->efd);
+	pthread_cond_destroy(&lg->unwound);
 	pthread_mutex_destroy(&lg->lock);
 	free(lg);
 }
@@ -734,6 +880,7 @@ static int pt_open(struct trace_session *s, struct wt_err *err)
 	lg->s = s;
 	lg->tail = &lg->head;
 	pthread_mutex_init(&lg->lock, NULL);
+	pthread_cond_init(&lg->unwound, NULL);
 	atomic_init(&lg->live, 0);
 	lg->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	size_t n = s->child ? 1 : s->npids;
@@ -744,7 +891,7 @@ static int pt_open(struct trace_session *s, struct wt_err *err)
 		return wt_err_set(err, e, "cannot set up the log: %s", strerror(e));
 	}
 	long opts =
-	    PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
+	    PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | (s->stacks ? PTRACE_O_TRACEEXIT : 0) |
 	    (s->follow ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0);
 	for (size_t i = 0; i < n; i++) {
 		struct pt_proc *pp = &lg->procs[i];
@@ -790,6 +937,69 @@ static int pt_fd(const struct trace_session *s)
 	return lg->efd;
 }
 
+/* -k: the debug_proc of pid, opened on first use; NULL with *why when it cannot be. */
+static struct pt_dbg *pt_dbg_of(struct pt_log *lg, pid_t pid)
+{
+	for (size_t i = 0; i < lg->ndbg; i++)
+		if (lg->dbg[i].pid == pid)
+			return &lg->dbg[i];
+	void *p = realloc(lg->dbg, (lg->ndbg + 1) * sizeof(*lg->dbg));
+	if (!p)
+		return NULL;
+	lg->dbg = p;
+	struct pt_dbg *d = &lg->dbg[lg->ndbg++];
+	memset(d, 0, sizeof(*d));
+	d->pid = pid;
+	d->refreshed = lg->drains;
+	struct wt_err e = {0};
+	if (debug_proc_open(pid, &d->dp, &e) < 0) {
+		d->dp = NULL;
+		snprintf(d->err, sizeof(d->err), "%.150s", e.msg[0] ? e.msg : "cannot read its modules");
+	}
+	return d;
+}
+
+/*
+ * -k, on the reader's thread, the task long gone on: unwind and name one
+ * copy (taken: freed here). A stack whose thread carries an error when
+ * nothing could be done, NULL only when out of memory.
+ */
+static struct stack *pt_unwind(struct pt_log *lg, pid_t pid, pid_t tid, struct pt_snap *sn)
+{
+	struct stack *st = NULL;
+	struct wt_err e = {0};
+	struct pt_dbg *d = pt_dbg_of(lg, pid);
+	int r = -ENOMEM;
+	if (d && d->dp) {
+		if (d->refreshed != lg->drains) {
+			/* once a batch: a dlopen since the last one adds its module */
+			d->refreshed = lg->drains;
+			debug_proc_refresh(d->dp, &e);
+		}
+		r = stack_unwind_copy(d->dp, tid, &sn->regs, sn->win_lo, sn->win, sn->win_len,
+				      sn->truncated, 0, &st, &e);
+		sn->win = NULL; /* taken */
+	}
+	pt_snap_free(sn);
+	if (r == 0)
+		return st;
+	st = calloc(1, sizeof(*st));
+	if (st)
+		st->threads = calloc(1, sizeof(*st->threads));
+	if (!st || !st->threads) {
+		free(st);
+		return NULL;
+	}
+	st->pid = pid;
+	st->nthreads = 1;
+	st->threads[0].tid = tid;
+	char buf[240];
+	snprintf(buf, sizeof(buf), "no stack: %.200s",
+		 d && !d->dp ? d->err : (e.msg[0] ? e.msg : "out of memory"));
+	st->threads[0].error = strdup(buf);
+	return st;
+}
+
 static int pt_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_err *err)
 {
 	(void)err;
@@ -803,9 +1013,21 @@ static int pt_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_e
 	lg->tail = &lg->head;
 	pthread_mutex_unlock(&lg->lock);
 	int n = 0;
+	lg->drains++;
 	while (it) {
 		struct pt_item *next = it->next;
+		struct stack *st = NULL;
+		if (it->snap) {
+			st = pt_unwind(lg, it->r.pid, it->r.tid, it->snap);
+			it->snap = NULL;
+			it->r.stack = st && st->nthreads ? &st->threads[0] : NULL;
+			pthread_mutex_lock(&lg->lock);
+			lg->snaps_done++;
+			pthread_cond_broadcast(&lg->unwound);
+			pthread_mutex_unlock(&lg->lock);
+		}
 		cb(&it->r, ctx);
+		stack_free(st);
 		free(it);
 		it = next;
 		n++;
@@ -824,6 +1046,10 @@ static void pt_close(struct trace_session *s)
 	struct pt_log *lg = s->priv;
 	if (!lg)
 		return;
+	pthread_mutex_lock(&lg->lock);
+	lg->closing = true;
+	pthread_cond_broadcast(&lg->unwound);
+	pthread_mutex_unlock(&lg->lock);
 	pt_stop_all(lg);
 	pt_free(lg);
 	s->priv = NULL;

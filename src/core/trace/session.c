@@ -122,6 +122,9 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 				  "no process to trace: give a PID or a command after --");
 	if (o->argv && !o->argv[0])
 		return wt_err_set(err, EINVAL, "no command to run after --");
+	if (o->stacks && o->backend != SC_BACKEND_PTRACE)
+		return wt_err_set(err, EINVAL,
+				  "stacks (-k) come from ptrace stops: use --backend ptrace with -k");
 	for (size_t i = 0; !o->argv && i < o->npids; i++) {
 		int r = trace_check_pid(o->pids[i], err);
 		if (r < 0)
@@ -133,6 +136,7 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 	s->follow = o->follow;
 	s->strsize = o->strsize;
 	s->fd_paths = o->fd_paths;
+	s->stacks = o->stacks;
 	s->all_calls = !o->set;
 	if (o->set)
 		s->set = *o->set;

@@ -42,6 +42,7 @@ struct trace_session {
 	bool child_done; /* ptrace backend: stored with __ATOMIC_RELEASE by its thread */
 	/* AUTO that fell back to ptrace: why not the kernel (trace_backend_note) */
 	char be_note[200];
+	bool stacks; /* -k: the ptrace backend copies each logged entry's stack */
 };
 
 /*
