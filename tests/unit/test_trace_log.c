@@ -104,7 +104,8 @@ static void line_of(char *out, size_t size, const char *lead, const char *head, 
 	assert_non_null(res);
 	res[1] = '\0';
 	int w = (int)strlen(all) + 1;
-	snprintf(out, size, "%s %*s%s%s\n", all, w < 40 ? 40 - w : 0, "", res + 2, tail);
+	int n = snprintf(out, size, "%s %*s%s%s\n", all, w < 40 ? 40 - w : 0, "", res + 2, tail);
+	assert_true(n > 0 && (size_t)n < size);
 }
 
 static void test_whole_call(void **state)
