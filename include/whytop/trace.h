@@ -97,6 +97,7 @@ struct trace_log_opts {
 	bool only_ok;	 /* -z / -e status=successful */
 	bool only_fail;	 /* -Z / -e status=failed */
 	bool pid_prefix; /* "[pid N] " on every line (more than one task) */
+	bool pid_column; /* instead, "1234  " as strace writes a file (-o with -f) */
 };
 
 struct trace_log;

@@ -115,4 +115,15 @@ PY
 		END { exit !(c == 1 && p == 1) }' "$T_TMP/c" ||
 		t_fail "whytop trace -c --backend $be: want connect 1 call 1 error, pipe2 1 call: $(cat "$T_TMP/c")"
 done
+# A program named without a slash is found in PATH by whytop, as strace
+# does: one execve, of the file that runs (not one failed execve per PATH
+# directory tried before it); -f -o FILE writes strace's bare pid column.
+d=$(dirname "$T")
+PATH="/nonexistent-a:/nonexistent-b:$d:$PATH" timeout 60 "$WHYTOP" trace -f -o "$T_TMP/p" \
+	--backend ptrace -- tr_calls 2>"$T_TMP/e" || t_fail "whytop trace -- tr_calls (by PATH) failed: $(cat "$T_TMP/e")"
+n=$(grep -c 'execve(' "$T_TMP/p")
+first=$(grep 'execve(' "$T_TMP/p" | head -n 1)
+# tr_calls makes one failing execve of its own (of a missing file)
+[ "$n" = 2 ] && echo "$first" | grep -Eq '^[0-9]+ +execve\("'"$d"'/tr_calls", \["tr_calls"\]' ||
+	t_fail "by PATH: want the first execve of $d/tr_calls with a bare pid column, $n execve lines: $(grep 'execve(' "$T_TMP/p")"
 echo "ok: whytop trace prints tr_calls' calls as strace does"

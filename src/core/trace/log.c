@@ -211,7 +211,10 @@ static void tl_leader(struct trace_log *l, pid_t tid, uint64_t t_ns)
 	char s[32];
 	tl_end_open(l);
 	l->col = 0;
-	if (l->o.pid_prefix && tid) {
+	if (l->o.pid_column && tid) {
+		snprintf(s, sizeof(s), "%-5d ", (int)tid);
+		tl_puts(l, s);
+	} else if (l->o.pid_prefix && tid) {
 		snprintf(s, sizeof(s), "[pid %5d] ", (int)tid);
 		tl_puts(l, s);
 	}

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,8 +42,50 @@ static int trace_check_pid(pid_t pid, struct wt_err *err)
  * it, rather than writing, cannot raise SIGPIPE in whytop), and reports
  * an exec failure's errno on ex (close-on-exec: EOF means it ran).
  */
+/*
+ * The file a program name runs, as execvp would find it, found before the
+ * fork as strace does: the log then holds one execve, of that file, not
+ * one failed execve per directory of PATH tried before it. A name with a
+ * slash is used as it is. Returns 0, or -ENOENT/-EACCES.
+ */
+static int trace_find_program(const char *name, char *out, size_t size)
+{
+	if (strchr(name, '/')) {
+		snprintf(out, size, "%s", name);
+		return 0;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int err = -ENOENT;
+	for (const char *p = path;; p++) {
+		const char *e = strchrnul(p, ':');
+		size_t n = (size_t)(e - p);
+		/* an empty entry is the working directory, as for execvp */
+		int w = snprintf(out, size, "%.*s%s%s", (int)n, p, n ? "/" : "", name);
+		struct stat st;
+		if (w > 0 && (size_t)w < size && stat(out, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(out, X_OK) == 0)
+				return 0;
+			err = -EACCES;
+		}
+		if (!*e)
+			break;
+		p = e;
+	}
+	return err;
+}
+
 static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct wt_err *err)
 {
+	char file[4096];
+	int found = trace_find_program(argv[0], file, sizeof(file));
+	if (found < 0) {
+		char esc[128];
+		return wt_err_set(err, -found, "cannot run '%s': %s",
+				  wt_escape_to(esc, sizeof(esc), argv[0], strlen(argv[0]), 0),
+				  strerror(-found));
+	}
 	if (pipe2(go, O_CLOEXEC) < 0)
 		return wt_err_set(err, errno, "cannot create a pipe: %s", strerror(errno));
 	if (pipe2(ex, O_CLOEXEC) < 0) {
@@ -62,7 +105,7 @@ static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct 
 		char c;
 		while (read(go[0], &c, 1) < 0 && errno == EINTR)
 			; /* EOF: go (whytop kills it if it gives up) */
-		execvp(argv[0], argv);
+		execv(file, argv);
 		int e = errno;
 		ssize_t w = write(ex[1], &e, sizeof(e));
 		(void)w;
