@@ -141,6 +141,7 @@ static int run_exec(int argc, char **argv)
 			       : "the program stops twice per syscall");
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	struct sc_report_info ri = {
+	    .cmd = "run",
 	    .what = what,
 	    .backend = "launch",
 	    .backend_name = trace || expr ? "ptrace + seccomp filter" : "ptrace",

@@ -855,6 +855,7 @@ static int trace_exec(int argc, char **argv)
 		sc_counts_update(counts, c.sample);
 		sc_counts_sort(counts, SC_SORT_TIME);
 		struct sc_report_info ri = {
+		    .cmd = "trace",
 		    .what = what,
 		    .backend = strncmp(bname, "in-kernel", 9) == 0 ? "kernel" : "ptrace",
 		    .backend_name = bname,

@@ -35,7 +35,8 @@ void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_i
 {
 	static const char rule[] = "------ ----------- ----------- --------- --------- "
 				   "------------------ ----------------";
-	fprintf(f, "whytop syscalls: %s, %.2f s\n", ri->what, c->elapsed_s);
+	fprintf(f, "whytop %s: %s, %.2f s\n", ri->cmd ? ri->cmd : "syscalls", ri->what,
+		c->elapsed_s);
 	fprintf(f, "backend: %s: %s\n", ri->backend_name, ri->cost);
 	fprintf(
 	    f, "lost events: %llu%s\n", (unsigned long long)c->lost,

@@ -20,6 +20,7 @@ struct sc_report_info {
 	const pid_t *pids; /* the processes counted (syscalls), npids of them */
 	size_t npids;
 	int follow; /* -f: their children too */
+	const char *cmd; /* the command the first line names: "run", "trace" (NULL: "syscalls") */
 };
 
 void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_info *ri);
