@@ -101,6 +101,14 @@ int cli_parse_long(const char *sub, const char *opt, const char *what, const cha
 		   long max, long *out);
 int cli_parse_seconds(const char *sub, const char *opt, const char *arg, double max, double *out);
 /*
+ * -e trace=SET, or SET alone (as strace), into set (decode.h's syntax).
+ * Another qualifier, or a bad set, is said on stderr ("no syscall named
+ * 'opne'") and gives CLI_USAGE; 0 otherwise. `trace` handles its
+ * status= before.
+ */
+struct sc_set;
+int cli_parse_trace_set(const char *sub, const char *arg, struct sc_set *set);
+/*
  * Every --json document ends here: built with the writer of src/cli/json.h,
  * written to f with a newline, then freed. CLI_OK, or CLI_FAIL with the
  * reason said on stderr (a write error, or a malformed document: a bug).

@@ -76,15 +76,9 @@ static int run_exec(int argc, char **argv)
 			trace = p.arg;
 			break;
 		case 'e':
-			if (strncmp(p.arg, "trace=", 6) != 0)
-				return cli_error(
-				    CLI_USAGE, SUB, "-e takes trace=SET (as strace), not '%s'",
-				    wt_escape_to(esc, sizeof(esc), p.arg, strlen(p.arg), 0));
-			struct wt_err perr;
-			wt_err_clear(&perr);
-			if (sc_set_parse(&set, p.arg + 6, &perr) < 0)
-				return cli_error(CLI_USAGE, SUB, "-e trace=: %s", perr.msg);
-			expr = p.arg + 6;
+			if (cli_parse_trace_set(SUB, p.arg, &set) != 0)
+				return CLI_USAGE;
+			expr = strncmp(p.arg, "trace=", 6) == 0 ? p.arg + 6 : p.arg;
 			break;
 		case 'o':
 			output = p.arg;

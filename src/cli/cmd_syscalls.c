@@ -165,14 +165,8 @@ static int syscalls_exec(int argc, char **argv)
 			o.follow = 1;
 			break;
 		case 'e':
-			if (strncmp(p.arg, "trace=", 6) != 0)
-				return cli_error(
-				    CLI_USAGE, SUB, "-e takes trace=SET (as strace), not '%s'",
-				    wt_escape_to(esc, sizeof(esc), p.arg, strlen(p.arg), 0));
-			struct wt_err perr;
-			wt_err_clear(&perr);
-			if (sc_set_parse(&calls, p.arg + 6, &perr) < 0)
-				return cli_error(CLI_USAGE, SUB, "-e trace=: %s", perr.msg);
+			if (cli_parse_trace_set(SUB, p.arg, &calls) != 0)
+				return CLI_USAGE;
 			o.trace = &calls;
 			break;
 		case SC_OPT_SORT:

@@ -528,10 +528,8 @@ static int tr_expr(struct tr_args *a, const char *arg)
 		return cli_error(CLI_USAGE, SUB,
 				 "-e takes trace=SET or status=successful|failed, not '%s'",
 				 wt_escape_to(esc, sizeof(esc), arg, strlen(arg), 0));
-	struct wt_err err;
-	wt_err_clear(&err);
-	if (sc_set_parse(&a->set, set, &err) < 0)
-		return cli_error(CLI_USAGE, SUB, "%s (see 'whytop trace --help')", err.msg);
+	if (cli_parse_trace_set(SUB, arg, &a->set) != 0)
+		return CLI_USAGE;
 	a->set_expr = set;
 	return 0;
 }

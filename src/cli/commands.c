@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <whytop/cli.h>
+#include <whytop/decode.h>
 #include <whytop/proc.h>
 #include <whytop/util.h>
 
@@ -325,6 +326,21 @@ int cli_parse_seconds(const char *sub, const char *opt, const char *arg, double 
 	}
 	return cli_error(CLI_USAGE, sub, "%s wants seconds from 0 to %.0f (such as 2 or 0.5), not '%s'",
 			 opt, max, arg ? wt_escape_to(esc, sizeof(esc), arg, strlen(arg), 0) : "");
+}
+
+int cli_parse_trace_set(const char *sub, const char *arg, struct sc_set *set)
+{
+	char esc[128];
+	const char *expr = strncmp(arg, "trace=", 6) == 0 ? arg + 6 : arg;
+	if (expr == arg && strchr(arg, '='))
+		return cli_error(CLI_USAGE, sub, "-e takes trace=SET (as strace), not '%s'",
+				 wt_escape_to(esc, sizeof(esc), arg, strlen(arg), 0));
+	struct wt_err err;
+	wt_err_clear(&err);
+	if (sc_set_parse(set, expr, &err) < 0)
+		return cli_error(CLI_USAGE, sub, "-e trace=: %s (see 'whytop %s --help')", err.msg,
+				 sub);
+	return 0;
 }
 
 int cli_frame_option(const char *sub, int c, const char *arg, struct cli_frame_sel *sel)
