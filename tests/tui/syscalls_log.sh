@@ -58,13 +58,23 @@ tui_keys Escape
 tui_keys End
 tui_wait_gone "[PAUSED]"
 
-# back to the rates: the log stops (the in-kernel log's programs go; under
-# ptrace the target is let go)
+# another tab: the log stops (the in-kernel log's programs go; under
+# ptrace the target is let go); back, it logs again; l: the rates
+n=$TUI_TAB_KEY
+tui_keys /
+tui_keys Escape
+tui_wait "Filter: none"
+tui_keys 1
+case $backend in
+*ptrace*) t_untraced "$P" "the log under ptrace, with another tab shown" 5 ;;
+*) t_wait_for 5 nprogs 0 || t_fail "eBPF programs held with another tab shown ($(progs))" ;;
+esac
+tui_keys "$n"
+tui_wait "Log: "
+tui_keys c
+tui_wait_re 'getppid\(\) += [0-9]+' "no getppid line after coming back to the tab"
 tui_keys l
 tui_wait "Backend: "
-case $backend in
-*ptrace*) t_untraced "$P" "the log under ptrace, after l" 5 ;;
-esac
 
 # the other backend, where both run here
 if [ "$(id -u)" = 0 ] && case $backend in *kernel*) true ;; *) false ;; esac; then
