@@ -779,6 +779,10 @@ static int trace_exec(int argc, char **argv)
 	/* Tests and people wait for this line before the work they want logged. */
 	fprintf(stderr, "whytop trace: %s%s, %s%s; Ctrl-C to stop\n", bname, k_note,
 		tr_header(bname), a.stacks ? " and its stack is copied" : "");
+	/* AUTO fell back to ptrace: say why the kernel could not (root, no BTF, a build without) */
+	const char *why = trace_backend_note(s);
+	if (why && !a.stacks)
+		fprintf(stderr, "whytop trace: %s\n", why);
 
 	if (c.counts_zero)
 		c.counts_zero->t_ns = wt_now_ns();
