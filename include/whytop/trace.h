@@ -134,6 +134,7 @@ struct trace_line {
 	uint64_t dur_ns; /* exit - entry, once done */
 	char *text;	 /* "openat(AT_FDCWD, \"/x\", O_RDONLY) = -1 ENOENT (...)" */
 	char name[40];	 /* the call's name ("" for other kinds) */
+	char *stack;	 /* -k: the call's user stack, " > " lines (NULL: none) */
 };
 
 struct trace_ring;

@@ -36,6 +36,7 @@ struct sclog {
 	uint64_t sel; /* serial of the selected line; 0: follow the end */
 	enum sc_backend backend; /* asked for: AUTO, or what `b` switched to */
 	enum sc_backend running; /* the one that opened */
+	bool stacks;		 /* `k`: each call's user stack (ptrace stops) */
 	size_t *idx;  /* ring indexes that pass the filter */
 	size_t nidx;
 	int height;
@@ -101,7 +102,10 @@ void sclog_start(struct sclog *l, struct tab_ctx *ctx, pid_t tid)
 		wt_err_clear(&err);
 	l->tid = tid;
 	pid_t pid = tid ? tid : ctx->pid;
-	struct trace_opts o = {.pids = &pid, .npids = 1, .backend = l->backend,
+	struct trace_opts o = {.pids = &pid, .npids = 1,
+			       /* stacks are copied at ptrace stops only */
+			       .backend = l->stacks ? SC_BACKEND_PTRACE : l->backend,
+			       .stacks = l->stacks,
 			       .follow = tid == 0, .strsize = 32};
 	if (trace_open(&l->s, &o, &err) < 0) {
 		snprintf(l->error, sizeof(l->error), "%s", err.msg);
@@ -206,6 +210,8 @@ void sclog_draw(struct sclog *l, struct tab_ctx *ctx, WINDOW *win)
 	x += ui_put(win, 0, x, -1, ui_attr(UI_E_VALUE), buf);
 	snprintf(buf, sizeof(buf), "   Lost: %llu", (unsigned long long)lost);
 	x += ui_put(win, 0, x, -1, lost ? ui_attr(UI_E_ERROR) : ui_attr(UI_E_VALUE), buf);
+	if (l->stacks)
+		x += ui_put(win, 0, x, -1, ui_attr(UI_E_VALUE), "   Stacks: on (Enter shows one)");
 	if (l->paused)
 		x += ui_put(win, 0, x, -1, ui_attr(UI_E_WARNING), "   [PAUSED]");
 	else if (l->sel)
@@ -263,6 +269,12 @@ static void sclog_show(struct sclog *l, size_t pos)
 	for (size_t i = 0; i < n; i += 70) {
 		wt_buf_add(&b, s + i, n - i < 70 ? n - i : 70);
 		wt_buf_puts(&b, "\n");
+	}
+	if (t->stack) {
+		wt_buf_puts(&b, "\nIts user stack when it was made:\n");
+		wt_buf_puts(&b, t->stack);
+	} else if (t->kind == TRACE_SYSCALL && !l->stacks) {
+		wt_buf_puts(&b, "\n(k: log each call's user stack too)\n");
 	}
 	char *text = wt_buf_steal(&b);
 	ui_dialog_message(t->kind == TRACE_SYSCALL ? t->name : "event", text ? text : "");
@@ -329,6 +341,16 @@ unsigned sclog_key(struct sclog *l, struct tab_ctx *ctx, int key)
 		sclog_start(l, ctx, l->tid);
 		if (l->error[0])
 			tab_error(ctx, "%s", l->error);
+		return UI_REDRAW;
+	case 'k':
+		l->stacks = !l->stacks;
+		sclog_start(l, ctx, l->tid);
+		if (l->error[0])
+			tab_error(ctx, "%s", l->error);
+		else
+			tab_status(ctx, l->stacks ? "Each call's user stack is copied (ptrace stops: the "
+						    "process runs slower); Enter shows it"
+						  : "No more stacks");
 		return UI_REDRAW;
 	case KEY_END:
 		l->sel = 0;

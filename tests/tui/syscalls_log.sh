@@ -58,6 +58,26 @@ tui_keys Escape
 tui_keys End
 tui_wait_gone "[PAUSED]"
 
+# k: each call's user stack (copied at ptrace stops); Enter shows it
+tui_keys k
+tui_wait "Stacks: on"
+tui_keys /
+tui_keys Escape
+tui_wait "Filter: none"
+tui_keys /
+tui_type openat
+tui_keys Enter
+tui_wait_re 'openat\(AT_FDCWD, "/nonexistent' "no openat line with stacks on"
+tui_keys p
+tui_wait "[PAUSED]"
+tui_keys Enter
+tui_wait "Its user stack when it was made:"
+tui_wait "tr_tick(main+0x"
+tui_keys Escape
+tui_keys End
+tui_keys k
+tui_wait_gone "Stacks: on"
+
 # another tab: the log stops (the in-kernel log's programs go; under
 # ptrace the target is let go); back, it logs again; l: the rates
 n=$TUI_TAB_KEY

@@ -63,7 +63,8 @@ void trace_ring_clear(struct trace_ring *r)
 	for (size_t i = 0; i < r->count; i++) {
 		struct trace_line *l = &r->lines[(r->start + i) % r->max];
 		free(l->text);
-		l->text = NULL;
+		free(l->stack);
+		l->text = l->stack = NULL;
 	}
 	r->start = r->count = 0;
 	for (size_t i = 0; i < r->npend; i++)
@@ -116,6 +117,7 @@ static struct trace_line *line_new(struct trace_ring *r)
 	if (r->count == r->max) {
 		l = &r->lines[r->start];
 		free(l->text);
+		free(l->stack);
 		r->start = (r->start + 1) % r->max;
 		r->count--;
 	}
@@ -165,6 +167,11 @@ static void add_entry(struct trace_ring *r, const struct trace_rec *rec)
 	sysdecode_format(&rec->sc, SCEV_ENTRY, &r->opts, &b);
 	wt_buf_puts(&b, " ...");
 	l->text = wt_buf_steal(&b);
+	if (rec->stack) {
+		wt_buf_init(&b);
+		trace_log_stack_text(&b, rec->stack);
+		l->stack = wt_buf_steal(&b);
+	}
 
 	if (r->npend == r->cappend) {
 		size_t cap = r->cappend ? r->cappend * 2 : 16;
