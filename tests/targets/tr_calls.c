@@ -104,8 +104,8 @@ int main(int argc, char **argv)
 		struct iovec wv[2] = {{"hel", 3}, {"lo, msg", 7}};
 		struct iovec rv[2] = {{buf, 3}, {buf + 3, 20}};
 		struct msghdr wm = {.msg_iov = wv, .msg_iovlen = 2};
-		struct msghdr rm = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = rv,
-				    .msg_iovlen = 2};
+		struct msghdr rm = {
+		    .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = rv, .msg_iovlen = 2};
 		syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
 		syscall(SYS_sendmsg, sv[0], &wm, 0);
 		syscall(SYS_recvmsg, sv[1], &rm, 0);

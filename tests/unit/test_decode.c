@@ -686,9 +686,10 @@ static void test_outputs_and_frames(void **state)
 	memcpy(mh + 64, h, 16), memcpy(mh + 80, &five, 4), memcpy(mh + 84, "hello", 5);
 	ev = CALL("sendmsg", 5, 3, 0x7ffc2000, 0, 0, 0, 0);
 	cap(&ev, 1, 0, mh, 89, false);
-	assert_string_equal(fmt(&ev), "sendmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="
-				      "\"hello\", iov_len=5}], msg_iovlen=1, msg_controllen=0, "
-				      "msg_flags=0}, 0) = 5");
+	assert_string_equal(fmt(&ev),
+			    "sendmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="
+			    "\"hello\", iov_len=5}], msg_iovlen=1, msg_controllen=0, "
+			    "msg_flags=0}, 0) = 5");
 	/* recvmsg: filled up to the result, namelen at entry and exit, control */
 	unsigned char sin[16] = {2, 0, 0x9a, 0xe5, 127, 0, 0, 1};
 	uint64_t cm[3] = {20, 1 | (uint64_t)1 << 32, 5}; /* SOL_SOCKET, SCM_RIGHTS, fd 5 */
@@ -703,12 +704,12 @@ static void test_outputs_and_frames(void **state)
 	ev = CALL("recvmsg", 5, 4, 0x7ffc2000, 0x40, 0, 0, 0);
 	cap(&ev, 1, 0, mh_in, 12, false);
 	cap(&ev, 1, 1, mh, sizeof(mh), false);
-	assert_string_equal(fmt(&ev),
-			    "recvmsg(4, {msg_name={sa_family=AF_INET, sin_port=htons(39653), "
-			    "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=110 => 16, "
-			    "msg_iov=[{iov_base=\"hello\", iov_len=20}], msg_iovlen=1, "
-			    "msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, "
-			    "cmsg_data=[5]}], msg_controllen=24, msg_flags=0}, MSG_DONTWAIT) = 5");
+	assert_string_equal(
+	    fmt(&ev), "recvmsg(4, {msg_name={sa_family=AF_INET, sin_port=htons(39653), "
+		      "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=110 => 16, "
+		      "msg_iov=[{iov_base=\"hello\", iov_len=20}], msg_iovlen=1, "
+		      "msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, "
+		      "cmsg_data=[5]}], msg_controllen=24, msg_flags=0}, MSG_DONTWAIT) = 5");
 	ev.ret = -EAGAIN;
 	assert_string_equal(fmt(&ev), "recvmsg(4, {msg_namelen=110}, MSG_DONTWAIT) = -1 EAGAIN "
 				      "(Resource temporarily unavailable)");

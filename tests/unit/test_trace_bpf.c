@@ -97,17 +97,21 @@ static int test_caps(uint32_t arch, long nr, unsigned strsize, struct sccap out[
 		out[0] = (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_RET, .max = 64};
 		return 1;
 	case SYS_sendmsg:
-		out[0] = (struct sccap){.arg = 1, .how = SCCAP_MSGHDR, .max = 4096, .each = 16,
-					.count = 4};
+		out[0] = (struct sccap){
+		    .arg = 1, .how = SCCAP_MSGHDR, .max = 4096, .each = 16, .count = 4};
 		return 1;
 	case SYS_recvmsg: /* msg_namelen at entry, the struct at exit */
 		out[0] = (struct sccap){.arg = 1, .how = SCCAP_FIXED, .max = 12};
-		out[1] = (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_MSGHDR, .max = 4096,
-					.each = 16, .count = 4};
+		out[1] = (struct sccap){.arg = 1,
+					.at_exit = 1,
+					.how = SCCAP_MSGHDR,
+					.max = 4096,
+					.each = 16,
+					.count = 4};
 		return 2;
 	case SYS_getdents64:
-		out[0] = (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4,
-					.size_arg = 16};
+		out[0] = (struct sccap){
+		    .arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4, .size_arg = 16};
 		return 1;
 	}
 	return 0;
@@ -184,8 +188,8 @@ static void child(int go, int data, int devnull, const char *paged)
 	struct iovec wv = {(void *)paged2, strlen(MSG2)}, rv = {buf, 16};
 	struct msghdr wm = {.msg_iov = &wv, .msg_iovlen = 1};
 	struct sockaddr_un from;
-	struct msghdr rm = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &rv,
-			    .msg_iovlen = 1};
+	struct msghdr rm = {
+	    .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &rv, .msg_iovlen = 1};
 	syscall(SYS_sendmsg, (long)sv[0], &wm, 0L);
 	syscall(SYS_recvmsg, (long)sv[1], &rm, 0L);
 	int dfd = open(dents_dir, O_RDONLY | O_DIRECTORY);
@@ -282,7 +286,10 @@ static void test_known_calls(void **state)
 
 	struct trace_session s = {.pids = &pid, .npids = 1, .strsize = 32};
 	struct wt_err err = {0};
-	assert_int_equal(sc_set_parse(&s.set, "openat,write,read,getpid,sendmsg,recvmsg,getdents64,exit_group", &err), 0);
+	assert_int_equal(
+	    sc_set_parse(&s.set, "openat,write,read,getpid,sendmsg,recvmsg,getdents64,exit_group",
+			 &err),
+	    0);
 	trace_bpf_captures = test_caps;
 	int rc = trace_backend_bpf.open(&s, &err);
 	if (rc < 0)
@@ -416,9 +423,9 @@ static void test_known_calls(void **state)
 	const unsigned char *d = sc->cap[0].data;
 	assert_int_equal(sc->cap[0].len, SCCAP_MSGHDR_HEAD + 8 + SCCAP_IOV_HEAD + strlen(MSG2));
 	memcpy(mh, d, sizeof(mh));
-	assert_int_equal(mh[0], 0);	  /* msg_name */
-	assert_int_equal(mh[3], 1);	  /* msg_iovlen */
-	assert_int_equal(mh[5], 0);	  /* msg_controllen */
+	assert_int_equal(mh[0], 0); /* msg_name */
+	assert_int_equal(mh[3], 1); /* msg_iovlen */
+	assert_int_equal(mh[5], 0); /* msg_controllen */
 	d += SCCAP_MSGHDR_HEAD + 8; /* no name, no control */
 	memcpy(mh, d, 16);
 	memcpy(&n32, d + 16, 4);

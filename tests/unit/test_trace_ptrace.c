@@ -938,12 +938,16 @@ static void test_capture_regions(void **state)
 	/* a msghdr: its fields, name (a sockaddr_in), control and iovecs */
 	static unsigned char sname[16] = {2, 0, 0, 80, 127, 0, 0, 1};
 	static struct iovec mv[1] = {{data, 4}};
-	static struct msghdr mh = {.msg_name = sname, .msg_namelen = 16, .msg_iov = mv,
-				   .msg_iovlen = 1, .msg_control = data + 4, .msg_controllen = 3};
+	static struct msghdr mh = {.msg_name = sname,
+				   .msg_namelen = 16,
+				   .msg_iov = mv,
+				   .msg_iovlen = 1,
+				   .msg_control = data + 4,
+				   .msg_controllen = 3};
 	ev.arg[1] = (uint64_t)(uintptr_t)&mh;
-	c = cap_of(k.pid, &ev,
-		   (struct sccap){.arg = 1, .how = SCCAP_MSGHDR, .max = 4096, .each = 8, .count = 4},
-		   buf);
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){.arg = 1, .how = SCCAP_MSGHDR, .max = 4096, .each = 8, .count = 4}, buf);
 	assert_int_equal(c.state, SCEV_CAP_OK);
 	assert_int_equal(c.len, SCCAP_MSGHDR_HEAD + 4 + 16 + 4 + 3 + SCCAP_IOV_HEAD + 4);
 	uint64_t mf[7];
@@ -970,19 +974,19 @@ static void test_capture_regions(void **state)
 	int64_t ret0 = ev.ret;
 	ev.part = SCEV_BOTH;
 	ev.ret = 72;
-	c = cap_of(k.pid, &ev,
-		   (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4,
-				  .size_arg = 16},
-		   buf);
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4, .size_arg = 16},
+	    buf);
 	assert_int_equal(c.state, SCEV_CAP_OK);
 	assert_int_equal(c.len, 4);
 	memcpy(&igot, c.data, 4);
 	assert_int_equal(igot, 3);
 	ev.ret = 48; /* the result bounds the walk */
-	c = cap_of(k.pid, &ev,
-		   (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4,
-				  .size_arg = 16},
-		   buf);
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4, .size_arg = 16},
+	    buf);
 	memcpy(&igot, c.data, 4);
 	assert_int_equal(igot, 2);
 	ev.part = part0;

@@ -588,7 +588,8 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		/* recvmsg: msg_namelen at entry too (110 => 16) */
 		if (room < 2)
 			return 0;
-		out[0] = (struct sccap){.arg = (uint8_t)i, .how = SCCAP_FIXED, .max = i386 ? 8 : 12};
+		out[0] =
+		    (struct sccap){.arg = (uint8_t)i, .how = SCCAP_FIXED, .max = i386 ? 8 : 12};
 		out[1] = c;
 		return 2;
 	case K_DENTS: /* strace without -v: how many records */

@@ -285,8 +285,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		h = held_find(p, t.tid);
 		if (h && h->nr == t.sc.nr)
 			held_join(h, &t.sc);
-	}
-	else if (t.kind == TRACE_EXIT) /* a task that died in a call: its entry goes */
+	} else if (t.kind == TRACE_EXIT) /* a task that died in a call: its entry goes */
 		h = held_find(p, t.tid);
 	p->cb(&t, p->ctx);
 	if (h)

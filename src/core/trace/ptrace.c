@@ -431,8 +431,8 @@ static void pt_read_dents(pid_t tid, const struct scev *ev, const struct sccap *
  * struct msghdr (SCCAP_MSGHDR): its fields as seven uint64_t, its name and
  * control (a uint32_t length and the bytes), then its iovecs as SCCAP_IOV's.
  */
-static void pt_read_msghdr(pid_t tid, const struct scev *ev, const struct sccap *sp,
-			   uint64_t addr, unsigned char *buf, uint32_t max, struct scev_cap *c)
+static void pt_read_msghdr(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			   unsigned char *buf, uint32_t max, struct scev_cap *c)
 {
 	uint64_t h[7];
 	for (uint32_t j = 0; j < 7; j++) {

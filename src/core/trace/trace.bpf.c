@@ -680,15 +680,17 @@ static long copy_cap(__u32 i, void *vctx)
 		if (!l->exit) /* at entry, an unreadable iovec base faults: copied again at exit */
 			word |= 0x100;
 		__u32 count_max = c.count | (__u32)(c.max & 0xffff) << 16;
-		int got = c.how == SCCAP_IOV
-			      ? wt_iov(l->off, ptr, (__u32)r->arg[c.size_arg & 7],
-				       c.each | word << 16, count_max)
-			  : c.how == SCCAP_DENTS
-			      ? wt_dents(l->off, ptr, (__u64)l->ret, c.size_arg)
-			  : c.how == SCCAP_MSGHDR
-			      ? wt_msghdr(l->off, ptr, word, c.each, count_max)
-			      : wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | (word & 0xff) << 8, c.each,
-					count_max);
+		int got;
+		if (c.how == SCCAP_IOV)
+			got = wt_iov(l->off, ptr, (__u32)r->arg[c.size_arg & 7], c.each | word << 16,
+				     count_max);
+		else if (c.how == SCCAP_DENTS)
+			got = wt_dents(l->off, ptr, (__u64)l->ret, c.size_arg);
+		else if (c.how == SCCAP_MSGHDR)
+			got = wt_msghdr(l->off, ptr, word, c.each, count_max);
+		else
+			got = wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | (word & 0xff) << 8, c.each,
+				      count_max);
 		if (got < 0) {
 			o->state = SCEV_CAP_FAULT;
 			l->faults++;
