@@ -56,7 +56,19 @@ enum sccap_size {
 	SCCAP_IOV,    /* struct iovec[N], N in argument size_arg: at most count elements,
 			 each as its base and length (two uint64_t), the bytes copied (a
 			 uint32_t, at most each) and those bytes; max bytes in all; cut: more */
+	SCCAP_DENTS,  /* the records of a getdents buffer the result sized: their count (a
+			 uint32_t, at most SCCAP_DENTS_MAX), each record's length being the
+			 uint16_t at offset size_arg in it; cut: the count stopped there */
+	SCCAP_MSGHDR, /* struct msghdr (SCCAP_MSGHDR_HEAD: its seven fields as uint64_t),
+			 its msg_name (a uint32_t length, then at most 128 bytes), its
+			 msg_control (the same, at most SCCAP_MSGHDR_CTL bytes), then its
+			 iovecs as SCCAP_IOV's (count, each); max bytes in all; at exit
+			 the lengths are what the call wrote back */
 };
+#define SCCAP_DENTS_MAX 65536
+#define SCCAP_MSGHDR_HEAD 56
+#define SCCAP_MSGHDR_NAME 128
+#define SCCAP_MSGHDR_CTL 256
 #define SCCAP_ARGC_MAX 4096
 #define SCCAP_IOV_HEAD 20 /* an element's base, length and bytes copied */
 #define SCCAP_FD 0x80

@@ -96,6 +96,47 @@ int main(int argc, char **argv)
 	syscall(SYS_connect, s, &sa,
 		(socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(sa.sun_path) + 1));
 	syscall(SYS_close, s);
+	/* sendmsg and recvmsg on a socketpair: iovecs, a name the kernel empties
+	 * (110 => 0), a recvmsg that fails (its msg_namelen at entry) */
+	{
+		int sv[2];
+		struct sockaddr_un from;
+		struct iovec wv[2] = {{"hel", 3}, {"lo, msg", 7}};
+		struct iovec rv[2] = {{buf, 3}, {buf + 3, 20}};
+		struct msghdr wm = {.msg_iov = wv, .msg_iovlen = 2};
+		struct msghdr rm = {
+		    .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = rv, .msg_iovlen = 2};
+		syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+		syscall(SYS_sendmsg, sv[0], &wm, 0);
+		syscall(SYS_recvmsg, sv[1], &rm, 0);
+		rm.msg_namelen = 16;
+		syscall(SYS_recvmsg, sv[1], &rm, MSG_DONTWAIT); /* empty: EAGAIN */
+		syscall(SYS_close, sv[0]);
+		syscall(SYS_close, sv[1]);
+	}
+	/* getdents64 of a directory of three entries (., .., a), then at its end */
+	{
+		char dir[64] = "/tmp/tr_calls.", file[72];
+		size_t k = strlen(dir);
+		char digits[16];
+		int nd = 0;
+		for (long v = syscall(SYS_getpid); v > 0 && nd < 15; v /= 10)
+			digits[nd++] = (char)('0' + v % 10);
+		while (nd > 0)
+			dir[k++] = digits[--nd];
+		dir[k] = 0;
+		strcpy(file, dir);
+		strcat(file, "/a");
+		syscall(SYS_mkdir, dir, 0700);
+		long f = syscall(SYS_openat, AT_FDCWD, file, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		syscall(SYS_close, f);
+		long dfd = syscall(SYS_openat, AT_FDCWD, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		syscall(SYS_getdents64, dfd, buf, sizeof(buf));
+		syscall(SYS_getdents64, dfd, buf, sizeof(buf));
+		syscall(SYS_close, dfd);
+		syscall(SYS_unlink, file);
+		syscall(SYS_rmdir, dir);
+	}
 
 	/* clock */
 	syscall(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);

@@ -666,8 +666,67 @@ static void test_outputs_and_frames(void **state)
 				      "iov_len=10}], 2) = -1 EAGAIN (Resource temporarily "
 				      "unavailable)");
 
+	/* getdents64: how many records came, as strace without -v */
+	uint32_t nd = 5;
+	ev = CALL("getdents64", 152, 3, 0x55d0c2a3e2c0, 32768, 0, 0, 0);
+	cap(&ev, 1, 1, &nd, 4, false);
+	assert_string_equal(fmt(&ev), "getdents64(3, 0x55d0c2a3e2c0 /* 5 entries */, 32768) = 152");
+	nd = 1;
+	assert_string_equal(fmt(&ev), "getdents64(3, 0x55d0c2a3e2c0 /* 1 entry */, 32768) = 152");
+	ev.ret = -EBADF;
+	assert_string_equal(fmt(&ev), "getdents64(3, 0x55d0c2a3e2c0, 32768) = -1 EBADF (Bad file "
+				      "descriptor)");
+
+	/* msghdr: the struct, its name, control and iovecs (SCCAP_MSGHDR) */
+	unsigned char mh[SCCAP_MSGHDR_HEAD + 4 + 16 + 4 + 24 + SCCAP_IOV_HEAD + 5];
+	uint64_t mf[7] = {0, 0, 0x7ffc1000, 1, 0, 0, 0};
+	uint32_t z = 0, five = 5;
+	memcpy(mh, mf, 56), memcpy(mh + 56, &z, 4), memcpy(mh + 60, &z, 4);
+	h[0] = 0x5000, h[1] = 5;
+	memcpy(mh + 64, h, 16), memcpy(mh + 80, &five, 4), memcpy(mh + 84, "hello", 5);
+	ev = CALL("sendmsg", 5, 3, 0x7ffc2000, 0, 0, 0, 0);
+	cap(&ev, 1, 0, mh, 89, false);
+	assert_string_equal(fmt(&ev),
+			    "sendmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="
+			    "\"hello\", iov_len=5}], msg_iovlen=1, msg_controllen=0, "
+			    "msg_flags=0}, 0) = 5");
+	/* recvmsg: filled up to the result, namelen at entry and exit, control */
+	unsigned char sin[16] = {2, 0, 0x9a, 0xe5, 127, 0, 0, 1};
+	uint64_t cm[3] = {20, 1 | (uint64_t)1 << 32, 5}; /* SOL_SOCKET, SCM_RIGHTS, fd 5 */
+	uint32_t sixteen = 16, tw4 = 24;
+	uint64_t rf[7] = {0x7ffc3000, 16, 0x7ffc1000, 1, 0x7ffc4000, 24, 0};
+	memcpy(mh, rf, 56), memcpy(mh + 56, &sixteen, 4), memcpy(mh + 60, sin, 16);
+	memcpy(mh + 76, &tw4, 4), memcpy(mh + 80, cm, 24);
+	h[0] = 0x5000, h[1] = 20;
+	memcpy(mh + 104, h, 16), memcpy(mh + 120, &five, 4), memcpy(mh + 124, "hello", 5);
+	unsigned char mh_in[12] = {0};
+	mh_in[8] = 110;
+	ev = CALL("recvmsg", 5, 4, 0x7ffc2000, 0x40, 0, 0, 0);
+	cap(&ev, 1, 0, mh_in, 12, false);
+	cap(&ev, 1, 1, mh, sizeof(mh), false);
+	assert_string_equal(
+	    fmt(&ev), "recvmsg(4, {msg_name={sa_family=AF_INET, sin_port=htons(39653), "
+		      "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=110 => 16, "
+		      "msg_iov=[{iov_base=\"hello\", iov_len=20}], msg_iovlen=1, "
+		      "msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, "
+		      "cmsg_data=[5]}], msg_controllen=24, msg_flags=0}, MSG_DONTWAIT) = 5");
+	ev.ret = -EAGAIN;
+	assert_string_equal(fmt(&ev), "recvmsg(4, {msg_namelen=110}, MSG_DONTWAIT) = -1 EAGAIN "
+				      "(Resource temporarily unavailable)");
+
 	/* the captures behind them */
 	struct sccap c[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "getdents64"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_DENTS);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(c[0].size_arg, 16);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "recvmsg"), 32, c), 2);
+	assert_int_equal(c[1].how, SCCAP_MSGHDR);
+	assert_int_equal(c[1].at_exit, 1);
+	assert_int_equal(c[0].at_exit, 0);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "sendmsg"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_MSGHDR);
+	assert_int_equal(c[0].at_exit, 0);
 	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "readv"), 32, c), 1);
 	assert_int_equal(c[0].how, SCCAP_IOV);
 	assert_int_equal(c[0].at_exit, 1);

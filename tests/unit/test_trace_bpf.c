@@ -30,6 +30,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -92,6 +96,23 @@ static int test_caps(uint32_t arch, long nr, unsigned strsize, struct sccap out[
 	case SYS_read:
 		out[0] = (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_RET, .max = 64};
 		return 1;
+	case SYS_sendmsg:
+		out[0] = (struct sccap){
+		    .arg = 1, .how = SCCAP_MSGHDR, .max = 4096, .each = 16, .count = 4};
+		return 1;
+	case SYS_recvmsg: /* msg_namelen at entry, the struct at exit */
+		out[0] = (struct sccap){.arg = 1, .how = SCCAP_FIXED, .max = 12};
+		out[1] = (struct sccap){.arg = 1,
+					.at_exit = 1,
+					.how = SCCAP_MSGHDR,
+					.max = 4096,
+					.each = 16,
+					.count = 4};
+		return 2;
+	case SYS_getdents64:
+		out[0] = (struct sccap){
+		    .arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4, .size_arg = 16};
+		return 1;
 	}
 	return 0;
 }
@@ -131,6 +152,12 @@ static void on_usr1(int sig)
 	(void)sig;
 }
 
+/* The second page of the file mapping, untouched: sendmsg's iovec base. */
+static const char *paged2;
+#define MSG2 "abc"
+/* an empty directory: "." and ".." */
+static char dents_dir[] = "/tmp/whytop-trace-bpf-dir-XXXXXX";
+
 static void child(int go, int data, int devnull, const char *paged)
 {
 	char c, buf[64], path[64];
@@ -152,6 +179,21 @@ static void child(int go, int data, int devnull, const char *paged)
 	syscall(SYS_write, (long)devnull, LONG, (long)strlen(LONG));
 	syscall(SYS_read, (long)data, buf, (long)sizeof(buf));
 	syscall(SYS_getpid);
+	/* a msghdr whose iovec lies in a page never touched (copied at exit),
+	 * one received with a name the kernel empties (110 => 0), and the
+	 * records of a directory of three entries */
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		_exit(2);
+	struct iovec wv = {(void *)paged2, strlen(MSG2)}, rv = {buf, 16};
+	struct msghdr wm = {.msg_iov = &wv, .msg_iovlen = 1};
+	struct sockaddr_un from;
+	struct msghdr rm = {
+	    .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &rv, .msg_iovlen = 1};
+	syscall(SYS_sendmsg, (long)sv[0], &wm, 0L);
+	syscall(SYS_recvmsg, (long)sv[1], &rm, 0L);
+	int dfd = open(dents_dir, O_RDONLY | O_DIRECTORY);
+	syscall(SYS_getdents64, (long)dfd, buf, (long)sizeof(buf));
 	if (i386_ok)
 		int80_getpid();
 	syscall(SYS_read, (long)go, &c, 1L); /* interrupted by SIGUSR1 */
@@ -227,6 +269,10 @@ static void test_known_calls(void **state)
 	assert_int_equal(write(tfd, PAGED, sizeof(PAGED)), (ssize_t)sizeof(PAGED));
 	const char *paged = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, tfd, 0);
 	assert_true(paged != MAP_FAILED);
+	assert_int_equal(pwrite(tfd, MSG2, strlen(MSG2), 4096), (ssize_t)strlen(MSG2));
+	paged2 = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, tfd, 4096);
+	assert_true(paged2 != MAP_FAILED);
+	assert_non_null(mkdtemp(dents_dir));
 	close(tfd);
 	i386_ok = probe_i386();
 	if (!i386_ok)
@@ -240,7 +286,10 @@ static void test_known_calls(void **state)
 
 	struct trace_session s = {.pids = &pid, .npids = 1, .strsize = 32};
 	struct wt_err err = {0};
-	assert_int_equal(sc_set_parse(&s.set, "openat,write,read,getpid,exit_group", &err), 0);
+	assert_int_equal(
+	    sc_set_parse(&s.set, "openat,write,read,getpid,sendmsg,recvmsg,getdents64,exit_group",
+			 &err),
+	    0);
 	trace_bpf_captures = test_caps;
 	int rc = trace_backend_bpf.open(&s, &err);
 	if (rc < 0)
@@ -360,6 +409,64 @@ static void test_known_calls(void **state)
 	x = find(e, TRACE_SYSCALL, SCEV_EXIT, X64, SYS_getpid, -1);
 	assert_true(e > 0 && x > e);
 	assert_int_equal(recs[x].r.sc.ret, pid);
+	/* sendmsg: its iovec unreadable at entry, so one record of the whole
+	 * call, the struct and the bytes copied at exit */
+	x = find(x, TRACE_SYSCALL, SCEV_BOTH, X64, SYS_sendmsg, -1);
+	assert_true(x > 0);
+	sc = &recs[x].r.sc;
+	assert_int_equal(sc->ret, strlen(MSG2));
+	assert_int_equal(sc->ncap, 1);
+	assert_int_equal(sc->cap[0].at_exit, 0);
+	assert_int_equal(sc->cap[0].state, SCEV_CAP_OK);
+	uint64_t mh[7];
+	uint32_t n32;
+	const unsigned char *d = sc->cap[0].data;
+	assert_int_equal(sc->cap[0].len, SCCAP_MSGHDR_HEAD + 8 + SCCAP_IOV_HEAD + strlen(MSG2));
+	memcpy(mh, d, sizeof(mh));
+	assert_int_equal(mh[0], 0); /* msg_name */
+	assert_int_equal(mh[3], 1); /* msg_iovlen */
+	assert_int_equal(mh[5], 0); /* msg_controllen */
+	d += SCCAP_MSGHDR_HEAD + 8; /* no name, no control */
+	memcpy(mh, d, 16);
+	memcpy(&n32, d + 16, 4);
+	assert_int_equal(mh[0], (uintptr_t)paged2);
+	assert_int_equal(mh[1], strlen(MSG2));
+	assert_int_equal(n32, strlen(MSG2));
+	assert_memory_equal(d + SCCAP_IOV_HEAD, MSG2, strlen(MSG2));
+	/* recvmsg: the exit carries the entry's msg_namelen (110) and the
+	 * struct as the call left it (0), the bytes received */
+	e = find(x, TRACE_SYSCALL, SCEV_ENTRY, X64, SYS_recvmsg, -1);
+	x = find(e, TRACE_SYSCALL, SCEV_EXIT, X64, SYS_recvmsg, -1);
+	assert_true(e > 0 && x > e);
+	sc = &recs[x].r.sc;
+	assert_int_equal(sc->ret, strlen(MSG2));
+	assert_int_equal(sc->ncap, 2);
+	assert_int_equal(sc->cap[0].at_exit, 0);
+	assert_int_equal(sc->cap[0].len, 12);
+	memcpy(&n32, sc->cap[0].data + 8, 4);
+	assert_int_equal(n32, sizeof(struct sockaddr_un));
+	assert_int_equal(sc->cap[1].at_exit, 1);
+	d = sc->cap[1].data;
+	memcpy(mh, d, sizeof(mh));
+	assert_int_equal(mh[1], 0);
+	memcpy(&n32, d + SCCAP_MSGHDR_HEAD, 4);
+	assert_int_equal(n32, 0);
+	d += SCCAP_MSGHDR_HEAD + 8;
+	memcpy(mh, d, 16);
+	assert_int_equal(mh[1], 16);
+	memcpy(&n32, d + 16, 4);
+	assert_int_equal(n32, 16); /* each: 16 bytes copied, the decoder shows the result's */
+	assert_memory_equal(d + SCCAP_IOV_HEAD, MSG2, strlen(MSG2));
+	/* getdents64 of an empty directory: "." and "..", 24 bytes each */
+	x = find(x, TRACE_SYSCALL, SCEV_EXIT, X64, SYS_getdents64, -1);
+	assert_true(x > 0);
+	sc = &recs[x].r.sc;
+	assert_int_equal(sc->ret, 48);
+	assert_int_equal(sc->ncap, 1);
+	assert_int_equal(sc->cap[0].len, 4);
+	memcpy(&n32, sc->cap[0].data, 4);
+	assert_int_equal(n32, 2);
+	rmdir(dents_dir);
 	if (i386_ok) {
 		e = find(x, TRACE_SYSCALL, SCEV_ENTRY, AUDIT_ARCH_I386, NR_I386_GETPID, -1);
 		x = find(e, TRACE_SYSCALL, SCEV_EXIT, AUDIT_ARCH_I386, NR_I386_GETPID, -1);

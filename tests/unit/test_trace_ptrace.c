@@ -24,6 +24,7 @@
 #include <linux/audit.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -934,6 +935,62 @@ static void test_capture_regions(void **state)
 	assert_int_equal(igot, 5);
 	assert_memory_equal(c.data + 2 * SCCAP_IOV_HEAD + 3, "34567", 5);
 	assert_memory_equal(c.data + SCCAP_IOV_HEAD, "012", 3);
+	/* a msghdr: its fields, name (a sockaddr_in), control and iovecs */
+	static unsigned char sname[16] = {2, 0, 0, 80, 127, 0, 0, 1};
+	static struct iovec mv[1] = {{data, 4}};
+	static struct msghdr mh = {.msg_name = sname,
+				   .msg_namelen = 16,
+				   .msg_iov = mv,
+				   .msg_iovlen = 1,
+				   .msg_control = data + 4,
+				   .msg_controllen = 3};
+	ev.arg[1] = (uint64_t)(uintptr_t)&mh;
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){.arg = 1, .how = SCCAP_MSGHDR, .max = 4096, .each = 8, .count = 4}, buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, SCCAP_MSGHDR_HEAD + 4 + 16 + 4 + 3 + SCCAP_IOV_HEAD + 4);
+	uint64_t mf[7];
+	memcpy(mf, c.data, sizeof(mf));
+	assert_int_equal(mf[0], (uintptr_t)sname);
+	assert_int_equal(mf[1], 16);
+	assert_int_equal(mf[3], 1);
+	assert_int_equal(mf[5], 3);
+	assert_int_equal(mf[6], 0);
+	memcpy(&igot, c.data + SCCAP_MSGHDR_HEAD, 4);
+	assert_int_equal(igot, 16);
+	assert_memory_equal(c.data + SCCAP_MSGHDR_HEAD + 4, sname, 16);
+	memcpy(&igot, c.data + SCCAP_MSGHDR_HEAD + 20, 4);
+	assert_int_equal(igot, 3);
+	assert_memory_equal(c.data + SCCAP_MSGHDR_HEAD + 24, "456", 3);
+	assert_memory_equal(c.data + SCCAP_MSGHDR_HEAD + 27 + SCCAP_IOV_HEAD, "0123", 4);
+	ev.arg[1] = (uint64_t)(uintptr_t)(m + page); /* the hole */
+	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_MSGHDR, .max = 4096}, buf);
+	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	/* getdents64's records in the result's bytes: their lengths at 16 */
+	static unsigned char dents[72] = {[16] = 24, [40] = 24, [64] = 24};
+	ev.arg[1] = (uint64_t)(uintptr_t)dents;
+	unsigned part0 = ev.part;
+	int64_t ret0 = ev.ret;
+	ev.part = SCEV_BOTH;
+	ev.ret = 72;
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4, .size_arg = 16},
+	    buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 4);
+	memcpy(&igot, c.data, 4);
+	assert_int_equal(igot, 3);
+	ev.ret = 48; /* the result bounds the walk */
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){.arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4, .size_arg = 16},
+	    buf);
+	memcpy(&igot, c.data, 4);
+	assert_int_equal(igot, 2);
+	ev.part = part0;
+	ev.ret = ret0;
 	/* an fd in the child's memory (pipe2's int[2]), element 1 */
 	static int32_t fds2[2] = {999, FD_FEED};
 	ev.arg[0] = (uint64_t)(uintptr_t)fds2;

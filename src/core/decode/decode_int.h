@@ -75,6 +75,10 @@ enum sd_kind {
 	K_ENVC,	    /* execve's envp as strace without -v: 0x7ffc... /+ 23 vars +/ */
 	K_IOV_IN,   /* struct iovec[PARAM's count] at entry (writev) */
 	K_IOV_OUT,  /* struct iovec[PARAM's count] at exit, filled up to the result (readv) */
+	K_DENTS,    /* getdents's buffer at exit: 0x5600... /+ 5 entries +/ (PARAM 1: the old
+		       struct linux_dirent, d_reclen at 16 (i386: 8); else at 16) */
+	K_MSGHDR_IN,  /* struct msghdr at entry (sendmsg) */
+	K_MSGHDR_OUT, /* struct msghdr at exit, its iovecs filled up to the result (recvmsg) */
 	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS

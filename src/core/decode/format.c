@@ -338,6 +338,8 @@ static void put_fdset(struct wt_buf *out, const struct fmt *f, int i, int nfds)
 	wt_buf_puts(out, *sep == '[' ? "[]" : "]");
 }
 
+static void put_sa_bytes(struct wt_buf *out, const unsigned char *p, size_t n);
+
 static void put_sockaddr(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t len)
 {
 	const struct scev_cap *k = cap_ok(f, i, at_exit, 2);
@@ -345,8 +347,12 @@ static void put_sockaddr(struct wt_buf *out, const struct fmt *f, int i, int at_
 		put_ptr(out, word(f, i));
 		return;
 	}
-	size_t n = k->len < len ? k->len : (size_t)len;
-	const unsigned char *p = k->data;
+	put_sa_bytes(out, k->data, k->len < len ? k->len : (size_t)len);
+}
+
+/* A sockaddr of n (>= 2) bytes at p. */
+static void put_sa_bytes(struct wt_buf *out, const unsigned char *p, size_t n)
+{
 	uint16_t fam;
 	memcpy(&fam, p, 2);
 	wt_buf_puts(out, "{sa_family=");
@@ -630,6 +636,9 @@ static void put_argv(struct wt_buf *out, const struct fmt *f, int i)
  * readv's are filled up to the result (left: bytes not yet accounted), and
  * shown as addresses when it failed, as strace does.
  */
+static void put_iov_data(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
+			 const unsigned char *end, int at_exit, uint64_t n);
+
 static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t n)
 {
 	const struct scev_cap *k = cap_ok(f, i, at_exit, 0);
@@ -640,8 +649,18 @@ static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 			put_ptr(out, word(f, i));
 		return;
 	}
+	put_iov_data(out, f, k->data, k->data + k->len, at_exit, n);
+}
+
+/* n iovecs in SCCAP_IOV's layout from p to end. */
+static void put_iov_data(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
+			 const unsigned char *end, int at_exit, uint64_t n)
+{
+	if (n == 0) {
+		wt_buf_puts(out, "[]");
+		return;
+	}
 	uint64_t left = at_exit ? (uint64_t)f->ret : UINT64_MAX;
-	const unsigned char *p = k->data, *end = k->data + k->len;
 	uint64_t shown = 0;
 	wt_buf_puts(out, "[");
 	for (; shown < n && shown < f->strsize && end - p >= SCCAP_IOV_HEAD; shown++) {
@@ -676,6 +695,141 @@ static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 	if (shown < n) /* past -s elements, or past what was copied */
 		wt_buf_puts(out, shown ? ", ..." : "...");
 	wt_buf_puts(out, "]");
+}
+
+/* getdents's buffer, as strace without -v: its address and how many records came. */
+static void put_dents(struct wt_buf *out, const struct fmt *f, int i)
+{
+	const struct scev_cap *k = cap_ok(f, i, 1, 4);
+	put_ptr(out, word(f, i));
+	if (!k || f->failed)
+		return;
+	uint32_t n;
+	memcpy(&n, k->data, 4);
+	wt_buf_printf(out, " /* %u entr%s%s */", n, n == 1 ? "y" : "ies", k->cut ? " or more" : "");
+}
+
+/* msg_control: the cmsghdrs of n bytes at p (native header: a size_t and two ints). */
+static void put_cmsgs(struct wt_buf *out, const struct fmt *f, const unsigned char *p, size_t n,
+		      uint64_t total)
+{
+	size_t hd = f->i386 ? 12 : 16, al = f->i386 ? 4 : 8, off = 0;
+	wt_buf_puts(out, "[");
+	while (off + hd <= n) {
+		uint64_t len = 0;
+		int32_t lv, ty;
+		memcpy(&len, p + off, f->i386 ? 4 : 8);
+		memcpy(&lv, p + off + hd - 8, 4);
+		memcpy(&ty, p + off + hd - 4, 4);
+		if (off)
+			wt_buf_puts(out, ", ");
+		wt_buf_printf(out, "{cmsg_len=%llu, cmsg_level=", (unsigned long long)len);
+		sd_print_xval(out, X_SOL, (uint32_t)lv);
+		const unsigned char *d = p + off + hd;
+		size_t dn = len > hd ? (size_t)(len - hd) : 0;
+		if (dn > n - off - hd)
+			dn = n - off - hd;
+		if (lv == 1 && ty == 1) { /* SOL_SOCKET, SCM_RIGHTS: fds */
+			wt_buf_puts(out, ", cmsg_type=SCM_RIGHTS, cmsg_data=[");
+			for (size_t j = 0; j + 4 <= dn; j += 4) {
+				int32_t fd;
+				memcpy(&fd, d + j, 4);
+				wt_buf_printf(out, "%s%d", j ? ", " : "", fd);
+			}
+			wt_buf_puts(out, "]}");
+		} else if (lv == 1 && ty == 2 && dn >= 12) { /* SCM_CREDENTIALS */
+			uint32_t c[3];
+			memcpy(c, d, 12);
+			wt_buf_printf(out,
+				      ", cmsg_type=SCM_CREDENTIALS, cmsg_data={pid=%u, uid=%u, "
+				      "gid=%u}}",
+				      c[0], c[1], c[2]);
+		} else {
+			wt_buf_printf(out, ", cmsg_type=%#x, cmsg_data=", (unsigned)ty);
+			quote_x(out, d, dn, false, true);
+			wt_buf_puts(out, "}");
+		}
+		if (len < hd)
+			break;
+		off += (size_t)((len + al - 1) / al * al);
+	}
+	if (n < total && off < total)
+		wt_buf_puts(out, off ? ", ..." : "...");
+	wt_buf_puts(out, "]");
+}
+
+/*
+ * struct msghdr, as strace: {msg_name=..., msg_namelen=16, msg_iov=[...],
+ * msg_iovlen=1, msg_control=[...], msg_controllen=24, msg_flags=0};
+ * recvmsg's at exit (msg_namelen=110 => 16 when the kernel changed it,
+ * {msg_namelen=110} alone when the call failed).
+ */
+static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_exit)
+{
+	const struct scev_cap *in = at_exit ? cap_ok(f, i, 0, f->i386 ? 8 : 12) : NULL;
+	int64_t namelen_in = -1;
+	if (in) {
+		int32_t v;
+		memcpy(&v, in->data + (f->i386 ? 4 : 8), 4);
+		namelen_in = v;
+	}
+	if (at_exit && f->failed) {
+		if (in)
+			wt_buf_printf(out, "{msg_namelen=%lld}", (long long)namelen_in);
+		else
+			put_ptr(out, word(f, i));
+		return;
+	}
+	const struct scev_cap *k = cap_ok(f, i, at_exit, SCCAP_MSGHDR_HEAD + 8);
+	if (!k) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t h[7];
+	memcpy(h, k->data, sizeof(h));
+	const unsigned char *p = k->data + SCCAP_MSGHDR_HEAD, *end = k->data + k->len;
+	uint32_t nn, cn;
+	memcpy(&nn, p, 4);
+	if (nn > (size_t)(end - p - 4))
+		nn = (uint32_t)(end - p - 4);
+	const unsigned char *name = p + 4;
+	p = name + nn;
+	cn = 0;
+	if (end - p >= 4) {
+		memcpy(&cn, p, 4);
+		p += 4;
+		if (cn > (size_t)(end - p))
+			cn = (uint32_t)(end - p);
+	}
+	const unsigned char *ctl = p;
+	p += cn;
+	uint32_t namelen = (uint32_t)h[1];
+	wt_buf_puts(out, "{msg_name=");
+	if (!h[0])
+		wt_buf_puts(out, "NULL");
+	else if (namelen == 0 || nn < 2)
+		put_ptr(out, h[0]);
+	else
+		put_sa_bytes(out, name, nn);
+	wt_buf_puts(out, ", msg_namelen=");
+	if (namelen_in >= 0 && (uint32_t)namelen_in != namelen)
+		wt_buf_printf(out, "%d => ", (int)namelen_in);
+	wt_buf_printf(out, "%d, msg_iov=", (int)namelen);
+	if (!h[2])
+		wt_buf_puts(out, "NULL");
+	else
+		put_iov_data(out, f, p, end, at_exit, h[3]);
+	wt_buf_printf(out, ", msg_iovlen=%llu", (unsigned long long)h[3]);
+	if (h[5]) {
+		wt_buf_puts(out, ", msg_control=");
+		if (!h[4])
+			wt_buf_puts(out, "NULL");
+		else
+			put_cmsgs(out, f, ctl, cn, h[5]);
+	}
+	wt_buf_printf(out, ", msg_controllen=%llu, msg_flags=", (unsigned long long)h[5]);
+	sd_print_flags(out, X_MSG, (uint32_t)h[6]);
+	wt_buf_puts(out, "}");
 }
 
 /* envp, as strace without -v: its address and how many strings. */
@@ -1080,6 +1234,13 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_IOV_IN:
 	case K_IOV_OUT:
 		put_iov(out, f, i, SD_KIND(a) == K_IOV_OUT, (uint32_t)word(f, (int)(p % 6)));
+		break;
+	case K_DENTS:
+		put_dents(out, f, i);
+		break;
+	case K_MSGHDR_IN:
+	case K_MSGHDR_OUT:
+		put_msghdr(out, f, i, SD_KIND(a) == K_MSGHDR_OUT);
 		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld",

@@ -114,8 +114,8 @@ static const struct sd_sig sigs[] = {
 	{ "sync_file_range", R_INT, { FD, L, L, U } },
 	{ "truncate", R_INT, { PATH, L } },
 	{ "ftruncate", R_INT, { FD, L } },
-	{ "getdents", R_INT, { FD, HEX, U } },
-	{ "getdents64", R_INT, { FD, HEX, U } },
+	{ "getdents", R_INT, { FD, SD_ARG(K_DENTS, 1), U } },
+	{ "getdents64", R_INT, { FD, K_DENTS, U } },
 	{ "getcwd", R_INT, { OSTR, UL } },
 	{ "chdir", R_INT, { PATH } },
 	{ "fchdir", R_INT, { FD } },
@@ -262,8 +262,8 @@ static const struct sd_sig sigs[] = {
 	{ "shutdown", R_INT, { FD, XV(SHUT) } },
 	{ "sendto", R_INT, { FD, IBUF(2), UL, FL(MSG), SA_IN(5), U } },
 	{ "recvfrom", R_INT, { FD, OBUF, UL, FL(MSG), SA_OUT(5), K_LENP } },
-	{ "sendmsg", R_INT, { FD, HEX, FL(MSG) } },
-	{ "recvmsg", R_INT, { FD, HEX, FL(MSG) } },
+	{ "sendmsg", R_INT, { FD, K_MSGHDR_IN, FL(MSG) } },
+	{ "recvmsg", R_INT, { FD, K_MSGHDR_OUT, FL(MSG) } },
 	{ "sendmmsg", R_INT, { FD, HEX, U, FL(MSG) } },
 	{ "recvmmsg", R_INT, { FD, HEX, U, FL(MSG), HEX } },
 	{ "recvmmsg_time64", R_INT, { FD, HEX, U, FL(MSG), HEX } },
@@ -513,6 +513,8 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_IOCTLARG:
 	case K_UTSNAME:
 	case K_IOV_OUT:
+	case K_DENTS:
+	case K_MSGHDR_OUT:
 		return 1;
 	default:
 		return 0;
@@ -575,6 +577,24 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		c.how = SCCAP_IOV, c.max = SCEV_CAP_MAX, c.size_arg = (uint8_t)SD_PARAM(a);
 		c.each = (uint16_t)sbuf;
 		c.count = (uint16_t)min_u(strsize + 1, 1024);
+		break;
+	case K_MSGHDR_IN: /* the struct, its name, control and iovecs as SCCAP_IOV's */
+	case K_MSGHDR_OUT:
+		c.how = SCCAP_MSGHDR, c.max = SCEV_CAP_MAX;
+		c.each = (uint16_t)sbuf;
+		c.count = (uint16_t)min_u(strsize + 1, 1024);
+		if (SD_KIND(a) == K_MSGHDR_IN)
+			break;
+		/* recvmsg: msg_namelen at entry too (110 => 16) */
+		if (room < 2)
+			return 0;
+		out[0] =
+		    (struct sccap){.arg = (uint8_t)i, .how = SCCAP_FIXED, .max = i386 ? 8 : 12};
+		out[1] = c;
+		return 2;
+	case K_DENTS: /* strace without -v: how many records */
+		c.how = SCCAP_DENTS, c.max = 4;
+		c.size_arg = (uint8_t)(i386 && SD_PARAM(a) ? 8 : 16);
 		break;
 	case K_SIGFRAME:
 		/* uc.uc_sigmask of the rt_sigframe: the restorer has popped

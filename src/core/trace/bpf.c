@@ -47,6 +47,14 @@ struct bpf_priv {
 	 * the tick brings a lone record (a call that blocks) within TICK_MS.
 	 */
 	int epfd, tick;
+	/*
+	 * An entry's captures of a call with outputs too (recvmsg's
+	 * msg_namelen, getsockname's length), kept by thread until its exit
+	 * record, which then carries them as ptrace's exit event does (the
+	 * decoder prints [110 => 2] at exit).
+	 */
+	struct bpf_held *held;
+	size_t nheld, capheld;
 	/* during a drain */
 	struct trace_session *s;
 	trace_cb cb;
@@ -55,6 +63,83 @@ struct bpf_priv {
 };
 
 #define TICK_MS 10
+
+struct bpf_held {
+	pid_t tid;
+	long nr;
+	unsigned ncap;
+	struct scev_cap cap[SCEV_MAX_CAPS]; /* data: in buf */
+	unsigned char *buf;
+};
+
+static struct bpf_held *held_find(struct bpf_priv *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->nheld; i++)
+		if (p->held[i].tid == tid)
+			return &p->held[i];
+	return NULL;
+}
+
+static void held_drop(struct bpf_priv *p, struct bpf_held *h)
+{
+	free(h->buf);
+	*h = p->held[--p->nheld];
+}
+
+/* Keep the entry captures of e (a call whose slot also copies at exit). */
+static void held_keep(struct bpf_priv *p, const struct tb_rec *r, const struct scev *e)
+{
+	if (e->nr < 0 || e->nr >= SC_NR_MAX || r->abi >= SC_ABI_N || !e->ncap ||
+	    !p->skel->bss->slots[sc_slot((enum sc_abi)r->abi, e->nr)].n_exit)
+		return;
+	struct bpf_held *h = held_find(p, e->tid);
+	if (h)
+		held_drop(p, h);
+	if (p->nheld == p->capheld) {
+		size_t cap = p->capheld ? 2 * p->capheld : 16;
+		struct bpf_held *n = realloc(p->held, cap * sizeof(*n));
+		if (!n)
+			return;
+		p->held = n;
+		p->capheld = cap;
+	}
+	size_t total = 0;
+	for (unsigned i = 0; i < e->ncap; i++)
+		total += e->cap[i].state == SCEV_CAP_OK ? e->cap[i].len : 0;
+	h = &p->held[p->nheld];
+	memset(h, 0, sizeof(*h));
+	h->buf = malloc(total ? total : 1);
+	if (!h->buf)
+		return;
+	p->nheld++;
+	h->tid = e->tid;
+	h->nr = e->nr;
+	h->ncap = e->ncap;
+	size_t off = 0;
+	for (unsigned i = 0; i < e->ncap; i++) {
+		h->cap[i] = e->cap[i];
+		h->cap[i].data = NULL;
+		if (e->cap[i].state == SCEV_CAP_OK && e->cap[i].len) {
+			memcpy(h->buf + off, e->cap[i].data, e->cap[i].len);
+			h->cap[i].data = h->buf + off;
+			off += e->cap[i].len;
+		}
+	}
+}
+
+/* An exit: the entry's captures first, as ptrace's exit event has them. */
+static void held_join(struct bpf_held *h, struct scev *e)
+{
+	struct scev_cap all[SCEV_MAX_CAPS];
+	unsigned n = 0;
+	for (unsigned i = 0; i < h->ncap && n < SCEV_MAX_CAPS; i++)
+		all[n++] = h->cap[i];
+	for (unsigned i = 0; i < e->ncap && n < SCEV_MAX_CAPS; i++)
+		if (e->cap[i].at_exit)
+			all[n++] = e->cap[i];
+	memcpy(e->cap, all, n * sizeof(all[0]));
+	e->ncap = n;
+}
 
 static int64_t ns_of(clockid_t c)
 {
@@ -193,7 +278,18 @@ static int on_record(void *ctx, void *data, size_t size)
 		return 0; /* not ours: skipped rather than misread */
 	struct trace_rec t;
 	rec_to_trace(p, r, r->size, &t);
+	struct bpf_held *h = NULL;
+	if (t.kind == TRACE_SYSCALL && t.sc.part == SCEV_ENTRY) {
+		held_keep(p, r, &t.sc);
+	} else if (t.kind == TRACE_SYSCALL && t.sc.part == SCEV_EXIT) {
+		h = held_find(p, t.tid);
+		if (h && h->nr == t.sc.nr)
+			held_join(h, &t.sc);
+	} else if (t.kind == TRACE_EXIT) /* a task that died in a call: its entry goes */
+		h = held_find(p, t.tid);
 	p->cb(&t, p->ctx);
+	if (h)
+		held_drop(p, h);
 	p->n++;
 	return 0;
 }
@@ -209,6 +305,9 @@ static void bpf_close(struct trace_session *s)
 		close(p->epfd);
 	if (p->tick >= 0)
 		close(p->tick);
+	while (p->nheld)
+		held_drop(p, &p->held[0]);
+	free(p->held);
 	free(p);
 	s->priv = NULL;
 }

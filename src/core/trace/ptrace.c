@@ -399,6 +399,79 @@ static void pt_read_iov(pid_t tid, const struct scev *ev, const struct sccap *sp
 	c->len = len;
 }
 
+/* getdents's records in the result's bytes: their count (SCCAP_DENTS), a page at a time. */
+static void pt_read_dents(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			  unsigned char *buf, struct scev_cap *c)
+{
+	if (!(ev->part & SCEV_EXIT) || ev->ret < 0)
+		return;
+	uint64_t size = (uint64_t)ev->ret, pos = 0;
+	uint32_t n = 0;
+	while (pos + sp->size_arg + 2 <= size && n < SCCAP_DENTS_MAX) {
+		uint16_t reclen;
+		if (pt_readv(tid, addr + pos + sp->size_arg, &reclen, 2) != 2) {
+			if (n == 0) {
+				c->state = SCEV_CAP_FAULT;
+				return;
+			}
+			break;
+		}
+		if (reclen == 0)
+			break;
+		n++;
+		pos += reclen;
+	}
+	c->cut = n == SCCAP_DENTS_MAX && pos < size;
+	memcpy(buf, &n, 4);
+	c->state = SCEV_CAP_OK;
+	c->len = 4;
+}
+
+/*
+ * struct msghdr (SCCAP_MSGHDR): its fields as seven uint64_t, its name and
+ * control (a uint32_t length and the bytes), then its iovecs as SCCAP_IOV's.
+ */
+static void pt_read_msghdr(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			   unsigned char *buf, uint32_t max, struct scev_cap *c)
+{
+	uint64_t h[7];
+	for (uint32_t j = 0; j < 7; j++) {
+		if (!pt_read_ptr(tid, ev, addr, j, &h[j])) {
+			c->state = SCEV_CAP_FAULT;
+			return;
+		}
+	}
+	h[1] = (uint32_t)h[1]; /* msg_namelen and msg_flags are ints */
+	h[6] = (uint32_t)h[6];
+	if (max < SCCAP_MSGHDR_HEAD + 8)
+		return;
+	memcpy(buf, h, SCCAP_MSGHDR_HEAD);
+	uint32_t len = SCCAP_MSGHDR_HEAD;
+	const uint64_t part[2][2] = {{h[0], h[1] < SCCAP_MSGHDR_NAME ? h[1] : SCCAP_MSGHDR_NAME},
+				     {h[4], h[5] < SCCAP_MSGHDR_CTL ? h[5] : SCCAP_MSGHDR_CTL}};
+	for (int j = 0; j < 2; j++) {
+		uint32_t got = part[j][0] && len + 4 + part[j][1] <= max ? (uint32_t)part[j][1] : 0;
+		ssize_t r = got ? pt_readv(tid, part[j][0], buf + len + 4, got) : 0;
+		got = r > 0 ? (uint32_t)r : 0;
+		memcpy(buf + len, &got, 4);
+		len += 4 + got;
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = len;
+	if (!h[2])
+		return;
+	/* the iovecs: msg_iovlen of them at msg_iov, as readv's */
+	struct scev iev = *ev;
+	struct sccap isp = *sp;
+	struct scev_cap ic = {0};
+	iev.arg[0] = h[3];
+	isp.size_arg = 0;
+	pt_read_iov(tid, &iev, &isp, h[2], buf + len, max - len, &ic);
+	if (ic.state == SCEV_CAP_OK)
+		c->len = len + ic.len;
+	c->cut = ic.cut;
+}
+
 /* -y: the fd's link in /proc (the cwd for AT_FDCWD) while the task is stopped in the call. */
 static void pt_read_fd_path(pid_t tid, const struct scev *ev, const struct sccap *sp,
 			    unsigned char *buf, struct scev_cap *c)
@@ -466,6 +539,12 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 		return;
 	case SCCAP_IOV:
 		pt_read_iov(tid, ev, sp, addr, buf, max, c);
+		return;
+	case SCCAP_DENTS:
+		pt_read_dents(tid, ev, sp, addr, buf, c);
+		return;
+	case SCCAP_MSGHDR:
+		pt_read_msghdr(tid, ev, sp, addr, buf, max, c);
 		return;
 	case SCCAP_STR:
 		pt_read_string(tid, addr, buf, max, c);

@@ -42,6 +42,12 @@ char LICENSE[] SEC("license") = "GPL";
 #define SCCAP_ARGC_MAX 4096
 #define SCCAP_IOV 9
 #define SCCAP_IOV_HEAD 20
+#define SCCAP_DENTS 10
+#define SCCAP_DENTS_MAX 65536
+#define SCCAP_MSGHDR 11
+#define SCCAP_MSGHDR_HEAD 56
+#define SCCAP_MSGHDR_NAME 128
+#define SCCAP_MSGHDR_CTL 256
 #define SCCAP_FD 0x80
 #define SCCAP_FD_RESULT 6
 #define SCCAP_FD_MEM 0x40
@@ -416,7 +422,7 @@ __noinline int wt_argv(__u32 off, __u64 addr, __u32 argc_word, __u32 each, __u32
 struct iov_walk {
 	__u64 addr;
 	__u32 off, pos, n, each, count, max, word;
-	__u32 cut, fault;
+	__u32 cut, fault, strict;
 };
 
 static long iov_step(__u32 i, void *vctx)
@@ -456,8 +462,15 @@ static long iov_step(__u32 i, void *vctx)
 	barrier_var(at);
 	if (at > TB_DATA_MAX - TB_CAP_MAX - SCCAP_IOV_HEAD - 1)
 		return 1;
-	if (got && bpf_probe_read_user(&sc->data[at + SCCAP_IOV_HEAD], got, (void *)hd[0]) < 0)
+	if (got && bpf_probe_read_user(&sc->data[at + SCCAP_IOV_HEAD], got, (void *)hd[0]) < 0) {
+		/* at entry: a page the task never touched (a string literal);
+		 * the exit copies it again, once the call has faulted it in */
+		if (w->strict) {
+			w->fault = 1;
+			return 1;
+		}
 		got = 0;
+	}
 	__u32 g = (__u32)got;
 	__builtin_memcpy(&sc->data[at], hd, 16);
 	__builtin_memcpy(&sc->data[at + 16], &g, 4);
@@ -473,7 +486,8 @@ __noinline int wt_iov(__u32 off, __u64 addr, __u32 n, __u32 word_each, __u32 cou
 			     .off = off & 0x3fff,
 			     .n = n,
 			     .each = word_each & 0xffff,
-			     .word = word_each >> 16,
+			     .word = word_each >> 16 & 0xff,
+			     .strict = word_each >> 24 & 1,
 			     .count = count_max & 0xffff,
 			     .max = count_max >> 16};
 	if (w.max > TB_CAP_MAX)
@@ -482,6 +496,113 @@ __noinline int wt_iov(__u32 off, __u64 addr, __u32 n, __u32 word_each, __u32 cou
 	if (w.fault)
 		return -1;
 	return (int)((w.pos & 0x1fff) | (w.cut ? 1 : 0) << 16);
+}
+
+/* getdents's records (SCCAP_DENTS): one record's length a step. */
+struct dents_walk {
+	__u64 addr, size, pos;
+	__u32 at, n, fault;
+};
+
+static long dents_step(__u32 i, void *vctx)
+{
+	struct dents_walk *w = vctx;
+	__u16 reclen = 0;
+	if (w->pos + w->at + 2 > w->size)
+		return 1;
+	if (bpf_probe_read_user(&reclen, 2, (void *)(w->addr + w->pos + w->at)) < 0) {
+		if (i == 0)
+			w->fault = 1;
+		return 1;
+	}
+	if (!reclen)
+		return 1;
+	w->n = i + 1;
+	w->pos += reclen;
+	return 0;
+}
+
+/* How many records the size bytes at addr hold, each one's length the
+ * __u16 at reclen_at in it, as a __u32 at scratch data + off; returns 4 |
+ * the cut flag << 16, -1 if unreadable. */
+__noinline int wt_dents(__u32 off, __u64 addr, __u64 size, __u32 reclen_at)
+{
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return -1;
+	struct dents_walk w = {.addr = addr, .size = size, .at = reclen_at & 0xff};
+	bpf_loop(SCCAP_DENTS_MAX, dents_step, &w, 0);
+	if (w.fault)
+		return -1;
+	__u32 at = off & 0x3fff;
+	barrier_var(at);
+	if (at > TB_DATA_MAX - 4)
+		return -1;
+	__builtin_memcpy(&sc->data[at], &w.n, 4);
+	return 4 | (w.n >= SCCAP_DENTS_MAX && w.pos < size) << 16;
+}
+
+/*
+ * struct msghdr (SCCAP_MSGHDR) at scratch data + off: its seven fields as
+ * __u64, its name and control (a __u32 length, the bytes), then its iovecs
+ * as wt_iov copies them. Returns the bytes | the cut flag << 16, -1 if the
+ * struct is unreadable.
+ */
+__noinline int wt_msghdr(__u32 off, __u64 addr, __u32 word, __u32 each, __u32 count_max)
+{
+	struct scratch *sc = scratch_get();
+	if (!sc)
+		return -1;
+	__u64 h[7] = {};
+	if ((word & 0xff) == 4) {
+		__u32 h32[7] = {};
+		if (bpf_probe_read_user(h32, sizeof(h32), (void *)addr) < 0)
+			return -1;
+		for (int j = 0; j < 7; j++)
+			h[j] = h32[j];
+	} else if (bpf_probe_read_user(h, sizeof(h), (void *)addr) < 0) {
+		return -1;
+	}
+	h[1] &= 0xffffffff; /* msg_namelen and msg_flags are ints */
+	h[6] &= 0xffffffff;
+	__u32 max = count_max >> 16;
+	if (max > TB_CAP_MAX)
+		max = TB_CAP_MAX;
+	if (max < SCCAP_MSGHDR_HEAD + 8 + SCCAP_MSGHDR_NAME + SCCAP_MSGHDR_CTL)
+		return -1;
+	__u32 at = off & 0x3fff;
+	barrier_var(at);
+	if (at > TB_DATA_MAX - TB_CAP_MAX)
+		return -1;
+	__builtin_memcpy(&sc->data[at], h, SCCAP_MSGHDR_HEAD);
+	__u32 pos = SCCAP_MSGHDR_HEAD;
+	/* the name */
+	__u32 got = h[1] < SCCAP_MSGHDR_NAME ? (__u32)h[1] : SCCAP_MSGHDR_NAME;
+	got &= 0xff;
+	if (!h[0] || (got && bpf_probe_read_user(&sc->data[at + SCCAP_MSGHDR_HEAD + 4], got,
+						 (void *)h[0]) < 0))
+		got = 0;
+	__builtin_memcpy(&sc->data[at + SCCAP_MSGHDR_HEAD], &got, 4);
+	pos += 4 + got;
+	/* the control messages */
+	__u32 cn = h[5] < SCCAP_MSGHDR_CTL ? (__u32)h[5] : SCCAP_MSGHDR_CTL;
+	cn &= 0x1ff;
+	__u32 cat = at + (pos & 0xff);
+	barrier_var(cat);
+	if (cat > TB_DATA_MAX - TB_CAP_MAX + SCCAP_MSGHDR_HEAD + 4 + SCCAP_MSGHDR_NAME)
+		return -1;
+	if (!h[4] || (cn && bpf_probe_read_user(&sc->data[cat + 4], cn, (void *)h[4]) < 0))
+		cn = 0;
+	__builtin_memcpy(&sc->data[cat], &cn, 4);
+	pos += 4 + cn;
+	if (!h[2])
+		return (int)pos;
+	/* the iovecs, as readv's */
+	int r = wt_iov(off + pos, h[2], (__u32)h[3], (each & 0xffff) | (word & 0x1ff) << 16,
+		       (count_max & 0xffff) | (max - pos) << 16);
+	if (r < 0)
+		return word >> 8 & 1 ? -1 : (int)pos;
+	return (int)(((pos + ((__u32)r & 0x1fff)) & 0x1fff) | ((__u32)r & 0x10000));
 }
 
 /*
@@ -544,21 +665,32 @@ static long copy_cap(__u32 i, void *vctx)
 		l->off = (l->off & 0x3fff) + o->len;
 		return 0;
 	}
-	if (c.arg > 5 || (c.size_arg > 5 && c.how != SCCAP_SP))
+	if (c.arg > 5 || (c.size_arg > 5 && c.how != SCCAP_SP && c.how != SCCAP_DENTS))
 		return 0;
 	__u64 ptr = r->arg[c.arg & 7];
 	if (c.how == SCCAP_SP) /* rt_sigreturn's frame: at the stack pointer, not an argument */
 		ptr = l->sp ? l->sp + 8 * (__u64)c.size_arg : 0;
 	if (!ptr)
 		return 0;
-	if (c.how == SCCAP_ARGV || c.how == SCCAP_ARGC || c.how == SCCAP_IOV) {
+	if (c.how == SCCAP_DENTS && (!l->exit || l->ret < 0))
+		return 0;
+	if (c.how == SCCAP_ARGV || c.how == SCCAP_ARGC || c.how == SCCAP_IOV ||
+	    c.how == SCCAP_DENTS || c.how == SCCAP_MSGHDR) {
 		__u32 word = r->abi == ABI_I386 ? 4 : 8;
+		if (!l->exit) /* at entry, an unreadable iovec base faults: copied again at exit */
+			word |= 0x100;
 		__u32 count_max = c.count | (__u32)(c.max & 0xffff) << 16;
-		int got = c.how == SCCAP_IOV
-			      ? wt_iov(l->off, ptr, (__u32)r->arg[c.size_arg & 7],
-				       c.each | word << 16, count_max)
-			      : wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | word << 8, c.each,
-					count_max);
+		int got;
+		if (c.how == SCCAP_IOV)
+			got = wt_iov(l->off, ptr, (__u32)r->arg[c.size_arg & 7], c.each | word << 16,
+				     count_max);
+		else if (c.how == SCCAP_DENTS)
+			got = wt_dents(l->off, ptr, (__u64)l->ret, c.size_arg);
+		else if (c.how == SCCAP_MSGHDR)
+			got = wt_msghdr(l->off, ptr, word, c.each, count_max);
+		else
+			got = wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | (word & 0xff) << 8, c.each,
+				      count_max);
 		if (got < 0) {
 			o->state = SCEV_CAP_FAULT;
 			l->faults++;
