@@ -395,6 +395,7 @@ void debug_proc_close(struct debug_proc *dp)
 		dwfl_getmodules(dp->dwfl, debug_mod_free_all, NULL, 0);
 		dwfl_end(dp->dwfl);
 	}
+	modfile_free_all(dp);
 	snapfile_free(dp->stored);
 	free(dp->pages);
 	free(dp->maps);

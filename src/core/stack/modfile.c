@@ -54,6 +54,10 @@ struct debug_mod *modfile_new(struct debug_proc *dp, const struct debug_map *fir
 	dm->ino = first->ino;
 	dm->dev_major = first->dev_major;
 	dm->dev_minor = first->dev_minor;
+	dm->all_next = dp->mods;
+	if (dp->mods)
+		dp->mods->all_prev = dm;
+	dp->mods = dm;
 	return dm;
 }
 
@@ -61,8 +65,20 @@ void modfile_free(struct debug_mod *dm)
 {
 	if (!dm)
 		return;
+	if (dm->all_prev)
+		dm->all_prev->all_next = dm->all_next;
+	else if (dm->dp && dm->dp->mods == dm)
+		dm->dp->mods = dm->all_next;
+	if (dm->all_next)
+		dm->all_next->all_prev = dm->all_prev;
 	free(dm->refused);
 	free(dm);
+}
+
+void modfile_free_all(struct debug_proc *dp)
+{
+	while (dp->mods)
+		modfile_free(dp->mods);
 }
 
 struct debug_mod *modfile_of(Dwfl_Module *mod)

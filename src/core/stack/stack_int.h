@@ -42,6 +42,12 @@ struct debug_mod {
 	 * libunwind, which opens files by that path, may be used on it. */
 	bool host_path;
 	char *refused; /* why its file is not used, a sentence; NULL: none */
+	/*
+	 * Every debug_mod of dp, whatever libdwfl still holds: a module
+	 * libdwfl drops without calling back (seen while a process execs
+	 * under whytop trace -k) is freed with dp, not lost.
+	 */
+	struct debug_mod *all_prev, *all_next;
 };
 #define DEBUG_MOD_MAGIC 0x6d6f6466u
 
@@ -94,6 +100,7 @@ struct target;
 
 struct debug_proc {
 	pid_t pid;
+	struct debug_mod *mods; /* every debug_mod made for it (modfile.c) */
 	struct target *target; /* the owner of pid: holds are made on its thread */
 	/*
 	 * An i386 program (a compat task): registers are its 32-bit ones
@@ -163,6 +170,8 @@ int modfile_file_id(int fd, unsigned char *id);
 void modfile_unescape(const char *name, char *out, size_t size, bool *deleted);
 struct debug_mod *modfile_new(struct debug_proc *dp, const struct debug_map *first);
 void modfile_free(struct debug_mod *dm);
+/* Free the debug_mods of dp libdwfl let go of without calling back. */
+void modfile_free_all(struct debug_proc *dp);
 /* The module's debug_mod, its file looked for first; NULL if not ours. */
 struct debug_mod *modfile_of(Dwfl_Module *mod);
 /* Why whytop does not use the module's file (it is not the file the
