@@ -749,7 +749,8 @@ static void put_cmsgs(struct wt_buf *out, const struct fmt *f, const unsigned ch
 			quote_x(out, d, dn, false, true);
 			wt_buf_puts(out, "}");
 		}
-		if (len < hd)
+		/* a length past the bytes we hold ends the walk (and cannot wrap off) */
+		if (len < hd || len > n - off)
 			break;
 		off += (size_t)((len + al - 1) / al * al);
 	}
