@@ -184,6 +184,8 @@ enum sc_class {
 };
 /* The classes of a call (0 if none or unknown). */
 unsigned sysdecode_classes(uint32_t arch, long nr);
+/* SC_CLASS_* of a class name without its '%' ("file", "net"); 0 if none. */
+unsigned sysdecode_class_named(const char *name, size_t len);
 
 /* One bit per (ABI, number), as struct sc_sample's slots. */
 struct sc_set {

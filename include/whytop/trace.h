@@ -110,6 +110,8 @@ void trace_log_free(struct trace_log *l);
 /* Where the result starts in a call's text: the ')' of ") = ..." outside
  * quoted strings (strace pads the result to a column there); -1 if none. */
 size_t trace_log_result_at(const char *text);
+/* A signal's, an exit's or a loss's line as the log prints it, without leader. */
+void trace_event_text(struct wt_buf *b, const struct trace_rec *r);
 /* -k: a call's frames as the log prints them, " > " lines (trace_rec.stack). */
 void trace_log_stack_text(struct wt_buf *b, const struct stack_thread *st);
 

@@ -26,6 +26,14 @@ static const struct {
     {"clock", SC_CLASS_CLOCK},	   {"pure", SC_CLASS_PURE},
 };
 
+unsigned sysdecode_class_named(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+		if (strlen(classes[i].name) == len && memcmp(classes[i].name, name, len) == 0)
+			return classes[i].cls;
+	return 0;
+}
+
 /* The ABIs a name or class is looked up on (x32 is only reached by "all"). */
 static const struct {
 	enum sc_abi abi;

@@ -542,17 +542,48 @@ static void tl_siginfo(struct wt_buf *b, const siginfo_t *si)
 	wt_buf_puts(b, "}");
 }
 
-static void tl_signal(struct trace_log *l, const struct trace_rec *r)
+void trace_event_text(struct wt_buf *b, const struct trace_rec *r)
+{
+	switch (r->kind) {
+	case TRACE_SIGNAL:
+		wt_buf_puts(b, "--- ");
+		tl_signame(b, r->si.si_signo);
+		wt_buf_puts(b, " ");
+		tl_siginfo(b, &r->si);
+		wt_buf_puts(b, " ---");
+		return;
+	case TRACE_EXIT:
+		if (WIFSIGNALED(r->status)) {
+			wt_buf_puts(b, "+++ killed by ");
+			tl_signame(b, WTERMSIG(r->status));
+			wt_buf_puts(b, WCOREDUMP(r->status) ? " (core dumped) +++" : " +++");
+		} else {
+			wt_buf_printf(b, "+++ exited with %d +++", WEXITSTATUS(r->status));
+		}
+		return;
+	case TRACE_LOST:
+		wt_buf_printf(b, "--- lost %" PRIu64 " event%s (the kernel's buffer was full) ---",
+			      r->lost, r->lost == 1 ? "" : "s");
+		return;
+	case TRACE_SYSCALL:
+	case TRACE_ATTACH:
+		return;
+	}
+}
+
+/* A signal, exit or lost record: its line. */
+static void tl_event(struct trace_log *l, const struct trace_rec *r, pid_t tid)
 {
 	l->tmp.len = 0;
-	wt_buf_puts(&l->tmp, "--- ");
-	tl_signame(&l->tmp, r->si.si_signo);
-	wt_buf_puts(&l->tmp, " ");
-	tl_siginfo(&l->tmp, &r->si);
-	wt_buf_puts(&l->tmp, " ---");
-	tl_leader(l, r->tid, r->t_ns);
+	trace_event_text(&l->tmp, r);
+	tl_leader(l, tid, r->t_ns);
 	tl_put(l, l->tmp.data, l->tmp.len);
 	tl_newline(l);
+}
+
+static void tl_signal(struct trace_log *l, const struct trace_rec *r)
+{
+	tl_event(l, r, r->tid);
 }
 
 /* strace's print_event_exit: a call the task was in ends with " = ?". */
@@ -575,29 +606,13 @@ static void tl_unreturned(struct trace_log *l, const struct trace_rec *r)
 
 static void tl_exited(struct trace_log *l, const struct trace_rec *r)
 {
-	char s[96];
 	tl_unreturned(l, r);
-	if (WIFSIGNALED(r->status)) {
-		l->tmp.len = 0;
-		tl_signame(&l->tmp, WTERMSIG(r->status));
-		snprintf(s, sizeof(s), "+++ killed by %s %s+++", l->tmp.data,
-			 WCOREDUMP(r->status) ? "(core dumped) " : "");
-	} else {
-		snprintf(s, sizeof(s), "+++ exited with %d +++", WEXITSTATUS(r->status));
-	}
-	tl_leader(l, r->tid, r->t_ns);
-	tl_puts(l, s);
-	tl_newline(l);
+	tl_event(l, r, r->tid);
 }
 
 static void tl_lost(struct trace_log *l, const struct trace_rec *r)
 {
-	char s[128];
-	snprintf(s, sizeof(s), "--- lost %" PRIu64 " event%s (the kernel's buffer was full) ---",
-		 r->lost, r->lost == 1 ? "" : "s");
-	tl_leader(l, 0, r->t_ns);
-	tl_puts(l, s);
-	tl_newline(l);
+	tl_event(l, r, 0);
 }
 
 void trace_log_add(struct trace_log *l, const struct trace_rec *r)

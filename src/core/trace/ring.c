@@ -244,19 +244,9 @@ static void add_exit(struct trace_ring *r, const struct trace_rec *rec)
 		pending_drop(r, p);
 }
 
-static const char *sig_text(int sig, char *buf, size_t size)
-{
-	const char *n = sysdecode_signal_name(sig);
-	if (n)
-		return n;
-	snprintf(buf, size, "%d", sig);
-	return buf;
-}
-
 void trace_ring_add(struct trace_ring *r, const struct trace_rec *rec)
 {
 	struct trace_line *l;
-	char sb[16];
 	struct wt_buf b;
 	switch (rec->kind) {
 	case TRACE_SYSCALL:
@@ -282,29 +272,18 @@ void trace_ring_add(struct trace_ring *r, const struct trace_rec *rec)
 	l->tid = rec->tid;
 	l->t_ns = rec->t_ns;
 	wt_buf_init(&b);
+	trace_event_text(&b, rec);
 	if (rec->kind == TRACE_SIGNAL) {
-		const char *n = sig_text(rec->si.si_signo, sb, sizeof(sb));
-		wt_buf_printf(&b, "--- %s {si_signo=%s, si_code=%d} ---", n, n, rec->si.si_code);
 		int s = rec->si.si_signo;
 		l->failed = s == SIGSEGV || s == SIGBUS || s == SIGILL || s == SIGFPE ||
 			    s == SIGABRT;
 	} else if (rec->kind == TRACE_EXIT) {
-		int st = rec->status;
-		if (WIFSIGNALED(st)) {
-			wt_buf_printf(&b, "+++ killed by %s%s +++",
-				      sig_text(WTERMSIG(st), sb, sizeof(sb)),
-				      WCOREDUMP(st) ? " (core dumped)" : "");
-			l->failed = true;
-		} else {
-			wt_buf_printf(&b, "+++ exited with %d +++", WEXITSTATUS(st));
-		}
+		l->failed = WIFSIGNALED(rec->status);
 		struct pending *p = pending_find(r, rec->tid);
 		if (p)
 			pending_drop(r, p);
 	} else {
 		r->lost += rec->lost;
-		wt_buf_printf(&b, "--- lost %llu events (the kernel's buffer was full) ---",
-			      (unsigned long long)rec->lost);
 		l->failed = true;
 	}
 	l->text = wt_buf_steal(&b);
@@ -312,23 +291,11 @@ void trace_ring_add(struct trace_ring *r, const struct trace_rec *rec)
 
 static bool word_matches(const struct trace_line *l, const char *w, size_t n)
 {
-	static const struct {
-		const char *name;
-		unsigned bit;
-	} classes[] = {
-	    {"file", SC_CLASS_FILE},	 {"desc", SC_CLASS_DESC},     {"process", SC_CLASS_PROCESS},
-	    {"network", SC_CLASS_NETWORK}, {"net", SC_CLASS_NETWORK}, {"signal", SC_CLASS_SIGNAL},
-	    {"ipc", SC_CLASS_IPC},	 {"memory", SC_CLASS_MEMORY}, {"creds", SC_CLASS_CREDS},
-	    {"clock", SC_CLASS_CLOCK},	 {"pure", SC_CLASS_PURE},
-	};
 	if (n == 0)
 		return l->failed;
 	if (w[0] == '%') {
-		for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
-			if (strlen(classes[i].name) == n - 1 &&
-			    strncmp(classes[i].name, w + 1, n - 1) == 0)
-				return (l->classes & classes[i].bit) != 0;
-		return false;
+		unsigned cls = sysdecode_class_named(w + 1, n - 1);
+		return cls && (l->classes & cls);
 	}
 	/* a part of the call's name; other lines by their text */
 	const char *hay = l->kind == TRACE_SYSCALL ? l->name : (l->text ? l->text : "");
