@@ -110,6 +110,11 @@ void trace_log_free(struct trace_log *l);
 /* Where the result starts in a call's text: the ')' of ") = ..." outside
  * quoted strings (strace pads the result to a column there); -1 if none. */
 size_t trace_log_result_at(const char *text);
+/*
+ * -y: the path behind fd (AT_FDCWD: the working directory) of task tid, as
+ * /proc links it, raw (not escaped, not NUL-terminated); its length or -errno.
+ */
+ssize_t trace_fd_link(pid_t tid, int fd, char *buf, size_t size);
 /* A signal's, an exit's or a loss's line as the log prints it, without leader. */
 void trace_event_text(struct wt_buf *b, const struct trace_rec *r);
 /* -k: a call's frames as the log prints them, " > " lines (trace_rec.stack). */

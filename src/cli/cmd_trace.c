@@ -454,12 +454,8 @@ static void tr_record(const struct trace_rec *r, void *ctx)
 static const char *tr_fd_path(void *ctx, pid_t pid, int fd, char *buf, size_t size)
 {
 	(void)ctx;
-	char path[64], target[4096];
-	if (fd == AT_FDCWD) /* strace -y: AT_FDCWD</its/cwd> */
-		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)pid);
-	else
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)pid, fd);
-	ssize_t n = readlink(path, target, sizeof(target));
+	char target[4096];
+	ssize_t n = trace_fd_link(pid, fd, target, sizeof(target)); /* AT_FDCWD: its cwd */
 	if (n < 0)
 		return NULL;
 	return wt_escape_to(buf, size, target, (size_t)n, 0);

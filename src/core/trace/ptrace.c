@@ -494,15 +494,10 @@ static void pt_read_fd_path(pid_t tid, const struct scev *ev, const struct sccap
 	} else {
 		return;
 	}
-	char path[64];
-	if (fd == -100) /* AT_FDCWD */
-		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)tid);
-	else if (fd >= 0 && fd <= INT32_MAX)
-		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, (int)fd);
-	else
+	if (fd != -100 && (fd < 0 || fd > INT32_MAX))
 		return;
 	uint32_t max = sp->max < SCEV_CAP_MAX ? sp->max : SCEV_CAP_MAX;
-	ssize_t n = readlink(path, (char *)buf, max);
+	ssize_t n = trace_fd_link(tid, (int)fd, (char *)buf, max);
 	if (n <= 0) {
 		c->state = SCEV_CAP_FAULT; /* not open */
 		return;

@@ -305,3 +305,16 @@ void trace_close(struct trace_session *s)
 		waitpid(s->child, NULL, WNOHANG);
 	trace_free(s);
 }
+
+ssize_t trace_fd_link(pid_t tid, int fd, char *buf, size_t size)
+{
+	char path[64];
+	if (fd == -100) /* AT_FDCWD: the working directory */
+		snprintf(path, sizeof(path), "/proc/%d/cwd", (int)tid);
+	else if (fd >= 0)
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, fd);
+	else
+		return -EBADF;
+	ssize_t n = readlink(path, buf, size);
+	return n < 0 ? -errno : n;
+}
