@@ -37,21 +37,8 @@ SECS=${2:-3}
 command -v strace >/dev/null || { echo "strace missing: apt-get install strace" >&2; exit 77; }
 TMP=$(mktemp -d)
 PIDS=""
-cleanup() {
-	for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap "exit 130" INT TERM # (cleanup alone would let the rounds go on)
-
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
-# window FILE: the lines FILE gets during the next SECS seconds
-window() {
-	n0=$(wc -l <"$1")
-	sleep "$SECS"
-	tail -n +"$((n0 + 1))" "$1"
-}
+C=""
+. "$(dirname "$0")/bench_lib.sh"
 
 start_counter() { # how pid
 	case $1 in

@@ -39,19 +39,8 @@ command -v strace >/dev/null || { echo "strace missing: apt-get install strace" 
 [ -x "$TARGETS/sc_loop" ] || make -s -C "$B" tests/targets/sc_loop >/dev/null || exit 1
 TMP=$(mktemp -d)
 PIDS=""
-cleanup() {
-	for p in $PIDS; do kill -KILL "$p" 2>/dev/null; done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT INT TERM
-
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print 0; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
-
-window() { # FILE: the lines FILE gets during the next SECS seconds
-	n0=$(wc -l <"$1")
-	sleep "$SECS"
-	tail -n +"$((n0 + 1))" "$1"
-}
+C=""
+. "$(dirname "$0")/bench_lib.sh"
 
 start_logger() { # how pid
 	case $1 in
