@@ -96,7 +96,14 @@ struct trace_log_opts {
 	bool show_time;	 /* -T: <0.000123> after the result */
 	bool only_ok;	 /* -z / -e status=successful */
 	bool only_fail;	 /* -Z / -e status=failed */
-	bool pid_prefix; /* "[pid N] " on every line (more than one task) */
+	bool pid_prefix; /* "[pid N] " on every line */
+	/*
+	 * "[pid N] " while two or more tasks are traced, as strace prints to a
+	 * terminal (its printleader: nprocs > 1): the tasks the writer has seen
+	 * (TRACE_ATTACH, or any record of theirs) less those whose exit line
+	 * it printed. A task's own exit line still has the prefix.
+	 */
+	bool pid_prefix_live;
 	bool pid_column; /* instead, "1234  " as strace writes a file (-o with -f) */
 };
 

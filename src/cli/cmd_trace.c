@@ -713,8 +713,10 @@ static int trace_exec(int argc, char **argv)
 					    .show_time = a.show_time,
 					    .only_ok = a.only_ok,
 					    .only_fail = a.only_fail,
-					    .pid_prefix = a.follow || a.npids > 1,
-					    /* strace writes a file with a bare pid column */
+					    /* as strace: "[pid N] " while several tasks live, on
+					     * stderr; a file has a bare pid column, always with
+					     * -f or several processes */
+					    .pid_prefix_live = !a.output,
 					    .pid_column = a.output && (a.follow || a.npids > 1)};
 		c.log = trace_log_new(&lo, out);
 		if (!c.log) {

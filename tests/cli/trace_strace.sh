@@ -10,7 +10,8 @@
 # getppid's result, addresses, clock values, pipe and socket inodes, times
 # and durations, the padding before " = ") and compared line by line:
 # "N of M lines agree", the diff, and a failure if any line of tr_calls'
-# own list differs. Then: whytop's status is the program's, --json is one
+# own list differs. Then, -f on stderr: "[pid N] " only while two tasks
+# live (tests/targets/tr_fork, one fork). Then: whytop's status is the program's, --json is one
 # valid object a line agreeing with the text, -c counts tr_calls' calls.
 . "$SRCDIR/tests/lib.sh"
 
@@ -126,4 +127,30 @@ first=$(grep 'execve(' "$T_TMP/p" | head -n 1)
 # tr_calls makes one failing execve of its own (of a missing file)
 [ "$n" = 2 ] && echo "$first" | grep -Eq '^[0-9]+ +execve\("'"$d"'/tr_calls", \["tr_calls"\]' ||
 	t_fail "by PATH: want the first execve of $d/tr_calls with a bare pid column, $n execve lines: $(grep 'execve(' "$T_TMP/p")"
+
+# -f without -o: "[pid N] " only while two tasks live, as strace on a
+# terminal (its printleader: nprocs > 1). tests/targets/tr_fork forks once;
+# the calls in FORK_SET have one order only (see tr_fork.c), so both logs
+# are compared line by line: the parent's lines before the fork and after
+# the child is reaped bare, the child's lines (its exit too) prefixed.
+FORK_SET=openat,close,getpid,clone,exit_group,pipe2,rt_sigprocmask
+# fork_norm LOG OUT: from the marker on, the child's pid as CPID, addresses
+fork_norm() {
+	sed -n '/tr_fork-begin/,$p' "$1" | grep -v '^whytop trace: ' >"$T_TMP/f1"
+	cpid=$(sed -n 's/^\(\[pid  *[0-9]*\] \)\{0,1\}clone(.*) *= \([0-9][0-9]*\)$/\2/p' "$T_TMP/f1")
+	[ -n "$cpid" ] || t_fail "no clone line in $1: $(head -c 800 "$1")"
+	sed -e "s/\([^0-9]\)$cpid\([^0-9]\|\$\)/\1CPID\2/g" -e 's/0x[0-9a-f]\{6,\}/0xADDR/g' \
+		"$T_TMP/f1" >"$2"
+}
+timeout 60 strace -q -f -e trace=$FORK_SET "$TARGETS/tr_fork" 2>"$T_TMP/fs" >"$T_TMP/o" ||
+	t_fail "strace -f tr_fork failed: $(cat "$T_TMP/fs")"
+fork_norm "$T_TMP/fs" "$T_TMP/A"
+grep -q '^\[pid  *CPID\] +++ exited with 0 +++$' "$T_TMP/A" ||
+	t_fail "strace -f tr_fork: no prefixed exit line of the child: $(cat "$T_TMP/A")"
+for be in $backends; do
+	timeout 60 "$WHYTOP" trace -f -e trace=$FORK_SET --backend "$be" -- "$TARGETS/tr_fork" \
+		2>"$T_TMP/fw" >"$T_TMP/o" || t_fail "whytop trace -f --backend $be -- tr_fork: $(cat "$T_TMP/fw")"
+	fork_norm "$T_TMP/fw" "$T_TMP/B"
+	compare "-f on stderr, a fork, --backend $be" "$T_TMP/A" "$T_TMP/B"
+done
 echo "ok: whytop trace prints tr_calls' calls as strace does"
