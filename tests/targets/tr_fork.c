@@ -3,13 +3,15 @@
  * (tests/cli/trace_strace.sh: which lines carry "[pid N] "; tests/cli/
  * trace_stack.sh: -k on the child's calls).
  *
- *   tr_fork [PATH]
+ *   tr_fork [PATH [PROGRAM]]
  *     openat("/tr_fork-begin") (fails: the marker), SIGCHLD blocked (no
  *     signal line, whose place would depend on timing), fork; the child
  *     waits on a pipe until its parent's fork has returned, then opens
  *     PATH (default /dev/null) from tr_fork_child, closes it, calls getpid
- *     and exits 0; the parent releases it, reaps it, calls
- *     openat("/tr_fork-end") (fails) and exits with the child's status.
+ *     and exits 0 -- or, given PROGRAM, opens /dev/null from tr_fork_child,
+ *     then execs "PROGRAM PATH" (a process image of its own, for -k); the parent releases it, reaps
+ *     it, calls openat("/tr_fork-end") (fails) and exits with the child's
+ *     status.
  *
  * The pipe and wait4 keep every call of one task apart from the other's
  * in time, except read, write and wait4 themselves: a log restricted to
@@ -49,6 +51,11 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		if (read(p[0], &c, 1) != 1)
 			_exit(3);
+		if (argc > 2) {
+			tr_fork_child("/dev/null"); /* TR_PRE_EXEC_LINE: the same pid, two images */
+			execl(argv[2], argv[2], path, (char *)NULL);
+			_exit(6);
+		}
 		int ok = tr_fork_child(path); /* TR_CHILD_MAIN_LINE */
 		syscall(SYS_getpid);
 		_exit(ok ? 0 : 4);
@@ -57,6 +64,6 @@ int main(int argc, char **argv)
 		return 2;
 	if (waitpid(pid, &st, 0) != pid)
 		return 2;
-	syscall(SYS_openat, AT_FDCWD, "/tr_fork-end", O_RDONLY);
+	syscall(SYS_openat, AT_FDCWD, "/tr_fork-end", O_RDONLY); /* TR_END_LINE */
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 5;
 }
