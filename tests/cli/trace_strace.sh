@@ -11,7 +11,8 @@
 # and durations, the padding before " = ") and compared line by line:
 # "N of M lines agree", the diff, and a failure if any line of tr_calls'
 # own list differs. Then, -f on stderr: "[pid N] " only while two tasks
-# live (tests/targets/tr_fork, one fork). Then: whytop's status is the program's, --json is one
+# live (tests/targets/tr_fork, one fork); a read in progress when the log
+# begins (tests/targets/tr_deep attached). Then: whytop's status is the program's, --json is one
 # valid object a line agreeing with the text, -c counts tr_calls' calls.
 . "$SRCDIR/tests/lib.sh"
 
@@ -43,7 +44,7 @@ compare() {
 	echo "$1: $n of $m lines agree"
 	if ! cmp -s "$2" "$3"; then
 		diff -u "$2" "$3" | sed 's/^/    /'
-		t_fail "$1: whytop trace differs from strace on tr_calls' own calls ($n of $m lines agree)"
+		t_fail "$1: whytop trace differs from strace ($n of $m lines agree)"
 	fi
 }
 
@@ -152,5 +153,50 @@ for be in $backends; do
 		2>"$T_TMP/fw" >"$T_TMP/o" || t_fail "whytop trace -f --backend $be -- tr_fork: $(cat "$T_TMP/fw")"
 	fork_norm "$T_TMP/fw" "$T_TMP/B"
 	compare "-f on stderr, a fork, --backend $be" "$T_TMP/A" "$T_TMP/B"
+done
+
+# A call in progress when the log begins: tests/targets/tr_deep blocked in
+# read(0) on a fifo. strace -p makes it restart and logs it whole once the
+# test feeds a line; the kernel backend, which does not stop the task,
+# must log the same read (from /proc/PID/syscall at the start, its exit
+# from the kernel), not drop it. The lines up to the write that follows
+# are compared.
+# blocked_log TRACER LOG: run TRACER (strace or a backend) on a blocked tr_deep
+blocked_log() {
+	rm -f "$T_TMP/rin" "$2"
+	mkfifo "$T_TMP/rin"
+	exec 4<>"$T_TMP/rin"
+	"$TARGETS/tr_deep" /dev/null <"$T_TMP/rin" >"$T_TMP/rout" 4>&- &
+	rpid=$!
+	T_PIDS="$T_PIDS $rpid"
+	t_wait_for 20 grep -q "^ready" "$T_TMP/rout" || t_fail "tr_deep (pid $rpid) did not say ready"
+	# in read(2) (its number, 0, first in /proc/PID/syscall)
+	t_wait_for 20 sh -c "cut -d' ' -f1 /proc/$rpid/syscall 2>/dev/null | grep -qx 0" ||
+		t_fail "tr_deep (pid $rpid) is not blocked in read: $(cat /proc/$rpid/syscall)"
+	if [ "$1" = strace ]; then
+		t_start strace -o "$2" -p "$rpid" 2>"$T_TMP/rerr"
+		ready="attached"
+	else
+		t_start "$WHYTOP" trace -o "$2" --backend "$1" -p "$rpid" 2>"$T_TMP/rerr"
+		ready="Ctrl-C to stop"
+	fi
+	tpid=$T_PID
+	t_wait_for 30 grep -q "$ready" "$T_TMP/rerr" || t_fail "$1 -p $rpid did not start: $(cat "$T_TMP/rerr")"
+	printf '\n' >&4
+	t_wait_for 30 grep -q "^done 1" "$T_TMP/rout" || t_fail "tr_deep (pid $rpid) did not go on"
+	t_wait_for 30 grep -q '^write(1, "done 1' "$2" ||
+		t_fail "$1 -p $rpid: no write of \"done 1\" logged: $(cat "$2")"
+	kill -INT "$tpid"
+	t_reaped "$tpid" 30 || t_fail "$1 -p $rpid did not end on SIGINT"
+	exec 4>&-
+	t_reaped "$rpid" 20 || t_fail "tr_deep (pid $rpid) did not end at end of input"
+	sed -n '1,/^write(1, "done 1/p' "$2" | sed -e 's/0x[0-9a-f]\{6,\}/0xADDR/g' -e 's/)  *= /) = /' >"$2.n"
+}
+blocked_log strace "$T_TMP/rs"
+grep -q '^read(0, "\\n", [0-9]*) = 1$' "$T_TMP/rs.n" ||
+	t_fail "strace -p on tr_deep in read: no whole read line: $(cat "$T_TMP/rs")"
+for be in $backends; do
+	blocked_log "$be" "$T_TMP/rw"
+	compare "a read in progress at the start, --backend $be" "$T_TMP/rs.n" "$T_TMP/rw.n"
 done
 echo "ok: whytop trace prints tr_calls' calls as strace does"
