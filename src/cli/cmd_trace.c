@@ -772,6 +772,12 @@ static int trace_exec(int argc, char **argv)
 			      !sp_ok ? "cannot create a pipe (too many open files?)" : err.msg);
 		goto out;
 	}
+	if (c.log) { /* strace counts every task it attached before the first line */
+		pid_t tasks[256];
+		size_t nt = trace_tasks(s, tasks, WT_ARRAY_SIZE(tasks));
+		for (size_t i = 0; i < nt; i++)
+			trace_log_task(c.log, tasks[i]);
+	}
 	char bname[80];
 	snprintf(bname, sizeof(bname), "%s", trace_backend_name(s));
 	/* Tests and people wait for this line before the work they want logged. */

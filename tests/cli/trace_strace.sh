@@ -12,7 +12,8 @@
 # "N of M lines agree", the diff, and a failure if any line of tr_calls'
 # own list differs. Then, -f on stderr: "[pid N] " only while two tasks
 # live (tests/targets/tr_fork, one fork); a read in progress when the log
-# begins (tests/targets/tr_deep attached). Then: whytop's status is the program's, --json is one
+# begins (tests/targets/tr_deep attached); two processes attached, one
+# ending first. Then: whytop's status is the program's, --json is one
 # valid object a line agreeing with the text, -c counts tr_calls' calls.
 . "$SRCDIR/tests/lib.sh"
 
@@ -198,5 +199,59 @@ grep -q '^read(0, "\\n", [0-9]*) = 1$' "$T_TMP/rs.n" ||
 for be in $backends; do
 	blocked_log "$be" "$T_TMP/rw"
 	compare "a read in progress at the start, --backend $be" "$T_TMP/rs.n" "$T_TMP/rw.n"
+done
+
+# Two processes attached at once (-p A,B, no -f, on stderr): "[pid N] "
+# from the first line, as strace attaches both before printing anything,
+# and no longer once A has exited. Two tr_deep, each fed one line at a
+# time, so that the openat lines come in one order.
+# two_log TRACER OUT: the log of A's open, B's open, A's exit, B's open
+two_log() {
+	rm -f "$T_TMP/ta" "$T_TMP/tb"
+	mkfifo "$T_TMP/ta" "$T_TMP/tb"
+	exec 5<>"$T_TMP/ta" 6<>"$T_TMP/tb"
+	"$TARGETS/tr_deep" /dev/null <"$T_TMP/ta" >"$T_TMP/oa" 5>&- 6>&- &
+	apid=$!
+	"$TARGETS/tr_deep" /dev/null <"$T_TMP/tb" >"$T_TMP/ob" 5>&- 6>&- &
+	bpid=$!
+	T_PIDS="$T_PIDS $apid $bpid"
+	t_wait_for 20 grep -q "^ready" "$T_TMP/oa" && t_wait_for 20 grep -q "^ready" "$T_TMP/ob" ||
+		t_fail "tr_deep (pids $apid $bpid) did not say ready"
+	if [ "$1" = strace ]; then
+		t_start strace -q -e trace=openat -p "$apid" -p "$bpid" 2>"$T_TMP/terr" 5>&- 6>&-
+		# strace -q says nothing at the attach: wait until both are traced
+		t_wait_for 30 sh -c "grep -q '^TracerPid:[[:space:]]*[1-9]' /proc/$apid/status &&
+			grep -q '^TracerPid:[[:space:]]*[1-9]' /proc/$bpid/status" ||
+			t_fail "strace -p $apid -p $bpid did not attach"
+	else
+		t_start "$WHYTOP" trace -e trace=openat --backend "$1" -p "$apid,$bpid" 2>"$T_TMP/terr" 5>&- 6>&-
+		t_wait_for 30 grep -q "Ctrl-C to stop" "$T_TMP/terr" ||
+			t_fail "whytop trace --backend $1 -p $apid,$bpid did not start: $(cat "$T_TMP/terr")"
+	fi
+	tpid=$T_PID
+	printf '\n' >&5
+	t_wait_for 30 grep -q "^done 1" "$T_TMP/oa" || t_fail "tr_deep $apid did not go on"
+	printf '\n' >&6
+	t_wait_for 30 grep -q "^done 1" "$T_TMP/ob" || t_fail "tr_deep $bpid did not go on"
+	exec 5>&-
+	t_reaped "$apid" 20 || t_fail "tr_deep $apid did not end at end of input"
+	t_wait_for 30 grep -q "exited with 0" "$T_TMP/terr" || t_fail "$1: no exit line of $apid: $(cat "$T_TMP/terr")"
+	printf '\n' >&6
+	t_wait_for 30 grep -q "^done 2" "$T_TMP/ob" || t_fail "tr_deep $bpid did not go on"
+	t_wait_for 30 sh -c "grep -c 'openat(AT_FDCWD, \"/dev/null\"' '$T_TMP/terr' | grep -qx 3" ||
+		t_fail "$1: not three openat lines: $(cat "$T_TMP/terr")"
+	kill -INT "$tpid"
+	t_reaped "$tpid" 30 || t_fail "$1 -p $apid,$bpid did not end on SIGINT"
+	exec 6>&-
+	t_reaped "$bpid" 20 || t_fail "tr_deep $bpid did not end at end of input"
+	grep -v '^whytop trace: ' "$T_TMP/terr" |
+		sed -e "s/\([^0-9]\)$apid\([^0-9]\|\$\)/\1A\2/g" -e "s/\([^0-9]\)$bpid\([^0-9]\|\$\)/\1B\2/g" >"$2"
+}
+two_log strace "$T_TMP/2s"
+grep -q '^\[pid  *A\] openat(' "$T_TMP/2s" && grep -q '^openat(' "$T_TMP/2s" ||
+	t_fail "strace -p A -p B: want A's open prefixed and B's last bare: $(cat "$T_TMP/2s")"
+for be in $backends; do
+	two_log "$be" "$T_TMP/2w"
+	compare "-p A,B on stderr, A ends first, --backend $be" "$T_TMP/2s" "$T_TMP/2w"
 done
 echo "ok: whytop trace prints tr_calls' calls as strace does"

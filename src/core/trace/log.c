@@ -649,6 +649,11 @@ static void tl_live_drop(struct trace_log *l, pid_t tid)
 		}
 }
 
+void trace_log_task(struct trace_log *l, pid_t tid)
+{
+	tl_live_add(l, tid);
+}
+
 void trace_log_add(struct trace_log *l, const struct trace_rec *r)
 {
 	if (r->kind != TRACE_LOST)
