@@ -455,8 +455,8 @@ static void test_prefix_live(void **state)
 	line_of(l3, sizeof(l3), "[pid   101] ", head, ct, "");
 	line_of(l4, sizeof(l4), "", head, gt, "");
 	line_of(l5, sizeof(l5), "[pid   102] ", head, dt, "");
-	snprintf(want, sizeof(want), "%s%s%s[pid   101] +++ exited with 0 +++\n%s%s", l1, l2, l3, l4,
-		 l5);
+	snprintf(want, sizeof(want), "%s%s%s[pid   101] +++ exited with 0 +++\n%s%s", l1, l2, l3,
+		 l4, l5);
 	assert_string_equal(fx_text(x), want);
 	free(gt), free(ct), free(dt), free(head);
 	fx_free(x);
