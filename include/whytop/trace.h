@@ -79,6 +79,13 @@ typedef void (*trace_cb)(const struct trace_rec *r, void *ctx);
 int trace_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_err *err);
 /* 1 while a traced task lives; 0 once all are gone (launch: *status = the program's). */
 int trace_alive(const struct trace_session *s, int *status);
+/*
+ * The tasks traced from the start, up to max of them into out; returns how
+ * many: each process attached (with follow, each of its threads now), or
+ * the program started. A writer counts them before their first record
+ * (trace_log_task), as strace counts every task it attached at once.
+ */
+size_t trace_tasks(const struct trace_session *s, pid_t *out, size_t max);
 /* "in-kernel (eBPF ring buffer)" or "ptrace" */
 const char *trace_backend_name(const struct trace_session *s);
 /* With AUTO on ptrace: why not in-kernel (bpf's refusal, or "needs root"); else NULL. */
@@ -96,7 +103,14 @@ struct trace_log_opts {
 	bool show_time;	 /* -T: <0.000123> after the result */
 	bool only_ok;	 /* -z / -e status=successful */
 	bool only_fail;	 /* -Z / -e status=failed */
-	bool pid_prefix; /* "[pid N] " on every line (more than one task) */
+	bool pid_prefix; /* "[pid N] " on every line */
+	/*
+	 * "[pid N] " while two or more tasks are traced, as strace prints to a
+	 * terminal (its printleader: nprocs > 1): the tasks the writer has seen
+	 * (TRACE_ATTACH, or any record of theirs) less those whose exit line
+	 * it printed. A task's own exit line still has the prefix.
+	 */
+	bool pid_prefix_live;
 	bool pid_column; /* instead, "1234  " as strace writes a file (-o with -f) */
 };
 
@@ -104,6 +118,8 @@ struct trace_log;
 struct trace_log *trace_log_new(const struct trace_log_opts *o, FILE *out);
 /* One record: prints zero or more lines (an entry may wait for its exit). */
 void trace_log_add(struct trace_log *l, const struct trace_rec *r);
+/* pid_prefix_live: tid is traced from the start (trace_tasks), before any record of it. */
+void trace_log_task(struct trace_log *l, pid_t tid);
 /* Print what still waits ("<unfinished ...>" for calls in progress). */
 void trace_log_flush(struct trace_log *l);
 void trace_log_free(struct trace_log *l);

@@ -713,8 +713,10 @@ static int trace_exec(int argc, char **argv)
 					    .show_time = a.show_time,
 					    .only_ok = a.only_ok,
 					    .only_fail = a.only_fail,
-					    .pid_prefix = a.follow || a.npids > 1,
-					    /* strace writes a file with a bare pid column */
+					    /* as strace: "[pid N] " while several tasks live, on
+					     * stderr; a file has a bare pid column, always with
+					     * -f or several processes */
+					    .pid_prefix_live = !a.output,
 					    .pid_column = a.output && (a.follow || a.npids > 1)};
 		c.log = trace_log_new(&lo, out);
 		if (!c.log) {
@@ -769,6 +771,12 @@ static int trace_exec(int argc, char **argv)
 		    cli_error(CLI_FAIL, SUB, "%s",
 			      !sp_ok ? "cannot create a pipe (too many open files?)" : err.msg);
 		goto out;
+	}
+	if (c.log) { /* strace counts every task it attached before the first line */
+		pid_t tasks[256];
+		size_t nt = trace_tasks(s, tasks, WT_ARRAY_SIZE(tasks));
+		for (size_t i = 0; i < nt; i++)
+			trace_log_task(c.log, tasks[i]);
 	}
 	char bname[80];
 	snprintf(bname, sizeof(bname), "%s", trace_backend_name(s));

@@ -9,7 +9,8 @@
 # [inline], tr_deep_outer and main, each at the file:line of its marker in
 # tr_deep.c; --json carries the same frames in a "stack" array. The
 # attached process runs on untraced afterwards; -k says in the header that
-# it uses ptrace.
+# it uses ptrace. With -f across a fork (tests/targets/tr_fork), the
+# child's calls carry the child's stack, also once it has exec'd tr_deep.
 . "$SRCDIR/tests/lib.sh"
 
 SRC="$SRCDIR/tests/targets/tr_deep.c"
@@ -117,4 +118,64 @@ printf '\n' >&3
 t_wait_for 20 grep -q "^done 4" "$T_TMP/out3" || t_fail "tr_deep (pid $pid) does not go on after the trace"
 exec 3>&-
 t_reaped "$pid" 20 && [ "$T_STATUS" = 0 ] || t_fail "tr_deep (pid $pid) did not exit 0 at end of input: $T_STATUS"
+
+# 4. -f across a fork (tests/targets/tr_fork): each call carries the stack
+# of the task that made it, read from its own process: the child's open
+# (from tr_fork_child) and, when the child execs tr_deep first, tr_deep's
+# frames (another image, at other addresses); the parent's openat of
+# /tr_fork-end, after the child is gone, its own main.
+FSRC="$SRCDIR/tests/targets/tr_fork.c"
+fline() {
+	n=$(grep -n "$1" "$FSRC" | head -n 1 | cut -d: -f1)
+	[ -n "$n" ] || t_fail "marker $1 not found in $FSRC"
+	echo "$n"
+}
+L_CHILD=$(fline TR_CHILD_LINE)
+L_CHILD_MAIN=$(fline TR_CHILD_MAIN_LINE)
+L_END=$(fline TR_END_LINE)
+L_PRE_EXEC=$(fline TR_PRE_EXEC_LINE)
+# fork_log WHAT ARGS...: whytop trace -k -f -o on tr_fork ARGS; the log
+# without its pid column in $T_TMP/flog; the open of $F by another pid than
+# the parent, whose openat of /tr_fork-end names its own main
+fork_log() {
+	what=$1
+	shift
+	printf '\n' | timeout 60 "$WHYTOP" trace -k -f -s 4096 -e trace=openat -o "$T_TMP/flog0" \
+		-- "$TARGETS/tr_fork" "$@" >"$T_TMP/fout" 2>"$T_TMP/ferr"
+	st=$?
+	[ "$st" = 0 ] || t_fail "$what: exit $st: $(cat "$T_TMP/ferr")"
+	sed 's/^[0-9][0-9]*  *//' "$T_TMP/flog0" >"$T_TMP/flog"
+	parent=$(sed -n 's/^\([0-9][0-9]*\)  *openat(AT_FDCWD, "\/tr_fork-begin".*/\1/p' "$T_TMP/flog0")
+	child=$(grep -F "openat(AT_FDCWD, \"$F\"" "$T_TMP/flog0" | sed 's/^\([0-9][0-9]*\) .*/\1/')
+	[ -n "$parent" ] && [ -n "$child" ] && [ "$parent" != "$child" ] ||
+		t_fail "$what: want the open of $F by a child (pid column), not by the parent ($parent): $(head -c 1500 "$T_TMP/flog0")"
+	# the parent's last openat: its own main, at TR_END_LINE
+	awk 'index($0, "openat(AT_FDCWD, \"/tr_fork-end\"") == 1 { on = 1; next }
+		on && /^ > / { print; next } { on = 0 }' "$T_TMP/flog" >"$T_TMP/fend"
+	grep -q "^ > tr_fork(main+0x[0-9a-f]*) \[0x[0-9a-f]*\] .*tr_fork\.c:$L_END\$" "$T_TMP/fend" ||
+		t_fail "$what: the parent's openat of /tr_fork-end has no frame main at tr_fork.c:$L_END: $(head -c 1500 "$T_TMP/flog")"
+}
+
+# child_frames PATH WHAT LINE: the child's open of PATH from tr_fork_child,
+# called from main at tr_fork.c:LINE
+child_frames() {
+	awk -v f="openat(AT_FDCWD, \"$1\"" 'index($0, f) == 1 { on = 1; next }
+		on && /^ > / { print; next } { on = 0 }' "$T_TMP/flog" >"$T_TMP/fchild"
+	order=$(sed -n 's/^ > [^(]*(\([A-Za-z_0-9.]*\)+0x.*/\1/p' "$T_TMP/fchild" | head -n 3 | tr '\n' ' ')
+	case $order in
+	*" tr_fork_child main ") ;;
+	*) t_fail "$2: the child's open of $1: want frames 2-3 tr_fork_child, main; got '$order' in: $(cat "$T_TMP/fchild")" ;;
+	esac
+	grep -q "^ > tr_fork(tr_fork_child+0x[0-9a-f]*) \[0x[0-9a-f]*\] .*tr_fork\.c:$L_CHILD\$" "$T_TMP/fchild" &&
+		grep -q "^ > tr_fork(main+0x[0-9a-f]*) \[0x[0-9a-f]*\] .*tr_fork\.c:$3\$" "$T_TMP/fchild" ||
+		t_fail "$2: the child's open of $1: frames not at tr_fork.c:$L_CHILD and :$3: $(cat "$T_TMP/fchild")"
+}
+fork_log "whytop trace -k -f -- tr_fork" "$F"
+child_frames "$F" "whytop trace -k -f -- tr_fork" "$L_CHILD_MAIN"
+
+# the child opens /dev/null from tr_fork_child, then execs tr_deep, which opens $F
+fork_log "whytop trace -k -f -- tr_fork (child execs tr_deep)" "$F" "$TARGETS/tr_deep"
+child_frames /dev/null "whytop trace -k -f -- tr_fork, before its child's exec" "$L_PRE_EXEC"
+check_log "$T_TMP/flog" "whytop trace -k -f -- tr_fork, its child execs tr_deep" 1
+
 echo "ok: whytop trace -k: frames tr_deep_open, tr_deep_middle [inline], tr_deep_outer, main at their lines, launched and attached, text and JSON"

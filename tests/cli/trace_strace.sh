@@ -10,7 +10,10 @@
 # getppid's result, addresses, clock values, pipe and socket inodes, times
 # and durations, the padding before " = ") and compared line by line:
 # "N of M lines agree", the diff, and a failure if any line of tr_calls'
-# own list differs. Then: whytop's status is the program's, --json is one
+# own list differs. Then, -f on stderr: "[pid N] " only while two tasks
+# live (tests/targets/tr_fork, one fork); a read in progress when the log
+# begins (tests/targets/tr_deep attached); two processes attached, one
+# ending first. Then: whytop's status is the program's, --json is one
 # valid object a line agreeing with the text, -c counts tr_calls' calls.
 . "$SRCDIR/tests/lib.sh"
 
@@ -42,7 +45,7 @@ compare() {
 	echo "$1: $n of $m lines agree"
 	if ! cmp -s "$2" "$3"; then
 		diff -u "$2" "$3" | sed 's/^/    /'
-		t_fail "$1: whytop trace differs from strace on tr_calls' own calls ($n of $m lines agree)"
+		t_fail "$1: whytop trace differs from strace ($n of $m lines agree)"
 	fi
 }
 
@@ -126,4 +129,128 @@ first=$(grep 'execve(' "$T_TMP/p" | head -n 1)
 # tr_calls makes one failing execve of its own (of a missing file)
 [ "$n" = 2 ] && echo "$first" | grep -Eq '^[0-9]+ +execve\("'"$d"'/tr_calls", \["tr_calls"\]' ||
 	t_fail "by PATH: want the first execve of $d/tr_calls with a bare pid column, $n execve lines: $(grep 'execve(' "$T_TMP/p")"
+
+# -f without -o: "[pid N] " only while two tasks live, as strace on a
+# terminal (its printleader: nprocs > 1). tests/targets/tr_fork forks once;
+# the calls in FORK_SET have one order only (see tr_fork.c), so both logs
+# are compared line by line: the parent's lines before the fork and after
+# the child is reaped bare, the child's lines (its exit too) prefixed.
+FORK_SET=openat,close,getpid,clone,exit_group,pipe2,rt_sigprocmask
+# fork_norm LOG OUT: from the marker on, the child's pid as CPID, addresses
+fork_norm() {
+	sed -n '/tr_fork-begin/,$p' "$1" | grep -v '^whytop trace: ' >"$T_TMP/f1"
+	cpid=$(sed -n 's/^\(\[pid  *[0-9]*\] \)\{0,1\}clone(.*) *= \([0-9][0-9]*\)$/\2/p' "$T_TMP/f1")
+	[ -n "$cpid" ] || t_fail "no clone line in $1: $(head -c 800 "$1")"
+	sed -e "s/\([^0-9]\)$cpid\([^0-9]\|\$\)/\1CPID\2/g" -e 's/0x[0-9a-f]\{6,\}/0xADDR/g' \
+		"$T_TMP/f1" >"$2"
+}
+timeout 60 strace -q -f -e trace=$FORK_SET "$TARGETS/tr_fork" 2>"$T_TMP/fs" >"$T_TMP/o" ||
+	t_fail "strace -f tr_fork failed: $(cat "$T_TMP/fs")"
+fork_norm "$T_TMP/fs" "$T_TMP/A"
+grep -q '^\[pid  *CPID\] +++ exited with 0 +++$' "$T_TMP/A" ||
+	t_fail "strace -f tr_fork: no prefixed exit line of the child: $(cat "$T_TMP/A")"
+for be in $backends; do
+	timeout 60 "$WHYTOP" trace -f -e trace=$FORK_SET --backend "$be" -- "$TARGETS/tr_fork" \
+		2>"$T_TMP/fw" >"$T_TMP/o" || t_fail "whytop trace -f --backend $be -- tr_fork: $(cat "$T_TMP/fw")"
+	fork_norm "$T_TMP/fw" "$T_TMP/B"
+	compare "-f on stderr, a fork, --backend $be" "$T_TMP/A" "$T_TMP/B"
+done
+
+# A call in progress when the log begins: tests/targets/tr_deep blocked in
+# read(0) on a fifo. strace -p makes it restart and logs it whole once the
+# test feeds a line; the kernel backend, which does not stop the task,
+# must log the same read (from /proc/PID/syscall at the start, its exit
+# from the kernel), not drop it. The lines up to the write that follows
+# are compared.
+# blocked_log TRACER LOG: run TRACER (strace or a backend) on a blocked tr_deep
+blocked_log() {
+	rm -f "$T_TMP/rin" "$2"
+	mkfifo "$T_TMP/rin"
+	exec 4<>"$T_TMP/rin"
+	"$TARGETS/tr_deep" /dev/null <"$T_TMP/rin" >"$T_TMP/rout" 4>&- &
+	rpid=$!
+	T_PIDS="$T_PIDS $rpid"
+	t_wait_for 20 grep -q "^ready" "$T_TMP/rout" || t_fail "tr_deep (pid $rpid) did not say ready"
+	# in read(2) (its number, 0, first in /proc/PID/syscall)
+	t_wait_for 20 sh -c "cut -d' ' -f1 /proc/$rpid/syscall 2>/dev/null | grep -qx 0" ||
+		t_fail "tr_deep (pid $rpid) is not blocked in read: $(cat /proc/$rpid/syscall)"
+	if [ "$1" = strace ]; then
+		t_start strace -o "$2" -p "$rpid" 2>"$T_TMP/rerr"
+		ready="attached"
+	else
+		t_start "$WHYTOP" trace -o "$2" --backend "$1" -p "$rpid" 2>"$T_TMP/rerr"
+		ready="Ctrl-C to stop"
+	fi
+	tpid=$T_PID
+	t_wait_for 30 grep -q "$ready" "$T_TMP/rerr" || t_fail "$1 -p $rpid did not start: $(cat "$T_TMP/rerr")"
+	printf '\n' >&4
+	t_wait_for 30 grep -q "^done 1" "$T_TMP/rout" || t_fail "tr_deep (pid $rpid) did not go on"
+	t_wait_for 30 grep -q '^write(1, "done 1' "$2" ||
+		t_fail "$1 -p $rpid: no write of \"done 1\" logged: $(cat "$2")"
+	kill -INT "$tpid"
+	t_reaped "$tpid" 30 || t_fail "$1 -p $rpid did not end on SIGINT"
+	exec 4>&-
+	t_reaped "$rpid" 20 || t_fail "tr_deep (pid $rpid) did not end at end of input"
+	sed -n '1,/^write(1, "done 1/p' "$2" | sed -e 's/0x[0-9a-f]\{6,\}/0xADDR/g' -e 's/)  *= /) = /' >"$2.n"
+}
+blocked_log strace "$T_TMP/rs"
+grep -q '^read(0, "\\n", [0-9]*) = 1$' "$T_TMP/rs.n" ||
+	t_fail "strace -p on tr_deep in read: no whole read line: $(cat "$T_TMP/rs")"
+for be in $backends; do
+	blocked_log "$be" "$T_TMP/rw"
+	compare "a read in progress at the start, --backend $be" "$T_TMP/rs.n" "$T_TMP/rw.n"
+done
+
+# Two processes attached at once (-p A,B, no -f, on stderr): "[pid N] "
+# from the first line, as strace attaches both before printing anything,
+# and no longer once A has exited. Two tr_deep, each fed one line at a
+# time, so that the openat lines come in one order.
+# two_log TRACER OUT: the log of A's open, B's open, A's exit, B's open
+two_log() {
+	rm -f "$T_TMP/ta" "$T_TMP/tb"
+	mkfifo "$T_TMP/ta" "$T_TMP/tb"
+	exec 5<>"$T_TMP/ta" 6<>"$T_TMP/tb"
+	"$TARGETS/tr_deep" /dev/null <"$T_TMP/ta" >"$T_TMP/oa" 5>&- 6>&- &
+	apid=$!
+	"$TARGETS/tr_deep" /dev/null <"$T_TMP/tb" >"$T_TMP/ob" 5>&- 6>&- &
+	bpid=$!
+	T_PIDS="$T_PIDS $apid $bpid"
+	t_wait_for 20 grep -q "^ready" "$T_TMP/oa" && t_wait_for 20 grep -q "^ready" "$T_TMP/ob" ||
+		t_fail "tr_deep (pids $apid $bpid) did not say ready"
+	if [ "$1" = strace ]; then
+		t_start strace -e trace=openat -p "$apid" -p "$bpid" 2>"$T_TMP/terr" 5>&- 6>&-
+		# said once seized and interrupted: the next call of each is seen
+		t_wait_for 30 grep -q "Process $bpid attached" "$T_TMP/terr" ||
+			t_fail "strace -p $apid -p $bpid did not attach: $(cat "$T_TMP/terr")"
+	else
+		t_start "$WHYTOP" trace -e trace=openat --backend "$1" -p "$apid,$bpid" 2>"$T_TMP/terr" 5>&- 6>&-
+		t_wait_for 30 grep -q "Ctrl-C to stop" "$T_TMP/terr" ||
+			t_fail "whytop trace --backend $1 -p $apid,$bpid did not start: $(cat "$T_TMP/terr")"
+	fi
+	tpid=$T_PID
+	printf '\n' >&5
+	t_wait_for 30 grep -q "^done 1" "$T_TMP/oa" || t_fail "tr_deep $apid did not go on"
+	printf '\n' >&6
+	t_wait_for 30 grep -q "^done 1" "$T_TMP/ob" || t_fail "tr_deep $bpid did not go on"
+	exec 5>&-
+	t_reaped "$apid" 20 || t_fail "tr_deep $apid did not end at end of input"
+	t_wait_for 30 grep -q "exited with 0" "$T_TMP/terr" || t_fail "$1: no exit line of $apid: $(cat "$T_TMP/terr")"
+	printf '\n' >&6
+	t_wait_for 30 grep -q "^done 2" "$T_TMP/ob" || t_fail "tr_deep $bpid did not go on"
+	t_wait_for 30 sh -c "grep -c 'openat(AT_FDCWD, \"/dev/null\"' '$T_TMP/terr' | grep -qx 3" ||
+		t_fail "$1: not three openat lines: $(cat "$T_TMP/terr")"
+	kill -INT "$tpid"
+	t_reaped "$tpid" 30 || t_fail "$1 -p $apid,$bpid did not end on SIGINT"
+	exec 6>&-
+	t_reaped "$bpid" 20 || t_fail "tr_deep $bpid did not end at end of input"
+	grep -v '^whytop trace: \|^strace: Process [0-9]* \(attached\|detached\)$' "$T_TMP/terr" |
+		sed -e "s/\([^0-9]\)$apid\([^0-9]\|\$\)/\1A\2/g" -e "s/\([^0-9]\)$bpid\([^0-9]\|\$\)/\1B\2/g" >"$2"
+}
+two_log strace "$T_TMP/2s"
+grep -q '^\[pid  *A\] openat(' "$T_TMP/2s" && grep -q '^openat(' "$T_TMP/2s" ||
+	t_fail "strace -p A -p B: want A's open prefixed and B's last bare: $(cat "$T_TMP/2s")"
+for be in $backends; do
+	two_log "$be" "$T_TMP/2w"
+	compare "-p A,B on stderr, A ends first, --backend $be" "$T_TMP/2s" "$T_TMP/2w"
+done
 echo "ok: whytop trace prints tr_calls' calls as strace does"

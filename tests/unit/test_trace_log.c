@@ -426,6 +426,42 @@ static void test_stack(void **state)
 	fx_free(x);
 }
 
+/*
+ * pid_prefix_live: "[pid N] " while two tasks or more are known, as strace
+ * on a terminal (nprocs > 1): a task counts from its attach or its first
+ * record, until its exit line, which still has the prefix.
+ */
+static void test_prefix_live(void **state)
+{
+	(void)state;
+	struct fixture *x = fx_new((struct trace_log_opts){.pid_prefix_live = true});
+	struct trace_rec g = call(100, SYS_getpid, SCEV_BOTH, 100, T0, T0);
+	struct trace_rec c = call(101, SYS_getpid, SCEV_BOTH, 101, T0, T0);
+	struct trace_rec att = {.kind = TRACE_ATTACH, .pid = 100, .tid = 101};
+	struct trace_rec ex = {.kind = TRACE_EXIT, .pid = 100, .tid = 101};
+	trace_log_add(x->l, &g);   /* alone: bare */
+	trace_log_add(x->l, &att); /* 101 born */
+	trace_log_add(x->l, &g);
+	trace_log_add(x->l, &c);
+	trace_log_add(x->l, &ex); /* 101's exit line, prefixed; then alone again */
+	trace_log_add(x->l, &g);
+	struct trace_rec d = call(102, SYS_getpid, SCEV_BOTH, 102, T0, T0);
+	trace_log_add(x->l, &d); /* a task seen without its attach counts too */
+	char *gt = part_text(&g, SCEV_EXIT), *ct = part_text(&c, SCEV_EXIT);
+	char *dt = part_text(&d, SCEV_EXIT), *head = part_text(&g, SCEV_ENTRY); /* "getpid(" */
+	char l1[256], l2[256], l3[256], l4[256], l5[256], want[2048];
+	line_of(l1, sizeof(l1), "", head, gt, "");
+	line_of(l2, sizeof(l2), "[pid   100] ", head, gt, "");
+	line_of(l3, sizeof(l3), "[pid   101] ", head, ct, "");
+	line_of(l4, sizeof(l4), "", head, gt, "");
+	line_of(l5, sizeof(l5), "[pid   102] ", head, dt, "");
+	snprintf(want, sizeof(want), "%s%s%s[pid   101] +++ exited with 0 +++\n%s%s", l1, l2, l3,
+		 l4, l5);
+	assert_string_equal(fx_text(x), want);
+	free(gt), free(ct), free(dt), free(head);
+	fx_free(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,7 +470,7 @@ int main(void)
 	    cmocka_unit_test(test_status_filter),  cmocka_unit_test(test_signals),
 	    cmocka_unit_test(test_exits_and_lost), cmocka_unit_test(test_exit_in_call),
 	    cmocka_unit_test(test_flush),	   cmocka_unit_test(test_result_at),
-	    cmocka_unit_test(test_stack),
+	    cmocka_unit_test(test_stack),	   cmocka_unit_test(test_prefix_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

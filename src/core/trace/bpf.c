@@ -6,13 +6,17 @@
  * buffer into struct trace_rec. The tasks never stop; everything the
  * kernel holds for us lives as long as the skeleton's fds.
  */
+#include <dirent.h>
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/types.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +59,10 @@ struct bpf_priv {
 	 */
 	struct bpf_held *held;
 	size_t nheld, capheld;
+	/* calls in progress at open, handed out as entries by the first drain */
+	struct bpf_seed *seed;
+	size_t nseed;
+	bool seed_out;
 	/* during a drain */
 	struct trace_session *s;
 	trace_cb cb;
@@ -63,6 +71,21 @@ struct bpf_priv {
 };
 
 #define TICK_MS 10
+
+/*
+ * A call a task was already in when the log began (a read that blocks).
+ * The programs saw no entry, so they would drop its exit; strace, which
+ * stops the task to attach, makes such a call restart and logs it whole.
+ * Here the task does not stop: bpf_open reads the call from
+ * /proc/TID/syscall and writes it into the programs' task storage (keyed
+ * by a pidfd) as if its entry had been seen, so the exit comes as any
+ * other; the first drain hands out its entry, the entry's regions read
+ * with process_vm_readv.
+ */
+struct bpf_seed {
+	pid_t pid, tid;
+	struct tb_pending v;
+};
 
 struct bpf_held {
 	pid_t tid;
@@ -151,6 +174,163 @@ static int64_t ns_of(clockid_t c)
 static uint64_t real_ns(const struct bpf_priv *p, uint64_t mono)
 {
 	return mono ? (uint64_t)((int64_t)mono + p->clock_off) : 0;
+}
+
+/* "NR ARG0..ARG5 SP PC" of /proc/TID/syscall: a task blocked in call NR. */
+static bool seed_read(pid_t tid, long *nr, uint64_t arg[6], uint64_t *sp)
+{
+	char path[64], buf[256];
+	unsigned long long a[8];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	if (sscanf(buf, "%ld %llx %llx %llx %llx %llx %llx %llx %llx", nr, &a[0], &a[1], &a[2],
+		   &a[3], &a[4], &a[5], &a[6], &a[7]) != 9 ||
+	    *nr < 0) /* "running", or "-1 SP PC": not in a call */
+		return false;
+	for (int i = 0; i < 6; i++)
+		arg[i] = a[i];
+	*sp = a[6];
+	return true;
+}
+
+/* The ABI of process pid's calls: its program's ELF class (int $0x80 in a
+ * 64-bit program is taken as x86_64's: then the call is not seeded). */
+static enum sc_abi seed_abi(pid_t pid)
+{
+	char path[64];
+	unsigned char id[EI_NIDENT];
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return SC_ABI_UNKNOWN;
+	ssize_t n = read(fd, id, sizeof(id));
+	close(fd);
+	if (n != (ssize_t)sizeof(id) || memcmp(id, ELFMAG, SELFMAG) != 0)
+		return SC_ABI_UNKNOWN;
+	return id[EI_CLASS] == ELFCLASS32 ? SC_ABI_I386 : SC_ABI_X86_64;
+}
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+/* One task: if it is in a logged call, make the programs know that call. */
+static void seed_task(struct bpf_priv *p, pid_t pid, pid_t tid, enum sc_abi abi)
+{
+	long nr;
+	uint64_t arg[6], sp, arg2[6], sp2;
+	if (!seed_read(tid, &nr, arg, &sp))
+		return;
+	if (abi == SC_ABI_X86_64 && (nr & 0x40000000)) {
+		abi = SC_ABI_X32;
+		nr &= ~0x40000000L;
+	}
+	if (abi == SC_ABI_UNKNOWN || nr >= SC_NR_MAX)
+		return;
+	uint32_t slot = (uint32_t)sc_slot(abi, nr);
+	if (!p->skel->bss->slots[slot].log)
+		return;
+	int pfd = (int)syscall(SYS_pidfd_open, tid, tid == pid ? 0 : PIDFD_THREAD);
+	if (pfd < 0)
+		return; /* an older kernel, for a thread: its call is not seen */
+	struct bpf_seed sd = {.pid = pid, .tid = tid};
+	sd.v.t = (uint64_t)ns_of(CLOCK_MONOTONIC); /* bpf_ktime_get_ns's clock */
+	sd.v.slot = slot;
+	sd.v.active = 1;
+	sd.v.abi = (uint32_t)abi;
+	sd.v.nr = (int32_t)nr;
+	memcpy(sd.v.arg, arg, sizeof(arg));
+	sd.v.sp = sp;
+	int map = bpf_map__fd(p->skel->maps.pending);
+	/* NOEXIST: a call it entered since the programs were attached wins */
+	if (bpf_map_update_elem(map, &pfd, &sd.v, BPF_NOEXIST) < 0) {
+		close(pfd);
+		return;
+	}
+	/*
+	 * Still in the same call: its exit is to come, and finds this. Else
+	 * it may have ended before the write: take it back (unless its exit,
+	 * or a newer call, has already replaced it).
+	 */
+	if (!seed_read(tid, &nr, arg2, &sp2) || nr != sd.v.nr || sp2 != sp ||
+	    memcmp(arg, arg2, sizeof(arg)) != 0) {
+		struct tb_pending now;
+		if (bpf_map_lookup_elem(map, &pfd, &now) == 0 && now.active && now.t == sd.v.t)
+			bpf_map_delete_elem(map, &pfd);
+		close(pfd);
+		return;
+	}
+	close(pfd);
+	void *n = realloc(p->seed, (p->nseed + 1) * sizeof(*p->seed));
+	if (!n)
+		return;
+	p->seed = n;
+	p->seed[p->nseed++] = sd;
+}
+
+/* Every traced task (with follow, every thread of each process). */
+static void seed_all(struct bpf_priv *p, const struct trace_session *s)
+{
+	for (size_t i = 0; i < s->npids; i++) {
+		pid_t pid = s->pids[i];
+		enum sc_abi abi = seed_abi(pid);
+		char path[64];
+		if (!s->follow) {
+			seed_task(p, pid, pid, abi);
+			continue;
+		}
+		snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+		DIR *d = opendir(path);
+		if (!d)
+			continue;
+		struct dirent *e;
+		while ((e = readdir(d)))
+			if (e->d_name[0] >= '0' && e->d_name[0] <= '9')
+				seed_task(p, pid, (pid_t)atoi(e->d_name), abi);
+		closedir(d);
+	}
+}
+
+/* The first drain: the entries of the calls seed_all found, before any record. */
+static void seed_entries(struct bpf_priv *p)
+{
+	static unsigned char bufs[SCEV_MAX_CAPS][SCEV_CAP_MAX];
+	for (size_t i = 0; i < p->nseed; i++) {
+		const struct bpf_seed *sd = &p->seed[i];
+		const struct tb_spec *spec = &p->skel->bss->slots[sd->v.slot];
+		struct trace_rec t = {.kind = TRACE_SYSCALL, .pid = sd->pid, .tid = sd->tid};
+		struct scev *e = &t.sc;
+		e->pid = sd->pid;
+		e->tid = sd->tid;
+		e->arch = sc_abi_arch((enum sc_abi)sd->v.abi);
+		e->nr = sd->v.nr;
+		memcpy(e->arg, sd->v.arg, sizeof(e->arg));
+		e->sp = sd->v.sp;
+		e->part = SCEV_ENTRY;
+		e->t_entry_ns = t.t_ns = real_ns(p, sd->v.t);
+		for (unsigned k = 0; k < spec->ncap && k < SCEV_MAX_CAPS; k++) {
+			struct sccap sc;
+			memcpy(&sc, &spec->cap[k], sizeof(sc));
+			if (sc.at_exit)
+				continue;
+			trace_ptrace_capture(sd->tid, e, &sc, bufs[e->ncap], &e->cap[e->ncap]);
+			e->ncap++;
+		}
+		struct tb_rec r = {.abi = sd->v.abi};
+		held_keep(p, &r, e);
+		p->cb(&t, p->ctx);
+		p->n++;
+	}
+	free(p->seed);
+	p->seed = NULL;
+	p->nseed = 0;
 }
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -308,6 +488,7 @@ static void bpf_close(struct trace_session *s)
 	while (p->nheld)
 		held_drop(p, &p->held[0]);
 	free(p->held);
+	free(p->seed);
 	free(p);
 	s->priv = NULL;
 }
@@ -402,6 +583,9 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 		if (task_gone(pids[i]))
 			bpf_map_delete_elem(map, &key);
 	}
+	/* attached processes only: a program we start waits in our own read */
+	if (!s->child)
+		seed_all(p, s);
 	return 0;
 fail:
 	bpf_close(s);
@@ -425,6 +609,10 @@ static int bpf_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_
 	if (read(p->tick, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		return wt_err_set(err, -errno, "could not read the in-kernel log's timer: %s",
 				  strerror(errno));
+	if (!p->seed_out) {
+		p->seed_out = true;
+		seed_entries(p);
+	}
 	int rc = ring_buffer__consume(p->rb);
 	if (rc < 0 && rc != -EINTR)
 		return wt_err_set(err, rc, "could not read the in-kernel log's ring buffer: %s",

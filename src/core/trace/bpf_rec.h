@@ -65,4 +65,22 @@ struct tb_rec {
 	__s32 status; /* TB_TASK_EXIT: the wait status (task->exit_code) */
 };
 
+/*
+ * A task's call in progress, its entry seen (task storage "pending"). The
+ * entry program fills it; bpf.c also writes one for a call a task was
+ * already in when the log began (from /proc/TID/syscall), so that its exit
+ * is logged as any other.
+ */
+struct tb_pending {
+	__u64 t;
+	__u32 slot, active;
+	__u32 abi;
+	__s32 nr;
+	__u32 refetch; /* an entry region faulted: copy it again at exit */
+	__u32 pad;
+	__u64 arg[6];
+	__u64 sp; /* at entry: SCCAP_SP's base, also for a refetch at exit */
+	__u64 mm; /* the address space at entry: a refetch reads only the same one */
+};
+
 #endif

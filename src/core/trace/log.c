@@ -50,6 +50,9 @@ struct trace_log {
 	size_t col;	/* bytes on the current line */
 	struct tl_call *calls;
 	size_t ncalls, cap;
+	/* pid_prefix_live: the tasks alive as far as the records tell (strace's nprocs) */
+	pid_t *live;
+	size_t nlive, caplive;
 	struct wt_buf tmp;
 };
 
@@ -73,6 +76,7 @@ void trace_log_free(struct trace_log *l)
 		wt_buf_free(&l->calls[i].stack);
 	}
 	free(l->calls);
+	free(l->live);
 	wt_buf_free(&l->tmp);
 	free(l);
 }
@@ -214,7 +218,7 @@ static void tl_leader(struct trace_log *l, pid_t tid, uint64_t t_ns)
 	if (l->o.pid_column && tid) {
 		snprintf(s, sizeof(s), "%-5d ", (int)tid);
 		tl_puts(l, s);
-	} else if (l->o.pid_prefix && tid) {
+	} else if ((l->o.pid_prefix || (l->o.pid_prefix_live && l->nlive > 1)) && tid) {
 		snprintf(s, sizeof(s), "[pid %5d] ", (int)tid);
 		tl_puts(l, s);
 	}
@@ -615,8 +619,45 @@ static void tl_lost(struct trace_log *l, const struct trace_rec *r)
 	tl_event(l, r, 0);
 }
 
+/* pid_prefix_live: tid is a task the log follows (once it is known, strace
+ * counts it: its attach, or the first record of a task whose attach came
+ * before the log or was not reported). */
+static void tl_live_add(struct trace_log *l, pid_t tid)
+{
+	if (!tid)
+		return;
+	for (size_t i = 0; i < l->nlive; i++)
+		if (l->live[i] == tid)
+			return;
+	if (l->nlive == l->caplive) {
+		size_t cap = l->caplive ? l->caplive * 2 : 16;
+		pid_t *n = realloc(l->live, cap * sizeof(*n));
+		if (!n)
+			return;
+		l->live = n;
+		l->caplive = cap;
+	}
+	l->live[l->nlive++] = tid;
+}
+
+static void tl_live_drop(struct trace_log *l, pid_t tid)
+{
+	for (size_t i = 0; i < l->nlive; i++)
+		if (l->live[i] == tid) {
+			l->live[i] = l->live[--l->nlive];
+			return;
+		}
+}
+
+void trace_log_task(struct trace_log *l, pid_t tid)
+{
+	tl_live_add(l, tid);
+}
+
 void trace_log_add(struct trace_log *l, const struct trace_rec *r)
 {
+	if (r->kind != TRACE_LOST)
+		tl_live_add(l, r->tid);
 	switch (r->kind) {
 	case TRACE_SYSCALL:
 		tl_syscall(l, r);
@@ -626,6 +667,7 @@ void trace_log_add(struct trace_log *l, const struct trace_rec *r)
 		break;
 	case TRACE_EXIT:
 		tl_exited(l, r);
+		tl_live_drop(l, r->tid); /* after its line, as strace's droptcb */
 		break;
 	case TRACE_LOST:
 		tl_lost(l, r);

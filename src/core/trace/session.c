@@ -6,6 +6,7 @@
  * starts with its execve. Records come from the backend; session.c only
  * notes the launched program's end on their way through.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -254,6 +255,34 @@ int trace_fd(const struct trace_session *s)
 int trace_drain(struct trace_session *s, trace_cb cb, void *ctx, struct wt_err *err)
 {
 	return s->be->drain(s, cb, ctx, err);
+}
+
+size_t trace_tasks(const struct trace_session *s, pid_t *out, size_t max)
+{
+	size_t n = 0;
+	if (s->child) {
+		if (max)
+			out[n++] = s->child;
+		return n;
+	}
+	for (size_t i = 0; i < s->npids && n < max; i++) {
+		char path[64];
+		DIR *d = NULL;
+		if (s->follow) {
+			snprintf(path, sizeof(path), "/proc/%d/task", (int)s->pids[i]);
+			d = opendir(path);
+		}
+		if (!d) { /* without follow only the thread the pid names, as strace -p */
+			out[n++] = s->pids[i];
+			continue;
+		}
+		struct dirent *e;
+		while ((e = readdir(d)) && n < max)
+			if (e->d_name[0] >= '1' && e->d_name[0] <= '9')
+				out[n++] = (pid_t)atoi(e->d_name);
+		closedir(d);
+	}
+	return n;
 }
 
 int trace_alive(const struct trace_session *s, int *status)

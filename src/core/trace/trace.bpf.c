@@ -77,23 +77,11 @@ struct {
 } events SEC(".maps");
 
 /* The call a task is in: what its exit needs (freed with the task). */
-struct pending {
-	__u64 t;
-	__u32 slot, active;
-	__u32 abi;
-	__s32 nr;
-	__u32 refetch; /* an entry region faulted: copy it again at exit */
-	__u32 pad;
-	__u64 arg[6];
-	__u64 sp; /* at entry: SCCAP_SP's base, also for a refetch at exit */
-	__u64 mm; /* the address space at entry: a refetch reads only the same one */
-};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct pending);
+	__type(value, struct tb_pending); /* bpf_rec.h: bpf.c seeds calls in progress */
 } pending SEC(".maps");
 
 struct scratch {
@@ -801,7 +789,7 @@ int BPF_PROG(wt_trace_enter, struct pt_regs *regs, long id)
 	if (!sp->log)
 		return 0;
 
-	struct pending *p = bpf_task_storage_get(&pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct tb_pending *p = bpf_task_storage_get(&pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!p) {
 		count_lost();
 		return 0;
@@ -879,7 +867,7 @@ int BPF_PROG(wt_trace_exit, struct pt_regs *regs, long ret)
 	 * than a hash entry, for every task of the machine).
 	 */
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct pending *p = bpf_task_storage_get(&pending, task, 0, 0);
+	struct tb_pending *p = bpf_task_storage_get(&pending, task, 0, 0);
 	/* none: a call in progress when the log began, or one not asked for */
 	if (!p || !p->active)
 		return 0;
