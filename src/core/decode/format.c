@@ -574,6 +574,11 @@ static void put_ioctlarg(struct wt_buf *out, const struct fmt *f, int i, uint64_
 		wt_buf_printf(out, "[%d]", n);
 		return;
 	}
+	/* a request strace cannot decode: its argument as a number (0, not NULL) */
+	if (!sd_xval_name(X_IOCTL, (uint32_t)cmd)) {
+		put_xnum(out, word(f, i));
+		return;
+	}
 	put_ptr(out, word(f, i));
 }
 

@@ -256,7 +256,7 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_SA] = SET(sa_fl, "SA_???"),
 	[X_POLL] = SET(poll_fl, "POLL???"),
 	[X_STATX] = SET(statx_fl, "STATX_???"),
-	[X_IOCTL] = SET(ioctl_v, NULL), /* strace's _IOC(...) form is not rebuilt */
+	[X_IOCTL] = SET(ioctl_v, NULL), /* others: _IOC(...), print_ioc */
 };
 
 /* clang-format on */
@@ -270,11 +270,26 @@ const char *sd_xval_name(enum sd_xlat set, uint64_t v)
 	return NULL;
 }
 
+/*
+ * An ioctl request no table names, taken apart as strace's ioctl_print_code
+ * does: _IOC(_IOC_READ, 0x54, 0x99, 0x4) (x86's _IOC layout: nr in bits
+ * 0-7, type 8-15, size 16-29, direction 30-31; 0 printed as 0).
+ */
+static void print_ioc(struct wt_buf *out, uint32_t code)
+{
+	static const char *const dir[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ",
+					  "_IOC_READ|_IOC_WRITE"};
+	wt_buf_printf(out, "_IOC(%s, %#x, %#x, %#x)", dir[code >> 30], code >> 8 & 0xff,
+		      code & 0xff, code >> 16 & 0x3fff);
+}
+
 void sd_print_xval(struct wt_buf *out, enum sd_xlat set, uint64_t v)
 {
 	const char *n = sd_xval_name(set, v);
 	if (n)
 		wt_buf_puts(out, n);
+	else if (set == X_IOCTL)
+		print_ioc(out, (uint32_t)v);
 	else if (!sd_xlats[set].unknown)
 		wt_buf_printf(out, "%#llx", (unsigned long long)v);
 	else
