@@ -64,11 +64,17 @@ enum sccap_size {
 			 msg_control (the same, at most SCCAP_MSGHDR_CTL bytes), then its
 			 iovecs as SCCAP_IOV's (count, each); max bytes in all; at exit
 			 the lengths are what the call wrote back */
+	SCCAP_MMSGHDR, /* struct mmsghdr[N], N in argument size_arg (sendmmsg, recvmmsg): at
+			  most count elements, each as a uint32_t (the bytes of its msghdr
+			  as SCCAP_MSGHDR stores it), its msg_len (a uint32_t) and those
+			  bytes, iovecs of at most count elements of at most each bytes
+			  (each 0: none of their bytes); max bytes in all; cut: more */
 };
 #define SCCAP_DENTS_MAX 65536
 #define SCCAP_MSGHDR_HEAD 56
 #define SCCAP_MSGHDR_NAME 128
 #define SCCAP_MSGHDR_CTL 256
+#define SCCAP_MMSGHDR_HEAD 8 /* an element's bytes and msg_len */
 #define SCCAP_ARGC_MAX 4096
 #define SCCAP_IOV_HEAD 20 /* an element's base, length and bytes copied */
 #define SCCAP_FD 0x80

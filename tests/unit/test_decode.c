@@ -728,8 +728,97 @@ static void test_outputs_and_frames(void **state)
 	assert_string_equal(fmt(&ev), "recvmsg(4, {msg_namelen=110}, MSG_DONTWAIT) = -1 EAGAIN "
 				      "(Resource temporarily unavailable)");
 
+	/* sendmmsg/recvmmsg: struct mmsghdr[] (SCCAP_MMSGHDR), at exit, as strace 6.1 */
+	unsigned char mm[2 * (SCCAP_MMSGHDR_HEAD + 64 + SCCAP_IOV_HEAD + 8)], mm_in[256];
+	size_t mmn = 0, mmi = 0;
+	uint64_t e0[7] = {0, 0, 0x7ffc1000, 1, 0, 0, 0}, e1[7] = {0x7ffc3000, 0, 0x7ffc1100, 1, 0, 0, 0};
+	const char *const edata[2] = {"one", "two!"};
+	const uint64_t *eh[2] = {e0, e1};
+	for (int j = 0; j < 2; j++) { /* each: bytes, msg_len; head, name, control, one iovec */
+		uint32_t el = 64 + SCCAP_IOV_HEAD + (uint32_t)strlen(edata[j]);
+		uint32_t ml = (uint32_t)strlen(edata[j]), got = ml, in_el = 64, n110 = 110;
+		uint64_t iv[2] = {0x5000 + 0x100 * (uint64_t)j, j ? 8 : ml};
+		memcpy(mm + mmn, &el, 4), memcpy(mm + mmn + 4, &ml, 4);
+		memcpy(mm + mmn + 8, eh[j], 56), memcpy(mm + mmn + 64, &z, 4);
+		memcpy(mm + mmn + 68, &z, 4), memcpy(mm + mmn + 72, iv, 16);
+		memcpy(mm + mmn + 88, &got, 4), memcpy(mm + mmn + 92, edata[j], ml);
+		mmn += 8 + el;
+		/* recvmmsg's at entry: the second element's name of 110 bytes */
+		memcpy(mm_in + mmi, &in_el, 4), memcpy(mm_in + mmi + 4, &z, 4);
+		memcpy(mm_in + mmi + 8, eh[j], 56), memcpy(mm_in + mmi + 64, &z, 4);
+		memcpy(mm_in + mmi + 68, &z, 4);
+		if (j)
+			memcpy(mm_in + mmi + 16, &n110, 4);
+		mmi += 8 + in_el;
+	}
+	ev = CALL("sendmmsg", 2, 6, 0x7ffc2000, 2, 0, 0, 0);
+	cap(&ev, 1, 1, mm, mmn, false);
+	const char *mm_sent =
+	    "[{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"one\", iov_len=3}], "
+	    "msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=3}, {msg_hdr={msg_name="
+	    "0x7ffc3000, msg_namelen=0, msg_iov=[{iov_base=\"two!\"..., iov_len=8}], msg_iovlen=1, "
+	    "msg_controllen=0, msg_flags=0}, msg_len=4}]"; /* 4 of its 8 bytes held */
+	char want[1024];
+	snprintf(want, sizeof(want), "sendmmsg(6, %s, 2, 0) = 2", mm_sent);
+	assert_string_equal(fmt(&ev), want);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "sendmmsg(6, ");
+	/* msg_len only for the messages sent; none when it failed, the data still shown */
+	ev.ret = 1;
+	assert_non_null(strstr(fmt(&ev), "msg_len=3}, {msg_hdr"));
+	assert_null(strstr(fmt(&ev), "msg_len=4"));
+	ev.ret = -EAGAIN;
+	assert_null(strstr(fmt(&ev), "msg_len="));
+	assert_non_null(strstr(fmt(&ev), "iov_base=\"two!\""));
+	/* at most -s elements */
+	ev.ret = 2;
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 1, false),
+			    "sendmmsg(6, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="
+			    "\"o\"..., iov_len=3}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, "
+			    "msg_len=3}, ...], 2, 0) = 2");
+	/* recvmmsg: the result's count, filled up to msg_len, namelen from entry */
+	int64_t tmo[2] = {5, 0}, left[2] = {4, 999996824};
+	ev = CALL("recvmmsg", 2, 7, 0x7ffc2000, 3, 0x40, 0x7ffc4000, 0);
+	cap(&ev, 1, 0, mm_in, mmi, false);
+	cap(&ev, 1, 1, mm, mmn, false);
+	cap(&ev, 4, 0, tmo, 16, false);
+	cap(&ev, 4, 1, left, 16, false);
+	assert_string_equal(
+	    fmt(&ev),
+	    "recvmmsg(7, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"one\", "
+	    "iov_len=3}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=3}, {msg_hdr={"
+	    "msg_name=0x7ffc3000, msg_namelen=110 => 0, msg_iov=[{iov_base=\"two!\", iov_len=8}], "
+	    "msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=4}], 3, MSG_DONTWAIT, "
+	    "{tv_sec=5, tv_nsec=0}) = 2 (left {tv_sec=4, tv_nsec=999996824})");
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "recvmmsg(7, ");
+	ev.ret = 1;
+	assert_null(strstr(fmt(&ev), "two!"));
+	ev.ret = 0;
+	assert_string_equal(fmt(&ev), "recvmmsg(7, [], 3, MSG_DONTWAIT, {tv_sec=5, tv_nsec=0}) = 0 "
+				      "(Timeout)");
+	ev.ret = -EAGAIN;
+	assert_string_equal(fmt(&ev), "recvmmsg(7, 0x7ffc2000, 3, MSG_DONTWAIT, {tv_sec=5, "
+				      "tv_nsec=0}) = -1 EAGAIN (Resource temporarily unavailable)");
+
 	/* the captures behind them */
 	struct sccap c[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "sendmmsg"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_MMSGHDR);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(c[0].size_arg, 2);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "recvmmsg"), 32, c), 4);
+	assert_int_equal(c[0].how, SCCAP_MMSGHDR);
+	assert_int_equal(c[0].at_exit, 0);
+	assert_int_equal(c[0].each, 0);
+	assert_int_equal(c[1].how, SCCAP_MMSGHDR);
+	assert_int_equal(c[1].at_exit, 1);
+	assert_int_equal(c[1].each, 33);
+	/* -y: the socket's path takes the timeout's rest's place */
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "recvmmsg"), 4, c), 4);
+	assert_int_equal(c[3].how, SCCAP_FDPATH);
+	assert_int_equal(c[3].arg, SCCAP_FD | 0);
+	assert_int_equal(c[2].arg, 4);
+	assert_int_equal(c[2].at_exit, 0);
+
 	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "getdents64"), 32, c), 1);
 	assert_int_equal(c[0].how, SCCAP_DENTS);
 	assert_int_equal(c[0].at_exit, 1);

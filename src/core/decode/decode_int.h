@@ -79,6 +79,8 @@ enum sd_kind {
 		       struct linux_dirent, d_reclen at 16 (i386: 8); else at 16) */
 	K_MSGHDR_IN,  /* struct msghdr at entry (sendmsg) */
 	K_MSGHDR_OUT, /* struct msghdr at exit, its iovecs filled up to the result (recvmsg) */
+	K_MMSG_SEND,  /* sendmmsg's struct mmsghdr[PARAM's count], shown at exit (msg_len set) */
+	K_MMSG_RECV,  /* recvmmsg's, the result's count at exit (msg_namelen also at entry) */
 	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS
@@ -97,6 +99,7 @@ enum sd_ret {
 	R_NONE,	   /* = ? (exit, exit_group: no return) */
 	R_FCNTL,   /* by fcntl's command: F_GETFL = 0x8002 (flags O_RDWR|O_LARGEFILE) */
 	R_POLL,	   /* = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
+	R_MMSG,	   /* recvmmsg: = 2 (left {tv_sec=4, ...}) with a timeout, = 0 (Timeout) */
 };
 
 /* A call as the decoder knows it on one ABI. */

@@ -641,8 +641,8 @@ static void put_argv(struct wt_buf *out, const struct fmt *f, int i)
  * readv's are filled up to the result (left: bytes not yet accounted), and
  * shown as addresses when it failed, as strace does.
  */
-static void put_iov_data(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
-			 const unsigned char *end, int at_exit, uint64_t n);
+static void put_iov_upto(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
+			 const unsigned char *end, uint64_t left, bool failed, uint64_t n);
 
 static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t n)
 {
@@ -654,18 +654,20 @@ static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 			put_ptr(out, word(f, i));
 		return;
 	}
-	put_iov_data(out, f, k->data, k->data + k->len, at_exit, n);
+	put_iov_upto(out, f, k->data, k->data + k->len, at_exit ? (uint64_t)f->ret : UINT64_MAX,
+		     f->failed, n);
 }
 
-/* n iovecs in SCCAP_IOV's layout from p to end. */
-static void put_iov_data(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
-			 const unsigned char *end, int at_exit, uint64_t n)
+/* n iovecs in SCCAP_IOV's layout from p to end, their bytes shown up to left
+ * in all (the data a call received), their bases when the call failed. */
+static void put_iov_upto(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
+			 const unsigned char *end, uint64_t left, bool failed, uint64_t n)
 {
 	if (n == 0) {
 		wt_buf_puts(out, "[]");
 		return;
 	}
-	uint64_t left = at_exit ? (uint64_t)f->ret : UINT64_MAX;
+	int at_exit = left != UINT64_MAX;
 	uint64_t shown = 0;
 	wt_buf_puts(out, "[");
 	for (; shown < n && shown < f->strsize && end - p >= SCCAP_IOV_HEAD; shown++) {
@@ -680,7 +682,7 @@ static void put_iov_data(struct wt_buf *out, const struct fmt *f, const unsigned
 		if (got > (size_t)(end - p))
 			got = (uint32_t)(end - p);
 		wt_buf_puts(out, "{iov_base=");
-		if (f->failed) {
+		if (failed) {
 			put_ptr(out, base);
 		} else {
 			uint64_t want = len < left ? len : left;
@@ -770,6 +772,9 @@ static void put_cmsgs(struct wt_buf *out, const struct fmt *f, const unsigned ch
  * recvmsg's at exit (msg_namelen=110 => 16 when the kernel changed it,
  * {msg_namelen=110} alone when the call failed).
  */
+static void put_msghdr_data(struct wt_buf *out, const struct fmt *f, const unsigned char *d,
+			    uint32_t len, int64_t namelen_in, uint64_t left, bool failed);
+
 static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_exit)
 {
 	const struct scev_cap *in = at_exit ? cap_ok(f, i, 0, f->i386 ? 8 : 12) : NULL;
@@ -791,9 +796,19 @@ static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 		put_ptr(out, word(f, i));
 		return;
 	}
+	put_msghdr_data(out, f, k->data, k->len, namelen_in,
+			at_exit ? (uint64_t)f->ret : UINT64_MAX, f->failed);
+}
+
+/* One msghdr in SCCAP_MSGHDR's layout (len bytes at d, at least its head and
+ * name length); namelen_in: msg_namelen before the call (-1: unknown); left
+ * and failed: its iovecs' as put_iov_upto's. */
+static void put_msghdr_data(struct wt_buf *out, const struct fmt *f, const unsigned char *d,
+			    uint32_t len, int64_t namelen_in, uint64_t left, bool failed)
+{
 	uint64_t h[7];
-	memcpy(h, k->data, sizeof(h));
-	const unsigned char *p = k->data + SCCAP_MSGHDR_HEAD, *end = k->data + k->len;
+	memcpy(h, d, sizeof(h));
+	const unsigned char *p = d + SCCAP_MSGHDR_HEAD, *end = d + len;
 	uint32_t nn, cn;
 	memcpy(&nn, p, 4);
 	if (nn > (size_t)(end - p - 4))
@@ -824,7 +839,7 @@ static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 	if (!h[2])
 		wt_buf_puts(out, "NULL");
 	else
-		put_iov_data(out, f, p, end, at_exit, h[3]);
+		put_iov_upto(out, f, p, end, left, failed, h[3]);
 	wt_buf_printf(out, ", msg_iovlen=%llu", (unsigned long long)h[3]);
 	if (h[5]) {
 		wt_buf_puts(out, ", msg_control=");
@@ -836,6 +851,73 @@ static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 	wt_buf_printf(out, ", msg_controllen=%llu, msg_flags=", (unsigned long long)h[5]);
 	sd_print_flags(out, X_MSG, (uint32_t)h[6]);
 	wt_buf_puts(out, "}");
+}
+
+/*
+ * sendmmsg's and recvmmsg's struct mmsghdr[], at exit as strace prints them:
+ * [{msg_hdr={...}, msg_len=3}, ...]. sendmmsg: vlen elements, their data
+ * whole, msg_len for the first (result) ones, shown even when the call
+ * failed; recvmmsg: the result's count, each element's iovecs filled up to
+ * its msg_len, msg_namelen from entry (110 => 0), the address when it failed.
+ * At most -s elements, then "..." (also where the copy ended).
+ */
+static void put_mmsg(struct wt_buf *out, const struct fmt *f, int i, int recv, int count_arg)
+{
+	if (recv && f->failed) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t n = recv ? (uint64_t)f->ret : (uint32_t)word(f, count_arg);
+	uint64_t with_len = recv ? n : f->failed ? 0 : (uint64_t)f->ret;
+	const struct scev_cap *k = cap_ok(f, i, 1, 0);
+	if (!word(f, i) || !k) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	if (n == 0) {
+		wt_buf_puts(out, "[]");
+		return;
+	}
+	const struct scev_cap *in = recv ? cap_ok(f, i, 0, 0) : NULL;
+	const unsigned char *p = k->data, *end = k->data + k->len;
+	const unsigned char *ip = in ? in->data : NULL, *iend = in ? in->data + in->len : NULL;
+	wt_buf_puts(out, "[");
+	for (uint64_t j = 0; j < n; j++) {
+		if (j)
+			wt_buf_puts(out, ", ");
+		uint32_t el, ml;
+		if (j >= f->strsize || end - p < SCCAP_MMSGHDR_HEAD) {
+			wt_buf_puts(out, "...");
+			break;
+		}
+		memcpy(&el, p, 4);
+		memcpy(&ml, p + 4, 4);
+		p += SCCAP_MMSGHDR_HEAD;
+		if (el > (size_t)(end - p))
+			el = (uint32_t)(end - p);
+		int64_t namelen_in = -1;
+		if (ip && iend - ip >= SCCAP_MMSGHDR_HEAD) {
+			uint32_t iel, v;
+			memcpy(&iel, ip, 4);
+			if (iel >= 16 && iel <= (size_t)(iend - ip - SCCAP_MMSGHDR_HEAD)) {
+				memcpy(&v, ip + SCCAP_MMSGHDR_HEAD + 8, 4); /* h[1]'s low half */
+				namelen_in = (int32_t)v;
+				ip += SCCAP_MMSGHDR_HEAD + iel;
+			} else {
+				ip = iend;
+			}
+		}
+		wt_buf_puts(out, "{msg_hdr=");
+		if (el < SCCAP_MSGHDR_HEAD + 4)
+			wt_buf_puts(out, "...");
+		else
+			put_msghdr_data(out, f, p, el, namelen_in, recv ? ml : UINT64_MAX, false);
+		p += el;
+		if (j < with_len)
+			wt_buf_printf(out, ", msg_len=%u", ml);
+		wt_buf_puts(out, "}");
+	}
+	wt_buf_puts(out, "]");
 }
 
 /* envp, as strace without -v: its address and how many strings. */
@@ -1248,6 +1330,10 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_MSGHDR_OUT:
 		put_msghdr(out, f, i, SD_KIND(a) == K_MSGHDR_OUT);
 		break;
+	case K_MMSG_SEND:
+	case K_MMSG_RECV:
+		put_mmsg(out, f, i, SD_KIND(a) == K_MMSG_RECV, (int)(p % 6));
+		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld",
 			      (long long)((uint32_t)f->ev->arg[i] |
@@ -1305,6 +1391,18 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 					put_ts(out, f, j, 1, f->tw);
 				}
 			}
+			wt_buf_puts(out, ")");
+		}
+		break;
+	case R_MMSG: /* strace: the timeout's rest, when one was given */
+		if (r == 0) {
+			wt_buf_puts(out, " = 0 (Timeout)");
+			break;
+		}
+		wt_buf_printf(out, " = %lld", (long long)r);
+		if (word(f, 4) && cap_ok(f, 4, 1, (uint32_t)(2 * f->tw))) {
+			wt_buf_puts(out, " (left ");
+			put_ts(out, f, 4, 1, f->tw);
 			wt_buf_puts(out, ")");
 		}
 		break;

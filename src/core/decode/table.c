@@ -264,9 +264,9 @@ static const struct sd_sig sigs[] = {
 	{ "recvfrom", R_INT, { FD, OBUF, UL, FL(MSG), SA_OUT(5), K_LENP } },
 	{ "sendmsg", R_INT, { FD, K_MSGHDR_IN, FL(MSG) } },
 	{ "recvmsg", R_INT, { FD, K_MSGHDR_OUT, FL(MSG) } },
-	{ "sendmmsg", R_INT, { FD, HEX, U, FL(MSG) } },
-	{ "recvmmsg", R_INT, { FD, HEX, U, FL(MSG), HEX } },
-	{ "recvmmsg_time64", R_INT, { FD, HEX, U, FL(MSG), HEX } },
+	{ "sendmmsg", R_INT, { FD, SD_ARG(K_MMSG_SEND, 2), U, FL(MSG) } },
+	{ "recvmmsg", R_MMSG, { FD, SD_ARG(K_MMSG_RECV, 2), U, FL(MSG), K_TS_INOUT } },
+	{ "recvmmsg_time64", R_MMSG, { FD, SD_ARG(K_MMSG_RECV, 2), U, FL(MSG), K_TS_INOUT } },
 	{ "setsockopt", R_INT, { FD, XV(SOL), I, HEX, U } },
 	{ "getsockopt", R_INT, { FD, XV(SOL), I, HEX, HEX } },
 	/* %clock, sleeping */
@@ -515,6 +515,8 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_IOV_OUT:
 	case K_DENTS:
 	case K_MSGHDR_OUT:
+	case K_MMSG_SEND:
+	case K_MMSG_RECV:
 		return 1;
 	default:
 		return 0;
@@ -590,6 +592,20 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 			return 0;
 		out[0] =
 		    (struct sccap){.arg = (uint8_t)i, .how = SCCAP_FIXED, .max = i386 ? 8 : 12};
+		out[1] = c;
+		return 2;
+	case K_MMSG_SEND: /* strace: -s elements, their iovecs as writev's */
+	case K_MMSG_RECV:
+		c.how = SCCAP_MMSGHDR, c.max = SCEV_CAP_MAX, c.size_arg = (uint8_t)SD_PARAM(a);
+		c.each = (uint16_t)sbuf;
+		c.count = (uint16_t)min_u(strsize + 1, 1024);
+		if (SD_KIND(a) == K_MMSG_SEND)
+			break;
+		/* recvmmsg: each msg_namelen at entry too (110 => 0); no bytes of its iovecs */
+		if (room < 2)
+			return 0;
+		out[0] = c;
+		out[0].at_exit = 0, out[0].each = 0;
 		out[1] = c;
 		return 2;
 	case K_DENTS: /* strace without -v: how many records */
@@ -684,6 +700,11 @@ int sysdecode_fd_captures(uint32_t arch, long nr, int n, struct sccap out[SCEV_M
 	if (!c || !c->arg || n < 0)
 		return n < 0 ? 0 : n;
 	struct sccap fc = {.how = SCCAP_FDPATH, .max = SCEV_CAP_MAX};
+	/* recvmmsg fills the four regions; its socket's path matters more than
+	 * the timeout's rest (strace's "left {...}", and the timeout is rarely
+	 * given), so that one gives way */
+	if (c->ret == R_MMSG && n == SCEV_MAX_CAPS && out[n - 1].at_exit && out[n - 1].arg == 4)
+		n--;
 	for (int i = 0; i < sd_nargs(c) && n < SCEV_MAX_CAPS; i++) {
 		enum sd_kind k = SD_KIND(c->arg[i]);
 		if (k == K_PIPE) { /* its two fds, from the int[2] at exit */
