@@ -81,6 +81,7 @@ enum sd_kind {
 	K_MSGHDR_OUT, /* struct msghdr at exit, its iovecs filled up to the result (recvmsg) */
 	K_MMSG_SEND,  /* sendmmsg's struct mmsghdr[PARAM's count], shown at exit (msg_len set) */
 	K_MMSG_RECV,  /* recvmmsg's, the result's count at exit (msg_namelen also at entry) */
+	K_SOCKARGS,   /* i386 socketcall's array of the subcall's arguments (32-bit words) */
 	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS
@@ -113,6 +114,12 @@ struct sd_call {
 
 /* The call nr of arch, NULL if unknown (resolved once from the name table). */
 const struct sd_call *sd_call_of(uint32_t arch, long nr);
+/*
+ * i386's socketcall(2) subcall `call` (SYS_SOCKET 1 .. SYS_SENDMMSG 20) as
+ * strace shows it: socket, bind, ..., with strace's argument counts; NULL
+ * outside that range.
+ */
+const struct sd_call *sd_socket_subcall(uint64_t call);
 /* 1 if arch is i386 (32-bit words, its own structure layouts). */
 int sd_is_i386(uint32_t arch);
 /* How many arguments (or pseudo-arguments: rt_sigreturn's frame) c shows, 0..6. */

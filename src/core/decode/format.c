@@ -1339,6 +1339,9 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 			      (long long)((uint32_t)f->ev->arg[i] |
 					  (i < 5 ? (uint64_t)f->ev->arg[i + 1] << 32 : 0)));
 		break;
+	case K_SOCKARGS: /* socketcall whose arguments could not be read: raw */
+		put_ptr(out, v);
+		break;
 	case K_SKIP:
 	case K_NKINDS:
 		break;
@@ -1459,6 +1462,29 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 	f.failed = f.ret < 0 && f.ret >= -4095;
 	if (f.strsize > SCEV_CAP_MAX)
 		f.strsize = SCEV_CAP_MAX;
+	/* i386 socketcall(call, args): shown as strace shows it, as the subcall
+	 * with the words args points at; what those point at was not copied,
+	 * so the subcall's captures are none (its pointers print as addresses) */
+	struct scev sub;
+	const struct sd_call *sc = NULL;
+	if (f.i386 && f.c && f.c->arg && SD_KIND(f.c->arg[1]) == K_SOCKARGS &&
+	    (sc = sd_socket_subcall((uint32_t)ev->arg[0]))) {
+		const struct scev_cap *k = cap_ok(&f, 1, 0, 4u * (uint32_t)sc->nargs);
+		if (!k)
+			k = cap_ok(&f, 1, 1, 4u * (uint32_t)sc->nargs);
+		if (k) {
+			sub = *ev;
+			sub.ncap = 0;
+			for (int i = 0; i < 6; i++) {
+				uint32_t w = 0;
+				if (i < sc->nargs)
+					memcpy(&w, k->data + 4 * i, 4);
+				sub.arg[i] = w;
+			}
+			f.ev = ev = &sub;
+			f.c = sc;
+		}
+	}
 
 	/* The arguments shown, and the first one known only at exit. */
 	int idx[6], n = 0, first_exit;

@@ -11,8 +11,9 @@
  * stat64 layout (K_STAT), the old stat/fstat/lstat and old_mmap (i386 "mmap",
  * one pointer argument) stay hex, mmap2's offset is in pages (K_PGOFF),
  * 64-bit arguments passed in two words are joined (sigs_i386, K_LL),
- * _llseek's offset in two words stays hex, and the socketcall/ipc
- * multiplexers print their raw arguments.
+ * _llseek's offset in two words stays hex, socketcall is shown as its
+ * subcall (socket, connect, ...: sock_sub below) from the array of its
+ * arguments, and the ipc multiplexer prints its raw arguments.
  */
 #include <pthread.h>
 #include <string.h>
@@ -352,7 +353,7 @@ static const struct sd_sig sigs[] = {
 	{ "ssetmask", R_HEX, { HEX } },
 	{ "umount", R_INT, { PATH } },
 	{ "uselib", R_INT, { PATH } },
-	{ "socketcall", R_INT, { I, HEX } },
+	{ "socketcall", R_INT, { I, K_SOCKARGS } },
 	/* others strace decodes and people meet often */
 	{ "futex", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
 	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
@@ -390,7 +391,24 @@ static const struct sd_sig sigs_i386[] = {
 	{ "readahead", R_INT, { FD, LL, UL } },
 	{ "truncate64", R_INT, { PATH, LL } },
 	{ "ftruncate64", R_INT, { FD, LL } },
+	/* socketcall's subcalls that have no call of their own */
+	{ "send", R_INT, { FD, IBUF(2), UL, FL(MSG) } },
+	{ "recv", R_INT, { FD, OBUF, UL, FL(MSG) } },
 };
+
+/* i386 socketcall(2)'s subcalls by number (linux/net.h) and their argument
+ * counts (strace's subcall table). */
+static const struct {
+	const char *name;
+	int8_t nargs;
+} sock_sub[] = {
+	[1] = { "socket", 3 }, { "bind", 3 }, { "connect", 3 }, { "listen", 2 },
+	{ "accept", 3 }, { "getsockname", 3 }, { "getpeername", 3 }, { "socketpair", 4 },
+	{ "send", 4 }, { "recv", 4 }, { "sendto", 6 }, { "recvfrom", 6 }, { "shutdown", 2 },
+	{ "setsockopt", 5 }, { "getsockopt", 5 }, { "sendmsg", 3 }, { "recvmsg", 3 },
+	{ "accept4", 4 }, { "recvmmsg", 5 }, { "sendmmsg", 4 },
+};
+#define NSOCK_SUB (sizeof(sock_sub) / sizeof(sock_sub[0]))
 
 /* Classes and argument counts, from strace (sysent.h). */
 struct sd_ent {
@@ -410,6 +428,7 @@ static const struct sd_ent ents[] = {
 
 /* Per ABI: the calls, and which one serves each number. */
 static struct sd_call calls[2][NENTS];
+static struct sd_call sock_calls[NSOCK_SUB];
 static int16_t by_nr[2][SC_NR_MAX]; /* index into calls[abi], -1: unknown */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -462,6 +481,20 @@ static void resolve(void)
 				by_nr[a][nr] = (int16_t)i;
 		}
 	}
+	for (size_t i = 1; i < NSOCK_SUB; i++)
+		sock_calls[i] = (struct sd_call){.name = sock_sub[i].name,
+						 .classes = SC_CLASS_NETWORK,
+						 .nargs = sock_sub[i].nargs,
+						 .ret = ret_of(sock_sub[i].name),
+						 .arg = sig_of(sock_sub[i].name, 1)};
+}
+
+const struct sd_call *sd_socket_subcall(uint64_t call)
+{
+	if (call < 1 || call >= NSOCK_SUB)
+		return NULL;
+	pthread_once(&once, resolve);
+	return &sock_calls[call];
 }
 
 int sd_is_i386(uint32_t arch)
@@ -606,6 +639,15 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 			return 0;
 		out[0] = c;
 		out[0].at_exit = 0, out[0].each = 0;
+		out[1] = c;
+		return 2;
+	case K_SOCKARGS: /* at most six 32-bit words; also at exit, so that the
+			    in-kernel log hands the entry's copy with the exit */
+		if (room < 2)
+			return 0;
+		c.how = SCCAP_FIXED, c.max = 24, c.at_exit = 0;
+		out[0] = c;
+		c.at_exit = 1;
 		out[1] = c;
 		return 2;
 	case K_DENTS: /* strace without -v: how many records */
