@@ -608,7 +608,53 @@ static void test_unknown_and_i386(void **state)
 	ev = mk(I386, "socketcall", -EINVAL, 21, 0xffd01000, 0, 0, 0, 0);
 	cap(&ev, 1, 0, sa, 24, false);
 	assert_string_equal(fmt(&ev), "socketcall(21, 0xffd01000) = -1 EINVAL (Invalid argument)");
+	/* SysV IPC (strace 6.1's lines on x86_64): keys, flags, commands */
+	ev = CALL("semget", 3, 0, 1, 01600, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "semget(IPC_PRIVATE, 1, IPC_CREAT|0600) = 3");
+	ev = CALL("semget", -ENOENT, 0x1234, 1, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev),
+			    "semget(0x1234, 1, 000) = -1 ENOENT (No such file or directory)");
+	ev = CALL("msgget", 3, 0, 03640, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "msgget(IPC_PRIVATE, IPC_CREAT|IPC_EXCL|0640) = 3");
+	ev = CALL("shmget", 3, 0, 4096, 01600, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "shmget(IPC_PRIVATE, 4096, IPC_CREAT|0600) = 3");
+	ev = CALL("semctl", 0, 3, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "semctl(3, 0, IPC_RMID, NULL) = 0");
+	ev = CALL("msgctl", 0, 3, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "msgctl(3, IPC_RMID, NULL) = 0");
+	ev = CALL("shmctl", 0, 3, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "shmctl(3, IPC_RMID, NULL) = 0");
+	ev = CALL("msgsnd", 0, 3, 0x7ffc1000, 2, 04000, 0, 0);
+	assert_string_equal(fmt(&ev), "msgsnd(3, 0x7ffc1000, 2, IPC_NOWAIT) = 0");
+	ev = CALL("shmat", 0x7f4092854000, 3, 0, 010000, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "shmat(3, NULL, SHM_RDONLY) = 0x7f4092854000");
+	/* i386 ipc(call, first, second, third, ptr, fifth): the subcall, its
+	 * arguments where strace's decoders take them */
+	ev = mk(I386, "ipc", 3, 2, 0, 1, 01600, 0, 0);
+	assert_string_equal(fmt(&ev), "semget(IPC_PRIVATE, 1, IPC_CREAT|0600) = 3");
+	ev = mk(I386, "ipc", 0, 1, 3, 1, 0, 0xffd01000, 0);
+	assert_string_equal(fmt(&ev), "semop(3, 0xffd01000, 1) = 0");
+	ev = mk(I386, "ipc", 0, 14, 3, 0x102, 0, 0xffd01000, 0);
+	assert_string_equal(fmt(&ev), "msgctl(3, IPC_64|IPC_STAT, 0xffd01000) = 0");
+	ev = mk(I386, "ipc", 2, 12 | 1 << 16, 3, 8, 04000, 0xffd01000, 5);
+	assert_string_equal(fmt(&ev), "msgrcv(3, 0xffd01000, 8, 5, IPC_NOWAIT) = 2");
+	ev = mk(I386, "ipc", 0, 22, 0, 0, 0, 0xf7f00000, 0);
+	assert_string_equal(fmt(&ev), "shmdt(0xf7f00000) = 0");
+	uint32_t shm_at = 0xf7f00000;
+	ev = mk(I386, "ipc", 0, 21, 3, 010000, 0xffd02000, 0, 0);
+	cap(&ev, 3, 1, &shm_at, 4, false);
+	assert_string_equal(fmt(&ev), "shmat(3, NULL, SHM_RDONLY) = 0xf7f00000");
+	ev.ret = -EINVAL;
+	assert_string_equal(fmt(&ev), "shmat(3, NULL, SHM_RDONLY) = -1 EINVAL (Invalid argument)");
+	/* msgrcv's old form (its buffer and type behind ptr) and unknown calls: raw */
+	ev = mk(I386, "ipc", 2, 12, 3, 8, 0, 0xffd01000, 0);
+	assert_string_equal(fmt(&ev), "ipc(0xc, 0x3, 0x8, 0, 0xffd01000, 0) = 2");
+	ev = mk(I386, "ipc", -ENOSYS, 99, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "ipc(0x63, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
 	struct sccap sk[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(I386, sysname_lookup(I386, "ipc"), 32, sk), 1);
+	assert_int_equal(sk[0].arg, 3);
+	assert_int_equal(sk[0].at_exit, 1);
 	assert_int_equal(sysdecode_captures(I386, sysname_lookup(I386, "socketcall"), 32, sk), 2);
 	assert_int_equal(sk[0].how, SCCAP_FIXED);
 	assert_int_equal(sk[0].max, 24);

@@ -82,6 +82,10 @@ enum sd_kind {
 	K_MMSG_SEND,  /* sendmmsg's struct mmsghdr[PARAM's count], shown at exit (msg_len set) */
 	K_MMSG_RECV,  /* recvmmsg's, the result's count at exit (msg_namelen also at entry) */
 	K_SOCKARGS,   /* i386 socketcall's array of the subcall's arguments (32-bit words) */
+	K_IPCKEY,     /* a SysV IPC key: IPC_PRIVATE or hex */
+	K_IPCFLAGS,   /* IPC_CREAT|0600: flags of set PARAM and the mode bits */
+	K_IPCCMD,     /* IPC_64|IPC_STAT: a *ctl command of set PARAM */
+	K_IPCTHIRD,   /* i386 ipc's third argument, a number; read at exit (shmat's address) */
 	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS
@@ -120,6 +124,13 @@ const struct sd_call *sd_call_of(uint32_t arch, long nr);
  * outside that range.
  */
 const struct sd_call *sd_socket_subcall(uint64_t call);
+/*
+ * i386's ipc(2) subcall (arg0: call | version << 16) as strace shows it:
+ * semop, semget, ..., shmctl, with from[i] the ipc() argument (1..5) that
+ * is the subcall's argument i; NULL for an unknown call and for msgrcv's
+ * old form (its arguments behind a pointer).
+ */
+const struct sd_call *sd_ipc_subcall(uint64_t arg0, const uint8_t **from);
 /* 1 if arch is i386 (32-bit words, its own structure layouts). */
 int sd_is_i386(uint32_t arch);
 /* How many arguments (or pseudo-arguments: rt_sigreturn's frame) c shows, 0..6. */
@@ -175,6 +186,13 @@ enum sd_xlat {
 	X_IOCTL,
 	X_POLL,
 	X_STATX,
+	X_IPCRES,  /* semget's and msgget's IPC_CREAT|IPC_EXCL|IPC_NOWAIT */
+	X_SHMRES,  /* shmget's */
+	X_SHMAT,   /* shmat's SHM_RDONLY... */
+	X_IPCMSG,  /* msgsnd's and msgrcv's */
+	X_SEMCTL,  /* commands */
+	X_MSGCTL,
+	X_SHMCTL,
 	X_NXLAT
 };
 

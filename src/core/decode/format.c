@@ -1342,6 +1342,27 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_SOCKARGS: /* socketcall whose arguments could not be read: raw */
 		put_ptr(out, v);
 		break;
+	case K_IPCKEY:
+		if ((uint32_t)v == 0)
+			wt_buf_puts(out, "IPC_PRIVATE");
+		else
+			wt_buf_printf(out, "%#x", (uint32_t)v);
+		break;
+	case K_IPCFLAGS: /* strace: the flags, then the mode in octal (000 for none) */
+		if ((uint32_t)v & ~0777u) {
+			sd_print_flags(out, (enum sd_xlat)(p % X_NXLAT), (uint32_t)v & ~0777u);
+			wt_buf_puts(out, "|");
+		}
+		wt_buf_printf(out, "%#03o", (unsigned)v & 0777u);
+		break;
+	case K_IPCCMD: /* strace's PRINTCTL */
+		if ((uint32_t)v & 0x100)
+			wt_buf_puts(out, "IPC_64|");
+		sd_print_xval(out, (enum sd_xlat)(p % X_NXLAT), (uint32_t)v & ~0x100u);
+		break;
+	case K_IPCTHIRD:
+		put_xnum(out, v);
+		break;
 	case K_SKIP:
 	case K_NKINDS:
 		break;
@@ -1484,6 +1505,27 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 			f.ev = ev = &sub;
 			f.c = sc;
 		}
+	}
+	/* i386 ipc(call, first, second, third, ptr, fifth): as strace, the
+	 * subcall with the arguments in the places its decoders read them;
+	 * shmat's result is the address the kernel stored at *third */
+	const uint8_t *from;
+	const struct sd_call *ic;
+	if (f.i386 && f.c && f.c->arg && SD_KIND(f.c->arg[3]) == K_IPCTHIRD &&
+	    (ic = sd_ipc_subcall(ev->arg[0], &from))) {
+		const struct scev_cap *k = cap_ok(&f, 3, 1, 4);
+		sub = *ev;
+		sub.ncap = 0;
+		for (int i = 0; i < 6; i++)
+			sub.arg[i] = i < ic->nargs ? ev->arg[from[i] % 6] : 0;
+		if (ic->ret == R_HEX && (ev->part & SCEV_EXIT) && !f.failed && k) {
+			uint32_t a;
+			memcpy(&a, k->data, 4);
+			sub.ret = a;
+			f.ret = a;
+		}
+		f.ev = ev = &sub;
+		f.c = ic;
 	}
 
 	/* The arguments shown, and the first one known only at exit. */

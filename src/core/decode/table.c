@@ -222,8 +222,20 @@ static const struct sd_sig sigs[] = {
 	{ "mlock2", R_INT, { HEX, UL, FL(MLOCK) } },
 	{ "munlock", R_INT, { HEX, UL } },
 	{ "mlockall", R_INT, { FL(MCL) } },
-	{ "shmat", R_HEX, { I, HEX, HEX } },
+	{ "shmat", R_HEX, { I, HEX, FL(SHMAT) } },
 	{ "shmdt", R_INT, { HEX } },
+	/* %ipc (SysV): keys, flags and commands; the structures stay addresses */
+	{ "semget", R_INT, { K_IPCKEY, I, SD_ARG(K_IPCFLAGS, X_IPCRES) } },
+	{ "semop", R_INT, { I, HEX, U } },
+	{ "semtimedop", R_INT, { I, HEX, U, K_TS_IN } },
+	{ "semtimedop_time64", R_INT, { I, HEX, U, K_TS64_IN } },
+	{ "semctl", R_INT, { I, I, SD_ARG(K_IPCCMD, X_SEMCTL), HEX } },
+	{ "msgget", R_INT, { K_IPCKEY, SD_ARG(K_IPCFLAGS, X_IPCRES) } },
+	{ "msgsnd", R_INT, { I, HEX, UL, FL(IPCMSG) } },
+	{ "msgrcv", R_INT, { I, HEX, UL, L, FL(IPCMSG) } },
+	{ "msgctl", R_INT, { I, SD_ARG(K_IPCCMD, X_MSGCTL), HEX } },
+	{ "shmget", R_INT, { K_IPCKEY, UL, SD_ARG(K_IPCFLAGS, X_SHMRES) } },
+	{ "shmctl", R_INT, { I, SD_ARG(K_IPCCMD, X_SHMCTL), HEX } },
 	/* %process */
 	{ "clone", R_INT, { K_CLONEFL, K_SKIP, K_SKIP, K_CLONETAIL, K_SKIP } },
 	{ "clone3", R_INT, { HEX, UL } },
@@ -354,6 +366,7 @@ static const struct sd_sig sigs[] = {
 	{ "umount", R_INT, { PATH } },
 	{ "uselib", R_INT, { PATH } },
 	{ "socketcall", R_INT, { I, K_SOCKARGS } },
+	{ "ipc", R_INT, { K_XNUM, K_XNUM, K_XNUM, K_IPCTHIRD, K_XNUM, K_XNUM } },
 	/* others strace decodes and people meet often */
 	{ "futex", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
 	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
@@ -410,6 +423,28 @@ static const struct {
 };
 #define NSOCK_SUB (sizeof(sock_sub) / sizeof(sock_sub[0]))
 
+/* i386 ipc(2)'s subcalls (linux/ipc.h) and, for each argument strace shows,
+ * the ipc() argument it is (call, first, second, third, ptr, fifth), as
+ * strace's decoders read them when indirect_ipccall(). */
+static const struct {
+	const char *name;
+	uint8_t from[6];
+} ipc_sub[] = {
+	[1] = { "semop", { 1, 4, 2 } },
+	[2] = { "semget", { 1, 2, 3 } },
+	[3] = { "semctl", { 1, 2, 3, 4 } },
+	[4] = { "semtimedop", { 1, 4, 2, 5 } },
+	[11] = { "msgsnd", { 1, 4, 2, 3 } },
+	[12] = { "msgrcv", { 1, 4, 2, 5, 3 } }, /* the new form (version 1) */
+	[13] = { "msgget", { 1, 2 } },
+	[14] = { "msgctl", { 1, 2, 4 } },
+	[21] = { "shmat", { 1, 4, 2 } }, /* its address: at *third */
+	[22] = { "shmdt", { 4 } },
+	[23] = { "shmget", { 1, 2, 3 } },
+	[24] = { "shmctl", { 1, 2, 4 } },
+};
+#define NIPC_SUB (sizeof(ipc_sub) / sizeof(ipc_sub[0]))
+
 /* Classes and argument counts, from strace (sysent.h). */
 struct sd_ent {
 	const char *name;
@@ -429,6 +464,7 @@ static const struct sd_ent ents[] = {
 /* Per ABI: the calls, and which one serves each number. */
 static struct sd_call calls[2][NENTS];
 static struct sd_call sock_calls[NSOCK_SUB];
+static struct sd_call ipc_calls[NIPC_SUB];
 static int16_t by_nr[2][SC_NR_MAX]; /* index into calls[abi], -1: unknown */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -487,6 +523,28 @@ static void resolve(void)
 						 .nargs = sock_sub[i].nargs,
 						 .ret = ret_of(sock_sub[i].name),
 						 .arg = sig_of(sock_sub[i].name, 1)};
+	for (size_t i = 1; i < NIPC_SUB; i++) {
+		if (!ipc_sub[i].name)
+			continue;
+		int8_t n = 0;
+		while (n < 6 && ipc_sub[i].from[n])
+			n++;
+		ipc_calls[i] = (struct sd_call){.name = ipc_sub[i].name,
+						.classes = SC_CLASS_IPC,
+						.nargs = n,
+						.ret = ret_of(ipc_sub[i].name),
+						.arg = sig_of(ipc_sub[i].name, 1)};
+	}
+}
+
+const struct sd_call *sd_ipc_subcall(uint64_t arg0, const uint8_t **from)
+{
+	uint32_t call = (uint32_t)arg0 & 0xffff, version = (uint32_t)arg0 >> 16;
+	if (call >= NIPC_SUB || !ipc_sub[call].name || (call == 12 && !version))
+		return NULL;
+	pthread_once(&once, resolve);
+	*from = ipc_sub[call].from;
+	return &ipc_calls[call];
 }
 
 const struct sd_call *sd_socket_subcall(uint64_t call)
@@ -544,6 +602,7 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_CLONETAIL:
 	case K_RLIM_OUT:
 	case K_IOCTLARG:
+	case K_IPCTHIRD:
 	case K_UTSNAME:
 	case K_IOV_OUT:
 	case K_DENTS:
@@ -594,6 +653,7 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		c.how = SCCAP_RET, c.max = SCEV_CAP_MAX;
 		break;
 	case K_IOCTLARG: /* an int for FIONREAD; for other commands unused (may fault) */
+	case K_IPCTHIRD: /* shmat's address (i386: 4 bytes); for the others unused */
 		c.how = SCCAP_FIXED, c.max = 4;
 		break;
 	case K_UTSNAME: /* sysname and nodename, 65 bytes each */
