@@ -40,7 +40,8 @@
 enum sccap_size {
 	SCCAP_STR,   /* a NUL-terminated string, at most max bytes */
 	SCCAP_FIXED, /* exactly max bytes (a struct) */
-	SCCAP_ARG,   /* as many bytes as argument size_arg says, at most max */
+	SCCAP_ARG,   /* as many bytes as argument size_arg says (times count, when not 0,
+			plus each: semop's sembufs, msgsnd's mtype and text), at most max */
 	SCCAP_RET,   /* as many bytes as the result says (read, recv...), at most max */
 	SCCAP_ARGP,  /* as many bytes as the int that argument size_arg points at */
 	SCCAP_SP,    /* max bytes at the entry's stack pointer + 8 * size_arg (arg unused:
@@ -91,8 +92,8 @@ struct sccap {
 	uint8_t size_arg; /* SCCAP_ARG / SCCAP_ARGP: which argument holds the size;
 			     SCCAP_SP: the offset from the stack pointer, in 8-byte words */
 	uint32_t max;	  /* bytes at most (<= SCEV_CAP_MAX) */
-	uint16_t each;	  /* SCCAP_ARGV: bytes of one string at most */
-	uint16_t count;	  /* SCCAP_ARGV: strings at most */
+	uint16_t each;	  /* SCCAP_ARGV: bytes of one string at most; SCCAP_ARG: added */
+	uint16_t count;	  /* SCCAP_ARGV: strings at most; SCCAP_ARG: a factor (0: 1) */
 };
 
 /*

@@ -626,6 +626,25 @@ static void test_unknown_and_i386(void **state)
 	assert_string_equal(fmt(&ev), "shmctl(3, IPC_RMID, NULL) = 0");
 	ev = CALL("msgsnd", 0, 3, 0x7ffc1000, 2, 04000, 0, 0);
 	assert_string_equal(fmt(&ev), "msgsnd(3, 0x7ffc1000, 2, IPC_NOWAIT) = 0");
+	/* their buffers: sembufs, a message's type and text (-s), msgrcv's at exit */
+	unsigned char sops[12] = {0, 0, 1, 0, 0, 0x08, 2, 0, 0xff, 0xff, 0, 0x10};
+	ev = CALL("semop", 0, 3, 0x7ffc1000, 2, 0, 0, 0);
+	cap(&ev, 1, 0, sops, 12, false);
+	assert_string_equal(fmt(&ev), "semop(3, [{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}, "
+				      "{sem_num=2, sem_op=-1, sem_flg=SEM_UNDO}], 2) = 0");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 1, false),
+			    "semop(3, [{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}, ...], 2) = 0");
+	unsigned char mb[16] = {1, 0, 0, 0, 0, 0, 0, 0, 'h', 'i'};
+	ev = CALL("msgsnd", 0, 3, 0x7ffc1000, 2, 04000, 0, 0);
+	cap(&ev, 1, 0, mb, 10, false);
+	assert_string_equal(fmt(&ev), "msgsnd(3, {mtype=1, mtext=\"hi\"}, 2, IPC_NOWAIT) = 0");
+	ev = CALL("msgrcv", 2, 3, 0x7ffc1000, 8, 0, 04000, 0);
+	cap(&ev, 1, 1, mb, 16, false);
+	assert_string_equal(fmt(&ev), "msgrcv(3, {mtype=1, mtext=\"hi\\0\\0\\0\\0\\0\\0\"}, 8, "
+				      "0, IPC_NOWAIT) = 2");
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "msgrcv(3, ");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 1, false),
+			    "msgrcv(3, {mtype=1, mtext=\"h\"...}, 8, 0, IPC_NOWAIT) = 2");
 	ev = CALL("shmat", 0x7f4092854000, 3, 0, 010000, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "shmat(3, NULL, SHM_RDONLY) = 0x7f4092854000");
 	/* i386 ipc(call, first, second, third, ptr, fifth): the subcall, its
@@ -652,6 +671,13 @@ static void test_unknown_and_i386(void **state)
 	ev = mk(I386, "ipc", -ENOSYS, 99, 0, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "ipc(0x63, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
 	struct sccap sk[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "semop"), 32, sk), 1);
+	assert_int_equal(sk[0].how, SCCAP_ARG);
+	assert_int_equal(sk[0].size_arg, 2);
+	assert_int_equal(sk[0].count, 6);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "msgrcv"), 32, sk), 1);
+	assert_int_equal(sk[0].each, 8);
+	assert_int_equal(sk[0].at_exit, 1);
 	assert_int_equal(sysdecode_captures(I386, sysname_lookup(I386, "ipc"), 32, sk), 1);
 	assert_int_equal(sk[0].arg, 3);
 	assert_int_equal(sk[0].at_exit, 1);

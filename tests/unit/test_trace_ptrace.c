@@ -967,6 +967,27 @@ static void test_capture_regions(void **state)
 	ev.arg[1] = (uint64_t)(uintptr_t)(m + page); /* the hole */
 	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_MSGHDR, .max = 4096}, buf);
 	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	/* SCCAP_ARG's factor and header: semop's 6-byte sembufs, a message's
+	 * long mtype before its text */
+	static unsigned char sb[18] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+	ev.arg[1] = (uint64_t)(uintptr_t)sb;
+	ev.arg[2] = 2;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARG, .size_arg = 2, .max = 64, .count = 6},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 12);
+	assert_false(c.cut);
+	assert_memory_equal(c.data, sb, 12);
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARG, .size_arg = 2, .max = 64, .each = 8},
+		   buf);
+	assert_int_equal(c.len, 10);
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARG, .size_arg = 2, .max = 8, .count = 6},
+		   buf);
+	assert_int_equal(c.len, 8);
+	assert_true(c.cut);
 	/* an mmsghdr array: per element its msghdr's bytes and msg_len, then the
 	 * msghdr as above; count elements at most, the rest cut */
 	static struct mmsghdr mm[3] = {{.msg_hdr = {.msg_iov = mv, .msg_iovlen = 1}, .msg_len = 4},

@@ -86,6 +86,9 @@ enum sd_kind {
 	K_IPCFLAGS,   /* IPC_CREAT|0600: flags of set PARAM and the mode bits */
 	K_IPCCMD,     /* IPC_64|IPC_STAT: a *ctl command of set PARAM */
 	K_IPCTHIRD,   /* i386 ipc's third argument, a number; read at exit (shmat's address) */
+	K_SEMBUF,     /* struct sembuf[PARAM's count] at entry (semop) */
+	K_MSGBUF_IN,  /* {mtype=1, mtext="..."} of PARAM's text size, at entry (msgsnd) */
+	K_MSGBUF_OUT, /* the same at exit (msgrcv) */
 	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
 	K_SKIP, /* i386: the high word of K_LL, not shown */
 	K_NKINDS
@@ -193,6 +196,7 @@ enum sd_xlat {
 	X_SEMCTL,  /* commands */
 	X_MSGCTL,
 	X_SHMCTL,
+	X_SEMOP,   /* sem_flg */
 	X_NXLAT
 };
 

@@ -920,6 +920,58 @@ static void put_mmsg(struct wt_buf *out, const struct fmt *f, int i, int recv, i
 	wt_buf_puts(out, "]");
 }
 
+/* semop's struct sembuf[n]: [{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}], -s of them. */
+static void put_sembuf(struct wt_buf *out, const struct fmt *f, int i, uint64_t n)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 6);
+	if (!k || n == 0) {
+		if (word(f, i) && n == 0)
+			wt_buf_puts(out, "[]");
+		else
+			put_ptr(out, word(f, i));
+		return;
+	}
+	wt_buf_puts(out, "[");
+	for (uint64_t j = 0; j < n; j++) {
+		if (j)
+			wt_buf_puts(out, ", ");
+		if (j >= f->strsize || (j + 1) * 6 > k->len) {
+			wt_buf_puts(out, "...");
+			break;
+		}
+		uint16_t num;
+		int16_t op, flg;
+		memcpy(&num, k->data + 6 * j, 2);
+		memcpy(&op, k->data + 6 * j + 2, 2);
+		memcpy(&flg, k->data + 6 * j + 4, 2);
+		wt_buf_printf(out, "{sem_num=%u, sem_op=%d, sem_flg=", num, op);
+		sd_print_flags(out, X_SEMOP, (uint16_t)flg);
+		wt_buf_puts(out, "}");
+	}
+	wt_buf_puts(out, "]");
+}
+
+/* msgsnd's and msgrcv's buffer: {mtype=1, mtext="hi"}, count bytes of text (-s). */
+static void put_msgbuf(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t count)
+{
+	unsigned w = f->i386 ? 4 : 8;
+	const struct scev_cap *k = cap_ok(f, i, at_exit, w);
+	if (!k) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	int64_t type = get_i64(k->data, (int)w);
+	size_t have = k->len - w, m = count < f->strsize ? (size_t)count : f->strsize;
+	bool more = count > m;
+	if (have < m) {
+		m = have;
+		more = true;
+	}
+	wt_buf_printf(out, "{mtype=%lld, mtext=", (long long)type);
+	quote_x(out, k->data + w, m, more, want_hex(f, k->data + w, m));
+	wt_buf_puts(out, "}");
+}
+
 /* envp, as strace without -v: its address and how many strings. */
 static void put_envc(struct wt_buf *out, const struct fmt *f, int i)
 {
@@ -1362,6 +1414,13 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 		break;
 	case K_IPCTHIRD:
 		put_xnum(out, v);
+		break;
+	case K_SEMBUF:
+		put_sembuf(out, f, i, (uint32_t)word(f, (int)(p % 6)));
+		break;
+	case K_MSGBUF_IN:
+	case K_MSGBUF_OUT:
+		put_msgbuf(out, f, i, SD_KIND(a) == K_MSGBUF_OUT, word(f, (int)(p % 6)));
 		break;
 	case K_SKIP:
 	case K_NKINDS:

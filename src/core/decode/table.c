@@ -226,13 +226,13 @@ static const struct sd_sig sigs[] = {
 	{ "shmdt", R_INT, { HEX } },
 	/* %ipc (SysV): keys, flags and commands; the structures stay addresses */
 	{ "semget", R_INT, { K_IPCKEY, I, SD_ARG(K_IPCFLAGS, X_IPCRES) } },
-	{ "semop", R_INT, { I, HEX, U } },
-	{ "semtimedop", R_INT, { I, HEX, U, K_TS_IN } },
-	{ "semtimedop_time64", R_INT, { I, HEX, U, K_TS64_IN } },
+	{ "semop", R_INT, { I, SD_ARG(K_SEMBUF, 2), U } },
+	{ "semtimedop", R_INT, { I, SD_ARG(K_SEMBUF, 2), U, K_TS_IN } },
+	{ "semtimedop_time64", R_INT, { I, SD_ARG(K_SEMBUF, 2), U, K_TS64_IN } },
 	{ "semctl", R_INT, { I, I, SD_ARG(K_IPCCMD, X_SEMCTL), HEX } },
 	{ "msgget", R_INT, { K_IPCKEY, SD_ARG(K_IPCFLAGS, X_IPCRES) } },
-	{ "msgsnd", R_INT, { I, HEX, UL, FL(IPCMSG) } },
-	{ "msgrcv", R_INT, { I, HEX, UL, L, FL(IPCMSG) } },
+	{ "msgsnd", R_INT, { I, SD_ARG(K_MSGBUF_IN, 2), UL, FL(IPCMSG) } },
+	{ "msgrcv", R_INT, { I, SD_ARG(K_MSGBUF_OUT, 2), UL, L, FL(IPCMSG) } },
 	{ "msgctl", R_INT, { I, SD_ARG(K_IPCCMD, X_MSGCTL), HEX } },
 	{ "shmget", R_INT, { K_IPCKEY, UL, SD_ARG(K_IPCFLAGS, X_SHMRES) } },
 	{ "shmctl", R_INT, { I, SD_ARG(K_IPCCMD, X_SHMCTL), HEX } },
@@ -603,6 +603,7 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_RLIM_OUT:
 	case K_IOCTLARG:
 	case K_IPCTHIRD:
+	case K_MSGBUF_OUT:
 	case K_UTSNAME:
 	case K_IOV_OUT:
 	case K_DENTS:
@@ -655,6 +656,15 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 	case K_IOCTLARG: /* an int for FIONREAD; for other commands unused (may fault) */
 	case K_IPCTHIRD: /* shmat's address (i386: 4 bytes); for the others unused */
 		c.how = SCCAP_FIXED, c.max = 4;
+		break;
+	case K_SEMBUF: /* strace: -s of the 6-byte struct sembuf */
+		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.count = 6;
+		c.max = 6 * min_u(strsize + 1, SCEV_CAP_MAX / 6);
+		break;
+	case K_MSGBUF_IN: /* a long mtype, then the text, -s of it */
+	case K_MSGBUF_OUT:
+		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.each = i386 ? 4 : 8;
+		c.max = min_u(sbuf + c.each, SCEV_CAP_MAX);
 		break;
 	case K_UTSNAME: /* sysname and nodename, 65 bytes each */
 		c.how = SCCAP_FIXED, c.max = 130;

@@ -191,6 +191,7 @@ static const struct sd_xval shmat_fl[] = {
 static const struct sd_xval ipcmsg_fl[] = {
 	X("MSG_NOERROR", 010000), X("MSG_EXCEPT", 020000), X("MSG_COPY", 040000), X("IPC_NOWAIT", 04000),
 };
+static const struct sd_xval semop_fl[] = { X("SEM_UNDO", 010000), X("IPC_NOWAIT", 04000) };
 #define IPC_CMDS X("IPC_RMID", 0), X("IPC_SET", 1), X("IPC_STAT", 2), X("IPC_INFO", 3)
 static const struct sd_xval semctl_v[] = {
 	IPC_CMDS, X("GETPID", 11), X("GETVAL", 12), X("GETALL", 13), X("GETNCNT", 14),
@@ -287,6 +288,7 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_SEMCTL] = SET(semctl_v, "SEM_???"),
 	[X_MSGCTL] = SET(msgctl_v, "MSG_???"),
 	[X_SHMCTL] = SET(shmctl_v, "SHM_???"),
+	[X_SEMOP] = SET(semop_fl, "SEM_???"),
 };
 
 /* clang-format on */

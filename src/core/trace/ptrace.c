@@ -588,8 +588,10 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 	case SCCAP_FIXED:
 	case SCCAP_SP:
 		break;
-	case SCCAP_ARG:
+	case SCCAP_ARG: /* times count (an element's size), plus each (a header) */
 		want = sp->size_arg < 6 ? ev->arg[sp->size_arg] : 0;
+		want = want > SCEV_CAP_MAX ? (uint64_t)SCEV_CAP_MAX + 1
+					   : want * (sp->count ? sp->count : 1) + sp->each;
 		break;
 	case SCCAP_RET:
 		if (!(ev->part & SCEV_EXIT) || ev->ret <= 0)

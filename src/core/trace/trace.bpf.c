@@ -773,8 +773,12 @@ static long copy_cap(__u32 i, void *vctx)
 	}
 	__u64 max = c.max > TB_CAP_MAX ? TB_CAP_MAX : c.max;
 	__u64 want = max;
-	if (c.how == SCCAP_ARG) {
+	if (c.how == SCCAP_ARG) { /* times count (an element's size), plus each (a header) */
 		want = r->arg[c.size_arg & 7];
+		if (want > TB_CAP_MAX)
+			want = TB_CAP_MAX + 1; /* past max: cut, without overflowing */
+		else
+			want = want * (c.count ? c.count : 1) + c.each;
 	} else if (c.how == SCCAP_RET) {
 		want = l->ret < 0 ? 0 : (__u64)l->ret;
 	} else if (c.how == SCCAP_ARGP) {
