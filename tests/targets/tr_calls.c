@@ -121,14 +121,16 @@ int main(int argc, char **argv)
 		int sv[2];
 		struct sockaddr_un from;
 		struct iovec w0 = {"one", 3}, w1[2] = {{"tw", 2}, {"o!", 2}};
-		struct iovec r0 = {buf, 8}, r1[2] = {{buf + 8, 1}, {buf + 9, 8}}, r2 = {buf + 17, 8};
+		struct iovec r0 = {buf, 8}, r1[2] = {{buf + 8, 1}, {buf + 9, 8}},
+			     r2 = {buf + 17, 8};
 		struct mmsghdr wm[2] = {{.msg_hdr = {.msg_iov = &w0, .msg_iovlen = 1}},
 					{.msg_hdr = {.msg_iov = w1, .msg_iovlen = 2}}};
-		struct mmsghdr rm[3] = {
-		    {.msg_hdr = {.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &r0,
-				 .msg_iovlen = 1}},
-		    {.msg_hdr = {.msg_iov = r1, .msg_iovlen = 2}},
-		    {.msg_hdr = {.msg_iov = &r2, .msg_iovlen = 1}}};
+		struct mmsghdr rm[3] = {{.msg_hdr = {.msg_name = &from,
+						     .msg_namelen = sizeof(from),
+						     .msg_iov = &r0,
+						     .msg_iovlen = 1}},
+					{.msg_hdr = {.msg_iov = r1, .msg_iovlen = 2}},
+					{.msg_hdr = {.msg_iov = &r2, .msg_iovlen = 1}}};
 		struct timespec to = {5, 0};
 		syscall(SYS_socketpair, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv);
 		syscall(SYS_sendmmsg, sv[0], wm, 2, 0);

@@ -422,8 +422,9 @@ static void test_process_signal_memory_clock(void **state)
 	/* requests no table names, taken apart as strace 6.1 prints them (the
 	 * argument of such a request is a number: 0, not NULL) */
 	ev = CALL("ioctl", -ENOTTY, 3, 0x80045499, 0x7ffc6a443214, 0, 0, 0);
-	assert_string_equal(fmt(&ev), "ioctl(3, _IOC(_IOC_READ, 0x54, 0x99, 0x4), 0x7ffc6a443214) = "
-				      "-1 ENOTTY (Inappropriate ioctl for device)");
+	assert_string_equal(fmt(&ev),
+			    "ioctl(3, _IOC(_IOC_READ, 0x54, 0x99, 0x4), 0x7ffc6a443214) = "
+			    "-1 ENOTTY (Inappropriate ioctl for device)");
 	ev = CALL("ioctl", -ENOTTY, 3, 0x5499, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "ioctl(3, _IOC(_IOC_NONE, 0x54, 0x99, 0), 0) = -1 ENOTTY "
 				      "(Inappropriate ioctl for device)");
@@ -669,7 +670,8 @@ static void test_unknown_and_i386(void **state)
 	ev = mk(I386, "ipc", 2, 12, 3, 8, 0, 0xffd01000, 0);
 	assert_string_equal(fmt(&ev), "ipc(0xc, 0x3, 0x8, 0, 0xffd01000, 0) = 2");
 	ev = mk(I386, "ipc", -ENOSYS, 99, 0, 0, 0, 0, 0);
-	assert_string_equal(fmt(&ev), "ipc(0x63, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
+	assert_string_equal(fmt(&ev),
+			    "ipc(0x63, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
 	struct sccap sk[SCEV_MAX_CAPS];
 	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "semop"), 32, sk), 1);
 	assert_int_equal(sk[0].how, SCCAP_ARG);
@@ -842,7 +844,8 @@ static void test_outputs_and_frames(void **state)
 	/* sendmmsg/recvmmsg: struct mmsghdr[] (SCCAP_MMSGHDR), at exit, as strace 6.1 */
 	unsigned char mm[2 * (SCCAP_MMSGHDR_HEAD + 64 + SCCAP_IOV_HEAD + 8)], mm_in[256];
 	size_t mmn = 0, mmi = 0;
-	uint64_t e0[7] = {0, 0, 0x7ffc1000, 1, 0, 0, 0}, e1[7] = {0x7ffc3000, 0, 0x7ffc1100, 1, 0, 0, 0};
+	uint64_t e0[7] = {0, 0, 0x7ffc1000, 1, 0, 0, 0},
+		 e1[7] = {0x7ffc3000, 0, 0x7ffc1100, 1, 0, 0, 0};
 	const char *const edata[2] = {"one", "two!"};
 	const uint64_t *eh[2] = {e0, e1};
 	for (int j = 0; j < 2; j++) { /* each: bytes, msg_len; head, name, control, one iovec */
@@ -882,10 +885,11 @@ static void test_outputs_and_frames(void **state)
 	assert_non_null(strstr(fmt(&ev), "iov_base=\"two!\""));
 	/* at most -s elements */
 	ev.ret = 2;
-	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 1, false),
-			    "sendmmsg(6, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="
-			    "\"o\"..., iov_len=3}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, "
-			    "msg_len=3}, ...], 2, 0) = 2");
+	assert_string_equal(
+	    fmt_y(&ev, SCEV_BOTH, 1, false),
+	    "sendmmsg(6, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="
+	    "\"o\"..., iov_len=3}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, "
+	    "msg_len=3}, ...], 2, 0) = 2");
 	/* recvmmsg: the result's count, filled up to msg_len, namelen from entry */
 	int64_t tmo[2] = {5, 0}, left[2] = {4, 999996824};
 	ev = CALL("recvmmsg", 2, 7, 0x7ffc2000, 3, 0x40, 0x7ffc4000, 0);

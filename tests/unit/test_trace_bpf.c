@@ -308,8 +308,10 @@ static void test_known_calls(void **state)
 	struct trace_session s = {.pids = &pid, .npids = 1, .strsize = 32};
 	struct wt_err err = {0};
 	assert_int_equal(
-	    sc_set_parse(&s.set, "openat,write,read,getpid,sendmsg,recvmsg,sendmmsg,semop,getdents64,exit_group",
-			 &err),
+	    sc_set_parse(
+		&s.set,
+		"openat,write,read,getpid,sendmsg,recvmsg,sendmmsg,semop,getdents64,exit_group",
+		&err),
 	    0);
 	trace_bpf_captures = test_caps;
 	int rc = trace_backend_bpf.open(&s, &err);

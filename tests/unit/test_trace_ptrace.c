@@ -990,15 +990,17 @@ static void test_capture_regions(void **state)
 	assert_true(c.cut);
 	/* an mmsghdr array: per element its msghdr's bytes and msg_len, then the
 	 * msghdr as above; count elements at most, the rest cut */
-	static struct mmsghdr mm[3] = {{.msg_hdr = {.msg_iov = mv, .msg_iovlen = 1}, .msg_len = 4},
-				       {.msg_hdr = {.msg_name = sname, .msg_namelen = 16}, .msg_len = 9},
-				       {.msg_len = 1}};
+	static struct mmsghdr mm[3] = {
+	    {.msg_hdr = {.msg_iov = mv, .msg_iovlen = 1}, .msg_len = 4},
+	    {.msg_hdr = {.msg_name = sname, .msg_namelen = 16}, .msg_len = 9},
+	    {.msg_len = 1}};
 	ev.arg[1] = (uint64_t)(uintptr_t)mm;
 	ev.arg[2] = 3;
-	c = cap_of(k.pid, &ev,
-		   (struct sccap){.arg = 1, .how = SCCAP_MMSGHDR, .size_arg = 2, .max = 4096,
-				  .each = 8, .count = 2},
-		   buf);
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){
+		.arg = 1, .how = SCCAP_MMSGHDR, .size_arg = 2, .max = 4096, .each = 8, .count = 2},
+	    buf);
 	assert_int_equal(c.state, SCEV_CAP_OK);
 	uint32_t e0 = SCCAP_MSGHDR_HEAD + 8 + SCCAP_IOV_HEAD + 4, e1 = SCCAP_MSGHDR_HEAD + 8 + 16;
 	assert_int_equal(c.len, 2 * SCCAP_MMSGHDR_HEAD + e0 + e1);
@@ -1015,10 +1017,10 @@ static void test_capture_regions(void **state)
 	assert_int_equal(mf[1], 16);
 	assert_memory_equal(c.data + 16 + e0 + SCCAP_MSGHDR_HEAD + 4, sname, 16);
 	ev.arg[1] = (uint64_t)(uintptr_t)(m + page); /* the hole */
-	c = cap_of(k.pid, &ev,
-		   (struct sccap){.arg = 1, .how = SCCAP_MMSGHDR, .size_arg = 2, .max = 4096,
-				  .count = 2},
-		   buf);
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){.arg = 1, .how = SCCAP_MMSGHDR, .size_arg = 2, .max = 4096, .count = 2},
+	    buf);
 	assert_int_equal(c.state, SCEV_CAP_FAULT);
 	/* getdents64's records in the result's bytes: their lengths at 16 */
 	static unsigned char dents[72] = {[16] = 24, [40] = 24, [64] = 24};

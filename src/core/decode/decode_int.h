@@ -68,15 +68,15 @@ enum sd_kind {
 	K_STATX,    /* struct statx at exit */
 	K_RLIM_IN,  /* struct rlimit at entry; PARAM 1: 64-bit on i386 too (prlimit64) */
 	K_RLIM_OUT,
-	K_IOCTLARG, /* ioctl's third, by the command in argument 1: FIONREAD's int at exit */
-	K_UTSNAME,  /* struct utsname at exit: {sysname="Linux", nodename="vm", ...} */
-	K_SIGFRAME, /* rt_sigreturn: {mask=[...]} from the signal frame at the stack pointer */
-	K_ARGV,	    /* execve's argv: ["ls", "-l"], -s strings and at most -s of them */
-	K_ENVC,	    /* execve's envp as strace without -v: 0x7ffc... /+ 23 vars +/ */
-	K_IOV_IN,   /* struct iovec[PARAM's count] at entry (writev) */
-	K_IOV_OUT,  /* struct iovec[PARAM's count] at exit, filled up to the result (readv) */
-	K_DENTS,    /* getdents's buffer at exit: 0x5600... /+ 5 entries +/ (PARAM 1: the old
-		       struct linux_dirent, d_reclen at 16 (i386: 8); else at 16) */
+	K_IOCTLARG,   /* ioctl's third, by the command in argument 1: FIONREAD's int at exit */
+	K_UTSNAME,    /* struct utsname at exit: {sysname="Linux", nodename="vm", ...} */
+	K_SIGFRAME,   /* rt_sigreturn: {mask=[...]} from the signal frame at the stack pointer */
+	K_ARGV,	      /* execve's argv: ["ls", "-l"], -s strings and at most -s of them */
+	K_ENVC,	      /* execve's envp as strace without -v: 0x7ffc... /+ 23 vars +/ */
+	K_IOV_IN,     /* struct iovec[PARAM's count] at entry (writev) */
+	K_IOV_OUT,    /* struct iovec[PARAM's count] at exit, filled up to the result (readv) */
+	K_DENTS,      /* getdents's buffer at exit: 0x5600... /+ 5 entries +/ (PARAM 1: the old
+			 struct linux_dirent, d_reclen at 16 (i386: 8); else at 16) */
 	K_MSGHDR_IN,  /* struct msghdr at entry (sendmsg) */
 	K_MSGHDR_OUT, /* struct msghdr at exit, its iovecs filled up to the result (recvmsg) */
 	K_MMSG_SEND,  /* sendmmsg's struct mmsghdr[PARAM's count], shown at exit (msg_len set) */
@@ -89,8 +89,8 @@ enum sd_kind {
 	K_SEMBUF,     /* struct sembuf[PARAM's count] at entry (semop) */
 	K_MSGBUF_IN,  /* {mtype=1, mtext="..."} of PARAM's text size, at entry (msgsnd) */
 	K_MSGBUF_OUT, /* the same at exit (msgrcv) */
-	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
-	K_SKIP, /* i386: the high word of K_LL, not shown */
+	K_LL,	      /* i386: a 64-bit value in this word (low) and the next (high) */
+	K_SKIP,	      /* i386: the high word of K_LL, not shown */
 	K_NKINDS
 };
 
@@ -189,14 +189,14 @@ enum sd_xlat {
 	X_IOCTL,
 	X_POLL,
 	X_STATX,
-	X_IPCRES,  /* semget's and msgget's IPC_CREAT|IPC_EXCL|IPC_NOWAIT */
-	X_SHMRES,  /* shmget's */
-	X_SHMAT,   /* shmat's SHM_RDONLY... */
-	X_IPCMSG,  /* msgsnd's and msgrcv's */
-	X_SEMCTL,  /* commands */
+	X_IPCRES, /* semget's and msgget's IPC_CREAT|IPC_EXCL|IPC_NOWAIT */
+	X_SHMRES, /* shmget's */
+	X_SHMAT,  /* shmat's SHM_RDONLY... */
+	X_IPCMSG, /* msgsnd's and msgrcv's */
+	X_SEMCTL, /* commands */
 	X_MSGCTL,
 	X_SHMCTL,
-	X_SEMOP,   /* sem_flg */
+	X_SEMOP, /* sem_flg */
 	X_NXLAT
 };
 

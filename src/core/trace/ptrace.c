@@ -476,8 +476,8 @@ static void pt_read_msghdr(pid_t tid, const struct scev *ev, const struct sccap 
  * struct mmsghdr[n] (SCCAP_MMSGHDR): per element the bytes of its msghdr as
  * SCCAP_MSGHDR stores them and its msg_len (two uint32_t), then those bytes.
  */
-static void pt_read_mmsghdr(pid_t tid, const struct scev *ev, const struct sccap *sp,
-			    uint64_t addr, unsigned char *buf, uint32_t max, struct scev_cap *c)
+static void pt_read_mmsghdr(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			    unsigned char *buf, uint32_t max, struct scev_cap *c)
 {
 	uint64_t n = sp->size_arg < 6 ? (uint32_t)ev->arg[sp->size_arg] : 0;
 	int i386 = ev->arch == AUDIT_ARCH_I386;

@@ -609,6 +609,9 @@ __noinline int wt_msghdr(__u32 off, __u64 addr, __u32 word, __u32 each, __u32 co
 
 /* struct mmsghdr[n] (SCCAP_MMSGHDR): one element a step, as wt_msghdr copies
  * it, after its bytes and msg_len (two __u32). */
+/* an element's room: wt_msghdr wants it for a whole name and control */
+#define MMSG_ROOM                                                                                  \
+	(SCCAP_MMSGHDR_HEAD + SCCAP_MSGHDR_HEAD + 8 + SCCAP_MSGHDR_NAME + SCCAP_MSGHDR_CTL)
 struct mmsg_walk {
 	__u64 addr;
 	__u32 off, pos, n, word, each, count, max;
@@ -621,9 +624,7 @@ static long mmsg_step(__u32 i, void *vctx)
 	struct scratch *sc = scratch_get();
 	if (!sc || i >= w->n)
 		return 1;
-	/* wt_msghdr wants room for a whole name and control */
-	if (i >= w->count || w->pos + SCCAP_MMSGHDR_HEAD + SCCAP_MSGHDR_HEAD + 8 +
-				     SCCAP_MSGHDR_NAME + SCCAP_MSGHDR_CTL > w->max) {
+	if (i >= w->count || w->pos + MMSG_ROOM > w->max) {
 		w->cut = 1;
 		return 1;
 	}
