@@ -38,37 +38,44 @@
 #define SCEV_CAP_MAX 4096     /* bytes per region at most (strings: -s caps it lower) */
 
 enum sccap_size {
-	SCCAP_STR,   /* a NUL-terminated string, at most max bytes */
-	SCCAP_FIXED, /* exactly max bytes (a struct) */
-	SCCAP_ARG,   /* as many bytes as argument size_arg says, at most max */
-	SCCAP_RET,   /* as many bytes as the result says (read, recv...), at most max */
-	SCCAP_ARGP,  /* as many bytes as the int that argument size_arg points at */
-	SCCAP_SP,    /* max bytes at the entry's stack pointer + 8 * size_arg (arg unused:
-			rt_sigreturn's signal frame, which strace reads there) */
-	SCCAP_FDPATH, /* -y: the path behind an fd, as /proc/PID/fd/N's link (AT_FDCWD: the
-			 cwd), at most max bytes; arg is SCCAP_FD | the argument holding the
-			 fd, or SCCAP_FD | SCCAP_FD_RESULT (at exit) for the result */
-	SCCAP_ARGV,   /* a NULL-terminated array of string pointers (execve's argv): at most
-			 count strings of at most each bytes, each stored with a NUL after
-			 it, max bytes in all; cut: the array went on */
-	SCCAP_ARGC,   /* the same array's length only (envp: "/+ 23 vars +/"), a uint32_t,
-			 counting at most SCCAP_ARGC_MAX pointers */
-	SCCAP_IOV,    /* struct iovec[N], N in argument size_arg: at most count elements,
-			 each as its base and length (two uint64_t), the bytes copied (a
-			 uint32_t, at most each) and those bytes; max bytes in all; cut: more */
-	SCCAP_DENTS,  /* the records of a getdents buffer the result sized: their count (a
-			 uint32_t, at most SCCAP_DENTS_MAX), each record's length being the
-			 uint16_t at offset size_arg in it; cut: the count stopped there */
-	SCCAP_MSGHDR, /* struct msghdr (SCCAP_MSGHDR_HEAD: its seven fields as uint64_t),
-			 its msg_name (a uint32_t length, then at most 128 bytes), its
-			 msg_control (the same, at most SCCAP_MSGHDR_CTL bytes), then its
-			 iovecs as SCCAP_IOV's (count, each); max bytes in all; at exit
-			 the lengths are what the call wrote back */
+	SCCAP_STR,     /* a NUL-terminated string, at most max bytes */
+	SCCAP_FIXED,   /* exactly max bytes (a struct) */
+	SCCAP_ARG,     /* as many bytes as argument size_arg says (times count, when not 0,
+			  plus each: semop's sembufs, msgsnd's mtype and text), at most max */
+	SCCAP_RET,     /* as many bytes as the result says (read, recv...), at most max */
+	SCCAP_ARGP,    /* as many bytes as the int that argument size_arg points at */
+	SCCAP_SP,      /* max bytes at the entry's stack pointer + 8 * size_arg (arg unused:
+			  rt_sigreturn's signal frame, which strace reads there) */
+	SCCAP_FDPATH,  /* -y: the path behind an fd, as /proc/PID/fd/N's link (AT_FDCWD: the
+			  cwd), at most max bytes; arg is SCCAP_FD | the argument holding the
+			  fd, or SCCAP_FD | SCCAP_FD_RESULT (at exit) for the result */
+	SCCAP_ARGV,    /* a NULL-terminated array of string pointers (execve's argv): at most
+			  count strings of at most each bytes, each stored with a NUL after
+			  it, max bytes in all; cut: the array went on */
+	SCCAP_ARGC,    /* the same array's length only (envp: "/+ 23 vars +/"), a uint32_t,
+			  counting at most SCCAP_ARGC_MAX pointers */
+	SCCAP_IOV,     /* struct iovec[N], N in argument size_arg: at most count elements,
+			  each as its base and length (two uint64_t), the bytes copied (a
+			  uint32_t, at most each) and those bytes; max bytes in all; cut: more */
+	SCCAP_DENTS,   /* the records of a getdents buffer the result sized: their count (a
+			  uint32_t, at most SCCAP_DENTS_MAX), each record's length being the
+			  uint16_t at offset size_arg in it; cut: the count stopped there */
+	SCCAP_MSGHDR,  /* struct msghdr (SCCAP_MSGHDR_HEAD: its seven fields as uint64_t),
+			  its msg_name (a uint32_t length, then at most 128 bytes), its
+			  msg_control (the same, at most SCCAP_MSGHDR_CTL bytes), then its
+			  iovecs as SCCAP_IOV's (count, each); max bytes in all; at exit
+			  the lengths are what the call wrote back */
+	SCCAP_MMSGHDR, /* struct mmsghdr[N], N in argument size_arg (sendmmsg, recvmmsg): at
+			  most count elements, each as a uint32_t (the bytes of its msghdr
+			  as SCCAP_MSGHDR stores it), its msg_len (a uint32_t) and those
+			  bytes, iovecs of at most count elements of at most each bytes
+			  (each 0: none of their bytes); max bytes in all; cut: more */
 };
 #define SCCAP_DENTS_MAX 65536
 #define SCCAP_MSGHDR_HEAD 56
 #define SCCAP_MSGHDR_NAME 128
 #define SCCAP_MSGHDR_CTL 256
+#define SCCAP_MMSGHDR_HEAD 8 /* an element's bytes and msg_len */
 #define SCCAP_ARGC_MAX 4096
 #define SCCAP_IOV_HEAD 20 /* an element's base, length and bytes copied */
 #define SCCAP_FD 0x80
@@ -85,8 +92,8 @@ struct sccap {
 	uint8_t size_arg; /* SCCAP_ARG / SCCAP_ARGP: which argument holds the size;
 			     SCCAP_SP: the offset from the stack pointer, in 8-byte words */
 	uint32_t max;	  /* bytes at most (<= SCEV_CAP_MAX) */
-	uint16_t each;	  /* SCCAP_ARGV: bytes of one string at most */
-	uint16_t count;	  /* SCCAP_ARGV: strings at most */
+	uint16_t each;	  /* SCCAP_ARGV: bytes of one string at most; SCCAP_ARG: added */
+	uint16_t count;	  /* SCCAP_ARGV: strings at most; SCCAP_ARG: a factor (0: 1) */
 };
 
 /*

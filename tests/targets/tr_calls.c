@@ -114,6 +114,34 @@ int main(int argc, char **argv)
 		syscall(SYS_close, sv[0]);
 		syscall(SYS_close, sv[1]);
 	}
+	/* sendmmsg and recvmmsg on a datagram socketpair: two messages sent, a
+	 * recvmmsg of three (two come, the first with a name the kernel empties:
+	 * 110 => 0), then one with a timeout that fails (nothing left) */
+	{
+		int sv[2];
+		struct sockaddr_un from;
+		struct iovec w0 = {"one", 3}, w1[2] = {{"tw", 2}, {"o!", 2}};
+		struct iovec r0 = {buf, 8}, r1[2] = {{buf + 8, 1}, {buf + 9, 8}},
+			     r2 = {buf + 17, 8};
+		struct mmsghdr wm[2] = {{.msg_hdr = {.msg_iov = &w0, .msg_iovlen = 1}},
+					{.msg_hdr = {.msg_iov = w1, .msg_iovlen = 2}}};
+		struct mmsghdr rm[3] = {{.msg_hdr = {.msg_name = &from,
+						     .msg_namelen = sizeof(from),
+						     .msg_iov = &r0,
+						     .msg_iovlen = 1}},
+					{.msg_hdr = {.msg_iov = r1, .msg_iovlen = 2}},
+					{.msg_hdr = {.msg_iov = &r2, .msg_iovlen = 1}}};
+		struct timespec to = {5, 0};
+		syscall(SYS_socketpair, AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv);
+		syscall(SYS_sendmmsg, sv[0], wm, 2, 0);
+		syscall(SYS_recvmmsg, sv[1], rm, 3, MSG_DONTWAIT, NULL);
+		syscall(SYS_recvmmsg, sv[1], rm, 3, MSG_DONTWAIT, &to); /* empty: EAGAIN */
+		syscall(SYS_close, sv[0]);
+		syscall(SYS_close, sv[1]);
+	}
+	/* an ioctl request no table names (type 'T', nr 0x99, reads an int):
+	 * strace's _IOC(...) form; /dev/null says ENOTTY */
+	syscall(SYS_ioctl, fd, _IOR(0x54, 0x99, int), &n);
 	/* getdents64 of a directory of three entries (., .., a), then at its end */
 	{
 		char dir[64] = "/tmp/tr_calls.", file[72];

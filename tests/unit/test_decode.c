@@ -419,6 +419,21 @@ static void test_process_signal_memory_clock(void **state)
 	assert_string_equal(
 	    fmt(&ev),
 	    "ioctl(1, TIOCGWINSZ, 0x7ffc6a443214) = -1 ENOTTY (Inappropriate ioctl for device)");
+	/* requests no table names, taken apart as strace 6.1 prints them (the
+	 * argument of such a request is a number: 0, not NULL) */
+	ev = CALL("ioctl", -ENOTTY, 3, 0x80045499, 0x7ffc6a443214, 0, 0, 0);
+	assert_string_equal(fmt(&ev),
+			    "ioctl(3, _IOC(_IOC_READ, 0x54, 0x99, 0x4), 0x7ffc6a443214) = "
+			    "-1 ENOTTY (Inappropriate ioctl for device)");
+	ev = CALL("ioctl", -ENOTTY, 3, 0x5499, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "ioctl(3, _IOC(_IOC_NONE, 0x54, 0x99, 0), 0) = -1 ENOTTY "
+				      "(Inappropriate ioctl for device)");
+	ev = CALL("ioctl", -ENOTTY, 3, 0xc0105a01, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "ioctl(3, _IOC(_IOC_READ|_IOC_WRITE, 0x5a, 0x1, 0x10), 0) = "
+				      "-1 ENOTTY (Inappropriate ioctl for device)");
+	ev = CALL("ioctl", -ENOTTY, 3, 0x40010099, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "ioctl(3, _IOC(_IOC_WRITE, 0, 0x99, 0x1), 0) = -1 ENOTTY "
+				      "(Inappropriate ioctl for device)");
 	/* pselect6(4, [0 3], NULL, NULL, {tv_sec=1, tv_nsec=0}, NULL): the sets at entry */
 	unsigned char rset[4] = {0x09};
 	int64_t one[2] = {1, 0};
@@ -561,6 +576,118 @@ static void test_unknown_and_i386(void **state)
 	assert_string_equal(fmt(&ev), "fadvise64(3, 0, 0, POSIX_FADV_SEQUENTIAL) = 0");
 	ev = mk(I386, "kill", 0, 0xffffffff, 9, 0, 0, 0, 0);
 	assert_string_equal(fmt(&ev), "kill(-1, SIGKILL) = 0");
+	/* socketcall(call, args): as strace 6.1, the subcall with the words args
+	 * points at (the in-kernel exit has the copy at exit only); what those
+	 * words point at is not copied, so send's buffer is an address where
+	 * strace shows its bytes */
+	uint32_t sa[6] = {2, 1, 0};
+	ev = mk(I386, "socketcall", 3, 1, 0xffd01000, 0, 0, 0, 0);
+	cap(&ev, 1, 0, sa, 12, false);
+	assert_string_equal(fmt(&ev), "socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3");
+	ev.cap[0].at_exit = 1;
+	assert_string_equal(fmt_y(&ev, SCEV_EXIT, 32, false), ") = 3");
+	assert_string_equal(fmt(&ev), "socket(AF_INET, SOCK_STREAM, IPPROTO_IP) = 3");
+	uint32_t la[2] = {3, 128};
+	ev = mk(I386, "socketcall", 0, 4, 0xffd01000, 0, 0, 0, 0);
+	cap(&ev, 1, 0, la, 8, false);
+	assert_string_equal(fmt(&ev), "listen(3, 128) = 0");
+	uint32_t aa[4] = {3, 0, 0, 0x80000};
+	ev = mk(I386, "socketcall", 4, 18, 0xffd01000, 0, 0, 0, 0);
+	cap(&ev, 1, 0, aa, 16, false);
+	assert_string_equal(fmt(&ev), "accept4(3, NULL, NULL, SOCK_CLOEXEC) = 4");
+	uint32_t sd[4] = {3, 0xffd02000, 5, 0x40};
+	ev = mk(I386, "socketcall", -EAGAIN, 9, 0xffd01000, 0, 0, 0, 0);
+	cap(&ev, 1, 0, sd, 16, false);
+	assert_string_equal(fmt(&ev), "send(3, 0xffd02000, 5, MSG_DONTWAIT) = -1 EAGAIN (Resource "
+				      "temporarily unavailable)");
+	/* too few words held, no copy, or no such subcall: the raw call */
+	ev = mk(I386, "socketcall", 0, 4, 0xffd01000, 0, 0, 0, 0);
+	cap(&ev, 1, 0, la, 4, false);
+	assert_string_equal(fmt(&ev), "socketcall(4, 0xffd01000) = 0");
+	ev.ncap = 0;
+	assert_string_equal(fmt(&ev), "socketcall(4, 0xffd01000) = 0");
+	ev = mk(I386, "socketcall", -EINVAL, 21, 0xffd01000, 0, 0, 0, 0);
+	cap(&ev, 1, 0, sa, 24, false);
+	assert_string_equal(fmt(&ev), "socketcall(21, 0xffd01000) = -1 EINVAL (Invalid argument)");
+	/* SysV IPC (strace 6.1's lines on x86_64): keys, flags, commands */
+	ev = CALL("semget", 3, 0, 1, 01600, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "semget(IPC_PRIVATE, 1, IPC_CREAT|0600) = 3");
+	ev = CALL("semget", -ENOENT, 0x1234, 1, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev),
+			    "semget(0x1234, 1, 000) = -1 ENOENT (No such file or directory)");
+	ev = CALL("msgget", 3, 0, 03640, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "msgget(IPC_PRIVATE, IPC_CREAT|IPC_EXCL|0640) = 3");
+	ev = CALL("shmget", 3, 0, 4096, 01600, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "shmget(IPC_PRIVATE, 4096, IPC_CREAT|0600) = 3");
+	ev = CALL("semctl", 0, 3, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "semctl(3, 0, IPC_RMID, NULL) = 0");
+	ev = CALL("msgctl", 0, 3, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "msgctl(3, IPC_RMID, NULL) = 0");
+	ev = CALL("shmctl", 0, 3, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "shmctl(3, IPC_RMID, NULL) = 0");
+	ev = CALL("msgsnd", 0, 3, 0x7ffc1000, 2, 04000, 0, 0);
+	assert_string_equal(fmt(&ev), "msgsnd(3, 0x7ffc1000, 2, IPC_NOWAIT) = 0");
+	/* their buffers: sembufs, a message's type and text (-s), msgrcv's at exit */
+	unsigned char sops[12] = {0, 0, 1, 0, 0, 0x08, 2, 0, 0xff, 0xff, 0, 0x10};
+	ev = CALL("semop", 0, 3, 0x7ffc1000, 2, 0, 0, 0);
+	cap(&ev, 1, 0, sops, 12, false);
+	assert_string_equal(fmt(&ev), "semop(3, [{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}, "
+				      "{sem_num=2, sem_op=-1, sem_flg=SEM_UNDO}], 2) = 0");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 1, false),
+			    "semop(3, [{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}, ...], 2) = 0");
+	unsigned char mb[16] = {1, 0, 0, 0, 0, 0, 0, 0, 'h', 'i'};
+	ev = CALL("msgsnd", 0, 3, 0x7ffc1000, 2, 04000, 0, 0);
+	cap(&ev, 1, 0, mb, 10, false);
+	assert_string_equal(fmt(&ev), "msgsnd(3, {mtype=1, mtext=\"hi\"}, 2, IPC_NOWAIT) = 0");
+	ev = CALL("msgrcv", 2, 3, 0x7ffc1000, 8, 0, 04000, 0);
+	cap(&ev, 1, 1, mb, 16, false);
+	assert_string_equal(fmt(&ev), "msgrcv(3, {mtype=1, mtext=\"hi\\0\\0\\0\\0\\0\\0\"}, 8, "
+				      "0, IPC_NOWAIT) = 2");
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "msgrcv(3, ");
+	assert_string_equal(fmt_y(&ev, SCEV_BOTH, 1, false),
+			    "msgrcv(3, {mtype=1, mtext=\"h\"...}, 8, 0, IPC_NOWAIT) = 2");
+	ev = CALL("shmat", 0x7f4092854000, 3, 0, 010000, 0, 0, 0);
+	assert_string_equal(fmt(&ev), "shmat(3, NULL, SHM_RDONLY) = 0x7f4092854000");
+	/* i386 ipc(call, first, second, third, ptr, fifth): the subcall, its
+	 * arguments where strace's decoders take them */
+	ev = mk(I386, "ipc", 3, 2, 0, 1, 01600, 0, 0);
+	assert_string_equal(fmt(&ev), "semget(IPC_PRIVATE, 1, IPC_CREAT|0600) = 3");
+	ev = mk(I386, "ipc", 0, 1, 3, 1, 0, 0xffd01000, 0);
+	assert_string_equal(fmt(&ev), "semop(3, 0xffd01000, 1) = 0");
+	ev = mk(I386, "ipc", 0, 14, 3, 0x102, 0, 0xffd01000, 0);
+	assert_string_equal(fmt(&ev), "msgctl(3, IPC_64|IPC_STAT, 0xffd01000) = 0");
+	ev = mk(I386, "ipc", 2, 12 | 1 << 16, 3, 8, 04000, 0xffd01000, 5);
+	assert_string_equal(fmt(&ev), "msgrcv(3, 0xffd01000, 8, 5, IPC_NOWAIT) = 2");
+	ev = mk(I386, "ipc", 0, 22, 0, 0, 0, 0xf7f00000, 0);
+	assert_string_equal(fmt(&ev), "shmdt(0xf7f00000) = 0");
+	uint32_t shm_at = 0xf7f00000;
+	ev = mk(I386, "ipc", 0, 21, 3, 010000, 0xffd02000, 0, 0);
+	cap(&ev, 3, 1, &shm_at, 4, false);
+	assert_string_equal(fmt(&ev), "shmat(3, NULL, SHM_RDONLY) = 0xf7f00000");
+	ev.ret = -EINVAL;
+	assert_string_equal(fmt(&ev), "shmat(3, NULL, SHM_RDONLY) = -1 EINVAL (Invalid argument)");
+	/* msgrcv's old form (its buffer and type behind ptr) and unknown calls: raw */
+	ev = mk(I386, "ipc", 2, 12, 3, 8, 0, 0xffd01000, 0);
+	assert_string_equal(fmt(&ev), "ipc(0xc, 0x3, 0x8, 0, 0xffd01000, 0) = 2");
+	ev = mk(I386, "ipc", -ENOSYS, 99, 0, 0, 0, 0, 0);
+	assert_string_equal(fmt(&ev),
+			    "ipc(0x63, 0, 0, 0, 0, 0) = -1 ENOSYS (Function not implemented)");
+	struct sccap sk[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "semop"), 32, sk), 1);
+	assert_int_equal(sk[0].how, SCCAP_ARG);
+	assert_int_equal(sk[0].size_arg, 2);
+	assert_int_equal(sk[0].count, 6);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "msgrcv"), 32, sk), 1);
+	assert_int_equal(sk[0].each, 8);
+	assert_int_equal(sk[0].at_exit, 1);
+	assert_int_equal(sysdecode_captures(I386, sysname_lookup(I386, "ipc"), 32, sk), 1);
+	assert_int_equal(sk[0].arg, 3);
+	assert_int_equal(sk[0].at_exit, 1);
+	assert_int_equal(sysdecode_captures(I386, sysname_lookup(I386, "socketcall"), 32, sk), 2);
+	assert_int_equal(sk[0].how, SCCAP_FIXED);
+	assert_int_equal(sk[0].max, 24);
+	assert_int_equal(sk[0].at_exit, 0);
+	assert_int_equal(sk[1].at_exit, 1);
 }
 
 /* tr_calls' lines that once printed addresses (trace_strace.sh). */
@@ -714,8 +841,99 @@ static void test_outputs_and_frames(void **state)
 	assert_string_equal(fmt(&ev), "recvmsg(4, {msg_namelen=110}, MSG_DONTWAIT) = -1 EAGAIN "
 				      "(Resource temporarily unavailable)");
 
+	/* sendmmsg/recvmmsg: struct mmsghdr[] (SCCAP_MMSGHDR), at exit, as strace 6.1 */
+	unsigned char mm[2 * (SCCAP_MMSGHDR_HEAD + 64 + SCCAP_IOV_HEAD + 8)], mm_in[256];
+	size_t mmn = 0, mmi = 0;
+	uint64_t e0[7] = {0, 0, 0x7ffc1000, 1, 0, 0, 0},
+		 e1[7] = {0x7ffc3000, 0, 0x7ffc1100, 1, 0, 0, 0};
+	const char *const edata[2] = {"one", "two!"};
+	const uint64_t *eh[2] = {e0, e1};
+	for (int j = 0; j < 2; j++) { /* each: bytes, msg_len; head, name, control, one iovec */
+		uint32_t el = 64 + SCCAP_IOV_HEAD + (uint32_t)strlen(edata[j]);
+		uint32_t ml = (uint32_t)strlen(edata[j]), got = ml, in_el = 64, n110 = 110;
+		uint64_t iv[2] = {0x5000 + 0x100 * (uint64_t)j, j ? 8 : ml};
+		memcpy(mm + mmn, &el, 4), memcpy(mm + mmn + 4, &ml, 4);
+		memcpy(mm + mmn + 8, eh[j], 56), memcpy(mm + mmn + 64, &z, 4);
+		memcpy(mm + mmn + 68, &z, 4), memcpy(mm + mmn + 72, iv, 16);
+		memcpy(mm + mmn + 88, &got, 4), memcpy(mm + mmn + 92, edata[j], ml);
+		mmn += 8 + el;
+		/* recvmmsg's at entry: the second element's name of 110 bytes */
+		memcpy(mm_in + mmi, &in_el, 4), memcpy(mm_in + mmi + 4, &z, 4);
+		memcpy(mm_in + mmi + 8, eh[j], 56), memcpy(mm_in + mmi + 64, &z, 4);
+		memcpy(mm_in + mmi + 68, &z, 4);
+		if (j)
+			memcpy(mm_in + mmi + 16, &n110, 4);
+		mmi += 8 + in_el;
+	}
+	ev = CALL("sendmmsg", 2, 6, 0x7ffc2000, 2, 0, 0, 0);
+	cap(&ev, 1, 1, mm, mmn, false);
+	const char *mm_sent =
+	    "[{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"one\", iov_len=3}], "
+	    "msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=3}, {msg_hdr={msg_name="
+	    "0x7ffc3000, msg_namelen=0, msg_iov=[{iov_base=\"two!\"..., iov_len=8}], msg_iovlen=1, "
+	    "msg_controllen=0, msg_flags=0}, msg_len=4}]"; /* 4 of its 8 bytes held */
+	char want[1024];
+	snprintf(want, sizeof(want), "sendmmsg(6, %s, 2, 0) = 2", mm_sent);
+	assert_string_equal(fmt(&ev), want);
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "sendmmsg(6, ");
+	/* msg_len only for the messages sent; none when it failed, the data still shown */
+	ev.ret = 1;
+	assert_non_null(strstr(fmt(&ev), "msg_len=3}, {msg_hdr"));
+	assert_null(strstr(fmt(&ev), "msg_len=4"));
+	ev.ret = -EAGAIN;
+	assert_null(strstr(fmt(&ev), "msg_len="));
+	assert_non_null(strstr(fmt(&ev), "iov_base=\"two!\""));
+	/* at most -s elements */
+	ev.ret = 2;
+	assert_string_equal(
+	    fmt_y(&ev, SCEV_BOTH, 1, false),
+	    "sendmmsg(6, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="
+	    "\"o\"..., iov_len=3}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, "
+	    "msg_len=3}, ...], 2, 0) = 2");
+	/* recvmmsg: the result's count, filled up to msg_len, namelen from entry */
+	int64_t tmo[2] = {5, 0}, left[2] = {4, 999996824};
+	ev = CALL("recvmmsg", 2, 7, 0x7ffc2000, 3, 0x40, 0x7ffc4000, 0);
+	cap(&ev, 1, 0, mm_in, mmi, false);
+	cap(&ev, 1, 1, mm, mmn, false);
+	cap(&ev, 4, 0, tmo, 16, false);
+	cap(&ev, 4, 1, left, 16, false);
+	assert_string_equal(
+	    fmt(&ev),
+	    "recvmmsg(7, [{msg_hdr={msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base=\"one\", "
+	    "iov_len=3}], msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=3}, {msg_hdr={"
+	    "msg_name=0x7ffc3000, msg_namelen=110 => 0, msg_iov=[{iov_base=\"two!\", iov_len=8}], "
+	    "msg_iovlen=1, msg_controllen=0, msg_flags=0}, msg_len=4}], 3, MSG_DONTWAIT, "
+	    "{tv_sec=5, tv_nsec=0}) = 2 (left {tv_sec=4, tv_nsec=999996824})");
+	assert_string_equal(fmt_y(&ev, SCEV_ENTRY, 32, false), "recvmmsg(7, ");
+	ev.ret = 1;
+	assert_null(strstr(fmt(&ev), "two!"));
+	ev.ret = 0;
+	assert_string_equal(fmt(&ev), "recvmmsg(7, [], 3, MSG_DONTWAIT, {tv_sec=5, tv_nsec=0}) = 0 "
+				      "(Timeout)");
+	ev.ret = -EAGAIN;
+	assert_string_equal(fmt(&ev), "recvmmsg(7, 0x7ffc2000, 3, MSG_DONTWAIT, {tv_sec=5, "
+				      "tv_nsec=0}) = -1 EAGAIN (Resource temporarily unavailable)");
+
 	/* the captures behind them */
 	struct sccap c[SCEV_MAX_CAPS];
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "sendmmsg"), 32, c), 1);
+	assert_int_equal(c[0].how, SCCAP_MMSGHDR);
+	assert_int_equal(c[0].at_exit, 1);
+	assert_int_equal(c[0].size_arg, 2);
+	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "recvmmsg"), 32, c), 4);
+	assert_int_equal(c[0].how, SCCAP_MMSGHDR);
+	assert_int_equal(c[0].at_exit, 0);
+	assert_int_equal(c[0].each, 0);
+	assert_int_equal(c[1].how, SCCAP_MMSGHDR);
+	assert_int_equal(c[1].at_exit, 1);
+	assert_int_equal(c[1].each, 33);
+	/* -y: the socket's path takes the timeout's rest's place */
+	assert_int_equal(sysdecode_fd_captures(X64, sysname_lookup(X64, "recvmmsg"), 4, c), 4);
+	assert_int_equal(c[3].how, SCCAP_FDPATH);
+	assert_int_equal(c[3].arg, SCCAP_FD | 0);
+	assert_int_equal(c[2].arg, 4);
+	assert_int_equal(c[2].at_exit, 0);
+
 	assert_int_equal(sysdecode_captures(X64, sysname_lookup(X64, "getdents64"), 32, c), 1);
 	assert_int_equal(c[0].how, SCCAP_DENTS);
 	assert_int_equal(c[0].at_exit, 1);

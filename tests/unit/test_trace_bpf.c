@@ -109,6 +109,19 @@ static int test_caps(uint32_t arch, long nr, unsigned strsize, struct sccap out[
 					.each = 16,
 					.count = 4};
 		return 2;
+	case SYS_sendmmsg:
+		out[0] = (struct sccap){.arg = 1,
+					.at_exit = 1,
+					.how = SCCAP_MMSGHDR,
+					.size_arg = 2,
+					.max = 4096,
+					.each = 16,
+					.count = 4};
+		return 1;
+	case SYS_semop:
+		out[0] = (struct sccap){
+		    .arg = 1, .how = SCCAP_ARG, .size_arg = 2, .max = 64, .count = 6};
+		return 1;
 	case SYS_getdents64:
 		out[0] = (struct sccap){
 		    .arg = 1, .at_exit = 1, .how = SCCAP_DENTS, .max = 4, .size_arg = 16};
@@ -192,6 +205,14 @@ static void child(int go, int data, int devnull, const char *paged)
 	    .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &rv, .msg_iovlen = 1};
 	syscall(SYS_sendmsg, (long)sv[0], &wm, 0L);
 	syscall(SYS_recvmsg, (long)sv[1], &rm, 0L);
+	/* an mmsghdr array of two messages, their msg_len set by the call */
+	struct iovec mv[2] = {{"xy", 2}, {"z", 1}};
+	struct mmsghdr mm[2] = {{.msg_hdr = {.msg_iov = &mv[0], .msg_iovlen = 1}},
+				{.msg_hdr = {.msg_iov = &mv[1], .msg_iovlen = 1}}};
+	syscall(SYS_sendmmsg, (long)sv[0], mm, 2L, 0L);
+	/* two 6-byte sembufs, on no semaphore set (EINVAL): copied at entry */
+	static const unsigned char sops[18] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+	syscall(SYS_semop, -1L, sops, 2L);
 	int dfd = open(dents_dir, O_RDONLY | O_DIRECTORY);
 	syscall(SYS_getdents64, (long)dfd, buf, (long)sizeof(buf));
 	if (i386_ok)
@@ -287,8 +308,10 @@ static void test_known_calls(void **state)
 	struct trace_session s = {.pids = &pid, .npids = 1, .strsize = 32};
 	struct wt_err err = {0};
 	assert_int_equal(
-	    sc_set_parse(&s.set, "openat,write,read,getpid,sendmsg,recvmsg,getdents64,exit_group",
-			 &err),
+	    sc_set_parse(
+		&s.set,
+		"openat,write,read,getpid,sendmsg,recvmsg,sendmmsg,semop,getdents64,exit_group",
+		&err),
 	    0);
 	trace_bpf_captures = test_caps;
 	int rc = trace_backend_bpf.open(&s, &err);
@@ -457,6 +480,40 @@ static void test_known_calls(void **state)
 	memcpy(&n32, d + 16, 4);
 	assert_int_equal(n32, 16); /* each: 16 bytes copied, the decoder shows the result's */
 	assert_memory_equal(d + SCCAP_IOV_HEAD, MSG2, strlen(MSG2));
+	/* sendmmsg: per message its msghdr's bytes, msg_len and the msghdr */
+	x = find(x, TRACE_SYSCALL, SCEV_EXIT, X64, SYS_sendmmsg, -1);
+	assert_true(x > 0);
+	sc = &recs[x].r.sc;
+	assert_int_equal(sc->ret, 2);
+	assert_int_equal(sc->ncap, 1);
+	assert_int_equal(sc->cap[0].state, SCEV_CAP_OK);
+	assert_false(sc->cap[0].cut);
+	d = sc->cap[0].data;
+	const char *const mdata[2] = {"xy", "z"};
+	uint32_t mtotal = 0;
+	for (int j = 0; j < 2; j++) {
+		uint32_t el, ml, n = (uint32_t)strlen(mdata[j]);
+		memcpy(&el, d, 4);
+		memcpy(&ml, d + 4, 4);
+		assert_int_equal(el, SCCAP_MSGHDR_HEAD + 8 + SCCAP_IOV_HEAD + n);
+		assert_int_equal(ml, n);
+		memcpy(mh, d + SCCAP_MMSGHDR_HEAD, sizeof(mh));
+		assert_int_equal(mh[3], 1);
+		assert_memory_equal(d + SCCAP_MMSGHDR_HEAD + SCCAP_MSGHDR_HEAD + 8 + SCCAP_IOV_HEAD,
+				    mdata[j], n);
+		d += SCCAP_MMSGHDR_HEAD + el;
+		mtotal += SCCAP_MMSGHDR_HEAD + el;
+	}
+	assert_int_equal(sc->cap[0].len, mtotal);
+	/* semop: its count times the sembuf's 6 bytes */
+	x = find(x, TRACE_SYSCALL, SCEV_ENTRY, X64, SYS_semop, -1);
+	assert_true(x > 0);
+	sc = &recs[x].r.sc;
+	assert_int_equal(sc->ncap, 1);
+	assert_int_equal(sc->cap[0].state, SCEV_CAP_OK);
+	assert_int_equal(sc->cap[0].len, 12);
+	static const unsigned char sops_want[12] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+	assert_memory_equal(sc->cap[0].data, sops_want, 12);
 	/* getdents64 of an empty directory: "." and "..", 24 bytes each */
 	x = find(x, TRACE_SYSCALL, SCEV_EXIT, X64, SYS_getdents64, -1);
 	assert_true(x > 0);

@@ -967,6 +967,61 @@ static void test_capture_regions(void **state)
 	ev.arg[1] = (uint64_t)(uintptr_t)(m + page); /* the hole */
 	c = cap_of(k.pid, &ev, (struct sccap){.arg = 1, .how = SCCAP_MSGHDR, .max = 4096}, buf);
 	assert_int_equal(c.state, SCEV_CAP_FAULT);
+	/* SCCAP_ARG's factor and header: semop's 6-byte sembufs, a message's
+	 * long mtype before its text */
+	static unsigned char sb[18] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13};
+	ev.arg[1] = (uint64_t)(uintptr_t)sb;
+	ev.arg[2] = 2;
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARG, .size_arg = 2, .max = 64, .count = 6},
+		   buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	assert_int_equal(c.len, 12);
+	assert_false(c.cut);
+	assert_memory_equal(c.data, sb, 12);
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARG, .size_arg = 2, .max = 64, .each = 8},
+		   buf);
+	assert_int_equal(c.len, 10);
+	c = cap_of(k.pid, &ev,
+		   (struct sccap){.arg = 1, .how = SCCAP_ARG, .size_arg = 2, .max = 8, .count = 6},
+		   buf);
+	assert_int_equal(c.len, 8);
+	assert_true(c.cut);
+	/* an mmsghdr array: per element its msghdr's bytes and msg_len, then the
+	 * msghdr as above; count elements at most, the rest cut */
+	static struct mmsghdr mm[3] = {
+	    {.msg_hdr = {.msg_iov = mv, .msg_iovlen = 1}, .msg_len = 4},
+	    {.msg_hdr = {.msg_name = sname, .msg_namelen = 16}, .msg_len = 9},
+	    {.msg_len = 1}};
+	ev.arg[1] = (uint64_t)(uintptr_t)mm;
+	ev.arg[2] = 3;
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){
+		.arg = 1, .how = SCCAP_MMSGHDR, .size_arg = 2, .max = 4096, .each = 8, .count = 2},
+	    buf);
+	assert_int_equal(c.state, SCEV_CAP_OK);
+	uint32_t e0 = SCCAP_MSGHDR_HEAD + 8 + SCCAP_IOV_HEAD + 4, e1 = SCCAP_MSGHDR_HEAD + 8 + 16;
+	assert_int_equal(c.len, 2 * SCCAP_MMSGHDR_HEAD + e0 + e1);
+	assert_true(c.cut);
+	memcpy(&igot, c.data, 4);
+	assert_int_equal(igot, e0);
+	memcpy(&igot, c.data + 4, 4);
+	assert_int_equal(igot, 4);
+	assert_memory_equal(c.data + 8 + SCCAP_MSGHDR_HEAD + 8 + SCCAP_IOV_HEAD, "0123", 4);
+	memcpy(&igot, c.data + 8 + e0 + 4, 4);
+	assert_int_equal(igot, 9);
+	memcpy(mf, c.data + 16 + e0, sizeof(mf));
+	assert_int_equal(mf[0], (uintptr_t)sname);
+	assert_int_equal(mf[1], 16);
+	assert_memory_equal(c.data + 16 + e0 + SCCAP_MSGHDR_HEAD + 4, sname, 16);
+	ev.arg[1] = (uint64_t)(uintptr_t)(m + page); /* the hole */
+	c = cap_of(
+	    k.pid, &ev,
+	    (struct sccap){.arg = 1, .how = SCCAP_MMSGHDR, .size_arg = 2, .max = 4096, .count = 2},
+	    buf);
+	assert_int_equal(c.state, SCEV_CAP_FAULT);
 	/* getdents64's records in the result's bytes: their lengths at 16 */
 	static unsigned char dents[72] = {[16] = 24, [40] = 24, [64] = 24};
 	ev.arg[1] = (uint64_t)(uintptr_t)dents;

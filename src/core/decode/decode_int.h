@@ -68,19 +68,29 @@ enum sd_kind {
 	K_STATX,    /* struct statx at exit */
 	K_RLIM_IN,  /* struct rlimit at entry; PARAM 1: 64-bit on i386 too (prlimit64) */
 	K_RLIM_OUT,
-	K_IOCTLARG, /* ioctl's third, by the command in argument 1: FIONREAD's int at exit */
-	K_UTSNAME,  /* struct utsname at exit: {sysname="Linux", nodename="vm", ...} */
-	K_SIGFRAME, /* rt_sigreturn: {mask=[...]} from the signal frame at the stack pointer */
-	K_ARGV,	    /* execve's argv: ["ls", "-l"], -s strings and at most -s of them */
-	K_ENVC,	    /* execve's envp as strace without -v: 0x7ffc... /+ 23 vars +/ */
-	K_IOV_IN,   /* struct iovec[PARAM's count] at entry (writev) */
-	K_IOV_OUT,  /* struct iovec[PARAM's count] at exit, filled up to the result (readv) */
-	K_DENTS,    /* getdents's buffer at exit: 0x5600... /+ 5 entries +/ (PARAM 1: the old
-		       struct linux_dirent, d_reclen at 16 (i386: 8); else at 16) */
+	K_IOCTLARG,   /* ioctl's third, by the command in argument 1: FIONREAD's int at exit */
+	K_UTSNAME,    /* struct utsname at exit: {sysname="Linux", nodename="vm", ...} */
+	K_SIGFRAME,   /* rt_sigreturn: {mask=[...]} from the signal frame at the stack pointer */
+	K_ARGV,	      /* execve's argv: ["ls", "-l"], -s strings and at most -s of them */
+	K_ENVC,	      /* execve's envp as strace without -v: 0x7ffc... /+ 23 vars +/ */
+	K_IOV_IN,     /* struct iovec[PARAM's count] at entry (writev) */
+	K_IOV_OUT,    /* struct iovec[PARAM's count] at exit, filled up to the result (readv) */
+	K_DENTS,      /* getdents's buffer at exit: 0x5600... /+ 5 entries +/ (PARAM 1: the old
+			 struct linux_dirent, d_reclen at 16 (i386: 8); else at 16) */
 	K_MSGHDR_IN,  /* struct msghdr at entry (sendmsg) */
 	K_MSGHDR_OUT, /* struct msghdr at exit, its iovecs filled up to the result (recvmsg) */
-	K_LL,	/* i386: a 64-bit value in this word (low) and the next (high) */
-	K_SKIP, /* i386: the high word of K_LL, not shown */
+	K_MMSG_SEND,  /* sendmmsg's struct mmsghdr[PARAM's count], shown at exit (msg_len set) */
+	K_MMSG_RECV,  /* recvmmsg's, the result's count at exit (msg_namelen also at entry) */
+	K_SOCKARGS,   /* i386 socketcall's array of the subcall's arguments (32-bit words) */
+	K_IPCKEY,     /* a SysV IPC key: IPC_PRIVATE or hex */
+	K_IPCFLAGS,   /* IPC_CREAT|0600: flags of set PARAM and the mode bits */
+	K_IPCCMD,     /* IPC_64|IPC_STAT: a *ctl command of set PARAM */
+	K_IPCTHIRD,   /* i386 ipc's third argument, a number; read at exit (shmat's address) */
+	K_SEMBUF,     /* struct sembuf[PARAM's count] at entry (semop) */
+	K_MSGBUF_IN,  /* {mtype=1, mtext="..."} of PARAM's text size, at entry (msgsnd) */
+	K_MSGBUF_OUT, /* the same at exit (msgrcv) */
+	K_LL,	      /* i386: a 64-bit value in this word (low) and the next (high) */
+	K_SKIP,	      /* i386: the high word of K_LL, not shown */
 	K_NKINDS
 };
 
@@ -97,6 +107,7 @@ enum sd_ret {
 	R_NONE,	   /* = ? (exit, exit_group: no return) */
 	R_FCNTL,   /* by fcntl's command: F_GETFL = 0x8002 (flags O_RDWR|O_LARGEFILE) */
 	R_POLL,	   /* = 1 ([{fd=3, revents=POLLIN}]), = 0 (Timeout) */
+	R_MMSG,	   /* recvmmsg: = 2 (left {tv_sec=4, ...}) with a timeout, = 0 (Timeout) */
 };
 
 /* A call as the decoder knows it on one ABI. */
@@ -110,6 +121,19 @@ struct sd_call {
 
 /* The call nr of arch, NULL if unknown (resolved once from the name table). */
 const struct sd_call *sd_call_of(uint32_t arch, long nr);
+/*
+ * i386's socketcall(2) subcall `call` (SYS_SOCKET 1 .. SYS_SENDMMSG 20) as
+ * strace shows it: socket, bind, ..., with strace's argument counts; NULL
+ * outside that range.
+ */
+const struct sd_call *sd_socket_subcall(uint64_t call);
+/*
+ * i386's ipc(2) subcall (arg0: call | version << 16) as strace shows it:
+ * semop, semget, ..., shmctl, with from[i] the ipc() argument (1..5) that
+ * is the subcall's argument i; NULL for an unknown call and for msgrcv's
+ * old form (its arguments behind a pointer).
+ */
+const struct sd_call *sd_ipc_subcall(uint64_t arg0, const uint8_t **from);
 /* 1 if arch is i386 (32-bit words, its own structure layouts). */
 int sd_is_i386(uint32_t arch);
 /* How many arguments (or pseudo-arguments: rt_sigreturn's frame) c shows, 0..6. */
@@ -165,6 +189,14 @@ enum sd_xlat {
 	X_IOCTL,
 	X_POLL,
 	X_STATX,
+	X_IPCRES, /* semget's and msgget's IPC_CREAT|IPC_EXCL|IPC_NOWAIT */
+	X_SHMRES, /* shmget's */
+	X_SHMAT,  /* shmat's SHM_RDONLY... */
+	X_IPCMSG, /* msgsnd's and msgrcv's */
+	X_SEMCTL, /* commands */
+	X_MSGCTL,
+	X_SHMCTL,
+	X_SEMOP, /* sem_flg */
 	X_NXLAT
 };
 

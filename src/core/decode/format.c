@@ -574,6 +574,11 @@ static void put_ioctlarg(struct wt_buf *out, const struct fmt *f, int i, uint64_
 		wt_buf_printf(out, "[%d]", n);
 		return;
 	}
+	/* a request strace cannot decode: its argument as a number (0, not NULL) */
+	if (!sd_xval_name(X_IOCTL, (uint32_t)cmd)) {
+		put_xnum(out, word(f, i));
+		return;
+	}
 	put_ptr(out, word(f, i));
 }
 
@@ -636,8 +641,8 @@ static void put_argv(struct wt_buf *out, const struct fmt *f, int i)
  * readv's are filled up to the result (left: bytes not yet accounted), and
  * shown as addresses when it failed, as strace does.
  */
-static void put_iov_data(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
-			 const unsigned char *end, int at_exit, uint64_t n);
+static void put_iov_upto(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
+			 const unsigned char *end, uint64_t left, bool failed, uint64_t n);
 
 static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t n)
 {
@@ -649,18 +654,20 @@ static void put_iov(struct wt_buf *out, const struct fmt *f, int i, int at_exit,
 			put_ptr(out, word(f, i));
 		return;
 	}
-	put_iov_data(out, f, k->data, k->data + k->len, at_exit, n);
+	put_iov_upto(out, f, k->data, k->data + k->len, at_exit ? (uint64_t)f->ret : UINT64_MAX,
+		     f->failed, n);
 }
 
-/* n iovecs in SCCAP_IOV's layout from p to end. */
-static void put_iov_data(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
-			 const unsigned char *end, int at_exit, uint64_t n)
+/* n iovecs in SCCAP_IOV's layout from p to end, their bytes shown up to left
+ * in all (the data a call received), their bases when the call failed. */
+static void put_iov_upto(struct wt_buf *out, const struct fmt *f, const unsigned char *p,
+			 const unsigned char *end, uint64_t left, bool failed, uint64_t n)
 {
 	if (n == 0) {
 		wt_buf_puts(out, "[]");
 		return;
 	}
-	uint64_t left = at_exit ? (uint64_t)f->ret : UINT64_MAX;
+	int at_exit = left != UINT64_MAX;
 	uint64_t shown = 0;
 	wt_buf_puts(out, "[");
 	for (; shown < n && shown < f->strsize && end - p >= SCCAP_IOV_HEAD; shown++) {
@@ -675,7 +682,7 @@ static void put_iov_data(struct wt_buf *out, const struct fmt *f, const unsigned
 		if (got > (size_t)(end - p))
 			got = (uint32_t)(end - p);
 		wt_buf_puts(out, "{iov_base=");
-		if (f->failed) {
+		if (failed) {
 			put_ptr(out, base);
 		} else {
 			uint64_t want = len < left ? len : left;
@@ -765,6 +772,9 @@ static void put_cmsgs(struct wt_buf *out, const struct fmt *f, const unsigned ch
  * recvmsg's at exit (msg_namelen=110 => 16 when the kernel changed it,
  * {msg_namelen=110} alone when the call failed).
  */
+static void put_msghdr_data(struct wt_buf *out, const struct fmt *f, const unsigned char *d,
+			    uint32_t len, int64_t namelen_in, uint64_t left, bool failed);
+
 static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_exit)
 {
 	const struct scev_cap *in = at_exit ? cap_ok(f, i, 0, f->i386 ? 8 : 12) : NULL;
@@ -786,9 +796,19 @@ static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 		put_ptr(out, word(f, i));
 		return;
 	}
+	put_msghdr_data(out, f, k->data, k->len, namelen_in,
+			at_exit ? (uint64_t)f->ret : UINT64_MAX, f->failed);
+}
+
+/* One msghdr in SCCAP_MSGHDR's layout (len bytes at d, at least its head and
+ * name length); namelen_in: msg_namelen before the call (-1: unknown); left
+ * and failed: its iovecs' as put_iov_upto's. */
+static void put_msghdr_data(struct wt_buf *out, const struct fmt *f, const unsigned char *d,
+			    uint32_t len, int64_t namelen_in, uint64_t left, bool failed)
+{
 	uint64_t h[7];
-	memcpy(h, k->data, sizeof(h));
-	const unsigned char *p = k->data + SCCAP_MSGHDR_HEAD, *end = k->data + k->len;
+	memcpy(h, d, sizeof(h));
+	const unsigned char *p = d + SCCAP_MSGHDR_HEAD, *end = d + len;
 	uint32_t nn, cn;
 	memcpy(&nn, p, 4);
 	if (nn > (size_t)(end - p - 4))
@@ -819,7 +839,7 @@ static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 	if (!h[2])
 		wt_buf_puts(out, "NULL");
 	else
-		put_iov_data(out, f, p, end, at_exit, h[3]);
+		put_iov_upto(out, f, p, end, left, failed, h[3]);
 	wt_buf_printf(out, ", msg_iovlen=%llu", (unsigned long long)h[3]);
 	if (h[5]) {
 		wt_buf_puts(out, ", msg_control=");
@@ -830,6 +850,125 @@ static void put_msghdr(struct wt_buf *out, const struct fmt *f, int i, int at_ex
 	}
 	wt_buf_printf(out, ", msg_controllen=%llu, msg_flags=", (unsigned long long)h[5]);
 	sd_print_flags(out, X_MSG, (uint32_t)h[6]);
+	wt_buf_puts(out, "}");
+}
+
+/*
+ * sendmmsg's and recvmmsg's struct mmsghdr[], at exit as strace prints them:
+ * [{msg_hdr={...}, msg_len=3}, ...]. sendmmsg: vlen elements, their data
+ * whole, msg_len for the first (result) ones, shown even when the call
+ * failed; recvmmsg: the result's count, each element's iovecs filled up to
+ * its msg_len, msg_namelen from entry (110 => 0), the address when it failed.
+ * At most -s elements, then "..." (also where the copy ended).
+ */
+static void put_mmsg(struct wt_buf *out, const struct fmt *f, int i, int recv, int count_arg)
+{
+	if (recv && f->failed) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	uint64_t n = recv ? (uint64_t)f->ret : (uint32_t)word(f, count_arg);
+	uint64_t with_len = recv ? n : f->failed ? 0 : (uint64_t)f->ret;
+	const struct scev_cap *k = cap_ok(f, i, 1, 0);
+	if (!word(f, i) || !k) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	if (n == 0) {
+		wt_buf_puts(out, "[]");
+		return;
+	}
+	const struct scev_cap *in = recv ? cap_ok(f, i, 0, 0) : NULL;
+	const unsigned char *p = k->data, *end = k->data + k->len;
+	const unsigned char *ip = in ? in->data : NULL, *iend = in ? in->data + in->len : NULL;
+	wt_buf_puts(out, "[");
+	for (uint64_t j = 0; j < n; j++) {
+		if (j)
+			wt_buf_puts(out, ", ");
+		uint32_t el, ml;
+		if (j >= f->strsize || end - p < SCCAP_MMSGHDR_HEAD) {
+			wt_buf_puts(out, "...");
+			break;
+		}
+		memcpy(&el, p, 4);
+		memcpy(&ml, p + 4, 4);
+		p += SCCAP_MMSGHDR_HEAD;
+		if (el > (size_t)(end - p))
+			el = (uint32_t)(end - p);
+		int64_t namelen_in = -1;
+		if (ip && iend - ip >= SCCAP_MMSGHDR_HEAD) {
+			uint32_t iel, v;
+			memcpy(&iel, ip, 4);
+			if (iel >= 16 && iel <= (size_t)(iend - ip - SCCAP_MMSGHDR_HEAD)) {
+				memcpy(&v, ip + SCCAP_MMSGHDR_HEAD + 8, 4); /* h[1]'s low half */
+				namelen_in = (int32_t)v;
+				ip += SCCAP_MMSGHDR_HEAD + iel;
+			} else {
+				ip = iend;
+			}
+		}
+		wt_buf_puts(out, "{msg_hdr=");
+		if (el < SCCAP_MSGHDR_HEAD + 4)
+			wt_buf_puts(out, "...");
+		else
+			put_msghdr_data(out, f, p, el, namelen_in, recv ? ml : UINT64_MAX, false);
+		p += el;
+		if (j < with_len)
+			wt_buf_printf(out, ", msg_len=%u", ml);
+		wt_buf_puts(out, "}");
+	}
+	wt_buf_puts(out, "]");
+}
+
+/* semop's struct sembuf[n]: [{sem_num=0, sem_op=1, sem_flg=IPC_NOWAIT}], -s of them. */
+static void put_sembuf(struct wt_buf *out, const struct fmt *f, int i, uint64_t n)
+{
+	const struct scev_cap *k = cap_ok(f, i, 0, 6);
+	if (!k || n == 0) {
+		if (word(f, i) && n == 0)
+			wt_buf_puts(out, "[]");
+		else
+			put_ptr(out, word(f, i));
+		return;
+	}
+	wt_buf_puts(out, "[");
+	for (uint64_t j = 0; j < n; j++) {
+		if (j)
+			wt_buf_puts(out, ", ");
+		if (j >= f->strsize || (j + 1) * 6 > k->len) {
+			wt_buf_puts(out, "...");
+			break;
+		}
+		uint16_t num;
+		int16_t op, flg;
+		memcpy(&num, k->data + 6 * j, 2);
+		memcpy(&op, k->data + 6 * j + 2, 2);
+		memcpy(&flg, k->data + 6 * j + 4, 2);
+		wt_buf_printf(out, "{sem_num=%u, sem_op=%d, sem_flg=", num, op);
+		sd_print_flags(out, X_SEMOP, (uint16_t)flg);
+		wt_buf_puts(out, "}");
+	}
+	wt_buf_puts(out, "]");
+}
+
+/* msgsnd's and msgrcv's buffer: {mtype=1, mtext="hi"}, count bytes of text (-s). */
+static void put_msgbuf(struct wt_buf *out, const struct fmt *f, int i, int at_exit, uint64_t count)
+{
+	unsigned w = f->i386 ? 4 : 8;
+	const struct scev_cap *k = cap_ok(f, i, at_exit, w);
+	if (!k) {
+		put_ptr(out, word(f, i));
+		return;
+	}
+	int64_t type = get_i64(k->data, (int)w);
+	size_t have = k->len - w, m = count < f->strsize ? (size_t)count : f->strsize;
+	bool more = count > m;
+	if (have < m) {
+		m = have;
+		more = true;
+	}
+	wt_buf_printf(out, "{mtype=%lld, mtext=", (long long)type);
+	quote_x(out, k->data + w, m, more, want_hex(f, k->data + w, m));
 	wt_buf_puts(out, "}");
 }
 
@@ -1243,10 +1382,45 @@ static void put_arg(struct wt_buf *out, const struct fmt *f, int i)
 	case K_MSGHDR_OUT:
 		put_msghdr(out, f, i, SD_KIND(a) == K_MSGHDR_OUT);
 		break;
+	case K_MMSG_SEND:
+	case K_MMSG_RECV:
+		put_mmsg(out, f, i, SD_KIND(a) == K_MMSG_RECV, (int)(p % 6));
+		break;
 	case K_LL:
 		wt_buf_printf(out, "%lld",
 			      (long long)((uint32_t)f->ev->arg[i] |
 					  (i < 5 ? (uint64_t)f->ev->arg[i + 1] << 32 : 0)));
+		break;
+	case K_SOCKARGS: /* socketcall whose arguments could not be read: raw */
+		put_ptr(out, v);
+		break;
+	case K_IPCKEY:
+		if ((uint32_t)v == 0)
+			wt_buf_puts(out, "IPC_PRIVATE");
+		else
+			wt_buf_printf(out, "%#x", (uint32_t)v);
+		break;
+	case K_IPCFLAGS: /* strace: the flags, then the mode in octal (000 for none) */
+		if ((uint32_t)v & ~0777u) {
+			sd_print_flags(out, (enum sd_xlat)(p % X_NXLAT), (uint32_t)v & ~0777u);
+			wt_buf_puts(out, "|");
+		}
+		wt_buf_printf(out, "%#03o", (unsigned)v & 0777u);
+		break;
+	case K_IPCCMD: /* strace's PRINTCTL */
+		if ((uint32_t)v & 0x100)
+			wt_buf_puts(out, "IPC_64|");
+		sd_print_xval(out, (enum sd_xlat)(p % X_NXLAT), (uint32_t)v & ~0x100u);
+		break;
+	case K_IPCTHIRD:
+		put_xnum(out, v);
+		break;
+	case K_SEMBUF:
+		put_sembuf(out, f, i, (uint32_t)word(f, (int)(p % 6)));
+		break;
+	case K_MSGBUF_IN:
+	case K_MSGBUF_OUT:
+		put_msgbuf(out, f, i, SD_KIND(a) == K_MSGBUF_OUT, word(f, (int)(p % 6)));
 		break;
 	case K_SKIP:
 	case K_NKINDS:
@@ -1303,6 +1477,18 @@ static void put_result(struct wt_buf *out, const struct fmt *f)
 			wt_buf_puts(out, ")");
 		}
 		break;
+	case R_MMSG: /* strace: the timeout's rest, when one was given */
+		if (r == 0) {
+			wt_buf_puts(out, " = 0 (Timeout)");
+			break;
+		}
+		wt_buf_printf(out, " = %lld", (long long)r);
+		if (word(f, 4) && cap_ok(f, 4, 1, (uint32_t)(2 * f->tw))) {
+			wt_buf_puts(out, " (left ");
+			put_ts(out, f, 4, 1, f->tw);
+			wt_buf_puts(out, ")");
+		}
+		break;
 	case R_HEX:
 		wt_buf_printf(out, " = %#llx",
 			      (unsigned long long)(f->i386 ? (uint32_t)r : (uint64_t)r));
@@ -1356,6 +1542,50 @@ void sysdecode_format(const struct scev *ev, enum scev_part part, const struct s
 	f.failed = f.ret < 0 && f.ret >= -4095;
 	if (f.strsize > SCEV_CAP_MAX)
 		f.strsize = SCEV_CAP_MAX;
+	/* i386 socketcall(call, args): shown as strace shows it, as the subcall
+	 * with the words args points at; what those point at was not copied,
+	 * so the subcall's captures are none (its pointers print as addresses) */
+	struct scev sub;
+	const struct sd_call *sc = NULL;
+	if (f.i386 && f.c && f.c->arg && SD_KIND(f.c->arg[1]) == K_SOCKARGS &&
+	    (sc = sd_socket_subcall((uint32_t)ev->arg[0]))) {
+		const struct scev_cap *k = cap_ok(&f, 1, 0, 4u * (uint32_t)sc->nargs);
+		if (!k)
+			k = cap_ok(&f, 1, 1, 4u * (uint32_t)sc->nargs);
+		if (k) {
+			sub = *ev;
+			sub.ncap = 0;
+			for (int i = 0; i < 6; i++) {
+				uint32_t w = 0;
+				if (i < sc->nargs)
+					memcpy(&w, k->data + 4 * i, 4);
+				sub.arg[i] = w;
+			}
+			f.ev = ev = &sub;
+			f.c = sc;
+		}
+	}
+	/* i386 ipc(call, first, second, third, ptr, fifth): as strace, the
+	 * subcall with the arguments in the places its decoders read them;
+	 * shmat's result is the address the kernel stored at *third */
+	const uint8_t *from;
+	const struct sd_call *ic;
+	if (f.i386 && f.c && f.c->arg && SD_KIND(f.c->arg[3]) == K_IPCTHIRD &&
+	    (ic = sd_ipc_subcall(ev->arg[0], &from))) {
+		const struct scev_cap *k = cap_ok(&f, 3, 1, 4);
+		sub = *ev;
+		sub.ncap = 0;
+		for (int i = 0; i < 6; i++)
+			sub.arg[i] = i < ic->nargs ? ev->arg[from[i] % 6] : 0;
+		if (ic->ret == R_HEX && (ev->part & SCEV_EXIT) && !f.failed && k) {
+			uint32_t a;
+			memcpy(&a, k->data, 4);
+			sub.ret = a;
+			f.ret = a;
+		}
+		f.ev = ev = &sub;
+		f.c = ic;
+	}
 
 	/* The arguments shown, and the first one known only at exit. */
 	int idx[6], n = 0, first_exit;

@@ -11,8 +11,9 @@
  * stat64 layout (K_STAT), the old stat/fstat/lstat and old_mmap (i386 "mmap",
  * one pointer argument) stay hex, mmap2's offset is in pages (K_PGOFF),
  * 64-bit arguments passed in two words are joined (sigs_i386, K_LL),
- * _llseek's offset in two words stays hex, and the socketcall/ipc
- * multiplexers print their raw arguments.
+ * _llseek's offset in two words stays hex, socketcall is shown as its
+ * subcall (socket, connect, ...: sock_sub below) from the array of its
+ * arguments, and the ipc multiplexer prints its raw arguments.
  */
 #include <pthread.h>
 #include <string.h>
@@ -221,8 +222,20 @@ static const struct sd_sig sigs[] = {
 	{ "mlock2", R_INT, { HEX, UL, FL(MLOCK) } },
 	{ "munlock", R_INT, { HEX, UL } },
 	{ "mlockall", R_INT, { FL(MCL) } },
-	{ "shmat", R_HEX, { I, HEX, HEX } },
+	{ "shmat", R_HEX, { I, HEX, FL(SHMAT) } },
 	{ "shmdt", R_INT, { HEX } },
+	/* %ipc (SysV): keys, flags and commands; the structures stay addresses */
+	{ "semget", R_INT, { K_IPCKEY, I, SD_ARG(K_IPCFLAGS, X_IPCRES) } },
+	{ "semop", R_INT, { I, SD_ARG(K_SEMBUF, 2), U } },
+	{ "semtimedop", R_INT, { I, SD_ARG(K_SEMBUF, 2), U, K_TS_IN } },
+	{ "semtimedop_time64", R_INT, { I, SD_ARG(K_SEMBUF, 2), U, K_TS64_IN } },
+	{ "semctl", R_INT, { I, I, SD_ARG(K_IPCCMD, X_SEMCTL), HEX } },
+	{ "msgget", R_INT, { K_IPCKEY, SD_ARG(K_IPCFLAGS, X_IPCRES) } },
+	{ "msgsnd", R_INT, { I, SD_ARG(K_MSGBUF_IN, 2), UL, FL(IPCMSG) } },
+	{ "msgrcv", R_INT, { I, SD_ARG(K_MSGBUF_OUT, 2), UL, L, FL(IPCMSG) } },
+	{ "msgctl", R_INT, { I, SD_ARG(K_IPCCMD, X_MSGCTL), HEX } },
+	{ "shmget", R_INT, { K_IPCKEY, UL, SD_ARG(K_IPCFLAGS, X_SHMRES) } },
+	{ "shmctl", R_INT, { I, SD_ARG(K_IPCCMD, X_SHMCTL), HEX } },
 	/* %process */
 	{ "clone", R_INT, { K_CLONEFL, K_SKIP, K_SKIP, K_CLONETAIL, K_SKIP } },
 	{ "clone3", R_INT, { HEX, UL } },
@@ -264,9 +277,9 @@ static const struct sd_sig sigs[] = {
 	{ "recvfrom", R_INT, { FD, OBUF, UL, FL(MSG), SA_OUT(5), K_LENP } },
 	{ "sendmsg", R_INT, { FD, K_MSGHDR_IN, FL(MSG) } },
 	{ "recvmsg", R_INT, { FD, K_MSGHDR_OUT, FL(MSG) } },
-	{ "sendmmsg", R_INT, { FD, HEX, U, FL(MSG) } },
-	{ "recvmmsg", R_INT, { FD, HEX, U, FL(MSG), HEX } },
-	{ "recvmmsg_time64", R_INT, { FD, HEX, U, FL(MSG), HEX } },
+	{ "sendmmsg", R_INT, { FD, SD_ARG(K_MMSG_SEND, 2), U, FL(MSG) } },
+	{ "recvmmsg", R_MMSG, { FD, SD_ARG(K_MMSG_RECV, 2), U, FL(MSG), K_TS_INOUT } },
+	{ "recvmmsg_time64", R_MMSG, { FD, SD_ARG(K_MMSG_RECV, 2), U, FL(MSG), K_TS_INOUT } },
 	{ "setsockopt", R_INT, { FD, XV(SOL), I, HEX, U } },
 	{ "getsockopt", R_INT, { FD, XV(SOL), I, HEX, HEX } },
 	/* %clock, sleeping */
@@ -352,7 +365,8 @@ static const struct sd_sig sigs[] = {
 	{ "ssetmask", R_HEX, { HEX } },
 	{ "umount", R_INT, { PATH } },
 	{ "uselib", R_INT, { PATH } },
-	{ "socketcall", R_INT, { I, HEX } },
+	{ "socketcall", R_INT, { I, K_SOCKARGS } },
+	{ "ipc", R_INT, { K_XNUM, K_XNUM, K_XNUM, K_IPCTHIRD, K_XNUM, K_XNUM } },
 	/* others strace decodes and people meet often */
 	{ "futex", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
 	{ "futex_time64", R_INT, { HEX, K_FUTEXOP, U, K_FUTEXTMO, HEX, U } },
@@ -390,7 +404,46 @@ static const struct sd_sig sigs_i386[] = {
 	{ "readahead", R_INT, { FD, LL, UL } },
 	{ "truncate64", R_INT, { PATH, LL } },
 	{ "ftruncate64", R_INT, { FD, LL } },
+	/* socketcall's subcalls that have no call of their own */
+	{ "send", R_INT, { FD, IBUF(2), UL, FL(MSG) } },
+	{ "recv", R_INT, { FD, OBUF, UL, FL(MSG) } },
 };
+
+/* i386 socketcall(2)'s subcalls by number (linux/net.h) and their argument
+ * counts (strace's subcall table). */
+static const struct {
+	const char *name;
+	int8_t nargs;
+} sock_sub[] = {
+	[1] = { "socket", 3 }, { "bind", 3 }, { "connect", 3 }, { "listen", 2 },
+	{ "accept", 3 }, { "getsockname", 3 }, { "getpeername", 3 }, { "socketpair", 4 },
+	{ "send", 4 }, { "recv", 4 }, { "sendto", 6 }, { "recvfrom", 6 }, { "shutdown", 2 },
+	{ "setsockopt", 5 }, { "getsockopt", 5 }, { "sendmsg", 3 }, { "recvmsg", 3 },
+	{ "accept4", 4 }, { "recvmmsg", 5 }, { "sendmmsg", 4 },
+};
+#define NSOCK_SUB (sizeof(sock_sub) / sizeof(sock_sub[0]))
+
+/* i386 ipc(2)'s subcalls (linux/ipc.h) and, for each argument strace shows,
+ * the ipc() argument it is (call, first, second, third, ptr, fifth), as
+ * strace's decoders read them when indirect_ipccall(). */
+static const struct {
+	const char *name;
+	uint8_t from[6];
+} ipc_sub[] = {
+	[1] = { "semop", { 1, 4, 2 } },
+	[2] = { "semget", { 1, 2, 3 } },
+	[3] = { "semctl", { 1, 2, 3, 4 } },
+	[4] = { "semtimedop", { 1, 4, 2, 5 } },
+	[11] = { "msgsnd", { 1, 4, 2, 3 } },
+	[12] = { "msgrcv", { 1, 4, 2, 5, 3 } }, /* the new form (version 1) */
+	[13] = { "msgget", { 1, 2 } },
+	[14] = { "msgctl", { 1, 2, 4 } },
+	[21] = { "shmat", { 1, 4, 2 } }, /* its address: at *third */
+	[22] = { "shmdt", { 4 } },
+	[23] = { "shmget", { 1, 2, 3 } },
+	[24] = { "shmctl", { 1, 2, 4 } },
+};
+#define NIPC_SUB (sizeof(ipc_sub) / sizeof(ipc_sub[0]))
 
 /* Classes and argument counts, from strace (sysent.h). */
 struct sd_ent {
@@ -410,6 +463,8 @@ static const struct sd_ent ents[] = {
 
 /* Per ABI: the calls, and which one serves each number. */
 static struct sd_call calls[2][NENTS];
+static struct sd_call sock_calls[NSOCK_SUB];
+static struct sd_call ipc_calls[NIPC_SUB];
 static int16_t by_nr[2][SC_NR_MAX]; /* index into calls[abi], -1: unknown */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
@@ -462,6 +517,42 @@ static void resolve(void)
 				by_nr[a][nr] = (int16_t)i;
 		}
 	}
+	for (size_t i = 1; i < NSOCK_SUB; i++)
+		sock_calls[i] = (struct sd_call){.name = sock_sub[i].name,
+						 .classes = SC_CLASS_NETWORK,
+						 .nargs = sock_sub[i].nargs,
+						 .ret = ret_of(sock_sub[i].name),
+						 .arg = sig_of(sock_sub[i].name, 1)};
+	for (size_t i = 1; i < NIPC_SUB; i++) {
+		if (!ipc_sub[i].name)
+			continue;
+		int8_t n = 0;
+		while (n < 6 && ipc_sub[i].from[n])
+			n++;
+		ipc_calls[i] = (struct sd_call){.name = ipc_sub[i].name,
+						.classes = SC_CLASS_IPC,
+						.nargs = n,
+						.ret = ret_of(ipc_sub[i].name),
+						.arg = sig_of(ipc_sub[i].name, 1)};
+	}
+}
+
+const struct sd_call *sd_ipc_subcall(uint64_t arg0, const uint8_t **from)
+{
+	uint32_t call = (uint32_t)arg0 & 0xffff, version = (uint32_t)arg0 >> 16;
+	if (call >= NIPC_SUB || !ipc_sub[call].name || (call == 12 && !version))
+		return NULL;
+	pthread_once(&once, resolve);
+	*from = ipc_sub[call].from;
+	return &ipc_calls[call];
+}
+
+const struct sd_call *sd_socket_subcall(uint64_t call)
+{
+	if (call < 1 || call >= NSOCK_SUB)
+		return NULL;
+	pthread_once(&once, resolve);
+	return &sock_calls[call];
 }
 
 int sd_is_i386(uint32_t arch)
@@ -511,10 +602,14 @@ int sd_kind_at_exit(enum sd_kind k)
 	case K_CLONETAIL:
 	case K_RLIM_OUT:
 	case K_IOCTLARG:
+	case K_IPCTHIRD:
+	case K_MSGBUF_OUT:
 	case K_UTSNAME:
 	case K_IOV_OUT:
 	case K_DENTS:
 	case K_MSGHDR_OUT:
+	case K_MMSG_SEND:
+	case K_MMSG_RECV:
 		return 1;
 	default:
 		return 0;
@@ -559,7 +654,17 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 		c.how = SCCAP_RET, c.max = SCEV_CAP_MAX;
 		break;
 	case K_IOCTLARG: /* an int for FIONREAD; for other commands unused (may fault) */
+	case K_IPCTHIRD: /* shmat's address (i386: 4 bytes); for the others unused */
 		c.how = SCCAP_FIXED, c.max = 4;
+		break;
+	case K_SEMBUF: /* strace: -s of the 6-byte struct sembuf */
+		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.count = 6;
+		c.max = 6 * min_u(strsize + 1, SCEV_CAP_MAX / 6);
+		break;
+	case K_MSGBUF_IN: /* a long mtype, then the text, -s of it */
+	case K_MSGBUF_OUT:
+		c.how = SCCAP_ARG, c.size_arg = (uint8_t)SD_PARAM(a), c.each = i386 ? 4 : 8;
+		c.max = min_u(sbuf + c.each, SCEV_CAP_MAX);
 		break;
 	case K_UTSNAME: /* sysname and nodename, 65 bytes each */
 		c.how = SCCAP_FIXED, c.max = 130;
@@ -590,6 +695,29 @@ static int caps_of(uint16_t a, int i, int i386, int time64, unsigned strsize, st
 			return 0;
 		out[0] =
 		    (struct sccap){.arg = (uint8_t)i, .how = SCCAP_FIXED, .max = i386 ? 8 : 12};
+		out[1] = c;
+		return 2;
+	case K_MMSG_SEND: /* strace: -s elements, their iovecs as writev's */
+	case K_MMSG_RECV:
+		c.how = SCCAP_MMSGHDR, c.max = SCEV_CAP_MAX, c.size_arg = (uint8_t)SD_PARAM(a);
+		c.each = (uint16_t)sbuf;
+		c.count = (uint16_t)min_u(strsize + 1, 1024);
+		if (SD_KIND(a) == K_MMSG_SEND)
+			break;
+		/* recvmmsg: each msg_namelen at entry too (110 => 0); no bytes of its iovecs */
+		if (room < 2)
+			return 0;
+		out[0] = c;
+		out[0].at_exit = 0, out[0].each = 0;
+		out[1] = c;
+		return 2;
+	case K_SOCKARGS: /* at most six 32-bit words; also at exit, so that the
+			    in-kernel log hands the entry's copy with the exit */
+		if (room < 2)
+			return 0;
+		c.how = SCCAP_FIXED, c.max = 24, c.at_exit = 0;
+		out[0] = c;
+		c.at_exit = 1;
 		out[1] = c;
 		return 2;
 	case K_DENTS: /* strace without -v: how many records */
@@ -684,6 +812,11 @@ int sysdecode_fd_captures(uint32_t arch, long nr, int n, struct sccap out[SCEV_M
 	if (!c || !c->arg || n < 0)
 		return n < 0 ? 0 : n;
 	struct sccap fc = {.how = SCCAP_FDPATH, .max = SCEV_CAP_MAX};
+	/* recvmmsg fills the four regions; its socket's path matters more than
+	 * the timeout's rest (strace's "left {...}", and the timeout is rarely
+	 * given), so that one gives way */
+	if (c->ret == R_MMSG && n == SCEV_MAX_CAPS && out[n - 1].at_exit && out[n - 1].arg == 4)
+		n--;
 	for (int i = 0; i < sd_nargs(c) && n < SCEV_MAX_CAPS; i++) {
 		enum sd_kind k = SD_KIND(c->arg[i]);
 		if (k == K_PIPE) { /* its two fds, from the int[2] at exit */

@@ -181,6 +181,30 @@ static const struct sd_xval sa_fl[] = {
 	X("SA_INTERRUPT", 0x20000000), X("SA_NODEFER", 0x40000000), X("SA_RESETHAND", 0x80000000u),
 	X("SA_SIGINFO", 4), X("SA_NOCLDSTOP", 1), X("SA_NOCLDWAIT", 2),
 };
+static const struct sd_xval ipcres_fl[] = { X("IPC_CREAT", 01000), X("IPC_EXCL", 02000), X("IPC_NOWAIT", 04000) };
+static const struct sd_xval shmres_fl[] = {
+	X("IPC_CREAT", 01000), X("IPC_EXCL", 02000), X("SHM_HUGETLB", 04000), X("SHM_NORESERVE", 010000),
+};
+static const struct sd_xval shmat_fl[] = {
+	X("SHM_RDONLY", 010000), X("SHM_RND", 020000), X("SHM_REMAP", 040000), X("SHM_EXEC", 0100000),
+};
+static const struct sd_xval ipcmsg_fl[] = {
+	X("MSG_NOERROR", 010000), X("MSG_EXCEPT", 020000), X("MSG_COPY", 040000), X("IPC_NOWAIT", 04000),
+};
+static const struct sd_xval semop_fl[] = { X("SEM_UNDO", 010000), X("IPC_NOWAIT", 04000) };
+#define IPC_CMDS X("IPC_RMID", 0), X("IPC_SET", 1), X("IPC_STAT", 2), X("IPC_INFO", 3)
+static const struct sd_xval semctl_v[] = {
+	IPC_CMDS, X("GETPID", 11), X("GETVAL", 12), X("GETALL", 13), X("GETNCNT", 14),
+	X("GETZCNT", 15), X("SETVAL", 16), X("SETALL", 17), X("SEM_STAT", 18), X("SEM_INFO", 19),
+	X("SEM_STAT_ANY", 20),
+};
+static const struct sd_xval msgctl_v[] = {
+	IPC_CMDS, X("MSG_STAT", 11), X("MSG_INFO", 12), X("MSG_STAT_ANY", 13),
+};
+static const struct sd_xval shmctl_v[] = {
+	IPC_CMDS, X("SHM_LOCK", 11), X("SHM_UNLOCK", 12), X("SHM_STAT", 13), X("SHM_INFO", 14),
+	X("SHM_STAT_ANY", 15),
+};
 static const struct sd_xval ioctl_v[] = {
 	X("TCGETS", 0x5401), X("TCSETS", 0x5402), X("TCSETSW", 0x5403), X("TCSETSF", 0x5404),
 	X("TCGETA", 0x5405), X("TCSETA", 0x5406), X("TCSETAW", 0x5407), X("TCSETAF", 0x5408),
@@ -256,7 +280,15 @@ const struct sd_xlat_set sd_xlats[X_NXLAT] = {
 	[X_SA] = SET(sa_fl, "SA_???"),
 	[X_POLL] = SET(poll_fl, "POLL???"),
 	[X_STATX] = SET(statx_fl, "STATX_???"),
-	[X_IOCTL] = SET(ioctl_v, NULL), /* strace's _IOC(...) form is not rebuilt */
+	[X_IOCTL] = SET(ioctl_v, NULL), /* others: _IOC(...), print_ioc */
+	[X_IPCRES] = SET(ipcres_fl, NULL),
+	[X_SHMRES] = SET(shmres_fl, NULL),
+	[X_SHMAT] = SET(shmat_fl, "SHM_???"),
+	[X_IPCMSG] = SET(ipcmsg_fl, "MSG_???"),
+	[X_SEMCTL] = SET(semctl_v, "SEM_???"),
+	[X_MSGCTL] = SET(msgctl_v, "MSG_???"),
+	[X_SHMCTL] = SET(shmctl_v, "SHM_???"),
+	[X_SEMOP] = SET(semop_fl, "SEM_???"),
 };
 
 /* clang-format on */
@@ -270,11 +302,26 @@ const char *sd_xval_name(enum sd_xlat set, uint64_t v)
 	return NULL;
 }
 
+/*
+ * An ioctl request no table names, taken apart as strace's ioctl_print_code
+ * does: _IOC(_IOC_READ, 0x54, 0x99, 0x4) (x86's _IOC layout: nr in bits
+ * 0-7, type 8-15, size 16-29, direction 30-31; 0 printed as 0).
+ */
+static void print_ioc(struct wt_buf *out, uint32_t code)
+{
+	static const char *const dir[] = {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ",
+					  "_IOC_READ|_IOC_WRITE"};
+	wt_buf_printf(out, "_IOC(%s, %#x, %#x, %#x)", dir[code >> 30], code >> 8 & 0xff,
+		      code & 0xff, code >> 16 & 0x3fff);
+}
+
 void sd_print_xval(struct wt_buf *out, enum sd_xlat set, uint64_t v)
 {
 	const char *n = sd_xval_name(set, v);
 	if (n)
 		wt_buf_puts(out, n);
+	else if (set == X_IOCTL)
+		print_ioc(out, (uint32_t)v);
 	else if (!sd_xlats[set].unknown)
 		wt_buf_printf(out, "%#llx", (unsigned long long)v);
 	else

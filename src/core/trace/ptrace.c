@@ -472,6 +472,44 @@ static void pt_read_msghdr(pid_t tid, const struct scev *ev, const struct sccap 
 	c->cut = ic.cut;
 }
 
+/*
+ * struct mmsghdr[n] (SCCAP_MMSGHDR): per element the bytes of its msghdr as
+ * SCCAP_MSGHDR stores them and its msg_len (two uint32_t), then those bytes.
+ */
+static void pt_read_mmsghdr(pid_t tid, const struct scev *ev, const struct sccap *sp, uint64_t addr,
+			    unsigned char *buf, uint32_t max, struct scev_cap *c)
+{
+	uint64_t n = sp->size_arg < 6 ? (uint32_t)ev->arg[sp->size_arg] : 0;
+	int i386 = ev->arch == AUDIT_ARCH_I386;
+	uint64_t stride = i386 ? 32 : 64, at_len = i386 ? 28 : 56; /* sizeof, offsetof(msg_len) */
+	uint32_t len = 0;
+	for (uint64_t j = 0; j < n; j++) {
+		if (j >= sp->count || len + SCCAP_MMSGHDR_HEAD + SCCAP_MSGHDR_HEAD + 8 > max) {
+			c->cut = true;
+			break;
+		}
+		uint32_t ml = 0;
+		struct scev_cap e = {.state = SCEV_CAP_FAULT};
+		if (pt_readv(tid, addr + j * stride + at_len, &ml, 4) == 4)
+			pt_read_msghdr(tid, ev, sp, addr + j * stride,
+				       buf + len + SCCAP_MMSGHDR_HEAD,
+				       max - len - SCCAP_MMSGHDR_HEAD, &e);
+		if (e.state != SCEV_CAP_OK) {
+			if (j == 0) {
+				c->state = SCEV_CAP_FAULT;
+				return;
+			}
+			c->cut = true;
+			break;
+		}
+		memcpy(buf + len, &e.len, 4);
+		memcpy(buf + len + 4, &ml, 4);
+		len += SCCAP_MMSGHDR_HEAD + e.len;
+	}
+	c->state = SCEV_CAP_OK;
+	c->len = len;
+}
+
 /* -y: the fd's link in /proc (the cwd for AT_FDCWD) while the task is stopped in the call. */
 static void pt_read_fd_path(pid_t tid, const struct scev *ev, const struct sccap *sp,
 			    unsigned char *buf, struct scev_cap *c)
@@ -541,14 +579,19 @@ void trace_ptrace_capture(pid_t tid, const struct scev *ev, const struct sccap *
 	case SCCAP_MSGHDR:
 		pt_read_msghdr(tid, ev, sp, addr, buf, max, c);
 		return;
+	case SCCAP_MMSGHDR:
+		pt_read_mmsghdr(tid, ev, sp, addr, buf, max, c);
+		return;
 	case SCCAP_STR:
 		pt_read_string(tid, addr, buf, max, c);
 		return;
 	case SCCAP_FIXED:
 	case SCCAP_SP:
 		break;
-	case SCCAP_ARG:
+	case SCCAP_ARG: /* times count (an element's size), plus each (a header) */
 		want = sp->size_arg < 6 ? ev->arg[sp->size_arg] : 0;
+		want = want > SCEV_CAP_MAX ? (uint64_t)SCEV_CAP_MAX + 1
+					   : want * (sp->count ? sp->count : 1) + sp->each;
 		break;
 	case SCCAP_RET:
 		if (!(ev->part & SCEV_EXIT) || ev->ret <= 0)

@@ -48,6 +48,8 @@ char LICENSE[] SEC("license") = "GPL";
 #define SCCAP_MSGHDR_HEAD 56
 #define SCCAP_MSGHDR_NAME 128
 #define SCCAP_MSGHDR_CTL 256
+#define SCCAP_MMSGHDR 12
+#define SCCAP_MMSGHDR_HEAD 8
 #define SCCAP_FD 0x80
 #define SCCAP_FD_RESULT 6
 #define SCCAP_FD_MEM 0x40
@@ -593,6 +595,71 @@ __noinline int wt_msghdr(__u32 off, __u64 addr, __u32 word, __u32 each, __u32 co
 	return (int)(((pos + ((__u32)r & 0x1fff)) & 0x1fff) | ((__u32)r & 0x10000));
 }
 
+/* struct mmsghdr[n] (SCCAP_MMSGHDR): one element a step, as wt_msghdr copies
+ * it, after its bytes and msg_len (two __u32). */
+/* an element's room: wt_msghdr wants it for a whole name and control */
+#define MMSG_ROOM                                                                                  \
+	(SCCAP_MMSGHDR_HEAD + SCCAP_MSGHDR_HEAD + 8 + SCCAP_MSGHDR_NAME + SCCAP_MSGHDR_CTL)
+struct mmsg_walk {
+	__u64 addr;
+	__u32 off, pos, n, word, each, count, max;
+	__u32 cut, fault;
+};
+
+static long mmsg_step(__u32 i, void *vctx)
+{
+	struct mmsg_walk *w = vctx;
+	struct scratch *sc = scratch_get();
+	if (!sc || i >= w->n)
+		return 1;
+	if (i >= w->count || w->pos + MMSG_ROOM > w->max) {
+		w->cut = 1;
+		return 1;
+	}
+	/* sizeof(struct mmsghdr) and offsetof(msg_len): 64 and 56, i386 32 and 28 */
+	__u64 el = w->addr + (__u64)i * ((w->word & 0xff) == 4 ? 32 : 64);
+	__u32 ml = 0;
+	int r = -1;
+	if (bpf_probe_read_user(&ml, 4, (void *)(el + ((w->word & 0xff) == 4 ? 28 : 56))) == 0)
+		r = wt_msghdr(w->off + w->pos + SCCAP_MMSGHDR_HEAD, el, w->word, w->each,
+			      (w->count & 0xffff) | (w->max - w->pos - SCCAP_MMSGHDR_HEAD) << 16);
+	if (r < 0) {
+		if (i == 0)
+			w->fault = 1;
+		else
+			w->cut = 1;
+		return 1;
+	}
+	__u32 got = (__u32)r & 0x1fff;
+	__u32 at = (w->off & 0x3fff) + (w->pos & 0xfff);
+	barrier_var(at);
+	if (at > TB_DATA_MAX - SCCAP_MMSGHDR_HEAD)
+		return 1;
+	__builtin_memcpy(&sc->data[at], &got, 4);
+	__builtin_memcpy(&sc->data[at + 4], &ml, 4);
+	w->pos += SCCAP_MMSGHDR_HEAD + got;
+	return 0;
+}
+
+/* The n elements of the mmsghdr array at addr at scratch data + off; returns
+ * the bytes | the cut flag << 16, -1 if the first is unreadable. */
+__noinline int wt_mmsghdr(__u32 off, __u64 addr, __u32 n, __u32 word_each, __u32 count_max)
+{
+	struct mmsg_walk w = {.addr = addr,
+			      .off = off & 0x3fff,
+			      .n = n,
+			      .each = word_each & 0xffff,
+			      .word = word_each >> 16 & 0x1ff,
+			      .count = count_max & 0xffff,
+			      .max = count_max >> 16};
+	if (w.max > TB_CAP_MAX)
+		w.max = TB_CAP_MAX;
+	bpf_loop((w.count & 0x7ff) + 1, mmsg_step, &w, 0);
+	if (w.fault)
+		return -1;
+	return (int)((w.pos & 0x1fff) | (w.cut ? 1 : 0) << 16);
+}
+
 /*
  * One capture (bpf_loop's body: the verifier checks it once, not once per
  * capture and per path through the ones before, which took half a second
@@ -663,7 +730,7 @@ static long copy_cap(__u32 i, void *vctx)
 	if (c.how == SCCAP_DENTS && (!l->exit || l->ret < 0))
 		return 0;
 	if (c.how == SCCAP_ARGV || c.how == SCCAP_ARGC || c.how == SCCAP_IOV ||
-	    c.how == SCCAP_DENTS || c.how == SCCAP_MSGHDR) {
+	    c.how == SCCAP_DENTS || c.how == SCCAP_MSGHDR || c.how == SCCAP_MMSGHDR) {
 		__u32 word = r->abi == ABI_I386 ? 4 : 8;
 		if (!l->exit) /* at entry, an unreadable iovec base faults: copied again at exit */
 			word |= 0x100;
@@ -676,6 +743,9 @@ static long copy_cap(__u32 i, void *vctx)
 			got = wt_dents(l->off, ptr, (__u64)l->ret, c.size_arg);
 		else if (c.how == SCCAP_MSGHDR)
 			got = wt_msghdr(l->off, ptr, word, c.each, count_max);
+		else if (c.how == SCCAP_MMSGHDR)
+			got = wt_mmsghdr(l->off, ptr, (__u32)r->arg[c.size_arg & 7],
+					 c.each | word << 16, count_max);
 		else
 			got = wt_argv(l->off, ptr, (c.how == SCCAP_ARGC) | (word & 0xff) << 8, c.each,
 				      count_max);
@@ -692,8 +762,12 @@ static long copy_cap(__u32 i, void *vctx)
 	}
 	__u64 max = c.max > TB_CAP_MAX ? TB_CAP_MAX : c.max;
 	__u64 want = max;
-	if (c.how == SCCAP_ARG) {
+	if (c.how == SCCAP_ARG) { /* times count (an element's size), plus each (a header) */
 		want = r->arg[c.size_arg & 7];
+		if (want > TB_CAP_MAX)
+			want = TB_CAP_MAX + 1; /* past max: cut, without overflowing */
+		else
+			want = want * (c.count ? c.count : 1) + c.each;
 	} else if (c.how == SCCAP_RET) {
 		want = l->ret < 0 ? 0 : (__u64)l->ret;
 	} else if (c.how == SCCAP_ARGP) {
