@@ -124,6 +124,7 @@ static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct 
 
 static void trace_free(struct trace_session *s)
 {
+	free(s->inject);
 	free(s->pids);
 	free(s);
 }
@@ -168,6 +169,12 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 	if (o->stacks && o->backend != SC_BACKEND_PTRACE)
 		return wt_err_set(err, EINVAL,
 				  "stacks (-k) come from ptrace stops: use --backend ptrace with -k");
+	if (o->ninject && o->backend == SC_BACKEND_KERNEL)
+		return wt_err_set(err, EINVAL,
+				  "faults are injected at ptrace stops: use --backend ptrace (or auto) "
+				  "with inject");
+	if (o->ninject > TRACE_INJ_MAX)
+		return wt_err_set(err, EINVAL, "at most %d inject rules at once", TRACE_INJ_MAX);
 	for (size_t i = 0; !o->argv && i < o->npids; i++) {
 		int r = trace_check_pid(o->pids[i], err);
 		if (r < 0)
@@ -181,6 +188,17 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 	s->fd_paths = o->fd_paths;
 	s->stacks = o->stacks;
 	s->all_calls = !o->set;
+	if (o->ninject) {
+		s->inject = malloc(o->ninject * sizeof(*s->inject));
+		if (!s->inject) {
+			trace_free(s);
+			return wt_err_set(err, ENOMEM, "out of memory");
+		}
+		memcpy(s->inject, o->inject, o->ninject * sizeof(*s->inject));
+		s->ninject = o->ninject;
+	}
+	/* injection is done at ptrace stops: AUTO means ptrace then */
+	enum sc_backend want = o->ninject ? SC_BACKEND_PTRACE : o->backend;
 	if (o->set)
 		s->set = *o->set;
 	else
@@ -199,7 +217,7 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 			if (j == s->npids)
 				s->pids[s->npids++] = o->pids[i];
 		}
-		int r = trace_pick(s, o->backend, err);
+		int r = trace_pick(s, want, err);
 		if (r < 0) {
 			trace_free(s);
 			return r;
@@ -215,7 +233,7 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 		return child;
 	}
 	s->child = child;
-	int r = trace_pick(s, o->backend, err);
+	int r = trace_pick(s, want, err);
 	if (r < 0) {
 		kill(child, SIGKILL); /* it must not run untraced */
 		close(go[1]);

@@ -43,6 +43,9 @@ struct trace_session {
 	/* AUTO that fell back to ptrace: why not the kernel (trace_backend_note) */
 	char be_note[200];
 	bool stacks; /* -k: the ptrace backend copies each logged entry's stack */
+	/* fault injection (ptrace only): the rules, copied */
+	struct trace_inject *inject;
+	size_t ninject;
 };
 
 /*
