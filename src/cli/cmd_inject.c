@@ -186,8 +186,10 @@ int cli_inject_loop(const char *sub, const struct trace_inject *rules, size_t n,
 		goto out;
 	}
 	/* Tests and people wait for this line before the calls they want tampered with. */
-	if (argv)
-		fprintf(stderr, "whytop %s: ptrace, every call stops the program; Ctrl-C to stop\n",
+	if (argv) /* session.c puts the program under a seccomp filter (with -f and a set) */
+		fprintf(stderr,
+			"whytop %s: ptrace and a seccomp filter, the program stops only at "
+			"the calls of the set; Ctrl-C to stop (it ends with whytop)\n",
 			sub);
 	else
 		fprintf(stderr,

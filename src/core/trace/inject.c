@@ -4,6 +4,7 @@
  * names. The injection itself is the ptrace backend's (ptrace.c).
  */
 #include <errno.h>
+#include <linux/audit.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,5 +177,68 @@ int trace_inject_parse(struct trace_inject *in, const char *spec, bool fault, st
 				  "inject=%s does nothing: add error=ERRNO, retval=N, "
 				  "delay_enter=US or delay_exit=US",
 				  wt_escape_to(esc, sizeof(esc), spec, strlen(spec), 0));
+	return 0;
+}
+
+/* ---- launch mode: the seccomp filter that stops the program only where it matters ---- */
+
+#include <linux/filter.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <whytop/sysnames.h>
+
+#include "core/trace/trace_int.h"
+
+int trace_seccomp_filter(const struct sc_set *set, struct sock_fprog *prog, struct wt_err *err)
+{
+	prog->filter = NULL;
+	prog->len = 0;
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return wt_err_set(err, ENOMEM, "cannot create a seccomp filter");
+	if (sysname_native_arch() == SCMP_ARCH_X86_64)
+		seccomp_arch_add(ctx, SCMP_ARCH_X86); /* int 0x80 must not slip by */
+	static const char *const always[] = {"execve", "execveat"}; /* the log starts there */
+	for (size_t i = 0; i < 2; i++)
+		seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), seccomp_syscall_resolve_name(always[i]), 0);
+	static const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386};
+	for (size_t a = 0; a < 2; a++) {
+		for (long nr = 0; nr < SC_NR_MAX; nr++) {
+			if (!sc_set_has(set, arches[a], nr))
+				continue;
+			char buf[32];
+			const char *name = sysname(arches[a], nr, buf, sizeof(buf));
+			int snr = name && name != buf ? seccomp_syscall_resolve_name(name)
+						      : __NR_SCMP_ERROR;
+			if (snr == __NR_SCMP_ERROR)
+				continue; /* no name libseccomp knows: never stops */
+			int r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), snr, 0);
+			if (r < 0 && r != -EEXIST) {
+				seccomp_release(ctx);
+				return wt_err_set(err, -r, "cannot watch %s with seccomp: %s", name,
+						  strerror(-r));
+			}
+		}
+	}
+	int fd = memfd_create("whytop-seccomp", MFD_CLOEXEC);
+	int r = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	off_t len = r == 0 ? lseek(fd, 0, SEEK_END) : -1;
+	if (len <= 0 || len % (off_t)sizeof(struct sock_filter)) {
+		if (fd >= 0)
+			close(fd);
+		return wt_err_set(err, EINVAL, "cannot export the seccomp filter");
+	}
+	prog->filter = malloc((size_t)len);
+	prog->len = (unsigned short)(len / (off_t)sizeof(struct sock_filter));
+	if (!prog->filter || pread(fd, prog->filter, (size_t)len, 0) != len) {
+		close(fd);
+		free(prog->filter);
+		prog->filter = NULL;
+		return wt_err_set(err, EIO, "cannot read back the seccomp filter");
+	}
+	close(fd);
 	return 0;
 }

@@ -46,6 +46,7 @@
 #include <fnmatch.h>
 #include <linux/audit.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,12 +81,14 @@ struct pt_task {
 	unsigned inj_flags;  /* TRACE_INJ_* for its records */
 	uint64_t inj_exit_us; /* delay_exit of its rule */
 	uint64_t hold_until; /* a delay: this stop is not resumed before (wt_now_ns), 0 none */
+	bool want_exit;	     /* seccomp mode: between a seccomp stop and its exit stop */
 };
 
 /* A task held in a syscall stop by a delay, until due (wt_now_ns). */
 struct pt_delay {
 	pid_t tid;
 	uint64_t due;
+	int req; /* how it goes on then: PTRACE_SYSCALL or PTRACE_CONT */
 };
 
 /* -k: the copy taken at a logged entry, unwound by pt_drain. */
@@ -754,6 +757,9 @@ static void pt_inject_entry(struct pt_proc *pp, struct pt_task *k,
 			struct user_regs_struct regs;
 			if (ptrace(PTRACE_GETREGS, k->tid, 0, &regs) == 0) {
 				regs.orig_rax = (unsigned long long)-1;
+				/* at a seccomp stop a skipped call returns what rax holds */
+				regs.rax = (unsigned long long)(ru->error ? -(int64_t)ru->error
+									  : ru->retval);
 				if (ptrace(PTRACE_SETREGS, k->tid, 0, &regs) == 0) {
 					k->inj_skipped = true;
 					k->inj_ret = ru->error ? -(int64_t)ru->error : ru->retval;
@@ -791,8 +797,8 @@ static void pt_inject_exit(struct pt_task *k)
 
 static void *pt_delay_main(void *arg);
 
-/* Hold tid until due: 0, or -1 when it must go on now (closing, out of memory). */
-static int pt_delay_add(struct pt_proc *pp, pid_t tid, uint64_t due)
+/* Hold tid until due, then resume it with req: 0, or -1 when it must go on now. */
+static int pt_delay_add(struct pt_proc *pp, pid_t tid, uint64_t due, int req)
 {
 	if (atomic_load(&pp->log->inj_off))
 		return -1;
@@ -811,7 +817,7 @@ static int pt_delay_add(struct pt_proc *pp, pid_t tid, uint64_t due)
 			goto out;
 		pp->dthread_on = true;
 	}
-	pp->delays[pp->ndelays++] = (struct pt_delay){tid, due};
+	pp->delays[pp->ndelays++] = (struct pt_delay){tid, due, req};
 	pthread_cond_signal(&pp->dcond);
 	r = 0;
 out:
@@ -824,12 +830,14 @@ static void pt_delay_release(struct pt_proc *pp, bool all)
 {
 	uint64_t now = wt_now_ns();
 	pid_t go[64];
+	int req[64];
 	size_t ngo;
 	do {
 		ngo = 0;
 		pthread_mutex_lock(&pp->dlock);
 		for (size_t i = 0; i < pp->ndelays && ngo < 64;) {
 			if (all || pp->delays[i].due <= now) {
+				req[ngo] = pp->delays[i].req;
 				go[ngo++] = pp->delays[i].tid;
 				pp->delays[i] = pp->delays[--pp->ndelays];
 			} else {
@@ -839,7 +847,7 @@ static void pt_delay_release(struct pt_proc *pp, bool all)
 		pthread_mutex_unlock(&pp->dlock);
 		for (size_t i = 0; i < ngo; i++)
 			if (pt_task_find(pp, go[i])) /* else gone meanwhile */
-				ptrace(PTRACE_SYSCALL, go[i], 0, 0);
+				ptrace((enum __ptrace_request)req[i], go[i], 0, 0);
 	} while (ngo == 64);
 }
 
@@ -1010,6 +1018,18 @@ static void pt_account(struct pt_proc *pp, pid_t tid, int status)
 			pt_entry(pp, k, &in);
 		else if (in.op == PTRACE_SYSCALL_INFO_EXIT)
 			pt_exit(pp, k, &in);
+		k->want_exit = false;
+		break;
+	}
+	case TE_SECCOMP: {
+		/* launch with a filter: the entry of a watched call (same layout as an entry's) */
+		struct __ptrace_syscall_info in;
+		memset(&in, 0, sizeof(in));
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(in), &in) > 0 &&
+		    in.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+			pt_entry(pp, k, &in);
+			k->want_exit = true;
+		}
 		break;
 	}
 	case TE_SIGNAL_DELIVERY: {
@@ -1057,15 +1077,29 @@ static void pt_account(struct pt_proc *pp, pid_t tid, int status)
 	}
 }
 
+/*
+ * How a task goes on from stop ts: to its next syscall stop; under a
+ * seccomp filter to the exit of the call whose seccomp stop this is, and
+ * otherwise freely (PTRACE_CONT: the filter stops it at the next watched call).
+ */
+static enum __ptrace_request pt_resume_req(struct pt_proc *pp, pid_t tid,
+					   const struct target_stop *ts)
+{
+	if (!pp->log->s->seccomp || ts->event == TE_SECCOMP)
+		return PTRACE_SYSCALL;
+	const struct pt_task *k = pt_task_find(pp, tid);
+	return k && k->want_exit ? PTRACE_SYSCALL : PTRACE_CONT; /* execve's exec event */
+}
+
 static void pt_resume(void *ctx, pid_t tid, const struct target_stop *ts)
 {
-	(void)ctx;
+	struct pt_proc *pp = ctx;
 	if (ts->event == TE_GROUP_STOP) {
 		ptrace(PTRACE_LISTEN, tid, 0, 0); /* stays stopped; SIGCONT still wakes it */
 		return;
 	}
 	/* A genuine signal is the task's: delivered as it goes on. */
-	ptrace(PTRACE_SYSCALL, tid, 0, (void *)(long)target_stop_signal(ts));
+	ptrace(pt_resume_req(pp, tid, ts), tid, 0, (void *)(long)target_stop_signal(ts));
 	/* ESRCH: killed meanwhile; its exit status follows */
 }
 
@@ -1074,11 +1108,13 @@ static void pt_stop(void *ctx, pid_t tid, int status)
 	struct pt_proc *pp = ctx;
 	pt_account(pp, tid, status);
 	struct target_stop ts = target_classify(status);
-	struct pt_task *k = ts.event == TE_SYSCALL_STOP ? pt_task_find(pp, tid) : NULL;
+	struct pt_task *k = ts.event == TE_SYSCALL_STOP || ts.event == TE_SECCOMP
+				? pt_task_find(pp, tid)
+				: NULL;
 	if (k && k->hold_until) {
 		uint64_t due = k->hold_until;
 		k->hold_until = 0;
-		if (pt_delay_add(pp, tid, due) == 0)
+		if (pt_delay_add(pp, tid, due, (int)pt_resume_req(pp, tid, &ts)) == 0)
 			return; /* a delay: the helper has it resumed when due */
 	}
 	pt_resume(ctx, tid, &ts);
@@ -1171,6 +1207,18 @@ static void pt_end_job(void *arg)
 	while (pt_any_skipped(pp) && wt_now_ns() < end)
 		target_wait(pp->target, end);
 	pt_delay_release(pp, true);
+	if (pp->log->s->seccomp) {
+		/*
+		 * Detached, the filter would fail each watched call with ENOSYS
+		 * for ever: the program (and what it started) ends with the
+		 * session, as PTRACE_O_EXITKILL ends it with whytop.
+		 */
+		for (size_t i = 0; i < pp->ntasks; i++)
+			kill(pp->tasks[i].tgid, SIGKILL);
+		uint64_t until = wt_now_ns() + 2000000000ull;
+		while (pp->ntasks && wt_now_ns() < until)
+			target_wait(pp->target, until);
+	}
 	target_end_mode(pp->target, 3000000000ull);
 }
 
@@ -1239,7 +1287,9 @@ static int pt_open(struct trace_session *s, struct wt_err *err)
 	}
 	long opts =
 	    PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | (s->stacks ? PTRACE_O_TRACEEXIT : 0) |
-	    (s->follow ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0);
+	    (s->follow ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0) |
+	    /* a program under the filter cannot run without us: it dies with whytop */
+	    (s->seccomp ? PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL : 0);
 	for (size_t i = 0; i < n; i++) {
 		struct pt_proc *pp = &lg->procs[i];
 		pp->log = lg;

@@ -8,10 +8,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -76,7 +79,8 @@ static int trace_find_program(const char *name, char *out, size_t size)
 	return err;
 }
 
-static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct wt_err *err)
+static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2],
+				const struct sock_fprog *filter, struct wt_err *err)
 {
 	char file[4096];
 	int found = trace_find_program(argv[0], file, sizeof(file));
@@ -105,6 +109,16 @@ static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct 
 		char c;
 		while (read(go[0], &c, 1) < 0 && errno == EINTR)
 			; /* EOF: go (whytop kills it if it gives up) */
+		if (filter) { /* inject: stop only at the calls that matter (trace_int.h) */
+			if (geteuid() != 0)
+				prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+			if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, filter) < 0) {
+				int e = errno;
+				ssize_t w = write(ex[1], &e, sizeof(e));
+				(void)w;
+				_exit(127);
+			}
+		}
 		execv(file, argv);
 		int e = errno;
 		ssize_t w = write(ex[1], &e, sizeof(e));
@@ -226,8 +240,23 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 		return 0;
 	}
 
+	/* inject with -f (whytop inject, run --inject): a seccomp filter, unless every call is logged */
+	struct sock_fprog filter = {0, NULL};
+	if (o->ninject && s->follow && o->set) {
+		struct sc_set all = s->set;
+		for (size_t i = 0; i < o->ninject; i++)
+			for (size_t w = 0; w < sizeof(all.bits) / sizeof(all.bits[0]); w++)
+				all.bits[w] |= o->inject[i].set.bits[w];
+		int r = trace_seccomp_filter(&all, &filter, err);
+		if (r < 0) {
+			trace_free(s);
+			return r;
+		}
+		s->seccomp = true;
+	}
 	int go[2], ex[2];
-	pid_t child = trace_fork_program(o->argv, go, ex, err);
+	pid_t child = trace_fork_program(o->argv, go, ex, s->seccomp ? &filter : NULL, err);
+	free(filter.filter);
 	if (child < 0) {
 		trace_free(s);
 		return child;
