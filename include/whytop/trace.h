@@ -198,7 +198,7 @@ int trace_inject_errno(const char *name, int *e, struct wt_err *err);
 /*
  * strace's -e inject=SET:error=E|retval=N[:delay_enter=US][:delay_exit=US]
  * [:when=EXPR] (fault: -e fault=SET[:error=E][:when=EXPR], ENOSYS by
- * default), the text after "inject=" or "fault=".
+ * default), the text after "inject=" or "fault="; whytop adds :path=GLOB.
  */
 int trace_inject_parse(struct trace_inject *in, const char *spec, bool fault, struct wt_err *err);
 /* Does invocation n (from 1) of its calls fall on when? */

@@ -7,6 +7,8 @@
 # of the file fails. The program cannot run without its tracer under that
 # filter (each watched call would fail with ENOSYS), so it ends with
 # whytop: after SIGTERM, and after SIGKILL (PTRACE_O_EXITKILL), it is gone.
+# whytop run --inject takes strace's -e inject= rules (and path=), each
+# rule counting its own calls.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/inject_lib.sh"
 
@@ -23,6 +25,17 @@ cmp -s "$T_TMP/res" "$T_TMP/want" ||
 [ "$(inj_lines "$T_TMP/log" "^openat\(AT_FDCWD, \"$F\", O_RDONLY\) += -1 ENOENT \(No such file or directory\) \(INJECTED\)$")" = 1 ] ||
 	t_fail "whytop's log does not show one injected open: $(cat "$T_TMP/log")"
 grep -q "seccomp filter" "$T_TMP/log" || t_fail "the header does not name the seccomp filter: $(head -n 1 "$T_TMP/log")"
+
+# whytop run --inject, strace's spelling (and whytop's path=), two rules each counting its own calls
+timeout 60 "$WHYTOP" run --inject 'openat:error=ENOENT:when=2:path=*/file' \
+	--inject 'openat:retval=42:when=1:path=*/other' -- "$TARGETS/inj_opener" -n 3 "$F" "$T_TMP/other" \
+	>"$T_TMP/out.run" 2>"$T_TMP/log.run"
+st=$?
+[ "$st" = 0 ] || t_fail "whytop run --inject -- inj_opener: exit $st, want 0: $(cat "$T_TMP/log.run")"
+grep "^open " "$T_TMP/out.run" | awk '{ r = $5; if ($4 == "fd=42") r = "42"; print $2, $3, r }' >"$T_TMP/res"
+printf '1 0 ok\n1 1 42\n2 0 ENOENT\n2 1 ENOENT\n3 0 ok\n3 1 ENOENT\n' >"$T_TMP/want"
+cmp -s "$T_TMP/res" "$T_TMP/want" ||
+	t_fail "whytop run --inject: want $(cat "$T_TMP/want"), got: $(cat "$T_TMP/out.run")"
 
 for sig in TERM KILL; do
 	t_start "$WHYTOP" inject -e trace=openat --path "*/file" --error EACCES -- "$TARGETS/inj_opener" "$F" \

@@ -157,11 +157,18 @@ int trace_inject_parse(struct trace_inject *in, const char *spec, bool fault, st
 			r = inj_delay(v, &in->delay_exit_us, err, "delay_exit");
 		} else if (strcmp(t, "when") == 0) {
 			r = trace_inject_when(in, v, err);
+		} else if (strcmp(t, "path") == 0 && !fault) {
+			/* whytop's own (--path of whytop inject): strace has no such key */
+			if (!*v || strlen(v) >= sizeof(in->path))
+				r = wt_err_set(err, EINVAL, "path= wants a glob of 1 to %zu bytes",
+					       sizeof(in->path) - 1);
+			else
+				snprintf(in->path, sizeof(in->path), "%s", v);
 		} else {
 			r = wt_err_set(err, EINVAL,
 				       "an inject rule takes %s, not '%s'",
 				       fault ? "error= and when="
-					     : "error=, retval=, delay_enter=, delay_exit= and when=",
+					     : "error=, retval=, delay_enter=, delay_exit=, when= and path=",
 				       wt_escape_to(esc, sizeof(esc), t, strlen(t), 0));
 		}
 	}
