@@ -6,7 +6,8 @@
 # slow.txt logged "(DELAYED)" took at least 300 ms in the program, as many
 # opens of slow.txt took that long as whytop logged (give or take the one
 # held when whytop was stopped), and no open of
-# fast.txt did. --delay-exit is checked the same way.
+# fast.txt did. --delay-exit is checked the same way. A held thread does
+# not hold the others: another thread's opens go on during a 2 s delay.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/inject_lib.sh"
 
@@ -30,4 +31,18 @@ for how in --delay-enter --delay-exit; do
 	[ -z "$bad" ] || t_fail "$how on slow.txt slowed opens of fast.txt: $bad"
 	inj_after_end "$n" "after whytop inject $how"
 done
+
+# A delay holds only its thread: while thread 1's open of slow.txt is held
+# 2 s, the other thread's opens (every 100 ms) go on, stopping at whytop
+# as usual. Held by a sleep on whytop's tracer thread, none would return.
+t_start_ready "$T_TMP/opener2" "^ready" "$TARGETS/inj_opener" -t "$FAST" "$SLOW"
+OP=$T_PID
+inj_whytop "$T_TMP/log.t" "$OP" -e trace=openat --path '*/slow.txt' --delay-enter 2000000
+inj_wait "$T_TMP/log.t" "\(DELAYED\)$" 2 60 "whytop inject --delay-enter 2 s, two threads"
+inj_end INT "whytop inject --delay-enter, two threads"
+awk '/^open / && $6 >= 2000000 { if (seen) { print between; exit } seen = 1; between = 0 }
+	/^topen / && seen { between++ }' "$T_TMP/opener2" >"$T_TMP/between"
+[ -s "$T_TMP/between" ] || t_fail "no two opens of slow.txt held 2 s: $(grep '^open' "$T_TMP/opener2" | tail -n 5)"
+[ "$(cat "$T_TMP/between")" -ge 5 ] ||
+	t_fail "the other thread made $(cat "$T_TMP/between") opens while one open was held 2 s, want 5 or more: $(tail -n 20 "$T_TMP/opener2")"
 exit 0
