@@ -181,8 +181,9 @@ int cli_inject_loop(const char *sub, const struct trace_inject *rules, size_t n,
 	struct trace_session *s = NULL;
 	int status = CLI_OK, code = -1, r;
 	if (!sp_ok || trace_open(&s, &to, &err) < 0) {
-		status = cli_error(CLI_FAIL, sub, "%s",
-				   !sp_ok ? "cannot create a pipe (too many open files?)" : err.msg);
+		status =
+		    cli_error(CLI_FAIL, sub, "%s",
+			      !sp_ok ? "cannot create a pipe (too many open files?)" : err.msg);
 		goto out;
 	}
 	/* Tests and people wait for this line before the calls they want tampered with. */
@@ -277,8 +278,8 @@ static int inject_exec(int argc, char **argv)
 			break;
 		case INJ_DELAY_ENTER:
 		case INJ_DELAY_EXIT:
-			if (cli_parse_long(SUB, p.opt, "microseconds", p.arg, 0, TRACE_INJ_DELAY_MAX,
-					   &v))
+			if (cli_parse_long(SUB, p.opt, "microseconds", p.arg, 0,
+					   TRACE_INJ_DELAY_MAX, &v))
 				return CLI_USAGE;
 			*(opt == INJ_DELAY_ENTER ? &in.delay_enter_us : &in.delay_exit_us) =
 			    (uint64_t)v;
@@ -311,9 +312,10 @@ static int inject_exec(int argc, char **argv)
 	if (in.error && in.has_retval)
 		return cli_error(CLI_USAGE, SUB, "give --error or --retval, not both");
 	if (!in.error && !in.has_retval && !in.delay_enter_us && !in.delay_exit_us)
-		return cli_error(CLI_USAGE, SUB,
-				 "nothing to inject: give --error ERRNO, --retval N, --delay-enter US "
-				 "or --delay-exit US");
+		return cli_error(
+		    CLI_USAGE, SUB,
+		    "nothing to inject: give --error ERRNO, --retval N, --delay-enter US "
+		    "or --delay-exit US");
 	pid_t pid = 0;
 	if (optind >= argc)
 		return cli_error(CLI_USAGE, SUB,

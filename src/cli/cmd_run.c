@@ -120,9 +120,10 @@ static int run_exec(int argc, char **argv)
 		return cli_error(CLI_USAGE, SUB, "which program? (whytop run -- CMD ARGS)");
 	if (ninj) { /* the program under whytop inject's loop: its calls tampered with, logged */
 		if (trace || expr || output || json)
-			return cli_error(CLI_USAGE, SUB,
-					 "--inject logs the calls it tampers with and counts nothing: "
-					 "not with --trace, -e, -o or --json");
+			return cli_error(
+			    CLI_USAGE, SUB,
+			    "--inject logs the calls it tampers with and counts nothing: "
+			    "not with --trace, -e, -o or --json");
 		return cli_inject_loop(SUB, inj, ninj, 0, argv + i, -1, false);
 	}
 

@@ -74,7 +74,8 @@ int main(int argc, char **argv)
 			int e = errno;
 			long long dt = now_us() - t0;
 			const char *res = fd >= 0 ? "ok" : strerrorname_np(e);
-			printf("open %ld %d fd=%d %s %lld\n", r, i - first, fd, res ? res : "?", dt);
+			printf("open %ld %d fd=%d %s %lld\n", r, i - first, fd, res ? res : "?",
+			       dt);
 			if (fd >= 0)
 				close(fd);
 		}

@@ -45,8 +45,8 @@ static void test_when(void **state)
 	assert_string_equal(picked("2..5"), "2,3,4,5");
 	assert_string_equal(picked("2..9+3"), "2,5,8");
 	assert_string_equal(picked("2..9+"), "2,3,4,5,6,7,8,9");
-	const char *bad[] = {"0", "", "x", "2..1", "1..", "..3", "1+x", "65536", "1..65535", "3+0",
-			     "-1", "1 "};
+	const char *bad[] = {"0",   "",	     "x",	 "2..1", "1..", "..3",
+			     "1+x", "65536", "1..65535", "3+0",	 "-1",	"1 "};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (strcmp(picked(bad[i]), "refused") != 0)
 			fail_msg("when='%s' was taken", bad[i]);
@@ -75,7 +75,8 @@ static void test_parse(void **state)
 	(void)state;
 	struct trace_inject in;
 	struct wt_err err = {0};
-	assert_int_equal(trace_inject_parse(&in, "openat,open:error=ENOENT:when=2+2", false, &err), 0);
+	assert_int_equal(trace_inject_parse(&in, "openat,open:error=ENOENT:when=2+2", false, &err),
+			 0);
 	assert_int_equal(in.error, ENOENT);
 	assert_int_equal(in.first, 2);
 	assert_int_equal(in.step, 2);
@@ -87,7 +88,8 @@ static void test_parse(void **state)
 	assert_int_equal(in.retval, 0);
 	assert_int_equal(in.delay_exit_us, 500);
 
-	assert_int_equal(trace_inject_parse(&in, "openat:delay_enter=1000:path=*/x", false, &err), 0);
+	assert_int_equal(trace_inject_parse(&in, "openat:delay_enter=1000:path=*/x", false, &err),
+			 0);
 	assert_int_equal(in.delay_enter_us, 1000);
 	assert_string_equal(in.path, "*/x");
 	assert_int_equal(in.error, 0);

@@ -60,7 +60,8 @@ int trace_inject_when(struct trace_inject *in, const char *expr, struct wt_err *
 		ok = ok && inj_number(l, llen, 65534, &last) && last >= first;
 	}
 	if (ok && plus)
-		ok = !plus[1] ? (step = 1, true) : inj_number(plus + 1, strlen(plus + 1), 65535, &step);
+		ok = !plus[1] ? (step = 1, true)
+			      : inj_number(plus + 1, strlen(plus + 1), 65535, &step);
 	if (!ok)
 		return wt_err_set(err, EINVAL,
 				  "when='%s' is not FIRST, FIRST+, FIRST+STEP, FIRST..LAST or "
@@ -105,8 +106,7 @@ static int inj_delay(const char *v, uint64_t *out, struct wt_err *err, const cha
 {
 	char esc[64];
 	unsigned n = 0;
-	if (strcmp(v, "0") != 0 &&
-	    !inj_number(v, strlen(v), TRACE_INJ_DELAY_MAX, &n))
+	if (strcmp(v, "0") != 0 && !inj_number(v, strlen(v), TRACE_INJ_DELAY_MAX, &n))
 		return wt_err_set(err, EINVAL, "%s='%s' wants microseconds from 0 to %d", what,
 				  wt_escape_to(esc, sizeof(esc), v, strlen(v), 0),
 				  TRACE_INJ_DELAY_MAX);
@@ -132,7 +132,8 @@ int trace_inject_parse(struct trace_inject *in, const char *spec, bool fault, st
 			*next++ = '\0';
 		char *v = strchr(t, '=');
 		if (!v) {
-			r = wt_err_set(err, EINVAL, "'%s' in an inject rule wants a value (KEY=VALUE)",
+			r = wt_err_set(err, EINVAL,
+				       "'%s' in an inject rule wants a value (KEY=VALUE)",
 				       wt_escape_to(esc, sizeof(esc), t, strlen(t), 0));
 			break;
 		}
@@ -165,11 +166,11 @@ int trace_inject_parse(struct trace_inject *in, const char *spec, bool fault, st
 			else
 				snprintf(in->path, sizeof(in->path), "%s", v);
 		} else {
-			r = wt_err_set(err, EINVAL,
-				       "an inject rule takes %s, not '%s'",
-				       fault ? "error= and when="
-					     : "error=, retval=, delay_enter=, delay_exit=, when= and path=",
-				       wt_escape_to(esc, sizeof(esc), t, strlen(t), 0));
+			r = wt_err_set(
+			    err, EINVAL, "an inject rule takes %s, not '%s'",
+			    fault ? "error= and when="
+				  : "error=, retval=, delay_enter=, delay_exit=, when= and path=",
+			    wt_escape_to(esc, sizeof(esc), t, strlen(t), 0));
 		}
 	}
 	free(dup);
@@ -206,10 +207,11 @@ int trace_seccomp_filter(const struct sc_set *set, struct sock_fprog *prog, stru
 	if (!ctx)
 		return wt_err_set(err, ENOMEM, "cannot create a seccomp filter");
 	if (sysname_native_arch() == SCMP_ARCH_X86_64)
-		seccomp_arch_add(ctx, SCMP_ARCH_X86); /* int 0x80 must not slip by */
+		seccomp_arch_add(ctx, SCMP_ARCH_X86);		    /* int 0x80 must not slip by */
 	static const char *const always[] = {"execve", "execveat"}; /* the log starts there */
 	for (size_t i = 0; i < 2; i++)
-		seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), seccomp_syscall_resolve_name(always[i]), 0);
+		seccomp_rule_add(ctx, SCMP_ACT_TRACE(0), seccomp_syscall_resolve_name(always[i]),
+				 0);
 	static const uint32_t arches[] = {AUDIT_ARCH_X86_64, AUDIT_ARCH_I386};
 	for (size_t a = 0; a < 2; a++) {
 		for (long nr = 0; nr < SC_NR_MAX; nr++) {
