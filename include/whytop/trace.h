@@ -169,7 +169,7 @@ bool trace_line_matches(const struct trace_line *l, const char *filter);
 /* ---- fault injection (strace's -e inject=), in the ptrace backend ---- */
 
 enum { TRACE_INJ_TAMPERED = 1 /* "(INJECTED)" */, TRACE_INJ_DELAYED = 2 /* "(DELAYED)" */ };
-#define TRACE_INJ_MAX 16	 /* rules at once */
+#define TRACE_INJ_MAX 16	     /* rules at once */
 #define TRACE_INJ_DELAY_MAX 60000000 /* µs: a minute */
 
 /*

@@ -519,8 +519,8 @@ static int tr_expr(struct tr_args *a, const char *arg)
 					 TRACE_INJ_MAX);
 		if (trace_inject_parse(&a->inject[a->ninject], arg + (fault ? 6 : 7), fault, &e) <
 		    0)
-			return cli_error(CLI_USAGE, SUB, "-e %s %s", fault ? "fault=:" : "inject=:",
-					 e.msg);
+			return cli_error(CLI_USAGE, SUB, "-e %s %s",
+					 fault ? "fault=:" : "inject=:", e.msg);
 		a->ninject++;
 		return 0;
 	}

@@ -306,7 +306,8 @@ static const struct {
 } sclog_errnos[] = {
     {",open,openat,openat2,creat,", {"ENOENT", "EACCES", "EMFILE", "ENOSPC", "EEXIST", "EISDIR"}},
     {",read,pread64,readv,preadv,recvfrom,recvmsg,", {"EAGAIN", "EBADF", "EINTR", "EIO", NULL}},
-    {",write,pwrite64,writev,pwritev,sendto,sendmsg,", {"EAGAIN", "EBADF", "ENOSPC", "EPIPE", "EIO", NULL}},
+    {",write,pwrite64,writev,pwritev,sendto,sendmsg,",
+     {"EAGAIN", "EBADF", "ENOSPC", "EPIPE", "EIO", NULL}},
     {",connect,", {"ECONNREFUSED", "EACCES", "ETIMEDOUT", "ENETUNREACH", "EINTR", NULL}},
     {",accept,accept4,", {"EAGAIN", "EMFILE", "ECONNABORTED", "EINTR", NULL}},
     {",close,", {"EBADF", "EINTR", "EIO", NULL}},

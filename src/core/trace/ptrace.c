@@ -76,12 +76,12 @@ struct pt_task {
 	struct sccap spec[SCEV_MAX_CAPS]; /* what the call needs captured */
 	unsigned char *caps;		  /* SCEV_MAX_CAPS * SCEV_CAP_MAX, made on first use */
 	/* fault injection, the call in progress: */
-	bool inj_skipped;    /* its number was made -1 at entry: its exit stop sets inj_ret */
+	bool inj_skipped; /* its number was made -1 at entry: its exit stop sets inj_ret */
 	int64_t inj_ret;
-	unsigned inj_flags;  /* TRACE_INJ_* for its records */
+	unsigned inj_flags;   /* TRACE_INJ_* for its records */
 	uint64_t inj_exit_us; /* delay_exit of its rule */
-	uint64_t hold_until; /* a delay: this stop is not resumed before (wt_now_ns), 0 none */
-	bool want_exit;	     /* seccomp mode: between a seccomp stop and its exit stop */
+	uint64_t hold_until;  /* a delay: this stop is not resumed before (wt_now_ns), 0 none */
+	bool want_exit;	      /* seccomp mode: between a seccomp stop and its exit stop */
 };
 
 /* A task held in a syscall stop by a delay, until due (wt_now_ns). */
@@ -1108,9 +1108,8 @@ static void pt_stop(void *ctx, pid_t tid, int status)
 	struct pt_proc *pp = ctx;
 	pt_account(pp, tid, status);
 	struct target_stop ts = target_classify(status);
-	struct pt_task *k = ts.event == TE_SYSCALL_STOP || ts.event == TE_SECCOMP
-				? pt_task_find(pp, tid)
-				: NULL;
+	struct pt_task *k =
+	    ts.event == TE_SYSCALL_STOP || ts.event == TE_SECCOMP ? pt_task_find(pp, tid) : NULL;
 	if (k && k->hold_until) {
 		uint64_t due = k->hold_until;
 		k->hold_until = 0;

@@ -184,9 +184,10 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 		return wt_err_set(err, EINVAL,
 				  "stacks (-k) come from ptrace stops: use --backend ptrace with -k");
 	if (o->ninject && o->backend == SC_BACKEND_KERNEL)
-		return wt_err_set(err, EINVAL,
-				  "faults are injected at ptrace stops: use --backend ptrace (or auto) "
-				  "with inject");
+		return wt_err_set(
+		    err, EINVAL,
+		    "faults are injected at ptrace stops: use --backend ptrace (or auto) "
+		    "with inject");
 	if (o->ninject > TRACE_INJ_MAX)
 		return wt_err_set(err, EINVAL, "at most %d inject rules at once", TRACE_INJ_MAX);
 	for (size_t i = 0; !o->argv && i < o->npids; i++) {
@@ -240,7 +241,8 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 		return 0;
 	}
 
-	/* inject with -f (whytop inject, run --inject): a seccomp filter, unless every call is logged */
+	/* inject with -f (whytop inject, run --inject): a seccomp filter, unless every call is
+	 * logged */
 	struct sock_fprog filter = {0, NULL};
 	if (o->ninject && s->follow && o->set) {
 		struct sc_set all = s->set;
