@@ -285,6 +285,10 @@ static void tr_json_call(struct tr_ctx *c, const struct trace_rec *r, const stru
 		json_field_int(&j, "ret", (long long)r->sc.ret);
 		const char *e = tr_failed(r->sc.ret) ? sysdecode_errno_name((int)-r->sc.ret) : NULL;
 		json_field_string(&j, "errno", e);
+		if (r->injected) { /* -e inject=: what was done to it, as the log's marks */
+			json_field_bool(&j, "injected", r->injected & TRACE_INJ_TAMPERED);
+			json_field_bool(&j, "delayed", r->injected & TRACE_INJ_DELAYED);
+		}
 		uint64_t t_exit = r->sc.t_exit_ns ? r->sc.t_exit_ns : r->t_ns;
 		json_key(&j, "duration");
 		if (k->t_entry && t_exit >= k->t_entry)

@@ -50,4 +50,22 @@ grep "^openat(" "$T_TMP/log2" | head -n 3 >"$T_TMP/calls2"
 	[ "$(grep -c INJECTED "$T_TMP/calls2")" = 1 ] ||
 	t_fail "-e fault=openat:when=1: want the first call only to fail with ENOSYS: $(cat "$T_TMP/calls2")"
 grep -q " ENOSYS " "$T_TMP/opener" || t_fail "the opener did not see the ENOSYS: $(tail -n 5 "$T_TMP/opener")"
+
+# --json: the tampered calls say so ("injected": true), the others do not
+t_start "$WHYTOP" trace --json -o "$T_TMP/json" -e trace=openat -e inject=openat:error=EIO:when=2+2 "$OP" 2>"$T_TMP/log3"
+WT=$T_PID
+t_wait_for 20 grep -q "^whytop trace: ptrace" "$T_TMP/log3" || t_fail "whytop trace --json did not start: $(cat "$T_TMP/log3")"
+inj_wait "$T_TMP/json" '"injected": ?true' 2 30 "whytop trace --json -e inject="
+inj_end INT "whytop trace --json -e inject="
+python3 - "$T_TMP/json" <<'PY' || t_fail "whytop trace --json -e inject=: $(head -n 4 "$T_TMP/json")"
+import json, sys
+calls = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+calls = [c for c in calls if c.get("type") == "syscall" and c.get("name") == "openat" and c.get("ret") is not None]
+assert len(calls) >= 3, "want 3 openat objects, got %d" % len(calls)
+for i, c in enumerate(calls):
+    inj = c.get("injected", False)
+    assert inj == (i % 2 == 1), "object %d: injected=%r: %r" % (i, inj, c)
+    if inj:
+        assert c["errno"] == "EIO" and c["ret"] == -5, c
+PY
 exit 0
