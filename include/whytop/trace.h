@@ -50,6 +50,7 @@ struct trace_rec {
 	 * valid during the callback only. NULL: none asked for or none taken.
 	 */
 	const struct stack_thread *stack;
+	unsigned injected; /* TRACE_INJ_*: what fault injection did to this call */
 };
 
 struct trace_opts {
@@ -67,6 +68,9 @@ struct trace_opts {
 	 * the front end chooses ptrace and says so).
 	 */
 	bool stacks;
+	/* Fault injection (ptrace backend only: KERNEL is refused, AUTO picks ptrace). */
+	const struct trace_inject *inject;
+	size_t ninject;
 };
 
 struct trace_session;
@@ -177,5 +181,43 @@ void trace_ring_free(struct trace_ring *r);
  * "!" alone for failed calls only, or "!word" to exclude. Empty: all.
  */
 bool trace_line_matches(const struct trace_line *l, const char *filter);
+
+/* ---- fault injection (strace's -e inject=), in the ptrace backend ---- */
+
+enum { TRACE_INJ_TAMPERED = 1 /* "(INJECTED)" */, TRACE_INJ_DELAYED = 2 /* "(DELAYED)" */ };
+#define TRACE_INJ_MAX 16	     /* rules at once */
+#define TRACE_INJ_DELAY_MAX 60000000 /* µs: a minute */
+
+/*
+ * One rule: calls of set (and, with path, whose path argument matches the
+ * glob, fnmatch without FNM_PATHNAME, on the path as the call gives it)
+ * are counted per rule; invocations first, first+step, ... up to last are
+ * tampered with: not run and made to return -error (error > 0) or retval
+ * (has_retval), and/or held delay_enter_us before and delay_exit_us after.
+ */
+struct trace_inject {
+	struct sc_set set;
+	int error;
+	bool has_retval;
+	int64_t retval;
+	uint64_t delay_enter_us, delay_exit_us;
+	unsigned first, last, step; /* when=; default 1, UINT_MAX, 1: every call */
+	char path[256];		    /* "" any */
+};
+
+/* A rule that applies to every call of an empty set: fill set, then the rest. */
+void trace_inject_init(struct trace_inject *in);
+/* when=FIRST[..LAST][+[STEP]] (strace's): "3" the third only, "3+" from the third on. */
+int trace_inject_when(struct trace_inject *in, const char *expr, struct wt_err *err);
+/* "ENOENT" or a number from 1 to 4095 into *e. */
+int trace_inject_errno(const char *name, int *e, struct wt_err *err);
+/*
+ * strace's -e inject=SET:error=E|retval=N[:delay_enter=US][:delay_exit=US]
+ * [:when=EXPR] (fault: -e fault=SET[:error=E][:when=EXPR], ENOSYS by
+ * default), the text after "inject=" or "fault="; whytop adds :path=GLOB.
+ */
+int trace_inject_parse(struct trace_inject *in, const char *spec, bool fault, struct wt_err *err);
+/* Does invocation n (from 1) of its calls fall on when? */
+bool trace_inject_due(const struct trace_inject *in, uint64_t n);
 
 #endif

@@ -15,11 +15,12 @@
 #include <whytop/syscalls.h>
 #include <whytop/util.h>
 
+#include "cmd_inject.h"
 #include "syscalls_report.h"
 
 #define SUB "run"
 
-enum { RUN_JSON = CLI_LONG_ONLY, RUN_TRACE, RUN_SORT };
+enum { RUN_JSON = CLI_LONG_ONLY, RUN_TRACE, RUN_SORT, RUN_INJECT };
 
 static const struct cli_opt run_opts[] = {
     {.name = "trace",
@@ -39,6 +40,15 @@ static const struct cli_opt run_opts[] = {
      .arg = "KEY",
      .help = "time (default), calls, errors, avg, rate, name"},
     {.name = "json", .key = RUN_JSON, .help = "the summary as one JSON object"},
+    /* ---- inject (cmd_inject.c) ---- */
+    {.name = "inject",
+     .key = RUN_INJECT,
+     .arg = "SET:error=E",
+     .help = "fault injection instead of the summary, strace's -e inject=\n"
+	     "syntax (SET:error=E|retval=N[:delay_enter=US][:delay_exit=US]\n"
+	     "[:when=EXPR][:path=GLOB]), again for more rules; see\n"
+	     "'whytop inject'"},
+    /* ---- end inject ---- */
     {NULL},
 };
 
@@ -63,6 +73,10 @@ static int run_exec(int argc, char **argv)
 	struct cli_parse p;
 	char esc[64];
 	int json = 0, sort = SC_SORT_TIME, i, opt;
+	/* --inject: rules for cli_inject_loop (cmd_inject.c) */
+	static struct trace_inject inj[TRACE_INJ_MAX];
+	size_t ninj = 0;
+	struct wt_err ierr;
 
 	cli_parse_init(&p, &cli_cmd_run, argc, argv);
 	while ((opt = cli_getopt(&p)) != CLI_END) {
@@ -83,6 +97,15 @@ static int run_exec(int argc, char **argv)
 		case 'o':
 			output = p.arg;
 			break;
+		case RUN_INJECT:
+			if (ninj == TRACE_INJ_MAX)
+				return cli_error(CLI_USAGE, SUB, "at most %d --inject rules",
+						 TRACE_INJ_MAX);
+			wt_err_clear(&ierr);
+			if (trace_inject_parse(&inj[ninj], p.arg, false, &ierr) < 0)
+				return cli_error(CLI_USAGE, SUB, "--inject: %s", ierr.msg);
+			ninj++;
+			break;
 		case RUN_SORT:
 			sort = sc_report_sort_key(p.arg);
 			if (sort < 0)
@@ -95,6 +118,14 @@ static int run_exec(int argc, char **argv)
 	i = optind;
 	if (i >= argc)
 		return cli_error(CLI_USAGE, SUB, "which program? (whytop run -- CMD ARGS)");
+	if (ninj) { /* the program under whytop inject's loop: its calls tampered with, logged */
+		if (trace || expr || output || json)
+			return cli_error(
+			    CLI_USAGE, SUB,
+			    "--inject logs the calls it tampers with and counts nothing: "
+			    "not with --trace, -e, -o or --json");
+		return cli_inject_loop(SUB, inj, ninj, 0, argv + i, -1, false);
+	}
 
 	FILE *out = stderr;
 	if (output && !(out = fopen(output, "we"))) /* not inherited by the program */

@@ -285,6 +285,10 @@ static void tr_json_call(struct tr_ctx *c, const struct trace_rec *r, const stru
 		json_field_int(&j, "ret", (long long)r->sc.ret);
 		const char *e = tr_failed(r->sc.ret) ? sysdecode_errno_name((int)-r->sc.ret) : NULL;
 		json_field_string(&j, "errno", e);
+		if (r->injected) { /* -e inject=: what was done to it, as the log's marks */
+			json_field_bool(&j, "injected", r->injected & TRACE_INJ_TAMPERED);
+			json_field_bool(&j, "delayed", r->injected & TRACE_INJ_DELAYED);
+		}
 		uint64_t t_exit = r->sc.t_exit_ns ? r->sc.t_exit_ns : r->t_ns;
 		json_key(&j, "duration");
 		if (k->t_entry && t_exit >= k->t_entry)
@@ -475,6 +479,8 @@ struct tr_args {
 	const char *output;
 	double duration;
 	enum sc_backend backend;
+	struct trace_inject inject[TRACE_INJ_MAX]; /* -e inject= / fault= */
+	size_t ninject;
 };
 
 /* "1,2,3": each a process (thread ids refused); said on stderr. */
@@ -507,6 +513,21 @@ static int tr_add_pids(struct tr_args *a, const char *list)
 static int tr_expr(struct tr_args *a, const char *arg)
 {
 	char esc[128];
+	bool fault = strncmp(arg, "fault=", 6) == 0;
+	if (fault || strncmp(arg, "inject=", 7) == 0) {
+		/* strace's fault injection: done at ptrace stops (trace.h) */
+		struct wt_err e;
+		wt_err_clear(&e);
+		if (a->ninject == TRACE_INJ_MAX)
+			return cli_error(CLI_USAGE, SUB, "at most %d -e inject= rules",
+					 TRACE_INJ_MAX);
+		if (trace_inject_parse(&a->inject[a->ninject], arg + (fault ? 6 : 7), fault, &e) <
+		    0)
+			return cli_error(CLI_USAGE, SUB, "-e %s %s",
+					 fault ? "fault=:" : "inject=:", e.msg);
+		a->ninject++;
+		return 0;
+	}
 	if (strncmp(arg, "status=", 7) == 0) {
 		const char *v = arg + 7;
 		if (strcmp(v, "successful") == 0)
@@ -620,6 +641,10 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 	if (a->json && a->summary)
 		return cli_error(CLI_USAGE, SUB,
 				 "give --json (the log) or -c (the summary), not both");
+	if (a->ninject && a->backend == SC_BACKEND_KERNEL)
+		return cli_error(CLI_USAGE, SUB,
+				 "-e inject= tampers with calls at ptrace stops: not with "
+				 "--backend kernel");
 	if (a->stacks && a->summary)
 		return cli_error(CLI_USAGE, SUB,
 				 "-k prints stacks in the log and -c prints no log: give one of them");
@@ -753,7 +778,9 @@ static int trace_exec(int argc, char **argv)
 				.set = a.set_expr ? &a.set : NULL,
 				.strsize = (unsigned)a.strsize,
 				.fd_paths = a.fd_paths,
-				.stacks = a.stacks};
+				.stacks = a.stacks,
+				.inject = a.ninject ? a.inject : NULL,
+				.ninject = a.ninject};
 	/* -k: stacks come from ptrace stops; said in the header line when not asked for */
 	const char *k_note = "";
 	if (a.stacks && a.backend != SC_BACKEND_PTRACE) {

@@ -19,6 +19,8 @@
 #include <whytop/decode.h>
 #include <whytop/trace.h>
 
+#include "ui/widgets.h"
+
 #include "ui/syscalls_log.h"
 #include "ui/tab.h"
 #include "ui/ui_int.h"
@@ -41,6 +43,10 @@ struct sclog {
 	size_t nidx;
 	int height;
 	pid_t tid; /* 0: the whole process */
+	/* `i`: a fault injected into one call (a rule of trace.h), until `i` again */
+	struct trace_inject inj;
+	bool inj_on;
+	char inj_desc[120];
 };
 
 struct sclog *sclog_new(void)
@@ -107,6 +113,11 @@ void sclog_start(struct sclog *l, struct tab_ctx *ctx, pid_t tid)
 			       .backend = l->stacks ? SC_BACKEND_PTRACE : l->backend,
 			       .stacks = l->stacks,
 			       .follow = tid == 0, .strsize = 32};
+	if (l->inj_on) { /* injection is done at ptrace stops */
+		o.inject = &l->inj;
+		o.ninject = 1;
+		o.backend = SC_BACKEND_PTRACE;
+	}
 	if (trace_open(&l->s, &o, &err) < 0) {
 		snprintf(l->error, sizeof(l->error), "%s", err.msg);
 		l->s = NULL;
@@ -212,6 +223,10 @@ void sclog_draw(struct sclog *l, struct tab_ctx *ctx, WINDOW *win)
 	x += ui_put(win, 0, x, -1, lost ? ui_attr(UI_E_ERROR) : ui_attr(UI_E_VALUE), buf);
 	if (l->stacks)
 		x += ui_put(win, 0, x, -1, ui_attr(UI_E_VALUE), "   Stacks: on (Enter shows one)");
+	if (l->inj_on && l->s) {
+		snprintf(buf, sizeof(buf), "   INJECTING: %s (i: stop)", l->inj_desc);
+		x += ui_put(win, 0, x, -1, ui_attr(UI_E_ERROR), buf);
+	}
 	if (l->paused)
 		x += ui_put(win, 0, x, -1, ui_attr(UI_E_WARNING), "   [PAUSED]");
 	else if (l->sel)
@@ -279,6 +294,99 @@ static void sclog_show(struct sclog *l, size_t pos)
 	char *text = wt_buf_steal(&b);
 	ui_dialog_message(t->kind == TRACE_SYSCALL ? t->name : "event", text ? text : "");
 	free(text);
+}
+
+/*
+ * The errnos a call's man page lists first (ERRORS), for the menu of `i`;
+ * any other call gets the generic ones.
+ */
+static const struct {
+	const char *calls; /* ",name,name," */
+	const char *errnos[6];
+} sclog_errnos[] = {
+    {",open,openat,openat2,creat,", {"ENOENT", "EACCES", "EMFILE", "ENOSPC", "EEXIST", "EISDIR"}},
+    {",read,pread64,readv,preadv,recvfrom,recvmsg,", {"EAGAIN", "EBADF", "EINTR", "EIO", NULL}},
+    {",write,pwrite64,writev,pwritev,sendto,sendmsg,",
+     {"EAGAIN", "EBADF", "ENOSPC", "EPIPE", "EIO", NULL}},
+    {",connect,", {"ECONNREFUSED", "EACCES", "ETIMEDOUT", "ENETUNREACH", "EINTR", NULL}},
+    {",accept,accept4,", {"EAGAIN", "EMFILE", "ECONNABORTED", "EINTR", NULL}},
+    {",close,", {"EBADF", "EINTR", "EIO", NULL}},
+    {",mmap,brk,mprotect,", {"ENOMEM", "EACCES", "EAGAIN", NULL}},
+    {",stat,lstat,newfstatat,statx,access,faccessat,faccessat2,readlink,readlinkat,",
+     {"ENOENT", "EACCES", "ENOTDIR", "ELOOP", NULL}},
+    {",unlink,unlinkat,rename,renameat,renameat2,mkdir,mkdirat,rmdir,",
+     {"EACCES", "ENOENT", "EEXIST", "ENOSPC", "EROFS", NULL}},
+    {",clone,clone3,fork,vfork,", {"EAGAIN", "ENOMEM", NULL}},
+    {NULL, {"EPERM", "EIO", "ENOMEM", "EINTR", "EAGAIN", NULL}},
+};
+
+/* `i`: inject a fault into the selected line's call (a menu of errnos, a confirm), or stop. */
+static unsigned sclog_inject_key(struct sclog *l, struct tab_ctx *ctx, size_t pos)
+{
+	char text[400];
+	if (l->inj_on) {
+		snprintf(text, sizeof(text), "Stop injecting (%s)?", l->inj_desc);
+		if (!ui_dialog_confirm("Fault injection", text))
+			return UI_REDRAW;
+		l->inj_on = false;
+		sclog_start(l, ctx, l->tid);
+		if (l->error[0])
+			tab_error(ctx, "%s", l->error);
+		else
+			tab_status(ctx, "No more injection: every call runs as it would");
+		return UI_REDRAW;
+	}
+	const struct trace_line *t =
+	    l->nidx ? trace_ring_get(l->ring, l->idx[pos < l->nidx ? pos : l->nidx - 1]) : NULL;
+	if (!t || t->kind != TRACE_SYSCALL || !t->name[0]) {
+		tab_error(ctx, "Select a call's line first (arrows, p to pause): i makes that "
+			       "call fail");
+		return UI_REDRAW;
+	}
+	char key[48];
+	snprintf(key, sizeof(key), ",%s,", t->name);
+	size_t row = 0;
+	while (sclog_errnos[row].calls && !strstr(sclog_errnos[row].calls, key))
+		row++;
+	const char *items[6];
+	int n = 0;
+	while (n < 6 && sclog_errnos[row].errnos[n])
+		n++;
+	char title[80];
+	snprintf(title, sizeof(title), "Make %s fail with", t->name);
+	for (int i = 0; i < n; i++)
+		items[i] = sclog_errnos[row].errnos[i];
+	int c = ui_dialog_menu(title, items, n, 0);
+	if (c < 0)
+		return UI_REDRAW;
+	struct trace_inject in;
+	struct wt_err err;
+	wt_err_clear(&err);
+	trace_inject_init(&in);
+	if (sc_set_parse(&in.set, t->name, &err) < 0 ||
+	    trace_inject_errno(items[c], &in.error, &err) < 0) {
+		tab_error(ctx, "%s", err.msg);
+		return UI_REDRAW;
+	}
+	snprintf(text, sizeof(text),
+		 "Every %s of %s %d will fail with %s (%s) without running,\n"
+		 "until you press i again. The process stops at each of its\n"
+		 "calls meanwhile (ptrace). Inject?",
+		 t->name, l->tid ? "thread" : "process", (int)(l->tid ? l->tid : ctx->pid),
+		 items[c], strerror(in.error));
+	if (!ui_dialog_confirm("Fault injection", text))
+		return UI_REDRAW;
+	l->inj = in;
+	l->inj_on = true;
+	snprintf(l->inj_desc, sizeof(l->inj_desc), "%s fails with %s", t->name, items[c]);
+	sclog_start(l, ctx, l->tid);
+	if (l->error[0]) {
+		l->inj_on = false;
+		tab_error(ctx, "%s", l->error);
+		return UI_REDRAW;
+	}
+	tab_status(ctx, "Injecting: %s; i stops it", l->inj_desc);
+	return UI_REDRAW;
 }
 
 unsigned sclog_key(struct sclog *l, struct tab_ctx *ctx, int key)
@@ -352,6 +460,8 @@ unsigned sclog_key(struct sclog *l, struct tab_ctx *ctx, int key)
 						    "process runs slower); Enter shows it"
 						  : "No more stacks");
 		return UI_REDRAW;
+	case 'i':
+		return sclog_inject_key(l, ctx, pos);
 	case KEY_END:
 		l->sel = 0;
 		l->paused = false;

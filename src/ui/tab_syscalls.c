@@ -473,5 +473,5 @@ const struct tab_ops tab_syscalls_ops = {
     .poll_fd = sctab_poll_fd,
     .on_fd = sctab_on_fd,
     .help = "l log/rates  p pause  r reset  t thread  w window  s/< > sort  b backend; "
-	    "log: / filter  Enter call  End follow  c clear  k stacks  b backend",
+	    "log: / filter  Enter call  End follow  c clear  k stacks  b backend  i inject",
 };

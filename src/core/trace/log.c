@@ -248,7 +248,8 @@ size_t trace_log_result_at(const char *s)
  * result goes to column 40 as strace's tabto puts it, then -T, then the
  * line ends.
  */
-static void tl_finish(struct trace_log *l, const char *text, bool timed, uint64_t dt_ns)
+static void tl_finish(struct trace_log *l, const char *text, bool timed, uint64_t dt_ns,
+		      unsigned injected)
 {
 	size_t at = trace_log_result_at(text);
 	if (at == (size_t)-1) {
@@ -260,6 +261,11 @@ static void tl_finish(struct trace_log *l, const char *text, bool timed, uint64_
 			tl_puts(l, " ");
 		tl_puts(l, text + at + 1); /* "= ..." */
 	}
+	/* fault injection, as strace marks it */
+	if (injected & TRACE_INJ_TAMPERED)
+		tl_puts(l, " (INJECTED)");
+	if (injected & TRACE_INJ_DELAYED)
+		tl_puts(l, " (DELAYED)");
 	if (l->o.show_time && timed) {
 		char s[48];
 		snprintf(s, sizeof(s), " <%" PRIu64 ".%06" PRIu64 ">",
@@ -344,7 +350,7 @@ static void tl_exit(struct trace_log *l, const struct trace_rec *r)
 	l->open_tid = 0;
 	bool timed = c && t_exit >= c->t_entry_ns;
 	uint64_t dt = timed ? t_exit - c->t_entry_ns : 0;
-	tl_finish(l, l->tmp.data ? l->tmp.data : "", timed, dt);
+	tl_finish(l, l->tmp.data ? l->tmp.data : "", timed, dt, r->injected);
 	if (c) {
 		tl_stack_out(l, c);
 		tl_drop(l, c);
@@ -602,7 +608,7 @@ static void tl_unreturned(struct trace_log *l, const struct trace_rec *r)
 			tl_resumed(l, c->arch, c->nr);
 		}
 		l->open_tid = 0;
-		tl_finish(l, ") = ?", false, 0);
+		tl_finish(l, ") = ?", false, 0, 0);
 		tl_stack_out(l, c);
 	}
 	tl_drop(l, c);

@@ -43,8 +43,10 @@
  * stopped. A launched program still running runs on, untraced.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <linux/audit.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +75,20 @@ struct pt_task {
 	struct scev ev; /* the entry (its captures point into caps) */
 	struct sccap spec[SCEV_MAX_CAPS]; /* what the call needs captured */
 	unsigned char *caps;		  /* SCEV_MAX_CAPS * SCEV_CAP_MAX, made on first use */
+	/* fault injection, the call in progress: */
+	bool inj_skipped; /* its number was made -1 at entry: its exit stop sets inj_ret */
+	int64_t inj_ret;
+	unsigned inj_flags;   /* TRACE_INJ_* for its records */
+	uint64_t inj_exit_us; /* delay_exit of its rule */
+	uint64_t hold_until;  /* a delay: this stop is not resumed before (wt_now_ns), 0 none */
+	bool want_exit;	      /* seccomp mode: between a seccomp stop and its exit stop */
+};
+
+/* A task held in a syscall stop by a delay, until due (wt_now_ns). */
+struct pt_delay {
+	pid_t tid;
+	uint64_t due;
+	int req; /* how it goes on then: PTRACE_SYSCALL or PTRACE_CONT */
 };
 
 /* -k: the copy taken at a logged entry, unwound by pt_drain. */
@@ -112,6 +128,17 @@ struct pt_proc {
 	size_t ntasks, cap;
 	int rc;
 	struct wt_err err;
+	/*
+	 * Delays: the target's thread adds a held task; a helper thread
+	 * sleeps until the first is due and runs a job (target_call) that
+	 * resumes the due ones, so no stop of another task waits for it.
+	 */
+	pthread_mutex_t dlock;
+	pthread_cond_t dcond; /* CLOCK_MONOTONIC */
+	struct pt_delay *delays;
+	size_t ndelays, dcap;
+	pthread_t dthread;
+	bool dthread_on, dquit;
 };
 
 struct pt_log {
@@ -130,6 +157,9 @@ struct pt_log {
 	struct pt_dbg *dbg;
 	size_t ndbg;
 	uint64_t drains;
+	/* fault injection: calls seen per rule; off once close began */
+	uint64_t inj_count[TRACE_INJ_MAX];
+	atomic_bool inj_off;
 };
 
 static uint64_t pt_realtime_ns(void)
@@ -710,6 +740,216 @@ static bool pt_last_of_process(const struct pt_proc *pp, const struct pt_task *k
 	return true;
 }
 
+/* ---- fault injection ---- */
+
+/* Does one of the call's path arguments (its entry strings, a %file call) match glob? */
+static bool pt_path_matches(pid_t tid, const struct __ptrace_syscall_info *in, long nr,
+			    const char *glob)
+{
+	if (!(sysdecode_classes(in->arch, nr) & SC_CLASS_FILE))
+		return false;
+	struct sccap spec[SCEV_MAX_CAPS];
+	int n = sysdecode_captures(in->arch, nr, SCEV_CAP_MAX - 1, spec);
+	static __thread unsigned char buf[SCEV_CAP_MAX + 1];
+	for (int i = 0; i < n && i < SCEV_MAX_CAPS; i++) {
+		if (spec[i].how != SCCAP_STR || spec[i].at_exit || spec[i].arg > 5)
+			continue;
+		uint64_t a = in->entry.args[spec[i].arg];
+		if (in->arch == AUDIT_ARCH_I386)
+			a = (uint32_t)a;
+		if (!a)
+			continue;
+		struct scev_cap c = {0};
+		pt_read_string(tid, a, buf, SCEV_CAP_MAX, &c);
+		if (c.state != SCEV_CAP_OK || c.cut)
+			continue;
+		buf[c.len] = '\0';
+		if (fnmatch(glob, (const char *)buf, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * At a call's entry stop: the first rule whose set (and path) it matches
+ * and whose when= its count falls on tampers with it. An error or retval
+ * skips the call (orig_rax = -1: the kernel runs nothing and goes to the
+ * exit stop, where pt_inject_exit writes the result); a delay holds the
+ * task in this stop (pt_stop hands it to the delay list).
+ */
+static void pt_inject_entry(struct pt_proc *pp, struct pt_task *k,
+			    const struct __ptrace_syscall_info *in, long nr)
+{
+	struct pt_log *lg = pp->log;
+	struct trace_session *s = lg->s;
+	k->inj_skipped = false;
+	k->inj_flags = 0;
+	k->inj_exit_us = 0;
+	if (!s->ninject || atomic_load(&lg->inj_off))
+		return;
+	for (size_t i = 0; i < s->ninject; i++) {
+		const struct trace_inject *ru = &s->inject[i];
+		if (!sc_set_has(&ru->set, in->arch, nr))
+			continue;
+		if (ru->path[0] && !pt_path_matches(k->tid, in, nr, ru->path))
+			continue;
+		uint64_t n = __atomic_add_fetch(&lg->inj_count[i], 1, __ATOMIC_RELAXED);
+		if (!trace_inject_due(ru, n))
+			continue;
+		if (ru->error || ru->has_retval) {
+			struct user_regs_struct regs;
+			if (ptrace(PTRACE_GETREGS, k->tid, 0, &regs) == 0) {
+				regs.orig_rax = (unsigned long long)-1;
+				/* at a seccomp stop a skipped call returns what rax holds */
+				regs.rax = (unsigned long long)(ru->error ? -(int64_t)ru->error
+									  : ru->retval);
+				if (ptrace(PTRACE_SETREGS, k->tid, 0, &regs) == 0) {
+					k->inj_skipped = true;
+					k->inj_ret = ru->error ? -(int64_t)ru->error : ru->retval;
+					k->inj_flags |= TRACE_INJ_TAMPERED;
+				}
+			}
+		}
+		if (ru->delay_enter_us) {
+			k->hold_until = wt_now_ns() + ru->delay_enter_us * 1000ull;
+			k->inj_flags |= TRACE_INJ_DELAYED;
+		}
+		if (ru->delay_exit_us) {
+			k->inj_exit_us = ru->delay_exit_us;
+			k->inj_flags |= TRACE_INJ_DELAYED;
+		}
+		break;
+	}
+}
+
+/* At the exit stop of a call pt_inject_entry tampered with: its result, its delay. */
+static void pt_inject_exit(struct pt_task *k)
+{
+	if (k->inj_skipped) {
+		k->inj_skipped = false;
+		struct user_regs_struct regs;
+		if (ptrace(PTRACE_GETREGS, k->tid, 0, &regs) == 0) {
+			regs.rax = (unsigned long long)k->inj_ret;
+			ptrace(PTRACE_SETREGS, k->tid, 0, &regs);
+		}
+	}
+	if (k->inj_exit_us)
+		k->hold_until = wt_now_ns() + k->inj_exit_us * 1000ull;
+	k->inj_exit_us = 0;
+}
+
+static void *pt_delay_main(void *arg);
+
+/* Hold tid until due, then resume it with req: 0, or -1 when it must go on now. */
+static int pt_delay_add(struct pt_proc *pp, pid_t tid, uint64_t due, int req)
+{
+	if (atomic_load(&pp->log->inj_off))
+		return -1;
+	int r = -1;
+	pthread_mutex_lock(&pp->dlock);
+	if (pp->ndelays == pp->dcap) {
+		size_t cap = pp->dcap ? pp->dcap * 2 : 8;
+		void *p = realloc(pp->delays, cap * sizeof(*pp->delays));
+		if (!p)
+			goto out;
+		pp->delays = p;
+		pp->dcap = cap;
+	}
+	if (!pp->dthread_on) {
+		if (pthread_create(&pp->dthread, NULL, pt_delay_main, pp) != 0)
+			goto out;
+		pp->dthread_on = true;
+	}
+	pp->delays[pp->ndelays++] = (struct pt_delay){tid, due, req};
+	pthread_cond_signal(&pp->dcond);
+	r = 0;
+out:
+	pthread_mutex_unlock(&pp->dlock);
+	return r;
+}
+
+/* On the target's thread: resume the held tasks that are due (all: every one). */
+static void pt_delay_release(struct pt_proc *pp, bool all)
+{
+	uint64_t now = wt_now_ns();
+	pid_t go[64];
+	int req[64];
+	size_t ngo;
+	do {
+		ngo = 0;
+		pthread_mutex_lock(&pp->dlock);
+		for (size_t i = 0; i < pp->ndelays && ngo < 64;) {
+			if (all || pp->delays[i].due <= now) {
+				req[ngo] = pp->delays[i].req;
+				go[ngo++] = pp->delays[i].tid;
+				pp->delays[i] = pp->delays[--pp->ndelays];
+			} else {
+				i++;
+			}
+		}
+		pthread_mutex_unlock(&pp->dlock);
+		for (size_t i = 0; i < ngo; i++)
+			if (pt_task_find(pp, go[i])) /* else gone meanwhile */
+				ptrace((enum __ptrace_request)req[i], go[i], 0, 0);
+	} while (ngo == 64);
+}
+
+static void pt_delay_job(void *arg)
+{
+	pt_delay_release(arg, false);
+}
+
+/* The helper: sleeps until the first delay is due, then has the target resume it. */
+static void *pt_delay_main(void *arg)
+{
+	struct pt_proc *pp = arg;
+	pthread_mutex_lock(&pp->dlock);
+	while (!pp->dquit) {
+		if (!pp->ndelays) {
+			pthread_cond_wait(&pp->dcond, &pp->dlock);
+			continue;
+		}
+		uint64_t first = UINT64_MAX;
+		for (size_t i = 0; i < pp->ndelays; i++)
+			if (pp->delays[i].due < first)
+				first = pp->delays[i].due;
+		if (first <= wt_now_ns()) {
+			pthread_mutex_unlock(&pp->dlock);
+			int r = target_call(pp->target, pt_delay_job, pp);
+			pthread_mutex_lock(&pp->dlock);
+			if (r < 0)
+				break; /* the target is going: its end lets every task go */
+			continue;
+		}
+		struct timespec ts = {(time_t)(first / 1000000000ull),
+				      (long)(first % 1000000000ull)};
+		pthread_cond_timedwait(&pp->dcond, &pp->dlock, &ts);
+	}
+	pthread_mutex_unlock(&pp->dlock);
+	return NULL;
+}
+
+/* Close: no new injection; the helper ends (its job, if queued, still runs). */
+static void pt_delay_stop(struct pt_proc *pp)
+{
+	pthread_mutex_lock(&pp->dlock);
+	pp->dquit = true;
+	pthread_cond_signal(&pp->dcond);
+	bool on = pp->dthread_on;
+	pp->dthread_on = false;
+	pthread_mutex_unlock(&pp->dlock);
+	if (on)
+		pthread_join(pp->dthread, NULL);
+}
+
+static bool pt_any_skipped(const struct pt_proc *pp)
+{
+	for (size_t i = 0; i < pp->ntasks; i++)
+		if (pp->tasks[i].inj_skipped)
+			return true;
+	return false;
+}
+
 static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrace_syscall_info *in)
 {
 	struct trace_session *s = pp->log->s;
@@ -726,6 +966,7 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 	} else if (s->stacks && pt_is_execve(in->arch, nr)) {
 		pt_wait_unwound(pp->log); /* the copies so far need the image exec replaces */
 	}
+	pt_inject_entry(pp, k, in, nr);
 	if (!sc_set_has(&s->set, in->arch, nr))
 		return;
 	k->skip = false;
@@ -767,18 +1008,21 @@ static void pt_entry(struct pt_proc *pp, struct pt_task *k, const struct __ptrac
 	r.tid = k->tid;
 	r.t_ns = ev->t_entry_ns;
 	r.sc = *ev;
+	r.injected = k->inj_flags;
 	pt_queue_snap(pp->log, &r, s->stacks ? pt_snap_take(k->tid) : NULL);
 }
 
 static void pt_exit(struct pt_proc *pp, struct pt_task *k, const struct __ptrace_syscall_info *in)
 {
 	bool logged = k->in_call;
+	bool skipped = k->inj_skipped;
 	k->in_call = false;
 	k->skip = false;
+	pt_inject_exit(k);
 	if (!logged)
 		return; /* outside the set, or begun before we came */
 	struct scev *ev = &k->ev;
-	ev->ret = in->exit.rval;
+	ev->ret = skipped ? k->inj_ret : in->exit.rval;
 	ev->part = SCEV_EXIT;
 	ev->t_exit_ns = pt_realtime_ns();
 	for (unsigned i = 0; i < ev->ncap; i++)
@@ -792,6 +1036,7 @@ static void pt_exit(struct pt_proc *pp, struct pt_task *k, const struct __ptrace
 	r.tid = k->tid;
 	r.t_ns = ev->t_entry_ns;
 	r.sc = *ev;
+	r.injected = k->inj_flags;
 	pt_queue(pp->log, &r);
 }
 
@@ -816,6 +1061,18 @@ static void pt_account(struct pt_proc *pp, pid_t tid, int status)
 			pt_entry(pp, k, &in);
 		else if (in.op == PTRACE_SYSCALL_INFO_EXIT)
 			pt_exit(pp, k, &in);
+		k->want_exit = false;
+		break;
+	}
+	case TE_SECCOMP: {
+		/* launch with a filter: the entry of a watched call (same layout as an entry's) */
+		struct __ptrace_syscall_info in;
+		memset(&in, 0, sizeof(in));
+		if (ptrace(PTRACE_GET_SYSCALL_INFO, tid, (void *)sizeof(in), &in) > 0 &&
+		    in.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+			pt_entry(pp, k, &in);
+			k->want_exit = true;
+		}
 		break;
 	}
 	case TE_SIGNAL_DELIVERY: {
@@ -863,28 +1120,55 @@ static void pt_account(struct pt_proc *pp, pid_t tid, int status)
 	}
 }
 
+/*
+ * How a task goes on from stop ts: to its next syscall stop; under a
+ * seccomp filter to the exit of the call whose seccomp stop this is, and
+ * otherwise freely (PTRACE_CONT: the filter stops it at the next watched call).
+ */
+static enum __ptrace_request pt_resume_req(struct pt_proc *pp, pid_t tid,
+					   const struct target_stop *ts)
+{
+	if (!pp->log->s->seccomp || ts->event == TE_SECCOMP)
+		return PTRACE_SYSCALL;
+	const struct pt_task *k = pt_task_find(pp, tid);
+	return k && k->want_exit ? PTRACE_SYSCALL : PTRACE_CONT; /* execve's exec event */
+}
+
 static void pt_resume(void *ctx, pid_t tid, const struct target_stop *ts)
 {
-	(void)ctx;
+	struct pt_proc *pp = ctx;
 	if (ts->event == TE_GROUP_STOP) {
 		ptrace(PTRACE_LISTEN, tid, 0, 0); /* stays stopped; SIGCONT still wakes it */
 		return;
 	}
 	/* A genuine signal is the task's: delivered as it goes on. */
-	ptrace(PTRACE_SYSCALL, tid, 0, (void *)(long)target_stop_signal(ts));
+	ptrace(pt_resume_req(pp, tid, ts), tid, 0, (void *)(long)target_stop_signal(ts));
 	/* ESRCH: killed meanwhile; its exit status follows */
 }
 
 static void pt_stop(void *ctx, pid_t tid, int status)
 {
-	pt_account(ctx, tid, status);
+	struct pt_proc *pp = ctx;
+	pt_account(pp, tid, status);
 	struct target_stop ts = target_classify(status);
+	struct pt_task *k =
+	    ts.event == TE_SYSCALL_STOP || ts.event == TE_SECCOMP ? pt_task_find(pp, tid) : NULL;
+	if (k && k->hold_until) {
+		uint64_t due = k->hold_until;
+		k->hold_until = 0;
+		if (pt_delay_add(pp, tid, due, (int)pt_resume_req(pp, tid, &ts)) == 0)
+			return; /* a delay: the helper has it resumed when due */
+	}
 	pt_resume(ctx, tid, &ts);
 }
 
 static void pt_held(void *ctx, pid_t tid, int status)
 {
-	pt_account(ctx, tid, status);
+	struct pt_proc *pp = ctx;
+	pt_account(pp, tid, status);
+	struct pt_task *k = pt_task_find(pp, tid);
+	if (k)
+		k->hold_until = 0; /* a hold (a stack walk) keeps it: no delay on top */
 }
 
 static void pt_exited(void *ctx, pid_t tid, int status)
@@ -908,7 +1192,13 @@ static void pt_exited(void *ctx, pid_t tid, int status)
 
 static void pt_gone(void *ctx, pid_t tid)
 {
-	pt_task_remove(ctx, tid);
+	struct pt_proc *pp = ctx;
+	pthread_mutex_lock(&pp->dlock);
+	for (size_t i = 0; i < pp->ndelays; i++)
+		if (pp->delays[i].tid == tid)
+			pp->delays[i--] = pp->delays[--pp->ndelays];
+	pthread_mutex_unlock(&pp->dlock);
+	pt_task_remove(pp, tid);
 }
 
 /* ---- the backend ---- */
@@ -946,8 +1236,32 @@ static void pt_begin_job(void *arg)
 static void pt_end_job(void *arg)
 {
 	struct pt_proc *pp = arg;
-	if (pp->target->mode_ctx == pp)
-		target_end_mode(pp->target, 3000000000ull);
+	if (pp->target->mode_ctx != pp)
+		return;
+	/*
+	 * Injection is off (pt_stop_all): the tasks a delay holds go on now,
+	 * and a call made to fail at its entry reaches its exit stop (at
+	 * once: the kernel ran nothing) to get its injected result there,
+	 * never the -ENOSYS of a skipped call, before the mode lets go.
+	 */
+	pt_delay_release(pp, true);
+	uint64_t end = wt_now_ns() + 2000000000ull;
+	while (pt_any_skipped(pp) && wt_now_ns() < end)
+		target_wait(pp->target, end);
+	pt_delay_release(pp, true);
+	if (pp->log->s->seccomp) {
+		/*
+		 * Detached, the filter would fail each watched call with ENOSYS
+		 * for ever: the program (and what it started) ends with the
+		 * session, as PTRACE_O_EXITKILL ends it with whytop.
+		 */
+		for (size_t i = 0; i < pp->ntasks; i++)
+			kill(pp->tasks[i].tgid, SIGKILL);
+		uint64_t until = wt_now_ns() + 2000000000ull;
+		while (pp->ntasks && wt_now_ns() < until)
+			target_wait(pp->target, until);
+	}
+	target_end_mode(pp->target, 3000000000ull);
 }
 
 static void pt_free(struct pt_log *lg)
@@ -957,6 +1271,9 @@ static void pt_free(struct pt_log *lg)
 		for (size_t j = 0; j < pp->ntasks; j++)
 			free(pp->tasks[j].caps);
 		free(pp->tasks);
+		free(pp->delays);
+		pthread_cond_destroy(&pp->dcond);
+		pthread_mutex_destroy(&pp->dlock);
 	}
 	free(lg->procs);
 	struct pt_item *it = lg->head;
@@ -979,10 +1296,12 @@ static void pt_free(struct pt_log *lg)
 /* End the mode on every process opened so far and let their targets go. */
 static void pt_stop_all(struct pt_log *lg)
 {
+	atomic_store(&lg->inj_off, true);
 	for (size_t i = 0; i < lg->nprocs; i++) {
 		struct pt_proc *pp = &lg->procs[i];
 		if (!pp->target)
 			continue;
+		pt_delay_stop(pp);
 		target_call(pp->target, pt_end_job, pp);
 		target_put(pp->target);
 		pp->target = NULL;
@@ -999,6 +1318,7 @@ static int pt_open(struct trace_session *s, struct wt_err *err)
 	pthread_mutex_init(&lg->lock, NULL);
 	pthread_cond_init(&lg->unwound, NULL);
 	atomic_init(&lg->live, 0);
+	atomic_init(&lg->inj_off, false);
 	lg->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	size_t n = s->child ? 1 : s->npids;
 	lg->procs = calloc(n, sizeof(*lg->procs));
@@ -1009,11 +1329,19 @@ static int pt_open(struct trace_session *s, struct wt_err *err)
 	}
 	long opts =
 	    PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | (s->stacks ? PTRACE_O_TRACEEXIT : 0) |
-	    (s->follow ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0);
+	    (s->follow ? PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0) |
+	    /* a program under the filter cannot run without us: it dies with whytop */
+	    (s->seccomp ? PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL : 0);
 	for (size_t i = 0; i < n; i++) {
 		struct pt_proc *pp = &lg->procs[i];
 		pp->log = lg;
 		pp->pid = s->child ? s->child : s->pids[i];
+		pthread_mutex_init(&pp->dlock, NULL);
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&pp->dcond, &ca);
+		pthread_condattr_destroy(&ca);
 		pp->mode = (struct target_mode){
 		    .options = opts,
 		    .follow_forks = s->follow,

@@ -235,6 +235,10 @@ static void add_exit(struct trace_ring *r, const struct trace_rec *rec)
 		wt_buf_printf(&b, "<... %s resumed>", l->name);
 		sysdecode_format(&rec->sc, SCEV_EXIT, &r->opts, &b);
 	}
+	if (rec->injected & TRACE_INJ_TAMPERED) /* fault injection, as strace marks it */
+		wt_buf_puts(&b, " (INJECTED)");
+	if (rec->injected & TRACE_INJ_DELAYED)
+		wt_buf_puts(&b, " (DELAYED)");
 	l->text = wt_buf_steal(&b);
 	l->done = true;
 	l->failed = rec->sc.ret < 0 && rec->sc.ret >= -4095;

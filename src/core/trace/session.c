@@ -9,10 +9,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,7 +80,8 @@ static int trace_find_program(const char *name, char *out, size_t size)
 	return err;
 }
 
-static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct wt_err *err)
+static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2],
+				const struct sock_fprog *filter, struct wt_err *err)
 {
 	char file[4096];
 	int found = trace_find_program(argv[0], file, sizeof(file));
@@ -106,6 +110,16 @@ static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct 
 		char c;
 		while (read(go[0], &c, 1) < 0 && errno == EINTR)
 			; /* EOF: go (whytop kills it if it gives up) */
+		if (filter) { /* inject: stop only at the calls that matter (trace_int.h) */
+			if (geteuid() != 0)
+				prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+			if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, filter) < 0) {
+				int e = errno;
+				ssize_t w = write(ex[1], &e, sizeof(e));
+				(void)w;
+				_exit(127);
+			}
+		}
 		execv(file, argv);
 		int e = errno;
 		ssize_t w = write(ex[1], &e, sizeof(e));
@@ -125,6 +139,7 @@ static pid_t trace_fork_program(char *const *argv, int go[2], int ex[2], struct 
 
 static void trace_free(struct trace_session *s)
 {
+	free(s->inject);
 	free(s->pids);
 	free(s);
 }
@@ -169,6 +184,13 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 	if (o->stacks && o->backend != SC_BACKEND_PTRACE)
 		return wt_err_set(err, EINVAL,
 				  "stacks (-k) come from ptrace stops: use --backend ptrace with -k");
+	if (o->ninject && o->backend == SC_BACKEND_KERNEL)
+		return wt_err_set(
+		    err, EINVAL,
+		    "faults are injected at ptrace stops: use --backend ptrace (or auto) "
+		    "with inject");
+	if (o->ninject > TRACE_INJ_MAX)
+		return wt_err_set(err, EINVAL, "at most %d inject rules at once", TRACE_INJ_MAX);
 	for (size_t i = 0; !o->argv && i < o->npids; i++) {
 		int r = trace_check_pid(o->pids[i], err);
 		if (r < 0)
@@ -182,6 +204,17 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 	s->fd_paths = o->fd_paths;
 	s->stacks = o->stacks;
 	s->all_calls = !o->set;
+	if (o->ninject) {
+		s->inject = malloc(o->ninject * sizeof(*s->inject));
+		if (!s->inject) {
+			trace_free(s);
+			return wt_err_set(err, ENOMEM, "out of memory");
+		}
+		memcpy(s->inject, o->inject, o->ninject * sizeof(*s->inject));
+		s->ninject = o->ninject;
+	}
+	/* injection is done at ptrace stops: AUTO means ptrace then */
+	enum sc_backend want = o->ninject ? SC_BACKEND_PTRACE : o->backend;
 	if (o->set)
 		s->set = *o->set;
 	else
@@ -200,7 +233,7 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 			if (j == s->npids)
 				s->pids[s->npids++] = o->pids[i];
 		}
-		int r = trace_pick(s, o->backend, err);
+		int r = trace_pick(s, want, err);
 		if (r < 0) {
 			trace_free(s);
 			return r;
@@ -209,14 +242,30 @@ int trace_open(struct trace_session **out, const struct trace_opts *o, struct wt
 		return 0;
 	}
 
+	/* inject with -f (whytop inject, run --inject): a seccomp filter, unless every call is
+	 * logged */
+	struct sock_fprog filter = {0, NULL};
+	if (o->ninject && s->follow && o->set) {
+		struct sc_set all = s->set;
+		for (size_t i = 0; i < o->ninject; i++)
+			for (size_t w = 0; w < sizeof(all.bits) / sizeof(all.bits[0]); w++)
+				all.bits[w] |= o->inject[i].set.bits[w];
+		int r = trace_seccomp_filter(&all, &filter, err);
+		if (r < 0) {
+			trace_free(s);
+			return r;
+		}
+		s->seccomp = true;
+	}
 	int go[2], ex[2];
-	pid_t child = trace_fork_program(o->argv, go, ex, err);
+	pid_t child = trace_fork_program(o->argv, go, ex, s->seccomp ? &filter : NULL, err);
+	free(filter.filter);
 	if (child < 0) {
 		trace_free(s);
 		return child;
 	}
 	s->child = child;
-	int r = trace_pick(s, o->backend, err);
+	int r = trace_pick(s, want, err);
 	if (r < 0) {
 		kill(child, SIGKILL); /* it must not run untraced */
 		close(go[1]);

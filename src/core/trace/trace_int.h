@@ -43,7 +43,21 @@ struct trace_session {
 	/* AUTO that fell back to ptrace: why not the kernel (trace_backend_note) */
 	char be_note[200];
 	bool stacks; /* -k: the ptrace backend copies each logged entry's stack */
+	/* fault injection (ptrace only): the rules, copied */
+	struct trace_inject *inject;
+	size_t ninject;
+	/*
+	 * Launch mode with rules and -f: the program runs under a seccomp
+	 * filter (SECCOMP_RET_TRACE for the calls of the rules and the log, and
+	 * execve) and ptrace.c resumes it with PTRACE_CONT, stopping only there;
+	 * it cannot run without its tracer, so it dies with the session.
+	 */
+	bool seccomp;
 };
+
+/* inject.c: that filter, as a classic BPF program (prog->filter malloc'd). */
+struct sock_fprog;
+int trace_seccomp_filter(const struct sc_set *set, struct sock_fprog *prog, struct wt_err *err);
 
 /*
  * ptrace.c: copy one region that spec sp names from task tid's memory, for
