@@ -510,6 +510,12 @@ static int report_exec(int argc, char **argv)
 	if (rc)
 		return rc;
 	r.tid = (pid_t)tid;
+	pid_t tgid;
+	if (r.tid && (proc_tgid_of(r.tid, &tgid) < 0 || tgid != r.pid))
+		return cli_error(CLI_FAIL, SUB,
+				 "%ld is not a thread of process %d; 'whytop list --threads -p %d' "
+				 "lists its threads",
+				 tid, (int)r.pid, (int)r.pid);
 	report_gather(&r);
 	if (!r.have_ov && !r.st && !r.kp) {
 		rc = cli_error(CLI_FAIL, SUB, "%s", r.ov_err.msg);

@@ -4,7 +4,8 @@
 # '--markdown' has a heading per section with its text in code blocks that
 # a hostile process name (backticks, a newline, a '#' heading) can neither
 # close nor escape: outside the blocks there are only whytop's own lines.
-# --json with --markdown, and a bad --duration, are refused.
+# --json with --markdown, a bad --duration and a --thread of another
+# process are refused.
 . "$SRCDIR/tests/lib.sh"
 t_need_root
 
@@ -79,4 +80,9 @@ st=0
 "$WHYTOP" report "$pid" --duration 1x >/dev/null 2>"$T_TMP/err" || st=$?
 [ "$st" = 2 ] && grep -q "^whytop report: --duration wants seconds" "$T_TMP/err" ||
 	t_fail "--duration 1x: exit $st: $(cat "$T_TMP/err")"
+st=0
+"$WHYTOP" report "$pid" --thread 1 >"$T_TMP/out1" 2>"$T_TMP/err" || st=$?
+[ "$st" = 1 ] && grep -qF "whytop report: 1 is not a thread of process $pid; 'whytop list --threads -p $pid' lists its threads" "$T_TMP/err" ||
+	t_fail "--thread 1: exit $st: $(cat "$T_TMP/err")"
+[ ! -s "$T_TMP/out1" ] || t_fail "--thread 1 printed a report"
 echo "ok: report --json parses with every part, --markdown keeps a hostile name in its block"
