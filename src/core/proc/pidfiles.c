@@ -171,6 +171,8 @@ int proc_files_read(pid_t pid, struct proc_file **files, size_t *n, struct wt_er
 		long fd = strtol(de->d_name, &end, 10);
 		if (de->d_name[0] == '.' || *end)
 			continue;
+		if (fd == dfd && pid == getpid())
+			continue; /* the directory being read, not one of the process's files */
 		ssize_t len = readlinkat(dfd, de->d_name, link, sizeof(link));
 		if (len < 0)
 			continue; /* closed meanwhile */
