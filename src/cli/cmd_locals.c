@@ -2,7 +2,8 @@
  * cmd_locals.c: "whytop locals PID": the variables of one frame (parameters,
  * locals, statics, the CU's globals) with type, location and value, as text
  * or JSON. A thin front end on stack_walk (stack.h) and locals_read
- * (locals.h). The target is held only for the walk, never left stopped.
+ * (locals.h), printed by locals_print.h (shared with report). The target
+ * is held only for the walk, never left stopped.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -16,6 +17,7 @@
 #include <whytop/util.h>
 
 #include "cli/json.h"
+#include "cli/locals_print.h"
 
 static const struct cli_opt locals_opts[] = {
     CLI_OPT_THREAD,
@@ -149,64 +151,11 @@ static int locals_check_expand(struct debug_proc *dp, const struct locals_frame 
 	return 0;
 }
 
-static void locals_print_text(const struct locals *l)
-{
-	printf("process %d, thread %d, frame %d: %s", (int)l->pid, (int)l->tid, l->frame,
-	       l->function ? l->function : "??");
-	if (l->file)
-		printf(" at %s:%d", l->file, l->line);
-	printf(" (pc 0x%" PRIx64 ")\n", l->pc);
-	for (size_t i = 0; i < l->nvars; i++) {
-		const struct locals_var *v = &l->vars[i];
-		printf("%*s%s = ", 2 + 2 * v->depth, "", v->path);
-		if (v->value)
-			printf("%s", v->value);
-		else
-			printf("<%s>", locals_loc_name(v->loc));
-		printf("\t%s; %s; %s", v->type, locals_scope_name(v->scope), v->where);
-		if (!v->writable)
-			printf("; read-only");
-		if (v->shadowed)
-			printf("; shadowed");
-		if (v->note)
-			printf("; %s", v->note);
-		putchar('\n');
-	}
-}
-
 static int locals_print_json(const struct locals *l)
 {
 	struct json j;
 	json_init(&j);
-	json_object_begin(&j);
-	json_field_int(&j, "pid", l->pid);
-	json_field_int(&j, "tid", l->tid);
-	json_field_int(&j, "frame", l->frame);
-	json_field_hex(&j, "pc", l->pc);
-	json_field_string(&j, "function", l->function);
-	json_field_string(&j, "file", l->file);
-	json_field_int(&j, "line", l->line);
-	json_key(&j, "vars");
-	json_array_begin(&j);
-	for (size_t i = 0; i < l->nvars; i++) {
-		const struct locals_var *v = &l->vars[i];
-		json_object_begin(&j);
-		json_field_string(&j, "path", v->path);
-		json_field_string(&j, "name", v->name);
-		json_field_string(&j, "type", v->type);
-		json_field_string(&j, "scope", locals_scope_name(v->scope));
-		json_field_string(&j, "location", locals_loc_name(v->loc));
-		json_field_string(&j, "where", v->where);
-		json_field_string(&j, "value", v->value);
-		json_field_string(&j, "note", v->note);
-		json_field_bool(&j, "writable", v->writable);
-		json_field_bool(&j, "expandable", v->expandable);
-		json_field_bool(&j, "shadowed", v->shadowed);
-		json_field_int(&j, "depth", v->depth);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
-	json_object_end(&j);
+	locals_json(&j, l);
 	return cli_json_print("locals", &j, stdout);
 }
 
@@ -282,7 +231,7 @@ static int locals_exec(int argc, char **argv)
 	if (json)
 		status = locals_print_json(l);
 	else
-		locals_print_text(l);
+		locals_print_text(stdout, l, "");
 out:
 	for (size_t k = 0; k < nexpand; k++)
 		free(expand[k]);

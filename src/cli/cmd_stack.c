@@ -1,6 +1,7 @@
 /*
  * cmd_stack.c: "whytop stack PID": the user stack of every thread, once,
- * as text or JSON. A thin front end on stack_walk (stack.h). --repeat N
+ * as text or JSON. A thin front end on stack_walk (stack.h), printed by
+ * stack_print.h (shared with report). --repeat N
  * walks N times with the same debug_proc and reports cold and warm times
  * on stderr (the benchmark uses it).
  */
@@ -14,6 +15,7 @@
 #include <whytop/util.h>
 
 #include "cli/json.h"
+#include "cli/stack_print.h"
 
 static void stack_help_more(FILE *f)
 {
@@ -74,142 +76,11 @@ const struct cli_cmd cli_cmd_stack = {
     .exec = stack_exec,
 };
 
-/* The source line `line` of file, trimmed, or NULL. Reads the file each time: CLI only. */
-static char *stack_source_line(const char *file, int line)
-{
-	if (!file || line <= 0)
-		return NULL;
-	FILE *f = fopen(file, "r");
-	if (!f)
-		return NULL;
-	char buf[1024];
-	int n = 0;
-	char *res = NULL;
-	while (fgets(buf, sizeof(buf), f)) {
-		size_t len = strlen(buf);
-		bool whole = len && buf[len - 1] == '\n';
-		if (++n == line) {
-			while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-				buf[--len] = 0;
-			char *p = buf;
-			while (*p == ' ' || *p == '\t')
-				p++;
-			res = wt_escape(p, strlen(p), 0);
-			break;
-		}
-		/* a line longer than the buffer continues in the next fgets */
-		if (!whole)
-			n--;
-	}
-	fclose(f);
-	return res;
-}
-
-static void stack_print_text(const struct stack *st, bool source)
-{
-	if (st->loaded)
-		printf("process %d: %zu thread%s, from a saved snapshot, walk %.3f ms\n", st->pid,
-		       st->nthreads, st->nthreads == 1 ? "" : "s", st->walk_ns / 1e6);
-	else
-		printf("process %d: %zu thread%s, paused %.3f ms (held <= %.3f ms), walk %.3f "
-		       "ms%s\n",
-		       st->pid, st->nthreads, st->nthreads == 1 ? "" : "s", st->pause_ns / 1e6,
-		       st->hold_ns / 1e6, st->walk_ns / 1e6,
-		       st->was_stopped ? " (stopped, left stopped)" : "");
-	for (size_t i = 0; i < st->nthreads; i++) {
-		const struct stack_thread *t = &st->threads[i];
-		printf("\nthread %d \"%s\" (%c)\n", t->tid, t->name ? t->name : "?", t->state);
-		for (size_t j = 0; j < t->nframes; j++) {
-			const struct stack_frame *f = &t->frames[j];
-			printf("  #%-3zu 0x%016" PRIx64 " ", j, f->pc);
-			if (f->function)
-				printf("%s+0x%" PRIx64, f->function, f->offset);
-			else
-				printf("??");
-			printf(" (%s)", f->module ? f->module : "?");
-			if (f->file)
-				printf(" at %s:%d", f->file, f->line);
-			if (f->flags & STACK_FRAME_INLINE)
-				printf(" [inline]");
-			if (f->flags & STACK_FRAME_FALLBACK)
-				printf(" [fallback]");
-			if (f->flags & STACK_FRAME_SIGNAL)
-				printf(" [signal]");
-			putchar('\n');
-			if (source) {
-				char *s =
-				    stack_source_line(f->src_path ? f->src_path : f->file, f->line);
-				if (s)
-					printf("        %d | %s\n", f->line, s);
-				free(s);
-			}
-		}
-		if (t->error)
-			printf("  (%s)\n", t->error);
-	}
-	if (st->nnotes)
-		putchar('\n');
-	for (size_t i = 0; i < st->nnotes; i++)
-		printf("note: %s\n", st->notes[i]);
-}
-
 static int stack_print_json(const struct stack *st, bool source)
 {
 	struct json j;
 	json_init(&j);
-	json_object_begin(&j);
-	json_field_int(&j, "pid", st->pid);
-	json_field_uint(&j, "pause_ns", st->pause_ns);
-	json_field_uint(&j, "hold_ns", st->hold_ns);
-	json_field_uint(&j, "walk_ns", st->walk_ns);
-	json_field_uint(&j, "unwound_early", st->unwound_early);
-	json_field_bool(&j, "was_stopped", st->was_stopped);
-	json_field_bool(&j, "loaded", st->loaded);
-	json_key(&j, "threads");
-	json_array_begin(&j);
-	for (size_t i = 0; i < st->nthreads; i++) {
-		const struct stack_thread *t = &st->threads[i];
-		json_object_begin(&j);
-		json_field_int(&j, "tid", t->tid);
-		json_field_string(&j, "name", t->name);
-		json_field_char(&j, "state", t->state);
-		json_field_string(&j, "error", t->error);
-		json_key(&j, "frames");
-		json_array_begin(&j);
-		for (size_t k = 0; k < t->nframes; k++) {
-			const struct stack_frame *f = &t->frames[k];
-			json_object_begin(&j);
-			json_field_uint(&j, "n", k);
-			json_field_hex(&j, "pc", f->pc);
-			json_field_string(&j, "module", f->module);
-			json_field_string(&j, "function", f->function);
-			json_field_uint(&j, "offset", f->offset);
-			json_field_string(&j, "file", f->file);
-			json_field_string(&j, "src_path", f->src_path);
-			json_field_int(&j, "line", f->line);
-			json_field_int(&j, "column", f->column);
-			json_field_bool(&j, "inline", f->flags & STACK_FRAME_INLINE);
-			json_field_int(&j, "inline_depth", f->inline_depth);
-			json_field_bool(&j, "fallback", f->flags & STACK_FRAME_FALLBACK);
-			json_field_bool(&j, "signal", f->flags & STACK_FRAME_SIGNAL);
-			if (source) {
-				char *s =
-				    stack_source_line(f->src_path ? f->src_path : f->file, f->line);
-				json_field_string(&j, "source", s);
-				free(s);
-			}
-			json_object_end(&j);
-		}
-		json_array_end(&j);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
-	json_key(&j, "notes");
-	json_array_begin(&j);
-	for (size_t i = 0; i < st->nnotes; i++)
-		json_string(&j, st->notes[i]);
-	json_array_end(&j);
-	json_object_end(&j);
+	stack_json(&j, st, source);
 	return cli_json_print("stack", &j, stdout);
 }
 
@@ -237,7 +108,7 @@ static int stack_exec_load(int argc, char **argv, const char *load, const char *
 	if (json)
 		stack_print_json(st, source);
 	else
-		stack_print_text(st, source);
+		stack_print_text(stdout, st, source);
 	stack_free(st);
 	return CLI_OK;
 }
@@ -350,7 +221,7 @@ static int stack_exec(int argc, char **argv)
 	if (json)
 		status = stack_print_json(st, source);
 	else
-		stack_print_text(st, source);
+		stack_print_text(stdout, st, source);
 #ifndef __SANITIZE_ADDRESS__
 	/*
 	 * The command ends here: the target was let go inside stack_walk and

@@ -74,52 +74,58 @@ int sc_report_json(const char *sub, FILE *f, const struct sc_counts *c,
 {
 	struct json j;
 	json_init(&j);
-	json_object_begin(&j);
-	json_field_int(&j, "pid", ri->pid);
-	json_field_int(&j, "tid", ri->tid);
-	json_field_string(&j, "backend", ri->backend);
-	json_field_string(&j, "backend_name", ri->backend_name);
-	json_field_string(&j, "cost", ri->cost);
-	json_field_double(&j, "seconds", c->elapsed_s, 3);
-	json_field_uint(&j, "lost", c->lost);
+	sc_report_json_object(&j, c, ri);
+	return cli_json_print(sub, &j, f);
+}
+
+void sc_report_json_object(struct json *jw, const struct sc_counts *c,
+			   const struct sc_report_info *ri)
+{
+	json_object_begin(jw);
+	json_field_int(jw, "pid", ri->pid);
+	json_field_int(jw, "tid", ri->tid);
+	json_field_string(jw, "backend", ri->backend);
+	json_field_string(jw, "backend_name", ri->backend_name);
+	json_field_string(jw, "cost", ri->cost);
+	json_field_double(jw, "seconds", c->elapsed_s, 3);
+	json_field_uint(jw, "lost", c->lost);
 	if (ri->exit_status >= 0)
-		json_field_int(&j, "exit_status", ri->exit_status);
-	json_field_bool(&j, "ended", ri->ended || ri->exit_status >= 0);
+		json_field_int(jw, "exit_status", ri->exit_status);
+	json_field_bool(jw, "ended", ri->ended || ri->exit_status >= 0);
 	if (ri->npids) {
-		json_key(&j, "pids");
-		json_array_begin(&j);
+		json_key(jw, "pids");
+		json_array_begin(jw);
 		for (size_t i = 0; i < ri->npids; i++)
-			json_int(&j, ri->pids[i]);
-		json_array_end(&j);
-		json_field_bool(&j, "follow", ri->follow);
+			json_int(jw, ri->pids[i]);
+		json_array_end(jw);
+		json_field_bool(jw, "follow", ri->follow);
 	}
-	json_key(&j, "total");
-	json_object_begin(&j);
-	json_field_uint(&j, "calls", c->total_calls);
-	json_field_uint(&j, "errors", c->total_errors);
-	json_field_uint(&j, "time_ns", c->total_time_ns);
-	json_object_end(&j);
-	json_key(&j, "syscalls");
-	json_array_begin(&j);
+	json_key(jw, "total");
+	json_object_begin(jw);
+	json_field_uint(jw, "calls", c->total_calls);
+	json_field_uint(jw, "errors", c->total_errors);
+	json_field_uint(jw, "time_ns", c->total_time_ns);
+	json_object_end(jw);
+	json_key(jw, "syscalls");
+	json_array_begin(jw);
 	for (size_t i = 0; i < c->nrows; i++) {
 		const struct sc_row *r = &c->rows[i];
 		char eb[32];
-		json_object_begin(&j);
-		json_field_string(&j, "name", r->name);
-		json_field_string(&j, "abi", sc_abi_label(r->abi));
-		json_field_int(&j, "nr", r->nr);
-		json_field_uint(&j, "calls", r->calls);
-		json_field_uint(&j, "errors", r->errors);
+		json_object_begin(jw);
+		json_field_string(jw, "name", r->name);
+		json_field_string(jw, "abi", sc_abi_label(r->abi));
+		json_field_int(jw, "nr", r->nr);
+		json_field_uint(jw, "calls", r->calls);
+		json_field_uint(jw, "errors", r->errors);
 		json_field_string(
-		    &j, "errno", r->top_errno ? sc_errno_name(r->top_errno, eb, sizeof(eb)) : NULL);
-		json_field_uint(&j, "errno_calls", r->top_errno_calls);
-		json_field_uint(&j, "timed", r->timed);
-		json_field_uint(&j, "time_ns", r->time_ns);
-		json_field_double(&j, "rate", r->rate, 1);
-		json_field_double(&j, "share", r->share, 4);
-		json_object_end(&j);
+		    jw, "errno", r->top_errno ? sc_errno_name(r->top_errno, eb, sizeof(eb)) : NULL);
+		json_field_uint(jw, "errno_calls", r->top_errno_calls);
+		json_field_uint(jw, "timed", r->timed);
+		json_field_uint(jw, "time_ns", r->time_ns);
+		json_field_double(jw, "rate", r->rate, 1);
+		json_field_double(jw, "share", r->share, 4);
+		json_object_end(jw);
 	}
-	json_array_end(&j);
-	json_object_end(&j);
-	return cli_json_print(sub, &j, f);
+	json_array_end(jw);
+	json_object_end(jw);
 }

@@ -27,6 +27,10 @@ void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_i
 /* Through the CLI's JSON writer; CLI_OK, or CLI_FAIL said on stderr as "whytop SUB: ...". */
 int sc_report_json(const char *sub, FILE *f, const struct sc_counts *c,
 		   const struct sc_report_info *ri);
+/* The same object into a document being built (report's "syscalls"). */
+struct json;
+void sc_report_json_object(struct json *j, const struct sc_counts *c,
+			   const struct sc_report_info *ri);
 /* --sort NAME -> key; -1 if unknown */
 int sc_report_sort_key(const char *name);
 

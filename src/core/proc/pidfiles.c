@@ -129,3 +129,79 @@ int proc_threads(pid_t pid, pid_t **tids, size_t *n)
 	close(dir);
 	return r;
 }
+
+static int proc_file_cmp(const void *a, const void *b)
+{
+	const struct proc_file *x = a, *y = b;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+void proc_files_free(struct proc_file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(files[i].target);
+	free(files);
+}
+
+int proc_files_read(pid_t pid, struct proc_file **files, size_t *n, struct wt_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		int e = errno;
+		if (dfd >= 0)
+			close(dfd);
+		if (e == ENOENT)
+			e = ESRCH;
+		if (e == ESRCH)
+			return wt_err_set(err, -e, "process %d is gone", (int)pid);
+		return wt_err_set(err, -e,
+				  "cannot list the open files of process %d (%s): run whytop as "
+				  "its user or as root",
+				  (int)pid, strerror(e));
+	}
+	struct proc_file *v = NULL;
+	size_t cnt = 0, cap = 0;
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(d))) {
+		char *end, link[4096];
+		long fd = strtol(de->d_name, &end, 10);
+		if (de->d_name[0] == '.' || *end)
+			continue;
+		if (fd == dfd && pid == getpid())
+			continue; /* the directory being read, not one of the process's files */
+		ssize_t len = readlinkat(dfd, de->d_name, link, sizeof(link));
+		if (len < 0)
+			continue; /* closed meanwhile */
+		if (cnt == cap) {
+			size_t ncap = cap ? 2 * cap : 16;
+			struct proc_file *nv = realloc(v, ncap * sizeof(*v));
+			if (!nv) {
+				rc = -ENOMEM;
+				break;
+			}
+			v = nv;
+			cap = ncap;
+		}
+		v[cnt].fd = (int)fd;
+		if (!(v[cnt].target = wt_escape(link, (size_t)len, 0))) {
+			rc = -ENOMEM;
+			break;
+		}
+		cnt++;
+	}
+	closedir(d);
+	if (rc < 0) {
+		proc_files_free(v, cnt);
+		return wt_err_set(err, rc, "out of memory listing the open files of process %d",
+				  (int)pid);
+	}
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), proc_file_cmp);
+	*files = v;
+	*n = cnt;
+	return 0;
+}
