@@ -23,6 +23,7 @@
 #include <whytop/util.h>
 
 #include "cmd_inject.h"
+#include "trace_loop.h"
 
 #define SUB "inject"
 #define INJ_MAX_DURATION 31536000.0
@@ -109,23 +110,6 @@ const struct cli_cmd cli_cmd_inject = {
 
 /* ---- the loop ---- */
 
-static int inj_sigpipe_w = -1;
-
-static void inj_on_signal(int sig)
-{
-	int e = errno;
-	unsigned char c = (unsigned char)sig;
-	if (write(inj_sigpipe_w, &c, 1) < 0) {
-		/* full: a wake-up is pending anyway */
-	}
-	errno = e;
-}
-
-static void inj_on_sigpipe(int sig)
-{
-	(void)sig;
-}
-
 struct inj_ctx {
 	struct trace_log *log;
 	bool all;
@@ -137,6 +121,13 @@ static void inj_record(const struct trace_rec *r, void *ctx)
 	if (r->kind == TRACE_SYSCALL && !c->all && !r->injected)
 		return;
 	trace_log_add(c->log, r);
+}
+
+static int inj_flush(void *ctx)
+{
+	(void)ctx;
+	fflush(stderr);
+	return CLI_OK;
 }
 
 int cli_inject_loop(const char *sub, const struct trace_inject *rules, size_t n, pid_t pid,
@@ -155,18 +146,9 @@ int cli_inject_loop(const char *sub, const struct trace_inject *rules, size_t n,
 		for (size_t w = 0; w < sizeof(set.bits) / sizeof(set.bits[0]); w++)
 			set.bits[w] |= rules[i].set.bits[w];
 
-	/* as whytop trace: handlers (not inherited through exec) end the session cleanly */
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-	struct sigaction old[4];
-	int sp[2] = {-1, -1};
-	bool sp_ok = pipe2(sp, O_CLOEXEC | O_NONBLOCK) == 0;
-	inj_sigpipe_w = sp[1];
-	for (int i = 0; i < 4; i++) {
-		struct sigaction sa = {.sa_handler =
-					   sigs[i] == SIGPIPE ? inj_on_sigpipe : inj_on_signal};
-		sigemptyset(&sa.sa_mask);
-		sigaction(sigs[i], &sa, &old[i]);
-	}
+	/* as whytop trace: Ctrl-C, SIGTERM, SIGHUP end the session cleanly */
+	struct cli_endsig sig;
+	bool sp_ok = cli_endsig_start(&sig);
 	struct trace_opts to = {.pids = argv ? NULL : &pid,
 				.npids = argv ? 0 : 1,
 				.argv = argv,
@@ -179,7 +161,7 @@ int cli_inject_loop(const char *sub, const struct trace_inject *rules, size_t n,
 	struct wt_err err;
 	wt_err_clear(&err);
 	struct trace_session *s = NULL;
-	int status = CLI_OK, code = -1, r;
+	int status = CLI_OK, code = -1;
 	if (!sp_ok || trace_open(&s, &to, &err) < 0) {
 		status =
 		    cli_error(CLI_FAIL, sub, "%s",
@@ -197,35 +179,17 @@ int cli_inject_loop(const char *sub, const struct trace_inject *rules, size_t n,
 			"whytop %s: ptrace, every call of process %d stops it; Ctrl-C to stop\n",
 			sub, (int)pid);
 	fflush(stderr);
-	uint64_t end = duration >= 0 ? wt_now_ns() + (uint64_t)(duration * 1e9) : UINT64_MAX;
-	int wstatus = 0;
-	for (;;) {
-		r = trace_drain(s, inj_record, &c, &err);
-		if (r < 0) {
-			status = cli_error(CLI_FAIL, sub, "%s", err.msg);
-			break;
-		}
-		fflush(stderr);
-		if (trace_alive(s, &wstatus) == 0) {
-			trace_drain(s, inj_record, &c, &err);
-			if (argv)
-				code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
-							  : 128 + WTERMSIG(wstatus);
-			break;
-		}
-		uint64_t now = wt_now_ns();
-		if (now >= end)
-			break;
-		uint64_t step = end - now < 100000000ull ? end - now : 100000000ull;
-		struct pollfd pfd[2] = {{.fd = trace_fd(s), .events = POLLIN},
-					{.fd = sp[0], .events = POLLIN}};
-		if (poll(pfd, 2, (int)((step + 999999) / 1000000)) < 0 && errno != EINTR) {
-			status = cli_error(CLI_FAIL, sub, "poll failed: %s", strerror(errno));
-			break;
-		}
-		if (pfd[1].revents & POLLIN)
-			break;
-	}
+	struct cli_trace_loop loop = {
+	    .sub = sub,
+	    .s = s,
+	    .sig = &sig,
+	    .end_ns = duration >= 0 ? wt_now_ns() + (uint64_t)(duration * 1e9) : UINT64_MAX,
+	    .cb = inj_record,
+	    .ctx = &c,
+	    .flush = inj_flush};
+	status = cli_trace_loop(&loop);
+	if (loop.ended && argv)
+		code = WIFEXITED(loop.wstatus) ? WEXITSTATUS(loop.wstatus) : 128 + WTERMSIG(loop.wstatus);
 	/* detach: every call tampered with gets its result first (ptrace.c) */
 	trace_close(s);
 	s = NULL;
@@ -234,11 +198,7 @@ out:
 	fflush(stderr);
 	trace_log_free(c.log);
 	setvbuf(stderr, NULL, _IONBF, 0);
-	for (int i = 0; i < 4; i++)
-		sigaction(sigs[i], &old[i], NULL);
-	inj_sigpipe_w = -1;
-	if (sp_ok)
-		close(sp[0]), close(sp[1]);
+	cli_endsig_stop(&sig);
 	return status == CLI_OK && code >= 0 ? code : status;
 }
 

@@ -23,6 +23,7 @@
 
 #include "cli/json.h"
 #include "syscalls_report.h"
+#include "trace_loop.h"
 
 #define SUB "trace"
 /* --duration at most a year (the end is computed in 64-bit nanoseconds) */
@@ -672,27 +673,22 @@ static int tr_parse(struct tr_args *a, int argc, char **argv, int *first)
 
 /* ---- the loop ---- */
 
-static int tr_sigpipe_w = -1; /* the self-pipe's write end */
-
-static void tr_on_signal(int sig)
-{
-	int e = errno;
-	unsigned char c = (unsigned char)sig;
-	if (write(tr_sigpipe_w, &c, 1) < 0) {
-		/* full: a wake-up is pending anyway */
-	}
-	errno = e;
-}
-
-static void tr_on_sigpipe(int sig)
-{
-	(void)sig; /* the write fails with EPIPE instead */
-}
-
 static const char *tr_header(const char *backend)
 {
 	return strncmp(backend, "in-kernel", 9) == 0 ? "the process never stops"
 						     : "every call stops the process";
+}
+
+/* The lines so far reach the file (or a reader) now; a reader gone ends the log. */
+static int tr_flush(void *ctx)
+{
+	struct tr_ctx *c = ctx;
+	if (fflush(c->out) != 0 || ferror(c->out) || c->status != CLI_OK) {
+		if (c->status == CLI_OK)
+			cli_error(CLI_FAIL, SUB, "cannot write the log: %s", strerror(errno));
+		return CLI_FAIL;
+	}
+	return CLI_OK;
 }
 
 static int trace_exec(int argc, char **argv)
@@ -751,24 +747,9 @@ static int trace_exec(int argc, char **argv)
 		}
 	}
 
-	/*
-	 * Ctrl-C, SIGTERM, SIGHUP end the log cleanly (every task detached),
-	 * through a self-pipe: handlers, unlike a blocked mask (signalfd) or
-	 * SIG_IGN, are not inherited by a program started under us. SIGPIPE
-	 * (the reader of the log went away) becomes a write error, which ends
-	 * the log as cleanly.
-	 */
-	static const int tr_sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGPIPE};
-	struct sigaction old[4];
-	int sp[2] = {-1, -1};
-	bool sp_ok = pipe2(sp, O_CLOEXEC | O_NONBLOCK) == 0;
-	tr_sigpipe_w = sp[1];
-	for (int i = 0; i < 4; i++) {
-		struct sigaction sa = {.sa_handler =
-					   tr_sigs[i] == SIGPIPE ? tr_on_sigpipe : tr_on_signal};
-		sigemptyset(&sa.sa_mask);
-		sigaction(tr_sigs[i], &sa, &old[i]);
-	}
+	/* Ctrl-C, SIGTERM, SIGHUP end the log cleanly (every task detached) */
+	struct cli_endsig sig;
+	bool sp_ok = cli_endsig_start(&sig);
 
 	struct trace_opts to = {.pids = a.npids ? a.pids : NULL,
 				.npids = a.npids,
@@ -817,46 +798,17 @@ static int trace_exec(int argc, char **argv)
 
 	if (c.counts_zero)
 		c.counts_zero->t_ns = wt_now_ns();
-	uint64_t end = a.duration >= 0 ? wt_now_ns() + (uint64_t)(a.duration * 1e9) : UINT64_MAX;
-	int wstatus = 0;
-	for (;;) {
-		r = trace_drain(s, tr_record, &c, &err);
-		if (r < 0) {
-			status = cli_error(CLI_FAIL, SUB, "%s", err.msg);
-			break;
-		}
-		/* the lines so far reach the file (or a reader) now; a reader gone ends the log */
-		if (fflush(out) != 0 || ferror(out) || c.status != CLI_OK) {
-			if (c.status == CLI_OK)
-				cli_error(CLI_FAIL, SUB, "cannot write the log: %s",
-					  strerror(errno));
-			status = CLI_FAIL;
-			break;
-		}
-		if (trace_alive(s, &wstatus) == 0) {
-			r = trace_drain(s, tr_record, &c, &err); /* the last records */
-			if (!a.npids)
-				code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus)
-							  : 128 + WTERMSIG(wstatus);
-			break;
-		}
-		uint64_t now = wt_now_ns();
-		if (now >= end)
-			break;
-		/* wake for records, a signal, the end; and now and then to see
-		 * whether a task is left (a backend may end without a record) */
-		uint64_t step = end - now < 100000000ull ? end - now : 100000000ull;
-		struct pollfd pfd[2] = {{.fd = trace_fd(s), .events = POLLIN},
-					{.fd = sp[0], .events = POLLIN}};
-		if (poll(pfd, 2, (int)((step + 999999) / 1000000)) < 0 && errno != EINTR) {
-			status = cli_error(CLI_FAIL, SUB, "poll failed: %s", strerror(errno));
-			break;
-		}
-		if (pfd[1].revents & POLLIN) {
-			r = trace_drain(s, tr_record, &c, &err);
-			break;
-		}
-	}
+	struct cli_trace_loop loop = {
+	    .sub = SUB,
+	    .s = s,
+	    .sig = &sig,
+	    .end_ns = a.duration >= 0 ? wt_now_ns() + (uint64_t)(a.duration * 1e9) : UINT64_MAX,
+	    .cb = tr_record,
+	    .ctx = &c,
+	    .flush = tr_flush};
+	status = cli_trace_loop(&loop);
+	if (loop.ended && !a.npids)
+		code = WIFEXITED(loop.wstatus) ? WEXITSTATUS(loop.wstatus) : 128 + WTERMSIG(loop.wstatus);
 	trace_close(s);
 	if (c.log)
 		trace_log_flush(c.log);
@@ -911,11 +863,7 @@ out:
 	free(c.calls);
 	sc_sample_free(c.sample);
 	sc_sample_free(c.counts_zero);
-	for (int i = 0; i < 4; i++)
-		sigaction(tr_sigs[i], &old[i], NULL);
-	tr_sigpipe_w = -1;
-	if (sp_ok)
-		close(sp[0]), close(sp[1]);
+	cli_endsig_stop(&sig);
 	/* a program's status becomes whytop's, as strace does */
 	return status == CLI_OK && code >= 0 ? code : status;
 }
