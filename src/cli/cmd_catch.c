@@ -372,6 +372,7 @@ int catch_cli_run(const char *sub, struct catch *c, pid_t pid, const struct catc
 		fprintf(f, "\nprocess %d %s\n", (int)pid, words);
 	}
 	catch_report_free(rep);
+	fflush(f); /* run --catch --hold -o FILE: readable while the program is held */
 	return code;
 }
 
@@ -403,9 +404,8 @@ static int catch_exec(int argc, char **argv)
 	struct catch *c;
 	if (catch_open(pid, &c, &err) < 0)
 		return cli_error(CLI_FAIL, "catch", "%s", err.msg);
-	if (!o.json) {
-		fprintf(stderr, "whytop catch: watching process %d for a crash\n", (int)pid);
-	}
+	/* On stderr, JSON or not: a script (a test) knows from it that it may go on. */
+	fprintf(stderr, "whytop catch: watching process %d for a crash\n", (int)pid);
 	int code = catch_cli_run("catch", c, pid, &o);
 	catch_close(c);
 	return code;
