@@ -1,6 +1,6 @@
 #!/bin/sh
 # whytop catch on a segfault in a thread named "worker" (not the main
-# thread): the crashing thread is the worker, first in the report, in
+# thread), born after whytop attached (caught through TRACECLONE): the crashing thread is the worker, first in the report, in
 # worker_store at its line with slot = 0x10; address 0x10 in the NULL page;
 # the main thread's stack follows (waiting in pthread_join from main); same
 # death for the whole process.

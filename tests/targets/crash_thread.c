@@ -1,4 +1,8 @@
-/* crash_thread: a segfault in a thread named "worker"; main waits in pthread_join. */
+/*
+ * crash_thread: a segfault in a thread named "worker", started only once
+ * the trigger file exists (so a tracer that attached before is told of it
+ * by the kernel, not by /proc); main waits in pthread_join.
+ */
 #pragma GCC optimize("O0")
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -6,8 +10,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
-
-static const char *trigger;
 
 void worker_store(int *slot, int v)
 {
@@ -17,9 +19,7 @@ void worker_store(int *slot, int v)
 static void *worker(void *arg)
 {
 	(void)arg;
-	if (trigger)
-		while (access(trigger, F_OK) != 0)
-			usleep(10000);
+	pthread_setname_np(pthread_self(), "worker");
 	worker_store((int *)0x10, 5);
 	return NULL;
 }
@@ -27,13 +27,13 @@ static void *worker(void *arg)
 int main(int argc, char **argv)
 {
 	pthread_t th;
-	trigger = argc > 1 ? argv[1] : NULL;
-	pthread_create(&th, NULL, worker, NULL);
-	pthread_setname_np(th, "worker");
-	if (trigger) {
+	if (argc > 1) {
 		printf("ready\n");
 		fflush(stdout);
+		while (access(argv[1], F_OK) != 0)
+			usleep(10000);
 	}
+	pthread_create(&th, NULL, worker, NULL);
 	pthread_join(th, NULL);
 	return 0;
 }
