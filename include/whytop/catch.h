@@ -133,6 +133,16 @@ struct catch_report {
 int catch_report(struct catch *c, const struct catch_event *ev, struct catch_report **out,
 		 struct wt_err *err);
 void catch_report_free(struct catch_report *r);
+/*
+ * The report as text, appended to b: the crash line, strace's siginfo, the
+ * address, where, the recursion seen, the crashing thread's stack (a deep
+ * one as its first 24 and last 8 frames), its locals, the other threads.
+ */
+void catch_report_text(const struct catch_report *r, struct wt_buf *b);
+/* "[pid TID] --- SIGSEGV {...} --- handled" (no newline), appended to b. */
+void catch_event_text(const struct catch_event *ev, struct wt_buf *b);
+/* A wait status in words: "killed by SIGSEGV (core dumped)", "exited with status 3". */
+void catch_status_words(int status, char *buf, size_t size);
 
 /*
  * After a crash: hold false delivers the signal (the process dies as it

@@ -23,7 +23,5 @@ struct catch_cli_opts {
  * signal N; with hold, the held signal), CLI_FAIL on an error (said).
  */
 int catch_cli_run(const char *sub, struct catch *c, pid_t pid, const struct catch_cli_opts *o);
-/* A wait status in words: "killed by SIGSEGV (core dumped)", "exited with status 3". */
-void catch_status_words(int status, char *buf, size_t size);
 
 #endif

@@ -50,120 +50,16 @@ const struct cli_cmd cli_cmd_catch = {
     .exec = catch_exec,
 };
 
-/* ---- text ---- */
-
-static void catch_frame_text(FILE *f, size_t n, const struct stack_frame *fr)
-{
-	fprintf(f, "  #%-3zu 0x%016" PRIx64 " ", n, fr->pc);
-	if (fr->function)
-		fprintf(f, "%s+0x%" PRIx64, fr->function, fr->offset);
-	else
-		fprintf(f, "??");
-	fprintf(f, " (%s)", fr->module ? fr->module : "?");
-	if (fr->file)
-		fprintf(f, " at %s:%d", fr->file, fr->line);
-	if (fr->flags & STACK_FRAME_INLINE)
-		fprintf(f, " [inline]");
-	if (fr->flags & STACK_FRAME_SIGNAL)
-		fprintf(f, " [signal]");
-	fputc('\n', f);
-}
-
-/* A deep recursion prints its first and last frames only. */
-#define CATCH_HEAD_FRAMES 24
-#define CATCH_TAIL_FRAMES 8
-
-static void catch_thread_text(FILE *f, const struct stack_thread *t, bool crashed)
-{
-	fprintf(f, "\nthread %d \"%s\"%s\n", (int)t->tid, t->name ? t->name : "?",
-		crashed ? " (crashed)" : "");
-	for (size_t j = 0; j < t->nframes; j++) {
-		if (t->nframes > CATCH_HEAD_FRAMES + CATCH_TAIL_FRAMES && j == CATCH_HEAD_FRAMES) {
-			size_t skip = t->nframes - CATCH_HEAD_FRAMES - CATCH_TAIL_FRAMES;
-			fprintf(f, "  ... %zu frames more ...\n", skip);
-			j += skip - 1;
-			continue;
-		}
-		catch_frame_text(f, j, &t->frames[j]);
-	}
-	if (t->error)
-		fprintf(f, "  (%s)\n", t->error);
-}
-
-static void catch_locals_text(FILE *f, const struct catch_report *r)
-{
-	const struct locals *l = r->locals;
-	if (!l) {
-		fprintf(f, "\nlocals: %s\n", r->locals_error ? r->locals_error : "none");
-		return;
-	}
-	fprintf(f, "\nlocals of frame %d, %s", l->frame, l->function ? l->function : "??");
-	if (l->file)
-		fprintf(f, " at %s:%d", l->file, l->line);
-	fprintf(f, ":\n");
-	for (size_t i = 0; i < l->nvars; i++) {
-		const struct locals_var *v = &l->vars[i];
-		fprintf(f, "%*s%s = ", 2 + 2 * v->depth, "", v->path);
-		if (v->value)
-			fprintf(f, "%s", v->value);
-		else
-			fprintf(f, "<%s>", locals_loc_name(v->loc));
-		fprintf(f, "\t%s; %s\n", v->type, locals_scope_name(v->scope));
-	}
-}
-
-static void catch_report_text(FILE *f, const struct catch_report *r)
-{
-	fprintf(f, "crash: process %d, thread %d: %s (%s)\n", (int)r->pid, (int)r->tid, r->signame,
-		r->code[0] ? r->code : "?");
-	fprintf(f, "%s\n", r->siginfo_text ? r->siginfo_text : "");
-	fprintf(f, "address: %s\n", r->addr_text);
-	const struct stack_frame *pf = r->pc_frame;
-	if (pf) {
-		fprintf(f, "at: 0x%" PRIx64 " in %s+0x%" PRIx64 " (%s)", r->pc,
-			pf->function ? pf->function : "??", pf->offset,
-			pf->module ? pf->module : "?");
-		if (pf->file)
-			fprintf(f, " at %s:%d", pf->file, pf->line);
-		fputc('\n', f);
-	}
-	if (r->addr.kind == CATCH_ADDR_STACK_GUARD && pf && pf->function)
-		fprintf(f, "stack overflow: %s%zu frames of %s seen in the walk%s\n",
-			r->walk_truncated ? "at least " : "", r->recursion, pf->function,
-			r->walk_truncated ? " (it stopped before the outermost frame)" : "");
-	if (r->stack_error)
-		fprintf(f, "\nstacks: %s\n", r->stack_error);
-	if (r->stack)
-		catch_thread_text(f, &r->stack->threads[r->crash_thread], true);
-	catch_locals_text(f, r);
-	if (r->stack && r->stack->nthreads > 1) {
-		fprintf(f, "\nother threads:\n");
-		for (size_t i = 0; i < r->stack->nthreads; i++)
-			if (i != r->crash_thread)
-				catch_thread_text(f, &r->stack->threads[i], false);
-	}
-}
-
-/* "killed by SIGSEGV (core dumped)", "exited with status 3". */
-void catch_status_words(int status, char *buf, size_t size)
-{
-	if (WIFSIGNALED(status)) {
-		const char *n = sysdecode_signal_name(WTERMSIG(status));
-		char num[16];
-		snprintf(num, sizeof(num), "signal %d", WTERMSIG(status));
-		snprintf(buf, size, "killed by %s%s", n ? n : num,
-			 WCOREDUMP(status) ? " (core dumped)" : "");
-	} else {
-		snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
-	}
-}
-
 static int catch_shell_status(int status)
 {
 	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
 }
 
 /* ---- JSON ---- */
+
+/* A deep recursion gives its first and last frames only, as the text does. */
+#define CATCH_HEAD_FRAMES 24
+#define CATCH_TAIL_FRAMES 8
 
 static void catch_thread_json(struct json *j, const struct stack_thread *t)
 {
@@ -270,14 +166,10 @@ static void catch_report_json(struct json *j, const struct catch_report *r)
 
 static void catch_handled_text(FILE *f, const struct catch_event *ev)
 {
-	struct trace_rec rec;
-	memset(&rec, 0, sizeof(rec));
-	rec.kind = TRACE_SIGNAL;
-	rec.si = ev->si;
 	struct wt_buf b;
 	wt_buf_init(&b);
-	trace_event_text(&b, &rec);
-	fprintf(f, "[pid %d] %s handled\n", (int)ev->tid, b.data ? b.data : "");
+	catch_event_text(ev, &b);
+	fprintf(f, "%s\n", b.data ? b.data : "");
 	fflush(f);
 	wt_buf_free(&b);
 }
@@ -367,8 +259,13 @@ int catch_cli_run(const char *sub, struct catch *c, pid_t pid, const struct catc
 			code = CLI_FAIL;
 	} else {
 		json_free(&j);
-		if (rep)
-			catch_report_text(f, rep);
+		if (rep) {
+			struct wt_buf b;
+			wt_buf_init(&b);
+			catch_report_text(rep, &b);
+			fputs(b.data ? b.data : "", f);
+			wt_buf_free(&b);
+		}
 		fprintf(f, "\nprocess %d %s\n", (int)pid, words);
 	}
 	catch_report_free(rep);

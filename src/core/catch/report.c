@@ -11,7 +11,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <inttypes.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include <whytop/catch.h>
 #include <whytop/decode.h>
@@ -174,4 +176,123 @@ int catch_report(struct catch *c, const struct catch_event *ev, struct catch_rep
 		debug_proc_close(dp);
 	*out = r;
 	return 0;
+}
+
+/* ---- the report as text (whytop catch, the TUI) ---- */
+
+static void catch_frame_text(struct wt_buf *b, size_t n, const struct stack_frame *fr)
+{
+	wt_buf_printf(b, "  #%-3zu 0x%016" PRIx64 " ", n, fr->pc);
+	if (fr->function)
+		wt_buf_printf(b, "%s+0x%" PRIx64, fr->function, fr->offset);
+	else
+		wt_buf_printf(b, "??");
+	wt_buf_printf(b, " (%s)", fr->module ? fr->module : "?");
+	if (fr->file)
+		wt_buf_printf(b, " at %s:%d", fr->file, fr->line);
+	if (fr->flags & STACK_FRAME_INLINE)
+		wt_buf_printf(b, " [inline]");
+	if (fr->flags & STACK_FRAME_SIGNAL)
+		wt_buf_printf(b, " [signal]");
+	wt_buf_puts(b, "\n");
+}
+
+/* A deep recursion prints its first and last frames only. */
+#define CATCH_HEAD_FRAMES 24
+#define CATCH_TAIL_FRAMES 8
+
+static void catch_thread_text(struct wt_buf *b, const struct stack_thread *t, bool crashed)
+{
+	wt_buf_printf(b, "\nthread %d \"%s\"%s\n", (int)t->tid, t->name ? t->name : "?",
+		      crashed ? " (crashed)" : "");
+	for (size_t j = 0; j < t->nframes; j++) {
+		if (t->nframes > CATCH_HEAD_FRAMES + CATCH_TAIL_FRAMES && j == CATCH_HEAD_FRAMES) {
+			size_t skip = t->nframes - CATCH_HEAD_FRAMES - CATCH_TAIL_FRAMES;
+			wt_buf_printf(b, "  ... %zu frames more ...\n", skip);
+			j += skip - 1;
+			continue;
+		}
+		catch_frame_text(b, j, &t->frames[j]);
+	}
+	if (t->error)
+		wt_buf_printf(b, "  (%s)\n", t->error);
+}
+
+static void catch_locals_text(struct wt_buf *b, const struct catch_report *r)
+{
+	const struct locals *l = r->locals;
+	if (!l) {
+		wt_buf_printf(b, "\nlocals: %s\n", r->locals_error ? r->locals_error : "none");
+		return;
+	}
+	wt_buf_printf(b, "\nlocals of frame %d, %s", l->frame, l->function ? l->function : "??");
+	if (l->file)
+		wt_buf_printf(b, " at %s:%d", l->file, l->line);
+	wt_buf_printf(b, ":\n");
+	for (size_t i = 0; i < l->nvars; i++) {
+		const struct locals_var *v = &l->vars[i];
+		wt_buf_printf(b, "%*s%s = ", 2 + 2 * v->depth, "", v->path);
+		if (v->value)
+			wt_buf_printf(b, "%s", v->value);
+		else
+			wt_buf_printf(b, "<%s>", locals_loc_name(v->loc));
+		wt_buf_printf(b, "\t%s; %s\n", v->type, locals_scope_name(v->scope));
+	}
+}
+
+void catch_report_text(const struct catch_report *r, struct wt_buf *b)
+{
+	wt_buf_printf(b, "crash: process %d, thread %d: %s (%s)\n", (int)r->pid, (int)r->tid,
+		      r->signame, r->code[0] ? r->code : "?");
+	wt_buf_printf(b, "%s\n", r->siginfo_text ? r->siginfo_text : "");
+	wt_buf_printf(b, "address: %s\n", r->addr_text);
+	const struct stack_frame *pf = r->pc_frame;
+	if (pf) {
+		wt_buf_printf(b, "at: 0x%" PRIx64 " in %s+0x%" PRIx64 " (%s)", r->pc,
+			      pf->function ? pf->function : "??", pf->offset,
+			      pf->module ? pf->module : "?");
+		if (pf->file)
+			wt_buf_printf(b, " at %s:%d", pf->file, pf->line);
+		wt_buf_puts(b, "\n");
+	}
+	if (r->addr.kind == CATCH_ADDR_STACK_GUARD && pf && pf->function)
+		wt_buf_printf(b, "stack overflow: %s%zu frames of %s seen in the walk%s\n",
+			      r->walk_truncated ? "at least " : "", r->recursion, pf->function,
+			      r->walk_truncated ? " (it stopped before the outermost frame)" : "");
+	if (r->stack_error)
+		wt_buf_printf(b, "\nstacks: %s\n", r->stack_error);
+	if (r->stack)
+		catch_thread_text(b, &r->stack->threads[r->crash_thread], true);
+	catch_locals_text(b, r);
+	if (r->stack && r->stack->nthreads > 1) {
+		wt_buf_printf(b, "\nother threads:\n");
+		for (size_t i = 0; i < r->stack->nthreads; i++)
+			if (i != r->crash_thread)
+				catch_thread_text(b, &r->stack->threads[i], false);
+	}
+}
+
+/* "killed by SIGSEGV (core dumped)", "exited with status 3". */
+void catch_status_words(int status, char *buf, size_t size)
+{
+	if (WIFSIGNALED(status)) {
+		const char *n = sysdecode_signal_name(WTERMSIG(status));
+		char num[16];
+		snprintf(num, sizeof(num), "signal %d", WTERMSIG(status));
+		snprintf(buf, size, "killed by %s%s", n ? n : num,
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	} else {
+		snprintf(buf, size, "exited with status %d", WEXITSTATUS(status));
+	}
+}
+
+void catch_event_text(const struct catch_event *ev, struct wt_buf *b)
+{
+	struct trace_rec rec;
+	memset(&rec, 0, sizeof(rec));
+	rec.kind = TRACE_SIGNAL;
+	rec.si = ev->si;
+	wt_buf_printf(b, "[pid %d] ", (int)ev->tid);
+	trace_event_text(b, &rec);
+	wt_buf_puts(b, " handled");
 }
