@@ -99,6 +99,10 @@ int catch_open(pid_t pid, struct catch **out, struct wt_err *err);
  * comes as a CATCH_EV_EXITED event. *pid: the program's pid.
  */
 int catch_launch(char *const argv[], struct catch **out, pid_t *pid, struct wt_err *err);
+/* Readable while events wait (a front end's poll); catch_poll takes them. */
+int catch_fd(const struct catch *c);
+/* The next event if one waits: 0, or -EAGAIN (none; catch_fd is then not readable). */
+int catch_poll(struct catch *c, struct catch_event *ev);
 /* After catch_launch: why the program could not be run (exec failed), 0 if it ran. */
 int catch_launch_error(struct catch *c, struct wt_err *err);
 /*

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -107,8 +108,33 @@ static void catch_push(struct catch *c, enum catch_ev_kind kind, pid_t tid, cons
 	} else {
 		c->ev_lost++;
 	}
+	uint64_t one = 1;
+	ssize_t w = write(c->ev_fd, &one, sizeof(one));
+	(void)w;
 	pthread_cond_broadcast(&c->cond);
 	pthread_mutex_unlock(&c->lock);
+}
+
+int catch_fd(const struct catch *c)
+{
+	return c->ev_fd;
+}
+
+int catch_poll(struct catch *c, struct catch_event *ev)
+{
+	pthread_mutex_lock(&c->lock);
+	if (!c->nev) {
+		uint64_t v;
+		ssize_t r = read(c->ev_fd, &v, sizeof(v)); /* empty: not readable until the next */
+		(void)r;
+		pthread_mutex_unlock(&c->lock);
+		return -EAGAIN;
+	}
+	*ev = c->ev[c->ev_head];
+	c->ev_head = (c->ev_head + 1) % CATCH_EVENTS_MAX;
+	c->nev--;
+	pthread_mutex_unlock(&c->lock);
+	return 0;
 }
 
 int catch_next(struct catch *c, uint64_t timeout_ns, struct catch_event *ev)
@@ -356,6 +382,11 @@ static struct catch *catch_new(pid_t pid, bool launched)
 		return NULL;
 	c->pid = pid;
 	c->launched = launched;
+	c->ev_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (c->ev_fd < 0) {
+		free(c);
+		return NULL;
+	}
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
 	c->mode = (struct target_mode){
@@ -372,6 +403,7 @@ static struct catch *catch_new(pid_t pid, bool launched)
 
 static void catch_free(struct catch *c)
 {
+	close(c->ev_fd);
 	pthread_cond_destroy(&c->cond);
 	pthread_mutex_destroy(&c->lock);
 	free(c);

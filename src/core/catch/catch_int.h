@@ -24,6 +24,7 @@ struct catch
 	pthread_cond_t cond;
 	struct catch_event ev[256];
 	size_t ev_head, nev, ev_lost;
+	int ev_fd; /* eventfd: readable while events wait (catch_fd) */
 
 	/* The target's thread alone, or under target_call. */
 	bool crashed; /* a fatal signal is kept: every stop is kept too */
