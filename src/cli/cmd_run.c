@@ -10,17 +10,19 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <whytop/catch.h>
 #include <whytop/cli.h>
 #include <whytop/decode.h>
 #include <whytop/syscalls.h>
 #include <whytop/util.h>
 
 #include "cmd_inject.h"
+#include "cli/catch_print.h"
 #include "syscalls_report.h"
 
 #define SUB "run"
 
-enum { RUN_JSON = CLI_LONG_ONLY, RUN_TRACE, RUN_SORT, RUN_INJECT };
+enum { RUN_JSON = CLI_LONG_ONLY, RUN_TRACE, RUN_SORT, RUN_INJECT, RUN_CATCH, RUN_HOLD };
 
 static const struct cli_opt run_opts[] = {
     {.name = "trace",
@@ -39,7 +41,15 @@ static const struct cli_opt run_opts[] = {
      .key = RUN_SORT,
      .arg = "KEY",
      .help = "time (default), calls, errors, avg, rate, name"},
-    {.name = "json", .key = RUN_JSON, .help = "the summary as one JSON object"},
+    {.name = "json", .key = RUN_JSON, .help = "the summary (or the crash report) as one JSON object"},
+    {.name = "catch",
+     .key = RUN_CATCH,
+     .help = "no syscall summary: catch a crash instead (as 'whytop catch'),\n"
+	     "the program running at full speed; the report goes to stderr"},
+    {.name = "hold",
+     .key = RUN_HOLD,
+     .help = "with --catch: leave the crashed program stopped for inspection;\n"
+	     "whytop waits until it ends ('kill -CONT PID' lets it die)"},
     /* ---- inject (cmd_inject.c) ---- */
     {.name = "inject",
      .key = RUN_INJECT,
@@ -66,6 +76,40 @@ const struct cli_cmd cli_cmd_run = {
     .exec = run_exec,
 };
 
+/* run --catch: the program under the catch mode; whytop exits with its status. */
+static int run_catch(char **argv, FILE *out, bool json, bool hold)
+{
+	/* Ctrl-C reaches the program (same process group); we wait for it to end. */
+	struct sigaction ign, old_int, old_quit;
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &old_int);
+	sigaction(SIGQUIT, &ign, &old_quit);
+	struct wt_err err = {0};
+	struct catch *c;
+	pid_t pid;
+	int code;
+	if (catch_launch(argv, &c, &pid, &err) < 0) {
+		code = cli_error(CLI_FAIL, SUB, "%s", err.msg);
+	} else {
+		struct catch_cli_opts o = {.out = out, .json = json, .hold = hold};
+		code = catch_cli_run(SUB, c, pid, &o);
+		if (catch_launch_error(c, &err) < 0)
+			code = cli_error(CLI_FAIL, SUB, "%s", err.msg);
+		catch_close(c);
+		if (hold) {
+			/* Held stopped and untraced: it is ours to reap when it ends. */
+			int st;
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			code = WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		}
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return code;
+}
+
 static int run_exec(int argc, char **argv)
 {
 	const char *trace = NULL, *output = NULL, *expr = NULL;
@@ -77,6 +121,7 @@ static int run_exec(int argc, char **argv)
 	static struct trace_inject inj[TRACE_INJ_MAX];
 	size_t ninj = 0;
 	struct wt_err ierr;
+	bool catch = false, hold = false;
 
 	cli_parse_init(&p, &cli_cmd_run, argc, argv);
 	while ((opt = cli_getopt(&p)) != CLI_END) {
@@ -85,6 +130,12 @@ static int run_exec(int argc, char **argv)
 			return p.status;
 		case RUN_JSON:
 			json = 1;
+			break;
+		case RUN_CATCH:
+			catch = true;
+			break;
+		case RUN_HOLD:
+			hold = true;
 			break;
 		case RUN_TRACE:
 			trace = p.arg;
@@ -119,17 +170,28 @@ static int run_exec(int argc, char **argv)
 	if (i >= argc)
 		return cli_error(CLI_USAGE, SUB, "which program? (whytop run -- CMD ARGS)");
 	if (ninj) { /* the program under whytop inject's loop: its calls tampered with, logged */
-		if (trace || expr || output || json)
+		if (trace || expr || output || json || catch || hold)
 			return cli_error(
 			    CLI_USAGE, SUB,
 			    "--inject logs the calls it tampers with and counts nothing: "
-			    "not with --trace, -e, -o or --json");
+			    "not with --trace, -e, -o, --json or --catch");
 		return cli_inject_loop(SUB, inj, ninj, 0, argv + i, -1, false);
 	}
 
+	if (hold && !catch)
+		return cli_error(CLI_USAGE, SUB, "--hold goes with --catch");
+	if (catch && (trace || expr))
+		return cli_error(CLI_USAGE, SUB,
+				 "--catch does not count syscalls: leave out --trace and -e");
 	FILE *out = stderr;
 	if (output && !(out = fopen(output, "we"))) /* not inherited by the program */
 		return cli_error(CLI_FAIL, SUB, "cannot write %s: %s", output, strerror(errno));
+	if (catch) {
+		int code = run_catch(argv + i, out, json, hold);
+		if (out != stderr)
+			fclose(out);
+		return code;
+	}
 
 	struct sc_sample *sample = sc_sample_new();
 	struct sc_counts *c = sc_counts_new();
@@ -165,6 +227,8 @@ static int run_exec(int argc, char **argv)
 		 trace || expr ? "stops only at the watched syscalls (seccomp), the rest run freely"
 			       : "the program stops twice per syscall");
 	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	char killed[96];
+	catch_status_words(status, killed, sizeof(killed));
 	struct sc_report_info ri = {
 	    .cmd = "run",
 	    .what = what,
@@ -174,6 +238,7 @@ static int run_exec(int argc, char **argv)
 	    .pid = 0,
 	    .tid = 0,
 	    .exit_status = code,
+	    .killed = WIFSIGNALED(status) ? killed : NULL,
 	};
 	if (json) {
 		/* the summary is lost (said on stderr): not the program's status */

@@ -43,7 +43,9 @@ void sc_report_text(FILE *f, const struct sc_counts *c, const struct sc_report_i
 	    c->lost
 		? " (what they carried -- a time, an error, an errno -- is missing from the table)"
 		: "");
-	if (ri->exit_status >= 0)
+	if (ri->exit_status >= 0 && ri->killed)
+		fprintf(f, "program ended: %s (status %d)\n", ri->killed, ri->exit_status);
+	else if (ri->exit_status >= 0)
 		fprintf(f, "program ended: status %d\n", ri->exit_status);
 	else if (ri->ended)
 		fprintf(f, "the process ended while it was counted\n");
@@ -91,6 +93,8 @@ void sc_report_json_object(struct json *jw, const struct sc_counts *c,
 	json_field_uint(jw, "lost", c->lost);
 	if (ri->exit_status >= 0)
 		json_field_int(jw, "exit_status", ri->exit_status);
+	if (ri->killed)
+		json_field_string(jw, "killed", ri->killed);
 	json_field_bool(jw, "ended", ri->ended || ri->exit_status >= 0);
 	if (ri->npids) {
 		json_key(jw, "pids");

@@ -16,6 +16,8 @@ struct sc_report_info {
 	const char *cost;
 	long pid, tid;
 	int exit_status; /* -1 if none */
+	/* How the program ended when a signal killed it: "killed by SIGSEGV (core dumped)", or NULL. */
+	const char *killed;
 	int ended;	 /* the process ended while it was counted */
 	const pid_t *pids; /* the processes counted (syscalls), npids of them */
 	size_t npids;

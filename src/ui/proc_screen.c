@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <whytop/catch.h>
 #include <whytop/target.h>
 
 #include "ui/tab.h"
@@ -37,6 +38,9 @@ struct proc_screen {
 	WINDOW *win; /* the tab's region: a subwindow of stdscr */
 	char comm[64];
 	bool direct; /* opened by --open: q quits whytop, Esc shows the list */
+
+	struct catch *catch; /* X: catching crashes of the process */
+	struct wt_buf crash; /* the report, once it crashed */
 };
 
 static const char *const proc_keys_bar[] = {
@@ -119,7 +123,10 @@ static void ps_title(struct proc_screen *ps)
 	char buf[512];
 	int a = ui_attr(UI_E_TITLE);
 	ui_fill(stdscr, 0, 0, a);
-	if (ps->ctx.process_gone)
+	if (ps->ctx.crash)
+		snprintf(buf, sizeof(buf), " PID %d  %s  (crashed: the report is on Overview and Stack)",
+			 (int)ps->ctx.pid, ps->comm);
+	else if (ps->ctx.process_gone)
 		snprintf(buf, sizeof(buf), " PID %d  %s  (the process has exited)", (int)ps->ctx.pid,
 			 ps->comm);
 	else if (t)
@@ -129,6 +136,8 @@ static void ps_title(struct proc_screen *ps)
 	else
 		snprintf(buf, sizeof(buf), " PID %d  %s", (int)ps->ctx.pid, ps->comm);
 	int x = ui_put(stdscr, 0, 0, -1, a, buf);
+	if (ps->catch)
+		x += ui_put(stdscr, 0, x + 2, -1, ui_attr(UI_E_WARNING), "catching crashes") + 2;
 	if (t && t->state == 'D' && !ps->ctx.process_gone)
 		ui_put(stdscr, 0, x + 2, -1, ui_attr(UI_E_STATE_D), "uninterruptible (D)");
 }
@@ -186,6 +195,134 @@ static unsigned ps_mouse(struct proc_screen *ps)
 	return UI_NONE;
 }
 
+/* X: arm catching crashes of the process (a mode of its target), or disarm. */
+static unsigned ps_catch_toggle(struct proc_screen *ps)
+{
+	struct wt_err err = {0};
+	if (ps->catch) {
+		catch_close(ps->catch);
+		ps->catch = NULL;
+		ps->ctx.catching = false;
+		tab_status(&ps->ctx, "No longer catching crashes of %d", (int)ps->ctx.pid);
+		return UI_REDRAW;
+	}
+	if (ps->ctx.process_gone || ps->ctx.crash) {
+		tab_error(&ps->ctx, "The process has exited: nothing to catch");
+		return UI_REDRAW;
+	}
+	if (catch_open(ps->ctx.pid, &ps->catch, &err) < 0) {
+		ps->catch = NULL;
+		tab_error(&ps->ctx, "Cannot catch crashes: %s", err.msg);
+		return UI_REDRAW;
+	}
+	ps->ctx.catching = true;
+	tab_status(&ps->ctx,
+		   "Catching crashes of %d: a crash shows on Overview and Stack (X: stop)",
+		   (int)ps->ctx.pid);
+	return UI_REDRAW;
+}
+
+/* Events of the catch: a handled signal on the status line, a crash reported, the end. */
+static unsigned ps_catch_events(struct proc_screen *ps)
+{
+	struct catch_event ev;
+	struct wt_err err = {0};
+	while (ps->catch && catch_poll(ps->catch, &ev) == 0) {
+		if (ev.kind == CATCH_EV_HANDLED) {
+			struct wt_buf b;
+			wt_buf_init(&b);
+			catch_event_text(&ev, &b);
+			tab_status(&ps->ctx, "%s", b.data ? b.data : "");
+			wt_buf_free(&b);
+		} else if (ev.kind == CATCH_EV_CRASH) {
+			struct catch_report *rep = NULL;
+			wt_buf_free(&ps->crash);
+			wt_buf_init(&ps->crash);
+			if (catch_report(ps->catch, &ev, &rep, &err) == 0)
+				catch_report_text(rep, &ps->crash);
+			else
+				wt_buf_printf(&ps->crash, "crash: process %d: %s\n", (int)ps->ctx.pid,
+					      err.msg);
+			catch_report_free(rep);
+			/* Delivered as it would have been: the process dies now. */
+			catch_finish(ps->catch, false, &err);
+			ps->ctx.crash = ps->crash.data;
+			ps->ctx.crash_top = 0;
+			tab_switch(&ps->ctx, "Overview");
+		} else {
+			char words[96];
+			catch_status_words(ev.status, words, sizeof(words));
+			if (ps->ctx.crash)
+				wt_buf_printf(&ps->crash, "\nprocess %d %s\n", (int)ps->ctx.pid, words);
+			ps->ctx.crash = ps->crash.data;
+			if (!ps->ctx.crash)
+				tab_status(&ps->ctx, "Process %d %s", (int)ps->ctx.pid, words);
+			ps->ctx.process_gone = true;
+			catch_close(ps->catch);
+			ps->catch = NULL;
+			ps->ctx.catching = false;
+		}
+	}
+	return UI_REDRAW;
+}
+
+bool tab_crash_draw(struct tab_ctx *ctx, WINDOW *win)
+{
+	if (!ctx->crash)
+		return false;
+	int h = getmaxy(win), y = 0, n = 0;
+	for (const char *p = ctx->crash; *p && y < h;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (n++ >= ctx->crash_top) {
+			char line[1024];
+			snprintf(line, sizeof(line), "%.*s", (int)(len < 1023 ? len : 1023), p);
+			bool head = strncmp(line, "crash:", 6) == 0;
+			ui_put(win, y++, 1, -1, ui_attr(head ? UI_E_ERROR : UI_E_NORMAL), line);
+		}
+		p += len + (nl != NULL);
+	}
+	return true;
+}
+
+bool tab_crash_key(struct tab_ctx *ctx, WINDOW *win, int key)
+{
+	if (!ctx->crash)
+		return false;
+	int lines = 0, h = win ? getmaxy(win) : 10;
+	for (const char *p = ctx->crash; *p; p++)
+		lines += *p == '\n';
+	int top = ctx->crash_top;
+	switch (key) {
+	case KEY_UP:
+		top--;
+		break;
+	case KEY_DOWN:
+		top++;
+		break;
+	case KEY_PPAGE:
+		top -= h;
+		break;
+	case KEY_NPAGE:
+		top += h;
+		break;
+	case KEY_HOME:
+		top = 0;
+		break;
+	case KEY_END:
+		top = lines - h;
+		break;
+	default:
+		return false;
+	}
+	if (top > lines - h)
+		top = lines - h;
+	if (top < 0)
+		top = 0;
+	ctx->crash_top = top;
+	return true;
+}
+
 static unsigned ps_key(struct screen *s, int key)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
@@ -213,6 +350,8 @@ static unsigned ps_key(struct screen *s, int key)
 		return r | UI_CLOSE;
 	case KEY_MOUSE:
 		return r | ps_mouse(ps);
+	case 'X':
+		return r | ps_catch_toggle(ps);
 	default:
 		if (key >= '1' && key <= '9' && key - '1' < ps->ntabs) {
 			slot_activate(ps, key - '1');
@@ -252,6 +391,8 @@ static int ps_fds(struct screen *s, struct pollfd *pfd, int max)
 	int n = 0;
 	if (ps->ctx.target && n < max)
 		pfd[n++] = (struct pollfd){ .fd = target_fd(ps->ctx.target), .events = POLLIN };
+	if (ps->catch && n < max)
+		pfd[n++] = (struct pollfd){ .fd = catch_fd(ps->catch), .events = POLLIN };
 	for (int i = 0; i < ps->ntabs && n < max; i++) {
 		struct tab_slot *t = &ps->tabs[i];
 		if (!t->open || !t->ops->poll_fd)
@@ -267,6 +408,8 @@ static unsigned ps_fd_ready(struct screen *s, int fd, short revents)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
 	unsigned r = UI_NONE;
+	if (ps->catch && fd == catch_fd(ps->catch))
+		return ps_catch_events(ps);
 	if (ps->ctx.target && fd == target_fd(ps->ctx.target)) {
 		/* Finished ptrace jobs: their done functions update their tabs. */
 		target_collect(ps->ctx.target);
@@ -294,6 +437,9 @@ static void ps_layout(struct screen *s)
 static void ps_destroy(struct screen *s)
 {
 	struct proc_screen *ps = (struct proc_screen *)s;
+	catch_close(ps->catch); /* the process is let go, running */
+	ps->catch = NULL;
+	wt_buf_free(&ps->crash);
 	/*
 	 * The jobs queued so far run (the target may be shared with another
 	 * view) and their done functions too, while the tabs still exist.

@@ -59,6 +59,14 @@ struct tab_ctx {
 	bool process_gone;     /* the process has exited (set by the screen) */
 	bool open_log;         /* the Syscalls tab opens on its live log (the list's `s`) */
 	/*
+	 * Catching crashes (the screen's X): armed, and once the process
+	 * crashed, the report as text (the Overview and Stack tabs show it
+	 * through tab_crash_draw instead of their last picture).
+	 */
+	bool catching;
+	const char *crash;
+	int crash_top; /* first line shown */
+	/*
 	 * The process's target (target.h; tab_target gets it on first use):
 	 * every ptrace job of every tab runs on its thread, one at a time and
 	 * in order, as do the jobs of any other view of the same process
@@ -95,6 +103,14 @@ int tab_switch(struct tab_ctx *ctx, const char *name);
 /* Put a message on the screen's status line until the next key. */
 void tab_status(struct tab_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void tab_error(struct tab_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * The crash report, when the process crashed while catching was armed:
+ * drawn into win (true), or false when there is none. tab_crash_key
+ * scrolls it (true when the key was taken).
+ */
+bool tab_crash_draw(struct tab_ctx *ctx, WINDOW *win);
+bool tab_crash_key(struct tab_ctx *ctx, WINDOW *win, int key);
 
 /* Print str into win at (y, x), clipped to the window width, with attribute attr. */
 void tab_print(WINDOW *win, int y, int x, int attr, const char *str);

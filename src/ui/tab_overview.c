@@ -168,6 +168,8 @@ static void ov_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 {
 	struct ov_state *st = state;
 	int h = getmaxy(win);
+	if (tab_crash_draw(ctx, win))
+		return;
 	if (!st->have) {
 		ui_put(win, 1, 2, -1, ui_attr(UI_E_ERROR), st->error);
 		return;
@@ -181,6 +183,8 @@ static void ov_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 static unsigned ov_key(struct tab_ctx *ctx, void *state, int key)
 {
 	struct ov_state *st = state;
+	if (tab_crash_key(ctx, NULL, key))
+		return UI_REDRAW;
 	return ui_textview_key(&st->list, key) ? UI_REDRAW : UI_UNHANDLED;
 }
 

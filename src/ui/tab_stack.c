@@ -435,6 +435,8 @@ static void st_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	struct st_state *st = state;
 	int h = getmaxy(win), w = getmaxx(win);
 	char buf[512];
+	if (tab_crash_draw(ctx, win))
+		return; /* the crash report holds the stacks as the process crashed */
 	if (st->cur) {
 		struct tm tm;
 		localtime_r(&st->taken, &tm);
@@ -485,6 +487,8 @@ static void st_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 static unsigned st_key(struct tab_ctx *ctx, void *state, int key)
 {
 	struct st_state *st = state;
+	if (tab_crash_key(ctx, NULL, key))
+		return UI_REDRAW;
 	switch (key) {
 	case 'f':
 	case ' ':

@@ -203,6 +203,11 @@ static int attach_scan(struct target *tg, struct attach_set *as, pid_t only_tid,
 			}
 			continue;
 		}
+		if (k->kept) {
+			/* Stopped already, by its mode (a caught crash): no interrupt. */
+			t->seized = true;
+			continue;
+		}
 		/* A thread a former hold gave up on (D state) is taken over here. */
 		k->detach_at_stop = false;
 		k->hold_want = true;
@@ -211,7 +216,8 @@ static int attach_scan(struct target *tg, struct attach_set *as, pid_t only_tid,
 	}
 	for (size_t i = from; i < as->nthreads; i++) {
 		struct attach_thread *t = &as->threads[i];
-		if (!t->seized)
+		struct target_task *k = target_task_find(tg, t->tid);
+		if (!t->seized || (k && k->kept))
 			continue;
 		t->interrupt_ns = wt_now_ns();
 		/* ESRCH: exited meanwhile; its exit status comes to target_wait. */

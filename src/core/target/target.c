@@ -218,6 +218,10 @@ int target_release_task(struct target *t, struct target_task *k, int sig)
 	int ret = 0;
 	k->held = false;
 	k->hold_want = false;
+	if (k->kept) {
+		k->held = true; /* its mode resumes it, not the hold */
+		return 0;
+	}
 	if (k->counting && t->mode) {
 		struct target_stop ts = k->stop;
 		if (ts.event == TE_SIGNAL_DELIVERY)
@@ -366,6 +370,15 @@ void target_end_mode(struct target *t, uint64_t timeout_ns)
 	/* Each counted task reports a stop soon after the interrupt; it is let go there. */
 	for (size_t i = 0; i < t->ntasks; i++) {
 		struct target_task *k = &t->tasks[i];
+		if (k->kept) {
+			/* Stopped by its mode (a caught crash): let go with its signal. */
+			t->mode->gone(t->mode_ctx, k->tid);
+			ptrace(PTRACE_DETACH, k->tid, 0, (void *)(long)target_stop_signal(&k->stop));
+			k->counting = false;
+			target_task_drop(t, k->tid);
+			i--;
+			continue;
+		}
 		if (!k->counting)
 			continue;
 		t->mode->gone(t->mode_ctx, k->tid);

@@ -24,6 +24,12 @@ struct target_task {
 	bool hold_want;	      /* a hold waits for its stop */
 	bool held;	      /* in a stop that a hold keeps */
 	bool detach_at_stop;  /* let go at its next stop (it did not stop in time) */
+	/*
+	 * Its mode keeps it in its stop (catch: a crash being reported): a
+	 * hold takes it as stopped without interrupting it, and letting go of
+	 * the hold leaves it held. The mode alone resumes it.
+	 */
+	bool kept;
 	struct target_stop stop; /* the stop it is in while held */
 	uint64_t stopped_ns;
 };
