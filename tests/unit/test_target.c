@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include <whytop/attach.h>
+#include <whytop/catch.h>
 #include <whytop/stack.h>
 #include <whytop/syscalls.h>
 #include <whytop/target.h>
@@ -248,6 +249,44 @@ static void test_walk_while_counting(void **state)
 }
 
 /*
+ * A process has one ptrace mode at a time: while one view counts its
+ * syscalls, catching its crashes from another is refused with a sentence
+ * that says what the first view is doing, and the counting goes on.
+ */
+static void test_second_mode_refused(void **state)
+{
+	(void)state;
+	pid_t child = fork_child(syscalls_forever);
+	struct wt_err err = {0};
+	struct sc_opts o = {.pid = child, .backend = SC_BACKEND_PTRACE};
+	struct sc_session *s;
+	struct sc_sample *smp = sc_sample_new();
+	assert_int_equal(sc_session_open(&s, &o, &err), 0);
+	uint64_t before = 0;
+	for (int i = 0; i < 500 && (before = total_calls(s, smp)) == 0; i++)
+		usleep(10000);
+	assert_true(before > 0);
+
+	struct catch *c = NULL;
+	wt_err_clear(&err);
+	assert_int_equal(catch_open(child, &c, &err), -EBUSY);
+	assert_null(c);
+	if (!strstr(err.msg, "counting its syscalls") || !strstr(err.msg, "close that view"))
+		fail_msg("unexpected refusal: %s", err.msg);
+
+	uint64_t after = before;
+	for (int i = 0; i < 500 && (after = total_calls(s, smp)) <= before; i++)
+		usleep(10000);
+	assert_true(after > before);
+	sc_session_close(s);
+	sc_sample_free(smp);
+	assert_int_equal(tracer_of(child), 0);
+	kill(child, SIGKILL);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+}
+
+/*
  * Counting a process that makes no syscall at all (it sits in pause): the
  * target's thread blocks in waitpid with nothing to report, and only its
  * wake signal brings a job to it. Each walk must come back (an alarm ends
@@ -358,6 +397,7 @@ int main(void)
 	    cmocka_unit_test(test_walk_child),
 	    cmocka_unit_test(test_walk_while_counting),
 	    cmocka_unit_test(test_job_while_counting_idle),
+	    cmocka_unit_test(test_second_mode_refused),
 	    cmocka_unit_test(test_held_by_our_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,13 +254,8 @@ static void catch_begin_job(void *arg)
 {
 	struct catch *c = arg;
 	struct target *t = c->target;
-	if (t->mode) {
-		c->rc = wt_err_set(&c->err, EBUSY,
-				   "process %d is traced by another view of this whytop already",
-				   (int)c->pid);
+	if ((c->rc = target_begin_mode(t, &c->mode, c, &c->err)) < 0)
 		return;
-	}
-	target_set_mode(t, &c->mode, c);
 	if (c->launched) {
 		struct target_task *k;
 		int r = target_seize(t, c->pid, &k);
@@ -390,6 +385,7 @@ static struct catch *catch_new(pid_t pid, bool launched)
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->cond, NULL);
 	c->mode = (struct target_mode){
+	    .doing = "catching its crashes",
 	    .options =
 		PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | (launched ? PTRACE_O_EXITKILL : 0),
 	    .stop = catch_stop,

@@ -285,6 +285,7 @@ int sc_launch_run(char *const argv[], const char *trace, const struct sc_set *se
 	memset(&ls, 0, sizeof(ls));
 	ls.child = child;
 	ls.mode = (struct target_mode){
+	    .doing = "counting its syscalls",
 	    .options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
 		       PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_EXITKILL |
 		       (trace || set ? PTRACE_O_TRACESECCOMP : 0),

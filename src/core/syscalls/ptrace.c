@@ -85,13 +85,8 @@ static void pt_begin_job(void *arg)
 {
 	struct pt_state *st = arg;
 	struct target *t = st->target;
-	if (t->mode) {
-		st->rc = wt_err_set(&st->err, EBUSY,
-				    "process %d is counted by ptrace already in this whytop",
-				    (int)st->pid);
+	if ((st->rc = target_begin_mode(t, &st->mode, st, &st->err)) < 0)
 		return;
-	}
-	target_set_mode(t, &st->mode, st);
 	struct attach_opts ao = {.only_tid = st->s->opts.tid};
 	struct attach_set *as;
 	int r = attach_all(st->pid, &ao, &as, &st->err);
@@ -216,6 +211,7 @@ static int pt_open_one(struct sc_session *s, pid_t pid, struct pt_state **out, s
 	st->tr.set = s->set;
 	/* TRACEEXEC: a thread that execs takes the leader's tid; we are told */
 	st->mode = (struct target_mode){
+	    .doing = "counting its syscalls",
 	    .options = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC |
 		       (s->opts.tid ? 0 : PTRACE_O_TRACECLONE) |
 		       (s->opts.follow ? PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK : 0),

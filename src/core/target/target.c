@@ -357,6 +357,18 @@ int target_wait(struct target *t, uint64_t deadline_ns)
 
 /* ---- modes ---- */
 
+int target_begin_mode(struct target *t, const struct target_mode *mode, void *ctx,
+		      struct wt_err *err)
+{
+	if (t->mode)
+		return wt_err_set(err, EBUSY,
+				  "another view of this whytop is %s (process %d) already, and a "
+				  "process has one such mode at a time; close that view first",
+				  t->mode->doing ? t->mode->doing : "tracing it", (int)t->pid);
+	target_set_mode(t, mode, ctx);
+	return 0;
+}
+
 void target_set_mode(struct target *t, const struct target_mode *mode, void *ctx)
 {
 	t->mode = mode;

@@ -40,6 +40,7 @@ struct target_task {
  * calls it for the stops of tasks marked counting.
  */
 struct target_mode {
+	const char *doing; /* "counting its syscalls": for the refusal of a second mode */
 	long options;	   /* PTRACE_O_* for its tasks */
 	bool follow_forks; /* new processes (TRACEFORK) are its too, not only threads */
 	/* A stop outside a hold: account for it and resume the task. */
@@ -124,7 +125,13 @@ int target_release_task(struct target *t, struct target_task *k, int sig);
  */
 void attach_hold_stopped(struct attach_set *as, struct target_task *k);
 
-/* Count mode on or off (syscalls/ptrace.c); off lets every counted task go. */
+/*
+ * A mode on (a process has one at a time: the second is refused with
+ * -EBUSY and a sentence naming what the first is doing), or, mode NULL, off
+ * without letting tasks go (target_end_mode does that).
+ */
+int target_begin_mode(struct target *t, const struct target_mode *mode, void *ctx,
+		      struct wt_err *err);
 void target_set_mode(struct target *t, const struct target_mode *mode, void *ctx);
 void target_end_mode(struct target *t, uint64_t timeout_ns);
 

@@ -1209,15 +1209,8 @@ static void pt_begin_job(void *arg)
 {
 	struct pt_proc *pp = arg;
 	struct target *t = pp->target;
-	if (t->mode) {
-		pp->rc =
-		    wt_err_set(&pp->err, EBUSY,
-			       "process %d is traced by ptrace already in this whytop (counted "
-			       "or logged); close that view first",
-			       (int)pp->pid);
+	if ((pp->rc = target_begin_mode(t, &pp->mode, pp, &pp->err)) < 0)
 		return;
-	}
-	target_set_mode(t, &pp->mode, pp);
 	struct attach_opts ao = {.only_tid = pp->log->s->follow ? 0 : pp->pid};
 	struct attach_set *as;
 	int r = attach_all(pp->pid, &ao, &as, &pp->err);
@@ -1343,6 +1336,7 @@ static int pt_open(struct trace_session *s, struct wt_err *err)
 		pthread_cond_init(&pp->dcond, &ca);
 		pthread_condattr_destroy(&ca);
 		pp->mode = (struct target_mode){
+		    .doing = s->ninject ? "injecting faults into its syscalls" : "logging its syscalls",
 		    .options = opts,
 		    .follow_forks = s->follow,
 		    .stop = pt_stop,
