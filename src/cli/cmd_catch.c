@@ -4,7 +4,9 @@
  * program handles are reported as they pass. Also the loop and printing
  * for "whytop run --catch" (catch_print.h).
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 
 #include "cli/catch_print.h"
 #include "cli/json.h"
+#include "cli/trace_loop.h"
 
 enum { CATCH_JSON = CLI_LONG_ONLY, CATCH_HOLD };
 
@@ -188,8 +191,21 @@ int catch_cli_run(const char *sub, struct catch *c, pid_t pid, const struct catc
 	struct wt_err err = {0};
 	int status = -1;
 	bool held = false, crashed = false;
+	bool stopped = false;
 	for (;;) {
-		catch_next(c, 0, &ev);
+		if (catch_poll(c, &ev) == -EAGAIN) {
+			struct pollfd pfd[2] = {{.fd = catch_fd(c), .events = POLLIN},
+						{.fd = o->stop_fd, .events = POLLIN}};
+			if (poll(pfd, o->stop_fd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR) {
+				json_free(&j);
+				return cli_error(CLI_FAIL, sub, "poll failed: %s", strerror(errno));
+			}
+			if (o->stop_fd >= 0 && (pfd[1].revents & POLLIN)) {
+				stopped = true;
+				break;
+			}
+			continue;
+		}
 		if (ev.kind == CATCH_EV_HANDLED) {
 			if (o->json) {
 				json_object_begin(&j);
@@ -222,6 +238,13 @@ int catch_cli_run(const char *sub, struct catch *c, pid_t pid, const struct catc
 			status = ev.si.si_signo; /* as a signal number, below */
 			break;
 		}
+	}
+	if (stopped) {
+		/* the caller's catch_close lets every thread go, signals handed back */
+		json_free(&j);
+		fprintf(stderr, "whytop %s: stopped watching process %d, which runs on untraced\n",
+			sub, (int)pid);
+		return CLI_OK;
 	}
 	json_array_end(&j);
 	json_field_bool(&j, "crashed", crashed);
@@ -276,7 +299,7 @@ int catch_cli_run(const char *sub, struct catch *c, pid_t pid, const struct catc
 static int catch_exec(int argc, char **argv)
 {
 	struct cli_parse p;
-	struct catch_cli_opts o = {.out = stdout};
+	struct catch_cli_opts o = {.out = stdout, .stop_fd = -1};
 	int opt;
 	cli_parse_init(&p, &cli_cmd_catch, argc, argv);
 	while ((opt = cli_getopt(&p)) != CLI_END) {
@@ -301,9 +324,17 @@ static int catch_exec(int argc, char **argv)
 	struct catch *c;
 	if (catch_open(pid, &c, &err) < 0)
 		return cli_error(CLI_FAIL, "catch", "%s", err.msg);
+	/* Ctrl-C, SIGTERM, SIGHUP: stop watching, every thread let go cleanly */
+	struct cli_endsig sig;
+	if (!cli_endsig_start(&sig)) {
+		catch_close(c);
+		return cli_error(CLI_FAIL, "catch", "cannot create a pipe (too many open files?)");
+	}
+	o.stop_fd = sig.fd[0];
 	/* On stderr, JSON or not: a script (a test) knows from it that it may go on. */
 	fprintf(stderr, "whytop catch: watching process %d for a crash\n", (int)pid);
 	int code = catch_cli_run("catch", c, pid, &o);
 	catch_close(c);
+	cli_endsig_stop(&sig);
 	return code;
 }

@@ -92,7 +92,7 @@ static int run_catch(char **argv, FILE *out, bool json, bool hold)
 	if (catch_launch(argv, &c, &pid, &err) < 0) {
 		code = cli_error(CLI_FAIL, SUB, "%s", err.msg);
 	} else {
-		struct catch_cli_opts o = {.out = out, .json = json, .hold = hold};
+		struct catch_cli_opts o = {.out = out, .json = json, .hold = hold, .stop_fd = -1};
 		code = catch_cli_run(SUB, c, pid, &o);
 		if (catch_launch_error(c, &err) < 0)
 			code = cli_error(CLI_FAIL, SUB, "%s", err.msg);

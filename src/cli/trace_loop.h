@@ -2,7 +2,8 @@
  * trace_loop.h: the loop of the commands that follow a trace session until
  * it ends (trace, inject, run --inject): drain the records, wait for more,
  * and end on the first of: every task gone, the duration, or Ctrl-C,
- * SIGTERM, SIGHUP.
+ * SIGTERM, SIGHUP. The ending signals alone (cli_endsig) serve whytop
+ * catch too.
  */
 #ifndef WHYTOP_CLI_TRACE_LOOP_H
 #define WHYTOP_CLI_TRACE_LOOP_H

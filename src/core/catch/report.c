@@ -75,12 +75,38 @@ static void catch_recursion(struct catch_report *r, const struct stack_thread *t
 	r->walk_truncated = th->nframes >= CATCH_MAX_FRAMES || th->error != NULL;
 }
 
+static bool catch_locals_all(const struct locals *l)
+{
+	for (size_t i = 0; l && i < l->nvars; i++)
+		if (!l->vars[i].value)
+			return false;
+	return true;
+}
+
 static bool catch_locals_any(const struct locals *l)
 {
 	for (size_t i = 0; l && i < l->nvars; i++)
 		if (l->vars[i].value)
 			return true;
 	return false;
+}
+
+/* The fault address, against the maps of now (the process is stopped). */
+static void catch_classify(struct catch *c, const struct catch_event *ev, struct catch_report *r)
+{
+	uint64_t sp = 0;
+	if (r->pc_frame && (r->pc_frame->regs_valid & (1u << STACK_REG_SP)))
+		sp = r->pc_frame->regs[STACK_REG_SP];
+	char path[64], *maps = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)c->pid);
+	if (wt_read_all_at(AT_FDCWD, path, &maps, &len) < 0)
+		maps = NULL;
+	catch_addr_classify(maps ? maps : "", maps ? len : 0, ev->si.si_signo, ev->si.si_code,
+			    (uint64_t)(uintptr_t)ev->si.si_addr, r->pc, sp, catch_mmap_min_addr(),
+			    &r->addr);
+	free(maps);
+	catch_addr_text(&r->addr, r->addr_text, sizeof(r->addr_text));
 }
 
 int catch_report(struct catch *c, const struct catch_event *ev, struct catch_report **out,
@@ -116,6 +142,7 @@ int catch_report(struct catch *c, const struct catch_event *ev, struct catch_rep
 	}
 	if (rc < 0) {
 		r->stack_error = strdup(e2.msg);
+		catch_classify(c, ev, r);
 	} else {
 		for (size_t i = 0; i < r->stack->nthreads; i++) {
 			const struct stack_thread *th = &r->stack->threads[i];
@@ -128,6 +155,7 @@ int catch_report(struct catch *c, const struct catch_event *ev, struct catch_rep
 			}
 			catch_recursion(r, th);
 		}
+		catch_classify(c, ev, r);
 		struct locals_frame f;
 		wt_err_clear(&e2);
 		rc = locals_pick_frame(dp, r->stack, ev->tid, -1, NULL, NULL, &f, &e2);
@@ -136,12 +164,15 @@ int catch_report(struct catch *c, const struct catch_event *ev, struct catch_rep
 			rc = locals_read(dp, &f, &lo, &r->locals, &e2);
 			/*
 			 * A frame that faulted while it was being set up (a stack
-			 * overflow) has its variables in the unmapped guard: none
-			 * has a value. Its caller's have.
+			 * overflow) has its variables in the unmapped guard: some
+			 * or all have no value, depending on where the guard's
+			 * edge falls in the frame. Its caller's have.
 			 */
 			struct locals_frame f2;
 			struct wt_err e3;
-			if (rc == 0 && !catch_locals_any(r->locals) &&
+			bool overflow = r->addr.kind == CATCH_ADDR_STACK_GUARD;
+			if (rc == 0 &&
+			    (overflow ? !catch_locals_all(r->locals) : !catch_locals_any(r->locals)) &&
 			    locals_pick_frame(dp, r->stack, ev->tid, f.index + 1, NULL, NULL, &f2,
 					      &e3) == 0) {
 				struct locals *l2 = NULL;
@@ -158,20 +189,6 @@ int catch_report(struct catch *c, const struct catch_event *ev, struct catch_rep
 			r->locals_error = strdup(e2.msg);
 	}
 
-	/* The fault address, against the maps of now (the process is stopped). */
-	uint64_t sp = 0;
-	if (r->pc_frame && (r->pc_frame->regs_valid & (1u << STACK_REG_SP)))
-		sp = r->pc_frame->regs[STACK_REG_SP];
-	char path[64], *maps = NULL;
-	size_t len = 0;
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)c->pid);
-	if (wt_read_all_at(AT_FDCWD, path, &maps, &len) < 0)
-		maps = NULL;
-	catch_addr_classify(maps ? maps : "", maps ? len : 0, ev->si.si_signo, ev->si.si_code,
-			    (uint64_t)(uintptr_t)ev->si.si_addr, r->pc, sp, catch_mmap_min_addr(),
-			    &r->addr);
-	free(maps);
-	catch_addr_text(&r->addr, r->addr_text, sizeof(r->addr_text));
 	if (dp)
 		debug_proc_close(dp);
 	*out = r;
