@@ -26,8 +26,8 @@
 #define PROFILE_STACK_BYTES 16384
 
 struct profile_opts {
-	pid_t only_tid; /* 0: every thread of the process */
-	unsigned hz;	/* 0: PROFILE_DEFAULT_HZ */
+	pid_t only_tid;	    /* 0: every thread of the process */
+	unsigned hz;	    /* 0: PROFILE_DEFAULT_HZ */
 	size_t stack_bytes; /* 0: PROFILE_STACK_BYTES */
 };
 
@@ -38,9 +38,9 @@ struct profile_line {
 };
 
 struct profile_fn {
-	char *name;   /* function (escaped), "[module]" or "[unknown]"; "_[k]" ends kernel ones */
-	char *module; /* basename, escaped; "[kernel]" for kernel frames; NULL if unknown */
-	char *file;   /* a source file of the function, escaped; NULL if unknown */
+	char *name;	/* function (escaped), "[module]" or "[unknown]"; "_[k]" ends kernel ones */
+	char *module;	/* basename, escaped; "[kernel]" for kernel frames; NULL if unknown */
+	char *file;	/* a source file of the function, escaped; NULL if unknown */
 	uint64_t self;	/* samples with this function innermost */
 	uint64_t total; /* samples with it anywhere on the stack */
 	struct profile_line *lines; /* self samples by line, most first */
@@ -56,13 +56,13 @@ struct profile {
 	pid_t pid;
 	pid_t only_tid;
 	unsigned hz;
-	const char *event; /* "cpu-clock" or "cycles" */
-	uint64_t samples;  /* samples counted (each in fns and paths) */
-	uint64_t lost;	   /* samples the kernel dropped (ring full) */
+	const char *event;	/* "cpu-clock" or "cycles" */
+	uint64_t samples;	/* samples counted (each in fns and paths) */
+	uint64_t lost;		/* samples the kernel dropped (ring full) */
 	uint64_t unwind_errors; /* samples whose stack ended in an error (still counted) */
 	uint64_t duration_ns;
-	size_t threads;	    /* threads profiled so far */
-	bool kernel_frames; /* kernel call chains were allowed */
+	size_t threads;		/* threads profiled so far */
+	bool kernel_frames;	/* kernel call chains were allowed */
 	struct profile_fn *fns; /* by self, then total, descending */
 	size_t nfns;
 	struct profile_path *paths; /* by count, descending */

@@ -16,12 +16,19 @@
 enum { PROFILE_JSON = CLI_LONG_ONLY, PROFILE_FOLDED, PROFILE_HZ, PROFILE_DURATION };
 
 static const struct cli_opt profile_opts[] = {
-    {.name = "duration", .key = PROFILE_DURATION, .arg = "SECONDS",
+    {.name = "duration",
+     .key = PROFILE_DURATION,
+     .arg = "SECONDS",
      .help = "sample for SECONDS (default 5; Ctrl-C ends early)"},
-    {.name = "hz", .key = PROFILE_HZ, .arg = "N", .help = "samples per second of CPU time per thread (default 99)"},
+    {.name = "hz",
+     .key = PROFILE_HZ,
+     .arg = "N",
+     .help = "samples per second of CPU time per thread (default 99)"},
     {.name = "thread", .key = 't', .arg = "TID", .help = "only thread TID of PID"},
     {.name = "json", .key = PROFILE_JSON, .help = "one JSON object on stdout"},
-    {.name = "folded", .key = PROFILE_FOLDED, .help = "folded stacks 'a;b;c N', root first (flamegraph.pl)"},
+    {.name = "folded",
+     .key = PROFILE_FOLDED,
+     .help = "folded stacks 'a;b;c N', root first (flamegraph.pl)"},
     {NULL},
 };
 
@@ -58,9 +65,9 @@ static void profile_print_text(const struct profile *p)
 	printf("profile of process %d", (int)p->pid);
 	if (p->only_tid)
 		printf(" thread %d", (int)p->only_tid);
-	printf(": %llu samples in %.1f s (%s, %u Hz), %zu thread%s",
-	       (unsigned long long)p->samples, (double)p->duration_ns / 1e9, p->event, p->hz,
-	       p->threads, p->threads == 1 ? "" : "s");
+	printf(": %llu samples in %.1f s (%s, %u Hz), %zu thread%s", (unsigned long long)p->samples,
+	       (double)p->duration_ns / 1e9, p->event, p->hz, p->threads,
+	       p->threads == 1 ? "" : "s");
 	if (p->lost)
 		printf(", %llu lost", (unsigned long long)p->lost);
 	if (p->unwind_errors)
@@ -158,11 +165,13 @@ static int profile_exec(int argc, char **argv)
 			folded = true;
 			break;
 		case 't':
-			if (cli_parse_long("profile", p.opt, "a thread id", p.arg, 1, 0x7fffffff, &tid))
+			if (cli_parse_long("profile", p.opt, "a thread id", p.arg, 1, 0x7fffffff,
+					   &tid))
 				return CLI_USAGE;
 			break;
 		case PROFILE_HZ:
-			if (cli_parse_long("profile", p.opt, "samples per second", p.arg, 1, 10000, &hz))
+			if (cli_parse_long("profile", p.opt, "samples per second", p.arg, 1, 10000,
+					   &hz))
 				return CLI_USAGE;
 			break;
 		case PROFILE_DURATION:

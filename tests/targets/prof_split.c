@@ -6,7 +6,7 @@
  * -O2 -fomit-frame-pointer (prof_split) and at -O0 (prof_split_O0).
  *
  * prof_split [SECONDS [threads]]: prints "ready PID" and runs SECONDS
- * (default 600), then prints "rounds N" and exits. With "threads", a
+ * (default 600), then prints "rounds N cpu S" (S: its CPU seconds) and exits. With "threads", a
  * second thread ("other") spins in prof_work_c and "ready" also says its
  * tid: "ready PID other TID". With "late", that thread is started only
  * on SIGUSR1 (a thread born while a profile runs), which prints "other TID".
@@ -119,7 +119,9 @@ int main(int argc, char **argv)
 		}
 	} while (prof_now() < end);
 	prof_sink = x;
-	printf("rounds %lu\n", rounds);
+	struct timespec cpu;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	printf("rounds %lu cpu %.3f\n", rounds, (double)cpu.tv_sec + cpu.tv_nsec / 1e9);
 	fflush(stdout);
 	return 0;
 }

@@ -27,8 +27,24 @@
 
 /* perf's x86_64 register numbers (arch/x86/include/uapi/asm/perf_regs.h). */
 enum {
-	PR_AX, PR_BX, PR_CX, PR_DX, PR_SI, PR_DI, PR_BP, PR_SP, PR_IP, PR_FLAGS,
-	PR_R8 = 16, PR_R9, PR_R10, PR_R11, PR_R12, PR_R13, PR_R14, PR_R15,
+	PR_AX,
+	PR_BX,
+	PR_CX,
+	PR_DX,
+	PR_SI,
+	PR_DI,
+	PR_BP,
+	PR_SP,
+	PR_IP,
+	PR_FLAGS,
+	PR_R8 = 16,
+	PR_R9,
+	PR_R10,
+	PR_R11,
+	PR_R12,
+	PR_R13,
+	PR_R14,
+	PR_R15,
 };
 #define PF_REGS_MASK (((1ull << (PR_IP + 1)) - 1) | (0xffull << PR_R8))
 /*
@@ -262,7 +278,8 @@ static void pf_fn_line(struct pf_fn *f, const char *file, int line)
 {
 	for (size_t i = 0; i < f->nlines; i++) {
 		struct profile_line *l = &f->lines[i];
-		if (l->line == line && ((!l->file && !file) || (l->file && file && !strcmp(l->file, file)))) {
+		if (l->line == line &&
+		    ((!l->file && !file) || (l->file && file && !strcmp(l->file, file)))) {
 			l->self++;
 			return;
 		}
@@ -353,8 +370,8 @@ static void pf_count(struct profile_session *s, const uint64_t *kips, size_t nk,
 	}
 	for (size_t i = 0; i < nu; i++) {
 		const struct stack_frame *fr = &uf[i];
-		struct pf_fn *f = pf_fn_get(s, pf_frame_name(fr, buf, sizeof(buf)), fr->module,
-					    fr->file);
+		struct pf_fn *f =
+		    pf_fn_get(s, pf_frame_name(fr, buf, sizeof(buf)), fr->module, fr->file);
 		if (!f)
 			continue;
 		if (first) {
@@ -434,19 +451,33 @@ static void pf_sample(struct profile_session *s, const uint8_t *p, size_t len)
 		return;
 	}
 	struct user_regs_struct u = {
-	    .rax = r[PR_AX], .rbx = r[PR_BX], .rcx = r[PR_CX], .rdx = r[PR_DX],
-	    .rsi = r[PR_SI], .rdi = r[PR_DI], .rbp = r[PR_BP], .rsp = r[PR_SP],
-	    .rip = r[PR_IP], .eflags = r[PR_FLAGS], .r8 = r[PR_R8], .r9 = r[PR_R9],
-	    .r10 = r[PR_R10], .r11 = r[PR_R11], .r12 = r[PR_R12], .r13 = r[PR_R13],
-	    .r14 = r[PR_R14], .r15 = r[PR_R15], .orig_rax = (unsigned long long)-1,
+	    .rax = r[PR_AX],
+	    .rbx = r[PR_BX],
+	    .rcx = r[PR_CX],
+	    .rdx = r[PR_DX],
+	    .rsi = r[PR_SI],
+	    .rdi = r[PR_DI],
+	    .rbp = r[PR_BP],
+	    .rsp = r[PR_SP],
+	    .rip = r[PR_IP],
+	    .eflags = r[PR_FLAGS],
+	    .r8 = r[PR_R8],
+	    .r9 = r[PR_R9],
+	    .r10 = r[PR_R10],
+	    .r11 = r[PR_R11],
+	    .r12 = r[PR_R12],
+	    .r13 = r[PR_R13],
+	    .r14 = r[PR_R14],
+	    .r15 = r[PR_R15],
+	    .orig_rax = (unsigned long long)-1,
 	};
 	uint8_t *win = dyn ? malloc(dyn) : NULL;
 	if (win)
 		memcpy(win, data, dyn);
 	struct stack *st = NULL;
 	struct wt_err e;
-	int rc = stack_unwind_copy(s->dp, (pid_t)pt[1], &u, u.rsp, win, win ? dyn : 0,
-				   dyn >= size, 0, &st, &e);
+	int rc = stack_unwind_copy(s->dp, (pid_t)pt[1], &u, u.rsp, win, win ? dyn : 0, dyn >= size,
+				   0, &st, &e);
 	if (rc < 0 || !st || !st->nthreads) {
 		s->unwind_errors++;
 		pf_count(s, kips, nk, NULL, 0);
@@ -540,14 +571,14 @@ static int pf_thread_open(struct profile_session *s, pid_t tid, int fd, struct w
 	if (fd < 0)
 		fd = pf_perf_open(s, tid, s->kernel);
 	if (fd < 0)
-		return wt_err_set(err, errno,
-				  "cannot open a perf event on thread %d of process %d: %s%s",
-				  (int)tid, (int)s->pid, strerror(errno),
-				  errno == EACCES || errno == EPERM
-				      ? "; run as root or lower /proc/sys/kernel/perf_event_paranoid"
-				  : errno == EINVAL
-				      ? " (is --hz above /proc/sys/kernel/perf_event_max_sample_rate?)"
-				      : "");
+		return wt_err_set(
+		    err, errno, "cannot open a perf event on thread %d of process %d: %s%s",
+		    (int)tid, (int)s->pid, strerror(errno),
+		    errno == EACCES || errno == EPERM
+			? "; run as root or lower /proc/sys/kernel/perf_event_paranoid"
+		    : errno == EINVAL
+			? " (is --hz above /proc/sys/kernel/perf_event_max_sample_rate?)"
+			: "");
 	size_t len = (s->ring_pages + 1) * (size_t)s->page;
 	void *ring = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (ring == MAP_FAILED) {
