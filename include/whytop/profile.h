@@ -81,6 +81,8 @@ int profile_open(pid_t pid, const struct profile_opts *opts, struct profile_sess
 int profile_poll(struct profile_session *s, int timeout_ms, struct wt_err *err);
 /* The counts so far, sorted (a copy: free it with profile_free). */
 int profile_result(struct profile_session *s, struct profile **out, struct wt_err *err);
+/* Stop sampling (the target then pays nothing) or start again. */
+void profile_enable(struct profile_session *s, bool on);
 /* Forget the counts (a sliding window restarts). */
 void profile_reset(struct profile_session *s);
 void profile_free(struct profile *p);

@@ -3,7 +3,8 @@
  * from perf samples (profile.h): functions by self and total share over a
  * window of the last seconds, p to pause, Enter on a function for its
  * source lines by self share with their text. The process is never
- * stopped. The rings are read on a 200 ms timer of the tab's own.
+ * stopped. The rings are read on a 200 ms timer of the tab's own; the
+ * events sample only while the tab is the active one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,21 @@ static unsigned pt_key(struct tab_ctx *ctx, void *state, int key)
 	return ui_list_key(&st->list, key) ? UI_REDRAW : UI_UNHANDLED;
 }
 
+/* Sample only while the tab is shown: another tab costs the target nothing. */
+static void pt_focus(struct tab_ctx *ctx, void *state, bool active)
+{
+	(void)ctx;
+	struct pt_state *st = state;
+	if (!st->s)
+		return;
+	profile_enable(st->s, active);
+	if (active) {
+		/* counts from before the tab was left would be an old window */
+		profile_reset(st->s);
+		st->window_t0 = wt_now_ns();
+	}
+}
+
 const struct tab_ops tab_profile_ops = {
     .name = "Profile",
     .open = pt_open,
@@ -263,5 +279,6 @@ const struct tab_ops tab_profile_ops = {
     .key = pt_key,
     .poll_fd = pt_poll_fd,
     .on_fd = pt_on_fd,
+    .focus = pt_focus,
     .help = "p pause  Enter lines of a function  Esc back",
 };

@@ -110,6 +110,7 @@ struct profile_session {
 	struct pf_ksym *ksyms;
 	size_t nksyms;
 	bool ksyms_read;
+	bool off;     /* profile_enable(false): events disabled, new ones opened so */
 	uint8_t *rec; /* one record, unwrapped */
 	size_t reccap;
 };
@@ -562,6 +563,7 @@ static int pf_perf_open(struct profile_session *s, pid_t tid, bool kernel)
 	a.exclude_callchain_user = 1;
 	a.exclude_kernel = !kernel;
 	a.exclude_hv = 1;
+	a.disabled = s->off;
 	a.watermark = 1;
 	a.wakeup_watermark = (uint32_t)(s->ring_pages * (size_t)s->page / 4);
 	return (int)syscall(SYS_perf_event_open, &a, tid, -1, -1, PERF_FLAG_FD_CLOEXEC);
@@ -842,6 +844,13 @@ static void pf_counts_free(struct profile_session *s)
 	free(s->pathcounts);
 	s->pathcounts = NULL;
 	s->cappaths = 0;
+}
+
+void profile_enable(struct profile_session *s, bool on)
+{
+	s->off = !on;
+	for (size_t i = 0; i < s->nth; i++)
+		ioctl(s->th[i].fd, on ? PERF_EVENT_IOC_ENABLE : PERF_EVENT_IOC_DISABLE, 0);
 }
 
 void profile_reset(struct profile_session *s)
