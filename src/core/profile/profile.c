@@ -25,6 +25,8 @@
 #include <whytop/profile.h>
 #include <whytop/stack.h>
 
+#include "core/profile/profile_int.h"
+
 /* perf's x86_64 register numbers (arch/x86/include/uapi/asm/perf_regs.h). */
 enum {
 	PR_AX,
@@ -399,57 +401,74 @@ static void pf_count(struct profile_session *s, const uint64_t *kips, size_t nk,
 
 /* ---- samples ---- */
 
-static void pf_sample(struct profile_session *s, const uint8_t *p, size_t len)
+int profile_parse_sample(const uint8_t *p, size_t len, bool callchain, struct profile_sample *out)
 {
 	const uint8_t *end = p + len;
+	memset(out, 0, sizeof(*out));
 #define TAKE(dst, n)                                                                               \
 	do {                                                                                       \
 		if ((size_t)(end - p) < (n))                                                       \
-			return;                                                                    \
+			return -EINVAL;                                                            \
 		memcpy((dst), p, (n));                                                             \
 		p += (n);                                                                          \
 	} while (0)
-	uint64_t ip, when, nr = 0;
 	uint32_t pt[2];
-	TAKE(&ip, 8);
+	uint64_t nr = 0;
+	TAKE(&out->ip, 8);
 	TAKE(pt, 8);
-	TAKE(&when, 8);
-	uint64_t kips[128];
-	size_t nk = 0;
-	if (s->kernel) {
+	out->pid = pt[0];
+	out->tid = pt[1];
+	TAKE(&out->time, 8);
+	if (callchain) {
 		TAKE(&nr, 8);
-		if ((size_t)(end - p) < nr * 8)
-			return;
+		if (nr > (uint64_t)(end - p) / 8)
+			return -EINVAL;
 		for (uint64_t i = 0; i < nr; i++) {
 			uint64_t a;
 			memcpy(&a, p + i * 8, 8);
 			if (a >= (uint64_t)PERF_CONTEXT_MAX)
 				continue; /* a context marker */
-			if (nk < 128)
-				kips[nk++] = a;
+			if (out->nk < PROFILE_MAX_KFRAMES)
+				out->kips[out->nk++] = a;
 		}
 		p += nr * 8;
 	}
-	uint64_t abi, r[24] = {0};
+	uint64_t abi;
 	TAKE(&abi, 8);
-	if (abi != PERF_SAMPLE_REGS_ABI_NONE) {
+	out->has_regs = abi != PERF_SAMPLE_REGS_ABI_NONE;
+	if (out->has_regs) {
 		for (int b = 0; b < 24; b++)
 			if (PF_REGS_MASK & (1ull << b))
-				TAKE(&r[b], 8);
+				TAKE(&out->regs[b], 8);
 	}
 	uint64_t size = 0, dyn = 0;
 	TAKE(&size, 8);
-	const uint8_t *data = p;
 	if (size) {
-		if ((uint64_t)(end - p) < size + 8)
-			return;
+		if ((uint64_t)(end - p) < 8 || size > (uint64_t)(end - p) - 8)
+			return -EINVAL;
+		out->stack = p;
 		p += size;
 		TAKE(&dyn, 8);
 		if (dyn > size)
 			dyn = size;
 	}
 #undef TAKE
-	if (abi == PERF_SAMPLE_REGS_ABI_NONE) {
+	out->stack_size = size;
+	out->stack_len = dyn;
+	return 0;
+}
+
+static void pf_sample(struct profile_session *s, const uint8_t *p, size_t len)
+{
+	struct profile_sample ps;
+	if (profile_parse_sample(p, len, s->kernel, &ps) < 0)
+		return;
+	const uint64_t *kips = ps.kips, *r = ps.regs;
+	size_t nk = ps.nk;
+	uint64_t size = ps.stack_size, dyn = ps.stack_len;
+	const uint8_t *data = ps.stack;
+	uint32_t pt[2] = {ps.pid, ps.tid};
+	if (!ps.has_regs) {
 		pf_count(s, kips, nk, NULL, 0);
 		return;
 	}
