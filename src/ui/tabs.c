@@ -17,6 +17,8 @@ extern const struct tab_ops tab_locals_ops;
 
 extern const struct tab_ops tab_kernel_ops;
 
+extern const struct tab_ops tab_profile_ops;
+
 const struct tab_ops *const tab_table[] = {
 	&tab_overview_ops,
 
@@ -27,6 +29,8 @@ const struct tab_ops *const tab_table[] = {
 	&tab_locals_ops,
 
 	&tab_kernel_ops,
+
+	&tab_profile_ops,
 
 	NULL,
 };
