@@ -1,0 +1,54 @@
+# libcalls_lib.sh: helpers for the libcalls tests (sourced after lib.sh).
+# tests/targets/lib_calls calls rand 100 times and getpid 7 times per
+# SIGUSR1 and writes how many signals it has handled to a file.
+
+# lc_need_bpf PID: skip unless this whytop has its eBPF programs.
+lc_need_bpf() {
+	"$WHYTOP" libcalls "$1" --duration 0 >/dev/null 2>"$T_TMP/probe.err"
+	! grep -q "built without eBPF" "$T_TMP/probe.err" ||
+		t_skip "whytop was built without eBPF programs: $(cat "$T_TMP/probe.err")"
+}
+
+# lc_target NAME: start a lib_calls target; its pid in LC_PID, its done
+# file in $T_TMP/NAME.done.
+lc_target() {
+	t_start_ready "$T_TMP/$1.out" ready "$TARGETS/lib_calls" "$T_TMP/$1.done"
+	LC_PID=$T_PID
+}
+
+# lc_done_is NAME N: the target NAME has handled N signals.
+lc_done_is() {
+	[ "$(cat "$T_TMP/$1.done" 2>/dev/null)" = "$2" ]
+}
+
+# lc_signal NAME PID N: send N SIGUSR1, one at a time, each waited for
+# (the done file), so that none is merged with another.
+lc_signal() {
+	local i=0 have
+	have=$(cat "$T_TMP/$1.done" 2>/dev/null || echo 0)
+	while [ $i -lt "$3" ]; do
+		i=$((i + 1))
+		kill -USR1 "$2" || t_fail "cannot signal $1 (pid $2)"
+		t_wait_for 20 lc_done_is "$1" $((have + i)) ||
+			t_fail "$1 (pid $2) did not handle signal $((have + i)); it is $(t_seen_state "$2")"
+		t_expect_state "$2" RS "$1 while counted"
+	done
+}
+
+# lc_count_start OUT PID ARGS...: start whytop libcalls PID ARGS --json
+# (stdout OUT, stderr OUT.err) and wait until it counts; its pid in LC_W.
+lc_count_start() {
+	local out=$1 pid=$2
+	shift 2
+	t_start "$WHYTOP" libcalls "$pid" --json "$@" >"$out" 2>"$out.err"
+	LC_W=$T_PID
+	t_wait_for 30 grep -q counting "$out.err" ||
+		t_fail "whytop libcalls $pid $* did not start: $(cat "$out.err")"
+}
+
+# lc_count_end: end whytop (SIGTERM: it prints its count) and check it exited 0.
+lc_count_end() {
+	kill -TERM "$LC_W"
+	t_reaped "$LC_W" 30
+	[ "$T_STATUS" = 0 ] || t_fail "whytop libcalls exited with $T_STATUS: $(cat "$1.err")"
+}
