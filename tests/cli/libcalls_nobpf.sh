@@ -5,6 +5,7 @@
 # leaves the target alone. With eBPF this test has nothing to check.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/libcalls_lib.sh"
+"$WHYTOP" --help | grep -q "^  whytop libcalls " || t_fail "whytop has no libcalls subcommand"
 lc_target a
 A=$LC_PID
 "$WHYTOP" libcalls "$A" --duration 0 >"$T_TMP/o" 2>"$T_TMP/e"
