@@ -20,7 +20,7 @@
 #include <whytop/util.h>
 
 struct lc_opts {
-	const char *lib;	   /* NULL: the executable's imports; else a library name */
+	const char *lib;	  /* NULL: the executable's imports; else a library name */
 	const char *const *globs; /* only names matching one of these (none: every name) */
 	size_t nglobs;
 };

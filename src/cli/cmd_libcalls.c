@@ -30,7 +30,10 @@ static const struct cli_opt libcalls_opts[] = {
      .arg = "GLOB",
      .help = "only functions whose name matches GLOB (str*, get?id);\n"
 	     "repeat or separate with commas for several"},
-    {.name = "duration", .key = LC_DURATION, .arg = "S", .help = "count for S seconds (default: until Ctrl-C)"},
+    {.name = "duration",
+     .key = LC_DURATION,
+     .arg = "S",
+     .help = "count for S seconds (default: until Ctrl-C)"},
     {.name = "json", .key = LC_JSON, .help = "one JSON object on stdout"},
     {NULL},
 };
@@ -104,8 +107,8 @@ static void libcalls_print_text(const struct lc_session *s, pid_t pid, const siz
 	printf("cost: %s\n", lc_cost(s));
 }
 
-static int libcalls_print_json(const struct lc_session *s, pid_t pid, const size_t *order,
-			       size_t n, double secs, uint64_t total)
+static int libcalls_print_json(const struct lc_session *s, pid_t pid, const size_t *order, size_t n,
+			       double secs, uint64_t total)
 {
 	const struct lc_func *f = lc_funcs(s, &n);
 	struct json j;
@@ -181,7 +184,8 @@ static int libcalls_exec(int argc, char **argv)
 				goto out;
 			}
 			globbuf[nbufs++] = copy;
-			for (char *g = strtok_r(copy, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
+			for (char *g = strtok_r(copy, ",", &save); g;
+			     g = strtok_r(NULL, ",", &save)) {
 				if (o.nglobs == LC_MAX_GLOBS) {
 					status = cli_error(CLI_USAGE, SUB, "at most %d -e patterns",
 							   LC_MAX_GLOBS);
@@ -195,8 +199,8 @@ static int libcalls_exec(int argc, char **argv)
 	}
 	o.globs = globs;
 	if (optind >= argc) {
-		status = cli_error(CLI_USAGE, SUB, "which process? give its PID (see 'whytop %s --help')",
-				   SUB);
+		status = cli_error(CLI_USAGE, SUB,
+				   "which process? give its PID (see 'whytop %s --help')", SUB);
 		goto out;
 	}
 	if (optind + 1 < argc) {
@@ -224,8 +228,9 @@ static int libcalls_exec(int argc, char **argv)
 	size_t n;
 	lc_funcs(s, &n);
 	/* Tests and people wait for this line before the work they want counted. */
-	fprintf(stderr, "whytop libcalls: counting %zu function%s of pid %d with %s; Ctrl-C to stop\n",
-		n, n == 1 ? "" : "s", (int)pid, lc_backend(s));
+	fprintf(stderr,
+		"whytop libcalls: counting %zu function%s of pid %d with %s; Ctrl-C to stop\n", n,
+		n == 1 ? "" : "s", (int)pid, lc_backend(s));
 	uint64_t start = wt_now_ns();
 	uint64_t end = duration >= 0 ? start + (uint64_t)(duration * 1e9) : UINT64_MAX;
 	for (;;) {

@@ -199,16 +199,17 @@ static void sclib_draw(struct tab_ctx *ctx, struct sctab_state *st, WINDOW *win)
 		total += f[i].calls;
 		rate += st->lc_rate[i];
 	}
-	snprintf(buf, sizeof(buf), "Imports of the program: %zu probed   Total: %s/s now, %s calls%s",
-		 n, human(rate, a, sizeof(a)), human((double)total, b, sizeof(b)),
+	snprintf(buf, sizeof(buf),
+		 "Imports of the program: %zu probed   Total: %s/s now, %s calls%s", n,
+		 human(rate, a, sizeof(a)), human((double)total, b, sizeof(b)),
 		 st->paused ? "   [PAUSED]" : "");
 	ui_put(win, 1, 0, w, ui_attr(UI_E_VALUE), buf);
 	if (st->lc_error[0]) {
 		ui_put(win, 3, 2, w - 2, ui_attr(UI_E_ERROR), st->lc_error);
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%-28s %10s %12s %6s  %s", "function", "calls/s", "calls", "share",
-		 "library");
+	snprintf(buf, sizeof(buf), "%-28s %10s %12s %6s  %s", "function", "calls/s", "calls",
+		 "share", "library");
 	x = ui_put(win, 2, 0, w, ui_attr(UI_E_COLUMN_HEADER), buf);
 	ui_fill(win, 2, x, ui_attr(UI_E_COLUMN_HEADER));
 	size_t *order = calloc(n ? n : 1, sizeof(*order));
@@ -225,7 +226,8 @@ static void sclib_draw(struct tab_ctx *ctx, struct sctab_state *st, WINDOW *win)
 			break;
 		char *name = wt_escape(fn->name, strlen(fn->name), 1);
 		const char *base = strrchr(fn->lib, '/');
-		char *lib = wt_escape(base ? base + 1 : fn->lib, strlen(base ? base + 1 : fn->lib), 1);
+		char *lib =
+		    wt_escape(base ? base + 1 : fn->lib, strlen(base ? base + 1 : fn->lib), 1);
 		snprintf(buf, sizeof(buf), "%-28s %10s %12llu %5.1f%%  %s", name ? name : "?",
 			 human(st->lc_rate[order[k]], a, sizeof(a)), (unsigned long long)fn->calls,
 			 total ? 100.0 * (double)fn->calls / (double)total : 0.0, lib ? lib : "?");
@@ -559,7 +561,9 @@ static unsigned sctab_key(struct tab_ctx *ctx, void *state, int key)
 		if (st->lib_view) {
 			sctab_stop(st);
 			sclib_start(ctx, st);
-			tab_status(ctx, "Library calls of the program's imports (L: back to the syscalls)");
+			tab_status(
+			    ctx,
+			    "Library calls of the program's imports (L: back to the syscalls)");
 		} else {
 			sclib_stop(st);
 			sctab_start(ctx, st);
@@ -642,6 +646,7 @@ const struct tab_ops tab_syscalls_ops = {
     .focus = sctab_focus,
     .poll_fd = sctab_poll_fd,
     .on_fd = sctab_on_fd,
-    .help = "l log/rates  L library calls  p pause  r reset  t thread  w window  s/< > sort  b backend; "
+    .help = "l log/rates  L library calls  p pause  r reset  t thread  w window  s/< > sort  b "
+	    "backend; "
 	    "log: / filter  Enter call  End follow  c clear  k stacks  b backend  i inject",
 };

@@ -41,7 +41,8 @@ __attribute__((noreturn)) static void lc_loop(void)
 		for (int i = 0; i < 256; i++)
 			(void)rand();
 		n += 256;
-		double t = lc_clock(CLOCK_MONOTONIC); /* vDSO: neither a call counted nor a syscall */
+		double t =
+		    lc_clock(CLOCK_MONOTONIC); /* vDSO: neither a call counted nor a syscall */
 		if (t >= next) {
 			double c1 = lc_clock(CLOCK_THREAD_CPUTIME_ID);
 			printf("%lu %.0f\n", n, c1 > c0 ? (double)n / (c1 - c0) : 0.0);

@@ -89,8 +89,8 @@ static uint64_t lc_file_offset(Elf *e, uint64_t v)
  */
 static bool lc_wanted(const struct lc_opts *o, const char *name);
 
-static int lc_elf_syms(const char *path, bool imports, const struct lc_opts *o,
-		       struct lc_sym **out, size_t *nout, size_t *nifuncs, struct wt_err *err)
+static int lc_elf_syms(const char *path, bool imports, const struct lc_opts *o, struct lc_sym **out,
+		       size_t *nout, size_t *nifuncs, struct wt_err *err)
 {
 	*out = NULL;
 	*nout = 0;
@@ -264,7 +264,8 @@ static bool lc_lib_named(const char *path, const char *name)
 	if (strcmp(base, name) == 0 || strcmp(path, name) == 0)
 		return true;
 	size_t len = strlen(name);
-	if (strncmp(base, name, len) == 0 && (strncmp(base + len, ".so", 3) == 0 || base[len] == '-'))
+	if (strncmp(base, name, len) == 0 &&
+	    (strncmp(base + len, ".so", 3) == 0 || base[len] == '-'))
 		return true;
 	return strncmp(base, "lib", 3) == 0 && strncmp(base + 3, name, len) == 0 &&
 	       (strncmp(base + 3 + len, ".so", 3) == 0 || base[3 + len] == '-');
@@ -403,7 +404,8 @@ static int lc_choose(struct lc_session *s, const struct lc_opts *o, struct wt_er
 					k++;
 				if (k == l->nsyms)
 					continue;
-				/* one probe per address: an import that aliases another is shown once */
+				/* one probe per address: an import that aliases another is shown
+				 * once */
 				bool dup = false;
 				for (size_t m = 0; m < s->nfuncs && !dup; m++)
 					dup = s->funcs[m].offset == l->syms[k].offset &&
@@ -500,7 +502,8 @@ static int lc_bpf_load(struct lc_session *s, struct lc_bpf *b, bool multi, struc
 {
 	b->skel = libcalls_bpf__open();
 	if (!b->skel)
-		return wt_err_set(err, errno ? errno : EINVAL, "cannot open the eBPF call counter: %s",
+		return wt_err_set(err, errno ? errno : EINVAL,
+				  "cannot open the eBPF call counter: %s",
 				  strerror(errno ? errno : EINVAL));
 	b->skel->rodata->tgid = (uint32_t)s->pid;
 	bpf_map__set_max_entries(b->skel->maps.calls, (uint32_t)s->nfuncs);
