@@ -137,6 +137,7 @@ static int libcalls_print_json(const struct lc_session *s, pid_t pid, const size
 		json_object_begin(&j);
 		json_field_string(&j, "function", x->name);
 		json_field_string(&j, "library", x->lib);
+		json_field_hex(&j, "offset", x->offset);
 		json_field_uint(&j, "calls", x->calls);
 		json_field_double(&j, "per_second", secs > 0 ? (double)x->calls / secs : 0.0, 1);
 		json_field_double(&j, "share", total ? (double)x->calls / (double)total : 0.0, 4);

@@ -5,8 +5,8 @@
 # uprobe_multi and with one uprobe per function. A second lib_calls,
 # signalled as often meanwhile, calls the same libc functions and must not
 # be counted. The target is never traced nor stopped, runs on afterwards,
-# and whytop leaves no uprobe behind (a signal after it ended is not
-# counted by anyone: the target simply handles it).
+# and whytop leaves no uprobe behind: the code of each function counted is,
+# in the target's memory, that of its file again (no int3 left).
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/libcalls_lib.sh"
 t_need_root
@@ -41,6 +41,7 @@ assert "random" not in f, "random is not an import of lib_calls"
 assert d["functions"][0]["function"] == "rand", "not sorted by calls"
 ' "$A"
 	t_left_running "$A" "$MODE: the target after counting"
+	lc_code_intact "$J" "$A" "$MODE: after counting"
 done
 # alive and unharmed: it still handles signals, and nothing counts them
 lc_signal a "$A" 1

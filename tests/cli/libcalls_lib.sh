@@ -52,3 +52,32 @@ lc_count_end() {
 	t_reaped "$LC_W" 30
 	[ "$T_STATUS" = 0 ] || t_fail "whytop libcalls exited with $T_STATUS: $(cat "$1.err")"
 }
+
+# lc_code_intact JSON PID WHAT: for each function of JSON, the first bytes
+# of its code in process PID's memory are those of its library file: no
+# breakpoint (int3) of a uprobe is left in the target.
+lc_code_intact() {
+	t_json_check "$1" "$3" '
+pid = a[0]
+maps = []
+with open("/proc/%d/maps" % pid) as f:
+    for line in f:
+        p = line.split()
+        if len(p) >= 6:
+            lo, hi = (int(x, 16) for x in p[0].split("-"))
+            maps.append((lo, hi, int(p[2], 16), p[5]))
+assert d["functions"], "no function counted"
+for fn in d["functions"]:
+    off = int(fn["offset"], 16)
+    m = [x for x in maps if x[3] == fn["library"] and x[2] <= off < x[2] + x[1] - x[0]]
+    assert m, ("not mapped", fn["function"])
+    lo, hi, fo, path = m[0]
+    with open("/proc/%d/root%s" % (pid, path), "rb") as f:
+        f.seek(off)
+        want = f.read(8)
+    with open("/proc/%d/mem" % pid, "rb") as f:
+        f.seek(lo + off - fo)
+        have = f.read(8)
+    assert have == want, ("code changed", fn["function"], have.hex(), want.hex())
+' "$2"
+}
