@@ -13,6 +13,7 @@
 #include "cli/json.h"
 #include <whytop/cli.h>
 #include <whytop/libcalls.h>
+#include <whytop/proc.h>
 
 #define SUB "libcalls"
 #define LC_MAX_GLOBS 64
@@ -238,7 +239,9 @@ static int libcalls_exec(int argc, char **argv)
 		uint64_t now = wt_now_ns();
 		if (now >= end)
 			break;
-		if (kill(pid, 0) < 0) /* the process ended: print what it did */
+		char state;
+		/* the process ended (gone, or a zombie): print what it did */
+		if (proc_task_stat_read(pid, pid, &state, NULL) < 0 || state == 'Z' || state == 'X')
 			break;
 		uint64_t step = end - now < 100000000ull ? end - now : 100000000ull;
 		struct timespec ts = {(time_t)(step / 1000000000ull), (long)(step % 1000000000ull)};
