@@ -81,3 +81,12 @@ for fn in d["functions"]:
     assert have == want, ("code changed", fn["function"], have.hex(), want.hex())
 ' "$2"
 }
+
+# lc_has_multi: the kernel has uprobe_multi links (Linux 6.6 and later),
+# so whytop must use them unless told not to.
+lc_has_multi() {
+	local v
+	v=$(uname -r | sed 's/^\([0-9]*\)\.\([0-9]*\).*/\1 \2/')
+	set -- $v
+	[ "$1" -gt 6 ] || { [ "$1" -eq 6 ] && [ "$2" -ge 6 ]; }
+}

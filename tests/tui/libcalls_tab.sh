@@ -12,13 +12,15 @@ t_need_root
 lc_target a
 A=$LC_PID
 lc_need_bpf "$A"
+BACKEND="one uprobe per function"
+lc_has_multi && BACKEND=uprobe_multi
 
 tui_start -- -d 1 -p "$A" --open
 tui_wait "1:Overview"
 tui_tab Syscalls
 tui_wait "Backend:"
 tui_keys L
-tui_wait "Library calls: uprobe_multi"
+tui_wait "Library calls: $BACKEND"
 tui_wait "No library calls counted yet."
 lc_signal a "$A" 4
 tui_wait_re "^rand +[0-9.]+ +400 " "no rand row with 400 calls"
@@ -29,7 +31,7 @@ tui_wait "Backend:"
 tui_wait_gone "Library calls:"
 lc_signal a "$A" 1
 tui_keys L
-tui_wait "Library calls: uprobe_multi"
+tui_wait "Library calls: $BACKEND"
 tui_wait "No library calls counted yet."
 lc_signal a "$A" 1
 tui_wait_re "^rand +[0-9.]+ +100 " "no rand row with 100 calls after coming back"
