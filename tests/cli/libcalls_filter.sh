@@ -3,7 +3,8 @@
 # match (getpid alone: its 35 calls, no rand); --lib libc with -e counts
 # the library's own functions, called from inside it too (rand calls
 # random); an unknown --lib is refused with a sentence naming the
-# libraries the process has; -e matching nothing says so.
+# libraries the process has; -e matching nothing says so; a user who is
+# not root is told to be (when setpriv and the user nobody exist).
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/cli/libcalls_lib.sh"
 t_need_root
@@ -43,5 +44,12 @@ grep -q "maps no library named 'libnosuch'.*libc.so.6" "$T_TMP/e" ||
 st=$?
 [ $st = 1 ] || t_fail "-e zz_no_such*: exit $st, want 1"
 grep -q "no function to count" "$T_TMP/e" || t_fail "-e zz_no_such*: $(cat "$T_TMP/e")"
+if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	setpriv --reuid="$(id -u nobody)" --regid="$(id -g nobody)" --clear-groups \
+		"$WHYTOP" libcalls "$A" --duration 0 >"$T_TMP/o" 2>"$T_TMP/e"
+	st=$?
+	[ $st = 1 ] || t_fail "as nobody: exit $st, want 1: $(cat "$T_TMP/e")"
+	grep -q "run as root" "$T_TMP/e" || t_fail "as nobody: not told to run as root: $(cat "$T_TMP/e")"
+fi
 t_left_running "$A" "the target at the end"
 exit 0

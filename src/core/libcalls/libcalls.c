@@ -322,8 +322,14 @@ static int lc_choose(struct lc_session *s, const struct lc_opts *o, struct wt_er
 	char link[64], exe[4096];
 	snprintf(link, sizeof(link), "/proc/%d/exe", (int)s->pid);
 	ssize_t len = readlink(link, exe, sizeof(exe) - 1);
-	if (len < 0)
-		return wt_err_set(err, errno, "cannot read %s: %s", link, strerror(errno));
+	if (len < 0) {
+		int e = errno;
+		return wt_err_set(err, e, "cannot read %s: %s%s", link, strerror(e),
+				  e == EACCES || e == EPERM
+				      ? "; run as root (counting library calls needs CAP_BPF, "
+					"CAP_PERFMON and the process's files)"
+				      : "");
+	}
 	exe[len] = '\0';
 	struct lc_lib *libs = NULL;
 	size_t nlibs = 0;
