@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <whytop/libcalls.h>
 #include <whytop/proc.h>
 #include <whytop/syscalls.h>
 
@@ -43,6 +44,13 @@ struct sctab_state {
 	bool active;
 	bool log_view; /* the live log is shown (and runs) instead of the rates */
 	struct sclog *log;
+	/* 'L': library calls instead of syscalls (whytop/libcalls.h) */
+	bool lib_view;
+	struct lc_session *lc;
+	uint64_t *lc_prev; /* calls at the last tick, per function */
+	double *lc_rate;   /* calls/s over the last tick, per function */
+	uint64_t lc_prev_ns;
+	char lc_error[512];
 	char error[512];
 	char cost[300];
 };
@@ -101,6 +109,139 @@ static void sctab_read(struct sctab_state *st)
 	ui_list_clamp(&st->list);
 }
 
+/* ---- library calls, the 'L' view: counted only while shown ---- */
+
+static void sclib_stop(struct sctab_state *st)
+{
+	lc_close(st->lc);
+	st->lc = NULL;
+	free(st->lc_prev);
+	free(st->lc_rate);
+	st->lc_prev = NULL;
+	st->lc_rate = NULL;
+}
+
+static void sclib_start(struct tab_ctx *ctx, struct sctab_state *st)
+{
+	struct wt_err err;
+	struct lc_opts o = {0};
+	sclib_stop(st);
+	st->lc_error[0] = '\0';
+	if (ctx->process_gone)
+		return;
+	if (lc_open(ctx->pid, &o, &st->lc, &err)) {
+		snprintf(st->lc_error, sizeof(st->lc_error), "%s", err.msg);
+		return;
+	}
+	size_t n;
+	lc_funcs(st->lc, &n);
+	st->lc_prev = calloc(n ? n : 1, sizeof(*st->lc_prev));
+	st->lc_rate = calloc(n ? n : 1, sizeof(*st->lc_rate));
+	if (!st->lc_prev || !st->lc_rate) {
+		snprintf(st->lc_error, sizeof(st->lc_error), "out of memory");
+		sclib_stop(st);
+		return;
+	}
+	st->lc_prev_ns = wt_now_ns();
+}
+
+static void sclib_read(struct sctab_state *st)
+{
+	struct wt_err err;
+	if (!st->lc || st->paused)
+		return;
+	if (lc_read(st->lc, &err)) {
+		snprintf(st->lc_error, sizeof(st->lc_error), "%s", err.msg);
+		sclib_stop(st);
+		return;
+	}
+	uint64_t now = wt_now_ns();
+	double dt = (double)(now - st->lc_prev_ns) / 1e9;
+	size_t n;
+	const struct lc_func *f = lc_funcs(st->lc, &n);
+	for (size_t i = 0; i < n; i++) {
+		st->lc_rate[i] = dt > 0 ? (double)(f[i].calls - st->lc_prev[i]) / dt : 0;
+		st->lc_prev[i] = f[i].calls;
+	}
+	st->lc_prev_ns = now;
+}
+
+static const struct lc_func *sclib_sorted;
+
+static int sclib_cmp(const void *a, const void *b)
+{
+	const struct lc_func *x = &sclib_sorted[*(const size_t *)a];
+	const struct lc_func *y = &sclib_sorted[*(const size_t *)b];
+	if (x->calls != y->calls)
+		return x->calls > y->calls ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static const char *human(double v, char *buf, size_t size);
+
+static void sclib_draw(struct tab_ctx *ctx, struct sctab_state *st, WINDOW *win)
+{
+	int h, w;
+	getmaxyx(win, h, w);
+	char buf[512], a[32], b[32];
+	int x = ui_put(win, 0, 0, -1, ui_attr(UI_E_LABEL), "Library calls: ");
+	if (st->lc) {
+		snprintf(buf, sizeof(buf), "%s: %s", lc_backend(st->lc), lc_cost(st->lc));
+		ui_put(win, 0, x, w - x, ui_attr(UI_E_VALUE), buf);
+	} else {
+		ui_put(win, 0, x, w - x, ui_attr(UI_E_DIM), "not counting");
+	}
+	size_t n = 0;
+	const struct lc_func *f = st->lc ? lc_funcs(st->lc, &n) : NULL;
+	uint64_t total = 0;
+	double rate = 0;
+	for (size_t i = 0; i < n; i++) {
+		total += f[i].calls;
+		rate += st->lc_rate[i];
+	}
+	snprintf(buf, sizeof(buf),
+		 "Imports of the program: %zu probed   Total: %s/s now, %s calls%s", n,
+		 human(rate, a, sizeof(a)), human((double)total, b, sizeof(b)),
+		 st->paused ? "   [PAUSED]" : "");
+	ui_put(win, 1, 0, w, ui_attr(UI_E_VALUE), buf);
+	if (st->lc_error[0]) {
+		ui_put(win, 3, 2, w - 2, ui_attr(UI_E_ERROR), st->lc_error);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%-28s %10s %12s %6s  %s", "function", "calls/s", "calls",
+		 "share", "library");
+	x = ui_put(win, 2, 0, w, ui_attr(UI_E_COLUMN_HEADER), buf);
+	ui_fill(win, 2, x, ui_attr(UI_E_COLUMN_HEADER));
+	size_t *order = calloc(n ? n : 1, sizeof(*order));
+	if (!order)
+		return;
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sclib_sorted = f;
+	qsort(order, n, sizeof(*order), sclib_cmp);
+	int y = 3;
+	for (size_t k = 0; k < n && y < h; k++) {
+		const struct lc_func *fn = &f[order[k]];
+		if (!fn->calls)
+			break;
+		char *name = wt_escape(fn->name, strlen(fn->name), 1);
+		const char *base = strrchr(fn->lib, '/');
+		char *lib =
+		    wt_escape(base ? base + 1 : fn->lib, strlen(base ? base + 1 : fn->lib), 1);
+		snprintf(buf, sizeof(buf), "%-28s %10s %12llu %5.1f%%  %s", name ? name : "?",
+			 human(st->lc_rate[order[k]], a, sizeof(a)), (unsigned long long)fn->calls,
+			 total ? 100.0 * (double)fn->calls / (double)total : 0.0, lib ? lib : "?");
+		free(name);
+		free(lib);
+		ui_put(win, y++, 0, w, ui_attr(UI_E_VALUE), buf);
+	}
+	free(order);
+	if (y == 3)
+		ui_put(win, 3, 2, -1, ui_attr(UI_E_DIM),
+		       st->lc ? "No library calls counted yet." : "Counting is off.");
+	(void)ctx;
+}
+
 static int sctab_open(struct tab_ctx *ctx, void **state)
 {
 	struct sctab_state *st = calloc(1, sizeof(*st));
@@ -133,6 +274,7 @@ static void sctab_close(struct tab_ctx *ctx, void *state)
 {
 	struct sctab_state *st = state;
 	sctab_stop(st);
+	sclib_stop(st);
 	sclog_free(st->log);
 	sc_sample_free(st->sample);
 	sc_counts_free(st->counts);
@@ -145,10 +287,13 @@ static void sctab_focus(struct tab_ctx *ctx, void *state, bool active)
 	st->active = active;
 	if (active && st->log_view)
 		sclog_start(st->log, ctx, st->tid);
+	else if (active && st->lib_view)
+		sclib_start(ctx, st);
 	else if (active)
 		sctab_start(ctx, st);
 	else {
 		sctab_stop(st);
+		sclib_stop(st);
 		sclog_stop(st->log);
 	}
 }
@@ -172,6 +317,10 @@ static unsigned sctab_tick(struct tab_ctx *ctx, void *state)
 		return UI_NONE;
 	if (st->log_view)
 		return sclog_on_fd(st->log, ctx);
+	if (st->lib_view) {
+		sclib_read(st); /* (after an exit: the last picture stays) */
+		return UI_REDRAW;
+	}
 	if (ctx->process_gone) {
 		sctab_stop(st); /* keep the last picture */
 		return UI_REDRAW;
@@ -301,6 +450,10 @@ static void sctab_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 		sclog_draw(st->log, ctx, win);
 		return;
 	}
+	if (st->lib_view) {
+		sclib_draw(ctx, st, win);
+		return;
+	}
 
 	int x = ui_put(win, 0, 0, -1, ui_attr(UI_E_LABEL), "Backend: ");
 	if (st->s) {
@@ -391,7 +544,7 @@ static unsigned sctab_key(struct tab_ctx *ctx, void *state, int key)
 	struct sctab_state *st = state;
 	if (st->log_view && sclog_typing(st->log))
 		return sclog_key(st->log, ctx, key); /* letters are the filter's */
-	if (key == 'l') {
+	if (key == 'l' && !st->lib_view) {
 		st->log_view = !st->log_view;
 		if (st->log_view) {
 			sctab_stop(st);
@@ -402,6 +555,27 @@ static unsigned sctab_key(struct tab_ctx *ctx, void *state, int key)
 			sctab_start(ctx, st);
 		}
 		return UI_REDRAW;
+	}
+	if (key == 'L' && !st->log_view) {
+		st->lib_view = !st->lib_view;
+		if (st->lib_view) {
+			sctab_stop(st);
+			sclib_start(ctx, st);
+			tab_status(
+			    ctx,
+			    "Library calls of the program's imports (L: back to the syscalls)");
+		} else {
+			sclib_stop(st);
+			sctab_start(ctx, st);
+		}
+		return UI_REDRAW;
+	}
+	if (st->lib_view) {
+		if (key == 'p' || key == ' ') {
+			st->paused = !st->paused;
+			return UI_REDRAW;
+		}
+		return UI_UNHANDLED;
 	}
 	if (st->log_view) {
 		if (key == 't') {
@@ -472,6 +646,7 @@ const struct tab_ops tab_syscalls_ops = {
     .focus = sctab_focus,
     .poll_fd = sctab_poll_fd,
     .on_fd = sctab_on_fd,
-    .help = "l log/rates  p pause  r reset  t thread  w window  s/< > sort  b backend; "
+    .help = "l log/rates  L library calls  p pause  r reset  t thread  w window  s/< > sort  b "
+	    "backend; "
 	    "log: / filter  Enter call  End follow  c clear  k stacks  b backend  i inject",
 };
