@@ -212,7 +212,7 @@ static enum offcpu_state state_from_ocb(uint32_t s)
 }
 
 /*
- * Threads off the CPU now (S or D in /proc) began their wait before the
+ * Threads off the CPU now (S, D, or stopped: T, t in /proc) began their wait before the
  * program was attached: give them a start at now, with no stack ids, and
  * keep their kernel stack as /proc shows it. BPF_NOEXIST: a thread that
  * switched since the attach has its own, better, entry.
@@ -239,10 +239,12 @@ static void seed_waits(struct offcpu *oc, uint64_t now)
 		char *rp = strrchr(text, ')');
 		char st = rp && rp[1] == ' ' ? rp[2] : '?';
 		free(text);
-		if (st != 'S' && st != 'D')
+		if (st != 'S' && st != 'D' && st != 'T' && st != 't')
 			continue;
 		struct ocb_start s = {.key = {.tid = (uint32_t)tid,
-					      .state = st == 'D' ? OCB_D : OCB_S,
+					      .state = st == 'D'   ? OCB_D
+						       : st == 'S' ? OCB_S
+								   : OCB_OTHER,
 					      .kstack = -ENOENT,
 					      .ustack = -ENOENT},
 				      .ts = now};
