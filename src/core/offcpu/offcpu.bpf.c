@@ -108,7 +108,11 @@ int BPF_PROG(wt_offcpu_switch, bool preempt, struct task_struct *prev, struct ta
 	     unsigned int prev_state)
 {
 	u64 now = bpf_ktime_get_ns();
-	if (traced(prev)) {
+	if (traced(prev) && (prev_state & 0x80)) {
+		/* TASK_DEAD: its last switch; it never comes back */
+		u32 tid = prev->pid;
+		bpf_map_delete_elem(&starts, &tid);
+	} else if (traced(prev)) {
 		struct ocb_start st = {};
 		st.key.tid = prev->pid;
 		st.key.state = state_of(preempt, prev_state);
