@@ -343,10 +343,11 @@ void offcpu_close(struct offcpu *oc)
 }
 
 /* Kernel frames of stack id (innermost first), named from kallsyms. */
-static void name_kernel(struct offcpu *oc, int32_t id, struct offcpu_entry *e)
+static void name_kernel(struct offcpu *oc, const struct ocb_key *key, struct offcpu_entry *e)
 {
 	uint64_t pcs[OCB_STACK_DEPTH];
-	if (id < 0) {
+	int32_t id = key->kstack;
+	if (id < 0 && key->ustack == -ENOENT) { /* a seeded wait (seed_waits) */
 		for (size_t i = 0; i < oc->nseeds; i++) {
 			struct seed *s = &oc->seeds[i];
 			if (s->tid != e->tid || !s->nkf)
@@ -361,9 +362,12 @@ static void name_kernel(struct offcpu *oc, int32_t id, struct offcpu_entry *e)
 				    s->kf[j].module ? strdup(s->kf[j].module) : NULL;
 			}
 			e->nk = s->nkf;
+			break;
 		}
 		return;
 	}
+	if (id < 0)
+		return; /* the kernel could not take it (a full map, -EFAULT) */
 	if (bpf_map__lookup_elem(oc->skel->maps.stacks, &id, sizeof(id), pcs, sizeof(pcs), 0) < 0)
 		return;
 	size_t n = 0, skip = 0;
@@ -621,7 +625,7 @@ int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *er
 		struct offcpu_thread *t = thread_of(r, e->tid);
 		if (t)
 			t->ns[e->state] += e->ns;
-		name_kernel(oc, v[i].key.kstack, e);
+		name_kernel(oc, &v[i].key, e);
 		name_user(oc, &v[i].key, e);
 	}
 	merge_same(r);
