@@ -48,6 +48,7 @@ extern const struct cli_cmd *const cli_commands[];
 extern const struct cli_cmd cli_cmd_list, cli_cmd_kstack, cli_cmd_blocked, cli_cmd_stack,
     cli_cmd_locals, cli_cmd_poke, cli_cmd_syscalls, cli_cmd_run, cli_cmd_trace, cli_cmd_inject,
     cli_cmd_catch;
+extern const struct cli_cmd cli_cmd_offcpu;
 extern const struct cli_cmd cli_cmd_report, cli_cmd_demo;
 extern const struct cli_cmd cli_cmd_profile, cli_cmd_libcalls;
 const struct cli_cmd *cli_find(const char *name);

@@ -1,0 +1,660 @@
+/*
+ * offcpu.c: off-CPU time of a process (whytop offcpu): loads offcpu.bpf.c
+ * through its skeleton, seeds the waits already in progress, reads the
+ * totals and names their stacks. Kernel frames are named from
+ * /proc/kallsyms (sorted once per session), user frames by unwinding the
+ * sample the kernel copied when a stack was first seen (registers and the
+ * top of the user stack) with the Stack tab's unwinder, so -O2 code
+ * without frame pointers is named as in the Stack tab.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/user.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <whytop/kernel.h>
+#include <whytop/offcpu.h>
+#include <whytop/stack.h>
+
+#include "config.h"
+
+char offcpu_state_letter(enum offcpu_state s)
+{
+	static const char l[OFFCPU_NSTATES] = {'S', 'D', 'R', 'T'};
+	return (unsigned)s < OFFCPU_NSTATES ? l[s] : '?';
+}
+
+static void frames_free(struct offcpu_frame *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].function);
+		free(f[i].module);
+		free(f[i].file);
+	}
+	free(f);
+}
+
+void offcpu_report_free(struct offcpu_report *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nthreads; i++)
+		free(r->threads[i].name);
+	for (size_t i = 0; i < r->nentries; i++) {
+		struct offcpu_entry *e = &r->entries[i];
+		frames_free(e->kframes, e->nk);
+		frames_free(e->uframes, e->nu);
+		free(e->note);
+	}
+	free(r->threads);
+	free(r->entries);
+	free(r->note);
+	free(r);
+}
+
+#ifndef HAVE_BPF_SKEL
+
+int offcpu_open(pid_t pid, pid_t only_tid, struct offcpu **out, struct wt_err *err)
+{
+	(void)pid, (void)only_tid;
+	*out = NULL;
+	return wt_err_set(err, ENOSYS,
+			  "off-CPU time needs the eBPF programs, and this whytop was built "
+			  "without them (%s); install them and run ./configure again",
+			  WHYTOP_NO_BPF_SKEL_WHY);
+}
+
+int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *err)
+{
+	(void)oc;
+	*out = NULL;
+	return wt_err_set(err, ENOSYS, "off-CPU time is not built in");
+}
+
+void offcpu_close(struct offcpu *oc)
+{
+	(void)oc;
+}
+
+#else
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "offcpu_rec.h"
+/* generated in the build tree (mk/bpf.am), found through -I$(top_builddir) */
+#include "src/core/offcpu/offcpu.skel.h"
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+	char *module;
+};
+
+/* A wait that began before we looked: its kernel stack from /proc. */
+struct seed {
+	pid_t tid;
+	struct kernel_frame *kf;
+	size_t nkf;
+};
+
+struct offcpu {
+	pid_t pid, only_tid;
+	struct offcpu_bpf *skel;
+	struct bpf_link *link;
+	uint64_t t0; /* CLOCK_MONOTONIC, as bpf_ktime_get_ns */
+	struct ksym *ksyms;
+	size_t nksyms;
+	bool ksyms_hidden;
+	struct debug_proc *dp;
+	char dp_err[200];
+	struct seed *seeds;
+	size_t nseeds;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int ksym_cmp(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* /proc/kallsyms, text symbols only, sorted. Zero addresses: hidden. */
+static void ksyms_load(struct offcpu *oc)
+{
+	FILE *f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return;
+	char line[512];
+	size_t cap = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type, name[256], mod[128] = "";
+		if (sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod) < 3)
+			continue;
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+			continue;
+		if (addr == 0) {
+			oc->ksyms_hidden = true;
+			continue;
+		}
+		if (oc->nksyms == cap) {
+			cap = cap ? cap * 2 : 65536;
+			struct ksym *n = realloc(oc->ksyms, cap * sizeof(*n));
+			if (!n)
+				break;
+			oc->ksyms = n;
+		}
+		struct ksym *k = &oc->ksyms[oc->nksyms++];
+		k->addr = addr;
+		k->name = strdup(name);
+		k->module = mod[0] ? strdup(mod) : NULL;
+	}
+	fclose(f);
+	qsort(oc->ksyms, oc->nksyms, sizeof(*oc->ksyms), ksym_cmp);
+}
+
+static const struct ksym *ksym_find(const struct offcpu *oc, uint64_t pc)
+{
+	size_t lo = 0, hi = oc->nksyms;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (oc->ksyms[mid].addr <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? &oc->ksyms[lo - 1] : NULL;
+}
+
+static char *esc(const char *s)
+{
+	return s ? wt_escape(s, strlen(s), 0) : NULL;
+}
+
+static int no_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level, (void)fmt, (void)ap;
+	return 0;
+}
+
+static char load_log[4096];
+static int keep_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	size_t n = strlen(load_log);
+	if (level != LIBBPF_DEBUG && n + 1 < sizeof(load_log))
+		vsnprintf(load_log + n, sizeof(load_log) - n, fmt, ap);
+	return 0;
+}
+
+static enum offcpu_state state_from_ocb(uint32_t s)
+{
+	switch (s) {
+	case OCB_S:
+		return OFFCPU_S;
+	case OCB_D:
+		return OFFCPU_D;
+	case OCB_R:
+		return OFFCPU_R;
+	default:
+		return OFFCPU_OTHER;
+	}
+}
+
+/*
+ * Threads off the CPU now (S, D, or stopped: T, t in /proc) began their wait before the
+ * program was attached: give them a start at now, with no stack ids, and
+ * keep their kernel stack as /proc shows it. BPF_NOEXIST: a thread that
+ * switched since the attach has its own, better, entry.
+ */
+static void seed_waits(struct offcpu *oc, uint64_t now)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)oc->pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		long tid;
+		if (wt_parse_long(de->d_name, 1, 0x7fffffff, &tid) < 0)
+			continue;
+		if (oc->only_tid && tid != oc->only_tid)
+			continue;
+		char p[96], *text = NULL;
+		size_t len;
+		snprintf(p, sizeof(p), "/proc/%d/task/%ld/stat", (int)oc->pid, tid);
+		if (wt_read_all_at(AT_FDCWD, p, &text, &len) < 0)
+			continue;
+		char *rp = strrchr(text, ')');
+		char st = rp && rp[1] == ' ' ? rp[2] : '?';
+		free(text);
+		if (st != 'S' && st != 'D' && st != 'T' && st != 't')
+			continue;
+		struct ocb_start s = {.key = {.tid = (uint32_t)tid,
+					      .state = st == 'D'   ? OCB_D
+						       : st == 'S' ? OCB_S
+								   : OCB_OTHER,
+					      .kstack = -ENOENT,
+					      .ustack = -ENOENT},
+				      .ts = now};
+		if (bpf_map__update_elem(oc->skel->maps.starts, &s.key.tid, sizeof(s.key.tid), &s,
+					 sizeof(s), BPF_NOEXIST) < 0)
+			continue;
+		struct seed *n = realloc(oc->seeds, (oc->nseeds + 1) * sizeof(*n));
+		if (!n)
+			continue;
+		oc->seeds = n;
+		struct seed *sd = &oc->seeds[oc->nseeds++];
+		memset(sd, 0, sizeof(*sd));
+		sd->tid = (pid_t)tid;
+		snprintf(p, sizeof(p), "/proc/%d/task/%ld/stack", (int)oc->pid, tid);
+		if (wt_read_all_at(AT_FDCWD, p, &text, &len) == 0) {
+			kernel_stack_parse_stack(text, len, &sd->kf, &sd->nkf);
+			free(text);
+		}
+	}
+	closedir(d);
+}
+
+int offcpu_open(pid_t pid, pid_t only_tid, struct offcpu **out, struct wt_err *err)
+{
+	*out = NULL;
+	struct offcpu *oc = calloc(1, sizeof(*oc));
+	if (!oc)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	oc->pid = pid;
+	oc->only_tid = only_tid;
+	struct offcpu_bpf *k = offcpu_bpf__open();
+	if (!k) {
+		int e = errno ? errno : EINVAL;
+		offcpu_close(oc);
+		return wt_err_set(err, e, "cannot open the off-CPU eBPF program: %s", strerror(e));
+	}
+	oc->skel = k;
+	k->rodata->target_tgid = (uint32_t)pid;
+	k->rodata->only_tid = (uint32_t)only_tid;
+	load_log[0] = '\0';
+	libbpf_set_print(keep_log);
+	int r = offcpu_bpf__load(k);
+	libbpf_set_print(no_print);
+	if (r) {
+		int e = -r;
+		char *nl;
+		while ((nl = strchr(load_log, '\n')))
+			*nl = ' ';
+		offcpu_close(oc);
+		if (e == EPERM)
+			return wt_err_set(err, e,
+					  "cannot load the off-CPU eBPF program: %s; run as root "
+					  "(it needs CAP_BPF and CAP_PERFMON)",
+					  strerror(e));
+		return wt_err_set(err, e,
+				  "the kernel refused the off-CPU eBPF program (%s)%s%.300s",
+				  strerror(e), load_log[0] ? ": " : "", load_log);
+	}
+	/* what naming needs, before the window opens */
+	ksyms_load(oc);
+	struct wt_err de;
+	if (debug_proc_open(pid, &oc->dp, &de) < 0) {
+		oc->dp = NULL;
+		snprintf(oc->dp_err, sizeof(oc->dp_err), "%.190s", de.msg);
+	}
+	oc->t0 = mono_ns();
+	oc->link = bpf_program__attach(k->progs.wt_offcpu_switch);
+	if (!oc->link) {
+		int e = errno;
+		offcpu_close(oc);
+		return wt_err_set(err, e, "cannot attach to the sched_switch tracepoint: %s",
+				  strerror(e));
+	}
+	seed_waits(oc, oc->t0);
+	*out = oc;
+	return 0;
+}
+
+void offcpu_close(struct offcpu *oc)
+{
+	if (!oc)
+		return;
+	bpf_link__destroy(oc->link);
+	offcpu_bpf__destroy(oc->skel);
+	for (size_t i = 0; i < oc->nksyms; i++) {
+		free(oc->ksyms[i].name);
+		free(oc->ksyms[i].module);
+	}
+	free(oc->ksyms);
+	for (size_t i = 0; i < oc->nseeds; i++)
+		kernel_frames_free(oc->seeds[i].kf, oc->seeds[i].nkf);
+	free(oc->seeds);
+	if (oc->dp)
+		debug_proc_close(oc->dp);
+	free(oc);
+}
+
+/* Kernel frames of stack id (innermost first), named from kallsyms. */
+static void name_kernel(struct offcpu *oc, const struct ocb_key *key, struct offcpu_entry *e)
+{
+	uint64_t pcs[OCB_STACK_DEPTH];
+	int32_t id = key->kstack;
+	if (id < 0 && key->ustack == -ENOENT) { /* a seeded wait (seed_waits) */
+		for (size_t i = 0; i < oc->nseeds; i++) {
+			struct seed *s = &oc->seeds[i];
+			if (s->tid != e->tid || !s->nkf)
+				continue;
+			e->kframes = calloc(s->nkf, sizeof(*e->kframes));
+			if (!e->kframes)
+				return;
+			for (size_t j = 0; j < s->nkf; j++) {
+				e->kframes[j].function = strdup(s->kf[j].func); /* escaped */
+				e->kframes[j].offset = s->kf[j].offset;
+				e->kframes[j].module =
+				    s->kf[j].module ? strdup(s->kf[j].module) : NULL;
+			}
+			e->nk = s->nkf;
+			break;
+		}
+		return;
+	}
+	if (id < 0)
+		return; /* the kernel could not take it (a full map, -EFAULT) */
+	if (bpf_map__lookup_elem(oc->skel->maps.stacks, &id, sizeof(id), pcs, sizeof(pcs), 0) < 0)
+		return;
+	size_t n = 0, skip = 0;
+	while (n < OCB_STACK_DEPTH && pcs[n])
+		n++;
+	/* our own program and the tracepoint's caller sit above __schedule */
+	for (size_t i = 0; i < n && i < 4; i++) {
+		const struct ksym *ks = ksym_find(oc, pcs[i]);
+		if (ks &&
+		    (!strncmp(ks->name, "bpf_", 4) || (ks->module && !strcmp(ks->module, "bpf"))))
+			skip = i + 1;
+	}
+	e->kframes = calloc(n ? n : 1, sizeof(*e->kframes));
+	if (!e->kframes)
+		return;
+	for (size_t i = 0; i + skip < n; i++) {
+		struct offcpu_frame *f = &e->kframes[i];
+		const struct ksym *ks = ksym_find(oc, pcs[i + skip]);
+		f->pc = pcs[i + skip];
+		if (ks) {
+			f->function = esc(ks->name);
+			f->offset = f->pc - ks->addr;
+			f->module = esc(ks->module);
+		}
+	}
+	e->nk = n - skip;
+}
+
+/* User frames from the key's sample, unwound and named as the Stack tab does. */
+static void name_user(struct offcpu *oc, const struct ocb_key *key, struct offcpu_entry *e)
+{
+	if (key->state == OCB_R)
+		return; /* preempted: no user stack taken (offcpu.bpf.c) */
+	if (key->kstack == -ENOENT && key->ustack == -ENOENT) {
+		e->note = strdup("off the CPU since before whytop looked: no user stack");
+		return;
+	}
+	if (!oc->dp) {
+		e->note = esc(oc->dp_err[0] ? oc->dp_err : "cannot read the process's modules");
+		return;
+	}
+	struct ocb_sample *s = malloc(sizeof(*s));
+	if (!s)
+		return;
+	if (bpf_map__lookup_elem(oc->skel->maps.samples, key, sizeof(*key), s, sizeof(*s), 0) < 0) {
+		e->note = strdup("no user stack sample (the kernel's sample map was full)");
+		free(s);
+		return;
+	}
+	struct user_regs_struct regs;
+	_Static_assert(sizeof(regs) >= OCB_NREGS * 8, "pt_regs is user_regs_struct's prefix");
+	memset(&regs, 0, sizeof(regs));
+	memcpy(&regs, s->regs, OCB_NREGS * 8);
+	uint8_t *win = NULL;
+	if (s->win_len) {
+		win = malloc(s->win_len);
+		if (win)
+			memcpy(win, s->win, s->win_len);
+	}
+	struct stack *st = NULL;
+	struct wt_err err = {0};
+	int r = stack_unwind_copy(oc->dp, (pid_t)key->tid, &regs, s->win_lo, win,
+				  win ? s->win_len : 0, false, 64, &st, &err);
+	free(s);
+	if (r < 0 || !st || !st->nthreads) {
+		e->note = esc(err.msg[0] ? err.msg : "the user stack could not be unwound");
+		stack_free(st);
+		return;
+	}
+	struct stack_thread *t = &st->threads[0];
+	e->uframes = calloc(t->nframes ? t->nframes : 1, sizeof(*e->uframes));
+	if (e->uframes) {
+		for (size_t i = 0; i < t->nframes; i++) {
+			struct stack_frame *sf = &t->frames[i];
+			struct offcpu_frame *f = &e->uframes[i];
+			f->pc = sf->pc;
+			f->offset = sf->offset;
+			f->function = sf->function ? strdup(sf->function) : NULL; /* escaped */
+			f->module = sf->module ? strdup(sf->module) : NULL;
+			f->file = sf->file ? strdup(sf->file) : NULL;
+			f->line = sf->line;
+		}
+		e->nu = t->nframes;
+	}
+	if (t->error && !e->note)
+		e->note = strdup(t->error);
+	stack_free(st);
+}
+
+static struct offcpu_thread *thread_of(struct offcpu_report *r, pid_t tid)
+{
+	for (size_t i = 0; i < r->nthreads; i++)
+		if (r->threads[i].tid == tid)
+			return &r->threads[i];
+	struct offcpu_thread *n = realloc(r->threads, (r->nthreads + 1) * sizeof(*n));
+	if (!n)
+		return NULL;
+	r->threads = n;
+	struct offcpu_thread *t = &n[r->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	return t;
+}
+
+static int thread_cmp(const void *a, const void *b)
+{
+	const struct offcpu_thread *x = a, *y = b;
+	return x->tid - y->tid;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static bool frames_same(const struct offcpu_frame *a, size_t na, const struct offcpu_frame *b,
+			size_t nb, bool by_line)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++) {
+		if (!a[i].function || !b[i].function) {
+			if (a[i].pc != b[i].pc)
+				return false;
+		} else if (!str_eq(a[i].function, b[i].function) ||
+			   !str_eq(a[i].module, b[i].module) ||
+			   (by_line && (!str_eq(a[i].file, b[i].file) || a[i].line != b[i].line))) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void entry_clear(struct offcpu_entry *e)
+{
+	frames_free(e->kframes, e->nk);
+	frames_free(e->uframes, e->nu);
+	free(e->note);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct offcpu_entry *x = a, *y = b;
+	if (x->ns != y->ns)
+		return x->ns > y->ns ? -1 : 1;
+	return x->tid - y->tid;
+}
+
+/*
+ * Keys that name alike are one entry: the same functions (kernel) and
+ * lines (user) reached from different pcs or frame-pointer chains.
+ */
+static void merge_same(struct offcpu_report *r)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < r->nentries; i++) {
+		struct offcpu_entry *e = &r->entries[i];
+		size_t j;
+		for (j = 0; j < out; j++) {
+			struct offcpu_entry *d = &r->entries[j];
+			if (d->tid == e->tid && d->state == e->state && str_eq(d->note, e->note) &&
+			    frames_same(d->kframes, d->nk, e->kframes, e->nk, false) &&
+			    frames_same(d->uframes, d->nu, e->uframes, e->nu, true))
+				break;
+		}
+		if (j < out) {
+			r->entries[j].ns += e->ns;
+			r->entries[j].count += e->count;
+			entry_clear(e);
+		} else {
+			r->entries[out++] = *e;
+		}
+	}
+	r->nentries = out;
+	qsort(r->entries, r->nentries, sizeof(*r->entries), entry_cmp);
+}
+
+struct acc {
+	struct ocb_key key;
+	uint64_t ns, count;
+};
+
+static int acc_cmp(const void *a, const void *b)
+{
+	const struct acc *x = a, *y = b;
+	if (x->ns != y->ns)
+		return x->ns > y->ns ? -1 : 1;
+	return memcmp(&x->key, &y->key, sizeof(x->key));
+}
+
+int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *err)
+{
+	*out = NULL;
+	struct offcpu_report *r = calloc(1, sizeof(*r));
+	struct acc *v = NULL;
+	size_t n = 0, cap = 0;
+	if (!r)
+		return wt_err_set(err, ENOMEM, "out of memory");
+	uint64_t now = mono_ns();
+	r->pid = oc->pid;
+	r->window_ns = now - oc->t0;
+	int tfd = bpf_map__fd(oc->skel->maps.totals), sfd = bpf_map__fd(oc->skel->maps.starts);
+	struct ocb_key key, next;
+	void *prev = NULL;
+	while (bpf_map_get_next_key(tfd, prev, &next) == 0) {
+		struct ocb_total t;
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(tfd, &key, &t) < 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct acc *nv = realloc(v, cap * sizeof(*nv));
+			if (!nv)
+				goto nomem;
+			v = nv;
+		}
+		v[n++] = (struct acc){key, t.ns, t.count};
+	}
+	/* waits in progress count up to now */
+	uint32_t tk, tnext, *tprev = NULL;
+	while (bpf_map_get_next_key(sfd, tprev, &tnext) == 0) {
+		struct ocb_start s;
+		tk = tnext;
+		tprev = &tk;
+		if (bpf_map_lookup_elem(sfd, &tk, &s) < 0 || s.ts > now)
+			continue;
+		size_t i;
+		for (i = 0; i < n; i++)
+			if (!memcmp(&v[i].key, &s.key, sizeof(s.key)))
+				break;
+		if (i == n) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 64;
+				struct acc *nv = realloc(v, cap * sizeof(*nv));
+				if (!nv)
+					goto nomem;
+				v = nv;
+			}
+			v[n++] = (struct acc){s.key, 0, 0};
+		}
+		v[i].ns += now - s.ts;
+	}
+	/* heaviest first, then named in that order */
+	qsort(v, n, sizeof(*v), acc_cmp);
+	r->entries = calloc(n ? n : 1, sizeof(*r->entries));
+	if (!r->entries)
+		goto nomem;
+	for (size_t i = 0; i < n && v[i].ns; i++) {
+		struct offcpu_entry *e = &r->entries[r->nentries++];
+		e->tid = (pid_t)v[i].key.tid;
+		e->state = state_from_ocb(v[i].key.state);
+		e->ns = v[i].ns;
+		e->count = v[i].count;
+		struct offcpu_thread *t = thread_of(r, e->tid);
+		if (t)
+			t->ns[e->state] += e->ns;
+		name_kernel(oc, &v[i].key, e);
+		name_user(oc, &v[i].key, e);
+	}
+	merge_same(r);
+	qsort(r->threads, r->nthreads, sizeof(*r->threads), thread_cmp);
+	for (size_t i = 0; i < r->nthreads; i++) {
+		char p[96], *text = NULL;
+		size_t len;
+		snprintf(p, sizeof(p), "/proc/%d/task/%d/comm", (int)oc->pid,
+			 (int)r->threads[i].tid);
+		if (wt_read_all_at(AT_FDCWD, p, &text, &len) == 0) {
+			while (len && text[len - 1] == '\n')
+				len--;
+			r->threads[i].name = wt_escape(text, len, 1);
+			free(text);
+		} else {
+			r->threads[i].name = strdup("?");
+		}
+	}
+	r->lost = oc->skel->bss->lost;
+	if (oc->ksyms_hidden && !oc->nksyms)
+		r->note = strdup("kernel frames are unnamed: /proc/kallsyms shows no addresses "
+				 "(run as root, or lower kernel.kptr_restrict)");
+	free(v);
+	*out = r;
+	return 0;
+nomem:
+	free(v);
+	offcpu_report_free(r);
+	return wt_err_set(err, ENOMEM, "out of memory");
+}
+
+#endif
