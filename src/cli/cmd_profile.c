@@ -13,7 +13,7 @@
 #include <whytop/cli.h>
 #include <whytop/profile.h>
 
-enum { PROFILE_JSON = CLI_LONG_ONLY, PROFILE_FOLDED, PROFILE_HZ, PROFILE_DURATION };
+enum { PROFILE_JSON = CLI_LONG_ONLY, PROFILE_FOLDED, PROFILE_HZ, PROFILE_DURATION, PROFILE_OFFCPU };
 
 static const struct cli_opt profile_opts[] = {
     {.name = "duration",
@@ -29,6 +29,11 @@ static const struct cli_opt profile_opts[] = {
     {.name = "folded",
      .key = PROFILE_FOLDED,
      .help = "folded stacks 'a;b;c N', root first (flamegraph.pl)"},
+    {.name = "off-cpu",
+     .key = PROFILE_OFFCPU,
+     .help = "where it waits instead of where it runs: time off the CPU\n"
+	     "by thread, state and stack, from eBPF ('whytop offcpu';\n"
+	     "not with --hz)"},
     {NULL},
 };
 
@@ -146,8 +151,38 @@ static void profile_print_json(struct json *j, const struct profile *p)
 	json_object_end(j);
 }
 
+/* profile --off-cpu ARGS is offcpu ARGS: one command's options, the other's engine */
+static int profile_off_cpu(int argc, char **argv)
+{
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	if (!args)
+		return cli_error(CLI_FAIL, "profile", "out of memory");
+	int n = 0;
+	args[n++] = (char *)"offcpu";
+	bool opts = true;
+	for (int i = 1; i < argc; i++) {
+		if (opts && strcmp(argv[i], "--") == 0)
+			opts = false;
+		if (opts && strcmp(argv[i], "--off-cpu") == 0)
+			continue;
+		if (opts && (strcmp(argv[i], "--hz") == 0 || strncmp(argv[i], "--hz=", 5) == 0)) {
+			free(args);
+			return cli_error(CLI_USAGE, "profile",
+					 "--off-cpu counts every switch, it does not sample: "
+					 "leave out --hz");
+		}
+		args[n++] = argv[i];
+	}
+	int r = cli_cmd_offcpu.exec(n, args);
+	free(args);
+	return r;
+}
+
 static int profile_exec(int argc, char **argv)
 {
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--off-cpu") == 0)
+			return profile_off_cpu(argc, argv);
 	struct cli_parse p;
 	bool json = false, folded = false;
 	long tid = 0, hz = PROFILE_DEFAULT_HZ;

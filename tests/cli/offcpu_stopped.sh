@@ -34,6 +34,15 @@ assert [t["tid"] for t in d["threads"]] == [a[0]], "threads %s" % d["threads"]
 assert all(s["tid"] == a[0] for s in d["stacks"]), "stacks of other threads"
 assert d["threads"][0]["S_s"] > 0.2, "reader S %s" % d["threads"][0]["S_s"]
 ' "$TID"
+# the same count, asked for as the profile's other half
+"$WHYTOP" profile --off-cpu "$P" --thread "$TID" --duration 1 --json >"$T_TMP/j3" ||
+	t_fail "profile --off-cpu exited $?"
+t_json_check "$T_TMP/j3" "profile --off-cpu --thread" '
+assert [t["tid"] for t in d["threads"]] == [a[0]], "threads %s" % d["threads"]
+assert d["threads"][0]["S_s"] > 0.2, "reader S %s" % d["threads"][0]["S_s"]
+' "$TID"
+"$WHYTOP" profile --off-cpu --hz 99 "$P" 2>"$T_TMP/e" && t_fail "profile --off-cpu --hz accepted"
+grep -q "leave out --hz" "$T_TMP/e" || t_fail "--off-cpu --hz: $(cat "$T_TMP/e")"
 "$WHYTOP" offcpu "$P" --thread 1 --duration 0 2>"$T_TMP/e" && t_fail "--thread of another process accepted"
 grep -q "process $P has no thread 1" "$T_TMP/e" || t_fail "--thread 1: $(cat "$T_TMP/e")"
 exit 0
