@@ -244,4 +244,25 @@ const char *kernel_state_name(char state);
 /* "4.2s", "3m07s", "2h05m". */
 char *kernel_duration_format(uint64_t ns, char *out, size_t outsz);
 
+/*
+ * /proc/kallsyms (ksyms.c): the kernel's text symbols, sorted, to name the
+ * kernel addresses of a perf call chain or a BPF stack map. Names and
+ * modules are escaped.
+ */
+struct ksym {
+	uint64_t addr;
+	char *name;
+	char *module; /* "[nf_tables]" without brackets; NULL: the kernel itself */
+};
+struct ksyms {
+	struct ksym *v;
+	size_t n;
+	bool hidden; /* kallsyms shows zero addresses (kptr_restrict; not root) */
+};
+/* Read and sort; 0, or -errno (nothing read: every lookup then finds none). */
+int ksyms_load(struct ksyms *ks);
+/* The symbol addr is in (the last one at or below it), NULL none. */
+const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr);
+void ksyms_free(struct ksyms *ks);
+
 #endif

@@ -89,12 +89,6 @@ void offcpu_close(struct offcpu *oc)
 /* generated in the build tree (mk/bpf.am), found through -I$(top_builddir) */
 #include "src/core/offcpu/offcpu.skel.h"
 
-struct ksym {
-	uint64_t addr;
-	char *name;
-	char *module;
-};
-
 /* A wait that began before we looked: its kernel stack from /proc. */
 struct seed {
 	pid_t tid;
@@ -107,9 +101,7 @@ struct offcpu {
 	struct offcpu_bpf *skel;
 	struct bpf_link *link;
 	uint64_t t0; /* CLOCK_MONOTONIC, as bpf_ktime_get_ns */
-	struct ksym *ksyms;
-	size_t nksyms;
-	bool ksyms_hidden;
+	struct ksyms ksyms;
 	struct debug_proc *dp;
 	char dp_err[200];
 	struct seed *seeds;
@@ -121,60 +113,6 @@ static uint64_t mono_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static int ksym_cmp(const void *a, const void *b)
-{
-	const struct ksym *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-/* /proc/kallsyms, text symbols only, sorted. Zero addresses: hidden. */
-static void ksyms_load(struct offcpu *oc)
-{
-	FILE *f = fopen("/proc/kallsyms", "re");
-	if (!f)
-		return;
-	char line[512];
-	size_t cap = 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[256], mod[128] = "";
-		if (sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod) < 3)
-			continue;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
-		if (addr == 0) {
-			oc->ksyms_hidden = true;
-			continue;
-		}
-		if (oc->nksyms == cap) {
-			cap = cap ? cap * 2 : 65536;
-			struct ksym *n = realloc(oc->ksyms, cap * sizeof(*n));
-			if (!n)
-				break;
-			oc->ksyms = n;
-		}
-		struct ksym *k = &oc->ksyms[oc->nksyms++];
-		k->addr = addr;
-		k->name = strdup(name);
-		k->module = mod[0] ? strdup(mod) : NULL;
-	}
-	fclose(f);
-	qsort(oc->ksyms, oc->nksyms, sizeof(*oc->ksyms), ksym_cmp);
-}
-
-static const struct ksym *ksym_find(const struct offcpu *oc, uint64_t pc)
-{
-	size_t lo = 0, hi = oc->nksyms;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (oc->ksyms[mid].addr <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &oc->ksyms[lo - 1] : NULL;
 }
 
 static char *esc(const char *s)
@@ -304,7 +242,7 @@ int offcpu_open(pid_t pid, pid_t only_tid, struct offcpu **out, struct wt_err *e
 				  strerror(e), load_log[0] ? ": " : "", load_log);
 	}
 	/* what naming needs, before the window opens */
-	ksyms_load(oc);
+	ksyms_load(&oc->ksyms); /* none: frames print as addresses */
 	struct wt_err de;
 	if (debug_proc_open(pid, &oc->dp, &de) < 0) {
 		oc->dp = NULL;
@@ -329,11 +267,7 @@ void offcpu_close(struct offcpu *oc)
 		return;
 	bpf_link__destroy(oc->link);
 	offcpu_bpf__destroy(oc->skel);
-	for (size_t i = 0; i < oc->nksyms; i++) {
-		free(oc->ksyms[i].name);
-		free(oc->ksyms[i].module);
-	}
-	free(oc->ksyms);
+	ksyms_free(&oc->ksyms);
 	for (size_t i = 0; i < oc->nseeds; i++)
 		kernel_frames_free(oc->seeds[i].kf, oc->seeds[i].nkf);
 	free(oc->seeds);
@@ -375,7 +309,7 @@ static void name_kernel(struct offcpu *oc, const struct ocb_key *key, struct off
 		n++;
 	/* our own program and the tracepoint's caller sit above __schedule */
 	for (size_t i = 0; i < n && i < 4; i++) {
-		const struct ksym *ks = ksym_find(oc, pcs[i]);
+		const struct ksym *ks = ksyms_find(&oc->ksyms, pcs[i]);
 		if (ks &&
 		    (!strncmp(ks->name, "bpf_", 4) || (ks->module && !strcmp(ks->module, "bpf"))))
 			skip = i + 1;
@@ -385,12 +319,12 @@ static void name_kernel(struct offcpu *oc, const struct ocb_key *key, struct off
 		return;
 	for (size_t i = 0; i + skip < n; i++) {
 		struct offcpu_frame *f = &e->kframes[i];
-		const struct ksym *ks = ksym_find(oc, pcs[i + skip]);
+		const struct ksym *ks = ksyms_find(&oc->ksyms, pcs[i + skip]);
 		f->pc = pcs[i + skip];
 		if (ks) {
-			f->function = esc(ks->name);
+			f->function = strdup(ks->name); /* escaped by ksyms_load */
 			f->offset = f->pc - ks->addr;
-			f->module = esc(ks->module);
+			f->module = ks->module ? strdup(ks->module) : NULL;
 		}
 	}
 	e->nk = n - skip;
@@ -645,7 +579,7 @@ int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *er
 		}
 	}
 	r->lost = oc->skel->bss->lost;
-	if (oc->ksyms_hidden && !oc->nksyms)
+	if (oc->ksyms.hidden && !oc->ksyms.n)
 		r->note = strdup("kernel frames are unnamed: /proc/kallsyms shows no addresses "
 				 "(run as root, or lower kernel.kptr_restrict)");
 	free(v);

@@ -22,6 +22,7 @@
 #include <sys/user.h>
 #include <unistd.h>
 
+#include <whytop/kernel.h>
 #include <whytop/profile.h>
 #include <whytop/stack.h>
 
@@ -84,11 +85,6 @@ struct pf_map {
 	size_t cap, n;
 };
 
-struct pf_ksym {
-	uint64_t addr;
-	char *name;
-};
-
 struct profile_session {
 	pid_t pid;
 	struct profile_opts o;
@@ -109,8 +105,7 @@ struct profile_session {
 	struct pf_map pathmap;
 	uint64_t *pathcounts;
 	size_t cappaths;
-	struct pf_ksym *ksyms;
-	size_t nksyms;
+	struct ksyms ksyms; /* read on the first kernel frame */
 	bool ksyms_read;
 	bool off;     /* profile_enable(false): events disabled, new ones opened so */
 	uint8_t *rec; /* one record, unwrapped */
@@ -192,58 +187,14 @@ static void pf_map_free(struct pf_map *m)
 
 /* ---- kernel names ---- */
 
-static int pf_ksym_cmp(const void *a, const void *b)
-{
-	const struct pf_ksym *x = a, *y = b;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
-}
-
-static void pf_ksyms_read(struct profile_session *s)
-{
-	s->ksyms_read = true;
-	FILE *f = fopen("/proc/kallsyms", "r");
-	if (!f)
-		return;
-	/* stdio reads /proc files 1 KiB at a time: 5000 reads for kallsyms */
-	setvbuf(f, NULL, _IOFBF, 1 << 16);
-	char line[512];
-	size_t cap = 0;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long a;
-		char type, name[256];
-		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3 || !a)
-			continue;
-		if (type != 't' && type != 'T')
-			continue;
-		if (s->nksyms == cap) {
-			cap = cap ? cap * 2 : 4096;
-			struct pf_ksym *v = realloc(s->ksyms, cap * sizeof(*v));
-			if (!v)
-				break;
-			s->ksyms = v;
-		}
-		s->ksyms[s->nksyms].addr = a;
-		if (!(s->ksyms[s->nksyms].name = wt_escape(name, strlen(name), 0)))
-			break;
-		s->nksyms++;
-	}
-	fclose(f);
-	qsort(s->ksyms, s->nksyms, sizeof(*s->ksyms), pf_ksym_cmp);
-}
-
 static const char *pf_ksym_name(struct profile_session *s, uint64_t ip)
 {
-	if (!s->ksyms_read)
-		pf_ksyms_read(s);
-	size_t lo = 0, hi = s->nksyms;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (s->ksyms[mid].addr <= ip)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!s->ksyms_read) {
+		s->ksyms_read = true;
+		ksyms_load(&s->ksyms); /* none: kernel frames unnamed */
 	}
-	return lo ? s->ksyms[lo - 1].name : NULL;
+	const struct ksym *k = ksyms_find(&s->ksyms, ip);
+	return k ? k->name : NULL;
 }
 
 /* ---- counting ---- */
@@ -906,9 +857,7 @@ void profile_close(struct profile_session *s)
 		pf_thread_close(s, s->nth - 1);
 	free(s->th);
 	pf_counts_free(s);
-	for (size_t i = 0; i < s->nksyms; i++)
-		free(s->ksyms[i].name);
-	free(s->ksyms);
+	ksyms_free(&s->ksyms);
 	free(s->rec);
 	if (s->dp)
 		debug_proc_close(s->dp);
