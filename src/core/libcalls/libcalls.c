@@ -453,6 +453,7 @@ out:
 #include <bpf/libbpf.h>
 
 #include "src/core/libcalls/libcalls.skel.h"
+#include "core/bpf/libbpf_log.h"
 
 #define LC_TRACE_UPROBE_MULTI 48 /* enum bpf_attach_type, Linux 6.6 */
 #define LC_LINK_CREATE 28	 /* enum bpf_cmd */
@@ -482,12 +483,6 @@ struct lc_link_create_attr {
 	uint32_t pid;
 	uint32_t pad;
 };
-
-static int lc_no_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
 
 static void lc_bpf_free(struct lc_bpf *b)
 {
@@ -647,7 +642,7 @@ static int lc_attach_each(struct lc_session *s, struct lc_bpf *b, struct wt_err 
 
 static int lc_bpf_open(struct lc_session *s, struct wt_err *err)
 {
-	libbpf_set_print(lc_no_print);
+	wt_libbpf_quiet();
 	int ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0)
 		return wt_err_set(err, EINVAL, "cannot tell how many CPUs this machine has");

@@ -88,6 +88,7 @@ void offcpu_close(struct offcpu *oc)
 #include "offcpu_rec.h"
 /* generated in the build tree (mk/bpf.am), found through -I$(top_builddir) */
 #include "src/core/offcpu/offcpu.skel.h"
+#include "core/bpf/libbpf_log.h"
 
 /* A wait that began before we looked: its kernel stack from /proc. */
 struct seed {
@@ -120,20 +121,6 @@ static char *esc(const char *s)
 	return s ? wt_escape(s, strlen(s), 0) : NULL;
 }
 
-static int no_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
-
-static char load_log[4096];
-static int keep_log(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	size_t n = strlen(load_log);
-	if (level != LIBBPF_DEBUG && n + 1 < sizeof(load_log))
-		vsnprintf(load_log + n, sizeof(load_log) - n, fmt, ap);
-	return 0;
-}
 
 static enum offcpu_state state_from_ocb(uint32_t s)
 {
@@ -222,15 +209,11 @@ int offcpu_open(pid_t pid, pid_t only_tid, struct offcpu **out, struct wt_err *e
 	oc->skel = k;
 	k->rodata->target_tgid = (uint32_t)pid;
 	k->rodata->only_tid = (uint32_t)only_tid;
-	load_log[0] = '\0';
-	libbpf_set_print(keep_log);
+	wt_libbpf_keep();
 	int r = offcpu_bpf__load(k);
-	libbpf_set_print(no_print);
+	const char *load_log = wt_libbpf_kept();
 	if (r) {
 		int e = -r;
-		char *nl;
-		while ((nl = strchr(load_log, '\n')))
-			*nl = ' ';
 		offcpu_close(oc);
 		if (e == EPERM)
 			return wt_err_set(err, e,

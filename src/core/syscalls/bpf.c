@@ -36,6 +36,7 @@
 
 /* generated in the build tree (mk/bpf.am), found through -I$(top_builddir) */
 #include "src/core/syscalls/count.skel.h"
+#include "core/bpf/libbpf_log.h"
 #include "count.h"
 
 _Static_assert(SCB_NR_MAX == SC_NR_MAX && SCB_SLOTS == SC_SLOTS,
@@ -64,21 +65,6 @@ static void bpf_state_free(struct bpf_state *st)
 	free(st);
 }
 
-static int no_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
-
-/* The kernel's verifier log of the last failed load, for the error message. */
-static char load_log[4096];
-static int keep_log(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	size_t n = strlen(load_log);
-	if (level != LIBBPF_DEBUG && n + 1 < sizeof(load_log))
-		vsnprintf(load_log + n, sizeof(load_log) - n, fmt, ap);
-	return 0;
-}
 
 /*
  * Open, configure and load the skeleton with the tp_btf programs (btf) or
@@ -109,15 +95,11 @@ static int bpf_start(struct sc_session *s, struct bpf_state *st, bool btf, struc
 			bpf_program__set_autoload(all[b][i], b == btf && want[i]);
 	for (int i = 0; i < 4; i++)
 		st->prog[i] = want[i] ? all[btf][i] : NULL;
-	load_log[0] = '\0';
-	libbpf_set_print(keep_log);
+	wt_libbpf_keep();
 	int r = count_bpf__load(k);
-	libbpf_set_print(no_print);
+	const char *load_log = wt_libbpf_kept();
 	if (r) {
 		int e = -r;
-		char *nl;
-		while ((nl = strchr(load_log, '\n')))
-			*nl = ' ';
 		return wt_err_set(err, e,
 				  "the kernel refused the eBPF counter (%s)%s%.300s; "
 				  "use --backend ptrace",
@@ -359,7 +341,7 @@ static struct bpf_state *bpf_state_new(struct wt_err *err)
 
 int sc_bpf_open(struct sc_session *s, struct wt_err *err)
 {
-	libbpf_set_print(no_print);
+	wt_libbpf_quiet();
 	int ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0)
 		return wt_err_set(err, EINVAL, "cannot tell how many CPUs this machine has");

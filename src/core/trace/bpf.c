@@ -25,6 +25,7 @@
 #include "trace_int.h"
 
 #include "bpf_rec.h"
+#include "core/bpf/libbpf_log.h"
 
 int (*trace_bpf_captures)(uint32_t arch, long nr, unsigned strsize,
 			  struct sccap out[SCEV_MAX_CAPS]) = sysdecode_captures;
@@ -333,12 +334,6 @@ static void seed_entries(struct bpf_priv *p)
 	p->nseed = 0;
 }
 
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
-
 /* Every logged (ABI, nr) slot with its capture specs, into the programs' .bss. */
 static void fill_slots(struct trace_bpf *skel, const struct trace_session *s)
 {
@@ -505,8 +500,7 @@ static int bpf_open(struct trace_session *s, struct wt_err *err)
 		return wt_err_set(err, -ENOMEM, "out of memory");
 	s->priv = p;
 	p->epfd = p->tick = -1;
-	if (!getenv("WHYTOP_BPF_DEBUG")) /* else libbpf's own printer: the verifier's log */
-		libbpf_set_print(quiet);
+	wt_libbpf_quiet(); /* WHYTOP_BPF_DEBUG=1: libbpf's own printer, the verifier's log */
 	int rc;
 	p->skel = trace_bpf__open();
 	if (!p->skel) {
