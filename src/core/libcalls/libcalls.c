@@ -742,7 +742,8 @@ int lc_open(pid_t pid, const struct lc_opts *opts, struct lc_session **out, stru
 		return wt_err_set(err, ENOMEM, "out of memory");
 	s->pid = pid;
 #ifndef HAVE_BPF_SKEL
-	/* say first what no choice of functions would change */
+	/* say first what no choice of functions would change (none is made) */
+	(void)lc_choose;
 	int r = lc_bpf_open(s, err);
 #else
 	int r = lc_choose(s, opts, err);
