@@ -20,6 +20,11 @@ tui_type "$TAG"
 tui_keys Enter
 tui_wait "[filter: $TAG]"
 tui_wait "wtfo$TAG 300"
+# The filter keeps tmux's server too (its command line holds the test's
+# paths), and the selection may have been left on it: select the target.
+tui_keys /
+tui_type "wtfo$TAG"
+tui_keys Enter
 row_of_target() {
 	tui_screen | grep -n "wtfo$TAG 300" | head -n 1 | cut -d: -f1
 }
