@@ -63,21 +63,6 @@ stop() {
 	wait "$C" 2>/dev/null
 	C=""
 }
-table() { # title ways
-	echo
-	echo "$1"
-	printf '%-10s %12s %8s %12s %8s\n' tool wall x cpu x
-	bw=$(median <"$TMP/none.wall")
-	bc=$(median <"$TMP/none.cpu")
-	for how in $2; do
-		w=$(median <"$TMP/$how.wall")
-		c=$(median <"$TMP/$how.cpu")
-		awk -v l="$how" -v w="$w" -v c="$c" -v bw="$bw" -v bc="$bc" 'BEGIN {
-			printf "%-10s %12.0f %7.2fx %12.0f %7.2fx\n", l, w, (w > 0 ? bw / w : 0), c, (c > 0 ? bc / c : 0) }'
-	done
-	rm -f "$TMP"/*.wall "$TMP"/*.cpu
-}
-
 printf 'inject_overhead: %s rounds of %s s, %s CPUs, %s\n' "$ROUNDS" "$SECS" "$(nproc)" "$(uname -r)"
 WAYS="none whytop strace"
 
@@ -85,20 +70,10 @@ $LOOP >"$TMP/target" &
 T=$!
 PIDS="$PIDS $T"
 sleep 1.5
-for r in $(seq "$ROUNDS"); do
-	for how in $WAYS; do
-		attach "$how" "$T"
-		sleep 1.2
-		window "$TMP/target" >"$TMP/t"
-		stop
-		awk '{print $1}' "$TMP/t" | median >>"$TMP/$how.wall"
-		awk '{print $2}' "$TMP/t" | median >>"$TMP/$how.cpu"
-		sleep 0.3
-	done
-done
+bench_rounds attach stop $WAYS
 kill -KILL "$T"
 wait "$T" 2>/dev/null
-table "attached: open/read/close loop, a fault waiting for chdir (iterations/s, median of $ROUNDS)" "$WAYS"
+bench_table "attached: open/read/close loop, a fault waiting for chdir (iterations/s, median of $ROUNDS)" $WAYS
 
 for r in $(seq "$ROUNDS"); do
 	for how in $WAYS; do
@@ -118,4 +93,4 @@ for r in $(seq "$ROUNDS"); do
 		sleep 0.3
 	done
 done
-table "launched: the same loop started under the tool, a seccomp filter for chdir (iterations/s, median of $ROUNDS)" "$WAYS"
+bench_table "launched: the same loop started under the tool, a seccomp filter for chdir (iterations/s, median of $ROUNDS)" $WAYS

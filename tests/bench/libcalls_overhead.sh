@@ -52,25 +52,15 @@ printf 'libcalls_overhead: %s rounds of %s s, %s CPUs, %s, %s\n' "$ROUNDS" "$SEC
 T=$!
 PIDS="$PIDS $T"
 sleep 1.5
-for r in $(seq "$ROUNDS"); do
-	for how in $HOWS; do
-		start_counter "$how" "$T"
-		sleep 1.2
-		window "$TMP/target" >"$TMP/t.$how.$r"
-		stop_counter
-		awk '{print $1}' "$TMP/t.$how.$r" | median >>"$TMP/t.$how.wall"
-		awk '{print $2}' "$TMP/t.$how.$r" | median >>"$TMP/t.$how.cpu"
-		sleep 0.3
-	done
-done
+bench_rounds start_counter stop_counter $HOWS
 echo
 echo "target: rand loop (calls/s, median of $ROUNDS; ns: added cost per call)"
 printf '%-8s %12s %8s %8s   %12s %8s %8s\n' counter wall x ns cpu x ns
-bw=$(median <"$TMP/t.none.wall")
-bc=$(median <"$TMP/t.none.cpu")
+bw=$(median <"$TMP/none.wall")
+bc=$(median <"$TMP/none.cpu")
 for how in $HOWS; do
-	w=$(median <"$TMP/t.$how.wall")
-	c=$(median <"$TMP/t.$how.cpu")
+	w=$(median <"$TMP/$how.wall")
+	c=$(median <"$TMP/$how.cpu")
 	awk -v l="$how" -v w="$w" -v c="$c" -v bw="$bw" -v bc="$bc" 'BEGIN {
 		printf "%-8s %12.0f %7.2fx %8.0f   %12.0f %7.2fx %8.0f\n", l,
 			w, (w > 0 ? bw / w : 0), (w > 0 ? 1e9 / w - 1e9 / bw : 0),

@@ -53,27 +53,8 @@ printf 'offcpu_overhead: %s rounds of %s s, %s CPUs, %s\n' "$ROUNDS" "$SECS" "$(
 T=$!
 PIDS="$PIDS $T"
 sleep 1.5
-for r in $(seq "$ROUNDS"); do
-	for how in $WAYS; do
-		start "$how" "$T"
-		sleep 1.5
-		window "$TMP/target" >"$TMP/t"
-		stop
-		awk '{print $1}' "$TMP/t" | median >>"$TMP/$how.wall"
-		awk '{print $2}' "$TMP/t" | median >>"$TMP/$how.cpu"
-		sleep 0.3
-	done
-done
+SETTLE=1.5
+bench_rounds start stop $WAYS
 kill -KILL "$T"
 wait "$T" 2>/dev/null
-echo
-echo "off_pingpong round trips (two context switches each), per second, median of $ROUNDS"
-printf '%-10s %12s %8s %12s %8s\n' watcher wall x cpu x
-bw=$(median <"$TMP/none.wall")
-bc=$(median <"$TMP/none.cpu")
-for how in $WAYS; do
-	w=$(median <"$TMP/$how.wall")
-	c=$(median <"$TMP/$how.cpu")
-	awk -v l="$how" -v w="$w" -v c="$c" -v bw="$bw" -v bc="$bc" 'BEGIN {
-		printf "%-10s %12.0f %7.2fx %12.0f %7.2fx\n", l, w, (w > 0 ? bw / w : 0), c, (c > 0 ? bc / c : 0) }'
-done
+bench_table "off_pingpong round trips (two context switches each), per second, median of $ROUNDS" $WAYS
