@@ -40,6 +40,7 @@ struct list_screen {
 	struct list_pids folds; /* tree view: rows whose descendants are hidden (+ - *) */
 	size_t *hidden;         /* per shown row: descendants hidden under it */
 	bool stay_on_row;       /* F off: the selection keeps its row, not its process */
+	bool sel_chosen;        /* the user chose the selected process (its exit is reported) */
 	int hscroll;            /* Left / Right: columns scrolled off the left */
 	int line_w;             /* the widest row drawn last, for the Right limit */
 };

@@ -452,6 +452,7 @@ static unsigned follow_key(struct list_screen *ls)
 {
 	ls->stay_on_row = !ls->stay_on_row;
 	list_sync_sel(ls);
+	ls->sel_chosen = true;
 	if (ls->stay_on_row)
 		ui_set_status(ls->base.ui, false,
 			      "The selection stays on its row as processes move (F: follow the "
@@ -621,6 +622,7 @@ static unsigned mouse_key(struct list_screen *ls)
 		if (r < ls->nrows) {
 			ls->list.sel = r;
 			list_sync_sel(ls);
+			ls->sel_chosen = true;
 			if (m->bstate & BUTTON1_DOUBLE_CLICKED)
 				return open_selected(ls, false);
 		}
@@ -650,6 +652,7 @@ unsigned list_key(struct screen *s, int key)
 		return line_key(ls, key);
 	if (ui_list_key(&ls->list, key)) {
 		list_sync_sel(ls);
+		ls->sel_chosen = true;
 		return UI_REDRAW;
 	}
 	switch (key) {

@@ -135,11 +135,14 @@ void list_rebuild(struct list_screen *ls)
 	 * its row: keep the row position and follow the task now in it. When
 	 * the followed process has exited, say so.
 	 */
-	if (sel == (size_t)-1 && !ls->stay_on_row && ls->sel_pid > 0 && task_gone(t, ls->sel_pid))
+	if (sel == (size_t)-1 && !ls->stay_on_row && ls->sel_chosen && ls->sel_pid > 0 &&
+	    task_gone(t, ls->sel_pid)) {
 		ui_set_status(ui, false,
 			      "The followed process %d has exited: the selection moved to the "
 			      "row in its place",
 			      (int)ls->sel_pid);
+		ls->sel_chosen = false; /* the next one was not chosen */
+	}
 	ui_list_clamp(&ls->list);
 	list_sync_sel(ls);
 }
@@ -165,6 +168,7 @@ bool list_search(struct list_screen *ls, const char *text, size_t start)
 		size_t r = (start + k) % ls->nrows;
 		if (task_matches(proc_table_get(ls->base.ui->table, ls->rows[r]), text)) {
 			ls->list.sel = r;
+			ls->sel_chosen = true;
 			ui_list_clamp(&ls->list);
 			list_sync_sel(ls);
 			return true;
