@@ -359,8 +359,10 @@ static unsigned sclog_inject_key(struct sclog *l, struct tab_ctx *ctx, size_t po
 	for (int i = 0; i < n; i++)
 		items[i] = sclog_errnos[row].errnos[i];
 	int c = ui_dialog_menu(title, items, n, 0);
-	if (c < 0)
+	if (c < 0) {
+		tab_status(ctx, "Cancelled: no fault injected");
 		return UI_REDRAW;
+	}
 	struct trace_inject in;
 	struct wt_err err;
 	wt_err_clear(&err);

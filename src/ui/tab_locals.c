@@ -451,10 +451,11 @@ static unsigned lt_edit(struct tab_ctx *ctx, struct lt_state *st)
 	snprintf(title, sizeof(title), "Poke %.50s", v->path);
 	snprintf(text, sizeof(text), "New value for %s (%s):", v->path, v->type);
 	int picked = v->choices ? lt_pick_choice(title, v, value, sizeof(value)) : 0;
-	if (picked < 0)
+	if (picked < 0 ||
+	    (picked == 0 && (!ui_dialog_input(title, text, value, sizeof(value)) || !value[0]))) {
+		tab_status(ctx, "Cancelled: %s was not poked", v->path);
 		return UI_REDRAW;
-	if (picked == 0 && (!ui_dialog_input(title, text, value, sizeof(value)) || !value[0]))
-		return UI_REDRAW;
+	}
 	snprintf(text, sizeof(text),
 		 "Write %s into %s (%s)?\n"
 		 "old value: %s\n"

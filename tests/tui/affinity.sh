@@ -25,7 +25,7 @@ cpus_of_threads() {
 	done | sort -u | tr '\n' ' '
 }
 before=$(cpus_of_threads)
-[ "$before" = "0 " ] && t_fail "the target already runs on CPU 0 only: the test would prove nothing"
+[ "$before" = "0 " ] && t_skip "this test may run on CPU 0 only ($allowed): no affinity to narrow"
 
 tui_start -- -d 5 -p "$target"
 tui_ready
@@ -34,7 +34,7 @@ tui_wait_row "$target"
 # Esc: nothing changes, and the status line says so.
 tui_keys a
 tui_wait "CPUs of $target"
-tui_wait "[x] CPU 1"
+tui_wait "[x] CPU 0"
 tui_keys Escape
 tui_wait "Cancelled: the CPU affinity of $target is unchanged"
 [ "$(cpus_of_threads)" = "$before" ] || t_fail "Esc changed the affinity: $(cpus_of_threads), was $before"
@@ -43,7 +43,7 @@ tui_wait "Cancelled: the CPU affinity of $target is unchanged"
 tui_keys a
 tui_wait "CPUs of $target"
 tui_keys n
-tui_wait "[ ] CPU 1"
+tui_wait "[ ] CPU 0"
 tui_keys Home Space
 tui_wait "[x] CPU 0"
 tui_keys Enter

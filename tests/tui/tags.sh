@@ -1,7 +1,7 @@
 #!/bin/sh
-# tags.sh: Space tags the selected process and moves down; F9 then sends
-# one signal to every tagged process (three sleepers the test started die
-# together by SIGKILL). c tags a process with all its descendants (a tree
+# tags.sh: Space tags the selected process and moves down; F8 then renices
+# every tagged process and F9 sends one signal to them all (three sleepers
+# the test started die together by SIGKILL). c tags a process with all its descendants (a tree
 # three levels deep), U untags all, and a tagged process that exits drops
 # its tag. Tagged rows carry a "* " mark, which needs no colour.
 . "$SRCDIR/tests/tui/tui_lib.sh"
@@ -26,6 +26,21 @@ for p in $p1 $p2 $p3; do
 	t_wait_for "$TUI_TIMEOUT" marked "$p" || t_fail "process $p is not marked as tagged after Space: $(tui_row "$p")"
 done
 tui_wait "[3 tagged]"
+
+# F8 raises the nice value of all three.
+nice_of() {
+	sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f17
+}
+for p in $p1 $p2 $p3; do
+	eval "n$p=\$(nice_of $p)"
+done
+tui_keys F8
+tui_wait "Nice raised by 1 for 3 tagged processes"
+for p in $p1 $p2 $p3; do
+	eval "was=\$n$p"
+	[ "$(nice_of "$p")" = $((was + 1)) ] || [ "$was" = 19 ] ||
+		t_fail "F8 on the tags left the nice value of $p at $(nice_of "$p") (was $was)"
+done
 
 # One F9 for the three.
 tui_keys F9
