@@ -29,7 +29,7 @@ select_target
 
 tui_keys F
 tui_wait "The selection stays on its row"
-tui_keys Escape
+tui_keys C-l   # any key clears the message (Esc would clear the filter)
 tui_wait "[F: stays on the row]"
 row_of_target() {
 	tui_screen | grep -n "wtfr$TAG 300" | head -n 1 | cut -d: -f1
@@ -57,7 +57,7 @@ tui_wait "[F: stays on the row]"
 select_target
 tui_keys F
 tui_wait "The selection follows process $target"
-tui_keys Escape
+tui_keys C-l
 tui_wait "[F: follows the process]"
 kill "$target"
 t_reaped "$target" 10 || t_fail "the target did not end"
