@@ -137,10 +137,12 @@ void list_rebuild(struct list_screen *ls)
 	 */
 	if (sel == (size_t)-1 && !ls->stay_on_row && ls->sel_chosen && ls->sel_pid > 0 &&
 	    task_gone(t, ls->sel_pid)) {
-		ui_set_status(ui, false,
-			      "The followed process %d has exited: the selection moved to the "
-			      "row in its place",
-			      (int)ls->sel_pid);
+		/* Not over a message not yet read ("Sent SIGKILL to ..." says it already). */
+		if (!ui->status[0])
+			ui_set_status(ui, false,
+				      "The followed process %d has exited: the selection moved to "
+				      "the row in its place",
+				      (int)ls->sel_pid);
 		ls->sel_chosen = false; /* the next one was not chosen */
 	}
 	ui_list_clamp(&ls->list);
