@@ -22,7 +22,7 @@ bool list_pids_has(const struct list_pids *s, pid_t pid);
 void list_pids_add(struct list_pids *s, pid_t pid);
 void list_pids_del(struct list_pids *s, pid_t pid);
 
-#define LIST_HSCROLL_STEP 8 /* columns per Left / Right, as htop's step */
+#define LIST_HSCROLL_STEP 5 /* columns per Left / Right, htop's step */
 
 struct list_screen {
 	struct screen base;

@@ -335,8 +335,14 @@ static void draw_bottom(struct list_screen *ls)
 	snprintf(f + n, sizeof(f) - (size_t)n, " [%s] ",
 		 ls->stay_on_row ? "F: stays on the row" : "F: follows the process");
 	int w = (int)strlen(f);
+	const char *shown = f;
+	/* A long filter gives way: what F does stays on the bar. */
+	if (w >= COLS / 2 && ls->filter[0]) {
+		shown = strrchr(f, '[') - 1;
+		w = (int)strlen(shown);
+	}
 	if (w < COLS / 2)
-		ui_put(stdscr, y, COLS - w - (ui->paused ? 9 : 0), w, ui_attr(UI_E_MATCH), f);
+		ui_put(stdscr, y, COLS - w - (ui->paused ? 9 : 0), w, ui_attr(UI_E_MATCH), shown);
 }
 
 static void list_draw(struct screen *s)
