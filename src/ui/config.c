@@ -310,7 +310,7 @@ static int parse_pids(struct ui_config *c, const char *arg, struct wt_err *err)
 	return 0;
 }
 
-enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED };
+enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED, OPT_READONLY };
 
 int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *err)
 {
@@ -326,6 +326,7 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		{ "theme", required_argument, NULL, OPT_THEME },
 		{ "open", no_argument, NULL, OPT_OPEN },
 		{ "blocked", no_argument, NULL, OPT_BLOCKED },
+		{ "readonly", no_argument, NULL, OPT_READONLY },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -381,6 +382,9 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		case OPT_BLOCKED:
 			c->blocked = true;
 			break;
+		case OPT_READONLY:
+			c->readonly = true;
+			break;
 		case 'h':
 			return 1;
 		case ':':
@@ -416,7 +420,8 @@ void ui_config_print_options(FILE *f)
 		   "  -C, --no-color         no colours (also when NO_COLOR is set)\n"
 		   "      --theme NAME       colour theme (default, mono, light, high-contrast, ...)\n"
 		   "      --open             with -p PID: open straight on that process's screen\n"
-		   "      --blocked          open straight on the blocked tasks (every D task)\n");
+		   "      --blocked          open straight on the blocked tasks (every D task)\n"
+		   "      --readonly         look only: no kill, nice, affinity, poke or inject\n");
 }
 
 void ui_config_cols_str(const struct ui_config *c, char *out, size_t outsz)
