@@ -127,6 +127,9 @@ static void draw_row(struct list_screen *ls, int y, const struct proc_task *t, b
 			a = ui_attr(UI_E_STATE_R);
 		if (!selected && c == PROC_COL_STATE && t->state == 'D')
 			a = ui_attr(UI_E_STATE_D);
+		/* htop shows a program whose file is gone in red (known with an exe column) */
+		if (!selected && c == PROC_COL_COMMAND && proc_task_exe_mark(t)[0])
+			a = ui_attr(UI_E_ERROR);
 		if (ci->width == 0) {
 			/* The last, free-width column: tree branches first. */
 			if (ui->cfg.tree && t->depth > 0) {
