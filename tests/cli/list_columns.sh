@@ -5,7 +5,9 @@
 # above 0 and no more than the file grew, affinity 0, IO B6, its exe, cgroup
 # and OOM score; a copy of a target whose file is removed after it started
 # is marked deleted (and its command starts with "[deleted] "), a copy kept
-# in place is not; as user nobody the writer's io is "?" (null), never 0.
+# in place is not; the writer's processor is 0 and its start time now; a
+# copy under a name with an OSC sequence shows its exe escaped; as user
+# nobody the writer's io is "?" (null), never 0.
 . "$SRCDIR/tests/lib.sh"
 t_need_root
 for c in taskset ionice setpriv; do
@@ -26,8 +28,12 @@ t_start_ready "$T_TMP/k.out" ready "$T_TMP/col_kept" kept_$$
 kept=$T_PID
 rm "$T_TMP/col_gone"
 t0=$(date +%s)
+evil="$T_TMP/$(printf 'ev\033]0;pw\007il')"
+cp "$TARGETS/proc_target" "$evil"
+t_start_ready "$T_TMP/e.out" ready "$evil"
+ev=$T_PID
 
-cols=pid,io_read_rate,io_write_rate,io_rate,io_priority,affinity,vctxt,nvctxt,oom,elapsed
+cols=pid,io_read_rate,io_write_rate,io_rate,io_priority,affinity,vctxt,nvctxt,oom,elapsed,processor,start
 cols=$cols,exe,exe_state,cgroup,ccgroup,container,command
 size0=$(stat -c %s "$T_TMP/data")
 "$WHYTOP" list --json -i 1000 -p "$w,$gone,$kept" -c "$cols" >"$T_TMP/j" || t_fail "list --json failed"
@@ -36,8 +42,12 @@ cat "$T_TMP/j"
 possible=$(cat /sys/devices/system/cpu/possible)
 cg=$(sed -n 's/^0:://p' "/proc/$w/cgroup")
 t_json_check "$T_TMP/j" "the writer's columns" '
-w, gone, kept, grown, chunk, possible, cg, el = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]
+w, gone, kept, grown, chunk, possible, cg, el, t0 = a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]
 t = tasks[w]
+# pinned to CPU 0 before it ran: it can only have run there
+assert t["processor"] == 0, t
+# started by this test (btime is whole seconds: 2 s of slack)
+assert t0 - 60 - 2 <= t["start"] <= t0 + 2, (t, t0)
 # the interval is at least 1 s, and the file grew by every byte counted in it
 assert t["io_write_rate"] is not None and t["io_write_rate"] > 0, t
 assert t["io_write_rate"] * 1.0 <= grown + chunk, (t, grown)
@@ -58,7 +68,13 @@ assert g["exe_state"] == "deleted" and g["exe_deleted"] is True, g
 assert g["exe"].endswith("/col_gone"), g
 k = tasks[kept]
 assert k["exe_state"] == "ok" and k["exe"].endswith("/col_kept"), k' \
-	"$w" "$gone" "$kept" "$((size1 - size0))" "$chunk" "$possible" "$cg" "$(($(date +%s) - t0))"
+	"$w" "$gone" "$kept" "$((size1 - size0))" "$chunk" "$possible" "$cg" "$(($(date +%s) - t0))" "$t0"
+
+# An exe path is the process's own text: escaped like a command line.
+"$WHYTOP" list -i 0 -p "$ev" -c pid,exe >"$T_TMP/ev" || t_fail "list -c pid,exe failed"
+cat "$T_TMP/ev"
+grep -q "$(printf '\033')" "$T_TMP/ev" && t_fail "a raw ESC reached the output"
+grep -F -q "/ev\e]0;pw\x07il" "$T_TMP/ev" || t_fail "the exe path is not escaped as expected: $(cat "$T_TMP/ev")"
 
 # Text: the deleted one is marked in its command, the kept one is not.
 "$WHYTOP" list -i 0 -s pid -p "$gone,$kept" -c pid,exe_state,command >"$T_TMP/t" || t_fail "list failed"
