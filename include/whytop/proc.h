@@ -26,7 +26,7 @@ enum proc_need {
 	PROC_NEED_IO = 1u << 5,      /* /proc/PID/io */
 	PROC_NEED_IOPRIO = 1u << 6,  /* ioprio_get(2), one syscall (no file) */
 	PROC_NEED_CGROUP = 1u << 7,  /* /proc/PID/cgroup */
-	PROC_NEED_SCHED = 1u << 8,   /* /proc/PID/status on every refresh: affinity, ctxt switches */
+	PROC_NEED_SCHED = 1u << 8,   /* /proc/PID/status every refresh: affinity, ctxt switches */
 	PROC_NEED_OOM = 1u << 9,     /* /proc/PID/oom_score */
 	PROC_NEED_EXE = 1u << 10,    /* readlink /proc/PID/exe, stat of the path it names */
 };

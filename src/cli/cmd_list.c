@@ -277,18 +277,17 @@ static void list_json_task(struct json *j, const struct proc_task *t, const stru
 			if (!(t->known & PROC_KNOWN_IO_RATE))
 				json_null(j);
 			else
-				json_double(j,
-					    c == PROC_COL_IO_READ_RATE	  ? t->io_read_rate
-					    : c == PROC_COL_IO_WRITE_RATE ? t->io_write_rate
-									  : t->io_read_rate + t->io_write_rate,
-					    0);
+				json_double(j, c == PROC_COL_IO_READ_RATE ? t->io_read_rate
+					       : c == PROC_COL_IO_WRITE_RATE ? t->io_write_rate
+					       : t->io_read_rate + t->io_write_rate, 0);
 			break;
 		case PROC_COL_VCTXT:
 		case PROC_COL_NVCTXT:
 			if (!(t->known & PROC_KNOWN_CTXT_RATE))
 				json_null(j);
 			else
-				json_double(j, c == PROC_COL_VCTXT ? t->vctxt_rate : t->nvctxt_rate, 1);
+				json_double(j, c == PROC_COL_VCTXT ? t->vctxt_rate : t->nvctxt_rate,
+					    1);
 			break;
 		case PROC_COL_OOM:
 			if (!(t->known & PROC_KNOWN_OOM))
@@ -297,7 +296,8 @@ static void list_json_task(struct json *j, const struct proc_task *t, const stru
 				json_int(j, t->oom_score);
 			break;
 		case PROC_COL_ELAPSED:
-			json_double(j, si->uptime_s - (double)t->start_ticks / (double)si->clk_tck, 0);
+			json_double(j, si->uptime_s - (double)t->start_ticks / (double)si->clk_tck,
+				    0);
 			break;
 		case PROC_COL_CONTAINER:
 			json_string(j, (t->known & PROC_KNOWN_CGROUP) ? t->container : NULL);

@@ -219,8 +219,10 @@ static int cmd_floor(long passes)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3 && !(argc == 4 && (strcmp(argv[1], "loop") == 0 || strcmp(argv[1], "core") == 0))) {
-		fprintf(stderr, "usage: proc_bench spawn N | loop MS [COLS] | core N [COLS] | floor N\n");
+	bool cols_ok = argc > 1 && (strcmp(argv[1], "loop") == 0 || strcmp(argv[1], "core") == 0);
+	if (argc != 3 && !(argc == 4 && cols_ok)) {
+		fprintf(stderr,
+			"usage: proc_bench spawn N | loop MS [COLS] | core N [COLS] | floor N\n");
 		return 2;
 	}
 	long v = atol(argv[2]);

@@ -207,7 +207,8 @@ static void fmt_rate(char *out, size_t sz, double bps)
 }
 
 /* Elapsed time as ps's etime: "mm:ss", "hh:mm:ss", "dd-hh:mm:ss". */
-static void fmt_elapsed(char *out, size_t sz, const struct proc_task *t, const struct proc_sysinfo *si)
+static void fmt_elapsed(char *out, size_t sz, const struct proc_task *t,
+			const struct proc_sysinfo *si)
 {
 	long hz = si && si->clk_tck > 0 ? si->clk_tck : 100;
 	if (!si || si->uptime_s <= 0) {
@@ -215,16 +216,14 @@ static void fmt_elapsed(char *out, size_t sz, const struct proc_task *t, const s
 		return;
 	}
 	double e = si->uptime_s - (double)t->start_ticks / (double)hz;
-	uint64_t s = e > 0 ? (uint64_t)e : 0;
-	uint64_t d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+	unsigned long long s = e > 0 ? (unsigned long long)e : 0;
+	unsigned long long d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
 	if (d)
-		snprintf(out, sz, "%llu-%02llu:%02llu:%02llu", (unsigned long long)d,
-			 (unsigned long long)h, (unsigned long long)m, (unsigned long long)(s % 60));
+		snprintf(out, sz, "%llu-%02llu:%02llu:%02llu", d, h, m, s % 60);
 	else if (h)
-		snprintf(out, sz, "%02llu:%02llu:%02llu", (unsigned long long)h,
-			 (unsigned long long)m, (unsigned long long)(s % 60));
+		snprintf(out, sz, "%02llu:%02llu:%02llu", h, m, s % 60);
 	else
-		snprintf(out, sz, "%02llu:%02llu", (unsigned long long)m, (unsigned long long)(s % 60));
+		snprintf(out, sz, "%02llu:%02llu", m, s % 60);
 }
 
 static void fmt_per_s(char *out, size_t sz, double v)
@@ -330,10 +329,9 @@ void proc_col_format(const struct proc_task *t, enum proc_col col, const struct 
 		if (!(t->known & PROC_KNOWN_IO_RATE))
 			snprintf(out, outsz, "?");
 		else
-			fmt_rate(out, outsz,
-				 col == PROC_COL_IO_READ_RATE	 ? t->io_read_rate
-				 : col == PROC_COL_IO_WRITE_RATE ? t->io_write_rate
-								 : t->io_read_rate + t->io_write_rate);
+			fmt_rate(out, outsz, col == PROC_COL_IO_READ_RATE ? t->io_read_rate
+					     : col == PROC_COL_IO_WRITE_RATE ? t->io_write_rate
+					     : t->io_read_rate + t->io_write_rate);
 		break;
 	case PROC_COL_IO_PRIORITY:
 		if (!(t->known & PROC_KNOWN_IOPRIO))
@@ -349,8 +347,8 @@ void proc_col_format(const struct proc_task *t, enum proc_col col, const struct 
 							  : t->ccgroup);
 		break;
 	case PROC_COL_CONTAINER:
-		snprintf(out, outsz, "%s",
-			 !(t->known & PROC_KNOWN_CGROUP) ? "?" : t->container[0] ? t->container : "-");
+		snprintf(out, outsz, "%s", !(t->known & PROC_KNOWN_CGROUP) ? "?"
+					   : t->container[0] ? t->container : "-");
 		break;
 	case PROC_COL_AFFINITY:
 		snprintf(out, outsz, "%s", (t->known & PROC_KNOWN_SCHED) ? t->cpus_allowed : "?");
@@ -360,7 +358,8 @@ void proc_col_format(const struct proc_task *t, enum proc_col col, const struct 
 		if (!(t->known & PROC_KNOWN_CTXT_RATE))
 			snprintf(out, outsz, "?");
 		else
-			fmt_per_s(out, outsz, col == PROC_COL_VCTXT ? t->vctxt_rate : t->nvctxt_rate);
+			fmt_per_s(out, outsz,
+				  col == PROC_COL_VCTXT ? t->vctxt_rate : t->nvctxt_rate);
 		break;
 	case PROC_COL_OOM:
 		if (!(t->known & PROC_KNOWN_OOM))

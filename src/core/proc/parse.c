@@ -458,6 +458,11 @@ int proc_parse_status_sched(const char *buf, size_t len, const char **cpus, size
 	return 0;
 }
 
+static int seg_is(const char *s, size_t n, const char *name)
+{
+	return n == strlen(name) && memcmp(s, name, n) == 0;
+}
+
 int proc_parse_cgroup(const char *buf, size_t len, const char **path, size_t *path_len)
 {
 	const char *end = buf + len;
@@ -479,7 +484,7 @@ int proc_parse_cgroup(const char *buf, size_t len, const char **path, size_t *pa
 				*path_len = vl;
 				return 0;
 			}
-			if (!sysd && (size_t)(c2 - c1 - 1) == 12 && memcmp(c1 + 1, "name=systemd", 12) == 0) {
+			if (!sysd && seg_is(c1 + 1, (size_t)(c2 - c1 - 1), "name=systemd")) {
 				sysd = v;
 				sysd_len = vl;
 			}
@@ -577,11 +582,6 @@ int proc_cgroup_container(const char *path, size_t len, char out[13])
 	return 1;
 }
 
-static int seg_is(const char *s, size_t n, const char *name)
-{
-	return n == strlen(name) && memcmp(s, name, n) == 0;
-}
-
 struct sbuf {
 	char *out;
 	size_t sz, n;
@@ -624,7 +624,8 @@ void proc_cgroup_shorten(const char *path, size_t len, char *out, size_t outsz)
 			in_kube = 1;
 			strcpy(tag, "[K]");
 		}
-		if (in_user && has_prefix(s, n, "user-") && has_suffix(s, n, ".slice") && n - 11 < 16) {
+		if (in_user && has_prefix(s, n, "user-") && has_suffix(s, n, ".slice") &&
+		    n - 11 < 16) {
 			/* [U] becomes [U:1000] */
 			if (tagged && b.n >= 3 && memcmp(b.out + b.n - 3, "[U]", 3) == 0)
 				b.n -= 3;

@@ -83,7 +83,7 @@ struct proc_table {
 	long fd_budget;                   /* fds we may still keep open */
 	bool keep_fds;
 	uid_t euid;                       /* ours: whose tasks' wchan we may read */
-	char *cpus_possible;              /* /sys/devices/system/cpu/possible, read once; NULL unknown */
+	char *cpus_possible;              /* /sys/devices/system/cpu/possible, once; NULL unknown */
 	bool cpus_possible_tried;
 };
 

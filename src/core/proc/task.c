@@ -370,8 +370,8 @@ static const char *table_cpus_possible(struct proc_table *t)
 		char buf[256];
 		int keep = -1;
 		t->cpus_possible_tried = true;
-		ssize_t n = proc_read_kept(AT_FDCWD, "/sys/devices/system/cpu/possible", &keep, false,
-					   buf, sizeof(buf));
+		ssize_t n = proc_read_kept(AT_FDCWD, "/sys/devices/system/cpu/possible", &keep,
+					   false, buf, sizeof(buf));
 		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 			buf[--n] = '\0';
 		if (n > 0)
@@ -493,9 +493,10 @@ static void ent_read_exe(struct proc_table *t, struct proc_ent *e, const char *d
 		return;
 	}
 	link[n] = '\0';
-	bool deleted = (size_t)n >= sizeof(del) - 1 && memcmp(link + n - (sizeof(del) - 1), del, sizeof(del) - 1) == 0;
-	size_t plen = deleted ? (size_t)n - (sizeof(del) - 1) : (size_t)n;
-	if (!e->exe_raw || (size_t)n != e->exe_raw_len || memcmp(link, e->exe_raw, (size_t)n) != 0) {
+	size_t dl = sizeof(del) - 1, len = (size_t)n;
+	bool deleted = len >= dl && memcmp(link + len - dl, del, dl) == 0;
+	size_t plen = deleted ? len - dl : len;
+	if (!e->exe_raw || len != e->exe_raw_len || memcmp(link, e->exe_raw, len) != 0) {
 		/* first read, or an exec: a new file to compare against */
 		char *raw = strdup(link);
 		if (!raw) {
