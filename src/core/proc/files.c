@@ -44,7 +44,7 @@ const char *proc_fd_type_name(enum proc_fd_type t)
 static int files_err(struct wt_err *err, int e, pid_t pid, const char *what)
 {
 	if (e == ENOENT || e == ESRCH)
-		return wt_err_set(err, -ESRCH, "process %d has exited: there is no %s to show",
+		return wt_err_set(err, -ESRCH, "process %d has exited: its %s cannot be read",
 				  (int)pid, what);
 	if (e == EACCES || e == EPERM)
 		return wt_err_set(err, -e,
