@@ -16,7 +16,9 @@
 enum { FILES_JSON = CLI_LONG_ONLY, FILES_MAPS };
 
 static const struct cli_opt files_opts[] = {
-    {.name = "maps", .key = FILES_MAPS, .help = "the memory maps (range, permissions, RSS, path)\ninstead of the fds"},
+    {.name = "maps",
+     .key = FILES_MAPS,
+     .help = "the memory maps (range, permissions, RSS, path)\ninstead of the fds"},
     {.name = "json", .key = FILES_JSON, .help = "one JSON object on stdout"},
     {NULL},
 };
@@ -111,9 +113,11 @@ static int files_maps(pid_t pid, bool json)
 		rc = cli_json_print("files", &j, stdout);
 	} else {
 		if (have_rss)
-			printf("process %d: %zu mappings, %" PRIu64 " kB resident\n", (int)pid, n, total);
+			printf("process %d: %zu mappings, %" PRIu64 " kB resident\n", (int)pid, n,
+			       total);
 		else
-			printf("process %d: %zu mappings (smaps unreadable: no RSS)\n", (int)pid, n);
+			printf("process %d: %zu mappings (smaps unreadable: no RSS)\n", (int)pid,
+			       n);
 		for (size_t i = 0; i < n; i++) {
 			char rss[32] = "?";
 			if (have_rss)
@@ -156,8 +160,9 @@ static int files_exec(int argc, char **argv)
 			json_field_string(&j, "type", proc_fd_type_name(f[i].type));
 			json_field_string(&j, "target", f[i].target);
 			if (f[i].have_info) {
-				json_field_string(&j, "flags",
-						  proc_fd_flags_str(f[i].flags, flags, sizeof(flags)));
+				json_field_string(
+				    &j, "flags",
+				    proc_fd_flags_str(f[i].flags, flags, sizeof(flags)));
 				json_field_uint(&j, "pos", f[i].pos);
 			}
 			if (f[i].have_sock) {
@@ -183,9 +188,10 @@ static int files_exec(int argc, char **argv)
 					      : "?");
 			if (f[i].have_sock) {
 				const struct proc_sock *s = &f[i].sock;
-				printf("%s %s%s%s%s%s\n", s->proto, s->local[0] ? s->local : "(unnamed)",
-				       s->remote[0] ? " -> " : "", s->remote, s->state[0] ? " " : "",
-				       s->state);
+				printf("%s %s%s%s%s%s\n", s->proto,
+				       s->local[0] ? s->local : "(unnamed)",
+				       s->remote[0] ? " -> " : "", s->remote,
+				       s->state[0] ? " " : "", s->state);
 			} else {
 				printf("%s\n", f[i].target);
 			}
@@ -228,8 +234,9 @@ static int env_exec(int argc, char **argv)
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", v[i]);
 		if (cut)
-			fprintf(stderr, "whytop env: the environment is larger than 4 MiB; the rest is "
-					"not shown\n");
+			fprintf(stderr,
+				"whytop env: the environment is larger than 4 MiB; the rest is "
+				"not shown\n");
 	}
 	proc_environ_free(v, n);
 	return rc;

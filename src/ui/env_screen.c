@@ -34,7 +34,7 @@ struct env_screen {
 };
 
 static const char *const env_keys_bar[] = {
-	"/", "Search  ", "n", "Next  ", "Esc", "Back  ", "F10", "Quit", NULL, NULL,
+    "/", "Search  ", "n", "Next  ", "Esc", "Back  ", "F10", "Quit", NULL, NULL,
 };
 
 static void env_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
@@ -145,11 +145,11 @@ static void env_destroy(struct screen *s)
 }
 
 static const struct screen_ops env_screen_ops = {
-	.name = "environment",
-	.draw = env_draw,
-	.key = env_key,
-	.layout = env_layout,
-	.destroy = env_destroy,
+    .name = "environment",
+    .draw = env_draw,
+    .key = env_key,
+    .layout = env_layout,
+    .destroy = env_destroy,
 };
 
 struct screen *env_screen_new(struct ui *ui, pid_t pid)

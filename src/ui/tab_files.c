@@ -126,8 +126,8 @@ static void map_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
 		snprintf(rss, sizeof(rss), "%" PRIu64 "K", m->rss_kb);
 	else
 		snprintf(rss, sizeof(rss), "?");
-	snprintf(line, sizeof(line), "%012" PRIx64 "-%012" PRIx64 " %-4s %9s  %s", m->start,
-		 m->end, m->perms, rss, m->path);
+	snprintf(line, sizeof(line), "%012" PRIx64 "-%012" PRIx64 " %-4s %9s  %s", m->start, m->end,
+		 m->perms, rss, m->path);
 	ui_put(win, y, 0, -1, ui_attr(UI_E_NORMAL), line);
 }
 
@@ -178,7 +178,7 @@ static unsigned files_key(struct tab_ctx *ctx, void *state, int key)
 		return UI_REDRAW;
 	}
 	return ui_textview_key(st->maps_view ? &st->map_list : &st->fd_list, key) ? UI_REDRAW
-										 : UI_UNHANDLED;
+										  : UI_UNHANDLED;
 }
 
 static unsigned files_tick(struct tab_ctx *ctx, void *state)
@@ -199,12 +199,12 @@ static void files_focus(struct tab_ctx *ctx, void *state, bool active)
 }
 
 const struct tab_ops tab_files_ops = {
-	.name = "Files",
-	.open = files_open,
-	.close = files_close,
-	.draw = files_draw,
-	.key = files_key,
-	.tick = files_tick,
-	.focus = files_focus,
-	.help = "m: memory maps / open files   Up/Down PgUp/PgDn: scroll",
+    .name = "Files",
+    .open = files_open,
+    .close = files_close,
+    .draw = files_draw,
+    .key = files_key,
+    .tick = files_tick,
+    .focus = files_focus,
+    .help = "m: memory maps / open files   Up/Down PgUp/PgDn: scroll",
 };

@@ -57,7 +57,7 @@ int main(int argc, char **argv)
 	if (pipe(p) < 0)
 		die("pipe");
 	int l = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_in a = {.sin_family = AF_INET};
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	socklen_t al = sizeof(a);
 	if (l < 0 || bind(l, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(l, 4) < 0 ||
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
 	if (acc < 0)
 		die("accept");
 	int u = socket(AF_UNIX, SOCK_STREAM, 0);
-	struct sockaddr_un ua = { .sun_family = AF_UNIX };
+	struct sockaddr_un ua = {.sun_family = AF_UNIX};
 	snprintf(ua.sun_path, sizeof(ua.sun_path), "%s", argv[2]);
 	if (u < 0 || bind(u, (struct sockaddr *)&ua, sizeof(ua)) < 0 || listen(u, 4) < 0)
 		die("unix");

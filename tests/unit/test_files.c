@@ -76,17 +76,26 @@ static void test_net_inet(void **state)
 	skip(); /* the canned addresses are as a little-endian kernel prints them */
 #endif
 	static const char tcp[] =
-		"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-		"   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1001 1 0000000000000000 100 0 0 10 0\n"
-		"   1: 0100007F:C350 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000        0 1002 1 0000000000000000 20 4 30 10 -1\n"
-		"   2: garbage\n";
+	    "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  "
+	    "timeout inode\n"
+	    "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0     "
+	    "   0 1001 1 0000000000000000 100 0 0 10 0\n"
+	    "   1: 0100007F:C350 0100007F:1F90 01 00000000:00000000 00:00000000 00000000  1000     "
+	    "   0 1002 1 0000000000000000 20 4 30 10 -1\n"
+	    "   2: garbage\n";
 	static const char tcp6[] =
-		"  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-		"   0: 00000000000000000000000001000000:0035 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2001 1 0000000000000000 100 0 0 10 0\n"
-		"   1: B80D0120000000000000000001000000:01BB B80D0120000000000000000002000000:D431 01 00000000:00000000 00:00000000 00000000     0        0 2002 1 0000000000000000 100 0 0 10 0\n";
-	static const char udp[] =
-		"   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
-		"  100: 00000000:0044 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 3001 2 0000000000000000 0\n";
+	    "  sl  local_address                         remote_address                        st "
+	    "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+	    "   0: 00000000000000000000000001000000:0035 00000000000000000000000000000000:0000 0A "
+	    "00000000:00000000 00:00000000 00000000     0        0 2001 1 0000000000000000 100 0 0 "
+	    "10 0\n"
+	    "   1: B80D0120000000000000000001000000:01BB B80D0120000000000000000002000000:D431 01 "
+	    "00000000:00000000 00:00000000 00000000     0        0 2002 1 0000000000000000 100 0 0 "
+	    "10 0\n";
+	static const char udp[] = "   sl  local_address rem_address   st tx_queue rx_queue tr "
+				  "tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
+				  "  100: 00000000:0044 00000000:0000 07 00000000:00000000 "
+				  "00:00000000 00000000     0        0 3001 2 0000000000000000 0\n";
 	struct proc_sock *v = NULL;
 	size_t n = 0, cap = 0;
 	assert_int_equal(proc_parse_net("tcp", tcp, sizeof(tcp) - 1, &v, &n, &cap), 0);
@@ -122,13 +131,14 @@ static void test_net_unix_netlink(void **state)
 {
 	(void)state;
 	static const char unx[] =
-		"Num       RefCount Protocol Flags    Type St Inode Path\n"
-		"0000000000000000: 00000002 00000000 00010000 0001 01 4001 /run/whytop.sock\n"
-		"0000000000000000: 00000003 00000000 00000000 0001 03 4002\n"
-		"0000000000000000: 00000002 00000000 00000000 0002 01 4003 @abstract name\033[31m\n";
-	static const char nl[] =
-		"sk               Eth Pid        Groups   Rmem     Wmem     Dump  Locks    Drops    Inode\n"
-		"0000000067897175 0   4242       00000000 0        0        0     2        0        5001\n";
+	    "Num       RefCount Protocol Flags    Type St Inode Path\n"
+	    "0000000000000000: 00000002 00000000 00010000 0001 01 4001 /run/whytop.sock\n"
+	    "0000000000000000: 00000003 00000000 00000000 0001 03 4002\n"
+	    "0000000000000000: 00000002 00000000 00000000 0002 01 4003 @abstract name\033[31m\n";
+	static const char nl[] = "sk               Eth Pid        Groups   Rmem     Wmem     Dump  "
+				 "Locks    Drops    Inode\n"
+				 "0000000067897175 0   4242       00000000 0        0        0     "
+				 "2        0        5001\n";
 	struct proc_sock *v = NULL;
 	size_t n = 0, cap = 0;
 	assert_int_equal(proc_parse_net("unix", unx, sizeof(unx) - 1, &v, &n, &cap), 0);
@@ -206,9 +216,9 @@ static void test_own_fds(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fdinfo),	     cmocka_unit_test(test_classify),
-		cmocka_unit_test(test_net_inet),     cmocka_unit_test(test_net_unix_netlink),
-		cmocka_unit_test(test_environ),	     cmocka_unit_test(test_own_fds),
+	    cmocka_unit_test(test_fdinfo),   cmocka_unit_test(test_classify),
+	    cmocka_unit_test(test_net_inet), cmocka_unit_test(test_net_unix_netlink),
+	    cmocka_unit_test(test_environ),  cmocka_unit_test(test_own_fds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,14 +23,22 @@
 #include "core/proc/parse.h"
 
 static const char *const fd_type_names[] = {
-	[PROC_FD_OTHER] = "other",	   [PROC_FD_FILE] = "file",
-	[PROC_FD_DIR] = "dir",		   [PROC_FD_CHR] = "chr",
-	[PROC_FD_BLK] = "blk",		   [PROC_FD_PIPE] = "pipe",
-	[PROC_FD_SOCKET] = "socket",	   [PROC_FD_EVENTFD] = "eventfd",
-	[PROC_FD_EVENTPOLL] = "eventpoll", [PROC_FD_SIGNALFD] = "signalfd",
-	[PROC_FD_TIMERFD] = "timerfd",	   [PROC_FD_INOTIFY] = "inotify",
-	[PROC_FD_FANOTIFY] = "fanotify",   [PROC_FD_PIDFD] = "pidfd",
-	[PROC_FD_MEMFD] = "memfd",	   [PROC_FD_ANON] = "anon",
+    [PROC_FD_OTHER] = "other",
+    [PROC_FD_FILE] = "file",
+    [PROC_FD_DIR] = "dir",
+    [PROC_FD_CHR] = "chr",
+    [PROC_FD_BLK] = "blk",
+    [PROC_FD_PIPE] = "pipe",
+    [PROC_FD_SOCKET] = "socket",
+    [PROC_FD_EVENTFD] = "eventfd",
+    [PROC_FD_EVENTPOLL] = "eventpoll",
+    [PROC_FD_SIGNALFD] = "signalfd",
+    [PROC_FD_TIMERFD] = "timerfd",
+    [PROC_FD_INOTIFY] = "inotify",
+    [PROC_FD_FANOTIFY] = "fanotify",
+    [PROC_FD_PIDFD] = "pidfd",
+    [PROC_FD_MEMFD] = "memfd",
+    [PROC_FD_ANON] = "anon",
 };
 
 const char *proc_fd_type_name(enum proc_fd_type t)
@@ -65,7 +73,8 @@ int proc_parse_fdinfo(const char *buf, size_t len, uint64_t *pos, unsigned *flag
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
 		char line[64];
-		size_t l = (size_t)(eol - p) < sizeof(line) - 1 ? (size_t)(eol - p) : sizeof(line) - 1;
+		size_t l =
+		    (size_t)(eol - p) < sizeof(line) - 1 ? (size_t)(eol - p) : sizeof(line) - 1;
 		memcpy(line, p, l);
 		line[l] = '\0';
 		char *e;
@@ -93,17 +102,17 @@ enum proc_fd_type proc_fd_classify(const char *t, unsigned mode)
 		const char *prefix;
 		enum proc_fd_type type;
 	} anon[] = {
-		{ "anon_inode:[eventfd]", PROC_FD_EVENTFD },
-		{ "anon_inode:[eventpoll]", PROC_FD_EVENTPOLL },
-		{ "anon_inode:[signalfd]", PROC_FD_SIGNALFD },
-		{ "anon_inode:[timerfd]", PROC_FD_TIMERFD },
-		{ "anon_inode:inotify", PROC_FD_INOTIFY },
-		{ "anon_inode:[fanotify]", PROC_FD_FANOTIFY },
-		{ "anon_inode:[pidfd]", PROC_FD_PIDFD },
-		{ "socket:[", PROC_FD_SOCKET },
-		{ "pipe:[", PROC_FD_PIPE },
-		{ "/memfd:", PROC_FD_MEMFD },
-		{ "anon_inode:", PROC_FD_ANON },
+	    {"anon_inode:[eventfd]", PROC_FD_EVENTFD},
+	    {"anon_inode:[eventpoll]", PROC_FD_EVENTPOLL},
+	    {"anon_inode:[signalfd]", PROC_FD_SIGNALFD},
+	    {"anon_inode:[timerfd]", PROC_FD_TIMERFD},
+	    {"anon_inode:inotify", PROC_FD_INOTIFY},
+	    {"anon_inode:[fanotify]", PROC_FD_FANOTIFY},
+	    {"anon_inode:[pidfd]", PROC_FD_PIDFD},
+	    {"socket:[", PROC_FD_SOCKET},
+	    {"pipe:[", PROC_FD_PIPE},
+	    {"/memfd:", PROC_FD_MEMFD},
+	    {"anon_inode:", PROC_FD_ANON},
 	};
 	for (size_t i = 0; i < sizeof(anon) / sizeof(anon[0]); i++)
 		if (!strncmp(t, anon[i].prefix, strlen(anon[i].prefix)))
@@ -143,13 +152,13 @@ char *proc_fd_flags_str(unsigned flags, char *buf, size_t size)
 		unsigned bit;
 		const char *name;
 	} names[] = {
-		{ O_CREAT, "O_CREAT" },	      { O_EXCL, "O_EXCL" },	    { O_NOCTTY, "O_NOCTTY" },
-		{ O_TRUNC, "O_TRUNC" },	      { O_APPEND, "O_APPEND" },	    { O_NONBLOCK, "O_NONBLOCK" },
-		{ O_SYNC, "O_SYNC" },	      { O_DSYNC, "O_DSYNC" },	    { O_DIRECT, "O_DIRECT" },
-		{ O_DIRECTORY, "O_DIRECTORY" }, { O_NOFOLLOW, "O_NOFOLLOW" }, { O_NOATIME, "O_NOATIME" },
-		{ O_CLOEXEC, "O_CLOEXEC" },   { O_PATH, "O_PATH" },	    { O_TMPFILE, "O_TMPFILE" },
+	    {O_CREAT, "O_CREAT"},	  {O_EXCL, "O_EXCL"},	      {O_NOCTTY, "O_NOCTTY"},
+	    {O_TRUNC, "O_TRUNC"},	  {O_APPEND, "O_APPEND"},     {O_NONBLOCK, "O_NONBLOCK"},
+	    {O_SYNC, "O_SYNC"},		  {O_DSYNC, "O_DSYNC"},	      {O_DIRECT, "O_DIRECT"},
+	    {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"},
+	    {O_CLOEXEC, "O_CLOEXEC"},	  {O_PATH, "O_PATH"},	      {O_TMPFILE, "O_TMPFILE"},
 	};
-	const char *acc = (flags & O_ACCMODE) == O_RDONLY ? "O_RDONLY"
+	const char *acc = (flags & O_ACCMODE) == O_RDONLY   ? "O_RDONLY"
 			  : (flags & O_ACCMODE) == O_WRONLY ? "O_WRONLY"
 			  : (flags & O_ACCMODE) == O_RDWR   ? "O_RDWR"
 							    : "O_ACCMODE";
@@ -172,11 +181,11 @@ char *proc_fd_flags_str(unsigned flags, char *buf, size_t size)
 /* --- sockets ----------------------------------------------------------- */
 
 static const char *const tcp_states[] = {
-	"",	     "ESTABLISHED", "SYN_SENT",	 "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",	  "TIME_WAIT",
-	"CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",	  "NEW_SYN_RECV",
+    "",	     "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",	 "TIME_WAIT",
+    "CLOSE", "CLOSE_WAIT",  "LAST_ACK", "LISTEN",   "CLOSING",	 "NEW_SYN_RECV",
 };
-static const char *const unix_states[] = { "", "UNCONNECTED", "CONNECTING", "CONNECTED",
-					   "DISCONNECTING" };
+static const char *const unix_states[] = {"", "UNCONNECTED", "CONNECTING", "CONNECTED",
+					  "DISCONNECTING"};
 
 /* "0100007F:1F90" (v4) or 32 hex digits ":" port (v6) as "127.0.0.1:8080" / "[::1]:8080". */
 static int inet_addr_str(const char *hex, size_t hl, bool v6, char *out, size_t size)
@@ -255,7 +264,8 @@ static int parse_net_line(const char *proto, const char *p, const char *eol, str
 	snprintf(s->proto, sizeof(s->proto), "%s", proto);
 	if (!strcmp(proto, "unix")) {
 		/* Num RefCount Protocol Flags Type St Inode [Path] */
-		if (nf < 7 || !field_num(f[6], fl[6], 10, &s->inode) || !field_num(f[5], fl[5], 16, &v))
+		if (nf < 7 || !field_num(f[6], fl[6], 10, &s->inode) ||
+		    !field_num(f[5], fl[5], 16, &v))
 			return -EINVAL;
 		uint64_t flags = 0;
 		field_num(f[3], fl[3], 16, &flags);
@@ -271,7 +281,8 @@ static int parse_net_line(const char *proto, const char *p, const char *eol, str
 	}
 	if (!strcmp(proto, "netlink")) {
 		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
-		if (nf < 10 || !field_num(f[9], fl[9], 10, &s->inode) || !field_num(f[1], fl[1], 10, &v))
+		if (nf < 10 || !field_num(f[9], fl[9], 10, &s->inode) ||
+		    !field_num(f[1], fl[1], 10, &v))
 			return -EINVAL;
 		uint64_t portid = 0;
 		field_num(f[2], fl[2], 10, &portid);
@@ -332,8 +343,8 @@ static int sock_cmp(const void *a, const void *b)
 /* Every socket of pid's network namespace, sorted by inode (NULL, 0 if none readable). */
 static struct proc_sock *net_sockets(int piddir, size_t *n)
 {
-	static const char *const tables[] = { "tcp", "tcp6", "udp",	"udp6",
-					      "raw", "raw6", "unix", "netlink" };
+	static const char *const tables[] = {"tcp", "tcp6", "udp",  "udp6",
+					     "raw", "raw6", "unix", "netlink"};
 	struct proc_sock *v = NULL;
 	size_t cap = 0;
 	*n = 0;
@@ -458,7 +469,8 @@ int proc_fds_read(pid_t pid, struct proc_fd **fds, size_t *n, struct wt_err *err
 	close(piddir);
 	for (size_t i = 0; i < cnt && nsock; i++) {
 		struct proc_sock key;
-		if (v[i].type != PROC_FD_SOCKET || sscanf(v[i].target, "socket:[%" SCNu64 "]", &key.inode) != 1)
+		if (v[i].type != PROC_FD_SOCKET ||
+		    sscanf(v[i].target, "socket:[%" SCNu64 "]", &key.inode) != 1)
 			continue;
 		const struct proc_sock *s = bsearch(&key, socks, nsock, sizeof(*socks), sock_cmp);
 		if (s) {
