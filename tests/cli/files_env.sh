@@ -4,7 +4,8 @@
 # and connected TCP sockets with their ports and states, the unix socket,
 # the eventfd, in text and in JSON; --maps has the stack with its RSS; env
 # shows a known variable and one with an escape sequence, escaped; a
-# process that does not exist is one sentence, exit 1.
+# process that does not exist, or (as root, through setpriv) one another
+# user may not read, is one sentence saying what to do, exit 1.
 . "$SRCDIR/tests/lib.sh"
 
 evil=$(printf 'a\033[31mred')
@@ -46,4 +47,18 @@ st=0
 "$WHYTOP" files 999999999 >/dev/null 2>"$T_TMP/e" || st=$?
 [ "$st" = 1 ] || t_fail "whytop files on a missing pid: exit $st, want 1"
 grep -q "no process 999999999" "$T_TMP/e" || t_fail "whytop files on a missing pid: $(cat "$T_TMP/e")"
+
+# Not ours: run as nobody against the (root's) target.
+# (Only where nobody can run the binary at all: a build directory may be private.)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1 &&
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$WHYTOP" --help >/dev/null 2>&1; then
+	for args in "files $pid" "files --maps $pid" "env $pid"; do
+		st=0
+		# shellcheck disable=SC2086 # args is a list of words
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$WHYTOP" $args >/dev/null 2>"$T_TMP/e" || st=$?
+		[ "$st" = 1 ] || t_fail "whytop $args as nobody: exit $st, want 1"
+		grep -q "permission denied): run whytop as root or as the process's owner" "$T_TMP/e" ||
+			t_fail "whytop $args as nobody: $(cat "$T_TMP/e")"
+	done
+fi
 exit 0
