@@ -155,7 +155,7 @@ static void test_net_unix_netlink(void **state)
 	assert_string_equal(s->local, "@abstract name\\e[31m");
 	s = by_inode(v, n, 5001);
 	assert_string_equal(s->proto, "netlink");
-	assert_string_equal(s->local, "family 0 port 4242");
+	assert_string_equal(s->local, "route port 4242");
 	free(v);
 }
 

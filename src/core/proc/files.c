@@ -254,6 +254,17 @@ static bool field_num(const char *f, size_t fl, int base, uint64_t *v)
 	return *e == '\0';
 }
 
+/* The netlink families a process commonly holds (linux/netlink.h); NULL: another. */
+static const char *netlink_family(uint64_t f)
+{
+	static const char *const names[] = {
+	    [0] = "route",	[2] = "usersock",	 [4] = "sock_diag",
+	    [6] = "xfrm",	[7] = "selinux",	 [9] = "audit",
+	    [12] = "netfilter", [15] = "kobject_uevent", [16] = "generic",
+	};
+	return f < sizeof(names) / sizeof(names[0]) ? names[f] : NULL;
+}
+
 static int parse_net_line(const char *proto, const char *p, const char *eol, struct proc_sock *s)
 {
 	const char *f[12];
@@ -286,7 +297,12 @@ static int parse_net_line(const char *proto, const char *p, const char *eol, str
 			return -EINVAL;
 		uint64_t portid = 0;
 		field_num(f[2], fl[2], 10, &portid);
-		snprintf(s->local, sizeof(s->local), "family %" PRIu64 " port %" PRIu64, v, portid);
+		const char *fam = netlink_family(v);
+		if (fam)
+			snprintf(s->local, sizeof(s->local), "%s port %" PRIu64, fam, portid);
+		else
+			snprintf(s->local, sizeof(s->local), "family %" PRIu64 " port %" PRIu64, v,
+				 portid);
 		return 0;
 	}
 	/* sl local rem st tx:rx tr:tm retrnsmt uid timeout inode */
