@@ -1,0 +1,99 @@
+#!/bin/sh
+# kernel_offcpu.sh: o on the Kernel tab shows where the process waits: a
+# reader thread blocked in read on a pipe about 60% of its time (off_pipe
+# 100 40, which measures its own time in read) has its S total, and its
+# heaviest wait is that read, with pipe_read in the kernel stack and
+# off_pipe_wait at the read's file:line in the user stack, for about the
+# share the thread measured; p pauses the picture and resumes it, Down
+# selects the next wait, o goes back to the threads. The target never
+# stops. A build without eBPF says why in the view instead.
+. "$SRCDIR/tests/tui/tui_lib.sh"
+. "$SRCDIR/tests/cli/offcpu_lib.sh"
+
+OUT=$T_TMP/out
+t_start_ready "$OUT" '^ready ' "$TARGETS/off_pipe" 100 40
+P=$T_PID
+TID=$(sed -n 's/^ready //p' "$OUT")
+READ_LINE=$(oc_line "$SRCDIR/tests/targets/off_pipe.c" OFF_PIPE_READ)
+t_wait_for 20 sh -c "[ \$(grep -c '^tick' '$OUT') -ge 2 ]" || t_fail "off_pipe does not tick"
+
+tui_start -- -d 3 -p "$P" --open
+tui_wait "1:Overview"
+tui_tab Kernel
+tui_wait "Kernel view:"
+tui_wait "o: where it waits"
+tui_keys o
+tui_wait "Where it waits: off-CPU time"
+
+if msg=$("$WHYTOP" offcpu "$$" --duration 0 2>&1 >/dev/null); then :; else
+	case $msg in
+	*"built without them"*)
+		tui_wait "built without them"
+		tui_wait "./configure again"
+		tui_keys o
+		tui_wait "Kernel view:"
+		tui_quit
+		exit 0
+		;;
+	esac
+fi
+
+# the reader's totals: asleep (S) nearly all the window, never D
+tui_wait_re "^ thread $TID \(reader\): S [0-9.]+s \([0-9]+%\)  D 0\.000s \(0%\)  R " "the reader's S/D/R line" 15
+s_share=$(tui_line "thread $TID (reader): S" | sed -n 's/.*: S [0-9.]*s (\([0-9]*\)%).*/\1/p')
+[ "${s_share:-0}" -ge 70 ] || t_fail "the reader is S ${s_share}% of the window: $(tui_line "thread $TID (reader)")"
+
+# The heaviest wait of the reader (its first entry) is the read: its lines
+# up to the next blank one hold pipe_read and off_pipe_wait at the read.
+# Paused (the picture stays), Down selects wait after wait, each scrolled
+# into view whole, until that one shows.
+entry() {
+	tui_screen | awk -v t="S  thread $TID (reader)," '
+		index($0, t) && !seen { seen = 1; on = 1 }
+		on && /^ *$/ { exit }
+		on { print }'
+}
+read_entry() {
+	entry >"$T_TMP/entry"
+	grep -Eq "^ +\[k\] (anon_)?pipe_read\+0x[0-9a-f]+$" "$T_TMP/entry" &&
+		grep -Eq "^ +off_pipe_wait \(off_pipe\.c:$READ_LINE\)$" "$T_TMP/entry"
+}
+# a full window (5 s) before pausing
+tui_wait_re "over the last (4\.[5-9]|5\.[0-9]) s" "a full window" 20
+tui_keys p
+tui_wait "(paused: p resumes)"
+n=0
+until read_entry; do
+	n=$((n + 1))
+	[ $n -le 8 ] || { tui_screen >&2; t_fail "the reader's heaviest wait is not the read in pipe_read from off_pipe_wait at line $READ_LINE"; }
+	before=$(tui_screen -e)
+	tui_keys Down
+	t_wait_for 5 eval '[ "$(tui_screen -e)" != "$before" ]' || t_fail "Down changed nothing on the screen"
+done
+
+# Its share against the thread's own over the last 5 s (50 ticks): 20 points either way.
+share=$(head -n 1 "$T_TMP/entry" | sed -n 's/^ *[0-9.]*s *\([0-9.]*\)%.*/\1/p')
+own=$(grep '^tick' "$OUT" | tail -n 51 | awk 'NR == 1 { r = $3; w = $4 } END { printf "%d", 100 * ($3 - r) / ($4 - w) }')
+[ -n "$share" ] || t_fail "no share on the read's line: $(head -n 1 "$T_TMP/entry")"
+awk -v s="$share" -v o="$own" 'BEGIN { exit !(s - o <= 20 && o - s <= 20) }' ||
+	t_fail "the read is ${share}% of the window, the thread measured ${own}%"
+
+# Paused, the picture stays over several reads (one a second).
+pic() { tui_screen | grep -F "over the last"; }
+p1=$(pic)
+n0=$(grep -c '^tick' "$OUT")
+t_wait_for 20 sh -c "[ \$(grep -c '^tick' '$OUT') -ge $((n0 + 25)) ]" || t_fail "off_pipe stopped ticking"
+[ "$(pic)" = "$p1" ] || t_fail "paused, the view changed: '$p1' then '$(pic)'"
+tui_keys p
+tui_wait_gone "(paused: p resumes)"
+t_wait_for 10 eval '[ "$(pic)" != "$p1" ]' || t_fail "resumed, the view stayed at '$p1'"
+
+# back to the threads
+tui_keys o
+tui_wait "Kernel view:"
+tui_wait "Thread $TID reader"
+tui_quit
+# the target went on the whole time and goes on after
+n1=$(grep -c '^tick' "$OUT")
+t_wait_for 10 sh -c "[ \$(grep -c '^tick' '$OUT') -gt $n1 ]" || t_fail "off_pipe stopped ticking after whytop"
+exit 0
