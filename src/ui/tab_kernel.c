@@ -281,10 +281,11 @@ static void ktab_oc_draw(struct tab_ctx *ctx, struct ktab_state *st, WINDOW *win
 		/* a sentence that says why and what to do, wrapped to the window */
 		struct kernel_lines k = {.width = getmaxx(win)};
 		klines_add(&k, 1, UI_E_ERROR, NULL, 0, UI_E_ERROR, st->oc_error, 0);
-		for (size_t i = 0; i < k.n && (int)i + 2 < h; i++)
+		size_t n = k.n;
+		for (size_t i = 0; i < n && (int)i + 2 < h; i++)
 			klines_draw_line(&k, i, win, 2 + (int)i, false);
 		klines_free(&k);
-		ui_put(win, 3 + (int)k.n, 1, -1, ui_attr(UI_E_DIM), "o: back to the threads");
+		ui_put(win, 3 + (int)n, 1, -1, ui_attr(UI_E_DIM), "o: back to the threads");
 		return;
 	}
 	if (!r) {

@@ -92,7 +92,23 @@ t_wait_for 10 eval '[ "$(pic)" != "$p1" ]' || t_fail "resumed, the view stayed a
 tui_keys o
 tui_wait "Kernel view:"
 tui_wait "Thread $TID reader"
+n=$TUI_TAB_KEY
 tui_quit
+
+# As user nobody the view says why there is nothing and what to do.
+if command -v setpriv >/dev/null; then
+	tm new-session -d -s nobody -x 120 -y 40 \
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 HOME=/nonexistent setpriv --reuid=65534 --regid=65534 --clear-groups '$WHYTOP' -d 3 -p $P --open; exec sleep 600" ||
+		t_fail "cannot start tmux as nobody"
+	nb() { tm capture-pane -p -t nobody; }
+	nb_has() { nb | grep -Fq -- "$1"; }
+	t_wait_for 10 nb_has ":Kernel" || t_fail "no tab bar as nobody: $(nb)"
+	tm send-keys -t nobody "$n"
+	t_wait_for 10 nb_has "Kernel view:" || { nb >&2; t_fail "no Kernel tab as nobody"; }
+	tm send-keys -t nobody o
+	t_wait_for 10 nb_has "run as root" || { nb >&2; t_fail "as nobody, the view does not say to run as root"; }
+	tm send-keys -t nobody F10
+fi
 # the target went on the whole time and goes on after
 n1=$(grep -c '^tick' "$OUT")
 t_wait_for 10 sh -c "[ \$(grep -c '^tick' '$OUT') -gt $n1 ]" || t_fail "off_pipe stopped ticking after whytop"
