@@ -122,7 +122,8 @@ static void thread_header(struct kernel_lines *k, const struct kernel_thread *t,
 				 kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
 		else
 			snprintf(rest + n, sizeof(rest) - (size_t)n,
-				 "   blocked %s%s (as observed since %s)", kernel_blocked_for_mark(t),
+				 "   blocked %s%s (as observed since %s)",
+				 kernel_blocked_for_mark(t),
 				 kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
 	}
 	enum ui_elem se = t->state == 'D'   ? UI_E_STATE_D

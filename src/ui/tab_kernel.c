@@ -125,12 +125,14 @@ static const char *ktab_oc_name(const struct offcpu_report *r, pid_t tid)
 	return "?";
 }
 
-/* What names a wait from one window to the next: thread, state, where in the kernel and user code. */
+/* What names a wait from one window to the next: thread, state, where in the kernel and user code.
+ */
 static void ktab_oc_key_of(const struct offcpu_entry *e, char *buf, size_t size)
 {
 	const char *kf = "", *uf = "";
 	for (size_t i = 0; i < e->nk; i++)
-		if (e->kframes[i].function && !kernel_blocked_frame_generic(e->kframes[i].function)) {
+		if (e->kframes[i].function &&
+		    !kernel_blocked_frame_generic(e->kframes[i].function)) {
 			kf = e->kframes[i].function;
 			break;
 		}
@@ -161,17 +163,17 @@ static void ktab_oc_build(struct ktab_state *st)
 	char buf[1024];
 	for (size_t i = 0; i < r->nthreads; i++) {
 		const struct offcpu_thread *t = &r->threads[i];
-		int n = snprintf(buf, sizeof(buf),
-				 "thread %d (%s): S %.3fs (%.0f%%)  D %.3fs (%.0f%%)  R %.3fs (%.0f%%)",
-				 (int)t->tid, t->name, ktab_secs(t->ns[OFFCPU_S]),
-				 ktab_pct(t->ns[OFFCPU_S], w), ktab_secs(t->ns[OFFCPU_D]),
-				 ktab_pct(t->ns[OFFCPU_D], w), ktab_secs(t->ns[OFFCPU_R]),
-				 ktab_pct(t->ns[OFFCPU_R], w));
+		int n = snprintf(
+		    buf, sizeof(buf),
+		    "thread %d (%s): S %.3fs (%.0f%%)  D %.3fs (%.0f%%)  R %.3fs (%.0f%%)",
+		    (int)t->tid, t->name, ktab_secs(t->ns[OFFCPU_S]), ktab_pct(t->ns[OFFCPU_S], w),
+		    ktab_secs(t->ns[OFFCPU_D]), ktab_pct(t->ns[OFFCPU_D], w),
+		    ktab_secs(t->ns[OFFCPU_R]), ktab_pct(t->ns[OFFCPU_R], w));
 		if (t->ns[OFFCPU_OTHER] && n > 0 && (size_t)n < sizeof(buf))
 			snprintf(buf + n, sizeof(buf) - (size_t)n, "  T %.3fs",
 				 ktab_secs(t->ns[OFFCPU_OTHER]));
-		klines_add(&st->oc_lines, 1,
-			   t->ns[OFFCPU_D] ? UI_E_STATE_D : UI_E_VALUE, buf, 0, UI_E_NORMAL, NULL, 0);
+		klines_add(&st->oc_lines, 1, t->ns[OFFCPU_D] ? UI_E_STATE_D : UI_E_VALUE, buf, 0,
+			   UI_E_NORMAL, NULL, 0);
 	}
 	if (!r->nthreads)
 		klines_add(&st->oc_lines, 1, UI_E_DIM, "No thread left the CPU in this window.", 0,
@@ -228,8 +230,7 @@ static void ktab_oc_build(struct ktab_state *st)
 	/* the same entry stays selected as the numbers move; else the first one */
 	bool found = false;
 	for (size_t i = 0; i < st->oc_lines.n && !found; i++)
-		if (st->oc_lines.l[i].pid &&
-		    (!sel_group || st->oc_lines.l[i].pid == sel_group)) {
+		if (st->oc_lines.l[i].pid && (!sel_group || st->oc_lines.l[i].pid == sel_group)) {
 			st->oc_list.sel = i;
 			found = true;
 		}
@@ -530,14 +531,14 @@ static unsigned ktab_on_fd(struct tab_ctx *ctx, void *state, short revents)
 }
 
 const struct tab_ops tab_kernel_ops = {
-	.name = "Kernel",
-	.open = ktab_open,
-	.close = ktab_close,
-	.draw = ktab_draw,
-	.key = ktab_key,
-	.tick = ktab_tick,
-	.poll_fd = ktab_poll_fd,
-	.on_fd = ktab_on_fd,
-	.focus = ktab_focus,
-	.help = "Up/Down PgUp/PgDn: scroll  o: where it waits (off-CPU) / threads  p: pause",
+    .name = "Kernel",
+    .open = ktab_open,
+    .close = ktab_close,
+    .draw = ktab_draw,
+    .key = ktab_key,
+    .tick = ktab_tick,
+    .poll_fd = ktab_poll_fd,
+    .on_fd = ktab_on_fd,
+    .focus = ktab_focus,
+    .help = "Up/Down PgUp/PgDn: scroll  o: where it waits (off-CPU) / threads  p: pause",
 };

@@ -87,6 +87,12 @@ t_wait_for 20 sh -c "[ \$(grep -c '^tick' '$OUT') -ge $((n0 + 25)) ]" || t_fail 
 tui_keys p
 tui_wait_gone "(paused: p resumes)"
 t_wait_for 10 eval '[ "$(pic)" != "$p1" ]' || t_fail "resumed, the view stayed at '$p1'"
+# The window restarts after 5 s (a sliding window, not totals since o), and
+# the waits in progress restart with it: no share above the window.
+tui_wait_re "over the last [0-2]\.[0-9] s" "a restarted window" 10
+tui_wait_re "over the last [2-5]\.[0-9] s" "the restarted window growing" 10
+tui_screen | awk '/^ +[0-9.]+s +[0-9.]+%  [SDRT]  thread / { if ($2 + 0 > 100.5) bad = $0 } END { if (bad) { print bad; exit 1 } }' ||
+	t_fail "a wait longer than its window after the restart"
 
 # back to the threads
 tui_keys o
