@@ -290,11 +290,6 @@ int kernel_waitstart_open(struct kernel_waitstart **out, struct wt_err *err);
 int kernel_waitstart_read(struct kernel_waitstart *ws, pid_t tgid, bool only_d,
 			  struct kernel_offcpu_since **out, size_t *n, struct wt_err *err);
 void kernel_waitstart_close(struct kernel_waitstart *ws);
-/*
- * Why the tracker's blocked times are as observed (a sentence), or NULL
- * when they come from the kernel. Known after its first apply or scan.
- */
-const char *kernel_block_tracker_note(const struct kernel_block_tracker *tr);
 /* "" for a time from the kernel; "≥" (UTF-8 locale) or ">= " for one as observed. */
 const char *kernel_blocked_for_mark(const struct kernel_thread *t);
 

@@ -84,9 +84,6 @@ static int blocked_exec(int argc, char **argv)
 			struct kernel_thread *t = &bl->groups[i].tasks[k].t;
 			t->blocked = t->blocked && t->blocked_exact;
 		}
-	char *times_note = NULL;
-	if (bl->ntasks && kernel_block_tracker_note(tr))
-		times_note = strdup(kernel_block_tracker_note(tr));
 	kernel_block_tracker_free(tr);
 
 	if (json) {
@@ -95,16 +92,12 @@ static int blocked_exec(int argc, char **argv)
 		kjson_blocked(&j, bl);
 		int rc = cli_json_print("blocked", &j, stdout);
 		kernel_blocked_free(bl);
-		free(times_note);
 		return rc;
 	}
 	printf("%zu task%s in D state (of %zu scanned)\n", bl->ntasks, bl->ntasks == 1 ? "" : "s",
 	       bl->nscanned);
 	if (bl->note)
 		printf("note: %s\n", bl->note);
-	if (times_note)
-		printf("note: %s\n", times_note);
-	free(times_note);
 	for (size_t i = 0; i < bl->ngroups; i++) {
 		const struct kernel_blocked_group *g = &bl->groups[i];
 		printf("\n%zu blocked in %s%s\n", g->ntasks, g->key,

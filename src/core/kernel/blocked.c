@@ -118,11 +118,6 @@ void kernel_block_tracker_free(struct kernel_block_tracker *tr)
 	}
 }
 
-const char *kernel_block_tracker_note(const struct kernel_block_tracker *tr)
-{
-	return tr->ws_note;
-}
-
 const char *kernel_blocked_for_mark(const struct kernel_thread *t)
 {
 	if (t->blocked_exact)
@@ -448,6 +443,9 @@ int kernel_blocked_scan(struct kernel_block_tracker *tr, struct kernel_blocked *
 			wt_buf_printf(&note, "%s%s; tasks are grouped by wchan instead",
 				      note.len ? ". " : "", why);
 	}
+	/* times as observed only: say why (the blocked screen shows this note too) */
+	if (tr && tr->ws_note && b->ntasks)
+		wt_buf_printf(&note, "%s%s", note.len ? ". " : "", tr->ws_note);
 	b->note = note.len ? wt_buf_steal(&note) : NULL;
 	wt_buf_free(&note);
 	*out = b;
