@@ -59,9 +59,11 @@ read_entry() {
 		grep -Eq "^ +off_pipe_wait \(off_pipe\.c:$READ_LINE\)$" "$T_TMP/entry"
 }
 # a full window (5 s) before pausing
-tui_wait_re "over the last (4\.[5-9]|5\.[0-9]) s" "a full window" 20
+tui_wait_re "over the last (4\.[5-9]|[5-9]\.[0-9]|[1-9][0-9]+\.[0-9]) s" "a full window" 20
 tui_keys p
 tui_wait "(paused: p resumes)"
+# the thread's own measure over the 5 s (50 ticks) up to the pause
+grep '^tick' "$OUT" | tail -n 51 >"$T_TMP/ticks"
 n=0
 until read_entry; do
 	n=$((n + 1))
@@ -71,9 +73,9 @@ until read_entry; do
 	t_wait_for 5 eval '[ "$(tui_screen -e)" != "$before" ]' || t_fail "Down changed nothing on the screen"
 done
 
-# Its share against the thread's own over the last 5 s (50 ticks): 20 points either way.
+# Its share against the thread's own over those 5 s: 20 points either way.
 share=$(head -n 1 "$T_TMP/entry" | sed -n 's/^ *[0-9.]*s *\([0-9.]*\)%.*/\1/p')
-own=$(grep '^tick' "$OUT" | tail -n 51 | awk 'NR == 1 { r = $3; w = $4 } END { printf "%d", 100 * ($3 - r) / ($4 - w) }')
+own=$(awk 'NR == 1 { r = $3; w = $4 } END { printf "%d", 100 * ($3 - r) / ($4 - w) }' "$T_TMP/ticks")
 [ -n "$share" ] || t_fail "no share on the read's line: $(head -n 1 "$T_TMP/entry")"
 awk -v s="$share" -v o="$own" 'BEGIN { exit !(s - o <= 20 && o - s <= 20) }' ||
 	t_fail "the read is ${share}% of the window, the thread measured ${own}%"
