@@ -27,6 +27,8 @@ char LICENSE[] SEC("license") = "GPL";
 __u32 want_tgid = 0;
 /* only tasks in D (the system-wide blocked view) */
 __u32 only_d = 0;
+/* set when this kernel has no se.cfs_rq (no group scheduling): no clocks reachable */
+__u32 no_clock = 0;
 
 SEC("iter/task")
 int wt_waitstart(struct bpf_iter__task *ctx)
@@ -58,6 +60,8 @@ int wt_waitstart(struct bpf_iter__task *ctx)
 			if (now > irq && now - irq > start)
 				r.off_ns = now - irq - start;
 		}
+	} else {
+		no_clock = 1;
 	}
 	bpf_seq_write(seq, &r, sizeof(r));
 	return 0;

@@ -151,6 +151,12 @@ int kernel_waitstart_read(struct kernel_waitstart *ws, pid_t tgid, bool only_d,
 		have = rest;
 	}
 	close(fd);
+	if (!rc && ws->skel->bss->no_clock)
+		rc =
+		    wt_err_set(err, EOPNOTSUPP,
+			       "this kernel (built without CONFIG_FAIR_GROUP_SCHED) does not let "
+			       "whytop reach the run queues' clocks: blocked times count from when "
+			       "whytop first saw the wait");
 	if (rc) {
 		free(v);
 		return rc;
