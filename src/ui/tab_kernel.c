@@ -271,9 +271,9 @@ static void ktab_oc_draw(struct tab_ctx *ctx, struct ktab_state *st, WINDOW *win
 	const struct offcpu_report *r = st->oc_rep;
 	if (r)
 		snprintf(buf, sizeof(buf),
-			 "Where it waits: off-CPU time over the last %.1f s (S sleeping, D "
-			 "uninterruptible, R preempted)%s",
-			 ktab_secs(r->window_ns), st->oc_paused ? "  (paused: p resumes)" : "");
+			 "Where it waits%s: off-CPU time over the last %.1f s (S sleeping, D "
+			 "uninterruptible, R preempted)",
+			 st->oc_paused ? " (paused: p resumes)" : "", ktab_secs(r->window_ns));
 	else
 		snprintf(buf, sizeof(buf), "Where it waits: off-CPU time of process %d",
 			 (int)ctx->pid);
@@ -347,11 +347,12 @@ static bool ktab_oc_key(struct ktab_state *st, int key)
 	pid_t g = st->oc_lines.l[i].pid;
 	while (i > 0 && g && st->oc_lines.l[i - 1].pid == g)
 		i--;
-	if (!g) { /* above every entry: the first one */
+	if (!g) { /* above every entry: the first one, with the threads' totals in view */
 		for (i = 0; i < l->n && !st->oc_lines.l[i].pid; i++)
 			;
 		if (i == l->n)
 			i = l->sel;
+		l->top = 0;
 	}
 	l->sel = i;
 	if (l->sel < l->top)

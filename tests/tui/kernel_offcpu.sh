@@ -81,7 +81,8 @@ awk -v s="$share" -v o="$own" 'BEGIN { exit !(s - o <= 20 && o - s <= 20) }' ||
 	t_fail "the read is ${share}% of the window, the thread measured ${own}%"
 
 # Paused, the picture stays over several reads (one a second).
-pic() { tui_screen | grep -F "over the last"; }
+# (the window's length and the reader's totals, without the paused mark)
+pic() { tui_screen | grep -E "over the last|^ thread $TID " | sed 's/ (paused: p resumes)//'; }
 p1=$(pic)
 n0=$(grep -c '^tick' "$OUT")
 t_wait_for 20 sh -c "[ \$(grep -c '^tick' '$OUT') -ge $((n0 + 25)) ]" || t_fail "off_pipe stopped ticking"
