@@ -13,7 +13,8 @@
  * The blocked view (kernel_blocked_scan) lists every task of the system in D
  * state, grouped by the innermost meaningful kernel frame, the way one reads
  * a hung-task report. A kernel_block_tracker remembers across refreshes how long
- * each task has been continuously blocked, as whytop has observed it.
+ * each task has been continuously blocked, as whytop has observed it, and
+ * takes the kernel's own answer where it has one (waitstart.c, below).
  */
 #ifndef WHYTOP_KERNEL_H
 #define WHYTOP_KERNEL_H

@@ -254,8 +254,9 @@ static void observe_thread(struct kernel_block_tracker *tr, struct kernel_thread
 	if (!k || !k->off_ns || (t->nswitches != UINT64_MAX && k->nswitches != t->nswitches))
 		return;
 	uint64_t ns = k->off_ns + (now > tr->ks_at ? now - tr->ks_at : 0);
+	/* The same wait began before whytop saw it; shorter only by the rq clock's staleness. */
 	if (ns < t->blocked_ns)
-		return; /* cannot be: the kernel's clocks disagree; keep what was seen */
+		ns = t->blocked_ns;
 	t->blocked_ns = ns;
 	t->blocked_since = wall - (time_t)(ns / 1000000000u);
 	t->blocked_exact = true;
