@@ -13,7 +13,8 @@
  * The blocked view (kernel_blocked_scan) lists every task of the system in D
  * state, grouped by the innermost meaningful kernel frame, the way one reads
  * a hung-task report. A kernel_block_tracker remembers across refreshes how long
- * each task has been continuously blocked, as whytop has observed it.
+ * each task has been continuously blocked, as whytop has observed it, and
+ * takes the kernel's own answer where it has one (waitstart.c, below).
  */
 #ifndef WHYTOP_KERNEL_H
 #define WHYTOP_KERNEL_H
@@ -93,6 +94,11 @@ struct kernel_thread {
 	bool blocked;      /* D, or S on a wchan */
 	uint64_t blocked_ns;  /* continuously blocked for, as observed */
 	time_t blocked_since; /* wall clock time of the first such observation */
+	/*
+	 * blocked_ns and blocked_since come from the kernel (since the task last
+	 * left the CPU, kernel_waitstart_read); false: as observed, so at least.
+	 */
+	bool blocked_exact;
 };
 
 struct kernel_proc {
@@ -264,5 +270,28 @@ int ksyms_load(struct ksyms *ks);
 /* The symbol addr is in (the last one at or below it), NULL none. */
 const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr);
 void ksyms_free(struct ksyms *ks);
+
+/*
+ * ---- since when tasks have been off the CPU (waitstart.c) ----
+ *
+ * "Blocked for" as observed starts when whytop first saw the wait. The
+ * kernel knows when the task last left the CPU (se.exec_start against its
+ * run queue's clock); an eBPF task iterator reads it for every task not
+ * running, of one process or (only_d) every D task of the system. Needs
+ * root and a build with the eBPF programs; err says which is missing.
+ */
+struct kernel_offcpu_since {
+	pid_t tid, tgid;
+	uint64_t off_ns;    /* off the CPU for this long when read; 0: unknown */
+	uint64_t nswitches; /* its context switches then: the same wait if /proc agrees */
+};
+struct kernel_waitstart;
+int kernel_waitstart_open(struct kernel_waitstart **out, struct wt_err *err);
+/* tgid 0: every task. *out is malloc'd. */
+int kernel_waitstart_read(struct kernel_waitstart *ws, pid_t tgid, bool only_d,
+			  struct kernel_offcpu_since **out, size_t *n, struct wt_err *err);
+void kernel_waitstart_close(struct kernel_waitstart *ws);
+/* "" for a time from the kernel; "≥" (UTF-8 locale) or ">= " for one as observed. */
+const char *kernel_blocked_for_mark(const struct kernel_thread *t);
 
 #endif

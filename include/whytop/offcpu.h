@@ -66,6 +66,25 @@ int offcpu_open(pid_t pid, pid_t only_tid, struct offcpu **out, struct wt_err *e
 /* Totals since offcpu_open, waits in progress included. */
 int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *err);
 void offcpu_report_free(struct offcpu_report *r);
+/* Start a new window: totals from now on, waits in progress counted from now. */
+int offcpu_reset(struct offcpu *oc, struct wt_err *err);
 void offcpu_close(struct offcpu *oc);
+
+/*
+ * Reading on a worker thread, for the TUI (ofwatch.c). An offcpu_watch
+ * opens the counting on its own thread, then reads a report every second
+ * over a window that restarts every OFFCPU_WATCH_WINDOW_NS (naming stacks
+ * reads DWARF and /proc, which the UI must not wait for). offcpu_watch_fd
+ * becomes readable when a report (or the reason there is none) is ready;
+ * offcpu_watch_take hands over the latest, or -EAGAIN. offcpu_watch_free
+ * never blocks: it detaches the program once the worker sees it.
+ */
+#define OFFCPU_WATCH_WINDOW_NS 5000000000ull
+struct offcpu_watch;
+struct offcpu_watch *offcpu_watch_new(pid_t pid);
+void offcpu_watch_free(struct offcpu_watch *w);
+int offcpu_watch_fd(const struct offcpu_watch *w);
+/* 0 and *out (the caller frees it), -errno with err (no counting), or -EAGAIN. */
+int offcpu_watch_take(struct offcpu_watch *w, struct offcpu_report **out, struct wt_err *err);
 
 #endif

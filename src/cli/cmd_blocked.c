@@ -1,6 +1,8 @@
 /*
  * cmd_blocked.c: 'whytop blocked' -- every task of the system in D state,
- * grouped by the kernel frame it waits in, once.
+ * grouped by the kernel frame it waits in, once, with how long each has
+ * been blocked: from the kernel (eBPF, root) when it tells, else as
+ * observed over --observe.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +60,10 @@ static int blocked_exec(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_extra_arg(&cli_cmd_blocked, argv[optind]);
-	struct kernel_block_tracker *tr = observe ? kernel_block_tracker_new() : NULL;
+	/* always: the kernel may know since when each task waits (waitstart.c) */
+	struct kernel_block_tracker *tr = kernel_block_tracker_new();
+	if (!tr)
+		return cli_error(CLI_FAIL, "blocked", "out of memory");
 	struct kernel_blocked *bl = NULL;
 	struct wt_err err;
 	uint64_t end = wt_now_ns() + (uint64_t)observe * 1000000000u;
@@ -69,10 +74,16 @@ static int blocked_exec(int argc, char **argv)
 			kernel_block_tracker_free(tr);
 			return cli_error(CLI_FAIL, "blocked", "%s", err.msg);
 		}
-		if (!tr || wt_now_ns() >= end)
+		if (!observe || wt_now_ns() >= end)
 			break;
 		usleep(250000);
 	}
+	/* A single look observed nothing: only the kernel's times are worth showing. */
+	for (size_t i = 0; !observe && i < bl->ngroups; i++)
+		for (size_t k = 0; k < bl->groups[i].ntasks; k++) {
+			struct kernel_thread *t = &bl->groups[i].tasks[k].t;
+			t->blocked = t->blocked && t->blocked_exact;
+		}
 	kernel_block_tracker_free(tr);
 
 	if (json) {

@@ -107,6 +107,8 @@ void kjson_thread(struct json *j, const struct kernel_thread *t)
 		strftime(since, sizeof(since), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		json_field_double(j, "blocked_for_s", (double)t->blocked_ns / 1e9, 3);
 		json_field_string(j, "blocked_since", since);
+		/* false: as observed by whytop, the wait may be longer */
+		json_field_bool(j, "blocked_exact", t->blocked_exact);
 	}
 	json_object_end(j);
 }

@@ -32,8 +32,13 @@ void kprint_thread(FILE *f, const struct kernel_thread *t, const char *indent, b
 		struct tm tm;
 		localtime_r(&t->blocked_since, &tm);
 		strftime(since, sizeof(since), "%H:%M:%S", &tm);
-		fprintf(f, ", blocked for %s (since %s, as observed)",
-			kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
+		if (t->blocked_exact)
+			fprintf(f, ", blocked for %s (since %s)",
+				kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
+		else
+			fprintf(f, ", blocked for %s%s (as observed since %s)",
+				kernel_blocked_for_mark(t),
+				kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
 	}
 	fputc('\n', f);
 

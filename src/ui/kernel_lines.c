@@ -117,9 +117,14 @@ static void thread_header(struct kernel_lines *k, const struct kernel_thread *t,
 		struct tm tm;
 		localtime_r(&t->blocked_since, &tm);
 		strftime(since, sizeof(since), "%H:%M:%S", &tm);
-		snprintf(rest + n, sizeof(rest) - (size_t)n,
-			 "   blocked %s (since %s, as observed)",
-			 kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
+		if (t->blocked_exact)
+			snprintf(rest + n, sizeof(rest) - (size_t)n, "   blocked %s (since %s)",
+				 kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
+		else
+			snprintf(rest + n, sizeof(rest) - (size_t)n,
+				 "   blocked %s%s (as observed since %s)",
+				 kernel_blocked_for_mark(t),
+				 kernel_duration_format(t->blocked_ns, dur, sizeof(dur)), since);
 	}
 	enum ui_elem se = t->state == 'D'   ? UI_E_STATE_D
 			  : t->state == 'R' ? UI_E_STATE_R

@@ -16,7 +16,7 @@ tui_start -- -d 3 --blocked -p "$P"
 tui_wait "Blocked tasks: every task in D state"
 tui_wait "process $P kern_vfork"
 tui_wait_re "^ [0-9]+ blocked in (kernel_clone|wait_for_vfork_done)$" "no group named by the vfork frame" 5
-secs() { tui_line "Thread $P kern_vfork" | sed -n 's/.*blocked \([0-9]*\)\.\([0-9]\)s.*/\1\2/p'; }
+secs() { tui_line "Thread $P kern_vfork" | sed -n 's/.*blocked [^0-9 ]*\([0-9]*\)\.\([0-9]\)s.*/\1\2/p'; }
 first=$(secs)
 [ -n "$first" ] || t_fail "no blocked time: $(tui_line "Thread $P")"
 grows() { s=$(secs); [ -n "$s" ] && [ "$s" -ge $((first + 10)) ]; }

@@ -22,7 +22,7 @@ tui_wait_re "stack +(kernel_clone|wait_for_vfork_done)\+0x[0-9a-f]+/0x[0-9a-f]+ 
 	"the frame it waits in is not marked"
 
 # Live: the observed blocked time grows across refreshes.
-secs() { tui_line "blocked " | sed -n 's/.*blocked \([0-9]*\)\.\([0-9]\)s.*/\1\2/p'; }
+secs() { tui_line "blocked " | sed -n 's/.*blocked [^0-9 ]*\([0-9]*\)\.\([0-9]\)s.*/\1\2/p'; }
 first=$(secs)
 [ -n "$first" ] || t_fail "no blocked time: $(tui_line "Thread $P")"
 grows() { s=$(secs); [ -n "$s" ] && [ "$s" -ge $((first + 10)) ]; }

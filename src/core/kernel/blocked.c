@@ -9,10 +9,15 @@
  * kernel frame that says something about why -- skipping the scheduler and
  * generic waiting primitives every sleeping stack ends in -- the way one
  * reads a hung-task report.
+ *
+ * Where the kernel tells (waitstart.c: eBPF, root), a blocked task's time
+ * is since it last left the CPU, also for a wait that began before whytop
+ * looked; otherwise it is as observed, and marked as "at least".
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +93,13 @@ struct kernel_block_entry {
 struct kernel_block_tracker {
 	struct kernel_block_entry *e;
 	size_t n, cap;
+	/* the kernel's view: opened at the first apply or scan */
+	struct kernel_waitstart *ws;
+	bool ws_tried;
+	char *ws_note; /* why there is none, or NULL */
+	struct kernel_offcpu_since *ks; /* the last read, by tid */
+	size_t nks;
+	uint64_t ks_at; /* when it was read (wt_now_ns) */
 };
 
 struct kernel_block_tracker *kernel_block_tracker_new(void)
@@ -98,9 +110,51 @@ struct kernel_block_tracker *kernel_block_tracker_new(void)
 void kernel_block_tracker_free(struct kernel_block_tracker *tr)
 {
 	if (tr) {
+		kernel_waitstart_close(tr->ws);
+		free(tr->ws_note);
+		free(tr->ks);
 		free(tr->e);
 		free(tr);
 	}
+}
+
+const char *kernel_blocked_for_mark(const struct kernel_thread *t)
+{
+	if (t->blocked_exact)
+		return "";
+	const char *cs = nl_langinfo(CODESET);
+	return cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8")) ? "\xe2\x89\xa5" : ">= ";
+}
+
+static int ks_cmp(const void *a, const void *b)
+{
+	const struct kernel_offcpu_since *x = a, *y = b;
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* Read the kernel's off-CPU times (of tgid, or of every D task); none if it cannot. */
+static void tracker_read_kernel(struct kernel_block_tracker *tr, pid_t tgid, bool only_d)
+{
+	free(tr->ks);
+	tr->ks = NULL;
+	tr->nks = 0;
+	struct wt_err err;
+	if (!tr->ws_tried) {
+		tr->ws_tried = true;
+		if (kernel_waitstart_open(&tr->ws, &err) < 0)
+			tr->ws_note = strdup(err.msg);
+	}
+	if (!tr->ws)
+		return;
+	tr->ks_at = wt_now_ns();
+	if (kernel_waitstart_read(tr->ws, tgid, only_d, &tr->ks, &tr->nks, &err) < 0) {
+		free(tr->ws_note);
+		tr->ws_note = strdup(err.msg);
+		return;
+	}
+	free(tr->ws_note);
+	tr->ws_note = NULL;
+	qsort(tr->ks, tr->nks, sizeof(*tr->ks), ks_cmp);
 }
 
 size_t kernel_block_tracker_count(const struct kernel_block_tracker *tr)
@@ -190,10 +244,28 @@ static void observe_thread(struct kernel_block_tracker *tr, struct kernel_thread
 	t->blocked = kernel_block_tracker_observe(tr, t->tid, t->start_ticks, t->state, t->wchan,
 						  t->nswitches, now, wall, &t->blocked_ns,
 						  &t->blocked_since);
+	t->blocked_exact = false;
+	if (!t->blocked || !tr->nks)
+		return;
+	struct kernel_offcpu_since key = {.tid = t->tid};
+	const struct kernel_offcpu_since *k =
+	    bsearch(&key, tr->ks, tr->nks, sizeof(*tr->ks), ks_cmp);
+	/* The same wait as /proc showed: no switch in between (else as observed). */
+	if (!k || !k->off_ns || (t->nswitches != UINT64_MAX && k->nswitches != t->nswitches))
+		return;
+	uint64_t ns = k->off_ns + (now > tr->ks_at ? now - tr->ks_at : 0);
+	/* The same wait began before whytop saw it; shorter only by the rq clock's staleness. */
+	if (ns < t->blocked_ns)
+		ns = t->blocked_ns;
+	t->blocked_ns = ns;
+	t->blocked_since = wall - (time_t)(ns / 1000000000u);
+	t->blocked_exact = true;
 }
 
 void kernel_block_tracker_apply(struct kernel_block_tracker *tr, struct kernel_proc *kp)
 {
+	/* a thread that ran between the two reads shows other switch counts: not taken */
+	tracker_read_kernel(tr, kp->pid, false);
 	uint64_t now = wt_now_ns();
 	time_t wall = time(NULL);
 	for (size_t i = 0; i < kp->nthreads; i++)
@@ -337,6 +409,9 @@ int kernel_blocked_scan(struct kernel_block_tracker *tr, struct kernel_blocked *
 		closedir(proc);
 		return wt_err_set(err, ENOMEM, "out of memory");
 	}
+	/* before /proc: a task that ran since shows more switches there, and is not taken */
+	if (tr)
+		tracker_read_kernel(tr, 0, true);
 	uint64_t now = wt_now_ns();
 	time_t wall = time(NULL);
 	bool hidden = false;
@@ -369,6 +444,9 @@ int kernel_blocked_scan(struct kernel_block_tracker *tr, struct kernel_blocked *
 			wt_buf_printf(&note, "%s%s; tasks are grouped by wchan instead",
 				      note.len ? ". " : "", why);
 	}
+	/* times as observed only: say why (the blocked screen shows this note too) */
+	if (tr && tr->ws_note && b->ntasks)
+		wt_buf_printf(&note, "%s%s", note.len ? ". " : "", tr->ws_note);
 	b->note = note.len ? wt_buf_steal(&note) : NULL;
 	wt_buf_free(&note);
 	*out = b;

@@ -76,6 +76,12 @@ int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *er
 	return wt_err_set(err, ENOSYS, "off-CPU time is not built in");
 }
 
+int offcpu_reset(struct offcpu *oc, struct wt_err *err)
+{
+	(void)oc;
+	return wt_err_set(err, ENOSYS, "off-CPU time is not built in");
+}
+
 void offcpu_close(struct offcpu *oc)
 {
 	(void)oc;
@@ -257,6 +263,52 @@ void offcpu_close(struct offcpu *oc)
 	if (oc->dp)
 		debug_proc_close(oc->dp);
 	free(oc);
+}
+
+int offcpu_reset(struct offcpu *oc, struct wt_err *err)
+{
+	int tfd = bpf_map__fd(oc->skel->maps.totals), sfd = bpf_map__fd(oc->skel->maps.starts);
+	struct ocb_key *keys = NULL;
+	size_t n = 0, cap = 0;
+	struct ocb_key key, next;
+	void *prev = NULL;
+	/* the keys first: deleting while walking would restart the walk */
+	while (bpf_map_get_next_key(tfd, prev, &next) == 0) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			struct ocb_key *nk = realloc(keys, cap * sizeof(*nk));
+			if (!nk) {
+				free(keys);
+				return wt_err_set(err, ENOMEM, "out of memory");
+			}
+			keys = nk;
+		}
+		keys[n++] = next;
+		key = next;
+		prev = &key;
+	}
+	/* Samples stay: a key seen again is named from its first sample. */
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(tfd, &keys[i]);
+	free(keys);
+	/*
+	 * Waits in progress count from now. BPF_EXIST: a wait that ended
+	 * meanwhile is not brought back (one that ended and began again in
+	 * between gets now: the error is that short gap).
+	 */
+	uint64_t now = mono_ns();
+	uint32_t tk, tnext, *tprev = NULL;
+	while (bpf_map_get_next_key(sfd, tprev, &tnext) == 0) {
+		struct ocb_start st;
+		tk = tnext;
+		tprev = &tk;
+		if (bpf_map_lookup_elem(sfd, &tk, &st) < 0 || st.ts >= now)
+			continue;
+		st.ts = now;
+		bpf_map_update_elem(sfd, &tk, &st, BPF_EXIST);
+	}
+	oc->t0 = now;
+	return 0;
 }
 
 /* Kernel frames of stack id (innermost first), named from kallsyms. */
