@@ -11,18 +11,19 @@
 
 #include "libbpf_log.h"
 
-static char kept[4096];
+/*
+ * Per thread: libbpf prints a load's messages on the thread that loads,
+ * and loads happen on several threads at once (the Kernel tab's workers,
+ * a command's main thread), so each keeps its own. The printer is always
+ * the same function; it drops whatever a thread did not ask to keep.
+ */
+static __thread char kept[4096];
+static __thread int keeping;
 
-static int drop(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	(void)level, (void)fmt, (void)ap;
-	return 0;
-}
-
-static int keep(enum libbpf_print_level level, const char *fmt, va_list ap)
+static int route(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	size_t n = strlen(kept);
-	if (level != LIBBPF_DEBUG && n + 1 < sizeof(kept))
+	if (keeping && level != LIBBPF_DEBUG && n + 1 < sizeof(kept))
 		vsnprintf(kept + n, sizeof(kept) - n, fmt, ap);
 	return 0;
 }
@@ -35,15 +36,17 @@ static int debugging(void)
 
 void wt_libbpf_quiet(void)
 {
+	keeping = 0;
 	if (!debugging())
-		libbpf_set_print(drop);
+		libbpf_set_print(route);
 }
 
 void wt_libbpf_keep(void)
 {
 	kept[0] = '\0';
+	keeping = 1;
 	if (!debugging())
-		libbpf_set_print(keep);
+		libbpf_set_print(route);
 }
 
 const char *wt_libbpf_kept(void)

@@ -14,7 +14,8 @@ void wt_libbpf_quiet(void);
 void wt_libbpf_keep(void);
 /*
  * Back to quiet; what was kept, on one line ("" none), valid until the
- * next wt_libbpf_keep. Not thread-safe: loads happen one at a time.
+ * next wt_libbpf_keep of this thread. Per thread: loads on two threads at
+ * once each keep their own messages.
  */
 const char *wt_libbpf_kept(void);
 
