@@ -74,7 +74,8 @@ static int kernel_stack_exec(int argc, char **argv)
 		return rc;
 
 	struct kernel_stack_opts opts = {.only_tid = (pid_t)tid};
-	struct kernel_block_tracker *tr = observe ? kernel_block_tracker_new() : NULL;
+	/* Always: the kernel may know since when each thread waits (waitstart.c). */
+	struct kernel_block_tracker *tr = kernel_block_tracker_new();
 	struct kernel_proc *kp = NULL;
 	struct wt_err err;
 	uint64_t end = wt_now_ns() + (uint64_t)observe * 1000000000u;
@@ -87,7 +88,7 @@ static int kernel_stack_exec(int argc, char **argv)
 		}
 		if (tr)
 			kernel_block_tracker_apply(tr, kp);
-		if (!tr || wt_now_ns() >= end)
+		if (!observe || wt_now_ns() >= end)
 			break;
 		usleep(200000);
 	}

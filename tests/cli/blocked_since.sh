@@ -2,7 +2,7 @@
 # blocked_since.sh: "blocked for" counts from when the wait began, also when
 # it began before whytop looked. A vfork parent (D) and a reader blocked on
 # an empty pipe (S) wait some seconds before whytop starts; 'whytop blocked'
-# and 'whytop kstack --observe' must show a time between what the test saw
+# and 'whytop kstack' (with and without --observe) must show a time between what the test saw
 # (the wait had begun by t1, not before t0) and the moment of the scan.
 # Without the kernel's times (a build without eBPF) the time is as
 # observed and marked as at least (">= "), and a note says why.
@@ -71,6 +71,20 @@ th = [t for t in d["threads"] if t["tid"] == tid]
 assert th, "no thread %d" % tid
 th = th[0]
 assert th["state"] == "S", th["state"]
+assert th.get("blocked_exact") is True, "blocked_exact %s" % th.get("blocked_exact")
+lo, hi = s0 - r1 - 0.05, s1 - r0 + 0.05
+assert lo <= th["blocked_for_s"] <= hi, "blocked for %.3f s, the read is %.3f to %.3f s old" % (th["blocked_for_s"], lo, hi)
+' "$R" "$r0" "$r1" "$s0" "$s1"
+fi
+# kstack without --observe: the kernel's time at once
+if [ $bpf = yes ]; then
+	s0=$(now)
+	"$WHYTOP" kstack "$R" --json >"$T_TMP/k2" || t_fail "whytop kstack (no --observe) exited $?"
+	s1=$(now)
+	t_json_check "$T_TMP/k2" "kstack --json without --observe" '
+tid = a[0]
+r0, r1, s0, s1 = (float(x) for x in a[1:5])
+th = [t for t in d["threads"] if t["tid"] == tid][0]
 assert th.get("blocked_exact") is True, "blocked_exact %s" % th.get("blocked_exact")
 lo, hi = s0 - r1 - 0.05, s1 - r0 + 0.05
 assert lo <= th["blocked_for_s"] <= hi, "blocked for %.3f s, the read is %.3f to %.3f s old" % (th["blocked_for_s"], lo, hi)
