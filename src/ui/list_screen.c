@@ -207,7 +207,7 @@ static void list_draw(struct screen *s)
 	struct list_screen *ls = (struct list_screen *)s;
 	struct ui *ui = s->ui;
 	const struct proc_sysinfo *si = proc_table_sysinfo(ui->table);
-	ls->hdr_h = header_height(si, COLS);
+	ls->hdr_h = header_height(ui, si, COLS);
 	if (ui_too_small(LIST_MIN_W, ls->hdr_h + 1 + LIST_MIN_ROWS + 1)) {
 		ls->list_y0 = -1;
 		return;
@@ -248,7 +248,7 @@ static void list_layout(struct screen *s)
 {
 	struct list_screen *ls = (struct list_screen *)s;
 	const struct proc_sysinfo *si = proc_table_sysinfo(s->ui->table);
-	ls->hdr_h = header_height(si, COLS);
+	ls->hdr_h = header_height(s->ui, si, COLS);
 	ls->list.height = LINES - 2 - ls->hdr_h;
 	if (ls->list.height < 1)
 		ls->list.height = 1;

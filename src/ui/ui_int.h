@@ -80,7 +80,7 @@ struct screen *proc_screen_new_log(struct ui *ui, pid_t pid);
 void proc_screen_set_direct(struct screen *s);
 
 /* The header meters (header.c): lines it needs for width w, and drawing. */
-int header_height(const struct proc_sysinfo *si, int w);
+int header_height(const struct ui *ui, const struct proc_sysinfo *si, int w);
 void header_draw(struct ui *ui, const struct proc_sysinfo *si, int w);
 
 #endif
