@@ -15,6 +15,7 @@
 
 #include "ui/blocked.h"
 #include "ui/list.h"
+#include "ui/setup.h"
 
 #define KEY_ESC 27
 
@@ -29,6 +30,7 @@ static const char help_text[] =
 	"F7 ]    nice - (more priority)            F8 [       nice + (less priority)\n"
 	"F9 k    send a signal                     C          next colour theme\n"
 	"F1 h ?  this help                         F10 q      quit\n"
+	"F2 S    setup: meters, columns, display options, colours (saved on quit)\n"
 	"B       blocked tasks: every D task, grouped by the kernel frame it waits in\n"
 	"s       the selected process's live log of system calls (as strace)\n"
 	"Mouse: a click selects, the wheel scrolls. Ctrl-L redraws.\n"
@@ -377,6 +379,10 @@ unsigned list_key(struct screen *s, int key)
 	case KEY_F(9):
 	case 'k':
 		return kill_menu(ls);
+	case KEY_F(2):
+	case 'S':
+		ui_push(ui, setup_screen_new(ui));
+		return UI_RELAYOUT | UI_REDRAW;
 	case 'B':
 		ui_push(ui, blocked_screen_new(ui));
 		return UI_RELAYOUT | UI_REDRAW;
