@@ -13,6 +13,28 @@
 
 enum list_mode { LIST_NORMAL, LIST_SEARCH, LIST_FILTER };
 
+/*
+ * Highlighting new and dying processes (cfg.highlight, list_screen.c):
+ * the refresh each task was first seen in, and the last drawn text of the
+ * rows of tasks that exited, kept in place for LIST_DYING_REFRESHES.
+ * A dying row is an entry of rows[] with LIST_GHOST set (the rest is its
+ * index in ghosts[]); it has no task (list_selected gives NULL).
+ */
+#define LIST_GHOST ((size_t)1 << (sizeof(size_t) * 8 - 1))
+struct list_seen {
+	pid_t pid;
+	unsigned first; /* ui->refreshes when first seen; 0: there from the start */
+};
+struct list_drawn {
+	pid_t pid;
+	char text[512];
+};
+struct list_ghost {
+	pid_t after; /* the task drawn above it, 0 for the top */
+	unsigned died;
+	struct list_drawn row;
+};
+
 struct list_screen {
 	struct screen base;
 	size_t *rows; /* indices into the table of the rows shown */
@@ -25,6 +47,14 @@ struct list_screen {
 	enum list_mode mode;
 	char search[128], filter[128];
 	bool not_found;
+	struct list_seen *seen;
+	size_t nseen;
+	unsigned seen_refresh;
+	bool seen_any;
+	struct list_drawn *drawn; /* the rows drawn last, top to bottom */
+	size_t ndrawn, capdrawn;
+	struct list_ghost *ghosts;
+	size_t nghosts;
 };
 
 void list_rebuild(struct list_screen *ls);

@@ -3,12 +3,18 @@
  * meters, the column header (click to sort), the rows, the key bar. The
  * selection follows the same task across refreshes (by pid, not by row).
  * Keys that open menus or act on a process live in list_keys.c.
+ * With highlight_changes, a process that appeared is drawn in new_task's
+ * colours for LIST_NEW_REFRESHES refreshes, and the row of one that exited
+ * stays where it was, in dying_task's colours, for LIST_DYING_REFRESHES.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ui/list.h"
+
+#define LIST_NEW_REFRESHES 3
+#define LIST_DYING_REFRESHES 2
 
 const char *const list_keys_bar[] = {
 	"F1", "Help   ", "F3", "Search ", "F4", "Filter ", "F5", "Tree   ", "F6", "SortBy ",
@@ -24,11 +30,111 @@ static bool task_matches(const struct proc_task *t, const char *text)
 	return t->comm && strcasestr(t->comm, text);
 }
 
+static int seen_cmp(const void *a, const void *b)
+{
+	pid_t x = ((const struct list_seen *)a)->pid, y = ((const struct list_seen *)b)->pid;
+	return (x > y) - (x < y);
+}
+
+static const struct list_seen *seen_find(const struct list_seen *v, size_t n, pid_t pid)
+{
+	struct list_seen key = { .pid = pid };
+	return n ? bsearch(&key, v, n, sizeof(*v), seen_cmp) : NULL;
+}
+
+/* A task drawn last time and gone now leaves its row behind, for a while. */
+static void list_add_ghost(struct list_screen *ls, size_t drawn_at, unsigned now)
+{
+	struct list_ghost *g = realloc(ls->ghosts, (ls->nghosts + 1) * sizeof(*g));
+	if (!g)
+		return;
+	ls->ghosts = g;
+	g += ls->nghosts++;
+	g->after = drawn_at ? ls->drawn[drawn_at - 1].pid : 0;
+	g->died = now;
+	g->row = ls->drawn[drawn_at];
+}
+
+/* After a refresh: when each task was first seen; the rows of those that exited. */
+static void list_track(struct list_screen *ls)
+{
+	struct ui *ui = ls->base.ui;
+	struct proc_table *t = ui->table;
+	unsigned now = ui->refreshes;
+	size_t n = proc_table_count(t), k = 0;
+
+	ls->seen_refresh = now;
+	if (!ui->cfg.highlight) {
+		free(ls->seen);
+		ls->seen = NULL;
+		ls->nseen = 0;
+		ls->nghosts = 0;
+		ls->seen_any = false;
+		return;
+	}
+	/* Dying rows stay LIST_DYING_REFRESHES refreshes. */
+	for (size_t i = 0; i < ls->nghosts; i++)
+		if (now - ls->ghosts[i].died < LIST_DYING_REFRESHES)
+			ls->ghosts[k++] = ls->ghosts[i];
+	ls->nghosts = k;
+
+	struct list_seen *v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		pid_t pid = proc_table_get(t, i)->pid;
+		const struct list_seen *old = seen_find(ls->seen, ls->nseen, pid);
+		v[i].pid = pid;
+		v[i].first = old ? old->first : ls->seen_any ? now : 0;
+	}
+	qsort(v, n, sizeof(*v), seen_cmp);
+	for (size_t i = 0; ls->seen_any && i < ls->ndrawn; i++)
+		if (!seen_find(v, n, ls->drawn[i].pid) && seen_find(ls->seen, ls->nseen, ls->drawn[i].pid))
+			list_add_ghost(ls, i, now);
+	free(ls->seen);
+	ls->seen = v;
+	ls->nseen = n;
+	ls->seen_any = true;
+}
+
+static bool list_is_new(const struct list_screen *ls, pid_t pid)
+{
+	const struct list_seen *s = seen_find(ls->seen, ls->nseen, pid);
+	return s && s->first && ls->base.ui->refreshes - s->first < LIST_NEW_REFRESHES;
+}
+
+/* Dying rows back in place: under the row that was above them. */
+static void list_place_ghosts(struct list_screen *ls)
+{
+	struct proc_table *t = ls->base.ui->table;
+	for (size_t g = 0; g < ls->nghosts; g++) {
+		size_t at = 0;
+		for (size_t r = 0; ls->ghosts[g].after && r < ls->nrows; r++) {
+			size_t idx = ls->rows[r];
+			pid_t pid = idx & LIST_GHOST ? ls->ghosts[idx & ~LIST_GHOST].row.pid
+						     : proc_table_get(t, idx)->pid;
+			if (pid == ls->ghosts[g].after) {
+				at = r + 1;
+				break;
+			}
+		}
+		if (ls->ghosts[g].after && at == 0)
+			continue; /* the row above is gone or filtered out too */
+		memmove(&ls->rows[at + 1], &ls->rows[at], (ls->nrows - at) * sizeof(*ls->rows));
+		ls->rows[at] = LIST_GHOST | g;
+		ls->nrows++;
+		if (ls->list.sel >= at && ls->nrows > 1)
+			ls->list.sel++; /* the selection stays on its task */
+	}
+}
+
 /* Rebuild the visible rows after a refresh, re-sort or filter change. */
 void list_rebuild(struct list_screen *ls)
 {
 	struct proc_table *t = ls->base.ui->table;
-	size_t n = proc_table_count(t);
+	if (ls->base.ui->refreshes != ls->seen_refresh)
+		list_track(ls);
+	size_t n = proc_table_count(t) + ls->nghosts;
 	if (n > ls->caprows) {
 		size_t *r = realloc(ls->rows, n * sizeof(*r));
 		if (!r)
@@ -38,7 +144,7 @@ void list_rebuild(struct list_screen *ls)
 	}
 	ls->nrows = 0;
 	size_t sel = (size_t)-1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n - ls->nghosts; i++) {
 		const struct proc_task *task = proc_table_get(t, i);
 		if (!task_matches(task, ls->filter))
 			continue;
@@ -46,9 +152,11 @@ void list_rebuild(struct list_screen *ls)
 			sel = ls->nrows;
 		ls->rows[ls->nrows++] = i;
 	}
+	if (sel != (size_t)-1)
+		ls->list.sel = sel;
+	list_place_ghosts(ls);
 	ls->list.n = ls->nrows;
 	if (sel != (size_t)-1) {
-		ls->list.sel = sel;
 		ui_list_clamp(&ls->list);
 		return;
 	}
@@ -70,7 +178,7 @@ void list_sync_sel(struct list_screen *ls)
 
 struct proc_task *list_selected(struct list_screen *ls)
 {
-	if (ls->nrows == 0 || ls->list.sel >= ls->nrows)
+	if (ls->nrows == 0 || ls->list.sel >= ls->nrows || (ls->rows[ls->list.sel] & LIST_GHOST))
 		return NULL;
 	return proc_table_get(ls->base.ui->table, ls->rows[ls->list.sel]);
 }
@@ -80,6 +188,8 @@ bool list_search(struct list_screen *ls, const char *text, size_t start)
 {
 	for (size_t k = 0; k < ls->nrows; k++) {
 		size_t r = (start + k) % ls->nrows;
+		if (ls->rows[r] & LIST_GHOST)
+			continue;
 		if (task_matches(proc_table_get(ls->base.ui->table, ls->rows[r]), text)) {
 			ls->list.sel = r;
 			ui_list_clamp(&ls->list);
@@ -90,13 +200,17 @@ bool list_search(struct list_screen *ls, const char *text, size_t start)
 	return false;
 }
 
-static int row_attr(const struct proc_task *t, bool selected)
+static int row_attr(const struct proc_task *t, bool selected, bool is_new)
 {
 	if (selected)
 		return ui_attr(UI_E_SELECTED);
 	switch (t->state) {
 	case 'D':
 		return ui_attr(UI_E_STATE_D);
+	}
+	if (is_new)
+		return ui_attr(UI_E_NEW_TASK);
+	switch (t->state) {
 	case 'Z':
 		return ui_attr(UI_E_STATE_Z);
 	case 'T':
@@ -110,11 +224,23 @@ static int row_attr(const struct proc_task *t, bool selected)
 	return ui_attr(UI_E_NORMAL);
 }
 
+/* "/usr/bin/python3 -m x" -> "python3 -m x": the path of the program only. */
+static void command_basename(char *cell)
+{
+	size_t first = strcspn(cell, " ");
+	char *slash = NULL;
+	for (char *p = cell; p < cell + first; p++)
+		if (*p == '/')
+			slash = p;
+	if (slash && slash + 1 < cell + first)
+		memmove(cell, slash + 1, strlen(slash + 1) + 1);
+}
+
 static void draw_row(struct list_screen *ls, int y, const struct proc_task *t, bool selected)
 {
 	struct ui *ui = ls->base.ui;
 	const struct proc_sysinfo *si = proc_table_sysinfo(ui->table);
-	int base = row_attr(t, selected);
+	int base = row_attr(t, selected, ui->cfg.highlight && list_is_new(ls, t->pid));
 	int x = 0;
 	ui_fill(stdscr, y, 0, base);
 	for (size_t i = 0; i < ui->cfg.ncols && x < COLS; i++) {
@@ -122,6 +248,8 @@ static void draw_row(struct list_screen *ls, int y, const struct proc_task *t, b
 		const struct proc_col_info *ci = &proc_columns[c];
 		char cell[1024];
 		proc_col_format(t, c, si, cell, sizeof(cell));
+		if (c == PROC_COL_COMMAND && ui->cfg.basename && !t->is_kthread)
+			command_basename(cell);
 		int a = base;
 		if (!selected && c == PROC_COL_STATE && t->state == 'R')
 			a = ui_attr(UI_E_STATE_R);
@@ -202,6 +330,30 @@ static void draw_bottom(struct list_screen *ls)
 	}
 }
 
+/* What row y shows now, kept for when its task exits (highlight_changes). */
+static void list_note_drawn(struct list_screen *ls, int y, pid_t pid)
+{
+	if (!ls->base.ui->cfg.highlight)
+		return;
+	if (ls->ndrawn == ls->capdrawn) {
+		size_t cap = ls->capdrawn ? ls->capdrawn * 2 : 64;
+		struct list_drawn *d = realloc(ls->drawn, cap * sizeof(*d));
+		if (!d)
+			return;
+		ls->drawn = d;
+		ls->capdrawn = cap;
+	}
+	struct list_drawn *d = &ls->drawn[ls->ndrawn++];
+	d->pid = pid;
+	/* At most that many bytes (ncursesw turns the cells back into UTF-8). */
+	if (mvinnstr(y, 0, d->text, (int)sizeof(d->text) - 1) == ERR)
+		d->text[0] = '\0';
+	/* Trailing blanks would only be filled again. */
+	size_t l = strlen(d->text);
+	while (l && d->text[l - 1] == ' ')
+		d->text[--l] = '\0';
+}
+
 static void list_draw(struct screen *s)
 {
 	struct list_screen *ls = (struct list_screen *)s;
@@ -228,12 +380,21 @@ static void list_draw(struct screen *s)
 			why = "This user has no processes (u: all users)";
 		ui_put(stdscr, ls->list_y0 + 1, 2, -1, ui_attr(UI_E_DIM), why);
 	}
+	ls->ndrawn = 0;
 	for (int i = 0; i < h; i++) {
 		size_t r = ls->list.top + (size_t)i;
 		if (r >= ls->nrows)
 			break;
-		draw_row(ls, ls->list_y0 + i, proc_table_get(ui->table, ls->rows[r]),
-			 r == ls->list.sel);
+		size_t idx = ls->rows[r];
+		if (idx & LIST_GHOST) {
+			int a = ui_attr(r == ls->list.sel ? UI_E_SELECTED : UI_E_DYING_TASK);
+			ui_fill(stdscr, ls->list_y0 + i, 0, a);
+			ui_put(stdscr, ls->list_y0 + i, 0, COLS, a, ls->ghosts[idx & ~LIST_GHOST].row.text);
+			continue;
+		}
+		struct proc_task *t = proc_table_get(ui->table, idx);
+		draw_row(ls, ls->list_y0 + i, t, r == ls->list.sel);
+		list_note_drawn(ls, ls->list_y0 + i, t->pid);
 	}
 	draw_bottom(ls);
 }
@@ -259,6 +420,9 @@ static void list_destroy(struct screen *s)
 {
 	struct list_screen *ls = (struct list_screen *)s;
 	free(ls->rows);
+	free(ls->seen);
+	free(ls->drawn);
+	free(ls->ghosts);
 	free(ls);
 }
 
