@@ -737,6 +737,16 @@ int ui_config_save(const struct ui_config *c, unsigned mask, struct wt_err *err)
 	if (!path)
 		return wt_err_set(err, ENOENT,
 				  "cannot save the settings: neither XDG_CONFIG_HOME nor HOME is set");
+	/*
+	 * A config that is a symbolic link (dotfiles kept in a repository):
+	 * write the file it points to, in its own directory, and leave the
+	 * link a link.
+	 */
+	char *real = realpath(path, NULL);
+	if (real) {
+		free(path);
+		path = real;
+	}
 	r = wt_read_all_at(AT_FDCWD, path, &text, &len);
 	if (r < 0 && r != -ENOENT) {
 		wt_err_set(err, -r, "cannot save the settings to %s: reading it failed: %s", path,

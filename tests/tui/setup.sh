@@ -65,7 +65,12 @@ section 0 "Pressure stall: I/O"
 pick psi_io
 tui_keys Space
 tui_wait "[left ] Pressure stall: I/O"
-tui_wait "PSI io: "             # the header behind shows it at once
+# The header behind shows it at once: the averages, or that the kernel has none.
+if [ -r /proc/pressure/io ]; then
+	tui_wait "PSI io: some "
+else
+	tui_wait "PSI io: /proc/pressure/io is missing"
+fi
 
 # Columns: add ppid, remove nice, move time up (before mem).
 section 1 "[x] NI         nice"

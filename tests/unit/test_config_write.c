@@ -149,6 +149,23 @@ static void test_save_round_trip(void **state)
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "test $(ls -A %s/whytop | wc -l) = 1", dir);
 	assert_int_equal(system(cmd), 0);
+	/* A config that is a symbolic link stays one; the file it points to is written. */
+	char target[256], link[256];
+	snprintf(target, sizeof(target), "%s/dotfiles", dir);
+	assert_int_equal(mkdir(target, 0755), 0);
+	snprintf(target, sizeof(target), "%s/dotfiles/whytop.conf", dir);
+	snprintf(link, sizeof(link), "%s/whytop/config", dir);
+	assert_int_equal(rename(link, target), 0);
+	assert_int_equal(symlink(target, link), 0);
+	c.delay_tenths = 11;
+	assert_int_equal(ui_config_save(&c, 1u << UI_K_DELAY, &err), 0);
+	struct stat st;
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	fresh(&back);
+	assert_int_equal(ui_config_load(&back), 0);
+	assert_int_equal(back.delay_tenths, 11);
+	assert_string_equal(back.theme, "mono");
 	/* Where the directory cannot be made: the error names the path. */
 	snprintf(path, sizeof(path), "%s/file", dir);
 	f = fopen(path, "w");
