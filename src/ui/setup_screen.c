@@ -59,7 +59,7 @@ struct setup_screen {
 
 static const char *const setup_keys_bar[] = {
 	"Tab",   "Panel  ", "Space", "Toggle ", "F7",  "MoveUp ", "F8", "MoveDn ",
-	"+ -",   "Delay  ", "Esc",   "Done   ", NULL, NULL,
+	"F9",    "Remove ", "+ -",   "Delay  ", "Esc",   "Done   ", NULL, NULL,
 };
 
 /* Fill the item arrays from ui->cfg. */
@@ -365,6 +365,16 @@ static unsigned setup_key(struct screen *s, int key)
 	case '\r':
 	case KEY_ENTER:
 		return item_activate(ss) | UI_REDRAW;
+	case KEY_F(9):
+	case KEY_DC:
+		/* htop's Remove: take the meter away, hide the column. */
+		if (ss->sec == SEC_METERS && ss->mside[ss->items.sel] != SIDE_OFF) {
+			ss->mside[ss->items.sel] = SIDE_OFF;
+			return apply_meters(ss);
+		}
+		if (ss->sec == SEC_COLUMNS && ss->cshown[ss->items.sel])
+			return item_activate(ss) | UI_REDRAW;
+		return UI_REDRAW;
 	case KEY_F(7):
 	case '[':
 		return item_move(ss, -1) | UI_REDRAW;

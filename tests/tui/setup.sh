@@ -79,7 +79,7 @@ tui_keys Space
 tui_wait "[x] PPID       ppid"
 tui_keys Home
 pick nice
-tui_keys Space
+tui_keys F9                     # htop's Remove
 tui_wait "[ ] NI         nice"
 tui_keys Home
 pick time
