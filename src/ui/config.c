@@ -416,7 +416,7 @@ static int parse_pids(struct ui_config *c, const char *arg, struct wt_err *err)
 	return 0;
 }
 
-enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED, OPT_NO_SAVE };
+enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED, OPT_READONLY, OPT_NO_SAVE };
 
 int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *err)
 {
@@ -432,6 +432,7 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		{ "theme", required_argument, NULL, OPT_THEME },
 		{ "open", no_argument, NULL, OPT_OPEN },
 		{ "blocked", no_argument, NULL, OPT_BLOCKED },
+		{ "readonly", no_argument, NULL, OPT_READONLY },
 		{ "no-save", no_argument, NULL, OPT_NO_SAVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -488,6 +489,9 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		case OPT_BLOCKED:
 			c->blocked = true;
 			break;
+		case OPT_READONLY:
+			c->readonly = true;
+			break;
 		case OPT_NO_SAVE:
 			c->no_save = true;
 			break;
@@ -527,6 +531,7 @@ void ui_config_print_options(FILE *f)
 		   "      --theme NAME       colour theme (default, mono, light, high-contrast, ...)\n"
 		   "      --open             with -p PID: open straight on that process's screen\n"
 		   "      --blocked          open straight on the blocked tasks (every D task)\n"
+		   "      --readonly         look only: no kill, nice, affinity, poke or inject\n"
 		   "      --no-save          do not write the settings changed in the UI on quit\n");
 }
 

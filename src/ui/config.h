@@ -72,6 +72,7 @@ struct ui_config {
 	char user[64];                /* -u, "" for everyone */
 	bool open;                    /* --open: straight to the process screen */
 	bool blocked;                 /* --blocked: straight to the blocked view */
+	bool readonly;                /* --readonly: no kill, nice, affinity, poke, inject */
 	/* Lines of the file that were ignored, for the status line. */
 	char msgs[UI_CONFIG_MAX_MSGS][256]; /* escaped */
 	size_t nmsgs;

@@ -13,6 +13,17 @@
 
 enum list_mode { LIST_NORMAL, LIST_SEARCH, LIST_FILTER };
 
+/* A small set of pids (tags, folded subtrees): kept by pid, so re-sorts keep them. */
+struct list_pids {
+	pid_t *v;
+	size_t n, cap;
+};
+bool list_pids_has(const struct list_pids *s, pid_t pid);
+void list_pids_add(struct list_pids *s, pid_t pid);
+void list_pids_del(struct list_pids *s, pid_t pid);
+
+#define LIST_HSCROLL_STEP 5 /* columns per Left / Right, htop's step */
+
 /*
  * Highlighting new and dying processes (cfg.highlight, list_screen.c):
  * the refresh each task was first seen in, and the last drawn text of the
@@ -47,6 +58,13 @@ struct list_screen {
 	enum list_mode mode;
 	char search[128], filter[128];
 	bool not_found;
+	struct list_pids tags;  /* Space, c, U: kill, nice and affinity act on these */
+	struct list_pids folds; /* tree view: rows whose descendants are hidden (+ - *) */
+	size_t *hidden;         /* per shown row: descendants hidden under it */
+	bool stay_on_row;       /* F off: the selection keeps its row, not its process */
+	bool sel_chosen;        /* the user chose the selected process (its exit is reported) */
+	int hscroll;            /* Left / Right: columns scrolled off the left */
+	int line_w;             /* the widest row drawn last, for the Right limit */
 	struct list_seen *seen;
 	size_t nseen;
 	unsigned seen_refresh;

@@ -2,8 +2,11 @@
  * list_keys.c: what the keys and the mouse do on the process list: move,
  * sort (F6 menu, P M T N, I, < >, click on a column), search (/ F3),
  * filter (\ F4), tree (t F5), user filter (u), threads (H), kernel
- * threads (K), kill (k F9), renice (F7 F8), help (h ? F1), open (Enter),
- * quit (q F10). Every handler returns reaction flags for the loop.
+ * threads (K), kill (k F9), renice (F7 F8), affinity (a), tags (Space c
+ * U: those actions then act on every tagged process), tree folding (+ - *),
+ * follow (F), sideways scroll (Left Right), help (h ? F1), open (Enter),
+ * quit (q F10). --readonly refuses kill, nice and affinity, saying so.
+ * Every handler returns reaction flags for the loop.
  */
 #include <errno.h>
 #include <pwd.h>
@@ -11,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "ui/blocked.h"
 #include "ui/list.h"
@@ -29,6 +35,10 @@ static const char help_text[] =
 	"K       hide kernel threads               Z          pause / resume refreshing\n"
 	"F7 ]    nice - (more priority)            F8 [       nice + (less priority)\n"
 	"F9 k    send a signal                     C          next colour theme\n"
+	"Space   tag, move down                    c          tag with its descendants\n"
+	"U       untag all (k, F7, F8, a act on every tagged process when any are)\n"
+	"a       CPU affinity, every thread        F          follow process / stay on row\n"
+	"- + *   fold, unfold subtree; all (tree)  Left Right scroll the columns sideways\n"
 	"F1 h ?  this help                         F10 q      quit\n"
 	"F2 S    setup: meters, columns, display options, colours (saved on quit)\n"
 	"B       blocked tasks: every D task, grouped by the kernel frame it waits in\n"
@@ -78,52 +88,395 @@ static const struct {
 	{ SIGTSTP, "20 SIGTSTP" }, { SIGALRM, "14 SIGALRM" }, { SIGABRT, " 6 SIGABRT" },
 };
 
+/*
+ * The processes an action is for: every tagged one when there are tags,
+ * else the selected one. Returns how many (0: none selected), in *out
+ * (malloc'd, freed by the caller).
+ */
+static size_t action_pids(struct list_screen *ls, pid_t **out)
+{
+	*out = NULL;
+	if (ls->tags.n) {
+		*out = malloc(ls->tags.n * sizeof(**out));
+		if (!*out)
+			return 0;
+		memcpy(*out, ls->tags.v, ls->tags.n * sizeof(**out));
+		return ls->tags.n;
+	}
+	struct proc_task *t = list_selected(ls);
+	if (!t || !(*out = malloc(sizeof(**out))))
+		return 0;
+	(*out)[0] = t->pid;
+	return 1;
+}
+
+/* "12" or "3 tagged processes", for titles and messages. */
+static const char *pids_name(char *buf, size_t size, const pid_t *pids, size_t n)
+{
+	if (n == 1)
+		snprintf(buf, size, "%d", (int)pids[0]);
+	else
+		snprintf(buf, size, "%zu tagged processes", n);
+	return buf;
+}
+
+/*
+ * The end of an action over n processes: every failure is listed by pid
+ * in the status line ("12: Operation not permitted (run as root ...)"),
+ * after what went well.
+ */
+struct action_report {
+	size_t ok, failed;
+	char fails[400];
+};
+
+static void report_fail(struct action_report *r, pid_t pid, const char *why)
+{
+	size_t len = strlen(r->fails);
+	if (len + 4 < sizeof(r->fails))
+		snprintf(r->fails + len, sizeof(r->fails) - len, "%s%d: %s", r->failed ? "; " : "",
+			 (int)pid, why);
+	r->failed++;
+}
+
+static unsigned readonly_refuse(struct ui *ui, const char *what)
+{
+	ui_set_status(ui, true, "whytop runs with --readonly: %s is off", what);
+	return UI_REDRAW;
+}
+
 static unsigned kill_menu(struct list_screen *ls)
 {
 	struct ui *ui = ls->base.ui;
-	struct proc_task *t = list_selected(ls);
-	if (!t)
+	if (ui->cfg.readonly)
+		return readonly_refuse(ui, "sending signals");
+	pid_t *pids;
+	size_t n = action_pids(ls, &pids);
+	if (!n)
 		return UI_REDRAW;
-	pid_t pid = t->pid;
-	char title[96];
-	snprintf(title, sizeof(title), "Send signal to %d", (int)pid);
+	char title[96], who[48];
+	snprintf(title, sizeof(title), "Send signal to %s", pids_name(who, sizeof(who), pids, n));
 	const char *items[WT_ARRAY_SIZE(signals)];
 	for (size_t i = 0; i < WT_ARRAY_SIZE(signals); i++)
 		items[i] = signals[i].name;
 	int c = ui_dialog_menu(title, items, (int)WT_ARRAY_SIZE(signals), 0);
-	if (c < 0)
+	if (c < 0) {
+		ui_set_status(ui, false, "Cancelled: no signal sent to %s", who);
+		free(pids);
 		return UI_REDRAW;
-	if (kill(pid, signals[c].sig) < 0)
-		ui_set_status(ui, true, "Cannot send %s to %d: %s%s", signals[c].name + 3, (int)pid,
-			      strerror(errno), errno == EPERM ? " (run as root or as its owner)" : "");
+	}
+	const char *sig = signals[c].name + 3;
+	struct action_report r = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		if (kill(pids[i], signals[c].sig) == 0) {
+			r.ok++;
+			continue;
+		}
+		char why[128];
+		snprintf(why, sizeof(why), "%s%s", strerror(errno),
+			 errno == EPERM ? " (run as root or as its owner)" : "");
+		report_fail(&r, pids[i], why);
+	}
+	if (!r.failed)
+		ui_set_status(ui, false, "Sent %s to %s", sig, who);
+	else if (n == 1)
+		ui_set_status(ui, true, "Cannot send %s to %s", sig, r.fails);
 	else
-		ui_set_status(ui, false, "Sent %s to %d", signals[c].name + 3, (int)pid);
+		ui_set_status(ui, true, "Sent %s to %zu of %zu; cannot to %s", sig, r.ok, n, r.fails);
+	free(pids);
 	return UI_RESCAN | UI_REDRAW;
 }
 
 static unsigned renice(struct list_screen *ls, int delta)
 {
 	struct ui *ui = ls->base.ui;
+	if (ui->cfg.readonly)
+		return readonly_refuse(ui, "changing priorities");
+	pid_t *pids;
+	size_t n = action_pids(ls, &pids);
+	if (!n)
+		return UI_REDRAW;
+	struct action_report r = { 0 };
+	int last = 0;
+	for (size_t i = 0; i < n; i++) {
+		pid_t pid = pids[i];
+		char why[160];
+		errno = 0;
+		int cur = getpriority(PRIO_PROCESS, (id_t)pid);
+		if (cur == -1 && errno) {
+			snprintf(why, sizeof(why), "cannot read its nice value: %s", strerror(errno));
+			report_fail(&r, pid, why);
+			continue;
+		}
+		int want = cur + delta;
+		if (want < -20 || want > 19) {
+			r.ok++; /* already at the end of the range: nothing to do */
+			last = cur;
+			continue;
+		}
+		if (setpriority(PRIO_PROCESS, (id_t)pid, want) < 0) {
+			snprintf(why, sizeof(why), "cannot renice to %d: %s%s", want, strerror(errno),
+				 errno == EACCES || errno == EPERM ? " (lowering nice needs root)"
+								   : "");
+			report_fail(&r, pid, why);
+			continue;
+		}
+		r.ok++;
+		last = want;
+	}
+	if (n == 1 && r.failed)
+		ui_set_status(ui, true, "Cannot renice %s", r.fails);
+	else if (n == 1)
+		ui_set_status(ui, false, "Nice of %d is now %d", (int)pids[0], last);
+	else if (r.failed)
+		ui_set_status(ui, true, "Reniced %zu of %zu tagged processes; %s", r.ok, n, r.fails);
+	else
+		ui_set_status(ui, false, "Nice %s by %d for %zu tagged processes",
+			      delta < 0 ? "lowered" : "raised", delta < 0 ? -delta : delta, n);
+	free(pids);
+	return UI_RESCAN | UI_REDRAW;
+}
+
+/*
+ * Set the CPU affinity of every thread of pid (sched_setaffinity is per
+ * thread: /proc/PID/task lists them). 0 or -errno with a sentence in err.
+ */
+static int affinity_set(pid_t pid, const cpu_set_t *set, size_t size, struct wt_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return wt_err_set(err, errno, "cannot list the threads of %d: %s", (int)pid,
+				  strerror(errno));
+	int r = 0, nset = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		long tid;
+		if (e->d_name[0] == '.' || wt_parse_long(e->d_name, 1, 0x7fffffff, &tid))
+			continue;
+		if (sched_setaffinity((pid_t)tid, size, set) == 0) {
+			nset++;
+			continue;
+		}
+		if (errno == ESRCH) /* the thread ended meanwhile */
+			continue;
+		int e2 = errno;
+		r = wt_err_set(err, e2, "thread %ld: %s%s", tid, strerror(e2),
+			       e2 == EPERM    ? " (run as root or as its owner)"
+			       : e2 == EINVAL ? " (none of the CPUs allowed is online)"
+					      : "");
+		break;
+	}
+	closedir(d);
+	if (!r && !nset)
+		r = wt_err_set(err, ESRCH, "it has exited");
+	return r;
+}
+
+static unsigned affinity_menu(struct list_screen *ls)
+{
+	struct ui *ui = ls->base.ui;
+	if (ui->cfg.readonly)
+		return readonly_refuse(ui, "changing CPU affinity");
+	pid_t *pids;
+	size_t n = action_pids(ls, &pids);
+	if (!n)
+		return UI_REDRAW;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	if (ncpu < 1)
+		ncpu = 1;
+	if (ncpu > 1024)
+		ncpu = 1024;
+	size_t size = CPU_ALLOC_SIZE(ncpu);
+	cpu_set_t *set = CPU_ALLOC(ncpu);
+	char **items = calloc((size_t)ncpu, sizeof(*items));
+	bool *on = calloc((size_t)ncpu, sizeof(*on));
+	char who[48], title[96];
+	pids_name(who, sizeof(who), pids, n);
+	unsigned ret = UI_REDRAW;
+	if (!set || !items || !on)
+		goto out;
+	CPU_ZERO_S(size, set);
+	/* The boxes start as the first process's affinity. */
+	if (sched_getaffinity(pids[0], size, set) < 0) {
+		ui_set_status(ui, true, "Cannot read the CPU affinity of %d: %s", (int)pids[0],
+			      strerror(errno));
+		goto out;
+	}
+	for (long i = 0; i < ncpu; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "CPU %ld", i);
+		items[i] = strdup(name);
+		if (!items[i])
+			goto out;
+		on[i] = CPU_ISSET_S((size_t)i, size, set);
+	}
+	snprintf(title, sizeof(title), "CPUs of %s", who);
+	if (!ui_dialog_checks(title, (const char *const *)items, (int)ncpu, on)) {
+		ui_set_status(ui, false, "Cancelled: the CPU affinity of %s is unchanged", who);
+		goto out;
+	}
+	CPU_ZERO_S(size, set);
+	int nchosen = 0;
+	for (long i = 0; i < ncpu; i++)
+		if (on[i]) {
+			CPU_SET_S((size_t)i, size, set);
+			nchosen++;
+		}
+	if (!nchosen) {
+		ui_set_status(ui, true, "No CPU chosen: a process needs at least one (Space ticks a CPU)");
+		goto out;
+	}
+	struct action_report r = { 0 };
+	for (size_t i = 0; i < n; i++) {
+		struct wt_err err;
+		wt_err_clear(&err);
+		if (affinity_set(pids[i], set, size, &err) < 0)
+			report_fail(&r, pids[i], err.msg);
+		else
+			r.ok++;
+	}
+	if (!r.failed)
+		ui_set_status(ui, false, "CPU affinity of %s set on every thread (%d CPU%s)", who,
+			      nchosen, nchosen == 1 ? "" : "s");
+	else if (n == 1)
+		ui_set_status(ui, true, "Cannot set the CPU affinity of %s", r.fails);
+	else
+		ui_set_status(ui, true, "CPU affinity set for %zu of %zu; cannot for %s", r.ok, n,
+			      r.fails);
+	ret = UI_RESCAN | UI_REDRAW;
+out:
+	for (long i = 0; items && i < ncpu; i++)
+		free(items[i]);
+	free(items);
+	free(on);
+	if (set)
+		CPU_FREE(set);
+	free(pids);
+	return ret;
+}
+
+/* Space: tag or untag the selected process and move down (htop's habit). */
+static unsigned tag_key(struct list_screen *ls)
+{
 	struct proc_task *t = list_selected(ls);
 	if (!t)
 		return UI_REDRAW;
-	errno = 0;
-	int cur = getpriority(PRIO_PROCESS, (id_t)t->pid);
-	if (cur == -1 && errno) {
-		ui_set_status(ui, true, "Cannot read the nice value of %d: %s", (int)t->pid,
-			      strerror(errno));
+	if (list_pids_has(&ls->tags, t->pid))
+		list_pids_del(&ls->tags, t->pid);
+	else
+		list_pids_add(&ls->tags, t->pid);
+	ui_list_key(&ls->list, KEY_DOWN);
+	list_sync_sel(ls);
+	return UI_REDRAW;
+}
+
+/* True if pid is in the table and one of its tasks has it as parent. */
+static bool has_children(struct proc_table *t, pid_t pid)
+{
+	size_t n = proc_table_count(t);
+	for (size_t i = 0; i < n; i++) {
+		const struct proc_task *c = proc_table_get(t, i);
+		if (c->ppid == pid && c->pid != pid)
+			return true;
+	}
+	return false;
+}
+
+/* c: tag the selected process and all its descendants (by parent pid, whatever the view). */
+static unsigned tag_tree_key(struct list_screen *ls)
+{
+	struct proc_table *t = ls->base.ui->table;
+	struct proc_task *sel = list_selected(ls);
+	if (!sel)
+		return UI_REDRAW;
+	struct list_pids tree = { 0 };
+	list_pids_add(&tree, sel->pid);
+	size_t n = proc_table_count(t), before;
+	do {
+		before = tree.n;
+		for (size_t i = 0; i < n; i++) {
+			const struct proc_task *c = proc_table_get(t, i);
+			if (!list_pids_has(&tree, c->pid) &&
+			    (list_pids_has(&tree, c->ppid) ||
+			     (c->is_thread && list_pids_has(&tree, c->tgid))))
+				list_pids_add(&tree, c->pid);
+		}
+	} while (tree.n != before);
+	for (size_t i = 0; i < tree.n; i++)
+		list_pids_add(&ls->tags, tree.v[i]);
+	ui_set_status(ls->base.ui, false, "Tagged %d and its %zu descendant%s (U untags all)",
+		      (int)sel->pid, tree.n - 1, tree.n == 2 ? "" : "s");
+	free(tree.v);
+	return UI_REDRAW;
+}
+
+/* + - *: fold and unfold subtrees of the tree view. */
+static unsigned fold_key(struct list_screen *ls, int key)
+{
+	struct ui *ui = ls->base.ui;
+	if (!ui->cfg.tree) {
+		ui_set_status(ui, false, "Folding works in the tree view: t or F5 shows it");
 		return UI_REDRAW;
 	}
-	int want = cur + delta;
-	if (want < -20 || want > 19)
+	struct proc_task *sel = list_selected(ls);
+	if (key == '*') {
+		if (ls->folds.n) {
+			ls->folds.n = 0;
+			ui_set_status(ui, false, "Every subtree unfolded");
+		} else {
+			size_t n = proc_table_count(ui->table);
+			for (size_t i = 0; i < n; i++) {
+				const struct proc_task *c = proc_table_get(ui->table, i);
+				if (c->depth > 0 && c->ppid > 0 && proc_table_find(ui->table, c->ppid))
+					list_pids_add(&ls->folds, c->ppid);
+			}
+			ui_set_status(ui, false, "Every subtree folded (* unfolds them all)");
+		}
+	} else if (!sel) {
 		return UI_REDRAW;
-	if (setpriority(PRIO_PROCESS, (id_t)t->pid, want) < 0)
-		ui_set_status(ui, true, "Cannot renice %d to %d: %s%s", (int)t->pid, want,
-			      strerror(errno),
-			      errno == EACCES || errno == EPERM ? " (lowering nice needs root)" : "");
+	} else if (key == '-') {
+		if (!has_children(ui->table, sel->pid)) {
+			ui_set_status(ui, false, "%d has no children to fold", (int)sel->pid);
+			return UI_REDRAW;
+		}
+		list_pids_add(&ls->folds, sel->pid);
+	} else {
+		list_pids_del(&ls->folds, sel->pid);
+	}
+	list_rebuild(ls);
+	return UI_REDRAW;
+}
+
+/* F: the selection follows its process (whytop's default), or stays on its row (htop's). */
+static unsigned follow_key(struct list_screen *ls)
+{
+	ls->stay_on_row = !ls->stay_on_row;
+	list_sync_sel(ls);
+	ls->sel_chosen = true;
+	if (ls->stay_on_row)
+		ui_set_status(ls->base.ui, false,
+			      "The selection stays on its row as processes move (F: follow the "
+			      "process)");
 	else
-		ui_set_status(ui, false, "Nice of %d is now %d", (int)t->pid, want);
-	return UI_RESCAN | UI_REDRAW;
+		ui_set_status(ls->base.ui, false,
+			      "The selection follows process %d as rows move (F: stay on the row)",
+			      (int)ls->sel_pid);
+	return UI_REDRAW;
+}
+
+/* Left / Right: scroll the rows and their header sideways, a step at a time. */
+static unsigned hscroll_key(struct list_screen *ls, int dir)
+{
+	if (dir < 0) {
+		ls->hscroll = ls->hscroll > LIST_HSCROLL_STEP ? ls->hscroll - LIST_HSCROLL_STEP : 0;
+		return UI_REDRAW;
+	}
+	/* Not past the widest row drawn: its end stays on the screen. */
+	if (ls->line_w - ls->hscroll > COLS)
+		ls->hscroll += LIST_HSCROLL_STEP;
+	return UI_REDRAW;
 }
 
 static unsigned user_menu(struct list_screen *ls)
@@ -271,6 +624,7 @@ static unsigned mouse_key(struct list_screen *ls)
 		if (r < ls->nrows) {
 			ls->list.sel = r;
 			list_sync_sel(ls);
+			ls->sel_chosen = true;
 			if (m->bstate & BUTTON1_DOUBLE_CLICKED)
 				return open_selected(ls, false);
 		}
@@ -300,6 +654,7 @@ unsigned list_key(struct screen *s, int key)
 		return line_key(ls, key);
 	if (ui_list_key(&ls->list, key)) {
 		list_sync_sel(ls);
+		ls->sel_chosen = true;
 		return UI_REDRAW;
 	}
 	switch (key) {
@@ -383,6 +738,27 @@ unsigned list_key(struct screen *s, int key)
 	case 'S':
 		ui_push(ui, setup_screen_new(ui));
 		return UI_RELAYOUT | UI_REDRAW;
+	case 'a':
+		return affinity_menu(ls);
+	case ' ':
+		return tag_key(ls);
+	case 'c':
+		return tag_tree_key(ls);
+	case 'U':
+		ls->tags.n = 0;
+		ui_set_status(ui, false, "No process is tagged now");
+		return UI_REDRAW;
+	case '+':
+	case '=':
+	case '-':
+	case '*':
+		return fold_key(ls, key);
+	case 'F':
+		return follow_key(ls);
+	case KEY_LEFT:
+		return hscroll_key(ls, -1);
+	case KEY_RIGHT:
+		return hscroll_key(ls, 1);
 	case 'B':
 		ui_push(ui, blocked_screen_new(ui));
 		return UI_RELAYOUT | UI_REDRAW;

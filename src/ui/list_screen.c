@@ -1,12 +1,16 @@
 /*
  * list_screen.c: the process list, whytop's first screen: the header
  * meters, the column header (click to sort), the rows, the key bar. The
- * selection follows the same task across refreshes (by pid, not by row).
+ * selection follows the same task across refreshes (by pid, not by row)
+ * unless F asked it to stay on its row. Tags and folded subtrees are kept
+ * by pid; the rows scroll left and right as one line with their header.
  * Keys that open menus or act on a process live in list_keys.c.
  * With highlight_changes, a process that appeared is drawn in new_task's
  * colours for LIST_NEW_REFRESHES refreshes, and the row of one that exited
  * stays where it was, in dying_task's colours, for LIST_DYING_REFRESHES.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,6 +32,54 @@ static bool task_matches(const struct proc_task *t, const char *text)
 	if (t->cmdline && strcasestr(t->cmdline, text))
 		return true;
 	return t->comm && strcasestr(t->comm, text);
+}
+
+bool list_pids_has(const struct list_pids *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == pid)
+			return true;
+	return false;
+}
+
+void list_pids_add(struct list_pids *s, pid_t pid)
+{
+	if (list_pids_has(s, pid))
+		return;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		pid_t *v = realloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = pid;
+}
+
+void list_pids_del(struct list_pids *s, pid_t pid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i] == pid) {
+			s->v[i] = s->v[--s->n];
+			return;
+		}
+}
+
+/* A task that has exited: not in the table and kill(2) does not know it either. */
+static bool task_gone(struct proc_table *t, pid_t pid)
+{
+	return !proc_table_find(t, pid) && kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+/* Tags and folds of processes that exited go with them (the pid may come back as another). */
+static void prune_pids(struct proc_table *t, struct list_pids *s)
+{
+	for (size_t i = 0; i < s->n;)
+		if (task_gone(t, s->v[i]))
+			s->v[i] = s->v[--s->n];
+		else
+			i++;
 }
 
 static int seen_cmp(const void *a, const void *b)
@@ -104,7 +156,7 @@ static bool list_is_new(const struct list_screen *ls, pid_t pid)
 }
 
 /* Dying rows back in place: under the row that was above them. */
-static void list_place_ghosts(struct list_screen *ls)
+static void list_place_ghosts(struct list_screen *ls, size_t *sel)
 {
 	struct proc_table *t = ls->base.ui->table;
 	for (size_t g = 0; g < ls->nghosts; g++) {
@@ -121,50 +173,87 @@ static void list_place_ghosts(struct list_screen *ls)
 		if (ls->ghosts[g].after && at == 0)
 			continue; /* the row above is gone or filtered out too */
 		memmove(&ls->rows[at + 1], &ls->rows[at], (ls->nrows - at) * sizeof(*ls->rows));
+		memmove(&ls->hidden[at + 1], &ls->hidden[at], (ls->nrows - at) * sizeof(*ls->hidden));
 		ls->rows[at] = LIST_GHOST | g;
+		ls->hidden[at] = 0;
 		ls->nrows++;
-		if (ls->list.sel >= at && ls->nrows > 1)
-			ls->list.sel++; /* the selection stays on its task */
+		if (*sel != (size_t)-1 && *sel >= at)
+			(*sel)++; /* the selection stays on its task */
 	}
 }
 
-/* Rebuild the visible rows after a refresh, re-sort or filter change. */
+/*
+ * Rebuild the visible rows after a refresh, re-sort or filter change. In
+ * the tree view the rows under a folded one are left out (the table is in
+ * tree order: a subtree is the run of deeper rows after its root) and
+ * counted in hidden[].
+ */
 void list_rebuild(struct list_screen *ls)
 {
-	struct proc_table *t = ls->base.ui->table;
-	if (ls->base.ui->refreshes != ls->seen_refresh)
+	struct ui *ui = ls->base.ui;
+	struct proc_table *t = ui->table;
+	if (ui->refreshes != ls->seen_refresh)
 		list_track(ls);
-	size_t n = proc_table_count(t) + ls->nghosts;
-	if (n > ls->caprows) {
-		size_t *r = realloc(ls->rows, n * sizeof(*r));
+	size_t n = proc_table_count(t), cap = n + ls->nghosts;
+	if (cap > ls->caprows) {
+		size_t *r = realloc(ls->rows, cap * sizeof(*r));
 		if (!r)
 			return;
 		ls->rows = r;
-		ls->caprows = n;
+		size_t *h = realloc(ls->hidden, cap * sizeof(*h));
+		if (!h)
+			return;
+		ls->hidden = h;
+		ls->caprows = cap;
 	}
+	prune_pids(t, &ls->tags);
+	prune_pids(t, &ls->folds);
 	ls->nrows = 0;
 	size_t sel = (size_t)-1;
-	for (size_t i = 0; i < n - ls->nghosts; i++) {
+	int fold_depth = -1; /* skipping the rows deeper than this */
+	size_t folded = 0;   /* the row they are hidden under */
+	for (size_t i = 0; i < n; i++) {
 		const struct proc_task *task = proc_table_get(t, i);
+		if (fold_depth >= 0) {
+			if (task->depth > fold_depth) {
+				ls->hidden[folded]++;
+				continue;
+			}
+			fold_depth = -1;
+		}
 		if (!task_matches(task, ls->filter))
 			continue;
 		if (task->pid == ls->sel_pid)
 			sel = ls->nrows;
+		ls->hidden[ls->nrows] = 0;
+		if (ui->cfg.tree && ls->folds.n && list_pids_has(&ls->folds, task->pid)) {
+			fold_depth = task->depth;
+			folded = ls->nrows;
+		}
 		ls->rows[ls->nrows++] = i;
 	}
-	if (sel != (size_t)-1)
-		ls->list.sel = sel;
-	list_place_ghosts(ls);
+	list_place_ghosts(ls, &sel);
 	ls->list.n = ls->nrows;
-	if (sel != (size_t)-1) {
+	if (sel != (size_t)-1 && !ls->stay_on_row) {
+		ls->list.sel = sel;
 		ui_list_clamp(&ls->list);
 		return;
 	}
 	/*
-	 * The selected task is gone (the table lists /proc on every refresh,
-	 * so a live task is never missing): keep the row position and follow
-	 * the task now in it.
+	 * The selected task is not shown, or F asked the selection to stay on
+	 * its row: keep the row position and follow the task now in it. When
+	 * the followed process has exited, say so.
 	 */
+	if (sel == (size_t)-1 && !ls->stay_on_row && ls->sel_chosen && ls->sel_pid > 0 &&
+	    task_gone(t, ls->sel_pid)) {
+		/* Not over a message not yet read ("Sent SIGKILL to ..." says it already). */
+		if (!ui->status[0])
+			ui_set_status(ui, false,
+				      "The followed process %d has exited: the selection moved to "
+				      "the row in its place",
+				      (int)ls->sel_pid);
+		ls->sel_chosen = false; /* the next one was not chosen */
+	}
 	ui_list_clamp(&ls->list);
 	list_sync_sel(ls);
 }
@@ -192,6 +281,7 @@ bool list_search(struct list_screen *ls, const char *text, size_t start)
 			continue;
 		if (task_matches(proc_table_get(ls->base.ui->table, ls->rows[r]), text)) {
 			ls->list.sel = r;
+			ls->sel_chosen = true;
 			ui_list_clamp(&ls->list);
 			list_sync_sel(ls);
 			return true;
@@ -236,14 +326,47 @@ static void command_basename(char *cell)
 		memmove(cell, slash + 1, strlen(slash + 1) + 1);
 }
 
-static void draw_row(struct list_screen *ls, int y, const struct proc_task *t, bool selected)
+/*
+ * ui_put at column vx of the whole line, which is scrolled hscroll columns
+ * to the left (Left / Right): the part left of the screen is skipped.
+ * Returns the columns s takes in the line (maxw at most when maxw >= 0).
+ */
+static int hput(struct list_screen *ls, int y, int vx, int maxw, int attr, const char *s)
+{
+	int w = ui_text_width(s, strlen(s));
+	if (maxw >= 0 && w > maxw)
+		w = maxw;
+	int x = vx - ls->hscroll;
+	if (x >= COLS || x + w <= 0)
+		return w;
+	int skip = 0;
+	while (x + skip < 0 && *s) {
+		size_t k = 1;
+		while (s[k] && (s[k] & 0xc0) == 0x80)
+			k++;
+		skip += ui_text_width(s, k);
+		s += k;
+	}
+	if (maxw >= 0)
+		maxw -= skip;
+	if (maxw != 0)
+		ui_put(stdscr, y, x + skip, maxw, attr, s);
+	return w;
+}
+
+static void draw_row(struct list_screen *ls, int y, size_t row, bool selected)
 {
 	struct ui *ui = ls->base.ui;
+	const struct proc_task *t = proc_table_get(ui->table, ls->rows[row]);
 	const struct proc_sysinfo *si = proc_table_sysinfo(ui->table);
-	int base = row_attr(t, selected, ui->cfg.highlight && list_is_new(ls, t->pid));
+	bool tagged = ls->tags.n && list_pids_has(&ls->tags, t->pid);
+	/* Tagged rows: the match colour, and a mark that needs no colour (below). */
+	int base = tagged && !selected ? ui_attr(UI_E_MATCH)
+				       : row_attr(t, selected,
+						  ui->cfg.highlight && list_is_new(ls, t->pid));
 	int x = 0;
 	ui_fill(stdscr, y, 0, base);
-	for (size_t i = 0; i < ui->cfg.ncols && x < COLS; i++) {
+	for (size_t i = 0; i < ui->cfg.ncols; i++) {
 		enum proc_col c = ui->cfg.cols[i];
 		const struct proc_col_info *ci = &proc_columns[c];
 		char cell[1024];
@@ -251,29 +374,39 @@ static void draw_row(struct list_screen *ls, int y, const struct proc_task *t, b
 		if (c == PROC_COL_COMMAND && ui->cfg.basename && !t->is_kthread)
 			command_basename(cell);
 		int a = base;
-		if (!selected && c == PROC_COL_STATE && t->state == 'R')
+		if (!selected && !tagged && c == PROC_COL_STATE && t->state == 'R')
 			a = ui_attr(UI_E_STATE_R);
-		if (!selected && c == PROC_COL_STATE && t->state == 'D')
+		if (!selected && !tagged && c == PROC_COL_STATE && t->state == 'D')
 			a = ui_attr(UI_E_STATE_D);
 		if (ci->width == 0) {
-			/* The last, free-width column: tree branches first. */
+			/* The last, free-width column: tag mark, tree branches, fold count. */
+			if (tagged)
+				x += hput(ls, y, x, -1, base, "* ");
 			if (ui->cfg.tree && t->depth > 0) {
 				char pre[256] = "";
 				int d = t->depth - 1 < 60 ? t->depth - 1 : 60;
 				for (int k = 0; k < d; k++)
 					strcat(pre, "  ");
 				strcat(pre, t->last_child ? "`- " : "|- ");
-				x += ui_put(stdscr, y, x, -1, selected ? base : ui_attr(UI_E_DIM), pre);
+				x += hput(ls, y, x, -1, selected || tagged ? base : ui_attr(UI_E_DIM), pre);
 			}
-			x += ui_put(stdscr, y, x, -1, a, cell);
+			if (ls->hidden[row]) {
+				char fold[32];
+				snprintf(fold, sizeof(fold), "[+%zu] ", ls->hidden[row]);
+				x += hput(ls, y, x, -1, selected || tagged ? base : ui_attr(UI_E_DIM),
+					  fold);
+			}
+			x += hput(ls, y, x, -1, a, cell);
 			break;
 		}
 		int len = (int)strlen(cell), pad = ci->width - len;
 		if (pad < 0)
 			pad = 0;
-		ui_put(stdscr, y, x + (ci->right ? pad : 0), ci->width, a, cell);
+		hput(ls, y, x + (ci->right ? pad : 0), ci->width - (ci->right ? pad : 0), a, cell);
 		x += ci->width + 1;
 	}
+	if (x > ls->line_w)
+		ls->line_w = x;
 }
 
 static void draw_col_header(struct list_screen *ls, int y)
@@ -288,13 +421,13 @@ static void draw_col_header(struct list_screen *ls, int y)
 		bool sorted = c == ui->cfg.sort_col;
 		snprintf(title, sizeof(title), "%s%s", ci->title,
 			 sorted && !ui->cfg.tree ? (ui->cfg.sort_desc ? "v" : "^") : "");
-		int w = ci->width ? ci->width : COLS - x;
+		int w = ci->width ? ci->width : COLS + ls->hscroll - x;
 		int len = (int)strlen(title), pad = w - len > 0 ? w - len : 0;
-		ls->col_x[i] = x;
-		ui_put(stdscr, y, x + (ci->right ? pad : 0), w,
-		       sorted ? ui_attr(UI_E_COLUMN_SORTED) : a, title);
+		ls->col_x[i] = x - ls->hscroll;
+		hput(ls, y, x + (ci->right ? pad : 0), w - (ci->right ? pad : 0),
+		     sorted ? ui_attr(UI_E_COLUMN_SORTED) : a, title);
 		x += w + 1;
-		if (x >= COLS)
+		if (x - ls->hscroll >= COLS)
 			break;
 	}
 	ls->col_x[ui->cfg.ncols] = COLS;
@@ -321,13 +454,26 @@ static void draw_bottom(struct list_screen *ls)
 		return;
 	}
 	ui_draw_bottom(ui, list_keys_bar);
-	if (!ui->status[0] && ls->filter[0]) {
-		char f[160];
-		snprintf(f, sizeof(f), " [filter: %s] ", ls->filter);
-		int w = (int)strlen(f);
-		if (w < COLS / 2)
-			ui_put(stdscr, y, COLS - w - (ui->paused ? 9 : 0), w, ui_attr(UI_E_MATCH), f);
+	if (ui->status[0])
+		return;
+	/* At the right end: the filter, the tags, and what the selection follows (F). */
+	char f[256];
+	int n = 0;
+	if (ls->filter[0])
+		n += snprintf(f + n, sizeof(f) - (size_t)n, " [filter: %.128s]", ls->filter);
+	if (ls->tags.n)
+		n += snprintf(f + n, sizeof(f) - (size_t)n, " [%zu tagged]", ls->tags.n);
+	snprintf(f + n, sizeof(f) - (size_t)n, " [%s] ",
+		 ls->stay_on_row ? "F: stays on the row" : "F: follows the process");
+	int w = (int)strlen(f);
+	const char *shown = f;
+	/* A long filter gives way: what F does stays on the bar. */
+	if (w >= COLS / 2 && ls->filter[0]) {
+		shown = strrchr(f, '[') - 1;
+		w = (int)strlen(shown);
 	}
+	if (w < COLS / 2)
+		ui_put(stdscr, y, COLS - w - (ui->paused ? 9 : 0), w, ui_attr(UI_E_MATCH), shown);
 }
 
 /* What row y shows now, kept for when its task exits (highlight_changes). */
@@ -380,6 +526,7 @@ static void list_draw(struct screen *s)
 			why = "This user has no processes (u: all users)";
 		ui_put(stdscr, ls->list_y0 + 1, 2, -1, ui_attr(UI_E_DIM), why);
 	}
+	ls->line_w = 0;
 	ls->ndrawn = 0;
 	for (int i = 0; i < h; i++) {
 		size_t r = ls->list.top + (size_t)i;
@@ -392,9 +539,8 @@ static void list_draw(struct screen *s)
 			ui_put(stdscr, ls->list_y0 + i, 0, COLS, a, ls->ghosts[idx & ~LIST_GHOST].row.text);
 			continue;
 		}
-		struct proc_task *t = proc_table_get(ui->table, idx);
-		draw_row(ls, ls->list_y0 + i, t, r == ls->list.sel);
-		list_note_drawn(ls, ls->list_y0 + i, t->pid);
+		draw_row(ls, ls->list_y0 + i, r, r == ls->list.sel);
+		list_note_drawn(ls, ls->list_y0 + i, proc_table_get(ui->table, idx)->pid);
 	}
 	draw_bottom(ls);
 }
@@ -420,6 +566,9 @@ static void list_destroy(struct screen *s)
 {
 	struct list_screen *ls = (struct list_screen *)s;
 	free(ls->rows);
+	free(ls->hidden);
+	free(ls->tags.v);
+	free(ls->folds.v);
 	free(ls->seen);
 	free(ls->drawn);
 	free(ls->ghosts);

@@ -485,6 +485,7 @@ struct screen *proc_screen_new(struct ui *ui, pid_t pid)
 	ps->ctx.pid = pid;
 	ps->ctx.selected_frame = -1;
 	ps->ctx.delay_ms = (unsigned)ui->cfg.delay_tenths * 100;
+	ps->ctx.readonly = ui->cfg.readonly;
 	ps->ctx.screen = ps;
 	const struct proc_task *t = proc_table_find(ui->table, pid);
 	snprintf(ps->comm, sizeof(ps->comm), "%s", t && t->comm ? t->comm : "?");

@@ -326,8 +326,10 @@ static unsigned sclog_inject_key(struct sclog *l, struct tab_ctx *ctx, size_t po
 	char text[400];
 	if (l->inj_on) {
 		snprintf(text, sizeof(text), "Stop injecting (%s)?", l->inj_desc);
-		if (!ui_dialog_confirm("Fault injection", text))
+		if (!ui_dialog_confirm("Fault injection", text)) {
+			tab_status(ctx, "Cancelled: still injecting (%s)", l->inj_desc);
 			return UI_REDRAW;
+		}
 		l->inj_on = false;
 		sclog_start(l, ctx, l->tid);
 		if (l->error[0])
@@ -357,8 +359,10 @@ static unsigned sclog_inject_key(struct sclog *l, struct tab_ctx *ctx, size_t po
 	for (int i = 0; i < n; i++)
 		items[i] = sclog_errnos[row].errnos[i];
 	int c = ui_dialog_menu(title, items, n, 0);
-	if (c < 0)
+	if (c < 0) {
+		tab_status(ctx, "Cancelled: no fault injected");
 		return UI_REDRAW;
+	}
 	struct trace_inject in;
 	struct wt_err err;
 	wt_err_clear(&err);
@@ -374,8 +378,10 @@ static unsigned sclog_inject_key(struct sclog *l, struct tab_ctx *ctx, size_t po
 		 "calls meanwhile (ptrace). Inject?",
 		 t->name, l->tid ? "thread" : "process", (int)(l->tid ? l->tid : ctx->pid),
 		 items[c], strerror(in.error));
-	if (!ui_dialog_confirm("Fault injection", text))
+	if (!ui_dialog_confirm("Fault injection", text)) {
+		tab_status(ctx, "Cancelled: no fault injected");
 		return UI_REDRAW;
+	}
 	l->inj = in;
 	l->inj_on = true;
 	snprintf(l->inj_desc, sizeof(l->inj_desc), "%s fails with %s", t->name, items[c]);
@@ -461,6 +467,10 @@ unsigned sclog_key(struct sclog *l, struct tab_ctx *ctx, int key)
 						  : "No more stacks");
 		return UI_REDRAW;
 	case 'i':
+		if (ctx->readonly) {
+			tab_error(ctx, "whytop runs with --readonly: injecting faults is off");
+			return UI_REDRAW;
+		}
 		return sclog_inject_key(l, ctx, pos);
 	case KEY_END:
 		l->sel = 0;

@@ -58,6 +58,7 @@ struct tab_ctx {
 	unsigned delay_ms;     /* the refresh interval */
 	bool process_gone;     /* the process has exited (set by the screen) */
 	bool open_log;         /* the Syscalls tab opens on its live log (the list's `s`) */
+	bool readonly;         /* --readonly: no poke, no inject */
 	/*
 	 * Catching crashes (the screen's X): armed, and once the process
 	 * crashed, the report as text (the Overview and Stack tabs show it

@@ -451,10 +451,11 @@ static unsigned lt_edit(struct tab_ctx *ctx, struct lt_state *st)
 	snprintf(title, sizeof(title), "Poke %.50s", v->path);
 	snprintf(text, sizeof(text), "New value for %s (%s):", v->path, v->type);
 	int picked = v->choices ? lt_pick_choice(title, v, value, sizeof(value)) : 0;
-	if (picked < 0)
+	if (picked < 0 ||
+	    (picked == 0 && (!ui_dialog_input(title, text, value, sizeof(value)) || !value[0]))) {
+		tab_status(ctx, "Cancelled: %s was not poked", v->path);
 		return UI_REDRAW;
-	if (picked == 0 && (!ui_dialog_input(title, text, value, sizeof(value)) || !value[0]))
-		return UI_REDRAW;
+	}
 	snprintf(text, sizeof(text),
 		 "Write %s into %s (%s)?\n"
 		 "old value: %s\n"
@@ -463,8 +464,10 @@ static unsigned lt_edit(struct tab_ctx *ctx, struct lt_state *st)
 		 "The value is read back, then the thread is watched for %d ms.",
 		 value, v->path, v->type, v->value ? v->value : "?", value, v->where, st->lf.index,
 		 st->fname, (int)st->lf.tid, LT_WATCH_MS);
-	if (!ui_dialog_confirm("Confirm poke", text))
+	if (!ui_dialog_confirm("Confirm poke", text)) {
+		tab_status(ctx, "Cancelled: %s was not poked", v->path);
 		return UI_REDRAW;
+	}
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return UI_REDRAW;
@@ -491,8 +494,10 @@ static unsigned lt_undo(struct tab_ctx *ctx, struct lt_state *st)
 	}
 	snprintf(text, sizeof(text), "Write %s back into %s?\n(it is %s now; %s)",
 		 st->last.old_value, st->last.path, st->last.new_value, st->last.where);
-	if (!ui_dialog_confirm("Undo poke", text))
+	if (!ui_dialog_confirm("Undo poke", text)) {
+		tab_status(ctx, "Cancelled: %s keeps its poked value", st->last.path);
 		return UI_REDRAW;
+	}
 	j = calloc(1, sizeof(*j));
 	if (!j)
 		return UI_REDRAW;
@@ -516,9 +521,12 @@ static unsigned lt_key(struct tab_ctx *ctx, void *state, int key)
 	case KEY_ENTER:
 		return lt_toggle(ctx, st);
 	case 'e':
-		return lt_edit(ctx, st);
 	case 'u':
-		return lt_undo(ctx, st);
+		if (ctx->readonly) {
+			tab_error(ctx, "whytop runs with --readonly: poking variables is off");
+			return UI_REDRAW;
+		}
+		return key == 'e' ? lt_edit(ctx, st) : lt_undo(ctx, st);
 	case 'r':
 		lt_read(ctx, st);
 		return UI_REDRAW;

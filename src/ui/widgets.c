@@ -1,6 +1,7 @@
 /*
  * widgets.c: a list with selection (scrolling over rows the caller draws),
- * the same list as a scrolled text view, and modal dialogs (text input, yes/no, menu, message). Dialogs draw in
+ * the same list as a scrolled text view, and modal dialogs (text input, yes/no, menu, tick
+ * boxes, message). In every dialog Enter activates what is highlighted and Esc cancels. Dialogs draw in
  * their own window over the current screen and read keys until answered,
  * cancelled, or the terminal goes away; the caller redraws afterwards.
  */
@@ -296,7 +297,13 @@ bool ui_dialog_confirm(const char *title, const char *text)
 		int y = th + 2;
 		ui_put(win, y, 2, -1, yes ? ui_attr(UI_E_SELECTED) : ui_attr(UI_E_DIALOG), "[ Yes ]");
 		ui_put(win, y, 12, -1, yes ? ui_attr(UI_E_DIALOG) : ui_attr(UI_E_SELECTED), "[ No ]");
-		ui_put(win, y, 21, w - 23, ui_attr(UI_E_DIM), "y / n");
+		/* Say what Enter does: it activates the highlighted button. */
+		ui_fill(win, y, 21, ui_attr(UI_E_DIALOG));
+		ui_put(win, y, 21, w - 23, ui_attr(UI_E_DIM),
+		       yes ? "Enter: yes  Tab: move  Esc: no" : "Enter: no  Tab: move  y: yes");
+		wattr_on(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+		mvwaddch(win, y, w - 1, ACS_VLINE);
+		wattr_off(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
 		wrefresh(win);
 		int key = dialog_key(win);
 		if (key == 'y' || key == 'Y') {
@@ -307,7 +314,7 @@ bool ui_dialog_confirm(const char *title, const char *text)
 			yes = false;
 			break;
 		}
-		if (key == KEY_LEFT || key == KEY_RIGHT || key == '\t')
+		if (key == KEY_LEFT || key == KEY_RIGHT || key == '\t' || key == KEY_BTAB)
 			yes = !yes;
 		if (key == '\n' || key == '\r' || key == KEY_ENTER)
 			break;
@@ -370,6 +377,75 @@ int ui_dialog_menu(const char *title, const char *const *items, int n, int initi
 	}
 	dialog_close(win);
 	return chosen;
+}
+
+struct checks_arg {
+	const char *const *items;
+	const bool *on;
+	int w;
+};
+
+static void checks_row(void *arg, WINDOW *win, int y, size_t row, bool selected)
+{
+	struct checks_arg *c = arg;
+	char line[160];
+	snprintf(line, sizeof(line), "[%c] %s", c->on[row] ? 'x' : ' ', c->items[row]);
+	struct menu_arg m = { (const char *const[]){ line }, c->w };
+	menu_row(&m, win, y, 0, selected);
+}
+
+bool ui_dialog_checks(const char *title, const char *const *items, int n, bool *checked)
+{
+	static const char hint[] = "Space: tick  a: all  n: none  Enter: apply  Esc: cancel";
+	int w = (int)sizeof(hint) + 4;
+	if ((int)strlen(title) + 8 > w)
+		w = (int)strlen(title) + 8;
+	int h = n + 4 > LINES - 2 ? LINES - 2 : n + 4;
+	bool *on = calloc((size_t)(n > 0 ? n : 1), sizeof(*on));
+	WINDOW *win = on ? dialog_open(title, h, w) : NULL;
+	if (!win) {
+		free(on);
+		return false;
+	}
+	memcpy(on, checked, (size_t)n * sizeof(*on));
+	w = getmaxx(win);
+	h = getmaxy(win);
+	struct ui_list l = { .n = (size_t)n };
+	struct checks_arg c = { items, on, w };
+	bool applied = false;
+	for (;;) {
+		for (int y = 1; y < h - 1; y++)
+			ui_fill(win, y, 1, ui_attr(UI_E_DIALOG));
+		ui_list_draw(&l, win, 1, h - 4 > 0 ? h - 4 : 1, checks_row, &c);
+		ui_put(win, h - 2, 2, w - 4, ui_attr(UI_E_DIM), hint);
+		wattr_on(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+		box(win, 0, 0);
+		wattr_off(win, (attr_t)ui_attr(UI_E_DIALOG), NULL);
+		if (title && *title) {
+			char t[128];
+			snprintf(t, sizeof(t), " %s ", title);
+			ui_put(win, 0, 2, w - 4, ui_attr(UI_E_TITLE), t);
+		}
+		wrefresh(win);
+		int key = dialog_key(win);
+		if (ui_list_key(&l, key))
+			continue;
+		if (key == ' ' && n > 0) {
+			on[l.sel] = !on[l.sel];
+		} else if (key == 'a' || key == 'n') {
+			for (int i = 0; i < n; i++)
+				on[i] = key == 'a';
+		} else if (key == '\n' || key == '\r' || key == KEY_ENTER) {
+			memcpy(checked, on, (size_t)n * sizeof(*on));
+			applied = true;
+			break;
+		} else if (key == KEY_ESC || key == 'q' || key == KEY_F(10) || key == ERR) {
+			break;
+		}
+	}
+	free(on);
+	dialog_close(win);
+	return applied;
 }
 
 void ui_dialog_message(const char *title, const char *text)

@@ -54,7 +54,9 @@ bool ui_dialog_input(const char *title, const char *prompt, char *buf, size_t si
 
 /*
  * Ask a yes/no question. text may hold several lines ('\n'), e.g. "write 0
- * to flag at 0x7ffc...\nold value: 1". Returns true only for y/Enter on Yes.
+ * to flag at 0x7ffc...\nold value: 1". No is highlighted at first; Enter
+ * activates the highlighted button (Tab, Left, Right move it). Returns true
+ * only for y or Enter on Yes: the caller says "Cancelled: ..." otherwise.
  */
 bool ui_dialog_confirm(const char *title, const char *text);
 
@@ -63,6 +65,13 @@ bool ui_dialog_confirm(const char *title, const char *text);
  * cancelled; initial is the row selected at first.
  */
 int ui_dialog_menu(const char *title, const char *const *items, int n, int initial);
+
+/*
+ * Tick boxes, one per item (the affinity editor's CPUs): checked[] holds
+ * the boxes at first and receives them when applied. Space ticks, a: all,
+ * n: none, Enter applies, Esc cancels. Returns true if applied.
+ */
+bool ui_dialog_checks(const char *title, const char *const *items, int n, bool *checked);
 
 /* A message box; any key closes it. */
 void ui_dialog_message(const char *title, const char *text);
