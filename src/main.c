@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "complete.h"
 #include "config.h"
 #include "ui/ui.h"
 #include <whytop/cli.h>
@@ -46,6 +47,9 @@ int main(int argc, char **argv)
 		printf("whytop %s\n", PACKAGE_VERSION);
 		return 0;
 	}
+	/* Not a subcommand: the shell completion scripts' query (src/shell/). */
+	if (argc > 1 && strcmp(argv[1], "__complete") == 0)
+		return complete_main(argc - 1, argv + 1);
 	if (argc > 1 && argv[1][0] != '-') {
 		const struct cli_cmd *cmd = cli_find(argv[1]);
 		if (!cmd) {

@@ -51,6 +51,7 @@ extern const struct cli_cmd cli_cmd_list, cli_cmd_kstack, cli_cmd_blocked, cli_c
 extern const struct cli_cmd cli_cmd_offcpu;
 extern const struct cli_cmd cli_cmd_report, cli_cmd_demo;
 extern const struct cli_cmd cli_cmd_profile, cli_cmd_libcalls;
+extern const struct cli_cmd cli_cmd_files, cli_cmd_env;
 const struct cli_cmd *cli_find(const char *name);
 /* The subcommands and their summaries, for 'whytop --help'. */
 void cli_print_help(FILE *f);

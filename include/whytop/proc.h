@@ -24,6 +24,11 @@ enum proc_need {
 	PROC_NEED_WCHAN = 1u << 3,   /* /proc/PID/wchan */
 	PROC_NEED_SYSCALL = 1u << 4, /* /proc/PID/syscall (number only) */
 	PROC_NEED_IO = 1u << 5,      /* /proc/PID/io */
+	PROC_NEED_IOPRIO = 1u << 6,  /* ioprio_get(2), one syscall (no file) */
+	PROC_NEED_CGROUP = 1u << 7,  /* /proc/PID/cgroup */
+	PROC_NEED_SCHED = 1u << 8,   /* /proc/PID/status every refresh: affinity, ctxt switches */
+	PROC_NEED_OOM = 1u << 9,     /* /proc/PID/oom_score */
+	PROC_NEED_EXE = 1u << 10,    /* readlink /proc/PID/exe, stat of the path it names */
 };
 
 /* Fields that could not be read (EACCES, vanished) are unknown, not zero. */
@@ -34,7 +39,24 @@ enum proc_known {
 	PROC_KNOWN_WCHAN = 1u << 3,
 	PROC_KNOWN_SYSCALL = 1u << 4,
 	PROC_KNOWN_IO = 1u << 5,
+	PROC_KNOWN_IO_RATE = 1u << 6,   /* io read twice: the rates are measured */
+	PROC_KNOWN_IOPRIO = 1u << 7,
+	PROC_KNOWN_CGROUP = 1u << 8,
+	PROC_KNOWN_SCHED = 1u << 9,     /* cpus_allowed, vctxt, nvctxt */
+	PROC_KNOWN_CTXT_RATE = 1u << 10,
+	PROC_KNOWN_OOM = 1u << 11,
+	PROC_KNOWN_EXE = 1u << 12,      /* exe and exe_state */
 };
+
+/* What became of a process's executable since it started (PROC_NEED_EXE). */
+enum proc_exe_state {
+	PROC_EXE_OK,       /* the path still names the file the process runs */
+	PROC_EXE_DELETED,  /* the link ends in " (deleted)": unlinked or renamed over */
+	PROC_EXE_REPLACED, /* the path now names another file (another inode or device) */
+};
+
+/* I/O scheduling classes of ioprio_get(2), as the kernel numbers them. */
+enum { PROC_IOPRIO_NONE, PROC_IOPRIO_RT, PROC_IOPRIO_BE, PROC_IOPRIO_IDLE };
 
 struct proc_task {
 	pid_t pid;  /* the task's id (tid when listing threads) */
@@ -64,6 +86,18 @@ struct proc_task {
 	bool last_child;         /* for tree drawing */
 	uint32_t syscall_arch;   /* AUDIT_ARCH_* of the process, for syscall_nr's name; 0 unknown */
 	bool cmdline_cut;        /* the command line is longer than the 4096 bytes kept */
+	/* Filled only when their PROC_NEED_* was asked and their PROC_KNOWN_* is set. */
+	double io_read_rate, io_write_rate; /* bytes/s of read_bytes, write_bytes */
+	int ioprio;              /* raw ioprio_get value: class << 13 | level */
+	const char *cgroup;      /* the v2 path ("0::" line), escaped */
+	const char *ccgroup;     /* the same, shortened ("[S]cron", "docker:0123456789ab") */
+	char container[13];      /* 12 hex digits of a container id in the cgroup path, or "" */
+	const char *cpus_allowed; /* "0-3,8", or "all" when every possible CPU is allowed */
+	uint64_t vctxt, nvctxt;  /* voluntary / involuntary context switches (the task's own) */
+	double vctxt_rate, nvctxt_rate; /* per second */
+	int oom_score;
+	const char *exe;         /* the executable's path, " (deleted)" cut off, escaped */
+	enum proc_exe_state exe_state;
 };
 
 struct proc_cpu {
@@ -131,7 +165,12 @@ enum proc_col {
 	PROC_COL_PID, PROC_COL_PPID, PROC_COL_USER, PROC_COL_STATE, PROC_COL_PRIORITY,
 	PROC_COL_NICE, PROC_COL_THREADS, PROC_COL_CPU, PROC_COL_MEM, PROC_COL_RSS,
 	PROC_COL_VIRT, PROC_COL_TIME, PROC_COL_START, PROC_COL_WCHAN, PROC_COL_SYSCALL,
-	PROC_COL_PROCESSOR, PROC_COL_COMMAND,
+	PROC_COL_PROCESSOR,
+	PROC_COL_IO_READ_RATE, PROC_COL_IO_WRITE_RATE, PROC_COL_IO_RATE, PROC_COL_IO_PRIORITY,
+	PROC_COL_CGROUP, PROC_COL_CCGROUP, PROC_COL_CONTAINER, PROC_COL_AFFINITY,
+	PROC_COL_VCTXT, PROC_COL_NVCTXT, PROC_COL_OOM, PROC_COL_ELAPSED, PROC_COL_EXE,
+	PROC_COL_EXE_STATE,
+	PROC_COL_COMMAND,
 	PROC_COL_COUNT
 };
 
@@ -159,6 +198,12 @@ unsigned proc_cols_need(const enum proc_col *cols, size_t n);
 /* Format one cell, width-independent ("12.3", "1.2G", "0:03.45", "?"). */
 void proc_col_format(const struct proc_task *t, enum proc_col col,
 		     const struct proc_sysinfo *si, char *out, size_t outsz);
+/*
+ * "[deleted] " or "[replaced] " when the executable is known (PROC_NEED_EXE
+ * was asked) to be gone or replaced since the process started, else "".
+ * The COMMAND cell starts with it.
+ */
+const char *proc_task_exe_mark(const struct proc_task *t);
 
 void proc_table_sort(struct proc_table *t, enum proc_col col, bool descending);
 /* Reorder as a tree (children under parents, siblings sorted by col). */

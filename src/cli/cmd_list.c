@@ -267,6 +267,60 @@ static void list_json_task(struct json *j, const struct proc_task *t, const stru
 			/* whole (an escaped command line outgrows any cell), and whether cut */
 			json_string(j, list_command(t));
 			json_field_bool(j, "command_truncated", t->cmdline_cut);
+			if (t->known & PROC_KNOWN_EXE)
+				json_field_bool(j, "exe_deleted", t->exe_state != PROC_EXE_OK);
+			break;
+		case PROC_COL_IO_READ_RATE:
+		case PROC_COL_IO_WRITE_RATE:
+		case PROC_COL_IO_RATE:
+			/* bytes per second; null when not ours to read or not measured yet */
+			if (!(t->known & PROC_KNOWN_IO_RATE))
+				json_null(j);
+			else
+				json_double(j, c == PROC_COL_IO_READ_RATE ? t->io_read_rate
+					       : c == PROC_COL_IO_WRITE_RATE ? t->io_write_rate
+					       : t->io_read_rate + t->io_write_rate, 0);
+			break;
+		case PROC_COL_VCTXT:
+		case PROC_COL_NVCTXT:
+			if (!(t->known & PROC_KNOWN_CTXT_RATE))
+				json_null(j);
+			else
+				json_double(j, c == PROC_COL_VCTXT ? t->vctxt_rate : t->nvctxt_rate,
+					    1);
+			break;
+		case PROC_COL_OOM:
+			if (!(t->known & PROC_KNOWN_OOM))
+				json_null(j);
+			else
+				json_int(j, t->oom_score);
+			break;
+		case PROC_COL_ELAPSED:
+			json_double(j, si->uptime_s - (double)t->start_ticks / (double)si->clk_tck,
+				    0);
+			break;
+		case PROC_COL_CONTAINER:
+			json_string(j, (t->known & PROC_KNOWN_CGROUP) ? t->container : NULL);
+			break;
+		case PROC_COL_EXE:
+			json_string(j, (t->known & PROC_KNOWN_EXE) ? t->exe : NULL);
+			break;
+		case PROC_COL_EXE_STATE:
+			json_string(j, !(t->known & PROC_KNOWN_EXE)		? NULL
+				       : t->exe_state == PROC_EXE_DELETED	? "deleted"
+				       : t->exe_state == PROC_EXE_REPLACED ? "replaced"
+									   : "ok");
+			break;
+		case PROC_COL_IO_PRIORITY:
+		case PROC_COL_CGROUP:
+		case PROC_COL_CCGROUP:
+		case PROC_COL_AFFINITY:
+			proc_col_format(t, c, si, cell, sizeof(cell));
+			/* "?" is the text table's unknown: JSON says null */
+			if (strcmp(cell, "?") == 0)
+				json_null(j);
+			else
+				json_string(j, cell);
 			break;
 		case PROC_COL_SYSCALL:
 			if (!(t->known & PROC_KNOWN_SYSCALL)) {
@@ -403,6 +457,7 @@ static int list_text(struct proc_table *tab, const struct list_args *a, size_t *
 			if (a->cols[c] == PROC_COL_COMMAND)
 				wt_buf_puts(&line, prefix);
 			if (last && a->cols[c] == PROC_COL_COMMAND) {
+				wt_buf_puts(&line, proc_task_exe_mark(t));
 				wt_buf_puts(&line, list_command(t));
 				if (t->cmdline_cut)
 					wt_buf_puts(&line, LIST_CUT_MARK);

@@ -25,7 +25,7 @@ const struct cli_cmd *const cli_commands[] = {
     &cli_cmd_list, &cli_cmd_kstack,   &cli_cmd_blocked, &cli_cmd_stack, &cli_cmd_locals,
     &cli_cmd_poke, &cli_cmd_syscalls, &cli_cmd_libcalls, &cli_cmd_run,	&cli_cmd_trace,
     &cli_cmd_inject, &cli_cmd_catch, &cli_cmd_report, &cli_cmd_demo, &cli_cmd_profile,
-    &cli_cmd_offcpu, NULL,
+    &cli_cmd_offcpu, &cli_cmd_files, &cli_cmd_env, NULL,
 };
 
 const struct cli_cmd *cli_find(const char *name)

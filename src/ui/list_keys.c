@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "ui/blocked.h"
+#include "ui/env.h"
 #include "ui/list.h"
 #include "ui/setup.h"
 
@@ -43,6 +44,7 @@ static const char help_text[] =
 	"F2 S    setup: meters, columns, display options, colours (saved on quit)\n"
 	"B       blocked tasks: every D task, grouped by the kernel frame it waits in\n"
 	"s       the selected process's live log of system calls (as strace)\n"
+	"l       its open files and memory maps    e          its environment (/ searches)\n"
 	"Mouse: a click selects, the wheel scrolls. Ctrl-L redraws.\n"
 	"D-state tasks (uninterruptible wait) are highlighted; the header counts them.";
 
@@ -666,6 +668,15 @@ unsigned list_key(struct screen *s, int key)
 		return open_selected(ls, false);
 	case 's':
 		return open_selected(ls, true);
+	case 'l':
+	case 'e': {
+		struct proc_task *t = list_selected(ls);
+		if (!t)
+			return UI_REDRAW;
+		pid_t pid = t->tgid ? t->tgid : t->pid;
+		ui_push(ui, key == 'l' ? proc_screen_new_on(ui, pid, "Files") : env_screen_new(ui, pid));
+		return UI_RELAYOUT | UI_REDRAW;
+	}
 	case 'q':
 		return UI_QUIT;
 	case KEY_F(1):

@@ -378,6 +378,9 @@ static void draw_row(struct list_screen *ls, int y, size_t row, bool selected)
 			a = ui_attr(UI_E_STATE_R);
 		if (!selected && !tagged && c == PROC_COL_STATE && t->state == 'D')
 			a = ui_attr(UI_E_STATE_D);
+		/* htop shows a program whose file is gone in red (known with an exe column) */
+		if (!selected && c == PROC_COL_COMMAND && proc_task_exe_mark(t)[0])
+			a = ui_attr(UI_E_ERROR);
 		if (ci->width == 0) {
 			/* The last, free-width column: tag mark, tree branches, fold count. */
 			if (tagged)

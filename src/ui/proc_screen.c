@@ -509,3 +509,11 @@ struct screen *proc_screen_new_log(struct ui *ui, pid_t pid)
 	}
 	return s;
 }
+
+struct screen *proc_screen_new_on(struct ui *ui, pid_t pid, const char *tab_name)
+{
+	struct screen *s = proc_screen_new(ui, pid);
+	if (s)
+		tab_switch(&((struct proc_screen *)s)->ctx, tab_name);
+	return s;
+}

@@ -1,15 +1,18 @@
 /*
  * tab_overview.c: the Overview tab of a process's screen: name, command
  * line, exe, cwd, cgroup, open fds, context switches, namespaces, the
- * interesting lines of /proc/PID/status and the limits, from
- * proc_overview_read_flags. Re-read at every refresh, but for the command
- * line, read once; scrolls with the arrows.
+ * interesting lines of /proc/PID/status, the environment and the limits,
+ * from proc_overview_read_flags and proc_environ_read. Re-read at every
+ * refresh, but for the command line and the environment, read once (both
+ * take the process's mmap lock). The command line and each variable are
+ * wrapped to the window's width, shown whole; scrolls with the arrows.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <whytop/files.h>
 #include <whytop/proc.h>
 
 #include "ui/tab.h"
@@ -30,6 +33,12 @@ struct ov_state {
 	char error[512];
 	bool have;
 	char *cmdline; /* read once: it can block on a stuck task (proc.h) */
+	bool env_read; /* the environment, read once for the same reason */
+	char **env;
+	size_t nenv;
+	bool env_cut;
+	char env_error[512];
+	int width; /* the window's width the lines were wrapped for */
 };
 
 static void ov_clear(struct ov_state *st)
@@ -91,6 +100,61 @@ static void ov_add_text(struct ov_state *st, const char *title, const char *text
 	}
 }
 
+/*
+ * value under label, cut into rows that fit the value column (the whole
+ * text is shown: a long command line is not cut at the screen's edge).
+ * value is escaped: printable UTF-8, cut between characters.
+ */
+static void ov_add_wrapped(struct ov_state *st, const char *label, const char *value)
+{
+	int room = st->width - (OV_LABEL_W + 4) - 1;
+	if (!value || room < 10) {
+		ov_add(st, label, value);
+		return;
+	}
+	const char *p = value;
+	do {
+		const char *q = p;
+		int used = 0;
+		while (*q) {
+			size_t cl = 1;
+			while ((q[cl] & 0xc0) == 0x80)
+				cl++;
+			int w = ui_text_width(q, cl);
+			if (used + w > room)
+				break;
+			used += w;
+			q += cl;
+		}
+		if (q == p) /* a character wider than the room: take it anyway */
+			q = p + 1;
+		char *row = strndup(p, (size_t)(q - p));
+		ov_add(st, p == value ? label : "", row ? row : "");
+		free(row);
+		p = q;
+	} while (*p);
+}
+
+static void ov_add_env(struct tab_ctx *ctx, struct ov_state *st)
+{
+	if (!st->env_read) {
+		struct wt_err err;
+		wt_err_clear(&err);
+		st->env_read = true;
+		if (proc_environ_read(ctx->pid, &st->env, &st->nenv, &st->env_cut, &err) < 0)
+			snprintf(st->env_error, sizeof(st->env_error), "%s", err.msg);
+	}
+	char title[128];
+	snprintf(title, sizeof(title), "Environment (%zu variables%s; e on the list searches it)",
+		 st->nenv, st->env_cut ? ", more than 4 MiB: cut" : "");
+	ov_add(st, NULL, "");
+	ov_add(st, NULL, title);
+	if (st->env_error[0])
+		ov_add(st, "", st->env_error);
+	for (size_t i = 0; i < st->nenv; i++)
+		ov_add_wrapped(st, "", st->env[i]);
+}
+
 static void ov_read(struct tab_ctx *ctx, struct ov_state *st)
 {
 	struct proc_overview ov;
@@ -113,7 +177,7 @@ static void ov_read(struct tab_ctx *ctx, struct ov_state *st)
 	ov_add(st, "Name", ov.name);
 	if (!st->cmdline && ov.cmdline)
 		st->cmdline = strdup(ov.cmdline);
-	ov_add(st, "Command", st->cmdline);
+	ov_add_wrapped(st, "Command", st->cmdline);
 	ov_add(st, "Executable", ov.exe);
 	ov_add(st, "Working dir", ov.cwd);
 	if (ov.nfds >= 0)
@@ -127,6 +191,7 @@ static void ov_read(struct tab_ctx *ctx, struct ov_state *st)
 	ov_add_text(st, "Cgroups", ov.cgroup, false);
 	ov_add_text(st, "Namespaces", ov.namespaces_text, false);
 	ov_add_text(st, "Status", ov.status_text, true);
+	ov_add_env(ctx, st);
 	ov_add_text(st, "Limits", ov.limits_text, false);
 	proc_overview_free(&ov);
 	st->list.n = st->n;
@@ -139,6 +204,7 @@ static int ov_open(struct tab_ctx *ctx, void **state)
 	if (!st)
 		return -ENOMEM;
 	*state = st;
+	st->width = COLS;
 	ov_read(ctx, st);
 	return 0;
 }
@@ -149,6 +215,7 @@ static void ov_close(struct tab_ctx *ctx, void *state)
 	ov_clear(st);
 	free(st->lines);
 	free(st->cmdline);
+	proc_environ_free(st->env, st->nenv);
 	free(st);
 }
 
@@ -173,6 +240,16 @@ static void ov_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 	if (!st->have) {
 		ui_put(win, 1, 2, -1, ui_attr(UI_E_ERROR), st->error);
 		return;
+	}
+	if (getmaxx(win) != st->width && !ctx->process_gone) {
+		/* Wrapped for another width: again for this one. */
+		size_t top = st->list.top;
+		st->width = getmaxx(win);
+		ov_read(ctx, st);
+		st->list.top = top;
+		ui_list_clamp(&st->list);
+		if (!st->have)
+			return;
 	}
 	if (ctx->process_gone)
 		ui_put(win, h - 1, 2, -1, ui_attr(UI_E_WARNING),

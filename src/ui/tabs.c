@@ -19,6 +19,8 @@ extern const struct tab_ops tab_kernel_ops;
 
 extern const struct tab_ops tab_profile_ops;
 
+extern const struct tab_ops tab_files_ops;
+
 const struct tab_ops *const tab_table[] = {
 	&tab_overview_ops,
 
@@ -31,6 +33,8 @@ const struct tab_ops *const tab_table[] = {
 	&tab_kernel_ops,
 
 	&tab_profile_ops,
+
+	&tab_files_ops,
 
 	NULL,
 };

@@ -76,6 +76,8 @@ struct screen *list_screen_new(struct ui *ui);
 struct screen *proc_screen_new(struct ui *ui, pid_t pid);
 /* The same, opened on the Syscalls tab's live log (the list's `s`, as htop's strace). */
 struct screen *proc_screen_new_log(struct ui *ui, pid_t pid);
+/* The same, opened on the tab called tab_name (the list's `l`: "Files"). */
+struct screen *proc_screen_new_on(struct ui *ui, pid_t pid, const char *tab_name);
 /* Opened from the command line (--open): q quits instead of going back. */
 void proc_screen_set_direct(struct screen *s);
 

@@ -8,6 +8,8 @@
  *                                 default columns: stat, user, cmdline) and
  *                                 sort it, like the TUI; forever
  *   proc_bench core N             N refreshes back to back: CPU us per task
+ *   proc_bench loop MS COLS,      the same with the columns COLS (as for
+ *   proc_bench core N COLS        `whytop list -c`) instead of the default
  *   proc_bench floor N            N passes of open+read+close /proc/PID/stat
  *                                 for every pid, and N passes of pread on
  *                                 kept fds: the kernel's floor, us per task
@@ -91,6 +93,21 @@ static const enum proc_col default_cols[] = {
 	PROC_COL_STATE, PROC_COL_CPU, PROC_COL_MEM, PROC_COL_TIME, PROC_COL_COMMAND,
 };
 
+/* The need of the default columns, or of a column list given on the command line. */
+static unsigned bench_need(const char *cols)
+{
+	enum proc_col c[PROC_COL_COUNT];
+	struct wt_err err;
+	if (!cols)
+		return proc_cols_need(default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
+	int n = proc_cols_parse(cols, c, PROC_COL_COUNT, &err);
+	if (n < 0) {
+		fprintf(stderr, "proc_bench: %s\n", err.msg);
+		exit(2);
+	}
+	return proc_cols_need(c, (size_t)n);
+}
+
 static int refresh_once(struct proc_table *t, const struct proc_table_opts *o)
 {
 	struct wt_err err;
@@ -102,11 +119,11 @@ static int refresh_once(struct proc_table *t, const struct proc_table_opts *o)
 	return 0;
 }
 
-static int cmd_loop(long ms)
+static int cmd_loop(long ms, const char *cols)
 {
 	struct proc_table *t = proc_table_new();
 	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
-	o.need = proc_cols_need(default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
+	o.need = bench_need(cols);
 	signal(SIGTERM, on_term);
 	while (!stop) {
 		if (refresh_once(t, &o))
@@ -118,11 +135,11 @@ static int cmd_loop(long ms)
 	return 0;
 }
 
-static int cmd_core(long n)
+static int cmd_core(long n, const char *cols)
 {
 	struct proc_table *t = proc_table_new();
 	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
-	o.need = proc_cols_need(default_cols, sizeof(default_cols) / sizeof(default_cols[0]));
+	o.need = bench_need(cols);
 	if (refresh_once(t, &o)) /* the first refresh fills the caches: not steady state */
 		return 1;
 	double c0 = cpu_us();
@@ -202,8 +219,10 @@ static int cmd_floor(long passes)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: proc_bench spawn N | loop MS | core N | floor N\n");
+	bool cols_ok = argc > 1 && (strcmp(argv[1], "loop") == 0 || strcmp(argv[1], "core") == 0);
+	if (argc != 3 && !(argc == 4 && cols_ok)) {
+		fprintf(stderr,
+			"usage: proc_bench spawn N | loop MS [COLS] | core N [COLS] | floor N\n");
 		return 2;
 	}
 	long v = atol(argv[2]);
@@ -214,9 +233,9 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "spawn") == 0)
 		return cmd_spawn(v);
 	if (strcmp(argv[1], "loop") == 0)
-		return cmd_loop(v);
+		return cmd_loop(v, argc == 4 ? argv[3] : NULL);
 	if (strcmp(argv[1], "core") == 0)
-		return cmd_core(v);
+		return cmd_core(v, argc == 4 ? argv[3] : NULL);
 	if (strcmp(argv[1], "floor") == 0)
 		return cmd_floor(v);
 	fprintf(stderr, "proc_bench: unknown mode '%s'\n", argv[1]);

@@ -471,6 +471,110 @@ static void test_maps_lines(void **state)
 	}
 }
 
+
+/* The status lines the sched columns read on every refresh. */
+static void test_status_sched(void **state)
+{
+	static const char st[] = "Name:\tcat\nTgid:\t12\nCpus_allowed:\t3\nCpus_allowed_list:\t0-1\n"
+				 "Mems_allowed_list:\t0\nvoluntary_ctxt_switches:\t150\n"
+				 "nonvoluntary_ctxt_switches:\t545\n";
+	const char *cpus;
+	size_t cl;
+	uint64_t v, nv;
+	assert_int_equal(proc_parse_status_sched(S(st), &cpus, &cl, &v, &nv), 0);
+	assert_int_equal(cl, 3);
+	assert_memory_equal(cpus, "0-1", 3);
+	assert_int_equal(v, 150);
+	assert_int_equal(nv, 545);
+	/* cut before the last number ends: not trusted */
+	assert_int_equal(proc_parse_status_sched(st, sizeof(st) - 3, &cpus, &cl, &v, &nv), -EINVAL);
+	/* a hostile Name cannot fake a key: keys only at the start of a line */
+	static const char fake[] = "Name:\tx voluntary_ctxt_switches:\t9\nCpus_allowed_list:\t0\n"
+				   "nonvoluntary_ctxt_switches:\t1\n";
+	assert_int_equal(proc_parse_status_sched(S(fake), &cpus, &cl, &v, &nv), -EINVAL);
+}
+
+static void test_cgroup_lines(void **state)
+{
+	const char *p;
+	size_t n;
+	static const char v2[] = "0::/system.slice/cron.service\n";
+	assert_int_equal(proc_parse_cgroup(S(v2), &p, &n), 0);
+	assert_int_equal(n, strlen("/system.slice/cron.service"));
+	assert_memory_equal(p, "/system.slice/cron.service", n);
+	/* hybrid: the v2 line wins, wherever it is */
+	static const char hy[] = "12:cpu,cpuacct:/x\n1:name=systemd:/user.slice/a.scope\n0::/y:z\n";
+	assert_int_equal(proc_parse_cgroup(S(hy), &p, &n), 0);
+	assert_memory_equal(p, "/y:z", n);
+	/* v1 only: name=systemd's */
+	static const char v1[] = "12:cpu,cpuacct:/x\n1:name=systemd:/user.slice/a.scope\n";
+	assert_int_equal(proc_parse_cgroup(S(v1), &p, &n), 0);
+	assert_memory_equal(p, "/user.slice/a.scope", n);
+	/* cut short (no newline), or nothing: unknown */
+	assert_int_equal(proc_parse_cgroup("0::/sys", 7, &p, &n), -EINVAL);
+	assert_int_equal(proc_parse_cgroup("", 0, &p, &n), -EINVAL);
+}
+
+#define HEX64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+static void test_cgroup_shorten(void **state)
+{
+	static const struct {
+		const char *in, *out, *id;
+	} cases[] = {
+		{ "/", "/", "" },
+		{ "/init.scope", "init", "" },
+		{ "/system.slice/cron.service", "[S]cron", "" },
+		{ "/user.slice/user-1000.slice/session-3.scope", "[U:1000]session-3", "" },
+		{ "/user.slice/user-1000.slice/user@1000.service/app.slice/app-gnome.scope",
+		  "[U:1000]app/app-gnome", "" },
+		{ "/system.slice/docker-" HEX64 ".scope", "[S]docker:0123456789ab", "0123456789ab" },
+		{ "/machine.slice/libpod-" HEX64 ".scope/container", "[M]podman:0123456789ab/container",
+		  "0123456789ab" },
+		{ "/docker/" HEX64, "docker/0123456789ab", "0123456789ab" },
+		{ "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1a2b.slice/"
+		  "cri-containerd-" HEX64 ".scope",
+		  "[K]burstable/pod1a2b/cri:0123456789ab", "0123456789ab" },
+		/* 63 hex digits: not an id */
+		{ "/system.slice/docker-" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde"
+		  ".scope", NULL, "" },
+	};
+	char out[256], id[13];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		proc_cgroup_shorten(cases[i].in, strlen(cases[i].in), out, sizeof(out));
+		if (cases[i].out)
+			assert_string_equal(out, cases[i].out);
+		assert_int_equal(proc_cgroup_container(cases[i].in, strlen(cases[i].in), id),
+				 cases[i].id[0] != '\0');
+		assert_string_equal(id, cases[i].id);
+	}
+	/* a small buffer is cut, never overrun */
+	proc_cgroup_shorten("/system.slice/cron.service", 26, out, 5);
+	assert_string_equal(out, "[S]c");
+}
+
+static void test_ioprio(void **state)
+{
+	char b[8];
+	/* class NONE: best effort at (nice + 20) / 5, as the kernel serves it */
+	proc_ioprio_format(0, 0, b, sizeof(b));
+	assert_string_equal(b, "B4");
+	proc_ioprio_format(0, 19, b, sizeof(b));
+	assert_string_equal(b, "B7");
+	proc_ioprio_format(0, -20, b, sizeof(b));
+	assert_string_equal(b, "B0");
+	proc_ioprio_format(PROC_IOPRIO_RT << 13 | 0, 0, b, sizeof(b));
+	assert_string_equal(b, "R0");
+	proc_ioprio_format(PROC_IOPRIO_BE << 13 | 6, 0, b, sizeof(b));
+	assert_string_equal(b, "B6");
+	proc_ioprio_format(PROC_IOPRIO_IDLE << 13, 0, b, sizeof(b));
+	assert_string_equal(b, "id");
+	/* RT before BE before idle */
+	assert_true(proc_ioprio_key(PROC_IOPRIO_RT << 13 | 7, 0) < proc_ioprio_key(0, -20));
+	assert_true(proc_ioprio_key(0, 19) < proc_ioprio_key(PROC_IOPRIO_IDLE << 13, 0));
+	assert_int_equal(proc_ioprio_key(0, 0), proc_ioprio_key(PROC_IOPRIO_BE << 13 | 4, 5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +592,10 @@ int main(void)
 		cmocka_unit_test(test_status_fields),
 		cmocka_unit_test(test_status_hostile),
 		cmocka_unit_test(test_maps_lines),
+		cmocka_unit_test(test_status_sched),
+		cmocka_unit_test(test_cgroup_lines),
+		cmocka_unit_test(test_cgroup_shorten),
+		cmocka_unit_test(test_ioprio),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

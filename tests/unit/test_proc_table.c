@@ -19,6 +19,7 @@
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -755,6 +756,105 @@ static void test_pidfile_readers(void **state)
 		assert_true(proc_is_kthread(2));
 }
 
+
+/*
+ * The columns of issue 15 on a real child: affinity set to CPU 0, IO
+ * priority idle, and the values the files give. Without their needs the
+ * refresh reads none of it (no known bit).
+ */
+static void test_table_new_columns(void **state)
+{
+	pid_t kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		for (;;)
+			pause();
+	}
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	assert_int_equal(sched_setaffinity(kid, sizeof(set), &set), 0);
+	assert_int_equal(syscall(SYS_ioprio_set, 1, kid, PROC_IOPRIO_IDLE << 13), 0);
+
+	struct proc_table *t = proc_table_new();
+	struct proc_table_opts o = PROC_TABLE_OPTS_INIT;
+	struct wt_err err;
+	const struct proc_task *p;
+	char cell[4096], want[4096];
+	o.pids = &kid;
+	o.npids = 1;
+	/* stat only: nothing of the new columns is read */
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_non_null(p = proc_table_find(t, kid));
+	assert_int_equal(p->known & (PROC_KNOWN_IO | PROC_KNOWN_IOPRIO | PROC_KNOWN_CGROUP |
+				     PROC_KNOWN_SCHED | PROC_KNOWN_OOM | PROC_KNOWN_EXE), 0);
+	proc_col_format(p, PROC_COL_IO_WRITE_RATE, NULL, cell, sizeof(cell));
+	assert_string_equal(cell, "?");
+
+	o.need = PROC_NEED_IO | PROC_NEED_IOPRIO | PROC_NEED_CGROUP | PROC_NEED_SCHED |
+		 PROC_NEED_OOM | PROC_NEED_EXE;
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_non_null(p = proc_table_find(t, kid));
+	/* one io sample after a refresh without io: no rate yet, and no 0 */
+	assert_false(p->known & PROC_KNOWN_IO_RATE);
+	assert_false(p->known & PROC_KNOWN_CTXT_RATE);
+	assert_int_equal(proc_table_refresh(t, &o, &err), 0);
+	assert_non_null(p = proc_table_find(t, kid));
+	const struct proc_sysinfo *si = proc_table_sysinfo(t);
+	assert_true(p->known & PROC_KNOWN_IO_RATE);
+	assert_true(p->known & PROC_KNOWN_CTXT_RATE);
+	proc_col_format(p, PROC_COL_IO_PRIORITY, si, cell, sizeof(cell));
+	assert_string_equal(cell, "id");
+	proc_col_format(p, PROC_COL_AFFINITY, si, cell, sizeof(cell));
+	/* "all" only if CPU 0 is every CPU the kernel could ever allow */
+	FILE *pf = fopen("/sys/devices/system/cpu/possible", "r");
+	char possible[64] = "";
+	if (pf) {
+		if (!fgets(possible, sizeof(possible), pf))
+			possible[0] = '\0';
+		fclose(pf);
+	}
+	assert_string_equal(cell, strcmp(possible, "0\n") == 0 ? "all" : "0");
+
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/oom_score", (int)kid);
+	FILE *f = fopen(path, "r");
+	int oom = -1;
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &oom), 1);
+	fclose(f);
+	assert_int_equal(p->oom_score, oom);
+
+	ssize_t n = readlink("/proc/self/exe", want, sizeof(want) - 1);
+	assert_true(n > 0);
+	want[n] = '\0';
+	proc_col_format(p, PROC_COL_EXE, si, cell, sizeof(cell));
+	assert_string_equal(cell, want);
+	proc_col_format(p, PROC_COL_EXE_STATE, si, cell, sizeof(cell));
+	assert_string_equal(cell, "-");
+	assert_string_equal(proc_task_exe_mark(p), "");
+
+	/* the v2 path, as /proc/self/cgroup says */
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)kid);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	want[0] = '\0';
+	while (fgets(cell, sizeof(cell), f))
+		if (strncmp(cell, "0::", 3) == 0)
+			snprintf(want, sizeof(want), "%.*s", (int)strcspn(cell + 3, "\n"), cell + 3);
+	fclose(f);
+	if (want[0]) {
+		proc_col_format(p, PROC_COL_CGROUP, si, cell, sizeof(cell));
+		assert_string_equal(cell, want);
+	}
+	proc_col_format(p, PROC_COL_ELAPSED, si, cell, sizeof(cell));
+	assert_true(strcmp(cell, "00:00") == 0 || strcmp(cell, "00:01") == 0 || strlen(cell) == 5);
+
+	proc_table_free(t);
+	kill(kid, SIGKILL);
+	waitpid(kid, NULL, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +872,7 @@ int main(void)
 		cmocka_unit_test(test_overview_lines),
 		cmocka_unit_test(test_sort_and_tree),
 		cmocka_unit_test(test_pidfile_readers),
+		cmocka_unit_test(test_table_new_columns),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

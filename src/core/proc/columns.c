@@ -33,6 +33,20 @@ const struct proc_col_info proc_columns[PROC_COL_COUNT] = {
 	[PROC_COL_WCHAN] = { "wchan", "WCHAN", 16, false, false, PROC_NEED_WCHAN },
 	[PROC_COL_SYSCALL] = { "syscall", "SYSCALL", 14, false, false, PROC_NEED_SYSCALL },
 	[PROC_COL_PROCESSOR] = { "processor", "CPU", 3, true, false, PROC_NEED_STAT },
+	[PROC_COL_IO_READ_RATE] = { "io_read_rate", "DISK READ", 10, true, true, PROC_NEED_IO },
+	[PROC_COL_IO_WRITE_RATE] = { "io_write_rate", "DISK WRITE", 10, true, true, PROC_NEED_IO },
+	[PROC_COL_IO_RATE] = { "io_rate", "DISK R/W", 10, true, true, PROC_NEED_IO },
+	[PROC_COL_IO_PRIORITY] = { "io_priority", "IO", 3, false, false, PROC_NEED_IOPRIO },
+	[PROC_COL_CGROUP] = { "cgroup", "CGROUP", 32, false, false, PROC_NEED_CGROUP },
+	[PROC_COL_CCGROUP] = { "ccgroup", "CCGROUP", 20, false, false, PROC_NEED_CGROUP },
+	[PROC_COL_CONTAINER] = { "container", "CONTAINER", 12, false, false, PROC_NEED_CGROUP },
+	[PROC_COL_AFFINITY] = { "affinity", "AFFINITY", 8, false, false, PROC_NEED_SCHED },
+	[PROC_COL_VCTXT] = { "vctxt", "VCSW/s", 7, true, true, PROC_NEED_SCHED },
+	[PROC_COL_NVCTXT] = { "nvctxt", "ICSW/s", 7, true, true, PROC_NEED_SCHED },
+	[PROC_COL_OOM] = { "oom", "OOM", 4, true, true, PROC_NEED_OOM },
+	[PROC_COL_ELAPSED] = { "elapsed", "ELAPSED", 11, true, true, PROC_NEED_STAT },
+	[PROC_COL_EXE] = { "exe", "EXE", 32, false, false, PROC_NEED_EXE },
+	[PROC_COL_EXE_STATE] = { "exe_state", "EXE?", 8, false, true, PROC_NEED_EXE },
 	[PROC_COL_COMMAND] = { "command", "Command", 0, false, false, PROC_NEED_CMDLINE },
 };
 
@@ -56,6 +70,12 @@ int proc_col_by_name(const char *name)
 		{ "stat", PROC_COL_STATE },   { "s", PROC_COL_STATE },    { "pri", PROC_COL_PRIORITY },
 		{ "ni", PROC_COL_NICE },      { "nlwp", PROC_COL_THREADS }, { "cmd", PROC_COL_COMMAND },
 		{ "args", PROC_COL_COMMAND }, { "psr", PROC_COL_PROCESSOR }, { "tid", PROC_COL_PID },
+		/* htop's names, for a column list copied from htoprc */
+		{ "io_read", PROC_COL_IO_READ_RATE }, { "io_write", PROC_COL_IO_WRITE_RATE },
+		{ "etime", PROC_COL_ELAPSED }, { "oom_score", PROC_COL_OOM },
+		{ "cpus_allowed", PROC_COL_AFFINITY }, { "cpus", PROC_COL_AFFINITY },
+		{ "deleted", PROC_COL_EXE_STATE }, { "nvcsw", PROC_COL_VCTXT },
+		{ "nivcsw", PROC_COL_NVCTXT },
 	};
 	for (size_t i = 0; i < WT_ARRAY_SIZE(aliases); i++)
 		if (strcasecmp(name, aliases[i].alias) == 0)
@@ -169,6 +189,59 @@ static void fmt_start(char *out, size_t sz, const struct proc_task *t, const str
 		strftime(out, sz, "%Y", &tm_s);
 }
 
+/* Bytes per second: "0B/s", "512B/s", "12.3K/s", "4.56M/s", "1.20G/s". */
+static void fmt_rate(char *out, size_t sz, double bps)
+{
+	static const char units[] = "KMGT";
+	if (bps < 1023.5) {
+		snprintf(out, sz, "%.0fB/s", bps);
+		return;
+	}
+	double v = bps / 1024.0;
+	int u = 0;
+	while (v >= 1023.5 && units[u + 1]) {
+		v /= 1024.0;
+		u++;
+	}
+	snprintf(out, sz, u == 0 ? "%.1f%c/s" : "%.2f%c/s", v, units[u]);
+}
+
+/* Elapsed time as ps's etime: "mm:ss", "hh:mm:ss", "dd-hh:mm:ss". */
+static void fmt_elapsed(char *out, size_t sz, const struct proc_task *t,
+			const struct proc_sysinfo *si)
+{
+	long hz = si && si->clk_tck > 0 ? si->clk_tck : 100;
+	if (!si || si->uptime_s <= 0) {
+		snprintf(out, sz, "?");
+		return;
+	}
+	double e = si->uptime_s - (double)t->start_ticks / (double)hz;
+	unsigned long long s = e > 0 ? (unsigned long long)e : 0;
+	unsigned long long d = s / 86400, h = s / 3600 % 24, m = s / 60 % 60;
+	if (d)
+		snprintf(out, sz, "%llu-%02llu:%02llu:%02llu", d, h, m, s % 60);
+	else if (h)
+		snprintf(out, sz, "%02llu:%02llu:%02llu", h, m, s % 60);
+	else
+		snprintf(out, sz, "%02llu:%02llu", m, s % 60);
+}
+
+static void fmt_per_s(char *out, size_t sz, double v)
+{
+	snprintf(out, sz, v < 99.95 ? "%.1f" : "%.0f", v);
+}
+
+const char *proc_task_exe_mark(const struct proc_task *t)
+{
+	if (!(t->known & PROC_KNOWN_EXE))
+		return "";
+	switch (t->exe_state) {
+	case PROC_EXE_DELETED: return "[deleted] ";
+	case PROC_EXE_REPLACED: return "[replaced] ";
+	default: return "";
+	}
+}
+
 void proc_col_format(const struct proc_task *t, enum proc_col col, const struct proc_sysinfo *si,
 		     char *out, size_t outsz)
 {
@@ -249,8 +322,73 @@ void proc_col_format(const struct proc_task *t, enum proc_col col, const struct 
 		else
 			snprintf(out, outsz, "%d", t->processor);
 		break;
+	case PROC_COL_IO_READ_RATE:
+	case PROC_COL_IO_WRITE_RATE:
+	case PROC_COL_IO_RATE:
+		/* not ours to read, or one sample only: no rate, and never a 0 */
+		if (!(t->known & PROC_KNOWN_IO_RATE))
+			snprintf(out, outsz, "?");
+		else
+			fmt_rate(out, outsz, col == PROC_COL_IO_READ_RATE ? t->io_read_rate
+					     : col == PROC_COL_IO_WRITE_RATE ? t->io_write_rate
+					     : t->io_read_rate + t->io_write_rate);
+		break;
+	case PROC_COL_IO_PRIORITY:
+		if (!(t->known & PROC_KNOWN_IOPRIO))
+			snprintf(out, outsz, "?");
+		else
+			proc_ioprio_format(t->ioprio, t->nice, out, outsz);
+		break;
+	case PROC_COL_CGROUP:
+	case PROC_COL_CCGROUP:
+		snprintf(out, outsz, "%s",
+			 !(t->known & PROC_KNOWN_CGROUP) ? "?"
+			 : col == PROC_COL_CGROUP	  ? t->cgroup
+							  : t->ccgroup);
+		break;
+	case PROC_COL_CONTAINER:
+		snprintf(out, outsz, "%s", !(t->known & PROC_KNOWN_CGROUP) ? "?"
+					   : t->container[0] ? t->container : "-");
+		break;
+	case PROC_COL_AFFINITY:
+		snprintf(out, outsz, "%s", (t->known & PROC_KNOWN_SCHED) ? t->cpus_allowed : "?");
+		break;
+	case PROC_COL_VCTXT:
+	case PROC_COL_NVCTXT:
+		if (!(t->known & PROC_KNOWN_CTXT_RATE))
+			snprintf(out, outsz, "?");
+		else
+			fmt_per_s(out, outsz,
+				  col == PROC_COL_VCTXT ? t->vctxt_rate : t->nvctxt_rate);
+		break;
+	case PROC_COL_OOM:
+		if (!(t->known & PROC_KNOWN_OOM))
+			snprintf(out, outsz, "?");
+		else
+			snprintf(out, outsz, "%d", t->oom_score);
+		break;
+	case PROC_COL_ELAPSED:
+		fmt_elapsed(out, outsz, t, si);
+		break;
+	case PROC_COL_EXE:
+		if (!(t->known & PROC_KNOWN_EXE) || !t->exe)
+			snprintf(out, outsz, "?");
+		else
+			snprintf(out, outsz, "%s", t->exe[0] ? t->exe : "-");
+		break;
+	case PROC_COL_EXE_STATE:
+		if (!(t->known & PROC_KNOWN_EXE))
+			snprintf(out, outsz, "?");
+		else
+			snprintf(out, outsz, "%s",
+				 t->exe_state == PROC_EXE_DELETED    ? "deleted"
+				 : t->exe_state == PROC_EXE_REPLACED ? "replaced"
+								     : "-");
+		break;
 	case PROC_COL_COMMAND:
-		snprintf(out, outsz, "%s", t->cmdline ? t->cmdline : (t->comm ? t->comm : "?"));
+		/* htop marks a program whose file is gone; we can only when exe was read */
+		snprintf(out, outsz, "%s%s", proc_task_exe_mark(t),
+			 t->cmdline ? t->cmdline : (t->comm ? t->comm : "?"));
 		break;
 	default:
 		snprintf(out, outsz, "?");
@@ -271,6 +409,29 @@ static int cmp_dbl(double a, double b)
 static int cmp_str(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
+}
+
+/* A measured value, or below every measured one (unknowns sort last when descending). */
+static double known_or(const struct proc_task *t, unsigned bit, double v)
+{
+	return (t->known & bit) ? v : -1.0;
+}
+
+static double col_key(const struct proc_task *t, enum proc_col col)
+{
+	switch (col) {
+	case PROC_COL_IO_READ_RATE: return known_or(t, PROC_KNOWN_IO_RATE, t->io_read_rate);
+	case PROC_COL_IO_WRITE_RATE: return known_or(t, PROC_KNOWN_IO_RATE, t->io_write_rate);
+	case PROC_COL_IO_RATE:
+		return known_or(t, PROC_KNOWN_IO_RATE, t->io_read_rate + t->io_write_rate);
+	case PROC_COL_IO_PRIORITY:
+		return known_or(t, PROC_KNOWN_IOPRIO, proc_ioprio_key(t->ioprio, t->nice));
+	case PROC_COL_VCTXT: return known_or(t, PROC_KNOWN_CTXT_RATE, t->vctxt_rate);
+	case PROC_COL_NVCTXT: return known_or(t, PROC_KNOWN_CTXT_RATE, t->nvctxt_rate);
+	case PROC_COL_OOM: return known_or(t, PROC_KNOWN_OOM, t->oom_score);
+	case PROC_COL_EXE_STATE: return known_or(t, PROC_KNOWN_EXE, t->exe_state);
+	default: return 0;
+	}
 }
 
 int proc_task_cmp(const struct proc_task *a, const struct proc_task *b, enum proc_col col)
@@ -294,7 +455,14 @@ int proc_task_cmp(const struct proc_task *a, const struct proc_task *b, enum pro
 	case PROC_COL_SYSCALL: r = (a->syscall_nr > b->syscall_nr) - (a->syscall_nr < b->syscall_nr); break;
 	case PROC_COL_PROCESSOR: r = a->processor - b->processor; break;
 	case PROC_COL_COMMAND: r = cmp_str(a->cmdline, b->cmdline); break;
-	default: break;
+	/* the older process has run longer: elapsed is start time reversed */
+	case PROC_COL_ELAPSED: r = cmp_u64(b->start_ticks, a->start_ticks); break;
+	case PROC_COL_CGROUP: r = cmp_str(a->cgroup, b->cgroup); break;
+	case PROC_COL_CCGROUP: r = cmp_str(a->ccgroup, b->ccgroup); break;
+	case PROC_COL_CONTAINER: r = strcmp(a->container, b->container); break;
+	case PROC_COL_AFFINITY: r = cmp_str(a->cpus_allowed, b->cpus_allowed); break;
+	case PROC_COL_EXE: r = cmp_str(a->exe, b->exe); break;
+	default: r = cmp_dbl(col_key(a, col), col_key(b, col)); break;
 	}
 	if (col == PROC_COL_PID)
 		r = (a->pid > b->pid) - (a->pid < b->pid);

@@ -425,3 +425,278 @@ int proc_parse_maps_line(const char **pp, const char *end, struct proc_map *m)
 	m->path_len = (size_t)(eol - p);
 	return 0;
 }
+
+/* The text after "key:" on its line, spaces skipped, up to the newline. */
+static int line_value(const char *buf, size_t len, const char *key, const char **v, size_t *vlen)
+{
+	const char *end = buf + len;
+	const char *p = find_key(buf, len, key);
+	if (!p)
+		return -EINVAL;
+	p = skip_spaces(p, end);
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	if (!nl)
+		return -EINVAL; /* cut short: the value may be too */
+	*v = p;
+	*vlen = (size_t)(nl - p);
+	return 0;
+}
+
+int proc_parse_status_sched(const char *buf, size_t len, const char **cpus, size_t *cpus_len,
+			    uint64_t *vctxt, uint64_t *nvctxt)
+{
+	const char *end = buf + len;
+	const char *p;
+	if (line_value(buf, len, "Cpus_allowed_list", cpus, cpus_len) || *cpus_len == 0)
+		return -EINVAL;
+	p = find_key(buf, len, "voluntary_ctxt_switches");
+	if (!p || get_u64(&p, end, vctxt) || p >= end)
+		return -EINVAL;
+	p = find_key(buf, len, "nonvoluntary_ctxt_switches");
+	if (!p || get_u64(&p, end, nvctxt) || p >= end)
+		return -EINVAL;
+	return 0;
+}
+
+static int seg_is(const char *s, size_t n, const char *name)
+{
+	return n == strlen(name) && memcmp(s, name, n) == 0;
+}
+
+int proc_parse_cgroup(const char *buf, size_t len, const char **path, size_t *path_len)
+{
+	const char *end = buf + len;
+	const char *first = NULL, *sysd = NULL;
+	size_t first_len = 0, sysd_len = 0;
+
+	for (const char *p = buf; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			break; /* a line without its newline may be cut */
+		/* "ID:CONTROLLERS:PATH"; the path may itself hold ':' */
+		const char *c1 = memchr(p, ':', (size_t)(nl - p));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(nl - c1 - 1)) : NULL;
+		if (c2 && c2 + 1 < nl && c2[1] == '/') {
+			const char *v = c2 + 1;
+			size_t vl = (size_t)(nl - v);
+			if (c1 - p == 1 && *p == '0' && c2 == c1 + 1) {
+				*path = v;
+				*path_len = vl;
+				return 0;
+			}
+			if (!sysd && seg_is(c1 + 1, (size_t)(c2 - c1 - 1), "name=systemd")) {
+				sysd = v;
+				sysd_len = vl;
+			}
+			if (!first) {
+				first = v;
+				first_len = vl;
+			}
+		}
+		p = nl + 1;
+	}
+	if (sysd) {
+		*path = sysd;
+		*path_len = sysd_len;
+		return 0;
+	}
+	if (first) {
+		*path = first;
+		*path_len = first_len;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int is_hex64(const char *s, size_t n)
+{
+	if (n != 64)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int has_prefix(const char *s, size_t n, const char *pre)
+{
+	size_t l = strlen(pre);
+	return n >= l && memcmp(s, pre, l) == 0;
+}
+
+static int has_suffix(const char *s, size_t n, const char *suf)
+{
+	size_t l = strlen(suf);
+	return n >= l && memcmp(s + n - l, suf, l) == 0;
+}
+
+/*
+ * A container segment: its 64-hex id at *id and the runtime's short name
+ * ("docker", "podman", "crio", "cri", or "" for a bare id segment).
+ */
+static int container_seg(const char *s, size_t n, const char **id, const char **rt)
+{
+	static const struct {
+		const char *prefix, *name;
+	} scopes[] = {
+		{ "docker-", "docker" },
+		{ "libpod-", "podman" },
+		{ "crio-", "crio" },
+		{ "cri-containerd-", "cri" },
+	};
+	if (is_hex64(s, n)) {
+		*id = s;
+		*rt = "";
+		return 1;
+	}
+	if (!has_suffix(s, n, ".scope"))
+		return 0;
+	n -= 6;
+	for (size_t i = 0; i < sizeof(scopes) / sizeof(scopes[0]); i++) {
+		size_t pl = strlen(scopes[i].prefix);
+		if (has_prefix(s, n, scopes[i].prefix) && is_hex64(s + pl, n - pl)) {
+			*id = s + pl;
+			*rt = scopes[i].name;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int proc_cgroup_container(const char *path, size_t len, char out[13])
+{
+	const char *end = path + len, *id = NULL, *rt;
+	out[0] = '\0';
+	for (const char *p = path; p < end;) {
+		const char *sl = memchr(p, '/', (size_t)(end - p));
+		const char *se = sl ? sl : end;
+		const char *sid;
+		if (container_seg(p, (size_t)(se - p), &sid, &rt))
+			id = sid; /* the innermost one: a container in a container */
+		p = se + 1;
+	}
+	if (!id)
+		return 0;
+	memcpy(out, id, 12);
+	out[12] = '\0';
+	return 1;
+}
+
+struct sbuf {
+	char *out;
+	size_t sz, n;
+};
+
+static void sb_put(struct sbuf *b, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n && b->n + 1 < b->sz; i++)
+		b->out[b->n++] = s[i];
+	b->out[b->n] = '\0';
+}
+
+void proc_cgroup_shorten(const char *path, size_t len, char *out, size_t outsz)
+{
+	struct sbuf b = { out, outsz, 0 };
+	const char *end = path + len;
+	int tagged = 0; /* the last thing written was a [X] tag: no '/' after it */
+	int any = 0, in_user = 0, in_kube = 0;
+
+	if (!outsz)
+		return;
+	out[0] = '\0';
+	for (const char *p = path; p < end;) {
+		const char *sl = memchr(p, '/', (size_t)(end - p));
+		const char *se = sl ? sl : end;
+		size_t n = (size_t)(se - p);
+		const char *s = p, *id, *rt;
+		p = se + 1;
+		if (n == 0)
+			continue;
+		char tag[32] = "";
+		if (seg_is(s, n, "system.slice")) {
+			strcpy(tag, "[S]");
+		} else if (seg_is(s, n, "machine.slice")) {
+			strcpy(tag, "[M]");
+		} else if (seg_is(s, n, "user.slice")) {
+			in_user = 1;
+			strcpy(tag, "[U]");
+		} else if (seg_is(s, n, "kubepods.slice") || seg_is(s, n, "kubepods")) {
+			in_kube = 1;
+			strcpy(tag, "[K]");
+		}
+		if (in_user && has_prefix(s, n, "user-") && has_suffix(s, n, ".slice") &&
+		    n - 11 < 16) {
+			/* [U] becomes [U:1000] */
+			if (tagged && b.n >= 3 && memcmp(b.out + b.n - 3, "[U]", 3) == 0)
+				b.n -= 3;
+			memcpy(tag, "[U:", 3);
+			memcpy(tag + 3, s + 5, n - 11);
+			memcpy(tag + 3 + n - 11, "]", 2);
+		} else if (in_user && has_prefix(s, n, "user@") && has_suffix(s, n, ".service")) {
+			continue; /* the user's manager: implied by [U:UID] */
+		} else if (in_kube && has_prefix(s, n, "kubepods-") && has_suffix(s, n, ".slice")) {
+			/* kubepods-burstable-pod<uid>.slice: the last dash-part is enough */
+			const char *d = s + n - 6;
+			while (d > s && d[-1] != '-')
+				d--;
+			s = d;
+			n = (size_t)(se - d) - 6;
+		}
+		if (tag[0]) {
+			sb_put(&b, tag, strlen(tag));
+			tagged = 1;
+			any = 1;
+			continue;
+		}
+		if (any && !tagged)
+			sb_put(&b, "/", 1);
+		tagged = 0;
+		any = 1;
+		if (container_seg(s, n, &id, &rt)) {
+			if (rt[0]) {
+				sb_put(&b, rt, strlen(rt));
+				sb_put(&b, ":", 1);
+			}
+			sb_put(&b, id, 12);
+			continue;
+		}
+		if (has_suffix(s, n, ".service"))
+			n -= 8;
+		else if (has_suffix(s, n, ".scope"))
+			n -= 6;
+		else if (has_suffix(s, n, ".slice"))
+			n -= 6;
+		sb_put(&b, s, n);
+	}
+	if (!any)
+		sb_put(&b, "/", 1);
+}
+
+int proc_ioprio_key(int ioprio, long nice)
+{
+	int cls = (ioprio >> 13) & 7, level = ioprio & 0x1fff;
+	if (cls == PROC_IOPRIO_NONE) {
+		/* No class set: the kernel serves it best-effort at a level from its nice. */
+		long l = (nice + 20) / 5;
+		cls = PROC_IOPRIO_BE;
+		level = (int)(l < 0 ? 0 : l > 7 ? 7 : l);
+	}
+	return cls * 0x2000 + (level > 7 ? 7 : level);
+}
+
+void proc_ioprio_format(int ioprio, long nice, char *out, size_t outsz)
+{
+	int key = proc_ioprio_key(ioprio, nice);
+	char s[3] = { '?', (char)('0' + key % 0x2000), '\0' };
+	switch (key / 0x2000) {
+	case PROC_IOPRIO_RT: s[0] = 'R'; break;
+	case PROC_IOPRIO_BE: s[0] = 'B'; break;
+	case PROC_IOPRIO_IDLE: s[0] = 'i', s[1] = 'd'; break;
+	default: break;
+	}
+	if (!outsz)
+		return;
+	size_t n = outsz - 1 < 2 ? outsz - 1 : 2;
+	memcpy(out, s, n);
+	out[n] = '\0';
+}

@@ -117,4 +117,44 @@ int proc_parse_loadavg(const char *buf, size_t len, double load[3], unsigned *ru
 /* /proc/uptime: seconds since boot (first number). */
 int proc_parse_uptime(const char *buf, size_t len, double *uptime_s);
 
+/*
+ * /proc/PID/status, the lines a refresh reads on every pass for the
+ * sched columns: Cpus_allowed_list (*cpus points into buf, *cpus_len
+ * bytes, no newline), voluntary_ctxt_switches, nonvoluntary_ctxt_switches.
+ * -EINVAL if any of the three is missing or cut short.
+ */
+int proc_parse_status_sched(const char *buf, size_t len, const char **cpus, size_t *cpus_len,
+			    uint64_t *vctxt, uint64_t *nvctxt);
+
+/*
+ * /proc/PID/cgroup: the path of the cgroup v2 line ("0::/path"); on a
+ * v1-only system, that of the name=systemd line, else of the first line.
+ * *path points into buf. -EINVAL if there is no well-formed line.
+ */
+int proc_parse_cgroup(const char *buf, size_t len, const char **path, size_t *path_len);
+
+/*
+ * A cgroup path shortened as htop's CCGROUP does: the systemd slices as
+ * [S] (system.slice), [U:UID] (user.slice/user-UID.slice, with its
+ * user@UID.service), [M] (machine.slice); ".service", ".scope" and
+ * ".slice" suffixes dropped; a container scope (docker-ID.scope,
+ * libpod-ID.scope, cri-containerd-ID.scope, crio-ID.scope, a /docker/ID
+ * or kubepods .../ID segment) as "docker:" (etc.) and 12 hex digits.
+ * Raw in, raw out (escape the result); always NUL-terminated, cut to outsz.
+ */
+void proc_cgroup_shorten(const char *path, size_t len, char *out, size_t outsz);
+
+/*
+ * The container id in a cgroup path: the first 12 of the last run of 64
+ * hex digits that forms a whole segment or a segment's "docker-"/"libpod-"/
+ * "crio-"/"cri-containerd-" scope. out gets 12 digits and a NUL, or "".
+ * Returns whether one was found.
+ */
+int proc_cgroup_container(const char *path, size_t len, char out[13]);
+
+/* An IO priority as htop shows it: "R0".."R7", "B0".."B7", "id"; class NONE as B(nice+20)/5. */
+void proc_ioprio_format(int ioprio, long nice, char *out, size_t outsz);
+/* A sort key for the same: RT before BE before idle, lower level first. */
+int proc_ioprio_key(int ioprio, long nice);
+
 #endif

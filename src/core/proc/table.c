@@ -83,6 +83,7 @@ void proc_table_free(struct proc_table *t)
 		close(t->procfd);
 	free(t->dents);
 	free(t->tasks);
+	free(t->cpus_possible);
 	proc_sysreader_free(t->sys);
 	proc_users_free(t->users);
 	free(t);

@@ -21,7 +21,7 @@ struct proc_ent {
 	pid_t pid, tgid;
 	uint64_t start;
 	unsigned gen;                     /* last refresh that saw it */
-	int fd_stat, fd_wchan, fd_syscall, fd_io;
+	int fd_stat, fd_wchan, fd_syscall, fd_io, fd_status, fd_cgroup, fd_oom;
 	char comm_raw[COMM_RAW_MAX];
 	size_t comm_raw_len;
 	char *comm;                       /* escaped */
@@ -40,6 +40,28 @@ struct proc_ent {
 	uint32_t arch;                    /* of the process's executable, 0 until needed */
 	uint64_t read_bytes, write_bytes;
 	bool io_known;
+	/* The columns of issue 15; a rate needs the previous refresh's sample (gen - 1). */
+	unsigned io_gen, sched_gen;       /* refresh that last read io / status, 0 never */
+	double io_read_rate, io_write_rate;
+	bool io_rate_known;
+	int ioprio;                       /* -1 unknown */
+	char *cgroup_raw;                 /* the path as read, to re-shorten only on change */
+	size_t cgroup_raw_len;
+	char *cgroup, *ccgroup;           /* escaped */
+	char container[13];
+	bool cgroup_known;
+	char *cpus;                       /* escaped Cpus_allowed_list, or "all" */
+	uint64_t vctxt, nvctxt;
+	double vctxt_rate, nvctxt_rate;
+	bool sched_known, ctxt_rate_known;
+	int oom_score;
+	bool oom_known;
+	char *exe_raw;                    /* readlink text, " (deleted)" included */
+	size_t exe_raw_len;
+	char *exe;                        /* escaped, without " (deleted)" */
+	uint64_t exe_dev, exe_ino;        /* of the file the process runs (stat of the link) */
+	bool exe_id_known, exe_known;
+	enum proc_exe_state exe_state;
 	struct proc_ent *next;
 };
 
@@ -61,6 +83,8 @@ struct proc_table {
 	long fd_budget;                   /* fds we may still keep open */
 	bool keep_fds;
 	uid_t euid;                       /* ours: whose tasks' wchan we may read */
+	char *cpus_possible;              /* /sys/devices/system/cpu/possible, once; NULL unknown */
+	bool cpus_possible_tried;
 };
 
 /* What one refresh passes down to the per-task reader. */

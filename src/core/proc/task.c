@@ -17,6 +17,8 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <whytop/proc.h>
@@ -85,7 +87,8 @@ static struct proc_ent *ent_find(struct proc_table *t, pid_t pid)
 
 static void ent_close_fds(struct proc_table *t, struct proc_ent *e)
 {
-	int *fds[] = { &e->fd_stat, &e->fd_wchan, &e->fd_syscall, &e->fd_io };
+	int *fds[] = { &e->fd_stat,   &e->fd_wchan,  &e->fd_syscall, &e->fd_io,
+		       &e->fd_status, &e->fd_cgroup, &e->fd_oom };
 	for (size_t i = 0; i < WT_ARRAY_SIZE(fds); i++) {
 		if (*fds[i] >= 0) {
 			close(*fds[i]);
@@ -95,19 +98,37 @@ static void ent_close_fds(struct proc_table *t, struct proc_ent *e)
 	}
 }
 
+static void ent_free_text(struct proc_ent *e)
+{
+	free(e->comm);
+	free(e->cmdline);
+	free(e->cgroup_raw);
+	free(e->cgroup);
+	free(e->ccgroup);
+	free(e->cpus);
+	free(e->exe_raw);
+	free(e->exe);
+}
+
+static void ent_init_fds(struct proc_ent *e)
+{
+	e->fd_stat = e->fd_wchan = e->fd_syscall = e->fd_io = -1;
+	e->fd_status = e->fd_cgroup = e->fd_oom = -1;
+	e->syscall_nr = -2;
+	e->ioprio = -1;
+}
+
 /* Forget everything about the task that had this pid (it exited or exec'd into a reuse). */
 static void ent_reset(struct proc_table *t, struct proc_ent *e)
 {
 	ent_close_fds(t, e);
-	free(e->comm);
-	free(e->cmdline);
+	ent_free_text(e);
 	struct proc_ent *next = e->next;
 	pid_t pid = e->pid;
 	memset(e, 0, sizeof(*e));
 	e->pid = pid;
 	e->next = next;
-	e->fd_stat = e->fd_wchan = e->fd_syscall = e->fd_io = -1;
-	e->syscall_nr = -2;
+	ent_init_fds(e);
 }
 
 static int table_grow_buckets(struct proc_table *t)
@@ -141,8 +162,7 @@ static struct proc_ent *ent_add(struct proc_table *t, pid_t pid)
 	if (!e)
 		return NULL;
 	e->pid = pid;
-	e->fd_stat = e->fd_wchan = e->fd_syscall = e->fd_io = -1;
-	e->syscall_nr = -2;
+	ent_init_fds(e);
 	size_t k = bucket_of(t, pid);
 	e->next = t->bucket[k];
 	t->bucket[k] = e;
@@ -160,8 +180,7 @@ void proc_cache_evict(struct proc_table *t, bool all)
 			if (all || e->gen != t->gen) {
 				*pp = e->next;
 				ent_close_fds(t, e);
-				free(e->comm);
-				free(e->cmdline);
+				ent_free_text(e);
 				free(e);
 				t->nents--;
 			} else {
@@ -301,13 +320,219 @@ static void ent_read_syscall(struct proc_table *t, struct proc_ent *e, const cha
 		e->syscall_nr = -2;
 }
 
-static void ent_read_io(struct proc_table *t, struct proc_ent *e, const char *dir)
+/* a rate from two samples, or false when they do not come from consecutive refreshes */
+static bool ent_rate(const struct proc_table *t, unsigned prev_gen, double dt, uint64_t prev,
+		     uint64_t now, double *rate)
+{
+	if (prev_gen == 0 || prev_gen + 1 != t->gen || dt <= 0 || now < prev)
+		return false;
+	*rate = (double)(now - prev) / dt;
+	return true;
+}
+
+static void ent_read_io(struct proc_table *t, struct proc_ent *e, const char *dir, double dt)
 {
 	char path[64], buf[512];
+	uint64_t rb, wb;
 	strcpy(path, dir);
 	strcat(path, "io");
 	ssize_t n = table_read(t, path, &e->fd_io, buf, sizeof(buf));
-	e->io_known = n > 0 && proc_parse_io(buf, (size_t)n, &e->read_bytes, &e->write_bytes) == 0;
+	bool ok = n > 0 && proc_parse_io(buf, (size_t)n, &rb, &wb) == 0;
+	e->io_rate_known = ok && e->io_known &&
+			   ent_rate(t, e->io_gen, dt, e->read_bytes, rb, &e->io_read_rate) &&
+			   ent_rate(t, e->io_gen, dt, e->write_bytes, wb, &e->io_write_rate);
+	e->io_known = ok;
+	e->io_gen = ok ? t->gen : 0;
+	if (ok) {
+		e->read_bytes = rb;
+		e->write_bytes = wb;
+	}
+}
+
+/* Replace *dst by the escaped text unless it already says that. */
+static void ent_set_text(char **dst, const char *raw, size_t len)
+{
+	char tmp[512];
+	const char *esc = wt_escape_to(tmp, sizeof(tmp), raw, len, 0);
+	if (*dst && strcmp(*dst, esc) == 0)
+		return;
+	char *c = strdup(esc);
+	if (c) {
+		free(*dst);
+		*dst = c;
+	}
+}
+
+/* /sys/devices/system/cpu/possible, once: the list an unrestricted task is allowed. */
+static const char *table_cpus_possible(struct proc_table *t)
+{
+	if (!t->cpus_possible_tried) {
+		char buf[256];
+		int keep = -1;
+		t->cpus_possible_tried = true;
+		ssize_t n = proc_read_kept(AT_FDCWD, "/sys/devices/system/cpu/possible", &keep,
+					   false, buf, sizeof(buf));
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+			buf[--n] = '\0';
+		if (n > 0)
+			t->cpus_possible = strdup(buf);
+	}
+	return t->cpus_possible;
+}
+
+/* status on every refresh: affinity and context switches (no syscall per task). */
+static void ent_read_sched(struct proc_table *t, struct proc_ent *e, const char *dir, double dt)
+{
+	char path[64], buf[4096];
+	const char *cpus;
+	size_t cl;
+	uint64_t v, nv;
+	strcpy(path, dir);
+	strcat(path, "status");
+	ssize_t n = table_read(t, path, &e->fd_status, buf, sizeof(buf));
+	bool ok = n > 0 && proc_parse_status_sched(buf, (size_t)n, &cpus, &cl, &v, &nv) == 0;
+	e->ctxt_rate_known = ok && e->sched_known &&
+			     ent_rate(t, e->sched_gen, dt, e->vctxt, v, &e->vctxt_rate) &&
+			     ent_rate(t, e->sched_gen, dt, e->nvctxt, nv, &e->nvctxt_rate);
+	e->sched_known = ok;
+	e->sched_gen = ok ? t->gen : 0;
+	if (!ok)
+		return;
+	e->vctxt = v;
+	e->nvctxt = nv;
+	const char *all = table_cpus_possible(t);
+	if (all && strlen(all) == cl && memcmp(all, cpus, cl) == 0)
+		ent_set_text(&e->cpus, "all", 3);
+	else
+		ent_set_text(&e->cpus, cpus, cl);
+	e->sched_known = e->cpus != NULL;
+}
+
+static void ent_read_cgroup(struct proc_table *t, struct proc_ent *e, const char *dir)
+{
+	char path[64], buf[8192], shortp[256];
+	const char *cg;
+	size_t cl;
+	strcpy(path, dir);
+	strcat(path, "cgroup");
+	ssize_t n = table_read(t, path, &e->fd_cgroup, buf, sizeof(buf));
+	e->cgroup_known = false;
+	if (n <= 0 || proc_parse_cgroup(buf, (size_t)n, &cg, &cl))
+		return;
+	if (!e->cgroup_raw || cl != e->cgroup_raw_len || memcmp(cg, e->cgroup_raw, cl) != 0) {
+		/* moved (or first read): shorten and escape again */
+		char *raw = malloc(cl + 1);
+		char *full = wt_escape(cg, cl, 0);
+		proc_cgroup_shorten(cg, cl, shortp, sizeof(shortp));
+		char *sh = wt_escape(shortp, strlen(shortp), 0);
+		if (!raw || !full || !sh) {
+			free(raw);
+			free(full);
+			free(sh);
+			return;
+		}
+		memcpy(raw, cg, cl);
+		raw[cl] = '\0';
+		free(e->cgroup_raw);
+		free(e->cgroup);
+		free(e->ccgroup);
+		e->cgroup_raw = raw;
+		e->cgroup_raw_len = cl;
+		e->cgroup = full;
+		e->ccgroup = sh;
+		proc_cgroup_container(cg, cl, e->container);
+	}
+	e->cgroup_known = true;
+}
+
+static void ent_read_oom(struct proc_table *t, struct proc_ent *e, const char *dir)
+{
+	char path[64], buf[64];
+	uint64_t v;
+	const char *p = buf;
+	strcpy(path, dir);
+	strcat(path, "oom_score");
+	ssize_t n = table_read(t, path, &e->fd_oom, buf, sizeof(buf));
+	e->oom_known = n > 0 && proc_parse_u64(&p, buf + n, &v) == 0 && p < buf + n && v <= 100000;
+	if (e->oom_known)
+		e->oom_score = (int)v;
+}
+
+/* The file the process runs, as the kernel sees it (the link, followed). */
+static bool ent_stat_exe(struct proc_table *t, struct proc_ent *e, const char *path)
+{
+	struct stat st;
+	e->exe_id_known = fstatat(t->procfd, path, &st, 0) == 0;
+	if (e->exe_id_known) {
+		e->exe_dev = (uint64_t)st.st_dev;
+		e->exe_ino = (uint64_t)st.st_ino;
+	}
+	return e->exe_id_known;
+}
+
+/*
+ * readlink exe on every refresh: " (deleted)" says the file was unlinked
+ * (or renamed over, as package upgrades do). Otherwise the path is looked up
+ * under the task's own root (/proc/PID/root, its mount namespace), and
+ * another inode there means the path now names another file.
+ */
+static void ent_read_exe(struct proc_table *t, struct proc_ent *e, const char *dir)
+{
+	static const char del[] = " (deleted)";
+	char path[64], link[4096 + 16], rpath[64 + 4096 + 16];
+	struct stat st;
+	strcpy(path, dir);
+	strcat(path, "exe");
+	ssize_t n = readlinkat(t->procfd, path, link, sizeof(link) - 1);
+	if (n < 0) {
+		/* a kernel thread runs no file; otherwise not ours to see (EACCES) or gone */
+		e->exe_known = e->is_kthread;
+		e->exe_state = PROC_EXE_OK;
+		if (e->is_kthread)
+			ent_set_text(&e->exe, "", 0);
+		return;
+	}
+	link[n] = '\0';
+	size_t dl = sizeof(del) - 1, len = (size_t)n;
+	bool deleted = len >= dl && memcmp(link + len - dl, del, dl) == 0;
+	size_t plen = deleted ? len - dl : len;
+	if (!e->exe_raw || len != e->exe_raw_len || memcmp(link, e->exe_raw, len) != 0) {
+		/* first read, or an exec: a new file to compare against */
+		char *raw = strdup(link);
+		if (!raw) {
+			e->exe_known = false;
+			return;
+		}
+		free(e->exe_raw);
+		e->exe_raw = raw;
+		e->exe_raw_len = (size_t)n;
+		free(e->exe);
+		e->exe = wt_escape(link, plen, 0);
+		ent_stat_exe(t, e, path);
+	}
+	e->exe_known = e->exe != NULL;
+	e->exe_state = PROC_EXE_OK;
+	if (deleted) {
+		e->exe_state = PROC_EXE_DELETED;
+		return;
+	}
+	if (!e->exe_id_known || link[0] != '/')
+		return; /* nothing to compare with: do not claim a change */
+	strcpy(rpath, dir);
+	strcat(rpath, "root");
+	strcat(rpath, link);
+	if (fstatat(t->procfd, rpath, &st, 0) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			e->exe_state = PROC_EXE_DELETED; /* a directory on the way was moved */
+		return;
+	}
+	if ((uint64_t)st.st_dev == e->exe_dev && (uint64_t)st.st_ino == e->exe_ino)
+		return;
+	/* The same path after an exec of a new file there: look at the link again. */
+	if (ent_stat_exe(t, e, path) && (uint64_t)st.st_dev == e->exe_dev &&
+	    (uint64_t)st.st_ino == e->exe_ino)
+		return;
+	e->exe_state = PROC_EXE_REPLACED;
 }
 
 static bool wanted_pid(const struct proc_table_opts *o, pid_t tgid)
@@ -438,7 +663,19 @@ int proc_task_scan(struct proc_table *t, const struct scan *sc, const char *dir,
 			e->arch = sysname_arch_of_pid(tgid); /* once per (pid, start) */
 	}
 	if (sc->need & PROC_NEED_IO)
-		ent_read_io(t, e, dir);
+		ent_read_io(t, e, dir, sc->dt_s);
+	if (sc->need & PROC_NEED_IOPRIO) {
+		long r = syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, (int)id);
+		e->ioprio = r < 0 ? -1 : (int)r;
+	}
+	if (sc->need & PROC_NEED_SCHED)
+		ent_read_sched(t, e, dir, sc->dt_s);
+	if (sc->need & PROC_NEED_CGROUP)
+		ent_read_cgroup(t, e, dir);
+	if (sc->need & PROC_NEED_OOM)
+		ent_read_oom(t, e, dir);
+	if (sc->need & PROC_NEED_EXE)
+		ent_read_exe(t, e, dir);
 
 	if (t->ntasks == t->cap) {
 		size_t cap = t->cap ? t->cap * 2 : 1024;
@@ -498,6 +735,41 @@ int proc_task_scan(struct proc_table *t, const struct scan *sc, const char *dir,
 		p->known |= PROC_KNOWN_IO;
 		p->read_bytes = e->read_bytes;
 		p->write_bytes = e->write_bytes;
+		if (e->io_rate_known) {
+			p->known |= PROC_KNOWN_IO_RATE;
+			p->io_read_rate = e->io_read_rate;
+			p->io_write_rate = e->io_write_rate;
+		}
+	}
+	if ((sc->need & PROC_NEED_IOPRIO) && e->ioprio >= 0) {
+		p->known |= PROC_KNOWN_IOPRIO;
+		p->ioprio = e->ioprio;
+	}
+	if ((sc->need & PROC_NEED_SCHED) && e->sched_known) {
+		p->known |= PROC_KNOWN_SCHED;
+		p->cpus_allowed = e->cpus;
+		p->vctxt = e->vctxt;
+		p->nvctxt = e->nvctxt;
+		if (e->ctxt_rate_known) {
+			p->known |= PROC_KNOWN_CTXT_RATE;
+			p->vctxt_rate = e->vctxt_rate;
+			p->nvctxt_rate = e->nvctxt_rate;
+		}
+	}
+	if ((sc->need & PROC_NEED_CGROUP) && e->cgroup_known) {
+		p->known |= PROC_KNOWN_CGROUP;
+		p->cgroup = e->cgroup;
+		p->ccgroup = e->ccgroup;
+		memcpy(p->container, e->container, sizeof(p->container));
+	}
+	if ((sc->need & PROC_NEED_OOM) && e->oom_known) {
+		p->known |= PROC_KNOWN_OOM;
+		p->oom_score = e->oom_score;
+	}
+	if ((sc->need & PROC_NEED_EXE) && e->exe_known) {
+		p->known |= PROC_KNOWN_EXE;
+		p->exe = e->exe;
+		p->exe_state = e->exe_state;
 	}
 	return 0;
 }
