@@ -123,7 +123,19 @@ struct proc_sysinfo {
 	 */
 	unsigned ntasks, nprocs, nthreads, nkthreads;
 	unsigned nrunning, nsleeping, ndisk, nstopped, nzombie, nidle;
+	/*
+	 * Pressure stall information, /proc/pressure/{cpu,io,memory} (index
+	 * PROC_PSI_*): the "some" and "full" lines' avg10, avg60, avg300 in %.
+	 * have is false when the file is missing or unreadable (a kernel
+	 * without CONFIG_PSI, or booted with psi=0); has_full is false for
+	 * the cpu file of kernels before 5.13.
+	 */
+	struct proc_psi {
+		bool have, has_full;
+		double some[3], full[3];
+	} psi[3];
 };
+enum { PROC_PSI_CPU, PROC_PSI_IO, PROC_PSI_MEMORY };
 
 struct proc_table_opts {
 	unsigned need;        /* PROC_NEED_* beyond stat */

@@ -9,7 +9,13 @@
  *   columns = pid user state cpu mem time command
  *   sort    = cpu [desc|asc]
  *   theme   = default
- *   tree | threads | hide_kthreads | color = yes|no
+ *   meters_left  = cpus mem swap           header meters (ui_meter_names), or none
+ *   meters_right = tasks load uptime
+ *   tree | threads | hide_kthreads | color | highlight_changes | show_basename = yes|no
+ *
+ * Written back on quit (ui_config_save) when the setup screen or a key
+ * changed a setting: only the keys that changed are rewritten, in place;
+ * comments, unknown and broken lines stay as they are.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -20,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ui/config.h"
 #include <whytop/proc.h>
@@ -29,6 +37,55 @@ static const enum proc_col default_cols[] = {
 	PROC_COL_RSS,  PROC_COL_STATE, PROC_COL_CPU,     PROC_COL_MEM,  PROC_COL_TIME,
 	PROC_COL_COMMAND,
 };
+
+const char *const ui_meter_names[UI_M_COUNT] = {
+	[UI_M_CPUS] = "cpus",	      [UI_M_CPU] = "cpu",	    [UI_M_MEM] = "mem",
+	[UI_M_SWAP] = "swap",	      [UI_M_LOAD] = "load",	    [UI_M_UPTIME] = "uptime",
+	[UI_M_TASKS] = "tasks",	      [UI_M_PSI_CPU] = "psi_cpu",   [UI_M_PSI_IO] = "psi_io",
+	[UI_M_PSI_MEMORY] = "psi_memory",
+};
+
+const char *const ui_meter_titles[UI_M_COUNT] = {
+	[UI_M_CPUS] = "CPUs (one bar each)",
+	[UI_M_CPU] = "CPU (all combined)",
+	[UI_M_MEM] = "Memory",
+	[UI_M_SWAP] = "Swap",
+	[UI_M_LOAD] = "Load average",
+	[UI_M_UPTIME] = "Uptime",
+	[UI_M_TASKS] = "Tasks by state",
+	[UI_M_PSI_CPU] = "Pressure stall: CPU",
+	[UI_M_PSI_IO] = "Pressure stall: I/O",
+	[UI_M_PSI_MEMORY] = "Pressure stall: memory",
+};
+
+static const char *const key_names[UI_K_COUNT] = {
+	[UI_K_DELAY] = "delay",
+	[UI_K_COLUMNS] = "columns",
+	[UI_K_SORT] = "sort",
+	[UI_K_THEME] = "theme",
+	[UI_K_TREE] = "tree",
+	[UI_K_THREADS] = "threads",
+	[UI_K_HIDE_KTHREADS] = "hide_kthreads",
+	[UI_K_COLOR] = "color",
+	[UI_K_METERS_LEFT] = "meters_left",
+	[UI_K_METERS_RIGHT] = "meters_right",
+	[UI_K_HIGHLIGHT] = "highlight_changes",
+	[UI_K_BASENAME] = "show_basename",
+};
+
+/* The key named name ("colour" too), or -1. */
+static int key_by_name(const char *name)
+{
+	if (strcmp(name, "colour") == 0)
+		return UI_K_COLOR;
+	for (int k = 0; k < UI_K_COUNT; k++)
+		if (strcmp(name, key_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+static const enum ui_meter default_left[] = { UI_M_CPUS, UI_M_MEM, UI_M_SWAP };
+static const enum ui_meter default_right[] = { UI_M_TASKS, UI_M_LOAD, UI_M_UPTIME };
 
 void ui_config_defaults(struct ui_config *c)
 {
@@ -40,6 +97,10 @@ void ui_config_defaults(struct ui_config *c)
 	c->sort_desc = true;
 	snprintf(c->theme, sizeof(c->theme), "default");
 	c->color = true;
+	memcpy(c->meters[0], default_left, sizeof(default_left));
+	c->nmeters[0] = WT_ARRAY_SIZE(default_left);
+	memcpy(c->meters[1], default_right, sizeof(default_right));
+	c->nmeters[1] = WT_ARRAY_SIZE(default_right);
 	const char *nc = getenv("NO_COLOR");
 	/* https://no-color.org: present and not empty means no colour. */
 	if (nc && *nc)
@@ -114,6 +175,43 @@ static int parse_columns(const char *v, enum proc_col *cols, size_t *ncols, char
 	return 0;
 }
 
+/* "cpus mem swap" (spaces or commas) or "none"; each meter at most once. */
+static int parse_meters(const char *v, enum ui_meter *m, size_t *n, char *why, size_t whysz)
+{
+	enum ui_meter tmp[UI_M_COUNT];
+	size_t k = 0;
+	if (strcasecmp(v, "none") == 0) {
+		*n = 0;
+		return 0;
+	}
+	for (const char *p = v; *p;) {
+		size_t len = strcspn(p, " \t,");
+		if (len == 0) {
+			p++;
+			continue;
+		}
+		int found = -1;
+		for (int i = 0; i < UI_M_COUNT; i++)
+			if (strlen(ui_meter_names[i]) == len && strncasecmp(p, ui_meter_names[i], len) == 0)
+				found = i;
+		if (found < 0) {
+			snprintf(why, whysz, "unknown meter '%.*s' (known: cpus cpu mem swap load "
+				 "uptime tasks psi_cpu psi_io psi_memory)", (int)(len < 40 ? len : 40), p);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < k; i++)
+			if (tmp[i] == (enum ui_meter)found) {
+				snprintf(why, whysz, "meter '%s' given twice", ui_meter_names[found]);
+				return -EINVAL;
+			}
+		tmp[k++] = (enum ui_meter)found;
+		p += len;
+	}
+	memcpy(m, tmp, k * sizeof(*m));
+	*n = k;
+	return 0;
+}
+
 static int parse_sort(const char *v, enum proc_col *col, bool *desc, char *why, size_t whysz)
 {
 	char name[64], order[16] = "";
@@ -183,6 +281,10 @@ static int config_line(struct ui_config *c, char *line, char *why, size_t whysz)
 		return parse_columns(val, c->cols, &c->ncols, why, whysz);
 	if (strcmp(key, "sort") == 0)
 		return parse_sort(val, &c->sort_col, &c->sort_desc, why, whysz);
+	if (strcmp(key, "meters_left") == 0)
+		return parse_meters(val, c->meters[0], &c->nmeters[0], why, whysz);
+	if (strcmp(key, "meters_right") == 0)
+		return parse_meters(val, c->meters[1], &c->nmeters[1], why, whysz);
 	if (strcmp(key, "theme") == 0) {
 		if (!theme_name_ok(val)) {
 			snprintf(why, whysz, "'%.40s' is not a theme name", val);
@@ -200,6 +302,10 @@ static int config_line(struct ui_config *c, char *line, char *why, size_t whysz)
 		flag = &c->hide_kthreads;
 	else if (strcmp(key, "color") == 0 || strcmp(key, "colour") == 0)
 		flag = &c->color;
+	else if (strcmp(key, "highlight_changes") == 0)
+		flag = &c->highlight;
+	else if (strcmp(key, "show_basename") == 0)
+		flag = &c->basename;
 	if (!flag) {
 		snprintf(why, whysz, "unknown setting '%.40s'", key);
 		return -EINVAL;
@@ -310,7 +416,7 @@ static int parse_pids(struct ui_config *c, const char *arg, struct wt_err *err)
 	return 0;
 }
 
-enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED, OPT_READONLY };
+enum { OPT_THEME = 256, OPT_OPEN, OPT_BLOCKED, OPT_READONLY, OPT_NO_SAVE };
 
 int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *err)
 {
@@ -327,6 +433,7 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		{ "open", no_argument, NULL, OPT_OPEN },
 		{ "blocked", no_argument, NULL, OPT_BLOCKED },
 		{ "readonly", no_argument, NULL, OPT_READONLY },
+		{ "no-save", no_argument, NULL, OPT_NO_SAVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -385,6 +492,9 @@ int ui_config_flags(struct ui_config *c, int argc, char **argv, struct wt_err *e
 		case OPT_READONLY:
 			c->readonly = true;
 			break;
+		case OPT_NO_SAVE:
+			c->no_save = true;
+			break;
 		case 'h':
 			return 1;
 		case ':':
@@ -421,7 +531,8 @@ void ui_config_print_options(FILE *f)
 		   "      --theme NAME       colour theme (default, mono, light, high-contrast, ...)\n"
 		   "      --open             with -p PID: open straight on that process's screen\n"
 		   "      --blocked          open straight on the blocked tasks (every D task)\n"
-		   "      --readonly         look only: no kill, nice, affinity, poke or inject\n");
+		   "      --readonly         look only: no kill, nice, affinity, poke or inject\n"
+		   "      --no-save          do not write the settings changed in the UI on quit\n");
 }
 
 void ui_config_cols_str(const struct ui_config *c, char *out, size_t outsz)
@@ -435,4 +546,264 @@ void ui_config_cols_str(const struct ui_config *c, char *out, size_t outsz)
 			break;
 		off += (size_t)n;
 	}
+}
+
+/* Writing the file back. */
+
+static void meters_str(const enum ui_meter *m, size_t n, char *out, size_t outsz)
+{
+	size_t off = 0;
+	snprintf(out, outsz, "none");
+	for (size_t i = 0; i < n && off + 1 < outsz; i++) {
+		int r = snprintf(out + off, outsz - off, "%s%s", i ? " " : "", ui_meter_names[m[i]]);
+		if (r < 0)
+			break;
+		off += (size_t)r;
+	}
+}
+
+void ui_config_format(const struct ui_config *c, enum ui_config_key k, char *out, size_t outsz)
+{
+	char v[512];
+	const bool *flag = NULL;
+	switch (k) {
+	case UI_K_DELAY:
+		snprintf(v, sizeof(v), "%ld", c->delay_tenths);
+		break;
+	case UI_K_COLUMNS:
+		ui_config_cols_str(c, v, sizeof(v));
+		break;
+	case UI_K_SORT:
+		snprintf(v, sizeof(v), "%s %s", proc_columns[c->sort_col].name,
+			 c->sort_desc ? "desc" : "asc");
+		break;
+	case UI_K_THEME:
+		snprintf(v, sizeof(v), "%s", c->theme);
+		break;
+	case UI_K_METERS_LEFT:
+	case UI_K_METERS_RIGHT:
+		meters_str(c->meters[k == UI_K_METERS_RIGHT], c->nmeters[k == UI_K_METERS_RIGHT], v,
+			   sizeof(v));
+		break;
+	case UI_K_TREE:
+		flag = &c->tree;
+		break;
+	case UI_K_THREADS:
+		flag = &c->threads;
+		break;
+	case UI_K_HIDE_KTHREADS:
+		flag = &c->hide_kthreads;
+		break;
+	case UI_K_COLOR:
+		flag = &c->color;
+		break;
+	case UI_K_HIGHLIGHT:
+		flag = &c->highlight;
+		break;
+	case UI_K_BASENAME:
+		flag = &c->basename;
+		break;
+	default:
+		v[0] = '\0';
+	}
+	if (flag)
+		snprintf(v, sizeof(v), "%s", *flag ? "yes" : "no");
+	snprintf(out, outsz, "%s = %s", key_names[k], v);
+}
+
+unsigned ui_config_diff(const struct ui_config *a, const struct ui_config *b)
+{
+	unsigned mask = 0;
+	for (int k = 0; k < UI_K_COUNT; k++) {
+		char x[600], y[600];
+		ui_config_format(a, (enum ui_config_key)k, x, sizeof(x));
+		ui_config_format(b, (enum ui_config_key)k, y, sizeof(y));
+		if (strcmp(x, y) != 0)
+			mask |= 1u << k;
+	}
+	return mask;
+}
+
+/* The key a line sets, or -1 (comment, blank, unknown or broken line). */
+static int line_key(const char *line, size_t len)
+{
+	char buf[1024];
+	if (len >= sizeof(buf))
+		return -1;
+	memcpy(buf, line, len);
+	buf[len] = '\0';
+	char *hash = strchr(buf, '#');
+	if (hash)
+		*hash = '\0';
+	char *eq = strchr(buf, '=');
+	if (!eq)
+		return -1;
+	*eq = '\0';
+	return key_by_name(ui_config_trim(buf));
+}
+
+char *ui_config_merge(const char *text, const struct ui_config *c, unsigned mask)
+{
+	struct wt_buf b;
+	int bad = 0;
+	size_t last[UI_K_COUNT], lineno = 0;
+	const size_t none = (size_t)-1;
+	char kv[600];
+
+	wt_buf_init(&b);
+	for (int k = 0; k < UI_K_COUNT; k++)
+		last[k] = none;
+	if (!text || !*text)
+		text = "# whytop settings: written when whytop quits after a change in the UI.\n"
+		       "# Lines whytop does not know are kept. See whytop(1), FILES.\n";
+	/* The last line of a key is the one that counts when the file is read. */
+	for (const char *p = text; *p; lineno++) {
+		size_t len = strcspn(p, "\n");
+		int k = line_key(p, len);
+		if (k >= 0)
+			last[k] = lineno;
+		p += len + (p[len] == '\n');
+	}
+	lineno = 0;
+	for (const char *p = text; *p; lineno++) {
+		size_t len = strcspn(p, "\n");
+		int k = line_key(p, len);
+		if (k >= 0 && (mask & (1u << k)) && last[k] == lineno) {
+			ui_config_format(c, (enum ui_config_key)k, kv, sizeof(kv));
+			bad |= wt_buf_puts(&b, kv);
+			/* A comment after the value stays, with the space before it. */
+			const char *hash = memchr(p, '#', len);
+			if (hash) {
+				while (hash > p && (hash[-1] == ' ' || hash[-1] == '\t'))
+					hash--;
+				bad |= wt_buf_add(&b, hash, len - (size_t)(hash - p));
+			}
+		} else {
+			bad |= wt_buf_add(&b, p, len);
+		}
+		bad |= wt_buf_add(&b, "\n", 1);
+		p += len + (p[len] == '\n');
+	}
+	for (int k = 0; k < UI_K_COUNT; k++) {
+		if (!(mask & (1u << k)) || last[k] != none)
+			continue;
+		ui_config_format(c, (enum ui_config_key)k, kv, sizeof(kv));
+		bad |= wt_buf_puts(&b, kv);
+		bad |= wt_buf_add(&b, "\n", 1);
+	}
+	if (bad) {
+		wt_buf_free(&b);
+		return NULL;
+	}
+	return wt_buf_steal(&b);
+}
+
+/* mkdir -p of path's directory part (path is "DIR/config"). */
+static int make_dirs(char *dir)
+{
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		int r = mkdir(dir, 0755);
+		*p = '/';
+		if (r < 0 && errno != EEXIST)
+			return -errno;
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int ui_config_save(const struct ui_config *c, unsigned mask, struct wt_err *err)
+{
+	char *path = ui_config_path("config"), *text = NULL, *merged = NULL, *tmp = NULL;
+	size_t len;
+	mode_t mode = 0644;
+	struct stat st;
+	int fd = -1, r;
+
+	wt_err_clear(err);
+	if (!path)
+		return wt_err_set(err, ENOENT,
+				  "cannot save the settings: neither XDG_CONFIG_HOME nor HOME is set");
+	/*
+	 * A config that is a symbolic link (dotfiles kept in a repository):
+	 * write the file it points to, in its own directory, and leave the
+	 * link a link.
+	 */
+	char *real = realpath(path, NULL);
+	if (real) {
+		free(path);
+		path = real;
+	}
+	r = wt_read_all_at(AT_FDCWD, path, &text, &len);
+	if (r < 0 && r != -ENOENT) {
+		wt_err_set(err, -r, "cannot save the settings to %s: reading it failed: %s", path,
+			   strerror(-r));
+		goto out;
+	}
+	if (r == 0 && memchr(text, '\0', len)) {
+		r = wt_err_set(err, EINVAL,
+			       "did not save the settings to %s: it is not a text file (move it away "
+			       "to let whytop write a new one)", path);
+		goto out;
+	}
+	if (r == 0 && stat(path, &st) == 0)
+		mode = st.st_mode & 07777;
+	merged = ui_config_merge(text, c, mask);
+	if (!merged) {
+		r = wt_err_set(err, ENOMEM, "cannot save the settings to %s: out of memory", path);
+		goto out;
+	}
+	char *slash = strrchr(path, '/');
+	*slash = '\0';
+	r = make_dirs(path);
+	if (r == 0 && asprintf(&tmp, "%s/.config.XXXXXX", path) < 0) {
+		tmp = NULL;
+		r = -ENOMEM;
+	}
+	if (r == 0 && (fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		r = -errno;
+	*slash = '/';
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0)
+		r = write_all(fd, merged, strlen(merged));
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0 && close(fd) < 0 && r == 0)
+		r = -errno;
+	/* rename() replaces the file in one step: a reader sees the old or the new, whole. */
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0) {
+		if (fd >= 0)
+			unlink(tmp);
+		wt_err_set(err, -r,
+			   "cannot save the settings to %s: %s (check that its directory is "
+			   "writable, or start whytop with --no-save)",
+			   path, strerror(-r));
+	}
+out:
+	free(tmp);
+	free(merged);
+	free(text);
+	free(path);
+	return r < 0 ? r : 0;
 }

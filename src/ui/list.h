@@ -24,6 +24,28 @@ void list_pids_del(struct list_pids *s, pid_t pid);
 
 #define LIST_HSCROLL_STEP 5 /* columns per Left / Right, htop's step */
 
+/*
+ * Highlighting new and dying processes (cfg.highlight, list_screen.c):
+ * the refresh each task was first seen in, and the last drawn text of the
+ * rows of tasks that exited, kept in place for LIST_DYING_REFRESHES.
+ * A dying row is an entry of rows[] with LIST_GHOST set (the rest is its
+ * index in ghosts[]); it has no task (list_selected gives NULL).
+ */
+#define LIST_GHOST ((size_t)1 << (sizeof(size_t) * 8 - 1))
+struct list_seen {
+	pid_t pid;
+	unsigned first; /* ui->refreshes when first seen; 0: there from the start */
+};
+struct list_drawn {
+	pid_t pid;
+	char text[512];
+};
+struct list_ghost {
+	pid_t after; /* the task drawn above it, 0 for the top */
+	unsigned died;
+	struct list_drawn row;
+};
+
 struct list_screen {
 	struct screen base;
 	size_t *rows; /* indices into the table of the rows shown */
@@ -43,6 +65,14 @@ struct list_screen {
 	bool sel_chosen;        /* the user chose the selected process (its exit is reported) */
 	int hscroll;            /* Left / Right: columns scrolled off the left */
 	int line_w;             /* the widest row drawn last, for the Right limit */
+	struct list_seen *seen;
+	size_t nseen;
+	unsigned seen_refresh;
+	bool seen_any;
+	struct list_drawn *drawn; /* the rows drawn last, top to bottom */
+	size_t ndrawn, capdrawn;
+	struct list_ghost *ghosts;
+	size_t nghosts;
 };
 
 void list_rebuild(struct list_screen *ls);

@@ -22,6 +22,7 @@
 #include "ui/blocked.h"
 #include "ui/env.h"
 #include "ui/list.h"
+#include "ui/setup.h"
 
 #define KEY_ESC 27
 
@@ -40,6 +41,7 @@ static const char help_text[] =
 	"a       CPU affinity, every thread        F          follow process / stay on row\n"
 	"- + *   fold, unfold subtree; all (tree)  Left Right scroll the columns sideways\n"
 	"F1 h ?  this help                         F10 q      quit\n"
+	"F2 S    setup: meters, columns, display options, colours (saved on quit)\n"
 	"B       blocked tasks: every D task, grouped by the kernel frame it waits in\n"
 	"s       the selected process's live log of system calls (as strace)\n"
 	"l       its open files and memory maps    e          its environment (/ searches)\n"
@@ -743,6 +745,10 @@ unsigned list_key(struct screen *s, int key)
 	case KEY_F(9):
 	case 'k':
 		return kill_menu(ls);
+	case KEY_F(2):
+	case 'S':
+		ui_push(ui, setup_screen_new(ui));
+		return UI_RELAYOUT | UI_REDRAW;
 	case 'a':
 		return affinity_menu(ls);
 	case ' ':

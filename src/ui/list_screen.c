@@ -5,6 +5,9 @@
  * unless F asked it to stay on its row. Tags and folded subtrees are kept
  * by pid; the rows scroll left and right as one line with their header.
  * Keys that open menus or act on a process live in list_keys.c.
+ * With highlight_changes, a process that appeared is drawn in new_task's
+ * colours for LIST_NEW_REFRESHES refreshes, and the row of one that exited
+ * stays where it was, in dying_task's colours, for LIST_DYING_REFRESHES.
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,6 +16,9 @@
 #include <strings.h>
 
 #include "ui/list.h"
+
+#define LIST_NEW_REFRESHES 3
+#define LIST_DYING_REFRESHES 2
 
 const char *const list_keys_bar[] = {
 	"F1", "Help   ", "F3", "Search ", "F4", "Filter ", "F5", "Tree   ", "F6", "SortBy ",
@@ -76,6 +82,106 @@ static void prune_pids(struct proc_table *t, struct list_pids *s)
 			i++;
 }
 
+static int seen_cmp(const void *a, const void *b)
+{
+	pid_t x = ((const struct list_seen *)a)->pid, y = ((const struct list_seen *)b)->pid;
+	return (x > y) - (x < y);
+}
+
+static const struct list_seen *seen_find(const struct list_seen *v, size_t n, pid_t pid)
+{
+	struct list_seen key = { .pid = pid };
+	return n ? bsearch(&key, v, n, sizeof(*v), seen_cmp) : NULL;
+}
+
+/* A task drawn last time and gone now leaves its row behind, for a while. */
+static void list_add_ghost(struct list_screen *ls, size_t drawn_at, unsigned now)
+{
+	struct list_ghost *g = realloc(ls->ghosts, (ls->nghosts + 1) * sizeof(*g));
+	if (!g)
+		return;
+	ls->ghosts = g;
+	g += ls->nghosts++;
+	g->after = drawn_at ? ls->drawn[drawn_at - 1].pid : 0;
+	g->died = now;
+	g->row = ls->drawn[drawn_at];
+}
+
+/* After a refresh: when each task was first seen; the rows of those that exited. */
+static void list_track(struct list_screen *ls)
+{
+	struct ui *ui = ls->base.ui;
+	struct proc_table *t = ui->table;
+	unsigned now = ui->refreshes;
+	size_t n = proc_table_count(t), k = 0;
+
+	ls->seen_refresh = now;
+	if (!ui->cfg.highlight) {
+		free(ls->seen);
+		ls->seen = NULL;
+		ls->nseen = 0;
+		ls->nghosts = 0;
+		ls->seen_any = false;
+		return;
+	}
+	/* Dying rows stay LIST_DYING_REFRESHES refreshes. */
+	for (size_t i = 0; i < ls->nghosts; i++)
+		if (now - ls->ghosts[i].died < LIST_DYING_REFRESHES)
+			ls->ghosts[k++] = ls->ghosts[i];
+	ls->nghosts = k;
+
+	struct list_seen *v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		pid_t pid = proc_table_get(t, i)->pid;
+		const struct list_seen *old = seen_find(ls->seen, ls->nseen, pid);
+		v[i].pid = pid;
+		v[i].first = old ? old->first : ls->seen_any ? now : 0;
+	}
+	qsort(v, n, sizeof(*v), seen_cmp);
+	for (size_t i = 0; ls->seen_any && i < ls->ndrawn; i++)
+		if (!seen_find(v, n, ls->drawn[i].pid) && seen_find(ls->seen, ls->nseen, ls->drawn[i].pid))
+			list_add_ghost(ls, i, now);
+	free(ls->seen);
+	ls->seen = v;
+	ls->nseen = n;
+	ls->seen_any = true;
+}
+
+static bool list_is_new(const struct list_screen *ls, pid_t pid)
+{
+	const struct list_seen *s = seen_find(ls->seen, ls->nseen, pid);
+	return s && s->first && ls->base.ui->refreshes - s->first < LIST_NEW_REFRESHES;
+}
+
+/* Dying rows back in place: under the row that was above them. */
+static void list_place_ghosts(struct list_screen *ls, size_t *sel)
+{
+	struct proc_table *t = ls->base.ui->table;
+	for (size_t g = 0; g < ls->nghosts; g++) {
+		size_t at = 0;
+		for (size_t r = 0; ls->ghosts[g].after && r < ls->nrows; r++) {
+			size_t idx = ls->rows[r];
+			pid_t pid = idx & LIST_GHOST ? ls->ghosts[idx & ~LIST_GHOST].row.pid
+						     : proc_table_get(t, idx)->pid;
+			if (pid == ls->ghosts[g].after) {
+				at = r + 1;
+				break;
+			}
+		}
+		if (ls->ghosts[g].after && at == 0)
+			continue; /* the row above is gone or filtered out too */
+		memmove(&ls->rows[at + 1], &ls->rows[at], (ls->nrows - at) * sizeof(*ls->rows));
+		memmove(&ls->hidden[at + 1], &ls->hidden[at], (ls->nrows - at) * sizeof(*ls->hidden));
+		ls->rows[at] = LIST_GHOST | g;
+		ls->hidden[at] = 0;
+		ls->nrows++;
+		if (*sel != (size_t)-1 && *sel >= at)
+			(*sel)++; /* the selection stays on its task */
+	}
+}
+
 /*
  * Rebuild the visible rows after a refresh, re-sort or filter change. In
  * the tree view the rows under a folded one are left out (the table is in
@@ -86,17 +192,19 @@ void list_rebuild(struct list_screen *ls)
 {
 	struct ui *ui = ls->base.ui;
 	struct proc_table *t = ui->table;
-	size_t n = proc_table_count(t);
-	if (n > ls->caprows) {
-		size_t *r = realloc(ls->rows, n * sizeof(*r));
+	if (ui->refreshes != ls->seen_refresh)
+		list_track(ls);
+	size_t n = proc_table_count(t), cap = n + ls->nghosts;
+	if (cap > ls->caprows) {
+		size_t *r = realloc(ls->rows, cap * sizeof(*r));
 		if (!r)
 			return;
 		ls->rows = r;
-		size_t *h = realloc(ls->hidden, n * sizeof(*h));
+		size_t *h = realloc(ls->hidden, cap * sizeof(*h));
 		if (!h)
 			return;
 		ls->hidden = h;
-		ls->caprows = n;
+		ls->caprows = cap;
 	}
 	prune_pids(t, &ls->tags);
 	prune_pids(t, &ls->folds);
@@ -124,6 +232,7 @@ void list_rebuild(struct list_screen *ls)
 		}
 		ls->rows[ls->nrows++] = i;
 	}
+	list_place_ghosts(ls, &sel);
 	ls->list.n = ls->nrows;
 	if (sel != (size_t)-1 && !ls->stay_on_row) {
 		ls->list.sel = sel;
@@ -158,7 +267,7 @@ void list_sync_sel(struct list_screen *ls)
 
 struct proc_task *list_selected(struct list_screen *ls)
 {
-	if (ls->nrows == 0 || ls->list.sel >= ls->nrows)
+	if (ls->nrows == 0 || ls->list.sel >= ls->nrows || (ls->rows[ls->list.sel] & LIST_GHOST))
 		return NULL;
 	return proc_table_get(ls->base.ui->table, ls->rows[ls->list.sel]);
 }
@@ -168,6 +277,8 @@ bool list_search(struct list_screen *ls, const char *text, size_t start)
 {
 	for (size_t k = 0; k < ls->nrows; k++) {
 		size_t r = (start + k) % ls->nrows;
+		if (ls->rows[r] & LIST_GHOST)
+			continue;
 		if (task_matches(proc_table_get(ls->base.ui->table, ls->rows[r]), text)) {
 			ls->list.sel = r;
 			ls->sel_chosen = true;
@@ -179,13 +290,17 @@ bool list_search(struct list_screen *ls, const char *text, size_t start)
 	return false;
 }
 
-static int row_attr(const struct proc_task *t, bool selected)
+static int row_attr(const struct proc_task *t, bool selected, bool is_new)
 {
 	if (selected)
 		return ui_attr(UI_E_SELECTED);
 	switch (t->state) {
 	case 'D':
 		return ui_attr(UI_E_STATE_D);
+	}
+	if (is_new)
+		return ui_attr(UI_E_NEW_TASK);
+	switch (t->state) {
 	case 'Z':
 		return ui_attr(UI_E_STATE_Z);
 	case 'T':
@@ -197,6 +312,18 @@ static int row_attr(const struct proc_task *t, bool selected)
 	if (t->is_thread)
 		return ui_attr(UI_E_THREAD);
 	return ui_attr(UI_E_NORMAL);
+}
+
+/* "/usr/bin/python3 -m x" -> "python3 -m x": the path of the program only. */
+static void command_basename(char *cell)
+{
+	size_t first = strcspn(cell, " ");
+	char *slash = NULL;
+	for (char *p = cell; p < cell + first; p++)
+		if (*p == '/')
+			slash = p;
+	if (slash && slash + 1 < cell + first)
+		memmove(cell, slash + 1, strlen(slash + 1) + 1);
 }
 
 /*
@@ -234,7 +361,9 @@ static void draw_row(struct list_screen *ls, int y, size_t row, bool selected)
 	const struct proc_sysinfo *si = proc_table_sysinfo(ui->table);
 	bool tagged = ls->tags.n && list_pids_has(&ls->tags, t->pid);
 	/* Tagged rows: the match colour, and a mark that needs no colour (below). */
-	int base = tagged && !selected ? ui_attr(UI_E_MATCH) : row_attr(t, selected);
+	int base = tagged && !selected ? ui_attr(UI_E_MATCH)
+				       : row_attr(t, selected,
+						  ui->cfg.highlight && list_is_new(ls, t->pid));
 	int x = 0;
 	ui_fill(stdscr, y, 0, base);
 	for (size_t i = 0; i < ui->cfg.ncols; i++) {
@@ -242,6 +371,8 @@ static void draw_row(struct list_screen *ls, int y, size_t row, bool selected)
 		const struct proc_col_info *ci = &proc_columns[c];
 		char cell[1024];
 		proc_col_format(t, c, si, cell, sizeof(cell));
+		if (c == PROC_COL_COMMAND && ui->cfg.basename && !t->is_kthread)
+			command_basename(cell);
 		int a = base;
 		if (!selected && !tagged && c == PROC_COL_STATE && t->state == 'R')
 			a = ui_attr(UI_E_STATE_R);
@@ -348,12 +479,36 @@ static void draw_bottom(struct list_screen *ls)
 		ui_put(stdscr, y, COLS - w - (ui->paused ? 9 : 0), w, ui_attr(UI_E_MATCH), shown);
 }
 
+/* What row y shows now, kept for when its task exits (highlight_changes). */
+static void list_note_drawn(struct list_screen *ls, int y, pid_t pid)
+{
+	if (!ls->base.ui->cfg.highlight)
+		return;
+	if (ls->ndrawn == ls->capdrawn) {
+		size_t cap = ls->capdrawn ? ls->capdrawn * 2 : 64;
+		struct list_drawn *d = realloc(ls->drawn, cap * sizeof(*d));
+		if (!d)
+			return;
+		ls->drawn = d;
+		ls->capdrawn = cap;
+	}
+	struct list_drawn *d = &ls->drawn[ls->ndrawn++];
+	d->pid = pid;
+	/* At most that many bytes (ncursesw turns the cells back into UTF-8). */
+	if (mvinnstr(y, 0, d->text, (int)sizeof(d->text) - 1) == ERR)
+		d->text[0] = '\0';
+	/* Trailing blanks would only be filled again. */
+	size_t l = strlen(d->text);
+	while (l && d->text[l - 1] == ' ')
+		d->text[--l] = '\0';
+}
+
 static void list_draw(struct screen *s)
 {
 	struct list_screen *ls = (struct list_screen *)s;
 	struct ui *ui = s->ui;
 	const struct proc_sysinfo *si = proc_table_sysinfo(ui->table);
-	ls->hdr_h = header_height(si, COLS);
+	ls->hdr_h = header_height(ui, si, COLS);
 	if (ui_too_small(LIST_MIN_W, ls->hdr_h + 1 + LIST_MIN_ROWS + 1)) {
 		ls->list_y0 = -1;
 		return;
@@ -375,11 +530,20 @@ static void list_draw(struct screen *s)
 		ui_put(stdscr, ls->list_y0 + 1, 2, -1, ui_attr(UI_E_DIM), why);
 	}
 	ls->line_w = 0;
+	ls->ndrawn = 0;
 	for (int i = 0; i < h; i++) {
 		size_t r = ls->list.top + (size_t)i;
 		if (r >= ls->nrows)
 			break;
+		size_t idx = ls->rows[r];
+		if (idx & LIST_GHOST) {
+			int a = ui_attr(r == ls->list.sel ? UI_E_SELECTED : UI_E_DYING_TASK);
+			ui_fill(stdscr, ls->list_y0 + i, 0, a);
+			ui_put(stdscr, ls->list_y0 + i, 0, COLS, a, ls->ghosts[idx & ~LIST_GHOST].row.text);
+			continue;
+		}
 		draw_row(ls, ls->list_y0 + i, r, r == ls->list.sel);
+		list_note_drawn(ls, ls->list_y0 + i, proc_table_get(ui->table, idx)->pid);
 	}
 	draw_bottom(ls);
 }
@@ -394,7 +558,7 @@ static void list_layout(struct screen *s)
 {
 	struct list_screen *ls = (struct list_screen *)s;
 	const struct proc_sysinfo *si = proc_table_sysinfo(s->ui->table);
-	ls->hdr_h = header_height(si, COLS);
+	ls->hdr_h = header_height(s->ui, si, COLS);
 	ls->list.height = LINES - 2 - ls->hdr_h;
 	if (ls->list.height < 1)
 		ls->list.height = 1;
@@ -408,6 +572,9 @@ static void list_destroy(struct screen *s)
 	free(ls->hidden);
 	free(ls->tags.v);
 	free(ls->folds.v);
+	free(ls->seen);
+	free(ls->drawn);
+	free(ls->ghosts);
 	free(ls);
 }
 

@@ -45,6 +45,10 @@ static int mono_fallback(enum ui_elem e)
 		return A_REVERSE;
 	case UI_E_STATE_D:
 		return A_BOLD | A_UNDERLINE;
+	case UI_E_NEW_TASK:
+		return A_BOLD;
+	case UI_E_DYING_TASK:
+		return A_DIM;
 	case UI_E_COLUMN_SORTED:
 	case UI_E_TITLE:
 	case UI_E_ERROR:

@@ -47,6 +47,8 @@ enum ui_elem {
 	UI_E_TAB,           /* an inactive tab name */
 	UI_E_TAB_ACTIVE,    /* the active tab name */
 	UI_E_DIALOG,        /* dialog body */
+	UI_E_NEW_TASK,      /* a process that just started (highlight_changes) */
+	UI_E_DYING_TASK,    /* a process that just exited, kept a refresh or two */
 	UI_E_COUNT
 };
 

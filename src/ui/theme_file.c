@@ -53,6 +53,8 @@ const char *const theme_elem_names[UI_E_COUNT] = {
 	[UI_E_TAB] = "tab",
 	[UI_E_TAB_ACTIVE] = "tab_active",
 	[UI_E_DIALOG] = "dialog",
+	[UI_E_NEW_TASK] = "new_task",
+	[UI_E_DYING_TASK] = "dying_task",
 };
 
 static const char *const color_names[] = {
@@ -192,6 +194,14 @@ int theme_parse(struct theme *th, const char *name, const char *text, struct wt_
 		if (parse_spec(val, sp, why, sizeof(why)))
 			return wt_err_set(err, EINVAL, "theme %s line %d: %s", name, lineno, why);
 	}
+	/*
+	 * A theme written before new_task and dying_task existed: the colours
+	 * of user and system time in the CPU bars (green and red, as htop).
+	 */
+	if (!th->spec8[UI_E_NEW_TASK].set && th->spec8[UI_E_BAR_USER].set)
+		th->spec8[UI_E_NEW_TASK] = th->spec8[UI_E_BAR_USER];
+	if (!th->spec8[UI_E_DYING_TASK].set && th->spec8[UI_E_BAR_SYSTEM].set)
+		th->spec8[UI_E_DYING_TASK] = th->spec8[UI_E_BAR_SYSTEM];
 	/* Whatever the file leaves out looks like normal text. */
 	if (!th->spec8[UI_E_NORMAL].set)
 		th->spec8[UI_E_NORMAL] = (struct theme_spec){ .set = true, .fg = -1, .bg = -1 };

@@ -82,7 +82,7 @@ struct screen *proc_screen_new_on(struct ui *ui, pid_t pid, const char *tab_name
 void proc_screen_set_direct(struct screen *s);
 
 /* The header meters (header.c): lines it needs for width w, and drawing. */
-int header_height(const struct proc_sysinfo *si, int w);
+int header_height(const struct ui *ui, const struct proc_sysinfo *si, int w);
 void header_draw(struct ui *ui, const struct proc_sysinfo *si, int w);
 
 #endif

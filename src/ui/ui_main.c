@@ -101,6 +101,12 @@ int ui_main(int argc, char **argv)
 	ui_config_defaults(&ui.cfg);
 	ui_config_load(&ui.cfg);
 	r = ui_config_flags(&ui.cfg, argc, argv, &err);
+	/*
+	 * The settings as this run started (file, then flags): on quit only what
+	 * the UI changed from these is written, so a flag given for one run
+	 * (-d 5, -s user, -C) never lands in the file.
+	 */
+	struct ui_config start = ui.cfg;
 	if (r == 1) {
 		ui_config_print_options(stdout);
 		return 0;
@@ -167,6 +173,11 @@ int ui_main(int argc, char **argv)
 
 	r = ui.top ? ui_loop_run(&ui) : -ENOMEM;
 	endwin();
+	unsigned changed = ui_config_diff(&start, &ui.cfg);
+	/* A terminal that went away is not a quit: nobody saw the settings. */
+	if (changed && !ui.cfg.no_save && r >= 0 && !ui_term_lost() &&
+	    ui_config_save(&ui.cfg, changed, &err) < 0)
+		ui_print_error(err.msg);
 	/* What was wrong with the config file, where it stays readable. */
 	for (size_t i = 0; i < ui.cfg.nmsgs; i++)
 		fprintf(stderr, "whytop: %s\n", ui.cfg.msgs[i]);

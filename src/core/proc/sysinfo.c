@@ -1,13 +1,15 @@
 /*
  * sysinfo.c: the system-wide half of a refresh: per-core and total CPU usage
  * from /proc/stat (as deltas between refreshes), memory and swap from
- * /proc/meminfo, load from /proc/loadavg, uptime from /proc/uptime.
+ * /proc/meminfo, load from /proc/loadavg, uptime from /proc/uptime, and
+ * pressure stall averages from /proc/pressure/{cpu,io,memory} when present.
  *
  * The four files stay open between refreshes and are re-read with pread:
  * they are read on every refresh, and opening is half the kernel's cost.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 
 struct proc_sysreader {
 	int fd_stat, fd_meminfo, fd_loadavg, fd_uptime;
+	int fd_psi[3];               /* PROC_PSI_*; -1 when not open */
 	char *buf;                   /* STAT_BUF bytes: /proc/stat grows with the CPU count */
 	struct proc_cpu_ticks prev_all;
 	struct proc_cpu_ticks *prev; /* per cpu index */
@@ -39,6 +42,7 @@ struct proc_sysreader *proc_sysreader_new(void)
 		return NULL;
 	}
 	r->fd_stat = r->fd_meminfo = r->fd_loadavg = r->fd_uptime = -1;
+	r->fd_psi[0] = r->fd_psi[1] = r->fd_psi[2] = -1;
 	return r;
 }
 
@@ -46,7 +50,8 @@ void proc_sysreader_free(struct proc_sysreader *r)
 {
 	if (!r)
 		return;
-	int fds[] = { r->fd_stat, r->fd_meminfo, r->fd_loadavg, r->fd_uptime };
+	int fds[] = { r->fd_stat,   r->fd_meminfo, r->fd_loadavg, r->fd_uptime,
+		      r->fd_psi[0], r->fd_psi[1],  r->fd_psi[2] };
 	for (size_t i = 0; i < WT_ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -146,6 +151,44 @@ static int read_cpus(struct proc_sysreader *r, int procfd, struct proc_sysinfo *
 	return 0;
 }
 
+/*
+ * One /proc/pressure file: "some avg10=0.12 avg60=0.30 avg300=1.00 total=N"
+ * and, except for cpu on old kernels, the same for "full".
+ */
+static void parse_psi(const char *buf, struct proc_psi *psi)
+{
+	memset(psi, 0, sizeof(*psi));
+	for (const char *p = buf; *p;) {
+		double a[3];
+		char kind[8];
+		if (sscanf(p, "%7s avg10=%lf avg60=%lf avg300=%lf", kind, &a[0], &a[1], &a[2]) == 4) {
+			if (strcmp(kind, "some") == 0) {
+				memcpy(psi->some, a, sizeof(a));
+				psi->have = true;
+			} else if (strcmp(kind, "full") == 0) {
+				memcpy(psi->full, a, sizeof(a));
+				psi->has_full = true;
+			}
+		}
+		p += strcspn(p, "\n");
+		if (*p)
+			p++;
+	}
+}
+
+static void read_psi(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si)
+{
+	static const char *const files[3] = { "pressure/cpu", "pressure/io", "pressure/memory" };
+	for (int i = 0; i < 3; i++) {
+		char buf[512];
+		ssize_t n = proc_read_kept(procfd, files[i], &r->fd_psi[i], true, buf, sizeof(buf));
+		if (n > 0)
+			parse_psi(buf, &si->psi[i]);
+		else
+			memset(&si->psi[i], 0, sizeof(si->psi[i]));
+	}
+}
+
 int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si)
 {
 	char buf[4096];
@@ -175,5 +218,6 @@ int proc_sysreader_read(struct proc_sysreader *r, int procfd, struct proc_sysinf
 	n = proc_read_kept(procfd, "uptime", &r->fd_uptime, true, buf, sizeof(buf));
 	if (n > 0)
 		proc_parse_uptime(buf, (size_t)n, &si->uptime_s);
+	read_psi(r, procfd, si);
 	return rc;
 }
