@@ -10,6 +10,7 @@
 #ifndef WHYTOP_PROC_H
 #define WHYTOP_PROC_H
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -308,5 +309,13 @@ struct proc_file {
  */
 int proc_files_read(pid_t pid, struct proc_file **files, size_t *n, struct wt_err *err);
 void proc_files_free(struct proc_file *files, size_t n);
+
+/*
+ * Set the CPU affinity of every thread of pid (sched_setaffinity is per
+ * thread: /proc/PID/task lists them; sched.c). 0 or -errno with a
+ * sentence in err (EPERM: run as root or as its owner; EINVAL: none of
+ * the CPUs is online; ESRCH: it has exited).
+ */
+int proc_affinity_set(pid_t pid, const cpu_set_t *set, size_t size, struct wt_err *err);
 
 #endif

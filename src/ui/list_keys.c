@@ -239,43 +239,6 @@ static unsigned renice(struct list_screen *ls, int delta)
 	return UI_RESCAN | UI_REDRAW;
 }
 
-/*
- * Set the CPU affinity of every thread of pid (sched_setaffinity is per
- * thread: /proc/PID/task lists them). 0 or -errno with a sentence in err.
- */
-static int affinity_set(pid_t pid, const cpu_set_t *set, size_t size, struct wt_err *err)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-	DIR *d = opendir(path);
-	if (!d)
-		return wt_err_set(err, errno, "cannot list the threads of %d: %s", (int)pid,
-				  strerror(errno));
-	int r = 0, nset = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		long tid;
-		if (e->d_name[0] == '.' || wt_parse_long(e->d_name, 1, 0x7fffffff, &tid))
-			continue;
-		if (sched_setaffinity((pid_t)tid, size, set) == 0) {
-			nset++;
-			continue;
-		}
-		if (errno == ESRCH) /* the thread ended meanwhile */
-			continue;
-		int e2 = errno;
-		r = wt_err_set(err, e2, "thread %ld: %s%s", tid, strerror(e2),
-			       e2 == EPERM    ? " (run as root or as its owner)"
-			       : e2 == EINVAL ? " (none of the CPUs allowed is online)"
-					      : "");
-		break;
-	}
-	closedir(d);
-	if (!r && !nset)
-		r = wt_err_set(err, ESRCH, "it has exited");
-	return r;
-}
-
 static unsigned affinity_menu(struct list_screen *ls)
 {
 	struct ui *ui = ls->base.ui;
@@ -334,7 +297,7 @@ static unsigned affinity_menu(struct list_screen *ls)
 	for (size_t i = 0; i < n; i++) {
 		struct wt_err err;
 		wt_err_clear(&err);
-		if (affinity_set(pids[i], set, size, &err) < 0)
+		if (proc_affinity_set(pids[i], set, size, &err) < 0)
 			report_fail(&r, pids[i], err.msg);
 		else
 			r.ok++;
