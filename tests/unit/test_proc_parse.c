@@ -575,6 +575,38 @@ static void test_ioprio(void **state)
 	assert_int_equal(proc_ioprio_key(0, 0), proc_ioprio_key(PROC_IOPRIO_BE << 13 | 4, 5));
 }
 
+/* /proc/pressure/*: some and full, cpu without full, broken and cut lines; no locale. */
+static void test_psi(void **state)
+{
+	(void)state;
+	struct proc_psi psi;
+	const char *io = "some avg10=0.12 avg60=3.40 avg300=10.00 total=123456\n"
+			 "full avg10=0.05 avg60=1.50 avg300=7.25 total=99\n";
+	assert_int_equal(proc_parse_psi(io, strlen(io), &psi), 0);
+	assert_true(psi.have && psi.has_full);
+	assert_true(psi.some[0] > 0.119 && psi.some[0] < 0.121);
+	assert_true(psi.some[1] > 3.39 && psi.some[1] < 3.41);
+	assert_true(psi.some[2] > 9.99 && psi.some[2] < 10.01);
+	assert_true(psi.full[2] > 7.24 && psi.full[2] < 7.26);
+
+	const char *cpu = "some avg10=99.99 avg60=0.00 avg300=0.01 total=5\n";
+	assert_int_equal(proc_parse_psi(cpu, strlen(cpu), &psi), 0);
+	assert_true(psi.have && !psi.has_full);
+	assert_true(psi.some[0] > 99.98 && psi.some[0] < 100.0);
+
+	/* A value cut short, a missing field, a comma decimal: not a reading. */
+	const char *cut = "some avg10=0.12 avg60=";
+	assert_int_equal(proc_parse_psi(cut, strlen(cut), &psi), -EINVAL);
+	assert_false(psi.have);
+	const char *comma = "some avg10=0,12 avg60=1,00 avg300=2,00 total=1\n";
+	assert_int_equal(proc_parse_psi(comma, strlen(comma), &psi), -EINVAL);
+	const char *none = "";
+	assert_int_equal(proc_parse_psi(none, 0, &psi), -EINVAL);
+	/* Only the given length is read: the "full" line past it is not seen. */
+	assert_int_equal(proc_parse_psi(io, strcspn(io, "\n") + 1, &psi), 0);
+	assert_false(psi.has_full);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -596,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_cgroup_lines),
 		cmocka_unit_test(test_cgroup_shorten),
 		cmocka_unit_test(test_ioprio),
+		cmocka_unit_test(test_psi),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -700,3 +700,40 @@ void proc_ioprio_format(int ioprio, long nice, char *out, size_t outsz)
 	memcpy(out, s, n);
 	out[n] = '\0';
 }
+
+int proc_parse_psi(const char *buf, size_t len, struct proc_psi *psi)
+{
+	const char *p = buf, *end = buf + len;
+	memset(psi, 0, sizeof(*psi));
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			eol = end;
+		bool some = eol - p >= 5 && memcmp(p, "some ", 5) == 0;
+		bool full = eol - p >= 5 && memcmp(p, "full ", 5) == 0;
+		double a[3];
+		const char *q = p + 5;
+		static const char *const keys[3] = { "avg10=", "avg60=", "avg300=" };
+		int got = 0;
+		for (int i = 0; (some || full) && i < 3; i++) {
+			size_t k = strlen(keys[i]);
+			while (q < eol && *q == ' ')
+				q++;
+			if ((size_t)(eol - q) < k || memcmp(q, keys[i], k) != 0)
+				break;
+			q += k;
+			if (get_fixed(&q, eol, &a[i]))
+				break;
+			got++;
+		}
+		if (got == 3 && some) {
+			memcpy(psi->some, a, sizeof(a));
+			psi->have = true;
+		} else if (got == 3 && full) {
+			memcpy(psi->full, a, sizeof(a));
+			psi->has_full = true;
+		}
+		p = eol < end ? eol + 1 : end;
+	}
+	return psi->have ? 0 : -EINVAL;
+}

@@ -157,4 +157,12 @@ void proc_ioprio_format(int ioprio, long nice, char *out, size_t outsz);
 /* A sort key for the same: RT before BE before idle, lower level first. */
 int proc_ioprio_key(int ioprio, long nice);
 
+/*
+ * One /proc/pressure file: "some avg10=0.12 avg60=0.30 avg300=1.00 total=N"
+ * and, except for cpu on old kernels, the same for "full". Read without
+ * the locale (the TUI runs under the user's: "0.12" is not "0,12").
+ * -EINVAL without a well-formed "some" line.
+ */
+int proc_parse_psi(const char *buf, size_t len, struct proc_psi *psi);
+
 #endif

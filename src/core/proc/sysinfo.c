@@ -151,31 +151,6 @@ static int read_cpus(struct proc_sysreader *r, int procfd, struct proc_sysinfo *
 	return 0;
 }
 
-/*
- * One /proc/pressure file: "some avg10=0.12 avg60=0.30 avg300=1.00 total=N"
- * and, except for cpu on old kernels, the same for "full".
- */
-static void parse_psi(const char *buf, struct proc_psi *psi)
-{
-	memset(psi, 0, sizeof(*psi));
-	for (const char *p = buf; *p;) {
-		double a[3];
-		char kind[8];
-		if (sscanf(p, "%7s avg10=%lf avg60=%lf avg300=%lf", kind, &a[0], &a[1], &a[2]) == 4) {
-			if (strcmp(kind, "some") == 0) {
-				memcpy(psi->some, a, sizeof(a));
-				psi->have = true;
-			} else if (strcmp(kind, "full") == 0) {
-				memcpy(psi->full, a, sizeof(a));
-				psi->has_full = true;
-			}
-		}
-		p += strcspn(p, "\n");
-		if (*p)
-			p++;
-	}
-}
-
 static void read_psi(struct proc_sysreader *r, int procfd, struct proc_sysinfo *si)
 {
 	static const char *const files[3] = { "pressure/cpu", "pressure/io", "pressure/memory" };
@@ -183,7 +158,7 @@ static void read_psi(struct proc_sysreader *r, int procfd, struct proc_sysinfo *
 		char buf[512];
 		ssize_t n = proc_read_kept(procfd, files[i], &r->fd_psi[i], true, buf, sizeof(buf));
 		if (n > 0)
-			parse_psi(buf, &si->psi[i]);
+			proc_parse_psi(buf, strlen(buf), &si->psi[i]);
 		else
 			memset(&si->psi[i], 0, sizeof(si->psi[i]));
 	}
