@@ -297,18 +297,7 @@ struct proc_map {
 int proc_threads(pid_t pid, pid_t **tids, size_t *n);
 int proc_threads_at(int piddir, pid_t **tids, size_t *n);
 
-/* One open file descriptor of a process (/proc/PID/fd). */
-struct proc_file {
-	int fd;
-	char *target; /* what the link names ("/etc/passwd", "socket:[123]"), escaped */
-};
-/*
- * The open fds of pid in increasing order, each with its link target
- * (files, fds malloc'd; proc_files_free). An fd closed while it is read is
- * passed over. 0 or -errno (-ESRCH: gone; -EACCES: not ours), err says it.
- */
-int proc_files_read(pid_t pid, struct proc_file **files, size_t *n, struct wt_err *err);
-void proc_files_free(struct proc_file *files, size_t n);
+/* A process's open fds, with types, sockets, flags and offsets: whytop/files.h. */
 
 /*
  * Set the CPU affinity of every thread of pid (sched_setaffinity is per

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/files_print.h"
 #include "cli/json.h"
 #include <whytop/cli.h>
 #include <whytop/files.h>
@@ -145,57 +146,17 @@ static int files_exec(int argc, char **argv)
 	struct wt_err err;
 	if (proc_fds_read(pid, &f, &n, &err) < 0)
 		return cli_error(CLI_FAIL, "files", "%s", err.msg);
-	char flags[160];
 	if (json) {
 		struct json j;
 		json_init(&j);
 		json_object_begin(&j);
 		json_field_int(&j, "pid", pid);
 		json_key(&j, "fds");
-		json_array_begin(&j);
-		for (size_t i = 0; i < n; i++) {
-			json_newline(&j);
-			json_object_begin(&j);
-			json_field_int(&j, "fd", f[i].fd);
-			json_field_string(&j, "type", proc_fd_type_name(f[i].type));
-			json_field_string(&j, "target", f[i].target);
-			if (f[i].have_info) {
-				json_field_string(
-				    &j, "flags",
-				    proc_fd_flags_str(f[i].flags, flags, sizeof(flags)));
-				json_field_uint(&j, "pos", f[i].pos);
-			}
-			if (f[i].have_sock) {
-				const struct proc_sock *s = &f[i].sock;
-				json_field_string(&j, "proto", s->proto);
-				json_field_string(&j, "local", s->local);
-				json_field_string(&j, "remote", s->remote);
-				json_field_string(&j, "state", s->state);
-			}
-			json_object_end(&j);
-		}
-		json_array_end(&j);
+		files_json_array(&j, f, n);
 		json_object_end(&j);
 		rc = cli_json_print("files", &j, stdout);
 	} else {
-		printf("%5s %-9s %10s  %-34s %s\n", "FD", "TYPE", "OFFSET", "FLAGS", "TARGET");
-		for (size_t i = 0; i < n; i++) {
-			char off[32] = "?";
-			if (f[i].have_info)
-				snprintf(off, sizeof(off), "%" PRIu64, f[i].pos);
-			printf("%5d %-9s %10s  %-34s ", f[i].fd, proc_fd_type_name(f[i].type), off,
-			       f[i].have_info ? proc_fd_flags_str(f[i].flags, flags, sizeof(flags))
-					      : "?");
-			if (f[i].have_sock) {
-				const struct proc_sock *s = &f[i].sock;
-				printf("%s %s%s%s%s%s\n", s->proto,
-				       s->local[0] ? s->local : "(unnamed)",
-				       s->remote[0] ? " -> " : "", s->remote,
-				       s->state[0] ? " " : "", s->state);
-			} else {
-				printf("%s\n", f[i].target);
-			}
-		}
+		files_print_text(stdout, f, n);
 	}
 	proc_fds_free(f, n);
 	return rc;

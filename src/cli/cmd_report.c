@@ -29,6 +29,7 @@
 #include <whytop/sysnames.h>
 #include <whytop/util.h>
 
+#include "cli/files_print.h"
 #include "cli/json.h"
 #include "cli/kjson.h"
 #include "cli/kprint.h"
@@ -90,7 +91,7 @@ struct report {
 	char what[256], bname[80], cost[256];
 	struct wt_err sc_err;
 	bool have_sc;
-	struct proc_file *files;
+	struct proc_fd *files;
 	size_t nfiles;
 	struct wt_err f_err;
 	bool have_files;
@@ -200,7 +201,7 @@ static void report_gather(struct report *r)
 	kernel_stack_read(r->pid, &ko, &r->kp, &r->k_err);
 	report_stacks(r);
 	report_syscalls(r);
-	r->have_files = proc_files_read(r->pid, &r->files, &r->nfiles, &r->f_err) == 0;
+	r->have_files = proc_fds_read(r->pid, &r->files, &r->nfiles, &r->f_err) == 0;
 }
 
 static void report_free(struct report *r)
@@ -220,7 +221,7 @@ static void report_free(struct report *r)
 		debug_proc_close(r->dp);
 	kernel_proc_free(r->kp);
 	sc_counts_free(r->sc);
-	proc_files_free(r->files, r->nfiles);
+	proc_fds_free(r->files, r->nfiles);
 }
 
 /* ---- text and Markdown: the same section bodies, framed differently ---- */
@@ -313,8 +314,7 @@ static void report_files_text(FILE *f, const struct report *r)
 		fprintf(f, "(%s)\n", r->f_err.msg);
 		return;
 	}
-	for (size_t i = 0; i < r->nfiles; i++)
-		fprintf(f, "%4d -> %s\n", r->files[i].fd, r->files[i].target);
+	files_print_text(f, r->files, r->nfiles);
 }
 
 struct report_section {
@@ -458,14 +458,7 @@ static int report_print_json(const struct report *r)
 	json_field_string(&j, "syscalls_error", r->have_sc ? NULL : r->sc_err.msg);
 	json_key(&j, "files");
 	if (r->have_files) {
-		json_array_begin(&j);
-		for (size_t i = 0; i < r->nfiles; i++) {
-			json_object_begin(&j);
-			json_field_int(&j, "fd", r->files[i].fd);
-			json_field_string(&j, "target", r->files[i].target);
-			json_object_end(&j);
-		}
-		json_array_end(&j);
+		files_json_array(&j, r->files, r->nfiles);
 	} else {
 		json_null(&j);
 	}

@@ -76,5 +76,5 @@ case $top in
 esac
 
 section "Open files" >"$T_TMP/f"
-grep -q "^ *[0-9][0-9]* -> $known$" "$T_TMP/f" || t_fail "the known file is not among the open files: $(cat "$T_TMP/f")"
+grep -Eq "^ *[0-9]+ +file +[0-9]+ +O_[A-Z_|]+ +$known$" "$T_TMP/f" || t_fail "the known file is not among the open files: $(cat "$T_TMP/f")"
 echo "ok: every section of the report, with the target's own facts"

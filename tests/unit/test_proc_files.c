@@ -1,5 +1,5 @@
 /*
- * test_proc_files.c: proc_files_read (src/core/proc/pidfiles.c) on this
+ * test_proc_files.c: proc_fds_read (src/core/proc/files.c) on this
  * very process: the fds it opens are listed in order with their paths, a
  * file whose name holds a newline and an escape comes out escaped, a
  * closed fd is gone, and a process that does not exist is -ESRCH with a
@@ -18,10 +18,10 @@
 
 #include <cmocka.h>
 
-#include <whytop/proc.h>
+#include <whytop/files.h>
 #include <whytop/util.h>
 
-static const struct proc_file *find_fd(const struct proc_file *v, size_t n, int fd)
+static const struct proc_fd *find_fd(const struct proc_fd *v, size_t n, int fd)
 {
 	for (size_t i = 0; i < n; i++)
 		if (v[i].fd == fd)
@@ -39,26 +39,26 @@ static void test_own_fds(void **state)
 	int f1 = open(plain, O_RDWR | O_CREAT, 0600), f2 = open(evil, O_RDWR | O_CREAT, 0600);
 	assert_true(f1 >= 0 && f2 >= 0);
 
-	struct proc_file *v = NULL;
+	struct proc_fd *v = NULL;
 	size_t n = 0;
 	struct wt_err err = {0};
-	assert_int_equal(proc_files_read(getpid(), &v, &n, &err), 0);
+	assert_int_equal(proc_fds_read(getpid(), &v, &n, &err), 0);
 	for (size_t i = 1; i < n; i++)
 		assert_true(v[i - 1].fd < v[i].fd);
-	const struct proc_file *p = find_fd(v, n, f1), *e = find_fd(v, n, f2);
+	const struct proc_fd *p = find_fd(v, n, f1), *e = find_fd(v, n, f2);
 	assert_non_null(p);
 	assert_string_equal(p->target, plain);
 	assert_non_null(e);
 	assert_null(strchr(e->target, '\n'));
 	assert_null(strchr(e->target, '\033'));
 	assert_non_null(strstr(e->target, "/a\\nb\\e[31m"));
-	proc_files_free(v, n);
+	proc_fds_free(v, n);
 
 	close(f2);
-	assert_int_equal(proc_files_read(getpid(), &v, &n, &err), 0);
+	assert_int_equal(proc_fds_read(getpid(), &v, &n, &err), 0);
 	assert_null(find_fd(v, n, f2));
 	assert_non_null(find_fd(v, n, f1));
-	proc_files_free(v, n);
+	proc_fds_free(v, n);
 	close(f1);
 	unlink(plain);
 	unlink(evil);
@@ -68,12 +68,12 @@ static void test_own_fds(void **state)
 static void test_no_process(void **state)
 {
 	(void)state;
-	struct proc_file *v = NULL;
+	struct proc_fd *v = NULL;
 	size_t n = 0;
 	struct wt_err err = {0};
 	/* above the kernel's pid_max limit (4194304): never a process */
-	assert_int_equal(proc_files_read(2147483647, &v, &n, &err), -ESRCH);
-	assert_non_null(strstr(err.msg, "process 2147483647 is gone"));
+	assert_int_equal(proc_fds_read(2147483647, &v, &n, &err), -ESRCH);
+	assert_non_null(strstr(err.msg, "process 2147483647 has exited"));
 }
 
 int main(void)
