@@ -17,7 +17,7 @@ prof_watch "$P"
 tui_start -- -d 3 -p "$P" --open
 tui_wait "1:Overview"
 tui_tab Profile
-tui_wait "CPU profile: "
+tui_wait "CPU profile, last 5 s: "
 tui_wait_re "^ +[0-9.]+ +[0-9.]+  prof_work_a \(prof_split\)  .*prof_split\.c:[0-9]+" "prof_work_a row"
 # prof_work_a, with two thirds of the CPU, is the first row (above prof_work_b).
 a_first() {
