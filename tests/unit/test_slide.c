@@ -117,6 +117,31 @@ static void test_set_secs_and_clear(void **state)
 	slide_free(&w);
 }
 
+/* A span that ended at now is spread back over the seconds it covered. */
+static void test_add_back(void **state)
+{
+	(void)state;
+	struct slide w;
+	slide_init(&w, 5, T0);
+	/* 2.5 s ending at 10.5 s: 0.5 s in second 10, 1 s in 9, 1 s in 8 */
+	slide_add_back(&w, T0 + 10 * S + S / 2, 0, 2 * S + S / 2);
+	assert_int_equal(sum_of(&w, 10 * S + S / 2, 0), 2 * S + S / 2);
+	/* at 13.5 s the window [8.5, 13.5] keeps half of second 8 */
+	assert_int_equal(sum_of(&w, 13 * S + S / 2, 0), 2 * S);
+	assert_int_equal(sum_of(&w, 15 * S, 0), S / 2);
+	assert_int_equal(sum_of(&w, 16 * S, 0), 0);
+	/* longer than the ring reaches, or than the time since t0: cut */
+	slide_add_back(&w, T0 + 40 * S, 1, 100 * S);
+	slide_set_secs(&w, SLIDE_MAX_SECS);
+	assert_int_equal(sum_of(&w, 40 * S, 1), SLIDE_MAX_SECS * S);
+	struct slide y;
+	slide_init(&y, 5, T0);
+	slide_add_back(&y, T0 + 2 * S, 2, 10 * S);
+	assert_int_equal(sum_of(&y, 2 * S, 2), 2 * S);
+	slide_free(&y);
+	slide_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +150,7 @@ int main(void)
 	    cmocka_unit_test(test_steady),
 	    cmocka_unit_test(test_reuse),
 	    cmocka_unit_test(test_set_secs_and_clear),
+	    cmocka_unit_test(test_add_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,8 +3,8 @@
  * tab's "where it waits" view. Opening loads the eBPF program, kallsyms
  * and the process's modules; each read names stacks with DWARF: tens of
  * milliseconds to seconds the terminal must not wait for. The worker
- * reads every second and restarts the window every
- * OFFCPU_WATCH_WINDOW_NS; the UI polls an eventfd. As in kwatch.c,
+ * reads every second (each read moves the sliding window of
+ * offcpu_window_set on); the UI polls an eventfd. As in kwatch.c,
  * freeing never waits: the worker holds a reference, closes the counting
  * (detaching the program) and frees the state when it sees it is asked
  * to quit.
@@ -86,6 +86,11 @@ static void *ofw_main(void *arg)
 	struct wt_err err;
 	wt_err_clear(&err);
 	int rc = offcpu_open(w->pid, 0, &oc, &err);
+	if (rc == 0 &&
+	    (rc = offcpu_window_set(oc, OFFCPU_WATCH_WINDOW_NS / 1000000000u, &err)) < 0) {
+		offcpu_close(oc);
+		oc = NULL;
+	}
 	if (rc < 0)
 		ofw_publish(w, rc, &err, NULL);
 	struct timespec next;
@@ -103,9 +108,6 @@ static void *ofw_main(void *arg)
 			struct offcpu_report *rep = NULL;
 			wt_err_clear(&err);
 			rc = offcpu_read(oc, &rep, &err);
-			/* a window of about its length is full: the next one starts now */
-			if (rc == 0 && rep->window_ns + OFW_PERIOD_NS / 2 >= OFFCPU_WATCH_WINDOW_NS)
-				offcpu_reset(oc, &err);
 			ofw_publish(w, rc, &err, rep);
 		}
 		/* behind (a slow read): the next read a period from now */

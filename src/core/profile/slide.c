@@ -78,6 +78,26 @@ int slide_add(struct slide *w, uint64_t now, size_t id, uint64_t v)
 	return 0;
 }
 
+int slide_add_back(struct slide *w, uint64_t now, size_t id, uint64_t v)
+{
+	uint64_t el = now > w->t0 ? now - w->t0 : 0, c = el / SLIDE_SEC_NS;
+	/* the oldest second the ring holds apart from the current one */
+	uint64_t lo = c > SLIDE_MAX_SECS ? (c - SLIDE_MAX_SECS) * SLIDE_SEC_NS : 0;
+	uint64_t start = el > v ? el - v : 0;
+	if (start < lo)
+		start = lo;
+	for (uint64_t t = el; t > start;) {
+		uint64_t sec = (t - 1) / SLIDE_SEC_NS, from = sec * SLIDE_SEC_NS;
+		if (from < start)
+			from = start;
+		int r = slide_add(w, w->t0 + from, id, t - from);
+		if (r < 0)
+			return r;
+		t = from;
+	}
+	return 0;
+}
+
 void slide_sum(const struct slide *w, uint64_t now, uint64_t *out, size_t nids)
 {
 	uint64_t c = slide_sec(w, now);

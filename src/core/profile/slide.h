@@ -46,6 +46,12 @@ void slide_set_secs(struct slide *w, unsigned secs);
 void slide_clear(struct slide *w, uint64_t now);
 /* Add v under id at time now (now before t0 counts at t0). -ENOMEM. */
 int slide_add(struct slide *w, uint64_t now, size_t id, uint64_t v);
+/*
+ * Add v nanoseconds of a time span that ended at now (a finished wait):
+ * each second gets its part of [now - v, now]; what lies before the ring's
+ * reach (SLIDE_MAX_SECS s) or before t0 is dropped. -ENOMEM.
+ */
+int slide_add_back(struct slide *w, uint64_t now, size_t id, uint64_t v);
 /* out[id] += the window's value of id, for id < nids. */
 void slide_sum(const struct slide *w, uint64_t now, uint64_t *out, size_t nids);
 /* The time the window covers at now: min(now - t0, W s). */
