@@ -6,7 +6,7 @@
 # the next (a window that restarts shows a fresh second or so of samples:
 # a fifth of the count); b's share rises over several readings while a is
 # still shown; a leaves the table in the end. The target is never traced
-# or stopped.
+# or stopped. w lengthens the window to 10 s.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 . "$SRCDIR/tests/cli/profile_lib.sh"
 t_need_root
@@ -79,6 +79,9 @@ done
 echo "prof_phase_a left the window ${a_gone} ms after the switch; the readings:"
 cat "$log"
 
+# w: a longer window, over what the buckets already hold (up to 30 s)
+tui_keys w
+tui_wait "CPU profile, last 10 s: "
 prof_watch_end "$P" "Profile tab"
 tui_keys q q
 tui_wait "whytop exited with 0"
