@@ -97,6 +97,8 @@ struct offcpu_watch;
 struct offcpu_watch *offcpu_watch_new(pid_t pid);
 void offcpu_watch_free(struct offcpu_watch *w);
 int offcpu_watch_fd(const struct offcpu_watch *w);
+/* The window's length from the next read on (1 to 30 s; the buckets stay). */
+void offcpu_watch_window(struct offcpu_watch *w, unsigned secs);
 /* 0 and *out (the caller frees it), -errno with err (no counting), or -EAGAIN. */
 int offcpu_watch_take(struct offcpu_watch *w, struct offcpu_report **out, struct wt_err *err);
 

@@ -4,7 +4,8 @@
 # off_phase_b (tests/targets/off_phase). Once the window is full, at every
 # reading after the switch the window still spans 5 s (a window that
 # restarts shows less) and no wait is longer than it; b's share rises over
-# several readings while a is still shown; a leaves the view in the end.
+# several readings while a is still shown; a leaves the view in the end;
+# w makes the window 10 s.
 # The target never stops.
 . "$SRCDIR/tests/tui/tui_lib.sh"
 . "$SRCDIR/tests/cli/offcpu_lib.sh"
@@ -72,5 +73,8 @@ done
 	{ cat "$log" >&2; t_fail "b's share did not rise over several readings while a was shown ($rises rises)"; }
 echo "off_phase_a's wait left the window ${a_gone} ms after the switch; the readings:"
 cat "$log"
+# w: a 10 s window, over what the buckets already hold (o was pressed over 10 s ago)
+tui_keys w
+tui_wait_re "over the last 10\.0 s" "a 10 s window after w" 10
 t_left_running "$P" "the off-CPU view"
 tui_quit

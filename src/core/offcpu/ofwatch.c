@@ -28,6 +28,7 @@ struct offcpu_watch {
 	int refs; /* the owner and the worker */
 	bool quit;
 	pid_t pid;
+	unsigned secs; /* the window asked for (offcpu_watch_window) */
 	int efd;
 	/* the latest result, until taken */
 	bool have;
@@ -86,8 +87,10 @@ static void *ofw_main(void *arg)
 	struct wt_err err;
 	wt_err_clear(&err);
 	int rc = offcpu_open(w->pid, 0, &oc, &err);
-	if (rc == 0 &&
-	    (rc = offcpu_window_set(oc, OFFCPU_WATCH_WINDOW_NS / 1000000000u, &err)) < 0) {
+	pthread_mutex_lock(&w->mu);
+	unsigned secs = w->secs;
+	pthread_mutex_unlock(&w->mu);
+	if (rc == 0 && (rc = offcpu_window_set(oc, secs, &err)) < 0) {
 		offcpu_close(oc);
 		oc = NULL;
 	}
@@ -103,7 +106,11 @@ static void *ofw_main(void *arg)
 				break;
 		if (w->quit)
 			break;
+		bool resize = w->secs != secs;
+		secs = w->secs;
 		pthread_mutex_unlock(&w->mu);
+		if (oc && resize)
+			offcpu_window_set(oc, secs, &err); /* set already: cannot fail */
 		if (oc) {
 			struct offcpu_report *rep = NULL;
 			wt_err_clear(&err);
@@ -131,6 +138,7 @@ struct offcpu_watch *offcpu_watch_new(pid_t pid)
 	if (!w)
 		return NULL;
 	w->pid = pid;
+	w->secs = OFFCPU_WATCH_WINDOW_NS / 1000000000u;
 	w->refs = 2;
 	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pthread_mutex_init(&w->mu, NULL);
@@ -167,6 +175,13 @@ void offcpu_watch_free(struct offcpu_watch *w)
 	w->quit = true;
 	pthread_cond_signal(&w->cv);
 	ofw_unref_locked(w);
+}
+
+void offcpu_watch_window(struct offcpu_watch *w, unsigned secs)
+{
+	pthread_mutex_lock(&w->mu);
+	w->secs = secs;
+	pthread_mutex_unlock(&w->mu);
 }
 
 int offcpu_watch_fd(const struct offcpu_watch *w)
