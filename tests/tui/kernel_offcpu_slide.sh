@@ -66,7 +66,7 @@ while [ "$(date +%s)" -lt "$end" ]; do
 		a_gone=$(((now - t_sw) / 1000000))
 		break
 	fi
-	sleep 0.3
+	sleep 0.1
 done
 [ -n "$a_gone" ] || { cat "$log" >&2; t_fail "off_phase_a's wait was still shown 40 s after the switch"; }
 [ "$rises" -ge 2 ] ||
