@@ -58,7 +58,7 @@ struct profile {
 	unsigned hz;
 	const char *event;	/* "cpu-clock" or "cycles" */
 	uint64_t samples;	/* samples counted (each in fns and paths) */
-	uint64_t lost;		/* samples the kernel dropped (ring full) */
+	uint64_t lost;		/* samples the kernel dropped (ring full), since the start */
 	uint64_t unwind_errors; /* samples whose stack ended in an error (still counted) */
 	uint64_t duration_ns;	/* the time the counts cover (the window's span) */
 	unsigned window_secs;	/* 0: counts since the start; else the last that many s */
