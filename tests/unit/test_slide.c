@@ -142,6 +142,34 @@ static void test_add_back(void **state)
 	slide_free(&w);
 }
 
+/* Ids still in the ring's reach are live; a remap renumbers and drops. */
+static void test_live_remap(void **state)
+{
+	(void)state;
+	struct slide w;
+	slide_init(&w, 5, T0);
+	slide_add(&w, T0, 0, 1);	      /* second 0: out of reach at 40 s */
+	slide_add(&w, T0 + 20 * S, 1, 2);     /* in reach (30 s), not in the 5 s window */
+	slide_add(&w, T0 + 38 * S, 2, 3);
+	slide_add(&w, T0 + 39 * S, 3, 4);
+	uint8_t live[4] = {0};
+	slide_live(&w, T0 + 40 * S, live, 4);
+	assert_int_equal(live[0], 0);
+	assert_int_equal(live[1], 1);
+	assert_int_equal(live[2], 1);
+	assert_int_equal(live[3], 1);
+	size_t map[4] = {SIZE_MAX, 0, SIZE_MAX, 1};
+	slide_remap(&w, map, 4);
+	uint64_t out[4] = {0};
+	slide_set_secs(&w, SLIDE_MAX_SECS);
+	slide_sum(&w, T0 + 40 * S, out, 4);
+	assert_int_equal(out[0], 2); /* was 1 */
+	assert_int_equal(out[1], 4); /* was 3 */
+	assert_int_equal(out[2], 0); /* dropped */
+	assert_int_equal(out[3], 0);
+	slide_free(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -151,6 +179,7 @@ int main(void)
 	    cmocka_unit_test(test_reuse),
 	    cmocka_unit_test(test_set_secs_and_clear),
 	    cmocka_unit_test(test_add_back),
+	    cmocka_unit_test(test_live_remap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,8 @@ struct profile_session {
 	/* profile_window_set: the same counts in one-second buckets */
 	unsigned window_secs; /* 0: profile_result gives the totals since t0 */
 	struct slide win;
+	size_t prune_at; /* window mode: forget stacks gone from the ring at this many */
+	size_t prune_min;
 	uint64_t now; /* the time of the samples being drained */
 	struct ksyms ksyms; /* read on the first kernel frame */
 	bool ksyms_read;
@@ -403,6 +405,74 @@ static long pf_stack_id(struct profile_session *s, const struct pf_sframe *fr, s
 }
 
 /*
+ * In window mode the distinct stacks would pile up over a long look at a
+ * changing program: once there are prune_at of them, those no longer in
+ * the ring's reach are forgotten (their totals since the start with them)
+ * and the rest renumbered, if that frees at least half.
+ */
+static void pf_prune(struct profile_session *s)
+{
+	size_t n = s->nstacks, live_n = 0;
+	uint8_t *live = calloc(n + 1, 1);
+	size_t *map = calloc(n + 1, sizeof(*map));
+	struct pf_map nm = {0};
+	if (!live || !map)
+		goto out;
+	slide_live(&s->win, s->now, live, n);
+	for (size_t i = 0; i < n; i++)
+		map[i] = live[i] ? live_n++ : SIZE_MAX;
+	if (live_n * 2 > n) {
+		s->prune_at = 2 * n;
+		goto out;
+	}
+	size_t cap = 256;
+	while (cap < live_n * 2 + 2)
+		cap *= 2;
+	nm = (struct pf_map){calloc(cap, sizeof(char *)), calloc(cap, sizeof(size_t)), cap, 0};
+	if (!nm.keys || !nm.vals)
+		goto out;
+	for (size_t i = 0; i < s->stackmap.cap; i++) {
+		char *k = s->stackmap.keys[i];
+		if (!k)
+			continue;
+		size_t v = s->stackmap.vals[i], slot;
+		if (v < n && map[v] != SIZE_MAX) {
+			pf_map_find(&nm, k, &slot);
+			nm.keys[slot] = k;
+			nm.vals[slot] = map[v];
+			nm.n++;
+		} else {
+			free(k);
+		}
+	}
+	free(s->stackmap.keys);
+	free(s->stackmap.vals);
+	s->stackmap = nm;
+	nm = (struct pf_map){0};
+	for (size_t i = 0; i < n; i++) {
+		if (map[i] == SIZE_MAX) {
+			for (size_t k = 0; k < s->stacks[i].n; k++) {
+				free(s->stacks[i].fr[k].name);
+				free(s->stacks[i].fr[k].module);
+				free(s->stacks[i].fr[k].file);
+			}
+			free(s->stacks[i].fr);
+			continue;
+		}
+		s->stacks[map[i]] = s->stacks[i]; /* map[i] <= i: moves down only */
+		s->stack_total[map[i]] = s->stack_total[i];
+	}
+	s->nstacks = live_n;
+	slide_remap(&s->win, map, n);
+	s->prune_at = live_n * 2 > s->prune_min ? live_n * 2 : s->prune_min;
+out:
+	free(nm.keys);
+	free(nm.vals);
+	free(live);
+	free(map);
+}
+
+/*
  * Count one sample: kernel frames kips[0..nk) then user frames, both
  * innermost first. Only the distinct sample is counted here (since t0 and
  * in the window's bucket of now); functions and paths are made from those
@@ -437,6 +507,8 @@ static void pf_count(struct profile_session *s, const uint64_t *kips, size_t nk,
 		if (s->window_secs)
 			slide_add(&s->win, s->now, (size_t)id, 1);
 	}
+	if (s->window_secs && s->nstacks >= s->prune_at)
+		pf_prune(s);
 out:
 	free(fr);
 	free(kn);
@@ -781,6 +853,7 @@ int profile_open(pid_t pid, const struct profile_opts *opts, struct profile_sess
 	}
 	s->t0 = wt_now_ns();
 	slide_init(&s->win, PROFILE_WINDOW_DEFAULT, s->t0);
+	s->prune_at = s->prune_min = PROFILE_PRUNE_MIN;
 	/* The probe's event is the first thread's: no thread goes unwatched meanwhile. */
 	r = fd >= 0 ? pf_thread_open(s, probe, fd, err) : 0;
 	if (r == 0)
@@ -838,8 +911,13 @@ static int pf_path_cmp(const void *a, const void *b)
 
 int profile_result(struct profile_session *s, struct profile **out, struct wt_err *err)
 {
+	return profile_result_at(s, wt_now_ns(), out, err);
+}
+
+int profile_result_at(struct profile_session *s, uint64_t now, struct profile **out,
+		      struct wt_err *err)
+{
 	struct profile *p = calloc(1, sizeof(*p));
-	uint64_t now = wt_now_ns();
 	/* the counts of each distinct sample: since t0, or over the window */
 	uint64_t *w = calloc(s->nstacks + 1, sizeof(*w));
 	struct pf_agg g;
@@ -987,4 +1065,40 @@ void profile_close(struct profile_session *s)
 	if (s->dp)
 		debug_proc_close(s->dp);
 	free(s);
+}
+
+/* ---- for tests (profile_int.h) ---- */
+
+struct profile_session *profile_session_bare(uint64_t t0, unsigned window_secs, size_t prune_at)
+{
+	struct profile_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->o.hz = PROFILE_DEFAULT_HZ;
+	s->type = PERF_TYPE_SOFTWARE;
+	s->t0 = t0;
+	slide_init(&s->win, window_secs ? window_secs : 1, t0);
+	s->window_secs = window_secs;
+	s->prune_at = s->prune_min = prune_at;
+	return s;
+}
+
+void profile_count_names(struct profile_session *s, uint64_t now, const char *const *names,
+			 size_t n)
+{
+	struct stack_frame *f = calloc(n ? n : 1, sizeof(*f));
+	if (!f)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		f[i].function = (char *)(uintptr_t)names[i]; /* read only */
+		f[i].line = (int)i + 1;
+	}
+	s->now = now;
+	pf_count(s, NULL, 0, f, n);
+	free(f);
+}
+
+size_t profile_nstacks(const struct profile_session *s)
+{
+	return s->nstacks;
 }

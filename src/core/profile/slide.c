@@ -122,6 +122,35 @@ void slide_sum(const struct slide *w, uint64_t now, uint64_t *out, size_t nids)
 	}
 }
 
+void slide_live(const struct slide *w, uint64_t now, uint8_t *live, size_t nids)
+{
+	uint64_t c = slide_sec(w, now), first = c > SLIDE_MAX_SECS ? c - SLIDE_MAX_SECS : 0;
+	for (size_t i = 0; i < SLIDE_SLOTS; i++) {
+		const struct slide_bucket *b = &w->b[i];
+		if (b->sec == UINT64_MAX || b->sec < first || b->sec > c)
+			continue;
+		for (size_t k = 0; k < b->n; k++)
+			if (b->cells[k].id < nids)
+				live[b->cells[k].id] = 1;
+	}
+}
+
+void slide_remap(struct slide *w, const size_t *map, size_t nids)
+{
+	for (size_t i = 0; i < SLIDE_SLOTS; i++) {
+		struct slide_bucket *b = &w->b[i];
+		size_t out = 0;
+		for (size_t k = 0; k < b->n; k++) {
+			size_t id = b->cells[k].id;
+			if (id >= nids || map[id] == SIZE_MAX)
+				continue;
+			b->cells[out].id = map[id];
+			b->cells[out++].v = b->cells[k].v;
+		}
+		b->n = out;
+	}
+}
+
 uint64_t slide_span_ns(const struct slide *w, uint64_t now)
 {
 	uint64_t el = now > w->t0 ? now - w->t0 : 0, wns = (uint64_t)w->secs * SLIDE_SEC_NS;

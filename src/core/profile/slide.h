@@ -54,6 +54,10 @@ int slide_add(struct slide *w, uint64_t now, size_t id, uint64_t v);
 int slide_add_back(struct slide *w, uint64_t now, size_t id, uint64_t v);
 /* out[id] += the window's value of id, for id < nids. */
 void slide_sum(const struct slide *w, uint64_t now, uint64_t *out, size_t nids);
+/* live[id] = 1 for each id < nids with a value in the ring's reach at now (any W). */
+void slide_live(const struct slide *w, uint64_t now, uint8_t *live, size_t nids);
+/* Renumber: id becomes map[id]; cells whose map[id] is SIZE_MAX (or id >= nids) go. */
+void slide_remap(struct slide *w, const size_t *map, size_t nids);
 /* The time the window covers at now: min(now - t0, W s). */
 uint64_t slide_span_ns(const struct slide *w, uint64_t now);
 void slide_free(struct slide *w);
