@@ -46,7 +46,7 @@ struct offcpu_thread {
 
 struct offcpu_report {
 	pid_t pid;
-	uint64_t window_ns;	       /* since offcpu_open */
+	uint64_t window_ns;	       /* the time counted: since offcpu_open, or the window's span */
 	struct offcpu_thread *threads; /* by tid */
 	size_t nthreads;
 	struct offcpu_entry *entries; /* heaviest first */
@@ -63,17 +63,30 @@ struct offcpu;
  * the kernel stack /proc shows and no user stack.
  */
 int offcpu_open(pid_t pid, pid_t only_tid, struct offcpu **out, struct wt_err *err);
-/* Totals since offcpu_open, waits in progress included. */
+/*
+ * Totals since offcpu_open (or offcpu_reset), waits in progress included;
+ * with a window (offcpu_window_set), the last W seconds only.
+ */
 int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *err);
 void offcpu_report_free(struct offcpu_report *r);
 /* Start a new window: totals from now on, waits in progress counted from now. */
 int offcpu_reset(struct offcpu *oc, struct wt_err *err);
 void offcpu_close(struct offcpu *oc);
+/*
+ * Make offcpu_read give the last secs seconds (1 to 30; 0: totals since
+ * the start): a sliding window in one-second buckets (src/core/profile/
+ * slide.h), the oldest weighted by its share inside. Each read takes what
+ * the kernel's totals grew by since the one before into the current
+ * buckets (a finished wait's time spread back over the seconds before the
+ * read), so read about every second; waits in progress count their part
+ * inside the window. The first call starts the window empty (offcpu_reset).
+ */
+int offcpu_window_set(struct offcpu *oc, unsigned secs, struct wt_err *err);
 
 /*
  * Reading on a worker thread, for the TUI (ofwatch.c). An offcpu_watch
  * opens the counting on its own thread, then reads a report every second
- * over a window that restarts every OFFCPU_WATCH_WINDOW_NS (naming stacks
+ * over a window sliding over the last OFFCPU_WATCH_WINDOW_NS (naming stacks
  * reads DWARF and /proc, which the UI must not wait for). offcpu_watch_fd
  * becomes readable when a report (or the reason there is none) is ready;
  * offcpu_watch_take hands over the latest, or -EAGAIN. offcpu_watch_free
@@ -84,6 +97,8 @@ struct offcpu_watch;
 struct offcpu_watch *offcpu_watch_new(pid_t pid);
 void offcpu_watch_free(struct offcpu_watch *w);
 int offcpu_watch_fd(const struct offcpu_watch *w);
+/* The window's length from the next read on (1 to 30 s; the buckets stay). */
+void offcpu_watch_window(struct offcpu_watch *w, unsigned secs);
 /* 0 and *out (the caller frees it), -errno with err (no counting), or -EAGAIN. */
 int offcpu_watch_take(struct offcpu_watch *w, struct offcpu_report **out, struct wt_err *err);
 

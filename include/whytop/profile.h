@@ -58,9 +58,10 @@ struct profile {
 	unsigned hz;
 	const char *event;	/* "cpu-clock" or "cycles" */
 	uint64_t samples;	/* samples counted (each in fns and paths) */
-	uint64_t lost;		/* samples the kernel dropped (ring full) */
+	uint64_t lost;		/* samples the kernel dropped (ring full), since the start */
 	uint64_t unwind_errors; /* samples whose stack ended in an error (still counted) */
-	uint64_t duration_ns;
+	uint64_t duration_ns;	/* the time the counts cover (the window's span) */
+	unsigned window_secs;	/* 0: counts since the start; else the last that many s */
 	size_t threads;		/* threads profiled so far */
 	bool kernel_frames;	/* kernel call chains were allowed */
 	struct profile_fn *fns; /* by self, then total, descending */
@@ -79,12 +80,25 @@ int profile_open(pid_t pid, const struct profile_opts *opts, struct profile_sess
  * threads born since the last call. -ESRCH once the process is gone.
  */
 int profile_poll(struct profile_session *s, int timeout_ms, struct wt_err *err);
-/* The counts so far, sorted (a copy: free it with profile_free). */
+/*
+ * The counts so far, sorted (a copy: free it with profile_free): since the
+ * start, or over the window set by profile_window_set.
+ */
 int profile_result(struct profile_session *s, struct profile **out, struct wt_err *err);
 /* Stop sampling (the target then pays nothing) or start again. */
 void profile_enable(struct profile_session *s, bool on);
-/* Forget the counts (a sliding window restarts). */
+/* Forget the counts: they start again from now. */
 void profile_reset(struct profile_session *s);
+/*
+ * Make profile_result give the last secs seconds only (1 to
+ * PROFILE_WINDOW_MAX; 0: everything since the start, the default): a
+ * sliding window, counted in one-second buckets, the oldest weighted by
+ * its share still inside (src/core/profile/slide.h). Counting into the
+ * buckets starts when a window is first set.
+ */
+#define PROFILE_WINDOW_DEFAULT 5
+#define PROFILE_WINDOW_MAX 30
+void profile_window_set(struct profile_session *s, unsigned secs);
 void profile_free(struct profile *p);
 void profile_close(struct profile_session *s);
 

@@ -42,6 +42,7 @@ struct ktab_state {
 	bool have;
 	/* "where it waits" (o) */
 	bool oc_mode, oc_paused, oc_focus;
+	unsigned oc_window; /* W of the off-CPU view, seconds (w) */
 	struct offcpu_watch *ow;      /* while oc_mode and the tab is active */
 	struct offcpu_report *oc_rep; /* what is shown, or NULL */
 	char oc_error[512];	      /* why there is no counting, or "" */
@@ -247,6 +248,8 @@ static void ktab_oc_update(struct tab_ctx *ctx, struct ktab_state *st)
 	if (want && !st->ow) {
 		st->oc_error[0] = '\0';
 		st->ow = offcpu_watch_new(ctx->pid);
+		if (st->ow && st->oc_window)
+			offcpu_watch_window(st->ow, st->oc_window);
 		if (!st->ow)
 			snprintf(st->oc_error, sizeof(st->oc_error),
 				 "cannot start a thread to count off-CPU time: out of memory");
@@ -453,6 +456,18 @@ static unsigned ktab_key(struct tab_ctx *ctx, void *state, int key)
 			st->oc_paused = !st->oc_paused;
 			return UI_REDRAW;
 		}
+		if (key == 'w') {
+			/* the window's length: 2, 5, 10, 30 s, in turn (from the next read) */
+			static const unsigned lens[] = {2, 5, 10, 30};
+			unsigned cur = st->oc_window ? st->oc_window : 5;
+			size_t i = 0;
+			while (i < 4 && lens[i] != cur)
+				i++;
+			st->oc_window = lens[(i + 1) % 4];
+			if (st->ow)
+				offcpu_watch_window(st->ow, st->oc_window);
+			return UI_REDRAW;
+		}
 		return ktab_oc_key(st, key) ? UI_REDRAW : UI_UNHANDLED;
 	}
 	return ui_textview_key(&st->list, key) ? UI_REDRAW : UI_UNHANDLED;
@@ -541,5 +556,6 @@ const struct tab_ops tab_kernel_ops = {
     .poll_fd = ktab_poll_fd,
     .on_fd = ktab_on_fd,
     .focus = ktab_focus,
-    .help = "Up/Down PgUp/PgDn: scroll  o: where it waits (off-CPU) / threads  p: pause",
+    .help = "Up/Down PgUp/PgDn: scroll  o: where it waits (off-CPU) / threads  p: pause  "
+	    "w: window",
 };

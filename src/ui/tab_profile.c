@@ -1,10 +1,11 @@
 /*
  * tab_profile.c: the Profile tab -- where the process spends its CPU, live,
  * from perf samples (profile.h): functions by self and total share over a
- * window of the last seconds, p to pause, Enter on a function for its
- * source lines by self share with their text. The process is never
- * stopped. The rings are read on a 200 ms timer of the tab's own; the
- * events sample only while the tab is the active one.
+ * sliding window of the last W seconds (5; w cycles 2, 5, 10, 30), redrawn
+ * at every read, p to pause, Enter on a function for its source lines by
+ * self share with their text. The process is never stopped. The rings are
+ * read on a 200 ms timer of the tab's own; the events sample only while
+ * the tab is the active one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,18 +17,16 @@
 
 #include "ui/tab.h"
 
-/* Counts restart every PF_WINDOW_NS; the last full window is shown until the new one has 1 s. */
-#define PF_WINDOW_NS 5000000000ull
-#define PF_SHOW_AFTER_NS 1000000000ull
+/* The window lengths w steps through (seconds). */
+static const unsigned pt_windows[] = {2, PROFILE_WINDOW_DEFAULT, 10, 30};
 
 struct pt_state {
 	struct profile_session *s;
 	char err[512];
 	int tfd;
 	bool paused;
-	uint64_t window_t0;
-	struct profile *shown; /* what is drawn: a window's counts */
-	struct profile *last_full;
+	unsigned window; /* W, seconds */
+	struct profile *shown; /* what is drawn: the window's counts at the last read */
 	struct ui_list list;
 	bool lines_view; /* Enter: the selected function's lines */
 	struct ui_list lines;
@@ -50,7 +49,9 @@ static int pt_open(struct tab_ctx *ctx, void **state)
 		if (st->tfd >= 0)
 			timerfd_settime(st->tfd, 0, &it, NULL);
 	}
-	st->window_t0 = wt_now_ns();
+	st->window = PROFILE_WINDOW_DEFAULT;
+	if (st->s)
+		profile_window_set(st->s, st->window);
 	*state = st;
 	return 0;
 }
@@ -63,8 +64,6 @@ static void pt_close(struct tab_ctx *ctx, void *state)
 		close(st->tfd);
 	profile_close(st->s);
 	profile_free(st->shown);
-	if (st->last_full != st->shown)
-		profile_free(st->last_full);
 	free(st->fn_name);
 	free(st);
 }
@@ -77,8 +76,7 @@ static int pt_poll_fd(struct tab_ctx *ctx, void *state)
 
 static void pt_set_shown(struct pt_state *st, struct profile *p)
 {
-	if (st->shown != st->last_full)
-		profile_free(st->shown);
+	profile_free(st->shown);
 	st->shown = p;
 	st->list.n = p ? p->nfns : 0;
 	ui_list_clamp(&st->list);
@@ -101,22 +99,9 @@ static unsigned pt_on_fd(struct tab_ctx *ctx, void *state, short revents)
 		st->tfd = -1;
 		return UI_REDRAW;
 	}
-	uint64_t now = wt_now_ns();
+	/* paused: the rings are still read (the window slides on), the picture stays */
 	struct profile *p = NULL;
-	if (now - st->window_t0 >= PF_WINDOW_NS) {
-		/* The window is full: keep it to show while the next one fills. */
-		if (profile_result(st->s, &p, &err) == 0) {
-			if (st->last_full != st->shown)
-				profile_free(st->last_full);
-			st->last_full = p;
-		}
-		profile_reset(st->s);
-		st->window_t0 = now;
-		if (!st->paused && p)
-			pt_set_shown(st, p);
-		return st->paused ? UI_NONE : UI_REDRAW;
-	}
-	if (st->paused || (now - st->window_t0 < PF_SHOW_AFTER_NS && st->last_full))
+	if (st->paused)
 		return UI_NONE;
 	if (profile_result(st->s, &p, &err) == 0)
 		pt_set_shown(st, p);
@@ -204,8 +189,9 @@ static void pt_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 		return;
 	}
 	const struct profile *p = st->shown;
-	snprintf(buf, sizeof(buf), "CPU profile%s: %llu samples in %.1f s (%s, %u Hz)%s%s",
-		 st->paused ? " (paused: p resumes)" : "",
+	/* "in" says the span: less than W while the first seconds fill */
+	snprintf(buf, sizeof(buf), "CPU profile, last %u s%s: %llu samples in %.1f s (%s, %u Hz)%s%s",
+		 p ? p->window_secs : st->window, st->paused ? " (paused: p resumes)" : "",
 		 p ? (unsigned long long)p->samples : 0ull, p ? (double)p->duration_ns / 1e9 : 0.0,
 		 p ? p->event : "-", p ? p->hz : PROFILE_DEFAULT_HZ, st->err[0] ? " -- " : "",
 		 st->err);
@@ -238,6 +224,14 @@ static unsigned pt_key(struct tab_ctx *ctx, void *state, int key)
 		st->paused = !st->paused;
 		return UI_REDRAW;
 	}
+	if (key == 'w' && st->s) {
+		size_t i = 0, n = sizeof(pt_windows) / sizeof(pt_windows[0]);
+		while (i < n && pt_windows[i] != st->window)
+			i++;
+		st->window = pt_windows[(i + 1) % n];
+		profile_window_set(st->s, st->window);
+		return UI_REDRAW;
+	}
 	if (st->lines_view) {
 		if (key == 27 || key == KEY_BACKSPACE) {
 			st->lines_view = false;
@@ -265,9 +259,8 @@ static void pt_focus(struct tab_ctx *ctx, void *state, bool active)
 		return;
 	profile_enable(st->s, active);
 	if (active) {
-		/* counts from before the tab was left would be an old window */
+		/* counts from before the tab was left would leave a gap in the window */
 		profile_reset(st->s);
-		st->window_t0 = wt_now_ns();
 	}
 }
 
@@ -280,5 +273,5 @@ const struct tab_ops tab_profile_ops = {
     .poll_fd = pt_poll_fd,
     .on_fd = pt_on_fd,
     .focus = pt_focus,
-    .help = "p pause  Enter lines of a function  Esc back",
+    .help = "p pause  w window 2/5/10/30 s  Enter lines of a function  Esc back",
 };

@@ -17,7 +17,7 @@ prof_watch "$P"
 tui_start -- -d 3 -p "$P" --open
 tui_wait "1:Overview"
 tui_tab Profile
-tui_wait "CPU profile: "
+tui_wait "CPU profile, last 5 s: "
 tui_wait_re "^ +[0-9.]+ +[0-9.]+  prof_work_a \(prof_split\)  .*prof_split\.c:[0-9]+" "prof_work_a row"
 # prof_work_a, with two thirds of the CPU, is the first row (above prof_work_b).
 a_first() {
@@ -28,7 +28,8 @@ tui_screen | grep -q '  prof_work_b (prof_split)' || { tui_screen >&2; t_fail "n
 
 # p: the picture stays (the sample count does not move across several
 # timer ticks of the tab), p again: it moves on.
-header() { tui_screen | grep -o 'CPU profile[^)]*samples in [0-9.]* s'; }
+# (the paused mark taken out: it has a ')' and would hide the count)
+header() { tui_screen | sed 's/ (paused: p resumes)//' | grep -o 'CPU profile[^)]*samples in [0-9.]* s'; }
 tui_keys p
 tui_wait "(paused: p resumes)"
 h1=$(header)
@@ -37,6 +38,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	sleep 0.2
 	[ "$(header)" = "$h1" ] || moved=1
 done
+[ -n "$h1" ] || { tui_screen >&2; t_fail "no sample count in the paused title"; }
 [ $moved = 0 ] || t_fail "paused, the profile still changed: '$h1' then '$(header)'"
 tui_keys p
 tui_wait_gone "(paused: p resumes)"

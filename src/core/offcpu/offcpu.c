@@ -22,6 +22,7 @@
 #include <whytop/stack.h>
 
 #include "config.h"
+#include "core/profile/slide.h"
 
 char offcpu_state_letter(enum offcpu_state s)
 {
@@ -87,6 +88,12 @@ void offcpu_close(struct offcpu *oc)
 	(void)oc;
 }
 
+int offcpu_window_set(struct offcpu *oc, unsigned secs, struct wt_err *err)
+{
+	(void)oc, (void)secs;
+	return wt_err_set(err, ENOSYS, "off-CPU time is not built in");
+}
+
 #else
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -103,8 +110,22 @@ struct seed {
 	size_t nkf;
 };
 
+/* A totals key as last read, for offcpu_read's deltas in window mode. */
+struct ockey {
+	struct ocb_key key;
+	uint64_t ns, count; /* the map's totals at the last read */
+	uint64_t changed;   /* when they last grew */
+};
+
 struct offcpu {
 	pid_t pid, only_tid;
+	/* offcpu_window_set: per key (id i), ns in slide id 2i, waits in 2i+1 */
+	unsigned window_secs;
+	struct slide win;
+	struct ockey *keys;
+	size_t nkeys, capkeys;
+	uint32_t *keyidx; /* open addressing: 1 + index into keys, 0 free */
+	size_t capidx;
 	struct offcpu_bpf *skel;
 	struct bpf_link *link;
 	uint64_t t0; /* CLOCK_MONOTONIC, as bpf_ktime_get_ns */
@@ -262,6 +283,9 @@ void offcpu_close(struct offcpu *oc)
 	free(oc->seeds);
 	if (oc->dp)
 		debug_proc_close(oc->dp);
+	slide_free(&oc->win);
+	free(oc->keys);
+	free(oc->keyidx);
 	free(oc);
 }
 
@@ -514,6 +538,123 @@ static void merge_same(struct offcpu_report *r)
 	qsort(r->entries, r->nentries, sizeof(*r->entries), entry_cmp);
 }
 
+static size_t ockey_hash(const struct ocb_key *k)
+{
+	uint64_t h = 1469598103934665603ull;
+	const uint8_t *p = (const void *)k;
+	for (size_t i = 0; i < sizeof(*k); i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return (size_t)h;
+}
+
+/* The id of key (added when new), or -1 when out of memory. */
+static long ockey_id(struct offcpu *oc, const struct ocb_key *key)
+{
+	if ((oc->nkeys + 1) * 2 > oc->capidx) {
+		size_t cap = oc->capidx ? oc->capidx * 2 : 1024;
+		uint32_t *ni = calloc(cap, sizeof(*ni));
+		if (!ni)
+			return -1;
+		for (size_t k = 0; k < oc->nkeys; k++) {
+			size_t i = ockey_hash(&oc->keys[k].key) & (cap - 1);
+			while (ni[i])
+				i = (i + 1) & (cap - 1);
+			ni[i] = (uint32_t)(k + 1);
+		}
+		free(oc->keyidx);
+		oc->keyidx = ni;
+		oc->capidx = cap;
+	}
+	size_t i = ockey_hash(key) & (oc->capidx - 1);
+	for (; oc->keyidx[i]; i = (i + 1) & (oc->capidx - 1))
+		if (!memcmp(&oc->keys[oc->keyidx[i] - 1].key, key, sizeof(*key)))
+			return oc->keyidx[i] - 1;
+	if (oc->nkeys == oc->capkeys) {
+		size_t cap = oc->capkeys ? oc->capkeys * 2 : 256;
+		struct ockey *nk = realloc(oc->keys, cap * sizeof(*nk));
+		if (!nk)
+			return -1;
+		oc->keys = nk;
+		oc->capkeys = cap;
+	}
+	oc->keys[oc->nkeys] = (struct ockey){.key = *key};
+	oc->keyidx[i] = (uint32_t)(oc->nkeys + 1);
+	return (long)oc->nkeys++;
+}
+
+int offcpu_window_set(struct offcpu *oc, unsigned secs, struct wt_err *err)
+{
+	if (secs > SLIDE_MAX_SECS)
+		secs = SLIDE_MAX_SECS;
+	if (secs && !oc->window_secs) {
+		/* the window starts empty now: totals so far are before it */
+		int r = offcpu_reset(oc, err);
+		if (r < 0)
+			return r;
+		slide_init(&oc->win, secs, oc->t0);
+		oc->nkeys = 0;
+		if (oc->keyidx)
+			memset(oc->keyidx, 0, oc->capidx * sizeof(*oc->keyidx));
+	}
+	oc->window_secs = secs;
+	if (secs)
+		slide_set_secs(&oc->win, secs);
+	return 0;
+}
+
+/*
+ * Window mode: what each key's totals grew by since the last read goes to
+ * the window, a wait's time spread back over the seconds before now (as if
+ * it ended now: reads are a second apart). Keys that stopped growing more
+ * than the ring's reach ago are deleted from the kernel's map, so it does
+ * not fill up (a wait ending between our look and the delete is lost).
+ */
+static int offcpu_window_take(struct offcpu *oc, uint64_t now)
+{
+	int tfd = bpf_map__fd(oc->skel->maps.totals);
+	struct ocb_key key, next;
+	void *prev = NULL;
+	struct ocb_key *old = NULL;
+	size_t nold = 0;
+	while (bpf_map_get_next_key(tfd, prev, &next) == 0) {
+		struct ocb_total t;
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(tfd, &key, &t) < 0)
+			continue;
+		long id = ockey_id(oc, &key);
+		if (id < 0)
+			return -ENOMEM;
+		struct ockey *k = &oc->keys[id];
+		if (t.ns < k->ns || t.count < k->count)
+			k->ns = k->count = 0; /* deleted and made again */
+		if (t.ns > k->ns) {
+			slide_add_back(&oc->win, now, 2 * (size_t)id, t.ns - k->ns);
+			k->changed = now;
+		}
+		if (t.count > k->count)
+			slide_add(&oc->win, now, 2 * (size_t)id + 1, t.count - k->count);
+		k->ns = t.ns;
+		k->count = t.count;
+		if (now - k->changed > (SLIDE_MAX_SECS + 1) * SLIDE_SEC_NS) {
+			struct ocb_key *v = realloc(old, (nold + 1) * sizeof(*v));
+			if (v) {
+				old = v;
+				old[nold++] = key;
+			}
+		}
+	}
+	for (size_t i = 0; i < nold; i++) {
+		if (bpf_map_delete_elem(tfd, &old[i]) == 0) {
+			long id = ockey_id(oc, &old[i]);
+			if (id >= 0)
+				oc->keys[id].ns = oc->keys[id].count = 0;
+		}
+	}
+	free(old);
+	return 0;
+}
+
 struct acc {
 	struct ocb_key key;
 	uint64_t ns, count;
@@ -541,7 +682,28 @@ int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *er
 	int tfd = bpf_map__fd(oc->skel->maps.totals), sfd = bpf_map__fd(oc->skel->maps.starts);
 	struct ocb_key key, next;
 	void *prev = NULL;
-	while (bpf_map_get_next_key(tfd, prev, &next) == 0) {
+	if (oc->window_secs) {
+		/* the window's sums per key, then the waits in progress inside it */
+		r->window_ns = slide_span_ns(&oc->win, now);
+		uint64_t *sum = NULL;
+		if (offcpu_window_take(oc, now) < 0 ||
+		    !(sum = calloc(2 * oc->nkeys + 1, sizeof(*sum))))
+			goto nomem;
+		slide_sum(&oc->win, now, sum, 2 * oc->nkeys);
+		v = calloc(oc->nkeys + 1, sizeof(*v));
+		if (!v) {
+			free(sum);
+			goto nomem;
+		}
+		cap = oc->nkeys + 1;
+		for (size_t i = 0; i < oc->nkeys; i++)
+			if (sum[2 * i] || sum[2 * i + 1])
+				v[n++] = (struct acc){oc->keys[i].key, sum[2 * i], sum[2 * i + 1]};
+		free(sum);
+		prev = NULL;
+		tfd = -1; /* the totals are read */
+	}
+	while (tfd >= 0 && bpf_map_get_next_key(tfd, prev, &next) == 0) {
 		struct ocb_total t;
 		key = next;
 		prev = &key;
@@ -578,7 +740,11 @@ int offcpu_read(struct offcpu *oc, struct offcpu_report **out, struct wt_err *er
 			}
 			v[n++] = (struct acc){s.key, 0, 0};
 		}
-		v[i].ns += now - s.ts;
+		/* in the window: its part since the window's start */
+		uint64_t from = s.ts;
+		if (oc->window_secs && now - from > r->window_ns)
+			from = now - r->window_ns;
+		v[i].ns += now - from;
 	}
 	/* heaviest first, then named in that order */
 	qsort(v, n, sizeof(*v), acc_cmp);

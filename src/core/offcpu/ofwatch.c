@@ -3,8 +3,8 @@
  * tab's "where it waits" view. Opening loads the eBPF program, kallsyms
  * and the process's modules; each read names stacks with DWARF: tens of
  * milliseconds to seconds the terminal must not wait for. The worker
- * reads every second and restarts the window every
- * OFFCPU_WATCH_WINDOW_NS; the UI polls an eventfd. As in kwatch.c,
+ * reads every second (each read moves the sliding window of
+ * offcpu_window_set on); the UI polls an eventfd. As in kwatch.c,
  * freeing never waits: the worker holds a reference, closes the counting
  * (detaching the program) and frees the state when it sees it is asked
  * to quit.
@@ -28,6 +28,7 @@ struct offcpu_watch {
 	int refs; /* the owner and the worker */
 	bool quit;
 	pid_t pid;
+	unsigned secs; /* the window asked for (offcpu_watch_window) */
 	int efd;
 	/* the latest result, until taken */
 	bool have;
@@ -86,6 +87,13 @@ static void *ofw_main(void *arg)
 	struct wt_err err;
 	wt_err_clear(&err);
 	int rc = offcpu_open(w->pid, 0, &oc, &err);
+	pthread_mutex_lock(&w->mu);
+	unsigned secs = w->secs;
+	pthread_mutex_unlock(&w->mu);
+	if (rc == 0 && (rc = offcpu_window_set(oc, secs, &err)) < 0) {
+		offcpu_close(oc);
+		oc = NULL;
+	}
 	if (rc < 0)
 		ofw_publish(w, rc, &err, NULL);
 	struct timespec next;
@@ -98,14 +106,15 @@ static void *ofw_main(void *arg)
 				break;
 		if (w->quit)
 			break;
+		bool resize = w->secs != secs;
+		secs = w->secs;
 		pthread_mutex_unlock(&w->mu);
+		if (oc && resize)
+			offcpu_window_set(oc, secs, &err); /* set already: cannot fail */
 		if (oc) {
 			struct offcpu_report *rep = NULL;
 			wt_err_clear(&err);
 			rc = offcpu_read(oc, &rep, &err);
-			/* a window of about its length is full: the next one starts now */
-			if (rc == 0 && rep->window_ns + OFW_PERIOD_NS / 2 >= OFFCPU_WATCH_WINDOW_NS)
-				offcpu_reset(oc, &err);
 			ofw_publish(w, rc, &err, rep);
 		}
 		/* behind (a slow read): the next read a period from now */
@@ -129,6 +138,7 @@ struct offcpu_watch *offcpu_watch_new(pid_t pid)
 	if (!w)
 		return NULL;
 	w->pid = pid;
+	w->secs = OFFCPU_WATCH_WINDOW_NS / 1000000000u;
 	w->refs = 2;
 	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	pthread_mutex_init(&w->mu, NULL);
@@ -165,6 +175,13 @@ void offcpu_watch_free(struct offcpu_watch *w)
 	w->quit = true;
 	pthread_cond_signal(&w->cv);
 	ofw_unref_locked(w);
+}
+
+void offcpu_watch_window(struct offcpu_watch *w, unsigned secs)
+{
+	pthread_mutex_lock(&w->mu);
+	w->secs = secs;
+	pthread_mutex_unlock(&w->mu);
 }
 
 int offcpu_watch_fd(const struct offcpu_watch *w)

@@ -27,6 +27,7 @@
 #include <whytop/stack.h>
 
 #include "core/profile/profile_int.h"
+#include "core/profile/slide.h"
 
 /* perf's x86_64 register numbers (arch/x86/include/uapi/asm/perf_regs.h). */
 enum {
@@ -85,6 +86,29 @@ struct pf_map {
 	size_t cap, n;
 };
 
+/* One frame of a distinct sample (strings owned by its pf_stack). */
+struct pf_sframe {
+	char *name, *module, *file;
+	int line;
+};
+
+/* A distinct sample: its frames, kernel then user, innermost first. */
+struct pf_stack {
+	struct pf_sframe *fr;
+	size_t n;
+};
+
+/* Functions, lines and paths of a set of weighted stacks: a report being made. */
+struct pf_agg {
+	struct pf_fn *fns;
+	size_t nfns, capfns;
+	struct pf_map fnmap;
+	struct pf_map pathmap;
+	uint64_t *pathcounts;
+	size_t cappaths;
+	uint64_t serial, samples;
+};
+
 struct profile_session {
 	pid_t pid;
 	struct profile_opts o;
@@ -98,13 +122,18 @@ struct profile_session {
 	long page;
 	size_t ring_pages;
 	uint64_t t0;
-	uint64_t samples, lost, unwind_errors, serial;
-	struct pf_fn *fns;
-	size_t nfns, capfns;
-	struct pf_map fnmap;
-	struct pf_map pathmap;
-	uint64_t *pathcounts;
-	size_t cappaths;
+	uint64_t samples, lost, unwind_errors;
+	/* distinct samples by key, with their counts since t0 */
+	struct pf_map stackmap;
+	struct pf_stack *stacks;
+	uint64_t *stack_total;
+	size_t nstacks, capstacks;
+	/* profile_window_set: the same counts in one-second buckets */
+	unsigned window_secs; /* 0: profile_result gives the totals since t0 */
+	struct slide win;
+	size_t prune_at; /* window mode: forget stacks gone from the ring at this many */
+	size_t prune_min;
+	uint64_t now; /* the time of the samples being drained */
 	struct ksyms ksyms; /* read on the first kernel frame */
 	bool ksyms_read;
 	bool off;     /* profile_enable(false): events disabled, new ones opened so */
@@ -199,30 +228,30 @@ static const char *pf_ksym_name(struct profile_session *s, uint64_t ip)
 
 /* ---- counting ---- */
 
-static struct pf_fn *pf_fn_get(struct profile_session *s, const char *name, const char *module,
+static struct pf_fn *pf_fn_get(struct pf_agg *g, const char *name, const char *module,
 			       const char *file)
 {
 	char key[600];
 	snprintf(key, sizeof(key), "%s\x1f%s", name, module ? module : "");
 	bool added;
-	long i = pf_map_get(&s->fnmap, key, s->nfns, &added);
+	long i = pf_map_get(&g->fnmap, key, g->nfns, &added);
 	if (i < 0)
 		return NULL;
 	if (!added) {
-		struct pf_fn *f = &s->fns[i];
+		struct pf_fn *f = &g->fns[i];
 		if (!f->file && file)
 			f->file = strdup(file);
 		return f;
 	}
-	if (s->nfns == s->capfns) {
-		size_t cap = s->capfns ? s->capfns * 2 : 64;
-		struct pf_fn *v = realloc(s->fns, cap * sizeof(*v));
+	if (g->nfns == g->capfns) {
+		size_t cap = g->capfns ? g->capfns * 2 : 64;
+		struct pf_fn *v = realloc(g->fns, cap * sizeof(*v));
 		if (!v)
 			return NULL;
-		s->fns = v;
-		s->capfns = cap;
+		g->fns = v;
+		g->capfns = cap;
 	}
-	struct pf_fn *f = &s->fns[s->nfns++];
+	struct pf_fn *f = &g->fns[g->nfns++];
 	memset(f, 0, sizeof(*f));
 	f->name = strdup(name);
 	f->module = module ? strdup(module) : NULL;
@@ -230,13 +259,13 @@ static struct pf_fn *pf_fn_get(struct profile_session *s, const char *name, cons
 	return f;
 }
 
-static void pf_fn_line(struct pf_fn *f, const char *file, int line)
+static void pf_fn_line(struct pf_fn *f, const char *file, int line, uint64_t w)
 {
 	for (size_t i = 0; i < f->nlines; i++) {
 		struct profile_line *l = &f->lines[i];
 		if (l->line == line &&
 		    ((!l->file && !file) || (l->file && file && !strcmp(l->file, file)))) {
-			l->self++;
+			l->self += w;
 			return;
 		}
 	}
@@ -248,7 +277,7 @@ static void pf_fn_line(struct pf_fn *f, const char *file, int line)
 		f->lines = v;
 		f->cap = cap;
 	}
-	f->lines[f->nlines++] = (struct profile_line){file ? strdup(file) : NULL, line, 1};
+	f->lines[f->nlines++] = (struct profile_line){file ? strdup(file) : NULL, line, w};
 }
 
 /* One frame's display name, into buf. */
@@ -268,86 +297,222 @@ static void pf_path_add(struct wt_buf *b, const char *name)
 		wt_buf_add(b, *p == ';' ? ":" : p, 1);
 }
 
+/* Count stack st w times into g: its path, its functions (self: the innermost; total: once each). */
+static void pf_agg_add(struct pf_agg *g, const struct pf_stack *st, uint64_t w)
+{
+	g->samples += w;
+	g->serial++;
+	struct wt_buf path;
+	wt_buf_init(&path);
+	for (size_t i = st->n; i-- > 0;) /* root first */
+		pf_path_add(&path, st->fr[i].name);
+	bool added;
+	long pi = path.data ? pf_map_get(&g->pathmap, path.data, g->pathmap.n, &added) : -1;
+	wt_buf_free(&path);
+	if (pi >= 0) {
+		if ((size_t)pi >= g->cappaths) {
+			size_t cap = g->cappaths ? g->cappaths * 2 : 256;
+			uint64_t *v = realloc(g->pathcounts, cap * sizeof(*v));
+			if (v) {
+				memset(v + g->cappaths, 0, (cap - g->cappaths) * sizeof(*v));
+				g->pathcounts = v;
+				g->cappaths = cap;
+			}
+		}
+		if ((size_t)pi < g->cappaths)
+			g->pathcounts[pi] += w;
+	}
+	for (size_t i = 0; i < st->n; i++) {
+		const struct pf_sframe *fr = &st->fr[i];
+		struct pf_fn *f = pf_fn_get(g, fr->name, fr->module, fr->file);
+		if (!f)
+			continue;
+		if (i == 0) {
+			f->self += w;
+			pf_fn_line(f, fr->file, fr->line, w);
+		}
+		if (f->mark != g->serial) {
+			f->mark = g->serial;
+			f->total += w;
+		}
+	}
+}
+
+static void pf_agg_free(struct pf_agg *g)
+{
+	for (size_t i = 0; i < g->nfns; i++) {
+		struct pf_fn *f = &g->fns[i];
+		free(f->name);
+		free(f->module);
+		free(f->file);
+		for (size_t k = 0; k < f->nlines; k++)
+			free(f->lines[k].file);
+		free(f->lines);
+	}
+	free(g->fns);
+	pf_map_free(&g->fnmap);
+	pf_map_free(&g->pathmap);
+	free(g->pathcounts);
+	memset(g, 0, sizeof(*g));
+}
+
+static void pf_key_add(struct wt_buf *k, const struct pf_sframe *f)
+{
+	wt_buf_printf(k, "%s\x1f%s\x1f%s\x1f%d\x1e", f->name, f->module ? f->module : "",
+		      f->file ? f->file : "", f->line);
+}
+
+/* The index of the distinct sample fr[0..n) (added when new), or -1. */
+static long pf_stack_id(struct profile_session *s, const struct pf_sframe *fr, size_t n)
+{
+	struct wt_buf k;
+	wt_buf_init(&k);
+	for (size_t i = 0; i < n; i++)
+		pf_key_add(&k, &fr[i]);
+	if (!k.data) {
+		wt_buf_free(&k);
+		return -1;
+	}
+	if (s->nstacks == s->capstacks) {
+		size_t cap = s->capstacks ? s->capstacks * 2 : 256;
+		struct pf_stack *v = realloc(s->stacks, cap * sizeof(*v));
+		uint64_t *t = v ? realloc(s->stack_total, cap * sizeof(*t)) : NULL;
+		if (v)
+			s->stacks = v;
+		if (!v || !t) {
+			wt_buf_free(&k);
+			return -1;
+		}
+		s->stack_total = t;
+		s->capstacks = cap;
+	}
+	bool added;
+	long id = pf_map_get(&s->stackmap, k.data, s->nstacks, &added);
+	wt_buf_free(&k);
+	if (id < 0 || !added)
+		return id;
+	struct pf_stack *st = &s->stacks[s->nstacks++];
+	st->fr = calloc(n, sizeof(*st->fr));
+	st->n = st->fr ? n : 0;
+	for (size_t i = 0; i < st->n; i++) {
+		st->fr[i].name = strdup(fr[i].name);
+		st->fr[i].module = fr[i].module ? strdup(fr[i].module) : NULL;
+		st->fr[i].file = fr[i].file ? strdup(fr[i].file) : NULL;
+		st->fr[i].line = fr[i].line;
+	}
+	s->stack_total[id] = 0;
+	return id;
+}
+
+/*
+ * In window mode the distinct stacks would pile up over a long look at a
+ * changing program: once there are prune_at of them, those no longer in
+ * the ring's reach are forgotten (their totals since the start with them)
+ * and the rest renumbered, if that frees at least half.
+ */
+static void pf_prune(struct profile_session *s)
+{
+	size_t n = s->nstacks, live_n = 0;
+	uint8_t *live = calloc(n + 1, 1);
+	size_t *map = calloc(n + 1, sizeof(*map));
+	struct pf_map nm = {0};
+	if (!live || !map)
+		goto out;
+	slide_live(&s->win, s->now, live, n);
+	for (size_t i = 0; i < n; i++)
+		map[i] = live[i] ? live_n++ : SIZE_MAX;
+	if (live_n * 2 > n) {
+		s->prune_at = 2 * n;
+		goto out;
+	}
+	size_t cap = 256;
+	while (cap < live_n * 2 + 2)
+		cap *= 2;
+	nm = (struct pf_map){calloc(cap, sizeof(char *)), calloc(cap, sizeof(size_t)), cap, 0};
+	if (!nm.keys || !nm.vals)
+		goto out;
+	for (size_t i = 0; i < s->stackmap.cap; i++) {
+		char *k = s->stackmap.keys[i];
+		if (!k)
+			continue;
+		size_t v = s->stackmap.vals[i], slot;
+		if (v < n && map[v] != SIZE_MAX) {
+			pf_map_find(&nm, k, &slot);
+			nm.keys[slot] = k;
+			nm.vals[slot] = map[v];
+			nm.n++;
+		} else {
+			free(k);
+		}
+	}
+	free(s->stackmap.keys);
+	free(s->stackmap.vals);
+	s->stackmap = nm;
+	nm = (struct pf_map){0};
+	for (size_t i = 0; i < n; i++) {
+		if (map[i] == SIZE_MAX) {
+			for (size_t k = 0; k < s->stacks[i].n; k++) {
+				free(s->stacks[i].fr[k].name);
+				free(s->stacks[i].fr[k].module);
+				free(s->stacks[i].fr[k].file);
+			}
+			free(s->stacks[i].fr);
+			continue;
+		}
+		s->stacks[map[i]] = s->stacks[i]; /* map[i] <= i: moves down only */
+		s->stack_total[map[i]] = s->stack_total[i];
+	}
+	s->nstacks = live_n;
+	slide_remap(&s->win, map, n);
+	s->prune_at = live_n * 2 > s->prune_min ? live_n * 2 : s->prune_min;
+out:
+	free(nm.keys);
+	free(nm.vals);
+	free(live);
+	free(map);
+}
+
 /*
  * Count one sample: kernel frames kips[0..nk) then user frames, both
- * innermost first.
+ * innermost first. Only the distinct sample is counted here (since t0 and
+ * in the window's bucket of now); functions and paths are made from those
+ * counts by profile_result.
  */
 static void pf_count(struct profile_session *s, const uint64_t *kips, size_t nk,
 		     const struct stack_frame *uf, size_t nu)
 {
-	char buf[300], kbuf[300];
+	char buf[300];
 	s->samples++;
-	s->serial++;
-	struct wt_buf path;
-	wt_buf_init(&path);
-	/* The path is written root first: user frames outermost first, then kernel. */
-	for (size_t i = nu; i-- > 0;)
-		pf_path_add(&path, pf_frame_name(&uf[i], buf, sizeof(buf)));
-	for (size_t i = nk; i-- > 0;) {
-		const char *kn = pf_ksym_name(s, kips[i]);
-		snprintf(kbuf, sizeof(kbuf), "%s_[k]", kn ? kn : "[kernel]");
-		pf_path_add(&path, kbuf);
-	}
-	if (!nk && !nu)
-		pf_path_add(&path, "[unknown]");
-	bool added;
-	long pi = path.data ? pf_map_get(&s->pathmap, path.data, s->pathmap.n, &added) : -1;
-	wt_buf_free(&path);
-	if (pi >= 0) {
-		if ((size_t)pi >= s->cappaths) {
-			size_t cap = s->cappaths ? s->cappaths * 2 : 256;
-			uint64_t *v = realloc(s->pathcounts, cap * sizeof(*v));
-			if (v) {
-				memset(v + s->cappaths, 0, (cap - s->cappaths) * sizeof(*v));
-				s->pathcounts = v;
-				s->cappaths = cap;
-			}
-		}
-		if ((size_t)pi < s->cappaths)
-			s->pathcounts[pi]++;
-	}
-	/* Functions: the innermost is self; each distinct one counts once in total. */
-	bool first = true;
+	size_t n = nk + nu ? nk + nu : 1;
+	struct pf_sframe *fr = calloc(n, sizeof(*fr));
+	char(*kn)[300] = nk ? calloc(nk, sizeof(*kn)) : NULL;
+	char(*un)[300] = nu ? calloc(nu, sizeof(*un)) : NULL;
+	if (!fr || (nk && !kn) || (nu && !un))
+		goto out;
 	for (size_t i = 0; i < nk; i++) {
-		const char *kn = pf_ksym_name(s, kips[i]);
-		snprintf(kbuf, sizeof(kbuf), "%s_[k]", kn ? kn : "[kernel]");
-		struct pf_fn *f = pf_fn_get(s, kbuf, "[kernel]", NULL);
-		if (!f)
-			continue;
-		if (first) {
-			f->self++;
-			pf_fn_line(f, NULL, 0);
-			first = false;
-		}
-		if (f->mark != s->serial) {
-			f->mark = s->serial;
-			f->total++;
-		}
+		const char *k = pf_ksym_name(s, kips[i]);
+		snprintf(kn[i], sizeof(kn[i]), "%s_[k]", k ? k : "[kernel]");
+		fr[i] = (struct pf_sframe){kn[i], "[kernel]", NULL, 0};
 	}
 	for (size_t i = 0; i < nu; i++) {
-		const struct stack_frame *fr = &uf[i];
-		struct pf_fn *f =
-		    pf_fn_get(s, pf_frame_name(fr, buf, sizeof(buf)), fr->module, fr->file);
-		if (!f)
-			continue;
-		if (first) {
-			f->self++;
-			pf_fn_line(f, fr->file, fr->line);
-			first = false;
-		}
-		if (f->mark != s->serial) {
-			f->mark = s->serial;
-			f->total++;
-		}
+		snprintf(un[i], sizeof(un[i]), "%s", pf_frame_name(&uf[i], buf, sizeof(buf)));
+		fr[nk + i] = (struct pf_sframe){un[i], uf[i].module, uf[i].file,
+						i || nk ? 0 : uf[i].line};
 	}
-	if (first) {
-		struct pf_fn *f = pf_fn_get(s, "[unknown]", NULL, NULL);
-		if (f) {
-			f->self++;
-			f->total++;
-			pf_fn_line(f, NULL, 0);
-		}
+	if (!nk && !nu)
+		fr[0] = (struct pf_sframe){"[unknown]", NULL, NULL, 0};
+	long id = pf_stack_id(s, fr, n);
+	if (id >= 0) {
+		s->stack_total[id]++;
+		if (s->window_secs)
+			slide_add(&s->win, s->now, (size_t)id, 1);
 	}
+	if (s->window_secs && s->nstacks >= s->prune_at)
+		pf_prune(s);
+out:
+	free(fr);
+	free(kn);
+	free(un);
 }
 
 /* ---- samples ---- */
@@ -687,6 +852,8 @@ int profile_open(pid_t pid, const struct profile_opts *opts, struct profile_sess
 		}
 	}
 	s->t0 = wt_now_ns();
+	slide_init(&s->win, PROFILE_WINDOW_DEFAULT, s->t0);
+	s->prune_at = s->prune_min = PROFILE_PRUNE_MIN;
 	/* The probe's event is the first thread's: no thread goes unwatched meanwhile. */
 	r = fd >= 0 ? pf_thread_open(s, probe, fd, err) : 0;
 	if (r == 0)
@@ -709,6 +876,8 @@ int profile_poll(struct profile_session *s, int timeout_ms, struct wt_err *err)
 		return wt_err_set(err, errno, "poll: %s", strerror(errno));
 	struct wt_err e;
 	debug_proc_refresh(s->dp, &e); /* one read of the maps; re-reports after a dlopen */
+	/* samples go to the second they are read in: at most a poll's wait late */
+	s->now = wt_now_ns();
 	for (size_t i = 0; i < s->nth; i++)
 		pf_drain(s, &s->th[i]);
 	return pf_scan(s, err);
@@ -742,27 +911,50 @@ static int pf_path_cmp(const void *a, const void *b)
 
 int profile_result(struct profile_session *s, struct profile **out, struct wt_err *err)
 {
+	return profile_result_at(s, wt_now_ns(), out, err);
+}
+
+int profile_result_at(struct profile_session *s, uint64_t now, struct profile **out,
+		      struct wt_err *err)
+{
 	struct profile *p = calloc(1, sizeof(*p));
-	if (!p)
+	/* the counts of each distinct sample: since t0, or over the window */
+	uint64_t *w = calloc(s->nstacks + 1, sizeof(*w));
+	struct pf_agg g;
+	memset(&g, 0, sizeof(g));
+	if (!p || !w) {
+		free(p);
+		free(w);
 		return wt_err_set(err, ENOMEM, "out of memory");
+	}
+	if (s->window_secs)
+		slide_sum(&s->win, now, w, s->nstacks);
+	else
+		memcpy(w, s->stack_total, s->nstacks * sizeof(*w));
+	for (size_t i = 0; i < s->nstacks; i++)
+		if (w[i])
+			pf_agg_add(&g, &s->stacks[i], w[i]);
+	free(w);
 	p->pid = s->pid;
 	p->only_tid = s->o.only_tid;
 	p->hz = s->o.hz;
 	p->event = s->type == PERF_TYPE_HARDWARE ? "cycles" : "cpu-clock";
-	p->samples = s->samples;
+	p->samples = g.samples;
 	p->lost = s->lost;
 	p->unwind_errors = s->unwind_errors;
-	p->duration_ns = wt_now_ns() - s->t0;
+	p->duration_ns = s->window_secs ? slide_span_ns(&s->win, now) : now - s->t0;
+	p->window_secs = s->window_secs;
 	p->threads = s->threads_total;
 	p->kernel_frames = s->kernel;
-	p->fns = calloc(s->nfns + 1, sizeof(*p->fns));
-	p->paths = calloc(s->pathmap.n + 1, sizeof(*p->paths));
+	p->fns = calloc(g.nfns + 1, sizeof(*p->fns));
+	p->paths = calloc(g.pathmap.n + 1, sizeof(*p->paths));
 	if (!p->fns || !p->paths) {
+		pf_agg_free(&g);
 		profile_free(p);
 		return wt_err_set(err, ENOMEM, "out of memory");
 	}
-	for (size_t i = 0; i < s->nfns; i++) {
-		const struct pf_fn *f = &s->fns[i];
+	for (size_t i = 0; i < g.nfns; i++) {
+		const struct pf_fn *f = &g.fns[i];
 		if (!f->total)
 			continue;
 		struct profile_fn *o = &p->fns[p->nfns++];
@@ -780,40 +972,38 @@ int profile_result(struct profile_session *s, struct profile **out, struct wt_er
 		qsort(o->lines, o->nlines, sizeof(*o->lines), pf_line_cmp);
 	}
 	qsort(p->fns, p->nfns, sizeof(*p->fns), pf_fn_cmp);
-	for (size_t i = 0; i < s->pathmap.cap; i++) {
-		if (!s->pathmap.keys[i])
+	for (size_t i = 0; i < g.pathmap.cap; i++) {
+		if (!g.pathmap.keys[i])
 			continue;
-		size_t v = s->pathmap.vals[i];
-		uint64_t c = v < s->cappaths ? s->pathcounts[v] : 0;
+		size_t v = g.pathmap.vals[i];
+		uint64_t c = v < g.cappaths ? g.pathcounts[v] : 0;
 		if (!c)
 			continue;
-		p->paths[p->npaths].folded = strdup(s->pathmap.keys[i]);
+		p->paths[p->npaths].folded = strdup(g.pathmap.keys[i]);
 		p->paths[p->npaths++].count = c;
 	}
 	qsort(p->paths, p->npaths, sizeof(*p->paths), pf_path_cmp);
+	pf_agg_free(&g);
 	*out = p;
 	return 0;
 }
 
 static void pf_counts_free(struct profile_session *s)
 {
-	for (size_t i = 0; i < s->nfns; i++) {
-		struct pf_fn *f = &s->fns[i];
-		free(f->name);
-		free(f->module);
-		free(f->file);
-		for (size_t k = 0; k < f->nlines; k++)
-			free(f->lines[k].file);
-		free(f->lines);
+	for (size_t i = 0; i < s->nstacks; i++) {
+		for (size_t k = 0; k < s->stacks[i].n; k++) {
+			free(s->stacks[i].fr[k].name);
+			free(s->stacks[i].fr[k].module);
+			free(s->stacks[i].fr[k].file);
+		}
+		free(s->stacks[i].fr);
 	}
-	free(s->fns);
-	s->fns = NULL;
-	s->nfns = s->capfns = 0;
-	pf_map_free(&s->fnmap);
-	pf_map_free(&s->pathmap);
-	free(s->pathcounts);
-	s->pathcounts = NULL;
-	s->cappaths = 0;
+	free(s->stacks);
+	free(s->stack_total);
+	s->stacks = NULL;
+	s->stack_total = NULL;
+	s->nstacks = s->capstacks = 0;
+	pf_map_free(&s->stackmap);
 }
 
 void profile_enable(struct profile_session *s, bool on)
@@ -828,6 +1018,18 @@ void profile_reset(struct profile_session *s)
 	pf_counts_free(s);
 	s->samples = s->lost = s->unwind_errors = 0;
 	s->t0 = wt_now_ns();
+	slide_clear(&s->win, s->t0);
+}
+
+void profile_window_set(struct profile_session *s, unsigned secs)
+{
+	if (secs > PROFILE_WINDOW_MAX)
+		secs = PROFILE_WINDOW_MAX;
+	if (secs && !s->window_secs)
+		slide_clear(&s->win, wt_now_ns()); /* a window from now: no bucket before */
+	s->window_secs = secs;
+	if (secs)
+		slide_set_secs(&s->win, secs);
 }
 
 void profile_free(struct profile *p)
@@ -857,9 +1059,46 @@ void profile_close(struct profile_session *s)
 		pf_thread_close(s, s->nth - 1);
 	free(s->th);
 	pf_counts_free(s);
+	slide_free(&s->win);
 	ksyms_free(&s->ksyms);
 	free(s->rec);
 	if (s->dp)
 		debug_proc_close(s->dp);
 	free(s);
+}
+
+/* ---- for tests (profile_int.h) ---- */
+
+struct profile_session *profile_session_bare(uint64_t t0, unsigned window_secs, size_t prune_at)
+{
+	struct profile_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->o.hz = PROFILE_DEFAULT_HZ;
+	s->type = PERF_TYPE_SOFTWARE;
+	s->t0 = t0;
+	slide_init(&s->win, window_secs ? window_secs : 1, t0);
+	s->window_secs = window_secs;
+	s->prune_at = s->prune_min = prune_at;
+	return s;
+}
+
+void profile_count_names(struct profile_session *s, uint64_t now, const char *const *names,
+			 size_t n)
+{
+	struct stack_frame *f = calloc(n ? n : 1, sizeof(*f));
+	if (!f)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		f[i].function = (char *)(uintptr_t)names[i]; /* read only */
+		f[i].line = (int)i + 1;
+	}
+	s->now = now;
+	pf_count(s, NULL, 0, f, n);
+	free(f);
+}
+
+size_t profile_nstacks(const struct profile_session *s)
+{
+	return s->nstacks;
 }
