@@ -126,6 +126,7 @@ struct offcpu {
 	size_t nkeys, capkeys;
 	uint32_t *keyidx; /* open addressing: 1 + index into keys, 0 free */
 	size_t capidx;
+	size_t prune_at; /* window mode: forget dead keys once there are this many */
 	struct offcpu_bpf *skel;
 	struct bpf_link *link;
 	uint64_t t0; /* CLOCK_MONOTONIC, as bpf_ktime_get_ns */
@@ -582,6 +583,77 @@ static long ockey_id(struct offcpu *oc, const struct ocb_key *key)
 	return (long)oc->nkeys++;
 }
 
+/* The index of keys rebuilt for nkeys of them; false: out of memory (left as it was). */
+static bool ockey_reindex(struct offcpu *oc)
+{
+	size_t cap = 1024;
+	while (cap < (oc->nkeys + 1) * 2)
+		cap *= 2;
+	uint32_t *ni = calloc(cap, sizeof(*ni));
+	if (!ni)
+		return false;
+	for (size_t k = 0; k < oc->nkeys; k++) {
+		size_t i = ockey_hash(&oc->keys[k].key) & (cap - 1);
+		while (ni[i])
+			i = (i + 1) & (cap - 1);
+		ni[i] = (uint32_t)(k + 1);
+	}
+	free(oc->keyidx);
+	oc->keyidx = ni;
+	oc->capidx = cap;
+	return true;
+}
+
+#define OFFCPU_PRUNE_MIN 1024
+
+/*
+ * Window mode: a program that keeps making threads makes new keys for
+ * ever (the tid is part of the key). Once there are prune_at of them, a
+ * key is forgotten when nothing of it is left in the ring's reach and its
+ * entry is gone from the kernel's map (deleted by offcpu_window_take, so
+ * no delta can come from it); the rest are renumbered, if that frees at
+ * least half.
+ */
+static void ockey_prune(struct offcpu *oc, uint64_t now)
+{
+	size_t n = oc->nkeys, keep = 0;
+	uint8_t *live = calloc(2 * n + 1, 1);
+	size_t *map = calloc(2 * n + 1, sizeof(*map));
+	if (!live || !map)
+		goto out;
+	slide_live(&oc->win, now, live, 2 * n);
+	for (size_t i = 0; i < n; i++) {
+		bool dead = !live[2 * i] && !live[2 * i + 1] && !oc->keys[i].ns && !oc->keys[i].count;
+		map[2 * i] = dead ? SIZE_MAX : 2 * keep;
+		map[2 * i + 1] = dead ? SIZE_MAX : 2 * keep + 1;
+		if (!dead)
+			oc->keys[keep++] = oc->keys[i]; /* keep <= i: moves down only */
+	}
+	if (keep * 2 > n) {
+		/* not worth it: the moves above changed nothing but the order kept */
+		oc->prune_at = 2 * n;
+		if (keep == n)
+			goto out;
+	}
+	slide_remap(&oc->win, map, 2 * n);
+	oc->nkeys = keep;
+	if (!ockey_reindex(oc)) {
+		/* no memory for a new index: lose the keys rather than the map */
+		oc->nkeys = 0;
+		slide_clear(&oc->win, now);
+		free(oc->keyidx);
+		oc->keyidx = NULL;
+		oc->capidx = 0;
+	}
+	if (oc->prune_at < 2 * keep)
+		oc->prune_at = 2 * keep;
+	if (oc->prune_at < OFFCPU_PRUNE_MIN)
+		oc->prune_at = OFFCPU_PRUNE_MIN;
+out:
+	free(live);
+	free(map);
+}
+
 int offcpu_window_set(struct offcpu *oc, unsigned secs, struct wt_err *err)
 {
 	if (secs > SLIDE_MAX_SECS)
@@ -593,6 +665,7 @@ int offcpu_window_set(struct offcpu *oc, unsigned secs, struct wt_err *err)
 			return r;
 		slide_init(&oc->win, secs, oc->t0);
 		oc->nkeys = 0;
+		oc->prune_at = OFFCPU_PRUNE_MIN;
 		if (oc->keyidx)
 			memset(oc->keyidx, 0, oc->capidx * sizeof(*oc->keyidx));
 	}
@@ -652,6 +725,8 @@ static int offcpu_window_take(struct offcpu *oc, uint64_t now)
 		}
 	}
 	free(old);
+	if (oc->nkeys >= oc->prune_at)
+		ockey_prune(oc, now);
 	return 0;
 }
 
