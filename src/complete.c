@@ -274,7 +274,7 @@ static void put_opts(const struct copt *opts, size_t n, const char *cur)
 	char name[64];
 	for (size_t i = 0; i < n; i++) {
 		if (opts[i].longname[0]) {
-			snprintf(name, sizeof(name), "--%s", opts[i].longname);
+			snprintf(name, sizeof(name), "--%.*s", (int)sizeof(name) - 3, opts[i].longname);
 			put(cur, name, opts[i].help);
 		}
 		if (opts[i].shortname && strncmp(cur, "--", 2) != 0 && cur[0] == '-') {

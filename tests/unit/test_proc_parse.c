@@ -575,7 +575,7 @@ static void test_ioprio(void **state)
 	assert_int_equal(proc_ioprio_key(0, 0), proc_ioprio_key(PROC_IOPRIO_BE << 13 | 4, 5));
 }
 
-/* /proc/pressure/*: some and full, cpu without full, broken and cut lines; no locale. */
+/* The /proc/pressure files: some and full, cpu without full, broken and cut lines; no locale. */
 static void test_psi(void **state)
 {
 	(void)state;
