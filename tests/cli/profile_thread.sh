@@ -14,26 +14,45 @@ pid=$T_PID
 other=$(sed -n 's/^ready [0-9]* other \([0-9]*\)$/\1/p' "$T_TMP/thr.out")
 [ -n "$other" ] || t_fail "prof_split threads printed no thread id: $(cat "$T_TMP/thr.out")"
 prof_watch "$pid"
-"$WHYTOP" profile "$pid" --thread "$other" --duration 2 --hz 999 --json >"$T_TMP/thr.json" ||
-	t_fail "whytop profile --thread exited $?"
-t_json_check "$T_TMP/thr.json" "profile --thread $other" '
+# Samples count CPU time: on a loaded machine 2 s may give few, so each
+# check runs again (up to 10 times) until it has enough to judge; what
+# must never be seen (the main thread's functions) is checked every time.
+enough() { # enough FILE MIN NAME...: each NAME has at least MIN self samples
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+fns = {f["name"]: f["self"] for f in d["functions"]}
+sys.exit(0 if all(fns.get(n, 0) >= int(sys.argv[2]) for n in sys.argv[3:]) else 1)
+' "$@"
+}
+n=0
+while :; do
+	"$WHYTOP" profile "$pid" --thread "$other" --duration 2 --hz 999 --json >"$T_TMP/thr.json" ||
+		t_fail "whytop profile --thread exited $?"
+	t_json_check "$T_TMP/thr.json" "profile --thread $other" '
 fns = {f["name"]: f for f in d["functions"]}
 assert d["thread"] == a[0], "thread %r" % d.get("thread")
 assert d["threads"] == 1, "%d threads profiled, expected 1" % d["threads"]
-assert "prof_work_c" in fns and fns["prof_work_c"]["self"] >= 10, "prof_work_c: %r" % fns.get("prof_work_c")
 for n in ("prof_work_a", "prof_work_b", "main"):
     assert n not in fns, "%s (the main thread) in a profile of thread %d" % (n, a[0])
 assert all("prof_other" in p["folded"] or p["folded"].endswith("_[k]") for p in d["paths"]), d["paths"][:3]
 ' "$other"
+	enough "$T_TMP/thr.json" 10 prof_work_c && break
+	n=$((n + 1))
+	[ $n -lt 10 ] || t_fail "profile --thread $other: prof_work_c under 10 samples in 10 runs of 2 s: $(head -c 600 "$T_TMP/thr.json")"
+done
 # The whole process: both threads.
-"$WHYTOP" profile "$pid" --duration 2 --hz 999 --json >"$T_TMP/all.json" ||
-	t_fail "whytop profile exited $?"
-t_json_check "$T_TMP/all.json" "profile of both threads" '
-fns = {f["name"]: f for f in d["functions"]}
+n=0
+while :; do
+	"$WHYTOP" profile "$pid" --duration 2 --hz 999 --json >"$T_TMP/all.json" ||
+		t_fail "whytop profile exited $?"
+	t_json_check "$T_TMP/all.json" "profile of both threads" '
 assert d["threads"] == 2, "%d threads profiled, expected 2" % d["threads"]
-for n in ("prof_work_a", "prof_work_c"):
-    assert n in fns and fns[n]["self"] >= 5, "%s: %r" % (n, fns.get(n))
 '
+	enough "$T_TMP/all.json" 5 prof_work_a prof_work_c && break
+	n=$((n + 1))
+	[ $n -lt 10 ] || t_fail "profile of both threads: under 5 samples in a or c in 10 runs of 2 s: $(head -c 600 "$T_TMP/all.json")"
+done
 prof_watch_end "$pid" "profile of threads"
 
 # Not a thread of the process: refused, exit 1, a sentence.
@@ -58,7 +77,8 @@ t_reaped "$wpid" 30 || t_fail "whytop profile did not end"
 t_json_check "$T_TMP/late.json" "profile with a late thread" '
 fns = {f["name"]: f for f in d["functions"]}
 assert d["threads"] == 2, "%d threads profiled, expected 2 (the late one missed)" % d["threads"]
-assert "prof_work_c" in fns and fns["prof_work_c"]["self"] >= 5, "the late thread: %r" % fns.get("prof_work_c")
+# one sample shows it was picked up (a loaded machine may give it few)
+assert "prof_work_c" in fns and fns["prof_work_c"]["self"] >= 1, "the late thread: %r" % fns.get("prof_work_c")
 '
 prof_watch_end "$lpid" "profile with a late thread"
 exit 0
