@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -64,5 +65,32 @@ uint64_t wt_now_ns(void);
 int wt_parse_long(const char *s, long min, long max, long *out);
 
 #define WT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * A worker thread (worker.c): ops->step runs on it, on each
+ * wt_worker_request (ignored while a step is in flight) or, with a
+ * period, once at start and then every period_ns. A step's result (with
+ * its rc and err) replaces one not yet taken, and wt_worker_fd becomes
+ * readable; a step returning -EAGAIN hands nothing over. wt_worker_take
+ * gives the latest (the caller frees it) or returns -EAGAIN.
+ * wt_worker_free never blocks: ops->stop runs on the worker when it
+ * leaves, and the last side to let go frees ctx (ops->ctx_free) and any
+ * untaken result. The worker blocks every signal.
+ */
+struct wt_worker_ops {
+	int (*step)(void *ctx, void **result, struct wt_err *err);
+	void (*result_free)(void *ctx, void *result);
+	void (*stop)(void *ctx);     /* or NULL */
+	void (*ctx_free)(void *ctx); /* or NULL */
+};
+struct wt_worker;
+/* NULL if the thread cannot start (ctx is freed then). */
+struct wt_worker *wt_worker_new(const struct wt_worker_ops *ops, void *ctx, uint64_t period_ns);
+void wt_worker_free(struct wt_worker *w);
+int wt_worker_fd(const struct wt_worker *w);
+void wt_worker_request(struct wt_worker *w);
+/* Is a step in flight, and for how long (for_ns, may be NULL)? */
+bool wt_worker_busy(struct wt_worker *w, uint64_t *for_ns);
+int wt_worker_take(struct wt_worker *w, void **result, struct wt_err *err);
 
 #endif

@@ -7,141 +7,85 @@
  * terminal must never freeze on a stuck target, so a kwatch does its reads
  * on a worker thread and reports through an eventfd the UI polls. If the
  * worker is stuck, the UI says so and keeps running; freeing a kwatch never
- * waits: a stuck worker frees the shared state when it finally returns.
- * The worker owns the blocked-for tracker, so "blocked for" spans refreshes.
+ * waits (the thread is a struct wt_worker, util/worker.c). The worker owns
+ * the blocked-for tracker, so "blocked for" spans refreshes.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <whytop/kernel.h>
 
-struct kernel_watch {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int refs;               /* the owner and the worker */
-	bool quit, want, busy;
-	uint64_t busy_since;
+/* What the worker reads with; freed when both sides have let go. */
+struct kwatch_ctx {
 	enum kernel_watch_kind kind;
 	pid_t pid;
-	int efd;
-	/* The latest result, until taken. */
-	bool have;
-	int rc;
-	struct wt_err err;
-	struct kernel_proc *kp;
-	struct kernel_blocked *bl;
-	struct kernel_block_tracker *tr; /* the worker's only */
+	struct kernel_block_tracker *tr;
 };
 
-static void kernel_watch_destroy(struct kernel_watch *w)
-{
-	kernel_proc_free(w->kp);
-	kernel_blocked_free(w->bl);
-	kernel_block_tracker_free(w->tr);
-	close(w->efd);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
-	free(w);
-}
+struct kernel_watch {
+	struct wt_worker *wk;
+	enum kernel_watch_kind kind;
+};
 
-/* Drop a reference; the last one frees. Called with mu held; unlocks it. */
-static void kernel_watch_unref_locked(struct kernel_watch *w)
+/* A KWATCH_PROC result is a struct kernel_proc, a KWATCH_BLOCKED one a struct kernel_blocked. */
+static int kwatch_step(void *arg, void **result, struct wt_err *err)
 {
-	bool last = --w->refs == 0;
-	pthread_mutex_unlock(&w->mu);
-	if (last)
-		kernel_watch_destroy(w);
-}
-
-static void *kernel_watch_main(void *arg)
-{
-	struct kernel_watch *w = arg;
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		while (!w->want && !w->quit)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->quit)
-			break;
-		w->want = false;
-		w->busy = true;
-		w->busy_since = wt_now_ns();
-		pthread_mutex_unlock(&w->mu);
-
+	struct kwatch_ctx *c = arg;
+	uint64_t t0 = wt_now_ns();
+	if (c->kind == KWATCH_PROC) {
 		struct kernel_proc *kp = NULL;
-		struct kernel_blocked *bl = NULL;
-		struct wt_err err;
-		wt_err_clear(&err);
-		int rc;
-		uint64_t t0 = wt_now_ns();
-		if (w->kind == KWATCH_PROC) {
-			rc = kernel_stack_read(w->pid, NULL, &kp, &err);
-			if (rc == 0) {
-				kernel_block_tracker_apply(w->tr, kp);
-				kernel_block_tracker_prune(w->tr, t0); /* exited threads */
-			}
-		} else {
-			rc = kernel_blocked_scan(w->tr, &bl, &err);
+		int rc = kernel_stack_read(c->pid, NULL, &kp, err);
+		if (rc == 0) {
+			kernel_block_tracker_apply(c->tr, kp);
+			kernel_block_tracker_prune(c->tr, t0); /* exited threads */
 		}
-
-		pthread_mutex_lock(&w->mu);
-		w->busy = false;
-		kernel_proc_free(w->kp);
-		kernel_blocked_free(w->bl);
-		w->kp = kp;
-		w->bl = bl;
-		w->rc = rc;
-		w->err = err;
-		w->have = true;
-		uint64_t one = 1;
-		if (write(w->efd, &one, sizeof(one)) < 0) {
-			/* The counter cannot overflow at one write per read; nothing to do. */
-		}
+		*result = kp;
+		return rc;
 	}
-	kernel_watch_unref_locked(w);
-	return NULL;
+	struct kernel_blocked *bl = NULL;
+	int rc = kernel_blocked_scan(c->tr, &bl, err);
+	*result = bl;
+	return rc;
 }
+
+static void kwatch_result_free(void *arg, void *result)
+{
+	struct kwatch_ctx *c = arg;
+	if (c->kind == KWATCH_PROC)
+		kernel_proc_free(result);
+	else
+		kernel_blocked_free(result);
+}
+
+static void kwatch_ctx_free(void *arg)
+{
+	struct kwatch_ctx *c = arg;
+	kernel_block_tracker_free(c->tr);
+	free(c);
+}
+
+static const struct wt_worker_ops kwatch_ops = {
+	.step = kwatch_step,
+	.result_free = kwatch_result_free,
+	.ctx_free = kwatch_ctx_free,
+};
 
 struct kernel_watch *kernel_watch_new(enum kernel_watch_kind kind, pid_t pid)
 {
 	struct kernel_watch *w = calloc(1, sizeof(*w));
-	if (!w)
+	struct kwatch_ctx *c = calloc(1, sizeof(*c));
+	if (!w || !c || !(c->tr = kernel_block_tracker_new())) {
+		free(w);
+		free(c);
 		return NULL;
-	w->kind = kind;
-	w->pid = pid;
-	w->refs = 2;
-	w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	w->tr = kernel_block_tracker_new();
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_cond_init(&w->cv, NULL);
-	pthread_t th;
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/*
-	 * The worker takes no signals: SIGINT or SIGWINCH meant for the UI's
-	 * signalfd must not land here (and kill whytop with the terminal raw).
-	 */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int prc = w->efd < 0 || !w->tr ? -1 : pthread_create(&th, &attr, kernel_watch_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (prc != 0) {
-		pthread_attr_destroy(&attr);
-		if (w->efd >= 0)
-			close(w->efd);
-		kernel_block_tracker_free(w->tr);
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
+	}
+	c->kind = w->kind = kind;
+	c->pid = pid;
+	w->wk = wt_worker_new(&kwatch_ops, c, 0);
+	if (!w->wk) {
 		free(w);
 		return NULL;
 	}
-	pthread_attr_destroy(&attr);
 	return w;
 }
 
@@ -149,64 +93,39 @@ void kernel_watch_free(struct kernel_watch *w)
 {
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->mu);
-	w->quit = true;
-	pthread_cond_signal(&w->cv);
-	kernel_watch_unref_locked(w);
+	wt_worker_free(w->wk);
+	free(w);
 }
 
 int kernel_watch_fd(const struct kernel_watch *w)
 {
-	return w->efd;
+	return wt_worker_fd(w->wk);
 }
 
 void kernel_watch_request(struct kernel_watch *w)
 {
-	pthread_mutex_lock(&w->mu);
-	if (!w->busy) {
-		w->want = true;
-		pthread_cond_signal(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
+	wt_worker_request(w->wk);
 }
 
 bool kernel_watch_stuck(struct kernel_watch *w, uint64_t *for_ns)
 {
-	pthread_mutex_lock(&w->mu);
-	bool busy = w->busy;
-	uint64_t since = w->busy_since;
-	pthread_mutex_unlock(&w->mu);
-	if (for_ns)
-		*for_ns = busy ? wt_now_ns() - since : 0;
-	return busy;
+	return wt_worker_busy(w->wk, for_ns);
 }
 
 int kernel_watch_take(struct kernel_watch *w, struct kernel_proc **kp, struct kernel_blocked **bl,
 		      struct wt_err *err)
 {
-	uint64_t cnt;
-	if (read(w->efd, &cnt, sizeof(cnt)) < 0) {
-		/* EAGAIN: nothing new; the result (if any) is still taken below. */
-	}
-	pthread_mutex_lock(&w->mu);
-	if (!w->have) {
-		pthread_mutex_unlock(&w->mu);
-		return -EAGAIN;
-	}
-	int rc = w->rc;
-	if (err)
-		*err = w->err;
+	void *result;
+	int rc = wt_worker_take(w->wk, &result, err);
+	if (rc == -EAGAIN) /* nothing new (a step never hands -EAGAIN over) */
+		return rc;
 	if (kp)
-		*kp = w->kp;
-	else
-		kernel_proc_free(w->kp);
+		*kp = w->kind == KWATCH_PROC ? result : NULL;
 	if (bl)
-		*bl = w->bl;
-	else
-		kernel_blocked_free(w->bl);
-	w->kp = NULL;
-	w->bl = NULL;
-	w->have = false;
-	pthread_mutex_unlock(&w->mu);
+		*bl = w->kind == KWATCH_BLOCKED ? result : NULL;
+	if (w->kind == KWATCH_PROC && !kp)
+		kernel_proc_free(result);
+	if (w->kind == KWATCH_BLOCKED && !bl)
+		kernel_blocked_free(result);
 	return rc;
 }
