@@ -14,25 +14,19 @@
 
 #define PHASE_K 100000
 
-#define PHASE_BODY(x)                                                                              \
-	do {                                                                                       \
-		(x) ^= (x) << 13;                                                                  \
-		(x) ^= (x) >> 7;                                                                   \
-		(x) ^= (x) << 17;                                                                  \
-		__asm__ volatile("" : "+r"(x));                                                    \
-	} while (0)
+#include "prof_body.h"
 
 __attribute__((noinline)) unsigned long prof_phase_a(unsigned long x, long n)
 {
 	for (long i = 0; i < n; i++)
-		PHASE_BODY(x);
+		PROF_BODY(x);
 	return x;
 }
 
 __attribute__((noinline)) unsigned long prof_phase_b(unsigned long x, long n)
 {
 	for (long i = 0; i < n; i++)
-		PHASE_BODY(x);
+		PROF_BODY(x);
 	return x;
 }
 

@@ -25,14 +25,7 @@
 
 #define PROF_K 200000
 
-/* The same body in each function: a step the compiler cannot fold or vectorize. */
-#define PROF_BODY(x)                                                                               \
-	do {                                                                                       \
-		(x) ^= (x) << 13;                                                                  \
-		(x) ^= (x) >> 7;                                                                   \
-		(x) ^= (x) << 17;                                                                  \
-		__asm__ volatile("" : "+r"(x));                                                    \
-	} while (0)
+#include "prof_body.h"
 
 __attribute__((noinline)) unsigned long prof_work_a(unsigned long x, long n)
 {
