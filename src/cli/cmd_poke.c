@@ -118,10 +118,9 @@ static int poke_exec(int argc, char **argv)
 		cli_error(CLI_FAIL, "poke", "%s", err.msg);
 		goto out;
 	}
-	if (watch_ms > 0) {
-		struct wt_err werr = {0};
+	struct wt_err werr = {0};
+	if (watch_ms > 0)
 		watched = poke_watch(dp, &lf, (unsigned)watch_ms, &outcome, &werr) == 0;
-	}
 	if (json) {
 		struct json j;
 		json_init(&j);
@@ -138,6 +137,7 @@ static int poke_exec(int argc, char **argv)
 		json_field_string(&j, "note", res.note);
 		json_field_bool(&j, "took", res.took);
 		json_field_string(&j, "after", watched ? poke_outcome_text(outcome) : NULL);
+		json_field_string(&j, "watch_error", !watched && watch_ms > 0 ? werr.msg : NULL);
 		json_object_end(&j);
 		json_status = cli_json_print("poke", &j, stdout);
 	} else {
@@ -167,6 +167,9 @@ static int poke_exec(int argc, char **argv)
 				    "end a loop: the code may not re-read %s, keeping a copy in a "
 				    "register, or its test is not ended by the new value)\n",
 				    (int)lf.tid, fname, watch_ms, res.path);
+		} else if (watch_ms > 0) {
+			printf("after: thread %d could not be watched: %s\n", (int)lf.tid,
+			       werr.msg[0] ? werr.msg : "unknown error");
 		}
 	}
 	status = res.took ? json_status : CLI_FAIL;

@@ -51,6 +51,7 @@ struct lt_job {
 	char fname[128];
 	enum poke_outcome outcome;
 	bool watched;
+	struct wt_err watch_err; /* why the thread could not be watched */
 };
 
 struct lt_state {
@@ -140,9 +141,8 @@ static void lt_run(void *arg)
 			else
 				j->rc = poke_undo(j->st->dp, &j->lf, &j->res, &j->err);
 			if (j->rc == 0) {
-				struct wt_err werr;
 				j->watched = poke_watch(j->st->dp, &j->lf, LT_WATCH_MS, &j->outcome,
-							&werr) == 0;
+							&j->watch_err) == 0;
 			}
 		}
 	}
@@ -206,8 +206,11 @@ static void lt_done(void *arg)
 		st->last_bad = true;
 	} else {
 		const struct poke_result *r = &j->res;
+		char unwatched[300];
+		snprintf(unwatched, sizeof(unwatched), "; then the thread could not be watched: %.200s",
+			 j->watch_err.msg[0] ? j->watch_err.msg : "unknown error");
 		const char *after =
-		    !j->watched			     ? ""
+		    !j->watched			     ? unwatched
 		    : j->outcome == POKE_THREAD_GONE ? "; then the thread exited"
 		    : j->outcome == POKE_LEFT_FRAME  ? "; then the thread left the frame"
 		    : j->outcome == POKE_STOPPED     ? "; the process is stopped (T): it acts "
