@@ -354,11 +354,13 @@ static void lt_draw(struct tab_ctx *ctx, void *state, WINDOW *win)
 		ui_put(win, 0, 1, w - 1, ui_attr(UI_E_DIM),
 		       st->busy ? "Reading the frame's variables..." : "");
 	}
-	if (st->error[0])
-		ui_put(win, 1, 1, w - 1, ui_attr(UI_E_ERROR), st->error);
+	/* One line: the exit says more than the error it caused. */
 	if (ctx->process_gone)
 		ui_put(win, 1, 1, w - 1, ui_attr(UI_E_WARNING),
-		       "The process has exited; these are the last values read.");
+		       st->l ? "The process has exited; these are the last values read."
+			     : "The process has exited.");
+	else if (st->error[0])
+		ui_put(win, 1, 1, w - 1, ui_attr(UI_E_ERROR), st->error);
 	int list_h = h - 5;
 	if (st->l && list_h > 0) {
 		st->list.height = list_h;

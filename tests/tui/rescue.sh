@@ -55,6 +55,8 @@ status=$T_STATUS
 grep -q "crazy: flag cleared after [0-9]* spins, finishing normally" "$out" ||
 	t_fail "no completion line: $(cat "$out")"
 tui_wait "the process has exited"
+# The tab says so on a line of its own (no error text left behind it).
+tui_wait_re "^ The process has exited(\.|; these are the last values read\.) *$" "the Locals tab after the exit"
 tui_keys Escape
 tui_quit
 echo "ok: crazy rescued through the terminal UI"
