@@ -67,7 +67,7 @@ t_threads_left_running "$pid" "the target after locals and poke"
 
 # JSON.
 "$WHYTOP" poke "$pid" --watch 0 --json i=-7 >"$T_TMP/j" || t_fail "poke --json"
-grep -q '^{"pid":'"$pid"',"tid":'"$pid"',"frame":0,"function":"show_types","path":"i","type":"int","where":"stack 0x[0-9a-f]*","old":"2147483647","new":"-7","note":null,"took":true,"after":null}$' "$T_TMP/j" ||
+grep -q '^{"pid":'"$pid"',"tid":'"$pid"',"frame":0,"function":"show_types","path":"i","type":"int","where":"stack 0x[0-9a-f]*","old":"2147483647","new":"-7","note":null,"took":true,"after":null,"watch_error":null}$' "$T_TMP/j" ||
 	t_fail "poke --json: $(cat "$T_TMP/j")"
 
 # Undo is the old value written back: poke it again and the program agrees.
