@@ -214,9 +214,20 @@ static void churner(void)
 	for (;;) {
 		seed = seed * 1103515245u + 12345u;
 		if (live < 150) {
+			pid_t churner_pid = getpid();
 			pid_t p = fork();
-			if (p == 0)
+			if (p == 0) {
+				/*
+				 * Dies with the churner: a child forked while the
+				 * churner's other thread held a lock (a sanitizer's
+				 * allocator) can hang in pthread_create, and must not
+				 * outlive the test.
+				 */
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+				if (getppid() != churner_pid)
+					_exit(0);
 				churn_child(seed >> 8);
+			}
 			if (p > 0)
 				live++;
 		}
