@@ -20,7 +20,8 @@
 static __thread char kept[4096];
 static __thread int keeping;
 
-static int route(enum libbpf_print_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int route(enum libbpf_print_level level,
+							const char *fmt, va_list ap)
 {
 	size_t n = strlen(kept);
 	if (keeping && level != LIBBPF_DEBUG && n + 1 < sizeof(kept))

@@ -429,8 +429,8 @@ static void snapfile_thread_errors(struct snap *s)
 {
 	static const char *known[] = {
 	    "the thread exited during the walk",
-	    "the thread did not stop in time (uninterruptible sleep in the kernel?); see its "
-	    "kernel stack",
+	    ("the thread did not stop in time (uninterruptible sleep in the kernel?); see its "
+	     "kernel stack"),
 	    "its registers could not be read",
 	};
 	for (size_t i = 0; i < s->nthreads; i++) {
