@@ -168,8 +168,7 @@ static int poke_exec(int argc, char **argv)
 				    "register, or its test is not ended by the new value)\n",
 				    (int)lf.tid, fname, watch_ms, res.path);
 		} else if (watch_ms > 0) {
-			printf("after: thread %d could not be watched: %s\n", (int)lf.tid,
-			       werr.msg[0] ? werr.msg : "unknown error");
+			printf("after: thread %d could not be watched: %s\n", (int)lf.tid, werr.msg);
 		}
 	}
 	status = res.took ? json_status : CLI_FAIL;

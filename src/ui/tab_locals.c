@@ -206,9 +206,10 @@ static void lt_done(void *arg)
 		st->last_bad = true;
 	} else {
 		const struct poke_result *r = &j->res;
-		char unwatched[300];
-		snprintf(unwatched, sizeof(unwatched), "; then the thread could not be watched: %.200s",
-			 j->watch_err.msg[0] ? j->watch_err.msg : "unknown error");
+		char unwatched[300] = "";
+		if (!j->watched)
+			snprintf(unwatched, sizeof(unwatched),
+				 "; then the thread could not be watched: %.200s", j->watch_err.msg);
 		const char *after =
 		    !j->watched			     ? unwatched
 		    : j->outcome == POKE_THREAD_GONE ? "; then the thread exited"
